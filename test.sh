@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every ActorFlow test on a fresh machine: installs what the tests need when it is missing,
+# then runs `dotnet test` over the whole solution.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# PostgreSQL 15 (Debian) for the PostgreSQL contract tests; tests start their own server on 127.0.0.1.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "test.sh: installing PostgreSQL from apt"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql >/dev/null
+fi
+
+dotnet build ActorFlow.sln -c Release -nologo -v quiet
+dotnet test ActorFlow.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
