@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using ActorFlow.Persistence.Snapshots;
+
+namespace ActorFlow.Persistence.Checkpoints;
+
+/// <summary>
+/// A complete checkpoint: the consistent point a job restores from. It is written only once every key group and
+/// sink acknowledged the checkpoint; the offsets here are the source of truth for where sources resume.
+/// </summary>
+/// <param name="JobId">The job this checkpoint belongs to.</param>
+/// <param name="CheckpointId">The checkpoint id, increasing per job.</param>
+/// <param name="TimestampMs">When the checkpoint completed, in milliseconds since the Unix epoch.</param>
+/// <param name="Offsets">The next offset to read per topic-partition.</param>
+/// <param name="SinkTransactionIds">Per sink (by name), the transactional id it pre-committed for this checkpoint.</param>
+/// <param name="KeyGroups">Per key group that has state: its snapshot sequence number and state size.</param>
+/// <param name="IsSavepoint">Whether this is a user-triggered savepoint (never pruned).</param>
+/// <param name="SavepointName">The savepoint's name, unique per job; <c>null</c> for a checkpoint.</param>
+public sealed record CheckpointRecord(
+    string JobId,
+    long CheckpointId,
+    long TimestampMs,
+    ImmutableArray<TopicPartitionOffset> Offsets,
+    ImmutableDictionary<string, string> SinkTransactionIds,
+    ImmutableArray<KeyGroupSnapshotInfo> KeyGroups,
+    bool IsSavepoint = false,
+    string? SavepointName = null)
+{
+    /// <summary>The total state size over all key groups, in bytes.</summary>
+    public long TotalStateSizeBytes => KeyGroups.IsDefault ? 0 : KeyGroups.Sum(k => k.StateSizeBytes);
+
+    /// <summary>
+    /// The snapshot a key group restores from for this checkpoint, or <c>null</c> when the key group had no state
+    /// (it then starts empty and ignores any snapshot it may have, which belongs to a later, incomplete checkpoint).
+    /// </summary>
+    /// <param name="keyGroup">The key group.</param>
+    /// <returns>The restore point, or <c>null</c>.</returns>
+    public SnapshotRestorePoint? RestorePointFor(int keyGroup)
+    {
+        if (KeyGroups.IsDefault)
+        {
+            return null;
+        }
+
+        foreach (var info in KeyGroups)
+        {
+            if (info.KeyGroup == keyGroup)
+            {
+                return new SnapshotRestorePoint(CheckpointId, info.SnapshotSequenceNr);
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,66 @@
+namespace ActorFlow.Persistence.Checkpoints;
+
+/// <summary>
+/// Durable store of complete checkpoint records, in the same database as the keyed state. Every write is atomic
+/// (one transaction per record). Records of one job are ordered by checkpoint id. Safe for concurrent use.
+/// Reading a damaged record throws <see cref="CorruptCheckpointException"/> naming the checkpoint.
+/// </summary>
+public interface ICheckpointStore : IAsyncDisposable
+{
+    /// <summary>Creates the table when missing. Other methods call it on first use; calling it again is cheap.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the table exists.</returns>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a complete checkpoint atomically; saving the same (job, checkpoint id) again replaces it.
+    /// </summary>
+    /// <param name="record">The record.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the record is durable.</returns>
+    /// <exception cref="InvalidOperationException">Another checkpoint of the job already has this savepoint name.</exception>
+    Task SaveAsync(CheckpointRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The complete checkpoint (or savepoint) with the highest id of a job, or <c>null</c> when none.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The latest record, or <c>null</c>.</returns>
+    Task<CheckpointRecord?> LoadLatestAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>A checkpoint by id, or <c>null</c> when absent.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="checkpointId">The checkpoint id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The record, or <c>null</c>.</returns>
+    Task<CheckpointRecord?> GetAsync(string jobId, long checkpointId, CancellationToken cancellationToken = default);
+
+    /// <summary>A savepoint by name, or <c>null</c> when absent.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="savepointName">The savepoint name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The record, or <c>null</c>.</returns>
+    Task<CheckpointRecord?> GetSavepointAsync(string jobId, string savepointName, CancellationToken cancellationToken = default);
+
+    /// <summary>All checkpoints and savepoints of a job, oldest (lowest id) first.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The records.</returns>
+    Task<IReadOnlyList<CheckpointRecord>> ListAsync(string jobId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a checkpoint or savepoint.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="checkpointId">The checkpoint id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><c>true</c> when a record was deleted.</returns>
+    Task<bool> DeleteAsync(string jobId, long checkpointId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Keeps the <paramref name="retain"/> newest checkpoints of a job and deletes older ones; savepoints are never
+    /// pruned and do not count towards <paramref name="retain"/>.
+    /// </summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="retain">How many checkpoints to keep (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids of the deleted checkpoints, ascending.</returns>
+    Task<IReadOnlyList<long>> PruneAsync(string jobId, int retain, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,162 @@
+using ActorFlow.Persistence.Checkpoints;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace ActorFlow.Persistence.Snapshots;
+
+/// <summary>
+/// Base for the persistent actor that holds one key group's state, snapshotted per checkpoint through
+/// Akka.Persistence.Sql. Its state lives only in snapshots; the journal holds one <see cref="CheckpointMarker"/>
+/// per checkpoint so each snapshot gets its own sequence number.
+/// <list type="bullet">
+/// <item>Recovery loads exactly the snapshot named by the <see cref="SnapshotRestorePoint"/> given at construction
+/// (from the last complete checkpoint record), never a newer one; with no restore point it starts empty and
+/// ignores every stored snapshot. A missing or mismatched snapshot fails recovery with
+/// <see cref="SnapshotRestoreException"/>. Then <see cref="OnRestored"/> runs once.</item>
+/// <item><see cref="SaveCheckpointSnapshot"/> persists the marker, saves the snapshot and reports
+/// <see cref="OnCheckpointSnapshotSaved"/> only after <c>SaveSnapshotSuccess</c> (or
+/// <see cref="OnCheckpointSnapshotFailed"/>). Commands arriving meanwhile are stashed until the marker is written.</item>
+/// </list>
+/// Derived actors register their own commands in their constructor; do not persist other events or handle
+/// <c>SnapshotOffer</c>, <c>RecoveryCompleted</c> or snapshot replies yourself.
+/// </summary>
+public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
+{
+    private readonly Dictionary<long, (long CheckpointId, long Size)> _pending = [];
+    private KeyGroupSnapshot? _restored;
+
+    /// <summary>Creates the actor.</summary>
+    /// <param name="persistenceId">Its persistence id, normally <see cref="PersistenceIds.KeyGroup"/>.</param>
+    /// <param name="keyGroup">The key group it holds.</param>
+    /// <param name="restorePoint">The snapshot to restore, or <c>null</c> to start empty.</param>
+    protected CheckpointedKeyGroupActor(string persistenceId, int keyGroup, SnapshotRestorePoint? restorePoint)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(persistenceId);
+        _ = ActorFlowPersistence.Get(Context.System); // registers the snapshot serializer before recovery
+        PersistenceId = persistenceId;
+        KeyGroup = keyGroup;
+        RestorePoint = restorePoint;
+        Recover<SnapshotOffer>(OnSnapshotOffer);
+        Recover<CheckpointMarker>(_ => { });
+        Recover<RecoveryCompleted>(_ => CompleteRecovery());
+        Command<SaveSnapshotSuccess>(OnSaveSnapshotSuccess);
+        Command<SaveSnapshotFailure>(OnSaveSnapshotFailure);
+        Command<DeleteSnapshotsSuccess>(m => Log.Debug("Key group {0}: deleted snapshots {1}", KeyGroup, m.Criteria));
+        Command<DeleteSnapshotsFailure>(m => Log.Warning(m.Cause, "Key group {0}: deleting snapshots failed", KeyGroup));
+        Command<DeleteMessagesSuccess>(m => Log.Debug("Key group {0}: deleted markers up to {1}", KeyGroup, m.ToSequenceNr));
+        Command<DeleteMessagesFailure>(m => Log.Warning(m.Cause, "Key group {0}: deleting markers failed", KeyGroup));
+    }
+
+    /// <inheritdoc />
+    public override string PersistenceId { get; }
+
+    /// <summary>The key group this actor holds.</summary>
+    protected int KeyGroup { get; }
+
+    /// <summary>The snapshot restored at start, or <c>null</c> for an empty start.</summary>
+    protected SnapshotRestorePoint? RestorePoint { get; }
+
+    /// <inheritdoc />
+    public override Recovery Recovery => RestorePoint is null
+        ? new Recovery(SnapshotSelectionCriteria.None)
+        : new Recovery(new SnapshotSelectionCriteria(RestorePoint.SequenceNr), RestorePoint.SequenceNr);
+
+    /// <summary>
+    /// Takes this key group's snapshot for <paramref name="checkpointId"/>: persists a marker, then saves
+    /// <paramref name="state"/>; the outcome arrives in <see cref="OnCheckpointSnapshotSaved"/> or
+    /// <see cref="OnCheckpointSnapshotFailed"/>. Call it when the checkpoint's barriers are aligned.
+    /// </summary>
+    /// <param name="checkpointId">The checkpoint.</param>
+    /// <param name="state">The serialized state of all keys of the group (not modified afterwards).</param>
+    protected void SaveCheckpointSnapshot(long checkpointId, byte[] state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Persist(new CheckpointMarker(checkpointId), marker =>
+        {
+            _pending[LastSequenceNr] = (marker.CheckpointId, state.LongLength);
+            SaveSnapshot(new KeyGroupSnapshot(marker.CheckpointId, KeyGroup, state));
+        });
+    }
+
+    /// <summary>
+    /// Deletes this key group's snapshots and markers below <paramref name="sequenceNr"/> (the snapshot sequence
+    /// number of the oldest checkpoint still retained), asynchronously.
+    /// </summary>
+    /// <param name="sequenceNr">The oldest snapshot sequence number to keep.</param>
+    protected void DeleteSnapshotsBefore(long sequenceNr)
+    {
+        if (sequenceNr <= 1)
+        {
+            return;
+        }
+
+        DeleteSnapshots(new SnapshotSelectionCriteria(sequenceNr - 1));
+        DeleteMessages(sequenceNr - 1);
+    }
+
+    /// <summary>Runs once after recovery with the restored snapshot, or <c>null</c> when starting empty.</summary>
+    /// <param name="snapshot">The snapshot of <see cref="RestorePoint"/>, or <c>null</c>.</param>
+    protected abstract void OnRestored(KeyGroupSnapshot? snapshot);
+
+    /// <summary>The snapshot for a checkpoint is durable; acknowledge the checkpoint from here.</summary>
+    /// <param name="saved">The checkpoint id and what to put into its record.</param>
+    protected abstract void OnCheckpointSnapshotSaved(CheckpointSnapshotSaved saved);
+
+    /// <summary>Saving the snapshot for a checkpoint failed; the checkpoint must be aborted. Default: logs.</summary>
+    /// <param name="checkpointId">The checkpoint.</param>
+    /// <param name="cause">The error.</param>
+    protected virtual void OnCheckpointSnapshotFailed(long checkpointId, Exception cause) =>
+        Log.Error(cause, "Key group {0}: snapshot for checkpoint {1} failed", KeyGroup, checkpointId);
+
+    private void OnSnapshotOffer(SnapshotOffer offer)
+    {
+        var expected = RestorePoint ?? throw new SnapshotRestoreException(KeyGroup, 0, "a snapshot was offered for an empty start.");
+        if (offer.Snapshot is not KeyGroupSnapshot snapshot)
+        {
+            throw new SnapshotRestoreException(
+                KeyGroup, expected.CheckpointId, $"the snapshot is a {offer.Snapshot?.GetType().Name}, not a KeyGroupSnapshot.");
+        }
+
+        if (offer.Metadata.SequenceNr != expected.SequenceNr || snapshot.CheckpointId != expected.CheckpointId
+            || snapshot.KeyGroup != KeyGroup)
+        {
+            throw new SnapshotRestoreException(
+                KeyGroup,
+                expected.CheckpointId,
+                $"expected the snapshot at sequence nr {expected.SequenceNr}, found one of checkpoint {snapshot.CheckpointId}, "
+                + $"key group {snapshot.KeyGroup} at sequence nr {offer.Metadata.SequenceNr}.");
+        }
+
+        _restored = snapshot;
+    }
+
+    private void CompleteRecovery()
+    {
+        if (RestorePoint is { } expected && _restored is null)
+        {
+            throw new SnapshotRestoreException(
+                KeyGroup, expected.CheckpointId, $"no snapshot found at sequence nr {expected.SequenceNr} (deleted or never saved).");
+        }
+
+        var restored = _restored;
+        _restored = null;
+        OnRestored(restored);
+    }
+
+    private void OnSaveSnapshotSuccess(SaveSnapshotSuccess success)
+    {
+        if (_pending.Remove(success.Metadata.SequenceNr, out var p))
+        {
+            OnCheckpointSnapshotSaved(new CheckpointSnapshotSaved(
+                p.CheckpointId, new KeyGroupSnapshotInfo(KeyGroup, success.Metadata.SequenceNr, p.Size)));
+        }
+    }
+
+    private void OnSaveSnapshotFailure(SaveSnapshotFailure failure)
+    {
+        if (_pending.Remove(failure.Metadata.SequenceNr, out var p))
+        {
+            OnCheckpointSnapshotFailed(p.CheckpointId, failure.Cause);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Data.Sqlite;
+
+namespace ActorFlow.Persistence.Sql;
+
+/// <summary>Opens SQLite connections for ActorFlow: creates the directory of the file and uses WAL mode.</summary>
+internal static class SqliteDatabase
+{
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;";
+
+    /// <summary>Creates the file's directory and switches the database to WAL (persistent in the file).</summary>
+    public static void EnsureWal(string connectionString)
+    {
+        EnsureDirectory(connectionString);
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Opens a connection in WAL mode with a 30 s busy timeout; the caller disposes it.</summary>
+    public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        EnsureDirectory(connectionString);
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void EnsureDirectory(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource is { Length: > 0 } dataSource && builder.Mode != SqliteOpenMode.Memory
+            && dataSource != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(dataSource)) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+    }
+}
