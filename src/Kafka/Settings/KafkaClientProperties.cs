@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Akka.Configuration;
+using Akka.Configuration.Hocon;
 
 namespace ActorFlow.Kafka.Settings;
 
@@ -15,16 +16,25 @@ internal static class KafkaClientProperties
             return builder.ToImmutable();
         }
 
-        foreach (var (key, value) in clients.AsEnumerable())
+        // HOCON reads "fetch.wait.max.ms = 10" as nested objects: join the path back into librdkafka's name.
+        Flatten(clients.Root.GetObject(), string.Empty, builder);
+        return builder.ToImmutable();
+    }
+
+    private static void Flatten(HoconObject node, string prefix, ImmutableDictionary<string, string>.Builder into)
+    {
+        foreach (var (key, value) in node.Items)
         {
-            var text = value.GetString();
-            if (!string.IsNullOrEmpty(text))
+            var name = prefix.Length == 0 ? key : prefix + "." + key;
+            if (value.IsObject())
             {
-                builder[key.Trim('"')] = text;
+                Flatten(value.GetObject(), name, into);
+            }
+            else if (value.GetString() is { Length: > 0 } text)
+            {
+                into[name] = text;
             }
         }
-
-        return builder.ToImmutable();
     }
 
     public static void RequireBootstrapServers(IReadOnlyDictionary<string, string> properties, string what)

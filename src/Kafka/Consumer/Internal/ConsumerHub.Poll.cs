@@ -1,0 +1,326 @@
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace ActorFlow.Kafka.Consumer.Internal;
+
+/// <summary>INTERNAL API. The poll thread: everything here runs on it.</summary>
+internal sealed partial class ConsumerHub<TKey, TValue>
+{
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+    private readonly List<ConsumeResult<TKey, TValue>> _polled = new();
+    private IAdminClient? _probe;
+    private long _unhealthySince = -1;
+    private long _lastProbe;
+    private Error? _lastError;
+
+    private void PollLoop()
+    {
+        var consumer = _consumer!;
+        try
+        {
+            switch (_subscription)
+            {
+                case TopicSubscription topics:
+                    consumer.Subscribe(topics.Topics);
+                    break;
+                case ManualAssignment manual:
+                    consumer.Assign(manual.Partitions);
+                    OnAssigned(manual.Partitions.Select(p => p.TopicPartition).ToList(), manualAssign: true);
+                    break;
+                default:
+                    throw new NotSupportedException($"Unknown subscription {_subscription.GetType().Name}.");
+            }
+
+            while (!_shutdownRequested && _failure is null)
+            {
+                while (_commands.TryDequeue(out var command))
+                {
+                    command();
+                }
+
+                PollOnce(consumer);
+                CheckHealth(consumer);
+            }
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            Fail(e);
+        }
+        finally
+        {
+            Close(consumer);
+        }
+    }
+
+    private void PollOnce(IConsumer<TKey, TValue> consumer)
+    {
+        var first = Consume(consumer, _settings.PollTimeout);
+        if (first is null)
+        {
+            return;
+        }
+
+        _unhealthySince = -1;
+        _polled.Add(first);
+        while (_polled.Count < _settings.MaxBatch && Consume(consumer, TimeSpan.Zero) is { } next)
+        {
+            _polled.Add(next);
+        }
+
+        List<Action> waiters;
+        List<TopicPartition>? toPause = null;
+        lock (_lock)
+        {
+            var touched = new HashSet<PartitionBuffer<TKey, TValue>>();
+            foreach (var record in _polled)
+            {
+                if (!_buffers.TryGetValue(record.TopicPartition, out var buffer))
+                {
+                    continue; // revoked meanwhile: the next owner reads it again
+                }
+
+                buffer.Records.Enqueue(record);
+                touched.Add(buffer);
+                if (!buffer.Paused && buffer.Records.Count >= _highWater)
+                {
+                    buffer.Paused = true;
+                    (toPause ??= []).Add(buffer.Partition);
+                }
+            }
+
+            waiters = CollectWaiters(all: false, touched);
+        }
+
+        _polled.Clear();
+        if (toPause is not null)
+        {
+            consumer.Pause(toPause);
+        }
+
+        Notify(waiters);
+    }
+
+    private ConsumeResult<TKey, TValue>? Consume(IConsumer<TKey, TValue> consumer, TimeSpan timeout)
+    {
+        var result = consumer.Consume(timeout);
+        return result is null || result.IsPartitionEOF ? null : result;
+    }
+
+    private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, bool manualAssign = false)
+    {
+        var generation = Interlocked.Increment(ref _generation);
+        var assigned = new List<(TopicPartition, int)>(partitions.Count);
+        lock (_lock)
+        {
+            foreach (var tp in partitions)
+            {
+                _buffers[tp] = new PartitionBuffer<TKey, TValue>(tp, generation);
+                if (!_order.Contains(tp))
+                {
+                    _order.Add(tp);
+                }
+
+                _committed.Remove(tp);
+                assigned.Add((tp, generation));
+            }
+        }
+
+        _unhealthySince = -1;
+        _listener.OnAssigned(assigned);
+        if (manualAssign || _subscription is not TopicSubscription { OffsetsOnAssign: { } offsets })
+        {
+            return partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
+        }
+
+        var chosen = offsets(partitions).ToDictionary(o => o.TopicPartition);
+        return partitions.Select(p => chosen.TryGetValue(p, out var o) ? o : new TopicPartitionOffset(p, Offset.Unset)).ToList();
+    }
+
+    private void OnRevoked(List<TopicPartition> partitions)
+    {
+        List<Action> waiters;
+        lock (_lock)
+        {
+            var removed = new List<PartitionBuffer<TKey, TValue>>();
+            foreach (var tp in partitions)
+            {
+                if (_buffers.Remove(tp, out var buffer))
+                {
+                    removed.Add(buffer);
+                }
+
+                _order.Remove(tp);
+                _committed.Remove(tp);
+            }
+
+            _roundRobin = 0;
+            waiters = CollectWaiters(all: false, removed);
+        }
+
+        _listener.OnRevoked(partitions);
+        Notify(waiters);
+    }
+
+    private void ResumeOnPollThread(TopicPartition partition, int generation)
+    {
+        lock (_lock)
+        {
+            if (!_buffers.TryGetValue(partition, out var buffer) || buffer.Generation != generation)
+            {
+                return;
+            }
+
+            buffer.Paused = false;
+            buffer.ResumeQueued = false;
+        }
+
+        if (!_stopped)
+        {
+            _consumer!.Resume([partition]);
+        }
+    }
+
+    private void CommitOnPollThread(IReadOnlyList<PendingCommit> offsets, TaskCompletionSource done)
+    {
+        var toCommit = new List<TopicPartitionOffset>(offsets.Count);
+        lock (_lock)
+        {
+            foreach (var o in offsets)
+            {
+                // Skip partitions this consumer no longer owns (or owned in an older assignment): their new owner
+                // commits them, and a stale commit here could move the group's offset backwards.
+                if (_buffers.TryGetValue(o.Partition, out var b) && b.Generation == o.Generation &&
+                    (!_committed.TryGetValue(o.Partition, out var last) || o.NextOffset > last))
+                {
+                    toCommit.Add(new TopicPartitionOffset(o.Partition, o.NextOffset));
+                }
+            }
+        }
+
+        if (toCommit.Count == 0)
+        {
+            done.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            _consumer!.Commit(toCommit);
+            lock (_lock)
+            {
+                foreach (var o in toCommit)
+                {
+                    _committed[o.TopicPartition] = o.Offset.Value;
+                }
+            }
+
+            done.TrySetResult();
+        }
+        catch (KafkaException e) when (IsRebalanceError(e.Error.Code))
+        {
+            done.TrySetResult(); // ownership moved while committing; the new owner replays from its committed offset
+        }
+        catch (KafkaException e)
+        {
+            done.TrySetException(e);
+        }
+    }
+
+    private static bool IsRebalanceError(ErrorCode code) =>
+        code is ErrorCode.RebalanceInProgress or ErrorCode.IllegalGeneration or ErrorCode.UnknownMemberId
+            or ErrorCode.StaleMemberEpoch or ErrorCode.FencedMemberEpoch or ErrorCode.Local_State or ErrorCode.Local_UnknownPartition;
+
+    private void OnClientError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            Fail(new KafkaException(error));
+            return;
+        }
+
+        _lastError = error;
+        if (_unhealthySince < 0 && error.Code is ErrorCode.Local_AllBrokersDown or ErrorCode.Local_Transport or ErrorCode.Local_Resolve)
+        {
+            _unhealthySince = Stopwatch.GetTimestamp();
+        }
+    }
+
+    private void CheckHealth(IConsumer<TKey, TValue> consumer)
+    {
+        if (_unhealthySince < 0)
+        {
+            return;
+        }
+
+        if (Stopwatch.GetElapsedTime(_unhealthySince) >= _settings.ConnectionTimeout)
+        {
+            Fail(new KafkaException(new Error(_lastError?.Code ?? ErrorCode.Local_AllBrokersDown,
+                $"No Kafka broker at '{_settings.BootstrapServers}' reachable for {_settings.ConnectionTimeout}: {_lastError?.Reason}")));
+            return;
+        }
+
+        if (Stopwatch.GetElapsedTime(_lastProbe) < ProbeInterval)
+        {
+            return;
+        }
+
+        _lastProbe = Stopwatch.GetTimestamp();
+        try
+        {
+            _probe ??= new DependentAdminClientBuilder(consumer.Handle).Build();
+            var metadata = _probe.GetMetadata(TimeSpan.FromMilliseconds(500));
+            if (metadata.Brokers.Count > 0 && metadata.Topics.Count > 0)
+            {
+                _unhealthySince = -1;
+            }
+        }
+        catch (KafkaException)
+        {
+            // still unreachable: the connection timeout decides
+        }
+    }
+
+    private void Fail(Exception error)
+    {
+        List<Action> waiters;
+        lock (_lock)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            _failure = error;
+            waiters = CollectWaiters(all: true);
+        }
+
+        _listener.OnFailed(error);
+        Notify(waiters);
+    }
+
+    private void Close(IConsumer<TKey, TValue> consumer)
+    {
+        while (_commands.TryDequeue(out var command))
+        {
+            command(); // finish commits queued before the shutdown
+        }
+
+        try
+        {
+            _probe?.Dispose();
+            if (_failure is null)
+            {
+                consumer.Close();
+            }
+        }
+        catch (KafkaException)
+        {
+            // closing a consumer whose broker is gone: nothing left to save
+        }
+        finally
+        {
+            consumer.Dispose();
+            _shutdown.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace ActorFlow.Kafka.Consumer.Internal;
+
+/// <summary>INTERNAL API. The <see cref="IControl"/> of a consumer stage backed by one hub.</summary>
+internal sealed class KafkaControl<TKey, TValue>(ConsumerHub<TKey, TValue> hub, Task stageStopped, TimeSpan stopTimeout) : IControl
+{
+    public Task IsShutdown => hub.IsShutdown;
+
+    public async Task StopAsync()
+    {
+        hub.Stop();
+        await stageStopped.WaitAsync(stopTimeout).ConfigureAwait(false);
+    }
+
+    public async Task ShutdownAsync()
+    {
+        hub.Stop();
+        await hub.ShutdownAsync().ConfigureAwait(false);
+    }
+
+    public async Task<T> DrainAndShutdownAsync<T>(Task<T> streamCompletion)
+    {
+        ArgumentNullException.ThrowIfNull(streamCompletion);
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+            return await streamCompletion.WaitAsync(stopTimeout).ConfigureAwait(false);
+        }
+        finally
+        {
+            await hub.ShutdownAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Consumer.Internal;
+using ActorFlow.Kafka.Settings;
+using Akka;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+
+namespace ActorFlow.Kafka.Dsl;
+
+/// <summary>
+/// Akka.Streams sources that read Kafka. Each materialisation owns one Confluent consumer, polled on its own thread;
+/// the materialised <see cref="IControl"/> stops, drains and shuts it down.
+/// </summary>
+public static class KafkaConsumer
+{
+    /// <summary>Records of all assigned partitions, without offset handling (use it with your own offset store).</summary>
+    public static Source<ConsumeResult<TKey, TValue>, IControl> PlainSource<TKey, TValue>(
+        ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+    {
+        Validate(settings, subscription);
+        return Source.FromGraph(new KafkaSourceStage<TKey, TValue, ConsumeResult<TKey, TValue>>(
+            settings, subscription, static (record, _, _) => record, "PlainSource"));
+    }
+
+    /// <summary>Records with a <see cref="CommittableOffset"/>; commit through <see cref="Committer"/> once processed (at least once).</summary>
+    public static Source<CommittableMessage<TKey, TValue>, IControl> CommittableSource<TKey, TValue>(
+        ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+    {
+        Validate(settings, subscription);
+        return Source.FromGraph(new KafkaSourceStage<TKey, TValue, CommittableMessage<TKey, TValue>>(
+            settings, subscription,
+            static (record, target, generation) => new CommittableMessage<TKey, TValue>(record, new CommittableOffset(target, record.TopicPartitionOffset, generation)),
+            "CommittableSource"));
+    }
+
+    /// <summary>
+    /// One sub-source per assigned partition, emitted when it is assigned and completed when it is revoked, so each
+    /// partition flows (and back-pressures) on its own.
+    /// </summary>
+    public static Source<(TopicPartition Partition, Source<ConsumeResult<TKey, TValue>, NotUsed> Records), IControl> PlainPartitionedSource<TKey, TValue>(
+        ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+    {
+        Validate(settings, subscription);
+        return Source.FromGraph(new PartitionedSourceStage<TKey, TValue, ConsumeResult<TKey, TValue>>(
+            settings, subscription, static (record, _, _) => record, "PlainPartitionedSource"));
+    }
+
+    /// <summary>As <see cref="PlainPartitionedSource{TKey,TValue}"/>, with committable offsets.</summary>
+    public static Source<(TopicPartition Partition, Source<CommittableMessage<TKey, TValue>, NotUsed> Records), IControl> CommittablePartitionedSource<TKey, TValue>(
+        ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+    {
+        Validate(settings, subscription);
+        return Source.FromGraph(new PartitionedSourceStage<TKey, TValue, CommittableMessage<TKey, TValue>>(
+            settings, subscription,
+            static (record, target, generation) => new CommittableMessage<TKey, TValue>(record, new CommittableOffset(target, record.TopicPartitionOffset, generation)),
+            "CommittablePartitionedSource"));
+    }
+
+    private static void Validate<TKey, TValue>(ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(subscription);
+        _ = settings.ToConsumerConfig(needsGroup: subscription is TopicSubscription); // fail at build time, not on first pull
+    }
+}
