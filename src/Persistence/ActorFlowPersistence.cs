@@ -46,6 +46,10 @@ public sealed class ActorFlowPersistence : IExtension
     /// <returns>The extension.</returns>
     public static ActorFlowPersistence Get(ActorSystem system) => system.WithExtension<ActorFlowPersistence, Provider>();
 
+    /// <summary><paramref name="config"/> over the embedded defaults.</summary>
+    internal static AkkaConfig WithDefaults(AkkaConfig config) =>
+        ReferenceEquals(config, DefaultConfiguration) ? config : config.WithFallback(DefaultConfiguration);
+
     // Bindings in reference.conf only count when present at system start; add them for systems started without.
     private static void RegisterSerializer(ExtendedActorSystem system)
     {

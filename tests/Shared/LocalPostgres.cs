@@ -15,6 +15,7 @@ public sealed class LocalPostgres : IDisposable
 {
     private readonly string _binDirectory;
     private readonly bool _asPostgresUser;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<string>> _shared = new();
     private int _databaseCounter;
 
     /// <summary>Initialises and starts the server (about 1.6 s).</summary>
@@ -78,6 +79,15 @@ public sealed class LocalPostgres : IDisposable
             Database = name,
         }.ToString();
     }
+
+    /// <summary>
+    /// The database named <paramref name="name"/>, created on the first call and shared by later calls (so every
+    /// test of a class can use one database; keep tests apart by job id or table).
+    /// </summary>
+    /// <param name="name">The database name (letters, digits, underscores).</param>
+    /// <returns>The connection string.</returns>
+    public string SharedDatabase(string name) =>
+        _shared.GetOrAdd(name, n => new Lazy<string>(() => CreateDatabase(n))).Value;
 
     /// <summary>Stops the server (immediate mode) and deletes its directory.</summary>
     public void Dispose()

@@ -39,7 +39,7 @@ public sealed record CheckpointSettings
     public static CheckpointSettings Create(AkkaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var c = config.WithFallback(ActorFlowPersistence.DefaultConfiguration).GetConfig(ConfigPath);
+        var c = ActorFlowPersistence.WithDefaults(config).GetConfig(ConfigPath);
         return new CheckpointSettings(c.GetString("table-name"), c.GetInt("retained")).Validate();
     }
 

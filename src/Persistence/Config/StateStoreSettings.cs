@@ -107,7 +107,7 @@ public sealed partial record StateStoreSettings
     public static StateStoreSettings Create(AkkaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var c = config.WithFallback(ActorFlowPersistence.DefaultConfiguration).GetConfig(ConfigPath);
+        var c = ActorFlowPersistence.WithDefaults(config).GetConfig(ConfigPath);
         return new StateStoreSettings(
             ParseProvider(c.GetString("provider")),
             c.GetString("connection-string") ?? string.Empty,
