@@ -1,0 +1,285 @@
+using ActorFlow.Kafka.Settings;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Stage;
+using Confluent.Kafka;
+using Error = Confluent.Kafka.Error;
+
+namespace ActorFlow.Kafka.Producer.Internal;
+
+/// <summary>
+/// INTERNAL API. The transactional producer flow (contract on <c>KafkaProducer.TransactionalFlow</c>). The blocking
+/// transaction calls (InitTransactions, CommitTransaction, AbortTransaction) run on the thread pool and report back
+/// through an async callback; the stage neither pulls nor emits meanwhile.
+/// </summary>
+internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<FlowShape<TransactionalMessage<TKey, TValue>, TransactionEvent>>
+{
+    private readonly ProducerSettings<TKey, TValue> _settings;
+    private readonly string _transactionalId;
+
+    public TransactionalProducerStage(ProducerSettings<TKey, TValue> settings, string transactionalId)
+    {
+        _settings = settings;
+        _transactionalId = transactionalId;
+        Shape = new FlowShape<TransactionalMessage<TKey, TValue>, TransactionEvent>(In, Out);
+    }
+
+    public Inlet<TransactionalMessage<TKey, TValue>> In { get; } = new("kafka-transactional-producer.in");
+
+    public Outlet<TransactionEvent> Out { get; } = new("kafka-transactional-producer.out");
+
+    public override FlowShape<TransactionalMessage<TKey, TValue>, TransactionEvent> Shape { get; }
+
+    protected override Attributes InitialAttributes { get; } = Attributes.CreateName("kafka-transactional-producer");
+
+    protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
+
+    private sealed class Logic : GraphStageLogic, IInHandler, IOutHandler
+    {
+        private readonly TransactionalProducerStage<TKey, TValue> _stage;
+        private readonly string _id;
+        private readonly Action<DeliveryReport<TKey, TValue>> _onReport;
+        private Action _wakeUp = () => { };
+        private Action<TransactionCall> _onCallDone = _ => { };
+        private IProducer<TKey, TValue>? _producer;
+        private TransactionEvent? _toEmit;
+        private Exception? _failure;
+        private bool _busy = true;
+        private bool _open;
+        private long _records;
+        private int _inFlight;
+        private int _wakeUpScheduled;
+
+        public Logic(TransactionalProducerStage<TKey, TValue> stage)
+            : base(stage.Shape)
+        {
+            _stage = stage;
+            _id = stage._transactionalId;
+            _onReport = OnReport;
+            SetHandler(stage.In, this);
+            SetHandler(stage.Out, this);
+        }
+
+        public override void PreStart()
+        {
+            _wakeUp = GetAsyncCallback(OnWakeUp);
+            _onCallDone = GetAsyncCallback<TransactionCall>(OnCallDone);
+            _producer = ProducerFactory.Create(_stage._settings, _id, OnClientError);
+            Run(TransactionCall.Init(), p => p.InitTransactions(_stage._settings.TransactionTimeout));
+        }
+
+        public void OnPush()
+        {
+            switch (Grab(_stage.In))
+            {
+                case TransactionalRecord<TKey, TValue> { Record: var record }:
+                    Produce(record);
+                    break;
+                case CommitSignal<TKey, TValue> commit when _open:
+                    Run(TransactionCall.Commit(commit.CheckpointId), p => p.CommitTransaction(_stage._settings.TransactionTimeout));
+                    break;
+                case CommitSignal<TKey, TValue> commit:
+                    Emit(new TransactionCommitted(commit.CheckpointId, 0));
+                    break;
+                case AbortSignal<TKey, TValue> abort when _open:
+                    Run(TransactionCall.Abort(abort.CheckpointId), p => p.AbortTransaction(_stage._settings.TransactionTimeout));
+                    break;
+                case AbortSignal<TKey, TValue> abort:
+                    Emit(new TransactionAborted(abort.CheckpointId, 0));
+                    break;
+            }
+
+            Progress();
+        }
+
+        public void OnUpstreamFinish() => Progress();
+
+        public void OnUpstreamFailure(Exception e) => FailStage(e);
+
+        public void OnPull() => Progress();
+
+        public void OnDownstreamFinish(Exception cause) => CompleteStage();
+
+        public override void PostStop()
+        {
+            try
+            {
+                // An open transaction is not part of a complete checkpoint: disposing leaves it to the broker,
+                // and the next InitTransactions with this transactional.id aborts it.
+                _producer?.Dispose();
+            }
+            catch (Exception e)
+            {
+                Log.Warning(e, "Closing the transactional Kafka producer '{0}' failed.", _id);
+            }
+
+            base.PostStop();
+        }
+
+        private void Produce(ProducerRecord<TKey, TValue> record)
+        {
+            try
+            {
+                if (!_open)
+                {
+                    _producer!.BeginTransaction();
+                    _open = true;
+                }
+
+                Interlocked.Increment(ref _inFlight);
+                _producer!.Produce(record.TopicPartition, record.Message, _onReport);
+                _records++;
+            }
+            catch (KafkaException e)
+            {
+                Fail(e.Error.IsFatal || e.Error.Code == ErrorCode.ProducerFenced
+                    ? ProducerErrors.Fatal(e.Error, _id)
+                    : ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e));
+            }
+        }
+
+        private void Emit(TransactionEvent e) => _toEmit = e;
+
+        private void Progress()
+        {
+            if (Volatile.Read(ref _failure) is { } failure)
+            {
+                FailStage(failure);
+                return;
+            }
+
+            if (_toEmit is not null && IsAvailable(_stage.Out))
+            {
+                Push(_stage.Out, _toEmit);
+                _toEmit = null;
+            }
+
+            if (_busy || _toEmit is not null)
+            {
+                return;
+            }
+
+            if (IsClosed(_stage.In))
+            {
+                if (_open)
+                {
+                    Log.Info("Transactional producer '{0}': upstream finished with an uncommitted transaction of {1} record(s); aborting it.", _id, _records);
+                    Run(TransactionCall.FinalAbort(), p => p.AbortTransaction(_stage._settings.TransactionTimeout));
+                    return;
+                }
+
+                CompleteStage();
+            }
+            else if (Volatile.Read(ref _inFlight) < _stage._settings.Parallelism && !HasBeenPulled(_stage.In))
+            {
+                Pull(_stage.In);
+            }
+        }
+
+        private void Run(TransactionCall call, Action<IProducer<TKey, TValue>> action)
+        {
+            _busy = true;
+            var producer = _producer!;
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    action(producer);
+                }
+                catch (Exception e)
+                {
+                    call = call with { Error = e };
+                }
+
+                _onCallDone(call);
+            });
+        }
+
+        private void OnCallDone(TransactionCall call)
+        {
+            _busy = false;
+            if (call.Error is not null)
+            {
+                FailStage(Translate(call));
+                return;
+            }
+
+            switch (call.Kind)
+            {
+                case TransactionCallKind.Commit:
+                    Emit(new TransactionCommitted(call.CheckpointId, _records));
+                    break;
+                case TransactionCallKind.Abort:
+                    Emit(new TransactionAborted(call.CheckpointId, _records));
+                    break;
+            }
+
+            if (call.Kind != TransactionCallKind.Init)
+            {
+                _open = false;
+                _records = 0;
+            }
+
+            Progress();
+        }
+
+        private Exception Translate(TransactionCall call)
+        {
+            if (Volatile.Read(ref _failure) is { } earlier)
+            {
+                return earlier;
+            }
+
+            var what = call.Kind switch
+            {
+                TransactionCallKind.Init => "InitTransactions",
+                TransactionCallKind.Commit => $"committing the transaction of checkpoint {call.CheckpointId}",
+                TransactionCallKind.FinalAbort => "aborting the open transaction at completion",
+                _ => $"aborting the transaction of checkpoint {call.CheckpointId}",
+            };
+            return call.Error is KafkaException k
+                ? k.Error.IsFatal || k.Error.Code == ErrorCode.ProducerFenced
+                    ? ProducerErrors.Fatal(k.Error, _id)
+                    : new KafkaException(new Error(k.Error.Code, $"Transactional producer '{_id}' failed {what}: {k.Error.Reason}", k.Error.IsFatal), k)
+                : new InvalidOperationException($"Transactional producer '{_id}' failed {what}.", call.Error);
+        }
+
+        private void OnWakeUp()
+        {
+            Volatile.Write(ref _wakeUpScheduled, 0);
+            Progress();
+        }
+
+        /// <summary>Runs on librdkafka's delivery thread.</summary>
+        private void OnReport(DeliveryReport<TKey, TValue> report)
+        {
+            var inFlight = Interlocked.Decrement(ref _inFlight);
+            if (report.Error.IsError)
+            {
+                Fail(report.Error.IsFatal || report.Error.Code == ErrorCode.ProducerFenced
+                    ? ProducerErrors.Fatal(report.Error, _id)
+                    : ProducerErrors.Delivery(report.Topic, report.Partition, report.Error));
+            }
+            else if (inFlight == _stage._settings.Parallelism - 1 && Interlocked.Exchange(ref _wakeUpScheduled, 1) == 0)
+            {
+                _wakeUp();
+            }
+        }
+
+        private void OnClientError(Error error)
+        {
+            if (error.IsFatal)
+            {
+                Fail(ProducerErrors.Fatal(error, _id));
+            }
+        }
+
+        private void Fail(Exception failure)
+        {
+            if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
+            {
+                _wakeUp();
+            }
+        }
+    }
+}
