@@ -12,7 +12,8 @@ namespace ActorFlow.Persistence.Snapshots;
 /// <item>Recovery loads exactly the snapshot named by the <see cref="SnapshotRestorePoint"/> given at construction
 /// (from the last complete checkpoint record), never a newer one; with no restore point it starts empty and
 /// ignores every stored snapshot. A missing or mismatched snapshot fails recovery with
-/// <see cref="SnapshotRestoreException"/>. Then <see cref="OnRestored"/> runs once.</item>
+/// <see cref="SnapshotRestoreException"/> passed to <see cref="OnRestoreFailed"/>, and the actor stops. Otherwise
+/// <see cref="OnRestored"/> runs once.</item>
 /// <item><see cref="SaveCheckpointSnapshot"/> persists the marker, saves the snapshot and reports
 /// <see cref="OnCheckpointSnapshotSaved"/> only after <c>SaveSnapshotSuccess</c> (or
 /// <see cref="OnCheckpointSnapshotFailed"/>). Commands arriving meanwhile are stashed until the marker is written.</item>
@@ -24,6 +25,7 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
 {
     private readonly Dictionary<long, (long CheckpointId, long Size)> _pending = [];
     private KeyGroupSnapshot? _restored;
+    private SnapshotRestoreException? _restoreError;
 
     /// <summary>Creates the actor.</summary>
     /// <param name="persistenceId">Its persistence id, normally <see cref="PersistenceIds.KeyGroup"/>.</param>
@@ -108,23 +110,47 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
     protected virtual void OnCheckpointSnapshotFailed(long checkpointId, Exception cause) =>
         Log.Error(cause, "Key group {0}: snapshot for checkpoint {1} failed", KeyGroup, checkpointId);
 
+    /// <summary>
+    /// The requested snapshot could not be restored (missing, mismatched, or the store failed to load it). The actor
+    /// stops after this call, without running <see cref="OnRestored"/>. Default: logs the error. Override to tell the
+    /// job, which should restore from an earlier complete checkpoint.
+    /// </summary>
+    /// <param name="error">What went wrong, naming the key group and checkpoint.</param>
+    protected virtual void OnRestoreFailed(SnapshotRestoreException error) => Log.Error(error, "{0}", error.Message);
+
+    /// <inheritdoc />
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        var error = reason as SnapshotRestoreException ?? new SnapshotRestoreException(
+            KeyGroup, RestorePoint?.CheckpointId ?? 0, $"recovery failed: {reason.Message}", reason);
+        OnRestoreFailed(error);
+    }
+
     private void OnSnapshotOffer(SnapshotOffer offer)
     {
-        var expected = RestorePoint ?? throw new SnapshotRestoreException(KeyGroup, 0, "a snapshot was offered for an empty start.");
+        var expected = RestorePoint;
+        if (expected is null)
+        {
+            _restoreError = new SnapshotRestoreException(KeyGroup, 0, "a snapshot was offered for an empty start.");
+            return;
+        }
+
         if (offer.Snapshot is not KeyGroupSnapshot snapshot)
         {
-            throw new SnapshotRestoreException(
+            _restoreError = new SnapshotRestoreException(
                 KeyGroup, expected.CheckpointId, $"the snapshot is a {offer.Snapshot?.GetType().Name}, not a KeyGroupSnapshot.");
+            return;
         }
 
         if (offer.Metadata.SequenceNr != expected.SequenceNr || snapshot.CheckpointId != expected.CheckpointId
             || snapshot.KeyGroup != KeyGroup)
         {
-            throw new SnapshotRestoreException(
+            _restoreError = new SnapshotRestoreException(
                 KeyGroup,
                 expected.CheckpointId,
                 $"expected the snapshot at sequence nr {expected.SequenceNr}, found one of checkpoint {snapshot.CheckpointId}, "
                 + $"key group {snapshot.KeyGroup} at sequence nr {offer.Metadata.SequenceNr}.");
+            return;
         }
 
         _restored = snapshot;
@@ -132,10 +158,18 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
 
     private void CompleteRecovery()
     {
-        if (RestorePoint is { } expected && _restored is null)
+        if (_restoreError is null && RestorePoint is { } expected && _restored is null)
         {
-            throw new SnapshotRestoreException(
+            _restoreError = new SnapshotRestoreException(
                 KeyGroup, expected.CheckpointId, $"no snapshot found at sequence nr {expected.SequenceNr} (deleted or never saved).");
+        }
+
+        if (_restoreError is { } error)
+        {
+            // Stop rather than throw: a thrown exception would make the supervisor restart the actor into the same failure.
+            OnRestoreFailed(error);
+            Context.Stop(Self);
+            return;
         }
 
         var restored = _restored;

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using ActorFlow.Persistence.Config;
+using ActorFlow.Persistence.Snapshots;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Xunit.Abstractions;
+using static ActorFlow.Persistence.Tests.Snapshots.CounterKeyGroupActor;
+using AkkaConfig = Akka.Configuration.Config;
+
+namespace ActorFlow.Persistence.Tests.Snapshots;
+
+/// <summary>
+/// The contract of key-group snapshots on Akka.Persistence.Sql: a snapshot is tagged with its checkpoint id, is
+/// acknowledged only after <c>SaveSnapshotSuccess</c>, and a restart restores the snapshot of the chosen checkpoint,
+/// never a newer one. Each database derives from this suite.
+/// </summary>
+public abstract class CheckpointedSnapshotSpecBase(StateStoreSettings settings, ITestOutputHelper output)
+    : Akka.TestKit.Xunit2.TestKit(Configure(settings), output: output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private readonly string _jobId = $"job-{Guid.NewGuid():N}";
+
+    private string Pid(int keyGroup = 7) => PersistenceIds.KeyGroup(_jobId, keyGroup);
+
+    private static AkkaConfig Configure(StateStoreSettings settings)
+    {
+        settings.PrepareDatabase();
+        return ConfigurationFactory.ParseString("akka.loglevel = INFO").WithFallback(settings.ToAkkaConfig());
+    }
+
+    private IActorRef Start(SnapshotRestorePoint? restorePoint, int keyGroup = 7) =>
+        Sys.ActorOf(CounterKeyGroupActor.Props(Pid(keyGroup), keyGroup, restorePoint, TestActor));
+
+    private void Stop(IActorRef actor)
+    {
+        Watch(actor);
+        actor.Tell(PoisonPill.Instance);
+        ExpectTerminated(actor, Timeout);
+        Unwatch(actor);
+    }
+
+    private CheckpointSnapshotSaved Checkpoint(IActorRef actor, long checkpointId, long add)
+    {
+        actor.Tell(new Add(add));
+        actor.Tell(new TakeCheckpoint(checkpointId));
+        var saved = ExpectMsg<CheckpointSnapshotSaved>(Timeout);
+        Assert.Equal(checkpointId, saved.CheckpointId);
+        return saved;
+    }
+
+    private static SnapshotRestorePoint PointOf(CheckpointSnapshotSaved saved) =>
+        new(saved.CheckpointId, saved.Info.SnapshotSequenceNr);
+
+    /// <summary>Verify that a restart restores the chosen (older) checkpoint, not the newest snapshot.</summary>
+    [Fact]
+    public void Restart_restores_the_chosen_checkpoint_not_a_newer_one()
+    {
+        var actor = Start(null);
+        Assert.Equal(new Restored(null, 0, 0), ExpectMsg<Restored>(Timeout));
+        var first = Checkpoint(actor, 1, 1);
+        var second = Checkpoint(actor, 2, 10);
+        var third = Checkpoint(actor, 3, 100);
+        Assert.True(first.Info.SnapshotSequenceNr < second.Info.SnapshotSequenceNr);
+        Assert.True(second.Info.SnapshotSequenceNr < third.Info.SnapshotSequenceNr);
+        Assert.Equal(7, second.Info.KeyGroup);
+        Assert.Equal(8, second.Info.StateSizeBytes);
+        Stop(actor);
+
+        actor = Start(PointOf(second));
+        Assert.Equal(2, ExpectMsg<Restored>(Timeout).CheckpointId);
+        actor.Tell(new GetCount());
+        Assert.Equal(11L, ExpectMsg<long>(Timeout));
+    }
+
+    /// <summary>Verify that after restoring an older checkpoint new checkpoints are saved and restorable.</summary>
+    [Fact]
+    public void After_restoring_an_older_checkpoint_new_checkpoints_work()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        var first = Checkpoint(actor, 1, 1);
+        var abandoned = Checkpoint(actor, 2, 10);
+        Stop(actor);
+
+        actor = Start(PointOf(first));
+        var restored = ExpectMsg<Restored>(Timeout);
+        Assert.Equal(1, restored.CheckpointId);
+        var next = Checkpoint(actor, 3, 5);
+        Assert.True(next.Info.SnapshotSequenceNr > abandoned.Info.SnapshotSequenceNr);
+        Stop(actor);
+
+        actor = Start(PointOf(next));
+        Assert.Equal(new Restored(3, 6, next.Info.SnapshotSequenceNr), ExpectMsg<Restored>(Timeout));
+    }
+
+    /// <summary>Verify that without a restore point an actor starts empty even when snapshots exist.</summary>
+    [Fact]
+    public void No_restore_point_starts_empty_and_ignores_stored_snapshots()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        var saved = Checkpoint(actor, 1, 7);
+        Stop(actor);
+
+        actor = Start(null);
+        var restored = ExpectMsg<Restored>(Timeout);
+        Assert.Null(restored.CheckpointId);
+        Assert.Equal(0, restored.Count);
+        var next = Checkpoint(actor, 2, 1);
+        Assert.True(next.Info.SnapshotSequenceNr > saved.Info.SnapshotSequenceNr);
+    }
+
+    /// <summary>Verify that a restore point without a stored snapshot fails recovery (the actor stops).</summary>
+    [Fact]
+    public void Missing_snapshot_fails_recovery()
+    {
+        var actor = Start(new SnapshotRestorePoint(5, 999));
+        Watch(actor);
+        var error = ExpectMsg<SnapshotRestoreException>(Timeout);
+        Assert.Equal((7, 5L), (error.KeyGroup, error.CheckpointId));
+        Assert.Contains("Key group 7 cannot restore checkpoint 5", error.Message, StringComparison.Ordinal);
+        ExpectTerminated(actor, Timeout);
+    }
+
+    /// <summary>Verify that a snapshot of another checkpoint at the requested sequence number fails recovery.</summary>
+    [Fact]
+    public void Snapshot_of_another_checkpoint_fails_recovery()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        var saved = Checkpoint(actor, 1, 1);
+        Stop(actor);
+
+        actor = Start(new SnapshotRestorePoint(42, saved.Info.SnapshotSequenceNr));
+        Watch(actor);
+        Assert.Contains("found one of checkpoint 1", ExpectMsg<SnapshotRestoreException>(Timeout).Message, StringComparison.Ordinal);
+        ExpectTerminated(actor, Timeout);
+    }
+
+    /// <summary>Verify that deleting before a checkpoint removes older snapshots and keeps the retained one.</summary>
+    [Fact]
+    public void DeleteSnapshotsBefore_removes_older_snapshots()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        var first = Checkpoint(actor, 1, 1);
+        var second = Checkpoint(actor, 2, 2);
+        actor.Tell(new DeleteBefore(second.Info.SnapshotSequenceNr));
+        var store = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor(null);
+        AwaitAssert(
+            () =>
+            {
+                store.Tell(new LoadSnapshot(Pid(), new SnapshotSelectionCriteria(first.Info.SnapshotSequenceNr), long.MaxValue));
+                Assert.Null(ExpectMsg<LoadSnapshotResult>(Timeout).Snapshot);
+            },
+            Timeout,
+            TimeSpan.FromMilliseconds(50));
+        Stop(actor);
+
+        actor = Start(PointOf(second));
+        Assert.Equal(3, ExpectMsg<Restored>(Timeout).Count);
+    }
+
+    /// <summary>Verify (and measure) a checkpoint of 128 key groups with 1 KB of state each.</summary>
+    [Fact]
+    public void Checkpoint_of_128_key_groups_completes()
+    {
+        var actors = Enumerable.Range(0, 128)
+            .Select(kg => Sys.ActorOf(CounterKeyGroupActor.Props(Pid(kg), kg, null, TestActor, stateBytes: 1024)))
+            .ToList();
+        ReceiveN(128, Timeout);
+        var watch = Stopwatch.StartNew();
+        for (var round = 1; round <= 3; round++)
+        {
+            actors.ForEach(a => a.Tell(new TakeCheckpoint(round)));
+            var saved = ReceiveN(128, TimeSpan.FromSeconds(30)).Cast<CheckpointSnapshotSaved>().ToList();
+            Assert.All(saved, s => Assert.Equal(round, s.CheckpointId));
+            Assert.Equal(128, saved.Select(s => s.Info.KeyGroup).Distinct().Count());
+        }
+
+        Output?.WriteLine($"{GetType().Name}: 3 checkpoints x 128 key groups x 1 KB in {watch.ElapsedMilliseconds} ms");
+    }
+}
