@@ -31,18 +31,30 @@ public sealed class CommittableOffsetBatch : ICommittable
     public static CommittableOffsetBatch From(IEnumerable<ICommittable> offsets)
     {
         ArgumentNullException.ThrowIfNull(offsets);
-        var batch = Empty;
+        var highest = new Dictionary<(ICommitTarget, TopicPartition), CommittableOffset>();
+        long count = 0;
         foreach (var o in offsets)
         {
-            batch = o switch
+            switch (o)
             {
-                CommittableOffset single => batch.Updated(single),
-                CommittableOffsetBatch other => batch.Updated(other),
-                _ => throw new ArgumentException($"Unknown committable {o.GetType().Name}.", nameof(offsets)),
-            };
+                case CommittableOffset single:
+                    Keep(highest, single);
+                    count++;
+                    break;
+                case CommittableOffsetBatch other:
+                    foreach (var each in other._offsets.Values)
+                    {
+                        Keep(highest, each);
+                    }
+
+                    count += other.BatchSize;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown committable {o.GetType().Name}.", nameof(offsets));
+            }
         }
 
-        return batch;
+        return new CommittableOffsetBatch(highest.ToImmutableDictionary(), count);
     }
 
     /// <summary>This batch with <paramref name="offset"/> added (kept if higher than the partition's current one).</summary>
@@ -50,7 +62,7 @@ public sealed class CommittableOffsetBatch : ICommittable
     {
         ArgumentNullException.ThrowIfNull(offset);
         var key = (offset.Target, offset.Offset.TopicPartition);
-        if (_offsets.TryGetValue(key, out var current) && current.Offset.Offset.Value >= offset.Offset.Offset.Value && current.Generation >= offset.Generation)
+        if (_offsets.TryGetValue(key, out var current) && !IsNewer(offset, current))
         {
             return new CommittableOffsetBatch(_offsets, BatchSize + 1);
         }
@@ -70,6 +82,19 @@ public sealed class CommittableOffsetBatch : ICommittable
 
         return new CommittableOffsetBatch(result._offsets, BatchSize + other.BatchSize);
     }
+
+    private static void Keep(Dictionary<(ICommitTarget, TopicPartition), CommittableOffset> highest, CommittableOffset offset)
+    {
+        var key = (offset.Target, offset.Offset.TopicPartition);
+        if (!highest.TryGetValue(key, out var current) || IsNewer(offset, current))
+        {
+            highest[key] = offset;
+        }
+    }
+
+    private static bool IsNewer(CommittableOffset candidate, CommittableOffset current) =>
+        candidate.Generation > current.Generation ||
+        (candidate.Generation == current.Generation && candidate.Offset.Offset.Value > current.Offset.Offset.Value);
 
     /// <inheritdoc />
     public Task CommitAsync()
