@@ -1,0 +1,32 @@
+namespace ActorFlow.Operators.Functions;
+
+/// <summary>
+/// An incremental aggregation with an accumulator, as Flink's <c>AggregateFunction</c>. For value-type
+/// accumulators the window operator keeps them unboxed, so aggregating allocates nothing per record.
+/// </summary>
+/// <typeparam name="TIn">The input type.</typeparam>
+/// <typeparam name="TAcc">The accumulator type.</typeparam>
+/// <typeparam name="TOut">The result type.</typeparam>
+public interface IAggregateFunction<in TIn, TAcc, out TOut>
+{
+    /// <summary>Creates an empty accumulator.</summary>
+    /// <returns>The accumulator.</returns>
+    TAcc CreateAccumulator();
+
+    /// <summary>Adds a value to an accumulator.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="accumulator">The accumulator.</param>
+    /// <returns>The new accumulator (may be the same object, mutated).</returns>
+    TAcc Add(TIn value, TAcc accumulator);
+
+    /// <summary>Computes the result.</summary>
+    /// <param name="accumulator">The accumulator.</param>
+    /// <returns>The result.</returns>
+    TOut GetResult(TAcc accumulator);
+
+    /// <summary>Merges two accumulators (used when session windows merge).</summary>
+    /// <param name="a">One accumulator.</param>
+    /// <param name="b">The other.</param>
+    /// <returns>The merged accumulator.</returns>
+    TAcc Merge(TAcc a, TAcc b);
+}

@@ -1,0 +1,63 @@
+using ActorFlow.Operators.State;
+
+namespace ActorFlow.Operators.Functions;
+
+/// <summary>
+/// The low-level keyed function, as Flink's <c>KeyedProcessFunction</c>: sees each record with its
+/// timestamp, the watermark, keyed state and timers, and may emit to the main and side outputs. One
+/// instance serves every key of the operator, so keep per-key data in keyed state, not in fields.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TIn">The input type.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public abstract class KeyedProcessFunction<TKey, TIn, TOut>
+{
+    /// <summary>Called once when the operator is built, before any record: get state objects here.</summary>
+    /// <param name="state">The keyed state store.</param>
+    public virtual void Open(IKeyedStateStore state)
+    {
+    }
+
+    /// <summary>Processes one record.</summary>
+    /// <param name="value">The record.</param>
+    /// <param name="context">The record's context.</param>
+    /// <param name="output">The main output (results carry the record's timestamp).</param>
+    public abstract void ProcessElement(TIn value, Context context, ICollector<TOut> output);
+
+    /// <summary>Called when a timer of the current key fires.</summary>
+    /// <param name="timestamp">The timer's time.</param>
+    /// <param name="context">The timer's context.</param>
+    /// <param name="output">The main output (results carry the timer's time).</param>
+    public virtual void OnTimer(long timestamp, OnTimerContext context, ICollector<TOut> output)
+    {
+    }
+
+    /// <summary>What a function sees while it processes a record.</summary>
+    public abstract class Context
+    {
+        /// <summary>Gets the record's (or the firing timer's) timestamp, or <c>null</c> when it has none.</summary>
+        public abstract long? Timestamp { get; }
+
+        /// <summary>Gets the current key.</summary>
+        public abstract TKey CurrentKey { get; }
+
+        /// <summary>Gets the timer service of the current key.</summary>
+        public abstract ITimerService TimerService { get; }
+
+        /// <summary>Gets keyed state (bound to the current key).</summary>
+        public abstract IKeyedStateStore State { get; }
+
+        /// <summary>Emits to a side output.</summary>
+        /// <typeparam name="T">The side output's type.</typeparam>
+        /// <param name="tag">The side output.</param>
+        /// <param name="value">The record.</param>
+        public abstract void Output<T>(OutputTag<T> tag, T value);
+    }
+
+    /// <summary>What a function sees while a timer fires.</summary>
+    public abstract class OnTimerContext : Context
+    {
+        /// <summary>Gets the domain of the firing timer.</summary>
+        public abstract TimeDomain TimeDomain { get; }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Buffers;
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.State;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>Hosts a <see cref="KeyedProcessFunction{TKey,TIn,TOut}"/> for all keys of a key group.</summary>
+internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock
+    where TKey : notnull
+{
+    private readonly KeyedProcessFunction<TKey, TIn, TOut> _function;
+    private readonly ITypeSerializer<TKey> _keySerializer;
+    private readonly TimeProvider _clock;
+    private readonly KeyedStateBackend<TKey> _state;
+    private readonly TimerQueue<TKey> _eventTimers = new();
+    private readonly TimerQueue<TKey> _processingTimers = new();
+    private readonly ProcessContext _context;
+    private long _lastProcessingTime = long.MinValue;
+
+    public KeyedProcessOperator(KeyedProcessFunction<TKey, TIn, TOut> function, SerializerRegistry serializers, TimeProvider clock)
+    {
+        _function = function;
+        _clock = clock;
+        _keySerializer = serializers.Get<TKey>();
+        _state = new KeyedStateBackend<TKey>(_keySerializer, serializers, clock);
+        _context = new ProcessContext(this);
+        function.Open(_state.KeyScope);
+    }
+
+    public long CurrentWatermark { get; private set; } = long.MinValue;
+
+    public long CurrentProcessingTime => Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastProcessingTime);
+
+    public long? NextProcessingTimeTimer => _processingTimers.TryPeekTime(out var t) ? t : null;
+
+    public long LateRecordCount => 0;
+
+    public long RejectedRecordCount { get; private set; }
+
+    public void ProcessElement(TKey key, TIn value, long timestamp, IOperatorOutput<TOut> output)
+    {
+        if (key is null)
+        {
+            RejectedRecordCount++;
+            output.CollectSide(OutputTags.Rejected<TIn>(), new RejectedRecord<TIn>("null", value, timestamp, "The record has a null key."), timestamp);
+            return;
+        }
+
+        _state.CurrentKey = key;
+        _context.Bind(key, timestamp, output, TimeDomain.EventTime);
+        _function.ProcessElement(value, _context, _context);
+    }
+
+    public void ProcessWatermark(long watermark, IOperatorOutput<TOut> output)
+    {
+        if (watermark <= CurrentWatermark)
+        {
+            return;
+        }
+
+        CurrentWatermark = watermark;
+        while (_eventTimers.TryDequeue(watermark, out var timer))
+        {
+            Fire(timer, TimeDomain.EventTime, output);
+        }
+    }
+
+    public void AdvanceProcessingTime(long nowMs, IOperatorOutput<TOut> output)
+    {
+        if (nowMs > _lastProcessingTime)
+        {
+            _lastProcessingTime = nowMs;
+        }
+
+        while (_processingTimers.TryDequeue(nowMs, out var timer))
+        {
+            Fire(timer, TimeDomain.ProcessingTime, output);
+        }
+    }
+
+    public void Snapshot(IBufferWriter<byte> writer)
+    {
+        var w = new StateWriter(writer);
+        SnapshotFormat.WriteHeader(w, SnapshotFormat.KeyedProcessOperator);
+        w.WriteInt64(CurrentWatermark);
+        w.WriteInt64(_lastProcessingTime);
+        w.WriteInt64(RejectedRecordCount);
+        _eventTimers.Snapshot(w, _keySerializer);
+        _processingTimers.Snapshot(w, _keySerializer);
+        _state.Snapshot(w);
+    }
+
+    public void Restore(ReadOnlySpan<byte> state)
+    {
+        var r = new StateReader(state);
+        SnapshotFormat.ReadHeader(ref r, SnapshotFormat.KeyedProcessOperator);
+        CurrentWatermark = r.ReadInt64();
+        _lastProcessingTime = r.ReadInt64();
+        RejectedRecordCount = r.ReadInt64();
+        _eventTimers.Restore(ref r, _keySerializer);
+        _processingTimers.Restore(ref r, _keySerializer);
+        _state.Restore(ref r);
+    }
+
+    private void Fire(TimerKey<TKey> timer, TimeDomain domain, IOperatorOutput<TOut> output)
+    {
+        _state.CurrentKey = timer.Key;
+        _context.Bind(timer.Key, timer.Timestamp, output, domain);
+        _function.OnTimer(timer.Timestamp, _context, _context);
+    }
+
+    private sealed class ProcessContext(KeyedProcessOperator<TKey, TIn, TOut> op)
+        : KeyedProcessFunction<TKey, TIn, TOut>.OnTimerContext, ITimerService, ICollector<TOut>
+    {
+        private TKey _key = default!;
+        private long _timestamp;
+        private IOperatorOutput<TOut> _output = null!;
+        private TimeDomain _domain;
+
+        public override long? Timestamp => Timestamps.IsValid(_timestamp) ? _timestamp : null;
+
+        public override TKey CurrentKey => _key;
+
+        public override ITimerService TimerService => this;
+
+        public override IKeyedStateStore State => op._state.KeyScope;
+
+        public override TimeDomain TimeDomain => _domain;
+
+        public long CurrentProcessingTime => op.CurrentProcessingTime;
+
+        public long CurrentWatermark => op.CurrentWatermark;
+
+        public void Bind(TKey key, long timestamp, IOperatorOutput<TOut> output, TimeDomain domain)
+        {
+            _key = key;
+            _timestamp = timestamp;
+            _output = output;
+            _domain = domain;
+        }
+
+        public override void Output<T>(OutputTag<T> tag, T value)
+        {
+            ArgumentNullException.ThrowIfNull(tag);
+            _output.CollectSide(tag, value, _timestamp);
+        }
+
+        public void Collect(TOut value) => _output.Collect(value, _timestamp);
+
+        public void RegisterEventTimeTimer(long time) => op._eventTimers.Register(_key, StateNamespace.None, time);
+
+        public void RegisterProcessingTimeTimer(long time) => op._processingTimers.Register(_key, StateNamespace.None, time);
+
+        public void DeleteEventTimeTimer(long time) => op._eventTimers.Delete(_key, StateNamespace.None, time);
+
+        public void DeleteProcessingTimeTimer(long time) => op._processingTimers.Delete(_key, StateNamespace.None, time);
+    }
+}

@@ -1,0 +1,111 @@
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.Windowing;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>
+/// All keyed state of one operator, for every key: named tables of entries per (key, namespace). The
+/// operator sets <see cref="CurrentKey"/> (and <see cref="CurrentWindow"/>) before it calls user code.
+/// States restored before they are registered wait as raw bytes until the user asks for them.
+/// </summary>
+internal sealed class KeyedStateBackend<TKey>
+{
+    private readonly Dictionary<string, StateTableBase<TKey>> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _pending = new(StringComparer.Ordinal);
+    private readonly ITypeSerializer<TKey> _keySerializer;
+
+    public KeyedStateBackend(ITypeSerializer<TKey> keySerializer, SerializerRegistry serializers, TimeProvider clock)
+    {
+        _keySerializer = keySerializer;
+        Serializers = serializers;
+        Clock = clock;
+        KeyScope = new KeyedStateStore<TKey>(this, windowScoped: false);
+        WindowScope = new KeyedStateStore<TKey>(this, windowScoped: true);
+    }
+
+    public TKey CurrentKey { get; set; } = default!;
+
+    public TimeWindow CurrentWindow { get; set; } = StateNamespace.None;
+
+    public SerializerRegistry Serializers { get; }
+
+    public TimeProvider Clock { get; }
+
+    public KeyedStateStore<TKey> KeyScope { get; }
+
+    public KeyedStateStore<TKey> WindowScope { get; }
+
+    public bool IsEmpty => _tables.Count == 0;
+
+    public StateTable<TKey, TValue> GetOrCreateTable<TValue>(string name, string kind, Func<StateTable<TKey, TValue>> create)
+    {
+        if (_tables.TryGetValue(name, out var existing))
+        {
+            if (existing.Kind != kind || existing is not StateTable<TKey, TValue> typed)
+            {
+                throw new InvalidOperationException(
+                    $"Keyed state '{name}' is already registered as {existing.Kind}; it cannot also be used as {kind}.");
+            }
+
+            return typed;
+        }
+
+        var table = create();
+        _tables.Add(name, table);
+        if (_pending.Remove(name, out var bytes))
+        {
+            var reader = new StateReader(bytes);
+            table.Restore(ref reader, _keySerializer);
+        }
+
+        return table;
+    }
+
+    public void ClearNamespace(TKey key, TimeWindow ns)
+    {
+        foreach (var (_, table) in _tables)
+        {
+            table.Remove(key, ns);
+        }
+    }
+
+    public void Snapshot(StateWriter writer)
+    {
+        var names = new List<string>(_tables.Keys);
+        names.AddRange(_pending.Keys);
+        names.Sort(StringComparer.Ordinal);
+        writer.WriteInt32(names.Count);
+        foreach (var name in names)
+        {
+            writer.WriteString(name);
+            if (_tables.TryGetValue(name, out var table))
+            {
+                SnapshotFormat.WriteSection(writer, w => table.Snapshot(w, _keySerializer));
+            }
+            else
+            {
+                writer.WriteBytes(_pending[name]);
+            }
+        }
+    }
+
+    public void Restore(ref StateReader reader)
+    {
+        _pending.Clear();
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString() ?? string.Empty;
+            var bytes = reader.ReadRaw(reader.ReadInt32());
+            if (_tables.TryGetValue(name, out var table))
+            {
+                var section = new StateReader(bytes);
+                table.Restore(ref section, _keySerializer);
+            }
+            else
+            {
+                _pending[name] = bytes.ToArray();
+            }
+        }
+    }
+}

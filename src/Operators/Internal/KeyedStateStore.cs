@@ -1,0 +1,81 @@
+using ActorFlow.Operators.State;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>The <see cref="IKeyedStateStore"/> of a backend, scoped per key or per key and window.</summary>
+internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
+{
+    private readonly KeyedStateBackend<TKey> _backend;
+    private readonly bool _windowScoped;
+    private readonly Dictionary<string, object> _states = new(StringComparer.Ordinal);
+
+    public KeyedStateStore(KeyedStateBackend<TKey> backend, bool windowScoped)
+    {
+        _backend = backend;
+        _windowScoped = windowScoped;
+    }
+
+    public StateKey<TKey> CurrentStateKey =>
+        new(_backend.CurrentKey, _windowScoped ? _backend.CurrentWindow : StateNamespace.None);
+
+    public IValueState<T> GetState<T>(ValueStateDescriptor<T> descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return Cached(descriptor.Name, () => new ValueStateImpl<TKey, T>(this, Table(descriptor, "value", descriptor.Serializer)));
+    }
+
+    public IListState<T> GetListState<T>(ListStateDescriptor<T> descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return Cached(descriptor.Name, () =>
+        {
+            var element = descriptor.Serializer ?? _backend.Serializers.Get<T>();
+            return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", Serialization.Serializers.List(element)));
+        });
+    }
+
+    public IMapState<TMapKey, TValue> GetMapState<TMapKey, TValue>(MapStateDescriptor<TMapKey, TValue> descriptor)
+        where TMapKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return Cached(descriptor.Name, () =>
+        {
+            var keys = descriptor.KeySerializer ?? _backend.Serializers.Get<TMapKey>();
+            var values = descriptor.ValueSerializer ?? _backend.Serializers.Get<TValue>();
+            return new MapStateImpl<TKey, TMapKey, TValue>(this, Table(descriptor, "map", MapStateImpl<TKey, TMapKey, TValue>.Serializer(keys, values)));
+        });
+    }
+
+    public IReducingState<T> GetReducingState<T>(ReducingStateDescriptor<T> descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return Cached(descriptor.Name, () => new ReducingStateImpl<TKey, T>(this, Table(descriptor, "reducing", descriptor.Serializer), descriptor.Reduce));
+    }
+
+    public IAggregatingState<TIn, TOut> GetAggregatingState<TIn, TAcc, TOut>(AggregatingStateDescriptor<TIn, TAcc, TOut> descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        return Cached(descriptor.Name, () =>
+            new AggregatingStateImpl<TKey, TIn, TAcc, TOut>(this, Table(descriptor, "aggregating", descriptor.AccumulatorSerializer), descriptor.Aggregate));
+    }
+
+    private StateTable<TKey, TValue> Table<TValue>(StateDescriptor descriptor, string kind, Serialization.ITypeSerializer<TValue>? serializer)
+    {
+        var resolved = serializer ?? _backend.Serializers.Get<TValue>();
+        return _backend.GetOrCreateTable(descriptor.Name, kind, () => new StateTable<TKey, TValue>(descriptor.Name, kind, resolved, descriptor.Ttl, _backend.Clock));
+    }
+
+    private TState Cached<TState>(string name, Func<TState> create)
+        where TState : class
+    {
+        if (_states.TryGetValue(name, out var existing))
+        {
+            return existing as TState
+                ?? throw new InvalidOperationException($"Keyed state '{name}' is already registered with another kind or type.");
+        }
+
+        var state = create();
+        _states.Add(name, state);
+        return state;
+    }
+}

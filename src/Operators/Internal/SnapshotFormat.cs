@@ -1,0 +1,52 @@
+using System.Buffers;
+using ActorFlow.Operators.Serialization;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>The versioned header of every operator snapshot: magic "AFOP", format version, operator kind.</summary>
+internal static class SnapshotFormat
+{
+    public const int Magic = 0x504F4641; // "AFOP" little-endian
+    public const int Version = 1;
+
+    public const byte WindowOperator = 1;
+    public const byte KeyedProcessOperator = 2;
+    public const byte WindowJoinOperator = 3;
+    public const byte IntervalJoinOperator = 4;
+
+    public static void WriteHeader(StateWriter writer, byte kind)
+    {
+        writer.WriteInt32(Magic);
+        writer.WriteInt32(Version);
+        writer.WriteByte(kind);
+    }
+
+    public static void ReadHeader(ref StateReader reader, byte expectedKind)
+    {
+        if (reader.Remaining < 9 || reader.ReadInt32() != Magic)
+        {
+            throw new InvalidDataException("The bytes are not an ActorFlow operator snapshot (bad magic).");
+        }
+
+        var version = reader.ReadInt32();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"Unsupported operator snapshot version {version} (this build reads version {Version}).");
+        }
+
+        var kind = reader.ReadByte();
+        if (kind != expectedKind)
+        {
+            throw new InvalidDataException($"The snapshot is of operator kind {kind} but this operator is of kind {expectedKind}.");
+        }
+    }
+
+    /// <summary>Writes a length-prefixed section produced by <paramref name="write"/>.</summary>
+    public static void WriteSection(StateWriter writer, Action<StateWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        write(new StateWriter(buffer));
+        writer.WriteInt32(buffer.WrittenCount);
+        writer.WriteRaw(buffer.WrittenSpan);
+    }
+}

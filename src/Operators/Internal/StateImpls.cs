@@ -1,0 +1,167 @@
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.State;
+
+namespace ActorFlow.Operators.Internal;
+
+internal sealed class ValueStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateTable<TKey, T> table) : IValueState<T>
+{
+    public bool HasValue => table.TryGet(store.CurrentStateKey, out _);
+
+    public T? Value => table.TryGet(store.CurrentStateKey, out var v) ? v : default;
+
+    public void Update(T value) => table.Set(store.CurrentStateKey, value);
+
+    public void Clear() => table.Remove(store.CurrentStateKey);
+}
+
+internal sealed class ListStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateTable<TKey, List<T>> table) : IListState<T>
+{
+    public IReadOnlyList<T> Get() => table.TryGet(store.CurrentStateKey, out var list) ? list : [];
+
+    public void Add(T value)
+    {
+        var key = store.CurrentStateKey;
+        if (!table.TryGet(key, out var list))
+        {
+            list = [];
+        }
+
+        list.Add(value);
+        table.Set(key, list);
+    }
+
+    public void AddAll(IEnumerable<T> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var key = store.CurrentStateKey;
+        if (!table.TryGet(key, out var list))
+        {
+            list = [];
+        }
+
+        list.AddRange(values);
+        table.Set(key, list);
+    }
+
+    public void Update(IEnumerable<T> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        table.Set(store.CurrentStateKey, [.. values]);
+    }
+
+    public void Clear() => table.Remove(store.CurrentStateKey);
+}
+
+internal sealed class MapStateImpl<TKey, TMapKey, TValue>(KeyedStateStore<TKey> store, StateTable<TKey, Dictionary<TMapKey, TValue>> table)
+    : IMapState<TMapKey, TValue>
+    where TMapKey : notnull
+{
+    public bool IsEmpty => !table.TryGet(store.CurrentStateKey, out var map) || map.Count == 0;
+
+    public static Serialization.ITypeSerializer<Dictionary<TMapKey, TValue>> Serializer(
+        Serialization.ITypeSerializer<TMapKey> keys, Serialization.ITypeSerializer<TValue> values) =>
+        Serialization.Serializers.Create<Dictionary<TMapKey, TValue>>(
+            (w, map) =>
+            {
+                w.WriteInt32(map.Count);
+                foreach (var (k, v) in map)
+                {
+                    keys.Write(w, k);
+                    values.Write(w, v);
+                }
+            },
+            (ref Serialization.StateReader r) =>
+            {
+                var count = r.ReadInt32();
+                var map = new Dictionary<TMapKey, TValue>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    var k = keys.Read(ref r);
+                    map[k] = values.Read(ref r);
+                }
+
+                return map;
+            });
+
+    public bool TryGetValue(TMapKey key, out TValue value)
+    {
+        if (table.TryGet(store.CurrentStateKey, out var map) && map.TryGetValue(key, out value!))
+        {
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    public bool Contains(TMapKey key) => table.TryGet(store.CurrentStateKey, out var map) && map.ContainsKey(key);
+
+    public void Put(TMapKey key, TValue value)
+    {
+        var stateKey = store.CurrentStateKey;
+        if (!table.TryGet(stateKey, out var map))
+        {
+            map = [];
+        }
+
+        map[key] = value;
+        table.Set(stateKey, map);
+    }
+
+    public bool Remove(TMapKey key)
+    {
+        var stateKey = store.CurrentStateKey;
+        if (!table.TryGet(stateKey, out var map) || !map.Remove(key))
+        {
+            return false;
+        }
+
+        if (map.Count == 0)
+        {
+            table.Remove(stateKey);
+        }
+        else
+        {
+            table.Set(stateKey, map);
+        }
+
+        return true;
+    }
+
+    public IReadOnlyList<KeyValuePair<TMapKey, TValue>> Entries() =>
+        table.TryGet(store.CurrentStateKey, out var map) ? [.. map] : [];
+
+    public void Clear() => table.Remove(store.CurrentStateKey);
+}
+
+internal sealed class ReducingStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateTable<TKey, T> table, Func<T, T, T> reduce) : IReducingState<T>
+{
+    public bool HasValue => table.TryGet(store.CurrentStateKey, out _);
+
+    public T? Get() => table.TryGet(store.CurrentStateKey, out var v) ? v : default;
+
+    public void Add(T value)
+    {
+        var key = store.CurrentStateKey;
+        table.Set(key, table.TryGet(key, out var current) ? reduce(current, value) : value);
+    }
+
+    public void Clear() => table.Remove(store.CurrentStateKey);
+}
+
+internal sealed class AggregatingStateImpl<TKey, TIn, TAcc, TOut>(
+    KeyedStateStore<TKey> store, StateTable<TKey, TAcc> table, IAggregateFunction<TIn, TAcc, TOut> aggregate) : IAggregatingState<TIn, TOut>
+{
+    public bool HasValue => table.TryGet(store.CurrentStateKey, out _);
+
+    public TOut Get() => aggregate.GetResult(table.TryGet(store.CurrentStateKey, out var acc) ? acc : aggregate.CreateAccumulator());
+
+    public void Add(TIn value)
+    {
+        var key = store.CurrentStateKey;
+        var acc = table.TryGet(key, out var current) ? current : aggregate.CreateAccumulator();
+        table.Set(key, aggregate.Add(value, acc));
+    }
+
+    public void Clear() => table.Remove(store.CurrentStateKey);
+}

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.State;
+using ActorFlow.Operators.Windowing;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>One named keyed state: entries per (key, namespace).</summary>
+internal abstract class StateTableBase<TKey>
+{
+    protected StateTableBase(string name, string kind)
+    {
+        Name = name;
+        Kind = kind;
+    }
+
+    public string Name { get; }
+
+    public string Kind { get; }
+
+    public abstract void Snapshot(StateWriter writer, ITypeSerializer<TKey> keySerializer);
+
+    public abstract void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer);
+
+    public abstract void Remove(TKey key, TimeWindow ns);
+}
+
+/// <summary>Entries of one state, with optional TTL (processing time of the backend's clock).</summary>
+internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
+{
+    private readonly Dictionary<StateKey<TKey>, Entry> _entries = new();
+    private readonly ITypeSerializer<TValue> _serializer;
+    private readonly TimeProvider _clock;
+    private readonly long _ttl;
+    private readonly bool _touchOnRead;
+
+    public StateTable(string name, string kind, ITypeSerializer<TValue> serializer, StateTtlConfig? ttl, TimeProvider clock)
+        : base(name, kind)
+    {
+        _serializer = serializer;
+        _clock = clock;
+        _ttl = ttl?.TtlMillis ?? 0;
+        _touchOnRead = ttl?.UpdateType == StateTtlUpdateType.OnReadAndWrite;
+    }
+
+    public int Count => _entries.Count;
+
+    public bool TryGet(in StateKey<TKey> key, out TValue value)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+        if (Unsafe.IsNullRef(ref entry))
+        {
+            value = default!;
+            return false;
+        }
+
+        if (_ttl > 0)
+        {
+            var now = Now();
+            if (now - entry.LastAccess >= _ttl)
+            {
+                _entries.Remove(key);
+                value = default!;
+                return false;
+            }
+
+            if (_touchOnRead)
+            {
+                entry.LastAccess = now;
+            }
+        }
+
+        value = entry.Value;
+        return true;
+    }
+
+    public void Set(in StateKey<TKey> key, TValue value)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, key, out _);
+        entry.Value = value;
+        if (_ttl > 0)
+        {
+            entry.LastAccess = Now();
+        }
+    }
+
+    public bool Remove(in StateKey<TKey> key) => _entries.Remove(key);
+
+    public override void Remove(TKey key, TimeWindow ns) => _entries.Remove(new StateKey<TKey>(key, ns));
+
+    public override void Snapshot(StateWriter writer, ITypeSerializer<TKey> keySerializer)
+    {
+        var now = _ttl > 0 ? Now() : 0;
+        var live = 0;
+        foreach (var (_, entry) in _entries)
+        {
+            if (_ttl == 0 || now - entry.LastAccess < _ttl)
+            {
+                live++;
+            }
+        }
+
+        writer.WriteInt32(live);
+        foreach (var (key, entry) in _entries)
+        {
+            if (_ttl > 0 && now - entry.LastAccess >= _ttl)
+            {
+                continue;
+            }
+
+            keySerializer.Write(writer, key.Key);
+            writer.WriteInt64(key.Namespace.Start);
+            writer.WriteInt64(key.Namespace.End);
+            writer.WriteInt64(entry.LastAccess);
+            _serializer.Write(writer, entry.Value);
+        }
+    }
+
+    public override void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer)
+    {
+        _entries.Clear();
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var key = keySerializer.Read(ref reader);
+            var start = reader.ReadInt64();
+            var end = reader.ReadInt64();
+            var lastAccess = reader.ReadInt64();
+            var value = _serializer.Read(ref reader);
+            _entries[new StateKey<TKey>(key, new TimeWindow(start, end))] = new Entry { Value = value, LastAccess = lastAccess };
+        }
+    }
+
+    private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private struct Entry
+    {
+        public TValue Value;
+        public long LastAccess;
+    }
+}

@@ -1,0 +1,111 @@
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.Windowing;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>
+/// What a window keeps and how it is evaluated: an accumulator (aggregate, reduce) or a buffer of all
+/// records (process-window functions, evictors).
+/// </summary>
+internal abstract class WindowContents<TKey, TIn, TState, TOut>
+{
+    protected WindowContents(ITypeSerializer<TState> serializer) => Serializer = serializer;
+
+    public ITypeSerializer<TState> Serializer { get; }
+
+    /// <summary>Gets a value indicating whether user code may use window-scoped state (so it must be cleared).</summary>
+    public virtual bool UsesWindowState => false;
+
+    public abstract void Add(ref TState state, bool isNew, TIn value, long timestamp);
+
+    public abstract TState Merge(TState target, TState source);
+
+    public abstract void Emit(TKey key, ref TState state, WindowProcessContext<TKey, TOut> context);
+
+    public virtual void OnClear(WindowProcessContext<TKey, TOut> context)
+    {
+    }
+}
+
+internal sealed class AggregateContents<TKey, TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> aggregate, ITypeSerializer<TAcc> serializer)
+    : WindowContents<TKey, TIn, TAcc, TOut>(serializer)
+{
+    public override void Add(ref TAcc state, bool isNew, TIn value, long timestamp)
+    {
+        if (isNew)
+        {
+            state = aggregate.CreateAccumulator();
+        }
+
+        state = aggregate.Add(value, state);
+    }
+
+    public override TAcc Merge(TAcc target, TAcc source) => aggregate.Merge(target, source);
+
+    public override void Emit(TKey key, ref TAcc state, WindowProcessContext<TKey, TOut> context) =>
+        context.Collect(aggregate.GetResult(state));
+}
+
+internal sealed class AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(
+    IAggregateFunction<TIn, TAcc, TMid> aggregate, ProcessWindowFunction<TKey, TMid, TOut> function, ITypeSerializer<TAcc> serializer)
+    : WindowContents<TKey, TIn, TAcc, TOut>(serializer)
+{
+    private readonly TMid[] _single = new TMid[1];
+
+    public override bool UsesWindowState => true;
+
+    public override void Add(ref TAcc state, bool isNew, TIn value, long timestamp)
+    {
+        if (isNew)
+        {
+            state = aggregate.CreateAccumulator();
+        }
+
+        state = aggregate.Add(value, state);
+    }
+
+    public override TAcc Merge(TAcc target, TAcc source) => aggregate.Merge(target, source);
+
+    public override void Emit(TKey key, ref TAcc state, WindowProcessContext<TKey, TOut> context)
+    {
+        _single[0] = aggregate.GetResult(state);
+        function.Process(key, context, _single, context);
+        _single[0] = default!;
+    }
+
+    public override void OnClear(WindowProcessContext<TKey, TOut> context) => function.Clear(context);
+}
+
+internal sealed class ReduceContents<TKey, TIn>(Func<TIn, TIn, TIn> reduce, ITypeSerializer<TIn> serializer)
+    : WindowContents<TKey, TIn, TIn, TIn>(serializer)
+{
+    public override void Add(ref TIn state, bool isNew, TIn value, long timestamp) =>
+        state = isNew ? value : reduce(state, value);
+
+    public override TIn Merge(TIn target, TIn source) => reduce(target, source);
+
+    public override void Emit(TKey key, ref TIn state, WindowProcessContext<TKey, TIn> context) => context.Collect(state);
+}
+
+internal sealed class ReduceProcessContents<TKey, TIn, TOut>(Func<TIn, TIn, TIn> reduce, ProcessWindowFunction<TKey, TIn, TOut> function, ITypeSerializer<TIn> serializer)
+    : WindowContents<TKey, TIn, TIn, TOut>(serializer)
+{
+    private readonly TIn[] _single = new TIn[1];
+
+    public override bool UsesWindowState => true;
+
+    public override void Add(ref TIn state, bool isNew, TIn value, long timestamp) =>
+        state = isNew ? value : reduce(state, value);
+
+    public override TIn Merge(TIn target, TIn source) => reduce(target, source);
+
+    public override void Emit(TKey key, ref TIn state, WindowProcessContext<TKey, TOut> context)
+    {
+        _single[0] = state;
+        function.Process(key, context, _single, context);
+        _single[0] = default!;
+    }
+
+    public override void OnClear(WindowProcessContext<TKey, TOut> context) => function.Clear(context);
+}

@@ -1,0 +1,152 @@
+using System.Runtime.InteropServices;
+using ActorFlow.Operators.Windowing;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>Merging (session) windows: per key, the list of its disjoint sessions.</summary>
+internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
+{
+    private readonly Dictionary<TKey, List<TimeWindow>>? _sessions;
+    private readonly List<TimeWindow> _mergeScratch = [];
+    private readonly List<(bool Has, long Value)> _mergedTriggerStates = [];
+    private readonly Stack<List<TimeWindow>> _listPool = new();
+
+    private bool AddToSessions(TKey key, TIn value, long timestamp)
+    {
+        var accepted = false;
+        for (var i = 0; i < _assigned.Count; i++)
+        {
+            if (MergeInto(key, _assigned[i], out var actual))
+            {
+                accepted = true;
+                var stateKey = new StateKey<TKey>(key, actual);
+                ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, stateKey, out _);
+                _contents.Add(ref entry.State, !entry.HasContents, value, timestamp);
+                entry.HasContents = true;
+                OnElementTrigger(stateKey, timestamp);
+            }
+        }
+
+        return accepted;
+    }
+
+    /// <summary>Adds a new session window for <paramref name="key"/>, merging it with the sessions it
+    /// overlaps or touches (a record may bridge two sessions). Returns false when the window is late.</summary>
+    private bool MergeInto(TKey key, TimeWindow window, out TimeWindow actual)
+    {
+        ref var sessions = ref CollectionsMarshal.GetValueRefOrAddDefault(_sessions!, key, out var exists);
+        if (!exists)
+        {
+            sessions = _listPool.Count > 0 ? _listPool.Pop() : [];
+        }
+
+        _mergeScratch.Clear();
+        var merged = window;
+        foreach (var existing in sessions!)
+        {
+            if (existing.Intersects(window))
+            {
+                _mergeScratch.Add(existing);
+                merged = merged.Cover(existing);
+            }
+        }
+
+        if (_mergeScratch.Count == 0)
+        {
+            if (IsWindowLate(window))
+            {
+                if (sessions.Count == 0)
+                {
+                    _sessions!.Remove(key);
+                    _listPool.Push(sessions);
+                }
+
+                actual = default;
+                return false;
+            }
+
+            sessions.Add(window);
+            actual = window;
+            return true;
+        }
+
+        actual = merged;
+        if (_mergeScratch.Count == 1 && _mergeScratch[0] == merged)
+        {
+            return true; // inside an existing session
+        }
+
+        foreach (var old in _mergeScratch)
+        {
+            sessions.Remove(old);
+        }
+
+        sessions.Add(merged);
+        MergeWindowState(key, merged);
+        return true;
+    }
+
+    private void MergeWindowState(TKey key, TimeWindow merged)
+    {
+        var combined = default(WindowEntry<TState>);
+        _mergedTriggerStates.Clear();
+        foreach (var old in _mergeScratch)
+        {
+            if (_windows.Remove(new StateKey<TKey>(key, old), out var entry))
+            {
+                if (entry.HasContents)
+                {
+                    combined.State = combined.HasContents ? _contents.Merge(combined.State, entry.State) : entry.State;
+                    combined.HasContents = true;
+                }
+
+                _mergedTriggerStates.Add((entry.HasTriggerState, entry.TriggerState));
+            }
+            else
+            {
+                _mergedTriggerStates.Add((false, 0));
+            }
+        }
+
+        var mergedKey = new StateKey<TKey>(key, merged);
+        _windows[mergedKey] = combined;
+        _triggerContext.Bind(mergedKey);
+        _triggerContext.MergedStates = _mergedTriggerStates;
+        _trigger.OnMerge(merged, _triggerContext);
+        _triggerContext.MergedStates = null;
+        foreach (var old in _mergeScratch)
+        {
+            var oldKey = new StateKey<TKey>(key, old);
+            _triggerContext.Bind(oldKey);
+            _trigger.Clear(old, _triggerContext);
+            DeleteCleanupTimer(key, old);
+            if (_contents.UsesWindowState)
+            {
+                _state.ClearNamespace(key, old);
+            }
+        }
+
+        if (!combined.HasContents && !_windows[mergedKey].HasTriggerState)
+        {
+            _windows.Remove(mergedKey);
+        }
+    }
+
+    private bool SessionExists(StateKey<TKey> stateKey) =>
+        _sessions!.TryGetValue(stateKey.Key, out var sessions) && sessions.Contains(stateKey.Namespace);
+
+    private void RetireSession(StateKey<TKey> stateKey)
+    {
+        if (_sessions is null || !_sessions.TryGetValue(stateKey.Key, out var sessions))
+        {
+            return;
+        }
+
+        sessions.Remove(stateKey.Namespace);
+        if (sessions.Count == 0)
+        {
+            _sessions.Remove(stateKey.Key);
+            _listPool.Push(sessions);
+        }
+    }
+}

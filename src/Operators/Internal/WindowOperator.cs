@@ -1,0 +1,279 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.Windowing;
+using ActorFlow.Operators.Windowing.Triggers;
+
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>
+/// The window operator for all keys of a key group (Flink's <c>WindowOperator</c>): assigns records to
+/// windows, keeps per-(key, window) contents in one dictionary, fires through the trigger and the timer
+/// queues, cleans a window up at max timestamp + allowed lateness, and sends records of windows already
+/// cleaned up to the late-data side output.
+/// </summary>
+internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock
+    where TKey : notnull
+{
+    private readonly WindowAssigner _assigner;
+    private readonly Trigger _trigger;
+    private readonly long _allowedLateness;
+    private readonly WindowContents<TKey, TIn, TState, TOut> _contents;
+    private readonly TimeProvider _clock;
+    private readonly ITypeSerializer<TKey> _keySerializer;
+    private readonly OutputTag<TIn> _lateTag;
+    private readonly bool _isEventTime;
+    private readonly Dictionary<StateKey<TKey>, WindowEntry<TState>> _windows = new();
+    private readonly TimerQueue<TKey> _eventTimers = new();
+    private readonly TimerQueue<TKey> _processingTimers = new();
+    private readonly KeyedStateBackend<TKey> _state;
+    private readonly List<TimeWindow> _assigned = [];
+    private readonly TriggerContext _triggerContext;
+    private readonly WindowProcessContext<TKey, TOut> _emitContext;
+    private long _lastProcessingTime = long.MinValue;
+
+    public WindowOperator(
+        WindowAssigner assigner,
+        Trigger trigger,
+        long allowedLateness,
+        WindowContents<TKey, TIn, TState, TOut> contents,
+        ITypeSerializer<TKey> keySerializer,
+        SerializerRegistry serializers,
+        TimeProvider clock,
+        OutputTag<TIn> lateTag)
+    {
+        _assigner = assigner;
+        _trigger = trigger;
+        _allowedLateness = allowedLateness;
+        _contents = contents;
+        _keySerializer = keySerializer;
+        _clock = clock;
+        _lateTag = lateTag;
+        _isEventTime = assigner.IsEventTime;
+        _state = new KeyedStateBackend<TKey>(keySerializer, serializers, clock);
+        _triggerContext = new TriggerContext(this);
+        _emitContext = new WindowProcessContext<TKey, TOut>(this, _state);
+        if (assigner.IsMerging)
+        {
+            _sessions = new Dictionary<TKey, List<TimeWindow>>();
+        }
+    }
+
+    public long CurrentWatermark { get; private set; } = long.MinValue;
+
+    public long CurrentProcessingTime => Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastProcessingTime);
+
+    public long? NextProcessingTimeTimer => _processingTimers.TryPeekTime(out var t) ? t : null;
+
+    public long LateRecordCount { get; private set; }
+
+    public long RejectedRecordCount { get; private set; }
+
+    /// <summary>Gets the number of live (key, window) entries (for tests and metrics).</summary>
+    internal int WindowCount => _windows.Count;
+
+    public void ProcessElement(TKey key, TIn value, long timestamp, IOperatorOutput<TOut> output)
+    {
+        if (key is null)
+        {
+            Reject(key, value, timestamp, "The record has a null key.", output);
+            return;
+        }
+
+        if (_isEventTime && !Timestamps.IsValid(timestamp))
+        {
+            Reject(key, value, timestamp, $"The record has no valid event timestamp ({timestamp}); event-time windows need one.", output);
+            return;
+        }
+
+        _assigned.Clear();
+        _assigner.AssignWindows(timestamp, _isEventTime ? 0 : CurrentProcessingTime, _assigned);
+        _emitContext.Sink = output;
+        var accepted = _sessions is null ? AddToWindows(key, value, timestamp) : AddToSessions(key, value, timestamp);
+        if (!accepted)
+        {
+            LateRecordCount++;
+            output.CollectSide(_lateTag, value, timestamp);
+        }
+    }
+
+    public void ProcessWatermark(long watermark, IOperatorOutput<TOut> output)
+    {
+        if (watermark <= CurrentWatermark)
+        {
+            return;
+        }
+
+        CurrentWatermark = watermark;
+        _emitContext.Sink = output;
+        while (_eventTimers.TryDequeue(watermark, out var timer))
+        {
+            OnTimer(timer, TimeDomainKind.Event);
+        }
+    }
+
+    public void AdvanceProcessingTime(long nowMs, IOperatorOutput<TOut> output)
+    {
+        if (nowMs > _lastProcessingTime)
+        {
+            _lastProcessingTime = nowMs;
+        }
+
+        _emitContext.Sink = output;
+        while (_processingTimers.TryDequeue(nowMs, out var timer))
+        {
+            OnTimer(timer, TimeDomainKind.Processing);
+        }
+    }
+
+    private bool AddToWindows(TKey key, TIn value, long timestamp)
+    {
+        var accepted = false;
+        for (var i = 0; i < _assigned.Count; i++)
+        {
+            var window = _assigned[i];
+            if (IsWindowLate(window))
+            {
+                continue;
+            }
+
+            accepted = true;
+            var stateKey = new StateKey<TKey>(key, window);
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, stateKey, out _);
+            _contents.Add(ref entry.State, !entry.HasContents, value, timestamp);
+            entry.HasContents = true;
+            OnElementTrigger(stateKey, timestamp);
+        }
+
+        return accepted;
+    }
+
+    private void OnElementTrigger(StateKey<TKey> stateKey, long timestamp)
+    {
+        _triggerContext.Bind(stateKey);
+        var result = _trigger.OnElement(timestamp, stateKey.Namespace, _triggerContext);
+        if (result != TriggerResult.Continue)
+        {
+            Handle(stateKey, result);
+        }
+
+        RegisterCleanupTimer(stateKey.Key, stateKey.Namespace);
+    }
+
+    private void OnTimer(TimerKey<TKey> timer, TimeDomainKind domain)
+    {
+        var stateKey = new StateKey<TKey>(timer.Key, timer.Namespace);
+        if (_sessions is not null && !SessionExists(stateKey))
+        {
+            return;
+        }
+
+        _triggerContext.Bind(stateKey);
+        var result = domain == TimeDomainKind.Event
+            ? _trigger.OnEventTime(timer.Timestamp, timer.Namespace, _triggerContext)
+            : _trigger.OnProcessingTime(timer.Timestamp, timer.Namespace, _triggerContext);
+        if (result != TriggerResult.Continue)
+        {
+            Handle(stateKey, result);
+        }
+
+        if ((domain == TimeDomainKind.Event) == _isEventTime && timer.Timestamp == CleanupTime(timer.Namespace))
+        {
+            ClearAllState(stateKey);
+        }
+    }
+
+    private void Handle(StateKey<TKey> stateKey, TriggerResult result)
+    {
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_windows, stateKey);
+        if (Unsafe.IsNullRef(ref entry) || !entry.HasContents)
+        {
+            return;
+        }
+
+        if ((result & TriggerResult.Fire) != 0)
+        {
+            Emit(stateKey, ref entry.State);
+        }
+
+        if ((result & TriggerResult.Purge) != 0)
+        {
+            entry.State = default!;
+            entry.HasContents = false;
+            if (!entry.HasTriggerState)
+            {
+                _windows.Remove(stateKey);
+            }
+        }
+    }
+
+    private void Emit(StateKey<TKey> stateKey, ref TState state)
+    {
+        _emitContext.CurrentWindow = stateKey.Namespace;
+        _state.CurrentKey = stateKey.Key;
+        _state.CurrentWindow = stateKey.Namespace;
+        _contents.Emit(stateKey.Key, ref state, _emitContext);
+    }
+
+    private void ClearAllState(StateKey<TKey> stateKey)
+    {
+        _windows.Remove(stateKey);
+        _triggerContext.Bind(stateKey);
+        _trigger.Clear(stateKey.Namespace, _triggerContext);
+        if (_contents.UsesWindowState)
+        {
+            _emitContext.CurrentWindow = stateKey.Namespace;
+            _state.CurrentKey = stateKey.Key;
+            _state.CurrentWindow = stateKey.Namespace;
+            _contents.OnClear(_emitContext);
+            _state.ClearNamespace(stateKey.Key, stateKey.Namespace);
+        }
+
+        RetireSession(stateKey);
+    }
+
+    private long CleanupTime(TimeWindow window)
+    {
+        if (!_isEventTime)
+        {
+            return window.MaxTimestamp;
+        }
+
+        var cleanup = window.MaxTimestamp + _allowedLateness;
+        return cleanup >= window.MaxTimestamp ? cleanup : long.MaxValue;
+    }
+
+    private bool IsWindowLate(TimeWindow window) => _isEventTime && CleanupTime(window) <= CurrentWatermark;
+
+    private void RegisterCleanupTimer(TKey key, TimeWindow window)
+    {
+        var cleanup = CleanupTime(window);
+        if (cleanup == long.MaxValue)
+        {
+            return;
+        }
+
+        (_isEventTime ? _eventTimers : _processingTimers).Register(key, window, cleanup);
+    }
+
+    private void DeleteCleanupTimer(TKey key, TimeWindow window)
+    {
+        var cleanup = CleanupTime(window);
+        if (cleanup != long.MaxValue)
+        {
+            (_isEventTime ? _eventTimers : _processingTimers).Delete(key, window, cleanup);
+        }
+    }
+
+    private void Reject(TKey? key, TIn value, long timestamp, string reason, IOperatorOutput<TOut> output)
+    {
+        RejectedRecordCount++;
+        output.CollectSide(OutputTags.Rejected<TIn>(), new RejectedRecord<TIn>(key?.ToString() ?? "null", value, timestamp, reason), timestamp);
+    }
+
+    private enum TimeDomainKind
+    {
+        Event,
+        Processing,
+    }
+}

@@ -1,0 +1,95 @@
+using ActorFlow.Operators.Windowing;
+
+namespace ActorFlow.Operators.Serialization;
+
+/// <summary>
+/// Maps types to the serializers that snapshots use for them. A new registry knows the built-ins
+/// (<see cref="bool"/>, <see cref="byte"/>, <see cref="short"/>, <see cref="int"/>, <see cref="long"/>,
+/// <see cref="float"/>, <see cref="double"/>, <see cref="decimal"/>, <see cref="char"/>, <see cref="string"/>,
+/// <see cref="byte"/>[], <see cref="Guid"/>, <see cref="TimeWindow"/>) and pairs <c>(T1, T2)</c> of registered types;
+/// register a serializer for every other key, value, accumulator or state type an operator keeps.
+/// Operator builders resolve every serializer when they build, so a missing one fails at build time.
+/// </summary>
+public sealed class SerializerRegistry
+{
+    private readonly Dictionary<Type, object> _serializers = new()
+    {
+        [typeof(bool)] = Serializers.Boolean,
+        [typeof(byte)] = Serializers.Byte,
+        [typeof(short)] = Serializers.Int16,
+        [typeof(int)] = Serializers.Int32,
+        [typeof(long)] = Serializers.Int64,
+        [typeof(float)] = Serializers.Single,
+        [typeof(double)] = Serializers.Double,
+        [typeof(decimal)] = Serializers.Decimal,
+        [typeof(char)] = Serializers.Char,
+        [typeof(string)] = Serializers.String,
+        [typeof(byte[])] = Serializers.ByteArray,
+        [typeof(Guid)] = Serializers.Guid,
+        [typeof(TimeWindow)] = Serializers.TimeWindow,
+    };
+
+    /// <summary>Registers (or replaces) the serializer for <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The type serialised.</typeparam>
+    /// <param name="serializer">The serializer.</param>
+    /// <returns>This registry, for chaining.</returns>
+    public SerializerRegistry Register<T>(ITypeSerializer<T> serializer)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        lock (_serializers)
+        {
+            _serializers[typeof(T)] = serializer;
+        }
+
+        return this;
+    }
+
+    /// <summary>Looks up the serializer for <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The type serialised.</typeparam>
+    /// <param name="serializer">The serializer, when found.</param>
+    /// <returns><c>true</c> when a serializer is known.</returns>
+    public bool TryGet<T>(out ITypeSerializer<T> serializer)
+    {
+        lock (_serializers)
+        {
+            if (_serializers.TryGetValue(typeof(T), out var found))
+            {
+                serializer = (ITypeSerializer<T>)found;
+                return true;
+            }
+        }
+
+        serializer = null!;
+        return false;
+    }
+
+    /// <summary>Gets the serializer for <typeparamref name="T"/>.</summary>
+    /// <typeparam name="T">The type serialised.</typeparam>
+    /// <returns>The serializer.</returns>
+    /// <exception cref="ArgumentException">No serializer is registered for <typeparamref name="T"/>.</exception>
+    public ITypeSerializer<T> Get<T>()
+    {
+        if (TryGet<T>(out var serializer))
+        {
+            return serializer;
+        }
+
+        var type = typeof(T);
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTuple<,>))
+        {
+            var args = type.GetGenericArguments();
+            var method = typeof(SerializerRegistry).GetMethod(nameof(CreateTuple), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(args);
+            var created = (ITypeSerializer<T>)method.Invoke(this, null)!;
+            Register(created);
+            return created;
+        }
+
+        throw new ArgumentException(
+            $"No serializer is registered for type '{type.FullName}'. Register one with SerializerRegistry.Register<{type.Name}>(...) " +
+            "so that operator state holding it can be snapshotted.",
+            nameof(T));
+    }
+
+    private ITypeSerializer<(T1, T2)> CreateTuple<T1, T2>() => Serializers.Tuple(Get<T1>(), Get<T2>());
+}

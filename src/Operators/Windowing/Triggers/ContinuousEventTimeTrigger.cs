@@ -1,0 +1,106 @@
+namespace ActorFlow.Operators.Windowing.Triggers;
+
+/// <summary>Fires every <see cref="Interval"/> of event time (aligned to the epoch) while the window is open, and
+/// when the watermark passes the window's max timestamp.</summary>
+public sealed class ContinuousEventTimeTrigger : Trigger
+{
+    private ContinuousEventTimeTrigger(long interval) => Interval = interval;
+
+    /// <summary>Gets the firing interval (ms).</summary>
+    public long Interval { get; }
+
+    /// <inheritdoc />
+    public override bool CanMerge => true;
+
+    /// <summary>Creates the trigger.</summary>
+    /// <param name="interval">The firing interval (positive).</param>
+    /// <returns>The trigger.</returns>
+    /// <exception cref="ArgumentException"><paramref name="interval"/> is not positive.</exception>
+    public static ContinuousEventTimeTrigger Of(TimeSpan interval)
+    {
+        var ms = Timestamps.ToMillis(interval);
+        if (ms <= 0)
+        {
+            throw new ArgumentException($"The interval of a continuous trigger must be positive but was {interval}.", nameof(interval));
+        }
+
+        return new ContinuousEventTimeTrigger(ms);
+    }
+
+    /// <inheritdoc />
+    public override TriggerResult OnElement(long timestamp, TimeWindow window, ITriggerContext context)
+    {
+        if (window.MaxTimestamp <= context.CurrentWatermark)
+        {
+            return TriggerResult.Fire;
+        }
+
+        context.RegisterEventTimeTimer(window.MaxTimestamp);
+        if (!context.TryGetState(out _))
+        {
+            var start = timestamp - (((timestamp % Interval) + Interval) % Interval);
+            var next = start + Interval;
+            context.RegisterEventTimeTimer(next);
+            context.SetState(next);
+        }
+
+        return TriggerResult.Continue;
+    }
+
+    /// <inheritdoc />
+    public override TriggerResult OnEventTime(long time, TimeWindow window, ITriggerContext context)
+    {
+        if (time == window.MaxTimestamp)
+        {
+            return TriggerResult.Fire;
+        }
+
+        if (context.TryGetState(out var fireAt) && fireAt == time)
+        {
+            context.SetState(time + Interval);
+            context.RegisterEventTimeTimer(time + Interval);
+            return TriggerResult.Fire;
+        }
+
+        return TriggerResult.Continue;
+    }
+
+    /// <inheritdoc />
+    public override TriggerResult OnProcessingTime(long time, TimeWindow window, ITriggerContext context) => TriggerResult.Continue;
+
+    /// <inheritdoc />
+    public override void OnMerge(TimeWindow window, IOnMergeContext context)
+    {
+        var found = false;
+        var min = long.MaxValue;
+        for (var i = 0; i < context.MergedWindowCount; i++)
+        {
+            if (context.TryGetMergedState(i, out var t))
+            {
+                found = true;
+                min = Math.Min(min, t);
+            }
+        }
+
+        if (found)
+        {
+            context.SetState(min);
+            context.RegisterEventTimeTimer(min);
+        }
+
+        if (window.MaxTimestamp > context.CurrentWatermark)
+        {
+            context.RegisterEventTimeTimer(window.MaxTimestamp);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Clear(TimeWindow window, ITriggerContext context)
+    {
+        if (context.TryGetState(out var fireAt))
+        {
+            context.DeleteEventTimeTimer(fireAt);
+            context.ClearState();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using ActorFlow.Operators.Windowing.Triggers;
+
+namespace ActorFlow.Operators.Windowing;
+
+/// <summary>Fixed-size, non-overlapping event-time windows, aligned to the epoch plus an optional offset.</summary>
+public sealed class TumblingEventTimeWindows : WindowAssigner
+{
+    private TumblingEventTimeWindows(long size, long offset)
+    {
+        Size = size;
+        Offset = offset;
+    }
+
+    /// <summary>Gets the window size (ms).</summary>
+    public long Size { get; }
+
+    /// <summary>Gets the alignment offset (ms).</summary>
+    public long Offset { get; }
+
+    /// <inheritdoc />
+    public override bool IsEventTime => true;
+
+    /// <inheritdoc />
+    public override Trigger DefaultTrigger => EventTimeTrigger.Create();
+
+    /// <summary>Creates the assigner.</summary>
+    /// <param name="size">The window size (positive).</param>
+    /// <param name="offset">The alignment offset (|offset| &lt; size), e.g. −8 h for days in UTC+8.</param>
+    /// <returns>The assigner.</returns>
+    /// <exception cref="ArgumentException">The size is not positive or the offset too large.</exception>
+    public static TumblingEventTimeWindows Of(TimeSpan size, TimeSpan offset = default)
+    {
+        var sizeMs = RequirePositive(size, nameof(size), "tumbling window size");
+        return new TumblingEventTimeWindows(sizeMs, RequireOffset(offset, sizeMs, nameof(offset)));
+    }
+
+    /// <inheritdoc />
+    public override void AssignWindows(long timestamp, long currentProcessingTime, List<TimeWindow> windows)
+    {
+        var start = TimeWindow.GetWindowStartWithOffset(timestamp, Offset, Size);
+        windows.Add(new TimeWindow(start, start + Size));
+    }
+}
