@@ -1,0 +1,74 @@
+using ActorFlow.Persistence.Config;
+using ActorFlow.Persistence.Snapshots;
+using Akka.Configuration;
+
+namespace ActorFlow.Persistence.Tests.Config;
+
+public sealed class PersistenceConfigSpec
+{
+    private static readonly Akka.Configuration.Config Defaults = ActorFlowPersistence.DefaultConfiguration;
+
+    [Fact(DisplayName = "Default actorflow.persistence HOCON config should contain default values")]
+    public void Reference_conf_holds_every_default()
+    {
+        var c = Defaults.GetConfig("actorflow.persistence");
+        Assert.Equal("sqlite", c.GetString("state-store.provider"));
+        Assert.Equal(string.Empty, c.GetString("state-store.connection-string"));
+        Assert.Equal("data", c.GetString("state-store.data-directory"));
+        Assert.Equal("actorflow-state.db", c.GetString("state-store.sqlite-file-name"));
+        Assert.True(c.GetBoolean("state-store.auto-initialize"));
+        Assert.Equal("actorflow_checkpoints", c.GetString("checkpoints.table-name"));
+        Assert.Equal(3, c.GetInt("checkpoints.retained"));
+        Assert.Equal(128, c.GetInt("key-groups.max-parallelism"));
+        Assert.Equal(
+            "ActorFlow.Persistence.Snapshots.PersistenceMessageSerializer, ActorFlow.Persistence",
+            Defaults.GetString("akka.actor.serializers.actorflow-persistence"));
+        Assert.Equal(
+            "actorflow-persistence",
+            Defaults.GetConfig("akka.actor.serialization-bindings")
+                .GetString("\"ActorFlow.Persistence.Snapshots.KeyGroupSnapshot, ActorFlow.Persistence\""));
+    }
+
+    [Fact(DisplayName = "Typed settings read from an empty config equal the reference.conf defaults")]
+    public void Typed_defaults_match_reference_conf()
+    {
+        var store = StateStoreSettings.Create(ConfigurationFactory.Empty);
+        Assert.Equal(StateStoreProvider.Sqlite, store.Provider);
+        Assert.Equal(string.Empty, store.ConnectionString);
+        Assert.Equal("data", store.DataDirectory);
+        Assert.Equal("actorflow-state.db", store.SqliteFileName);
+        Assert.True(store.AutoInitialize);
+        Assert.Equal("SQLite.MS", store.ProviderName);
+        Assert.Equal(Path.GetFullPath("data/actorflow-state.db"), store.SqliteFilePath);
+        var checkpoints = CheckpointSettings.Create(ConfigurationFactory.Empty);
+        Assert.Equal("actorflow_checkpoints", checkpoints.TableName);
+        Assert.Equal(3, checkpoints.Retained);
+    }
+
+    /// <summary>Verify that the extension injects the defaults and registers the snapshot serializer.</summary>
+    [Fact]
+    public void Extension_injects_defaults_and_serializer()
+    {
+        using var system = Akka.Actor.ActorSystem.Create("ext", "akka.loglevel = WARNING");
+        var ext = ActorFlowPersistence.Get(system);
+        Assert.Equal(128, ext.MaxParallelism);
+        Assert.Equal(3, ext.Checkpoints.Retained);
+        Assert.Equal("sqlite", system.Settings.Config.GetString("actorflow.persistence.state-store.provider"));
+        var snapshot = new KeyGroupSnapshot(1, 2, [3]);
+        Assert.IsType<PersistenceMessageSerializer>(system.Serialization.FindSerializerFor(snapshot));
+        Assert.IsType<PersistenceMessageSerializer>(system.Serialization.FindSerializerFor(new CheckpointMarker(1)));
+    }
+
+    /// <summary>Verify that invalid values are rejected with the key named.</summary>
+    [Fact]
+    public void Invalid_values_are_rejected()
+    {
+        var e = Assert.Throws<ArgumentException>(() => StateStoreSettings.Create(
+            ConfigurationFactory.ParseString("actorflow.persistence.state-store.provider = oracle")));
+        Assert.Contains("provider", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => CheckpointSettings.Create(ConfigurationFactory.Empty).WithTableName("x; DROP TABLE y"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CheckpointSettings.Create(ConfigurationFactory.Empty).WithRetained(0));
+        using var system = Akka.Actor.ActorSystem.Create("bad", "actorflow.persistence.key-groups.max-parallelism = 0");
+        Assert.ThrowsAny<Exception>(() => ActorFlowPersistence.Get(system));
+    }
+}
