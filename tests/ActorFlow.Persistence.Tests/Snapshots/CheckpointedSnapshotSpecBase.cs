@@ -49,6 +49,9 @@ public abstract class CheckpointedSnapshotSpecBase(StateStoreSettings settings, 
         return saved;
     }
 
+    /// <summary>Overwrites the payload of every stored snapshot of <paramref name="persistenceId"/> with garbage.</summary>
+    protected abstract Task CorruptSnapshotsAsync(string persistenceId);
+
     private static SnapshotRestorePoint PointOf(CheckpointSnapshotSaved saved) =>
         new(saved.CheckpointId, saved.Info.SnapshotSequenceNr);
 
@@ -136,6 +139,24 @@ public abstract class CheckpointedSnapshotSpecBase(StateStoreSettings settings, 
         Watch(actor);
         Assert.Contains("found one of checkpoint 1", ExpectMsg<SnapshotRestoreException>(Timeout).Message, StringComparison.Ordinal);
         ExpectTerminated(actor, Timeout);
+    }
+
+    /// <summary>Verify that an unreadable snapshot fails recovery once, naming key group and checkpoint, and stops the actor.</summary>
+    [Fact]
+    public async Task Corrupt_snapshot_fails_recovery_and_stops()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        var saved = Checkpoint(actor, 4, 1);
+        Stop(actor);
+        await CorruptSnapshotsAsync(Pid());
+
+        actor = Start(PointOf(saved));
+        Watch(actor);
+        var error = ExpectMsg<SnapshotRestoreException>(Timeout);
+        Assert.Equal((7, 4L), (error.KeyGroup, error.CheckpointId));
+        ExpectTerminated(actor, Timeout);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>Verify that deleting before a checkpoint removes older snapshots and keeps the retained one.</summary>

@@ -1,5 +1,6 @@
 using ActorFlow.Persistence.Config;
 using ActorFlow.Tests.Shared;
+using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace ActorFlow.Persistence.Tests.Snapshots;
@@ -7,6 +8,7 @@ namespace ActorFlow.Persistence.Tests.Snapshots;
 public sealed class SqliteCheckpointedSnapshotSpec : CheckpointedSnapshotSpecBase
 {
     private readonly TempDirectory _directory;
+    private readonly StateStoreSettings _settings;
 
     public SqliteCheckpointedSnapshotSpec(ITestOutputHelper output)
         : this(new TempDirectory("actorflow-snap"), output)
@@ -14,7 +16,22 @@ public sealed class SqliteCheckpointedSnapshotSpec : CheckpointedSnapshotSpecBas
     }
 
     private SqliteCheckpointedSnapshotSpec(TempDirectory directory, ITestOutputHelper output)
-        : base(StateStoreSettings.Sqlite(directory.Path), output) => _directory = directory;
+        : base(StateStoreSettings.Sqlite(directory.Path), output)
+    {
+        _directory = directory;
+        _settings = StateStoreSettings.Sqlite(directory.Path);
+    }
+
+    protected override async Task CorruptSnapshotsAsync(string persistenceId)
+    {
+        await using var connection = new SqliteConnection(_settings.EffectiveConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE snapshot SET snapshot = @b WHERE persistence_id = @p";
+        command.Parameters.AddWithValue("@b", new byte[] { 1, 2, 3 });
+        command.Parameters.AddWithValue("@p", persistenceId);
+        Assert.True(await command.ExecuteNonQueryAsync() > 0);
+    }
 
     protected override void AfterAll()
     {
