@@ -67,6 +67,9 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         {
             _wakeUp = GetAsyncCallback(Progress);
             _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: OnClientError);
+
+            // A sink has no outlet: without keep-going the stage would stop as soon as upstream finishes.
+            SetKeepGoing(true);
             Pull(_stage.In);
         }
 
@@ -92,7 +95,11 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
 
         public void OnUpstreamFinish() => Progress();
 
-        public void OnUpstreamFailure(Exception e) => FailStage(e);
+        public void OnUpstreamFailure(Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+            Progress();
+        }
 
         protected override void OnTimer(object timerKey)
         {
@@ -158,7 +165,9 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
             }
             catch (ProduceException<TKey, TValue> e)
             {
-                throw ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e);
+                // Rejected at once (unknown partition, serialization): recorded as the failure, which the next Progress raises.
+                Interlocked.CompareExchange(ref _failure, ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e), null);
+                return true;
             }
         }
 

@@ -140,7 +140,9 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
                 }
                 catch (ProduceException<TKey, TValue> e)
                 {
-                    throw ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e);
+                    // Rejected at once (unknown partition, serialization): recorded as the failure, which the next Progress raises.
+                    Interlocked.CompareExchange(ref _failure, ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e), null);
+                    return true;
                 }
 
                 pending.Produced++;

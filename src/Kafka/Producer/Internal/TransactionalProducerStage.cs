@@ -254,7 +254,8 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         private void OnReport(DeliveryReport<TKey, TValue> report)
         {
             var inFlight = Interlocked.Decrement(ref _inFlight);
-            if (report.Error.IsError)
+            var purgedByAbort = report.Error.Code is ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight;
+            if (report.Error.IsError && !purgedByAbort)
             {
                 Fail(report.Error.IsFatal || report.Error.Code == ErrorCode.ProducerFenced
                     ? ProducerErrors.Fatal(report.Error, _id)
