@@ -118,7 +118,7 @@ public sealed class WindowOperatorSpec
 
     private sealed record Box(long Value);
 
-    private sealed class UnregisteredAggregate : Functions.IAggregateFunction<long, Box, long>
+    private sealed class UnregisteredAggregate : ActorFlow.Operators.Functions.IAggregateFunction<long, Box, long>
     {
         public Box CreateAccumulator() => new(0);
 

@@ -1,0 +1,76 @@
+using ActorFlow.Operators.Internal;
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.Windowing;
+
+namespace ActorFlow.Operators.Joins;
+
+/// <summary>Builds two-input join operators over two streams keyed the same way.</summary>
+public static class JoinOperators
+{
+    /// <summary>
+    /// A window join: records of both inputs with the same key and window are paired when the window fires
+    /// (its max timestamp is reached); each pair is joined, results carry the window's max timestamp.
+    /// Late records go to <see cref="OutputTags.LateData{T}"/> (first input) or
+    /// <see cref="OutputTags.LateDataRight{T}"/> (second input).
+    /// </summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="TIn1">The first input's type.</typeparam>
+    /// <typeparam name="TIn2">The second input's type.</typeparam>
+    /// <typeparam name="TOut">The result type.</typeparam>
+    /// <param name="assigner">A non-merging window assigner (tumbling or sliding, event or processing time).</param>
+    /// <param name="join">Joins one pair.</param>
+    /// <param name="serializers">Serializers for key and records; built-ins when <c>null</c>.</param>
+    /// <param name="clock">The processing-time clock.</param>
+    /// <returns>The operator.</returns>
+    /// <exception cref="ArgumentException">The assigner merges, or a serializer is missing.</exception>
+    public static ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut> Window<TKey, TIn1, TIn2, TOut>(
+        WindowAssigner assigner, Func<TIn1, TIn2, TOut> join, SerializerRegistry? serializers = null, TimeProvider? clock = null)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(assigner);
+        ArgumentNullException.ThrowIfNull(join);
+        if (assigner.IsMerging)
+        {
+            throw new ArgumentException($"A window join needs a non-merging window assigner; {assigner.GetType().Name} merges.", nameof(assigner));
+        }
+
+        return new WindowJoinOperator<TKey, TIn1, TIn2, TOut>(assigner, join, serializers ?? new SerializerRegistry(), clock ?? TimeProvider.System);
+    }
+
+    /// <summary>
+    /// An interval join (event time): a first-input record at t joins every second-input record of the same
+    /// key with timestamp in [t + lowerBound, t + upperBound] (bounds inclusive unless told otherwise); results
+    /// carry the larger of the two timestamps. Records behind the watermark are late.
+    /// </summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="TIn1">The first input's type.</typeparam>
+    /// <typeparam name="TIn2">The second input's type.</typeparam>
+    /// <typeparam name="TOut">The result type.</typeparam>
+    /// <param name="lowerBound">The lower bound relative to the first input's timestamp (may be negative).</param>
+    /// <param name="upperBound">The upper bound (not below the lower bound).</param>
+    /// <param name="join">Joins one pair.</param>
+    /// <param name="lowerBoundExclusive">Exclude the lower bound.</param>
+    /// <param name="upperBoundExclusive">Exclude the upper bound.</param>
+    /// <param name="serializers">Serializers for key and records; built-ins when <c>null</c>.</param>
+    /// <returns>The operator.</returns>
+    /// <exception cref="ArgumentException">The bounds are inverted, or a serializer is missing.</exception>
+    public static ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut> Interval<TKey, TIn1, TIn2, TOut>(
+        TimeSpan lowerBound,
+        TimeSpan upperBound,
+        Func<TIn1, TIn2, TOut> join,
+        bool lowerBoundExclusive = false,
+        bool upperBoundExclusive = false,
+        SerializerRegistry? serializers = null)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(join);
+        var lower = Timestamps.ToMillis(lowerBound) + (lowerBoundExclusive ? 1 : 0);
+        var upper = Timestamps.ToMillis(upperBound) - (upperBoundExclusive ? 1 : 0);
+        if (lower > upper)
+        {
+            throw new ArgumentException($"The interval join's lower bound ({lowerBound}) must not be above its upper bound ({upperBound}).", nameof(lowerBound));
+        }
+
+        return new IntervalJoinOperator<TKey, TIn1, TIn2, TOut>(lower, upper, join, serializers ?? new SerializerRegistry());
+    }
+}
