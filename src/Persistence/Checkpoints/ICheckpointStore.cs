@@ -47,6 +47,15 @@ public interface ICheckpointStore : IAsyncDisposable
     /// <returns>The records.</returns>
     Task<IReadOnlyList<CheckpointRecord>> ListAsync(string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The ids of all checkpoints and savepoints of a job, ascending, without decoding the records: lets a caller
+    /// skip a corrupt newest record and fall back to an earlier one with <see cref="GetAsync"/>.
+    /// </summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The checkpoint ids.</returns>
+    Task<IReadOnlyList<long>> ListIdsAsync(string jobId, CancellationToken cancellationToken = default);
+
     /// <summary>Deletes a checkpoint or savepoint.</summary>
     /// <param name="jobId">The job.</param>
     /// <param name="checkpointId">The checkpoint id.</param>

@@ -81,6 +81,23 @@ internal abstract partial class SqlCheckpointStore
             cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<long>> ListIdsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        await using var connection = await OpenInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(
+            connection, null, $"SELECT checkpoint_id FROM {Table} WHERE job_id = @job ORDER BY checkpoint_id", ("@job", jobId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<long>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(string jobId, long checkpointId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);

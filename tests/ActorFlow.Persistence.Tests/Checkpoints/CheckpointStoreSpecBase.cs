@@ -179,6 +179,7 @@ public abstract class CheckpointStoreSpecBase : IAsyncLifetime
         Assert.Equal(7, e.CheckpointId);
         Assert.Contains("Checkpoint 7", e.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<CorruptCheckpointException>(() => Store.LoadLatestAsync(JobId));
+        Assert.Equal([6L, 7L], await Store.ListIdsAsync(JobId));
         AssertSameRecord(Record(6), await Store.GetAsync(JobId, 6));
     }
 
