@@ -34,11 +34,13 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
     /// overlaps or touches (a record may bridge two sessions). Returns false when the window is late.</summary>
     private bool MergeInto(TKey key, TimeWindow window, out TimeWindow actual)
     {
-        ref var sessions = ref CollectionsMarshal.GetValueRefOrAddDefault(_sessions!, key, out var exists);
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_sessions!, key, out var exists);
         if (!exists)
         {
-            sessions = _listPool.Count > 0 ? _listPool.Pop() : [];
+            slot = _listPool.Count > 0 ? _listPool.Pop() : [];
         }
+
+        var sessions = slot!; // a local copy: the slot is invalid once the dictionary changes
 
         _mergeScratch.Clear();
         var merged = window;
