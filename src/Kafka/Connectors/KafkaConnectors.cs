@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Dsl;
+using ActorFlow.Kafka.Producer;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+
+namespace ActorFlow.Kafka.Connectors;
+
+/// <summary>Kafka as a job source and sink. Records travel as bytes; decoding happens in the job so that failures become dead letters.</summary>
+public static class KafkaConnectors
+{
+    /// <summary>
+    /// A source reading <paramref name="subscription"/>: one partition per Kafka partition, records decoded by
+    /// <paramref name="decode"/>, timestamped with the record's Kafka timestamp. A record <paramref name="decode"/>
+    /// throws on becomes a dead letter carrying topic, partition, offset and the raw bytes.
+    /// </summary>
+    public static ISourceConnector<T> Source<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(subscription);
+        ArgumentNullException.ThrowIfNull(decode);
+        return new SourceConnector<T>(settings, subscription, decode);
+    }
+
+    /// <summary>A sink writing each value as the record <paramref name="encode"/> makes.</summary>
+    public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(encode);
+        return new SinkConnector<T>(settings, encode);
+    }
+
+    /// <summary>
+    /// A dead-letter sink: the raw key and value go to <paramref name="topic"/> with headers <c>actorflow.error</c>,
+    /// <c>actorflow.origin</c> (topic/partition), <c>actorflow.offset</c> and <c>actorflow.operator</c>.
+    /// </summary>
+    public static ISinkConnector<DeadLetter> DeadLetters(ProducerSettings<byte[], byte[]> settings, string topic)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        return Sink<DeadLetter>(settings, d =>
+        {
+            var headers = new Headers
+            {
+                { "actorflow.error", Encoding.UTF8.GetBytes(d.Reason) },
+                { "actorflow.origin", Encoding.UTF8.GetBytes(d.Origin) },
+                { "actorflow.offset", Encoding.UTF8.GetBytes(d.Offset.ToString(CultureInfo.InvariantCulture)) },
+            };
+            if (d.Operator is not null)
+            {
+                headers.Add("actorflow.operator", Encoding.UTF8.GetBytes(d.Operator));
+            }
+
+            return new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = d.Key!, Value = d.Value!, Headers = headers });
+        });
+    }
+
+    private sealed class SourceConnector<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
+        : ISourceConnector<T>
+    {
+        public Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions() =>
+            KafkaConsumer.PlainPartitionedSource(settings, subscription)
+                .Select(p => ($"{p.Partition.Topic}/{p.Partition.Partition.Value}", p.Records.Select(Decode)))
+                .MapMaterializedValue(control => (ISourceControl)new Control(control));
+
+        private SourceRecord<T> Decode(ConsumeResult<byte[], byte[]> r)
+        {
+            var origin = $"{r.Topic}/{r.Partition.Value}";
+            try
+            {
+                return new SourceRecord<T>(decode(r), r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return new SourceRecord<T>(default, r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, e, r.Message.Key, r.Message.Value);
+            }
+        }
+    }
+
+    private sealed class Control(IControl control) : ISourceControl
+    {
+        public Task StopAsync() => control.StopAsync();
+
+        public Task ShutdownAsync() => control.ShutdownAsync();
+    }
+
+    private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode) : ISinkConnector<T>
+    {
+        public Sink<T, Task<Done>> Sink() =>
+            Flow.Create<T>().Select(encode).ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
+    }
+}

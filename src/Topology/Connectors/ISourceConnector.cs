@@ -1,0 +1,31 @@
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Connectors;
+
+/// <summary>Stops a running source: <see cref="StopAsync"/> drains, <see cref="ShutdownAsync"/> releases its resources.</summary>
+public interface ISourceControl
+{
+    /// <summary>Stops reading; the partitions complete after what they already emitted.</summary>
+    Task StopAsync();
+
+    /// <summary>Stops and releases the source's client.</summary>
+    Task ShutdownAsync();
+}
+
+/// <summary>
+/// A source of records split into partitions (Kafka partitions, files, ...). Each partition is a sub-stream with
+/// its own watermark; the runtime merges them and combines their watermarks as the minimum over active partitions.
+/// </summary>
+public interface ISourceConnector<T>
+{
+    /// <summary>Emits one sub-source per partition as partitions are assigned.</summary>
+    Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions();
+}
+
+/// <summary>A destination of records. The sink's task completes when everything it received is written.</summary>
+public interface ISinkConnector<T>
+{
+    /// <summary>The sink; a failure fails the job.</summary>
+    Sink<T, Task<Done>> Sink();
+}

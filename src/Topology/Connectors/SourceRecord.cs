@@ -1,0 +1,24 @@
+namespace ActorFlow.Topology.Connectors;
+
+/// <summary>
+/// One record read by a source connector: the decoded value with its record timestamp (epoch ms), or, when
+/// decoding failed, the error and the raw bytes so the record can go to the dead-letter output.
+/// </summary>
+/// <param name="Value">The decoded value (default when <paramref name="Error"/> is set).</param>
+/// <param name="Timestamp">The record's own timestamp in epoch milliseconds (e.g. Kafka CreateTime).</param>
+/// <param name="Origin">Where it came from, e.g. <c>topic/partition</c>.</param>
+/// <param name="Offset">Its position in <paramref name="Origin"/>.</param>
+/// <param name="Error">Why decoding failed, or null.</param>
+/// <param name="RawKey">The undecoded key bytes, kept for dead letters.</param>
+/// <param name="RawValue">The undecoded value bytes, kept for dead letters.</param>
+public readonly record struct SourceRecord<T>(
+    T? Value, long Timestamp, string Origin, long Offset, Exception? Error = null, byte[]? RawKey = null, byte[]? RawValue = null);
+
+/// <summary>A record that could not be processed, with the reason and where it came from.</summary>
+/// <param name="Reason">What went wrong.</param>
+/// <param name="Origin">Where the record came from, e.g. <c>topic/partition</c>.</param>
+/// <param name="Offset">Its position in <paramref name="Origin"/> (-1 when unknown).</param>
+/// <param name="Key">The raw key bytes, when known.</param>
+/// <param name="Value">The raw value bytes, when known.</param>
+/// <param name="Operator">The operator that failed, or null for a decoding failure.</param>
+public sealed record DeadLetter(string Reason, string Origin, long Offset, byte[]? Key, byte[]? Value, string? Operator = null);

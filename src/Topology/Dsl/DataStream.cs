@@ -1,0 +1,103 @@
+using ActorFlow.Operators;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Runtime;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Dsl;
+
+/// <summary>A stream of records before key-by. Stateless steps run in the source stage; a step that throws turns its record into a dead letter.</summary>
+public sealed class DataStream<T>
+{
+    internal DataStream(StreamJobBuilder job, Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source)
+    {
+        Job = job;
+        BuildSource = source;
+    }
+
+    internal StreamJobBuilder Job { get; }
+
+    internal Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> BuildSource { get; }
+
+    /// <summary>Keeps the records for which <paramref name="predicate"/> holds.</summary>
+    public DataStream<T> Where(Func<T, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        return SelectMany<T>(v => predicate(v) ? [v] : Array.Empty<T>(), "Where");
+    }
+
+    /// <summary>Maps each record.</summary>
+    public DataStream<TOut> Select<TOut>(Func<T, TOut> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return SelectMany<TOut>(v => [map(v)], "Select");
+    }
+
+    /// <summary>Maps each record to zero or more records (with the same timestamp).</summary>
+    public DataStream<TOut> SelectMany<TOut>(Func<T, IEnumerable<TOut>> map) => SelectMany(map, "SelectMany");
+
+    /// <summary>Partitions the stream by key: records with equal keys go to the same key group, in order.</summary>
+    /// <param name="selector">Extracts the key; it must not return null.</param>
+    /// <param name="codec">Stable bytes of the key; built in for string, long, int and Guid.</param>
+    public KeyedStream<TKey, T> KeyBy<TKey>(Func<T, TKey> selector, IKeyCodec<TKey>? codec = null)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        codec ??= KeyCodecs.Default<TKey>() ?? throw new ArgumentException(
+            $"Key type {typeof(TKey).Name} has no built-in stable encoding: pass an IKeyCodec<{typeof(TKey).Name}> " +
+            "(key groups hash the key's bytes, which must be the same in every process).", nameof(codec));
+        return new KeyedStream<TKey, T>(this, selector, codec);
+    }
+
+    private DataStream<TOut> SelectMany<TOut>(Func<T, IEnumerable<TOut>> map, string step)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var upstream = BuildSource;
+        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).SelectMany(e => Apply(e, map, step)));
+    }
+
+    private static IEnumerable<Element<TOut>> Apply<TOut>(Element<T> element, Func<T, IEnumerable<TOut>> map, string step)
+    {
+        if (element.Kind != ElementKind.Record)
+        {
+            return [element.Retype<TOut>()];
+        }
+
+        try
+        {
+            return map(element.Value).Select(element.With).ToList();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return [element.Failed<TOut>(step, e)];
+        }
+    }
+}
+
+/// <summary>A stream partitioned by key; apply a keyed operator (window or keyed process function) to it.</summary>
+public sealed class KeyedStream<TKey, T>
+    where TKey : notnull
+{
+    internal KeyedStream(DataStream<T> stream, Func<T, TKey> selector, IKeyCodec<TKey> codec)
+    {
+        Stream = stream;
+        Selector = selector;
+        Codec = codec;
+    }
+
+    internal DataStream<T> Stream { get; }
+
+    internal Func<T, TKey> Selector { get; }
+
+    internal IKeyCodec<TKey> Codec { get; }
+
+    /// <summary>
+    /// Runs a keyed operator (from <c>WindowOperators.For(...)</c> or <c>KeyedProcessOperators.Create(...)</c>).
+    /// <paramref name="factory"/> is called once per key group, on the node that hosts it.
+    /// </summary>
+    public KeyedResult<TKey, T, TOut> Process<TOut>(string name, Func<IKeyedOperator<TKey, T, TOut>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Stream.Job.Claim(name);
+        return new KeyedResult<TKey, T, TOut>(this, name, factory);
+    }
+}

@@ -1,0 +1,54 @@
+using ActorFlow.Operators;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Runtime;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Dsl;
+
+/// <summary>The output of a keyed operator: send it to a sink, and side outputs (such as late data) to theirs.</summary>
+public sealed class KeyedResult<TKey, T, TOut>
+    where TKey : notnull
+{
+    private readonly KeyedStream<TKey, T> _keyed;
+    private readonly string _name;
+    private readonly Func<IKeyedOperator<TKey, T, TOut>> _factory;
+    private readonly Dictionary<string, Func<Sink<Emitted, Task<Done>>>> _sides = new(StringComparer.Ordinal);
+
+    internal KeyedResult(KeyedStream<TKey, T> keyed, string name, Func<IKeyedOperator<TKey, T, TOut>> factory)
+    {
+        _keyed = keyed;
+        _name = name;
+        _factory = factory;
+    }
+
+    /// <summary>Sends the records the operator emits to side output <paramref name="tag"/> into <paramref name="sink"/>.</summary>
+    public KeyedResult<TKey, T, TOut> SideOutputTo<TSide>(OutputTag<TSide> tag, ISinkConnector<TSide> sink)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        ArgumentNullException.ThrowIfNull(sink);
+        if (!_sides.TryAdd(tag.Id, () => Flow.Create<Emitted>()
+                .Where(e => e.Kind == EmittedKind.Side && e.Tag == tag.Id)
+                .Select(e => (TSide)e.Value!)
+                .ToMaterialized(sink.Sink(), Keep.Right)))
+        {
+            throw new ArgumentException($"Side output '{tag.Id}' already has a sink.", nameof(tag));
+        }
+
+        return this;
+    }
+
+    /// <summary>Sends the operator's main output to <paramref name="sink"/>; ends the stream definition.</summary>
+    public StreamJobBuilder To(ISinkConnector<TOut> sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var job = _keyed.Stream.Job;
+        if (job.Plan is not null)
+        {
+            throw new InvalidOperationException($"Job '{job.Name}' already has a sink.");
+        }
+
+        job.Plan = new JobPlan<TKey, T, TOut>(_keyed.Stream.BuildSource, _keyed.Selector, _keyed.Codec, _name, _factory, sink, _sides);
+        return job;
+    }
+}

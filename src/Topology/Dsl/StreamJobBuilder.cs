@@ -1,0 +1,117 @@
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Persistence.Partitioning;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Runtime;
+
+namespace ActorFlow.Topology.Dsl;
+
+/// <summary>
+/// Builds a job: <c>StreamJobBuilder.Create("name").FromSource(...).Where(...).KeyBy(...).Process(...).To(sink)</c>,
+/// then <see cref="Build"/>, which validates the graph and fails with a message naming the problem.
+/// </summary>
+public sealed class StreamJobBuilder
+{
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    private StreamJobBuilder(string name) => Name = name;
+
+    /// <summary>The job's name; it names the shard region and the persistence ids of its key groups.</summary>
+    public string Name { get; }
+
+    internal IJobPlan? Plan { get; set; }
+
+    internal bool HasSource { get; set; }
+
+    internal ISinkConnector<DeadLetter>? DeadLetters { get; private set; }
+
+    internal int MaxParallelism { get; private set; } = KeyGroups.DefaultMaxParallelism;
+
+    /// <summary>Starts a job named <paramref name="name"/> (letters, digits, '-', '_').</summary>
+    public static StreamJobBuilder Create(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"Job name '{name}' may only hold ASCII letters, digits, '-' and '_'.", nameof(name));
+        }
+
+        return new StreamJobBuilder(name);
+    }
+
+    /// <summary>Reads <paramref name="connector"/>, with timestamps and watermarks from <paramref name="watermarks"/> per partition.</summary>
+    public DataStream<T> FromSource<T>(string name, ISourceConnector<T> connector, WatermarkStrategy<T> watermarks)
+    {
+        ArgumentNullException.ThrowIfNull(connector);
+        ArgumentNullException.ThrowIfNull(watermarks);
+        if (HasSource)
+        {
+            throw new InvalidOperationException($"Job '{Name}' already has a source; union of sources is not supported yet.");
+        }
+
+        Claim(name);
+        HasSource = true;
+        return new DataStream<T>(this, (clock, options) => SourceGraph.Build(connector, watermarks, clock, options));
+    }
+
+    /// <summary>Sends records that fail (decoding, timestamps, user code) to <paramref name="sink"/>. Default: logged and counted.</summary>
+    public StreamJobBuilder WithDeadLetters(ISinkConnector<DeadLetter> sink)
+    {
+        DeadLetters = sink ?? throw new ArgumentNullException(nameof(sink));
+        return this;
+    }
+
+    /// <summary>Number of key groups (default 128); it bounds how far the job can scale out and cannot change for existing state.</summary>
+    public StreamJobBuilder WithMaxParallelism(int maxParallelism)
+    {
+        KeyGroups.ValidateMaxParallelism(maxParallelism);
+        MaxParallelism = maxParallelism;
+        return this;
+    }
+
+    /// <summary>Validates the job and returns it, ready to run.</summary>
+    public StreamJob Build()
+    {
+        if (!HasSource)
+        {
+            throw new InvalidOperationException($"Job '{Name}' has no source: call FromSource(...).");
+        }
+
+        if (Plan is null)
+        {
+            throw new InvalidOperationException($"Job '{Name}' has no sink: end the stream with To(sink).");
+        }
+
+        return new StreamJob(Name, Plan, DeadLetters, MaxParallelism);
+    }
+
+    internal void Claim(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!_names.Add(name))
+        {
+            throw new ArgumentException($"Job '{Name}' already has an operator named '{name}'; operator names must be unique.", nameof(name));
+        }
+    }
+}
+
+/// <summary>A built, validated job. Run it with <see cref="Runtime.JobRunner"/>.</summary>
+public sealed class StreamJob
+{
+    internal StreamJob(string name, IJobPlan plan, ISinkConnector<DeadLetter>? deadLetters, int maxParallelism)
+    {
+        Name = name;
+        Plan = plan;
+        DeadLetters = deadLetters;
+        MaxParallelism = maxParallelism;
+    }
+
+    /// <summary>The job's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Number of key groups.</summary>
+    public int MaxParallelism { get; }
+
+    internal IJobPlan Plan { get; }
+
+    internal ISinkConnector<DeadLetter>? DeadLetters { get; }
+}

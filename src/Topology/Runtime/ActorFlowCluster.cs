@@ -1,0 +1,55 @@
+using ActorFlow.Persistence;
+using ActorFlow.Persistence.Config;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>
+/// Creates the actor system a job runs on: an Akka cluster on 127.0.0.1 (a single node that joins itself by
+/// default, or a node joining <c>seeds</c>), with Akka.Persistence.Sql on the given state store.
+/// </summary>
+public static class ActorFlowCluster
+{
+    /// <summary>Starts a cluster node and waits until it is Up.</summary>
+    /// <param name="name">The actor system name (equal on every node of one cluster).</param>
+    /// <param name="state">Where key-group state lives (SQLite file or PostgreSQL).</param>
+    /// <param name="seeds">Seed node addresses; none = join itself (single node).</param>
+    /// <param name="overrides">Extra HOCON, taking precedence over everything else.</param>
+    /// <param name="port">TCP port on 127.0.0.1; 0 picks a free one.</param>
+    public static async Task<ActorSystem> StartNodeAsync(string name, StateStoreSettings state, IReadOnlyList<Address>? seeds = null, Config? overrides = null, int port = 0)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.PrepareDatabase();
+        var config = (overrides ?? Config.Empty)
+            .WithFallback(ConfigurationFactory.ParseString($$"""
+                akka.actor.provider = cluster
+                akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{port}} }
+                akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                akka.cluster.split-brain-resolver { active-strategy = keep-oldest, stable-after = 3s }
+                akka.cluster.sharding.state-store-mode = ddata
+                akka.cluster.sharding.remember-entities = off
+                akka.loglevel = WARNING
+                """))
+            .WithFallback(state.ToAkkaConfig())
+            .WithFallback(ActorFlowPersistence.DefaultConfiguration)
+            .WithFallback(ClusterSharding.DefaultConfig());
+        var system = ActorSystem.Create(name, config);
+        var cluster = Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (seeds is { Count: > 0 })
+        {
+            await cluster.JoinSeedNodesAsync(seeds).ConfigureAwait(false);
+        }
+        else
+        {
+            await cluster.JoinAsync(cluster.SelfAddress).ConfigureAwait(false);
+        }
+
+        await up.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        return system;
+    }
+}

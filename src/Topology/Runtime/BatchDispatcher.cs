@@ -1,0 +1,93 @@
+using ActorFlow.Topology.Connectors;
+using Akka.Actor;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>
+/// INTERNAL API. Sends one batch of routed records to the key groups (one ask per key group present) and, on a
+/// watermark tick, a watermark-only message to every other key group that has seen data, so windows and timers of
+/// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
+/// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
+/// </summary>
+internal sealed class BatchDispatcher(IActorRef region, string sourceId, JobRunnerOptions options)
+{
+    private readonly Dictionary<int, long> _sequences = new();
+    private long _watermark = long.MinValue;
+
+    public long Watermark => Volatile.Read(ref _watermark);
+
+    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<(ElementKind Kind, Routed Record, long Watermark, DeadLetter? Dead)> batch)
+    {
+        var byGroup = new SortedDictionary<int, List<Routed>>();
+        var emitted = new List<Emitted>();
+        var tick = false;
+        var watermark = Watermark;
+        foreach (var (kind, record, wm, dead) in batch)
+        {
+            watermark = Math.Max(watermark, wm);
+            switch (kind)
+            {
+                case ElementKind.Record:
+                    if (!byGroup.TryGetValue(record.KeyGroup, out var list))
+                    {
+                        byGroup[record.KeyGroup] = list = [];
+                    }
+
+                    list.Add(record);
+                    break;
+                case ElementKind.Watermark:
+                    tick = true;
+                    break;
+                default:
+                    emitted.Add(new Emitted(EmittedKind.Dead, null, dead, wm));
+                    break;
+            }
+        }
+
+        Volatile.Write(ref _watermark, watermark);
+        if (tick)
+        {
+            foreach (var group in _sequences.Keys)
+            {
+                if (!byGroup.ContainsKey(group))
+                {
+                    byGroup[group] = [];
+                }
+            }
+        }
+
+        var asks = new List<Task<KeyGroupReply>>(byGroup.Count);
+        foreach (var (group, records) in byGroup)
+        {
+            var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
+            asks.Add(AskAsync(new KeyGroupBatch(group, sourceId, sequence, records, watermark)));
+        }
+
+        return Collect(emitted, asks);
+    }
+
+    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks)
+    {
+        foreach (var reply in await Task.WhenAll(asks).ConfigureAwait(false))
+        {
+            emitted.AddRange(reply.Emitted);
+        }
+
+        return emitted;
+    }
+
+    private async Task<KeyGroupReply> AskAsync(KeyGroupBatch batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await region.Ask<KeyGroupReply>(batch, options.AskTimeout).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException) when (attempt < options.AskAttempts)
+            {
+                // The key group's node may be gone; the same sequence number makes the retry apply once.
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using ActorFlow.Operators;
+using ActorFlow.Persistence.Partitioning;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Dsl;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>INTERNAL API. A validated job with its types erased, as the runner needs it.</summary>
+internal interface IJobPlan
+{
+    string OperatorName { get; }
+
+    IKeyGroupHost CreateHost();
+
+    /// <summary>Source side up to key-by: elements become routed records (or watermark ticks and dead letters).</summary>
+    Source<(ElementKind Kind, Routed Record, long Watermark, DeadLetter? Dead), ISourceControl> Build(int maxParallelism, JobRunnerOptions options);
+
+    /// <summary>The main sink for emitted records.</summary>
+    Sink<Emitted, Task<Done>> MainSink();
+
+    IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks { get; }
+}
+
+/// <summary>INTERNAL API. The typed plan.</summary>
+internal sealed class JobPlan<TKey, T, TOut>(
+    Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source,
+    Func<T, TKey> selector,
+    IKeyCodec<TKey> codec,
+    string operatorName,
+    Func<IKeyedOperator<TKey, T, TOut>> factory,
+    ISinkConnector<TOut> sink,
+    IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> sideSinks) : IJobPlan
+    where TKey : notnull
+{
+    public string OperatorName => operatorName;
+
+    public IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks => sideSinks;
+
+    public IKeyGroupHost CreateHost() => new KeyGroupHost<TKey, T, TOut>(factory(), operatorName);
+
+    public Source<(ElementKind Kind, Routed Record, long Watermark, DeadLetter? Dead), ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
+        source(options.Clock, options).Select(e => Route(e, maxParallelism));
+
+    public Sink<Emitted, Task<Done>> MainSink() =>
+        Flow.Create<Emitted>()
+            .Where(e => e.Kind == EmittedKind.Main)
+            .Select(e => (TOut)e.Value!)
+            .ToMaterialized(sink.Sink(), Keep.Right);
+
+    private (ElementKind, Routed, long, DeadLetter?) Route(Element<T> e, int maxParallelism)
+    {
+        if (e.Kind != ElementKind.Record)
+        {
+            return (e.Kind, default, e.Watermark, e.Dead);
+        }
+
+        try
+        {
+            var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
+            var group = KeyGroups.ForKey(codec.Encode(key), maxParallelism);
+            return (ElementKind.Record, new Routed(group, key, e.Value, e.Timestamp), e.Watermark, null);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            var dead = e.Failed<T>("KeyBy", error);
+            return (ElementKind.Dead, default, e.Watermark, dead.Dead);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using ActorFlow.Operators;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Dsl;
+using Akka;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using DeadLetter = ActorFlow.Topology.Connectors.DeadLetter;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>
+/// Runs a <see cref="StreamJob"/> on an actor system that is a cluster member (see <see cref="ActorFlowCluster"/>):
+/// starts the job's shard region of key-group entities and materialises the data path
+/// source → watermarks → key-by → batches → key groups → sinks.
+/// </summary>
+public static class JobRunner
+{
+    /// <summary>Starts <paramref name="job"/>; the returned handle stops it and reports its status.</summary>
+    public static RunningJob Start(ActorSystem system, StreamJob job, JobRunnerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(job);
+        options ??= new JobRunnerOptions();
+        options.Validate();
+
+        var region = StartRegion(system, job, options);
+        var dispatcher = new BatchDispatcher(region, job.Name + "/" + Guid.NewGuid().ToString("N"), options);
+        var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
+        var tags = new KeyValuePair<string, object?>("job", job.Name);
+        var opTags = new[] { tags, new KeyValuePair<string, object?>("operator", job.Plan.OperatorName) };
+        var sinks = new List<Task<Done>>();
+
+        Sink<Emitted, NotUsed> Watch(Sink<Emitted, Task<Done>> sink) => sink.MapMaterializedValue(t => { lock (sinks) { sinks.Add(t); } return NotUsed.Instance; });
+
+        var dead = job.DeadLetters is { } deadSink
+            ? Flow.Create<Emitted>().Where(e => e.Kind == EmittedKind.Dead).Select(e => (DeadLetter)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
+            : Flow.Create<Emitted>().Where(e => e.Kind == EmittedKind.Dead)
+                .ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
+
+        var stream = job.Plan.Build(job.MaxParallelism, options)
+            .Select(e =>
+            {
+                if (e.Kind == ElementKind.Record)
+                {
+                    JobMetrics.RecordsIn.Add(1, tags);
+                }
+
+                return e;
+            })
+            .GroupedWithin(options.BatchSize, options.BatchInterval)
+            .SelectAsync(options.Parallelism, batch => dispatcher.DispatchAsync(batch.ToList()))
+            .SelectMany(list => list)
+            .Select(e =>
+            {
+                Count(e, opTags);
+                return e;
+            });
+        var fanOut = Flow.Create<Emitted>().AlsoTo(Watch(dead));
+        foreach (var side in job.Plan.SideSinks.Values)
+        {
+            fanOut = fanOut.AlsoTo(Watch(side()));
+        }
+
+        var (control, main) = stream.Via(fanOut).ToMaterialized(job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
+        JobMetrics.Watermarks[job.Name] = () => dispatcher.Watermark;
+        var completion = CompleteAsync(main, sinks);
+        completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(job.Name, out var _), TaskScheduler.Default);
+        return new RunningJob(job.Name, control, completion, dispatcher);
+    }
+
+    private static void Count(Emitted e, KeyValuePair<string, object?>[] tags)
+    {
+        switch (e.Kind)
+        {
+            case EmittedKind.Main:
+                JobMetrics.RecordsOut.Add(1, tags);
+                break;
+            case EmittedKind.Dead:
+                JobMetrics.DeadLetters.Add(1, tags);
+                break;
+            case EmittedKind.Side when e.Tag is OutputTags.LateDataId or OutputTags.LateDataRightId:
+                JobMetrics.LateRecords.Add(1, tags);
+                break;
+        }
+    }
+
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks)
+    {
+        await main.ConfigureAwait(false);
+        Task<Done>[] others;
+        lock (sinks)
+        {
+            others = [.. sinks];
+        }
+
+        await Task.WhenAll(others).ConfigureAwait(false);
+    }
+
+    private static IActorRef StartRegion(ActorSystem system, StreamJob job, JobRunnerOptions options)
+    {
+        JobRegistry.Get(system).Register(job.Name, job.Plan, options.Clock);
+        var name = job.Name;
+        return ClusterSharding.Get(system).Start(
+            "actorflow-" + name,
+            entityId =>
+            {
+                var (plan, clock) = JobRegistry.Get(system).Resolve(name);
+                var keyGroup = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
+                return Props.Create(() => new KeyGroupEntity(name, keyGroup, plan.CreateHost(), clock));
+            },
+            ClusterShardingSettings.Create(system),
+            new KeyGroupExtractor(options.Shards));
+    }
+}

@@ -1,0 +1,38 @@
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>How a job runs. Every default is stated; values are validated by <see cref="JobRunner"/>.</summary>
+public sealed record JobRunnerOptions
+{
+    /// <summary>Most records in one batch to the key groups. Default 1000.</summary>
+    public int BatchSize { get; init; } = 1000;
+
+    /// <summary>Longest time a record waits for its batch to fill. Default 5 ms.</summary>
+    public TimeSpan BatchInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Batches in flight at once (the end-to-end back-pressure bound). Default 4.</summary>
+    public int Parallelism { get; init; } = 4;
+
+    /// <summary>How often watermarks are generated periodically and sent to every key group. Default 200 ms.</summary>
+    public TimeSpan WatermarkInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Time a key group has to answer a batch before it is sent again (applied once). Default 10 s.</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Attempts per batch before the job fails. Default 3.</summary>
+    public int AskAttempts { get; init; } = 3;
+
+    /// <summary>Number of shards the key groups are spread over. Default 32.</summary>
+    public int Shards { get; init; } = 32;
+
+    /// <summary>The processing-time clock. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 ||
+            BatchInterval <= TimeSpan.Zero || WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Invalid job runner options: sizes and counts must be >= 1 and times positive ({this}).");
+        }
+    }
+}

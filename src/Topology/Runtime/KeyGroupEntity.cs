@@ -1,0 +1,76 @@
+using ActorFlow.Persistence.Snapshots;
+using Akka.Actor;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>
+/// INTERNAL API. The sharded persistent entity of one key group of one job: it runs the job's keyed operator for
+/// every key of its group and replies to each batch with what the operator emitted. Processing-time timers wake
+/// it up on their own; what they emit rides on the next reply. Checkpoint snapshots come with issue 6; until then
+/// a restarted entity starts empty.
+/// </summary>
+internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
+{
+    private readonly IKeyGroupHost _host;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, (long Sequence, KeyGroupReply Reply)> _lastBySource = new(StringComparer.Ordinal);
+    private readonly List<Emitted> _pending = [];
+
+    public KeyGroupEntity(string jobName, int keyGroup, IKeyGroupHost host, TimeProvider clock)
+        : base($"actorflow-{jobName}-kg-{keyGroup}", keyGroup, restorePoint: null)
+    {
+        _host = host;
+        _clock = clock;
+        Command<KeyGroupBatch>(OnBatch);
+        Command<Wake>(_ => OnWake());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void OnRestored(KeyGroupSnapshot? snapshot)
+    {
+        // Issue 6 restores operator state from the snapshot of the last complete checkpoint here.
+    }
+
+    protected override void OnCheckpointSnapshotSaved(CheckpointSnapshotSaved saved)
+    {
+    }
+
+    private void OnBatch(KeyGroupBatch batch)
+    {
+        if (_lastBySource.TryGetValue(batch.SourceId, out var last) && batch.Sequence <= last.Sequence)
+        {
+            // A retry of a batch already applied: answer with the stored reply, apply nothing twice.
+            Sender.Tell(batch.Sequence == last.Sequence ? last.Reply : new KeyGroupReply(KeyGroup, batch.Sequence, []));
+            return;
+        }
+
+        var output = new List<Emitted>(_pending);
+        _pending.Clear();
+        _host.Process(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds(), output);
+        var reply = new KeyGroupReply(KeyGroup, batch.Sequence, output);
+        _lastBySource[batch.SourceId] = (batch.Sequence, reply);
+        Sender.Tell(reply);
+        ScheduleWake();
+    }
+
+    private void OnWake()
+    {
+        _host.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _pending);
+        ScheduleWake();
+    }
+
+    private void ScheduleWake()
+    {
+        if (_host.NextProcessingTimeTimer is { } at)
+        {
+            var delay = TimeSpan.FromMilliseconds(Math.Max(0, at - _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            Timers.StartSingleTimer("wake", Wake.Instance, delay);
+        }
+    }
+
+    private sealed class Wake
+    {
+        public static readonly Wake Instance = new();
+    }
+}

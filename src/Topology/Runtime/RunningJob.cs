@@ -1,0 +1,41 @@
+using ActorFlow.Topology.Connectors;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>A running job: its completion, a graceful stop, and its current watermark.</summary>
+public sealed class RunningJob
+{
+    private readonly ISourceControl _control;
+    private readonly BatchDispatcher _dispatcher;
+
+    internal RunningJob(string name, ISourceControl control, Task completion, BatchDispatcher dispatcher)
+    {
+        Name = name;
+        _control = control;
+        Completion = completion;
+        _dispatcher = dispatcher;
+    }
+
+    /// <summary>The job's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Completes when every sink has written everything (after a stop), or fails with the job's error.</summary>
+    public Task Completion { get; }
+
+    /// <summary>The job's current watermark (epoch ms; <see cref="long.MinValue"/> before the first).</summary>
+    public long CurrentWatermark => _dispatcher.Watermark;
+
+    /// <summary>Stops reading, lets the batches in flight reach the sinks, then releases the sources.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _control.StopAsync().ConfigureAwait(false);
+            await Completion.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _control.ShutdownAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Topology.Connectors;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>INTERNAL API. The source side: partitions merged, periodic ticks added, timestamps and watermarks assigned.</summary>
+internal static class SourceGraph
+{
+    /// <summary>Most partitions read at once by one source.</summary>
+    public const int MaxPartitions = 1024;
+
+    public static Source<Element<T>, ISourceControl> Build<T>(
+        ISourceConnector<T> connector, WatermarkStrategy<T> strategy, TimeProvider clock, JobRunnerOptions options)
+    {
+        var ticks = Source.Tick(options.WatermarkInterval, options.WatermarkInterval, new Incoming<T>(null, default));
+        return connector.Partitions()
+            .Via(Flow.Create<(string Partition, Source<SourceRecord<T>, Akka.NotUsed> Records)>()
+                .MergeMany(MaxPartitions, p => p.Records.Select(r => new Incoming<T>(p.Partition, r)))
+                .Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
+            .StatefulSelectMany<Incoming<T>, Element<T>, ISourceControl>(() =>
+            {
+                var assigner = new WatermarkAssigner<T>(strategy, clock);
+                return incoming => [assigner.OnIncoming(incoming)];
+            });
+    }
+}
