@@ -82,7 +82,7 @@ public sealed class ProducerFlowSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(5, Volatile.Read(ref pulled));
 
         kafka.SetBrokerUp(1);
-        var results = await probe.ExpectNextNAsync(50, TimeSpan.FromSeconds(20)).ToListAsync();
+        var results = await Collect(probe.ExpectNextNAsync(50, TimeSpan.FromSeconds(20)));
         Assert.Equal(Enumerable.Range(0, 50), results.Select(r => r.PassThrough));
         await probe.ExpectCompleteAsync();
     }
@@ -118,7 +118,7 @@ public sealed class ProducerFlowSpec : Akka.TestKit.Xunit2.TestKit
             await upstream.SendNextAsync(ProducerMessage.Single(Record(i, Partition.Any), i));
         }
 
-        await downstream.ExpectNextNAsync(200, TimeSpan.FromSeconds(10)).ToListAsync();
+        await Collect(downstream.ExpectNextNAsync(200, TimeSpan.FromSeconds(10)));
         kafka.SetBrokerDown(1);
         for (var i = 200; i < 300; i++)
         {
@@ -133,7 +133,7 @@ public sealed class ProducerFlowSpec : Akka.TestKit.Xunit2.TestKit
         }
 
         await upstream.SendCompleteAsync();
-        var rest = await downstream.ExpectNextNAsync(200, TimeSpan.FromSeconds(20)).ToListAsync();
+        var rest = await Collect(downstream.ExpectNextNAsync(200, TimeSpan.FromSeconds(20)));
         Assert.Equal(Enumerable.Range(200, 200), rest.Select(r => r.PassThrough));
         await downstream.ExpectCompleteAsync();
 
@@ -169,5 +169,17 @@ public sealed class ProducerFlowSpec : Akka.TestKit.Xunit2.TestKit
             Headers = new Headers { { "i", [(byte)i] } },
         };
         return new ProducerRecord<string, string>("t", partition, message);
+    }
+
+    // System.Linq.Async (brought in by linq2db) and .NET 10 both define ToListAsync: avoid the ambiguity.
+    private static async Task<List<T>> Collect<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
     }
 }
