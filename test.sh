@@ -13,4 +13,5 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 fi
 
 dotnet build ActorFlow.sln -c Release -nologo -v quiet
-dotnet test ActorFlow.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+# One test project at a time: the suites start brokers, databases and clusters, and 2 cores are shared.
+dotnet test ActorFlow.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@"
