@@ -4,7 +4,14 @@ using ActorFlow.Operators.Windowing;
 namespace ActorFlow.Operators.Internal;
 
 /// <summary>A timer: key, namespace (window, or <see cref="StateNamespace.None"/>) and time.</summary>
-internal readonly record struct TimerKey<TKey>(TKey Key, TimeWindow Namespace, long Timestamp);
+internal readonly record struct TimerKey<TKey>(TKey Key, TimeWindow Namespace, long Timestamp)
+{
+    public bool Equals(TimerKey<TKey> other) =>
+        Timestamp == other.Timestamp && Namespace.Start == other.Namespace.Start && Namespace.End == other.Namespace.End
+        && EqualityComparer<TKey>.Default.Equals(Key, other.Key);
+
+    public override int GetHashCode() => KeyHash.Mix(EqualityComparer<TKey>.Default.GetHashCode(Key!), Namespace.Start, Namespace.End, Timestamp);
+}
 
 /// <summary>
 /// Timers of one time domain: a priority queue ordered by (time, registration sequence) plus a dictionary
@@ -15,7 +22,7 @@ internal readonly record struct TimerKey<TKey>(TKey Key, TimeWindow Namespace, l
 internal sealed class TimerQueue<TKey>
 {
     private readonly Dictionary<TimerKey<TKey>, long> _live = new();
-    private readonly PriorityQueue<TimerKey<TKey>, TimerPriority> _queue = new(TimerPriorityComparer.Instance);
+    private readonly PriorityQueue<TimerKey<TKey>, TimerPriority> _queue = new();
     private long _nextSequence;
 
     public int Count => _live.Count;
@@ -59,21 +66,23 @@ internal sealed class TimerQueue<TKey>
     {
         while (_queue.TryPeek(out var head, out var priority))
         {
-            if (!_live.TryGetValue(head, out var seq) || seq != priority.Sequence)
-            {
-                _queue.Dequeue();
-                continue;
-            }
-
             if (priority.Timestamp > upTo)
             {
+                // stale heads beyond upTo are skipped by later calls
                 break;
             }
 
             _queue.Dequeue();
-            _live.Remove(head);
-            timer = head;
-            return true;
+            if (_live.Remove(head, out var seq))
+            {
+                if (seq == priority.Sequence)
+                {
+                    timer = head;
+                    return true;
+                }
+
+                _live.Add(head, seq); // a stale copy of a timer registered again later: keep the live one
+            }
         }
 
         timer = default;
@@ -114,15 +123,12 @@ internal sealed class TimerQueue<TKey>
     }
 }
 
-internal readonly record struct TimerPriority(long Timestamp, long Sequence);
-
-internal sealed class TimerPriorityComparer : IComparer<TimerPriority>
+/// <summary>Timer order: time, then registration sequence (a value type with IComparable, so PriorityQueue devirtualizes it).</summary>
+internal readonly record struct TimerPriority(long Timestamp, long Sequence) : IComparable<TimerPriority>
 {
-    public static readonly TimerPriorityComparer Instance = new();
-
-    public int Compare(TimerPriority x, TimerPriority y)
+    public int CompareTo(TimerPriority other)
     {
-        var c = x.Timestamp.CompareTo(y.Timestamp);
-        return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
+        var c = Timestamp.CompareTo(other.Timestamp);
+        return c != 0 ? c : Sequence.CompareTo(other.Sequence);
     }
 }

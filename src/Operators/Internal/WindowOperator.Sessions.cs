@@ -11,19 +11,33 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
     private readonly List<(bool Has, long Value)> _mergedTriggerStates = [];
     private readonly Stack<List<TimeWindow>> _listPool = new();
 
+    private const int AddedNot = 0;
+    private const int AddedToContents = 1;
+    private const int AddedAsNew = 2;
+
     private bool AddToSessions(TKey key, TIn value, long timestamp)
     {
         var accepted = false;
         for (var i = 0; i < _assigned.Count; i++)
         {
-            if (MergeInto(key, _assigned[i], out var actual))
+            if (MergeInto(key, _assigned[i], value, timestamp, out var actual, out var added))
             {
                 accepted = true;
                 var stateKey = new StateKey<TKey>(key, actual);
-                ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, stateKey, out _);
-                _contents.Add(ref entry.State, !entry.HasContents, value, timestamp);
-                entry.HasContents = true;
-                OnElementTrigger(stateKey, timestamp);
+                bool isNew;
+                if (added == AddedNot)
+                {
+                    ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, stateKey, out _);
+                    isNew = !entry.HasContents;
+                    _contents.Add(ref entry.State, isNew, value, timestamp);
+                    entry.HasContents = true;
+                }
+                else
+                {
+                    isNew = added == AddedAsNew;
+                }
+
+                OnElementTrigger(stateKey, timestamp, isNew);
             }
         }
 
@@ -32,8 +46,9 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
 
     /// <summary>Adds a new session window for <paramref name="key"/>, merging it with the sessions it
     /// overlaps or touches (a record may bridge two sessions). Returns false when the window is late.</summary>
-    private bool MergeInto(TKey key, TimeWindow window, out TimeWindow actual)
+    private bool MergeInto(TKey key, TimeWindow window, TIn value, long timestamp, out TimeWindow actual, out int added)
     {
+        added = AddedNot;
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_sessions!, key, out var exists);
         if (!exists)
         {
@@ -84,11 +99,13 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         }
 
         sessions.Add(merged);
-        MergeWindowState(key, merged);
+        added = MergeWindowState(key, merged, value, timestamp) ? AddedAsNew : AddedToContents;
         return true;
     }
 
-    private void MergeWindowState(TKey key, TimeWindow merged)
+    /// <summary>Moves the merged windows' contents into the merged window and adds the new record to it
+    /// (saving a lookup); returns whether the merged window had no contents before the record.</summary>
+    private bool MergeWindowState(TKey key, TimeWindow merged, TIn value, long timestamp)
     {
         var combined = default(WindowEntry<TState>);
         _mergedTriggerStates.Clear();
@@ -110,8 +127,16 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             }
         }
 
+        var isNew = !combined.HasContents;
+        _contents.Add(ref combined.State, isNew, value, timestamp);
+        combined.HasContents = true;
         var mergedKey = new StateKey<TKey>(key, merged);
         _windows[mergedKey] = combined;
+        if (!_cleanupIsTriggerTimer)
+        {
+            RegisterCleanupTimer(key, merged); // otherwise OnMerge below registers the very same timer
+        }
+
         _triggerContext.Bind(mergedKey);
         _triggerContext.MergedStates = _mergedTriggerStates;
         _trigger.OnMerge(merged, _triggerContext);
@@ -128,10 +153,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             }
         }
 
-        if (!combined.HasContents && !_windows[mergedKey].HasTriggerState)
-        {
-            _windows.Remove(mergedKey);
-        }
+        return isNew;
     }
 
     private bool SessionExists(StateKey<TKey> stateKey) =>

@@ -23,6 +23,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly ITypeSerializer<TKey> _keySerializer;
     private readonly OutputTag<TIn> _lateTag;
     private readonly bool _isEventTime;
+    private readonly bool _eventTimeTrigger;
+    private readonly bool _cleanupIsTriggerTimer;
     private readonly Dictionary<StateKey<TKey>, WindowEntry<TState>> _windows = new();
     private readonly TimerQueue<TKey> _eventTimers = new();
     private readonly TimerQueue<TKey> _processingTimers = new();
@@ -50,6 +52,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         _clock = clock;
         _lateTag = lateTag;
         _isEventTime = assigner.IsEventTime;
+        _eventTimeTrigger = trigger is EventTimeTrigger;
+        _cleanupIsTriggerTimer = _eventTimeTrigger && _isEventTime && allowedLateness == 0;
         _state = new KeyedStateBackend<TKey>(keySerializer, serializers, clock);
         _triggerContext = new TriggerContext(this);
         _emitContext = new WindowProcessContext<TKey, TOut>(this, _state);
@@ -140,24 +144,42 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
             accepted = true;
             var stateKey = new StateKey<TKey>(key, window);
             ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, stateKey, out _);
-            _contents.Add(ref entry.State, !entry.HasContents, value, timestamp);
+            var isNew = !entry.HasContents;
+            _contents.Add(ref entry.State, isNew, value, timestamp);
             entry.HasContents = true;
-            OnElementTrigger(stateKey, timestamp);
+            OnElementTrigger(stateKey, timestamp, isNew);
         }
 
         return accepted;
     }
 
-    private void OnElementTrigger(StateKey<TKey> stateKey, long timestamp)
+    /// <summary>Runs the trigger for a record added to a window. The cleanup timer is registered when the
+    /// window gets contents (it stays until it fires or the window merges away, so registering it again for
+    /// every record, as Flink does, would only cost a deduplication lookup).</summary>
+    private void OnElementTrigger(StateKey<TKey> stateKey, long timestamp, bool windowIsNew)
     {
-        _triggerContext.Bind(stateKey);
-        var result = _trigger.OnElement(timestamp, stateKey.Namespace, _triggerContext);
+        TriggerResult result;
+        if (_eventTimeTrigger && !windowIsNew)
+        {
+            // Fast path, same outcome as EventTimeTrigger.OnElement: its timer at max timestamp was registered
+            // when the window got contents (or the window had already fired), so registering it again is a no-op.
+            result = stateKey.Namespace.MaxTimestamp <= CurrentWatermark ? TriggerResult.Fire : TriggerResult.Continue;
+        }
+        else
+        {
+            _triggerContext.Bind(stateKey);
+            result = _trigger.OnElement(timestamp, stateKey.Namespace, _triggerContext);
+        }
+
         if (result != TriggerResult.Continue)
         {
             Handle(stateKey, result);
         }
 
-        RegisterCleanupTimer(stateKey.Key, stateKey.Namespace);
+        if (windowIsNew)
+        {
+            RegisterCleanupTimer(stateKey.Key, stateKey.Namespace);
+        }
     }
 
     private void OnTimer(TimerKey<TKey> timer, TimeDomainKind domain)
@@ -258,6 +280,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
     private void DeleteCleanupTimer(TKey key, TimeWindow window)
     {
+        if (_cleanupIsTriggerTimer)
+        {
+            return; // the same timer as the trigger's, which the trigger's Clear deleted
+        }
+
         var cleanup = CleanupTime(window);
         if (cleanup != long.MaxValue)
         {
