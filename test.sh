@@ -14,4 +14,11 @@ fi
 
 dotnet build ActorFlow.sln -c Release -nologo -v quiet
 # One test project at a time: the suites start brokers, databases and clusters, and 2 cores are shared.
-dotnet test ActorFlow.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test ActorFlow.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+passed=$( { grep -E '^\s+Passed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}' || true)
+failed=$( { grep -E '^\s+Failed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}' || true)
+echo "$passed passed, $failed failed"
+exit "$status"
