@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.Windowing;
 
@@ -14,15 +15,22 @@ internal readonly record struct TimerKey<TKey>(TKey Key, TimeWindow Namespace, l
 }
 
 /// <summary>
-/// Timers of one time domain: a priority queue ordered by (time, registration sequence) plus a dictionary
-/// of live timers (deduplication and O(1) deletion; deleted timers leave stale queue entries that are
-/// skipped). The sequence number makes the firing order total, and it is part of the snapshot, so a
-/// restored operator fires timers in exactly the order the original would have.
+/// Timers of one time domain, for all keys: a dictionary of live timers (deduplication, O(1) deletion) plus
+/// FIFO buckets of timers per distinct time, with a small priority queue of the bucket times. Many timers
+/// share a time (every key's window ends at the same instant), so the heap stays small and cache-resident.
+/// Bucket entries live in one pooled slot array (linked lists), so a steady stream of timers allocates
+/// nothing. Each registration gets a sequence number and a bucket keeps registration order; deleted timers
+/// leave stale entries that are skipped. The firing order, (time, sequence), is deterministic and the
+/// sequence numbers are snapshotted, so a restored operator fires timers in exactly the original order.
 /// </summary>
 internal sealed class TimerQueue<TKey>
 {
     private readonly Dictionary<TimerKey<TKey>, long> _live = new();
-    private readonly PriorityQueue<TimerKey<TKey>, TimerPriority> _queue = new();
+    private readonly Dictionary<long, Bucket> _buckets = new();
+    private readonly PriorityQueue<long, long> _times = new();
+    private Slot[] _slots = new Slot[64];
+    private int _slotsUsed;
+    private int _freeSlot = -1;
     private long _nextSequence;
 
     public int Count => _live.Count;
@@ -35,7 +43,7 @@ internal sealed class TimerQueue<TKey>
             return false;
         }
 
-        _queue.Enqueue(timer, new TimerPriority(time, _nextSequence));
+        Append(timer, _nextSequence);
         _nextSequence++;
         return true;
     }
@@ -46,43 +54,52 @@ internal sealed class TimerQueue<TKey>
 
     public bool TryPeekTime(out long time)
     {
-        while (_queue.TryPeek(out var timer, out var priority))
+        while (_times.TryPeek(out var t, out _))
         {
-            if (_live.TryGetValue(timer, out var seq) && seq == priority.Sequence)
+            ref var bucket = ref CollectionsMarshal.GetValueRefOrNullRef(_buckets, t);
+            while (bucket.Head >= 0)
             {
-                time = priority.Timestamp;
-                return true;
+                ref var head = ref _slots[bucket.Head];
+                if (_live.TryGetValue(head.Timer, out var seq) && seq == head.Sequence)
+                {
+                    time = t;
+                    return true;
+                }
+
+                PopHead(ref bucket);
             }
 
-            _queue.Dequeue();
+            _times.Dequeue();
+            _buckets.Remove(t);
         }
 
         time = 0;
         return false;
     }
 
-    /// <summary>Removes and returns the earliest live timer whose time is at most <paramref name="upTo"/>.</summary>
+    /// <summary>Removes and returns the next live timer whose time is at most <paramref name="upTo"/>.</summary>
     public bool TryDequeue(long upTo, out TimerKey<TKey> timer)
     {
-        while (_queue.TryPeek(out var head, out var priority))
+        while (_times.TryPeek(out var t, out _) && t <= upTo)
         {
-            if (priority.Timestamp > upTo)
+            ref var bucket = ref CollectionsMarshal.GetValueRefOrNullRef(_buckets, t);
+            while (bucket.Head >= 0)
             {
-                // stale heads beyond upTo are skipped by later calls
-                break;
-            }
-
-            _queue.Dequeue();
-            if (_live.Remove(head, out var seq))
-            {
-                if (seq == priority.Sequence)
+                var (head, sequence) = PopHead(ref bucket);
+                if (_live.Remove(head, out var seq))
                 {
-                    timer = head;
-                    return true;
-                }
+                    if (seq == sequence)
+                    {
+                        timer = head;
+                        return true;
+                    }
 
-                _live.Add(head, seq); // a stale copy of a timer registered again later: keep the live one
+                    _live.Add(head, seq); // a stale copy of a timer registered again later: keep the live one
+                }
             }
+
+            _times.Dequeue();
+            _buckets.Remove(t);
         }
 
         timer = default;
@@ -106,9 +123,14 @@ internal sealed class TimerQueue<TKey>
     public void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer)
     {
         _live.Clear();
-        _queue.Clear();
+        _buckets.Clear();
+        _times.Clear();
+        Array.Clear(_slots);
+        _slotsUsed = 0;
+        _freeSlot = -1;
         _nextSequence = reader.ReadInt64();
         var count = reader.ReadInt32();
+        var timers = new List<(TimerKey<TKey> Timer, long Sequence)>(count);
         for (var i = 0; i < count; i++)
         {
             var key = keySerializer.Read(ref reader);
@@ -116,10 +138,78 @@ internal sealed class TimerQueue<TKey>
             var end = reader.ReadInt64();
             var time = reader.ReadInt64();
             var seq = reader.ReadInt64();
-            var timer = new TimerKey<TKey>(key, new TimeWindow(start, end), time);
-            _live.Add(timer, seq);
-            _queue.Enqueue(timer, new TimerPriority(time, seq));
+            timers.Add((new TimerKey<TKey>(key, new TimeWindow(start, end), time), seq));
         }
+
+        timers.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        foreach (var (timer, seq) in timers)
+        {
+            _live.Add(timer, seq);
+            Append(timer, seq);
+        }
+    }
+
+    private void Append(TimerKey<TKey> timer, long sequence)
+    {
+        var slot = AllocateSlot();
+        _slots[slot] = new Slot { Timer = timer, Sequence = sequence, Next = -1 };
+        ref var bucket = ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, timer.Timestamp, out var exists);
+        if (!exists || bucket.Head < 0)
+        {
+            if (!exists)
+            {
+                _times.Enqueue(timer.Timestamp, timer.Timestamp);
+            }
+
+            bucket.Head = slot;
+        }
+        else
+        {
+            _slots[bucket.Tail].Next = slot;
+        }
+
+        bucket.Tail = slot;
+    }
+
+    private (TimerKey<TKey> Timer, long Sequence) PopHead(ref Bucket bucket)
+    {
+        var index = bucket.Head;
+        ref var slot = ref _slots[index];
+        var item = (slot.Timer, slot.Sequence);
+        bucket.Head = slot.Next;
+        slot = new Slot { Next = _freeSlot };
+        _freeSlot = index;
+        return item;
+    }
+
+    private int AllocateSlot()
+    {
+        if (_freeSlot >= 0)
+        {
+            var slot = _freeSlot;
+            _freeSlot = _slots[slot].Next;
+            return slot;
+        }
+
+        if (_slotsUsed == _slots.Length)
+        {
+            Array.Resize(ref _slots, _slots.Length * 2);
+        }
+
+        return _slotsUsed++;
+    }
+
+    private struct Slot
+    {
+        public TimerKey<TKey> Timer;
+        public long Sequence;
+        public int Next;
+    }
+
+    private struct Bucket
+    {
+        public int Head;
+        public int Tail;
     }
 }
 
