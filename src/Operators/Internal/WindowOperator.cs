@@ -254,44 +254,6 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         RetireSession(stateKey);
     }
 
-    private long CleanupTime(TimeWindow window)
-    {
-        if (!_isEventTime)
-        {
-            return window.MaxTimestamp;
-        }
-
-        var cleanup = window.MaxTimestamp + _allowedLateness;
-        return cleanup >= window.MaxTimestamp ? cleanup : long.MaxValue;
-    }
-
-    private bool IsWindowLate(TimeWindow window) => _isEventTime && CleanupTime(window) <= CurrentWatermark;
-
-    private void RegisterCleanupTimer(TKey key, TimeWindow window)
-    {
-        var cleanup = CleanupTime(window);
-        if (cleanup == long.MaxValue)
-        {
-            return;
-        }
-
-        (_isEventTime ? _eventTimers : _processingTimers).Register(key, window, cleanup);
-    }
-
-    private void DeleteCleanupTimer(TKey key, TimeWindow window)
-    {
-        if (_cleanupIsTriggerTimer)
-        {
-            return; // the same timer as the trigger's, which the trigger's Clear deleted
-        }
-
-        var cleanup = CleanupTime(window);
-        if (cleanup != long.MaxValue)
-        {
-            (_isEventTime ? _eventTimers : _processingTimers).Delete(key, window, cleanup);
-        }
-    }
-
     private void Reject(TKey? key, TIn value, long timestamp, string reason, IOperatorOutput<TOut> output)
     {
         RejectedRecordCount++;
