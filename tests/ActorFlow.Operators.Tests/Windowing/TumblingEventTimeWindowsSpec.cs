@@ -69,7 +69,7 @@ public sealed class TumblingEventTimeWindowsSpec
         var h = new OperatorHarness<string, long, long>(op);
         h.ProcessElement("a", 1, 1_000);
         h.ProcessWatermark(5_000);
-        Assert.Equal(0, ((Internal.WindowOperator<string, long, long, long>)op).WindowCount);
+        Assert.Equal(0, ((ActorFlow.Operators.Internal.WindowOperator<string, long, long, long>)op).WindowCount);
     }
 
     /// <summary>Verify that a zero or negative size is rejected with a message naming the size.</summary>
