@@ -11,7 +11,9 @@ public sealed class GlobalWindows : WindowAssigner
     }
 
     /// <inheritdoc />
-    public override bool IsEventTime => true;
+    /// <remarks>The global window never ends, so it needs no event timestamp and is never late: records
+    /// without a timestamp are accepted (count windows), unlike in event-time windows.</remarks>
+    public override bool IsEventTime => false;
 
     /// <inheritdoc />
     public override Trigger DefaultTrigger => NeverTrigger.Instance;

@@ -35,6 +35,17 @@ public sealed class TriggersSpec
         Assert.Equal([3L, 7L], h.OutputValues());
     }
 
+    /// <summary>Verify that count windows accept records without an event timestamp.</summary>
+    [Fact]
+    public void A_count_window_must_accept_records_without_timestamps()
+    {
+        var h = Sum(GlobalWindows.Create(), PurgingTrigger.Of(CountTrigger.Of(2)));
+        h.ProcessElement("a", 1, Timestamps.NoTimestamp);
+        h.ProcessElement("a", 2, Timestamps.NoTimestamp);
+        Assert.Equal([3L], h.OutputValues());
+        Assert.Empty(h.SideOutput(OutputTags.Rejected<long>()));
+    }
+
     /// <summary>Verify that the global window never fires with its default trigger.</summary>
     [Fact]
     public void A_GlobalWindow_must_never_fire_by_default()
