@@ -69,6 +69,14 @@ internal sealed class KeyedStateBackend<TKey>
         }
     }
 
+    public void MergeNamespaces(TKey key, TimeWindow target, List<TimeWindow> sources)
+    {
+        foreach (var (_, table) in _tables)
+        {
+            table.MergeNamespaces(key, target, sources);
+        }
+    }
+
     public void Snapshot(StateWriter writer)
     {
         var names = new List<string>(_tables.Keys);

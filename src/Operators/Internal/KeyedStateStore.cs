@@ -30,7 +30,11 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
         return Cached(descriptor.Name, () =>
         {
             var element = descriptor.Serializer ?? _backend.Serializers.Get<T>();
-            return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", Serialization.Serializers.List(element)));
+            return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", Serialization.Serializers.List(element), (a, b) =>
+            {
+                a.AddRange(b);
+                return a;
+            }));
         });
     }
 
@@ -49,20 +53,21 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
     public IReducingState<T> GetReducingState<T>(ReducingStateDescriptor<T> descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        return Cached(descriptor.Name, () => new ReducingStateImpl<TKey, T>(this, Table(descriptor, "reducing", descriptor.Serializer), descriptor.Reduce));
+        return Cached(descriptor.Name, () => new ReducingStateImpl<TKey, T>(this, Table(descriptor, "reducing", descriptor.Serializer, descriptor.Reduce), descriptor.Reduce));
     }
 
     public IAggregatingState<TIn, TOut> GetAggregatingState<TIn, TAcc, TOut>(AggregatingStateDescriptor<TIn, TAcc, TOut> descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
         return Cached(descriptor.Name, () =>
-            new AggregatingStateImpl<TKey, TIn, TAcc, TOut>(this, Table(descriptor, "aggregating", descriptor.AccumulatorSerializer), descriptor.Aggregate));
+            new AggregatingStateImpl<TKey, TIn, TAcc, TOut>(this, Table(descriptor, "aggregating", descriptor.AccumulatorSerializer, descriptor.Aggregate.Merge), descriptor.Aggregate));
     }
 
-    private StateTable<TKey, TValue> Table<TValue>(StateDescriptor descriptor, string kind, Serialization.ITypeSerializer<TValue>? serializer)
+    private StateTable<TKey, TValue> Table<TValue>(
+        StateDescriptor descriptor, string kind, Serialization.ITypeSerializer<TValue>? serializer, Func<TValue, TValue, TValue>? merge = null)
     {
         var resolved = serializer ?? _backend.Serializers.Get<TValue>();
-        return _backend.GetOrCreateTable(descriptor.Name, kind, () => new StateTable<TKey, TValue>(descriptor.Name, kind, resolved, descriptor.Ttl, _backend.Clock));
+        return _backend.GetOrCreateTable(descriptor.Name, kind, () => new StateTable<TKey, TValue>(descriptor.Name, kind, resolved, descriptor.Ttl, _backend.Clock, merge));
     }
 
     private TState Cached<TState>(string name, Func<TState> create)

@@ -24,6 +24,10 @@ internal abstract class StateTableBase<TKey>
     public abstract void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer);
 
     public abstract void Remove(TKey key, TimeWindow ns);
+
+    /// <summary>Moves the entries of <paramref name="sources"/> into <paramref name="target"/> (sessions merging):
+    /// merged when the state kind can merge (list, reducing, aggregating), dropped otherwise (value, map).</summary>
+    public abstract void MergeNamespaces(TKey key, TimeWindow target, List<TimeWindow> sources);
 }
 
 /// <summary>Entries of one state, with optional TTL (processing time of the backend's clock).</summary>
@@ -34,10 +38,12 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     private readonly TimeProvider _clock;
     private readonly long _ttl;
     private readonly bool _touchOnRead;
+    private readonly Func<TValue, TValue, TValue>? _merge;
 
-    public StateTable(string name, string kind, ITypeSerializer<TValue> serializer, StateTtlConfig? ttl, TimeProvider clock)
+    public StateTable(string name, string kind, ITypeSerializer<TValue> serializer, StateTtlConfig? ttl, TimeProvider clock, Func<TValue, TValue, TValue>? merge = null)
         : base(name, kind)
     {
+        _merge = merge;
         _serializer = serializer;
         _clock = clock;
         _ttl = ttl?.TtlMillis ?? 0;
@@ -88,6 +94,32 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     public bool Remove(in StateKey<TKey> key) => _entries.Remove(key);
 
     public override void Remove(TKey key, TimeWindow ns) => _entries.Remove(new StateKey<TKey>(key, ns));
+
+    public override void MergeNamespaces(TKey key, TimeWindow target, List<TimeWindow> sources)
+    {
+        var targetKey = new StateKey<TKey>(key, target);
+        var has = TryGet(targetKey, out var merged);
+        foreach (var source in sources)
+        {
+            var sourceKey = new StateKey<TKey>(key, source);
+            if (source == target || !TryGet(sourceKey, out var value))
+            {
+                continue;
+            }
+
+            _entries.Remove(sourceKey);
+            if (_merge is not null)
+            {
+                merged = has ? _merge(merged, value) : value;
+                has = true;
+            }
+        }
+
+        if (has && _merge is not null)
+        {
+            Set(targetKey, merged);
+        }
+    }
 
     public override void Snapshot(StateWriter writer, ITypeSerializer<TKey> keySerializer)
     {

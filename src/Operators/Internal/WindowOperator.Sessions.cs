@@ -147,10 +147,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             _triggerContext.Bind(oldKey);
             _trigger.Clear(old, _triggerContext);
             DeleteCleanupTimer(key, old);
-            if (_contents.UsesWindowState)
-            {
-                _state.ClearNamespace(key, old);
-            }
+        }
+
+        if (_contents.UsesWindowState)
+        {
+            _state.MergeNamespaces(key, merged, _mergeScratch);
         }
 
         return isNew;
