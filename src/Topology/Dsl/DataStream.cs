@@ -48,6 +48,22 @@ public sealed class DataStream<T>
         return new KeyedStream<TKey, T>(this, selector, codec);
     }
 
+    /// <summary>
+    /// Sends the records to <paramref name="sink"/> without keyed state (a stateless job); ends the stream definition.
+    /// Records keep their source order per partition.
+    /// </summary>
+    public StreamJobBuilder To(ISinkConnector<T> sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        if (Job.Plan is not null)
+        {
+            throw new InvalidOperationException($"Job '{Job.Name}' already has a sink.");
+        }
+
+        Job.Plan = new StatelessPlan<T>(BuildSource, sink);
+        return Job;
+    }
+
     private DataStream<TOut> SelectMany<TOut>(Func<T, IEnumerable<TOut>> map, string step)
     {
         ArgumentNullException.ThrowIfNull(map);
@@ -64,7 +80,8 @@ public sealed class DataStream<T>
 
         try
         {
-            return map(element.Value).Select(element.With).ToList();
+            var results = map(element.Value).Select(element.With).ToList();
+            return results.Count > 0 ? results : [element.Skipped<TOut>()];
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -9,24 +9,36 @@ namespace ActorFlow.Topology.Runtime;
 /// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
 /// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
 /// </summary>
-internal sealed class BatchDispatcher(IActorRef region, string sourceId, JobRunnerOptions options)
+internal sealed class BatchDispatcher(IActorRef? region, string jobName, string sourceId, JobRunnerOptions options)
 {
     private readonly Dictionary<int, long> _sequences = new();
+    private readonly Dictionary<string, long> _nextOffsets = new(StringComparer.Ordinal);
     private long _watermark = long.MinValue;
 
     public long Watermark => Volatile.Read(ref _watermark);
 
-    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<(ElementKind Kind, Routed Record, long Watermark, DeadLetter? Dead)> batch)
+    /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
+    public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
+
+    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Dispatchable> batch)
     {
         var byGroup = new SortedDictionary<int, List<Routed>>();
         var emitted = new List<Emitted>();
         var tick = false;
         var watermark = Watermark;
-        foreach (var (kind, record, wm, dead) in batch)
+        foreach (var (kind, record, wm, dead, origin, offset) in batch)
         {
             watermark = Math.Max(watermark, wm);
+            if (origin is not null && offset >= 0)
+            {
+                _nextOffsets[origin] = offset + 1;
+            }
+
             switch (kind)
             {
+                case ElementKind.Record when record.KeyGroup < 0:
+                    emitted.Add(new Emitted(EmittedKind.Main, null, record.Value, record.Timestamp));
+                    break;
                 case ElementKind.Record:
                     if (!byGroup.TryGetValue(record.KeyGroup, out var list))
                     {
@@ -37,6 +49,8 @@ internal sealed class BatchDispatcher(IActorRef region, string sourceId, JobRunn
                     break;
                 case ElementKind.Watermark:
                     tick = true;
+                    break;
+                case ElementKind.Skip:
                     break;
                 default:
                     emitted.Add(new Emitted(EmittedKind.Dead, null, dead, wm));
@@ -60,7 +74,7 @@ internal sealed class BatchDispatcher(IActorRef region, string sourceId, JobRunn
         foreach (var (group, records) in byGroup)
         {
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            asks.Add(AskAsync(new KeyGroupBatch(group, sourceId, sequence, records, watermark)));
+            asks.Add(AskAsync(new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark)));
         }
 
         return Collect(emitted, asks);
@@ -82,7 +96,7 @@ internal sealed class BatchDispatcher(IActorRef region, string sourceId, JobRunn
         {
             try
             {
-                return await region.Ask<KeyGroupReply>(batch, options.AskTimeout).ConfigureAwait(false);
+                return await region!.Ask<KeyGroupReply>(batch, options.AskTimeout).ConfigureAwait(false);
             }
             catch (AskTimeoutException) when (attempt < options.AskAttempts)
             {

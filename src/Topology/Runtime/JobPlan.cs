@@ -12,10 +12,13 @@ internal interface IJobPlan
 {
     string OperatorName { get; }
 
+    /// <summary>False for a stateless job: records go straight to the sink, no key groups.</summary>
+    bool IsKeyed { get; }
+
     IKeyGroupHost CreateHost();
 
     /// <summary>Source side up to key-by: elements become routed records (or watermark ticks and dead letters).</summary>
-    Source<(ElementKind Kind, Routed Record, long Watermark, DeadLetter? Dead), ISourceControl> Build(int maxParallelism, JobRunnerOptions options);
+    Source<Dispatchable, ISourceControl> Build(int maxParallelism, JobRunnerOptions options);
 
     /// <summary>The main sink for emitted records.</summary>
     Sink<Emitted, Task<Done>> MainSink();
@@ -36,11 +39,13 @@ internal sealed class JobPlan<TKey, T, TOut>(
 {
     public string OperatorName => operatorName;
 
+    public bool IsKeyed => true;
+
     public IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks => sideSinks;
 
     public IKeyGroupHost CreateHost() => new KeyGroupHost<TKey, T, TOut>(factory(), operatorName);
 
-    public Source<(ElementKind Kind, Routed Record, long Watermark, DeadLetter? Dead), ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
+    public Source<Dispatchable, ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
         source(options.Clock, options).Select(e => Route(e, maxParallelism));
 
     public Sink<Emitted, Task<Done>> MainSink() =>
@@ -49,23 +54,50 @@ internal sealed class JobPlan<TKey, T, TOut>(
             .Select(e => (TOut)e.Value!)
             .ToMaterialized(sink.Sink(), Keep.Right);
 
-    private (ElementKind, Routed, long, DeadLetter?) Route(Element<T> e, int maxParallelism)
+    private Dispatchable Route(Element<T> e, int maxParallelism)
     {
         if (e.Kind != ElementKind.Record)
         {
-            return (e.Kind, default, e.Watermark, e.Dead);
+            return new Dispatchable(e.Kind, default, e.Watermark, e.Dead, e.Origin, e.Offset);
         }
 
         try
         {
             var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
             var group = KeyGroups.ForKey(codec.Encode(key), maxParallelism);
-            return (ElementKind.Record, new Routed(group, key, e.Value, e.Timestamp), e.Watermark, null);
+            return new Dispatchable(ElementKind.Record, new Routed(group, key, e.Value, e.Timestamp), e.Watermark, null, e.Origin, e.Offset);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             var dead = e.Failed<T>("KeyBy", error);
-            return (ElementKind.Dead, default, e.Watermark, dead.Dead);
+            return new Dispatchable(ElementKind.Dead, default, e.Watermark, dead.Dead, e.Origin, e.Offset);
         }
+    }
+}
+
+/// <summary>INTERNAL API. A job without keyed state: source → stateless steps → sink.</summary>
+internal sealed class StatelessPlan<T>(Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source, ISinkConnector<T> sink) : IJobPlan
+{
+    public string OperatorName => "stateless";
+
+    public bool IsKeyed => false;
+
+    public IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks { get; } = new Dictionary<string, Func<Sink<Emitted, Task<Done>>>>();
+
+    public IKeyGroupHost CreateHost() => throw new InvalidOperationException("A stateless job has no key groups.");
+
+    public Source<Dispatchable, ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
+        source(options.Clock, options).Select(e => new Dispatchable(
+            e.Kind, e.Kind == ElementKind.Record ? new Routed(-1, NoKey.Instance, e.Value, e.Timestamp) : default, e.Watermark, e.Dead, e.Origin, e.Offset));
+
+    public Sink<Emitted, Task<Done>> MainSink() =>
+        Flow.Create<Emitted>()
+            .Where(e => e.Kind == EmittedKind.Main)
+            .Select(e => (T)e.Value!)
+            .ToMaterialized(sink.Sink(), Keep.Right);
+
+    private sealed class NoKey
+    {
+        public static readonly NoKey Instance = new();
     }
 }

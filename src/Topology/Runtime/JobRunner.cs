@@ -26,8 +26,8 @@ public static class JobRunner
         options ??= new JobRunnerOptions();
         options.Validate();
 
-        var region = StartRegion(system, job, options);
-        var dispatcher = new BatchDispatcher(region, job.Name + "/" + Guid.NewGuid().ToString("N"), options);
+        var region = job.Plan.IsKeyed ? StartRegion(system, job, options) : null;
+        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + Guid.NewGuid().ToString("N"), options);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         var tags = new KeyValuePair<string, object?>("job", job.Name);
         var opTags = new[] { tags, new KeyValuePair<string, object?>("operator", job.Plan.OperatorName) };

@@ -41,14 +41,14 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         if (_lastBySource.TryGetValue(batch.SourceId, out var last) && batch.Sequence <= last.Sequence)
         {
             // A retry of a batch already applied: answer with the stored reply, apply nothing twice.
-            Sender.Tell(batch.Sequence == last.Sequence ? last.Reply : new KeyGroupReply(KeyGroup, batch.Sequence, []));
+            Sender.Tell(batch.Sequence == last.Sequence ? last.Reply : new KeyGroupReply(batch.JobName, KeyGroup, batch.Sequence, []));
             return;
         }
 
         var output = new List<Emitted>(_pending);
         _pending.Clear();
         _host.Process(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds(), output);
-        var reply = new KeyGroupReply(KeyGroup, batch.Sequence, output);
+        var reply = new KeyGroupReply(batch.JobName, KeyGroup, batch.Sequence, output);
         _lastBySource[batch.SourceId] = (batch.Sequence, reply);
         Sender.Tell(reply);
         ScheduleWake();

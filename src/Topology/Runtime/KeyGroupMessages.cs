@@ -11,10 +11,10 @@ internal interface IKeyGroupMessage
 /// (source, key group): a batch retried after a lost reply is applied once and answered with the stored reply.
 /// An empty <see cref="Records"/> is a watermark-only message, so key groups without data still see time move.
 /// </summary>
-internal sealed record KeyGroupBatch(int KeyGroup, string SourceId, long Sequence, IReadOnlyList<Routed> Records, long Watermark) : IKeyGroupMessage;
+internal sealed record KeyGroupBatch(string JobName, int KeyGroup, string SourceId, long Sequence, IReadOnlyList<Routed> Records, long Watermark) : IKeyGroupMessage;
 
 /// <summary>INTERNAL API. What an operator emitted while handling a batch (or since the last batch, for timers).</summary>
-internal sealed record KeyGroupReply(int KeyGroup, long Sequence, IReadOnlyList<Emitted> Emitted);
+internal sealed record KeyGroupReply(string JobName, int KeyGroup, long Sequence, IReadOnlyList<Emitted> Emitted);
 
 /// <summary>INTERNAL API. Where an emitted record goes.</summary>
 internal enum EmittedKind

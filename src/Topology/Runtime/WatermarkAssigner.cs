@@ -39,7 +39,8 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
         if (record.Error is not null)
         {
             return new Element<T>(ElementKind.Dead, default!, record.Timestamp, _combined,
-                new DeadLetter($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                new DeadLetter($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue),
+                incoming.Partition, record.Offset);
         }
 
         long timestamp;
@@ -50,7 +51,8 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return new Element<T>(ElementKind.Dead, default!, record.Timestamp, _combined,
-                new DeadLetter($"timestamp assigner failed: {e.GetType().Name}: {e.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                new DeadLetter($"timestamp assigner failed: {e.GetType().Name}: {e.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue),
+                incoming.Partition, record.Offset);
         }
 
         if (!_partitions.TryGetValue(incoming.Partition!, out var clock))
@@ -62,7 +64,7 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
         clock.Idle = false;
         clock.Generator.OnEvent(record.Value!, timestamp, clock);
         Recombine();
-        return new Element<T>(ElementKind.Record, record.Value!, timestamp, _combined, null);
+        return new Element<T>(ElementKind.Record, record.Value!, timestamp, _combined, null, incoming.Partition, record.Offset);
     }
 
     private void Recombine()
