@@ -26,3 +26,13 @@ internal enum EmittedKind
 
 /// <summary>INTERNAL API. One record emitted by an operator: main output, a side output (by tag id), or a dead letter.</summary>
 internal readonly record struct Emitted(EmittedKind Kind, string? Tag, object? Value, long Timestamp);
+
+/// <summary>
+/// INTERNAL API. Barrier of checkpoint <see cref="CheckpointId"/>: sent to a key group behind every batch that
+/// precedes the checkpoint, so the snapshot holds exactly the effect of the records before it (the dispatcher is
+/// the only upstream of every key group, so the barrier is aligned by message order).
+/// </summary>
+internal sealed record TriggerCheckpoint(string JobName, int KeyGroup, long CheckpointId) : IKeyGroupMessage;
+
+/// <summary>INTERNAL API. A key group's answer to a barrier: its snapshot is durable (or it failed, with the reason).</summary>
+internal sealed record KeyGroupCheckpointed(string JobName, int KeyGroup, long CheckpointId, long SnapshotSequenceNr, long StateSizeBytes, string? Error);
