@@ -62,10 +62,36 @@ public static class KafkaConnectors
     private sealed class SourceConnector<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
         : ISourceConnector<T>
     {
-        public Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions() =>
-            KafkaConsumer.PlainPartitionedSource(settings, subscription)
+        public Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
+            KafkaConsumer.PlainPartitionedSource(settings, StartingAt(subscription, startOffsets))
                 .Select(p => ($"{p.Partition.Topic}/{p.Partition.Partition.Value}", p.Records.Select(Decode)))
                 .MapMaterializedValue(control => (ISourceControl)new Control(control));
+
+        // The checkpoint's offsets decide where each partition starts; the consumer group's commit is only progress.
+        private static ISubscription StartingAt(ISubscription subscription, IReadOnlyDictionary<string, long> offsets)
+        {
+            if (offsets.Count == 0)
+            {
+                return subscription;
+            }
+
+            TopicPartitionOffset At(TopicPartition tp, Offset fallback) =>
+                offsets.TryGetValue($"{tp.Topic}/{tp.Partition.Value}", out var next) ? new TopicPartitionOffset(tp, next) : new TopicPartitionOffset(tp, fallback);
+
+            return subscription switch
+            {
+                TopicSubscription topics => topics with
+                {
+                    OffsetsOnAssign = assigned =>
+                    {
+                        var user = topics.OffsetsOnAssign?.Invoke(assigned).ToDictionary(o => o.TopicPartition) ?? [];
+                        return assigned.Select(tp => At(tp, user.TryGetValue(tp, out var u) ? u.Offset : Offset.Unset)).ToList();
+                    },
+                },
+                ManualAssignment manual => new ManualAssignment(manual.Partitions.Select(p => At(p.TopicPartition, p.Offset)).ToList()),
+                _ => subscription,
+            };
+        }
 
         private SourceRecord<T> Decode(ConsumeResult<byte[], byte[]> r)
         {
@@ -86,6 +112,13 @@ public static class KafkaConnectors
         public Task StopAsync() => control.StopAsync();
 
         public Task ShutdownAsync() => control.ShutdownAsync();
+
+        public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) =>
+            control.CommitAsync(nextOffsets.Select(o =>
+            {
+                var slash = o.Key.LastIndexOf('/');
+                return new TopicPartitionOffset(o.Key[..slash], int.Parse(o.Key[(slash + 1)..], CultureInfo.InvariantCulture), o.Value);
+            }).ToList());
     }
 
     private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode) : ISinkConnector<T>

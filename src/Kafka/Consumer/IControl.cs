@@ -11,6 +11,13 @@ public interface IControl
     /// <summary>Completes when the Kafka consumer is closed (after shutdown, stream failure or cancellation).</summary>
     Task IsShutdown { get; }
 
+    /// <summary>
+    /// Commits <paramref name="nextOffsets"/> (the next offset to read per partition) to the consumer group, for the
+    /// partitions this consumer owns now; a partition's committed offset never moves backwards. Used when offsets are
+    /// tracked outside the stream (e.g. in checkpoints) rather than through committable messages.
+    /// </summary>
+    Task CommitAsync(IReadOnlyList<Confluent.Kafka.TopicPartitionOffset> nextOffsets);
+
     /// <summary>Stops fetching new records and completes the source after what it already took; the consumer stays open for commits.</summary>
     Task StopAsync();
 

@@ -11,6 +11,12 @@ public interface ISourceControl
 
     /// <summary>Stops and releases the source's client.</summary>
     Task ShutdownAsync();
+
+    /// <summary>
+    /// Records progress outside the job (e.g. the Kafka consumer group) after a checkpoint completed: the next
+    /// offset to read per partition. The checkpoint record, not this, is the source of truth for recovery.
+    /// </summary>
+    Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets);
 }
 
 /// <summary>
@@ -19,8 +25,12 @@ public interface ISourceControl
 /// </summary>
 public interface ISourceConnector<T>
 {
-    /// <summary>Emits one sub-source per partition as partitions are assigned.</summary>
-    Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions();
+    /// <summary>
+    /// Emits one sub-source per partition as partitions are assigned. A partition named in
+    /// <paramref name="startOffsets"/> (by the same id its sub-source carries) starts at that offset, the next record
+    /// to read after the checkpoint being restored; others start where the source would start anyway.
+    /// </summary>
+    Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets);
 }
 
 /// <summary>A destination of records. The sink's task completes when everything it received is written.</summary>

@@ -1,4 +1,5 @@
 using ActorFlow.Persistence;
+using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Config;
 using Akka.Actor;
 using Akka.Cluster;
@@ -13,6 +14,17 @@ namespace ActorFlow.Topology.Runtime;
 /// </summary>
 public static class ActorFlowCluster
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ActorSystem, ICheckpointStore> Stores = new();
+
+    /// <summary>The checkpoint store in the state store this node was started with.</summary>
+    public static ICheckpointStore CheckpointStoreOf(ActorSystem system)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return Stores.TryGetValue(system, out var store)
+            ? store
+            : throw new InvalidOperationException("This actor system was not started by ActorFlowCluster.StartNodeAsync, so it has no checkpoint store.");
+    }
+
     /// <summary>Starts a cluster node and waits until it is Up.</summary>
     /// <param name="name">The actor system name (equal on every node of one cluster).</param>
     /// <param name="state">Where key-group state lives (SQLite file or PostgreSQL).</param>
@@ -37,6 +49,9 @@ public static class ActorFlowCluster
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
             .WithFallback(ClusterSharding.DefaultConfig());
         var system = ActorSystem.Create(name, config);
+        var store = CheckpointStore.Create(state);
+        Stores.Add(system, store);
+        system.RegisterOnTermination(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         var cluster = Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());

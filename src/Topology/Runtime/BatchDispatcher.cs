@@ -9,13 +9,16 @@ namespace ActorFlow.Topology.Runtime;
 /// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
 /// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
 /// </summary>
-internal sealed class BatchDispatcher(IActorRef? region, string jobName, string sourceId, JobRunnerOptions options)
+internal sealed class BatchDispatcher(IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, IEnumerable<int> knownKeyGroups)
 {
-    private readonly Dictionary<int, long> _sequences = new();
+    private readonly Dictionary<int, long> _sequences = knownKeyGroups.ToDictionary(kg => kg, _ => 0L);
     private readonly Dictionary<string, long> _nextOffsets = new(StringComparer.Ordinal);
     private long _watermark = long.MinValue;
 
     public long Watermark => Volatile.Read(ref _watermark);
+
+    /// <summary>Set once the coordinator exists; checkpoints start between batches.</summary>
+    public CheckpointCoordinator? Checkpoints { get; set; }
 
     /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
     public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
@@ -77,6 +80,8 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
             asks.Add(AskAsync(new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark)));
         }
 
+        // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
+        Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys);
         return Collect(emitted, asks);
     }
 

@@ -1,22 +1,46 @@
 using System.Collections.Concurrent;
+using ActorFlow.Persistence.Checkpoints;
+using ActorFlow.Persistence.Snapshots;
 using Akka.Actor;
 
 namespace ActorFlow.Topology.Runtime;
 
 /// <summary>
 /// INTERNAL API. The jobs known to one actor system, so that a key-group entity started by sharding on this node
-/// can build its operator. Every node registers the same job (same code), as every Flink task manager loads the jar.
+/// can build its operator and find the snapshot to start from. Every node registers the same job (same code), as
+/// every Flink task manager loads the jar.
 /// </summary>
 internal sealed class JobRegistry : IExtension
 {
-    private readonly ConcurrentDictionary<string, (IJobPlan Plan, TimeProvider Clock)> _jobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
 
     public static JobRegistry Get(ActorSystem system) => system.WithExtension<JobRegistry, Provider>();
 
-    public void Register(string job, IJobPlan plan, TimeProvider clock) => _jobs[job] = (plan, clock);
+    public void Register(string job, IJobPlan plan, TimeProvider clock, CheckpointRecord? restoreFrom) =>
+        _jobs[job] = new Entry(plan, clock) { RestoreFrom = restoreFrom };
 
-    public (IJobPlan Plan, TimeProvider Clock) Resolve(string job) =>
+    public Entry Resolve(string job) =>
         _jobs.TryGetValue(job, out var entry) ? entry : throw new InvalidOperationException($"Job '{job}' is not registered on this node.");
+
+    /// <summary>The last complete checkpoint becomes the restore point of key groups started from now on.</summary>
+    public void Completed(string job, CheckpointRecord record)
+    {
+        if (_jobs.TryGetValue(job, out var entry))
+        {
+            entry.RestoreFrom = record;
+        }
+    }
+
+    internal sealed class Entry(IJobPlan plan, TimeProvider clock)
+    {
+        public IJobPlan Plan { get; } = plan;
+
+        public TimeProvider Clock { get; } = clock;
+
+        public CheckpointRecord? RestoreFrom { get; set; }
+
+        public SnapshotRestorePoint? RestorePointFor(int keyGroup) => RestoreFrom?.RestorePointFor(keyGroup);
+    }
 
     public sealed class Provider : ExtensionIdProvider<JobRegistry>
     {

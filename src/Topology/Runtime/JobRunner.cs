@@ -16,19 +16,54 @@ namespace ActorFlow.Topology.Runtime;
 /// starts the job's shard region of key-group entities and materialises the data path
 /// source → watermarks → key-by → batches → key groups → sinks.
 /// </summary>
-public static class JobRunner
+public static partial class JobRunner
 {
-    /// <summary>Starts <paramref name="job"/>; the returned handle stops it and reports its status.</summary>
-    public static RunningJob Start(ActorSystem system, StreamJob job, JobRunnerOptions? options = null)
+    /// <summary>Starts <paramref name="job"/>, blocking while it finds its recovery point; see <see cref="StartAsync"/>.</summary>
+    public static RunningJob Start(ActorSystem system, StreamJob job, JobRunnerOptions? options = null) =>
+        StartAsync(system, job, options).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Starts <paramref name="job"/>. When the job has a complete checkpoint in the state store, every key group
+    /// restores from that checkpoint's snapshot and every source partition starts at the offsets stored with it
+    /// (never from a newer, incomplete checkpoint). The returned handle stops the job, triggers checkpoints and
+    /// reports its status.
+    /// </summary>
+    public static async Task<RunningJob> StartAsync(ActorSystem system, StreamJob job, JobRunnerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(job);
         options ??= new JobRunnerOptions();
         options.Validate();
 
+        var store = ActorFlowCluster.CheckpointStoreOf(system);
+        await store.InitializeAsync().ConfigureAwait(false);
+        var restoreFrom = await store.LoadLatestAsync(job.Name).ConfigureAwait(false);
+        if (restoreFrom is not null)
+        {
+            options = options with
+            {
+                StartOffsets = restoreFrom.Offsets.ToDictionary(o => $"{o.Topic}/{o.Partition}", o => o.Offset, StringComparer.Ordinal),
+            };
+        }
+
+        JobRegistry.Get(system).Register(job.Name, job.Plan, options.Clock, restoreFrom);
         var region = job.Plan.IsKeyed ? StartRegion(system, job, options) : null;
-        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + Guid.NewGuid().ToString("N"), options);
+        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + Guid.NewGuid().ToString("N"), options,
+            restoreFrom is null ? [] : restoreFrom.KeyGroups.Select(k => k.KeyGroup));
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
+        var control = new SourceControlHolder();
+        if (region is not null)
+        {
+            dispatcher.Checkpoints = new CheckpointCoordinator(
+                job.Name, region, store, control, options, log,
+                record => JobRegistry.Get(system).Completed(job.Name, record),
+                restoreFrom?.CheckpointId ?? 0);
+        }
+
+        if (restoreFrom is not null)
+        {
+            log.Info("Job {0}: restoring checkpoint {1} ({2} key groups, {3} partitions)", job.Name, restoreFrom.CheckpointId, restoreFrom.KeyGroups.Length, restoreFrom.Offsets.Length);
+        }
         var tags = new KeyValuePair<string, object?>("job", job.Name);
         var opTags = new[] { tags, new KeyValuePair<string, object?>("operator", job.Plan.OperatorName) };
         var sinks = new List<Task<Done>>();
@@ -64,11 +99,12 @@ public static class JobRunner
             fanOut = fanOut.AlsoTo(Watch(side()));
         }
 
-        var (control, main) = stream.Via(fanOut).ToMaterialized(job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
+        var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
+        control.Control = sourceControl;
         JobMetrics.Watermarks[job.Name] = () => dispatcher.Watermark;
         var completion = CompleteAsync(main, sinks);
-        completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(job.Name, out var _), TaskScheduler.Default);
-        return new RunningJob(job.Name, control, completion, dispatcher);
+        _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(job.Name, out var _), TaskScheduler.Default);
+        return new RunningJob(job.Name, sourceControl, completion, dispatcher);
     }
 
     private static void Count(Emitted e, KeyValuePair<string, object?>[] tags)
@@ -101,17 +137,27 @@ public static class JobRunner
 
     private static IActorRef StartRegion(ActorSystem system, StreamJob job, JobRunnerOptions options)
     {
-        JobRegistry.Get(system).Register(job.Name, job.Plan, options.Clock);
+        RegisterWireFormat(system, job);
         var name = job.Name;
         return ClusterSharding.Get(system).Start(
             "actorflow-" + name,
             entityId =>
             {
-                var (plan, clock) = JobRegistry.Get(system).Resolve(name);
+                var entry = JobRegistry.Get(system).Resolve(name);
                 var keyGroup = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
-                return Props.Create(() => new KeyGroupEntity(name, keyGroup, plan.CreateHost(), clock));
+                var restorePoint = entry.RestorePointFor(keyGroup);
+                var host = entry.Plan.CreateHost();
+                return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint));
             },
             ClusterShardingSettings.Create(system),
             new KeyGroupExtractor(options.Shards));
+    }
+
+    private sealed class SourceControlHolder : ISourceControlHolder
+    {
+        public ISourceControl? Control { get; set; }
+
+        public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) =>
+            Control?.CommitAsync(nextOffsets) ?? Task.CompletedTask;
     }
 }

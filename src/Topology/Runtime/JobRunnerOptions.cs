@@ -24,12 +24,25 @@ public sealed record JobRunnerOptions
     /// <summary>Number of shards the key groups are spread over. Default 32.</summary>
     public int Shards { get; init; } = 32;
 
+    /// <summary>Time between checkpoints; null turns periodic checkpoints off (on-demand ones still work). Default 10 s.</summary>
+    public TimeSpan? CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time the key groups have to acknowledge a checkpoint before it is aborted. Default 60 s.</summary>
+    public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Complete checkpoints kept (savepoints are always kept). Default 3.</summary>
+    public int RetainedCheckpoints { get; init; } = 3;
+
     /// <summary>The processing-time clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>Where each source partition starts (from the restored checkpoint); set by the runner.</summary>
+    internal IReadOnlyDictionary<string, long> StartOffsets { get; init; } = new Dictionary<string, long>();
+
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 ||
+        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 ||
+            CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
             BatchInterval <= TimeSpan.Zero || WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Invalid job runner options: sizes and counts must be >= 1 and times positive ({this}).");

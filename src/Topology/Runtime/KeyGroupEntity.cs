@@ -5,23 +5,29 @@ namespace ActorFlow.Topology.Runtime;
 
 /// <summary>
 /// INTERNAL API. The sharded persistent entity of one key group of one job: it runs the job's keyed operator for
-/// every key of its group and replies to each batch with what the operator emitted. Processing-time timers wake
-/// it up on their own; what they emit rides on the next reply. Checkpoint snapshots come with issue 6; until then
-/// a restarted entity starts empty.
+/// every key of its group and replies to each batch with what the operator emitted. On a checkpoint barrier it
+/// snapshots the operator (tagged with the checkpoint id) and acknowledges once the snapshot is durable. It starts
+/// from the snapshot of the job's last complete checkpoint, never from a newer one. Processing-time timers wake
+/// it up on their own; what they emit rides on the next reply.
 /// </summary>
 internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 {
+    private readonly string _jobName;
     private readonly IKeyGroupHost _host;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, (long Sequence, KeyGroupReply Reply)> _lastBySource = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, IActorRef> _checkpointWaiters = [];
     private readonly List<Emitted> _pending = [];
 
-    public KeyGroupEntity(string jobName, int keyGroup, IKeyGroupHost host, TimeProvider clock)
-        : base($"actorflow-{jobName}-kg-{keyGroup}", keyGroup, restorePoint: null)
+    public KeyGroupEntity(string jobName, int keyGroup, IKeyGroupHost host, TimeProvider clock, SnapshotRestorePoint? restorePoint)
+        : base(PersistenceIds.KeyGroup(jobName, keyGroup), keyGroup, restorePoint)
     {
+        _jobName = jobName;
         _host = host;
         _clock = clock;
         Command<KeyGroupBatch>(OnBatch);
+        Command<TriggerCheckpoint>(OnCheckpoint);
+        Command<PruneSnapshots>(m => DeleteSnapshotsBefore(m.BeforeSequenceNr));
         Command<Wake>(_ => OnWake());
     }
 
@@ -29,11 +35,34 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 
     protected override void OnRestored(KeyGroupSnapshot? snapshot)
     {
-        // Issue 6 restores operator state from the snapshot of the last complete checkpoint here.
+        if (snapshot is not null)
+        {
+            _host.Restore(snapshot.State);
+            ScheduleWake();
+        }
     }
 
     protected override void OnCheckpointSnapshotSaved(CheckpointSnapshotSaved saved)
     {
+        if (_checkpointWaiters.Remove(saved.CheckpointId, out var waiter))
+        {
+            waiter.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, saved.CheckpointId, saved.Info.SnapshotSequenceNr, saved.Info.StateSizeBytes, null));
+        }
+    }
+
+    protected override void OnCheckpointSnapshotFailed(long checkpointId, Exception cause)
+    {
+        base.OnCheckpointSnapshotFailed(checkpointId, cause);
+        if (_checkpointWaiters.Remove(checkpointId, out var waiter))
+        {
+            waiter.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, checkpointId, -1, 0, $"{cause.GetType().Name}: {cause.Message}"));
+        }
+    }
+
+    private void OnCheckpoint(TriggerCheckpoint trigger)
+    {
+        _checkpointWaiters[trigger.CheckpointId] = Sender;
+        SaveCheckpointSnapshot(trigger.CheckpointId, _host.Snapshot());
     }
 
     private void OnBatch(KeyGroupBatch batch)

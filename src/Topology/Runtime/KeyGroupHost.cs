@@ -13,6 +13,12 @@ internal interface IKeyGroupHost
     void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output);
 
     void AdvanceProcessingTime(long nowMs, List<Emitted> output);
+
+    /// <summary>The operator's whole state (all keys of the group, windows, timers, watermark) as versioned bytes.</summary>
+    byte[] Snapshot();
+
+    /// <summary>Replaces the operator's state with a snapshot.</summary>
+    void Restore(byte[] state);
 }
 
 /// <summary>
@@ -50,6 +56,10 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TO
 
         op.AdvanceProcessingTime(nowMs, _output);
     }
+
+    public byte[] Snapshot() => op.SnapshotToArray();
+
+    public void Restore(byte[] state) => op.Restore(state);
 
     public void AdvanceProcessingTime(long nowMs, List<Emitted> output)
     {

@@ -36,3 +36,9 @@ internal sealed record TriggerCheckpoint(string JobName, int KeyGroup, long Chec
 
 /// <summary>INTERNAL API. A key group's answer to a barrier: its snapshot is durable (or it failed, with the reason).</summary>
 internal sealed record KeyGroupCheckpointed(string JobName, int KeyGroup, long CheckpointId, long SnapshotSequenceNr, long StateSizeBytes, string? Error);
+
+/// <summary>
+/// INTERNAL API. Checkpoints older than the oldest one still kept are gone: the key group may delete its snapshots
+/// (and markers) below <see cref="BeforeSequenceNr"/>. Fire and forget.
+/// </summary>
+internal sealed record PruneSnapshots(string JobName, int KeyGroup, long BeforeSequenceNr) : IKeyGroupMessage;

@@ -22,6 +22,19 @@ public sealed class RunningJob
     /// <summary>Completes when every sink has written everything (after a stop), or fails with the job's error.</summary>
     public Task Completion { get; }
 
+    /// <summary>The id of the last complete checkpoint (0 when none).</summary>
+    public long LastCompletedCheckpoint => _dispatcher.Checkpoints?.LastCompletedId ?? 0;
+
+    /// <summary>Checkpoints aborted so far.</summary>
+    public long FailedCheckpoints => _dispatcher.Checkpoints?.Failed ?? 0;
+
+    /// <summary>
+    /// Takes a checkpoint now (at the next batch boundary, at most one watermark interval away) and completes when
+    /// its record is durable; fails with <see cref="CheckpointFailedException"/> when it is aborted.
+    /// </summary>
+    public Task<ActorFlow.Persistence.Checkpoints.CheckpointRecord> CheckpointAsync() =>
+        _dispatcher.Checkpoints?.RequestAsync() ?? throw new InvalidOperationException($"Job '{Name}' has no keyed state to checkpoint.");
+
     /// <summary>The job's current watermark (epoch ms; <see cref="long.MinValue"/> before the first).</summary>
     public long CurrentWatermark => _dispatcher.Watermark;
 

@@ -14,7 +14,7 @@ internal static class SourceGraph
         ISourceConnector<T> connector, WatermarkStrategy<T> strategy, TimeProvider clock, JobRunnerOptions options)
     {
         var ticks = Source.Tick(options.WatermarkInterval, options.WatermarkInterval, new Incoming<T>(null, default));
-        return connector.Partitions()
+        return connector.Partitions(options.StartOffsets)
             .Via(Flow.Create<(string Partition, Source<SourceRecord<T>, Akka.NotUsed> Records)>()
                 .MergeMany(MaxPartitions, p => p.Records.Select(r => new Incoming<T>(p.Partition, r)))
                 .Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))

@@ -171,6 +171,21 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
         return done.Task;
     }
 
+    /// <summary>Commits next offsets for the partitions owned now, whatever assignment they were read in.</summary>
+    public Task CommitCurrentAsync(IReadOnlyList<TopicPartitionOffset> nextOffsets)
+    {
+        List<PendingCommit> pending;
+        lock (_lock)
+        {
+            pending = nextOffsets
+                .Where(o => _buffers.ContainsKey(o.TopicPartition))
+                .Select(o => new PendingCommit(o.TopicPartition, o.Offset.Value, _buffers[o.TopicPartition].Generation))
+                .ToList();
+        }
+
+        return pending.Count == 0 ? Task.CompletedTask : CommitAsync(pending);
+    }
+
     private void Enqueue(Action command) => _commands.Enqueue(command);
 
     private int TakeFrom(PartitionBuffer<TKey, TValue> buffer, List<Polled<TKey, TValue>> into, int max)

@@ -5,6 +5,8 @@ internal sealed class KafkaControl<TKey, TValue>(ConsumerHub<TKey, TValue> hub, 
 {
     public Task IsShutdown => hub.IsShutdown;
 
+    public Task CommitAsync(IReadOnlyList<Confluent.Kafka.TopicPartitionOffset> nextOffsets) => hub.CommitCurrentAsync(nextOffsets);
+
     public async Task StopAsync()
     {
         hub.Stop();

@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using ActorFlow.Persistence.Checkpoints;
+using ActorFlow.Topology.Connectors;
+using Akka.Actor;
+using Akka.Event;
+using PersistedOffset = ActorFlow.Persistence.Checkpoints.TopicPartitionOffset;
+
+namespace ActorFlow.Topology.Runtime;
+
+/// <summary>
+/// INTERNAL API. Runs the checkpoints of one job. The dispatcher starts checkpoint n between two batches: it hands
+/// over the source offsets of everything dispatched so far and the barrier goes to every key group behind the
+/// batches before it (same sender, same order, so every key group is aligned). When every key group has
+/// acknowledged a durable snapshot, the checkpoint record (offsets, snapshot sequence numbers, sizes) is written;
+/// only then is n the recovery point, and then the sources commit the offsets to the consumer group and old
+/// checkpoints are pruned. A failure or timeout aborts n (counted, logged); the job keeps running and the previous
+/// complete checkpoint stays the recovery point.
+/// </summary>
+internal sealed class CheckpointCoordinator(
+    string jobName,
+    IActorRef region,
+    ICheckpointStore store,
+    ISourceControlHolder source,
+    JobRunnerOptions options,
+    ILoggingAdapter log,
+    Action<CheckpointRecord> onCompleted,
+    long lastCompleted)
+{
+    private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private int _inFlight;
+    private long _lastId = lastCompleted;
+    private TaskCompletionSource<CheckpointRecord>? _requested;
+
+    public long LastCompletedId { get; private set; } = lastCompleted;
+
+    public long Failed { get; private set; }
+
+    /// <summary>Asks for a checkpoint at the next batch boundary; completes with its record or fails.</summary>
+    public Task<CheckpointRecord> RequestAsync()
+    {
+        var request = new TaskCompletionSource<CheckpointRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _requested, request, null) ?? request).Task;
+    }
+
+    /// <summary>Called by the dispatcher on the stream thread between batches; starts a checkpoint when one is due.</summary>
+    public void MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups)
+    {
+        var requested = Volatile.Read(ref _requested);
+        var due = options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
+        if ((!due && requested is null) || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
+        {
+            return;
+        }
+
+        if (requested is not null)
+        {
+            Interlocked.CompareExchange(ref _requested, null, requested);
+        }
+
+        _sinceLast.Restart();
+        var id = ++_lastId;
+        var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
+        var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
+        _ = CompleteAsync(id, frozen, acks, requested);
+    }
+
+    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var results = await Task.WhenAll(acks).ConfigureAwait(false);
+            if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
+            {
+                throw new InvalidOperationException($"key group {failed.KeyGroup} could not save its snapshot: {failed.Error}");
+            }
+
+            var record = new CheckpointRecord(
+                jobName,
+                id,
+                options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                [.. offsets.Select(o => ParseOffset(o.Key, o.Value))],
+                ImmutableDictionary<string, string>.Empty,
+                [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)]);
+            await store.SaveAsync(record).ConfigureAwait(false);
+            LastCompletedId = id;
+            onCompleted(record);
+            CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
+            requested?.TrySetResult(record);
+            await AfterCompletionAsync(record).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Failed++;
+            CheckpointMetrics.Failed(jobName);
+            log.Warning("Job {0}: checkpoint {1} failed and was aborted; checkpoint {2} stays the recovery point: {3}", jobName, id, LastCompletedId, e.Message);
+            requested?.TrySetException(new CheckpointFailedException(jobName, id, e));
+        }
+        finally
+        {
+            Volatile.Write(ref _inFlight, 0);
+        }
+    }
+
+    private async Task AfterCompletionAsync(CheckpointRecord record)
+    {
+        try
+        {
+            await source.CommitAsync(record.Offsets.ToDictionary(o => $"{o.Topic}/{o.Partition}", o => o.Offset, StringComparer.Ordinal)).ConfigureAwait(false);
+            await store.PruneAsync(jobName, options.RetainedCheckpoints).ConfigureAwait(false);
+            var oldestKept = (await store.ListAsync(jobName).ConfigureAwait(false)).Where(r => !r.IsSavepoint).MinBy(r => r.CheckpointId);
+            foreach (var kg in oldestKept?.KeyGroups ?? [])
+            {
+                region.Tell(new PruneSnapshots(jobName, kg.KeyGroup, kg.SnapshotSequenceNr));
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The checkpoint is complete and durable; committing progress or pruning can wait for the next one.
+            log.Warning("Job {0}: after checkpoint {1}: {2}", jobName, record.CheckpointId, e.Message);
+        }
+    }
+
+    private static PersistedOffset ParseOffset(string origin, long next)
+    {
+        var slash = origin.LastIndexOf('/');
+        return slash > 0 && int.TryParse(origin[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
+            ? new PersistedOffset(origin[..slash], partition, next)
+            : new PersistedOffset(origin, 0, next);
+    }
+}
+
+/// <summary>A checkpoint could not complete; the previous complete checkpoint stays the recovery point.</summary>
+public sealed class CheckpointFailedException(string job, long checkpointId, Exception inner)
+    : Exception($"Checkpoint {checkpointId} of job '{job}' failed: {inner.Message}", inner)
+{
+    /// <summary>The failed checkpoint's id.</summary>
+    public long CheckpointId { get; } = checkpointId;
+}
+
+/// <summary>INTERNAL API. Lets the coordinator commit through the source once the job's stream has materialised.</summary>
+internal interface ISourceControlHolder
+{
+    Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets);
+}
