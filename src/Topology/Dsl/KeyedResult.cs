@@ -1,6 +1,7 @@
 using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Serialization;
 using Akka;
 using Akka.Streams.Dsl;
 
@@ -14,6 +15,7 @@ public sealed class KeyedResult<TKey, T, TOut>
     private readonly string _name;
     private readonly Func<IKeyedOperator<TKey, T, TOut>> _factory;
     private readonly Dictionary<string, Func<Sink<Emitted, Task<Done>>>> _sides = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Func<Operators.Serialization.SerializerRegistry, ValueCodec>> _sideCodecs = new(StringComparer.Ordinal);
 
     internal KeyedResult(KeyedStream<TKey, T> keyed, string name, Func<IKeyedOperator<TKey, T, TOut>> factory)
     {
@@ -35,6 +37,8 @@ public sealed class KeyedResult<TKey, T, TOut>
             throw new ArgumentException($"Side output '{tag.Id}' already has a sink.", nameof(tag));
         }
 
+        _sideCodecs[tag.Id] = ValueCodec.For<TSide>;
+
         return this;
     }
 
@@ -48,6 +52,7 @@ public sealed class KeyedResult<TKey, T, TOut>
             throw new InvalidOperationException($"Job '{job.Name}' already has a sink.");
         }
 
+        job.WireFormat = registry => JobWireFormat.Create<TKey, T, TOut>(registry, _sideCodecs);
         job.Plan = new JobPlan<TKey, T, TOut>(_keyed.Stream.BuildSource, _keyed.Selector, _keyed.Codec, _name, _factory, sink, _sides);
         return job;
     }

@@ -1,7 +1,9 @@
+using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Persistence.Partitioning;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Serialization;
 
 namespace ActorFlow.Topology.Dsl;
 
@@ -25,6 +27,12 @@ public sealed class StreamJobBuilder
     internal ISinkConnector<DeadLetter>? DeadLetters { get; private set; }
 
     internal int MaxParallelism { get; private set; } = KeyGroups.DefaultMaxParallelism;
+
+    /// <summary>Serializers of the job's key, record, result and side-output types (built-ins only by default).</summary>
+    internal SerializerRegistry Serializers { get; private set; } = new();
+
+    /// <summary>Set by the keyed operator's <c>To</c>: builds the job's wire format from <see cref="Serializers"/>.</summary>
+    internal Func<SerializerRegistry, JobWireFormat>? WireFormat { get; set; }
 
     /// <summary>Starts a job named <paramref name="name"/> (letters, digits, '-', '_').</summary>
     public static StreamJobBuilder Create(string name)
@@ -68,6 +76,19 @@ public sealed class StreamJobBuilder
         return this;
     }
 
+    /// <summary>
+    /// Serializers for the types of a keyed job that cross cluster nodes: the key, the record type at key-by, the
+    /// operator's result type and the type of every side output sent to a sink. Built-ins (primitives, string,
+    /// byte[], Guid, pairs of those) need no registration. A job without a serializer for one of these types runs
+    /// on a single node; starting it where the cluster has more than one member (or hosting it with
+    /// <see cref="JobRunner.HostAsync"/>) fails, naming the type.
+    /// </summary>
+    public StreamJobBuilder WithSerializers(SerializerRegistry serializers)
+    {
+        Serializers = serializers ?? throw new ArgumentNullException(nameof(serializers));
+        return this;
+    }
+
     /// <summary>Validates the job and returns it, ready to run.</summary>
     public StreamJob Build()
     {
@@ -81,7 +102,7 @@ public sealed class StreamJobBuilder
             throw new InvalidOperationException($"Job '{Name}' has no sink: end the stream with To(sink).");
         }
 
-        return new StreamJob(Name, Plan, DeadLetters, MaxParallelism);
+        return new StreamJob(Name, Plan, DeadLetters, MaxParallelism) { Wire = WireFormat?.Invoke(Serializers) };
     }
 
     internal void Claim(string name)
@@ -114,4 +135,7 @@ public sealed class StreamJob
     internal IJobPlan Plan { get; }
 
     internal ISinkConnector<DeadLetter>? DeadLetters { get; }
+
+    /// <summary>How the records of a keyed job cross nodes; null for a stateless job (nothing crosses nodes).</summary>
+    internal JobWireFormat? Wire { get; init; }
 }

@@ -47,6 +47,7 @@ public static class ActorFlowCluster
                 """))
             .WithFallback(state.ToAkkaConfig())
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
+            .WithFallback(Serialization.WireSerializationConfig.Default)
             .WithFallback(ClusterSharding.DefaultConfig());
         var system = ActorSystem.Create(name, config);
         var store = CheckpointStore.Create(state);

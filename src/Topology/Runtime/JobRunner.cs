@@ -137,6 +137,7 @@ public static partial class JobRunner
 
     private static IActorRef StartRegion(ActorSystem system, StreamJob job, JobRunnerOptions options)
     {
+        RegisterWireFormat(system, job);
         var name = job.Name;
         return ClusterSharding.Get(system).Start(
             "actorflow-" + name,

@@ -1,0 +1,151 @@
+using System.Runtime.Serialization;
+using ActorFlow.Operators;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Serialization;
+using ActorFlow.Topology.Tests.EndToEnd;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace ActorFlow.Topology.Tests.Serialization;
+
+public sealed class KeyGroupMessageSerializerSpec : IDisposable
+{
+    private const string Job = "clicks";
+    private readonly ActorSystem _system = ActorSystem.Create("wire", WireSerializationConfig.Default);
+
+    public KeyGroupMessageSerializerSpec() =>
+        JobWireFormats.Get(_system).Register(Job, WireTestJobs.ClickCounts(Job, WireTestJobs.WithClicks()).Wire!);
+
+    public static TheoryData<object> Messages() => new()
+    {
+        new KeyGroupBatch(Job, 7, "src-1", 3, [], 99),
+        new KeyGroupReply(Job, 7, 3, []),
+        new TriggerCheckpoint(Job, 7, 12),
+        new KeyGroupCheckpointed(Job, 7, 12, 40, 1024, null),
+        new PruneSnapshots(Job, 7, 40),
+    };
+
+    /// <summary>Verify that every message crossing nodes is bound to the compact serializer (id 7201), never a reflective default.</summary>
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_cross_node_message_must_use_the_binary_serializer(object message)
+    {
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        Assert.IsType<KeyGroupMessageSerializer>(serializer);
+        Assert.Equal(7201, serializer.Identifier);
+    }
+
+    /// <summary>Verify that a batch keeps its header and every record's key, value (null too) and timestamp.</summary>
+    [Fact]
+    public void A_batch_must_round_trip()
+    {
+        var records = new List<Routed>
+        {
+            new(7, "user-1", new Click("user-1", 1_700_000_000_123), 1_700_000_000_123),
+            new(7, "user-2", null, -5),
+            new(7, "ü-ñ", new Click("ü-ñ", long.MinValue), long.MaxValue),
+        };
+        var back = RoundTrip(new KeyGroupBatch(Job, 7, "clicks/abc", 42, records, 1_700_000_000_000));
+
+        Assert.Equal((Job, 7, "clicks/abc", 42L, 1_700_000_000_000L), (back.JobName, back.KeyGroup, back.SourceId, back.Sequence, back.Watermark));
+        Assert.Equal(records, back.Records);
+    }
+
+    /// <summary>
+    /// Verify that a reply keeps main results, side outputs with a sink (typed value), side outputs without one
+    /// (tag only: still counted) and dead letters with all their fields.
+    /// </summary>
+    [Fact]
+    public void A_reply_must_round_trip()
+    {
+        var dead = new DeadLetter("boom", "clicks/1", 17, [1, 2], null, "count");
+        var emitted = new List<Emitted>
+        {
+            new(EmittedKind.Main, null, "user-1|1700000000000|3", 1_700_000_000_999),
+            new(EmittedKind.Side, OutputTags.LateDataId, new Click("user-1", 5), 5),
+            new(EmittedKind.Side, OutputTags.RejectedId, "not sent anywhere", 6),
+            new(EmittedKind.Dead, null, dead, 7),
+        };
+        var back = RoundTrip(new KeyGroupReply(Job, 9, 4, emitted));
+
+        Assert.Equal((Job, 9, 4L), (back.JobName, back.KeyGroup, back.Sequence));
+        Assert.Equal(emitted[..2], back.Emitted.Take(2));
+        Assert.Equal(new Emitted(EmittedKind.Side, OutputTags.RejectedId, null, 6), back.Emitted[2]);
+        var deadBack = Assert.IsType<DeadLetter>(back.Emitted[3].Value);
+        Assert.Equal((dead.Reason, dead.Origin, dead.Offset, dead.Operator), (deadBack.Reason, deadBack.Origin, deadBack.Offset, deadBack.Operator));
+        Assert.Equal(dead.Key, deadBack.Key);
+        Assert.Null(deadBack.Value);
+    }
+
+    /// <summary>Verify that a checkpoint barrier round-trips.</summary>
+    [Fact]
+    public void A_checkpoint_trigger_must_round_trip()
+    {
+        var message = new TriggerCheckpoint(Job, 127, long.MaxValue);
+        Assert.Equal(message, RoundTrip(message));
+    }
+
+    /// <summary>Verify that a checkpoint acknowledgement round-trips, with and without an error.</summary>
+    [Fact]
+    public void A_checkpoint_acknowledgement_must_round_trip()
+    {
+        var ok = new KeyGroupCheckpointed(Job, 3, 8, 120, 4096, null);
+        var failed = new KeyGroupCheckpointed(Job, 3, 9, -1, 0, "snapshot store unavailable");
+        Assert.Equal(ok, RoundTrip(ok));
+        Assert.Equal(failed, RoundTrip(failed));
+    }
+
+    /// <summary>Verify that a snapshot-pruning message round-trips.</summary>
+    [Fact]
+    public void A_prune_message_must_round_trip()
+    {
+        var message = new PruneSnapshots(Job, 5, 1234);
+        Assert.Equal(message, RoundTrip(message));
+    }
+
+    /// <summary>Verify that a record of a type without a serializer fails with a message naming the type and the fix.</summary>
+    [Fact]
+    public void A_type_without_a_serializer_must_be_named()
+    {
+        var job = WireTestJobs.ClickCounts("no-serializers", null);
+        Assert.Equal([typeof(Click)], job.Wire!.MissingTypes);
+        Assert.Contains("'ActorFlow.Topology.Tests.EndToEnd.Click'", job.Wire.Describe(job.Name), StringComparison.Ordinal);
+
+        JobWireFormats.Get(_system).Register(job.Name, job.Wire);
+        var batch = new KeyGroupBatch(job.Name, 1, "s", 1, [new Routed(1, "u", new Click("u", 1), 1)], 0);
+        var e = Assert.Throws<InvalidOperationException>(() => Serializer.ToBinary(batch));
+        Assert.Contains("WithSerializers", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Click", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Verify that a node that does not know the job refuses its records instead of guessing their types.</summary>
+    [Fact]
+    public void A_message_of_an_unknown_job_must_be_refused()
+    {
+        var bytes = Serializer.ToBinary(new KeyGroupReply(Job, 1, 1, []));
+        using var other = ActorSystem.Create("other", WireSerializationConfig.Default);
+        var e = Assert.Throws<SerializationException>(() => other.Serialization.Deserialize(bytes, 7201, "KGR1"));
+        Assert.Contains("not registered on this node", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Verify that truncated bytes fail as a serialization error, not an out-of-range read.</summary>
+    [Fact]
+    public void A_truncated_message_must_be_refused()
+    {
+        var bytes = Serializer.ToBinary(new KeyGroupBatch(Job, 7, "s", 1, [new Routed(7, "u", new Click("u", 1), 1)], 0));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^3], "KGB1"));
+    }
+
+    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    private SerializerWithStringManifest Serializer => (SerializerWithStringManifest)_system.Serialization.FindSerializerForType(typeof(KeyGroupBatch));
+
+    private T RoundTrip<T>(T message)
+        where T : class
+    {
+        var serializer = _system.Serialization.FindSerializerFor(message);
+        var bytes = serializer.ToBinary(message);
+        return Assert.IsType<T>(_system.Serialization.Deserialize(bytes, serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, message)));
+    }
+}
