@@ -32,6 +32,9 @@ public sealed class ConsumerComparison : IKafkaComparison
         _partitions = Enumerable.Range(0, context.Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)).ToArray();
         _settings = ConsumerSettings<Null, byte[]>.Create(KafkaDefaults.Config, Deserializers.Null, Deserializers.ByteArray)
             .WithBootstrapServers(context.Kafka.BootstrapServers);
+        var config = _settings.ToConsumerConfig(needsGroup: false);
+        Console.WriteLine("  consumer client settings (both contenders): " +
+            string.Join(", ", config.Where(kv => kv.Key != "bootstrap.servers").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
         var producerSettings = ProducerSettings<Null, byte[]>.Create(KafkaDefaults.Config, Serializers.Null, Serializers.ByteArray)
             .WithBootstrapServers(context.Kafka.BootstrapServers);
         using var producer = ProducerFactory.Create(producerSettings);
@@ -69,11 +72,15 @@ public sealed class ConsumerComparison : IKafkaComparison
             .Build();
         consumer.Assign(_partitions);
         var count = 0;
+        var first = TimeSpan.Zero;
         while (count < _records)
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false })
             {
-                count++;
+                if (count++ == 0)
+                {
+                    first = watch.Elapsed;
+                }
             }
 
             if (watch.Elapsed > TimeSpan.FromMinutes(2))
@@ -84,18 +91,27 @@ public sealed class ConsumerComparison : IKafkaComparison
 
         watch.Stop();
         consumer.Close();
-        return Task.FromResult(new Measurement(count, watch.Elapsed));
+        return Task.FromResult(new Measurement(count, watch.Elapsed, first));
     }
 
     /// <inheritdoc />
     public async Task<Measurement> RunStageAsync(BenchContext context, int round)
     {
+        var first = TimeSpan.Zero;
         var watch = Stopwatch.StartNew();
         var count = await KafkaConsumer.PlainSource(_settings!, Subscriptions.AssignmentWithOffset(_partitions))
             .Take(_records)
-            .RunAggregate(0, (n, _) => n + 1, context.Materializer)
+            .RunAggregate(0, (n, _) =>
+            {
+                if (n == 0)
+                {
+                    first = watch.Elapsed;
+                }
+
+                return n + 1;
+            }, context.Materializer)
             .WaitAsync(TimeSpan.FromMinutes(2));
         watch.Stop();
-        return new Measurement(count, watch.Elapsed);
+        return new Measurement(count, watch.Elapsed, first);
     }
 }

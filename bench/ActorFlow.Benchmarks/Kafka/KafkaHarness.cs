@@ -44,6 +44,7 @@ public static class KafkaHarness
         var context = new BenchContext(kafka, system, system.Materializer(), records, valueBytes, partitions);
         Console.WriteLine($"{records:N0} records of {valueBytes} B, {partitions} partitions, {rounds} round(s), {Environment.ProcessorCount} cores, {Environment.Version}");
 
+        var loads = new List<string> { LoadAverage() };
         var results = new List<ComparisonResult>();
         foreach (var comparison in comparisons)
         {
@@ -61,22 +62,42 @@ public static class KafkaHarness
             {
                 raw.Add(await comparison.RunRawAsync(context, round));
                 stage.Add(await comparison.RunStageAsync(context, round));
-                Console.WriteLine($"  {comparison.Name} round {round + 1}: raw {raw[^1].Rate:N0}/s, stage {stage[^1].Rate:N0}/s");
+                loads.Add(LoadAverage());
+                Console.WriteLine($"  {comparison.Name} round {round + 1}: raw {raw[^1].Rate:N0}/s, stage {stage[^1].Rate:N0}/s, ratio {stage[^1].Rate / raw[^1].Rate:P1}" +
+                    (raw[^1].SteadyRate is { } rs && stage[^1].SteadyRate is { } ss ? $" (after the first record: raw {rs:N0}/s in {raw[^1].FirstRecord!.Value.TotalSeconds:F2}+{(raw[^1].Elapsed - raw[^1].FirstRecord!.Value).TotalSeconds:F2} s, stage {ss:N0}/s in {stage[^1].FirstRecord!.Value.TotalSeconds:F2}+{(stage[^1].Elapsed - stage[^1].FirstRecord!.Value).TotalSeconds:F2} s)" : string.Empty) +
+                    $", load {LoadAverage()}");
             }
 
             var result = new ComparisonResult(comparison.Name, raw, stage);
             results.Add(result);
-            Console.WriteLine($"{comparison.Name}: raw median {result.RawMedian:N0}/s, stage median {result.StageMedian:N0}/s, ratio {result.Ratio:P1} (target {Target:P0}) {(result.Ratio >= Target ? "MET" : "MISSED")}");
+            Console.WriteLine($"{comparison.Name}: raw median {result.RawMedian:N0}/s, stage median {result.StageMedian:N0}/s, ratio {result.Ratio:P1} (target {Target:P0}) {(result.Ratio >= Target ? "MET" : "MISSED")}; per-round ratios median {result.RoundRatioMedian:P1}, min {result.RoundRatios.Min():P1}, max {result.RoundRatios.Max():P1}");
         }
 
         await system.Terminate();
         if (docs is not null)
         {
-            BenchmarkDoc.WriteKafkaSection(docs, results, records, valueBytes, partitions, rounds, args);
+            BenchmarkDoc.WriteKafkaSection(docs, results, records, valueBytes, partitions, rounds, args, loads);
             Console.WriteLine($"Wrote {docs}");
         }
 
         return 0;
+    }
+
+    /// <summary>The 1, 5 and 15 minute load averages (Linux), or "n/a".</summary>
+    internal static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
     }
 
     private static int Option(string[] args, string name, int fallback) =>

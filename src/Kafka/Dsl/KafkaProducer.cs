@@ -44,7 +44,7 @@ public static class KafkaProducer
 
     /// <summary>
     /// Writes every record. The task completes once upstream has finished and every record is acknowledged (the
-    /// producer is then flushed and disposed), or fails with the first delivery error or upstream failure.
+    /// producer is then flushed and disposed off the stream's thread), or fails with the first delivery error or upstream failure.
     /// </summary>
     public static Sink<ProducerRecord<TKey, TValue>, Task<Done>> PlainSink<TKey, TValue>(ProducerSettings<TKey, TValue> settings)
     {

@@ -8,6 +8,8 @@ internal sealed partial class ConsumerHub<TKey, TValue>
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
     private readonly List<ConsumeResult<TKey, TValue>> _polled = new();
+    private readonly List<PartitionBuffer<TKey, TValue>?> _targets = new();
+    private readonly HashSet<PartitionBuffer<TKey, TValue>> _touched = new();
     private IAdminClient? _probe;
     private long _unhealthySince = -1;
     private long _lastProbe;
@@ -67,20 +69,36 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             _polled.Add(next);
         }
 
+        // Resolve each record's buffer before taking the lock: only this thread changes _buffers (rebalance callbacks
+        // run inside Consume on it), so the lock is held just for the enqueues the stages' Take races with.
+        // Consecutive records mostly share a partition, so the last lookup is reused.
+        PartitionBuffer<TKey, TValue>? last = null;
+        foreach (var record in _polled)
+        {
+            if (last is null || !last.Partition.Equals(record.TopicPartition))
+            {
+                last = _buffers.GetValueOrDefault(record.TopicPartition);
+                if (last is not null)
+                {
+                    _touched.Add(last);
+                }
+            }
+
+            _targets.Add(last); // null: revoked meanwhile, the next owner reads it again
+        }
+
         List<Action> waiters;
         List<TopicPartition>? toPause = null;
         lock (_lock)
         {
-            var touched = new HashSet<PartitionBuffer<TKey, TValue>>();
-            foreach (var record in _polled)
+            for (var i = 0; i < _polled.Count; i++)
             {
-                if (!_buffers.TryGetValue(record.TopicPartition, out var buffer))
+                if (_targets[i] is not { } buffer)
                 {
-                    continue; // revoked meanwhile: the next owner reads it again
+                    continue;
                 }
 
-                buffer.Records.Enqueue(record);
-                touched.Add(buffer);
+                buffer.Records.Enqueue(_polled[i]);
                 if (!buffer.Paused && buffer.Records.Count >= _highWater)
                 {
                     buffer.Paused = true;
@@ -88,9 +106,11 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                 }
             }
 
-            waiters = CollectWaiters(all: false, touched);
+            waiters = CollectWaiters(all: false, _touched);
         }
 
+        _targets.Clear();
+        _touched.Clear();
         _polled.Clear();
         if (toPause is not null)
         {

@@ -11,8 +11,10 @@ namespace ActorFlow.Kafka.Producer.Internal;
 /// <summary>
 /// INTERNAL API. The plain producer sink: produces each record with one shared delivery handler, keeps at most
 /// <c>Parallelism</c> records awaiting their report, and completes its task once upstream has finished and
-/// every record is acknowledged (then flushes and disposes a producer it created). Delivery reports only
-/// count down; they wake the stage once per burst, and only when it waits for them.
+/// every record is acknowledged (then flushes and disposes a producer it created, off the stage's thread).
+/// Per record the stage touches only its own counters; delivery reports are counted on a separate cache line and
+/// wake the stage only when it waits: at its limit once a quarter of the in-flight records are acknowledged, or,
+/// after upstream finished, at the last report.
 /// </summary>
 internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializedValue<SinkShape<ProducerRecord<TKey, TValue>>, Task<Done>>
 {
@@ -43,13 +45,15 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(1);
         private readonly ProducerSinkStage<TKey, TValue> _stage;
         private readonly int _parallelism;
+        private readonly int _resumeBelow;
+        private readonly DeliveryCounter _delivery = new();
         private readonly Action<DeliveryReport<TKey, TValue>> _onReport;
         private Action _wakeUp = () => { };
         private IProducer<TKey, TValue>? _producer;
         private ProducerRecord<TKey, TValue>? _blocked;
         private Exception? _failure;
-        private int _inFlight;
-        private int _waiting;
+        private long _produced;
+        private long _credit;
         private bool _finished;
 
         public Logic(ProducerSinkStage<TKey, TValue> stage)
@@ -57,6 +61,9 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         {
             _stage = stage;
             _parallelism = stage._settings.Parallelism;
+
+            // A stage waiting at its limit resumes once a quarter of it is acknowledged, not at every report burst.
+            _resumeBelow = Math.Max(1, _parallelism / 4);
             _onReport = OnReport;
             SetHandler(stage.In, this);
         }
@@ -70,6 +77,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
 
             // A sink has no outlet: without keep-going the stage would stop as soon as upstream finishes.
             SetKeepGoing(true);
+            _credit = _parallelism;
             Pull(_stage.In);
         }
 
@@ -83,7 +91,10 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
                 return;
             }
 
-            if (Interlocked.Increment(ref _inFlight) < _parallelism && Volatile.Read(ref _failure) is null)
+            _produced++;
+
+            // Per record only stage-local counters: the delivered count is read again when the credit runs out.
+            if (--_credit > 0 && Volatile.Read(ref _failure) is null)
             {
                 Pull(_stage.In);
             }
@@ -111,7 +122,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
             if (TryProduce(record))
             {
                 _blocked = null;
-                Interlocked.Increment(ref _inFlight);
+                _produced++;
                 Progress();
             }
             else
@@ -123,23 +134,6 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         public override void PostStop()
         {
             var failure = Volatile.Read(ref _failure);
-            if (_producer is not null && _stage._sharedProducer is null)
-            {
-                try
-                {
-                    if (failure is null)
-                    {
-                        _producer.Flush(_stage._settings.FlushTimeout);
-                    }
-
-                    _producer.Dispose();
-                }
-                catch (Exception e)
-                {
-                    Log.Warning(e, "Closing the Kafka producer failed.");
-                }
-            }
-
             if (_finished)
             {
                 Completion.TrySetResult(Done.Instance);
@@ -149,7 +143,34 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
                 Completion.TrySetException(failure ?? new AbruptStageTerminationException(this));
             }
 
+            if (_producer is { } producer && _stage._sharedProducer is null)
+            {
+                // Disposing waits for the client's poll thread to stop (up to cancellation.delay.max.ms, 100 ms by
+                // default): do it off the stage's thread, after the task has completed. A finished stage has every
+                // record acknowledged, so its flush returns at once.
+                var flushTimeout = _stage._settings.FlushTimeout;
+                var log = Log;
+                _ = Task.Run(() => Close(producer, failure is null ? flushTimeout : null, log));
+            }
+
             base.PostStop();
+        }
+
+        private static void Close(IProducer<TKey, TValue> producer, TimeSpan? flushTimeout, ILoggingAdapter log)
+        {
+            try
+            {
+                if (flushTimeout is { } timeout)
+                {
+                    producer.Flush(timeout);
+                }
+
+                producer.Dispose();
+            }
+            catch (Exception e)
+            {
+                log.Warning(e, "Closing the Kafka producer failed.");
+            }
         }
 
         private bool TryProduce(ProducerRecord<TKey, TValue> record)
@@ -165,38 +186,62 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
             }
             catch (ProduceException<TKey, TValue> e)
             {
-                // Rejected at once (unknown partition, serialization): recorded as the failure, which the next Progress raises.
+                // Rejected at once (unknown partition, serialization): recorded as the failure, which the next Progress
+                // raises. It never gets a report, so it is not counted as produced.
                 Interlocked.CompareExchange(ref _failure, ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e), null);
+                _produced--;
                 return true;
             }
         }
 
+        /// <summary>Decides what to do next from the produced and delivered counts; safe to call at any time.</summary>
         private void Progress()
         {
-            if (Volatile.Read(ref _failure) is { } failure)
+            while (true)
             {
-                Completion.TrySetException(failure);
-                FailStage(failure);
-                return;
-            }
-
-            // Announce that we wait before looking, so a report that lands after the look wakes us.
-            Volatile.Write(ref _waiting, 1);
-            var inFlight = Volatile.Read(ref _inFlight);
-            if (IsClosed(_stage.In))
-            {
-                if (inFlight == 0 && _blocked is null)
+                if (Volatile.Read(ref _failure) is { } failure)
                 {
-                    _finished = true;
-                    CompleteStage();
+                    Completion.TrySetException(failure);
+                    FailStage(failure);
+                    return;
                 }
-            }
-            else if (_blocked is null && inFlight < _parallelism)
-            {
-                Volatile.Write(ref _waiting, 0);
-                if (!HasBeenPulled(_stage.In))
+
+                if (_blocked is not null)
                 {
-                    Pull(_stage.In);
+                    return; // the queue-full timer retries it
+                }
+
+                var inFlight = _produced - _delivery.Delivered;
+                long target;
+                if (IsClosed(_stage.In))
+                {
+                    if (inFlight == 0)
+                    {
+                        _finished = true;
+                        CompleteStage();
+                        return;
+                    }
+
+                    target = _produced;
+                }
+                else if (inFlight < _parallelism)
+                {
+                    _credit = _parallelism - inFlight;
+                    if (!HasBeenPulled(_stage.In))
+                    {
+                        Pull(_stage.In);
+                    }
+
+                    return;
+                }
+                else
+                {
+                    target = _produced - _parallelism + _resumeBelow;
+                }
+
+                if (!_delivery.AwaitOrReached(target))
+                {
+                    return; // a delivery report wakes us
                 }
             }
         }
@@ -204,14 +249,14 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         /// <summary>Runs on librdkafka's delivery thread.</summary>
         private void OnReport(DeliveryReport<TKey, TValue> report)
         {
+            var wake = _delivery.OnReport();
             if (report.Error.IsError)
             {
-                Interlocked.Decrement(ref _inFlight);
                 Fail(ProducerErrors.Delivery(report.Topic, report.Partition, report.Error));
             }
-            else if (Interlocked.Decrement(ref _inFlight) < _parallelism)
+            else if (wake)
             {
-                WakeUp();
+                _wakeUp();
             }
         }
 
@@ -227,15 +272,6 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         private void Fail(Exception failure)
         {
             if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
-            {
-                _wakeUp();
-            }
-        }
-
-        /// <summary>Wakes the stage if it is waiting; the exchange makes it once per burst of reports.</summary>
-        private void WakeUp()
-        {
-            if (Interlocked.Exchange(ref _waiting, 0) == 1)
             {
                 _wakeUp();
             }
