@@ -119,6 +119,15 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
         Assert.Contains("Click", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Verify that hosting key groups of a job with a type lacking a serializer fails before any region starts, naming the type.</summary>
+    [Fact]
+    public async Task Hosting_a_job_without_serializers_must_fail_naming_the_type()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => JobRunner.HostAsync(_system, WireTestJobs.ClickCounts("unhostable", null)));
+        Assert.Contains("cannot run on more than one node", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'ActorFlow.Topology.Tests.EndToEnd.Click'", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Verify that a node that does not know the job refuses its records instead of guessing their types.</summary>
     [Fact]
     public void A_message_of_an_unknown_job_must_be_refused()
