@@ -43,6 +43,8 @@ public static class ActorFlowCluster
                 akka.cluster.split-brain-resolver { active-strategy = keep-oldest, stable-after = 3s }
                 akka.cluster.sharding.state-store-mode = ddata
                 akka.cluster.sharding.remember-entities = off
+                # A key group holds state since the last checkpoint: it must never be passivated while the job runs.
+                akka.cluster.sharding.passivate-idle-entity-after = off
                 akka.loglevel = WARNING
                 """))
             .WithFallback(state.ToAkkaConfig())

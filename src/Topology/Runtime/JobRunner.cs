@@ -145,12 +145,29 @@ public static partial class JobRunner
             {
                 var entry = JobRegistry.Get(system).Resolve(name);
                 var keyGroup = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
-                var restorePoint = entry.RestorePointFor(keyGroup);
+                // The latest complete checkpoint in the shared store, so that a key group starting on a node that only
+                // hosts (or started late) does not restore an older one; this node's last known record otherwise.
+                var latest = LatestCheckpoint(system, name) ?? entry.RestoreFrom;
+                var restorePoint = latest?.RestorePointFor(keyGroup);
                 var host = entry.Plan.CreateHost();
                 return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint));
             },
             ClusterShardingSettings.Create(system),
             new KeyGroupExtractor(options.Shards));
+    }
+
+    private static ActorFlow.Persistence.Checkpoints.CheckpointRecord? LatestCheckpoint(ActorSystem system, string job)
+    {
+        try
+        {
+            // Runs once per key-group start, on the shard's thread; the store answers in milliseconds.
+            return ActorFlowCluster.CheckpointStoreOf(system).LoadLatestAsync(job).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.Data.Common.DbException)
+        {
+            Logging.GetLogger(system, "ActorFlow.JobRunner").Warning("Job {0}: could not read the latest checkpoint ({1}); using the last one this node knows", job, e.Message);
+            return null;
+        }
     }
 
     private sealed class SourceControlHolder : ISourceControlHolder
