@@ -20,7 +20,10 @@ public static class BenchmarkDoc
         section.AppendLine("```");
         section.AppendLine();
         section.AppendLine($"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}.");
-        section.AppendLine($"Load average (1/5/15 min) at the start and after each round: {string.Join("; ", loads)}.");
+        var oneMinute = loads.Select(l => double.TryParse(l.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : double.NaN).Where(v => !double.IsNaN(v)).ToArray();
+        section.AppendLine(oneMinute.Length == 0
+            ? "Load average: not available."
+            : $"Load average (1 min, read at the start and after each round) {oneMinute.Min():F1}–{oneMinute.Max():F1}; at the start {loads[0]} (1/5/15 min). Other engineers' builds share the 2 cores.");
         section.AppendLine();
         section.AppendLine("| comparison | raw client (rec/s) | stage (rec/s) | stage / raw (medians) | per-round stage / raw: median (min–max) | target |");
         section.AppendLine("|---|---:|---:|---:|---:|---|");

@@ -8,8 +8,6 @@ internal sealed partial class ConsumerHub<TKey, TValue>
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
     private readonly List<ConsumeResult<TKey, TValue>> _polled = new();
-    private readonly List<PartitionBuffer<TKey, TValue>?> _targets = new();
-    private readonly HashSet<PartitionBuffer<TKey, TValue>> _touched = new();
     private IAdminClient? _probe;
     private long _unhealthySince = -1;
     private long _lastProbe;
@@ -69,36 +67,20 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             _polled.Add(next);
         }
 
-        // Resolve each record's buffer before taking the lock: only this thread changes _buffers (rebalance callbacks
-        // run inside Consume on it), so the lock is held just for the enqueues the stages' Take races with.
-        // Consecutive records mostly share a partition, so the last lookup is reused.
-        PartitionBuffer<TKey, TValue>? last = null;
-        foreach (var record in _polled)
-        {
-            if (last is null || !last.Partition.Equals(record.TopicPartition))
-            {
-                last = _buffers.GetValueOrDefault(record.TopicPartition);
-                if (last is not null)
-                {
-                    _touched.Add(last);
-                }
-            }
-
-            _targets.Add(last); // null: revoked meanwhile, the next owner reads it again
-        }
-
         List<Action> waiters;
         List<TopicPartition>? toPause = null;
         lock (_lock)
         {
-            for (var i = 0; i < _polled.Count; i++)
+            var touched = new HashSet<PartitionBuffer<TKey, TValue>>();
+            foreach (var record in _polled)
             {
-                if (_targets[i] is not { } buffer)
+                if (!_buffers.TryGetValue(record.TopicPartition, out var buffer))
                 {
-                    continue;
+                    continue; // revoked meanwhile: the next owner reads it again
                 }
 
-                buffer.Records.Enqueue(_polled[i]);
+                buffer.Records.Enqueue(record);
+                touched.Add(buffer);
                 if (!buffer.Paused && buffer.Records.Count >= _highWater)
                 {
                     buffer.Paused = true;
@@ -106,11 +88,9 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                 }
             }
 
-            waiters = CollectWaiters(all: false, _touched);
+            waiters = CollectWaiters(all: false, touched);
         }
 
-        _targets.Clear();
-        _touched.Clear();
         _polled.Clear();
         if (toPause is not null)
         {
