@@ -8,11 +8,14 @@ namespace ActorFlow.Topology.Dsl;
 /// <summary>A stream of records before key-by. Stateless steps run in the source stage; a step that throws turns its record into a dead letter.</summary>
 public sealed class DataStream<T>
 {
-    internal DataStream(StreamJobBuilder job, Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source)
+    internal DataStream(StreamJobBuilder job, Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source, IReadOnlyCollection<string> sources)
     {
         Job = job;
         BuildSource = source;
+        SourceNames = sources;
     }
+
+    internal IReadOnlyCollection<string> SourceNames { get; }
 
     internal StreamJobBuilder Job { get; }
 
@@ -34,6 +37,28 @@ public sealed class DataStream<T>
 
     /// <summary>Maps each record to zero or more records (with the same timestamp).</summary>
     public DataStream<TOut> SelectMany<TOut>(Func<T, IEnumerable<TOut>> map) => SelectMany(map, "SelectMany");
+
+    /// <summary>
+    /// Merges this stream with <paramref name="others"/> (from other sources of the same job). The merged watermark
+    /// is the minimum of the inputs' watermarks, so the slowest source holds event time back (as in Flink).
+    /// </summary>
+    public DataStream<T> Union(params DataStream<T>[] others)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        if (others.Length == 0 || others.Any(o => o is null || !ReferenceEquals(o.Job, Job)))
+        {
+            throw new ArgumentException("Union needs at least one other stream of the same job.", nameof(others));
+        }
+
+        var inputs = others.Prepend(this).ToList();
+        if (inputs.SelectMany(i => i.SourceNames).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"Source '{twice.Key}' is in the union twice.", nameof(others));
+        }
+
+        return new DataStream<T>(Job, (clock, options) => UnionGraph.Build(inputs.Select(i => i.BuildSource(clock, options)).ToList()),
+            inputs.SelectMany(i => i.SourceNames).ToList());
+    }
 
     /// <summary>Partitions the stream by key: records with equal keys go to the same key group, in order.</summary>
     /// <param name="selector">Extracts the key; it must not return null.</param>
@@ -61,6 +86,7 @@ public sealed class DataStream<T>
         }
 
         Job.Plan = new StatelessPlan<T>(BuildSource, sink);
+        Job.ConnectedSources = SourceNames;
         return Job;
     }
 
@@ -68,7 +94,7 @@ public sealed class DataStream<T>
     {
         ArgumentNullException.ThrowIfNull(map);
         var upstream = BuildSource;
-        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).SelectMany(e => Apply(e, map, step)));
+        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).SelectMany(e => Apply(e, map, step)), SourceNames);
     }
 
     private static IEnumerable<Element<TOut>> Apply<TOut>(Element<T> element, Func<T, IEnumerable<TOut>> map, string step)

@@ -53,6 +53,7 @@ public sealed class KeyedResult<TKey, T, TOut>
         }
 
         job.WireFormat = registry => JobWireFormat.Create<TKey, T, TOut>(registry, _sideCodecs);
+        job.ConnectedSources = _keyed.Stream.SourceNames;
         job.Plan = new JobPlan<TKey, T, TOut>(_keyed.Stream.BuildSource, _keyed.Selector, _keyed.Codec, _name, _factory, sink, _sides);
         return job;
     }

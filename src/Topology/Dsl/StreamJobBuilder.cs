@@ -24,6 +24,12 @@ public sealed class StreamJobBuilder
 
     internal bool HasSource { get; set; }
 
+    /// <summary>Names of every source created by <see cref="FromSource{T}"/>.</summary>
+    internal List<string> Sources { get; } = [];
+
+    /// <summary>Names of the sources that reach the sink.</summary>
+    internal IReadOnlyCollection<string> ConnectedSources { get; set; } = [];
+
     internal ISinkConnector<DeadLetter>? DeadLetters { get; private set; }
 
     internal int MaxParallelism { get; private set; } = KeyGroups.DefaultMaxParallelism;
@@ -51,14 +57,10 @@ public sealed class StreamJobBuilder
     {
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(watermarks);
-        if (HasSource)
-        {
-            throw new InvalidOperationException($"Job '{Name}' already has a source; union of sources is not supported yet.");
-        }
-
         Claim(name);
         HasSource = true;
-        return new DataStream<T>(this, (clock, options) => SourceGraph.Build(connector, watermarks, clock, options));
+        Sources.Add(name);
+        return new DataStream<T>(this, (clock, options) => SourceGraph.Build(connector, watermarks, clock, options), [name]);
     }
 
     /// <summary>Sends records that fail (decoding, timestamps, user code) to <paramref name="sink"/>. Default: logged and counted.</summary>
@@ -100,6 +102,11 @@ public sealed class StreamJobBuilder
         if (Plan is null)
         {
             throw new InvalidOperationException($"Job '{Name}' has no sink: end the stream with To(sink).");
+        }
+
+        if (Sources.FirstOrDefault(s => !ConnectedSources.Contains(s)) is { } dangling)
+        {
+            throw new InvalidOperationException($"Job '{Name}': source '{dangling}' does not reach the sink; union it with the stream that does, or remove it.");
         }
 
         return new StreamJob(Name, Plan, DeadLetters, MaxParallelism) { Wire = WireFormat?.Invoke(Serializers) };
