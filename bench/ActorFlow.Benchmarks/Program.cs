@@ -13,6 +13,11 @@ public static class Program
             return await KafkaHarness.RunAsync(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "runtime")
+        {
+            return await Runtime.RuntimeHarness.RunAsync(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

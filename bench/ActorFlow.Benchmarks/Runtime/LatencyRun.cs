@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Embedded;
+using ActorFlow.Kafka.Producer.Internal;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Topology.Dsl;
+using ActorFlow.Topology.Runtime;
+using Akka.Actor;
+using Confluent.Kafka;
+
+namespace ActorFlow.Benchmarks.Runtime;
+
+/// <summary>Latency percentiles in milliseconds over the measured records.</summary>
+/// <param name="Rate">Target produce rate (records/s).</param>
+/// <param name="Achieved">Produce rate reached over the measured span (records/s).</param>
+/// <param name="Measured">Records whose latency was measured (those produced after the warm-up).</param>
+/// <param name="Lost">Kept records produced but never seen by the sink.</param>
+public sealed record LatencyResult(double Rate, double Achieved, long Measured, long Lost, double P50, double P90, double P99, double P999, double Max);
+
+/// <summary>
+/// (c) Produce → sink latency of the stateless job (a) at a steady rate: a producer thread (reference.conf's producer
+/// settings, <c>linger.ms</c> 5) writes the Stopwatch time of each <c>Produce</c> call into the record, round robin
+/// over the partitions, while the job consumes; the counting sink computes now − produced for every record. The
+/// first <c>warmUp</c> of producing (job start, JIT) is not measured.
+/// </summary>
+public static class LatencyRun
+{
+    public static async Task<LatencyResult> RunAsync(
+        EmbeddedKafka kafka, ActorSystem system, ConsumerSettings<byte[], byte[]> consumer, ProducerSettings<byte[], byte[]> producerSettings,
+        JobRunnerOptions options, int partitions, int keys, int valueBytes, double rate, TimeSpan warmUp, TimeSpan measure, bool raw = false)
+    {
+        var topic = "latency-" + Stopwatch.GetTimestamp();
+        kafka.CreateTopic(topic, partitions);
+        var measureFrom = long.MaxValue;
+        var latencies = new List<(long Produced, long Latency)>((int)Math.Min(int.MaxValue / 2, (rate * measure.TotalSeconds * 1.1) + 1000));
+        var sink = new CountingSink<long>(long.MaxValue, _ => 1, produced =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (produced >= Volatile.Read(ref measureFrom))
+            {
+                lock (latencies)
+                {
+                    latencies.Add((produced, now - produced));
+                }
+            }
+        });
+        var job = StreamJobBuilder.Create(topic)
+            .FromSource("input", KafkaConnectors.Source(consumer, Subscriptions.AssignmentWithOffset(
+                    Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)).ToArray()), BenchEvent.Decode),
+                WatermarkStrategy<BenchEvent>.NoWatermarks())
+            .Where(e => BenchEvent.Keep(e.Key))
+            .Select(e => e.Produced)
+            .To(sink)
+            .Build();
+        var running = raw ? null : JobRunner.Start(system, job, options);
+        using var stopRaw = new CancellationTokenSource();
+        var rawReader = !raw ? Task.CompletedTask : Task.Factory.StartNew(() =>
+        {
+            // The same consumer settings, a raw Consume loop, the same filter and latency computation as the job's sink.
+            using var c = new ConsumerBuilder<byte[], byte[]>(consumer.ToConsumerConfig(needsGroup: false)).Build();
+            c.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+            while (!stopRaw.IsCancellationRequested)
+            {
+                if (c.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } r)
+                {
+                    var e = BenchEvent.Decode(r);
+                    if (BenchEvent.Keep(e.Key))
+                    {
+                        var now = Stopwatch.GetTimestamp();
+                        if (e.Produced >= Volatile.Read(ref measureFrom))
+                        {
+                            lock (latencies)
+                            {
+                                latencies.Add((e.Produced, now - e.Produced));
+                            }
+                        }
+                    }
+                }
+            }
+
+            c.Close();
+        }, TaskCreationOptions.LongRunning);
+
+        long keptMeasured = 0;
+        var achieved = 0.0;
+        var produce = Task.Factory.StartNew(() =>
+        {
+            using var producer = ProducerFactory.Create(producerSettings);
+            var keyBuffers = Enumerable.Range(0, keys).Select(k =>
+            {
+                var b = new byte[8];
+                BenchEvent.WriteKey(b, k);
+                return b;
+            }).ToArray();
+            var value = new byte[Math.Max(8, valueBytes)];
+            var start = Stopwatch.GetTimestamp();
+            var total = warmUp + measure;
+            long sent = 0;
+            var measuring = false;
+            long measureStartSent = 0;
+            while (true)
+            {
+                var elapsed = Stopwatch.GetElapsedTime(start);
+                if (elapsed >= total)
+                {
+                    break;
+                }
+
+                if (!measuring && elapsed >= warmUp)
+                {
+                    measuring = true;
+                    measureStartSent = sent;
+                    Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp());
+                }
+
+                var due = (long)(rate * elapsed.TotalSeconds);
+                while (sent < due)
+                {
+                    var key = (int)((sent * 2_654_435_761L) % keys);
+                    if (measuring)
+                    {
+                        keptMeasured += BenchEvent.Keep(key) ? 1 : 0;
+                    }
+
+                    BenchEvent.WriteProduced(value, Stopwatch.GetTimestamp());
+                    InputTopic.Produce(producer, new TopicPartition(topic, (int)(sent % partitions)), new Message<byte[], byte[]> { Key = keyBuffers[key], Value = value });
+                    sent++;
+                }
+
+                Thread.Sleep(1);
+            }
+
+            achieved = (sent - measureStartSent) / measure.TotalSeconds;
+            producer.Flush(TimeSpan.FromSeconds(30));
+        }, TaskCreationOptions.LongRunning);
+        await produce;
+
+        // Let the last records arrive, then stop the job.
+        var wait = Stopwatch.StartNew();
+        while (wait.Elapsed < TimeSpan.FromSeconds(10) && Volatile.Read(ref keptMeasured) > LatencyCount(latencies))
+        {
+            await Task.Delay(100);
+        }
+
+        if (running is not null)
+        {
+            await running.StopAsync(TimeSpan.FromSeconds(30));
+        }
+
+        await stopRaw.CancelAsync();
+        await rawReader;
+        long[] sorted;
+        lock (latencies)
+        {
+            sorted = [.. latencies.Select(l => l.Latency)];
+            if (latencies.Count > 0)
+            {
+                // Over time: the p99 of each 2-second slice of produce time shows a growing backlog or periodic stalls.
+                var from = latencies.Min(l => l.Produced);
+                Console.WriteLine("  p99 by 2 s of produce time (ms): " + string.Join(", ", latencies
+                    .GroupBy(l => (l.Produced - from) / (2 * Stopwatch.Frequency))
+                    .OrderBy(g => g.Key)
+                    .Select(g =>
+                    {
+                        var slice = g.Select(l => l.Latency).Order().ToList();
+                        return (slice[Math.Min(slice.Count - 1, (int)(0.99 * slice.Count))] * 1000.0 / Stopwatch.Frequency).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+                    })));
+            }
+        }
+
+        Array.Sort(sorted);
+        double Ms(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
+        return new LatencyResult(rate, achieved, sorted.Length, keptMeasured - sorted.Length, Ms(0.50), Ms(0.90), Ms(0.99), Ms(0.999), Ms(1.0));
+    }
+
+    private static long LatencyCount(List<(long Produced, long Latency)> latencies)
+    {
+        lock (latencies)
+        {
+            return latencies.Count;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using ActorFlow.Kafka.Embedded;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Persistence.Config;
+using ActorFlow.Topology.Runtime;
+
+namespace ActorFlow.Benchmarks.Runtime;
+
+/// <summary>
+/// The issue-5 job-runtime benchmark (not BenchmarkDotNet): one process, one embedded broker, one pre-filled topic
+/// read in each round by (1) a raw Confluent consumer, (2) the stateless map/filter job, (3) the tumbling 10 s count
+/// per key job, all with the same consumer settings; then (c) the produce → sink latency of the stateless job at half
+/// its median rate. Sinks count in memory. Options: <c>--records N</c> (1,000,000), <c>--keys N</c> (10,000),
+/// <c>--value-bytes N</c> (100), <c>--partitions N</c> (32), <c>--rounds N</c> (3), <c>--warm-up N</c> (1, not counted),
+/// <c>--batch-size N</c>, <c>--batch-interval-ms N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 5, 4, 10 s; 0 = checkpoints off),
+/// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (20), <c>--latency-raw 1</c> (first the same latency run with a raw consumer instead of the job), <c>--only throughput|stateless|tumbling|latency</c>, <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka).
+/// </summary>
+public static class RuntimeHarness
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var records = Option(args, "--records", 1_000_000);
+        var keys = Option(args, "--keys", 10_000);
+        var valueBytes = Option(args, "--value-bytes", 100);
+        var partitions = Option(args, "--partitions", 32);
+        var rounds = Option(args, "--rounds", 3);
+        var warmUp = Option(args, "--warm-up", 1);
+        var only = Text(args, "--only");
+        var defaults = new JobRunnerOptions();
+        var options = defaults with
+        {
+            BatchSize = Option(args, "--batch-size", defaults.BatchSize),
+            BatchInterval = TimeSpan.FromMilliseconds(Option(args, "--batch-interval-ms", (int)defaults.BatchInterval.TotalMilliseconds)),
+            Parallelism = Option(args, "--parallelism", defaults.Parallelism),
+        };
+        if (Text(args, "--checkpoint-interval-ms") is not null)
+        {
+            var ms = Option(args, "--checkpoint-interval-ms", 0);
+            options = options with { CheckpointInterval = ms > 0 ? TimeSpan.FromMilliseconds(ms) : null };
+        }
+
+        using var load = new LoadSampler();
+        Console.WriteLine($"{records:N0} records ({valueBytes} B values, {keys:N0} keys), {partitions} partitions, {rounds} round(s) + {warmUp} warm-up, " +
+            $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; BatchSize {options.BatchSize}, BatchInterval {options.BatchInterval.TotalMilliseconds} ms, Parallelism {options.Parallelism}, CheckpointInterval {options.CheckpointInterval?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "off"} s");
+        Console.WriteLine($"uptime at start: {LoadSampler.Uptime()}");
+
+        using var kafka = EmbeddedKafka.Start();
+        var data = Directory.CreateTempSubdirectory("actorflow-bench-");
+        var system = await ActorFlowCluster.StartNodeAsync("bench", StateStoreSettings.Sqlite(data.FullName));
+        try
+        {
+            var consumer = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
+            var producer = ProducerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
+            Console.WriteLine("consumer kafka-clients: " + string.Join(", ", consumer.Properties.Where(p => p.Key != "bootstrap.servers").Select(p => $"{p.Key}={p.Value}")));
+            var contenders = new Contenders(system, consumer, options);
+            var statelessMedian = 0.0;
+            if (only is null or "throughput" or "stateless" or "tumbling")
+            {
+                // 100 µs of event time per record: 1,000,000 records span 100 s = 10 tumbling windows of 10 s.
+                var topic = InputTopic.Fill(kafka, producer, "input", partitions, records, keys, valueBytes, eventTimeStepMicros: 100);
+                Console.WriteLine($"filled {topic.Name}: {topic.Records:N0} records (with {partitions} markers), stateless keeps {topic.Kept:N0}");
+                var raw = new List<RunResult>();
+                var stateless = new List<RunResult>();
+                var tumbling = new List<RunResult>();
+                for (var round = -warmUp; round < rounds; round++)
+                {
+                    var label = round < 0 ? "warm-up" : $"round {round + 1}";
+                    var r = contenders.Raw(topic);
+                    Console.WriteLine($"  {label}: raw       {r}");
+                    raw.Add(r);
+                    if (only is not "tumbling")
+                    {
+                        var s = await contenders.StatelessAsync(topic);
+                        Console.WriteLine($"  {label}: stateless {s}  = {s.Steady / r.Steady:P1} of raw");
+                        stateless.Add(s);
+                    }
+
+                    if (only is not "stateless")
+                    {
+                        var t = await contenders.TumblingCountAsync(topic);
+                        Console.WriteLine($"  {label}: tumbling  {t}  = {t.Steady / r.Steady:P1} of raw");
+                        tumbling.Add(t);
+                    }
+
+                    Console.WriteLine($"  {label}: load {LoadSampler.Uptime()}");
+                    if (round < 0)
+                    {
+                        // The warm-up is not counted.
+                        raw.Clear();
+                        stateless.Clear();
+                        tumbling.Clear();
+                    }
+                }
+
+                var rawMedian = Median(raw, x => x.Steady);
+                statelessMedian = Median(stateless, x => x.Steady);
+                var tumblingMedian = Median(tumbling, x => x.Steady);
+                Console.WriteLine($"MEDIAN steady: raw {rawMedian:N0}/s, stateless {statelessMedian:N0}/s ({statelessMedian / rawMedian:P1}, target 80 %), tumbling {tumblingMedian:N0}/s ({tumblingMedian / rawMedian:P1}, target 50 %)");
+                Console.WriteLine($"MEDIAN with start-up: raw {Median(raw, x => x.WithStartUp):N0}/s, stateless {Median(stateless, x => x.WithStartUp):N0}/s, tumbling {Median(tumbling, x => x.WithStartUp):N0}/s");
+                if (Text(args, "--memory") is not null)
+                {
+                    // Diagnostic: the same jobs fed from memory (no Kafka), timed from job start.
+                    var memory = MemorySource.Like(topic, keys, eventTimeStepMicros: 100);
+                    var ms = await contenders.StatelessAsync(topic, memory);
+                    var mt = await contenders.TumblingCountAsync(topic, memory);
+                    var mp = await contenders.PassThroughAsync(topic, memory);
+                    var kp = await contenders.PassThroughAsync(topic);
+                    Console.WriteLine($"  pass-through (no Where/Select): Kafka {kp}; in memory {mp.WithStartUp:N0}/s ({mp.Allocated / (double)mp.Records:N0} B/record, GC {mp.GcShare:P0})");
+                    Console.WriteLine($"  in-memory source (from job start): stateless {ms.WithStartUp:N0}/s ({ms.Allocated / (double)ms.Records:N0} B/record, GC {ms.GcShare:P0}), " +
+                        $"tumbling {mt.WithStartUp:N0}/s ({mt.Allocated / (double)mt.Records:N0} B/record, GC {mt.GcShare:P0})");
+                }
+
+                Console.WriteLine("per-round steady rates (raw / stateless / tumbling): " + string.Join("; ", raw.Select((r, i) =>
+                    $"{r.Steady:N0} / {(i < stateless.Count ? stateless[i].Steady : 0):N0} / {(i < tumbling.Count ? tumbling[i].Steady : 0):N0}")));
+            }
+
+            if (only is null or "latency")
+            {
+                var rate = Option(args, "--latency-rate", (int)(statelessMedian / 2));
+                if (rate <= 0)
+                {
+                    throw new ArgumentException("--only latency needs --latency-rate N.");
+                }
+
+                var seconds = Option(args, "--latency-seconds", 20);
+                if (Text(args, "--latency-raw") is not null)
+                {
+                    var lr = await LatencyRun.RunAsync(kafka, system, consumer, producer, options, partitions, keys, valueBytes, rate, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(seconds), raw: true);
+                    Console.WriteLine($"LATENCY raw consumer at {lr.Rate:N0}/s: p50 {lr.P50:F1} ms, p90 {lr.P90:F1} ms, p99 {lr.P99:F1} ms, p99.9 {lr.P999:F1} ms, max {lr.Max:F1} ms");
+                }
+
+                var l = await LatencyRun.RunAsync(kafka, system, consumer, producer, options, partitions, keys, valueBytes, rate, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(seconds));
+                Console.WriteLine($"LATENCY at {l.Rate:N0}/s target ({l.Achieved:N0}/s produced, {l.Measured:N0} measured, {l.Lost:N0} missing): " +
+                    $"p50 {l.P50:F1} ms, p90 {l.P90:F1} ms, p99 {l.P99:F1} ms (target < 100 ms), p99.9 {l.P999:F1} ms, max {l.Max:F1} ms");
+            }
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+            data.Delete(recursive: true);
+        }
+
+        Console.WriteLine($"uptime at end: {LoadSampler.Uptime()}");
+        Console.WriteLine($"load average (1 min) during the run, sampled every 2 s: mean {load.Mean:F2}, max {load.Max:F2}");
+        return 0;
+    }
+
+    private static double Median(List<RunResult> results, Func<RunResult, double> rate)
+    {
+        var sorted = results.Select(rate).Order().ToList();
+        return sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static int Option(string[] args, string name, int fallback) =>
+        Text(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+    private static string? Text(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}
