@@ -3,7 +3,7 @@ using ActorFlow.Operators.Windowing;
 namespace ActorFlow.Operators.Serialization;
 
 /// <summary>Built-in serializers and factories for composing serializers of user types.</summary>
-public static class Serializers
+public static partial class Serializers
 {
     /// <summary>Gets the serializer for <see cref="bool"/>.</summary>
     public static ITypeSerializer<bool> Boolean { get; } = Create((w, v) => w.WriteBoolean(v), (ref StateReader r) => r.ReadBoolean());

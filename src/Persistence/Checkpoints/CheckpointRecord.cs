@@ -15,6 +15,10 @@ namespace ActorFlow.Persistence.Checkpoints;
 /// <param name="KeyGroups">Per key group that has state: its snapshot sequence number and state size.</param>
 /// <param name="IsSavepoint">Whether this is a user-triggered savepoint (never pruned).</param>
 /// <param name="SavepointName">The savepoint's name, unique per job; <c>null</c> for a checkpoint.</param>
+/// <param name="StateCheckpointId">
+/// The checkpoint whose key-group snapshots this record restores, when not its own: a job started from a savepoint
+/// records the savepoint's state and offsets under a new id; <c>null</c> means <paramref name="CheckpointId"/>.
+/// </param>
 public sealed record CheckpointRecord(
     string JobId,
     long CheckpointId,
@@ -23,7 +27,8 @@ public sealed record CheckpointRecord(
     ImmutableDictionary<string, string> SinkTransactionIds,
     ImmutableArray<KeyGroupSnapshotInfo> KeyGroups,
     bool IsSavepoint = false,
-    string? SavepointName = null)
+    string? SavepointName = null,
+    long? StateCheckpointId = null)
 {
     /// <summary>The total state size over all key groups, in bytes.</summary>
     public long TotalStateSizeBytes => KeyGroups.IsDefault ? 0 : KeyGroups.Sum(k => k.StateSizeBytes);
@@ -45,7 +50,7 @@ public sealed record CheckpointRecord(
         {
             if (info.KeyGroup == keyGroup)
             {
-                return new SnapshotRestorePoint(CheckpointId, info.SnapshotSequenceNr);
+                return new SnapshotRestorePoint(StateCheckpointId ?? CheckpointId, info.SnapshotSequenceNr);
             }
         }
 

@@ -8,12 +8,16 @@ namespace ActorFlow.Persistence.Checkpoints;
 /// <summary>
 /// The stored binary form of a <see cref="CheckpointRecord"/>: magic <c>AFCK</c>, a format version byte, the
 /// fields (length-prefixed UTF-8 strings, little-endian integers), then a CRC-32 of everything before it.
-/// Version 1 is the only one so far; a reader rejects unknown versions rather than guess.
+/// Version 2 appends the state checkpoint id (a record of a job started from a savepoint); a record without one is
+/// still written as version 1. A reader accepts both and rejects unknown versions rather than guess.
 /// </summary>
 internal static class CheckpointRecordFormat
 {
-    /// <summary>The version written by <see cref="Write"/>.</summary>
-    public const byte CurrentVersion = 1;
+    /// <summary>The newest version <see cref="Write"/> writes and <see cref="Read"/> reads.</summary>
+    public const byte CurrentVersion = 2;
+
+    /// <summary>The format version of stored bytes (1 or 2).</summary>
+    public static byte VersionOf(byte[] bytes) => bytes[Magic.Length];
 
     private static readonly byte[] Magic = "AFCK"u8.ToArray();
 
@@ -24,7 +28,7 @@ internal static class CheckpointRecordFormat
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
-            w.Write(CurrentVersion);
+            w.Write(record.StateCheckpointId is null ? (byte)1 : CurrentVersion);
             w.Write(record.CheckpointId);
             w.Write(record.TimestampMs);
             w.Write(record.IsSavepoint);
@@ -55,6 +59,11 @@ internal static class CheckpointRecordFormat
                 w.Write(g.SnapshotSequenceNr);
                 w.Write(g.StateSizeBytes);
             }
+
+            if (record.StateCheckpointId is { } stateCheckpointId)
+            {
+                w.Write(stateCheckpointId);
+            }
         }
 
         var crc = Crc32.HashToUInt32(stream.GetBuffer().AsSpan(0, (int)stream.Length));
@@ -74,7 +83,7 @@ internal static class CheckpointRecordFormat
         }
 
         var version = bytes[Magic.Length];
-        if (version != CurrentVersion)
+        if (version is < 1 or > CurrentVersion)
         {
             throw new CorruptCheckpointException(
                 jobId, checkpointId, $"format version {version} is unknown (this build reads version {CurrentVersion}).");
@@ -88,7 +97,7 @@ internal static class CheckpointRecordFormat
 
         try
         {
-            return ReadBody(jobId, checkpointId, new MemoryStream(bytes, Magic.Length + 1, bytes.Length - Magic.Length - 1 - 4));
+            return ReadBody(jobId, checkpointId, version, new MemoryStream(bytes, Magic.Length + 1, bytes.Length - Magic.Length - 1 - 4));
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException)
         {
@@ -96,7 +105,7 @@ internal static class CheckpointRecordFormat
         }
     }
 
-    private static CheckpointRecord ReadBody(string jobId, long checkpointId, MemoryStream stream)
+    private static CheckpointRecord ReadBody(string jobId, long checkpointId, byte version, MemoryStream stream)
     {
         using var r = new BinaryReader(stream, Encoding.UTF8);
         var storedId = r.ReadInt64();
@@ -128,6 +137,7 @@ internal static class CheckpointRecordFormat
             groups.Add(new KeyGroupSnapshotInfo(r.ReadInt32(), r.ReadInt64(), r.ReadInt64()));
         }
 
+        long? stateCheckpointId = version >= 2 ? r.ReadInt64() : null;
         if (stream.Position != stream.Length)
         {
             throw new FormatException("unexpected bytes after the record.");
@@ -135,7 +145,7 @@ internal static class CheckpointRecordFormat
 
         return new CheckpointRecord(
             jobId, checkpointId, timestamp, offsets.MoveToImmutable(), sinks.ToImmutable(), groups.MoveToImmutable(),
-            isSavepoint, hasName ? name : null);
+            isSavepoint, hasName ? name : null, stateCheckpointId);
     }
 
     private static int ReadCount(BinaryReader r)

@@ -64,6 +64,19 @@ public interface ICheckpointStore : IAsyncDisposable
     Task<bool> DeleteAsync(string jobId, long checkpointId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Turns a stored checkpoint into a savepoint named <paramref name="savepointName"/> (kept until deleted), in one
+    /// conditional update: when the checkpoint was pruned or promoted meanwhile nothing changes and the result is
+    /// <c>null</c>. Once promoted, the checkpoint is never pruned, so the snapshots it names are kept as well.
+    /// </summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="checkpointId">The complete checkpoint to promote.</param>
+    /// <param name="savepointName">The savepoint name, unique per job.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The savepoint record, or <c>null</c> when no such plain checkpoint exists (any more).</returns>
+    /// <exception cref="InvalidOperationException">Another checkpoint of the job already has this savepoint name.</exception>
+    Task<CheckpointRecord?> PromoteToSavepointAsync(string jobId, long checkpointId, string savepointName, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Keeps the <paramref name="retain"/> newest checkpoints of a job and deletes older ones; savepoints are never
     /// pruned and do not count towards <paramref name="retain"/>.
     /// </summary>

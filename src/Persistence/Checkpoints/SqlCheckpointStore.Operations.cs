@@ -32,7 +32,7 @@ internal abstract partial class SqlCheckpointStore
             ("@ts", record.TimestampMs),
             ("@sp", record.IsSavepoint ? 1 : 0),
             ("@name", record.SavepointName),
-            ("@version", (int)CheckpointRecordFormat.CurrentVersion),
+            ("@version", (int)CheckpointRecordFormat.VersionOf(bytes)),
             ("@record", bytes));
         try
         {

@@ -37,6 +37,12 @@ internal sealed class CheckpointCoordinator(
 
     public long Failed { get; private set; }
 
+    /// <summary>The job's checkpoint store (savepoints are promoted complete checkpoints).</summary>
+    public ICheckpointStore Store => store;
+
+    /// <summary>The job's name.</summary>
+    public string JobName => jobName;
+
     /// <summary>Asks for a checkpoint at the next batch boundary; completes with its record or fails.</summary>
     public Task<CheckpointRecord> RequestAsync()
     {
@@ -110,8 +116,8 @@ internal sealed class CheckpointCoordinator(
         {
             await source.CommitAsync(record.Offsets.ToDictionary(o => $"{o.Topic}/{o.Partition}", o => o.Offset, StringComparer.Ordinal)).ConfigureAwait(false);
             await store.PruneAsync(jobName, options.RetainedCheckpoints).ConfigureAwait(false);
-            var oldestKept = (await store.ListAsync(jobName).ConfigureAwait(false)).Where(r => !r.IsSavepoint).MinBy(r => r.CheckpointId);
-            foreach (var kg in oldestKept?.KeyGroups ?? [])
+            // Savepoints (and a checkpoint that restores a savepoint's state) name older snapshots: keep every one still named.
+            foreach (var kg in Savepoints.OldestSnapshotsKept(await store.ListAsync(jobName).ConfigureAwait(false)))
             {
                 region.Tell(new PruneSnapshots(jobName, kg.KeyGroup, kg.SnapshotSequenceNr));
             }

@@ -37,6 +37,7 @@ public static partial class JobRunner
 
         var store = ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
+        await Savepoints.RequireAsync(store, job.Name, options.FromSavepoint).ConfigureAwait(false);
         var restoreFrom = await store.LoadLatestAsync(job.Name).ConfigureAwait(false);
         JobRegistry.Get(system).Register(job.Name, job.Plan, options.Clock, restoreFrom);
         StartRegion(system, job, options);

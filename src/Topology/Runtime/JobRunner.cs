@@ -37,6 +37,7 @@ public static partial class JobRunner
 
         var store = ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
+        await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
         var restoreFrom = await store.LoadLatestAsync(job.Name).ConfigureAwait(false);
         if (restoreFrom is not null)
         {

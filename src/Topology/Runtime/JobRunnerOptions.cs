@@ -33,6 +33,13 @@ public sealed record JobRunnerOptions
     /// <summary>Complete checkpoints kept (savepoints are always kept). Default 3.</summary>
     public int RetainedCheckpoints { get; init; } = 3;
 
+    /// <summary>
+    /// The name of a savepoint of the job to start from instead of its latest checkpoint: every key group restores
+    /// the savepoint's snapshot and every source partition starts at its offsets, on any number of nodes. An unknown
+    /// name fails the start, listing the job's savepoints. Default null (start from the latest complete checkpoint).
+    /// </summary>
+    public string? FromSavepoint { get; init; }
+
     /// <summary>The processing-time clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

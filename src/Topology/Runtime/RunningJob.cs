@@ -35,6 +35,20 @@ public sealed class RunningJob
     public Task<ActorFlow.Persistence.Checkpoints.CheckpointRecord> CheckpointAsync() =>
         _dispatcher.Checkpoints?.RequestAsync() ?? throw new InvalidOperationException($"Job '{Name}' has no keyed state to checkpoint.");
 
+    /// <summary>
+    /// Takes a savepoint: a checkpoint, triggered now, stored under <paramref name="name"/> (unique per job) and kept
+    /// until deleted (never pruned, and neither are the snapshots it names). Start a job from it with
+    /// <see cref="JobRunnerOptions.FromSavepoint"/>.
+    /// </summary>
+    /// <param name="name">The savepoint name: 1 to 200 characters, no white space or control characters.</param>
+    /// <returns>The savepoint's record.</returns>
+    /// <exception cref="InvalidOperationException">The job already has a savepoint of that name, or has no keyed state.</exception>
+    /// <exception cref="CheckpointFailedException">The checkpoint failed (the job keeps running).</exception>
+    public Task<ActorFlow.Persistence.Checkpoints.CheckpointRecord> SavepointAsync(string name) =>
+        _dispatcher.Checkpoints is { } checkpoints
+            ? Savepoints.TakeAsync(checkpoints, name)
+            : throw new InvalidOperationException($"Job '{Name}' has no keyed state to take a savepoint of.");
+
     /// <summary>The job's current watermark (epoch ms; <see cref="long.MinValue"/> before the first).</summary>
     public long CurrentWatermark => _dispatcher.Watermark;
 
