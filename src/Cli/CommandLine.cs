@@ -14,7 +14,7 @@ public static class CommandLine
                    --brokers N             number of brokers (default 1)
                    --topic NAME[:PARTS]    create a topic (repeatable; default 1 partition)
                    --bootstrap-file PATH   also write the bootstrap address to PATH
-        """;
+        """ + "\n" + SavepointCommand.Usage;
 
     /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failed, 2 bad usage).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken stop)
@@ -33,6 +33,7 @@ public static class CommandLine
             return args[0] switch
             {
                 "broker" => await RunBrokerAsync(BrokerOptions.Parse(args.AsSpan(1)), output, stop).ConfigureAwait(false),
+                "savepoint" => await SavepointCommand.RunAsync(args.AsMemory(1), output, error, stop).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -124,5 +125,6 @@ public static class CommandLine
         }
     }
 
-    private sealed class UsageException(string message) : Exception(message);
+    /// <summary>Bad arguments: exit code 2 with the message and the usage.</summary>
+    internal sealed class UsageException(string message) : Exception(message);
 }
