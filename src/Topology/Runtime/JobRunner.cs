@@ -35,10 +35,10 @@ public static partial class JobRunner
         options ??= new JobRunnerOptions();
         options.Validate();
 
-        var store = ActorFlowCluster.CheckpointStoreOf(system);
+        var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
         await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
-        var restoreFrom = await store.LoadLatestAsync(job.Name).ConfigureAwait(false);
+        var restoreFrom = await JobRecovery.FindRestorePointAsync(store, job.Name, options).ConfigureAwait(false);
         if (restoreFrom is not null)
         {
             options = options with
@@ -48,7 +48,13 @@ public static partial class JobRunner
         }
 
         JobRegistry.Get(system).Register(job.Name, job.Plan, options.Clock, restoreFrom);
+        RecoveryMonitor.Get(system).Pin(job.Name, options.RestoreCheckpointId is not null);
         var region = job.Plan.IsKeyed ? StartRegion(system, job, options) : null;
+        if (region is not null && restoreFrom is not null)
+        {
+            await JobRecovery.AwaitKeyGroupsAsync(system, region, job.Name, restoreFrom, store, options).ConfigureAwait(false);
+        }
+
         var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + Guid.NewGuid().ToString("N"), options,
             restoreFrom is null ? [] : restoreFrom.KeyGroups.Select(k => k.KeyGroup));
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
@@ -148,7 +154,7 @@ public static partial class JobRunner
                 var keyGroup = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
                 // The latest complete checkpoint in the shared store, so that a key group starting on a node that only
                 // hosts (or started late) does not restore an older one; this node's last known record otherwise.
-                var latest = LatestCheckpoint(system, name) ?? entry.RestoreFrom;
+                var latest = (RecoveryMonitor.Get(system).IsPinned(name) ? entry.RestoreFrom : LatestCheckpoint(system, name)) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
                 var host = entry.Plan.CreateHost();
                 return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint));

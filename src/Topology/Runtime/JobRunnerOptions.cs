@@ -43,6 +43,16 @@ public sealed record JobRunnerOptions
     /// <summary>The processing-time clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The complete checkpoint (or savepoint) to restore, by id, instead of the latest one: for example the previous
+    /// complete checkpoint offered by a <see cref="RecoveryFailedException"/>. Checkpoints taken afterwards continue
+    /// from its id. Default null (restore the latest complete checkpoint, if any).
+    /// </summary>
+    public long? RestoreCheckpointId { get; init; }
+
+    /// <summary>The store checkpoint records go to instead of the node's (tests inject faults through it). Default null.</summary>
+    internal ActorFlow.Persistence.Checkpoints.ICheckpointStore? CheckpointStoreOverride { get; init; }
+
     /// <summary>Where each source partition starts (from the restored checkpoint); set by the runner.</summary>
     internal IReadOnlyDictionary<string, long> StartOffsets { get; init; } = new Dictionary<string, long>();
 

@@ -40,6 +40,14 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             _host.Restore(snapshot.State);
             ScheduleWake();
         }
+
+        RecoveryMonitor.Get(Context.System).Restored(_jobName, KeyGroup);
+    }
+
+    protected override void OnRestoreFailed(SnapshotRestoreException error)
+    {
+        base.OnRestoreFailed(error);
+        RecoveryMonitor.Get(Context.System).Failed(_jobName, error);
     }
 
     protected override void OnCheckpointSnapshotSaved(CheckpointSnapshotSaved saved)
