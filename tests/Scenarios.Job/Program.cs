@@ -6,7 +6,6 @@ using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
-using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
@@ -35,7 +34,7 @@ var job = StreamJobBuilder.Create("scenario-count")
     .KeyBy(c => c.User)
     .Process("count", () => WindowOperators.For<string, (string User, long Time)>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
         .Aggregate(new Count(), new Label()))
-    .To(KafkaConnectors.Sink<string>(producer, s => new ProducerRecord<byte[], byte[]>("counts", new Message<byte[], byte[]> { Key = [], Value = Encoding.UTF8.GetBytes(s) })))
+    .To(KafkaConnectors.ExactlyOnceSink<string>(producer, "counts", s => (null, Encoding.UTF8.GetBytes(s))))
     .Build();
 var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = TimeSpan.FromMilliseconds(500) });
 Console.WriteLine("running");

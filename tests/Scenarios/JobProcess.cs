@@ -17,6 +17,10 @@ internal sealed class JobProcess : IDisposable
             {
                 _running.TrySetResult();
             }
+            else if (e.Data is { } line && (line.StartsWith("[WARNING]", StringComparison.Ordinal) || line.StartsWith("[ERROR]", StringComparison.Ordinal)))
+            {
+                log("job: " + line);
+            }
         };
         _process.ErrorDataReceived += (_, e) =>
         {

@@ -36,6 +36,21 @@ public static class KafkaConnectors
     }
 
     /// <summary>
+    /// An exactly-once sink for keyed (checkpointed) jobs: the records emitted between two checkpoints are kept in
+    /// the checkpoint record and published to <paramref name="topic"/> once the checkpoint is complete, so after a
+    /// crash nothing is missing and nothing is written twice, also without Kafka transactions. Output is delayed by
+    /// one checkpoint interval. The topic must be written by this sink only; records go to the partition of
+    /// murmur3(key) (or round robin without a key). In a stateless job it behaves as <see cref="Sink{T}"/>.
+    /// </summary>
+    public static ISinkConnector<T> ExactlyOnceSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(encode);
+        return new ExactlyOnceKafkaSink<T>(settings, topic, encode);
+    }
+
+    /// <summary>
     /// A dead-letter sink: the raw key and value go to <paramref name="topic"/> with headers <c>actorflow.error</c>,
     /// <c>actorflow.origin</c> (topic/partition), <c>actorflow.offset</c> and <c>actorflow.operator</c>.
     /// </summary>

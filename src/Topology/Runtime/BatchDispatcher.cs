@@ -81,15 +81,23 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         }
 
         // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
-        Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys);
-        return Collect(emitted, asks);
+        var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys) ?? 0;
+
+        return Collect(emitted, asks, started);
     }
 
-    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks)
+    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint)
     {
         foreach (var reply in await Task.WhenAll(asks).ConfigureAwait(false))
         {
             emitted.AddRange(reply.Emitted);
+        }
+
+        if (checkpoint > 0)
+        {
+            // This batch's replies hold what the key groups emitted before the barrier: the sinks see the barrier
+            // after them (and after every earlier batch, whose replies come first in the stream).
+            emitted.Add(new Emitted(EmittedKind.Barrier, null, checkpoint, 0));
         }
 
         return emitted;

@@ -50,14 +50,26 @@ internal sealed class CheckpointCoordinator(
         return (Interlocked.CompareExchange(ref _requested, request, null) ?? request).Task;
     }
 
-    /// <summary>Called by the dispatcher on the stream thread between batches; starts a checkpoint when one is due.</summary>
-    public void MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups)
+    /// <summary>Write-ahead sink: the epoch's records for checkpoint n, stored in its record (null: no such sink).</summary>
+    public Func<long, Task<IReadOnlyDictionary<string, string>>>? SinkPreCommit { get; set; }
+
+    /// <summary>Write-ahead sink: publish the epoch of a complete checkpoint.</summary>
+    public Func<CheckpointRecord, Task>? SinkCommit { get; set; }
+
+    /// <summary>Write-ahead sink: checkpoint n failed; its epoch joins the next one.</summary>
+    public Action<long>? SinkAbort { get; set; }
+
+    /// <summary>
+    /// Called by the dispatcher on the stream thread between batches; starts a checkpoint when one is due and
+    /// returns its id (0 when none started).
+    /// </summary>
+    public long MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups)
     {
         var requested = Volatile.Read(ref _requested);
         var due = options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
         if ((!due && requested is null) || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
         {
-            return;
+            return 0;
         }
 
         if (requested is not null)
@@ -70,6 +82,7 @@ internal sealed class CheckpointCoordinator(
         var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
         var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
         _ = CompleteAsync(id, frozen, acks, requested);
+        return id;
     }
 
     private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
@@ -83,23 +96,26 @@ internal sealed class CheckpointCoordinator(
                 throw new InvalidOperationException($"key group {failed.KeyGroup} could not save its snapshot: {failed.Error}");
             }
 
+            var sinkState = SinkPreCommit is null ? ImmutableDictionary<string, string>.Empty : (await SinkPreCommit(id).ConfigureAwait(false)).ToImmutableDictionary();
             var record = new CheckpointRecord(
                 jobName,
                 id,
                 options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 [.. offsets.Select(o => ParseOffset(o.Key, o.Value))],
-                ImmutableDictionary<string, string>.Empty,
+                sinkState,
                 [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)]);
             await store.SaveAsync(record).ConfigureAwait(false);
             LastCompletedId = id;
             onCompleted(record);
             CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
             requested?.TrySetResult(record);
+            await PublishAsync(record).ConfigureAwait(false);
             await AfterCompletionAsync(record).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Failed++;
+            SinkAbort?.Invoke(id);
             CheckpointMetrics.Failed(jobName);
             log.Warning("Job {0}: checkpoint {1} failed and was aborted; checkpoint {2} stays the recovery point: {3}", jobName, id, LastCompletedId, e.Message);
             requested?.TrySetException(new CheckpointFailedException(jobName, id, e));
@@ -107,6 +123,22 @@ internal sealed class CheckpointCoordinator(
         finally
         {
             Volatile.Write(ref _inFlight, 0);
+        }
+    }
+
+    private async Task PublishAsync(CheckpointRecord record)
+    {
+        try
+        {
+            if (SinkCommit is not null)
+            {
+                await SinkCommit(record).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The epoch is in the durable record; the next checkpoint publishes it first (and fails until it can).
+            log.Warning("Job {0}: publishing the output of checkpoint {1} failed; it is retried before the next checkpoint: {2}", jobName, record.CheckpointId, e.Message);
         }
     }
 

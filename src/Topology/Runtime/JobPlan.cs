@@ -15,6 +15,9 @@ internal interface IJobPlan
     /// <summary>False for a stateless job: records go straight to the sink, no key groups.</summary>
     bool IsKeyed { get; }
 
+    /// <summary>The main sink as a write-ahead target when it is an <see cref="ICheckpointedSink{T}"/> (keyed jobs only).</summary>
+    IWriteAheadTarget? WriteAhead { get; }
+
     IKeyGroupHost CreateHost();
 
     /// <summary>Source side up to key-by: elements become routed records (or watermark ticks and dead letters).</summary>
@@ -40,6 +43,8 @@ internal sealed class JobPlan<TKey, T, TOut>(
     public string OperatorName => operatorName;
 
     public bool IsKeyed => true;
+
+    public IWriteAheadTarget? WriteAhead => sink is ICheckpointedSink<TOut> checkpointed ? new WriteAheadTarget<TOut>(checkpointed) : null;
 
     public IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks => sideSinks;
 
@@ -81,6 +86,8 @@ internal sealed class StatelessPlan<T>(Func<TimeProvider, JobRunnerOptions, Sour
     public string OperatorName => "stateless";
 
     public bool IsKeyed => false;
+
+    public IWriteAheadTarget? WriteAhead => null;
 
     public IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks { get; } = new Dictionary<string, Func<Sink<Emitted, Task<Done>>>>();
 

@@ -67,6 +67,18 @@ public static partial class JobRunner
                 restoreFrom?.CheckpointId ?? 0);
         }
 
+        // Exactly-once output: the epoch of the restored checkpoint may be unpublished (or partly) — publish it first.
+        WriteAheadSink? writeAhead = null;
+        if (dispatcher.Checkpoints is not null && job.Plan.WriteAhead is { } target)
+        {
+            writeAhead = new WriteAheadSink(target, options.CheckpointTimeout);
+            writeAhead.Attach(dispatcher.Checkpoints);
+            if (restoreFrom is not null)
+            {
+                await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
+            }
+        }
+
         if (restoreFrom is not null)
         {
             log.Info("Job {0}: restoring checkpoint {1} ({2} key groups, {3} partitions)", job.Name, restoreFrom.CheckpointId, restoreFrom.KeyGroups.Length, restoreFrom.Offsets.Length);
@@ -106,7 +118,7 @@ public static partial class JobRunner
             fanOut = fanOut.AlsoTo(Watch(side()));
         }
 
-        var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
+        var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(writeAhead?.Sink() ?? job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
         control.Control = sourceControl;
         JobMetrics.Watermarks[job.Name] = () => dispatcher.Watermark;
         var completion = CompleteAsync(main, sinks);

@@ -22,6 +22,9 @@ internal enum EmittedKind
     Main,
     Side,
     Dead,
+
+    /// <summary>The barrier of a checkpoint (value = checkpoint id) in the output stream; sinks see it in order.</summary>
+    Barrier,
 }
 
 /// <summary>INTERNAL API. One record emitted by an operator: main output, a side output (by tag id), or a dead letter.</summary>

@@ -1,0 +1,150 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using ActorFlow.Kafka.Dsl;
+using ActorFlow.Kafka.Producer;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Persistence.Partitioning;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+
+namespace ActorFlow.Kafka.Connectors;
+
+/// <summary>
+/// INTERNAL API. Exactly-once Kafka output without transactions (works on the embedded broker too): each epoch is
+/// published after its checkpoint completed, with headers <c>actorflow.epoch</c> and <c>actorflow.index</c>, by an
+/// idempotent producer to partitions this sink computes itself (murmur3 of the key, else the index), so that every
+/// partition receives an epoch's records in index order. Before its first publish, the sink reads the last record of
+/// every partition and skips what is already there. The topic must be written by this sink only.
+/// </summary>
+internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
+    : ICheckpointedSink<T>, IDisposable
+{
+    private const string EpochHeader = "actorflow.epoch";
+    private const string IndexHeader = "actorflow.index";
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IProducer<byte[], byte[]>? _producer;
+    private (long Epoch, long Index)[]? _published;
+
+    public byte[] Encode(T value)
+    {
+        var (key, bytes) = encode(value);
+        var result = new byte[4 + (key?.Length ?? 0) + bytes.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(result, key?.Length ?? -1);
+        key?.CopyTo(result, 4);
+        bytes.CopyTo(result, 4 + (key?.Length ?? 0));
+        return result;
+    }
+
+    public Sink<T, Task<Done>> Sink() =>
+        Flow.Create<T>()
+            .Select(v => encode(v))
+            .Select(kv => new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = kv.Key!, Value = kv.Value }))
+            .ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
+
+    public async Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var producer = _producer ??= new ProducerBuilder<byte[], byte[]>(settings
+                .WithProperty("enable.idempotence", "true")
+                .WithProperty("acks", "all")
+                .ToProducerConfig()).Build();
+            var published = _published ??= await Task.Run(() => ReadTails(producer), cancellationToken).ConfigureAwait(false);
+            Error? failure = null;
+            for (var i = 0; i < records.Count; i++)
+            {
+                var (key, value) = Decode(records[i]);
+                var partition = key is { Length: > 0 } ? (int)(KeyGroups.Hash(key) % (uint)published.Length) : i % published.Length;
+                var last = published[partition];
+                if (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i))
+                {
+                    continue; // already there from an interrupted attempt
+                }
+
+                var message = new Message<byte[], byte[]>
+                {
+                    Key = key!,
+                    Value = value,
+                    Headers = new Headers
+                    {
+                        { EpochHeader, Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture)) },
+                        { IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)) },
+                    },
+                };
+                producer.Produce(new TopicPartition(topic, partition), message, r =>
+                {
+                    if (r.Error.IsError)
+                    {
+                        failure ??= r.Error;
+                    }
+                });
+                published[partition] = (epoch, i);
+            }
+
+            if (producer.Flush(settings.FlushTimeout) > 0 || failure is not null)
+            {
+                _published = null; // unknown what arrived: read the tails again next time
+                throw new KafkaException(failure ?? new Error(ErrorCode.Local_TimedOut, $"publishing epoch {epoch} to '{topic}' did not complete within {settings.FlushTimeout}"));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _producer?.Dispose();
+        _gate.Dispose();
+    }
+
+    private static (byte[]? Key, byte[] Value) Decode(byte[] record)
+    {
+        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record);
+        var key = keyLength < 0 ? null : record.AsSpan(4, keyLength).ToArray();
+        return (key, record.AsSpan(4 + Math.Max(0, keyLength)).ToArray());
+    }
+
+    private (long Epoch, long Index)[] ReadTails(IProducer<byte[], byte[]> producer)
+    {
+        using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics.Single();
+        if (metadata.Error.IsError || metadata.Partitions.Count == 0)
+        {
+            throw new KafkaException(new Error(metadata.Error.Code, $"exactly-once sink: topic '{topic}' is not available: {metadata.Error.Reason}"));
+        }
+
+        var tails = new (long, long)[metadata.Partitions.Count];
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = settings.BootstrapServers,
+            GroupId = "actorflow-tail-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+        };
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+        for (var p = 0; p < tails.Length; p++)
+        {
+            tails[p] = (-1, -1);
+            var tp = new TopicPartition(topic, p);
+            var high = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30)).High.Value;
+            if (high <= 0)
+            {
+                continue;
+            }
+
+            consumer.Assign(new TopicPartitionOffset(tp, high - 1));
+            var last = consumer.Consume(TimeSpan.FromSeconds(30));
+            if (last?.Message?.Headers is { } headers && headers.TryGetLastBytes(EpochHeader, out var e) && headers.TryGetLastBytes(IndexHeader, out var i))
+            {
+                tails[p] = (long.Parse(Encoding.ASCII.GetString(e), CultureInfo.InvariantCulture), long.Parse(Encoding.ASCII.GetString(i), CultureInfo.InvariantCulture));
+            }
+        }
+
+        return tails;
+    }
+}

@@ -1,0 +1,20 @@
+namespace ActorFlow.Topology.Connectors;
+
+/// <summary>
+/// A sink whose output is exactly once (a write-ahead sink). The runtime collects the records emitted between two
+/// checkpoints (an epoch), stores them, encoded, in the checkpoint record — atomically with the checkpoint — and
+/// hands them to <see cref="PublishAsync"/> once the checkpoint is complete. After a crash the latest checkpoint's
+/// epoch is published again, so <see cref="PublishAsync"/> must skip what the destination already holds.
+/// Output is delayed by one checkpoint interval.
+/// </summary>
+public interface ICheckpointedSink<T> : ISinkConnector<T>
+{
+    /// <summary>The record's durable form, kept in the checkpoint record until published.</summary>
+    byte[] Encode(T value);
+
+    /// <summary>
+    /// Writes epoch <paramref name="epoch"/>'s records, in order, idempotently: records already at the destination
+    /// (from an earlier, interrupted attempt) are skipped. Completes when all are durable at the destination.
+    /// </summary>
+    Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken);
+}
