@@ -25,14 +25,16 @@ public sealed class DataStream<T>
     public DataStream<T> Where(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        return SelectMany<T>(v => predicate(v) ? [v] : Array.Empty<T>(), "Where");
+        var upstream = BuildSource;
+        return new DataStream<T>(Job, (clock, options) => upstream(clock, options).Select(e => Filter(e, predicate)), SourceNames);
     }
 
     /// <summary>Maps each record.</summary>
     public DataStream<TOut> Select<TOut>(Func<T, TOut> map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        return SelectMany<TOut>(v => [map(v)], "Select");
+        var upstream = BuildSource;
+        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(e => Map(e, map)), SourceNames);
     }
 
     /// <summary>Maps each record to zero or more records (with the same timestamp).</summary>
@@ -95,6 +97,41 @@ public sealed class DataStream<T>
         ArgumentNullException.ThrowIfNull(map);
         var upstream = BuildSource;
         return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).SelectMany(e => Apply(e, map, step)), SourceNames);
+    }
+
+    // One element in, one out, no collections: a dropped record becomes a Skip element that only moves its offset.
+    private static Element<T> Filter(Element<T> element, Func<T, bool> predicate)
+    {
+        if (element.Kind != ElementKind.Record)
+        {
+            return element;
+        }
+
+        try
+        {
+            return predicate(element.Value) ? element : element.Skipped<T>();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return element.Failed<T>("Where", e);
+        }
+    }
+
+    private static Element<TOut> Map<TOut>(Element<T> element, Func<T, TOut> map)
+    {
+        if (element.Kind != ElementKind.Record)
+        {
+            return element.Retype<TOut>();
+        }
+
+        try
+        {
+            return element.With(map(element.Value));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return element.Failed<TOut>("Select", e);
+        }
     }
 
     private static IEnumerable<Element<TOut>> Apply<TOut>(Element<T> element, Func<T, IEnumerable<TOut>> map, string step)
