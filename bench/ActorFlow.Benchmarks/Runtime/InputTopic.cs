@@ -63,7 +63,9 @@ public sealed class InputTopic
             var time = BaseTime + (i * (long)eventTimeStepMicros / 1000);
             Produce(producer, new TopicPartition(name, i % partitions), new Message<byte[], byte[]>
             {
-                Key = keyBuffers[key], Value = value, Timestamp = new Timestamp(time, TimestampType.CreateTime),
+                Key = keyBuffers[key],
+                Value = value,
+                Timestamp = new Timestamp(time, TimestampType.CreateTime),
             });
         }
 
@@ -71,7 +73,9 @@ public sealed class InputTopic
         {
             Produce(producer, new TopicPartition(name, p), new Message<byte[], byte[]>
             {
-                Key = keyBuffers[keys], Value = value, Timestamp = new Timestamp(BaseTime + 1_000_000_000, TimestampType.CreateTime),
+                Key = keyBuffers[keys],
+                Value = value,
+                Timestamp = new Timestamp(BaseTime + 1_000_000_000, TimestampType.CreateTime),
             });
         }
 
