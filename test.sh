@@ -13,6 +13,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 fi
 
 dotnet build ActorFlow.sln -c Release -nologo -v quiet
+# Formatting is part of the build contract (.editorconfig): fail on any unformatted file.
+dotnet format ActorFlow.sln --verify-no-changes --no-restore
 # One test project at a time: the suites start brokers, databases and clusters, and 2 cores are shared.
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
