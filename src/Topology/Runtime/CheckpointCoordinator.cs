@@ -101,7 +101,7 @@ internal sealed class CheckpointCoordinator(
                 jobName,
                 id,
                 options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
-                [.. offsets.Select(o => ParseOffset(o.Key, o.Value))],
+                [.. offsets.Select(o => SourcePartitionIds.ToStored(o.Key, o.Value))],
                 sinkState,
                 [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)]);
             await store.SaveAsync(record).ConfigureAwait(false);
@@ -146,7 +146,7 @@ internal sealed class CheckpointCoordinator(
     {
         try
         {
-            await source.CommitAsync(record.Offsets.ToDictionary(o => $"{o.Topic}/{o.Partition}", o => o.Offset, StringComparer.Ordinal)).ConfigureAwait(false);
+            await source.CommitAsync(SourcePartitionIds.ToNextOffsets(record.Offsets)).ConfigureAwait(false);
             await store.PruneAsync(jobName, options.RetainedCheckpoints).ConfigureAwait(false);
             // Savepoints (and a checkpoint that restores a savepoint's state) name older snapshots: keep every one still named.
             foreach (var kg in Savepoints.OldestSnapshotsKept(await store.ListAsync(jobName).ConfigureAwait(false)))
@@ -161,13 +161,6 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
-    private static PersistedOffset ParseOffset(string origin, long next)
-    {
-        var slash = origin.LastIndexOf('/');
-        return slash > 0 && int.TryParse(origin[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
-            ? new PersistedOffset(origin[..slash], partition, next)
-            : new PersistedOffset(origin, 0, next);
-    }
 }
 
 /// <summary>A checkpoint could not complete; the previous complete checkpoint stays the recovery point.</summary>

@@ -43,7 +43,7 @@ public static partial class JobRunner
         {
             options = options with
             {
-                StartOffsets = restoreFrom.Offsets.ToDictionary(o => $"{o.Topic}/{o.Partition}", o => o.Offset, StringComparer.Ordinal),
+                StartOffsets = SourcePartitionIds.ToNextOffsets(restoreFrom.Offsets),
             };
         }
 
