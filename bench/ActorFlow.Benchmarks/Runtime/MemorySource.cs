@@ -10,11 +10,15 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// </summary>
 public sealed class MemorySource(IReadOnlyList<SourceRecord<BenchEvent>>[] partitions) : ISourceConnector<BenchEvent>
 {
-    public Source<(string Partition, Source<SourceRecord<BenchEvent>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
+    /// <summary>Records per chunk, as a Kafka poll would hand them over.</summary>
+    public const int ChunkSize = 1000;
+
+    public Source<(string Partition, Source<IReadOnlyList<SourceRecord<BenchEvent>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
     {
         var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tail = Source.FromTask(stopped.Task).Where(_ => false).Select(_ => default(SourceRecord<BenchEvent>));
-        return Source.From(partitions.Select((records, p) => ($"memory/{p}", Source.From(records).Concat(tail))))
+        var tail = Source.FromTask(stopped.Task).Where(_ => false).Select(_ => (IReadOnlyList<SourceRecord<BenchEvent>>)[]);
+        return Source.From(partitions.Select((records, p) => ($"memory/{p}",
+                Source.From(records.Chunk(ChunkSize)).Select(IReadOnlyList<SourceRecord<BenchEvent>> (c) => c).Concat(tail))))
             .MapMaterializedValue(_ => (ISourceControl)new StopControl(stopped));
     }
 

@@ -12,7 +12,7 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// per key job, all with the same consumer settings; then (c) the produce → sink latency of the stateless job at half
 /// its median rate. Sinks count in memory. Options: <c>--records N</c> (1,000,000), <c>--keys N</c> (10,000),
 /// <c>--value-bytes N</c> (100), <c>--partitions N</c> (32), <c>--rounds N</c> (3), <c>--warm-up N</c> (1, not counted),
-/// <c>--batch-size N</c>, <c>--batch-interval-ms N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 5, 4, 10 s; 0 = checkpoints off),
+/// <c>--batch-size N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 4, 10 s; 0 = checkpoints off),
 /// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (20), <c>--latency-raw 1</c> (first the same latency run with a raw consumer instead of the job), <c>--only throughput|stateless|tumbling|latency</c>, <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka).
 /// </summary>
 public static class RuntimeHarness
@@ -30,7 +30,6 @@ public static class RuntimeHarness
         var options = defaults with
         {
             BatchSize = Option(args, "--batch-size", defaults.BatchSize),
-            BatchInterval = TimeSpan.FromMilliseconds(Option(args, "--batch-interval-ms", (int)defaults.BatchInterval.TotalMilliseconds)),
             Parallelism = Option(args, "--parallelism", defaults.Parallelism),
         };
         if (Text(args, "--checkpoint-interval-ms") is not null)
@@ -41,7 +40,7 @@ public static class RuntimeHarness
 
         using var load = new LoadSampler();
         Console.WriteLine($"{records:N0} records ({valueBytes} B values, {keys:N0} keys), {partitions} partitions, {rounds} round(s) + {warmUp} warm-up, " +
-            $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; BatchSize {options.BatchSize}, BatchInterval {options.BatchInterval.TotalMilliseconds} ms, Parallelism {options.Parallelism}, CheckpointInterval {options.CheckpointInterval?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "off"} s");
+            $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; BatchSize {options.BatchSize}, Parallelism {options.Parallelism}, CheckpointInterval {options.CheckpointInterval?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "off"} s");
         Console.WriteLine($"uptime at start: {LoadSampler.Uptime()}");
 
         using var kafka = EmbeddedKafka.Start();

@@ -77,9 +77,13 @@ public static class KafkaConnectors
     private sealed class SourceConnector<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
         : ISourceConnector<T>
     {
-        public Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
-            KafkaConsumer.PlainPartitionedSource(settings, StartingAt(subscription, startOffsets))
-                .Select(p => ($"{p.Partition.Topic}/{p.Partition.Partition.Value}", p.Records.Select(Decode)))
+        public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
+            KafkaConsumer.PlainPartitionedChunkSource(settings, StartingAt(subscription, startOffsets))
+                .Select(p =>
+                {
+                    var origin = SourcePartitionIds.Format(p.Partition.Topic, p.Partition.Partition.Value);
+                    return (origin, p.Records.Select(IReadOnlyList<SourceRecord<T>> (chunk) => Decode(chunk, origin)));
+                })
                 .MapMaterializedValue(control => (ISourceControl)new Control(control));
 
         // The checkpoint's offsets decide where each partition starts; the consumer group's commit is only progress.
@@ -91,7 +95,7 @@ public static class KafkaConnectors
             }
 
             TopicPartitionOffset At(TopicPartition tp, Offset fallback) =>
-                offsets.TryGetValue($"{tp.Topic}/{tp.Partition.Value}", out var next) ? new TopicPartitionOffset(tp, next) : new TopicPartitionOffset(tp, fallback);
+                offsets.TryGetValue(SourcePartitionIds.Format(tp.Topic, tp.Partition.Value), out var next) ? new TopicPartitionOffset(tp, next) : new TopicPartitionOffset(tp, fallback);
 
             return subscription switch
             {
@@ -108,17 +112,23 @@ public static class KafkaConnectors
             };
         }
 
-        private SourceRecord<T> Decode(ConsumeResult<byte[], byte[]> r)
+        private SourceRecord<T>[] Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin)
         {
-            var origin = $"{r.Topic}/{r.Partition.Value}";
-            try
+            var records = new SourceRecord<T>[chunk.Length];
+            for (var i = 0; i < chunk.Length; i++)
             {
-                return new SourceRecord<T>(decode(r), r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value);
+                var r = chunk[i];
+                try
+                {
+                    records[i] = new SourceRecord<T>(decode(r), r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    records[i] = new SourceRecord<T>(default, r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, e, r.Message.Key, r.Message.Value);
+                }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                return new SourceRecord<T>(default, r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, e, r.Message.Key, r.Message.Value);
-            }
+
+            return records;
         }
     }
 
@@ -131,8 +141,8 @@ public static class KafkaConnectors
         public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) =>
             control.CommitAsync(nextOffsets.Select(o =>
             {
-                var slash = o.Key.LastIndexOf('/');
-                return new TopicPartitionOffset(o.Key[..slash], int.Parse(o.Key[(slash + 1)..], CultureInfo.InvariantCulture), o.Value);
+                var (topic, partition) = SourcePartitionIds.Parse(o.Key);
+                return new TopicPartitionOffset(topic, partition, o.Value);
             }).ToList());
     }
 

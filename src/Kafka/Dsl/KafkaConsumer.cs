@@ -56,6 +56,19 @@ public static class KafkaConsumer
             "CommittablePartitionedSource"));
     }
 
+    /// <summary>
+    /// INTERNAL API. As <see cref="PlainPartitionedSource{TKey,TValue}"/>, but each partition's sub-source emits
+    /// chunks: the records buffered for the partition (up to max-batch) in one array. For the job runtime's connectors.
+    /// </summary>
+    internal static Source<(TopicPartition Partition, Source<ConsumeResult<TKey, TValue>[], NotUsed> Records), IControl> PlainPartitionedChunkSource<TKey, TValue>(
+        ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+    {
+        Validate(settings, subscription);
+        return Source.FromGraph(new PartitionedSourceStage<TKey, TValue, ConsumeResult<TKey, TValue>[]>(
+            settings, subscription, "PlainPartitionedChunkSource",
+            (hub, partition, generation) => Source.FromGraph(new PartitionChunkSourceStage<TKey, TValue>(hub, partition, generation, settings.MaxBatch))));
+    }
+
     private static void Validate<TKey, TValue>(ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
     {
         ArgumentNullException.ThrowIfNull(settings);

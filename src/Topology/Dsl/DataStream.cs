@@ -5,10 +5,13 @@ using Akka.Streams.Dsl;
 
 namespace ActorFlow.Topology.Dsl;
 
-/// <summary>A stream of records before key-by. Stateless steps run in the source stage; a step that throws turns its record into a dead letter.</summary>
+/// <summary>
+/// A stream of records before key-by. Stateless steps run on the source side as loops over chunks of records (one
+/// stream stage per step); a step that throws turns its record into a dead letter and the others go on.
+/// </summary>
 public sealed class DataStream<T>
 {
-    internal DataStream(StreamJobBuilder job, Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source, IReadOnlyCollection<string> sources)
+    internal DataStream(StreamJobBuilder job, Func<TimeProvider, JobRunnerOptions, Source<Chunk<T>, ISourceControl>> source, IReadOnlyCollection<string> sources)
     {
         Job = job;
         BuildSource = source;
@@ -19,14 +22,14 @@ public sealed class DataStream<T>
 
     internal StreamJobBuilder Job { get; }
 
-    internal Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> BuildSource { get; }
+    internal Func<TimeProvider, JobRunnerOptions, Source<Chunk<T>, ISourceControl>> BuildSource { get; }
 
     /// <summary>Keeps the records for which <paramref name="predicate"/> holds.</summary>
     public DataStream<T> Where(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
         var upstream = BuildSource;
-        return new DataStream<T>(Job, (clock, options) => upstream(clock, options).Select(e => Filter(e, predicate)), SourceNames);
+        return new DataStream<T>(Job, (clock, options) => upstream(clock, options).Select(c => Filter(c, predicate)), SourceNames);
     }
 
     /// <summary>Maps each record.</summary>
@@ -34,7 +37,7 @@ public sealed class DataStream<T>
     {
         ArgumentNullException.ThrowIfNull(map);
         var upstream = BuildSource;
-        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(e => Map(e, map)), SourceNames);
+        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(c => Map(c, map)), SourceNames);
     }
 
     /// <summary>Maps each record to zero or more records (with the same timestamp).</summary>
@@ -96,60 +99,84 @@ public sealed class DataStream<T>
     {
         ArgumentNullException.ThrowIfNull(map);
         var upstream = BuildSource;
-        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).SelectMany(e => Apply(e, map, step)), SourceNames);
+        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(c => Apply(c, map, step)), SourceNames);
     }
 
-    // One element in, one out, no collections: a dropped record becomes a Skip element that only moves its offset.
-    private static Element<T> Filter(Element<T> element, Func<T, bool> predicate)
+    private static Chunk<T> Filter(Chunk<T> chunk, Func<T, bool> predicate)
     {
-        if (element.Kind != ElementKind.Record)
+        if (chunk.Count == 0)
         {
-            return element;
+            return chunk;
         }
 
-        try
+        var items = new Element<T>[chunk.Count];
+        var count = 0;
+        var dead = chunk.Dead;
+        for (var i = 0; i < chunk.Count; i++)
         {
-            return predicate(element.Value) ? element : element.Skipped<T>();
+            var element = chunk.Items[i];
+            try
+            {
+                if (predicate(element.Value))
+                {
+                    items[count++] = element;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (dead ??= []).Add(chunk.Failed("Where", element.Offset, e));
+            }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return element.Failed<T>("Where", e);
-        }
+
+        return chunk.With(items, count, dead);
     }
 
-    private static Element<TOut> Map<TOut>(Element<T> element, Func<T, TOut> map)
+    private static Chunk<TOut> Map<TOut>(Chunk<T> chunk, Func<T, TOut> map)
     {
-        if (element.Kind != ElementKind.Record)
+        var items = chunk.Count == 0 ? [] : new Element<TOut>[chunk.Count];
+        var count = 0;
+        var dead = chunk.Dead;
+        for (var i = 0; i < chunk.Count; i++)
         {
-            return element.Retype<TOut>();
+            var element = chunk.Items[i];
+            try
+            {
+                var value = map(element.Value);
+                items[count++] = new Element<TOut>(value, element.Timestamp, element.Offset);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (dead ??= []).Add(chunk.Failed("Select", element.Offset, e));
+            }
         }
 
-        try
-        {
-            return element.With(map(element.Value));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return element.Failed<TOut>("Select", e);
-        }
+        return chunk.With(items, count, dead);
     }
 
-    private static IEnumerable<Element<TOut>> Apply<TOut>(Element<T> element, Func<T, IEnumerable<TOut>> map, string step)
+    private static Chunk<TOut> Apply<TOut>(Chunk<T> chunk, Func<T, IEnumerable<TOut>> map, string step)
     {
-        if (element.Kind != ElementKind.Record)
+        var items = new List<Element<TOut>>(chunk.Count);
+        var dead = chunk.Dead;
+        for (var i = 0; i < chunk.Count; i++)
         {
-            return [element.Retype<TOut>()];
+            var element = chunk.Items[i];
+            var before = items.Count;
+            try
+            {
+                foreach (var value in map(element.Value))
+                {
+                    items.Add(new Element<TOut>(value, element.Timestamp, element.Offset));
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // All or nothing per record: what the enumeration yielded before it threw is dropped with it.
+                items.RemoveRange(before, items.Count - before);
+                (dead ??= []).Add(chunk.Failed(step, element.Offset, e));
+            }
         }
 
-        try
-        {
-            var results = map(element.Value).Select(element.With).ToList();
-            return results.Count > 0 ? results : [element.Skipped<TOut>()];
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return [element.Failed<TOut>(step, e)];
-        }
+        return chunk.With(items.ToArray(), items.Count, dead);
     }
 }
 

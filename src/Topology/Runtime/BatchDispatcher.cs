@@ -1,4 +1,3 @@
-using ActorFlow.Topology.Connectors;
 using Akka.Actor;
 
 namespace ActorFlow.Topology.Runtime;
@@ -23,41 +22,49 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
     /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
     public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
 
-    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Dispatchable> batch)
+    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Routed>> batch)
     {
         var byGroup = new SortedDictionary<int, List<Routed>>();
         var emitted = new List<Emitted>();
         var tick = false;
         var watermark = Watermark;
-        foreach (var (kind, record, wm, dead, origin, offset) in batch)
+        foreach (var chunk in batch)
         {
-            watermark = Math.Max(watermark, wm);
-            if (origin is not null && offset >= 0)
+            watermark = Math.Max(watermark, chunk.Watermark);
+            if (chunk.IsTick)
             {
-                _nextOffsets[origin] = offset + 1;
+                tick = true;
+                continue;
             }
 
-            switch (kind)
+            if (chunk.NextOffset >= 0)
             {
-                case ElementKind.Record when record.KeyGroup < 0:
-                    emitted.Add(new Emitted(EmittedKind.Main, null, record.Value, record.Timestamp));
-                    break;
-                case ElementKind.Record:
-                    if (!byGroup.TryGetValue(record.KeyGroup, out var list))
-                    {
-                        byGroup[record.KeyGroup] = list = [];
-                    }
+                _nextOffsets[chunk.Origin!] = chunk.NextOffset;
+            }
 
-                    list.Add(record);
-                    break;
-                case ElementKind.Watermark:
-                    tick = true;
-                    break;
-                case ElementKind.Skip:
-                    break;
-                default:
-                    emitted.Add(new Emitted(EmittedKind.Dead, null, dead, wm));
-                    break;
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var record = chunk.Items[i].Value;
+                if (record.KeyGroup < 0)
+                {
+                    emitted.Add(new Emitted(EmittedKind.Main, null, record.Value, record.Timestamp));
+                    continue;
+                }
+
+                if (!byGroup.TryGetValue(record.KeyGroup, out var list))
+                {
+                    byGroup[record.KeyGroup] = list = [];
+                }
+
+                list.Add(record);
+            }
+
+            if (chunk.Dead is { } dead)
+            {
+                foreach (var letter in dead)
+                {
+                    emitted.Add(new Emitted(EmittedKind.Dead, null, letter, chunk.Watermark));
+                }
             }
         }
 

@@ -2,44 +2,51 @@ using ActorFlow.Topology.Connectors;
 
 namespace ActorFlow.Topology.Runtime;
 
-/// <summary>INTERNAL API. What flows from the sources to the key-by.</summary>
-internal enum ElementKind
-{
-    /// <summary>A record.</summary>
-    Record,
-
-    /// <summary>A periodic tick: watermark only.</summary>
-    Watermark,
-
-    /// <summary>A record that failed; it goes to the dead-letter output.</summary>
-    Dead,
-
-    /// <summary>A record a stateless step dropped; it only moves its partition's offset.</summary>
-    Skip,
-}
+/// <summary>INTERNAL API. One record of a chunk: its value, event timestamp and source offset.</summary>
+internal readonly record struct Element<T>(T Value, long Timestamp, long Offset);
 
 /// <summary>
-/// INTERNAL API. One element of the source side. <see cref="Watermark"/> is the source's combined watermark
-/// (minimum over its active partitions) when the element was emitted; <see cref="Origin"/> and
-/// <see cref="Offset"/> say which source position it consumed (null for ticks), so checkpoints know the offsets.
+/// INTERNAL API. What flows on the source side: consecutive records of one source partition (<see cref="Origin"/>)
+/// or, with a null origin, a periodic tick that only carries the watermark. The runtime works a chunk at a time so
+/// that the per-record cost is a loop iteration, not an Akka.Streams element (boxing, a stage hop per step).
 /// </summary>
-internal readonly record struct Element<T>(ElementKind Kind, T Value, long Timestamp, long Watermark, DeadLetter? Dead, string? Origin = null, long Offset = -1)
+/// <remarks>
+/// <see cref="NextOffset"/> is the next offset to read in <see cref="Origin"/> after this chunk: it moves even when
+/// stateless steps dropped every record. <see cref="Watermark"/> is the source's combined watermark after the chunk.
+/// Records that failed (decoding, user code, key selector) leave the chunk as <see cref="Dead"/> letters.
+/// A chunk is owned by the stage holding it; each step makes a new one.
+/// </remarks>
+internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, Element<T>[] items, int count, List<DeadLetter>? dead)
 {
-    public static Element<T> Tick(long watermark) => new(ElementKind.Watermark, default!, 0, watermark, null);
+    private static readonly Element<T>[] NoItems = [];
 
-    public Element<TOut> With<TOut>(TOut value) => new(ElementKind.Record, value, Timestamp, Watermark, null, Origin, Offset);
+    public string? Origin { get; } = origin;
 
-    public Element<TOut> Retype<TOut>() => new(Kind, default!, Timestamp, Watermark, Dead, Origin, Offset);
+    public long NextOffset { get; } = nextOffset;
 
-    public Element<TOut> Skipped<TOut>() => new(ElementKind.Skip, default!, Timestamp, Watermark, null, Origin, Offset);
+    public long Watermark { get; } = watermark;
 
-    public Element<TOut> Failed<TOut>(string stage, Exception error) =>
-        new(ElementKind.Dead, default!, Timestamp, Watermark,
-            new DeadLetter($"{error.GetType().Name}: {error.Message}", Origin ?? "", Offset, null, null, stage), Origin, Offset);
+    public Element<T>[] Items { get; } = items;
+
+    public int Count { get; } = count;
+
+    public List<DeadLetter>? Dead { get; } = dead;
+
+    public bool IsTick => Origin is null;
+
+    public static Chunk<T> Tick(long watermark) => new(null, -1, watermark, NoItems, 0, null);
+
+    /// <summary>The same position and watermark with other records.</summary>
+    public Chunk<TOut> With<TOut>(Element<TOut>[] items, int count, List<DeadLetter>? dead) =>
+        new(Origin, NextOffset, Watermark, items, count, dead);
+
+    /// <summary>The same records under another combined watermark (union of sources).</summary>
+    public Chunk<T> WithWatermark(long watermark) => new(Origin, NextOffset, watermark, Items, Count, Dead);
+
+    /// <summary>A dead letter for the record at <paramref name="offset"/> that <paramref name="stage"/> failed on.</summary>
+    public DeadLetter Failed(string stage, long offset, Exception error) =>
+        new($"{error.GetType().Name}: {error.Message}", Origin ?? "", offset, null, null, stage);
 }
 
 /// <summary>INTERNAL API. A keyed record on its way to its key group; key group -1 = no key group (stateless job).</summary>
 internal readonly record struct Routed(int KeyGroup, object Key, object? Value, long Timestamp);
-
-/// <summary>INTERNAL API. What the dispatcher receives: a routed record or a tick/dead/skip, with its source position.</summary>
-internal readonly record struct Dispatchable(ElementKind Kind, Routed Record, long Watermark, DeadLetter? Dead, string? Origin, long Offset);

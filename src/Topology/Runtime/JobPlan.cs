@@ -20,18 +20,18 @@ internal interface IJobPlan
 
     IKeyGroupHost CreateHost();
 
-    /// <summary>Source side up to key-by: elements become routed records (or watermark ticks and dead letters).</summary>
-    Source<Dispatchable, ISourceControl> Build(int maxParallelism, JobRunnerOptions options);
+    /// <summary>Source side up to key-by: chunks of routed records (a failing key selector adds a dead letter).</summary>
+    Source<Chunk<Routed>, ISourceControl> Build(int maxParallelism, JobRunnerOptions options);
 
-    /// <summary>The main sink for emitted records.</summary>
-    Sink<Emitted, Task<Done>> MainSink();
+    /// <summary>The main sink for emitted records, a dispatched batch's output at a time.</summary>
+    Sink<IReadOnlyList<Emitted>, Task<Done>> MainSink();
 
     IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks { get; }
 }
 
 /// <summary>INTERNAL API. The typed plan.</summary>
 internal sealed class JobPlan<TKey, T, TOut>(
-    Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source,
+    Func<TimeProvider, JobRunnerOptions, Source<Chunk<T>, ISourceControl>> source,
     Func<T, TKey> selector,
     IKeyCodec<TKey> codec,
     string operatorName,
@@ -50,38 +50,57 @@ internal sealed class JobPlan<TKey, T, TOut>(
 
     public IKeyGroupHost CreateHost() => new KeyGroupHost<TKey, T, TOut>(factory(), operatorName);
 
-    public Source<Dispatchable, ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
-        source(options.Clock, options).Select(e => Route(e, maxParallelism));
+    public Source<Chunk<Routed>, ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
+        source(options.Clock, options).Select(c => Route(c, maxParallelism));
 
-    public Sink<Emitted, Task<Done>> MainSink() =>
-        Flow.Create<Emitted>()
-            .Where(e => e.Kind == EmittedKind.Main)
-            .Select(e => (TOut)e.Value!)
+    public Sink<IReadOnlyList<Emitted>, Task<Done>> MainSink() => MainOutput.Sink(sink);
+
+    private Chunk<Routed> Route(Chunk<T> chunk, int maxParallelism)
+    {
+        var items = chunk.Count == 0 ? [] : new Element<Routed>[chunk.Count];
+        var count = 0;
+        var dead = chunk.Dead;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var e = chunk.Items[i];
+            try
+            {
+                var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
+                var group = KeyGroups.ForKey(codec.Encode(key), maxParallelism);
+                items[count++] = new Element<Routed>(new Routed(group, key, e.Value, e.Timestamp), e.Timestamp, e.Offset);
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                (dead ??= []).Add(chunk.Failed("KeyBy", e.Offset, error));
+            }
+        }
+
+        return chunk.With(items, count, dead);
+    }
+}
+
+/// <summary>INTERNAL API. The main output of a job: the main records of each dispatched batch, in order, into the user's sink.</summary>
+internal static class MainOutput
+{
+    public static Sink<IReadOnlyList<Emitted>, Task<Done>> Sink<TOut>(ISinkConnector<TOut> sink) =>
+        Flow.Create<IReadOnlyList<Emitted>>()
+            .SelectMany(Values<TOut>)
             .ToMaterialized(sink.Sink(), Keep.Right);
 
-    private Dispatchable Route(Element<T> e, int maxParallelism)
+    private static IEnumerable<TOut> Values<TOut>(IReadOnlyList<Emitted> batch)
     {
-        if (e.Kind != ElementKind.Record)
+        for (var i = 0; i < batch.Count; i++)
         {
-            return new Dispatchable(e.Kind, default, e.Watermark, e.Dead, e.Origin, e.Offset);
-        }
-
-        try
-        {
-            var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
-            var group = KeyGroups.ForKey(codec.Encode(key), maxParallelism);
-            return new Dispatchable(ElementKind.Record, new Routed(group, key, e.Value, e.Timestamp), e.Watermark, null, e.Origin, e.Offset);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            var dead = e.Failed<T>("KeyBy", error);
-            return new Dispatchable(ElementKind.Dead, default, e.Watermark, dead.Dead, e.Origin, e.Offset);
+            if (batch[i].Kind == EmittedKind.Main)
+            {
+                yield return (TOut)batch[i].Value!;
+            }
         }
     }
 }
 
 /// <summary>INTERNAL API. A job without keyed state: source → stateless steps → sink.</summary>
-internal sealed class StatelessPlan<T>(Func<TimeProvider, JobRunnerOptions, Source<Element<T>, ISourceControl>> source, ISinkConnector<T> sink) : IJobPlan
+internal sealed class StatelessPlan<T>(Func<TimeProvider, JobRunnerOptions, Source<Chunk<T>, ISourceControl>> source, ISinkConnector<T> sink) : IJobPlan
 {
     public string OperatorName => "stateless";
 
@@ -93,15 +112,22 @@ internal sealed class StatelessPlan<T>(Func<TimeProvider, JobRunnerOptions, Sour
 
     public IKeyGroupHost CreateHost() => throw new InvalidOperationException("A stateless job has no key groups.");
 
-    public Source<Dispatchable, ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
-        source(options.Clock, options).Select(e => new Dispatchable(
-            e.Kind, e.Kind == ElementKind.Record ? new Routed(-1, NoKey.Instance, e.Value, e.Timestamp) : default, e.Watermark, e.Dead, e.Origin, e.Offset));
+    public Source<Chunk<Routed>, ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
+        source(options.Clock, options).Select(Unkeyed);
 
-    public Sink<Emitted, Task<Done>> MainSink() =>
-        Flow.Create<Emitted>()
-            .Where(e => e.Kind == EmittedKind.Main)
-            .Select(e => (T)e.Value!)
-            .ToMaterialized(sink.Sink(), Keep.Right);
+    public Sink<IReadOnlyList<Emitted>, Task<Done>> MainSink() => MainOutput.Sink(sink);
+
+    private static Chunk<Routed> Unkeyed(Chunk<T> chunk)
+    {
+        var items = chunk.Count == 0 ? [] : new Element<Routed>[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var e = chunk.Items[i];
+            items[i] = new Element<Routed>(new Routed(-1, NoKey.Instance, e.Value, e.Timestamp), e.Timestamp, e.Offset);
+        }
+
+        return chunk.With(items, chunk.Count, chunk.Dead);
+    }
 
     private sealed class NoKey
     {

@@ -87,35 +87,41 @@ public static partial class JobRunner
         var opTags = new[] { tags, new KeyValuePair<string, object?>("operator", job.Plan.OperatorName) };
         var sinks = new List<Task<Done>>();
 
-        Sink<Emitted, NotUsed> Watch(Sink<Emitted, Task<Done>> sink) => sink.MapMaterializedValue(t => { lock (sinks) { sinks.Add(t); } return NotUsed.Instance; });
+        Sink<IReadOnlyList<Emitted>, NotUsed> Watch(Sink<IReadOnlyList<Emitted>, Task<Done>> sink) =>
+            sink.MapMaterializedValue(t => { lock (sinks) { sinks.Add(t); } return NotUsed.Instance; });
 
+        // Dead letters and side outputs are rare: only batches holding any are flattened for their sinks.
         var dead = job.DeadLetters is { } deadSink
-            ? Flow.Create<Emitted>().Where(e => e.Kind == EmittedKind.Dead).Select(e => (DeadLetter)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
-            : Flow.Create<Emitted>().Where(e => e.Kind == EmittedKind.Dead)
-                .ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
+            ? OfKind(EmittedKind.Dead).Select(e => (DeadLetter)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
+            : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 
         var stream = job.Plan.Build(job.MaxParallelism, options)
-            .Select(e =>
+            .Select(chunk =>
             {
-                if (e.Kind == ElementKind.Record)
+                if (chunk.Count > 0)
                 {
-                    JobMetrics.RecordsIn.Add(1, tags);
+                    JobMetrics.RecordsIn.Add(chunk.Count, tags);
                 }
 
-                return e;
+                return chunk;
             })
-            .GroupedWithin(options.BatchSize, options.BatchInterval)
-            .SelectAsync(options.Parallelism, batch => dispatcher.DispatchAsync(batch.ToList()))
-            .SelectMany(list => list)
-            .Select(e =>
+            // Chunks pile up into one batch while the in-flight batches keep the dispatcher busy.
+            .BatchWeighted(options.BatchSize, chunk => Math.Max(1, chunk.Count),
+                chunk => new List<Chunk<Routed>> { chunk }, (batch, chunk) =>
+                {
+                    batch.Add(chunk);
+                    return batch;
+                })
+            .SelectAsync(options.Parallelism, batch => dispatcher.DispatchAsync(batch))
+            .Select(IReadOnlyList<Emitted> (emitted) =>
             {
-                Count(e, opTags);
-                return e;
+                Count(emitted, opTags);
+                return emitted;
             });
-        var fanOut = Flow.Create<Emitted>().AlsoTo(Watch(dead));
+        var fanOut = Flow.Create<IReadOnlyList<Emitted>>().AlsoTo(Watch(dead));
         foreach (var side in job.Plan.SideSinks.Values)
         {
-            fanOut = fanOut.AlsoTo(Watch(side()));
+            fanOut = fanOut.AlsoTo(Watch(OfKind(EmittedKind.Side).ToMaterialized(side(), Keep.Right)));
         }
 
         var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(writeAhead?.Sink() ?? job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
@@ -126,21 +132,46 @@ public static partial class JobRunner
         return new RunningJob(job.Name, sourceControl, completion, dispatcher);
     }
 
-    private static void Count(Emitted e, KeyValuePair<string, object?>[] tags)
+    private static void Count(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
     {
-        switch (e.Kind)
+        long main = 0, dead = 0, late = 0;
+        foreach (var e in emitted)
         {
-            case EmittedKind.Main:
-                JobMetrics.RecordsOut.Add(1, tags);
-                break;
-            case EmittedKind.Dead:
-                JobMetrics.DeadLetters.Add(1, tags);
-                break;
-            case EmittedKind.Side when e.Tag is OutputTags.LateDataId or OutputTags.LateDataRightId:
-                JobMetrics.LateRecords.Add(1, tags);
-                break;
+            switch (e.Kind)
+            {
+                case EmittedKind.Main:
+                    main++;
+                    break;
+                case EmittedKind.Dead:
+                    dead++;
+                    break;
+                case EmittedKind.Side when e.Tag is OutputTags.LateDataId or OutputTags.LateDataRightId:
+                    late++;
+                    break;
+            }
+        }
+
+        if (main > 0)
+        {
+            JobMetrics.RecordsOut.Add(main, tags);
+        }
+
+        if (dead > 0)
+        {
+            JobMetrics.DeadLetters.Add(dead, tags);
+        }
+
+        if (late > 0)
+        {
+            JobMetrics.LateRecords.Add(late, tags);
         }
     }
+
+    /// <summary>The emitted records of <paramref name="kind"/>, one at a time, from the batches that hold any.</summary>
+    private static Flow<IReadOnlyList<Emitted>, Emitted, NotUsed> OfKind(EmittedKind kind) =>
+        Flow.Create<IReadOnlyList<Emitted>>()
+            .Where(batch => batch.Any(e => e.Kind == kind))
+            .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
     private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks)
     {

@@ -3,11 +3,12 @@ namespace ActorFlow.Topology.Runtime;
 /// <summary>How a job runs. Every default is stated; values are validated by <see cref="JobRunner"/>.</summary>
 public sealed record JobRunnerOptions
 {
-    /// <summary>Most records in one batch to the key groups. Default 1000.</summary>
+    /// <summary>
+    /// Most records in one batch to the key groups. Batches form while <see cref="Parallelism"/> batches are in
+    /// flight (no timer: a job that keeps up sends what arrived at once, so batches grow only under load). A chunk
+    /// larger than this (e.g. one Kafka poll) still goes as one batch. Default 1000.
+    /// </summary>
     public int BatchSize { get; init; } = 1000;
-
-    /// <summary>Longest time a record waits for its batch to fill. Default 5 ms.</summary>
-    public TimeSpan BatchInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>Batches in flight at once (the end-to-end back-pressure bound). Default 4.</summary>
     public int Parallelism { get; init; } = 4;
@@ -60,7 +61,7 @@ public sealed record JobRunnerOptions
     {
         if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 ||
             CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
-            BatchInterval <= TimeSpan.Zero || WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
+            WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Invalid job runner options: sizes and counts must be >= 1 and times positive ({this}).");
         }

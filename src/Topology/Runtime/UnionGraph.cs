@@ -4,15 +4,15 @@ using Akka.Streams.Dsl;
 namespace ActorFlow.Topology.Runtime;
 
 /// <summary>
-/// INTERNAL API. Merges the element streams of several sources. Each element leaves with the minimum of the
-/// latest watermarks of all inputs; an input that has not reported one yet holds the union at its minimum.
+/// INTERNAL API. Merges the chunk streams of several sources. Each chunk leaves with the minimum of the latest
+/// watermarks of all inputs; an input that has not reported one yet holds the union at its minimum.
 /// </summary>
 internal static class UnionGraph
 {
-    public static Source<Element<T>, ISourceControl> Build<T>(IReadOnlyList<Source<Element<T>, ISourceControl>> inputs)
+    public static Source<Chunk<T>, ISourceControl> Build<T>(IReadOnlyList<Source<Chunk<T>, ISourceControl>> inputs)
     {
         var controls = new ISourceControl?[inputs.Count];
-        Source<(int Input, Element<T> Element), ISourceControl> merged = Tag(inputs[0], 0, controls);
+        Source<(int Input, Chunk<T> Chunk), ISourceControl> merged = Tag(inputs[0], 0, controls);
         for (var i = 1; i < inputs.Count; i++)
         {
             merged = merged.Merge(Tag(inputs[i], i, controls).MapMaterializedValue(_ => (ISourceControl)null!))
@@ -20,20 +20,20 @@ internal static class UnionGraph
         }
 
         return merged
-            .StatefulSelectMany<(int Input, Element<T> Element), Element<T>, ISourceControl>(() =>
+            .StatefulSelectMany<(int Input, Chunk<T> Chunk), Chunk<T>, ISourceControl>(() =>
             {
                 var watermarks = Enumerable.Repeat(long.MinValue, inputs.Count).ToArray();
                 return x =>
                 {
-                    watermarks[x.Input] = Math.Max(watermarks[x.Input], x.Element.Watermark);
-                    return [x.Element with { Watermark = watermarks.Min() }];
+                    watermarks[x.Input] = Math.Max(watermarks[x.Input], x.Chunk.Watermark);
+                    return [x.Chunk.WithWatermark(watermarks.Min())];
                 };
             })
             .MapMaterializedValue(_ => (ISourceControl)new CompositeControl(controls));
     }
 
-    private static Source<(int, Element<T>), ISourceControl> Tag<T>(Source<Element<T>, ISourceControl> input, int index, ISourceControl?[] controls) =>
-        input.Select(e => (index, e)).MapMaterializedValue(c =>
+    private static Source<(int, Chunk<T>), ISourceControl> Tag<T>(Source<Chunk<T>, ISourceControl> input, int index, ISourceControl?[] controls) =>
+        input.Select(c => (index, c)).MapMaterializedValue(c =>
         {
             controls[index] = c;
             return c;

@@ -3,8 +3,8 @@ using ActorFlow.Topology.Connectors;
 
 namespace ActorFlow.Topology.Runtime;
 
-/// <summary>INTERNAL API. An element entering the watermark assigner: a record of one partition, or a periodic tick.</summary>
-internal readonly record struct Incoming<T>(string? Partition, SourceRecord<T> Record)
+/// <summary>INTERNAL API. A chunk entering the watermark assigner: records of one partition, or a periodic tick (null partition).</summary>
+internal readonly record struct Incoming<T>(string? Partition, IReadOnlyList<SourceRecord<T>>? Records)
 {
     public bool IsTick => Partition is null;
 }
@@ -22,7 +22,7 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
 
     public long Watermark => _combined;
 
-    public Element<T> OnIncoming(Incoming<T> incoming)
+    public Chunk<T> OnIncoming(Incoming<T> incoming)
     {
         if (incoming.IsTick)
         {
@@ -32,39 +32,49 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
             }
 
             Recombine();
-            return Element<T>.Tick(_combined);
+            return Chunk<T>.Tick(_combined);
         }
 
-        var record = incoming.Record;
-        if (record.Error is not null)
-        {
-            return new Element<T>(ElementKind.Dead, default!, record.Timestamp, _combined,
-                new DeadLetter($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue),
-                incoming.Partition, record.Offset);
-        }
-
-        long timestamp;
-        try
-        {
-            timestamp = _timestamps.ExtractTimestamp(record.Value!, record.Timestamp);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return new Element<T>(ElementKind.Dead, default!, record.Timestamp, _combined,
-                new DeadLetter($"timestamp assigner failed: {e.GetType().Name}: {e.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue),
-                incoming.Partition, record.Offset);
-        }
-
-        if (!_partitions.TryGetValue(incoming.Partition!, out var clock))
+        var partition = incoming.Partition!;
+        var records = incoming.Records!;
+        if (!_partitions.TryGetValue(partition, out var clock))
         {
             clock = new PartitionClock(strategy.CreateWatermarkGenerator(timeProvider));
-            _partitions[incoming.Partition!] = clock;
+            _partitions[partition] = clock;
         }
 
-        clock.Idle = false;
-        clock.Generator.OnEvent(record.Value!, timestamp, clock);
+        var items = new Element<T>[records.Count];
+        var count = 0;
+        List<DeadLetter>? dead = null;
+        var next = -1L;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            next = Math.Max(next, record.Offset + 1);
+            if (record.Error is not null)
+            {
+                (dead ??= []).Add(new DeadLetter($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                continue;
+            }
+
+            long timestamp;
+            try
+            {
+                timestamp = _timestamps.ExtractTimestamp(record.Value!, record.Timestamp);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (dead ??= []).Add(new DeadLetter($"timestamp assigner failed: {e.GetType().Name}: {e.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                continue;
+            }
+
+            clock.Idle = false;
+            clock.Generator.OnEvent(record.Value!, timestamp, clock);
+            items[count++] = new Element<T>(record.Value!, timestamp, record.Offset);
+        }
+
         Recombine();
-        return new Element<T>(ElementKind.Record, record.Value!, timestamp, _combined, null, incoming.Partition, record.Offset);
+        return new Chunk<T>(partition, next, _combined, items, count, dead);
     }
 
     private void Recombine()

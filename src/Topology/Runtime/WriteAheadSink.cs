@@ -37,20 +37,23 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
     private (long Epoch, IReadOnlyList<byte[]> Records)? _unpublished;
 
     /// <summary>The main output sink: collects records, hands an epoch over at each barrier.</summary>
-    public Sink<Emitted, Task<Done>> Sink()
+    public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink()
     {
         var buffer = new List<byte[]>();
-        return Akka.Streams.Dsl.Sink.ForEach<Emitted>(e =>
+        return Akka.Streams.Dsl.Sink.ForEach<IReadOnlyList<Emitted>>(batch =>
         {
-            switch (e.Kind)
+            foreach (var e in batch)
             {
-                case EmittedKind.Main:
-                    buffer.Add(target.Encode(e.Value));
-                    break;
-                case EmittedKind.Barrier:
-                    _handoff.Provide((long)e.Value!, buffer);
-                    buffer = [];
-                    break;
+                switch (e.Kind)
+                {
+                    case EmittedKind.Main:
+                        buffer.Add(target.Encode(e.Value));
+                        break;
+                    case EmittedKind.Barrier:
+                        _handoff.Provide((long)e.Value!, buffer);
+                        buffer = [];
+                        break;
+                }
             }
         });
     }

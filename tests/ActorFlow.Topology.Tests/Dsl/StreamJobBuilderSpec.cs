@@ -63,7 +63,7 @@ public sealed class StreamJobBuilderSpec
 
     private sealed class NoSource : ISourceConnector<int>
     {
-        public Source<(string Partition, Source<SourceRecord<int>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
+        public Source<(string Partition, Source<IReadOnlyList<SourceRecord<int>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
             throw new NotSupportedException("build-only spec");
     }
 

@@ -53,7 +53,7 @@ internal static class WireTestJobs
 
     private sealed class NoSource<T> : ISourceConnector<T>
     {
-        public Source<(string Partition, Source<SourceRecord<T>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
+        public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
             throw new NotSupportedException("build-only job");
     }
 

@@ -16,7 +16,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
 {
     private readonly ConsumerSettings<TKey, TValue> _settings;
     private readonly ISubscription _subscription;
-    private readonly Func<ConsumeResult<TKey, TValue>, ICommitTarget, int, TOut> _map;
+    private readonly Func<ConsumerHub<TKey, TValue>, TopicPartition, int, Source<TOut, NotUsed>> _subSource;
     private readonly string _name;
     private readonly Outlet<(TopicPartition, Source<TOut, NotUsed>)> _out;
 
@@ -25,10 +25,21 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
         ISubscription subscription,
         Func<ConsumeResult<TKey, TValue>, ICommitTarget, int, TOut> map,
         string name)
+        : this(settings, subscription, name, (hub, partition, generation) =>
+            Source.FromGraph(new PartitionSubSourceStage<TKey, TValue, TOut>(hub, partition, generation, map, settings.MaxBatch)))
+    {
+    }
+
+    /// <summary>With <paramref name="subSource"/> making each partition's sub-source from the hub, partition and generation.</summary>
+    public PartitionedSourceStage(
+        ConsumerSettings<TKey, TValue> settings,
+        ISubscription subscription,
+        string name,
+        Func<ConsumerHub<TKey, TValue>, TopicPartition, int, Source<TOut, NotUsed>> subSource)
     {
         _settings = settings;
         _subscription = subscription;
-        _map = map;
+        _subSource = subSource;
         _name = name;
         _out = new Outlet<(TopicPartition, Source<TOut, NotUsed>)>(name + ".out");
         Shape = new SourceShape<(TopicPartition, Source<TOut, NotUsed>)>(_out);
@@ -110,9 +121,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
         {
             if (IsAvailable(_stage._out) && _pending.TryDequeue(out var next))
             {
-                var sub = Source.FromGraph(new PartitionSubSourceStage<TKey, TValue, TOut>(
-                    Hub, next.Partition, next.Generation, _stage._map, _stage._settings.MaxBatch));
-                Push(_stage._out, (next.Partition, sub));
+                Push(_stage._out, (next.Partition, _stage._subSource(Hub, next.Partition, next.Generation)));
             }
         }
     }
