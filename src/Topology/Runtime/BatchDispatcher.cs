@@ -8,9 +8,14 @@ namespace ActorFlow.Topology.Runtime;
 /// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
 /// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
 /// </summary>
-internal sealed class BatchDispatcher(IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, IEnumerable<int> knownKeyGroups)
+internal sealed class BatchDispatcher(IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom)
 {
-    private readonly Dictionary<int, long> _sequences = knownKeyGroups.ToDictionary(kg => kg, _ => 0L);
+    private readonly Dictionary<int, long> _sequences = restoredFrom is null ? [] : restoredFrom.KeyGroups.ToDictionary(kg => kg.KeyGroup, _ => 0L);
+
+    // Per key group, the snapshot this run started it from: a key group holding another state cannot take its batches.
+    private readonly Dictionary<int, long> _baseSnapshots = restoredFrom is null
+        ? []
+        : restoredFrom.KeyGroups.ToDictionary(kg => kg.KeyGroup, kg => restoredFrom.RestorePointFor(kg.KeyGroup)?.SequenceNr ?? -1);
     private readonly Dictionary<string, long> _nextOffsets = new(StringComparer.Ordinal);
     private long _watermark = long.MinValue;
 
@@ -18,6 +23,9 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
 
     /// <summary>Set once the coordinator exists; checkpoints start between batches.</summary>
     public CheckpointCoordinator? Checkpoints { get; set; }
+
+    /// <summary>Every key group this run has sent to or restored (stream thread only; read it once the stream has stopped).</summary>
+    public IReadOnlyCollection<int> KeyGroups => _sequences.Keys;
 
     /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
     public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
@@ -84,7 +92,7 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         foreach (var (group, records) in byGroup)
         {
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            asks.Add(AskAsync(new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark)));
+            asks.Add(AskAsync(new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
         }
 
         // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
@@ -116,7 +124,12 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         {
             try
             {
-                return await region!.Ask<KeyGroupReply>(batch, options.AskTimeout).ConfigureAwait(false);
+                return await region!.Ask<object>(batch, options.AskTimeout).ConfigureAwait(false) switch
+                {
+                    KeyGroupReply reply => reply,
+                    KeyGroupStateLost lost => throw new KeyGroupStateLostException(jobName, lost.KeyGroup, lost.Reason),
+                    var other => throw new InvalidOperationException($"Key group {batch.KeyGroup} of job '{jobName}' answered a batch with {other?.GetType().Name ?? "null"}."),
+                };
             }
             catch (AskTimeoutException) when (attempt < options.AskAttempts)
             {
@@ -124,4 +137,15 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
             }
         }
     }
+}
+
+/// <summary>
+/// A key group could not apply a batch because its state is not the one the batch follows (it restarted, or it
+/// restored a checkpoint after its node was lost). The job fails over to its last complete checkpoint.
+/// </summary>
+public sealed class KeyGroupStateLostException(string job, int keyGroup, string reason)
+    : Exception($"Key group {keyGroup} of job '{job}' lost its state since the run started: {reason}")
+{
+    /// <summary>The key group.</summary>
+    public int KeyGroup { get; } = keyGroup;
 }

@@ -29,6 +29,9 @@ internal sealed class CheckpointCoordinator(
     long lastCompleted)
 {
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private readonly object _gate = new();
+    private bool _closed;
+    private Task _committing = Task.CompletedTask;
     private int _inFlight;
     private long _lastId = lastCompleted;
     private TaskCompletionSource<CheckpointRecord>? _requested;
@@ -42,6 +45,33 @@ internal sealed class CheckpointCoordinator(
 
     /// <summary>The job's name.</summary>
     public string JobName => jobName;
+
+    /// <summary>Raised once per completed checkpoint (after its record is durable).</summary>
+    public event Action<CheckpointRecord>? CheckpointCompleted;
+
+    /// <summary>
+    /// Failover: no checkpoint of this run completes any more (one still waiting for its key groups is aborted).
+    /// Completes when a record already being written is durable and published, so the caller then sees the last
+    /// complete checkpoint in the store and no later one appears.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        Task committing;
+        lock (_gate)
+        {
+            _closed = true;
+            committing = _committing;
+        }
+
+        try
+        {
+            await committing.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Its failure is counted and logged where it happened.
+        }
+    }
 
     /// <summary>Asks for a checkpoint at the next batch boundary; completes with its record or fails.</summary>
     public Task<CheckpointRecord> RequestAsync()
@@ -65,6 +95,11 @@ internal sealed class CheckpointCoordinator(
     /// </summary>
     public long MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups)
     {
+        if (Volatile.Read(ref _closed))
+        {
+            return 0;
+        }
+
         var requested = Volatile.Read(ref _requested);
         var due = options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
         if ((!due && requested is null) || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
@@ -104,13 +139,18 @@ internal sealed class CheckpointCoordinator(
                 [.. offsets.Select(o => SourcePartitionIds.ToStored(o.Key, o.Value))],
                 sinkState,
                 [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)]);
-            await store.SaveAsync(record).ConfigureAwait(false);
-            LastCompletedId = id;
-            onCompleted(record);
-            CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
-            requested?.TrySetResult(record);
-            await PublishAsync(record).ConfigureAwait(false);
-            await AfterCompletionAsync(record).ConfigureAwait(false);
+            Task commit;
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    throw new InvalidOperationException("the job is failing over to its last complete checkpoint");
+                }
+
+                _committing = commit = CommitAsync(record, started, requested);
+            }
+
+            await commit.ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -124,6 +164,18 @@ internal sealed class CheckpointCoordinator(
         {
             Volatile.Write(ref _inFlight, 0);
         }
+    }
+
+    private async Task CommitAsync(CheckpointRecord record, long started, TaskCompletionSource<CheckpointRecord>? requested)
+    {
+        await store.SaveAsync(record).ConfigureAwait(false);
+        LastCompletedId = record.CheckpointId;
+        onCompleted(record);
+        CheckpointCompleted?.Invoke(record);
+        CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
+        requested?.TrySetResult(record);
+        await PublishAsync(record).ConfigureAwait(false);
+        await AfterCompletionAsync(record).ConfigureAwait(false);
     }
 
     private async Task PublishAsync(CheckpointRecord record)

@@ -26,7 +26,9 @@ public static partial class JobRunner
     /// Starts <paramref name="job"/>. When the job has a complete checkpoint in the state store, every key group
     /// restores from that checkpoint's snapshot and every source partition starts at the offsets stored with it
     /// (never from a newer, incomplete checkpoint). The returned handle stops the job, triggers checkpoints and
-    /// reports its status.
+    /// reports its status. A keyed job that fails while running (a key group lost its state, a key group's node is
+    /// unreachable, a sink failed) fails over: it restarts from its last complete checkpoint, up to
+    /// <see cref="JobRunnerOptions.RestartAttempts"/> times in a row (see <see cref="RunningJob.Restarts"/>).
     /// </summary>
     public static async Task<RunningJob> StartAsync(ActorSystem system, StreamJob job, JobRunnerOptions? options = null)
     {
@@ -38,6 +40,43 @@ public static partial class JobRunner
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
         await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
+        var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
+        var first = await StartRunAsync(system, job, options, store, log).ConfigureAwait(false);
+        if (!job.Plan.IsKeyed)
+        {
+            return new RunningJob(job.Name, first, null, options, log);
+        }
+
+        // A failover restores the latest complete checkpoint, whatever the first run started from.
+        var again = options with { FromSavepoint = null, RestoreCheckpointId = null };
+        return new RunningJob(job.Name, first, async failed =>
+        {
+            if (failed.Dispatcher.Checkpoints is { } checkpoints)
+            {
+                await checkpoints.CloseAsync().ConfigureAwait(false);
+            }
+
+            await failed.Control.ShutdownAsync().ConfigureAwait(false);
+            await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
+            return await StartRunAsync(system, job, again, store, log).ConfigureAwait(false);
+        }, options, log);
+    }
+
+    /// <summary>Failover: every key group the failed run knew drops its state; its next incarnation restores the last complete checkpoint.</summary>
+    private static async Task ResetKeyGroupsAsync(JobRun failed, string jobName, JobRunnerOptions options)
+    {
+        if (failed.Region is not { } region)
+        {
+            return;
+        }
+
+        int[] groups = [.. failed.Dispatcher.KeyGroups];
+        await Task.WhenAll(groups.Select(kg => region.Ask<KeyGroupReset>(new ResetKeyGroup(jobName, kg), options.AskTimeout))).ConfigureAwait(false);
+    }
+
+    /// <summary>One run of the job: from the latest complete checkpoint (or the one the options name) until it stops or fails.</summary>
+    private static async Task<JobRun> StartRunAsync(ActorSystem system, StreamJob job, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.ICheckpointStore store, ILoggingAdapter log)
+    {
         var restoreFrom = await JobRecovery.FindRestorePointAsync(store, job.Name, options).ConfigureAwait(false);
         if (restoreFrom is not null)
         {
@@ -55,9 +94,7 @@ public static partial class JobRunner
             await JobRecovery.AwaitKeyGroupsAsync(system, region, job.Name, restoreFrom, store, options).ConfigureAwait(false);
         }
 
-        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + Guid.NewGuid().ToString("N"), options,
-            restoreFrom is null ? [] : restoreFrom.KeyGroups.Select(k => k.KeyGroup));
-        var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
+        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + Guid.NewGuid().ToString("N"), options, restoreFrom);
         var control = new SourceControlHolder();
         if (region is not null)
         {
@@ -83,6 +120,7 @@ public static partial class JobRunner
         {
             log.Info("Job {0}: restoring checkpoint {1} ({2} key groups, {3} partitions)", job.Name, restoreFrom.CheckpointId, restoreFrom.KeyGroups.Length, restoreFrom.Offsets.Length);
         }
+
         var tags = new KeyValuePair<string, object?>("job", job.Name);
         var opTags = new[] { tags, new KeyValuePair<string, object?>("operator", job.Plan.OperatorName) };
         var sinks = new List<Task<Done>>();
@@ -126,10 +164,11 @@ public static partial class JobRunner
 
         var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(writeAhead?.Sink() ?? job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
         control.Control = sourceControl;
-        JobMetrics.Watermarks[job.Name] = () => dispatcher.Watermark;
+        Func<long> watermark = () => dispatcher.Watermark;
+        JobMetrics.Watermarks[job.Name] = watermark;
         var completion = CompleteAsync(main, sinks);
-        _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(job.Name, out var _), TaskScheduler.Default);
-        return new RunningJob(job.Name, sourceControl, completion, dispatcher);
+        _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
+        return new JobRun(sourceControl, completion, dispatcher, region);
     }
 
     private static void Count(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
@@ -199,7 +238,7 @@ public static partial class JobRunner
                 // hosts (or started late) does not restore an older one; this node's last known record otherwise.
                 var latest = (RecoveryMonitor.Get(system).IsPinned(name) ? entry.RestoreFrom : LatestCheckpoint(system, name)) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
-                var host = entry.Plan.CreateHost();
+                Func<IKeyGroupHost> host = entry.Plan.CreateHost;
                 return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint));
             },
             ClusterShardingSettings.Create(system),

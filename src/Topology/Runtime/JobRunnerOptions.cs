@@ -22,6 +22,15 @@ public sealed record JobRunnerOptions
     /// <summary>Attempts per batch before the job fails. Default 3.</summary>
     public int AskAttempts { get; init; } = 3;
 
+    /// <summary>
+    /// Failovers of a keyed job in a row (without a checkpoint completing in between) before it gives up and its
+    /// <see cref="RunningJob.Completion"/> fails. Default 10; 0 turns failover off.
+    /// </summary>
+    public int RestartAttempts { get; init; } = 10;
+
+    /// <summary>Pause before a failover that follows a failed failover. Default 1 s.</summary>
+    public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Number of shards the key groups are spread over. Default 32.</summary>
     public int Shards { get; init; } = 32;
 
@@ -59,7 +68,7 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 ||
+        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || RestartAttempts < 0 || RestartDelay < TimeSpan.Zero ||
             CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
             WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {

@@ -1,5 +1,7 @@
 using ActorFlow.Persistence.Snapshots;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
 
 namespace ActorFlow.Topology.Runtime;
 
@@ -9,6 +11,13 @@ namespace ActorFlow.Topology.Runtime;
 /// snapshots the operator (tagged with the checkpoint id) and acknowledges once the snapshot is durable. It starts
 /// from the snapshot of the job's last complete checkpoint, never from a newer one. Processing-time timers wake
 /// it up on their own; what they emit rides on the next reply.
+/// <para>
+/// It applies a batch only on top of the state the batch follows: the next sequence number of a source it has
+/// already heard from in this incarnation, or a source's first batch when it holds the state that run of the job
+/// started from. Anything else (it restarted, or its node died and it restored a checkpoint after earlier batches
+/// were applied) is answered with <see cref="KeyGroupStateLost"/>, and the job fails over to its last complete
+/// checkpoint; <see cref="ResetKeyGroup"/> then passivates it so that its next incarnation restores that checkpoint.
+/// </para>
 /// </summary>
 internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 {
@@ -19,13 +28,18 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private readonly Dictionary<long, IActorRef> _checkpointWaiters = [];
     private readonly List<Emitted> _pending = [];
 
-    public KeyGroupEntity(string jobName, int keyGroup, IKeyGroupHost host, TimeProvider clock, SnapshotRestorePoint? restorePoint)
+    private readonly long _baseSnapshot;
+
+    /// <summary>Creates the entity; <paramref name="host"/> makes its operator (a fresh one per incarnation).</summary>
+    public KeyGroupEntity(string jobName, int keyGroup, Func<IKeyGroupHost> host, TimeProvider clock, SnapshotRestorePoint? restorePoint)
         : base(PersistenceIds.KeyGroup(jobName, keyGroup), keyGroup, restorePoint)
     {
         _jobName = jobName;
-        _host = host;
+        _host = host();
         _clock = clock;
+        _baseSnapshot = restorePoint?.SequenceNr ?? -1;
         Command<KeyGroupBatch>(OnBatch);
+        Command<ResetKeyGroup>(_ => OnReset());
         Command<TriggerCheckpoint>(OnCheckpoint);
         Command<PruneSnapshots>(m => DeleteSnapshotsBefore(m.BeforeSequenceNr));
         Command<Wake>(_ => OnWake());
@@ -82,6 +96,13 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             return;
         }
 
+        if (Unappliable(batch, last.Reply is null ? null : last.Sequence) is { } reason)
+        {
+            Log.Warning("Job {0}, key group {1}: cannot apply batch {2}: {3}; the job fails over to its last complete checkpoint", _jobName, KeyGroup, batch.Sequence, reason);
+            Sender.Tell(new KeyGroupStateLost(batch.JobName, KeyGroup, batch.Sequence, reason));
+            return;
+        }
+
         var output = new List<Emitted>(_pending);
         _pending.Clear();
         _host.Process(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds(), output);
@@ -89,6 +110,35 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         _lastBySource[batch.SourceId] = (batch.Sequence, reply);
         Sender.Tell(reply);
         ScheduleWake();
+    }
+
+    private string? Unappliable(KeyGroupBatch batch, long? last)
+    {
+        if (last is { } previous)
+        {
+            return batch.Sequence == previous + 1 ? null : $"batches {previous + 1} to {batch.Sequence - 1} of this run never arrived";
+        }
+
+        if (batch.BaseSnapshot == KeyGroupBatch.BaseNotChecked)
+        {
+            return null;
+        }
+
+        if (batch.Sequence != 1)
+        {
+            return $"batches 1 to {batch.Sequence - 1} of this run were applied to state this incarnation does not have (it restarted or moved)";
+        }
+
+        return batch.BaseSnapshot == _baseSnapshot
+            ? null
+            : $"the run started from snapshot {batch.BaseSnapshot} but this incarnation restored {_baseSnapshot}";
+    }
+
+    private void OnReset()
+    {
+        Sender.Tell(new KeyGroupReset(_jobName, KeyGroup));
+        _pending.Clear();
+        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
     }
 
     private void OnWake()

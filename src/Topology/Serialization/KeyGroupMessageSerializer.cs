@@ -15,12 +15,14 @@ namespace ActorFlow.Topology.Serialization;
 /// Layouts (integers little-endian, strings UTF-8 with an int32 length; one manifest per layout, a new layout gets a
 /// new manifest and old ones stay readable):
 /// <list type="bullet">
-/// <item><c>KGB1</c> <see cref="KeyGroupBatch"/>: job, key group, source id, sequence, watermark, count, then per
-/// record timestamp, key, value.</item>
+/// <item><c>KGB2</c> <see cref="KeyGroupBatch"/>: job, key group, source id, sequence, watermark, base snapshot,
+/// count, then per record timestamp, key, value. <c>KGB1</c> (read only) is the same without the base snapshot.</item>
 /// <item><c>KGR1</c> <see cref="KeyGroupReply"/>: job, key group, sequence, count, then per record kind, timestamp, tag, value.</item>
 /// <item><c>KTC1</c> <see cref="TriggerCheckpoint"/>: job, key group, checkpoint id.</item>
 /// <item><c>KCK1</c> <see cref="KeyGroupCheckpointed"/>: job, key group, checkpoint id, snapshot sequence nr, state size, error.</item>
 /// <item><c>KPS1</c> <see cref="PruneSnapshots"/>: job, key group, sequence nr below which snapshots may go.</item>
+/// <item><c>KSL1</c> <see cref="KeyGroupStateLost"/>: job, key group, sequence, reason.</item>
+/// <item><c>KRS1</c> <see cref="ResetKeyGroup"/> and <c>KRD1</c> <see cref="KeyGroupReset"/>: job, key group.</item>
 /// </list>
 /// </summary>
 internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
@@ -28,11 +30,15 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
     /// <summary>The serializer id (the persistence module's is 7101).</summary>
     public const int SerializerId = 7201;
 
-    private const string BatchManifest = "KGB1";
+    private const string BatchManifestV1 = "KGB1";
+    private const string BatchManifest = "KGB2";
     private const string ReplyManifest = "KGR1";
     private const string TriggerManifest = "KTC1";
     private const string CheckpointedManifest = "KCK1";
     private const string PruneManifest = "KPS1";
+    private const string LostManifest = "KSL1";
+    private const string ResetManifest = "KRS1";
+    private const string ResetDoneManifest = "KRD1";
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _threadBuffer;
@@ -54,6 +60,9 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         TriggerCheckpoint => TriggerManifest,
         KeyGroupCheckpointed => CheckpointedManifest,
         PruneSnapshots => PruneManifest,
+        KeyGroupStateLost => LostManifest,
+        ResetKeyGroup => ResetManifest,
+        KeyGroupReset => ResetDoneManifest,
         _ => throw Unknown(o),
     };
 
@@ -72,6 +81,7 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
                 writer.WriteString(b.SourceId);
                 writer.WriteInt64(b.Sequence);
                 writer.WriteInt64(b.Watermark);
+                writer.WriteInt64(b.BaseSnapshot);
                 writer.WriteInt32(b.Records.Count);
                 foreach (var record in b.Records)
                 {
@@ -109,6 +119,20 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
                 writer.WriteInt32(p.KeyGroup);
                 writer.WriteInt64(p.BeforeSequenceNr);
                 break;
+            case KeyGroupStateLost l:
+                writer.WriteString(l.JobName);
+                writer.WriteInt32(l.KeyGroup);
+                writer.WriteInt64(l.Sequence);
+                writer.WriteString(l.Reason);
+                break;
+            case ResetKeyGroup r:
+                writer.WriteString(r.JobName);
+                writer.WriteInt32(r.KeyGroup);
+                break;
+            case KeyGroupReset r:
+                writer.WriteString(r.JobName);
+                writer.WriteInt32(r.KeyGroup);
+                break;
             default:
                 throw Unknown(obj);
         }
@@ -131,12 +155,16 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
             var reader = new StateReader(bytes);
             object message = manifest switch
             {
-                BatchManifest => ReadBatch(ref reader),
+                BatchManifest => ReadBatch(ref reader, withBase: true),
+                BatchManifestV1 => ReadBatch(ref reader, withBase: false),
                 ReplyManifest => ReadReply(ref reader),
                 TriggerManifest => new TriggerCheckpoint(ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64()),
                 CheckpointedManifest => new KeyGroupCheckpointed(
                     ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadString()),
                 PruneManifest => new PruneSnapshots(ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64()),
+                LostManifest => new KeyGroupStateLost(ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64(), reader.ReadString() ?? ""),
+                ResetManifest => new ResetKeyGroup(ReadJob(ref reader), reader.ReadInt32()),
+                ResetDoneManifest => new KeyGroupReset(ReadJob(ref reader), reader.ReadInt32()),
                 _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(KeyGroupMessageSerializer)}."),
             };
             return reader.Remaining == 0
@@ -149,7 +177,7 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         }
     }
 
-    private KeyGroupBatch ReadBatch(ref StateReader reader)
+    private KeyGroupBatch ReadBatch(ref StateReader reader, bool withBase)
     {
         var job = ReadJob(ref reader);
         var format = Format(job);
@@ -157,13 +185,14 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         var sourceId = reader.ReadString() ?? throw new InvalidDataException("missing source id");
         var sequence = reader.ReadInt64();
         var watermark = reader.ReadInt64();
+        var baseSnapshot = withBase ? reader.ReadInt64() : KeyGroupBatch.BaseNotChecked;
         var records = new List<Routed>(Count(ref reader));
         for (var i = records.Capacity; i > 0; i--)
         {
             records.Add(format.ReadRouted(ref reader, keyGroup));
         }
 
-        return new KeyGroupBatch(job, keyGroup, sourceId, sequence, records, watermark);
+        return new KeyGroupBatch(job, keyGroup, sourceId, sequence, records, watermark, baseSnapshot);
     }
 
     private KeyGroupReply ReadReply(ref StateReader reader)

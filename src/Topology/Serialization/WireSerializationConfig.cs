@@ -25,6 +25,8 @@ internal static class WireSerializationConfig
             "ActorFlow.Topology.Runtime.TriggerCheckpoint, {{Assembly}}" = actorflow-topology
             "ActorFlow.Topology.Runtime.KeyGroupCheckpointed, {{Assembly}}" = actorflow-topology
             "ActorFlow.Topology.Runtime.PruneSnapshots, {{Assembly}}" = actorflow-topology
+            "ActorFlow.Topology.Runtime.KeyGroupStateLost, {{Assembly}}" = actorflow-topology
+            "ActorFlow.Topology.Runtime.KeyGroupReset, {{Assembly}}" = actorflow-topology
           }
           serialization-identifiers {
             "{{typeof(KeyGroupMessageSerializer).FullName}}, {{Assembly}}" = {{KeyGroupMessageSerializer.SerializerId}}

@@ -46,10 +46,36 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
             new(7, "user-2", null, -5),
             new(7, "ü-ñ", new Click("ü-ñ", long.MinValue), long.MaxValue),
         };
-        var back = RoundTrip(new KeyGroupBatch(Job, 7, "clicks/abc", 42, records, 1_700_000_000_000));
+        var back = RoundTrip(new KeyGroupBatch(Job, 7, "clicks/abc", 42, records, 1_700_000_000_000, 17));
 
-        Assert.Equal((Job, 7, "clicks/abc", 42L, 1_700_000_000_000L), (back.JobName, back.KeyGroup, back.SourceId, back.Sequence, back.Watermark));
+        Assert.Equal((Job, 7, "clicks/abc", 42L, 1_700_000_000_000L, 17L), (back.JobName, back.KeyGroup, back.SourceId, back.Sequence, back.Watermark, back.BaseSnapshot));
         Assert.Equal(records, back.Records);
+    }
+
+    /// <summary>Verify that a batch in the first layout (no base snapshot) is still read, as "not checked".</summary>
+    [Fact]
+    public void A_batch_of_the_first_layout_must_be_read()
+    {
+        var v2 = Serializer.ToBinary(new KeyGroupBatch(Job, 7, "s", 3, [], 99, 5));
+        // KGB1 is KGB2 without the 8-byte base snapshot after the watermark: job, key group, source id, sequence, watermark.
+        var header = 4 + Job.Length + 4 + 4 + 1 + 8 + 8;
+        var v1 = v2[..header].Concat(v2[(header + 8)..]).ToArray();
+
+        var back = Assert.IsType<KeyGroupBatch>(Serializer.FromBinary(v1, "KGB1"));
+
+        Assert.Equal((7, 3L, 99L, KeyGroupBatch.BaseNotChecked), (back.KeyGroup, back.Sequence, back.Watermark, back.BaseSnapshot));
+    }
+
+    /// <summary>Verify that the failover messages round-trip: state lost, reset and its answer.</summary>
+    [Fact]
+    public void The_failover_messages_must_round_trip()
+    {
+        var lost = new KeyGroupStateLost(Job, 12, 7, "batch 7 arrived after 5");
+        var reset = new ResetKeyGroup(Job, 12);
+        var done = new KeyGroupReset(Job, 12);
+        Assert.Equal(lost, RoundTrip(lost));
+        Assert.Equal(reset, RoundTrip(reset));
+        Assert.Equal(done, RoundTrip(done));
     }
 
     /// <summary>
@@ -143,7 +169,7 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
     public void A_truncated_message_must_be_refused()
     {
         var bytes = Serializer.ToBinary(new KeyGroupBatch(Job, 7, "s", 1, [new Routed(7, "u", new Click("u", 1), 1)], 0));
-        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^3], "KGB1"));
+        Assert.Throws<SerializationException>(() => Serializer.FromBinary(bytes[..^3], "KGB2"));
     }
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));

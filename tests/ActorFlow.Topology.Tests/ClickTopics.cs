@@ -1,0 +1,70 @@
+using System.Globalization;
+using ActorFlow.Kafka.Embedded;
+using ActorFlow.Topology.Tests.EndToEnd;
+using Confluent.Kafka;
+
+namespace ActorFlow.Topology.Tests;
+
+/// <summary>
+/// Test fixture: clicks in, results out, on an embedded broker. Clicks are written with the user as key and the
+/// event time as value; results are read back from a topic to its end.
+/// </summary>
+public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", int partitions = 4)
+{
+    /// <summary>Event time of the first window of every test.</summary>
+    public const long Base = 1_700_000_000_000;
+
+    /// <summary>Writes <paramref name="clicks"/> to the input topic.</summary>
+    public void Produce(IEnumerable<Click> clicks)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 5 }).Build();
+        foreach (var c in clicks)
+        {
+            producer.Produce(input, new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>One far-future click per partition, so every partition's watermark passes every window.</summary>
+    public void ProduceEnd()
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        for (var p = 0; p < partitions; p++)
+        {
+            producer.Produce(new TopicPartition(input, p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Every record of partition 0 of <paramref name="topic"/>, from the beginning to its current end.</summary>
+    public List<string> Read(string topic)
+    {
+        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "reader" }).Build();
+        c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
+        var all = new List<string>();
+        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
+        {
+            all.Add(r.Message.Value);
+        }
+
+        return all;
+    }
+
+    /// <summary>Reference result of a tumbling 1 s count per user, as "user|windowStart" → count.</summary>
+    public static Dictionary<string, long> CountsPerSecond(IEnumerable<Click> clicks) =>
+        clicks.GroupBy(c => (c.User, Start: c.Time - (((c.Time % 1000) + 1000) % 1000)))
+            .ToDictionary(g => $"{g.Key.User}|{g.Key.Start}", g => (long)g.Count());
+
+    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; fails after <paramref name="timeout"/>.</summary>
+    public static async Task AwaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!condition())
+        {
+            await Task.Delay(100, cts.Token);
+        }
+    }
+}
