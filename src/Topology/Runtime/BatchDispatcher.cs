@@ -33,7 +33,14 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
     public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Routed>> batch)
     {
         var byGroup = new SortedDictionary<int, List<Routed>>();
-        var emitted = new List<Emitted>();
+        var size = 0;
+        foreach (var chunk in batch)
+        {
+            size += chunk.Count;
+        }
+
+        // A stateless job emits every record here; a keyed one collects the key groups' replies later.
+        var emitted = new List<Emitted>(region is null ? size : 0);
         var tick = false;
         var watermark = Watermark;
         foreach (var chunk in batch)
@@ -103,7 +110,15 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
 
     private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint)
     {
-        foreach (var reply in await Task.WhenAll(asks).ConfigureAwait(false))
+        var replies = await Task.WhenAll(asks).ConfigureAwait(false);
+        var total = emitted.Count + 1;
+        foreach (var reply in replies)
+        {
+            total += reply.Emitted.Count;
+        }
+
+        emitted.Capacity = Math.Max(emitted.Capacity, total);
+        foreach (var reply in replies)
         {
             emitted.AddRange(reply.Emitted);
         }
