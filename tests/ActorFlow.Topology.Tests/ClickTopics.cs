@@ -53,6 +53,14 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
         return all;
     }
 
+    /// <summary>
+    /// The latest count per (user, window) in <paramref name="topic"/>, whose records are "user|windowStart|count":
+    /// the output read as an upsert table (an at-least-once sink may repeat a window). End markers are left out.
+    /// </summary>
+    public Dictionary<string, long> Latest(string topic) =>
+        Read(topic).Select(r => r.Split('|')).Where(p => p[0] != "zz-end").GroupBy(p => p[0] + "|" + p[1])
+            .ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
+
     /// <summary>Reference result of a tumbling 1 s count per user, as "user|windowStart" → count.</summary>
     public static Dictionary<string, long> CountsPerSecond(IEnumerable<Click> clicks) =>
         clicks.GroupBy(c => (c.User, Start: c.Time - (((c.Time % 1000) + 1000) % 1000)))
@@ -63,6 +71,16 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     {
         using var cts = new CancellationTokenSource(timeout);
         while (!condition())
+        {
+            await Task.Delay(100, cts.Token);
+        }
+    }
+
+    /// <summary>Polls an asynchronous <paramref name="condition"/> every 100 ms until it holds; fails after <paramref name="timeout"/>.</summary>
+    public static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!await condition())
         {
             await Task.Delay(100, cts.Token);
         }

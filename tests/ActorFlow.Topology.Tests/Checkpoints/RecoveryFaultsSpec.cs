@@ -29,6 +29,8 @@ public sealed class RecoveryFaultsSpec : IDisposable
         Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1 },
     });
 
+    private ClickTopics Topics => new(_kafka);
+
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-recovery-faults");
     private readonly List<Click> _clicks;
     private readonly Dictionary<string, long> _expected;
@@ -66,7 +68,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
         Assert.Contains($"RestoreCheckpointId = {previous.CheckpointId}", error.Message, StringComparison.Ordinal);
 
         await RunToEndAsync(new JobRunnerOptions { CheckpointInterval = null, RestoreCheckpointId = error.EarlierCheckpointIds[0] });
-        Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     /// <summary>Verify that a deleted snapshot fails recovery the same way (with an error naming the checkpoint and key group).</summary>
@@ -114,7 +116,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
     [Fact]
     public async Task A_checkpoint_store_that_goes_away_must_fail_checkpoints_not_the_job()
     {
-        Produce(_clicks.Take(1000));
+        Topics.Produce(_clicks.Take(1000));
         var system = await ActorFlowCluster.StartNodeAsync("faults", StateStoreSettings.Sqlite(_data.Path));
         try
         {
@@ -125,27 +127,27 @@ public sealed class RecoveryFaultsSpec : IDisposable
                 CheckpointInterval = TimeSpan.FromSeconds(1),
                 CheckpointStoreOverride = store,
             });
-            await AwaitAsync(() => job.LastCompletedCheckpoint >= 1, TimeSpan.FromSeconds(60));
+            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint >= 1, TimeSpan.FromSeconds(60));
 
             fault.IsDown = true;
-            await AwaitAsync(() => job.FailedCheckpoints >= 1, TimeSpan.FromSeconds(60));
+            await ClickTopics.AwaitAsync(() => job.FailedCheckpoints >= 1, TimeSpan.FromSeconds(60));
             var recoveryPoint = job.LastCompletedCheckpoint;
-            var before = Results().Count;
-            Produce(_clicks.Skip(1000).Take(1000));
-            await AwaitAsync(() => Results().Count > before, TimeSpan.FromSeconds(60)); // the job keeps processing
-            await AwaitAsync(() => job.FailedCheckpoints >= 3, TimeSpan.FromSeconds(60));
+            var before = Topics.Read("counts").Count;
+            Topics.Produce(_clicks.Skip(1000).Take(1000));
+            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > before, TimeSpan.FromSeconds(60)); // the job keeps processing
+            await ClickTopics.AwaitAsync(() => job.FailedCheckpoints >= 3, TimeSpan.FromSeconds(60));
             Assert.False(job.Completion.IsCompleted);
             Assert.Equal(recoveryPoint, job.LastCompletedCheckpoint);
             Assert.Equal(recoveryPoint, (await real.LoadLatestAsync(Job))!.CheckpointId);
             Assert.True(fault.FailedWrites >= 3);
 
             fault.IsDown = false;
-            await AwaitAsync(() => job.LastCompletedCheckpoint > recoveryPoint, TimeSpan.FromSeconds(60));
+            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > recoveryPoint, TimeSpan.FromSeconds(60));
             Assert.True((await real.LoadLatestAsync(Job))!.CheckpointId > recoveryPoint);
 
-            Produce(_clicks.Skip(2000));
-            ProduceEnd();
-            await AwaitAsync(() => Latest().Count >= _expected.Count, TimeSpan.FromSeconds(90));
+            Topics.Produce(_clicks.Skip(2000));
+            Topics.ProduceEnd();
+            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= _expected.Count, TimeSpan.FromSeconds(90));
             await job.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -153,7 +155,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     public void Dispose()
@@ -172,16 +174,16 @@ public sealed class RecoveryFaultsSpec : IDisposable
     /// <summary>Runs the job over the first 2000 clicks with two checkpoints, then kills the node (no stop, no drain).</summary>
     private async Task<(CheckpointRecord Previous, CheckpointRecord Latest)> TwoCheckpointsThenCrashAsync()
     {
-        Produce(_clicks.Take(1000));
+        Topics.Produce(_clicks.Take(1000));
         var system = await ActorFlowCluster.StartNodeAsync("faults", StateStoreSettings.Sqlite(_data.Path));
         try
         {
             var job = await JobRunner.StartAsync(system, BuildJob(system), new JobRunnerOptions { CheckpointInterval = null });
-            await AwaitAsync(() => Results().Count > 5, TimeSpan.FromSeconds(60));
+            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
             var previous = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            var count = Results().Count;
-            Produce(_clicks.Skip(1000).Take(1000));
-            await AwaitAsync(() => Results().Count > count, TimeSpan.FromSeconds(60));
+            var count = Topics.Read("counts").Count;
+            Topics.Produce(_clicks.Skip(1000).Take(1000));
+            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > count, TimeSpan.FromSeconds(60));
             var latest = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(latest.KeyGroups.Length > 0);
             return (previous, latest);
@@ -215,9 +217,9 @@ public sealed class RecoveryFaultsSpec : IDisposable
         try
         {
             var job = await JobRunner.StartAsync(system, BuildJob(system), options);
-            Produce(_clicks.Skip(2000));
-            ProduceEnd();
-            await AwaitAsync(() => Latest().Count >= _expected.Count, TimeSpan.FromSeconds(90));
+            Topics.Produce(_clicks.Skip(2000));
+            Topics.ProduceEnd();
+            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= _expected.Count, TimeSpan.FromSeconds(90));
             await job.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -268,52 +270,4 @@ public sealed class RecoveryFaultsSpec : IDisposable
             .Build();
     }
 
-    private void Produce(IEnumerable<Click> clicks)
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce("clicks", new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    private void ProduceEnd()
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build();
-        for (var p = 0; p < 4; p++)
-        {
-            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    /// <summary>The latest count per (user, window): the output read as an upsert table.</summary>
-    private Dictionary<string, long> Latest() =>
-        Results().Select(r => r.Split('|')).GroupBy(p => p[0] + "|" + p[1]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
-
-    private List<string> Results()
-    {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new Confluent.Kafka.TopicPartitionOffset("counts", 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition("counts", 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<string>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message.Value);
-        }
-
-        return all;
-    }
-
-    private static async Task AwaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
-    }
 }

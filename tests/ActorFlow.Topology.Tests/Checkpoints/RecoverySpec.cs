@@ -24,6 +24,8 @@ public sealed class RecoverySpec : IDisposable
         Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1 },
     });
 
+    private ClickTopics Topics => new(_kafka);
+
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-recovery");
 
     /// <summary>
@@ -41,26 +43,26 @@ public sealed class RecoverySpec : IDisposable
             .GroupBy(c => (c.User, Start: c.Time - (((c.Time % 1000) + 1000) % 1000)))
             .ToDictionary(g => $"{g.Key.User}|{g.Key.Start}", g => (long)g.Count());
 
-        Produce(clicks.Take(2000));
+        Topics.Produce(clicks.Take(2000));
         var first = await ActorFlowCluster.StartNodeAsync("recovery", StateStoreSettings.Sqlite(_data.Path));
         var job1 = await JobRunner.StartAsync(first, BuildJob(first), new JobRunnerOptions { CheckpointInterval = null });
-        await AwaitAsync(() => Results().Count > 5, TimeSpan.FromSeconds(60)); // records are flowing
+        await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60)); // records are flowing
         var checkpoint = await job1.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(checkpoint.KeyGroups.Length > 0);
         Assert.InRange(checkpoint.Offsets.Sum(o => o.Offset), 1, 2000); // the barrier follows what was dispatched so far
 
         // Records after the checkpoint: processed by the first node, then lost with it (no second checkpoint).
-        Produce(clicks.Skip(2000).Take(1000));
-        await AwaitAsync(() => Results().Count > 0 && first.WhenTerminated.IsCompleted is false, TimeSpan.FromSeconds(5));
+        Topics.Produce(clicks.Skip(2000).Take(1000));
+        await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 0 && first.WhenTerminated.IsCompleted is false, TimeSpan.FromSeconds(5));
         await first.Terminate().WaitAsync(TimeSpan.FromSeconds(30)); // the node dies: no stop, no drain, no final checkpoint
 
         var second = await ActorFlowCluster.StartNodeAsync("recovery", StateStoreSettings.Sqlite(_data.Path));
         try
         {
             var job2 = await JobRunner.StartAsync(second, BuildJob(second), new JobRunnerOptions { CheckpointInterval = null });
-            Produce(clicks.Skip(3000));
-            ProduceEnd();
-            await AwaitAsync(() => Latest().Count >= expected.Count, TimeSpan.FromSeconds(60));
+            Topics.Produce(clicks.Skip(3000));
+            Topics.ProduceEnd();
+            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job2.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -70,7 +72,7 @@ public sealed class RecoverySpec : IDisposable
 
         // A window fired between the checkpoint and the crash is fired again after recovery with the same count:
         // output is at least once here, state is exactly once (every count equals the reference).
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     public void Dispose()
@@ -94,52 +96,4 @@ public sealed class RecoverySpec : IDisposable
             .Build();
     }
 
-    private void Produce(IEnumerable<Click> clicks)
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce("clicks", new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    private void ProduceEnd()
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build();
-        for (var p = 0; p < 4; p++)
-        {
-            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    /// <summary>The latest count per (user, window): the output read as an upsert table.</summary>
-    private Dictionary<string, long> Latest() =>
-        Results().Select(r => r.Split('|')).GroupBy(p => p[0] + "|" + p[1]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
-
-    private List<string> Results()
-    {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new TopicPartitionOffset("counts", 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition("counts", 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<string>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message.Value);
-        }
-
-        return all;
-    }
-
-    private static async Task AwaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
-    }
 }

@@ -30,6 +30,8 @@ public sealed class SavepointSpec : IDisposable
         Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1 },
     });
 
+    private ClickTopics Topics => new(_kafka);
+
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-savepoint");
 
     /// <summary>Version 1 of the accumulator's serializer: it knows only the count.</summary>
@@ -60,12 +62,12 @@ public sealed class SavepointSpec : IDisposable
     {
         var clicks = Clicks(4000);
         var expected = Reference(clicks);
-        Produce(clicks.Take(2000));
+        Topics.Produce(clicks.Take(2000));
         var first = await ActorFlowCluster.StartNodeAsync("savepoint", StateStoreSettings.Sqlite(_data.Path));
         try
         {
             var job1 = await JobRunner.StartAsync(first, BuildJob(first, "sp-count", null), new JobRunnerOptions { CheckpointInterval = null, RetainedCheckpoints = 1 });
-            await AwaitAsync(() => Results().Count > 5, TimeSpan.FromSeconds(60));
+            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
             var savepoint = await job1.SavepointAsync("before-upgrade").WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(savepoint.IsSavepoint);
             Assert.Equal("before-upgrade", savepoint.SavepointName);
@@ -74,7 +76,7 @@ public sealed class SavepointSpec : IDisposable
             Assert.Contains("already has a savepoint named 'before-upgrade'", duplicate.Message, StringComparison.Ordinal);
 
             // Later checkpoints with one retained: the pruner deletes older checkpoints and snapshots, not the savepoint's.
-            Produce(clicks.Skip(2000).Take(1000));
+            Topics.Produce(clicks.Skip(2000).Take(1000));
             for (var i = 0; i < 3; i++)
             {
                 await job1.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -98,9 +100,9 @@ public sealed class SavepointSpec : IDisposable
             Assert.Contains("no savepoint named 'nope'; its savepoints: 'before-upgrade'", unknown.Message, StringComparison.Ordinal);
 
             var job2 = await JobRunner.StartAsync(second, BuildJob(second, "sp-count", null), new JobRunnerOptions { CheckpointInterval = null, FromSavepoint = "before-upgrade" });
-            Produce(clicks.Skip(3000));
-            ProduceEnd();
-            await AwaitAsync(() => Latest().Count >= expected.Count, TimeSpan.FromSeconds(60));
+            Topics.Produce(clicks.Skip(3000));
+            Topics.ProduceEnd();
+            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job2.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -108,7 +110,7 @@ public sealed class SavepointSpec : IDisposable
             await second.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -132,12 +134,12 @@ public sealed class SavepointSpec : IDisposable
 
         var clicks = Clicks(3000);
         var expected = Reference(clicks);
-        Produce(clicks.Take(1500));
+        Topics.Produce(clicks.Take(1500));
         var v1 = await ActorFlowCluster.StartNodeAsync("schema", StateStoreSettings.Sqlite(_data.Path));
         try
         {
             var job1 = await JobRunner.StartAsync(v1, BuildJob(v1, "tally", TallyV1), new JobRunnerOptions { CheckpointInterval = null });
-            await AwaitAsync(() => Results().Count > 5, TimeSpan.FromSeconds(60));
+            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
             await job1.SavepointAsync("v1").WaitAsync(TimeSpan.FromSeconds(60));
             await job1.StopAsync(TimeSpan.FromSeconds(30));
         }
@@ -150,9 +152,9 @@ public sealed class SavepointSpec : IDisposable
         try
         {
             var job2 = await JobRunner.StartAsync(v2, BuildJob(v2, "tally", TallyV2), new JobRunnerOptions { CheckpointInterval = null, FromSavepoint = "v1" });
-            Produce(clicks.Skip(1500));
-            ProduceEnd();
-            await AwaitAsync(() => Latest().Count >= expected.Count, TimeSpan.FromSeconds(60));
+            Topics.Produce(clicks.Skip(1500));
+            Topics.ProduceEnd();
+            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job2.SavepointAsync("v2").WaitAsync(TimeSpan.FromSeconds(60)); // state in the new schema snapshots too
             await job2.StopAsync(TimeSpan.FromSeconds(30));
         }
@@ -161,7 +163,7 @@ public sealed class SavepointSpec : IDisposable
             await v2.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     public void Dispose()
@@ -201,55 +203,6 @@ public sealed class SavepointSpec : IDisposable
         return counted
             .To(KafkaConnectors.Sink<string>(producer, s => new ProducerRecord<byte[], byte[]>("counts", new Message<byte[], byte[]> { Key = [], Value = Encoding.UTF8.GetBytes(s) })))
             .Build();
-    }
-
-    private void Produce(IEnumerable<Click> clicks)
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce("clicks", new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    private void ProduceEnd()
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build();
-        for (var p = 0; p < 4; p++)
-        {
-            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    /// <summary>The latest count per (user, window): the output read as an upsert table.</summary>
-    private Dictionary<string, long> Latest() =>
-        Results().Select(r => r.Split('|')).Where(p => p[0] != "zz-end").GroupBy(p => p[0] + "|" + p[1]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
-
-    private List<string> Results()
-    {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new TopicPartitionOffset("counts", 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition("counts", 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<string>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message.Value);
-        }
-
-        return all;
-    }
-
-    private static async Task AwaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
     }
 
     /// <summary>Counts (and tracks the largest millisecond-of-second seen) through a <see cref="Tally"/>.</summary>

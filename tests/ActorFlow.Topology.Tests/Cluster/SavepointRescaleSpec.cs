@@ -30,6 +30,8 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
         Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1 },
     });
 
+    private ClickTopics Topics => new(_kafka);
+
     /// <summary>
     /// Verify that the windowed count run on one node, savepointed mid-stream and stopped (with records processed
     /// after the savepoint), then started from the savepoint on two nodes (key groups on both, state in one
@@ -47,15 +49,15 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
             .ToDictionary(g => $"{g.Key.User}|{g.Key.Start}", g => (long)g.Count());
         var state = StateStoreSettings.PostgreSql(postgres.CreateDatabase("savepoint_rescale"));
 
-        Produce(clicks.Take(1500));
+        Topics.Produce(clicks.Take(1500));
         var single = await ActorFlowCluster.StartNodeAsync("rescale", state);
         try
         {
             var job1 = await JobRunner.StartAsync(single, Job(single), new JobRunnerOptions { CheckpointInterval = null });
-            await AwaitAsync(() => Task.FromResult(Results().Count > 5), TimeSpan.FromSeconds(60));
+            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Read("counts").Count > 5), TimeSpan.FromSeconds(60));
             var savepoint = await job1.SavepointAsync("one-node").WaitAsync(TimeSpan.FromSeconds(60));
             Assert.NotEmpty(savepoint.KeyGroups);
-            Produce(clicks.Skip(1500).Take(500)); // processed after the savepoint, then replayed from it
+            Topics.Produce(clicks.Skip(1500).Take(500)); // processed after the savepoint, then replayed from it
             await Task.Delay(1000);
             await job1.StopAsync(TimeSpan.FromSeconds(30));
         }
@@ -70,17 +72,17 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
         try
         {
             nodeB = await ActorFlowCluster.StartNodeAsync("rescale", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress]);
-            await AwaitAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
+            await ClickTopics.AwaitAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
             await JobRunner.HostAsync(nodeA, Job(nodeA), options);
             await JobRunner.HostAsync(nodeB, Job(nodeB), options);
             var regionA = ClusterSharding.Get(nodeA).ShardRegion("actorflow-" + JobName);
             var regionB = ClusterSharding.Get(nodeB).ShardRegion("actorflow-" + JobName);
-            await AwaitAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
+            await ClickTopics.AwaitAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
 
             var job2 = await JobRunner.StartAsync(nodeA, Job(nodeA), options);
-            Produce(clicks.Skip(2000));
-            ProduceEnd();
-            await AwaitAsync(() => Task.FromResult(Latest().Count >= expected.Count), TimeSpan.FromSeconds(90));
+            Topics.Produce(clicks.Skip(2000));
+            Topics.ProduceEnd();
+            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Latest("counts").Count >= expected.Count), TimeSpan.FromSeconds(90));
             var onA = await EntitiesAsync(regionA);
             var onB = await EntitiesAsync(regionB);
             await job2.StopAsync(TimeSpan.FromSeconds(30));
@@ -98,7 +100,7 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
             await nodeA.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     public void Dispose() => _kafka.Dispose();
@@ -125,52 +127,4 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
         return state.Shards.SelectMany(s => s.EntityIds).Select(id => int.Parse(id, CultureInfo.InvariantCulture)).ToList();
     }
 
-    private void Produce(IEnumerable<Click> clicks)
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce("clicks", new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    private void ProduceEnd()
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build();
-        for (var p = 0; p < 4; p++)
-        {
-            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    /// <summary>The latest count per (user, window): the output read as an upsert table.</summary>
-    private Dictionary<string, long> Latest() =>
-        Results().Select(r => r.Split('|')).GroupBy(p => p[0] + "|" + p[1]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
-
-    private List<string> Results()
-    {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new TopicPartitionOffset("counts", 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition("counts", 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<string>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message.Value);
-        }
-
-        return all;
-    }
-
-    private static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!await condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
-    }
 }
