@@ -15,11 +15,11 @@ namespace ActorFlow.ScenarioJob;
 /// </summary>
 internal static class Failover
 {
-    /// <summary>Completes only when the job ends otherwise (<paramref name="stop"/>); on a lost member it kills this process.</summary>
-    public static async Task WatchAsync(ActorSystem system, CancellationToken stop)
+    /// <summary>Never completes: when the other member is lost it kills this process.</summary>
+    public static async Task WatchAsync(ActorSystem system)
     {
         var cluster = Cluster.Get(system);
-        while (!stop.IsCancellationRequested)
+        while (true)
         {
             var state = cluster.State;
             var reason = system.WhenTerminated.IsCompleted ? "this node's actor system terminated"
@@ -28,13 +28,19 @@ internal static class Failover
                 : null;
             if (reason is not null)
             {
-                Console.WriteLine($"failover: {reason}; stopping this node so that the job restarts from its last checkpoint");
-                Console.Out.Flush();
-                Process.GetCurrentProcess().Kill();
+                Stop(reason);
             }
 
-            await Task.Delay(100, CancellationToken.None);
+            await Task.Delay(100);
         }
+    }
+
+    /// <summary>Prints why and kills this process (SIGKILL: no graceful leave, no final checkpoint).</summary>
+    public static void Stop(string reason)
+    {
+        Console.WriteLine($"failover: {reason}; stopping this node so that the jobs restart from their last checkpoint");
+        Console.Out.Flush();
+        Process.GetCurrentProcess().Kill();
     }
 
     /// <summary>Creates the journal and snapshot tables from this node alone, before another node starts.</summary>

@@ -8,6 +8,8 @@
 //     --port <port> --seed <port>      this node's port and the runner's port (127.0.0.1), with --node
 //     --verbose                        drive checkpoints from here (every 500 ms, as the interval would) and print
 //                                      "checkpoint requested" / "checkpoint <n> durable" for the count job
+//     --no-failover                    with --node: keep running when the other node is lost (the runtime has no
+//                                      job-wide restart; this shows what Failover.cs prevents)
 // Prints "hosting" (runner: region up, the host may join), then "running" (jobs started, or key groups hosted).
 using ActorFlow.Persistence.Config;
 using ActorFlow.ScenarioJob;
@@ -46,14 +48,14 @@ var clusterOptions = new JobRunnerOptions
 {
     CheckpointInterval = options.Verbose ? null : interval,
     // A restarted job waits this long for key groups on the other node, which cannot report their restore here.
-    AskTimeout = TimeSpan.FromSeconds(5),
+    AskTimeout = TimeSpan.FromSeconds(3),
 };
 if (options.Node == "host")
 {
     await JobRunner.HostAsync(node, ScenarioJobs.Count(node, options.Servers), clusterOptions);
     await JobRunner.HostAsync(node, ScenarioJobs.Totals(node, options.Servers), clusterOptions);
     Console.WriteLine("running");
-    await Failover.WatchAsync(node, CancellationToken.None);
+    await (options.NoFailover ? node.WhenTerminated : Failover.WatchAsync(node));
     return 0;
 }
 
@@ -69,17 +71,26 @@ var running = await Task.WhenAll(
     JobRunner.StartAsync(node, ScenarioJobs.Count(node, options.Servers), clusterOptions),
     JobRunner.StartAsync(node, ScenarioJobs.Totals(node, options.Servers), clusterOptions));
 Console.WriteLine("running");
-using var stop = new CancellationTokenSource();
-var watch = Failover.WatchAsync(node, stop.Token);
-var jobsDone = RunAsync(running, options.Verbose, interval);
-await Task.WhenAny(watch, jobsDone);
-return await jobsDone;
+if (!options.NoFailover)
+{
+    _ = Failover.WatchAsync(node);
+}
+
+return await RunAsync(running, options.Verbose, interval);
 
 static async Task<int> RunAsync(RunningJob[] jobs, bool verbose, TimeSpan interval)
 {
     if (verbose)
     {
         _ = Task.Run(() => DriveCheckpointsAsync(jobs, interval));
+    }
+
+    // A job that fails (e.g. a key group did not answer within the ask attempts) fails the process: a supervisor
+    // (the test) starts it again and every job restores its last complete checkpoint.
+    var first = await Task.WhenAny(jobs.Select(j => j.Completion));
+    if (first.IsFaulted)
+    {
+        Failover.Stop($"a job failed: {first.Exception!.GetBaseException().Message}");
     }
 
     await Task.WhenAll(jobs.Select(j => j.Completion));

@@ -16,6 +16,9 @@ internal sealed record ScenarioOptions(string Servers, string DataDirectory)
 
     public bool Verbose { get; private init; }
 
+    /// <summary>Keep running when the other node is lost (shows what the failover prevents).</summary>
+    public bool NoFailover { get; private init; }
+
     public static ScenarioOptions? Parse(string[] args)
     {
         if (args.Length < 2)
@@ -34,6 +37,7 @@ internal sealed record ScenarioOptions(string Servers, string DataDirectory)
                 "--port" => options with { Port = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--seed" => options with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--verbose" => options with { Verbose = true },
+                "--no-failover" => options with { NoFailover = true },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };
         }

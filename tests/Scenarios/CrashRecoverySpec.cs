@@ -47,11 +47,7 @@ public sealed class CrashRecoverySpec(ITestOutputHelper output) : IDisposable
         using (var last = JobProcess.Start(_scenario.BootstrapServers, _data.Path, Log))
         {
             await last.Running.WaitAsync(TimeSpan.FromSeconds(60));
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            while (!_scenario.OutputsComplete())
-            {
-                await Task.Delay(200, cts.Token);
-            }
+            await _scenario.AwaitOutputsAsync(TimeSpan.FromSeconds(120));
 
             last.Kill();
         }
