@@ -1,61 +1,126 @@
-// The scenario job: a windowed count per user over the "clicks" topic into "counts", checkpointing every
-// 500 ms into a SQLite state store. It runs until it is killed; tests/Scenarios kills it with SIGKILL and starts it
-// again, and compares the results with a failure-free reference computation.
-//   ActorFlow.ScenarioJob <bootstrap-servers> <data-dir>
-using System.Globalization;
-using System.Text;
-using ActorFlow.Kafka.Connectors;
-using ActorFlow.Kafka.Consumer;
-using ActorFlow.Kafka.Settings;
-using ActorFlow.Operators.Functions;
-using ActorFlow.Operators.Watermarks;
-using ActorFlow.Operators.Windowing;
+// The scenario process: two checkpointed jobs over the "clicks" topic (see ScenarioJobs), state in SQLite (default)
+// or PostgreSQL. It runs until it is killed; tests/Scenarios kills it with SIGKILL, starts it again and compares the
+// results with a reference computed from the input.
+//   ActorFlow.ScenarioJob <bootstrap-servers> <data-dir> [options]
+//     --postgres <connection-string>   state in PostgreSQL instead of <data-dir>/actorflow-state.db
+//     --node runner|host               one node of a two-node cluster: the runner runs both jobs (and hosts key
+//                                      groups), the host only hosts key groups; without it, a single-node cluster
+//     --port <port> --seed <port>      this node's port and the runner's port (127.0.0.1), with --node
+//     --verbose                        drive checkpoints from here (every 500 ms, as the interval would) and print
+//                                      "checkpoint requested" / "checkpoint <n> durable" for the count job
+//     --no-failover                    with --node: keep running when the other node is lost (the runtime has no
+//                                      job-wide restart; this shows what Failover.cs prevents)
+// Prints "hosting" (runner: region up, the host may join), then "running" (jobs started, or key groups hosted).
 using ActorFlow.Persistence.Config;
-using ActorFlow.Topology.Dsl;
+using ActorFlow.ScenarioJob;
 using ActorFlow.Topology.Runtime;
-using Confluent.Kafka;
+using Akka.Actor;
+using Akka.Configuration;
 
-if (args.Length != 2)
+var options = ScenarioOptions.Parse(args);
+if (options is null)
 {
-    Console.Error.WriteLine("usage: ActorFlow.ScenarioJob <bootstrap-servers> <data-dir>");
+    Console.Error.WriteLine("usage: ActorFlow.ScenarioJob <bootstrap-servers> <data-dir> [--postgres <cs>] [--node runner|host --port <p> --seed <p>] [--verbose]");
     return 2;
 }
 
-var (servers, data) = (args[0], args[1]);
-var system = await ActorFlowCluster.StartNodeAsync("scenario", StateStoreSettings.Sqlite(data));
-var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId("scenario");
-var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
-var job = StreamJobBuilder.Create("scenario-count")
-    // Partitions are assigned by the job, not by the consumer group: a killed member would hold its partitions for
-    // a session timeout, and the checkpoint record, not the group, says where each partition starts.
-    .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, 4).Select(p => new TopicPartition("clicks", p)).ToArray()), r =>
-            (User: Encoding.UTF8.GetString(r.Message.Key), Time: long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
-        WatermarkStrategy<(string User, long Time)>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
-    .KeyBy(c => c.User)
-    .Process("count", () => WindowOperators.For<string, (string User, long Time)>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
-        .Aggregate(new Count(), new Label()))
-    .To(KafkaConnectors.ExactlyOnceSink<string>(producer, "counts", s => (null, Encoding.UTF8.GetBytes(s))))
-    .Build();
-var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = TimeSpan.FromMilliseconds(500) });
-Console.WriteLine("running");
-await running.Completion;
-return 0;
-
-/// <summary>Counts a window's records.</summary>
-internal sealed class Count : IAggregateFunction<(string User, long Time), long, long>
+var state = options.Postgres is { } cs ? StateStoreSettings.PostgreSql(cs) : StateStoreSettings.Sqlite(options.DataDirectory);
+var interval = TimeSpan.FromMilliseconds(500);
+if (options.Node is null)
 {
-    public long CreateAccumulator() => 0;
-
-    public long Add((string User, long Time) value, long accumulator) => accumulator + 1;
-
-    public long GetResult(long accumulator) => accumulator;
-
-    public long Merge(long a, long b) => a + b;
+    var system = await ActorFlowCluster.StartNodeAsync("scenario", state);
+    var runnerOptions = new JobRunnerOptions { CheckpointInterval = options.Verbose ? null : interval };
+    var jobs = await Task.WhenAll(
+        JobRunner.StartAsync(system, ScenarioJobs.Count(system, options.Servers), runnerOptions),
+        JobRunner.StartAsync(system, ScenarioJobs.Totals(system, options.Servers), runnerOptions));
+    Console.WriteLine("running");
+    return await RunAsync(jobs, options.Verbose, interval);
 }
 
-/// <summary>Emits "user|windowStart|count".</summary>
-internal sealed class Label : ProcessWindowFunction<string, long, string>
+// Two nodes. Failure detection is tightened so that a killed node is noticed in about two seconds.
+var overrides = ConfigurationFactory.ParseString("""
+    akka.cluster.failure-detector { heartbeat-interval = 500ms, acceptable-heartbeat-pause = 2s }
+    akka.cluster.split-brain-resolver.stable-after = 2s
+    """);
+var seed = new Address("akka.tcp", "scenario", "127.0.0.1", options.Seed);
+var node = await ActorFlowCluster.StartNodeAsync("scenario", state, options.Node == "runner" ? null : [seed], overrides, options.Port);
+var clusterOptions = new JobRunnerOptions
 {
-    public override void Process(string key, ProcessWindowContext context, IReadOnlyList<long> elements, ActorFlow.Operators.ICollector<string> output) =>
-        output.Collect(string.Create(CultureInfo.InvariantCulture, $"{key}|{context.Window.Start}|{elements[0]}"));
+    CheckpointInterval = options.Verbose ? null : interval,
+    // A restarted job waits this long for key groups on the other node, which cannot report their restore here.
+    AskTimeout = TimeSpan.FromSeconds(3),
+};
+if (options.Node == "host")
+{
+    await JobRunner.HostAsync(node, ScenarioJobs.Count(node, options.Servers), clusterOptions);
+    await JobRunner.HostAsync(node, ScenarioJobs.Totals(node, options.Servers), clusterOptions);
+    Console.WriteLine("running");
+    await (options.NoFailover ? node.WhenTerminated : Failover.WatchAsync(node));
+    return 0;
+}
+
+// The runner creates the tables alone (two nodes initialising one PostgreSQL database at once race on CREATE
+// TABLE), hosts key groups, and starts the jobs once the host's regions are up, so that key groups are spread
+// over both nodes from the first record and never rebalanced while the jobs run.
+await Failover.InitializePersistenceAsync(node);
+await JobRunner.HostAsync(node, ScenarioJobs.Count(node, options.Servers), clusterOptions);
+await JobRunner.HostAsync(node, ScenarioJobs.Totals(node, options.Servers), clusterOptions);
+Console.WriteLine("hosting");
+await Failover.AwaitRegionsAsync(node, [ScenarioJobs.CountJob, ScenarioJobs.TotalsJob], 2, TimeSpan.FromSeconds(60));
+var running = await Task.WhenAll(
+    JobRunner.StartAsync(node, ScenarioJobs.Count(node, options.Servers), clusterOptions),
+    JobRunner.StartAsync(node, ScenarioJobs.Totals(node, options.Servers), clusterOptions));
+Console.WriteLine("running");
+if (!options.NoFailover)
+{
+    _ = Failover.WatchAsync(node);
+}
+
+return await RunAsync(running, options.Verbose, interval);
+
+static async Task<int> RunAsync(RunningJob[] jobs, bool verbose, TimeSpan interval)
+{
+    if (verbose)
+    {
+        _ = Task.Run(() => DriveCheckpointsAsync(jobs, interval));
+    }
+
+    // A job that fails (e.g. a key group did not answer within the ask attempts) fails the process: a supervisor
+    // (the test) starts it again and every job restores its last complete checkpoint.
+    var first = await Task.WhenAny(jobs.Select(j => j.Completion));
+    if (first.IsFaulted)
+    {
+        Failover.Stop($"a job failed: {first.Exception!.GetBaseException().Message}");
+    }
+
+    await Task.WhenAll(jobs.Select(j => j.Completion));
+    return 0;
+}
+
+// Takes a checkpoint of every job each interval (what CheckpointInterval does), so that the start of one is known
+// and printed: a test can kill the process while the count job's checkpoint is in flight, or right after its
+// record is durable and before its output is published and its offsets committed.
+static async Task DriveCheckpointsAsync(RunningJob[] jobs, TimeSpan interval)
+{
+    using var timer = new PeriodicTimer(interval);
+    while (await timer.WaitForNextTickAsync())
+    {
+        Console.WriteLine("checkpoint requested");
+        var all = jobs.Select(async j =>
+        {
+            try
+            {
+                var record = await j.CheckpointAsync();
+                if (j.Name == ScenarioJobs.CountJob)
+                {
+                    Console.WriteLine($"checkpoint {record.CheckpointId} durable");
+                }
+            }
+            catch (CheckpointFailedException e)
+            {
+                Console.WriteLine($"[WARNING] {j.Name}: {e.Message}");
+            }
+        });
+        await Task.WhenAll(all);
+    }
 }

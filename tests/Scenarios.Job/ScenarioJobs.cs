@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators;
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.State;
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Operators.Windowing;
+using ActorFlow.Topology.Dsl;
+using Akka.Actor;
+using Confluent.Kafka;
+
+namespace ActorFlow.ScenarioJob;
+
+/// <summary>
+/// The two jobs of the scenario, both over the "clicks" topic (4 partitions, key = user, value = event time in
+/// epoch ms): a windowed count into "counts" and a keyed process function with event-time timers into "totals".
+/// Every node builds them the same way (same code, same serializers).
+/// </summary>
+internal static class ScenarioJobs
+{
+    public const string CountJob = "scenario-count";
+    public const string TotalsJob = "scenario-totals";
+
+    /// <summary>"user|windowStart|count" per user and 1 s tumbling window.</summary>
+    public static StreamJob Count(ActorSystem system, string servers) =>
+        Source(system, servers, CountJob)
+            .Process("count", () => WindowOperators.For<string, (string User, long Time)>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                .Aggregate(new CountClicks(), new Label()))
+            .To(KafkaConnectors.ExactlyOnceSink<string>(Producer(system, servers), "counts", s => (null, Encoding.UTF8.GetBytes(s))))
+            .Build();
+
+    /// <summary>"user|bucketEnd|count|runningTotal" per user and 1 s bucket, emitted by an event-time timer.</summary>
+    public static StreamJob Totals(ActorSystem system, string servers) =>
+        Source(system, servers, TotalsJob)
+            .Process("totals", () => KeyedProcessOperators.Create(new RunningTotals()))
+            .To(KafkaConnectors.ExactlyOnceSink<string>(Producer(system, servers), "totals", s => (null, Encoding.UTF8.GetBytes(s))))
+            .Build();
+
+    private static KeyedStream<string, (string User, long Time)> Source(ActorSystem system, string servers, string job)
+    {
+        // Each job has its own group id: the group only shows progress, the checkpoint record holds the offsets.
+        // Each job has its own group id: the group only shows progress, the checkpoint record holds the offsets.
+        // Partitions are assigned by the job, not by the consumer group: a killed member would hold its partitions
+        // for a session timeout, and the checkpoint record, not the group, says where each partition starts.
+        // The serializers ((string, long) and string are built in) let key groups live on other nodes.
+        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(job);
+        var partitions = Enumerable.Range(0, 4).Select(p => new TopicPartition("clicks", p)).ToArray();
+        return StreamJobBuilder.Create(job)
+            .WithSerializers(new SerializerRegistry())
+            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Assignment(partitions), Decode),
+                WatermarkStrategy<(string User, long Time)>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
+            .KeyBy(c => c.User);
+    }
+
+    private static (string User, long Time) Decode(ConsumeResult<byte[], byte[]> r) =>
+        (Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture));
+
+    private static ProducerSettings<byte[], byte[]> Producer(ActorSystem system, string servers) =>
+        ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
+}
+
+/// <summary>Counts a window's records.</summary>
+internal sealed class CountClicks : IAggregateFunction<(string User, long Time), long, long>
+{
+    public long CreateAccumulator() => 0;
+
+    public long Add((string User, long Time) value, long accumulator) => accumulator + 1;
+
+    public long GetResult(long accumulator) => accumulator;
+
+    public long Merge(long a, long b) => a + b;
+}
+
+/// <summary>Emits "user|windowStart|count".</summary>
+internal sealed class Label : ProcessWindowFunction<string, long, string>
+{
+    public override void Process(string key, ProcessWindowContext context, IReadOnlyList<long> elements, ICollector<string> output) =>
+        output.Collect(string.Create(CultureInfo.InvariantCulture, $"{key}|{context.Window.Start}|{elements[0]}"));
+}
+
+/// <summary>
+/// Per user: counts clicks per 1 s bucket of event time in map state and registers an event-time timer at the
+/// bucket's last millisecond; when it fires, adds the bucket to the user's running total (value state) and emits
+/// "user|bucketEnd|count|total". A click for a bucket whose timer already fired (late) is emitted as
+/// "user|late|time", so a test sees it.
+/// </summary>
+internal sealed class RunningTotals : KeyedProcessFunction<string, (string User, long Time), string>
+{
+    private IMapState<long, long> _buckets = null!;
+    private IValueState<long> _total = null!;
+
+    public override void Open(IKeyedStateStore state)
+    {
+        _buckets = state.GetMapState(new MapStateDescriptor<long, long>("buckets"));
+        _total = state.GetState(new ValueStateDescriptor<long>("total"));
+    }
+
+    public override void ProcessElement((string User, long Time) value, Context context, ICollector<string> output)
+    {
+        var end = value.Time - (((value.Time % 1000) + 1000) % 1000) + 999;
+        if (end <= context.TimerService.CurrentWatermark)
+        {
+            output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|late|{value.Time}"));
+            return;
+        }
+
+        _buckets.Put(end, _buckets.TryGetValue(end, out var count) ? count + 1 : 1);
+        context.TimerService.RegisterEventTimeTimer(end);
+    }
+
+    public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output)
+    {
+        if (!_buckets.TryGetValue(timestamp, out var count))
+        {
+            return;
+        }
+
+        _buckets.Remove(timestamp);
+        var total = _total.Value + count;
+        _total.Update(total);
+        output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|{timestamp}|{count}|{total}"));
+    }
+}

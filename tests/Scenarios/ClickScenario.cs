@@ -1,0 +1,170 @@
+using System.Globalization;
+using ActorFlow.Kafka.Embedded;
+using Confluent.Kafka;
+
+namespace ActorFlow.Scenarios;
+
+/// <summary>
+/// The input of the scenario jobs (clicks of 40 users, event times about 2 ms apart with ±300 ms jitter) on an
+/// embedded broker, and the results a failure-free run must produce, computed here from the input alone: per
+/// (user, 1 s window) its count ("counts"), and per user and 1 s bucket its count and the user's running total
+/// ("totals", the timer job; its last total per user is that user's final state).
+/// </summary>
+internal sealed class ClickScenario : IDisposable
+{
+    private const long Base = 1_700_000_000_000;
+    private const string End = "zz-end";
+    private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions
+    {
+        Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1, ["totals"] = 1 },
+    });
+
+    public ClickScenario(int records, int seed)
+    {
+        var random = new Random(seed);
+        Clicks = Enumerable.Range(0, records)
+            .Select(i => (User: "user-" + (i % 40).ToString(CultureInfo.InvariantCulture), Time: Base + (i * 2) + random.Next(-300, 300)))
+            .ToList();
+        ExpectedCounts = Clicks
+            .GroupBy(c => (c.User, Start: BucketStart(c.Time)))
+            .ToDictionary(g => $"{g.Key.User}|{g.Key.Start}", g => (long)g.Count());
+        ExpectedTotals = Clicks
+            .GroupBy(c => c.User)
+            .SelectMany(user =>
+            {
+                var total = 0L;
+                return user.GroupBy(c => BucketStart(c.Time) + 999).OrderBy(b => b.Key)
+                    .Select(b => $"{user.Key}|{b.Key}|{b.Count()}|{total += b.Count()}");
+            })
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public string BootstrapServers => _kafka.BootstrapServers;
+
+    public List<(string User, long Time)> Clicks { get; }
+
+    /// <summary>"user|windowStart" → count.</summary>
+    public Dictionary<string, long> ExpectedCounts { get; }
+
+    /// <summary>"user|bucketEnd|count|total", ordinal order.</summary>
+    public List<string> ExpectedTotals { get; }
+
+    /// <summary>
+    /// Produces the clicks in slices of <paramref name="slice"/> with a pause after each (input arrives while jobs
+    /// run and die), then one far-future record per partition so that every watermark passes the last window.
+    /// </summary>
+    public async Task ProduceAsync(int slice, TimeSpan pause, CancellationToken stop)
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 5 }).Build();
+        for (var i = 0; i < Clicks.Count && !stop.IsCancellationRequested; i++)
+        {
+            producer.Produce("clicks", new Message<string, string> { Key = Clicks[i].User, Value = Clicks[i].Time.ToString(CultureInfo.InvariantCulture) });
+            if (i % slice == slice - 1)
+            {
+                producer.Flush(TimeSpan.FromSeconds(10));
+                await Task.Delay(pause, stop); // pacing the input, not waiting for a result
+            }
+        }
+
+        for (var p = 0; p < 4; p++)
+        {
+            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = End, Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// One more far-future record per partition. The source watermarks are not part of a checkpoint: a job restored
+    /// from a checkpoint that already holds the offsets of the last input starts with no watermark and fires none
+    /// of the windows and timers still pending in its restored state until some partition has a new record. So
+    /// while waiting for the last results, the test keeps the input alive with these markers (as a live topic is).
+    /// </summary>
+    public void ProduceEndMarkers()
+    {
+        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
+        for (var p = 0; p < 4; p++)
+        {
+            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = End, Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
+        }
+
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Waits until both outputs are complete, producing end markers every second meanwhile.</summary>
+    public async Task AwaitOutputsAsync(TimeSpan timeout, Func<Task>? check = null)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        for (var i = 1; !OutputsComplete(); i++)
+        {
+            if (check is not null)
+            {
+                await check();
+            }
+
+            if (i % 5 == 0)
+            {
+                ProduceEndMarkers();
+            }
+
+            await Task.Delay(200, cts.Token);
+        }
+    }
+
+    /// <summary>Every record of <paramref name="topic"/> (one partition), read read_committed.</summary>
+    public List<string> Read(string topic)
+    {
+        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
+        {
+            BootstrapServers = BootstrapServers,
+            GroupId = "reader",
+            EnableAutoCommit = false,
+            IsolationLevel = IsolationLevel.ReadCommitted,
+        }).Build();
+        c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
+        var all = new List<string>();
+        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
+        {
+            all.Add(r.Message.Value);
+        }
+
+        return all.Where(r => !r.StartsWith(End, StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>The latest count per (user, window): "counts" read as an upsert table.</summary>
+    public Dictionary<string, long> LatestCounts() =>
+        Read("counts").Select(r => r.Split('|'))
+            .GroupBy(p => p[0] + "|" + p[1]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
+
+    /// <summary>Whether both outputs hold (at least) as many results as the reference.</summary>
+    public bool OutputsComplete() => LatestCounts().Count >= ExpectedCounts.Count && Read("totals").Count >= ExpectedTotals.Count;
+
+    /// <summary>
+    /// Both outputs equal the reference: every window's count and every bucket's count and running total, each
+    /// written exactly once (nothing missing, nothing twice, no late click). A failure names what is missing, what
+    /// is extra and what was written twice.
+    /// </summary>
+    public void AssertExactlyOnce()
+    {
+        var expectedCounts = ExpectedCounts.Select(e => $"{e.Key}|{e.Value}").Order(StringComparer.Ordinal).ToList();
+        AssertSame("counts", expectedCounts, Read("counts"));
+        AssertSame("totals", ExpectedTotals, Read("totals"));
+    }
+
+    public void Dispose() => _kafka.Dispose();
+
+    private static void AssertSame(string topic, List<string> expected, List<string> actual)
+    {
+        var missing = expected.Except(actual, StringComparer.Ordinal).ToList();
+        var extra = actual.Except(expected, StringComparer.Ordinal).ToList();
+        var twice = actual.GroupBy(r => r, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"{g.Key} ×{g.Count()}").ToList();
+        static string Some(List<string> list) => list.Count == 0 ? "none" : $"{list.Count}: {string.Join(", ", list.Take(10))}";
+        Assert.True(
+            missing.Count == 0 && extra.Count == 0 && twice.Count == 0 && actual.Count == expected.Count,
+            $"\"{topic}\" differs from the reference ({actual.Count} records, {expected.Count} expected). Missing {Some(missing)}. Not in the reference {Some(extra)}. Written more than once {Some(twice)}.");
+    }
+
+    private static long BucketStart(long time) => time - (((time % 1000) + 1000) % 1000);
+}
