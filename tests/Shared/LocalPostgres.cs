@@ -33,11 +33,7 @@ public sealed class LocalPostgres : IDisposable
         }
 
         Pg("initdb", "-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
-        Pg(
-            "pg_ctl", "-D", dataDirectory, "-l", Path.Combine(RootDirectory, "server.log"), "-w", "-t", "30",
-            "-o", $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories={dataDirectory} "
-                + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-            "start");
+        Start();
         ServerConnectionString = new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
@@ -89,13 +85,34 @@ public sealed class LocalPostgres : IDisposable
     public string SharedDatabase(string name) =>
         _shared.GetOrAdd(name, n => new Lazy<string>(() => CreateDatabase(n))).Value;
 
+    /// <summary>Kills the server (immediate shutdown: no checkpoint, connections cut), as a crashed database.</summary>
+    public void Kill()
+    {
+        Pg("pg_ctl", "-D", Path.Combine(RootDirectory, "data"), "-m", "immediate", "-w", "stop");
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>Starts the server (again) on the same port and data directory; waits until it accepts connections.</summary>
+    public void Start()
+    {
+        var dataDirectory = Path.Combine(RootDirectory, "data");
+        Pg(
+            "pg_ctl", "-D", dataDirectory, "-l", Path.Combine(RootDirectory, "server.log"), "-w", "-t", "30",
+            "-o", $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories={dataDirectory} "
+                + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+            "start");
+    }
+
     /// <summary>Stops the server (immediate mode) and deletes its directory.</summary>
     public void Dispose()
     {
         NpgsqlConnection.ClearAllPools();
         try
         {
-            Pg("pg_ctl", "-D", Path.Combine(RootDirectory, "data"), "-m", "immediate", "-w", "stop");
+            if (File.Exists(Path.Combine(RootDirectory, "data", "postmaster.pid")))
+            {
+                Pg("pg_ctl", "-D", Path.Combine(RootDirectory, "data"), "-m", "immediate", "-w", "stop");
+            }
         }
         finally
         {

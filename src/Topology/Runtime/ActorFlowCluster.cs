@@ -45,6 +45,9 @@ public static class ActorFlowCluster
                 akka.cluster.sharding.remember-entities = off
                 # A key group holds state since the last checkpoint: it must never be passivated while the job runs.
                 akka.cluster.sharding.passivate-idle-entity-after = off
+                # A key group that moves restores the last checkpoint and makes the job fail over (docs/runtime.md):
+                # when a node joins, move every shard it should get in one rebalance round, not 3 per 10 s.
+                akka.cluster.sharding.least-shard-allocation-strategy { rebalance-absolute-limit = 100000, rebalance-relative-limit = 1.0 }
                 akka.loglevel = WARNING
                 """))
             .WithFallback(state.ToAkkaConfig())

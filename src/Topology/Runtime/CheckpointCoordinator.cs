@@ -30,6 +30,7 @@ internal sealed class CheckpointCoordinator(
 {
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     private readonly object _gate = new();
+    private readonly CancellationTokenSource _closing = new();
     private bool _closed;
     private Task _committing = Task.CompletedTask;
     private int _inFlight;
@@ -63,6 +64,11 @@ internal sealed class CheckpointCoordinator(
             committing = _committing;
         }
 
+        // A checkpoint waiting for its key groups is aborted now, not after the checkpoint timeout; one asked for but
+        // not started yet never will be in this run.
+        await _closing.CancelAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _requested, null)?.TrySetException(FailingOver(_lastId + 1));
+
         try
         {
             await committing.ConfigureAwait(false);
@@ -77,7 +83,15 @@ internal sealed class CheckpointCoordinator(
     public Task<CheckpointRecord> RequestAsync()
     {
         var request = new TaskCompletionSource<CheckpointRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        return (Interlocked.CompareExchange(ref _requested, request, null) ?? request).Task;
+        var pending = Interlocked.CompareExchange(ref _requested, request, null) ?? request;
+        if (Volatile.Read(ref _closed))
+        {
+            // This run is being abandoned (failover): no checkpoint of it starts any more.
+            Interlocked.CompareExchange(ref _requested, null, pending);
+            pending.TrySetException(FailingOver(_lastId + 1));
+        }
+
+        return pending.Task;
     }
 
     /// <summary>Write-ahead sink: the epoch's records for checkpoint n, stored in its record (null: no such sink).</summary>
@@ -125,7 +139,7 @@ internal sealed class CheckpointCoordinator(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var results = await Task.WhenAll(acks).ConfigureAwait(false);
+            var results = await Task.WhenAll(acks).WaitAsync(_closing.Token).ConfigureAwait(false);
             if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
             {
                 throw new InvalidOperationException($"key group {failed.KeyGroup} could not save its snapshot: {failed.Error}");
@@ -165,6 +179,9 @@ internal sealed class CheckpointCoordinator(
             Volatile.Write(ref _inFlight, 0);
         }
     }
+
+    private CheckpointFailedException FailingOver(long id) =>
+        new(jobName, id, new InvalidOperationException("the job is failing over to its last complete checkpoint"));
 
     private async Task CommitAsync(CheckpointRecord record, long started, TaskCompletionSource<CheckpointRecord>? requested)
     {

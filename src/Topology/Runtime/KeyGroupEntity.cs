@@ -124,6 +124,12 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             return null;
         }
 
+        if (_lastBySource.Count > 0)
+        {
+            // One dispatcher per run: batches of another source id are an earlier run's, whose effects this state holds.
+            return "this incarnation holds batches of an earlier run of the job (the job restarted while it stayed up)";
+        }
+
         if (batch.Sequence != 1)
         {
             return $"batches 1 to {batch.Sequence - 1} of this run were applied to state this incarnation does not have (it restarted or moved)";
