@@ -16,7 +16,9 @@ namespace ActorFlow.Topology.Runtime;
 /// acknowledged a durable snapshot, the checkpoint record (offsets, snapshot sequence numbers, sizes) is written;
 /// only then is n the recovery point, and then the sources commit the offsets to the consumer group and old
 /// checkpoints are pruned. A failure or timeout aborts n (counted, logged); the job keeps running and the previous
-/// complete checkpoint stays the recovery point.
+/// complete checkpoint stays the recovery point. Checkpoint ids are above every id in the store (read once before the
+/// first checkpoint), also after restoring an older checkpoint: a key group stores a checkpoint's snapshot at a
+/// sequence number derived from its id, so an id still named by a stored record must never be taken again.
 /// </summary>
 internal sealed class CheckpointCoordinator(
     string jobName,
@@ -29,8 +31,10 @@ internal sealed class CheckpointCoordinator(
     long lastCompleted)
 {
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private readonly Stopwatch _sinceIdsRead = Stopwatch.StartNew();
     private int _inFlight;
     private long _lastId = lastCompleted;
+    private Task<long>? _highestStoredId;
     private TaskCompletionSource<CheckpointRecord>? _requested;
 
     public long LastCompletedId { get; private set; } = lastCompleted;
@@ -67,7 +71,7 @@ internal sealed class CheckpointCoordinator(
     {
         var requested = Volatile.Read(ref _requested);
         var due = options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
-        if ((!due && requested is null) || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
+        if ((!due && requested is null) || !IdsAboveStoredOnes() || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
         {
             return 0;
         }
@@ -83,6 +87,44 @@ internal sealed class CheckpointCoordinator(
         var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
         _ = CompleteAsync(id, frozen, acks, requested);
         return id;
+    }
+
+    /// <summary>Whether the highest stored checkpoint id is known (and <c>_lastId</c> at least that); starts reading it if not.</summary>
+    private bool IdsAboveStoredOnes()
+    {
+        if (_highestStoredId is { IsFaulted: true } && _sinceIdsRead.Elapsed >= TimeSpan.FromSeconds(1))
+        {
+            _ = _highestStoredId.Exception; // observed (and logged) already
+            _highestStoredId = null; // the store failed: try again, at most once a second
+        }
+
+        if (_highestStoredId is null)
+        {
+            _sinceIdsRead.Restart();
+            _highestStoredId = HighestStoredIdAsync();
+        }
+
+        if (!_highestStoredId.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        _lastId = Math.Max(_lastId, _highestStoredId.Result);
+        return true;
+    }
+
+    private async Task<long> HighestStoredIdAsync()
+    {
+        try
+        {
+            var ids = await store.ListIdsAsync(jobName).ConfigureAwait(false);
+            return ids.Count == 0 ? 0 : ids.Max();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.Warning("Job {0}: cannot list the stored checkpoints (no checkpoint starts until it can): {1}", jobName, e.Message);
+            throw;
+        }
     }
 
     private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)

@@ -69,6 +69,39 @@ public sealed class RecoveryFaultsSpec : IDisposable
         Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// Verify that checkpoints taken after restoring an older checkpoint get ids above every stored one, so they never
+    /// overwrite a snapshot that a stored record names (snapshots are stored at a sequence number derived from the
+    /// checkpoint id), and that a crash afterwards restores the new checkpoint with exactly-once state.
+    /// </summary>
+    [Fact]
+    public async Task Checkpoints_after_restoring_an_older_checkpoint_must_take_ids_above_every_stored_one()
+    {
+        var (previous, latest) = await TwoCheckpointsThenCrashAsync();
+        var keyGroup = latest.KeyGroups[^1];
+        var corrupt = Corrupt(await ReadSnapshotAsync(keyGroup));
+        Assert.Equal(1, await ExecuteAsync(
+            "UPDATE snapshot SET snapshot = @bytes WHERE persistence_id = @pid AND sequence_number = @seq", keyGroup, corrupt));
+
+        CheckpointRecord next;
+        var system = await ActorFlowCluster.StartNodeAsync("faults", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var job = await JobRunner.StartAsync(system, BuildJob(system), new JobRunnerOptions { CheckpointInterval = null, RestoreCheckpointId = previous.CheckpointId });
+            next = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30)); // a crash
+        }
+
+        Assert.True(next.CheckpointId > latest.CheckpointId, $"checkpoint {next.CheckpointId} after restoring {previous.CheckpointId} with {latest.CheckpointId} stored");
+        Assert.Equal(corrupt, await ReadSnapshotAsync(keyGroup)); // the snapshot that record names is untouched
+
+        await RunToEndAsync(new JobRunnerOptions { CheckpointInterval = null }); // restores the latest: the new checkpoint
+        Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Latest().OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
+
     /// <summary>Verify that a deleted snapshot fails recovery the same way (with an error naming the checkpoint and key group).</summary>
     [Fact]
     public async Task A_deleted_snapshot_must_fail_recovery_naming_checkpoint_and_key_group()
