@@ -15,10 +15,11 @@ namespace ActorFlow.Topology.Runtime;
 /// batches before it (same sender, same order, so every key group is aligned). When every key group has
 /// acknowledged a durable snapshot, the checkpoint record (offsets, snapshot sequence numbers, sizes) is written;
 /// only then is n the recovery point, and then the sources commit the offsets to the consumer group and old
-/// checkpoints are pruned. A failure or timeout aborts n (counted, logged); the job keeps running and the previous
-/// complete checkpoint stays the recovery point. Checkpoint ids are above every id in the store (read once before the
-/// first checkpoint), also after restoring an older checkpoint: a key group stores a checkpoint's snapshot at a
-/// sequence number derived from its id, so an id still named by a stored record must never be taken again.
+/// checkpoints are pruned (their records at once, key-group snapshots every <c>RetainedCheckpoints</c>
+/// checkpoints). A failure or timeout aborts n (counted, logged); the job keeps running and the previous complete
+/// checkpoint stays the recovery point. Checkpoint ids are above every id in the store (read once before the first
+/// checkpoint), also after restoring an older checkpoint: a key group stores a checkpoint's snapshot at a sequence
+/// number derived from its id, so an id still named by a stored record must never be taken again.
 /// </summary>
 internal sealed class CheckpointCoordinator(
     string jobName,
@@ -35,6 +36,7 @@ internal sealed class CheckpointCoordinator(
     private int _inFlight;
     private long _lastId = lastCompleted;
     private Task<long>? _highestStoredId;
+    private int _completedSincePrune;
     private TaskCompletionSource<CheckpointRecord>? _requested;
 
     public long LastCompletedId { get; private set; } = lastCompleted;
@@ -190,6 +192,14 @@ internal sealed class CheckpointCoordinator(
         {
             await source.CommitAsync(SourcePartitionIds.ToNextOffsets(record.Offsets)).ConfigureAwait(false);
             await store.PruneAsync(jobName, options.RetainedCheckpoints).ConfigureAwait(false);
+            // Deleting snapshots is one write per key group: do it every RetainedCheckpoints checkpoints, so a key group
+            // keeps at most twice that many snapshots (plus those of savepoints).
+            if (++_completedSincePrune < options.RetainedCheckpoints)
+            {
+                return;
+            }
+
+            _completedSincePrune = 0;
             // Savepoints (and a checkpoint that restores a savepoint's state) name older snapshots: keep every one still named.
             foreach (var kg in Savepoints.OldestSnapshotsKept(await store.ListAsync(jobName).ConfigureAwait(false)))
             {
