@@ -85,14 +85,7 @@ public sealed class LocalPostgres : IDisposable
     public string SharedDatabase(string name) =>
         _shared.GetOrAdd(name, n => new Lazy<string>(() => CreateDatabase(n))).Value;
 
-    /// <summary>Kills the server (immediate shutdown: no checkpoint, connections cut), as a crashed database.</summary>
-    public void Kill()
-    {
-        Pg("pg_ctl", "-D", Path.Combine(RootDirectory, "data"), "-m", "immediate", "-w", "stop");
-        NpgsqlConnection.ClearAllPools();
-    }
-
-    /// <summary>Starts the server (again) on the same port and data directory; waits until it accepts connections.</summary>
+    /// <summary>Starts the server on its port and data directory; waits until it accepts connections.</summary>
     public void Start()
     {
         var dataDirectory = Path.Combine(RootDirectory, "data");

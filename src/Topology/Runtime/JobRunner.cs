@@ -44,12 +44,12 @@ public static partial class JobRunner
         var first = await StartRunAsync(system, job, options, store, log).ConfigureAwait(false);
         if (!job.Plan.IsKeyed)
         {
-            return new RunningJob(job.Name, first, null, options, log);
+            return new RunningJob(system, job.Name, first, null, options, log);
         }
 
         // A failover restores the latest complete checkpoint, whatever the first run started from.
         var again = options with { FromSavepoint = null, RestoreCheckpointId = null };
-        return new RunningJob(job.Name, first, async failed =>
+        return new RunningJob(system, job.Name, first, async failed =>
         {
             if (failed.Dispatcher.Checkpoints is { } checkpoints)
             {

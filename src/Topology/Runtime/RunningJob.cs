@@ -16,6 +16,7 @@ internal sealed record JobRun(ISourceControl Control, Task Completion, BatchDisp
 /// </summary>
 public sealed class RunningJob
 {
+    private readonly ActorSystem _system;
     private readonly Func<JobRun, Task<JobRun>>? _failover;
     private readonly JobRunnerOptions _options;
     private readonly ILoggingAdapter _log;
@@ -24,8 +25,9 @@ public sealed class RunningJob
     private long _failedBefore;
     private long _completedInRun;
 
-    internal RunningJob(string name, JobRun first, Func<JobRun, Task<JobRun>>? failover, JobRunnerOptions options, ILoggingAdapter log)
+    internal RunningJob(ActorSystem system, string name, JobRun first, Func<JobRun, Task<JobRun>>? failover, JobRunnerOptions options, ILoggingAdapter log)
     {
+        _system = system;
         Name = name;
         _current = first;
         _failover = failover;
@@ -94,6 +96,9 @@ public sealed class RunningJob
         }
     }
 
+    /// <summary>The node is shutting down (or down): its job dies with it; a restarted node restores the checkpoint.</summary>
+    private bool Terminating => _system.WhenTerminated.IsCompleted || CoordinatedShutdown.Get(_system).ShutdownReason is not null;
+
     private void Watch(JobRun run)
     {
         Interlocked.Exchange(ref _completedInRun, 0);
@@ -114,7 +119,7 @@ public sealed class RunningJob
                 await run.Completion.ConfigureAwait(false);
                 return;
             }
-            catch (Exception e) when (e is not OutOfMemoryException && _failover is not null && !_stopping && _options.RestartAttempts > 0)
+            catch (Exception e) when (e is not OutOfMemoryException && _failover is not null && !_stopping && _options.RestartAttempts > 0 && !Terminating)
             {
                 inARow = Interlocked.Read(ref _completedInRun) > 0 ? 1 : inARow + 1;
                 if (inARow > _options.RestartAttempts)
@@ -133,7 +138,7 @@ public sealed class RunningJob
                     }
                     catch (Exception f) when (f is not OutOfMemoryException)
                     {
-                        if (_stopping)
+                        if (_stopping || Terminating)
                         {
                             return;
                         }
