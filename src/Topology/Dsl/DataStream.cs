@@ -37,7 +37,7 @@ public sealed class DataStream<T>
     {
         ArgumentNullException.ThrowIfNull(map);
         var upstream = BuildSource;
-        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(c => Map(c, map)), SourceNames);
+        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(c => c.Select(e => map(e.Value), "Select")), SourceNames);
     }
 
     /// <summary>Maps each record to zero or more records (with the same timestamp).</summary>
@@ -125,28 +125,6 @@ public sealed class DataStream<T>
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 (dead ??= []).Add(chunk.Failed("Where", element.Offset, e));
-            }
-        }
-
-        return chunk.With(items, count, dead);
-    }
-
-    private static Chunk<TOut> Map<TOut>(Chunk<T> chunk, Func<T, TOut> map)
-    {
-        var items = chunk.Count == 0 ? [] : new Element<TOut>[chunk.Count];
-        var count = 0;
-        var dead = chunk.Dead;
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            var element = chunk.Items[i];
-            try
-            {
-                var value = map(element.Value);
-                items[count++] = new Element<TOut>(value, element.Timestamp, element.Offset);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                (dead ??= []).Add(chunk.Failed("Select", element.Offset, e));
             }
         }
 

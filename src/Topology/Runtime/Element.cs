@@ -43,6 +43,32 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
     /// <summary>The same records under another combined watermark (union of sources).</summary>
     public Chunk<T> WithWatermark(long watermark) => new(Origin, NextOffset, watermark, Items, Count, Dead);
 
+    /// <summary>
+    /// Maps every record with <paramref name="map"/> (timestamp and offset stay); a record it throws on becomes a
+    /// dead letter of <paramref name="stage"/> and the others go on.
+    /// </summary>
+    public Chunk<TOut> Select<TOut>(Func<Element<T>, TOut> map, string stage)
+    {
+        var items = Count == 0 ? [] : new Element<TOut>[Count];
+        var count = 0;
+        var dead = Dead;
+        for (var i = 0; i < Count; i++)
+        {
+            var element = Items[i];
+            try
+            {
+                var value = map(element);
+                items[count++] = new Element<TOut>(value, element.Timestamp, element.Offset);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (dead ??= []).Add(Failed(stage, element.Offset, e));
+            }
+        }
+
+        return With(items, count, dead);
+    }
+
     /// <summary>A dead letter for the record at <paramref name="offset"/> that <paramref name="stage"/> failed on.</summary>
     public DeadLetter Failed(string stage, long offset, Exception error) =>
         new($"{error.GetType().Name}: {error.Message}", Origin ?? "", offset, null, null, stage);

@@ -55,28 +55,12 @@ internal sealed class JobPlan<TKey, T, TOut>(
 
     public Sink<IReadOnlyList<Emitted>, Task<Done>> MainSink() => MainOutput.Sink(sink);
 
-    private Chunk<Routed> Route(Chunk<T> chunk, int maxParallelism)
-    {
-        var items = chunk.Count == 0 ? [] : new Element<Routed>[chunk.Count];
-        var count = 0;
-        var dead = chunk.Dead;
-        for (var i = 0; i < chunk.Count; i++)
+    private Chunk<Routed> Route(Chunk<T> chunk, int maxParallelism) =>
+        chunk.Select(e =>
         {
-            var e = chunk.Items[i];
-            try
-            {
-                var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
-                var group = KeyGroups.ForKey(codec.Encode(key), maxParallelism);
-                items[count++] = new Element<Routed>(new Routed(group, key, e.Value, e.Timestamp), e.Timestamp, e.Offset);
-            }
-            catch (Exception error) when (error is not OutOfMemoryException)
-            {
-                (dead ??= []).Add(chunk.Failed("KeyBy", e.Offset, error));
-            }
-        }
-
-        return chunk.With(items, count, dead);
-    }
+            var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
+            return new Routed(KeyGroups.ForKey(codec.Encode(key), maxParallelism), key, e.Value, e.Timestamp);
+        }, "KeyBy");
 }
 
 /// <summary>INTERNAL API. The main output of a job: the main records of each dispatched batch, in order, into the user's sink.</summary>
@@ -117,17 +101,9 @@ internal sealed class StatelessPlan<T>(Func<TimeProvider, JobRunnerOptions, Sour
 
     public Sink<IReadOnlyList<Emitted>, Task<Done>> MainSink() => MainOutput.Sink(sink);
 
-    private static Chunk<Routed> Unkeyed(Chunk<T> chunk)
-    {
-        var items = chunk.Count == 0 ? [] : new Element<Routed>[chunk.Count];
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            var e = chunk.Items[i];
-            items[i] = new Element<Routed>(new Routed(-1, NoKey.Instance, e.Value, e.Timestamp), e.Timestamp, e.Offset);
-        }
-
-        return chunk.With(items, chunk.Count, chunk.Dead);
-    }
+    // Cannot throw: no user code runs here.
+    private static Chunk<Routed> Unkeyed(Chunk<T> chunk) =>
+        chunk.Select(e => new Routed(-1, NoKey.Instance, e.Value, e.Timestamp), "KeyBy");
 
     private sealed class NoKey
     {
