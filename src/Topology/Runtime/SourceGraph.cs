@@ -16,7 +16,11 @@ internal static class SourceGraph
         var ticks = Source.Tick(options.WatermarkInterval, options.WatermarkInterval, new Incoming<T>(null, null));
         return connector.Partitions(options.StartOffsets)
             .Via(Flow.Create<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, Akka.NotUsed> Records)>()
-                .MergeMany(MaxPartitions, p => p.Records.Select(r => new Incoming<T>(p.Partition, r)))
+                .MergeMany(MaxPartitions, p => Source.Single(new Incoming<T>(p.Partition, []))
+                    // An empty first chunk announces the partition: it holds the combined watermark from its
+                    // assignment on, not from its first record (one partition's big chunk after a restart would
+                    // otherwise move event time past the records the other partitions have not delivered yet).
+                    .Concat(p.Records.Select(r => new Incoming<T>(p.Partition, r))))
                 .Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
             .StatefulSelectMany<Incoming<T>, Chunk<T>, ISourceControl>(() =>
             {
