@@ -9,10 +9,11 @@ using ActorFlow.Topology.Runtime;
 namespace ActorFlow.Benchmarks.Checkpoints;
 
 /// <summary>
-/// <c>-- checkpoints [--records N] [--rounds R] [--state-mb M] [--skip-throughput] [--skip-recovery] [--no-postgres]</c>:
+/// <c>-- checkpoints [--records N] [--rounds R] [--state-mb M] [--only on|off] [--skip-throughput] [--skip-recovery] [--no-postgres]</c>:
 /// throughput of a keyed tumbling count over 10,000 keys from the embedded broker with checkpoints every 1 s vs
 /// none (rounds alternate), checkpoint duration and size, and recovery time (node start to first record
-/// processed) for M MB of keyed state on SQLite and on PostgreSQL. Prints a Markdown section for docs/benchmarks.md.
+/// processed) for M MB of keyed state on SQLite and on PostgreSQL. <c>--only on</c> (or <c>off</c>) runs only the
+/// throughput runs with (without) checkpoints, e.g. under a profiler. Prints a Markdown section for docs/benchmarks.md.
 /// </summary>
 public static class CheckpointHarness
 {
@@ -25,6 +26,7 @@ public static class CheckpointHarness
         var records = Option(args, "--records", 600_000);
         var rounds = Option(args, "--rounds", 3);
         var stateMb = Option(args, "--state-mb", 100);
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
         var report = new List<string> { $"load average before: {Uptime()}" };
         using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["events"] = Partitions, ["state"] = Partitions } });
         using var checkpoints = new CheckpointListener();
@@ -40,6 +42,11 @@ public static class CheckpointHarness
                 // Alternate the order so warm-up and load drift do not favour one side.
                 foreach (var interval in round % 2 == 1 ? new TimeSpan?[] { null, TimeSpan.FromSeconds(1) } : [TimeSpan.FromSeconds(1), null])
                 {
+                    if (only is not null && only != (interval is null ? "off" : "on"))
+                    {
+                        continue;
+                    }
+
                     checkpoints.Reset();
                     var (rate, completed, failed) = await ThroughputAsync(kafka.BootstrapServers, records, interval, round);
                     (interval is null ? without : with).Add(rate);
@@ -50,8 +57,11 @@ public static class CheckpointHarness
                 }
             }
 
-            report.Add(string.Create(CultureInfo.InvariantCulture,
+            if (with.Count > 0 && without.Count > 0)
+            {
+                report.Add(string.Create(CultureInfo.InvariantCulture,
                 $"throughput with checkpoints every 1 s / without: mean {with.Average():N0} / {without.Average():N0} = {100 * with.Average() / without.Average():N1} % (target >= 90 %); per round: {string.Join(", ", with.Zip(without, (w, o) => (100 * w / o).ToString("N1", CultureInfo.InvariantCulture) + " %"))}"));
+            }
         }
 
         if (!args.Contains("--skip-recovery"))

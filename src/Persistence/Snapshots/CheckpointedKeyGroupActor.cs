@@ -6,24 +6,37 @@ namespace ActorFlow.Persistence.Snapshots;
 
 /// <summary>
 /// Base for the persistent actor that holds one key group's state, snapshotted per checkpoint through
-/// Akka.Persistence.Sql. Its state lives only in snapshots; the journal holds one <see cref="CheckpointMarker"/>
-/// per checkpoint so each snapshot gets its own sequence number.
+/// Akka.Persistence.Sql. Its state lives only in snapshots, one per checkpoint, each stored at its own sequence
+/// number <see cref="SnapshotSequenceNrOf"/> (derived from the checkpoint id), so older snapshots are kept and a
+/// restore selects the one of a chosen checkpoint. Nothing is written to the journal (journals of earlier versions
+/// hold one <see cref="CheckpointMarker"/> per checkpoint; they are still read and are deleted by the first prune).
 /// <list type="bullet">
 /// <item>Recovery loads exactly the snapshot named by the <see cref="SnapshotRestorePoint"/> given at construction
 /// (from the last complete checkpoint record), never a newer one; with no restore point it starts empty and
 /// ignores every stored snapshot. A missing or mismatched snapshot fails recovery with
 /// <see cref="SnapshotRestoreException"/> passed to <see cref="OnRestoreFailed"/>, and the actor stops. Otherwise
 /// <see cref="OnRestored"/> runs once.</item>
-/// <item><see cref="SaveCheckpointSnapshot"/> persists the marker, saves the snapshot and reports
+/// <item><see cref="SaveCheckpointSnapshot"/> hands the snapshot to the snapshot store and returns at once: commands
+/// go on being processed while it is written (the state was already serialized). It reports
 /// <see cref="OnCheckpointSnapshotSaved"/> only after <c>SaveSnapshotSuccess</c> (or
-/// <see cref="OnCheckpointSnapshotFailed"/>). Commands arriving meanwhile are stashed until the marker is written.</item>
+/// <see cref="OnCheckpointSnapshotFailed"/>).</item>
 /// </list>
-/// Derived actors register their own commands in their constructor; do not persist other events or handle
+/// The caller must never save two different states under one checkpoint id unless that checkpoint id is not named
+/// by any stored checkpoint record (the checkpoint coordinator takes ids above every stored one): a later save of a
+/// checkpoint id replaces its snapshot.
+/// Derived actors register their own commands in their constructor; do not persist events or handle
 /// <c>SnapshotOffer</c>, <c>RecoveryCompleted</c> or snapshot replies yourself.
 /// </summary>
 public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
 {
+    /// <summary>
+    /// Where snapshot sequence numbers start: a checkpoint's snapshot is stored at this plus its checkpoint id, above
+    /// every sequence number an earlier version used (one journal marker per checkpoint).
+    /// </summary>
+    public const long SnapshotSequenceNrBase = 1L << 40;
+
     private readonly Dictionary<long, (long CheckpointId, long Size)> _pending = [];
+    private bool _markersDeleted;
     private KeyGroupSnapshot? _restored;
     private SnapshotRestoreException? _restoreError;
 
@@ -63,26 +76,37 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
         ? new Recovery(SnapshotSelectionCriteria.None)
         : new Recovery(new SnapshotSelectionCriteria(RestorePoint.SequenceNr), RestorePoint.SequenceNr);
 
+    /// <summary>The snapshot sequence number of a checkpoint: <see cref="SnapshotSequenceNrBase"/> plus its id.</summary>
+    /// <param name="checkpointId">The checkpoint id (positive).</param>
+    /// <returns>The sequence number its snapshots are stored at.</returns>
+    public static long SnapshotSequenceNrOf(long checkpointId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(checkpointId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(checkpointId, long.MaxValue - SnapshotSequenceNrBase);
+        return SnapshotSequenceNrBase + checkpointId;
+    }
+
     /// <summary>
-    /// Takes this key group's snapshot for <paramref name="checkpointId"/>: persists a marker, then saves
-    /// <paramref name="state"/>; the outcome arrives in <see cref="OnCheckpointSnapshotSaved"/> or
-    /// <see cref="OnCheckpointSnapshotFailed"/>. Call it when the checkpoint's barriers are aligned.
+    /// Takes this key group's snapshot for <paramref name="checkpointId"/>: hands <paramref name="state"/> to the
+    /// snapshot store at <see cref="SnapshotSequenceNrOf"/> and returns without waiting; the outcome arrives in
+    /// <see cref="OnCheckpointSnapshotSaved"/> or <see cref="OnCheckpointSnapshotFailed"/>. Call it when the
+    /// checkpoint's barriers are aligned.
     /// </summary>
     /// <param name="checkpointId">The checkpoint.</param>
     /// <param name="state">The serialized state of all keys of the group (not modified afterwards).</param>
     protected void SaveCheckpointSnapshot(long checkpointId, byte[] state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        Persist(new CheckpointMarker(checkpointId), marker =>
-        {
-            _pending[LastSequenceNr] = (marker.CheckpointId, state.LongLength);
-            SaveSnapshot(new KeyGroupSnapshot(marker.CheckpointId, KeyGroup, state));
-        });
+        var sequenceNr = SnapshotSequenceNrOf(checkpointId);
+        _pending[sequenceNr] = (checkpointId, state.LongLength);
+        var metadata = new SnapshotMetadata(PersistenceId, sequenceNr, TimeProvider.System.GetUtcNow().UtcDateTime);
+        SnapshotStore.Tell(new SaveSnapshot(metadata, new KeyGroupSnapshot(checkpointId, KeyGroup, state)), Self);
     }
 
     /// <summary>
-    /// Deletes this key group's snapshots and markers below <paramref name="sequenceNr"/> (the snapshot sequence
-    /// number of the oldest checkpoint still retained), asynchronously.
+    /// Deletes this key group's snapshots below <paramref name="sequenceNr"/> (the snapshot sequence number of the
+    /// oldest checkpoint still retained), asynchronously. The first call also deletes the journal markers earlier
+    /// versions wrote.
     /// </summary>
     /// <param name="sequenceNr">The oldest snapshot sequence number to keep.</param>
     protected void DeleteSnapshotsBefore(long sequenceNr)
@@ -93,7 +117,11 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
         }
 
         DeleteSnapshots(new SnapshotSelectionCriteria(sequenceNr - 1));
-        DeleteMessages(sequenceNr - 1);
+        if (!_markersDeleted && LastSequenceNr > 0)
+        {
+            _markersDeleted = true;
+            DeleteMessages(Math.Min(sequenceNr - 1, LastSequenceNr));
+        }
     }
 
     /// <summary>Runs once after recovery with the restored snapshot, or <c>null</c> when starting empty.</summary>

@@ -15,8 +15,11 @@ namespace ActorFlow.Topology.Runtime;
 /// batches before it (same sender, same order, so every key group is aligned). When every key group has
 /// acknowledged a durable snapshot, the checkpoint record (offsets, snapshot sequence numbers, sizes) is written;
 /// only then is n the recovery point, and then the sources commit the offsets to the consumer group and old
-/// checkpoints are pruned. A failure or timeout aborts n (counted, logged); the job keeps running and the previous
-/// complete checkpoint stays the recovery point.
+/// checkpoints are pruned (their records at once, key-group snapshots every <c>RetainedCheckpoints</c>
+/// checkpoints). A failure or timeout aborts n (counted, logged); the job keeps running and the previous complete
+/// checkpoint stays the recovery point. Checkpoint ids are above every id in the store (read once before the first
+/// checkpoint), also after restoring an older checkpoint: a key group stores a checkpoint's snapshot at a sequence
+/// number derived from its id, so an id still named by a stored record must never be taken again.
 /// </summary>
 internal sealed class CheckpointCoordinator(
     string jobName,
@@ -33,8 +36,11 @@ internal sealed class CheckpointCoordinator(
     private readonly CancellationTokenSource _closing = new();
     private bool _closed;
     private Task _committing = Task.CompletedTask;
+    private readonly Stopwatch _sinceIdsRead = Stopwatch.StartNew();
     private int _inFlight;
     private long _lastId = lastCompleted;
+    private Task<long>? _highestStoredId;
+    private int _completedSincePrune;
     private TaskCompletionSource<CheckpointRecord>? _requested;
 
     public long LastCompletedId { get; private set; } = lastCompleted;
@@ -116,7 +122,7 @@ internal sealed class CheckpointCoordinator(
 
         var requested = Volatile.Read(ref _requested);
         var due = options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
-        if ((!due && requested is null) || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
+        if ((!due && requested is null) || !IdsAboveStoredOnes() || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
         {
             return 0;
         }
@@ -132,6 +138,44 @@ internal sealed class CheckpointCoordinator(
         var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
         _ = CompleteAsync(id, frozen, acks, requested);
         return id;
+    }
+
+    /// <summary>Whether the highest stored checkpoint id is known (and <c>_lastId</c> at least that); starts reading it if not.</summary>
+    private bool IdsAboveStoredOnes()
+    {
+        if (_highestStoredId is { IsFaulted: true } && _sinceIdsRead.Elapsed >= TimeSpan.FromSeconds(1))
+        {
+            _ = _highestStoredId.Exception; // observed (and logged) already
+            _highestStoredId = null; // the store failed: try again, at most once a second
+        }
+
+        if (_highestStoredId is null)
+        {
+            _sinceIdsRead.Restart();
+            _highestStoredId = HighestStoredIdAsync();
+        }
+
+        if (!_highestStoredId.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        _lastId = Math.Max(_lastId, _highestStoredId.Result);
+        return true;
+    }
+
+    private async Task<long> HighestStoredIdAsync()
+    {
+        try
+        {
+            var ids = await store.ListIdsAsync(jobName).ConfigureAwait(false);
+            return ids.Count == 0 ? 0 : ids.Max();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.Warning("Job {0}: cannot list the stored checkpoints (no checkpoint starts until it can): {1}", jobName, e.Message);
+            throw;
+        }
     }
 
     private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
@@ -217,6 +261,14 @@ internal sealed class CheckpointCoordinator(
         {
             await source.CommitAsync(SourcePartitionIds.ToNextOffsets(record.Offsets)).ConfigureAwait(false);
             await store.PruneAsync(jobName, options.RetainedCheckpoints).ConfigureAwait(false);
+            // Deleting snapshots is one write per key group: do it every RetainedCheckpoints checkpoints, so a key group
+            // keeps at most twice that many snapshots (plus those of savepoints).
+            if (++_completedSincePrune < options.RetainedCheckpoints)
+            {
+                return;
+            }
+
+            _completedSincePrune = 0;
             // Savepoints (and a checkpoint that restores a savepoint's state) name older snapshots: keep every one still named.
             foreach (var kg in Savepoints.OldestSnapshotsKept(await store.ListAsync(jobName).ConfigureAwait(false)))
             {

@@ -55,8 +55,8 @@ public sealed record JobRunnerOptions
 
     /// <summary>
     /// The complete checkpoint (or savepoint) to restore, by id, instead of the latest one: for example the previous
-    /// complete checkpoint offered by a <see cref="RecoveryFailedException"/>. Checkpoints taken afterwards continue
-    /// from its id. Default null (restore the latest complete checkpoint, if any).
+    /// complete checkpoint offered by a <see cref="RecoveryFailedException"/>. Checkpoints taken afterwards get ids
+    /// above every stored one (newer records are not replaced; the first new one becomes the latest). Default null (restore the latest complete checkpoint, if any).
     /// </summary>
     public long? RestoreCheckpointId { get; init; }
 

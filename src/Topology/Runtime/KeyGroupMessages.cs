@@ -67,6 +67,6 @@ internal sealed record KeyGroupCheckpointed(string JobName, int KeyGroup, long C
 
 /// <summary>
 /// INTERNAL API. Checkpoints older than the oldest one still kept are gone: the key group may delete its snapshots
-/// (and markers) below <see cref="BeforeSequenceNr"/>. Fire and forget.
+/// below <see cref="BeforeSequenceNr"/> (and journal markers of earlier versions). Fire and forget.
 /// </summary>
 internal sealed record PruneSnapshots(string JobName, int KeyGroup, long BeforeSequenceNr) : IKeyGroupMessage;

@@ -183,6 +183,110 @@ public abstract class CheckpointedSnapshotSpecBase(StateStoreSettings settings, 
         Assert.Equal(3, ExpectMsg<Restored>(Timeout).Count);
     }
 
+    /// <summary>
+    /// Verify that a checkpoint's snapshot is stored at the sequence number derived from its id and that taking
+    /// checkpoints writes nothing to the journal.
+    /// </summary>
+    [Fact]
+    public void Checkpoints_store_snapshots_at_their_derived_sequence_number_and_write_no_journal_events()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        var first = Checkpoint(actor, 4, 1);
+        var second = Checkpoint(actor, 9, 2);
+        Assert.Equal(CheckpointedKeyGroupActor.SnapshotSequenceNrOf(4), first.Info.SnapshotSequenceNr);
+        Assert.Equal(CheckpointedKeyGroupActor.SnapshotSequenceNrBase + 9, second.Info.SnapshotSequenceNr);
+        Assert.Equal(0, HighestJournalSequenceNr(Pid()));
+        Stop(actor);
+
+        actor = Start(PointOf(first));
+        Assert.Equal(1, ExpectMsg<Restored>(Timeout).Count);
+    }
+
+    /// <summary>
+    /// Verify that a key group whose journal holds checkpoint markers of an earlier version (snapshots at the
+    /// markers' sequence numbers) restores such a snapshot, takes new checkpoints above them, and that pruning
+    /// deletes the old snapshot and the markers.
+    /// </summary>
+    [Fact]
+    public void A_key_group_with_markers_of_an_earlier_version_restores_and_prunes_them()
+    {
+        var writer = Sys.ActorOf(Akka.Actor.Props.Create(() => new MarkerWriter(Pid(), TestActor)));
+        writer.Tell(3L);
+        Assert.Equal(3L, ExpectMsg<long>(Timeout));
+        var store = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor(null);
+        var state = BitConverter.GetBytes(40L);
+        store.Tell(new SaveSnapshot(new SnapshotMetadata(Pid(), 3, DateTime.MinValue), new KeyGroupSnapshot(2, 7, state)), TestActor);
+        ExpectMsg<SaveSnapshotSuccess>(Timeout);
+        Stop(writer);
+
+        var actor = Start(new SnapshotRestorePoint(2, 3));
+        Assert.Equal(new Restored(2, 40, 3), ExpectMsg<Restored>(Timeout));
+        var next = Checkpoint(actor, 3, 2);
+        Assert.True(next.Info.SnapshotSequenceNr > 3);
+        actor.Tell(new DeleteBefore(next.Info.SnapshotSequenceNr));
+        AwaitAssert(
+            () =>
+            {
+                store.Tell(new LoadSnapshot(Pid(), new SnapshotSelectionCriteria(3), long.MaxValue));
+                Assert.Null(ExpectMsg<LoadSnapshotResult>(Timeout).Snapshot);
+                Assert.Empty(ReplayedJournal(Pid()));
+            },
+            Timeout,
+            TimeSpan.FromMilliseconds(50));
+        Stop(actor);
+
+        actor = Start(PointOf(next));
+        Assert.Equal(42, ExpectMsg<Restored>(Timeout).Count);
+    }
+
+    private long HighestJournalSequenceNr(string persistenceId)
+    {
+        var journal = Akka.Persistence.Persistence.Instance.Apply(Sys).JournalFor(null);
+        journal.Tell(new ReplayMessages(0, long.MaxValue, long.MaxValue, persistenceId, TestActor));
+        return FishForMessage<RecoverySuccess>(_ => true, Timeout).HighestSequenceNr;
+    }
+
+    private List<object> ReplayedJournal(string persistenceId)
+    {
+        var journal = Akka.Persistence.Persistence.Instance.Apply(Sys).JournalFor(null);
+        journal.Tell(new ReplayMessages(0, long.MaxValue, long.MaxValue, persistenceId, TestActor));
+        var replayed = new List<object>();
+        while (true)
+        {
+            switch (ExpectMsg<object>(Timeout))
+            {
+                case ReplayedMessage m:
+                    replayed.Add(m.Persistent.Payload);
+                    break;
+                case RecoverySuccess:
+                    return replayed;
+                case var other:
+                    throw new InvalidOperationException($"unexpected {other}");
+            }
+        }
+    }
+
+    /// <summary>Writes checkpoint markers the way earlier versions did (one journal event per checkpoint).</summary>
+    private sealed class MarkerWriter : ReceivePersistentActor
+    {
+        public MarkerWriter(string persistenceId, IActorRef probe)
+        {
+            PersistenceId = persistenceId;
+            Command<long>(n => PersistAll(
+                Enumerable.Range(1, (int)n).Select(i => new CheckpointMarker(i)),
+                _ =>
+                {
+                    if (LastSequenceNr == n)
+                    {
+                        probe.Tell(LastSequenceNr);
+                    }
+                }));
+        }
+
+        public override string PersistenceId { get; }
+    }
+
     /// <summary>Verify (and measure) a checkpoint of 128 key groups with 1 KB of state each.</summary>
     [Fact]
     public void Checkpoint_of_128_key_groups_completes()

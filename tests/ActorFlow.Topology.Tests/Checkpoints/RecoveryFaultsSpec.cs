@@ -71,6 +71,77 @@ public sealed class RecoveryFaultsSpec : IDisposable
         Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// Verify that checkpoints taken after restoring an older checkpoint get ids above every stored one, so they never
+    /// overwrite a snapshot that a stored record names (snapshots are stored at a sequence number derived from the
+    /// checkpoint id), and that a crash afterwards restores the new checkpoint with exactly-once state.
+    /// </summary>
+    [Fact]
+    public async Task Checkpoints_after_restoring_an_older_checkpoint_must_take_ids_above_every_stored_one()
+    {
+        var (previous, latest) = await TwoCheckpointsThenCrashAsync();
+        var keyGroup = latest.KeyGroups[^1];
+        var corrupt = Corrupt(await ReadSnapshotAsync(keyGroup));
+        Assert.Equal(1, await ExecuteAsync(
+            "UPDATE snapshot SET snapshot = @bytes WHERE persistence_id = @pid AND sequence_number = @seq", keyGroup, corrupt));
+
+        CheckpointRecord next;
+        var system = await ActorFlowCluster.StartNodeAsync("faults", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var job = await JobRunner.StartAsync(system, BuildJob(system), new JobRunnerOptions { CheckpointInterval = null, RestoreCheckpointId = previous.CheckpointId });
+            next = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30)); // a crash
+        }
+
+        Assert.True(next.CheckpointId > latest.CheckpointId, $"checkpoint {next.CheckpointId} after restoring {previous.CheckpointId} with {latest.CheckpointId} stored");
+        Assert.Equal(corrupt, await ReadSnapshotAsync(keyGroup)); // the snapshot that record names is untouched
+
+        await RunToEndAsync(new JobRunnerOptions { CheckpointInterval = null }); // restores the latest: the new checkpoint
+        Assert.Equal(_expected.OrderBy(e => e.Key, StringComparer.Ordinal), Topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Verify that key groups delete old snapshots every <see cref="JobRunnerOptions.RetainedCheckpoints"/>
+    /// checkpoints (not after each one), and then only those no retained checkpoint names.
+    /// </summary>
+    [Fact]
+    public async Task Snapshots_must_be_pruned_every_retained_checkpoints_checkpoints()
+    {
+        Topics.Produce(_clicks.Take(1000));
+        var system = await ActorFlowCluster.StartNodeAsync("faults", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var job = await JobRunner.StartAsync(system, BuildJob(system), new JobRunnerOptions { CheckpointInterval = null, RetainedCheckpoints = 3 });
+            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
+            var checkpoints = new List<CheckpointRecord>();
+            for (var i = 0; i < 5; i++)
+            {
+                checkpoints.Add(await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+            }
+
+            // Pruned after the 3rd (nothing to delete: the first three are retained), not after the 4th or 5th.
+            Assert.Equal(checkpoints[0].KeyGroups.Length, await CountSnapshotsAsync(checkpoints[0]));
+            checkpoints.Add(await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+
+            // Pruned after the 6th: the snapshots of the first three go, the retained three stay.
+            await ClickTopics.AwaitAsync(() => checkpoints.Take(3).Sum(c => CountSnapshotsAsync(c).GetAwaiter().GetResult()) == 0, TimeSpan.FromSeconds(30));
+            foreach (var kept in checkpoints.Skip(3))
+            {
+                Assert.Equal(kept.KeyGroups.Length, await CountSnapshotsAsync(kept));
+            }
+
+            await job.StopAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>Verify that a deleted snapshot fails recovery the same way (with an error naming the checkpoint and key group).</summary>
     [Fact]
     public async Task A_deleted_snapshot_must_fail_recovery_naming_checkpoint_and_key_group()
@@ -237,6 +308,23 @@ public sealed class RecoveryFaultsSpec : IDisposable
         command.Parameters.AddWithValue("@pid", PersistenceIds.KeyGroup(Job, keyGroup.KeyGroup));
         command.Parameters.AddWithValue("@seq", keyGroup.SnapshotSequenceNr);
         return (byte[])(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<int> CountSnapshotsAsync(CheckpointRecord checkpoint)
+    {
+        var count = 0;
+        foreach (var keyGroup in checkpoint.KeyGroups)
+        {
+            await using var connection = new SqliteConnection(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = @pid AND sequence_number = @seq";
+            command.Parameters.AddWithValue("@pid", PersistenceIds.KeyGroup(Job, keyGroup.KeyGroup));
+            command.Parameters.AddWithValue("@seq", keyGroup.SnapshotSequenceNr);
+            count += Convert.ToInt32(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+        }
+
+        return count;
     }
 
     private async Task<int> ExecuteAsync(string sql, KeyGroupSnapshotInfo keyGroup, byte[]? bytes = null)
