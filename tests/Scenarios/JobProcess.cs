@@ -9,6 +9,7 @@ internal sealed class JobProcess : IDisposable
     private readonly string _name;
     private readonly object _gate = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
+    private bool _crashing;
 
     private JobProcess(Process process, string name, Action<string> log)
     {
@@ -37,7 +38,14 @@ internal sealed class JobProcess : IDisposable
         };
         _process.ErrorDataReceived += (_, e) =>
         {
-            if (e.Data is { Length: > 0 } line && !line.StartsWith("   at ", StringComparison.Ordinal))
+            if (e.Data is not { Length: > 0 } line)
+            {
+                return;
+            }
+
+            // Stack frames only of a crash (an unhandled exception is what a failing run needs explained).
+            _crashing |= line.StartsWith("Unhandled exception", StringComparison.Ordinal);
+            if (_crashing || !line.StartsWith("   at ", StringComparison.Ordinal))
             {
                 log($"{name} stderr: {line}");
             }

@@ -37,6 +37,7 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
 
     private readonly Dictionary<long, (long CheckpointId, long Size)> _pending = [];
     private bool _markersDeleted;
+    private bool _stopWhenSettled;
     private KeyGroupSnapshot? _restored;
     private SnapshotRestoreException? _restoreError;
 
@@ -121,6 +122,24 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
         {
             _markersDeleted = true;
             DeleteMessages(Math.Min(sequenceNr - 1, LastSequenceNr));
+        }
+    }
+
+    /// <summary>
+    /// Stops this actor once every snapshot handed to the store has been reported saved or failed (at once when none
+    /// is). A key group that is reset must not stop earlier: a save still in flight could land after its next
+    /// incarnation saved the same checkpoint id (aborted checkpoints' ids are taken again) and replace that snapshot.
+    /// </summary>
+    protected void StopWhenSnapshotsSettled()
+    {
+        _stopWhenSettled = true;
+        if (_pending.Count == 0)
+        {
+            Context.Stop(Self);
+        }
+        else
+        {
+            Log.Debug("Key group {0}: stopping once {1} snapshot save(s) in flight are settled", KeyGroup, _pending.Count);
         }
     }
 
@@ -212,6 +231,8 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
             OnCheckpointSnapshotSaved(new CheckpointSnapshotSaved(
                 p.CheckpointId, new KeyGroupSnapshotInfo(KeyGroup, success.Metadata.SequenceNr, p.Size)));
         }
+
+        StopIfSettled();
     }
 
     private void OnSaveSnapshotFailure(SaveSnapshotFailure failure)
@@ -219,6 +240,16 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
         if (_pending.Remove(failure.Metadata.SequenceNr, out var p))
         {
             OnCheckpointSnapshotFailed(p.CheckpointId, failure.Cause);
+        }
+
+        StopIfSettled();
+    }
+
+    private void StopIfSettled()
+    {
+        if (_stopWhenSettled && _pending.Count == 0)
+        {
+            Context.Stop(Self);
         }
     }
 }

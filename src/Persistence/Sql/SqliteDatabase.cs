@@ -5,7 +5,9 @@ namespace ActorFlow.Persistence.Sql;
 /// <summary>Opens SQLite connections for ActorFlow: creates the directory of the file and uses WAL mode.</summary>
 internal static class SqliteDatabase
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;";
+    // synchronous=FULL: a commit here (a checkpoint record) fsyncs the write-ahead log, and with it every snapshot
+    // written before on Akka.Persistence.Sql's synchronous=NORMAL connections (StateStoreSettings.ToActorSystemSetup).
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000; PRAGMA synchronous=FULL;";
 
     /// <summary>Creates the file's directory and switches the database to WAL (persistent in the file).</summary>
     public static void EnsureWal(string connectionString)

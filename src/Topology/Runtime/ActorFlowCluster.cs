@@ -54,7 +54,7 @@ public static class ActorFlowCluster
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
             .WithFallback(Serialization.WireSerializationConfig.Default)
             .WithFallback(ClusterSharding.DefaultConfig());
-        var system = ActorSystem.Create(name, config);
+        var system = ActorSystem.Create(name, state.ToActorSystemSetup(config));
         var store = CheckpointStore.Create(state);
         Stores.Add(system, store);
         system.RegisterOnTermination(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());

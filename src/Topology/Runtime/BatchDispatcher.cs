@@ -1,3 +1,4 @@
+using ActorFlow.Topology.Connectors;
 using Akka.Actor;
 
 namespace ActorFlow.Topology.Runtime;
@@ -16,7 +17,12 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
     private readonly Dictionary<int, long> _baseSnapshots = restoredFrom is null
         ? []
         : restoredFrom.KeyGroups.ToDictionary(kg => kg.KeyGroup, kg => restoredFrom.RestorePointFor(kg.KeyGroup)?.SequenceNr ?? -1);
-    private readonly Dictionary<string, long> _nextOffsets = new(StringComparer.Ordinal);
+    // Starts at the restored checkpoint's offsets: a checkpoint taken before a partition delivered anything must still
+    // name that partition's position (else a restore of it would read the partition from the consumer group's
+    // committed offset, which a newer checkpoint than the restored one may have moved past records never counted).
+    private readonly Dictionary<string, long> _nextOffsets = restoredFrom is null
+        ? new(StringComparer.Ordinal)
+        : SourcePartitionIds.ToNextOffsets(restoredFrom.Offsets);
     private long _watermark = long.MinValue;
 
     public long Watermark => Volatile.Read(ref _watermark);

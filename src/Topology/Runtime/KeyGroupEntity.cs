@@ -29,6 +29,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private readonly List<Emitted> _pending = [];
 
     private readonly long _baseSnapshot;
+    private bool _resetting;
 
     /// <summary>Creates the entity; <paramref name="host"/> makes its operator (a fresh one per incarnation).</summary>
     public KeyGroupEntity(string jobName, int keyGroup, Func<IKeyGroupHost> host, TimeProvider clock, SnapshotRestorePoint? restorePoint)
@@ -43,6 +44,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         Command<TriggerCheckpoint>(OnCheckpoint);
         Command<PruneSnapshots>(m => DeleteSnapshotsBefore(m.BeforeSequenceNr));
         Command<Wake>(_ => OnWake());
+        Command<StopWhenSettled>(_ => StopWhenSnapshotsSettled());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -83,12 +85,22 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 
     private void OnCheckpoint(TriggerCheckpoint trigger)
     {
+        if (_resetting)
+        {
+            return; // the run that sent it is closed
+        }
+
         _checkpointWaiters[trigger.CheckpointId] = Sender;
         SaveCheckpointSnapshot(trigger.CheckpointId, _host.Snapshot());
     }
 
     private void OnBatch(KeyGroupBatch batch)
     {
+        if (_resetting)
+        {
+            return; // the run that sent it is closed
+        }
+
         if (_lastBySource.TryGetValue(batch.SourceId, out var last) && batch.Sequence <= last.Sequence)
         {
             // A retry of a batch already applied: answer with the stored reply, apply nothing twice.
@@ -143,8 +155,16 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private void OnReset()
     {
         Sender.Tell(new KeyGroupReset(_jobName, KeyGroup));
+        if (_resetting)
+        {
+            return;
+        }
+
         _pending.Clear();
-        Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        _resetting = true;
+        Timers.CancelAll();
+        // The shard buffers this key group's messages until it has stopped, which waits for its snapshot saves in flight.
+        Context.Parent.Tell(new Passivate(StopWhenSettled.Instance));
     }
 
     private void OnWake()
@@ -165,5 +185,10 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private sealed class Wake
     {
         public static readonly Wake Instance = new();
+    }
+
+    private sealed class StopWhenSettled
+    {
+        public static readonly StopWhenSettled Instance = new();
     }
 }
