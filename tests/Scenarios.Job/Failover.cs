@@ -61,10 +61,24 @@ internal static class Failover
         foreach (var job in jobs)
         {
             var region = ClusterSharding.Get(system).ShardRegion("actorflow-" + job);
-            while ((await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5), cts.Token)).Regions.Count < count)
+            while (await RegionCountAsync(region, cts.Token) < count)
             {
                 await Task.Delay(100, cts.Token);
             }
+        }
+    }
+
+    // The shard coordinator may not answer while the cluster forms (a restarted node waiting for its peer): ask again
+    // until the overall timeout instead of failing on the first unanswered ask.
+    private static async Task<int> RegionCountAsync(IActorRef region, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await region.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5), cancellationToken)).Regions.Count;
+        }
+        catch (AskTimeoutException)
+        {
+            return 0;
         }
     }
 }
