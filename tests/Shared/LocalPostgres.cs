@@ -85,7 +85,43 @@ public sealed class LocalPostgres : IDisposable
     public string SharedDatabase(string name) =>
         _shared.GetOrAdd(name, n => new Lazy<string>(() => CreateDatabase(n))).Value;
 
-    /// <summary>Starts the server on its port and data directory; waits until it accepts connections.</summary>
+    /// <summary>
+    /// Kills the server as a crash would: SIGSTOPs the postmaster (so it forks nothing more), then SIGKILLs it and
+    /// every child process (backends, checkpointer, WAL writer: each runs in its own session, so a process-group
+    /// kill would miss them), and returns once all of them are dead. Nothing is flushed or shut down cleanly, client
+    /// connections break mid-statement, and this process's Npgsql pools are left as they are (idle connections to
+    /// the dead server stay pooled, as in a client of a crashed database). <see cref="Start"/> brings the server
+    /// back on the same port and data directory (PostgreSQL runs crash recovery from its WAL).
+    /// </summary>
+    public void Kill()
+    {
+        var pidFile = Path.Combine(RootDirectory, "data", "postmaster.pid");
+        var postmaster = int.Parse(File.ReadLines(pidFile).First().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Run("kill", "-STOP", postmaster.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        int[] victims = [postmaster, .. ChildrenOf(postmaster)];
+        foreach (var pid in victims)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill(); // SIGKILL
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+
+        if (!SpinWait.SpinUntil(() => victims.All(IsDead), TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"PostgreSQL processes {string.Join(", ", victims.Where(p => !IsDead(p)))} survived SIGKILL for 30 s.");
+        }
+    }
+
+    /// <summary>
+    /// Starts the server on its port and data directory (again, after <see cref="Kill"/>); waits until it accepts
+    /// connections.
+    /// </summary>
     public void Start()
     {
         var dataDirectory = Path.Combine(RootDirectory, "data");
@@ -126,6 +162,38 @@ public sealed class LocalPostgres : IDisposable
         return bin ?? throw new InvalidOperationException(
             "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb). Run ./test.sh, which installs it "
             + "with apt (apt-get install -y postgresql), or install it yourself.");
+    }
+
+    /// <summary>The processes whose parent is <paramref name="pid"/> (from <c>/proc/*/stat</c>).</summary>
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), out var child) && Stat(child) is { } stat && stat.ParentPid == pid)
+            {
+                yield return child;
+            }
+        }
+    }
+
+    /// <summary>Gone, or a zombie nobody reaped yet (it holds no memory, sockets or files any more).</summary>
+    private static bool IsDead(int pid) => Stat(pid) is not { } stat || stat.State is 'Z' or 'X';
+
+    /// <summary>State and parent of a process from <c>/proc/pid/stat</c> ("pid (comm) S ppid ..."), or null when it is gone.</summary>
+    private static (char State, int ParentPid)? Stat(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return (fields[0][0], int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static int FreePort()
