@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -85,15 +86,82 @@ public sealed class LocalPostgres : IDisposable
     public string SharedDatabase(string name) =>
         _shared.GetOrAdd(name, n => new Lazy<string>(() => CreateDatabase(n))).Value;
 
-    /// <summary>Starts the server on its port and data directory; waits until it accepts connections.</summary>
+    /// <summary>
+    /// Kills the server as a crash would: SIGSTOPs the postmaster (so it forks nothing more), then SIGKILLs it and
+    /// every process of this server (the postmaster's children, found as the processes whose working directory is
+    /// this data directory: backends, checkpointer, WAL writer each run in their own session, so a process-group
+    /// kill would miss them), and returns once all of them are dead. Nothing is flushed or shut down cleanly, client
+    /// connections break mid-statement, and this process's Npgsql pools are left as they are (idle connections to
+    /// the dead server stay pooled, as in a client of a crashed database). The lock files left behind name the dead
+    /// postmaster; they are removed, since a zombie postmaster that init has not reaped yet would make PostgreSQL
+    /// refuse to start. <see cref="Start"/> brings the server back on the same port and data directory
+    /// (PostgreSQL runs crash recovery from its WAL).
+    /// </summary>
+    public void Kill()
+    {
+        var dataDirectory = Path.Combine(RootDirectory, "data");
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        var postmaster = int.Parse(File.ReadLines(pidFile).First().Trim(), CultureInfo.InvariantCulture);
+        Run("kill", "-STOP", postmaster.ToString(CultureInfo.InvariantCulture));
+        if (!SpinWait.SpinUntil(() => Stat(postmaster) is not { State: not ('T' or 'Z' or 'X') }, TimeSpan.FromSeconds(10)))
+        {
+            throw new TimeoutException($"PostgreSQL postmaster {postmaster} did not stop on SIGSTOP within 10 s.");
+        }
+
+        var killed = new HashSet<int>();
+        var clock = Stopwatch.StartNew();
+        while (ProcessesIn(dataDirectory).Where(p => !IsDead(p)).ToList() is { Count: > 0 } alive)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"PostgreSQL processes {string.Join(", ", alive)} survived SIGKILL for 30 s.");
+            }
+
+            foreach (var pid in alive.Where(killed.Add))
+            {
+                try
+                {
+                    using var process = Process.GetProcessById(pid);
+                    process.Kill(); // SIGKILL
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+                {
+                    // Already gone.
+                }
+            }
+
+            SpinWait.SpinUntil(() => alive.All(IsDead), TimeSpan.FromMilliseconds(200));
+        }
+
+        if (!killed.Contains(postmaster))
+        {
+            throw new InvalidOperationException($"PostgreSQL postmaster {postmaster} was not found among the processes in {dataDirectory}.");
+        }
+
+        File.Delete(pidFile);
+        File.Delete(Path.Combine(dataDirectory, $".s.PGSQL.{Port}.lock"));
+    }
+
+    /// <summary>
+    /// Starts the server on its port and data directory (again, after <see cref="Kill"/>); waits until it accepts
+    /// connections.
+    /// </summary>
     public void Start()
     {
         var dataDirectory = Path.Combine(RootDirectory, "data");
-        Pg(
-            "pg_ctl", "-D", dataDirectory, "-l", Path.Combine(RootDirectory, "server.log"), "-w", "-t", "30",
-            "-o", $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories={dataDirectory} "
-                + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
-            "start");
+        var log = Path.Combine(RootDirectory, "server.log");
+        try
+        {
+            Pg(
+                "pg_ctl", "-D", dataDirectory, "-l", log, "-w", "-t", "30",
+                "-o", $"-c listen_addresses=127.0.0.1 -c port={Port} -c unix_socket_directories={dataDirectory} "
+                    + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                "start");
+        }
+        catch (InvalidOperationException e) when (File.Exists(log))
+        {
+            throw new InvalidOperationException($"{e.Message}\nserver.log ends with:\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}", e);
+        }
     }
 
     /// <summary>Stops the server (immediate mode) and deletes its directory.</summary>
@@ -126,6 +194,53 @@ public sealed class LocalPostgres : IDisposable
         return bin ?? throw new InvalidOperationException(
             "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb). Run ./test.sh, which installs it "
             + "with apt (apt-get install -y postgresql), or install it yourself.");
+    }
+
+    /// <summary>The processes whose working directory is <paramref name="directory"/> (PostgreSQL's all chdir to their data directory).</summary>
+    private static IEnumerable<int> ProcessesIn(string directory)
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid))
+            {
+                continue;
+            }
+
+            string? cwd;
+            try
+            {
+                cwd = new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // gone, or not ours to read
+            }
+
+            if (cwd is not null && Path.TrimEndingDirectorySeparator(cwd) == Path.TrimEndingDirectorySeparator(directory))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    /// <summary>Gone, or a zombie nobody reaped yet (it holds no memory, sockets or files any more).</summary>
+    private static bool IsDead(int pid) => Stat(pid) is not { } stat || stat.State is 'Z' or 'X';
+
+    /// <summary>State and parent of a process from <c>/proc/pid/stat</c> ("pid (comm) S ppid ..."), or null when it is gone.</summary>
+    private static (char State, int ParentPid)? Stat(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return (fields[0][0], int.Parse(fields[1], CultureInfo.InvariantCulture));
     }
 
     private static int FreePort()

@@ -27,6 +27,16 @@ public interface ICheckpointStore : IAsyncDisposable
     /// <returns>The latest record, or <c>null</c>.</returns>
     Task<CheckpointRecord?> LoadLatestAsync(string jobId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="LoadLatestAsync"/> with synchronous I/O on the calling thread. For callers that must answer
+    /// synchronously on a thread-pool thread (e.g. an actor constructing a child): waiting there for an asynchronous
+    /// call starves the pool, since the call's continuations need pool threads too (many such waits at once stalled a
+    /// whole node for ~14 s). Bounded by the driver's connect and command timeouts.
+    /// </summary>
+    /// <param name="jobId">The job.</param>
+    /// <returns>The latest record, or <c>null</c>.</returns>
+    CheckpointRecord? LoadLatest(string jobId);
+
     /// <summary>A checkpoint by id, or <c>null</c> when absent.</summary>
     /// <param name="jobId">The job.</param>
     /// <param name="checkpointId">The checkpoint id.</param>

@@ -9,7 +9,23 @@ internal sealed class PostgreSqlCheckpointStore : SqlCheckpointStore
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgreSqlCheckpointStore(string connectionString, string tableName)
-        : base(tableName) => _dataSource = NpgsqlDataSource.Create(connectionString);
+        : base(tableName) => _dataSource = NpgsqlDataSource.Create(WithDurableCommits(connectionString));
+
+    /// <summary>
+    /// <paramref name="connectionString"/> with <c>synchronous_commit=on</c> for the store's sessions, whatever the
+    /// server's setting. A checkpoint is complete, its offsets committed and its output published, once
+    /// <see cref="SqlCheckpointStore.SaveAsync"/> returns; with <c>synchronous_commit=off</c> (a common tuning) a commit
+    /// returns before its WAL is written, and a server that crashes then (SIGKILL, OOM killer) comes back without
+    /// that record, so the job restores an older checkpoint and publishes that epoch's output again. Flushing the
+    /// record's commit also flushes everything written before it: the snapshots and markers it names, committed by
+    /// the journal and snapshot store (which may keep the server's setting).
+    /// </summary>
+    internal static string WithDurableCommits(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c synchronous_commit=on" : builder.Options + " -c synchronous_commit=on";
+        return builder.ConnectionString;
+    }
 
     /// <inheritdoc />
     protected override string CreateTableSql => $"""
@@ -36,6 +52,9 @@ internal sealed class PostgreSqlCheckpointStore : SqlCheckpointStore
     /// <inheritdoc />
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    protected override DbConnection Open() => _dataSource.OpenConnection();
 
     /// <inheritdoc />
     protected override bool IsUniqueViolation(DbException exception) =>

@@ -54,6 +54,18 @@ internal abstract partial class SqlCheckpointStore
             cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     /// <inheritdoc />
+    public CheckpointRecord? LoadLatest(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(jobId);
+        Initialize();
+        using var connection = Open();
+        using var command = Command(
+            connection, null, $"SELECT checkpoint_id, record FROM {Table} WHERE job_id = @job ORDER BY checkpoint_id DESC LIMIT 1", ("@job", jobId));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? CheckpointRecordFormat.Read(jobId, reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+    }
+
+    /// <inheritdoc />
     public async Task<CheckpointRecord?> GetAsync(string jobId, long checkpointId, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
             jobId,

@@ -46,6 +46,32 @@ internal abstract partial class SqlCheckpointStore : ICheckpointStore
         }
     }
 
+    /// <summary><see cref="InitializeAsync"/> with synchronous I/O (for <see cref="LoadLatest"/>).</summary>
+    private void Initialize()
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        _initLock.Wait();
+        try
+        {
+            if (!_initialized)
+            {
+                using var connection = Open();
+                using var command = connection.CreateCommand();
+                command.CommandText = CreateTableSql;
+                command.ExecuteNonQuery();
+                _initialized = true;
+            }
+        }
+        finally
+        {
+            _initLock.Release();
+        }
+    }
+
     /// <inheritdoc />
     public virtual ValueTask DisposeAsync()
     {
@@ -55,6 +81,9 @@ internal abstract partial class SqlCheckpointStore : ICheckpointStore
 
     /// <summary>Opens a connection to the store's database; the caller disposes it.</summary>
     protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Opens a connection to the store's database with synchronous I/O; the caller disposes it.</summary>
+    protected abstract DbConnection Open();
 
     /// <summary>Whether <paramref name="exception"/> reports a unique-constraint violation.</summary>
     protected abstract bool IsUniqueViolation(DbException exception);

@@ -27,6 +27,9 @@ internal sealed class SqliteCheckpointStore(string connectionString, string tabl
         await SqliteDatabase.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    protected override DbConnection Open() => SqliteDatabase.Open(connectionString);
+
+    /// <inheritdoc />
     protected override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
 }

@@ -20,6 +20,26 @@ internal static class SqliteDatabase
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Opens a connection in WAL mode with a 30 s busy timeout, synchronously; the caller disposes it.</summary>
+    public static SqliteConnection Open(string connectionString)
+    {
+        EnsureDirectory(connectionString);
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Opens a connection in WAL mode with a 30 s busy timeout; the caller disposes it.</summary>
     public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {

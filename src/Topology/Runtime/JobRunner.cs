@@ -249,8 +249,10 @@ public static partial class JobRunner
     {
         try
         {
-            // Runs once per key-group start, on the shard's thread; the store answers in milliseconds.
-            return ActorFlowCluster.CheckpointStoreOf(system).LoadLatestAsync(job).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+            // Runs once per key-group start, on the shard's thread, so with synchronous I/O: blocking a pool thread on
+            // the asynchronous call starved the pool while the database was down (every shard restarting its key
+            // groups waited for continuations that needed pool threads) and stalled the node for ~14 s.
+            return ActorFlowCluster.CheckpointStoreOf(system).LoadLatest(job);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.Data.Common.DbException)
         {

@@ -99,6 +99,25 @@ public abstract class CheckpointStoreSpecBase : IAsyncLifetime
         AssertSameRecord(Record(9), await Store.LoadLatestAsync(JobId));
     }
 
+    /// <summary>
+    /// Verify that the synchronous read answers as the asynchronous one: null for a job without checkpoints, else the
+    /// highest id, also from a new store whose table was never touched by this instance.
+    /// </summary>
+    [Fact]
+    public async Task Synchronous_LoadLatest_returns_highest_checkpoint_id()
+    {
+        Assert.Null(Store.LoadLatest(JobId));
+        foreach (var id in new long[] { 2, 9, 4 })
+        {
+            await Store.SaveAsync(Record(id));
+        }
+
+        AssertSameRecord(Record(9), Store.LoadLatest(JobId));
+        await using var other = CreateStore();
+        AssertSameRecord(Record(9), other.LoadLatest(JobId));
+        Assert.Null(other.LoadLatest(JobId + "-other"));
+    }
+
     /// <summary>Verify that list returns every record of the job, oldest first, and no other job's.</summary>
     [Fact]
     public async Task List_is_ordered_and_per_job()

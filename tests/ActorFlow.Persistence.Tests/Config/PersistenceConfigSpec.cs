@@ -20,6 +20,13 @@ public sealed class PersistenceConfigSpec
         Assert.Equal("actorflow_checkpoints", c.GetString("checkpoints.table-name"));
         Assert.Equal(3, c.GetInt("checkpoints.retained"));
         Assert.Equal(128, c.GetInt("key-groups.max-parallelism"));
+        // Circuit breakers of the key-group journal and snapshot store: effectively off (reference.conf says why).
+        Assert.Equal(1_000_000, Defaults.GetInt("akka.persistence.journal.sql.circuit-breaker.max-failures"));
+        Assert.Equal(TimeSpan.FromSeconds(10), Defaults.GetTimeSpan("akka.persistence.journal.sql.circuit-breaker.call-timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(1), Defaults.GetTimeSpan("akka.persistence.journal.sql.circuit-breaker.reset-timeout"));
+        Assert.Equal(1_000_000, Defaults.GetInt("akka.persistence.snapshot-store.sql.circuit-breaker.max-failures"));
+        Assert.Equal(TimeSpan.FromSeconds(20), Defaults.GetTimeSpan("akka.persistence.snapshot-store.sql.circuit-breaker.call-timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(1), Defaults.GetTimeSpan("akka.persistence.snapshot-store.sql.circuit-breaker.reset-timeout"));
         Assert.Equal(
             "ActorFlow.Persistence.Snapshots.PersistenceMessageSerializer, ActorFlow.Persistence",
             Defaults.GetString("akka.actor.serializers.actorflow-persistence"));

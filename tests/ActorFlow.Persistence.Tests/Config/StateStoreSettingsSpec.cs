@@ -26,6 +26,9 @@ public sealed class StateStoreSettingsSpec
             "Akka.Persistence.Sql.Journal.SqlWriteJournal, Akka.Persistence.Sql",
             akka.GetString("akka.persistence.journal.sql.class"));
         Assert.Equal("snapshot", akka.GetString("akka.persistence.snapshot-store.sql.default.snapshot.table-name"));
+        // ActorFlow's circuit-breaker settings win over Akka's plugin fallback (30 s / 60 s open after a few failures).
+        Assert.Equal(1_000_000, akka.GetInt("akka.persistence.journal.sql.circuit-breaker.max-failures"));
+        Assert.Equal(1_000_000, akka.GetInt("akka.persistence.snapshot-store.sql.circuit-breaker.max-failures"));
     }
 
     /// <summary>Verify the keys produced for PostgreSQL, with quotes and backslashes in the connection string kept.</summary>
