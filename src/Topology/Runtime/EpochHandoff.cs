@@ -12,19 +12,25 @@ internal sealed class EpochHandoff
 {
     private readonly ConcurrentDictionary<long, TaskCompletionSource<IReadOnlyList<byte[]>>> _epochs = new();
     private readonly object _carryLock = new();
+    private readonly HashSet<long> _aborted = [];
     private List<byte[]> _carry = [];
 
     /// <summary>The sink side: the barrier of <paramref name="checkpointId"/> arrived after <paramref name="records"/>.</summary>
     public void Provide(long checkpointId, List<byte[]> records)
     {
-        List<byte[]> payload;
         lock (_carryLock)
         {
-            payload = _carry.Count == 0 ? records : [.. _carry, .. records];
-            _carry = [];
-        }
+            var payload = _carry.Count == 0 ? records : [.. _carry, .. records];
+            if (_aborted.Remove(checkpointId))
+            {
+                // The checkpoint failed before its barrier got here: its records join the next epoch.
+                _carry = payload;
+                return;
+            }
 
-        Slot(checkpointId).TrySetResult(payload);
+            _carry = [];
+            Slot(checkpointId).TrySetResult(payload);
+        }
     }
 
     /// <summary>The coordinator: waits for epoch <paramref name="checkpointId"/>'s records.</summary>
@@ -40,17 +46,27 @@ internal sealed class EpochHandoff
         }
     }
 
-    /// <summary>The coordinator: checkpoint <paramref name="checkpointId"/> failed; its records join the next epoch.</summary>
+    /// <summary>
+    /// The coordinator: checkpoint <paramref name="checkpointId"/> failed; its records join the next epoch. That holds
+    /// also when they have not arrived yet (a key group's snapshot can fail before the barrier reaches the sinks).
+    /// </summary>
     public void Return(long checkpointId, IReadOnlyList<byte[]>? records)
     {
-        if (records is null && _epochs.TryRemove(checkpointId, out var slot) && slot.Task.IsCompletedSuccessfully)
+        lock (_carryLock)
         {
-            records = slot.Task.Result;
-        }
+            if (records is null)
+            {
+                if (_epochs.TryRemove(checkpointId, out var slot) && slot.Task.IsCompletedSuccessfully)
+                {
+                    records = slot.Task.Result;
+                }
+                else
+                {
+                    _aborted.Add(checkpointId); // Provide carries them over when they come
+                }
+            }
 
-        if (records is { Count: > 0 })
-        {
-            lock (_carryLock)
+            if (records is { Count: > 0 })
             {
                 _carry = [.. records, .. _carry];
             }
