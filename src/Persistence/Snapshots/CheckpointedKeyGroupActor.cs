@@ -1,4 +1,5 @@
 using ActorFlow.Persistence.Checkpoints;
+using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 
@@ -35,9 +36,13 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
     /// </summary>
     public const long SnapshotSequenceNrBase = 1L << 40;
 
+    // Longer than the snapshot store's call-timeout (reference.conf), so a save in flight is answered before.
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<long, (long CheckpointId, long Size)> _pending = [];
     private bool _markersDeleted;
     private bool _stopWhenSettled;
+    private ICancelable? _settleTimer;
     private KeyGroupSnapshot? _restored;
     private SnapshotRestoreException? _restoreError;
 
@@ -57,6 +62,7 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
         Recover<RecoveryCompleted>(_ => CompleteRecovery());
         Command<SaveSnapshotSuccess>(OnSaveSnapshotSuccess);
         Command<SaveSnapshotFailure>(OnSaveSnapshotFailure);
+        Command<SettleTimedOut>(_ => OnSettleTimedOut());
         Command<DeleteSnapshotsSuccess>(m => Log.Debug("Key group {0}: deleted snapshots {1}", KeyGroup, m.Criteria));
         Command<DeleteSnapshotsFailure>(m => Log.Warning(m.Cause, "Key group {0}: deleting snapshots failed", KeyGroup));
         Command<DeleteMessagesSuccess>(m => Log.Debug("Key group {0}: deleted markers up to {1}", KeyGroup, m.ToSequenceNr));
@@ -140,6 +146,8 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
         else
         {
             Log.Debug("Key group {0}: stopping once {1} snapshot save(s) in flight are settled", KeyGroup, _pending.Count);
+            // A request the snapshot store lost (it crashed and restarted) is never answered, and never lands either.
+            _settleTimer = Context.System.Scheduler.ScheduleTellOnceCancelable(SettleTimeout, Self, SettleTimedOut.Instance, Self);
         }
     }
 
@@ -245,11 +253,32 @@ public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
         StopIfSettled();
     }
 
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _settleTimer?.Cancel();
+        base.PostStop();
+    }
+
+    private void OnSettleTimedOut()
+    {
+        if (_stopWhenSettled)
+        {
+            Log.Warning("Key group {0}: {1} snapshot save(s) unanswered after {2}; stopping anyway", KeyGroup, _pending.Count, SettleTimeout);
+            Context.Stop(Self);
+        }
+    }
+
     private void StopIfSettled()
     {
         if (_stopWhenSettled && _pending.Count == 0)
         {
             Context.Stop(Self);
         }
+    }
+
+    private sealed class SettleTimedOut
+    {
+        public static readonly SettleTimedOut Instance = new();
     }
 }

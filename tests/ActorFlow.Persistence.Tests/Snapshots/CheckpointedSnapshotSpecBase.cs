@@ -55,6 +55,41 @@ public abstract class CheckpointedSnapshotSpecBase(StateStoreSettings settings, 
     private static SnapshotRestorePoint PointOf(CheckpointSnapshotSaved saved) =>
         new(saved.CheckpointId, saved.Info.SnapshotSequenceNr);
 
+    /// <summary>
+    /// Verify that a key group told to stop once its snapshots are settled stops only after the save in flight has
+    /// been answered (a reset key group must not leave a save behind that lands after its next incarnation's), and
+    /// that the snapshot is then there to restore.
+    /// </summary>
+    [Fact]
+    public void Stopping_when_settled_must_wait_for_the_snapshot_save_in_flight()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        Watch(actor);
+        actor.Tell(new Add(5));
+        actor.Tell(new TakeCheckpoint(1));
+        actor.Tell(new StopSettled());
+        var saved = ExpectMsg<CheckpointSnapshotSaved>(Timeout); // before Terminated: the stop waited for it
+        ExpectTerminated(actor, Timeout);
+        Unwatch(actor);
+
+        actor = Start(PointOf(saved));
+        Assert.Equal(1, ExpectMsg<Restored>(Timeout).CheckpointId);
+        actor.Tell(new GetCount());
+        Assert.Equal(5L, ExpectMsg<long>(Timeout));
+    }
+
+    /// <summary>Verify that with no save in flight the key group stops at once.</summary>
+    [Fact]
+    public void Stopping_when_settled_with_nothing_in_flight_must_stop_at_once()
+    {
+        var actor = Start(null);
+        ExpectMsg<Restored>(Timeout);
+        Watch(actor);
+        actor.Tell(new StopSettled());
+        ExpectTerminated(actor, Timeout);
+    }
+
     /// <summary>Verify that a restart restores the chosen (older) checkpoint, not the newest snapshot.</summary>
     [Fact]
     public void Restart_restores_the_chosen_checkpoint_not_a_newer_one()

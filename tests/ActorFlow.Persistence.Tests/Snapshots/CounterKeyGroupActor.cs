@@ -22,6 +22,7 @@ internal sealed class CounterKeyGroupActor : CheckpointedKeyGroupActor
         });
         Command<GetCount>(_ => Sender.Tell(_count));
         Command<DeleteBefore>(d => DeleteSnapshotsBefore(d.SequenceNr));
+        Command<StopSettled>(_ => StopWhenSnapshotsSettled());
     }
 
     public static Props Props(string persistenceId, int keyGroup, SnapshotRestorePoint? restorePoint, IActorRef probe, int stateBytes = 8) =>
@@ -44,6 +45,8 @@ internal sealed class CounterKeyGroupActor : CheckpointedKeyGroupActor
     internal sealed record GetCount;
 
     internal sealed record DeleteBefore(long SequenceNr);
+
+    internal sealed record StopSettled;
 
     internal sealed record Restored(long? CheckpointId, long Count, long LastSequenceNr);
 }
