@@ -1,6 +1,15 @@
 using System.Globalization;
+using System.Text;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Embedded;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Operators.Windowing;
+using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Tests.EndToEnd;
+using Akka.Actor;
 using Confluent.Kafka;
 
 namespace ActorFlow.Topology.Tests;
@@ -24,6 +33,26 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
         }
 
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>
+    /// The job the checkpoint fault specs run: a tumbling 1 s count per user over the input topic's partitions (bounded
+    /// out-of-orderness 1 s), labelled by <paramref name="label"/> (default <see cref="Label"/>), written to
+    /// <paramref name="output"/> through the exactly-once sink.
+    /// </summary>
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null)
+    {
+        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId(group);
+        var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
+        return StreamJobBuilder.Create(jobName)
+            .FromSource(input, KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, partitions).Select(p => new TopicPartition(input, p)).ToArray()), r =>
+                    new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
+                WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
+            .KeyBy(c => c.User)
+            .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                .Aggregate(new CountAggregate(), label ?? new Label()))
+            .To(KafkaConnectors.ExactlyOnceSink<string>(producer, output, s => (null, Encoding.UTF8.GetBytes(s))))
+            .Build();
     }
 
     /// <summary>One far-future click per partition, so every partition's watermark passes every window.</summary>

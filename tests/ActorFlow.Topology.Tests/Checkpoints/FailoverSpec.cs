@@ -82,20 +82,8 @@ public sealed class FailoverSpec : IDisposable
     /// <summary>The window whose function throws the first time it fires: user-3's window 3 s after the start.</summary>
     private static string Poisoned => $"user-3|{ClickTopics.Base + 3000}";
 
-    private StreamJob BuildJob(ActorSystem system)
-    {
-        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId("failover");
-        var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
-        return StreamJobBuilder.Create("failing-over-count")
-            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, 4).Select(p => new TopicPartition("clicks", p)).ToArray()), r =>
-                    new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
-                WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
-            .KeyBy(c => c.User)
-            .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
-                .Aggregate(new CountAggregate(), new ThrowingOnceLabel()))
-            .To(KafkaConnectors.ExactlyOnceSink<string>(producer, "counts", s => (null, Encoding.UTF8.GetBytes(s))))
-            .Build();
-    }
+    private StreamJob BuildJob(ActorSystem system) =>
+        new ClickTopics(_kafka).ExactlyOnceCountJob(system, "failing-over-count", "failover", label: new ThrowingOnceLabel());
 
     /// <summary>Labels a window's count; throws the first time the poisoned window fires (a bug that crashes the key group once).</summary>
     private sealed class ThrowingOnceLabel : ProcessWindowFunction<string, long, string>

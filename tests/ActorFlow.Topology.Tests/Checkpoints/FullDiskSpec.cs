@@ -294,18 +294,5 @@ public sealed class FullDiskSpec : IDisposable
         return all;
     }
 
-    private StreamJob BuildJob(ActorSystem system)
-    {
-        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId("full-disk");
-        var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
-        return StreamJobBuilder.Create(Job)
-            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, 4).Select(p => new TopicPartition("clicks", p)).ToArray()), r =>
-                    new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
-                WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
-            .KeyBy(c => c.User)
-            .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
-                .Aggregate(new CountAggregate(), new Label()))
-            .To(KafkaConnectors.ExactlyOnceSink<string>(producer, "counts", s => (null, Encoding.UTF8.GetBytes(s))))
-            .Build();
-    }
+    private StreamJob BuildJob(ActorSystem system) => new ClickTopics(_kafka).ExactlyOnceCountJob(system, Job, "full-disk");
 }
