@@ -50,8 +50,10 @@ internal abstract partial class SqlCheckpointStore
     public async Task<CheckpointRecord?> LoadLatestAsync(string jobId, CancellationToken cancellationToken = default) =>
         (await QueryAsync(
             jobId,
-            $"SELECT checkpoint_id, record FROM {Table} WHERE job_id = @job ORDER BY checkpoint_id DESC LIMIT 1",
+            LatestSql,
             cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    private string LatestSql => $"SELECT checkpoint_id, record FROM {Table} WHERE job_id = @job ORDER BY checkpoint_id DESC LIMIT 1";
 
     /// <inheritdoc />
     public CheckpointRecord? LoadLatest(string jobId)
@@ -60,7 +62,7 @@ internal abstract partial class SqlCheckpointStore
         Initialize();
         using var connection = Open();
         using var command = Command(
-            connection, null, $"SELECT checkpoint_id, record FROM {Table} WHERE job_id = @job ORDER BY checkpoint_id DESC LIMIT 1", ("@job", jobId));
+            connection, null, LatestSql, ("@job", jobId));
         using var reader = command.ExecuteReader();
         return reader.Read() ? CheckpointRecordFormat.Read(jobId, reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
     }
