@@ -25,6 +25,8 @@ public static class JobMetrics
 
     internal static Counter<long> DeadLetters { get; } = Meter.CreateCounter<long>("actorflow.records.dead", "records", "Records that failed decoding, timestamps or user code.");
 
+    internal static Counter<long> KeyGroupRestarts { get; } = Meter.CreateCounter<long>("actorflow.keygroup.restarts", "restarts", "Operators of a key group restarted alone from their last state after throwing (no job failover).");
+
     private static readonly ObservableGauge<long> WatermarkGauge = Meter.CreateObservableGauge(
         "actorflow.watermark",
         () => Watermarks.Select(w => new Measurement<long>(w.Value(), new KeyValuePair<string, object?>("job", w.Key))),

@@ -16,8 +16,8 @@ internal sealed class JobRegistry : IExtension
 
     public static JobRegistry Get(ActorSystem system) => system.WithExtension<JobRegistry, Provider>();
 
-    public void Register(string job, IJobPlan plan, TimeProvider clock, CheckpointRecord? restoreFrom) =>
-        _jobs[job] = new Entry(plan, clock) { RestoreFrom = restoreFrom };
+    public void Register(string job, IJobPlan plan, JobRunnerOptions options, CheckpointRecord? restoreFrom) =>
+        _jobs[job] = new Entry(plan, options.Clock, options.KeyGroupRestartLog) { RestoreFrom = restoreFrom };
 
     public Entry Resolve(string job) =>
         _jobs.TryGetValue(job, out var entry) ? entry : throw new InvalidOperationException($"Job '{job}' is not registered on this node.");
@@ -31,11 +31,14 @@ internal sealed class JobRegistry : IExtension
         }
     }
 
-    internal sealed class Entry(IJobPlan plan, TimeProvider clock)
+    internal sealed class Entry(IJobPlan plan, TimeProvider clock, int restartLog)
     {
         public IJobPlan Plan { get; } = plan;
 
         public TimeProvider Clock { get; } = clock;
+
+        /// <summary><see cref="JobRunnerOptions.KeyGroupRestartLog"/>.</summary>
+        public int RestartLog { get; } = restartLog;
 
         public CheckpointRecord? RestoreFrom { get; set; }
 

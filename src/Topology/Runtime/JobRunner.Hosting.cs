@@ -39,7 +39,7 @@ public static partial class JobRunner
         await store.InitializeAsync().ConfigureAwait(false);
         await Savepoints.RequireAsync(store, job.Name, options.FromSavepoint).ConfigureAwait(false);
         var restoreFrom = await store.LoadLatestAsync(job.Name).ConfigureAwait(false);
-        JobRegistry.Get(system).Register(job.Name, job.Plan, options.Clock, restoreFrom);
+        JobRegistry.Get(system).Register(job.Name, job.Plan, options, restoreFrom);
         StartRegion(system, job, options);
     }
 

@@ -86,7 +86,7 @@ public static partial class JobRunner
             };
         }
 
-        JobRegistry.Get(system).Register(job.Name, job.Plan, options.Clock, restoreFrom);
+        JobRegistry.Get(system).Register(job.Name, job.Plan, options, restoreFrom);
         RecoveryMonitor.Get(system).Pin(job.Name, options.RestoreCheckpointId is not null);
         var region = job.Plan.IsKeyed ? StartRegion(system, job, options) : null;
         if (region is not null && restoreFrom is not null)
@@ -239,7 +239,7 @@ public static partial class JobRunner
                 var latest = (RecoveryMonitor.Get(system).IsPinned(name) ? entry.RestoreFrom : LatestCheckpoint(system, name)) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
                 Func<IKeyGroupHost> host = entry.Plan.CreateHost;
-                return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint));
+                return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog));
             },
             ClusterShardingSettings.Create(system),
             new KeyGroupExtractor(options.Shards));

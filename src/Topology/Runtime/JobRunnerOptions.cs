@@ -28,6 +28,16 @@ public sealed record JobRunnerOptions
     /// </summary>
     public int RestartAttempts { get; init; } = 10;
 
+    /// <summary>
+    /// Most records a key group keeps in memory since its last snapshot so that its operator can be restarted alone
+    /// when it throws (outside per-record user code, e.g. a window function or a timer callback): a fresh operator
+    /// restores the last snapshot, replays those records and retries the failed input, while the other key groups and
+    /// the job go on. Past the limit (until the next snapshot), when the replay throws, or when the input throws again,
+    /// the job fails over to its last complete checkpoint instead. Costs up to this many records (plus the last
+    /// snapshot's bytes) of memory per key group. Default 5,000; 0 turns local restarts off.
+    /// </summary>
+    public int KeyGroupRestartLog { get; init; } = 5_000;
+
     /// <summary>Pause before a failover that follows a failed failover. Default 1 s.</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -68,7 +78,7 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || RestartAttempts < 0 || RestartDelay < TimeSpan.Zero ||
+        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || RestartAttempts < 0 || KeyGroupRestartLog < 0 || RestartDelay < TimeSpan.Zero ||
             CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
             WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {

@@ -18,26 +18,50 @@ namespace ActorFlow.Topology.Runtime;
 /// were applied) is answered with <see cref="KeyGroupStateLost"/>, and the job fails over to its last complete
 /// checkpoint; <see cref="ResetKeyGroup"/> then passivates it so that its next incarnation restores that checkpoint.
 /// </para>
+/// <para>
+/// An operator that throws (outside per-record user code, which makes dead letters: a window function while a
+/// watermark fires windows, a timer callback) is restarted here, alone: a fresh operator restores the state this key
+/// group had at its last snapshot (or start), replays the inputs applied since (kept in memory, at most
+/// <see cref="JobRunnerOptions.KeyGroupRestartLog"/> records; their output was delivered already and is dropped), and
+/// the failed input is applied once more. Other key groups and the job go on. If the log overflowed, the replay
+/// throws, or the input throws again, the key group answers <see cref="KeyGroupStateLost"/> and the job fails over.
+/// </para>
 /// </summary>
 internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 {
     private readonly string _jobName;
-    private readonly IKeyGroupHost _host;
+    private readonly Func<IKeyGroupHost> _newHost;
     private readonly TimeProvider _clock;
+    private readonly int _logLimit;
     private readonly Dictionary<string, (long Sequence, KeyGroupReply Reply)> _lastBySource = new(StringComparer.Ordinal);
     private readonly Dictionary<long, IActorRef> _checkpointWaiters = [];
     private readonly List<Emitted> _pending = [];
 
     private readonly long _baseSnapshot;
+    private IKeyGroupHost _host;
     private bool _resetting;
 
-    /// <summary>Creates the entity; <paramref name="host"/> makes its operator (a fresh one per incarnation).</summary>
-    public KeyGroupEntity(string jobName, int keyGroup, Func<IKeyGroupHost> host, TimeProvider clock, SnapshotRestorePoint? restorePoint)
+    // The local restart: the state at the last snapshot (null: the operator's initial state) and the inputs applied
+    // since, in order (null once more than _logLimit records were applied: no local restart until the next snapshot).
+    private byte[]? _logBase;
+    private List<Input>? _log = [];
+    private int _logRecords;
+    private string? _broken;
+
+    /// <summary>Creates the entity; <paramref name="host"/> makes its operator (a fresh one per incarnation and per local restart).</summary>
+    public KeyGroupEntity(string jobName, int keyGroup, Func<IKeyGroupHost> host, TimeProvider clock, SnapshotRestorePoint? restorePoint, int restartLog = 0)
         : base(PersistenceIds.KeyGroup(jobName, keyGroup), keyGroup, restorePoint)
     {
         _jobName = jobName;
+        _newHost = host;
         _host = host();
         _clock = clock;
+        _logLimit = restartLog;
+        if (restartLog <= 0)
+        {
+            _log = null;
+        }
+
         _baseSnapshot = restorePoint?.SequenceNr ?? -1;
         Command<KeyGroupBatch>(OnBatch);
         Command<ResetKeyGroup>(_ => OnReset());
@@ -54,6 +78,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         if (snapshot is not null)
         {
             _host.Restore(snapshot.State);
+            _logBase = _logLimit > 0 ? snapshot.State : null;
             ScheduleWake();
         }
 
@@ -90,8 +115,28 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             return; // the run that sent it is closed
         }
 
+        byte[] state;
+        try
+        {
+            state = _host.Snapshot();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The state itself is untouched: this checkpoint fails, the key group goes on.
+            Log.Error(e, "Job {0}, key group {1}: the operator's state could not be snapshotted for checkpoint {2}", _jobName, KeyGroup, trigger.CheckpointId);
+            Sender.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, trigger.CheckpointId, -1, 0, $"snapshot failed: {e.GetType().Name}: {e.Message}"));
+            return;
+        }
+
         _checkpointWaiters[trigger.CheckpointId] = Sender;
-        SaveCheckpointSnapshot(trigger.CheckpointId, _host.Snapshot());
+        SaveCheckpointSnapshot(trigger.CheckpointId, state);
+        if (_logLimit > 0 && _broken is null)
+        {
+            // A local restart now starts from this state (whether or not the checkpoint completes job-wide).
+            _logBase = state;
+            _log = [];
+            _logRecords = 0;
+        }
     }
 
     private void OnBatch(KeyGroupBatch batch)
@@ -108,7 +153,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             return;
         }
 
-        if (Unappliable(batch, last.Reply is null ? null : last.Sequence) is { } reason)
+        if ((_broken ?? Unappliable(batch, last.Reply is null ? null : last.Sequence)) is { } reason)
         {
             Log.Warning("Job {0}, key group {1}: cannot apply batch {2}: {3}; the job fails over to its last complete checkpoint", _jobName, KeyGroup, batch.Sequence, reason);
             Sender.Tell(new KeyGroupStateLost(batch.JobName, KeyGroup, batch.Sequence, reason));
@@ -116,8 +161,14 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         }
 
         var output = new List<Emitted>(_pending);
+        if (!Apply(new Input(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds()), output))
+        {
+            Log.Warning("Job {0}, key group {1}: cannot apply batch {2}: {3}; the job fails over to its last complete checkpoint", _jobName, KeyGroup, batch.Sequence, _broken);
+            Sender.Tell(new KeyGroupStateLost(batch.JobName, KeyGroup, batch.Sequence, _broken!));
+            return;
+        }
+
         _pending.Clear();
-        _host.Process(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds(), output);
         var reply = new KeyGroupReply(batch.JobName, KeyGroup, batch.Sequence, output);
         _lastBySource[batch.SourceId] = (batch.Sequence, reply);
         Sender.Tell(reply);
@@ -169,8 +220,122 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 
     private void OnWake()
     {
-        _host.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _pending);
-        ScheduleWake();
+        if (_broken is null && Apply(new Input(null, 0, _clock.GetUtcNow().ToUnixTimeMilliseconds()), _pending))
+        {
+            ScheduleWake();
+        }
+    }
+
+    /// <summary>
+    /// Applies one input to the operator, appending what it emits to <paramref name="output"/>, and logs it for a
+    /// local restart. When the operator throws: restarts it (restore and replay) and applies the input once more.
+    /// False when that fails too: the key group is then broken (<see cref="_broken"/>) until the job resets it.
+    /// </summary>
+    private bool Apply(Input input, List<Emitted> output)
+    {
+        var mark = output.Count;
+        Exception? failure = null;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                Run(_host, input, output);
+                Remember(input);
+                if (attempt > 0)
+                {
+                    JobMetrics.KeyGroupRestarts.Add(1, new KeyValuePair<string, object?>("job", _jobName));
+                }
+
+                return true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                output.RemoveRange(mark, output.Count - mark);
+                if (failure is not null)
+                {
+                    Log.Error(e, "Job {0}, key group {1}: the operator threw again on the same input after its restart", _jobName, KeyGroup);
+                    _broken = $"its operator threw on the same input twice, also after a restart from its last state ({e.GetType().Name}: {e.Message})";
+                    break;
+                }
+
+                failure = e;
+                Log.Error(e, "Job {0}, key group {1}: the operator threw; restarting it from its last state", _jobName, KeyGroup);
+                if (Restart() is { } why)
+                {
+                    _broken = $"its operator threw ({e.GetType().Name}: {e.Message}) and {why}";
+                    break;
+                }
+            }
+        }
+
+        _log = null;
+        _logBase = null;
+        Timers.Cancel("wake");
+        return false;
+    }
+
+    /// <summary>A fresh operator with the state of the last snapshot plus the logged inputs; null when done, else why not.</summary>
+    private string? Restart()
+    {
+        if (_log is null)
+        {
+            return _logLimit <= 0
+                ? "local restarts are off (KeyGroupRestartLog = 0)"
+                : $"more than {_logLimit} records were applied since its last snapshot (KeyGroupRestartLog)";
+        }
+
+        var fresh = _newHost();
+        var discarded = new List<Emitted>();
+        try
+        {
+            if (_logBase is not null)
+            {
+                fresh.Restore(_logBase);
+            }
+
+            foreach (var input in _log)
+            {
+                Run(fresh, input, discarded); // delivered before the failure
+                discarded.Clear();
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"replaying its {_log.Count} inputs since its last snapshot threw ({e.GetType().Name}: {e.Message})";
+        }
+
+        _host = fresh;
+        Log.Warning("Job {0}, key group {1}: operator restarted from its last state ({2} inputs replayed)", _jobName, KeyGroup, _log.Count);
+        return null;
+    }
+
+    private void Remember(Input input)
+    {
+        if (_log is null)
+        {
+            return;
+        }
+
+        _logRecords += input.Records?.Count ?? 0;
+        if (_logRecords > _logLimit || _log.Count >= _logLimit)
+        {
+            _log = null; // no local restart until the next snapshot; the job fails over instead
+            return;
+        }
+
+        _log.Add(input);
+    }
+
+    private static void Run(IKeyGroupHost host, Input input, List<Emitted> output)
+    {
+        if (input.Records is null)
+        {
+            host.AdvanceProcessingTime(input.NowMs, output);
+        }
+        else
+        {
+            host.Process(input.Records, input.Watermark, input.NowMs, output);
+        }
     }
 
     private void ScheduleWake()
@@ -181,6 +346,9 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             Timers.StartSingleTimer("wake", Wake.Instance, delay);
         }
     }
+
+    /// <summary>One input of the operator: a batch (records, watermark, processing time) or a wake-up (records null).</summary>
+    private readonly record struct Input(IReadOnlyList<Routed>? Records, long Watermark, long NowMs);
 
     private sealed class Wake
     {
