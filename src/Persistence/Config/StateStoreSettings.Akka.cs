@@ -68,7 +68,7 @@ public sealed partial record StateStoreSettings
         var options = new DataOptions()
             .UseConnectionString(ProviderName, EffectiveConnectionString)
             .UseAfterConnectionOpened(SynchronousNormal, SynchronousNormalAsync);
-        return bootstrap.And(new DataOptionsSetup(options));
+        return bootstrap.And(new DataOptionsSetup(options)).And(new Snapshots.GroupCommitDataOptions(options));
     }
 
     /// <summary>

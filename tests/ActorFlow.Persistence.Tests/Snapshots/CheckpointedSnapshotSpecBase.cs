@@ -341,4 +341,43 @@ public abstract class CheckpointedSnapshotSpecBase(StateStoreSettings settings, 
 
         Output?.WriteLine($"{GetType().Name}: 3 checkpoints x 128 key groups x 1 KB in {watch.ElapsedMilliseconds} ms");
     }
+
+    /// <summary>
+    /// Verify that saves arriving together (written in one transaction by the group-commit snapshot store) each get
+    /// their own outcome: one snapshot that cannot be serialized fails alone, and every other one is saved and loads.
+    /// </summary>
+    [Fact]
+    public void Saves_arriving_together_must_each_succeed_or_fail_alone()
+    {
+        var store = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor(null);
+        var metadata = Enumerable.Range(0, 40).Select(kg => new SnapshotMetadata(Pid(kg), 5, TimeProvider.System.GetUtcNow().UtcDateTime)).ToList();
+        for (var i = 0; i < metadata.Count; i++)
+        {
+            store.Tell(new SaveSnapshot(metadata[i], new KeyGroupSnapshot(1, i, [(byte)i, 1, 2, 3])), TestActor);
+            if (i == 20)
+            {
+                store.Tell(new SaveSnapshot(new SnapshotMetadata(Pid(99), 5, TimeProvider.System.GetUtcNow().UtcDateTime), new Unserializable()), TestActor);
+            }
+        }
+
+        var replies = ReceiveN(41, Timeout);
+        var failure = Assert.Single(replies.OfType<SaveSnapshotFailure>());
+        Assert.Equal(Pid(99), failure.Metadata.PersistenceId);
+        Assert.Equal(metadata.Select(m => m.PersistenceId).Order(StringComparer.Ordinal), replies.OfType<SaveSnapshotSuccess>().Select(s => s.Metadata.PersistenceId).Order(StringComparer.Ordinal));
+
+        for (var i = 0; i < metadata.Count; i++)
+        {
+            store.Tell(new LoadSnapshot(metadata[i].PersistenceId, SnapshotSelectionCriteria.Latest, long.MaxValue), TestActor);
+            var loaded = ExpectMsg<LoadSnapshotResult>(Timeout);
+            var snapshot = Assert.IsType<KeyGroupSnapshot>(loaded.Snapshot?.Snapshot);
+            Assert.Equal(i, snapshot.KeyGroup);
+            Assert.Equal(new byte[] { (byte)i, 1, 2, 3 }, snapshot.State);
+        }
+    }
+
+    /// <summary>A snapshot payload no serializer can write (its property throws).</summary>
+    private sealed class Unserializable
+    {
+        public int Value => throw new InvalidOperationException("cannot be serialized");
+    }
 }
