@@ -31,6 +31,7 @@ public static class RuntimeHarness
         {
             BatchSize = Option(args, "--batch-size", defaults.BatchSize),
             Parallelism = Option(args, "--parallelism", defaults.Parallelism),
+            KeyGroupRestartLog = Option(args, "--restart-log", defaults.KeyGroupRestartLog),
         };
         if (Text(args, "--checkpoint-interval-ms") is not null)
         {
@@ -40,7 +41,8 @@ public static class RuntimeHarness
 
         using var load = new LoadSampler();
         Console.WriteLine($"{records:N0} records ({valueBytes} B values, {keys:N0} keys), {partitions} partitions, {rounds} round(s) + {warmUp} warm-up, " +
-            $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; BatchSize {options.BatchSize}, Parallelism {options.Parallelism}, CheckpointInterval {options.CheckpointInterval?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "off"} s");
+            $"{Environment.ProcessorCount} cores, .NET {Environment.Version}; BatchSize {options.BatchSize}, Parallelism {options.Parallelism}, CheckpointInterval {options.CheckpointInterval?.TotalSeconds.ToString(CultureInfo.InvariantCulture) ?? "off"} s, KeyGroupRestartLog {options.KeyGroupRestartLog}, " +
+            $"{(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC");
         Console.WriteLine($"uptime at start: {LoadSampler.Uptime()}");
 
         using var kafka = EmbeddedKafka.Start();
