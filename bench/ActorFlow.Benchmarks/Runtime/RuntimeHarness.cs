@@ -127,14 +127,15 @@ public static class RuntimeHarness
                 // 8 partitions: on 32 the embedded broker itself falls behind a live producer (the raw consumer's p99
                 // reached seconds at 10,000/s), and fewer partitions fill the mock's ~5 MB per partition sooner.
                 var latencyPartitions = Option(args, "--latency-partitions", 8);
-                Console.WriteLine($"latency: {rate:N0}/s on {latencyPartitions} partitions, 5 s warm-up + {seconds} s measured");
+                var warmUpSeconds = TimeSpan.FromSeconds(Option(args, "--latency-warm-up", 5));
+                Console.WriteLine($"latency: {rate:N0}/s on {latencyPartitions} partitions, {warmUpSeconds.TotalSeconds} s warm-up + {seconds} s measured");
                 if (Option(args, "--latency-raw", 1) != 0)
                 {
-                    var lr = await LatencyRun.RunAsync(kafka, system, consumer, producer, options, latencyPartitions, keys, valueBytes, rate, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(seconds), raw: true);
+                    var lr = await LatencyRun.RunAsync(kafka, system, consumer, producer, options, latencyPartitions, keys, valueBytes, rate, warmUpSeconds, TimeSpan.FromSeconds(seconds), raw: true);
                     Console.WriteLine($"LATENCY raw consumer at {lr.Rate:N0}/s: p50 {lr.P50:F1} ms, p90 {lr.P90:F1} ms, p99 {lr.P99:F1} ms, p99.9 {lr.P999:F1} ms, max {lr.Max:F1} ms");
                 }
 
-                var l = await LatencyRun.RunAsync(kafka, system, consumer, producer, options, latencyPartitions, keys, valueBytes, rate, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(seconds));
+                var l = await LatencyRun.RunAsync(kafka, system, consumer, producer, options, latencyPartitions, keys, valueBytes, rate, warmUpSeconds, TimeSpan.FromSeconds(seconds));
                 Console.WriteLine($"LATENCY at {l.Rate:N0}/s target ({l.Achieved:N0}/s produced, {l.Measured:N0} measured, {l.Lost:N0} missing): " +
                     $"p50 {l.P50:F1} ms, p90 {l.P90:F1} ms, p99 {l.P99:F1} ms (target < 100 ms), p99.9 {l.P999:F1} ms, max {l.Max:F1} ms");
             }
