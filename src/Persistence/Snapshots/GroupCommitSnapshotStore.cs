@@ -17,7 +17,9 @@ namespace ActorFlow.Persistence.Snapshots;
 /// its snapshot at the same moment (128 by default); one transaction each cost about a tenth of the job's throughput
 /// with checkpoints every second (docs/benchmarks.md), most of it per transaction (a pooled connection, its set-up
 /// statements, BEGIN, COMMIT) rather than per row. Each save still gets its own outcome: when a batch fails, its
-/// rows are written again one transaction each, so one bad snapshot does not fail the others.
+/// rows are written again one transaction each, so one bad snapshot does not fail the others. Batches hold at most
+/// <c>group-commit.max-batch-bytes</c> of state (4 MB); <c>group-commit.writers</c> write at once (1 on SQLite,
+/// whose single write lock makes more pointless; 4 on a server database).
 /// Configured as <c>akka.persistence.snapshot-store.sql.class</c> in ActorFlow's reference.conf.
 /// </summary>
 public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
@@ -29,8 +31,10 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
     private readonly ByteArrayDateTimeSnapshotSerializer _dateTimeRows;
     private readonly ILoggingAdapter _log;
     private readonly CancellationTokenSource _stopping = new();
-    private List<Pending> _queue = [];
-    private bool _writing;
+    private readonly Queue<Pending> _queue = new();
+    private readonly int _maxWriters;
+    private readonly long _maxBatchBytes;
+    private int _writers;
 
     /// <summary>Creates the store from its plugin config (as Akka.Persistence does).</summary>
     /// <param name="snapshotConfig">The plugin's config section.</param>
@@ -59,6 +63,12 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
         _longRows = new ByteArrayLongSnapshotSerializer(Context.System.Serialization, settings);
         _dateTimeRows = new ByteArrayDateTimeSnapshotSerializer(Context.System.Serialization, settings);
         _log = Context.GetLogger();
+        // SQLite has one write lock, so more writers would only queue on it; a server database takes several at once
+        // (one writer made a 105 MB checkpoint on PostgreSQL take 3.6 s, four 2.7 s, as Akka.Persistence.Sql's own store).
+        _maxWriters = snapshotConfig.GetInt("group-commit.writers", 0) is > 0 and var w
+            ? w
+            : (settings.ProviderName ?? "").Contains("SQLite", StringComparison.OrdinalIgnoreCase) ? 1 : 4;
+        _maxBatchBytes = snapshotConfig.GetByteSize("group-commit.max-batch-bytes", null) ?? (4L * 1024 * 1024);
     }
 
     /// <inheritdoc />
@@ -68,9 +78,12 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
         bool start;
         lock (_gate)
         {
-            _queue.Add(pending);
-            start = !_writing;
-            _writing = true;
+            _queue.Enqueue(pending);
+            start = _writers < _maxWriters;
+            if (start)
+            {
+                _writers++;
+            }
         }
 
         if (start)
@@ -92,17 +105,24 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
     {
         while (true)
         {
-            List<Pending> batch;
+            var batch = new List<Pending>();
             lock (_gate)
             {
-                if (_queue.Count == 0)
+                // The oldest saves first, up to max-batch-bytes (at least one): a 100 MB checkpoint still spreads
+                // over the writers instead of going as one transaction.
+                long bytes = 0;
+                while (_queue.Count > 0 && (batch.Count == 0 || bytes + SizeOf(_queue.Peek()) <= _maxBatchBytes))
                 {
-                    _writing = false;
-                    return;
+                    var next = _queue.Dequeue();
+                    bytes += SizeOf(next);
+                    batch.Add(next);
                 }
 
-                batch = _queue;
-                _queue = [];
+                if (batch.Count == 0)
+                {
+                    _writers--;
+                    return;
+                }
             }
 
             try
@@ -135,6 +155,8 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
             }
         }
     }
+
+    private static long SizeOf(Pending pending) => pending.Snapshot is KeyGroupSnapshot s ? s.State.LongLength : 0;
 
     private Task WriteAsync(List<Pending> batch) =>
         _connections.ExecuteWithTransactionAsync(_settings.WriteIsolationLevel, _stopping.Token, async (connection, token) =>
