@@ -21,6 +21,15 @@ public interface IKeyedOperator
     /// <summary>Gets the number of records sent to the rejected side output (null key, invalid timestamp).</summary>
     long RejectedRecordCount { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether a fresh operator restored from a snapshot and given the same records,
+    /// watermarks and processing-time advances afterwards reaches the same state: nothing it keeps depends on the
+    /// wall clock read during processing, and it keeps no input record object that user code could modify. The host
+    /// may then restart it alone after it throws, by replaying what it applied since its last snapshot. Default
+    /// <c>false</c> (event-time aggregating windows say <c>true</c>).
+    /// </summary>
+    bool ReplaysDeterministically => false;
+
     /// <summary>Writes the complete operator state (watermark, windows, timers, keyed state, counters) as
     /// versioned bytes to <paramref name="writer"/>.</summary>
     /// <param name="writer">The destination.</param>

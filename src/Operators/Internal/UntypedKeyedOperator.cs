@@ -21,6 +21,8 @@ internal sealed class UntypedKeyedOperator<TKey, TIn, TOut>(IKeyedOperator<TKey,
 
     public long RejectedRecordCount => inner.RejectedRecordCount;
 
+    public bool ReplaysDeterministically => inner.ReplaysDeterministically;
+
     public void ProcessElement(object? key, object? value, long timestamp, IOperatorOutput<object?> output)
     {
         _output.Target = output;

@@ -17,6 +17,12 @@ internal abstract class WindowContents<TKey, TIn, TState, TOut>
     /// <summary>Gets a value indicating whether user code may use window-scoped state (so it must be cleared).</summary>
     public virtual bool UsesWindowState => false;
 
+    /// <summary>
+    /// Gets a value indicating whether the contents keep accumulators only, never an input record object (which a
+    /// user function could modify in place, so that a replay of the logged records would not give the same state).
+    /// </summary>
+    public virtual bool KeepsNoRecords => false;
+
     public abstract void Add(ref TState state, bool isNew, TIn value, long timestamp);
 
     public abstract TState Merge(TState target, TState source);
@@ -31,6 +37,8 @@ internal abstract class WindowContents<TKey, TIn, TState, TOut>
 internal sealed class AggregateContents<TKey, TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> aggregate, ITypeSerializer<TAcc> serializer)
     : WindowContents<TKey, TIn, TAcc, TOut>(serializer)
 {
+    public override bool KeepsNoRecords => true;
+
     public override void Add(ref TAcc state, bool isNew, TIn value, long timestamp)
     {
         if (isNew)
@@ -51,6 +59,8 @@ internal sealed class AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(
     IAggregateFunction<TIn, TAcc, TMid> aggregate, ProcessWindowFunction<TKey, TMid, TOut> function, ITypeSerializer<TAcc> serializer)
     : WindowContents<TKey, TIn, TAcc, TOut>(serializer)
 {
+    public override bool KeepsNoRecords => true;
+
     private readonly TMid[] _single = new TMid[1];
 
     public override bool UsesWindowState => true;

@@ -69,6 +69,12 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
     public long? NextProcessingTimeTimer => _processingTimers.TryPeekTime(out var t) ? t : null;
 
+    /// <summary>
+    /// Event-time windows with the event-time trigger and an aggregate (with or without a process-window function)
+    /// read no wall clock while processing and keep accumulators, not records.
+    /// </summary>
+    public bool ReplaysDeterministically => _isEventTime && _eventTimeTrigger && _contents.KeepsNoRecords;
+
     public long LateRecordCount { get; private set; }
 
     public long RejectedRecordCount { get; private set; }

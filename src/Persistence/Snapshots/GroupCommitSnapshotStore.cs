@@ -34,6 +34,7 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
     private readonly Queue<Pending> _queue = new();
     private readonly int _maxWriters;
     private readonly long _maxBatchBytes;
+    private readonly bool _asBase;
     private int _writers;
 
     /// <summary>Creates the store from its plugin config (as Akka.Persistence does).</summary>
@@ -45,7 +46,10 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
         // actor system's data options (e.g. ActorFlow's PRAGMA synchronous=NORMAL for SQLite), if any.
         var settings = new SnapshotConfig(snapshotConfig.WithFallback(SqlPersistence.DefaultSnapshotConfiguration));
         var setup = Context.System.Settings.Setup;
-        // DataOptionsSetup does not show its options, so ActorFlow's setup carries the same ones.
+        // DataOptionsSetup does not show its options, so ActorFlow's setup carries the same ones. A DataOptionsSetup
+        // without them (made elsewhere, e.g. by Akka.Hosting) would send saves to other settings than loads: then
+        // every save goes through the base class, one transaction each.
+        _asBase = setup.Get<DataOptionsSetup>().HasValue && !setup.Get<GroupCommitDataOptions>().HasValue;
         var single = setup.Get<GroupCommitDataOptions>();
         if (single.HasValue)
         {
@@ -74,7 +78,25 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
     /// <inheritdoc />
     protected override Task SaveAsync(SnapshotMetadata metadata, object snapshot, CancellationToken cancellationToken = default)
     {
+        if (_asBase)
+        {
+            return base.SaveAsync(metadata, snapshot, cancellationToken);
+        }
+
         var pending = new Pending(metadata, snapshot, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (cancellationToken.CanBeCanceled)
+        {
+            // Cancelled (the call timed out) while still queued: it is never written, so "failed" stays true. Once
+            // its transaction has begun, it reports how that ended.
+            cancellationToken.Register(() =>
+            {
+                if (pending.TryClaim(Pending.Cancelled))
+                {
+                    pending.Done.TrySetCanceled(cancellationToken);
+                }
+            });
+        }
+
         bool start;
         lock (_gate)
         {
@@ -91,7 +113,7 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
             _ = Task.Run(WriteAllAsync);
         }
 
-        return cancellationToken.CanBeCanceled ? pending.Done.Task.WaitAsync(cancellationToken) : pending.Done.Task;
+        return pending.Done.Task;
     }
 
     /// <inheritdoc />
@@ -114,8 +136,11 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
                 while (_queue.Count > 0 && (batch.Count == 0 || bytes + SizeOf(_queue.Peek()) <= _maxBatchBytes))
                 {
                     var next = _queue.Dequeue();
-                    bytes += SizeOf(next);
-                    batch.Add(next);
+                    if (next.TryClaim(Pending.Writing))
+                    {
+                        bytes += SizeOf(next);
+                        batch.Add(next);
+                    }
                 }
 
                 if (batch.Count == 0)
@@ -169,7 +194,21 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
             }
         });
 
-    private sealed record Pending(SnapshotMetadata Metadata, object Snapshot, TaskCompletionSource Done);
+    private sealed class Pending(SnapshotMetadata metadata, object snapshot, TaskCompletionSource done)
+    {
+        public const int Writing = 1;
+        public const int Cancelled = 2;
+        private int _state;
+
+        public SnapshotMetadata Metadata { get; } = metadata;
+
+        public object Snapshot { get; } = snapshot;
+
+        public TaskCompletionSource Done { get; } = done;
+
+        /// <summary>Moves a queued save to <paramref name="state"/>; false when it was taken for writing or cancelled before.</summary>
+        public bool TryClaim(int state) => Interlocked.CompareExchange(ref _state, state, 0) == 0;
+    }
 }
 
 /// <summary>

@@ -177,7 +177,9 @@ public sealed class KeyedStream<TKey, T>
 
     /// <summary>
     /// Runs a keyed operator (from <c>WindowOperators.For(...)</c> or <c>KeyedProcessOperators.Create(...)</c>).
-    /// <paramref name="factory"/> is called once per key group, on the node that hosts it.
+    /// <paramref name="factory"/> is called once per key group, on the node that hosts it, and again when a key
+    /// group restarts its operator alone (see <c>JobRunnerOptions.KeyGroupRestartLog</c>): return a new operator each
+    /// time (function objects captured by it are shared between those operators).
     /// </summary>
     public KeyedResult<TKey, T, TOut> Process<TOut>(string name, Func<IKeyedOperator<TKey, T, TOut>> factory)
     {

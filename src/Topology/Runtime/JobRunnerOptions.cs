@@ -29,8 +29,9 @@ public sealed record JobRunnerOptions
     public int RestartAttempts { get; init; } = 10;
 
     /// <summary>
-    /// Most records a key group keeps in memory since its last snapshot so that its operator can be restarted alone
-    /// when it throws (outside per-record user code, e.g. a window function or a timer callback): a fresh operator
+    /// Most records (and inputs) a key group keeps in memory since its last snapshot so that its operator can be
+    /// restarted alone when it throws (outside per-record user code, e.g. a window function while windows fire), if
+    /// it replays deterministically (<c>IKeyedOperator.ReplaysDeterministically</c>: event-time aggregating windows): a fresh operator
     /// restores the last snapshot, replays those records and retries the failed input, while the other key groups and
     /// the job go on. Past the limit (until the next snapshot), when the replay throws, or when the input throws again,
     /// the job fails over to its last complete checkpoint instead. Costs up to this many records (plus the last

@@ -33,6 +33,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private readonly Func<IKeyGroupHost> _newHost;
     private readonly TimeProvider _clock;
     private readonly int _logLimit;
+    private readonly string? _restartOff;
     private readonly Dictionary<string, (long Sequence, KeyGroupReply Reply)> _lastBySource = new(StringComparer.Ordinal);
     private readonly Dictionary<long, IActorRef> _checkpointWaiters = [];
     private readonly List<Emitted> _pending = [];
@@ -56,8 +57,13 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         _newHost = host;
         _host = host();
         _clock = clock;
-        _logLimit = restartLog;
-        if (restartLog <= 0)
+        // Only an operator that reaches the same state from the same inputs can be rebuilt by a replay (a
+        // processing-time window or a process function reading the wall clock would not).
+        _restartOff = restartLog <= 0 ? "local restarts are off (KeyGroupRestartLog = 0)"
+            : !_host.ReplaysDeterministically ? "its operator does not replay deterministically (only event-time aggregating windows do), so it is not restarted alone"
+            : null;
+        _logLimit = _restartOff is null ? restartLog : 0;
+        if (_logLimit <= 0)
         {
             _log = null;
         }
@@ -113,6 +119,13 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         if (_resetting)
         {
             return; // the run that sent it is closed
+        }
+
+        if (_broken is not null)
+        {
+            // Its state is half an input's worth off: it must not become part of a checkpoint.
+            Sender.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, trigger.CheckpointId, -1, 0, "the key group lost its state: " + _broken));
+            return;
         }
 
         byte[] state;
@@ -279,9 +292,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     {
         if (_log is null)
         {
-            return _logLimit <= 0
-                ? "local restarts are off (KeyGroupRestartLog = 0)"
-                : $"more than {_logLimit} records were applied since its last snapshot (KeyGroupRestartLog)";
+            return _restartOff ?? $"more than {_logLimit} records (or inputs) were applied since its last snapshot (KeyGroupRestartLog)";
         }
 
         var fresh = _newHost();

@@ -10,6 +10,9 @@ internal interface IKeyGroupHost
 
     long Watermark { get; }
 
+    /// <summary>See <see cref="IKeyedOperator.ReplaysDeterministically"/>.</summary>
+    bool ReplaysDeterministically { get; }
+
     void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output);
 
     void AdvanceProcessingTime(long nowMs, List<Emitted> output);
@@ -32,6 +35,8 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TO
     public long? NextProcessingTimeTimer => op.NextProcessingTimeTimer;
 
     public long Watermark => op.CurrentWatermark;
+
+    public bool ReplaysDeterministically => op.ReplaysDeterministically;
 
     public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output)
     {
