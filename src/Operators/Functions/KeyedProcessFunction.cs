@@ -12,6 +12,16 @@ namespace ActorFlow.Operators.Functions;
 /// <typeparam name="TOut">The output type.</typeparam>
 public abstract class KeyedProcessFunction<TKey, TIn, TOut>
 {
+    /// <summary>
+    /// Gets a value indicating whether this function, given the same records, timers and processing times, always
+    /// makes the same state changes: it reads time only through its context (not <c>DateTime.UtcNow</c>), uses no
+    /// randomness, and never modifies an input record (nor one it stored in state). Say <c>true</c> to let the
+    /// runtime restart its key group alone when it throws, by replaying the key group's inputs since its last
+    /// snapshot from memory (<c>JobRunnerOptions.KeyGroupRestartLog</c>); the default <c>false</c> makes a throw fail
+    /// the job over to its last checkpoint instead.
+    /// </summary>
+    public virtual bool ReplaysDeterministically => false;
+
     /// <summary>Called once when the operator is built, before any record: get state objects here.</summary>
     /// <param name="state">The keyed state store.</param>
     public virtual void Open(IKeyedStateStore state)

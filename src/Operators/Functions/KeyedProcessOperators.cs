@@ -20,6 +20,6 @@ public static class KeyedProcessOperators
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(function);
-        return new KeyedProcessOperator<TKey, TIn, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? TimeProvider.System);
+        return new KeyedProcessOperator<TKey, TIn, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
     }
 }

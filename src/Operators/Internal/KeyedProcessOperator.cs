@@ -32,6 +32,9 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKe
 
     public long CurrentProcessingTime => Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastProcessingTime);
 
+    /// <summary>When the function says so and its clock is driven by the host (so a replay reads the same times).</summary>
+    public bool ReplaysDeterministically => _clock is DrivenClock && _function.ReplaysDeterministically;
+
     public long? NextProcessingTimeTimer => _processingTimers.TryPeekTime(out var t) ? t : null;
 
     public long LateRecordCount => 0;

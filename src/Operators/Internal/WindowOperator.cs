@@ -70,10 +70,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     public long? NextProcessingTimeTimer => _processingTimers.TryPeekTime(out var t) ? t : null;
 
     /// <summary>
-    /// Event-time windows with the event-time trigger and an aggregate (with or without a process-window function)
-    /// read no wall clock while processing and keep accumulators, not records.
+    /// Windows with an aggregate (with or without a process-window function) keep accumulators, not records; they read
+    /// no clock while processing when they are event-time windows with the event-time trigger, or only a host-driven
+    /// clock (<see cref="DrivenClock"/>, whose reads a replay repeats).
     /// </summary>
-    public bool ReplaysDeterministically => _isEventTime && _eventTimeTrigger && _contents.KeepsNoRecords;
+    public bool ReplaysDeterministically => ((_isEventTime && _eventTimeTrigger) || _clock is DrivenClock) && _contents.KeepsNoRecords;
 
     public long LateRecordCount { get; private set; }
 

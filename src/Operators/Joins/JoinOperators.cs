@@ -34,7 +34,7 @@ public static class JoinOperators
             throw new ArgumentException($"A window join needs a non-merging window assigner; {assigner.GetType().Name} merges.", nameof(assigner));
         }
 
-        return new WindowJoinOperator<TKey, TIn1, TIn2, TOut>(assigner, join, serializers ?? new SerializerRegistry(), clock ?? TimeProvider.System);
+        return new WindowJoinOperator<TKey, TIn1, TIn2, TOut>(assigner, join, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
     }
 
     /// <summary>

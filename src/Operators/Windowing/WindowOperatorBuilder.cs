@@ -34,7 +34,7 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
     private long _allowedLateness;
     private OutputTag<TIn> _lateTag = OutputTags.LateData<TIn>();
     private SerializerRegistry _serializers = new();
-    private TimeProvider _clock = TimeProvider.System;
+    private TimeProvider _clock = DrivenClock.Default;
 
     internal WindowOperatorBuilder(WindowAssigner assigner)
     {

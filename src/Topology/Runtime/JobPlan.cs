@@ -48,7 +48,16 @@ internal sealed class JobPlan<TKey, T, TOut>(
 
     public IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> SideSinks => sideSinks;
 
-    public IKeyGroupHost CreateHost() => new KeyGroupHost<TKey, T, TOut>(factory(), operatorName);
+    public IKeyGroupHost CreateHost()
+    {
+        // Operators built without a clock of their own read this one, which the host sets to each input's processing
+        // time: a local restart's replay then reads the same times (DrivenClock).
+        var clock = new ActorFlow.Operators.DrivenClock();
+        using (ActorFlow.Operators.DrivenClock.Building(clock))
+        {
+            return new KeyGroupHost<TKey, T, TOut>(factory(), operatorName, clock);
+        }
+    }
 
     public Source<Chunk<Routed>, ISourceControl> Build(int maxParallelism, JobRunnerOptions options) =>
         source(options.Clock, options).Select(c => Route(c, maxParallelism));

@@ -28,7 +28,7 @@ internal interface IKeyGroupHost
 /// INTERNAL API. Runs a typed <see cref="IKeyedOperator{TKey,TIn,TOut}"/> for all keys of one key group.
 /// A record whose user code throws becomes a dead letter; the other records and keys go on.
 /// </summary>
-internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TOut> op, string operatorName) : IKeyGroupHost
+internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TOut> op, string operatorName, DrivenClock? clock = null) : IKeyGroupHost
 {
     private readonly Output _output = new();
 
@@ -40,6 +40,7 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TO
 
     public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output)
     {
+        clock?.NowMs = nowMs;
         _output.Target = output;
         foreach (var r in records)
         {
@@ -68,6 +69,7 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TO
 
     public void AdvanceProcessingTime(long nowMs, List<Emitted> output)
     {
+        clock?.NowMs = nowMs;
         _output.Target = output;
         op.AdvanceProcessingTime(nowMs, _output);
     }

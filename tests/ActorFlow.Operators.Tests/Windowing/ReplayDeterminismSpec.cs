@@ -36,8 +36,33 @@ public sealed class ReplayDeterminismSpec
         Assert.False(KeyedProcessOperators.Create(new PassThrough()).ReplaysDeterministically);
     }
 
-    private sealed class PassThrough : KeyedProcessFunction<string, long, long>
+    /// <summary>
+    /// Verify that operators built while a host's <see cref="DrivenClock"/> is the default read it (so a replay reads
+    /// the same times): processing-time aggregating windows then replay deterministically, and so do process functions
+    /// that declare it; a process function that does not declare it, or one on another clock, does not.
+    /// </summary>
+    [Fact]
+    public void Operators_on_a_host_driven_clock_must_replay_deterministically_when_nothing_else_forbids_it()
     {
+        var clock = new DrivenClock { NowMs = 1_000 };
+        using (DrivenClock.Building(clock))
+        {
+            Assert.True(WindowOperators.For<string, long>(TumblingProcessingTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new SumAggregate()).ReplaysDeterministically);
+            Assert.False(WindowOperators.For<string, long>(TumblingProcessingTimeWindows.Of(TimeSpan.FromSeconds(1))).Reduce((a, b) => a + b).ReplaysDeterministically);
+            Assert.True(KeyedProcessOperators.Create(new PassThrough(deterministic: true)).ReplaysDeterministically);
+            Assert.False(KeyedProcessOperators.Create(new PassThrough(deterministic: false)).ReplaysDeterministically);
+            Assert.False(KeyedProcessOperators.Create(new PassThrough(deterministic: true), clock: TimeProvider.System).ReplaysDeterministically);
+            Assert.Equal(1_000, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+
+        Assert.Same(TimeProvider.System, DrivenClock.Default);
+        Assert.False(KeyedProcessOperators.Create(new PassThrough(deterministic: true)).ReplaysDeterministically);
+    }
+
+    private sealed class PassThrough(bool deterministic = false) : KeyedProcessFunction<string, long, long>
+    {
+        public override bool ReplaysDeterministically => deterministic;
+
         public override void ProcessElement(long value, Context context, ICollector<long> output) => output.Collect(value);
     }
 }

@@ -1,6 +1,12 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using ActorFlow.Kafka.Embedded;
+using ActorFlow.Operators;
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.State;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Tests.EndToEnd;
 
 namespace ActorFlow.Topology.Tests.Checkpoints;
 
@@ -52,6 +58,27 @@ public sealed class LocalRestartSpec : IDisposable
         ThrowingLabel.AssertExactly(expected, output);
     }
 
+    /// <summary>
+    /// Verify that a keyed process function that declares it replays deterministically (and reads time only through
+    /// its context, which the host drives) is restarted alone when its timer callback throws once: no failover, one
+    /// counted restart, and the per-second counts it emits from event-time timers are exact.
+    /// </summary>
+    [Fact]
+    public async Task A_deterministic_process_function_whose_timer_throws_once_must_be_restarted_without_a_failover()
+    {
+        var calls = new StrongBox<int>();
+        using var restarts = new RestartCounter("local-restart-process");
+
+        // A function object per operator: it holds its operator's state handles.
+        var (job, expected, output) = await ThrowingLabel.RunAsync(_kafka, _data.Path, "local-restart-process", null, new JobRunnerOptions(),
+            () => KeyedProcessOperators.Create(new ThrowingCounter(ThrowingLabel.Poisoned, calls)));
+
+        Assert.True(Volatile.Read(ref calls.Value) >= 2, "the poisoned timer was not retried");
+        Assert.Equal(0, job.Restarts);
+        Assert.Equal(1, restarts.Total);
+        ThrowingLabel.AssertExactly(expected, output);
+    }
+
     public void Dispose()
     {
         _kafka.Dispose();
@@ -89,5 +116,42 @@ public sealed class LocalRestartSpec : IDisposable
         public long Total => Interlocked.Read(ref _total);
 
         public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>
+    /// Counts clicks per user and second in map state and emits <c>user|start|count</c> when the event-time timer at
+    /// the second's end fires; the timer of <paramref name="poisoned"/> throws the first time (<paramref name="calls"/>
+    /// counts its calls across the operators of all key groups).
+    /// </summary>
+    private sealed class ThrowingCounter(string poisoned, StrongBox<int> calls) : KeyedProcessFunction<string, Click, string>
+    {
+        private IMapState<long, long> _counts = null!;
+
+        public override bool ReplaysDeterministically => true;
+
+        public override void Open(IKeyedStateStore state) => _counts = state.GetMapState(new MapStateDescriptor<long, long>("counts"));
+
+        public override void ProcessElement(Click value, Context context, ICollector<string> output)
+        {
+            var start = value.Time - (((value.Time % 1000) + 1000) % 1000);
+            _counts.Put(start, (_counts.TryGetValue(start, out var n) ? n : 0) + 1);
+            context.TimerService.RegisterEventTimeTimer(start + 999);
+        }
+
+        public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output)
+        {
+            var start = timestamp - 999;
+            var label = string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|{start}");
+            if (label == poisoned && Interlocked.Increment(ref calls.Value) == 1)
+            {
+                throw new InvalidOperationException("timer bug (once)");
+            }
+
+            if (_counts.TryGetValue(start, out var count))
+            {
+                output.Collect(string.Create(CultureInfo.InvariantCulture, $"{label}|{count}"));
+                _counts.Remove(start);
+            }
+        }
     }
 }

@@ -40,7 +40,8 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
     /// produced) until every window is out, then stops it.
     /// </summary>
     /// <returns>The stopped job, the reference counts and the output topic (read_committed).</returns>
-    public static async Task<(RunningJob Job, Dictionary<string, long> Expected, List<string> Output)> RunAsync(EmbeddedKafka kafka, string dataPath, string jobName, ThrowingLabel label, JobRunnerOptions options)
+    public static async Task<(RunningJob Job, Dictionary<string, long> Expected, List<string> Output)> RunAsync(
+        EmbeddedKafka kafka, string dataPath, string jobName, ThrowingLabel? label, JobRunnerOptions options, Func<IKeyedOperator<string, Click, string>>? counter = null)
     {
         var topics = new ClickTopics(kafka);
         var random = new Random(11);
@@ -52,7 +53,7 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
         var system = await ActorFlowCluster.StartNodeAsync(jobName, StateStoreSettings.Sqlite(dataPath));
         try
         {
-            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, jobName, jobName, label: label), options with
+            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, jobName, jobName, label: label, counter: counter), options with
             {
                 CheckpointInterval = TimeSpan.FromMilliseconds(300),
                 AskTimeout = TimeSpan.FromSeconds(2),
