@@ -10,21 +10,21 @@ namespace ActorFlow.Operators;
 public sealed class DrivenClock : TimeProvider
 {
     [ThreadStatic]
-    private static DrivenClock? t_building;
+    private static DrivenClock? _building;
 
     /// <summary>Gets or sets the time every read returns (epoch ms); <c>null</c> reads the system clock.</summary>
     public long? NowMs { get; set; }
 
     /// <summary>Gets the clock for an operator built now: the host's while it builds one, else the system clock.</summary>
-    public static TimeProvider Default => t_building ?? System;
+    public static TimeProvider Default => _building ?? System;
 
     /// <summary>Makes <paramref name="clock"/> the <see cref="Default"/> of operators built on this thread until disposed.</summary>
     /// <param name="clock">The host's clock.</param>
     /// <returns>Restores the previous default when disposed.</returns>
     public static IDisposable Building(DrivenClock clock)
     {
-        var previous = t_building;
-        t_building = clock;
+        var previous = _building;
+        _building = clock;
         return new Restore(previous);
     }
 
@@ -33,6 +33,6 @@ public sealed class DrivenClock : TimeProvider
 
     private sealed class Restore(DrivenClock? previous) : IDisposable
     {
-        public void Dispose() => t_building = previous;
+        public void Dispose() => _building = previous;
     }
 }
