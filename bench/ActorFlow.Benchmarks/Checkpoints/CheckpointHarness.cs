@@ -22,14 +22,14 @@ public static class CheckpointHarness
     private const int Keys = 10_000;
     private static int _partitions = 4;
     private static string? _snapshotStoreClass;
-    private static int? _restartLog;
+    private static int _restartLog;
 
     public static async Task<int> RunAsync(string[] args)
     {
         // More partitions allow longer runs (the mock cluster's per-partition limit below), which average out more noise.
         _partitions = Option(args, "--partitions", 4);
         // JobRunnerOptions.KeyGroupRestartLog (records kept per key group for a local restart); default: the option's default.
-        _restartLog = args.Contains("--restart-log") ? Option(args, "--restart-log", 0) : null;
+        _restartLog = Option(args, "--restart-log", new JobRunnerOptions().KeyGroupRestartLog);
         // A/B of the snapshot store (e.g. Akka.Persistence.Sql's own SqlSnapshotStore against ActorFlow's group commit).
         _snapshotStoreClass = Array.IndexOf(args, "--snapshot-store-class") is var c and >= 0 && c + 1 < args.Length ? args[c + 1] : null;
         var records = Option(args, "--records", 600_000);
@@ -48,7 +48,7 @@ public static class CheckpointHarness
         var report = new List<string>
         {
             $"load average before: {Uptime()}",
-            $"{_partitions} partitions, {records:N0} records per run, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC, KeyGroupRestartLog {_restartLog ?? new JobRunnerOptions().KeyGroupRestartLog}, snapshot store {_snapshotStoreClass ?? "from reference.conf (GroupCommitSnapshotStore)"}",
+            $"{_partitions} partitions, {records:N0} records per run, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC, KeyGroupRestartLog {_restartLog}, snapshot store {_snapshotStoreClass ?? "from reference.conf (GroupCommitSnapshotStore)"}",
         };
         using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["events"] = _partitions, ["state"] = _partitions } });
         using var checkpoints = new CheckpointListener();
@@ -158,7 +158,7 @@ public static class CheckpointHarness
             var started = Stopwatch.GetTimestamp();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var group = $"tp-{round}-{(interval is null ? "off" : "on")}";
-            var job = await JobRunner.StartAsync(system, BenchJobs.TumblingCount(system, bootstrap, "events", group, sink), new JobRunnerOptions { CheckpointInterval = interval, KeyGroupRestartLog = _restartLog ?? new JobRunnerOptions().KeyGroupRestartLog });
+            var job = await JobRunner.StartAsync(system, BenchJobs.TumblingCount(system, bootstrap, "events", group, sink), new JobRunnerOptions { CheckpointInterval = interval, KeyGroupRestartLog = _restartLog });
             var done = await sink.Done.WaitAsync(TimeSpan.FromMinutes(15));
             var rate = records / Stopwatch.GetElapsedTime(started, done).TotalSeconds;
             // CPU time of the whole process (job, client threads, the in-process mock broker) per record: less noisy

@@ -12,11 +12,11 @@ namespace ActorFlow.Persistence.Snapshots;
 
 /// <summary>
 /// Akka.Persistence.Sql's snapshot store with group commit: saves that arrive while a write is in flight are written
-/// together, in one transaction, by one writer. Everything else (loads, deletes, tables, row format, serialization,
+/// together, in one transaction. Everything else (loads, deletes, tables, row format, serialization,
 /// connection settings) is <see cref="SqlSnapshotStore"/>'s own. A checkpoint makes every key group of a node save
 /// its snapshot at the same moment (128 by default); one transaction each cost about a tenth of the job's throughput
-/// with checkpoints every second (docs/benchmarks.md), most of it per transaction (a pooled connection, its set-up
-/// statements, BEGIN, COMMIT) rather than per row. Each save still gets its own outcome: when a batch fails, its
+/// with checkpoints every second (docs/benchmarks.md); batching them shortened checkpoints (measured) but did not
+/// measurably lower that CPU cost, which is mostly per row. Each save still gets its own outcome: when a batch fails, its
 /// rows are written again one transaction each, so one bad snapshot does not fail the others. Batches hold at most
 /// <c>group-commit.max-batch-bytes</c> of state (4 MB); <c>group-commit.writers</c> write at once (1 on SQLite,
 /// whose single write lock makes more pointless; 4 on a server database).
@@ -49,8 +49,8 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
         // DataOptionsSetup does not show its options, so ActorFlow's setup carries the same ones. A DataOptionsSetup
         // without them (made elsewhere, e.g. by Akka.Hosting) would send saves to other settings than loads: then
         // every save goes through the base class, one transaction each.
-        _asBase = setup.Get<DataOptionsSetup>().HasValue && !setup.Get<GroupCommitDataOptions>().HasValue;
         var single = setup.Get<GroupCommitDataOptions>();
+        _asBase = setup.Get<DataOptionsSetup>().HasValue && !single.HasValue;
         if (single.HasValue)
         {
             settings = settings.WithDataOptions(single.Value.Options);

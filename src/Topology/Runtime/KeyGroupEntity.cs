@@ -57,10 +57,10 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         _newHost = host;
         _host = host();
         _clock = clock;
-        // Only an operator that reaches the same state from the same inputs can be rebuilt by a replay (a
-        // processing-time window or a process function reading the wall clock would not).
+        // Only an operator that reaches the same state from the same inputs can be rebuilt by a replay (one keeping
+        // record objects, or a process function that may read the wall clock, would not).
         _restartOff = restartLog <= 0 ? "local restarts are off (KeyGroupRestartLog = 0)"
-            : !_host.ReplaysDeterministically ? "its operator does not replay deterministically (only event-time aggregating windows do), so it is not restarted alone"
+            : !_host.ReplaysDeterministically ? "its operator does not replay deterministically (IKeyedOperator.ReplaysDeterministically), so it is not restarted alone"
             : null;
         _logLimit = _restartOff is null ? restartLog : 0;
         if (_logLimit <= 0)
@@ -168,16 +168,14 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 
         if ((_broken ?? Unappliable(batch, last.Reply is null ? null : last.Sequence)) is { } reason)
         {
-            Log.Warning("Job {0}, key group {1}: cannot apply batch {2}: {3}; the job fails over to its last complete checkpoint", _jobName, KeyGroup, batch.Sequence, reason);
-            Sender.Tell(new KeyGroupStateLost(batch.JobName, KeyGroup, batch.Sequence, reason));
+            Refuse(batch, reason);
             return;
         }
 
         var output = new List<Emitted>(_pending);
         if (!Apply(new Input(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds()), output))
         {
-            Log.Warning("Job {0}, key group {1}: cannot apply batch {2}: {3}; the job fails over to its last complete checkpoint", _jobName, KeyGroup, batch.Sequence, _broken);
-            Sender.Tell(new KeyGroupStateLost(batch.JobName, KeyGroup, batch.Sequence, _broken!));
+            Refuse(batch, _broken!);
             return;
         }
 
@@ -186,6 +184,12 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         _lastBySource[batch.SourceId] = (batch.Sequence, reply);
         Sender.Tell(reply);
         ScheduleWake();
+    }
+
+    private void Refuse(KeyGroupBatch batch, string reason)
+    {
+        Log.Warning("Job {0}, key group {1}: cannot apply batch {2}: {3}; the job fails over to its last complete checkpoint", _jobName, KeyGroup, batch.Sequence, reason);
+        Sender.Tell(new KeyGroupStateLost(batch.JobName, KeyGroup, batch.Sequence, reason));
     }
 
     private string? Unappliable(KeyGroupBatch batch, long? last)
