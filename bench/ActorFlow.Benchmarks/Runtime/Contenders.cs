@@ -25,6 +25,7 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
     {
         var allocated = GC.GetTotalAllocatedBytes();
         var paused = GC.GetTotalPauseDuration();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         using var consumer = new ConsumerBuilder<byte[], byte[]>(settings.ToConsumerConfig(needsGroup: false)).Build();
         consumer.Assign(topic.FromBeginning());
@@ -47,7 +48,8 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
         }
 
         var end = Stopwatch.GetTimestamp();
-        var result = new RunResult(count, start, first, end, GC.GetTotalAllocatedBytes() - allocated, GC.GetTotalPauseDuration() - paused);
+        var result = new RunResult(count, start, first, end, GC.GetTotalAllocatedBytes() - allocated, GC.GetTotalPauseDuration() - paused,
+            Process.GetCurrentProcess().TotalProcessorTime - cpu);
         consumer.Close();
         return result;
     }
@@ -102,13 +104,14 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
         var job = build($"{kind}-{Interlocked.Increment(ref _jobs)}", source);
         var allocated = GC.GetTotalAllocatedBytes();
         var paused = GC.GetTotalPauseDuration();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         var running = JobRunner.Start(system, job, options);
         try
         {
             var end = await sink.Done.WaitAsync(Timeout);
             return new RunResult(topic.Records, start, memory is null ? Volatile.Read(ref first) : start, end,
-                GC.GetTotalAllocatedBytes() - allocated, GC.GetTotalPauseDuration() - paused);
+                GC.GetTotalAllocatedBytes() - allocated, GC.GetTotalPauseDuration() - paused, Process.GetCurrentProcess().TotalProcessorTime - cpu);
         }
         catch (TimeoutException)
         {

@@ -101,6 +101,7 @@ public static class LatencyRun
         }, TaskCreationOptions.LongRunning);
 
         long keptMeasured = 0;
+        (int Gen0, int Gen1, int Gen2, TimeSpan Paused) gcAtStart = default;
         var achieved = 0.0;
         var produce = Task.Factory.StartNew(() =>
         {
@@ -129,6 +130,7 @@ public static class LatencyRun
                 {
                     measuring = true;
                     measureStartSent = sent;
+                    gcAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
                     Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp());
                 }
 
@@ -150,6 +152,8 @@ public static class LatencyRun
             }
 
             achieved = (sent - measureStartSent) / measure.TotalSeconds;
+            Console.WriteLine($"  GC while measured: {GC.CollectionCount(0) - gcAtStart.Gen0} gen0, {GC.CollectionCount(1) - gcAtStart.Gen1} gen1, {GC.CollectionCount(2) - gcAtStart.Gen2} gen2 collections, " +
+                $"{(GC.GetTotalPauseDuration() - gcAtStart.Paused).TotalMilliseconds:F0} ms paused of {measure.TotalMilliseconds:F0} ms");
             producer.Flush(TimeSpan.FromSeconds(30));
         }, TaskCreationOptions.LongRunning);
         await produce;

@@ -8,6 +8,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
     private readonly List<ConsumeResult<TKey, TValue>> _polled = new();
+    private readonly HashSet<PartitionBuffer<TKey, TValue>> _touched = new();
     private IAdminClient? _probe;
     private long _unhealthySince = -1;
     private long _lastProbe;
@@ -71,16 +72,23 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         List<TopicPartition>? toPause = null;
         lock (_lock)
         {
-            var touched = new HashSet<PartitionBuffer<TKey, TValue>>();
+            _touched.Clear();
+            PartitionBuffer<TKey, TValue>? buffer = null;
             foreach (var record in _polled)
             {
-                if (!_buffers.TryGetValue(record.TopicPartition, out var buffer))
+                // A poll returns runs of one partition (a fetched batch at a time): look the buffer up once per run,
+                // not per record (ConsumeResult.TopicPartition allocates, and hashing it hashes the topic name).
+                if (buffer is null || buffer.Partition.Partition.Value != record.Partition.Value || !string.Equals(buffer.Partition.Topic, record.Topic, StringComparison.Ordinal))
                 {
-                    continue; // revoked meanwhile: the next owner reads it again
+                    if (!_buffers.TryGetValue(record.TopicPartition, out buffer))
+                    {
+                        continue; // revoked meanwhile: the next owner reads it again
+                    }
+
+                    _touched.Add(buffer);
                 }
 
                 buffer.Records.Enqueue(record);
-                touched.Add(buffer);
                 if (!buffer.Paused && buffer.Records.Count >= _highWater)
                 {
                     buffer.Paused = true;
@@ -88,10 +96,11 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                 }
             }
 
-            waiters = CollectWaiters(all: false, touched);
+            waiters = CollectWaiters(all: false, _touched);
         }
 
         _polled.Clear();
+        _touched.Clear();
         if (toPause is not null)
         {
             consumer.Pause(toPause);
@@ -138,6 +147,15 @@ internal sealed partial class ConsumerHub<TKey, TValue>
 
     private void OnRevoked(List<TopicPartition> partitions)
     {
+        // Rebalance callbacks run inside Consume, so records of these partitions polled earlier in this burst are
+        // not filed yet: drop them (their next owner reads them again from the committed offset). Filed later, they
+        // would land in the buffer of a new assignment of the same partition and be delivered twice.
+        if (_polled.Count > 0)
+        {
+            var revoked = partitions.ToHashSet();
+            _polled.RemoveAll(r => revoked.Contains(r.TopicPartition));
+        }
+
         List<Action> waiters;
         lock (_lock)
         {
