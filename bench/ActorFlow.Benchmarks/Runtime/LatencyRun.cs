@@ -20,10 +20,12 @@ namespace ActorFlow.Benchmarks.Runtime;
 public sealed record LatencyResult(double Rate, double Achieved, long Measured, long Lost, double P50, double P90, double P99, double P999, double Max);
 
 /// <summary>
-/// (c) Produce → sink latency of the stateless job (a) at a steady rate: a producer thread (reference.conf's producer
-/// settings, <c>linger.ms</c> 5) writes the Stopwatch time of each <c>Produce</c> call into the record, round robin
-/// over the partitions, while the job consumes; the counting sink computes now − produced for every record. The
-/// first <c>warmUp</c> of producing (job start, JIT) is not measured.
+/// (c) Produce → sink latency of the stateless job (a) at a steady rate: a producer thread (reference.conf's settings,
+/// <c>linger.ms</c> 5, without delivery reports) writes the Stopwatch time at which each record was due (start + n /
+/// rate) into the record, round robin over the partitions, while the job consumes; the counting sink computes
+/// now − due for every record, and the job's decoder the same at its source stage (every record there, kept or not:
+/// the filter is by key, so both see the same mix). Records due in the first <c>warmUp</c> (job start, JIT) are not
+/// measured.
 /// </summary>
 public static class LatencyRun
 {
@@ -114,6 +116,8 @@ public static class LatencyRun
             }).ToArray();
             var value = new byte[Math.Max(8, valueBytes)];
             var start = Stopwatch.GetTimestamp();
+            var measureStart = start + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+            Volatile.Write(ref measureFrom, measureStart);
             var total = warmUp + measure;
             long sent = 0;
             var measuring = false;
@@ -126,24 +130,26 @@ public static class LatencyRun
                     break;
                 }
 
-                if (!measuring && elapsed >= warmUp)
-                {
-                    measuring = true;
-                    measureStartSent = sent;
-                    gcAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
-                    Volatile.Write(ref measureFrom, Stopwatch.GetTimestamp());
-                }
-
                 var due = (long)(rate * elapsed.TotalSeconds);
                 while (sent < due)
                 {
+                    // Stamped with the time the record was due, not the time Produce ran: a producer that stalls
+                    // (GC, a busy core) and then catches up in a burst counts its stall as latency.
+                    var dueAt = start + (long)(sent * Stopwatch.Frequency / rate);
+                    if (!measuring && dueAt >= measureStart)
+                    {
+                        measuring = true;
+                        measureStartSent = sent;
+                        gcAtStart = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+                    }
+
                     var key = (int)((sent * 2_654_435_761L) % keys);
                     if (measuring)
                     {
                         keptMeasured += BenchEvent.Keep(key) ? 1 : 0;
                     }
 
-                    BenchEvent.WriteProduced(value, Stopwatch.GetTimestamp());
+                    BenchEvent.WriteProduced(value, dueAt);
                     InputTopic.Produce(producer, new TopicPartition(topic, (int)(sent % partitions)), new Message<byte[], byte[]> { Key = keyBuffers[key], Value = value });
                     sent++;
                 }
@@ -194,6 +200,11 @@ public static class LatencyRun
         Array.Sort(sorted);
         if (!raw && decoded >= 0)
         {
+            if (decoded + 1 > atDecode.Length)
+            {
+                Console.WriteLine($"  at decode: {decoded + 1 - atDecode.Length:N0} records beyond the {atDecode.Length:N0} slots not recorded");
+            }
+
             var d = atDecode[..Math.Min(atDecode.Length, decoded + 1)];
             Array.Sort(d);
             double DecodeMs(double q) => d[Math.Min(d.Length - 1, (int)(q * d.Length))] * 1000.0 / Stopwatch.Frequency;

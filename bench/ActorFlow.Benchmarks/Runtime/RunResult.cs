@@ -12,7 +12,7 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// <param name="End">Stopwatch timestamp when the last record was consumed (raw) or its result reached the sink (job).</param>
 /// <param name="Allocated">Bytes allocated by the whole process during the run (GC.GetTotalAllocatedBytes).</param>
 /// <param name="GcPause">Time the runtime was paused for garbage collections during the run.</param>
-/// <param name="Cpu">CPU time of the whole process (embedded broker included) during the run: steadier than rates on a noisy machine.</param>
+/// <param name="Cpu">CPU time of the whole process (embedded broker included) from <paramref name="Start"/> to <paramref name="End"/>, start-up included.</param>
 public sealed record RunResult(long Records, long Start, long First, long End, long Allocated = 0, TimeSpan GcPause = default, TimeSpan Cpu = default)
 {
     /// <summary>Records per second from the first record to the end.</summary>
@@ -26,5 +26,5 @@ public sealed record RunResult(long Records, long Start, long First, long End, l
 
     public override string ToString() =>
         $"{Steady:N0}/s steady ({WithStartUp:N0}/s with start-up {Stopwatch.GetElapsedTime(Start, First).TotalMilliseconds:N0} ms; " +
-        $"{Allocated / (double)Records:N0} B allocated/record, GC paused {GcShare:P0} of the run, process CPU {Cpu.TotalMicroseconds / Records:F2} µs/record)";
+        $"{Allocated / (double)Records:N0} B allocated/record, GC paused {GcShare:P0} of the run, process CPU {Cpu.TotalMicroseconds / Records:F2} µs/record with start-up)";
 }

@@ -14,7 +14,7 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// <c>--value-bytes N</c> (100), <c>--partitions N</c> (32), <c>--rounds N</c> (3), <c>--warm-up N</c> (1, not counted),
 /// <c>--batch-size N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 4, 10 s; 0 = checkpoints off),
 /// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (8), <c>--latency-warm-up N</c> (10 s), <c>--latency-partitions N</c> (24), <c>--latency-raw 0</c> (skip the same latency run with a raw consumer that comes first), <c>--only throughput|stateless|tumbling|latency</c>, <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka),
-/// <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's linger.ms 10 and no delivery reports).
+/// <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
 /// </summary>
 public static class RuntimeHarness
 {
@@ -58,13 +58,11 @@ public static class RuntimeHarness
                 consumer = consumer.WithProperty(key, value);
             }
 
-            // The latency run's producer stands in for the applications that write the input. On the embedded broker
-            // every produced batch is one message set that a fetch returns alone and that every later fetch of the
-            // partition walks past (librdkafka's mock keeps no index), so the producer batches for 10 ms (counted in
-            // the measured latency) and skips delivery reports it would not read (docs/benchmarks.md, "(c)").
-            var latencyProducer = producer
-                .WithProperty("linger.ms", "10")
-                .WithProperty("dotnet.producer.enable.delivery.reports", "false");
+            // The latency run's producer stands in for the applications that write the input, which would run on
+            // other machines: it keeps reference.conf's settings but asks for no delivery reports, which it would not
+            // read and whose per-record callbacks take CPU the mock broker and the consumers need on 2 cores
+            // (docs/benchmarks.md, "(c)").
+            var latencyProducer = producer.WithProperty("dotnet.producer.enable.delivery.reports", "false");
             foreach (var (key, value) in Properties(args, "--producer-prop"))
             {
                 producer = producer.WithProperty(key, value);
@@ -144,8 +142,9 @@ public static class RuntimeHarness
                 }
 
                 var seconds = Option(args, "--latency-seconds", 8);
-                // 24 partitions keep 18 s at ~262k/s under the mock's ~250,000 records (5 MB) per partition, which it
-                // trims from the front; a 10 s warm-up leaves start-up and JIT out of the measured span.
+                // The mock keeps 5 MiB per partition and trims the oldest batches beyond it, so a reader may lag by
+                // ~4 s on 24 partitions at ~262k/s before records vanish unread (~1.3 s on 8); a 10 s warm-up leaves
+                // start-up and JIT out of the measured span.
                 var latencyPartitions = Option(args, "--latency-partitions", 24);
                 var warmUpSeconds = TimeSpan.FromSeconds(Option(args, "--latency-warm-up", 10));
                 Console.WriteLine($"latency: {rate:N0}/s on {latencyPartitions} partitions, {warmUpSeconds.TotalSeconds} s warm-up + {seconds} s measured");
@@ -184,14 +183,14 @@ public static class RuntimeHarness
     /// <summary>Every <c>name key=value</c> pair (the option may repeat).</summary>
     private static IEnumerable<(string Key, string Value)> Properties(string[] args, string name)
     {
-        for (var i = 0; i + 1 < args.Length; i++)
+        for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == name)
             {
-                var pair = args[i + 1].Split('=', 2);
+                var pair = i + 1 < args.Length ? args[i + 1].Split('=', 2) : [];
                 if (pair.Length != 2)
                 {
-                    throw new ArgumentException($"{name} takes key=value, not '{args[i + 1]}'.");
+                    throw new ArgumentException($"{name} takes key=value, not '{(i + 1 < args.Length ? args[i + 1] : "")}'.");
                 }
 
                 yield return (pair[0], pair[1]);

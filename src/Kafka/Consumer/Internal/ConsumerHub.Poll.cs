@@ -82,7 +82,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                 {
                     if (!_buffers.TryGetValue(record.TopicPartition, out buffer))
                     {
-                        continue; // revoked meanwhile: the next owner reads it again
+                        continue; // not assigned (a guard: OnRevoked already dropped records of revoked partitions)
                     }
 
                     _touched.Add(buffer);
