@@ -53,7 +53,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         }
     }
 
-    private void PollOnce(IConsumer<TKey, TValue> consumer)
+    internal void PollOnce(IConsumer<TKey, TValue> consumer)
     {
         var first = Consume(consumer, _settings.PollTimeout);
         if (first is null)
@@ -115,7 +115,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         return result is null || result.IsPartitionEOF ? null : result;
     }
 
-    private List<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, bool manualAssign = false)
+    internal List<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, bool manualAssign = false)
     {
         var generation = Interlocked.Increment(ref _generation);
         var assigned = new List<(TopicPartition, int)>(partitions.Count);
@@ -145,7 +145,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         return partitions.Select(p => chosen.TryGetValue(p, out var o) ? o : new TopicPartitionOffset(p, Offset.Unset)).ToList();
     }
 
-    private void OnRevoked(List<TopicPartition> partitions)
+    internal void OnRevoked(List<TopicPartition> partitions)
     {
         // Rebalance callbacks run inside Consume, so records of these partitions polled earlier in this burst are
         // not filed yet: drop them (their next owner reads them again from the committed offset). Filed later, they
