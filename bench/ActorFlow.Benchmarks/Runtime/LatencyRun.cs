@@ -15,7 +15,7 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// <summary>Latency percentiles in milliseconds over the measured records.</summary>
 /// <param name="Rate">Target produce rate (records/s).</param>
 /// <param name="Achieved">Produce rate reached over the measured span (records/s).</param>
-/// <param name="Measured">Records whose latency was measured (those produced after the warm-up).</param>
+/// <param name="Measured">Records whose latency was measured (those due after the warm-up).</param>
 /// <param name="Lost">Kept records produced but never seen by the sink.</param>
 public sealed record LatencyResult(double Rate, double Achieved, long Measured, long Lost, double P50, double P90, double P99, double P999, double Max);
 
