@@ -192,7 +192,7 @@ public static class LatencyRun
                     .Select(g =>
                     {
                         var slice = g.Select(l => l.Latency).Order().ToList();
-                        return (slice[Math.Min(slice.Count - 1, (int)(0.99 * slice.Count))] * 1000.0 / Stopwatch.Frequency).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
+                        return PercentileMs(slice, 0.99).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
                     })));
             }
         }
@@ -207,13 +207,16 @@ public static class LatencyRun
 
             var d = atDecode[..Math.Min(atDecode.Length, decoded + 1)];
             Array.Sort(d);
-            double DecodeMs(double q) => d[Math.Min(d.Length - 1, (int)(q * d.Length))] * 1000.0 / Stopwatch.Frequency;
-            Console.WriteLine($"  at decode (producer → broker → consumer → source stage): p50 {DecodeMs(0.5):F1} ms, p90 {DecodeMs(0.9):F1} ms, p99 {DecodeMs(0.99):F1} ms, max {DecodeMs(1.0):F1} ms");
+            Console.WriteLine($"  at decode (producer → broker → consumer → source stage): p50 {PercentileMs(d, 0.5):F1} ms, p90 {PercentileMs(d, 0.9):F1} ms, p99 {PercentileMs(d, 0.99):F1} ms, max {PercentileMs(d, 1.0):F1} ms");
         }
 
-        double Ms(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
-        return new LatencyResult(rate, achieved, sorted.Length, keptMeasured - sorted.Length, Ms(0.50), Ms(0.90), Ms(0.99), Ms(0.999), Ms(1.0));
+        return new LatencyResult(rate, achieved, sorted.Length, keptMeasured - sorted.Length,
+            PercentileMs(sorted, 0.50), PercentileMs(sorted, 0.90), PercentileMs(sorted, 0.99), PercentileMs(sorted, 0.999), PercentileMs(sorted, 1.0));
     }
+
+    /// <summary>The <paramref name="q"/> quantile of sorted Stopwatch-tick latencies, in milliseconds (NaN when empty).</summary>
+    private static double PercentileMs(IReadOnlyList<long> sorted, double q) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))] * 1000.0 / Stopwatch.Frequency;
 
     private static long LatencyCount(List<(long Produced, long Latency)> latencies)
     {

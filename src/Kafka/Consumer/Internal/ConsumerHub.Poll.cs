@@ -72,7 +72,6 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         List<TopicPartition>? toPause = null;
         lock (_lock)
         {
-            _touched.Clear();
             PartitionBuffer<TKey, TValue>? buffer = null;
             foreach (var record in _polled)
             {
