@@ -33,13 +33,13 @@ public sealed record CheckpointRecord(
     /// <summary>The total state size over all key groups, in bytes.</summary>
     public long TotalStateSizeBytes => KeyGroups.IsDefault ? 0 : KeyGroups.Sum(k => k.StateSizeBytes);
 
-    /// <summary>
+    /// <summary>INTERNAL API.
     /// The snapshot a key group restores from for this checkpoint, or <c>null</c> when the key group had no state
     /// (it then starts empty and ignores any snapshot it may have, which belongs to a later, incomplete checkpoint).
     /// </summary>
     /// <param name="keyGroup">The key group.</param>
     /// <returns>The restore point, or <c>null</c>.</returns>
-    public SnapshotRestorePoint? RestorePointFor(int keyGroup)
+    internal SnapshotRestorePoint? RestorePointFor(int keyGroup)
     {
         if (KeyGroups.IsDefault)
         {

@@ -4,10 +4,10 @@ using System.Numerics;
 namespace ActorFlow.Persistence.Partitioning;
 
 /// <summary>
-/// MurmurHash3, x86 32-bit variant (Austin Appleby, public domain). Stable across processes, machines and
+/// INTERNAL API. MurmurHash3, x86 32-bit variant (Austin Appleby, public domain). Stable across processes, machines and
 /// .NET versions, unlike <c>string.GetHashCode()</c>, which is randomised per process.
 /// </summary>
-public static class Murmur3
+internal static class Murmur3
 {
     private const uint C1 = 0xcc9e2d51;
     private const uint C2 = 0x1b873593;

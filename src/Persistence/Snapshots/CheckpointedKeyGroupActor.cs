@@ -6,7 +6,7 @@ using Akka.Persistence;
 namespace ActorFlow.Persistence.Snapshots;
 
 /// <summary>
-/// Base for the persistent actor that holds one key group's state, snapshotted per checkpoint through
+/// INTERNAL API. Base for the persistent actor that holds one key group's state, snapshotted per checkpoint through
 /// Akka.Persistence.Sql. Its state lives only in snapshots, one per checkpoint, each stored at its own sequence
 /// number <see cref="SnapshotSequenceNrOf"/> (derived from the checkpoint id), so older snapshots are kept and a
 /// restore selects the one of a chosen checkpoint. Nothing is written to the journal (journals of earlier versions
@@ -28,7 +28,7 @@ namespace ActorFlow.Persistence.Snapshots;
 /// Derived actors register their own commands in their constructor; do not persist events or handle
 /// <c>SnapshotOffer</c>, <c>RecoveryCompleted</c> or snapshot replies yourself.
 /// </summary>
-public abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
+internal abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
 {
     /// <summary>
     /// Where snapshot sequence numbers start: a checkpoint's snapshot is stored at this plus its checkpoint id, above

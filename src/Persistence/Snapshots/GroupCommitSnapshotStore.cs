@@ -11,7 +11,7 @@ using AkkaConfig = Akka.Configuration.Config;
 namespace ActorFlow.Persistence.Snapshots;
 
 /// <summary>
-/// Akka.Persistence.Sql's snapshot store with group commit: saves that arrive while a write is in flight are written
+/// INTERNAL API. Akka.Persistence.Sql's snapshot store with group commit: saves that arrive while a write is in flight are written
 /// together, in one transaction. Everything else (loads, deletes, tables, row format, serialization,
 /// connection settings) is <see cref="SqlSnapshotStore"/>'s own. A checkpoint makes every key group of a node save
 /// its snapshot at the same moment (128 by default); one transaction each cost about a tenth of the job's throughput
@@ -22,7 +22,7 @@ namespace ActorFlow.Persistence.Snapshots;
 /// whose single write lock makes more pointless; 4 on a server database).
 /// Configured as <c>akka.persistence.snapshot-store.sql.class</c> in ActorFlow's reference.conf.
 /// </summary>
-public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
+internal sealed class GroupCommitSnapshotStore : SqlSnapshotStore
 {
     private readonly object _gate = new();
     private readonly SnapshotConfig _settings;
@@ -212,11 +212,11 @@ public sealed class GroupCommitSnapshotStore : SqlSnapshotStore
 }
 
 /// <summary>
-/// The linq2db options <see cref="GroupCommitSnapshotStore"/> writes with: the same as the actor system's
+/// INTERNAL API. The linq2db options <see cref="GroupCommitSnapshotStore"/> writes with: the same as the actor system's
 /// <see cref="DataOptionsSetup"/> (which does not expose them). Added by <c>StateStoreSettings.ToActorSystemSetup</c>.
 /// </summary>
 /// <param name="options">The options.</param>
-public sealed class GroupCommitDataOptions(LinqToDB.DataOptions options) : Akka.Actor.Setup.Setup
+internal sealed class GroupCommitDataOptions(LinqToDB.DataOptions options) : Akka.Actor.Setup.Setup
 {
     /// <summary>The options.</summary>
     public LinqToDB.DataOptions Options { get; } = options;

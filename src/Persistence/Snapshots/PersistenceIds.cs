@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace ActorFlow.Persistence.Snapshots;
 
-/// <summary>Akka persistence ids of ActorFlow's persistent actors. Stable: changing them orphans stored state.</summary>
-public static class PersistenceIds
+/// <summary>INTERNAL API. Akka persistence ids of ActorFlow's persistent actors. Stable: changing them orphans stored state.</summary>
+internal static class PersistenceIds
 {
     /// <summary>The persistence id of a key group of a job: <c>actorflow/{jobId}/kg/{keyGroup}</c>.</summary>
     /// <param name="jobId">The job id.</param>

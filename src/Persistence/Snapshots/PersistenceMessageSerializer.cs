@@ -11,7 +11,7 @@ namespace ActorFlow.Persistence.Snapshots;
 /// checkpoint id, key group, state, CRC-32) and <see cref="CheckpointMarker"/> (manifest <c>CPM1</c>: checkpoint
 /// id). All integers little-endian. A new layout gets a new manifest; old manifests stay readable.
 /// </summary>
-public sealed class PersistenceMessageSerializer : SerializerWithStringManifest
+internal sealed class PersistenceMessageSerializer : SerializerWithStringManifest
 {
     /// <summary>The serializer id.</summary>
     public const int SerializerId = 7101;

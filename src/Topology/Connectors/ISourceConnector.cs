@@ -3,22 +3,6 @@ using Akka.Streams.Dsl;
 
 namespace ActorFlow.Topology.Connectors;
 
-/// <summary>Stops a running source: <see cref="StopAsync"/> drains, <see cref="ShutdownAsync"/> releases its resources.</summary>
-public interface ISourceControl
-{
-    /// <summary>Stops reading; the partitions complete after what they already emitted.</summary>
-    Task StopAsync();
-
-    /// <summary>Stops and releases the source's client.</summary>
-    Task ShutdownAsync();
-
-    /// <summary>
-    /// Records progress outside the job (e.g. the Kafka consumer group) after a checkpoint completed: the next
-    /// offset to read per partition. The checkpoint record, not this, is the source of truth for recovery.
-    /// </summary>
-    Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets);
-}
-
 /// <summary>
 /// A source of records split into partitions (Kafka partitions, files, ...). Each partition is a sub-stream with
 /// its own watermark; the runtime merges them and combines their watermarks as the minimum over active partitions.
@@ -33,11 +17,4 @@ public interface ISourceConnector<T>
     /// to read after the checkpoint being restored; others start where the source would start anyway.
     /// </summary>
     Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets);
-}
-
-/// <summary>A destination of records. The sink's task completes when everything it received is written.</summary>
-public interface ISinkConnector<T>
-{
-    /// <summary>The sink; a failure fails the job.</summary>
-    Sink<T, Task<Done>> Sink();
 }

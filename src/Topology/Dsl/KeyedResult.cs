@@ -1,7 +1,7 @@
 using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
-using ActorFlow.Topology.Serialization;
+using ActorFlow.Topology.Runtime.Internal;
 using Akka;
 using Akka.Streams.Dsl;
 

@@ -1,6 +1,7 @@
 using ActorFlow.Persistence;
 using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Config;
+using ActorFlow.Topology.Runtime.Internal;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
@@ -52,7 +53,7 @@ public static class ActorFlowCluster
                 """))
             .WithFallback(state.ToAkkaConfig())
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
-            .WithFallback(Serialization.WireSerializationConfig.Default)
+            .WithFallback(WireSerializationConfig.Default)
             .WithFallback(ClusterSharding.DefaultConfig());
         var system = ActorSystem.Create(name, state.ToActorSystemSetup(config));
         var store = CheckpointStore.Create(state);

@@ -1,5 +1,5 @@
 using ActorFlow.Topology.Dsl;
-using ActorFlow.Topology.Serialization;
+using ActorFlow.Topology.Runtime.Internal;
 using Akka.Actor;
 using Akka.Cluster;
 

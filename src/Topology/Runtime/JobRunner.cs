@@ -1,6 +1,7 @@
 using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
+using ActorFlow.Topology.Runtime.Internal;
 using Akka;
 using Akka.Actor;
 using Akka.Cluster.Sharding;

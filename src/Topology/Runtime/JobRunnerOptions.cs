@@ -1,3 +1,4 @@
+
 namespace ActorFlow.Topology.Runtime;
 
 /// <summary>How a job runs. Every default is stated; values are validated by <see cref="JobRunner"/>.</summary>

@@ -1,3 +1,4 @@
+
 namespace ActorFlow.Topology.Runtime;
 
 /// <summary>

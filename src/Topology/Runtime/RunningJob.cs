@@ -1,12 +1,10 @@
 using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Runtime.Internal;
 using Akka.Actor;
 using Akka.Event;
 
 namespace ActorFlow.Topology.Runtime;
-
-/// <summary>INTERNAL API. One run of a job: from a restore point until it stops or fails.</summary>
-internal sealed record JobRun(ISourceControl Control, Task Completion, BatchDispatcher Dispatcher, IActorRef? Region);
 
 /// <summary>
 /// A running job: its completion, a graceful stop, checkpoints and its current watermark. A keyed job that fails

@@ -1,4 +1,5 @@
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
 
 namespace ActorFlow.Topology.Tests.Checkpoints;
 

@@ -12,6 +12,7 @@ using ActorFlow.Persistence.Config;
 using ActorFlow.Persistence.Snapshots;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
 using ActorFlow.Topology.Tests.EndToEnd;
 using Akka.Actor;
 using Confluent.Kafka;

@@ -10,6 +10,7 @@ using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
 using ActorFlow.Topology.Tests.EndToEnd;
 using Akka.Actor;
 using Confluent.Kafka;

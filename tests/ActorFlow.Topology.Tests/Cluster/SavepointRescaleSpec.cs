@@ -11,6 +11,7 @@ using ActorFlow.Persistence.Config;
 using ActorFlow.Tests.Shared;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
 using ActorFlow.Topology.Tests.EndToEnd;
 using ActorFlow.Topology.Tests.Serialization;
 using Akka.Actor;
@@ -57,8 +58,9 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
             await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Read("counts").Count > 5), TimeSpan.FromSeconds(60));
             var savepoint = await job1.SavepointAsync("one-node").WaitAsync(TimeSpan.FromSeconds(60));
             Assert.NotEmpty(savepoint.KeyGroups);
+            var countsAtSavepoint = Topics.Read("counts").Count;
             Topics.Produce(clicks.Skip(1500).Take(500)); // processed after the savepoint, then replayed from it
-            await Task.Delay(1000);
+            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Read("counts").Count > countsAtSavepoint), TimeSpan.FromSeconds(60));
             await job1.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

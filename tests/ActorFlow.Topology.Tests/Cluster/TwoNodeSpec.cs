@@ -13,6 +13,7 @@ using ActorFlow.Persistence.Partitioning;
 using ActorFlow.Tests.Shared;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
 using ActorFlow.Topology.Tests.EndToEnd;
 using ActorFlow.Topology.Tests.Serialization;
 using Akka.Actor;

@@ -10,6 +10,7 @@ using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
 using Confluent.Kafka;
 
 namespace ActorFlow.Topology.Tests.EndToEnd;

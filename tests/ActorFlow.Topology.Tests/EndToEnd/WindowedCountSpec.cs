@@ -11,6 +11,7 @@ using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
 using Akka.Actor;
 using Confluent.Kafka;
 

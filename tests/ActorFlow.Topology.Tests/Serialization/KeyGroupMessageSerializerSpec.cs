@@ -2,7 +2,7 @@ using System.Runtime.Serialization;
 using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
-using ActorFlow.Topology.Serialization;
+using ActorFlow.Topology.Runtime.Internal;
 using ActorFlow.Topology.Tests.EndToEnd;
 using Akka.Actor;
 using Akka.Serialization;

@@ -1,0 +1,33 @@
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Persistence.Partitioning;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Runtime.Internal;
+
+namespace ActorFlow.Topology.Dsl;
+
+/// <summary>A built, validated job. Run it with <see cref="Runtime.JobRunner"/>.</summary>
+public sealed class StreamJob
+{
+    internal StreamJob(string name, IJobPlan plan, ISinkConnector<DeadLetter>? deadLetters, int maxParallelism)
+    {
+        Name = name;
+        Plan = plan;
+        DeadLetters = deadLetters;
+        MaxParallelism = maxParallelism;
+    }
+
+    /// <summary>The job's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Number of key groups.</summary>
+    public int MaxParallelism { get; }
+
+    internal IJobPlan Plan { get; }
+
+    internal ISinkConnector<DeadLetter>? DeadLetters { get; }
+
+    /// <summary>How the records of a keyed job cross nodes; null for a stateless job (nothing crosses nodes).</summary>
+    internal JobWireFormat? Wire { get; init; }
+}

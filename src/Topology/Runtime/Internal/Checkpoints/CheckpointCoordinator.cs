@@ -1,0 +1,285 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using ActorFlow.Persistence.Checkpoints;
+using ActorFlow.Topology.Connectors;
+using Akka.Actor;
+using Akka.Event;
+using PersistedOffset = ActorFlow.Persistence.Checkpoints.TopicPartitionOffset;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Runs the checkpoints of one job. The dispatcher starts checkpoint n between two batches: it hands
+/// over the source offsets of everything dispatched so far and the barrier goes to every key group behind the
+/// batches before it (same sender, same order, so every key group is aligned). When every key group has
+/// acknowledged a durable snapshot, the checkpoint record (offsets, snapshot sequence numbers, sizes) is written;
+/// only then is n the recovery point, and then the sources commit the offsets to the consumer group and old
+/// checkpoints are pruned (their records at once, key-group snapshots every <c>RetainedCheckpoints</c>
+/// checkpoints). A failure or timeout aborts n (counted, logged); the job keeps running and the previous complete
+/// checkpoint stays the recovery point. Checkpoint ids are above every id in the store (read once before the first
+/// checkpoint), also after restoring an older checkpoint: a key group stores a checkpoint's snapshot at a sequence
+/// number derived from its id, so an id still named by a stored record must never be taken again.
+/// </summary>
+internal sealed class CheckpointCoordinator(
+    string jobName,
+    IActorRef region,
+    ICheckpointStore store,
+    ISourceControlHolder source,
+    JobRunnerOptions options,
+    ILoggingAdapter log,
+    Action<CheckpointRecord> onCompleted,
+    long lastCompleted)
+{
+    private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private readonly object _gate = new();
+    private readonly CancellationTokenSource _closing = new();
+    private bool _closed;
+    private Task _committing = Task.CompletedTask;
+    private readonly Stopwatch _sinceIdsRead = Stopwatch.StartNew();
+    private int _inFlight;
+    private long _lastId = lastCompleted;
+    private Task<long>? _highestStoredId;
+    private int _completedSincePrune;
+    private TaskCompletionSource<CheckpointRecord>? _requested;
+
+    public long LastCompletedId { get; private set; } = lastCompleted;
+
+    public long Failed { get; private set; }
+
+    /// <summary>The job's checkpoint store (savepoints are promoted complete checkpoints).</summary>
+    public ICheckpointStore Store => store;
+
+    /// <summary>The job's name.</summary>
+    public string JobName => jobName;
+
+    /// <summary>Raised once per completed checkpoint (after its record is durable).</summary>
+    public event Action<CheckpointRecord>? CheckpointCompleted;
+
+    /// <summary>
+    /// Failover: no checkpoint of this run completes any more (one still waiting for its key groups is aborted).
+    /// Completes when a record already being written is durable and published, so the caller then sees the last
+    /// complete checkpoint in the store and no later one appears.
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        Task committing;
+        lock (_gate)
+        {
+            _closed = true;
+            committing = _committing;
+        }
+
+        // A checkpoint waiting for its key groups is aborted now, not after the checkpoint timeout; one asked for but
+        // not started yet never will be in this run.
+        await _closing.CancelAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _requested, null)?.TrySetException(FailingOver(_lastId + 1));
+
+        try
+        {
+            await committing.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Its failure is counted and logged where it happened.
+        }
+    }
+
+    /// <summary>Asks for a checkpoint at the next batch boundary; completes with its record or fails.</summary>
+    public Task<CheckpointRecord> RequestAsync()
+    {
+        var request = new TaskCompletionSource<CheckpointRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pending = Interlocked.CompareExchange(ref _requested, request, null) ?? request;
+        if (Volatile.Read(ref _closed))
+        {
+            // This run is being abandoned (failover): no checkpoint of it starts any more.
+            Interlocked.CompareExchange(ref _requested, null, pending);
+            pending.TrySetException(FailingOver(_lastId + 1));
+        }
+
+        return pending.Task;
+    }
+
+    /// <summary>Write-ahead sink: the epoch's records for checkpoint n, stored in its record (null: no such sink).</summary>
+    public Func<long, Task<IReadOnlyDictionary<string, string>>>? SinkPreCommit { get; set; }
+
+    /// <summary>Write-ahead sink: publish the epoch of a complete checkpoint.</summary>
+    public Func<CheckpointRecord, Task>? SinkCommit { get; set; }
+
+    /// <summary>Write-ahead sink: checkpoint n failed; its epoch joins the next one.</summary>
+    public Action<long>? SinkAbort { get; set; }
+
+    /// <summary>
+    /// Called by the dispatcher on the stream thread between batches; starts a checkpoint when one is due and
+    /// returns its id (0 when none started).
+    /// </summary>
+    public long MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups)
+    {
+        if (Volatile.Read(ref _closed))
+        {
+            return 0;
+        }
+
+        var requested = Volatile.Read(ref _requested);
+        var due = options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
+        if ((!due && requested is null) || !IdsAboveStoredOnes() || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
+        {
+            return 0;
+        }
+
+        if (requested is not null)
+        {
+            Interlocked.CompareExchange(ref _requested, null, requested);
+        }
+
+        _sinceLast.Restart();
+        var id = ++_lastId;
+        var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
+        var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
+        _ = CompleteAsync(id, frozen, acks, requested);
+        return id;
+    }
+
+    /// <summary>Whether the highest stored checkpoint id is known (and <c>_lastId</c> at least that); starts reading it if not.</summary>
+    private bool IdsAboveStoredOnes()
+    {
+        if (_highestStoredId is { IsFaulted: true } && _sinceIdsRead.Elapsed >= TimeSpan.FromSeconds(1))
+        {
+            _ = _highestStoredId.Exception; // observed (and logged) already
+            _highestStoredId = null; // the store failed: try again, at most once a second
+        }
+
+        if (_highestStoredId is null)
+        {
+            _sinceIdsRead.Restart();
+            _highestStoredId = HighestStoredIdAsync();
+        }
+
+        if (!_highestStoredId.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        _lastId = Math.Max(_lastId, _highestStoredId.Result);
+        return true;
+    }
+
+    private async Task<long> HighestStoredIdAsync()
+    {
+        try
+        {
+            var ids = await store.ListIdsAsync(jobName).ConfigureAwait(false);
+            return ids.Count == 0 ? 0 : ids.Max();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.Warning("Job {0}: cannot list the stored checkpoints (no checkpoint starts until it can): {1}", jobName, e.Message);
+            throw;
+        }
+    }
+
+    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var results = await Task.WhenAll(acks).WaitAsync(_closing.Token).ConfigureAwait(false);
+            if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
+            {
+                throw new InvalidOperationException($"key group {failed.KeyGroup} could not save its snapshot: {failed.Error}");
+            }
+
+            var sinkState = SinkPreCommit is null ? ImmutableDictionary<string, string>.Empty : (await SinkPreCommit(id).ConfigureAwait(false)).ToImmutableDictionary();
+            var record = new CheckpointRecord(
+                jobName,
+                id,
+                options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+                [.. offsets.Select(o => SourcePartitionIds.ToStored(o.Key, o.Value))],
+                sinkState,
+                [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)]);
+            Task commit;
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    throw new InvalidOperationException("the job is failing over to its last complete checkpoint");
+                }
+
+                _committing = commit = CommitAsync(record, started, requested);
+            }
+
+            await commit.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Failed++;
+            SinkAbort?.Invoke(id);
+            CheckpointMetrics.Failed(jobName);
+            log.Warning("Job {0}: checkpoint {1} failed and was aborted; checkpoint {2} stays the recovery point: {3}", jobName, id, LastCompletedId, e.Message);
+            requested?.TrySetException(new CheckpointFailedException(jobName, id, e));
+        }
+        finally
+        {
+            Volatile.Write(ref _inFlight, 0);
+        }
+    }
+
+    private CheckpointFailedException FailingOver(long id) =>
+        new(jobName, id, new InvalidOperationException("the job is failing over to its last complete checkpoint"));
+
+    private async Task CommitAsync(CheckpointRecord record, long started, TaskCompletionSource<CheckpointRecord>? requested)
+    {
+        await store.SaveAsync(record).ConfigureAwait(false);
+        LastCompletedId = record.CheckpointId;
+        onCompleted(record);
+        CheckpointCompleted?.Invoke(record);
+        CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
+        requested?.TrySetResult(record);
+        await PublishAsync(record).ConfigureAwait(false);
+        await AfterCompletionAsync(record).ConfigureAwait(false);
+    }
+
+    private async Task PublishAsync(CheckpointRecord record)
+    {
+        try
+        {
+            if (SinkCommit is not null)
+            {
+                await SinkCommit(record).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The epoch is in the durable record; the next checkpoint publishes it first (and fails until it can).
+            log.Warning("Job {0}: publishing the output of checkpoint {1} failed; it is retried before the next checkpoint: {2}", jobName, record.CheckpointId, e.Message);
+        }
+    }
+
+    private async Task AfterCompletionAsync(CheckpointRecord record)
+    {
+        try
+        {
+            await source.CommitAsync(SourcePartitionIds.ToNextOffsets(record.Offsets)).ConfigureAwait(false);
+            await store.PruneAsync(jobName, options.RetainedCheckpoints).ConfigureAwait(false);
+            // Deleting snapshots is one write per key group: do it every RetainedCheckpoints checkpoints, so a key group
+            // keeps at most twice that many snapshots (plus those of savepoints).
+            if (++_completedSincePrune < options.RetainedCheckpoints)
+            {
+                return;
+            }
+
+            _completedSincePrune = 0;
+            // Savepoints (and a checkpoint that restores a savepoint's state) name older snapshots: keep every one still named.
+            foreach (var kg in Savepoints.OldestSnapshotsKept(await store.ListAsync(jobName).ConfigureAwait(false)))
+            {
+                region.Tell(new PruneSnapshots(jobName, kg.KeyGroup, kg.SnapshotSequenceNr));
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The checkpoint is complete and durable; committing progress or pruning can wait for the next one.
+            log.Warning("Job {0}: after checkpoint {1}: {2}", jobName, record.CheckpointId, e.Message);
+        }
+    }
+
+}

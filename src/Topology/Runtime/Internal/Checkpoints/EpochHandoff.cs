@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Hands the records of an epoch from the sink side of the stream (which sees the barrier of
+/// checkpoint n after every record emitted before it) to the checkpoint coordinator, which stores them in record n.
+/// Records of a failed checkpoint are carried into the next epoch, so none is lost.
+/// </summary>
+internal sealed class EpochHandoff
+{
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<IReadOnlyList<byte[]>>> _epochs = new();
+    private readonly object _carryLock = new();
+    private readonly HashSet<long> _aborted = [];
+    private List<byte[]> _carry = [];
+
+    /// <summary>The sink side: the barrier of <paramref name="checkpointId"/> arrived after <paramref name="records"/>.</summary>
+    public void Provide(long checkpointId, List<byte[]> records)
+    {
+        lock (_carryLock)
+        {
+            var payload = _carry.Count == 0 ? records : [.. _carry, .. records];
+            if (_aborted.Remove(checkpointId))
+            {
+                // The checkpoint failed before its barrier got here: its records join the next epoch.
+                _carry = payload;
+                return;
+            }
+
+            _carry = [];
+            Slot(checkpointId).TrySetResult(payload);
+        }
+    }
+
+    /// <summary>The coordinator: waits for epoch <paramref name="checkpointId"/>'s records.</summary>
+    public async Task<IReadOnlyList<byte[]>> TakeAsync(long checkpointId, TimeSpan timeout)
+    {
+        try
+        {
+            return await Slot(checkpointId).Task.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        finally
+        {
+            _epochs.TryRemove(checkpointId, out _);
+        }
+    }
+
+    /// <summary>
+    /// The coordinator: checkpoint <paramref name="checkpointId"/> failed; its records join the next epoch. That holds
+    /// also when they have not arrived yet (a key group's snapshot can fail before the barrier reaches the sinks).
+    /// </summary>
+    public void Return(long checkpointId, IReadOnlyList<byte[]>? records)
+    {
+        lock (_carryLock)
+        {
+            if (records is null)
+            {
+                if (_epochs.TryRemove(checkpointId, out var slot) && slot.Task.IsCompletedSuccessfully)
+                {
+                    records = slot.Task.Result;
+                }
+                else
+                {
+                    _aborted.Add(checkpointId); // Provide carries them over when they come
+                }
+            }
+
+            if (records is { Count: > 0 })
+            {
+                _carry = [.. records, .. _carry];
+            }
+        }
+    }
+
+    /// <summary>Length-prefixed concatenation, stored in the checkpoint record.</summary>
+    public static string Pack(IReadOnlyList<byte[]> records)
+    {
+        var size = 4 + records.Sum(r => 4 + r.Length);
+        var bytes = new byte[size];
+        BinaryPrimitives.WriteInt32LittleEndian(bytes, records.Count);
+        var at = 4;
+        foreach (var r in records)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), r.Length);
+            r.CopyTo(bytes, at + 4);
+            at += 4 + r.Length;
+        }
+
+        return Convert.ToBase64String(bytes);
+    }
+
+    public static IReadOnlyList<byte[]> Unpack(string packed)
+    {
+        var bytes = Convert.FromBase64String(packed);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        var records = new List<byte[]>(count);
+        var at = 4;
+        for (var i = 0; i < count; i++)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at));
+            records.Add(bytes.AsSpan(at + 4, length).ToArray());
+            at += 4 + length;
+        }
+
+        return records;
+    }
+
+    private TaskCompletionSource<IReadOnlyList<byte[]>> Slot(long id) =>
+        _epochs.GetOrAdd(id, _ => new TaskCompletionSource<IReadOnlyList<byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously));
+}

@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using ActorFlow.Persistence.Checkpoints;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Savepoints: a savepoint is a complete checkpoint promoted to a name in the checkpoint store
+/// (<see cref="ICheckpointStore.PromoteToSavepointAsync"/>), so it is exactly as consistent as a checkpoint and is
+/// never pruned. Starting from a savepoint writes a new checkpoint record (the next free id) holding the savepoint's
+/// offsets and naming its snapshots (<see cref="CheckpointRecord.StateCheckpointId"/>): from then on it is the job's
+/// latest complete checkpoint, so every key group on every node, and a restart after a crash, restores it, and new
+/// checkpoint ids never collide with older records.
+/// </summary>
+internal static class Savepoints
+{
+    private const int MaxNameLength = 200;
+
+    /// <summary>Triggers a checkpoint and promotes it to a savepoint named <paramref name="name"/>.</summary>
+    public static async Task<CheckpointRecord> TakeAsync(CheckpointCoordinator checkpoints, string name)
+    {
+        ValidateName(name);
+        var store = checkpoints.Store;
+        var job = checkpoints.JobName;
+        if (await store.GetSavepointAsync(job, name).ConfigureAwait(false) is { } existing)
+        {
+            throw Duplicate(job, name, existing);
+        }
+
+        // A checkpoint may be pruned (or promoted by a concurrent call) before it is promoted here: take another.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var checkpoint = await checkpoints.RequestAsync().ConfigureAwait(false);
+            if (await store.PromoteToSavepointAsync(job, checkpoint.CheckpointId, name).ConfigureAwait(false) is { } savepoint)
+            {
+                return savepoint;
+            }
+        }
+
+        throw new InvalidOperationException($"Job '{job}': savepoint '{name}' could not be stored: three checkpoints in a row were pruned or promoted before it.");
+    }
+
+    /// <summary>
+    /// When <see cref="JobRunnerOptions.FromSavepoint"/> is set, makes the savepoint the job's latest complete
+    /// checkpoint (a new record with the next free id, the savepoint's offsets and snapshots).
+    /// </summary>
+    public static async Task StartFromSavepointAsync(ICheckpointStore store, string job, JobRunnerOptions options)
+    {
+        if (options.FromSavepoint is not { } name)
+        {
+            return;
+        }
+
+        var savepoint = await RequireAsync(store, job, name).ConfigureAwait(false);
+        var ids = await store.ListIdsAsync(job).ConfigureAwait(false);
+        var start = savepoint with
+        {
+            CheckpointId = ids.Count == 0 ? savepoint.CheckpointId + 1 : Math.Max(ids[^1], savepoint.CheckpointId) + 1,
+            TimestampMs = options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            SinkTransactionIds = ImmutableDictionary<string, string>.Empty,
+            IsSavepoint = false,
+            SavepointName = null,
+            StateCheckpointId = savepoint.StateCheckpointId ?? savepoint.CheckpointId,
+        };
+        await store.SaveAsync(start).ConfigureAwait(false);
+    }
+
+    /// <summary>The savepoint named <paramref name="name"/> of <paramref name="job"/>; fails listing the job's savepoints when absent.</summary>
+    public static async Task<CheckpointRecord> RequireAsync(ICheckpointStore store, string job, string? name)
+    {
+        if (name is null)
+        {
+            return null!;
+        }
+
+        ValidateName(name);
+        if (await store.GetSavepointAsync(job, name).ConfigureAwait(false) is { } savepoint)
+        {
+            return savepoint;
+        }
+
+        var names = (await store.ListAsync(job).ConfigureAwait(false)).Where(r => r.IsSavepoint).Select(r => $"'{r.SavepointName}'").ToList();
+        throw new InvalidOperationException(names.Count == 0
+            ? $"Job '{job}' has no savepoint named '{name}'; it has no savepoints."
+            : $"Job '{job}' has no savepoint named '{name}'; its savepoints: {string.Join(", ", names)}.");
+    }
+
+    /// <summary>
+    /// Per key group, the oldest snapshot any stored record (checkpoint or savepoint) still names: snapshots below it
+    /// may be deleted.
+    /// </summary>
+    public static IEnumerable<KeyGroupSnapshotInfo> OldestSnapshotsKept(IReadOnlyList<CheckpointRecord> records) =>
+        records.Where(r => !r.KeyGroups.IsDefault)
+            .SelectMany(r => r.KeyGroups)
+            .GroupBy(k => k.KeyGroup)
+            .Select(g => g.MinBy(k => k.SnapshotSequenceNr)!);
+
+    /// <summary>Names are 1 to 200 characters without white space or control characters.</summary>
+    public static void ValidateName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length is 0 or > MaxNameLength || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Invalid savepoint name '{name}': use 1 to {MaxNameLength} characters without white space or control characters."),
+                nameof(name));
+        }
+    }
+
+    private static InvalidOperationException Duplicate(string job, string name, CheckpointRecord existing) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"Job '{job}' already has a savepoint named '{name}' (checkpoint {existing.CheckpointId}); delete it first or choose another name."));
+}

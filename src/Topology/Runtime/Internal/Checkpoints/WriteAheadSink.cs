@@ -1,0 +1,113 @@
+using ActorFlow.Persistence.Checkpoints;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Exactly-once output through a write-ahead log kept in the checkpoint records: the stream side
+/// collects an epoch's encoded records until the barrier, the coordinator stores them in the checkpoint record
+/// (atomic with the checkpoint), and once the checkpoint is complete they are published. At most the latest
+/// complete checkpoint's epoch can be unpublished: a checkpoint does not complete while an older epoch is.
+/// </summary>
+internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
+{
+    public const string EpochKey = "actorflow.epoch";
+    private readonly EpochHandoff _handoff = new();
+    private readonly object _lock = new();
+    private readonly Dictionary<long, IReadOnlyList<byte[]>> _taken = [];
+    private (long Epoch, IReadOnlyList<byte[]> Records)? _unpublished;
+
+    /// <summary>The main output sink: collects records, hands an epoch over at each barrier.</summary>
+    public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink()
+    {
+        var buffer = new List<byte[]>();
+        return Akka.Streams.Dsl.Sink.ForEach<IReadOnlyList<Emitted>>(batch =>
+        {
+            foreach (var e in batch)
+            {
+                switch (e.Kind)
+                {
+                    case EmittedKind.Main:
+                        buffer.Add(target.Encode(e.Value));
+                        break;
+                    case EmittedKind.Barrier:
+                        _handoff.Provide((long)e.Value!, buffer);
+                        buffer = [];
+                        break;
+                }
+            }
+        });
+    }
+
+    /// <summary>Publishes the epoch stored in <paramref name="record"/> (recovery: it may be partly published).</summary>
+    public Task RecoverAsync(CheckpointRecord record) =>
+        record.SinkTransactionIds.TryGetValue(EpochKey, out var packed)
+            ? target.PublishAsync(record.CheckpointId, EpochHandoff.Unpack(packed), CancellationToken.None)
+            : Task.CompletedTask;
+
+    public void Attach(CheckpointCoordinator coordinator)
+    {
+        coordinator.SinkPreCommit = PreCommitAsync;
+        coordinator.SinkCommit = CommitAsync;
+        coordinator.SinkAbort = Abort;
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> PreCommitAsync(long checkpointId)
+    {
+        (long Epoch, IReadOnlyList<byte[]> Records)? unpublished;
+        lock (_lock)
+        {
+            unpublished = _unpublished;
+        }
+
+        if (unpublished is { } older)
+        {
+            // An older epoch is only in its own record: publish it before a newer record can replace it as latest.
+            await target.PublishAsync(older.Epoch, older.Records, CancellationToken.None).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _unpublished = null;
+            }
+        }
+
+        var records = await _handoff.TakeAsync(checkpointId, timeout).ConfigureAwait(false);
+        lock (_lock)
+        {
+            _taken[checkpointId] = records;
+        }
+
+        return new Dictionary<string, string> { [EpochKey] = EpochHandoff.Pack(records) };
+    }
+
+    private async Task CommitAsync(CheckpointRecord record)
+    {
+        IReadOnlyList<byte[]>? records;
+        lock (_lock)
+        {
+            _taken.Remove(record.CheckpointId, out records);
+            _unpublished = records is null ? null : (record.CheckpointId, records);
+        }
+
+        if (records is not null)
+        {
+            await target.PublishAsync(record.CheckpointId, records, CancellationToken.None).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _unpublished = null;
+            }
+        }
+    }
+
+    private void Abort(long checkpointId)
+    {
+        IReadOnlyList<byte[]>? records;
+        lock (_lock)
+        {
+            _taken.Remove(checkpointId, out records);
+        }
+
+        _handoff.Return(checkpointId, records);
+    }
+}

@@ -1,0 +1,23 @@
+using ActorFlow.Persistence.Checkpoints;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>INTERNAL API. A type-erased <see cref="ICheckpointedSink{T}"/>.</summary>
+internal interface IWriteAheadTarget
+{
+    byte[] Encode(object? value);
+
+    Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken);
+}
+
+/// <summary>INTERNAL API. Adapts a typed checkpointed sink.</summary>
+internal sealed class WriteAheadTarget<T>(ICheckpointedSink<T> sink) : IWriteAheadTarget
+{
+    public byte[] Encode(object? value) => sink.Encode((T)value!);
+
+    public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
+        sink.PublishAsync(epoch, records, cancellationToken);
+}

@@ -1,0 +1,161 @@
+using ActorFlow.Topology.Connectors;
+using Akka.Actor;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Sends one batch of routed records to the key groups (one ask per key group present) and, on a
+/// watermark tick, a watermark-only message to every other key group that has seen data, so windows and timers of
+/// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
+/// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
+/// </summary>
+internal sealed class BatchDispatcher(IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom)
+{
+    private readonly Dictionary<int, long> _sequences = restoredFrom is null ? [] : restoredFrom.KeyGroups.ToDictionary(kg => kg.KeyGroup, _ => 0L);
+
+    // Per key group, the snapshot this run started it from: a key group holding another state cannot take its batches.
+    private readonly Dictionary<int, long> _baseSnapshots = restoredFrom is null
+        ? []
+        : restoredFrom.KeyGroups.ToDictionary(kg => kg.KeyGroup, kg => restoredFrom.RestorePointFor(kg.KeyGroup)?.SequenceNr ?? -1);
+    // Starts at the restored checkpoint's offsets: a checkpoint taken before a partition delivered anything must still
+    // name that partition's position (else a restore of it would read the partition from the consumer group's
+    // committed offset, which a newer checkpoint than the restored one may have moved past records never counted).
+    private readonly Dictionary<string, long> _nextOffsets = restoredFrom is null
+        ? new(StringComparer.Ordinal)
+        : SourcePartitionIds.ToNextOffsets(restoredFrom.Offsets);
+    private long _watermark = long.MinValue;
+
+    public long Watermark => Volatile.Read(ref _watermark);
+
+    /// <summary>Set once the coordinator exists; checkpoints start between batches.</summary>
+    public CheckpointCoordinator? Checkpoints { get; set; }
+
+    /// <summary>Every key group this run has sent to or restored (stream thread only; read it once the stream has stopped).</summary>
+    public IReadOnlyCollection<int> KeyGroups => _sequences.Keys;
+
+    /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
+    public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
+
+    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Routed>> batch)
+    {
+        var byGroup = new SortedDictionary<int, List<Routed>>();
+        var size = 0;
+        foreach (var chunk in batch)
+        {
+            size += chunk.Count;
+        }
+
+        // A stateless job emits every record here; a keyed one collects the key groups' replies later.
+        var emitted = new List<Emitted>(region is null ? size : 0);
+        var tick = false;
+        var watermark = Watermark;
+        foreach (var chunk in batch)
+        {
+            watermark = Math.Max(watermark, chunk.Watermark);
+            if (chunk.IsTick)
+            {
+                tick = true;
+                continue;
+            }
+
+            if (chunk.NextOffset >= 0)
+            {
+                _nextOffsets[chunk.Origin!] = chunk.NextOffset;
+            }
+
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var record = chunk.Items[i].Value;
+                if (record.KeyGroup < 0)
+                {
+                    emitted.Add(new Emitted(EmittedKind.Main, null, record.Value, record.Timestamp));
+                    continue;
+                }
+
+                if (!byGroup.TryGetValue(record.KeyGroup, out var list))
+                {
+                    byGroup[record.KeyGroup] = list = [];
+                }
+
+                list.Add(record);
+            }
+
+            if (chunk.Dead is { } dead)
+            {
+                foreach (var letter in dead)
+                {
+                    emitted.Add(new Emitted(EmittedKind.Dead, null, letter, chunk.Watermark));
+                }
+            }
+        }
+
+        Volatile.Write(ref _watermark, watermark);
+        if (tick)
+        {
+            foreach (var group in _sequences.Keys)
+            {
+                if (!byGroup.ContainsKey(group))
+                {
+                    byGroup[group] = [];
+                }
+            }
+        }
+
+        var asks = new List<Task<KeyGroupReply>>(byGroup.Count);
+        foreach (var (group, records) in byGroup)
+        {
+            var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
+            asks.Add(AskAsync(new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+        }
+
+        // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
+        var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys) ?? 0;
+
+        return Collect(emitted, asks, started);
+    }
+
+    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint)
+    {
+        var replies = await Task.WhenAll(asks).ConfigureAwait(false);
+        var total = emitted.Count + 1;
+        foreach (var reply in replies)
+        {
+            total += reply.Emitted.Count;
+        }
+
+        emitted.Capacity = Math.Max(emitted.Capacity, total);
+        foreach (var reply in replies)
+        {
+            emitted.AddRange(reply.Emitted);
+        }
+
+        if (checkpoint > 0)
+        {
+            // This batch's replies hold what the key groups emitted before the barrier: the sinks see the barrier
+            // after them (and after every earlier batch, whose replies come first in the stream).
+            emitted.Add(new Emitted(EmittedKind.Barrier, null, checkpoint, 0));
+        }
+
+        return emitted;
+    }
+
+    private async Task<KeyGroupReply> AskAsync(KeyGroupBatch batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await region!.Ask<object>(batch, options.AskTimeout).ConfigureAwait(false) switch
+                {
+                    KeyGroupReply reply => reply,
+                    KeyGroupStateLost lost => throw new KeyGroupStateLostException(jobName, lost.KeyGroup, lost.Reason),
+                    var other => throw new InvalidOperationException($"Key group {batch.KeyGroup} of job '{jobName}' answered a batch with {other?.GetType().Name ?? "null"}."),
+                };
+            }
+            catch (AskTimeoutException) when (attempt < options.AskAttempts)
+            {
+                // The key group's node may be gone; the same sequence number makes the retry apply once.
+            }
+        }
+    }
+}

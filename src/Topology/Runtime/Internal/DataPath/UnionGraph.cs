@@ -1,0 +1,52 @@
+using ActorFlow.Topology.Connectors;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Merges the chunk streams of several sources. Each chunk leaves with the minimum of the latest
+/// watermarks of all inputs; an input that has not reported one yet holds the union at its minimum.
+/// </summary>
+internal static class UnionGraph
+{
+    public static Source<Chunk<T>, ISourceControl> Build<T>(IReadOnlyList<Source<Chunk<T>, ISourceControl>> inputs)
+    {
+        var controls = new ISourceControl?[inputs.Count];
+        Source<(int Input, Chunk<T> Chunk), ISourceControl> merged = Tag(inputs[0], 0, controls);
+        for (var i = 1; i < inputs.Count; i++)
+        {
+            merged = merged.Merge(Tag(inputs[i], i, controls).MapMaterializedValue(_ => (ISourceControl)null!))
+                .MapMaterializedValue(c => c);
+        }
+
+        return merged
+            .StatefulSelectMany<(int Input, Chunk<T> Chunk), Chunk<T>, ISourceControl>(() =>
+            {
+                var watermarks = Enumerable.Repeat(long.MinValue, inputs.Count).ToArray();
+                return x =>
+                {
+                    watermarks[x.Input] = Math.Max(watermarks[x.Input], x.Chunk.Watermark);
+                    return [x.Chunk.WithWatermark(watermarks.Min())];
+                };
+            })
+            .MapMaterializedValue(_ => (ISourceControl)new CompositeControl(controls));
+    }
+
+    private static Source<(int, Chunk<T>), ISourceControl> Tag<T>(Source<Chunk<T>, ISourceControl> input, int index, ISourceControl?[] controls) =>
+        input.Select(c => (index, c)).MapMaterializedValue(c =>
+        {
+            controls[index] = c;
+            return c;
+        });
+
+    private sealed class CompositeControl(ISourceControl?[] controls) : ISourceControl
+    {
+        public Task StopAsync() => Task.WhenAll(Each(c => c.StopAsync()));
+
+        public Task ShutdownAsync() => Task.WhenAll(Each(c => c.ShutdownAsync()));
+
+        public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.WhenAll(Each(c => c.CommitAsync(nextOffsets)));
+
+        private IEnumerable<Task> Each(Func<ISourceControl, Task> action) => controls.Where(c => c is not null).Select(c => action(c!));
+    }
+}

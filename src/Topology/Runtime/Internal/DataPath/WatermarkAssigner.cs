@@ -1,0 +1,107 @@
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Topology.Connectors;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Assigns timestamps and watermarks per source partition and combines them as the minimum over the
+/// active (non-idle) partitions. Records that fail to decode or to yield a timestamp become dead letters.
+/// Runs inside one stream stage, so it needs no locks.
+/// </summary>
+internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimeProvider timeProvider)
+{
+    private readonly Dictionary<string, PartitionClock> _partitions = new(StringComparer.Ordinal);
+    private readonly ITimestampAssigner<T> _timestamps = strategy.CreateTimestampAssigner();
+    private long _combined = long.MinValue;
+
+    public long Watermark => _combined;
+
+    public Chunk<T> OnIncoming(Incoming<T> incoming)
+    {
+        if (incoming.IsTick)
+        {
+            foreach (var p in _partitions.Values)
+            {
+                p.Generator.OnPeriodicEmit(p);
+            }
+
+            Recombine();
+            return Chunk<T>.Tick(_combined);
+        }
+
+        var partition = incoming.Partition!;
+        var records = incoming.Records!;
+        if (!_partitions.TryGetValue(partition, out var clock))
+        {
+            clock = new PartitionClock(strategy.CreateWatermarkGenerator(timeProvider));
+            _partitions[partition] = clock;
+        }
+
+        var items = new Element<T>[records.Count];
+        var count = 0;
+        List<DeadLetter>? dead = null;
+        var next = -1L;
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            next = Math.Max(next, record.Offset + 1);
+            if (record.Error is not null)
+            {
+                (dead ??= []).Add(new DeadLetter($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                continue;
+            }
+
+            long timestamp;
+            try
+            {
+                timestamp = _timestamps.ExtractTimestamp(record.Value!, record.Timestamp);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                (dead ??= []).Add(new DeadLetter($"timestamp assigner failed: {e.GetType().Name}: {e.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                continue;
+            }
+
+            clock.Idle = false;
+            clock.Generator.OnEvent(record.Value!, timestamp, clock);
+            items[count++] = new Element<T>(record.Value!, timestamp, record.Offset);
+        }
+
+        Recombine();
+        return new Chunk<T>(partition, next, _combined, items, count, dead);
+    }
+
+    private void Recombine()
+    {
+        var min = long.MaxValue;
+        var active = false;
+        foreach (var p in _partitions.Values)
+        {
+            if (!p.Idle)
+            {
+                active = true;
+                min = Math.Min(min, p.Watermark);
+            }
+        }
+
+        if (active && min > _combined && min != long.MaxValue)
+        {
+            _combined = min;
+        }
+    }
+
+    private sealed class PartitionClock(IWatermarkGenerator<T> generator) : IWatermarkOutput
+    {
+        public IWatermarkGenerator<T> Generator { get; } = generator;
+
+        public long Watermark { get; private set; } = long.MinValue;
+
+        public bool Idle { get; set; }
+
+        public void EmitWatermark(long watermark) => Watermark = Math.Max(Watermark, watermark);
+
+        public void MarkIdle() => Idle = true;
+
+        public void MarkActive() => Idle = false;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using ActorFlow.Persistence.Checkpoints;
+using ActorFlow.Persistence.Snapshots;
+using Akka.Actor;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. The jobs known to one actor system, so that a key-group entity started by sharding on this node
+/// can build its operator and find the snapshot to start from. Every node registers the same job (same code), as
+/// every Flink task manager loads the jar.
+/// </summary>
+internal sealed class JobRegistry : IExtension
+{
+    private readonly ConcurrentDictionary<string, Entry> _jobs = new(StringComparer.Ordinal);
+
+    public static JobRegistry Get(ActorSystem system) => system.WithExtension<JobRegistry, Provider>();
+
+    public void Register(string job, IJobPlan plan, JobRunnerOptions options, CheckpointRecord? restoreFrom) =>
+        _jobs[job] = new Entry(plan, options.Clock, options.KeyGroupRestartLog) { RestoreFrom = restoreFrom };
+
+    public Entry Resolve(string job) =>
+        _jobs.TryGetValue(job, out var entry) ? entry : throw new InvalidOperationException($"Job '{job}' is not registered on this node.");
+
+    /// <summary>The last complete checkpoint becomes the restore point of key groups started from now on.</summary>
+    public void Completed(string job, CheckpointRecord record)
+    {
+        if (_jobs.TryGetValue(job, out var entry))
+        {
+            entry.RestoreFrom = record;
+        }
+    }
+
+    internal sealed class Entry(IJobPlan plan, TimeProvider clock, int restartLog)
+    {
+        public IJobPlan Plan { get; } = plan;
+
+        public TimeProvider Clock { get; } = clock;
+
+        /// <summary><see cref="JobRunnerOptions.KeyGroupRestartLog"/>.</summary>
+        public int RestartLog { get; } = restartLog;
+
+        public CheckpointRecord? RestoreFrom { get; set; }
+
+        public SnapshotRestorePoint? RestorePointFor(int keyGroup) => RestoreFrom?.RestorePointFor(keyGroup);
+    }
+
+    public sealed class Provider : ExtensionIdProvider<JobRegistry>
+    {
+        public override JobRegistry CreateExtension(ExtendedActorSystem system) => new();
+    }
+}

@@ -1,0 +1,302 @@
+using ActorFlow.Persistence.Snapshots;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. The sharded persistent entity of one key group of one job: it runs the job's keyed operator for
+/// every key of its group and replies to each batch with what the operator emitted. On a checkpoint barrier it
+/// snapshots the operator (tagged with the checkpoint id) and acknowledges once the snapshot is durable. It starts
+/// from the snapshot of the job's last complete checkpoint, never from a newer one. Processing-time timers wake
+/// it up on their own; what they emit rides on the next reply.
+/// <para>
+/// It applies a batch only on top of the state the batch follows: the next sequence number of a source it has
+/// already heard from in this incarnation, or a source's first batch when it holds the state that run of the job
+/// started from. Anything else (it restarted, or its node died and it restored a checkpoint after earlier batches
+/// were applied) is answered with <see cref="KeyGroupStateLost"/>, and the job fails over to its last complete
+/// checkpoint; <see cref="ResetKeyGroup"/> then passivates it so that its next incarnation restores that checkpoint.
+/// </para>
+/// <para>
+/// An operator that throws (outside per-record user code, which makes dead letters: a window function while a
+/// watermark fires windows, a timer callback) is restarted here, alone: a fresh operator restores the state this key
+/// group had at its last snapshot (or start), replays the inputs applied since (kept in memory, at most
+/// <see cref="JobRunnerOptions.KeyGroupRestartLog"/> records; their output was delivered already and is dropped), and
+/// the failed input is applied once more. Other key groups and the job go on. If the log overflowed, the replay
+/// throws, or the input throws again, the key group answers <see cref="KeyGroupStateLost"/> and the job fails over.
+/// </para>
+/// </summary>
+internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
+{
+    private readonly string _jobName;
+    private readonly Func<IKeyGroupHost> _newHost;
+    private readonly TimeProvider _clock;
+    private readonly RestartLog _restartLog;
+    private readonly Dictionary<string, (long Sequence, KeyGroupReply Reply)> _lastBySource = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, IActorRef> _checkpointWaiters = [];
+    private readonly List<Emitted> _pending = [];
+
+    private readonly long _baseSnapshot;
+    private IKeyGroupHost _host;
+    private bool _resetting;
+
+    private string? _broken;
+
+    /// <summary>Creates the entity; <paramref name="host"/> makes its operator (a fresh one per incarnation and per local restart).</summary>
+    public KeyGroupEntity(string jobName, int keyGroup, Func<IKeyGroupHost> host, TimeProvider clock, SnapshotRestorePoint? restorePoint, int restartLog = 0)
+        : base(PersistenceIds.KeyGroup(jobName, keyGroup), keyGroup, restorePoint)
+    {
+        _jobName = jobName;
+        _newHost = host;
+        _host = host();
+        _clock = clock;
+        _restartLog = new RestartLog(restartLog, _host.ReplaysDeterministically);
+        _baseSnapshot = restorePoint?.SequenceNr ?? -1;
+        Command<KeyGroupBatch>(OnBatch);
+        Command<ResetKeyGroup>(_ => OnReset());
+        Command<TriggerCheckpoint>(OnCheckpoint);
+        Command<PruneSnapshots>(m => DeleteSnapshotsBefore(m.BeforeSequenceNr));
+        Command<Wake>(_ => OnWake());
+        Command<StopWhenSettled>(_ => StopWhenSnapshotsSettled());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void OnRestored(KeyGroupSnapshot? snapshot)
+    {
+        if (snapshot is not null)
+        {
+            _host.Restore(snapshot.State);
+            _restartLog.Restored(snapshot.State);
+            ScheduleWake();
+        }
+
+        RecoveryMonitor.Get(Context.System).Restored(_jobName, KeyGroup);
+    }
+
+    protected override void OnRestoreFailed(SnapshotRestoreException error)
+    {
+        base.OnRestoreFailed(error);
+        RecoveryMonitor.Get(Context.System).Failed(_jobName, error);
+    }
+
+    protected override void OnCheckpointSnapshotSaved(CheckpointSnapshotSaved saved)
+    {
+        if (_checkpointWaiters.Remove(saved.CheckpointId, out var waiter))
+        {
+            waiter.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, saved.CheckpointId, saved.Info.SnapshotSequenceNr, saved.Info.StateSizeBytes, null));
+        }
+    }
+
+    protected override void OnCheckpointSnapshotFailed(long checkpointId, Exception cause)
+    {
+        base.OnCheckpointSnapshotFailed(checkpointId, cause);
+        if (_checkpointWaiters.Remove(checkpointId, out var waiter))
+        {
+            waiter.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, checkpointId, -1, 0, $"{cause.GetType().Name}: {cause.Message}"));
+        }
+    }
+
+    private void OnCheckpoint(TriggerCheckpoint trigger)
+    {
+        if (_resetting)
+        {
+            return; // the run that sent it is closed
+        }
+
+        if (_broken is not null)
+        {
+            // Its state is half an input's worth off: it must not become part of a checkpoint.
+            Sender.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, trigger.CheckpointId, -1, 0, "the key group lost its state: " + _broken));
+            return;
+        }
+
+        byte[] state;
+        try
+        {
+            state = _host.Snapshot();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The state itself is untouched: this checkpoint fails, the key group goes on.
+            Log.Error(e, "Job {0}, key group {1}: the operator's state could not be snapshotted for checkpoint {2}", _jobName, KeyGroup, trigger.CheckpointId);
+            Sender.Tell(new KeyGroupCheckpointed(_jobName, KeyGroup, trigger.CheckpointId, -1, 0, $"snapshot failed: {e.GetType().Name}: {e.Message}"));
+            return;
+        }
+
+        _checkpointWaiters[trigger.CheckpointId] = Sender;
+        SaveCheckpointSnapshot(trigger.CheckpointId, state);
+        _restartLog.Snapshotted(state);
+    }
+
+    private void OnBatch(KeyGroupBatch batch)
+    {
+        if (_resetting)
+        {
+            return; // the run that sent it is closed
+        }
+
+        if (_lastBySource.TryGetValue(batch.SourceId, out var last) && batch.Sequence <= last.Sequence)
+        {
+            // A retry of a batch already applied: answer with the stored reply, apply nothing twice.
+            Sender.Tell(batch.Sequence == last.Sequence ? last.Reply : new KeyGroupReply(batch.JobName, KeyGroup, batch.Sequence, []));
+            return;
+        }
+
+        if ((_broken ?? Unappliable(batch, last.Reply is null ? null : last.Sequence)) is { } reason)
+        {
+            Refuse(batch, reason);
+            return;
+        }
+
+        var output = new List<Emitted>(_pending);
+        if (!Apply(new KeyGroupInput(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds()), output))
+        {
+            Refuse(batch, _broken!);
+            return;
+        }
+
+        _pending.Clear();
+        var reply = new KeyGroupReply(batch.JobName, KeyGroup, batch.Sequence, output);
+        _lastBySource[batch.SourceId] = (batch.Sequence, reply);
+        Sender.Tell(reply);
+        ScheduleWake();
+    }
+
+    private void Refuse(KeyGroupBatch batch, string reason)
+    {
+        Log.Warning("Job {0}, key group {1}: cannot apply batch {2}: {3}; the job fails over to its last complete checkpoint", _jobName, KeyGroup, batch.Sequence, reason);
+        Sender.Tell(new KeyGroupStateLost(batch.JobName, KeyGroup, batch.Sequence, reason));
+    }
+
+    private string? Unappliable(KeyGroupBatch batch, long? last)
+    {
+        if (last is { } previous)
+        {
+            return batch.Sequence == previous + 1 ? null : $"batches {previous + 1} to {batch.Sequence - 1} of this run never arrived";
+        }
+
+        if (batch.BaseSnapshot == KeyGroupBatch.BaseNotChecked)
+        {
+            return null;
+        }
+
+        if (_lastBySource.Count > 0)
+        {
+            // One dispatcher per run: batches of another source id are an earlier run's, whose effects this state holds.
+            return "this incarnation holds batches of an earlier run of the job (the job restarted while it stayed up)";
+        }
+
+        if (batch.Sequence != 1)
+        {
+            return $"batches 1 to {batch.Sequence - 1} of this run were applied to state this incarnation does not have (it restarted or moved)";
+        }
+
+        return batch.BaseSnapshot == _baseSnapshot
+            ? null
+            : $"the run started from snapshot {batch.BaseSnapshot} but this incarnation restored {_baseSnapshot}";
+    }
+
+    private void OnReset()
+    {
+        Sender.Tell(new KeyGroupReset(_jobName, KeyGroup));
+        if (_resetting)
+        {
+            return;
+        }
+
+        _pending.Clear();
+        _resetting = true;
+        Timers.CancelAll();
+        // The shard buffers this key group's messages until it has stopped, which waits for its snapshot saves in flight.
+        Context.Parent.Tell(new Passivate(StopWhenSettled.Instance));
+    }
+
+    private void OnWake()
+    {
+        if (_broken is null && Apply(new KeyGroupInput(null, 0, _clock.GetUtcNow().ToUnixTimeMilliseconds()), _pending))
+        {
+            ScheduleWake();
+        }
+    }
+
+    /// <summary>
+    /// Applies one input to the operator, appending what it emits to <paramref name="output"/>, and logs it for a
+    /// local restart. When the operator throws: restarts it (restore and replay) and applies the input once more.
+    /// False when that fails too: the key group is then broken (<see cref="_broken"/>) until the job resets it.
+    /// </summary>
+    private bool Apply(KeyGroupInput input, List<Emitted> output)
+    {
+        var mark = output.Count;
+        Exception? failure = null;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            try
+            {
+                input.ApplyTo(_host, output);
+                _restartLog.Remember(input);
+                if (attempt > 0)
+                {
+                    JobMetrics.KeyGroupRestarts.Add(1, new KeyValuePair<string, object?>("job", _jobName));
+                }
+
+                return true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                output.RemoveRange(mark, output.Count - mark);
+                if (failure is not null)
+                {
+                    Log.Error(e, "Job {0}, key group {1}: the operator threw again on the same input after its restart", _jobName, KeyGroup);
+                    _broken = $"its operator threw on the same input twice, also after a restart from its last state ({e.GetType().Name}: {e.Message})";
+                    break;
+                }
+
+                failure = e;
+                Log.Error(e, "Job {0}, key group {1}: the operator threw; restarting it from its last state", _jobName, KeyGroup);
+                if (Restart() is { } why)
+                {
+                    _broken = $"its operator threw ({e.GetType().Name}: {e.Message}) and {why}";
+                    break;
+                }
+            }
+        }
+
+        _restartLog.Discard();
+        Timers.Cancel("wake");
+        return false;
+    }
+
+    /// <summary>A fresh operator with the state of the last snapshot plus the logged inputs; null when done, else why not.</summary>
+    private string? Restart()
+    {
+        if (_restartLog.Rebuild(_newHost, out var fresh, out var replayed) is { } why)
+        {
+            return why;
+        }
+
+        _host = fresh!;
+        Log.Warning("Job {0}, key group {1}: operator restarted from its last state ({2} inputs replayed)", _jobName, KeyGroup, replayed);
+        return null;
+    }
+
+    private void ScheduleWake()
+    {
+        if (_host.NextProcessingTimeTimer is { } at)
+        {
+            var delay = TimeSpan.FromMilliseconds(Math.Max(0, at - _clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            Timers.StartSingleTimer("wake", Wake.Instance, delay);
+        }
+    }
+
+    private sealed class Wake
+    {
+        public static readonly Wake Instance = new();
+    }
+
+    private sealed class StopWhenSettled
+    {
+        public static readonly StopWhenSettled Instance = new();
+    }
+}

@@ -1,0 +1,64 @@
+using ActorFlow.Operators;
+using ActorFlow.Topology.Connectors;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. Runs a typed <see cref="IKeyedOperator{TKey,TIn,TOut}"/> for all keys of one key group.
+/// A record whose user code throws becomes a dead letter; the other records and keys go on.
+/// </summary>
+internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TOut> op, string operatorName, DrivenClock? clock = null) : IKeyGroupHost
+{
+    private readonly Output _output = new();
+
+    public long? NextProcessingTimeTimer => op.NextProcessingTimeTimer;
+
+    public long Watermark => op.CurrentWatermark;
+
+    public bool ReplaysDeterministically => op.ReplaysDeterministically;
+
+    public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output)
+    {
+        clock?.NowMs = nowMs;
+        _output.Target = output;
+        foreach (var r in records)
+        {
+            try
+            {
+                op.ProcessElement((TKey)r.Key, (TIn)r.Value!, r.Timestamp, _output);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException)
+            {
+                output.Add(new Emitted(EmittedKind.Dead, null,
+                    new DeadLetter($"operator '{operatorName}' failed on key '{r.Key}': {e.GetType().Name}: {e.Message}", "", -1, null, null, operatorName), r.Timestamp));
+            }
+        }
+
+        if (watermark > op.CurrentWatermark)
+        {
+            op.ProcessWatermark(watermark, _output);
+        }
+
+        op.AdvanceProcessingTime(nowMs, _output);
+    }
+
+    public byte[] Snapshot() => op.SnapshotToArray();
+
+    public void Restore(byte[] state) => op.Restore(state);
+
+    public void AdvanceProcessingTime(long nowMs, List<Emitted> output)
+    {
+        clock?.NowMs = nowMs;
+        _output.Target = output;
+        op.AdvanceProcessingTime(nowMs, _output);
+    }
+
+    private sealed class Output : IOperatorOutput<TOut>
+    {
+        public List<Emitted> Target { get; set; } = [];
+
+        public void Collect(TOut value, long timestamp) => Target.Add(new Emitted(EmittedKind.Main, null, value, timestamp));
+
+        public void CollectSide<T>(OutputTag<T> tag, T value, long timestamp) => Target.Add(new Emitted(EmittedKind.Side, tag.Id, value, timestamp));
+    }
+}

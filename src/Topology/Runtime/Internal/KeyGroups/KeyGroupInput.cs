@@ -1,0 +1,22 @@
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. One input of a key group's operator: a batch (records, the watermark they arrived under, the
+/// processing time) or a processing-time wake-up (<see cref="Records"/> null). Applying the same inputs in the same
+/// order to an operator that replays deterministically reaches the same state (what a local restart relies on).
+/// </summary>
+internal readonly record struct KeyGroupInput(IReadOnlyList<Routed>? Records, long Watermark, long NowMs)
+{
+    /// <summary>Applies this input to <paramref name="host"/>, appending what the operator emits to <paramref name="output"/>.</summary>
+    public void ApplyTo(IKeyGroupHost host, List<Emitted> output)
+    {
+        if (Records is null)
+        {
+            host.AdvanceProcessingTime(NowMs, output);
+        }
+        else
+        {
+            host.Process(Records, Watermark, NowMs, output);
+        }
+    }
+}
