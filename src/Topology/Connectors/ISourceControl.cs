@@ -1,6 +1,3 @@
-using Akka;
-using Akka.Streams.Dsl;
-
 namespace ActorFlow.Topology.Connectors;
 
 /// <summary>Stops a running source: <see cref="StopAsync"/> drains, <see cref="ShutdownAsync"/> releases its resources.</summary>

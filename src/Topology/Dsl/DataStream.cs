@@ -1,4 +1,3 @@
-using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Runtime.Internal;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ActorFlow.Topology.Dsl;
 
 /// <summary>Turns a key into stable bytes: the key group is murmur3 over them, the same in every process and machine.</summary>

@@ -1,7 +1,4 @@
 using ActorFlow.Operators;
-using ActorFlow.Topology.Connectors;
-using ActorFlow.Topology.Runtime;
-using Akka.Streams.Dsl;
 
 namespace ActorFlow.Topology.Dsl;
 

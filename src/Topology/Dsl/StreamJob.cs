@@ -1,8 +1,4 @@
-using ActorFlow.Operators.Serialization;
-using ActorFlow.Operators.Watermarks;
-using ActorFlow.Persistence.Partitioning;
 using ActorFlow.Topology.Connectors;
-using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Runtime.Internal;
 
 namespace ActorFlow.Topology.Dsl;

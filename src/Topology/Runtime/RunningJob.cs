@@ -1,5 +1,4 @@
 using ActorFlow.Persistence.Checkpoints;
-using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime.Internal;
 using Akka.Actor;
 using Akka.Event;

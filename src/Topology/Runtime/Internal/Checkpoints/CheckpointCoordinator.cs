@@ -1,11 +1,9 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Globalization;
 using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Topology.Connectors;
 using Akka.Actor;
 using Akka.Event;
-using PersistedOffset = ActorFlow.Persistence.Checkpoints.TopicPartitionOffset;
 
 namespace ActorFlow.Topology.Runtime.Internal;
 

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using ActorFlow.Persistence.Checkpoints;
-using ActorFlow.Persistence.Snapshots;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;

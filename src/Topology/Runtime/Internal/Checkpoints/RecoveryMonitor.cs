@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Snapshots;
 using Akka.Actor;
-using Akka.Cluster;
-using Akka.Cluster.Sharding;
-using Akka.Event;
 
 namespace ActorFlow.Topology.Runtime.Internal;
 

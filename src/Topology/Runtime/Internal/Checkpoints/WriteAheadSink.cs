@@ -1,5 +1,4 @@
 using ActorFlow.Persistence.Checkpoints;
-using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
 

@@ -1,5 +1,3 @@
-using ActorFlow.Topology.Connectors;
-
 namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>INTERNAL API. One record of a chunk: its value, event timestamp and source offset.</summary>

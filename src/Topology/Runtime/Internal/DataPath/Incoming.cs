@@ -1,4 +1,3 @@
-using ActorFlow.Operators.Watermarks;
 using ActorFlow.Topology.Connectors;
 
 namespace ActorFlow.Topology.Runtime.Internal;

@@ -1,7 +1,4 @@
-using ActorFlow.Operators;
-using ActorFlow.Persistence.Partitioning;
 using ActorFlow.Topology.Connectors;
-using ActorFlow.Topology.Dsl;
 using Akka;
 using Akka.Streams.Dsl;
 

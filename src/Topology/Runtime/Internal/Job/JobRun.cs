@@ -1,7 +1,5 @@
-using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Topology.Connectors;
 using Akka.Actor;
-using Akka.Event;
 
 namespace ActorFlow.Topology.Runtime.Internal;
 

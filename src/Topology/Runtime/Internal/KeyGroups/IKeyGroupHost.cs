@@ -1,5 +1,4 @@
 using ActorFlow.Operators;
-using ActorFlow.Topology.Connectors;
 
 namespace ActorFlow.Topology.Runtime.Internal;
 
