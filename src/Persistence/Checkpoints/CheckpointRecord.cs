@@ -19,6 +19,12 @@ namespace ActorFlow.Persistence.Checkpoints;
 /// The checkpoint whose key-group snapshots this record restores, when not its own: a job started from a savepoint
 /// records the savepoint's state and offsets under a new id; <c>null</c> means <paramref name="CheckpointId"/>.
 /// </param>
+/// <param name="Watermark">
+/// The job's watermark (epoch ms) when the checkpoint's barrier went out: every key group's watermark in the
+/// snapshot is at most this. A run restored from the checkpoint starts its watermark here, so the records it replays
+/// are judged late or on time against at least it in every key group. <see cref="long.MinValue"/> when unknown
+/// (records written before the field existed, stateless jobs).
+/// </param>
 public sealed record CheckpointRecord(
     string JobId,
     long CheckpointId,
@@ -28,7 +34,8 @@ public sealed record CheckpointRecord(
     ImmutableArray<KeyGroupSnapshotInfo> KeyGroups,
     bool IsSavepoint = false,
     string? SavepointName = null,
-    long? StateCheckpointId = null)
+    long? StateCheckpointId = null,
+    long Watermark = long.MinValue)
 {
     /// <summary>The total state size over all key groups, in bytes.</summary>
     public long TotalStateSizeBytes => KeyGroups.IsDefault ? 0 : KeyGroups.Sum(k => k.StateSizeBytes);

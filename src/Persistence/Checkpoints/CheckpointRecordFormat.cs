@@ -9,14 +9,15 @@ namespace ActorFlow.Persistence.Checkpoints;
 /// The stored binary form of a <see cref="CheckpointRecord"/>: magic <c>AFCK</c>, a format version byte, the
 /// fields (length-prefixed UTF-8 strings, little-endian integers), then a CRC-32 of everything before it.
 /// Version 2 appends the state checkpoint id (a record of a job started from a savepoint); a record without one is
-/// still written as version 1. A reader accepts both and rejects unknown versions rather than guess.
+/// still written as version 1. Version 3 (a record with a watermark) appends a flag and the state checkpoint id when
+/// the flag is set, then the watermark. A reader accepts all three and rejects unknown versions rather than guess.
 /// </summary>
 internal static class CheckpointRecordFormat
 {
     /// <summary>The newest version <see cref="Write"/> writes and <see cref="Read"/> reads.</summary>
-    public const byte CurrentVersion = 2;
+    public const byte CurrentVersion = 3;
 
-    /// <summary>The format version of stored bytes (1 or 2).</summary>
+    /// <summary>The format version of stored bytes (1, 2 or 3).</summary>
     public static byte VersionOf(byte[] bytes) => bytes[Magic.Length];
 
     private static readonly byte[] Magic = "AFCK"u8.ToArray();
@@ -28,7 +29,8 @@ internal static class CheckpointRecordFormat
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
-            w.Write(record.StateCheckpointId is null ? (byte)1 : CurrentVersion);
+            var version = record.Watermark != long.MinValue ? CurrentVersion : record.StateCheckpointId is null ? (byte)1 : (byte)2;
+            w.Write(version);
             w.Write(record.CheckpointId);
             w.Write(record.TimestampMs);
             w.Write(record.IsSavepoint);
@@ -60,9 +62,19 @@ internal static class CheckpointRecordFormat
                 w.Write(g.StateSizeBytes);
             }
 
+            if (version == CurrentVersion)
+            {
+                w.Write(record.StateCheckpointId is not null);
+            }
+
             if (record.StateCheckpointId is { } stateCheckpointId)
             {
                 w.Write(stateCheckpointId);
+            }
+
+            if (version == CurrentVersion)
+            {
+                w.Write(record.Watermark);
             }
         }
 
@@ -137,7 +149,13 @@ internal static class CheckpointRecordFormat
             groups.Add(new KeyGroupSnapshotInfo(r.ReadInt32(), r.ReadInt64(), r.ReadInt64()));
         }
 
-        long? stateCheckpointId = version >= 2 ? r.ReadInt64() : null;
+        long? stateCheckpointId = version switch
+        {
+            1 => null,
+            2 => r.ReadInt64(),
+            _ => r.ReadBoolean() ? r.ReadInt64() : null,
+        };
+        var watermark = version >= 3 ? r.ReadInt64() : long.MinValue;
         if (stream.Position != stream.Length)
         {
             throw new FormatException("unexpected bytes after the record.");
@@ -145,7 +163,7 @@ internal static class CheckpointRecordFormat
 
         return new CheckpointRecord(
             jobId, checkpointId, timestamp, offsets.MoveToImmutable(), sinks.ToImmutable(), groups.MoveToImmutable(),
-            isSavepoint, hasName ? name : null, stateCheckpointId);
+            isSavepoint, hasName ? name : null, stateCheckpointId, watermark);
     }
 
     private static int ReadCount(BinaryReader r)

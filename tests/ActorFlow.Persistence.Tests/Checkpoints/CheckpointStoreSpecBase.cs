@@ -58,6 +58,8 @@ public abstract class CheckpointStoreSpecBase : IAsyncLifetime
         Assert.Equal(expected.KeyGroups.ToArray(), actual.KeyGroups.ToArray());
         Assert.Equal(expected.IsSavepoint, actual.IsSavepoint);
         Assert.Equal(expected.SavepointName, actual.SavepointName);
+        Assert.Equal(expected.StateCheckpointId, actual.StateCheckpointId);
+        Assert.Equal(expected.Watermark, actual.Watermark);
     }
 
     /// <summary>Verify that a job without checkpoints has no latest one.</summary>
@@ -76,6 +78,18 @@ public abstract class CheckpointStoreSpecBase : IAsyncLifetime
         await Store.SaveAsync(record);
         AssertSameRecord(record, await Store.GetAsync(JobId, 5));
         Assert.Null(await Store.GetAsync(JobId, 6));
+    }
+
+    /// <summary>Verify that the watermark and the state checkpoint id round-trip, together and apart.</summary>
+    [Fact]
+    public async Task Save_then_Get_round_trips_the_watermark()
+    {
+        var withBoth = Record(7) with { Watermark = 1_700_000_123_456, StateCheckpointId = 3 };
+        var watermarkOnly = Record(8) with { Watermark = -42 };
+        await Store.SaveAsync(withBoth);
+        await Store.SaveAsync(watermarkOnly);
+        AssertSameRecord(withBoth, await Store.GetAsync(JobId, 7));
+        AssertSameRecord(watermarkOnly, await Store.GetAsync(JobId, 8));
     }
 
     /// <summary>Verify that empty offsets, sinks and key groups round-trip.</summary>

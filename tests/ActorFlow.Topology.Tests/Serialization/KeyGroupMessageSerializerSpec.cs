@@ -36,15 +36,16 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
         Assert.Equal(7201, serializer.Identifier);
     }
 
-    /// <summary>Verify that a batch keeps its header and every record's key, value (null too) and timestamp.</summary>
+    /// <summary>Verify that a batch keeps its header and every record's key, value (null too), timestamp and the watermark it was read under.</summary>
     [Fact]
     public void A_batch_must_round_trip()
     {
         var records = new List<Routed>
         {
-            new(7, "user-1", new Click("user-1", 1_700_000_000_123), 1_700_000_000_123),
-            new(7, "user-2", null, -5),
-            new(7, "ü-ñ", new Click("ü-ñ", long.MinValue), long.MaxValue),
+            new(7, "user-0", new Click("user-0", 3), 3),
+            new(7, "user-1", new Click("user-1", 1_700_000_000_123), 1_700_000_000_123, 1_699_999_999_000),
+            new(7, "user-2", null, -5, 1_699_999_999_000),
+            new(7, "ü-ñ", new Click("ü-ñ", long.MinValue), long.MaxValue, long.MaxValue),
         };
         var back = RoundTrip(new KeyGroupBatch(Job, 7, "clicks/abc", 42, records, 1_700_000_000_000, 17));
 

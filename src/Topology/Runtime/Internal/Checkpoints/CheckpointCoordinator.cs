@@ -109,9 +109,10 @@ internal sealed class CheckpointCoordinator(
 
     /// <summary>
     /// Called by the dispatcher on the stream thread between batches; starts a checkpoint when one is due and
-    /// returns its id (0 when none started).
+    /// returns its id (0 when none started). <paramref name="watermark"/> is the job's watermark behind everything
+    /// dispatched so far; the checkpoint record keeps it for a restored run to start from.
     /// </summary>
-    public long MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups)
+    public long MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark)
     {
         if (Volatile.Read(ref _closed))
         {
@@ -134,7 +135,7 @@ internal sealed class CheckpointCoordinator(
         var id = ++_lastId;
         var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
         var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
-        _ = CompleteAsync(id, frozen, acks, requested);
+        _ = CompleteAsync(id, frozen, watermark, acks, requested);
         return id;
     }
 
@@ -176,7 +177,7 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
-    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
+    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -194,7 +195,8 @@ internal sealed class CheckpointCoordinator(
                 options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
                 [.. offsets.Select(o => SourcePartitionIds.ToStored(o.Key, o.Value))],
                 sinkState,
-                [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)]);
+                [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)],
+                Watermark: watermark);
             Task commit;
             lock (_gate)
             {

@@ -23,7 +23,9 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
     private readonly Dictionary<string, long> _nextOffsets = restoredFrom is null
         ? new(StringComparer.Ordinal)
         : SourcePartitionIds.ToNextOffsets(restoredFrom.Offsets);
-    private long _watermark = long.MinValue;
+    // A restored run starts at its checkpoint's watermark: no key group restored a later one, so every record it
+    // replays is judged against the same watermark in every key group.
+    private long _watermark = restoredFrom?.Watermark ?? long.MinValue;
 
     public long Watermark => Volatile.Read(ref _watermark);
 
@@ -48,9 +50,12 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         // A stateless job emits every record here; a keyed one collects the key groups' replies later.
         var emitted = new List<Emitted>(region is null ? size : 0);
         var tick = false;
+        // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
+        // counts its records, and applies to the records after it.
         var watermark = Watermark;
         foreach (var chunk in batch)
         {
+            var inForce = watermark;
             watermark = Math.Max(watermark, chunk.Watermark);
             if (chunk.IsTick)
             {
@@ -77,7 +82,7 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
                     byGroup[record.KeyGroup] = list = [];
                 }
 
-                list.Add(record);
+                list.Add(record with { Watermark = inForce });
             }
 
             if (chunk.Dead is { } dead)
@@ -109,7 +114,7 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         }
 
         // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
-        var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys) ?? 0;
+        var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
 
         return Collect(emitted, asks, started);
     }

@@ -1,4 +1,10 @@
 namespace ActorFlow.Topology.Runtime.Internal;
 
-/// <summary>INTERNAL API. A keyed record on its way to its key group; key group -1 = no key group (stateless job).</summary>
-internal readonly record struct Routed(int KeyGroup, object Key, object? Value, long Timestamp);
+/// <summary>
+/// INTERNAL API. A keyed record on its way to its key group; key group -1 = no key group (stateless job).
+/// <see cref="Watermark"/> is the job's watermark in force when the record was read (the watermark of the chunks
+/// before it; the dispatcher sets it): every key group advances to it before it applies the record, so a record is
+/// late or on time the same in every key group, whatever that key group saw before (as in Flink, where a watermark
+/// travels ahead of the records that follow it).
+/// </summary>
+internal readonly record struct Routed(int KeyGroup, object Key, object? Value, long Timestamp, long Watermark = long.MinValue);

@@ -23,6 +23,13 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TO
         _output.Target = output;
         foreach (var r in records)
         {
+            if (r.Watermark > op.CurrentWatermark)
+            {
+                // The watermark travels ahead of the records read after it: the record is judged against it here as in
+                // every other key group (windows it closes fire first).
+                op.ProcessWatermark(r.Watermark, _output);
+            }
+
             try
             {
                 op.ProcessElement((TKey)r.Key, (TIn)r.Value!, r.Timestamp, _output);

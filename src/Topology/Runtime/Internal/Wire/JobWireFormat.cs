@@ -46,14 +46,42 @@ internal sealed class JobWireFormat
           "nodes in ActorFlow's binary format; register an ITypeSerializer<T> for each in a SerializerRegistry and pass it " +
           "to StreamJobBuilder.WithSerializers(...).";
 
-    /// <summary>Writes a routed record without its key group (the batch carries it).</summary>
-    public void WriteRouted(StateWriter writer, in Routed record)
+    /// <summary>
+    /// Writes a routed record without its key group (the batch carries it); its watermark as a 0 byte when it equals
+    /// <paramref name="previousWatermark"/> (the previous record's), else a 1 byte and the watermark.
+    /// </summary>
+    public void WriteRouted(StateWriter writer, in Routed record, long previousWatermark)
     {
         writer.WriteInt64(record.Timestamp);
+        if (record.Watermark == previousWatermark)
+        {
+            writer.WriteByte(0);
+        }
+        else
+        {
+            writer.WriteByte(1);
+            writer.WriteInt64(record.Watermark);
+        }
+
         _key.Write(writer, record.Key);
         _input.Write(writer, record.Value);
     }
 
+    /// <summary>Reads a record written by <see cref="WriteRouted"/>.</summary>
+    public Routed ReadRouted(ref StateReader reader, int keyGroup, long previousWatermark)
+    {
+        var timestamp = reader.ReadInt64();
+        var watermark = reader.ReadByte() switch
+        {
+            0 => previousWatermark,
+            1 => reader.ReadInt64(),
+            var other => throw new InvalidDataException($"A routed record's watermark flag is {other} (0 or 1 expected)."),
+        };
+        var key = _key.Read(ref reader) ?? throw new InvalidDataException("A routed record arrived without its key.");
+        return new Routed(keyGroup, key, _input.Read(ref reader), timestamp, watermark);
+    }
+
+    /// <summary>Reads a record of a batch written before records carried their watermark (layouts KGB1, KGB2).</summary>
     public Routed ReadRouted(ref StateReader reader, int keyGroup)
     {
         var timestamp = reader.ReadInt64();

@@ -16,8 +16,10 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// Layouts (integers little-endian, strings UTF-8 with an int32 length; one manifest per layout, a new layout gets a
 /// new manifest and old ones stay readable):
 /// <list type="bullet">
-/// <item><c>KGB2</c> <see cref="KeyGroupBatch"/>: job, key group, source id, sequence, watermark, base snapshot,
-/// count, then per record timestamp, key, value. <c>KGB1</c> (read only) is the same without the base snapshot.</item>
+/// <item><c>KGB3</c> <see cref="KeyGroupBatch"/>: job, key group, source id, sequence, watermark, base snapshot,
+/// count, then per record timestamp, the watermark in force when it was read (a byte 0 = the previous record's, the
+/// first record's previous being <see cref="long.MinValue"/>; 1 = an int64 follows), key, value. <c>KGB2</c> (read
+/// only) is the same without the per-record watermark; <c>KGB1</c> (read only) also without the base snapshot.</item>
 /// <item><c>KGR1</c> <see cref="KeyGroupReply"/>: job, key group, sequence, count, then per record kind, timestamp, tag, value.</item>
 /// <item><c>KTC1</c> <see cref="TriggerCheckpoint"/>: job, key group, checkpoint id.</item>
 /// <item><c>KCK1</c> <see cref="KeyGroupCheckpointed"/>: job, key group, checkpoint id, snapshot sequence nr, state size, error.</item>
@@ -32,7 +34,8 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
     public const int SerializerId = 7201;
 
     private const string BatchManifestV1 = "KGB1";
-    private const string BatchManifest = "KGB2";
+    private const string BatchManifestV2 = "KGB2";
+    private const string BatchManifest = "KGB3";
     private const string ReplyManifest = "KGR1";
     private const string TriggerManifest = "KTC1";
     private const string CheckpointedManifest = "KCK1";
@@ -84,9 +87,11 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
                 writer.WriteInt64(b.Watermark);
                 writer.WriteInt64(b.BaseSnapshot);
                 writer.WriteInt32(b.Records.Count);
+                var previous = long.MinValue;
                 foreach (var record in b.Records)
                 {
-                    batchFormat.WriteRouted(writer, record);
+                    batchFormat.WriteRouted(writer, record, previous);
+                    previous = record.Watermark;
                 }
 
                 break;
@@ -156,8 +161,9 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
             var reader = new StateReader(bytes);
             object message = manifest switch
             {
-                BatchManifest => ReadBatch(ref reader, withBase: true),
-                BatchManifestV1 => ReadBatch(ref reader, withBase: false),
+                BatchManifest => ReadBatch(ref reader, version: 3),
+                BatchManifestV2 => ReadBatch(ref reader, version: 2),
+                BatchManifestV1 => ReadBatch(ref reader, version: 1),
                 ReplyManifest => ReadReply(ref reader),
                 TriggerManifest => new TriggerCheckpoint(ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64()),
                 CheckpointedManifest => new KeyGroupCheckpointed(
@@ -178,7 +184,7 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         }
     }
 
-    private KeyGroupBatch ReadBatch(ref StateReader reader, bool withBase)
+    private KeyGroupBatch ReadBatch(ref StateReader reader, int version)
     {
         var job = ReadJob(ref reader);
         var format = Format(job);
@@ -186,11 +192,15 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         var sourceId = reader.ReadString() ?? throw new InvalidDataException("missing source id");
         var sequence = reader.ReadInt64();
         var watermark = reader.ReadInt64();
-        var baseSnapshot = withBase ? reader.ReadInt64() : KeyGroupBatch.BaseNotChecked;
+        var baseSnapshot = version >= 2 ? reader.ReadInt64() : KeyGroupBatch.BaseNotChecked;
         var records = new List<Routed>(Count(ref reader));
+        var previous = long.MinValue;
         for (var i = records.Capacity; i > 0; i--)
         {
-            records.Add(format.ReadRouted(ref reader, keyGroup));
+            // Before version 3 a batch had no watermark per record: its records were applied under the key group's own.
+            var record = version >= 3 ? format.ReadRouted(ref reader, keyGroup, previous) : format.ReadRouted(ref reader, keyGroup);
+            records.Add(record);
+            previous = record.Watermark;
         }
 
         return new KeyGroupBatch(job, keyGroup, sourceId, sequence, records, watermark, baseSnapshot);
