@@ -3,7 +3,7 @@ using Akka.Configuration;
 
 namespace ActorFlow.Kafka.Settings;
 
-/// <summary>Immutable settings of <see cref="Dsl.Committer"/>, from HOCON <c>akka.kafka.committer</c>.</summary>
+/// <summary>Immutable settings of <see cref="Dsl.Committer"/>, from HOCON <c>actorflow.kafka.committer</c>.</summary>
 /// <param name="MaxBatch">Most offsets combined into one commit. Default 1000.</param>
 /// <param name="MaxInterval">Longest time an offset waits before its batch is committed. Default 1 s.</param>
 /// <param name="Parallelism">Commits in flight at once. Default 1.</param>
@@ -16,11 +16,11 @@ public sealed record CommitterSettings(int MaxBatch, TimeSpan MaxInterval, int P
         return Create(system.Settings.Config);
     }
 
-    /// <summary>Settings from the <c>akka.kafka.committer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
+    /// <summary>Settings from the <c>actorflow.kafka.committer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
     public static CommitterSettings Create(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var section = KafkaClientProperties.Load(config, "akka.kafka.committer");
+        var section = KafkaClientProperties.Load(config, "actorflow.kafka.committer");
         return new CommitterSettings(section.GetInt("max-batch"), section.GetTimeSpan("max-interval"), section.GetInt("parallelism")).Validated();
     }
 

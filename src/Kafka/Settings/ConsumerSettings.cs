@@ -7,7 +7,7 @@ using Config = Akka.Configuration.Config;
 namespace ActorFlow.Kafka.Settings;
 
 /// <summary>
-/// Immutable settings of a Kafka consumer stage. Create them from HOCON (<c>akka.kafka.consumer</c>) and change
+/// Immutable settings of a Kafka consumer stage. Create them from HOCON (<c>actorflow.kafka.consumer</c>) and change
 /// them with the <c>With*</c> methods, which return a copy. Properties are handed to Confluent.Kafka unchanged.
 /// </summary>
 public sealed record ConsumerSettings<TKey, TValue>
@@ -62,18 +62,18 @@ public sealed record ConsumerSettings<TKey, TValue>
     /// <summary>The <c>group.id</c> property, or null.</summary>
     public string? GroupId => Properties.GetValueOrDefault("group.id");
 
-    /// <summary>Settings from <paramref name="system"/>'s <c>akka.kafka.consumer</c> section (with the shipped defaults).</summary>
+    /// <summary>Settings from <paramref name="system"/>'s <c>actorflow.kafka.consumer</c> section (with the shipped defaults).</summary>
     public static ConsumerSettings<TKey, TValue> Create(ActorSystem system, IDeserializer<TKey>? keyDeserializer, IDeserializer<TValue>? valueDeserializer)
     {
         ArgumentNullException.ThrowIfNull(system);
         return Create(system.Settings.Config, keyDeserializer, valueDeserializer);
     }
 
-    /// <summary>Settings from the <c>akka.kafka.consumer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
+    /// <summary>Settings from the <c>actorflow.kafka.consumer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
     public static ConsumerSettings<TKey, TValue> Create(Config config, IDeserializer<TKey>? keyDeserializer, IDeserializer<TValue>? valueDeserializer)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var section = KafkaClientProperties.Load(config, "akka.kafka.consumer");
+        var section = KafkaClientProperties.Load(config, "actorflow.kafka.consumer");
         return new ConsumerSettings<TKey, TValue>(
             keyDeserializer ?? DefaultSerdes.Deserializer<TKey>(),
             valueDeserializer ?? DefaultSerdes.Deserializer<TValue>(),

@@ -14,7 +14,7 @@ public static class KafkaDefaults
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     });
 
-    /// <summary>The embedded reference configuration (<c>akka.kafka.consumer</c>, <c>.producer</c>, <c>.committer</c>).</summary>
+    /// <summary>The embedded reference configuration (<c>actorflow.kafka.consumer</c>, <c>.producer</c>, <c>.committer</c>).</summary>
     public static Config Config => Reference.Value;
 
     /// <summary>Adds the defaults to <paramref name="system"/>'s configuration as a top-level fallback.</summary>

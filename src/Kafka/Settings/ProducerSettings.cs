@@ -7,7 +7,7 @@ using Config = Akka.Configuration.Config;
 namespace ActorFlow.Kafka.Settings;
 
 /// <summary>
-/// Immutable settings of a Kafka producer stage. Create them from HOCON (<c>akka.kafka.producer</c>) and change
+/// Immutable settings of a Kafka producer stage. Create them from HOCON (<c>actorflow.kafka.producer</c>) and change
 /// them with the <c>With*</c> methods, which return a copy. Properties are handed to Confluent.Kafka unchanged.
 /// </summary>
 public sealed record ProducerSettings<TKey, TValue>
@@ -54,18 +54,18 @@ public sealed record ProducerSettings<TKey, TValue>
     /// <summary>The <c>bootstrap.servers</c> property, or null.</summary>
     public string? BootstrapServers => Properties.GetValueOrDefault("bootstrap.servers");
 
-    /// <summary>Settings from <paramref name="system"/>'s <c>akka.kafka.producer</c> section (with the shipped defaults).</summary>
+    /// <summary>Settings from <paramref name="system"/>'s <c>actorflow.kafka.producer</c> section (with the shipped defaults).</summary>
     public static ProducerSettings<TKey, TValue> Create(ActorSystem system, ISerializer<TKey>? keySerializer, ISerializer<TValue>? valueSerializer)
     {
         ArgumentNullException.ThrowIfNull(system);
         return Create(system.Settings.Config, keySerializer, valueSerializer);
     }
 
-    /// <summary>Settings from the <c>akka.kafka.producer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
+    /// <summary>Settings from the <c>actorflow.kafka.producer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
     public static ProducerSettings<TKey, TValue> Create(Config config, ISerializer<TKey>? keySerializer, ISerializer<TValue>? valueSerializer)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var section = KafkaClientProperties.Load(config, "akka.kafka.producer");
+        var section = KafkaClientProperties.Load(config, "actorflow.kafka.producer");
         return new ProducerSettings<TKey, TValue>(
             keySerializer ?? DefaultSerdes.Serializer<TKey>(),
             valueSerializer ?? DefaultSerdes.Serializer<TValue>(),
