@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Dsl;
-using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
@@ -32,12 +31,12 @@ public sealed class ConsumerComparison : IKafkaComparison
         _partitions = Enumerable.Range(0, context.Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)).ToArray();
         _settings = ConsumerSettings<Null, byte[]>.Create(KafkaDefaults.Config, Deserializers.Null, Deserializers.ByteArray)
             .WithBootstrapServers(context.Kafka.BootstrapServers);
-        var config = _settings.ToConsumerConfig(needsGroup: false);
+        var config = RawClients.ConsumerConfig(_settings);
         Console.WriteLine("  consumer client settings (both contenders): " +
             string.Join(", ", config.Where(kv => kv.Key != "bootstrap.servers").OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
         var producerSettings = ProducerSettings<Null, byte[]>.Create(KafkaDefaults.Config, Serializers.Null, Serializers.ByteArray)
             .WithBootstrapServers(context.Kafka.BootstrapServers);
-        using var producer = ProducerFactory.Create(producerSettings);
+        using var producer = KafkaProducer.CreateProducer(producerSettings);
         var value = new byte[context.ValueBytes];
         for (var i = 0; i < context.Records; i++)
         {
@@ -67,7 +66,7 @@ public sealed class ConsumerComparison : IKafkaComparison
     public Task<Measurement> RunRawAsync(BenchContext context, int round)
     {
         var watch = Stopwatch.StartNew();
-        using var consumer = new ConsumerBuilder<Null, byte[]>(_settings!.ToConsumerConfig(needsGroup: false))
+        using var consumer = new ConsumerBuilder<Null, byte[]>(RawClients.ConsumerConfig(_settings!))
             .SetValueDeserializer(Deserializers.ByteArray)
             .Build();
         consumer.Assign(_partitions);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Producer;
-using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
@@ -51,7 +50,7 @@ public sealed class ProducerComparison : IKafkaComparison
         // Timed from creating the producer, as the stage creates its own when materialized; disposal is not timed
         // for either (the stage completes its task before it disposes its producer).
         var watch = Stopwatch.StartNew();
-        using var producer = ProducerFactory.Create(_settings!);
+        using var producer = KafkaProducer.CreateProducer(_settings!);
         long failed = 0;
         Action<DeliveryReport<Null, byte[]>> onReport = report =>
         {

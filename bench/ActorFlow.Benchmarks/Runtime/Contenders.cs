@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ActorFlow.Benchmarks.Kafka;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Settings;
@@ -27,7 +28,7 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
         var paused = GC.GetTotalPauseDuration();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(settings.ToConsumerConfig(needsGroup: false)).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(RawClients.ConsumerConfig(settings)).Build();
         consumer.Assign(topic.FromBeginning());
         long count = 0;
         long first = 0;

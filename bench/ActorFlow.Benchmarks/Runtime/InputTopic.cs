@@ -1,5 +1,5 @@
+using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Embedded;
-using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using Confluent.Kafka;
 
@@ -46,7 +46,7 @@ public sealed class InputTopic
     public static InputTopic Fill(EmbeddedKafka kafka, ProducerSettings<byte[], byte[]> settings, string name, int partitions, int records, int keys, int valueBytes, int eventTimeStepMicros)
     {
         kafka.CreateTopic(name, partitions);
-        using var producer = ProducerFactory.Create(settings);
+        using var producer = KafkaProducer.CreateProducer(settings);
         var keyBuffers = Enumerable.Range(0, keys + 1).Select(k =>
         {
             var b = new byte[8];

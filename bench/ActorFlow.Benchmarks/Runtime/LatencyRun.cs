@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using ActorFlow.Benchmarks.Kafka;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Embedded;
-using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Topology.Dsl;
@@ -78,7 +79,7 @@ public static class LatencyRun
         var rawReader = !raw ? Task.CompletedTask : Task.Factory.StartNew(() =>
         {
             // The same consumer settings, a raw Consume loop, the same filter and latency computation as the job's sink.
-            using var c = new ConsumerBuilder<byte[], byte[]>(consumer.ToConsumerConfig(needsGroup: false)).Build();
+            using var c = new ConsumerBuilder<byte[], byte[]>(RawClients.ConsumerConfig(consumer)).Build();
             c.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
             while (!stopRaw.IsCancellationRequested)
             {
@@ -107,7 +108,7 @@ public static class LatencyRun
         var achieved = 0.0;
         var produce = Task.Factory.StartNew(() =>
         {
-            using var producer = ProducerFactory.Create(producerSettings);
+            using var producer = KafkaProducer.CreateProducer(producerSettings);
             var keyBuffers = Enumerable.Range(0, keys).Select(k =>
             {
                 var b = new byte[8];

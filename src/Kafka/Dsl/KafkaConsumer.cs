@@ -66,7 +66,7 @@ public static class KafkaConsumer
         Validate(settings, subscription);
         return Source.FromGraph(new PartitionedSourceStage<TKey, TValue, ConsumeResult<TKey, TValue>[]>(
             settings, subscription, "PlainPartitionedChunkSource",
-            (hub, partition, generation) => Source.FromGraph(new PartitionChunkSourceStage<TKey, TValue>(hub, partition, generation, settings.MaxBatch))));
+            (hub, partition, generation) => Source.FromGraph(PartitionSourceStage.Chunks(hub, partition, generation, settings.MaxBatch))));
     }
 
     private static void Validate<TKey, TValue>(ConsumerSettings<TKey, TValue> settings, ISubscription subscription)

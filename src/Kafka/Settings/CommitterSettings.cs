@@ -3,12 +3,44 @@ using Akka.Configuration;
 
 namespace ActorFlow.Kafka.Settings;
 
-/// <summary>Immutable settings of <see cref="Dsl.Committer"/>, from HOCON <c>akka.kafka.committer</c>.</summary>
-/// <param name="MaxBatch">Most offsets combined into one commit. Default 1000.</param>
-/// <param name="MaxInterval">Longest time an offset waits before its batch is committed. Default 1 s.</param>
-/// <param name="Parallelism">Commits in flight at once. Default 1.</param>
-public sealed record CommitterSettings(int MaxBatch, TimeSpan MaxInterval, int Parallelism)
+/// <summary>
+/// Immutable settings of <see cref="Dsl.Committer"/>, from HOCON <c>actorflow.kafka.committer</c>. The <c>With*</c> methods
+/// validate their argument and return a copy.
+/// </summary>
+public sealed record CommitterSettings
 {
+    /// <summary>Settings with the given values, each checked as by its <c>With*</c> method.</summary>
+    /// <param name="maxBatch">Most offsets combined into one commit; at least 1.</param>
+    /// <param name="maxInterval">Longest time an offset waits before its batch is committed; positive.</param>
+    /// <param name="parallelism">Commits in flight at once; at least 1.</param>
+    public CommitterSettings(int maxBatch, TimeSpan maxInterval, int parallelism)
+    {
+        MaxBatch = maxBatch;
+        MaxInterval = maxInterval;
+        Parallelism = parallelism;
+    }
+
+    /// <summary>Most offsets combined into one commit (HOCON <c>max-batch</c>). At least 1; default 1000.</summary>
+    public int MaxBatch
+    {
+        get;
+        private init => field = SettingsGuard.AtLeastOne(value, "max-batch");
+    }
+
+    /// <summary>Longest time an offset waits before its batch is committed (HOCON <c>max-interval</c>). Positive; default 1 s.</summary>
+    public TimeSpan MaxInterval
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "max-interval");
+    }
+
+    /// <summary>Commits in flight at once (HOCON <c>parallelism</c>). At least 1; default 1.</summary>
+    public int Parallelism
+    {
+        get;
+        private init => field = SettingsGuard.AtLeastOne(value, "parallelism");
+    }
+
     /// <summary>Settings from <paramref name="system"/>'s configuration (with the shipped defaults).</summary>
     public static CommitterSettings Create(ActorSystem system)
     {
@@ -16,27 +48,20 @@ public sealed record CommitterSettings(int MaxBatch, TimeSpan MaxInterval, int P
         return Create(system.Settings.Config);
     }
 
-    /// <summary>Settings from the <c>akka.kafka.committer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
+    /// <summary>Settings from the <c>actorflow.kafka.committer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
     public static CommitterSettings Create(Config config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var section = KafkaClientProperties.Load(config, "akka.kafka.committer");
-        return new CommitterSettings(section.GetInt("max-batch"), section.GetTimeSpan("max-interval"), section.GetInt("parallelism")).Validated();
+        var section = KafkaClientProperties.Load(config, KafkaDefaults.CommitterPath);
+        return new CommitterSettings(section.GetInt("max-batch"), section.GetTimeSpan("max-interval"), section.GetInt("parallelism"));
     }
 
-    /// <summary>A copy with another batch size.</summary>
-    public CommitterSettings WithMaxBatch(int maxBatch) => (this with { MaxBatch = maxBatch }).Validated();
+    /// <summary>Sets <see cref="MaxBatch"/>; at least 1.</summary>
+    public CommitterSettings WithMaxBatch(int maxBatch) => this with { MaxBatch = maxBatch };
 
-    /// <summary>A copy with another interval.</summary>
-    public CommitterSettings WithMaxInterval(TimeSpan maxInterval) => (this with { MaxInterval = maxInterval }).Validated();
+    /// <summary>Sets <see cref="MaxInterval"/>; positive.</summary>
+    public CommitterSettings WithMaxInterval(TimeSpan maxInterval) => this with { MaxInterval = maxInterval };
 
-    private CommitterSettings Validated()
-    {
-        if (MaxBatch < 1 || Parallelism < 1 || MaxInterval <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"Committer settings need max-batch >= 1, parallelism >= 1 and a positive max-interval (got {this}).");
-        }
-
-        return this;
-    }
+    /// <summary>Sets <see cref="Parallelism"/>; at least 1.</summary>
+    public CommitterSettings WithParallelism(int parallelism) => this with { Parallelism = parallelism };
 }

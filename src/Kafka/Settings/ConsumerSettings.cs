@@ -1,16 +1,16 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Configuration;
 using Confluent.Kafka;
 using Config = Akka.Configuration.Config;
 
 namespace ActorFlow.Kafka.Settings;
 
 /// <summary>
-/// Immutable settings of a Kafka consumer stage. Create them from HOCON (<c>akka.kafka.consumer</c>) and change
-/// them with the <c>With*</c> methods, which return a copy. Properties are handed to Confluent.Kafka unchanged.
+/// Immutable settings of a Kafka consumer stage. Create them from HOCON (<c>actorflow.kafka.consumer</c>), or in one line
+/// with <see cref="Create(ActorSystem, string)"/>, and change them with the <c>With*</c> methods, which validate their
+/// argument and return a copy. Properties are handed to Confluent.Kafka unchanged.
 /// </summary>
-public sealed record ConsumerSettings<TKey, TValue>
+public sealed record ConsumerSettings<TKey, TValue> : KafkaClientSettings<ConsumerSettings<TKey, TValue>>
 {
     private ConsumerSettings(
         IDeserializer<TKey> keyDeserializer,
@@ -21,10 +21,10 @@ public sealed record ConsumerSettings<TKey, TValue>
         TimeSpan connectionTimeout,
         TimeSpan stopTimeout,
         TimeSpan commitTimeout)
+        : base(properties)
     {
         KeyDeserializer = keyDeserializer;
         ValueDeserializer = valueDeserializer;
-        Properties = properties;
         PollTimeout = pollTimeout;
         MaxBatch = maxBatch;
         ConnectionTimeout = connectionTimeout;
@@ -32,48 +32,83 @@ public sealed record ConsumerSettings<TKey, TValue>
         CommitTimeout = commitTimeout;
     }
 
-    /// <summary>Turns key bytes into <typeparamref name="TKey"/>.</summary>
-    public IDeserializer<TKey> KeyDeserializer { get; init; }
+    /// <summary>Turns key bytes into <typeparamref name="TKey"/>. Default: Confluent's built-in deserializer for the type.</summary>
+    public IDeserializer<TKey> KeyDeserializer
+    {
+        get;
+        private init => field = SettingsGuard.NotNull(value, "key-deserializer");
+    }
 
-    /// <summary>Turns value bytes into <typeparamref name="TValue"/>.</summary>
-    public IDeserializer<TValue> ValueDeserializer { get; init; }
+    /// <summary>Turns value bytes into <typeparamref name="TValue"/>. Default: Confluent's built-in deserializer for the type.</summary>
+    public IDeserializer<TValue> ValueDeserializer
+    {
+        get;
+        private init => field = SettingsGuard.NotNull(value, "value-deserializer");
+    }
 
-    /// <summary>librdkafka properties (for example <c>bootstrap.servers</c>, <c>group.id</c>).</summary>
-    public ImmutableDictionary<string, string> Properties { get; init; }
+    /// <summary>Longest time one poll blocks before the stage looks at its commands again (HOCON <c>poll-timeout</c>). Positive; default 50 ms.</summary>
+    public TimeSpan PollTimeout
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "poll-timeout");
+    }
 
-    /// <summary>Longest time one poll blocks before the stage looks at its commands again. Default 50 ms.</summary>
-    public TimeSpan PollTimeout { get; init; }
+    /// <summary>Most records taken from the client per poll burst, and most records in one partition chunk (HOCON <c>max-batch</c>). At least 1; default 1000.</summary>
+    public int MaxBatch
+    {
+        get;
+        private init => field = SettingsGuard.AtLeastOne(value, "max-batch");
+    }
 
-    /// <summary>Most records taken from the client per poll burst. Default 1000.</summary>
-    public int MaxBatch { get; init; }
+    /// <summary>A source that cannot reach any broker for this long fails with the broker's error (HOCON <c>connection-timeout</c>). Positive; default 30 s.</summary>
+    public TimeSpan ConnectionTimeout
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "connection-timeout");
+    }
 
-    /// <summary>A source that cannot reach any broker for this long fails with the broker's error. Default 30 s.</summary>
-    public TimeSpan ConnectionTimeout { get; init; }
+    /// <summary>Time allowed for a draining stop (HOCON <c>stop-timeout</c>). Positive; default 30 s.</summary>
+    public TimeSpan StopTimeout
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "stop-timeout");
+    }
 
-    /// <summary>Time allowed for a draining stop. Default 30 s.</summary>
-    public TimeSpan StopTimeout { get; init; }
+    /// <summary>Time allowed for one commit (HOCON <c>commit-timeout</c>). Positive; default 15 s.</summary>
+    public TimeSpan CommitTimeout
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "commit-timeout");
+    }
 
-    /// <summary>Time allowed for one commit. Default 15 s.</summary>
-    public TimeSpan CommitTimeout { get; init; }
-
-    /// <summary>The <c>bootstrap.servers</c> property, or null.</summary>
-    public string? BootstrapServers => Properties.GetValueOrDefault("bootstrap.servers");
-
-    /// <summary>The <c>group.id</c> property, or null.</summary>
+    /// <summary>The <c>group.id</c> property, or null (no default: subscribing and committing need one).</summary>
     public string? GroupId => Properties.GetValueOrDefault("group.id");
 
-    /// <summary>Settings from <paramref name="system"/>'s <c>akka.kafka.consumer</c> section (with the shipped defaults).</summary>
+    /// <summary>
+    /// Settings from <paramref name="system"/>'s <c>actorflow.kafka.consumer</c> section (with the shipped defaults); a null
+    /// deserializer means Confluent's built-in one for the type.
+    /// </summary>
     public static ConsumerSettings<TKey, TValue> Create(ActorSystem system, IDeserializer<TKey>? keyDeserializer, IDeserializer<TValue>? valueDeserializer)
     {
         ArgumentNullException.ThrowIfNull(system);
         return Create(system.Settings.Config, keyDeserializer, valueDeserializer);
     }
 
-    /// <summary>Settings from the <c>akka.kafka.consumer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
+    /// <summary>
+    /// Settings from <paramref name="system"/>'s configuration with Confluent's built-in deserializers and
+    /// <c>bootstrap.servers</c> set to <paramref name="bootstrapServers"/> (<c>host:port</c>, comma-separated).
+    /// </summary>
+    public static ConsumerSettings<TKey, TValue> Create(ActorSystem system, string bootstrapServers) =>
+        Create(system, null, null).WithBootstrapServers(bootstrapServers);
+
+    /// <summary>
+    /// Settings from the <c>actorflow.kafka.consumer</c> section of <paramref name="config"/> (with the shipped defaults); a
+    /// null deserializer means Confluent's built-in one for the type. Values are checked as by the <c>With*</c> methods.
+    /// </summary>
     public static ConsumerSettings<TKey, TValue> Create(Config config, IDeserializer<TKey>? keyDeserializer, IDeserializer<TValue>? valueDeserializer)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var section = KafkaClientProperties.Load(config, "akka.kafka.consumer");
+        var section = KafkaClientProperties.Load(config, KafkaDefaults.ConsumerPath);
         return new ConsumerSettings<TKey, TValue>(
             keyDeserializer ?? DefaultSerdes.Deserializer<TKey>(),
             valueDeserializer ?? DefaultSerdes.Deserializer<TValue>(),
@@ -85,28 +120,29 @@ public sealed record ConsumerSettings<TKey, TValue>
             section.GetTimeSpan("commit-timeout"));
     }
 
-    /// <summary>Sets <c>bootstrap.servers</c>.</summary>
-    public ConsumerSettings<TKey, TValue> WithBootstrapServers(string servers) => WithProperty("bootstrap.servers", servers);
+    /// <summary>Sets <c>group.id</c>, the consumer group that subscriptions join and commits go to; not empty.</summary>
+    public ConsumerSettings<TKey, TValue> WithGroupId(string groupId) => WithProperty("group.id", SettingsGuard.NotBlank(groupId, "group.id"));
 
-    /// <summary>Sets <c>group.id</c>.</summary>
-    public ConsumerSettings<TKey, TValue> WithGroupId(string groupId) => WithProperty("group.id", groupId);
+    /// <summary>Sets the key deserializer; not null.</summary>
+    public ConsumerSettings<TKey, TValue> WithKeyDeserializer(IDeserializer<TKey> deserializer) => this with { KeyDeserializer = deserializer };
 
-    /// <summary>Sets one librdkafka property.</summary>
-    public ConsumerSettings<TKey, TValue> WithProperty(string key, string value)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        ArgumentNullException.ThrowIfNull(value);
-        return this with { Properties = Properties.SetItem(key, value) };
-    }
+    /// <summary>Sets the value deserializer; not null.</summary>
+    public ConsumerSettings<TKey, TValue> WithValueDeserializer(IDeserializer<TValue> deserializer) => this with { ValueDeserializer = deserializer };
 
-    /// <summary>Sets the poll timeout.</summary>
-    public ConsumerSettings<TKey, TValue> WithPollTimeout(TimeSpan timeout) => this with { PollTimeout = Positive(timeout, nameof(timeout)) };
+    /// <summary>Sets <see cref="PollTimeout"/>; positive.</summary>
+    public ConsumerSettings<TKey, TValue> WithPollTimeout(TimeSpan timeout) => this with { PollTimeout = timeout };
 
-    /// <summary>Sets the connection timeout after which an unreachable broker fails the stage.</summary>
-    public ConsumerSettings<TKey, TValue> WithConnectionTimeout(TimeSpan timeout) => this with { ConnectionTimeout = Positive(timeout, nameof(timeout)) };
+    /// <summary>Sets <see cref="MaxBatch"/>; at least 1.</summary>
+    public ConsumerSettings<TKey, TValue> WithMaxBatch(int maxBatch) => this with { MaxBatch = maxBatch };
 
-    /// <summary>Sets the commit timeout.</summary>
-    public ConsumerSettings<TKey, TValue> WithCommitTimeout(TimeSpan timeout) => this with { CommitTimeout = Positive(timeout, nameof(timeout)) };
+    /// <summary>Sets <see cref="ConnectionTimeout"/>, after which an unreachable broker fails the stage; positive.</summary>
+    public ConsumerSettings<TKey, TValue> WithConnectionTimeout(TimeSpan timeout) => this with { ConnectionTimeout = timeout };
+
+    /// <summary>Sets <see cref="StopTimeout"/>; positive.</summary>
+    public ConsumerSettings<TKey, TValue> WithStopTimeout(TimeSpan timeout) => this with { StopTimeout = timeout };
+
+    /// <summary>Sets <see cref="CommitTimeout"/>; positive.</summary>
+    public ConsumerSettings<TKey, TValue> WithCommitTimeout(TimeSpan timeout) => this with { CommitTimeout = timeout };
 
     /// <summary>Builds the Confluent configuration, validating that the required properties are present.</summary>
     internal ConsumerConfig ToConsumerConfig(bool needsGroup)
@@ -124,14 +160,6 @@ public sealed record ConsumerSettings<TKey, TValue>
             config.GroupId = "actorflow-" + Guid.NewGuid().ToString("N");
         }
 
-        if (MaxBatch < 1)
-        {
-            throw new InvalidOperationException($"max-batch must be at least 1, was {MaxBatch}.");
-        }
-
         return config;
     }
-
-    private static TimeSpan Positive(TimeSpan value, string name) =>
-        value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, "Must be positive.");
 }

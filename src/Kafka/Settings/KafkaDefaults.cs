@@ -14,7 +14,16 @@ public static class KafkaDefaults
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     });
 
-    /// <summary>The embedded reference configuration (<c>akka.kafka.consumer</c>, <c>.producer</c>, <c>.committer</c>).</summary>
+    /// <summary>The HOCON path of the consumer settings.</summary>
+    public const string ConsumerPath = "actorflow.kafka.consumer";
+
+    /// <summary>The HOCON path of the producer settings.</summary>
+    public const string ProducerPath = "actorflow.kafka.producer";
+
+    /// <summary>The HOCON path of the committer settings.</summary>
+    public const string CommitterPath = "actorflow.kafka.committer";
+
+    /// <summary>The embedded reference configuration (<c>actorflow.kafka.consumer</c>, <c>.producer</c>, <c>.committer</c>).</summary>
     public static Config Config => Reference.Value;
 
     /// <summary>Adds the defaults to <paramref name="system"/>'s configuration as a top-level fallback.</summary>

@@ -1,16 +1,16 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Configuration;
 using Confluent.Kafka;
 using Config = Akka.Configuration.Config;
 
 namespace ActorFlow.Kafka.Settings;
 
 /// <summary>
-/// Immutable settings of a Kafka producer stage. Create them from HOCON (<c>akka.kafka.producer</c>) and change
-/// them with the <c>With*</c> methods, which return a copy. Properties are handed to Confluent.Kafka unchanged.
+/// Immutable settings of a Kafka producer stage. Create them from HOCON (<c>actorflow.kafka.producer</c>), or in one line
+/// with <see cref="Create(ActorSystem, string)"/>, and change them with the <c>With*</c> methods, which validate their
+/// argument and return a copy. Properties are handed to Confluent.Kafka unchanged.
 /// </summary>
-public sealed record ProducerSettings<TKey, TValue>
+public sealed record ProducerSettings<TKey, TValue> : KafkaClientSettings<ProducerSettings<TKey, TValue>>
 {
     private ProducerSettings(
         ISerializer<TKey> keySerializer,
@@ -20,52 +20,86 @@ public sealed record ProducerSettings<TKey, TValue>
         TimeSpan flushTimeout,
         TimeSpan deliveryTimeout,
         TimeSpan transactionTimeout)
+        : base(properties)
     {
         KeySerializer = keySerializer;
         ValueSerializer = valueSerializer;
-        Properties = properties;
         Parallelism = parallelism;
         FlushTimeout = flushTimeout;
         DeliveryTimeout = deliveryTimeout;
         TransactionTimeout = transactionTimeout;
     }
 
-    /// <summary>Turns <typeparamref name="TKey"/> into bytes.</summary>
-    public ISerializer<TKey> KeySerializer { get; init; }
+    /// <summary>Turns <typeparamref name="TKey"/> into bytes. Default: Confluent's built-in serializer for the type.</summary>
+    public ISerializer<TKey> KeySerializer
+    {
+        get;
+        private init => field = SettingsGuard.NotNull(value, "key-serializer");
+    }
 
-    /// <summary>Turns <typeparamref name="TValue"/> into bytes.</summary>
-    public ISerializer<TValue> ValueSerializer { get; init; }
+    /// <summary>Turns <typeparamref name="TValue"/> into bytes. Default: Confluent's built-in serializer for the type.</summary>
+    public ISerializer<TValue> ValueSerializer
+    {
+        get;
+        private init => field = SettingsGuard.NotNull(value, "value-serializer");
+    }
 
-    /// <summary>librdkafka properties (for example <c>bootstrap.servers</c>, <c>linger.ms</c>).</summary>
-    public ImmutableDictionary<string, string> Properties { get; init; }
+    /// <summary>Messages in flight awaiting their delivery report; the back-pressure bound (HOCON <c>parallelism</c>). At least 1; default 10000.</summary>
+    public int Parallelism
+    {
+        get;
+        private init => field = SettingsGuard.AtLeastOne(value, "parallelism");
+    }
 
-    /// <summary>Messages in flight awaiting their delivery report; the back-pressure bound. Default 10000.</summary>
-    public int Parallelism { get; init; }
+    /// <summary>Time allowed to flush outstanding messages when the stage stops (HOCON <c>flush-timeout</c>). Positive; default 30 s.</summary>
+    public TimeSpan FlushTimeout
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "flush-timeout");
+    }
 
-    /// <summary>Time allowed to flush outstanding messages when the stage stops. Default 30 s.</summary>
-    public TimeSpan FlushTimeout { get; init; }
+    /// <summary>
+    /// A message without a delivery report for this long fails the stage (HOCON <c>delivery-timeout</c>; becomes librdkafka's
+    /// <c>message.timeout.ms</c> unless that property is set). Positive; default 30 s.
+    /// </summary>
+    public TimeSpan DeliveryTimeout
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "delivery-timeout");
+    }
 
-    /// <summary>A message without a delivery report for this long fails the stage (librdkafka's message.timeout.ms). Default 30 s.</summary>
-    public TimeSpan DeliveryTimeout { get; init; }
+    /// <summary>Time allowed for InitTransactions, CommitTransaction and AbortTransaction (HOCON <c>transaction-timeout</c>). Positive; default 30 s.</summary>
+    public TimeSpan TransactionTimeout
+    {
+        get;
+        private init => field = SettingsGuard.Positive(value, "transaction-timeout");
+    }
 
-    /// <summary>Time allowed for init/commit/abort of a transaction. Default 30 s.</summary>
-    public TimeSpan TransactionTimeout { get; init; }
-
-    /// <summary>The <c>bootstrap.servers</c> property, or null.</summary>
-    public string? BootstrapServers => Properties.GetValueOrDefault("bootstrap.servers");
-
-    /// <summary>Settings from <paramref name="system"/>'s <c>akka.kafka.producer</c> section (with the shipped defaults).</summary>
+    /// <summary>
+    /// Settings from <paramref name="system"/>'s <c>actorflow.kafka.producer</c> section (with the shipped defaults); a null
+    /// serializer means Confluent's built-in one for the type.
+    /// </summary>
     public static ProducerSettings<TKey, TValue> Create(ActorSystem system, ISerializer<TKey>? keySerializer, ISerializer<TValue>? valueSerializer)
     {
         ArgumentNullException.ThrowIfNull(system);
         return Create(system.Settings.Config, keySerializer, valueSerializer);
     }
 
-    /// <summary>Settings from the <c>akka.kafka.producer</c> section of <paramref name="config"/> (with the shipped defaults).</summary>
+    /// <summary>
+    /// Settings from <paramref name="system"/>'s configuration with Confluent's built-in serializers and
+    /// <c>bootstrap.servers</c> set to <paramref name="bootstrapServers"/> (<c>host:port</c>, comma-separated).
+    /// </summary>
+    public static ProducerSettings<TKey, TValue> Create(ActorSystem system, string bootstrapServers) =>
+        Create(system, null, null).WithBootstrapServers(bootstrapServers);
+
+    /// <summary>
+    /// Settings from the <c>actorflow.kafka.producer</c> section of <paramref name="config"/> (with the shipped defaults); a
+    /// null serializer means Confluent's built-in one for the type. Values are checked as by the <c>With*</c> methods.
+    /// </summary>
     public static ProducerSettings<TKey, TValue> Create(Config config, ISerializer<TKey>? keySerializer, ISerializer<TValue>? valueSerializer)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var section = KafkaClientProperties.Load(config, "akka.kafka.producer");
+        var section = KafkaClientProperties.Load(config, KafkaDefaults.ProducerPath);
         return new ProducerSettings<TKey, TValue>(
             keySerializer ?? DefaultSerdes.Serializer<TKey>(),
             valueSerializer ?? DefaultSerdes.Serializer<TValue>(),
@@ -76,24 +110,23 @@ public sealed record ProducerSettings<TKey, TValue>
             section.GetTimeSpan("transaction-timeout"));
     }
 
-    /// <summary>Sets <c>bootstrap.servers</c>.</summary>
-    public ProducerSettings<TKey, TValue> WithBootstrapServers(string servers) => WithProperty("bootstrap.servers", servers);
+    /// <summary>Sets the key serializer; not null.</summary>
+    public ProducerSettings<TKey, TValue> WithKeySerializer(ISerializer<TKey> serializer) => this with { KeySerializer = serializer };
 
-    /// <summary>Sets one librdkafka property.</summary>
-    public ProducerSettings<TKey, TValue> WithProperty(string key, string value)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        ArgumentNullException.ThrowIfNull(value);
-        return this with { Properties = Properties.SetItem(key, value) };
-    }
+    /// <summary>Sets the value serializer; not null.</summary>
+    public ProducerSettings<TKey, TValue> WithValueSerializer(ISerializer<TValue> serializer) => this with { ValueSerializer = serializer };
 
-    /// <summary>Sets how many messages may await their delivery report at once.</summary>
-    public ProducerSettings<TKey, TValue> WithParallelism(int parallelism) =>
-        parallelism >= 1 ? this with { Parallelism = parallelism } : throw new ArgumentOutOfRangeException(nameof(parallelism), parallelism, "Must be at least 1.");
+    /// <summary>Sets <see cref="Parallelism"/>, how many messages may await their delivery report at once; at least 1.</summary>
+    public ProducerSettings<TKey, TValue> WithParallelism(int parallelism) => this with { Parallelism = parallelism };
 
-    /// <summary>Sets the delivery timeout.</summary>
-    public ProducerSettings<TKey, TValue> WithDeliveryTimeout(TimeSpan timeout) =>
-        timeout > TimeSpan.Zero ? this with { DeliveryTimeout = timeout } : throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "Must be positive.");
+    /// <summary>Sets <see cref="FlushTimeout"/>; positive.</summary>
+    public ProducerSettings<TKey, TValue> WithFlushTimeout(TimeSpan timeout) => this with { FlushTimeout = timeout };
+
+    /// <summary>Sets <see cref="DeliveryTimeout"/>; positive.</summary>
+    public ProducerSettings<TKey, TValue> WithDeliveryTimeout(TimeSpan timeout) => this with { DeliveryTimeout = timeout };
+
+    /// <summary>Sets <see cref="TransactionTimeout"/>; positive.</summary>
+    public ProducerSettings<TKey, TValue> WithTransactionTimeout(TimeSpan timeout) => this with { TransactionTimeout = timeout };
 
     /// <summary>Builds the Confluent configuration, validating that the required properties are present.</summary>
     internal ProducerConfig ToProducerConfig(string? transactionalId = null)

@@ -1,5 +1,7 @@
 using ActorFlow.Persistence.Config;
 using ActorFlow.Persistence.Snapshots;
+using ActorFlow.Tests.ConfigAudit;
+using Akka.Actor;
 using Akka.Configuration;
 
 namespace ActorFlow.Persistence.Tests.Config;
@@ -7,6 +9,42 @@ namespace ActorFlow.Persistence.Tests.Config;
 public sealed class PersistenceConfigSpec
 {
     private static readonly Akka.Configuration.Config Defaults = ActorFlowPersistence.DefaultConfiguration;
+
+    /// <summary>Every key under <c>actorflow.persistence</c> and the class that reads it.</summary>
+    private static IEnumerable<ConfigKey> Keys =>
+    [
+        StateStore("provider", s => s.Provider, nameof(StateStoreSettings.Provider)) with { Changed = "postgresql" },
+        StateStore("connection-string", s => s.ConnectionString, nameof(StateStoreSettings.ConnectionString)),
+        StateStore("data-directory", s => s.DataDirectory, nameof(StateStoreSettings.DataDirectory)),
+        StateStore("sqlite-file-name", s => s.SqliteFileName, nameof(StateStoreSettings.SqliteFileName)),
+        StateStore("auto-initialize", s => s.AutoInitialize, nameof(StateStoreSettings.AutoInitialize)),
+        Checkpoints("table-name", s => s.TableName, nameof(CheckpointSettings.TableName)),
+        Checkpoints("retained", s => s.Retained, nameof(CheckpointSettings.Retained)),
+        new("actorflow.persistence.key-groups.max-parallelism", MaxParallelism)
+        {
+            Documented = (typeof(ActorFlowPersistence), nameof(ActorFlowPersistence.MaxParallelism)),
+        },
+    ];
+
+    /// <summary>Verify that every key of reference.conf under actorflow.persistence is read by a settings class (or the extension), and only those.</summary>
+    [Fact]
+    public void Every_actorflow_persistence_key_is_read_by_a_settings_class() =>
+        ReferenceConfAudit.AssertNone(ReferenceConfAudit.UnreadKeys(Defaults, "actorflow.persistence", Keys));
+
+    /// <summary>Verify that each settings property created from the defaults equals its reference.conf value.</summary>
+    [Fact]
+    public void Every_settings_property_equals_its_reference_conf_default() =>
+        ReferenceConfAudit.AssertNone(ReferenceConfAudit.WrongDefaults(Defaults, Keys));
+
+    /// <summary>Verify that each settings property follows its key when the key is changed (the key is really read).</summary>
+    [Fact]
+    public void Every_settings_property_follows_its_key() =>
+        ReferenceConfAudit.AssertNone(ReferenceConfAudit.IgnoredKeys(Defaults, Keys));
+
+    /// <summary>Verify that the default each settings property's doc comment states is the reference.conf value.</summary>
+    [Fact]
+    public void Every_settings_doc_comment_states_the_reference_conf_default() =>
+        ReferenceConfAudit.AssertNone(ReferenceConfAudit.WrongDocumentedDefaults(Defaults, Keys));
 
     [Fact(DisplayName = "Default actorflow.persistence HOCON config should contain default values")]
     public void Reference_conf_holds_every_default()
@@ -77,5 +115,18 @@ public sealed class PersistenceConfigSpec
         Assert.Throws<ArgumentOutOfRangeException>(() => CheckpointSettings.Create(ConfigurationFactory.Empty).WithRetained(0));
         using var system = Akka.Actor.ActorSystem.Create("bad", "actorflow.persistence.key-groups.max-parallelism = 0");
         Assert.ThrowsAny<Exception>(() => ActorFlowPersistence.Get(system));
+    }
+
+    private static ConfigKey StateStore(string key, Func<StateStoreSettings, object> property, string name) =>
+        new($"{StateStoreSettings.ConfigPath}.{key}", c => property(StateStoreSettings.Create(c))) { Documented = (typeof(StateStoreSettings), name) };
+
+    private static ConfigKey Checkpoints(string key, Func<CheckpointSettings, object> property, string name) =>
+        new($"{CheckpointSettings.ConfigPath}.{key}", c => property(CheckpointSettings.Create(c))) { Documented = (typeof(CheckpointSettings), name) };
+
+    /// <summary>The key-group count is read by the extension when it starts with the system.</summary>
+    private static object MaxParallelism(Akka.Configuration.Config config)
+    {
+        using var system = ActorSystem.Create("config-spec", config.WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
+        return ActorFlowPersistence.Get(system).MaxParallelism;
     }
 }

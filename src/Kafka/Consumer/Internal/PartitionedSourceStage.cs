@@ -26,7 +26,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
         Func<ConsumeResult<TKey, TValue>, ICommitTarget, int, TOut> map,
         string name)
         : this(settings, subscription, name, (hub, partition, generation) =>
-            Source.FromGraph(new PartitionSubSourceStage<TKey, TValue, TOut>(hub, partition, generation, map, settings.MaxBatch)))
+            Source.FromGraph(PartitionSourceStage.Records(hub, partition, generation, map, settings.MaxBatch)))
     {
     }
 

@@ -11,12 +11,12 @@ internal sealed class PendingEnvelope<TKey, TValue, TPassThrough>
     private readonly ProducerRecord<TKey, TValue>[] _records;
     private readonly DeliveryReport<TKey, TValue>?[] _reports;
     private readonly Action<DeliveryReport<TKey, TValue>>[] _handlers;
-    private readonly Action<PendingEnvelope<TKey, TValue, TPassThrough>, ProducerRecord<TKey, TValue>, DeliveryReport<TKey, TValue>> _onReport;
+    private readonly Action<PendingEnvelope<TKey, TValue, TPassThrough>, DeliveryReport<TKey, TValue>> _onReport;
     private int _remaining;
 
     public PendingEnvelope(
         IEnvelope<TKey, TValue, TPassThrough> envelope,
-        Action<PendingEnvelope<TKey, TValue, TPassThrough>, ProducerRecord<TKey, TValue>, DeliveryReport<TKey, TValue>> onReport)
+        Action<PendingEnvelope<TKey, TValue, TPassThrough>, DeliveryReport<TKey, TValue>> onReport)
     {
         Envelope = envelope;
         _onReport = onReport;
@@ -78,6 +78,6 @@ internal sealed class PendingEnvelope<TKey, TValue, TPassThrough>
     {
         _reports[index] = report;
         Interlocked.Decrement(ref _remaining);
-        _onReport(this, _records[index], report);
+        _onReport(this, report);
     }
 }

@@ -4,7 +4,6 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Confluent.Kafka;
-using Error = Confluent.Kafka.Error;
 
 namespace ActorFlow.Kafka.Producer.Internal;
 
@@ -48,10 +47,10 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         private readonly int _resumeBelow;
         private readonly DeliveryCounter _delivery = new();
         private readonly Action<DeliveryReport<TKey, TValue>> _onReport;
+        private readonly DeliveryReports<TKey, TValue> _reports;
         private Action _wakeUp = () => { };
         private IProducer<TKey, TValue>? _producer;
         private ProducerRecord<TKey, TValue>? _blocked;
-        private Exception? _failure;
         private long _produced;
         private long _credit;
         private bool _finished;
@@ -65,6 +64,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
             // A stage waiting at its limit resumes once a quarter of it is acknowledged, not at every report burst.
             _resumeBelow = Math.Max(1, _parallelism / 4);
             _onReport = OnReport;
+            _reports = new DeliveryReports<TKey, TValue>(null, () => _wakeUp());
             SetHandler(stage.In, this);
         }
 
@@ -73,7 +73,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         public override void PreStart()
         {
             _wakeUp = GetAsyncCallback(Progress);
-            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: OnClientError);
+            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError);
 
             // A sink has no outlet: without keep-going the stage would stop as soon as upstream finishes.
             SetKeepGoing(true);
@@ -94,7 +94,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
             _produced++;
 
             // Per record only stage-local counters: the delivered count is read again when the credit runs out.
-            if (--_credit > 0 && Volatile.Read(ref _failure) is null)
+            if (--_credit > 0 && _reports.Failure is null)
             {
                 Pull(_stage.In);
             }
@@ -108,7 +108,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
 
         public void OnUpstreamFailure(Exception e)
         {
-            Interlocked.CompareExchange(ref _failure, e, null);
+            _reports.Record(e);
             Progress();
         }
 
@@ -133,7 +133,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
 
         public override void PostStop()
         {
-            var failure = Volatile.Read(ref _failure);
+            var failure = _reports.Failure;
             if (_finished)
             {
                 Completion.TrySetResult(Done.Instance);
@@ -188,7 +188,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
             {
                 // Rejected at once (unknown partition, serialization): recorded as the failure, which the next Progress
                 // raises. It never gets a report, so it is not counted as produced.
-                Interlocked.CompareExchange(ref _failure, ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e), null);
+                _reports.OnRejected(record, e);
                 _produced--;
                 return true;
             }
@@ -199,7 +199,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         {
             while (true)
             {
-                if (Volatile.Read(ref _failure) is { } failure)
+                if (_reports.Failure is { } failure)
                 {
                     Completion.TrySetException(failure);
                     FailStage(failure);
@@ -249,29 +249,9 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         /// <summary>Runs on librdkafka's delivery thread.</summary>
         private void OnReport(DeliveryReport<TKey, TValue> report)
         {
+            // Counted whatever its outcome; a failed report is recorded and wakes the stage even while it is not waiting.
             var wake = _delivery.OnReport();
-            if (report.Error.IsError)
-            {
-                Fail(ProducerErrors.Delivery(report.Topic, report.Partition, report.Error));
-            }
-            else if (wake)
-            {
-                _wakeUp();
-            }
-        }
-
-        private void OnClientError(Error error)
-        {
-            if (error.IsFatal)
-            {
-                Fail(ProducerErrors.Fatal(error, null));
-            }
-        }
-
-        /// <summary>Records the first failure and always wakes the stage, even while it is not waiting for reports.</summary>
-        private void Fail(Exception failure)
-        {
-            if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
+            if (_reports.OnReport(report) && wake)
             {
                 _wakeUp();
             }

@@ -3,7 +3,6 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Stage;
 using Confluent.Kafka;
-using Error = Confluent.Kafka.Error;
 
 namespace ActorFlow.Kafka.Producer.Internal;
 
@@ -43,11 +42,11 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
         private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(1);
         private readonly ProducerStage<TKey, TValue, TPassThrough> _stage;
         private readonly Queue<PendingEnvelope<TKey, TValue, TPassThrough>> _inFlight = new();
-        private readonly Action<PendingEnvelope<TKey, TValue, TPassThrough>, ProducerRecord<TKey, TValue>, DeliveryReport<TKey, TValue>> _onReport;
+        private readonly Action<PendingEnvelope<TKey, TValue, TPassThrough>, DeliveryReport<TKey, TValue>> _onReport;
+        private readonly DeliveryReports<TKey, TValue> _reports;
         private Action _wakeUp = () => { };
         private IProducer<TKey, TValue>? _producer;
         private PendingEnvelope<TKey, TValue, TPassThrough>? _blocked;
-        private Exception? _failure;
         private int _wakeUpScheduled;
         private bool _failed;
 
@@ -56,6 +55,7 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
         {
             _stage = stage;
             _onReport = OnReport;
+            _reports = new DeliveryReports<TKey, TValue>(null, WakeUp);
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -63,7 +63,7 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
         public override void PreStart()
         {
             _wakeUp = GetAsyncCallback(OnWakeUp);
-            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: OnClientError);
+            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError);
             Pull(_stage.In);
         }
 
@@ -141,7 +141,7 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
                 catch (ProduceException<TKey, TValue> e)
                 {
                     // Rejected at once (unknown partition, serialization): recorded as the failure, which the next Progress raises.
-                    Interlocked.CompareExchange(ref _failure, ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e), null);
+                    _reports.OnRejected(record, e);
                     return true;
                 }
 
@@ -154,7 +154,7 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
         /// <summary>Emits delivered results in order, pulls while below the parallelism bound, completes when drained.</summary>
         private void Progress()
         {
-            if (Volatile.Read(ref _failure) is { } failure)
+            if (_reports.Failure is { } failure)
             {
                 _failed = true;
                 FailStage(failure);
@@ -186,26 +186,11 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
         }
 
         /// <summary>Runs on librdkafka's delivery thread.</summary>
-        private void OnReport(PendingEnvelope<TKey, TValue, TPassThrough> pending, ProducerRecord<TKey, TValue> record, DeliveryReport<TKey, TValue> report)
+        private void OnReport(PendingEnvelope<TKey, TValue, TPassThrough> pending, DeliveryReport<TKey, TValue> report)
         {
-            if (report.Error.IsError)
+            // A failed report is recorded and wakes the stage; a delivered one wakes it once its envelope is complete.
+            if (_reports.OnReport(report) && pending.IsDelivered)
             {
-                Interlocked.CompareExchange(ref _failure, ProducerErrors.Delivery(record.Topic, report.Partition, report.Error), null);
-            }
-            else if (!pending.IsDelivered)
-            {
-                return;
-            }
-
-            WakeUp();
-        }
-
-        /// <summary>Runs on librdkafka's threads: a fatal error fails the stage, others are logged (the client retries).</summary>
-        private void OnClientError(Error error)
-        {
-            if (error.IsFatal)
-            {
-                Interlocked.CompareExchange(ref _failure, ProducerErrors.Fatal(error, null), null);
                 WakeUp();
             }
         }

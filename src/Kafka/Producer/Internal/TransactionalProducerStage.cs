@@ -39,11 +39,11 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         private readonly TransactionalProducerStage<TKey, TValue> _stage;
         private readonly string _id;
         private readonly Action<DeliveryReport<TKey, TValue>> _onReport;
+        private readonly DeliveryReports<TKey, TValue> _reports;
         private Action _wakeUp = () => { };
         private Action<TransactionCall> _onCallDone = _ => { };
         private IProducer<TKey, TValue>? _producer;
         private TransactionEvent? _toEmit;
-        private Exception? _failure;
         private bool _busy = true;
         private bool _open;
         private long _records;
@@ -56,6 +56,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
             _stage = stage;
             _id = stage._transactionalId;
             _onReport = OnReport;
+            _reports = new DeliveryReports<TKey, TValue>(_id, () => _wakeUp());
             SetHandler(stage.In, this);
             SetHandler(stage.Out, this);
         }
@@ -64,7 +65,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         {
             _wakeUp = GetAsyncCallback(OnWakeUp);
             _onCallDone = GetAsyncCallback<TransactionCall>(OnCallDone);
-            _producer = ProducerFactory.Create(_stage._settings, _id, OnClientError);
+            _producer = ProducerFactory.Create(_stage._settings, _id, _reports.OnClientError);
             Run(TransactionCall.Init(), p => p.InitTransactions(_stage._settings.TransactionTimeout));
         }
 
@@ -132,9 +133,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
             }
             catch (KafkaException e)
             {
-                Fail(e.Error.IsFatal || e.Error.Code == ErrorCode.ProducerFenced
-                    ? ProducerErrors.Fatal(e.Error, _id)
-                    : ProducerErrors.Delivery(record.Topic, record.Partition, e.Error, e));
+                _reports.Fail(_reports.Classify(e.Error, record.Topic, record.Partition, e));
             }
         }
 
@@ -142,7 +141,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
 
         private void Progress()
         {
-            if (Volatile.Read(ref _failure) is { } failure)
+            if (_reports.Failure is { } failure)
             {
                 FailStage(failure);
                 return;
@@ -225,7 +224,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
 
         private Exception Translate(TransactionCall call)
         {
-            if (Volatile.Read(ref _failure) is { } earlier)
+            if (_reports.Failure is { } earlier)
             {
                 return earlier;
             }
@@ -253,31 +252,10 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         /// <summary>Runs on librdkafka's delivery thread.</summary>
         private void OnReport(DeliveryReport<TKey, TValue> report)
         {
+            // A failed report (not a purge by an abort) is recorded and wakes the stage; a delivered one wakes it when it
+            // frees the first slot below the parallelism bound.
             var inFlight = Interlocked.Decrement(ref _inFlight);
-            var purgedByAbort = report.Error.Code is ErrorCode.Local_PurgeQueue or ErrorCode.Local_PurgeInflight;
-            if (report.Error.IsError && !purgedByAbort)
-            {
-                Fail(report.Error.IsFatal || report.Error.Code == ErrorCode.ProducerFenced
-                    ? ProducerErrors.Fatal(report.Error, _id)
-                    : ProducerErrors.Delivery(report.Topic, report.Partition, report.Error));
-            }
-            else if (inFlight == _stage._settings.Parallelism - 1 && Interlocked.Exchange(ref _wakeUpScheduled, 1) == 0)
-            {
-                _wakeUp();
-            }
-        }
-
-        private void OnClientError(Error error)
-        {
-            if (error.IsFatal)
-            {
-                Fail(ProducerErrors.Fatal(error, _id));
-            }
-        }
-
-        private void Fail(Exception failure)
-        {
-            if (Interlocked.CompareExchange(ref _failure, failure, null) is null)
+            if (_reports.OnReport(report) && inFlight == _stage._settings.Parallelism - 1 && Interlocked.Exchange(ref _wakeUpScheduled, 1) == 0)
             {
                 _wakeUp();
             }

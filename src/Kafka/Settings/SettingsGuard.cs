@@ -1,0 +1,27 @@
+namespace ActorFlow.Kafka.Settings;
+
+/// <summary>
+/// INTERNAL API. The checks every Kafka settings value passes, from HOCON or from a <c>With*</c> method. A rejected
+/// value throws an <see cref="ArgumentException"/> whose message names the setting (its HOCON key) and the value.
+/// </summary>
+internal static class SettingsGuard
+{
+    /// <summary><paramref name="value"/> if it is longer than zero.</summary>
+    public static TimeSpan Positive(TimeSpan value, string setting) =>
+        value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(setting, value, $"{setting} must be a positive duration, got {value}.");
+
+    /// <summary><paramref name="value"/> if it is 1 or more.</summary>
+    public static int AtLeastOne(int value, string setting) =>
+        value >= 1 ? value : throw new ArgumentOutOfRangeException(setting, value, $"{setting} must be at least 1, got {value}.");
+
+    /// <summary><paramref name="value"/> if it is neither null, empty nor white space.</summary>
+    public static string NotBlank(string? value, string setting) =>
+        string.IsNullOrWhiteSpace(value)
+            ? throw new ArgumentException($"{setting} must not be empty, got {(value is null ? "null" : $"'{value}'")}.", setting)
+            : value;
+
+    /// <summary><paramref name="value"/> if it is not null.</summary>
+    public static T NotNull<T>(T? value, string setting)
+        where T : class =>
+        value ?? throw new ArgumentNullException(setting, $"{setting} must not be null.");
+}
