@@ -45,7 +45,29 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
         await dispatch.WaitAsync(Done);
         Assert.Equal(["b", "d"], batches[3].Records.Select(r => (string)r.Value!));
         Assert.Equal(["a", "c", "e"], batches[7].Records.Select(r => (string)r.Value!));
-        Assert.Equal(R(7, "c"), batches[7].Records[1]);
+        Assert.Equal(R(7, "c") with { Watermark = 0 }, batches[7].Records[1]);
+    }
+
+    /// <summary>
+    /// Verify that each record carries the watermark in force when it was read: the one before its chunk (the
+    /// previous batch's for the first chunk), never its own chunk's, which already counts it (issue 14).
+    /// </summary>
+    [Fact]
+    public async Task A_BatchDispatcher_must_stamp_each_record_with_the_watermark_before_its_chunk()
+    {
+        var region = CreateTestProbe();
+        var dispatcher = Dispatcher(region.Ref);
+
+        var first = dispatcher.DispatchAsync([Data("t/0", 1, 100, R(1, "a"))]);
+        await ReplyEmptyAsync(region, 1);
+        await first.WaitAsync(Done);
+        var second = dispatcher.DispatchAsync([Data("t/0", 2, 250, R(1, "b"), R(2, "c")), Data("t/1", 1, 180, R(1, "d")), Data("t/0", 3, 400, R(2, "e"))]);
+        var batches = await ReplyEmptyAsync(region, 2);
+        await second.WaitAsync(Done);
+
+        Assert.Equal([100L, 250], batches[1].Records.Select(r => r.Watermark));
+        Assert.Equal([100L, 250], batches[2].Records.Select(r => r.Watermark));
+        Assert.Equal(400, batches[1].Watermark);
     }
 
     /// <summary>Verify that the sequence numbers run 1, 2, 3 per key group across batches, skipping batches without the key group.</summary>

@@ -195,9 +195,7 @@ public sealed class WatermarkAssignerSpec
 
     /// <summary>Verify that a partition whose generator marked it idle counts again once its generator emits a watermark
     /// (<see cref="IWatermarkOutput.EmitWatermark"/>: "Emitting also marks the output active").</summary>
-    [Fact(Skip = "Bug: WatermarkAssigner's PartitionClock.EmitWatermark does not clear Idle, so a partition whose own generator " +
-        "marked it idle and later emits a watermark (without a record in between) stays out of the minimum: the combined watermark " +
-        "becomes 5,000 instead of 3,000. IWatermarkOutput, TimestampsAndWatermarks and WatermarkCombiner all treat an emit as active.")]
+    [Fact]
     public void A_WatermarkAssigner_must_count_an_idle_partition_again_when_its_generator_emits_a_watermark()
     {
         var generators = new Queue<ScriptedGenerator>([

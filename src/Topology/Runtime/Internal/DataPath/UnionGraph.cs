@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ActorFlow.Topology.Connectors;
 using Akka.Streams.Dsl;
 
@@ -11,16 +12,15 @@ internal static class UnionGraph
 {
     public static Source<Chunk<T>, ISourceControl> Build<T>(IReadOnlyList<Source<Chunk<T>, ISourceControl>> inputs)
     {
-        var controls = new ISourceControl?[inputs.Count];
-        Source<(int Input, Chunk<T> Chunk), ISourceControl> merged = Tag(inputs[0], 0, controls);
+        // The inputs' controls are collected per materialization (a Source is a blueprint that may run twice).
+        var merged = Tag(inputs[0], 0).MapMaterializedValue(c => ImmutableList.Create(c));
         for (var i = 1; i < inputs.Count; i++)
         {
-            merged = merged.Merge(Tag(inputs[i], i, controls).MapMaterializedValue(_ => (ISourceControl)null!))
-                .MapMaterializedValue(c => c);
+            merged = merged.MergeMaterialized(Tag(inputs[i], i), (controls, c) => controls.Add(c));
         }
 
         return merged
-            .StatefulSelectMany<(int Input, Chunk<T> Chunk), Chunk<T>, ISourceControl>(() =>
+            .StatefulSelectMany<(int Input, Chunk<T> Chunk), Chunk<T>, ImmutableList<ISourceControl>>(() =>
             {
                 var watermarks = Enumerable.Repeat(long.MinValue, inputs.Count).ToArray();
                 return x =>
@@ -29,17 +29,13 @@ internal static class UnionGraph
                     return [x.Chunk.WithWatermark(watermarks.Min())];
                 };
             })
-            .MapMaterializedValue(_ => (ISourceControl)new CompositeControl(controls));
+            .MapMaterializedValue(controls => (ISourceControl)new CompositeControl(controls));
     }
 
-    private static Source<(int, Chunk<T>), ISourceControl> Tag<T>(Source<Chunk<T>, ISourceControl> input, int index, ISourceControl?[] controls) =>
-        input.Select(c => (index, c)).MapMaterializedValue(c =>
-        {
-            controls[index] = c;
-            return c;
-        });
+    private static Source<(int, Chunk<T>), ISourceControl> Tag<T>(Source<Chunk<T>, ISourceControl> input, int index) =>
+        input.Select(c => (index, c));
 
-    private sealed class CompositeControl(ISourceControl?[] controls) : ISourceControl
+    private sealed class CompositeControl(ImmutableList<ISourceControl> controls) : ISourceControl
     {
         public Task StopAsync() => Task.WhenAll(Each(c => c.StopAsync()));
 
@@ -47,6 +43,6 @@ internal static class UnionGraph
 
         public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.WhenAll(Each(c => c.CommitAsync(nextOffsets)));
 
-        private IEnumerable<Task> Each(Func<ISourceControl, Task> action) => controls.Where(c => c is not null).Select(c => action(c!));
+        private IEnumerable<Task> Each(Func<ISourceControl, Task> action) => controls.Select(action);
     }
 }

@@ -98,7 +98,12 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
 
         public bool Idle { get; set; }
 
-        public void EmitWatermark(long watermark) => Watermark = Math.Max(Watermark, watermark);
+        // Emitting also marks the output active (the IWatermarkOutput contract): a generator may rejoin without a record.
+        public void EmitWatermark(long watermark)
+        {
+            Watermark = Math.Max(Watermark, watermark);
+            Idle = false;
+        }
 
         public void MarkIdle() => Idle = true;
 
