@@ -1,4 +1,6 @@
-namespace ActorFlow.Operators.Testing;
+using ActorFlow.Operators;
+
+namespace ActorFlow.TestKit;
 
 /// <summary>One thing an operator emitted, in order: main output when <see cref="TagId"/> is <c>null</c>.</summary>
 /// <param name="TagId">The side output's id, or <c>null</c> for the main output.</param>
