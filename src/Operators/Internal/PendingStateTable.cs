@@ -11,7 +11,8 @@ namespace ActorFlow.Operators.Internal;
 /// original would have. A merge waits as a <see cref="StateTableFormat.DeferredMerge"/> entry and is done with the
 /// state's merge function when the state is registered (merge functions are assumed associative, as in Flink).
 /// State in a version 1 section cannot be split into entries and keeps the version 1 behaviour: it is restored as
-/// it was snapshotted.
+/// it was snapshotted. The TTL of pending entries is unknown too: an entry that expired while pending is dropped when
+/// the state is registered and read, and a session merge of pending state includes entries that had expired.
 /// </summary>
 /// <typeparam name="TKey">The key type.</typeparam>
 internal sealed class PendingStateTable<TKey>
