@@ -7,7 +7,7 @@ namespace ActorFlow.Operators;
 /// that are not given a clock (<c>WithTimeProvider</c>, <c>clock:</c>) use <see cref="Default"/>, which is the clock
 /// of the host building the operator, or <see cref="TimeProvider.System"/> outside a host.
 /// </summary>
-public sealed class DrivenClock : TimeProvider
+internal sealed class DrivenClock : TimeProvider
 {
     [ThreadStatic]
     private static DrivenClock? _building;

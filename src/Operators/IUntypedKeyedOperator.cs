@@ -5,7 +5,7 @@ namespace ActorFlow.Operators;
 /// know statically (see <see cref="KeyedOperatorExtensions.AsUntyped{TKey,TIn,TOut}"/>). Records and results
 /// are boxed; prefer the generic interface on hot paths.
 /// </summary>
-public interface IUntypedKeyedOperator : IKeyedOperator
+internal interface IUntypedKeyedOperator : IKeyedOperator
 {
     /// <summary>Gets the key type.</summary>
     Type KeyType { get; }

@@ -23,7 +23,7 @@ public static class KeyedOperatorExtensions
     /// <typeparam name="TOut">The output type.</typeparam>
     /// <param name="op">The operator.</param>
     /// <returns>The untyped view (sharing the operator's state).</returns>
-    public static IUntypedKeyedOperator AsUntyped<TKey, TIn, TOut>(this IKeyedOperator<TKey, TIn, TOut> op)
+    internal static IUntypedKeyedOperator AsUntyped<TKey, TIn, TOut>(this IKeyedOperator<TKey, TIn, TOut> op)
     {
         ArgumentNullException.ThrowIfNull(op);
         return new UntypedKeyedOperator<TKey, TIn, TOut>(op);

@@ -22,6 +22,22 @@ public sealed class OutputTag<T> : IEquatable<OutputTag<T>>
     /// <summary>Gets the type of the records sent to this side output.</summary>
     public Type ElementType => typeof(T);
 
+    /// <summary>
+    /// Reads a record a host collected under this tag's id as an object: the record, or a clear exception when the
+    /// operator sent records of another type under this id (the tag's element type is wrong). For hosts that route
+    /// side outputs by id (the runtime's side sinks).
+    /// </summary>
+    /// <param name="value">The record as collected.</param>
+    /// <returns>The record.</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="value"/> is not a <typeparamref name="T"/>.</exception>
+    internal T ReadValue(object? value) => value switch
+    {
+        T typed => typed,
+        null when default(T) is null => default!,
+        _ => throw new InvalidOperationException(
+            $"The side output '{Id}' carries records of type {value?.GetType().ToString() ?? "null"}, not {typeof(T)}: use an OutputTag<{value?.GetType().Name ?? "?"}> for it."),
+    };
+
     /// <inheritdoc />
     public bool Equals(OutputTag<T>? other) => other is not null && string.Equals(Id, other.Id, StringComparison.Ordinal);
 

@@ -18,6 +18,14 @@ public static class OutputTags
     /// <returns>The tag.</returns>
     public static OutputTag<T> LateData<T>() => TagCache<T>.Late;
 
+    /// <summary>The keyed late-data side output of window operators: late records with their key (a
+    /// <see cref="LateRecord{TKey,T}"/>), when chosen with <c>WithLateDataOutput</c> instead of
+    /// <see cref="LateData{T}"/>. Its id is <see cref="LateDataId"/> as well, so hosts count its records as late.</summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="T">The input record type.</typeparam>
+    /// <returns>The tag.</returns>
+    public static OutputTag<LateRecord<TKey, T>> LateRecords<TKey, T>() => KeyedTagCache<TKey, T>.Late;
+
     /// <summary>The late-data side output for the second input of a join.</summary>
     /// <typeparam name="T">The second input's record type.</typeparam>
     /// <returns>The tag.</returns>
@@ -28,6 +36,11 @@ public static class OutputTags
     /// <typeparam name="T">The input record type.</typeparam>
     /// <returns>The tag.</returns>
     public static OutputTag<RejectedRecord<T>> Rejected<T>() => TagCache<T>.Rejected;
+
+    private static class KeyedTagCache<TKey, T>
+    {
+        public static readonly OutputTag<LateRecord<TKey, T>> Late = new(LateDataId);
+    }
 
     private static class TagCache<T>
     {

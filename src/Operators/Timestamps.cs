@@ -19,4 +19,19 @@ public static class Timestamps
     /// <param name="span">The duration.</param>
     /// <returns>The duration in milliseconds (truncated).</returns>
     public static long ToMillis(TimeSpan span) => span.Ticks / TimeSpan.TicksPerMillisecond;
+
+    /// <summary>Converts a duration argument to milliseconds, refusing a sub-millisecond part (timestamps are whole milliseconds).</summary>
+    /// <param name="span">The duration.</param>
+    /// <param name="paramName">The argument's name, for the exception.</param>
+    /// <returns>The duration in milliseconds.</returns>
+    /// <exception cref="ArgumentException">The duration has a part smaller than a millisecond.</exception>
+    internal static long ToWholeMillis(TimeSpan span, string paramName)
+    {
+        if (span.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            throw new ArgumentException($"Durations are whole milliseconds (timestamps are epoch milliseconds), but {paramName} was {span} ({span.Ticks} ticks).", paramName);
+        }
+
+        return span.Ticks / TimeSpan.TicksPerMillisecond;
+    }
 }

@@ -97,13 +97,13 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKe
     public void Restore(ReadOnlySpan<byte> state)
     {
         var r = new StateReader(state);
-        SnapshotFormat.ReadHeader(ref r, SnapshotFormat.KeyedProcessOperator);
+        var version = SnapshotFormat.ReadHeader(ref r, SnapshotFormat.KeyedProcessOperator);
         CurrentWatermark = r.ReadInt64();
         _lastProcessingTime = r.ReadInt64();
         RejectedRecordCount = r.ReadInt64();
         _eventTimers.Restore(ref r, _keySerializer);
         _processingTimers.Restore(ref r, _keySerializer);
-        _state.Restore(ref r);
+        _state.Restore(ref r, legacyLayout: version == 1);
     }
 
     private void Fire(TimerKey<TKey> timer, TimeDomain domain, IOperatorOutput<TOut> output)

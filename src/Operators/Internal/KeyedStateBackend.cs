@@ -6,12 +6,13 @@ namespace ActorFlow.Operators.Internal;
 /// <summary>
 /// All keyed state of one operator, for every key: named tables of entries per (key, namespace). The
 /// operator sets <see cref="CurrentKey"/> (and <see cref="CurrentWindow"/>) before it calls user code.
-/// States restored before they are registered wait as raw bytes until the user asks for them.
+/// States restored before they are registered wait serialized (<see cref="PendingStateTable{TKey}"/>) until the user
+/// asks for them; window cleanup and session merges apply to them meanwhile.
 /// </summary>
 internal sealed class KeyedStateBackend<TKey>
 {
     private readonly Dictionary<string, StateTableBase<TKey>> _tables = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingStateTable<TKey>> _pending = new(StringComparer.Ordinal);
     private readonly ITypeSerializer<TKey> _keySerializer;
 
     public KeyedStateBackend(ITypeSerializer<TKey> keySerializer, SerializerRegistry serializers, TimeProvider clock)
@@ -52,10 +53,9 @@ internal sealed class KeyedStateBackend<TKey>
 
         var table = create();
         _tables.Add(name, table);
-        if (_pending.Remove(name, out var bytes))
+        if (_pending.Remove(name, out var pending))
         {
-            var reader = new StateReader(bytes);
-            table.Restore(ref reader, _keySerializer);
+            pending.RestoreInto(table, _keySerializer);
         }
 
         return table;
@@ -67,6 +67,11 @@ internal sealed class KeyedStateBackend<TKey>
         {
             table.Remove(key, ns);
         }
+
+        foreach (var (_, pending) in _pending)
+        {
+            pending.Remove(key, ns);
+        }
     }
 
     public void MergeNamespaces(TKey key, TimeWindow target, List<TimeWindow> sources)
@@ -74,6 +79,11 @@ internal sealed class KeyedStateBackend<TKey>
         foreach (var (_, table) in _tables)
         {
             table.MergeNamespaces(key, target, sources);
+        }
+
+        foreach (var (_, pending) in _pending)
+        {
+            pending.MergeNamespaces(key, target, sources);
         }
     }
 
@@ -92,12 +102,16 @@ internal sealed class KeyedStateBackend<TKey>
             }
             else
             {
-                writer.WriteBytes(_pending[name]);
+                var pending = _pending[name];
+                SnapshotFormat.WriteSection(writer, w => pending.Snapshot(w, _keySerializer));
             }
         }
     }
 
-    public void Restore(ref StateReader reader)
+    /// <summary>Restores all keyed state from a snapshot.</summary>
+    /// <param name="reader">The reader, at the keyed state.</param>
+    /// <param name="legacyLayout">Whether the snapshot is of format version 1.</param>
+    public void Restore(ref StateReader reader, bool legacyLayout)
     {
         _pending.Clear();
         var count = reader.ReadInt32();
@@ -108,11 +122,11 @@ internal sealed class KeyedStateBackend<TKey>
             if (_tables.TryGetValue(name, out var table))
             {
                 var section = new StateReader(bytes);
-                table.Restore(ref section, _keySerializer);
+                table.Restore(ref section, _keySerializer, legacyLayout);
             }
             else
             {
-                _pending[name] = bytes.ToArray();
+                _pending[name] = PendingStateTable<TKey>.Read(bytes, _keySerializer, legacyLayout);
             }
         }
     }

@@ -3,11 +3,17 @@ using ActorFlow.Operators.Serialization;
 
 namespace ActorFlow.Operators.Internal;
 
-/// <summary>The versioned header of every operator snapshot: magic "AFOP", format version, operator kind.</summary>
+/// <summary>
+/// The versioned header of every operator snapshot: magic "AFOP", format version, operator kind. Version 2 writes each
+/// keyed-state value length-prefixed (<see cref="StateTableFormat"/>); version 1 snapshots are still read.
+/// </summary>
 internal static class SnapshotFormat
 {
     public const int Magic = 0x504F4641; // "AFOP" little-endian
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>The oldest format version this build reads.</summary>
+    public const int OldestReadableVersion = 1;
 
     public const byte WindowOperator = 1;
     public const byte KeyedProcessOperator = 2;
@@ -21,7 +27,8 @@ internal static class SnapshotFormat
         writer.WriteByte(kind);
     }
 
-    public static void ReadHeader(ref StateReader reader, byte expectedKind)
+    /// <returns>The snapshot's format version.</returns>
+    public static int ReadHeader(ref StateReader reader, byte expectedKind)
     {
         if (reader.Remaining < 9 || reader.ReadInt32() != Magic)
         {
@@ -29,9 +36,9 @@ internal static class SnapshotFormat
         }
 
         var version = reader.ReadInt32();
-        if (version != Version)
+        if (version < OldestReadableVersion || version > Version)
         {
-            throw new InvalidDataException($"Unsupported operator snapshot version {version} (this build reads version {Version}).");
+            throw new InvalidDataException($"Unsupported operator snapshot version {version} (this build reads versions {OldestReadableVersion} to {Version}).");
         }
 
         var kind = reader.ReadByte();
@@ -39,6 +46,8 @@ internal static class SnapshotFormat
         {
             throw new InvalidDataException($"The snapshot is of operator kind {kind} but this operator is of kind {expectedKind}.");
         }
+
+        return version;
     }
 
     /// <summary>Writes a length-prefixed section produced by <paramref name="write"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ActorFlow.Operators.Serialization;
@@ -21,7 +22,11 @@ internal abstract class StateTableBase<TKey>
 
     public abstract void Snapshot(StateWriter writer, ITypeSerializer<TKey> keySerializer);
 
-    public abstract void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer);
+    /// <summary>Replaces all entries with a snapshot section (<see cref="StateTableFormat"/>).</summary>
+    /// <param name="reader">The section.</param>
+    /// <param name="keySerializer">The key serializer.</param>
+    /// <param name="legacyLayout">Whether the section is in the version 1 layout (values not length-prefixed).</param>
+    public abstract void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer, bool legacyLayout);
 
     public abstract void Remove(TKey key, TimeWindow ns);
 
@@ -134,6 +139,13 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         }
 
         writer.WriteInt32(live);
+        if (live == 0)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        var valueWriter = new StateWriter(buffer);
         foreach (var (key, entry) in _entries)
         {
             if (_ttl > 0 && now - entry.LastAccess >= _ttl)
@@ -145,23 +157,68 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
             writer.WriteInt64(key.Namespace.Start);
             writer.WriteInt64(key.Namespace.End);
             writer.WriteInt64(entry.LastAccess);
-            _serializer.Write(writer, entry.Value);
+            buffer.ResetWrittenCount();
+            _serializer.Write(valueWriter, entry.Value);
+            writer.WriteInt32(buffer.WrittenCount);
+            writer.WriteRaw(buffer.WrittenSpan);
         }
     }
 
-    public override void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer)
+    public override void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer, bool legacyLayout)
     {
         _entries.Clear();
         var count = reader.ReadInt32();
+        if (!legacyLayout && count == StateTableFormat.Legacy)
+        {
+            legacyLayout = true;
+            count = reader.ReadInt32();
+        }
+
         for (var i = 0; i < count; i++)
         {
             var key = keySerializer.Read(ref reader);
             var start = reader.ReadInt64();
             var end = reader.ReadInt64();
             var lastAccess = reader.ReadInt64();
-            var value = _serializer.Read(ref reader);
-            _entries[new StateKey<TKey>(key, new TimeWindow(start, end))] = new Entry { Value = value, LastAccess = lastAccess };
+            var stateKey = new StateKey<TKey>(key, new TimeWindow(start, end));
+            if (legacyLayout)
+            {
+                _entries[stateKey] = new Entry { Value = _serializer.Read(ref reader), LastAccess = lastAccess };
+                continue;
+            }
+
+            var length = reader.ReadInt32();
+            if (length != StateTableFormat.DeferredMerge)
+            {
+                _entries[stateKey] = new Entry { Value = ReadValue(reader.ReadRaw(length)), LastAccess = lastAccess };
+                continue;
+            }
+
+            // a session merge done while this state was not registered: replay it as MergeNamespaces would have done it
+            var has = reader.ReadBoolean();
+            var merged = has ? ReadValue(reader.ReadRaw(reader.ReadInt32())) : default!;
+            var sources = reader.ReadInt32();
+            for (var j = 0; j < sources; j++)
+            {
+                var value = ReadValue(reader.ReadRaw(reader.ReadInt32()));
+                if (_merge is not null)
+                {
+                    merged = has ? _merge(merged, value) : value;
+                    has = true;
+                }
+            }
+
+            if (has)
+            {
+                _entries[stateKey] = new Entry { Value = merged, LastAccess = lastAccess };
+            }
         }
+    }
+
+    private TValue ReadValue(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new StateReader(bytes);
+        return _serializer.Read(ref reader);
     }
 
     private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();

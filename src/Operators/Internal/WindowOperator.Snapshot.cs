@@ -54,7 +54,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
     public void Restore(ReadOnlySpan<byte> state)
     {
         var r = new StateReader(state);
-        SnapshotFormat.ReadHeader(ref r, SnapshotFormat.WindowOperator);
+        var version = SnapshotFormat.ReadHeader(ref r, SnapshotFormat.WindowOperator);
         CurrentWatermark = r.ReadInt64();
         _lastProcessingTime = r.ReadInt64();
         LateRecordCount = r.ReadInt64();
@@ -96,7 +96,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             _sessions?.Add(key, sessions);
         }
 
-        _state.Restore(ref r);
+        _state.Restore(ref r, legacyLayout: version == 1);
         if (r.Remaining != 0)
         {
             throw new InvalidDataException($"The window operator snapshot has {r.Remaining} unexpected trailing bytes.");

@@ -21,7 +21,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly WindowContents<TKey, TIn, TState, TOut> _contents;
     private readonly TimeProvider _clock;
     private readonly ITypeSerializer<TKey> _keySerializer;
-    private readonly OutputTag<TIn> _lateTag;
+    private readonly OutputTag<TIn>? _lateTag;
+    private readonly OutputTag<LateRecord<TKey, TIn>>? _keyedLateTag;
     private readonly bool _isEventTime;
     private readonly bool _eventTimeTrigger;
     private readonly bool _cleanupIsTriggerTimer;
@@ -42,7 +43,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         ITypeSerializer<TKey> keySerializer,
         SerializerRegistry serializers,
         TimeProvider clock,
-        OutputTag<TIn> lateTag)
+        OutputTag<TIn>? lateTag,
+        OutputTag<LateRecord<TKey, TIn>>? keyedLateTag = null)
     {
         _assigner = assigner;
         _trigger = trigger;
@@ -51,6 +53,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         _keySerializer = keySerializer;
         _clock = clock;
         _lateTag = lateTag;
+        _keyedLateTag = keyedLateTag;
         _isEventTime = assigner.IsEventTime;
         _eventTimeTrigger = trigger is EventTimeTrigger;
         _cleanupIsTriggerTimer = _eventTimeTrigger && _isEventTime && allowedLateness == 0;
@@ -104,7 +107,14 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         if (!accepted)
         {
             LateRecordCount++;
-            output.CollectSide(_lateTag, value, timestamp);
+            if (_keyedLateTag is not null)
+            {
+                output.CollectSide(_keyedLateTag, new LateRecord<TKey, TIn>(key, value, timestamp), timestamp);
+            }
+            else
+            {
+                output.CollectSide(_lateTag!, value, timestamp);
+            }
         }
     }
 

@@ -53,7 +53,7 @@ public static class JoinOperators
     /// <param name="upperBoundExclusive">Exclude the upper bound.</param>
     /// <param name="serializers">Serializers for key and records; built-ins when <c>null</c>.</param>
     /// <returns>The operator.</returns>
-    /// <exception cref="ArgumentException">The bounds are inverted, or a serializer is missing.</exception>
+    /// <exception cref="ArgumentException">The bounds are inverted or have a sub-millisecond part, or a serializer is missing.</exception>
     public static ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut> Interval<TKey, TIn1, TIn2, TOut>(
         TimeSpan lowerBound,
         TimeSpan upperBound,
@@ -64,8 +64,8 @@ public static class JoinOperators
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(join);
-        var lower = Timestamps.ToMillis(lowerBound) + (lowerBoundExclusive ? 1 : 0);
-        var upper = Timestamps.ToMillis(upperBound) - (upperBoundExclusive ? 1 : 0);
+        var lower = Timestamps.ToWholeMillis(lowerBound, nameof(lowerBound)) + (lowerBoundExclusive ? 1 : 0);
+        var upper = Timestamps.ToWholeMillis(upperBound, nameof(upperBound)) - (upperBoundExclusive ? 1 : 0);
         if (lower > upper)
         {
             throw new ArgumentException($"The interval join's lower bound ({lowerBound}) must not be above its upper bound ({upperBound}).", nameof(lowerBound));

@@ -14,7 +14,7 @@ public enum StateTtlUpdateType
 /// Time-to-live of state entries, in processing time (the operator's <see cref="TimeProvider"/>). Expired
 /// entries are never returned, and are dropped lazily on access and from snapshots.
 /// </summary>
-/// <param name="Ttl">How long an entry lives after its last update (positive).</param>
+/// <param name="Ttl">How long an entry lives after its last update (positive; whole milliseconds of processing time, a sub-millisecond part is truncated).</param>
 /// <param name="UpdateType">What restarts the clock.</param>
 public sealed record StateTtlConfig(TimeSpan Ttl, StateTtlUpdateType UpdateType = StateTtlUpdateType.OnCreateAndWrite)
 {

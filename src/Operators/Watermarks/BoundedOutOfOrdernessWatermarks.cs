@@ -12,7 +12,7 @@ public sealed class BoundedOutOfOrdernessWatermarks<T> : IWatermarkGenerator<T>
 
     /// <summary>Creates the generator.</summary>
     /// <param name="maxOutOfOrderness">How far out of order records may arrive (not negative).</param>
-    /// <exception cref="ArgumentException"><paramref name="maxOutOfOrderness"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="maxOutOfOrderness"/> is negative or has a sub-millisecond part.</exception>
     public BoundedOutOfOrdernessWatermarks(TimeSpan maxOutOfOrderness)
     {
         if (maxOutOfOrderness < TimeSpan.Zero)
@@ -20,7 +20,7 @@ public sealed class BoundedOutOfOrdernessWatermarks<T> : IWatermarkGenerator<T>
             throw new ArgumentException("The maximum out-of-orderness must not be negative.", nameof(maxOutOfOrderness));
         }
 
-        _outOfOrdernessMillis = Timestamps.ToMillis(maxOutOfOrderness);
+        _outOfOrdernessMillis = Timestamps.ToWholeMillis(maxOutOfOrderness, nameof(maxOutOfOrderness));
         // start so that the first watermark does not underflow
         _maxTimestamp = long.MinValue + _outOfOrdernessMillis + 1;
     }

@@ -6,7 +6,7 @@ namespace ActorFlow.Operators.Watermarks;
 /// Sources use one per partition and combine them with a <see cref="WatermarkCombiner"/>.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
-public sealed class TimestampsAndWatermarks<T> : IWatermarkOutput
+internal sealed class TimestampsAndWatermarks<T> : IWatermarkOutput
 {
     private readonly ITimestampAssigner<T> _assigner;
     private readonly IWatermarkGenerator<T> _generator;

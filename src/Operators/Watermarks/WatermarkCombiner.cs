@@ -8,7 +8,7 @@ namespace ActorFlow.Operators.Watermarks;
 /// active again it counts again, but the combined watermark never goes backwards. When every input is
 /// idle, the combined watermark stays where it is and <see cref="IsIdle"/> is <c>true</c>.
 /// </summary>
-public sealed class WatermarkCombiner
+internal sealed class WatermarkCombiner
 {
     private long[] _watermarks;
     private bool[] _idle;

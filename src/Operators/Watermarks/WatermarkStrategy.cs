@@ -27,7 +27,7 @@ public sealed class WatermarkStrategy<T>
     /// (watermark = max timestamp − out-of-orderness − 1 ms).</summary>
     /// <param name="maxOutOfOrderness">How far out of order records may arrive (not negative).</param>
     /// <returns>The strategy.</returns>
-    /// <exception cref="ArgumentException"><paramref name="maxOutOfOrderness"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="maxOutOfOrderness"/> is negative or has a sub-millisecond part.</exception>
     public static WatermarkStrategy<T> ForBoundedOutOfOrderness(TimeSpan maxOutOfOrderness)
     {
         if (maxOutOfOrderness < TimeSpan.Zero)
@@ -76,7 +76,7 @@ public sealed class WatermarkStrategy<T>
 
     /// <summary>Returns a copy whose inputs go idle after <paramref name="idleTimeout"/> without records (processing
     /// time), so that they stop holding back the combined watermark, and rejoin with their next record.</summary>
-    /// <param name="idleTimeout">Positive.</param>
+    /// <param name="idleTimeout">Positive; measured in whole milliseconds of processing time (a sub-millisecond part is truncated).</param>
     /// <returns>The new strategy.</returns>
     /// <exception cref="ArgumentException"><paramref name="idleTimeout"/> is not positive.</exception>
     public WatermarkStrategy<T> WithIdleness(TimeSpan idleTimeout)

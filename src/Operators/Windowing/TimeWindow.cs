@@ -31,12 +31,8 @@ public readonly record struct TimeWindow(long Start, long End)
     /// <param name="timestamp">Epoch milliseconds.</param>
     /// <param name="offset">The alignment offset (ms).</param>
     /// <param name="windowSize">The window size or slide (ms, positive).</param>
-    /// <returns>The window start.</returns>
-    public static long GetWindowStartWithOffset(long timestamp, long offset, long windowSize)
-    {
-        var remainder = (timestamp - offset) % windowSize;
-        return remainder < 0 ? timestamp - (remainder + windowSize) : timestamp - remainder;
-    }
+    /// <returns>The window start; <see cref="long.MinValue"/> when the aligned start lies before the range of <see cref="long"/>.</returns>
+    public static long GetWindowStartWithOffset(long timestamp, long offset, long windowSize) => WindowArithmetic.StartWithOffset(timestamp, offset, windowSize);
 
     /// <inheritdoc />
     public override string ToString() => $"TimeWindow[{Start}, {End})";

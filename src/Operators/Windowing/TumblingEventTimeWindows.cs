@@ -5,11 +5,7 @@ namespace ActorFlow.Operators.Windowing;
 /// <summary>Fixed-size, non-overlapping event-time windows, aligned to the epoch plus an optional offset.</summary>
 public sealed class TumblingEventTimeWindows : WindowAssigner
 {
-    private TumblingEventTimeWindows(long size, long offset)
-    {
-        Size = size;
-        Offset = offset;
-    }
+    private TumblingEventTimeWindows((long Size, long Offset) spec) => (Size, Offset) = spec;
 
     /// <summary>Gets the window size (ms).</summary>
     public long Size { get; }
@@ -24,20 +20,13 @@ public sealed class TumblingEventTimeWindows : WindowAssigner
     public override Trigger DefaultTrigger => EventTimeTrigger.Create();
 
     /// <summary>Creates the assigner.</summary>
-    /// <param name="size">The window size (positive).</param>
-    /// <param name="offset">The alignment offset (|offset| &lt; size), e.g. −8 h for days in UTC+8.</param>
+    /// <param name="size">The window size (positive, whole milliseconds).</param>
+    /// <param name="offset">The alignment offset (|offset| &lt; size, whole milliseconds), e.g. −8 h for days in UTC+8.</param>
     /// <returns>The assigner.</returns>
-    /// <exception cref="ArgumentException">The size is not positive or the offset too large.</exception>
-    public static TumblingEventTimeWindows Of(TimeSpan size, TimeSpan offset = default)
-    {
-        var sizeMs = RequirePositive(size, nameof(size), "tumbling window size");
-        return new TumblingEventTimeWindows(sizeMs, RequireOffset(offset, sizeMs, nameof(offset)));
-    }
+    /// <exception cref="ArgumentException">The size is not positive, the offset too large, or either has a sub-millisecond part.</exception>
+    public static TumblingEventTimeWindows Of(TimeSpan size, TimeSpan offset = default) => new(WindowArithmetic.Tumbling(size, offset));
 
     /// <inheritdoc />
-    public override void AssignWindows(long timestamp, long currentProcessingTime, List<TimeWindow> windows)
-    {
-        var start = TimeWindow.GetWindowStartWithOffset(timestamp, Offset, Size);
-        windows.Add(new TimeWindow(start, start + Size));
-    }
+    public override void AssignWindows(long timestamp, long currentProcessingTime, List<TimeWindow> windows) =>
+        WindowArithmetic.AssignTumbling(timestamp, Size, Offset, windows);
 }

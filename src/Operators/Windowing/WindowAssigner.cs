@@ -28,32 +28,14 @@ public abstract class WindowAssigner
     /// <param name="name">The argument's name.</param>
     /// <param name="what">What it is, for the message.</param>
     /// <returns>The value.</returns>
-    /// <exception cref="ArgumentException">The value is not positive.</exception>
-    protected static long RequirePositive(TimeSpan value, string name, string what)
-    {
-        var millis = Timestamps.ToMillis(value);
-        if (millis <= 0)
-        {
-            throw new ArgumentException($"The {what} must be positive (at least 1 ms) but was {value}.", name);
-        }
-
-        return millis;
-    }
+    /// <exception cref="ArgumentException">The value is not positive or has a sub-millisecond part.</exception>
+    protected static long RequirePositive(TimeSpan value, string name, string what) => WindowArithmetic.RequirePositive(value, name, what);
 
     /// <summary>Checks an offset against a size or slide.</summary>
     /// <param name="offset">The offset (ms).</param>
     /// <param name="size">The size or slide (ms).</param>
     /// <param name="name">The argument's name.</param>
     /// <returns>The offset.</returns>
-    /// <exception cref="ArgumentException">|offset| is not smaller than the size.</exception>
-    protected static long RequireOffset(TimeSpan offset, long size, string name)
-    {
-        var millis = Timestamps.ToMillis(offset);
-        if (Math.Abs(millis) >= size)
-        {
-            throw new ArgumentException($"The window offset ({millis} ms) must be smaller in magnitude than the window size or slide ({size} ms).", name);
-        }
-
-        return millis;
-    }
+    /// <exception cref="ArgumentException">|offset| is not smaller than the size, or it has a sub-millisecond part.</exception>
+    protected static long RequireOffset(TimeSpan offset, long size, string name) => WindowArithmetic.RequireOffset(offset, size, name);
 }

@@ -32,7 +32,8 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
     private Trigger? _trigger;
     private Evictor? _evictor;
     private long _allowedLateness;
-    private OutputTag<TIn> _lateTag = OutputTags.LateData<TIn>();
+    private OutputTag<TIn>? _lateTag = OutputTags.LateData<TIn>();
+    private OutputTag<LateRecord<TKey, TIn>>? _keyedLateTag;
     private SerializerRegistry _serializers = new();
     private TimeProvider _clock = DrivenClock.Default;
 
@@ -64,9 +65,9 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
 
     /// <summary>Keeps event-time windows for <paramref name="lateness"/> after they fire; records within it
     /// update and re-fire the window, later ones go to the late-data side output. Default zero.</summary>
-    /// <param name="lateness">Not negative.</param>
+    /// <param name="lateness">Not negative, whole milliseconds.</param>
     /// <returns>This builder.</returns>
-    /// <exception cref="ArgumentException"><paramref name="lateness"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="lateness"/> is negative or has a sub-millisecond part.</exception>
     public WindowOperatorBuilder<TKey, TIn> WithAllowedLateness(TimeSpan lateness)
     {
         if (lateness < TimeSpan.Zero)
@@ -74,7 +75,7 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
             throw new ArgumentException($"The allowed lateness must not be negative but was {lateness}.", nameof(lateness));
         }
 
-        _allowedLateness = Timestamps.ToMillis(lateness);
+        _allowedLateness = Timestamps.ToWholeMillis(lateness, nameof(lateness));
         return this;
     }
 
@@ -85,6 +86,19 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
     {
         ArgumentNullException.ThrowIfNull(tag);
         _lateTag = tag;
+        _keyedLateTag = null;
+        return this;
+    }
+
+    /// <summary>Sends late records with their key, as <see cref="LateRecord{TKey,T}"/>, to <paramref name="tag"/>
+    /// (e.g. <see cref="OutputTags.LateRecords{TKey,T}"/>) instead of the records alone to <see cref="OutputTags.LateData{T}"/>.</summary>
+    /// <param name="tag">The side output.</param>
+    /// <returns>This builder.</returns>
+    public WindowOperatorBuilder<TKey, TIn> WithLateDataOutput(OutputTag<LateRecord<TKey, TIn>> tag)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        _keyedLateTag = tag;
+        _lateTag = null;
         return this;
     }
 
@@ -166,6 +180,20 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
             : Build(new BufferContents<TKey, TIn, TOut>(_evictor, new AggregateBufferFunction<TKey, TIn, TAcc, TMid, TOut>(aggregate, function), _serializers.Get<TIn>()));
     }
 
+    /// <summary>Builds an operator that aggregates each window incrementally and maps the result, with the key and
+    /// the window, to the output: <c>Aggregate(agg, (key, window, result) =&gt; ...)</c>.</summary>
+    /// <typeparam name="TAcc">The accumulator type (needs a serializer).</typeparam>
+    /// <typeparam name="TMid">The aggregate's result type.</typeparam>
+    /// <typeparam name="TOut">The output type.</typeparam>
+    /// <param name="aggregate">The aggregate function.</param>
+    /// <param name="result">Maps (key, window, aggregate result) to one output record.</param>
+    /// <returns>The operator.</returns>
+    public IKeyedOperator<TKey, TIn, TOut> Aggregate<TAcc, TMid, TOut>(IAggregateFunction<TIn, TAcc, TMid> aggregate, Func<TKey, TimeWindow, TMid, TOut> result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return Aggregate(aggregate, new WindowResultFunction<TKey, TMid, TOut>(result));
+    }
+
     /// <summary>Builds an operator that buffers each window's records and evaluates them all at once.</summary>
     /// <typeparam name="TOut">The output type.</typeparam>
     /// <param name="function">The process-window function.</param>
@@ -196,5 +224,5 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
     }
 
     private WindowOperator<TKey, TIn, TState, TOut> Build<TState, TOut>(WindowContents<TKey, TIn, TState, TOut> contents) =>
-        new(_assigner, _trigger ?? _assigner.DefaultTrigger, _allowedLateness, contents, _serializers.Get<TKey>(), _serializers, _clock, _lateTag);
+        new(_assigner, _trigger ?? _assigner.DefaultTrigger, _allowedLateness, contents, _serializers.Get<TKey>(), _serializers, _clock, _lateTag, _keyedLateTag);
 }

@@ -1,6 +1,6 @@
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.State;
-using ActorFlow.Operators.Testing;
+using ActorFlow.TestKit;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ActorFlow.Operators.Tests.Functions;

@@ -1,5 +1,5 @@
-using ActorFlow.Operators.Testing;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.TestKit;
 using FsCheck.Xunit;
 
 namespace ActorFlow.Operators.Tests.Properties;

@@ -1,6 +1,6 @@
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.State;
-using ActorFlow.Operators.Testing;
+using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.State;
 

@@ -1,5 +1,5 @@
-using ActorFlow.Operators.Testing;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.TestKit;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ActorFlow.Operators.Tests.Windowing;

@@ -1,7 +1,7 @@
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.State;
-using ActorFlow.Operators.Testing;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.Windowing;
 

@@ -19,7 +19,7 @@ public sealed class TimeEvictor : Evictor
     /// <param name="windowSize">The span kept (not negative).</param>
     /// <param name="evictAfter">Evict after the window function instead of before.</param>
     /// <returns>The evictor.</returns>
-    /// <exception cref="ArgumentException"><paramref name="windowSize"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="windowSize"/> is negative or has a sub-millisecond part.</exception>
     public static TimeEvictor Of(TimeSpan windowSize, bool evictAfter = false)
     {
         if (windowSize < TimeSpan.Zero)
@@ -27,7 +27,7 @@ public sealed class TimeEvictor : Evictor
             throw new ArgumentException($"The size of a time evictor must not be negative but was {windowSize}.", nameof(windowSize));
         }
 
-        return new TimeEvictor(Timestamps.ToMillis(windowSize), evictAfter);
+        return new TimeEvictor(Timestamps.ToWholeMillis(windowSize, nameof(windowSize)), evictAfter);
     }
 
     /// <inheritdoc />

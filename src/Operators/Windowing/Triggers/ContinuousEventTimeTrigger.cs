@@ -15,10 +15,10 @@ public sealed class ContinuousEventTimeTrigger : Trigger
     /// <summary>Creates the trigger.</summary>
     /// <param name="interval">The firing interval (positive).</param>
     /// <returns>The trigger.</returns>
-    /// <exception cref="ArgumentException"><paramref name="interval"/> is not positive.</exception>
+    /// <exception cref="ArgumentException"><paramref name="interval"/> is not positive or has a sub-millisecond part.</exception>
     public static ContinuousEventTimeTrigger Of(TimeSpan interval)
     {
-        var ms = Timestamps.ToMillis(interval);
+        var ms = Timestamps.ToWholeMillis(interval, nameof(interval));
         if (ms <= 0)
         {
             throw new ArgumentException($"The interval of a continuous trigger must be positive but was {interval}.", nameof(interval));

@@ -1,7 +1,7 @@
-using ActorFlow.Operators.Testing;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Operators.Windowing.Evictors;
 using ActorFlow.Operators.Windowing.Triggers;
+using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.Windowing.Evictors;
 

@@ -1,6 +1,6 @@
-using ActorFlow.Operators.Testing;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Operators.Windowing.Triggers;
+using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.Windowing.Triggers;
 

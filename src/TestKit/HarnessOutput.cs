@@ -1,4 +1,6 @@
-namespace ActorFlow.Operators.Testing;
+using ActorFlow.Operators;
+
+namespace ActorFlow.TestKit;
 
 /// <summary>One thing an operator emitted, in order: main output when <see cref="TagId"/> is <c>null</c>.</summary>
 /// <param name="TagId">The side output's id, or <c>null</c> for the main output.</param>
@@ -36,11 +38,28 @@ public class HarnessOutput<TOut> : IOperatorOutput<TOut>
     /// <summary>Gets what was sent to one side output.</summary>
     /// <typeparam name="T">The side output's type.</typeparam>
     /// <param name="tag">The side output.</param>
-    /// <returns>The records, in emission order.</returns>
+    /// <returns>The records, in emission order (empty when nothing was sent to the side output).</returns>
+    /// <exception cref="ArgumentException">The operator sent records of another type to a side output with the tag's id
+    /// (the tag's element type is wrong, e.g. <c>OutputTags.LateData&lt;string&gt;()</c> for late <c>long</c> records).</exception>
     public IReadOnlyList<TimestampedValue<T>> SideOutput<T>(OutputTag<T> tag)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        return _side.TryGetValue((tag.Id, typeof(T)), out var list) ? (List<TimestampedValue<T>>)list : [];
+        if (_side.TryGetValue((tag.Id, typeof(T)), out var list))
+        {
+            return (List<TimestampedValue<T>>)list;
+        }
+
+        foreach (var (id, type) in _side.Keys)
+        {
+            if (string.Equals(id, tag.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"The side output '{tag.Id}' carries records of type {type}, not {typeof(T)}: read it with an OutputTag<{type.Name}>.",
+                    nameof(tag));
+            }
+        }
+
+        return [];
     }
 
     /// <summary>Forgets everything collected so far.</summary>

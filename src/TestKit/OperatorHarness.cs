@@ -1,4 +1,6 @@
-namespace ActorFlow.Operators.Testing;
+using ActorFlow.Operators;
+
+namespace ActorFlow.TestKit;
 
 /// <summary>
 /// Drives a one-input keyed operator in a test, like Flink's <c>OneInputStreamOperatorTestHarness</c>:

@@ -1,4 +1,6 @@
-namespace ActorFlow.Operators.Testing;
+using ActorFlow.Operators;
+
+namespace ActorFlow.TestKit;
 
 /// <summary>A processing-time clock that moves only when told to (for tests; no sleeping).</summary>
 public sealed class ManualTimeProvider : TimeProvider

@@ -1,4 +1,6 @@
-namespace ActorFlow.Operators.Testing;
+using ActorFlow.Operators;
+
+namespace ActorFlow.TestKit;
 
 /// <summary>Drives a two-input keyed operator (joins) in a test; see <see cref="OperatorHarness{TKey,TIn,TOut}"/>.</summary>
 /// <typeparam name="TKey">The key type.</typeparam>
