@@ -31,7 +31,7 @@ public sealed class KeyedResult<TKey, T, TOut>
         ArgumentNullException.ThrowIfNull(sink);
         if (!_sides.TryAdd(tag.Id, () => Flow.Create<Emitted>()
                 .Where(e => e.Kind == EmittedKind.Side && e.Tag == tag.Id)
-                .Select(e => (TSide)e.Value!)
+                .Select(e => tag.ReadValue(e.Value))
                 .ToMaterialized(sink.Sink(), Keep.Right)))
         {
             throw new ArgumentException($"Side output '{tag.Id}' already has a sink.", nameof(tag));
