@@ -41,11 +41,17 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// out-of-orderness 1 s), labelled by <paramref name="label"/> (default <see cref="Label"/>), written to
     /// <paramref name="output"/> through the exactly-once sink.
     /// </summary>
-    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null)
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, string? deadLetters = null)
     {
         var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId(group);
         var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
-        return StreamJobBuilder.Create(jobName)
+        var builder = StreamJobBuilder.Create(jobName);
+        if (deadLetters is not null)
+        {
+            builder = builder.WithDeadLetters(KafkaConnectors.DeadLetters(producer, deadLetters));
+        }
+
+        return builder
             .FromSource(input, KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, partitions).Select(p => new TopicPartition(input, p)).ToArray()), r =>
                     new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
                 WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
@@ -78,6 +84,23 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
         while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
         {
             all.Add(r.Message.Value);
+        }
+
+        return all;
+    }
+
+    /// <summary>The dead letters in partition 0 of <paramref name="topic"/>: their headers, key and value.</summary>
+    public List<DeadLetterRecord> ReadWithHeaders(string topic)
+    {
+        using var c = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "reader" }).Build();
+        c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
+        var all = new List<DeadLetterRecord>();
+        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
+        {
+            string? Header(string name) => r.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
+            all.Add(new DeadLetterRecord(Header("actorflow.error") ?? "", Header("actorflow.origin") ?? "",
+                long.Parse(Header("actorflow.offset") ?? "-1", CultureInfo.InvariantCulture), Header("actorflow.operator"), r.Message.Key, r.Message.Value));
         }
 
         return all;
@@ -116,3 +139,6 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
         }
     }
 }
+
+/// <summary>A dead letter as read back from its topic.</summary>
+public sealed record DeadLetterRecord(string Error, string Origin, long Offset, string? Operator, byte[]? Key, byte[]? Value);

@@ -120,7 +120,8 @@ public static class KafkaConnectors
                 var r = chunk[i];
                 try
                 {
-                    records[i] = new SourceRecord<T>(decode(r), r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value);
+                    // The bytes ride along (references, no copy) so that a later step failing on the record can dead-letter them.
+                    records[i] = new SourceRecord<T>(decode(r), r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, null, r.Message.Key, r.Message.Value);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {

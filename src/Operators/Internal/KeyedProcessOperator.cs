@@ -6,7 +6,7 @@ using ActorFlow.Operators.State;
 namespace ActorFlow.Operators.Internal;
 
 /// <summary>Hosts a <see cref="KeyedProcessFunction{TKey,TIn,TOut}"/> for all keys of a key group.</summary>
-internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock
+internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures
     where TKey : notnull
 {
     private readonly KeyedProcessFunction<TKey, TIn, TOut> _function;
@@ -16,6 +16,7 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKe
     private readonly TimerQueue<TKey> _eventTimers = new();
     private readonly TimerQueue<TKey> _processingTimers = new();
     private readonly ProcessContext _context;
+    private IsolatedOutput<TOut>? _isolated;
     private long _lastProcessingTime = long.MinValue;
 
     public KeyedProcessOperator(KeyedProcessFunction<TKey, TIn, TOut> function, SerializerRegistry serializers, TimeProvider clock)
@@ -40,6 +41,9 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKe
     public long LateRecordCount => 0;
 
     public long RejectedRecordCount { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsolateFailures { get; set; }
 
     public void ProcessElement(TKey key, TIn value, long timestamp, IOperatorOutput<TOut> output)
     {
@@ -109,8 +113,26 @@ internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKe
     private void Fire(TimerKey<TKey> timer, TimeDomain domain, IOperatorOutput<TOut> output)
     {
         _state.CurrentKey = timer.Key;
-        _context.Bind(timer.Key, timer.Timestamp, output, domain);
-        _function.OnTimer(timer.Timestamp, _context, _context);
+        if (!IsolateFailures)
+        {
+            _context.Bind(timer.Key, timer.Timestamp, output, domain);
+            _function.OnTimer(timer.Timestamp, _context, _context);
+            return;
+        }
+
+        // What the timer emits is held back until it has succeeded; a failure emits only the failure.
+        var held = _isolated ??= new IsolatedOutput<TOut>();
+        _context.Bind(timer.Key, timer.Timestamp, held, domain);
+        try
+        {
+            _function.OnTimer(timer.Timestamp, _context, _context);
+            held.FlushTo(output);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            held.Discard();
+            output.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"{(domain == TimeDomain.EventTime ? "event-time" : "processing-time")} timer at {timer.Timestamp}", e), timer.Timestamp);
+        }
     }
 
     private sealed class ProcessContext(KeyedProcessOperator<TKey, TIn, TOut> op)

@@ -12,7 +12,7 @@ namespace ActorFlow.Operators.Internal;
 /// queues, cleans a window up at max timestamp + allowed lateness, and sends records of windows already
 /// cleaned up to the late-data side output.
 /// </summary>
-internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock
+internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures
     where TKey : notnull
 {
     private readonly WindowAssigner _assigner;
@@ -33,6 +33,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly List<TimeWindow> _assigned = [];
     private readonly TriggerContext _triggerContext;
     private readonly WindowProcessContext<TKey, TOut> _emitContext;
+    private IsolatedOutput<TOut>? _isolated;
     private long _lastProcessingTime = long.MinValue;
 
     public WindowOperator(
@@ -82,6 +83,9 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     public long LateRecordCount { get; private set; }
 
     public long RejectedRecordCount { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsolateFailures { get; set; }
 
     /// <summary>Gets the number of live (key, window) entries (for tests and metrics).</summary>
     internal int WindowCount => _windows.Count;
@@ -201,6 +205,39 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
     private void OnTimer(TimerKey<TKey> timer, TimeDomainKind domain)
     {
+        if (!IsolateFailures)
+        {
+            FireTimer(timer, domain);
+            return;
+        }
+
+        // What the firing emits is held back until it has succeeded; a failure emits only the failure.
+        var sink = _emitContext.Sink;
+        var held = _isolated ??= new IsolatedOutput<TOut>();
+        _emitContext.Sink = held;
+        try
+        {
+            FireTimer(timer, domain);
+            held.FlushTo(sink);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            held.Discard();
+            sink.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"window [{timer.Namespace.Start}, {timer.Namespace.End})", e), timer.Timestamp);
+            // The window is done as if it had fired: its state goes at its cleanup time as it would have.
+            if ((domain == TimeDomainKind.Event) == _isEventTime && timer.Timestamp == CleanupTime(timer.Namespace))
+            {
+                ClearWithoutUserCode(new StateKey<TKey>(timer.Key, timer.Namespace));
+            }
+        }
+        finally
+        {
+            _emitContext.Sink = sink;
+        }
+    }
+
+    private void FireTimer(TimerKey<TKey> timer, TimeDomainKind domain)
+    {
         var stateKey = new StateKey<TKey>(timer.Key, timer.Namespace);
         if (_sessions is not null && !SessionExists(stateKey))
         {
@@ -252,6 +289,18 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         _state.CurrentKey = stateKey.Key;
         _state.CurrentWindow = stateKey.Namespace;
         _contents.Emit(stateKey.Key, ref state, _emitContext);
+    }
+
+    /// <summary>Drops a window whose firing failed, without running user code again (its trigger's and clear callbacks).</summary>
+    private void ClearWithoutUserCode(StateKey<TKey> stateKey)
+    {
+        _windows.Remove(stateKey);
+        if (_contents.UsesWindowState)
+        {
+            _state.ClearNamespace(stateKey.Key, stateKey.Namespace);
+        }
+
+        RetireSession(stateKey);
     }
 
     private void ClearAllState(StateKey<TKey> stateKey)

@@ -9,7 +9,8 @@ namespace ActorFlow.Topology.Connectors;
 /// <param name="Origin">Where it came from, e.g. <c>topic/partition</c>.</param>
 /// <param name="Offset">Its position in <paramref name="Origin"/>.</param>
 /// <param name="Error">Why decoding failed, or null.</param>
-/// <param name="RawKey">The undecoded key bytes, kept for dead letters.</param>
-/// <param name="RawValue">The undecoded value bytes, kept for dead letters.</param>
+/// <param name="RawKey">The key bytes the record was read as, kept for dead letters (a record that fails to decode, or
+/// that any later step of the job fails on, is dead-lettered with them); null when the source has none.</param>
+/// <param name="RawValue">The value bytes the record was read as, kept for dead letters like <paramref name="RawKey"/>.</param>
 public readonly record struct SourceRecord<T>(
     T? Value, long Timestamp, string Origin, long Offset, Exception? Error = null, byte[]? RawKey = null, byte[]? RawValue = null);

@@ -124,7 +124,7 @@ public sealed class DataStream<T>
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                (dead ??= []).Add(chunk.Failed("Where", element.Offset, e));
+                (dead ??= []).Add(chunk.Failed("Where", element, e));
             }
         }
 
@@ -143,14 +143,14 @@ public sealed class DataStream<T>
             {
                 foreach (var value in map(element.Value))
                 {
-                    items.Add(new Element<TOut>(value, element.Timestamp, element.Offset));
+                    items.Add(element.With(value));
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // All or nothing per record: what the enumeration yielded before it threw is dropped with it.
                 items.RemoveRange(before, items.Count - before);
-                (dead ??= []).Add(chunk.Failed(step, element.Offset, e));
+                (dead ??= []).Add(chunk.Failed(step, element, e));
             }
         }
 

@@ -240,7 +240,7 @@ public static partial class JobRunner
                 var latest = (RecoveryMonitor.Get(system).IsPinned(name) ? entry.RestoreFrom : LatestCheckpoint(system, name)) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
                 Func<IKeyGroupHost> host = entry.Plan.CreateHost;
-                return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog));
+                return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog, entry.Poisoned));
             },
             ClusterShardingSettings.Create(system),
             new KeyGroupExtractor(options.Shards));

@@ -70,7 +70,8 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
 
             for (var i = 0; i < chunk.Count; i++)
             {
-                var record = chunk.Items[i].Value;
+                ref readonly var element = ref chunk.Items[i];
+                var record = element.Value;
                 if (record.KeyGroup < 0)
                 {
                     emitted.Add(new Emitted(EmittedKind.Main, null, record.Value, record.Timestamp));
@@ -82,7 +83,7 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
                     byGroup[record.KeyGroup] = list = [];
                 }
 
-                list.Add(record with { Watermark = inForce });
+                list.Add(record with { Watermark = inForce, Origin = chunk.Origin, Offset = element.Offset, RawKey = element.RawKey, RawValue = element.RawValue });
             }
 
             if (chunk.Dead is { } dead)

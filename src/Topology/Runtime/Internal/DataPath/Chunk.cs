@@ -55,18 +55,18 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
             try
             {
                 var value = map(element);
-                items[count++] = new Element<TOut>(value, element.Timestamp, element.Offset);
+                items[count++] = element.With(value);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                (dead ??= []).Add(Failed(stage, element.Offset, e));
+                (dead ??= []).Add(Failed(stage, element, e));
             }
         }
 
         return With(items, count, dead);
     }
 
-    /// <summary>A dead letter for the record at <paramref name="offset"/> that <paramref name="stage"/> failed on.</summary>
-    public DeadLetter Failed(string stage, long offset, Exception error) =>
-        new($"{error.GetType().Name}: {error.Message}", Origin ?? "", offset, null, null, stage);
+    /// <summary>A dead letter for the record <paramref name="element"/> that <paramref name="stage"/> failed on: position and bytes.</summary>
+    public DeadLetter Failed<TElement>(string stage, in Element<TElement> element, Exception error) =>
+        new($"{error.GetType().Name}: {error.Message}", Origin ?? "", element.Offset, element.RawKey, element.RawValue, stage);
 }

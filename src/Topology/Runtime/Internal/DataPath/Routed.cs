@@ -5,6 +5,10 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// <see cref="Watermark"/> is the job's watermark in force when the record was read (the watermark of the chunks
 /// before it; the dispatcher sets it): every key group advances to it before it applies the record, so a record is
 /// late or on time the same in every key group, whatever that key group saw before (as in Flink, where a watermark
-/// travels ahead of the records that follow it).
+/// travels ahead of the records that follow it). <see cref="Origin"/>, <see cref="Offset"/>, <see cref="RawKey"/> and
+/// <see cref="RawValue"/> say where the record was read and as what bytes (the dispatcher sets them too), so that a
+/// record the key group's operator fails on becomes a dead letter a user can trace and replay.
 /// </summary>
-internal readonly record struct Routed(int KeyGroup, object Key, object? Value, long Timestamp, long Watermark = long.MinValue);
+internal readonly record struct Routed(
+    int KeyGroup, object Key, object? Value, long Timestamp, long Watermark = long.MinValue,
+    string? Origin = null, long Offset = -1, byte[]? RawKey = null, byte[]? RawValue = null);

@@ -64,7 +64,7 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
 
             clock.Idle = false;
             clock.Generator.OnEvent(record.Value!, timestamp, clock);
-            items[count++] = new Element<T>(record.Value!, timestamp, record.Offset);
+            items[count++] = new Element<T>(record.Value!, timestamp, record.Offset, record.RawKey, record.RawValue);
         }
 
         Recombine();

@@ -17,7 +17,11 @@ internal sealed class JobRegistry : IExtension
     public static JobRegistry Get(ActorSystem system) => system.WithExtension<JobRegistry, Provider>();
 
     public void Register(string job, IJobPlan plan, JobRunnerOptions options, CheckpointRecord? restoreFrom) =>
-        _jobs[job] = new Entry(plan, options.Clock, options.KeyGroupRestartLog) { RestoreFrom = restoreFrom };
+        // Each run registers again; the key groups marked by the run that failed over stay marked for the next one.
+        _jobs.AddOrUpdate(
+            job,
+            _ => new Entry(plan, options.Clock, options.KeyGroupRestartLog, new PoisonedKeyGroups()) { RestoreFrom = restoreFrom },
+            (_, previous) => new Entry(plan, options.Clock, options.KeyGroupRestartLog, previous.Poisoned) { RestoreFrom = restoreFrom });
 
     public Entry Resolve(string job) =>
         _jobs.TryGetValue(job, out var entry) ? entry : throw new InvalidOperationException($"Job '{job}' is not registered on this node.");
@@ -31,7 +35,7 @@ internal sealed class JobRegistry : IExtension
         }
     }
 
-    internal sealed class Entry(IJobPlan plan, TimeProvider clock, int restartLog)
+    internal sealed class Entry(IJobPlan plan, TimeProvider clock, int restartLog, PoisonedKeyGroups poisoned)
     {
         public IJobPlan Plan { get; } = plan;
 
@@ -41,6 +45,9 @@ internal sealed class JobRegistry : IExtension
         public int RestartLog { get; } = restartLog;
 
         public CheckpointRecord? RestoreFrom { get; set; }
+
+        /// <summary>Key groups whose next incarnation isolates failed firings (see <see cref="PoisonedKeyGroups"/>).</summary>
+        public PoisonedKeyGroups Poisoned { get; } = poisoned;
 
         public SnapshotRestorePoint? RestorePointFor(int keyGroup) => RestoreFrom?.RestorePointFor(keyGroup);
     }

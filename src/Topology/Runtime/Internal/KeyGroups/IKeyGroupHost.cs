@@ -12,6 +12,12 @@ internal interface IKeyGroupHost
     /// <summary>See <see cref="IKeyedOperator.ReplaysDeterministically"/>.</summary>
     bool ReplaysDeterministically { get; }
 
+    /// <summary>
+    /// When on, user code that fails while a window or timer fires becomes a dead letter naming operator, key and
+    /// window instead of an exception (see <c>IIsolatesFailures</c>); operators that cannot isolate ignore it.
+    /// </summary>
+    bool IsolateFailures { get; set; }
+
     void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output);
 
     void AdvanceProcessingTime(long nowMs, List<Emitted> output);

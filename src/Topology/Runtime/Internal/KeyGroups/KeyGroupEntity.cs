@@ -33,6 +33,8 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private readonly Func<IKeyGroupHost> _newHost;
     private readonly TimeProvider _clock;
     private readonly RestartLog _restartLog;
+    private readonly PoisonedKeyGroups? _poisoned;
+    private readonly bool _isolateAlways;
     private readonly Dictionary<string, (long Sequence, KeyGroupReply Reply)> _lastBySource = new(StringComparer.Ordinal);
     private readonly Dictionary<long, IActorRef> _checkpointWaiters = [];
     private readonly List<Emitted> _pending = [];
@@ -44,7 +46,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private string? _broken;
 
     /// <summary>Creates the entity; <paramref name="host"/> makes its operator (a fresh one per incarnation and per local restart).</summary>
-    public KeyGroupEntity(string jobName, int keyGroup, Func<IKeyGroupHost> host, TimeProvider clock, SnapshotRestorePoint? restorePoint, int restartLog = 0)
+    public KeyGroupEntity(string jobName, int keyGroup, Func<IKeyGroupHost> host, TimeProvider clock, SnapshotRestorePoint? restorePoint, int restartLog = 0, PoisonedKeyGroups? poisoned = null)
         : base(PersistenceIds.KeyGroup(jobName, keyGroup), keyGroup, restorePoint)
     {
         _jobName = jobName;
@@ -52,6 +54,10 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         _host = host();
         _clock = clock;
         _restartLog = new RestartLog(restartLog, _host.ReplaysDeterministically);
+        _poisoned = poisoned;
+        // The previous incarnation failed over because its operator threw while firing: isolate firings from the start.
+        _isolateAlways = poisoned?.Take(keyGroup) ?? false;
+        _host.IsolateFailures = _isolateAlways;
         _baseSnapshot = restorePoint?.SequenceNr ?? -1;
         Command<KeyGroupBatch>(OnBatch);
         Command<ResetKeyGroup>(_ => OnReset());
@@ -234,7 +240,11 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         {
             try
             {
+                // The retry after a restart isolates failed firings: one that throws again is deterministic (a poison
+                // key) and becomes a dead letter naming operator, key and window; the key group goes on.
+                _host.IsolateFailures = _isolateAlways || attempt > 0;
                 input.ApplyTo(_host, output);
+                _host.IsolateFailures = _isolateAlways;
                 _restartLog.Remember(input);
                 if (attempt > 0)
                 {
@@ -264,6 +274,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         }
 
         _restartLog.Discard();
+        _poisoned?.Mark(KeyGroup);
         Timers.Cancel("wake");
         return false;
     }

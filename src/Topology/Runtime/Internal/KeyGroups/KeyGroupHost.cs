@@ -1,4 +1,5 @@
 using ActorFlow.Operators;
+using ActorFlow.Operators.Internal;
 using ActorFlow.Topology.Connectors;
 
 namespace ActorFlow.Topology.Runtime.Internal;
@@ -9,13 +10,26 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// </summary>
 internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TOut> op, string operatorName, DrivenClock? clock = null) : IKeyGroupHost
 {
-    private readonly Output _output = new();
+    private readonly Output _output = new(operatorName);
+    private readonly IIsolatesFailures? _isolating = op as IIsolatesFailures;
 
     public long? NextProcessingTimeTimer => op.NextProcessingTimeTimer;
 
     public long Watermark => op.CurrentWatermark;
 
     public bool ReplaysDeterministically => op.ReplaysDeterministically;
+
+    public bool IsolateFailures
+    {
+        get => _isolating?.IsolateFailures ?? false;
+        set
+        {
+            if (_isolating is not null)
+            {
+                _isolating.IsolateFailures = value;
+            }
+        }
+    }
 
     public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output)
     {
@@ -37,7 +51,7 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TO
             catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException)
             {
                 output.Add(new Emitted(EmittedKind.Dead, null,
-                    new DeadLetter($"operator '{operatorName}' failed on key '{r.Key}': {e.GetType().Name}: {e.Message}", "", -1, null, null, operatorName), r.Timestamp));
+                    new DeadLetter($"operator '{operatorName}' failed on key '{r.Key}': {e.GetType().Name}: {e.Message}", r.Origin ?? "", r.Offset, r.RawKey, r.RawValue, operatorName), r.Timestamp));
             }
         }
 
@@ -60,12 +74,16 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(IKeyedOperator<TKey, TIn, TO
         op.AdvanceProcessingTime(nowMs, _output);
     }
 
-    private sealed class Output : IOperatorOutput<TOut>
+    private sealed class Output(string operatorName) : IOperatorOutput<TOut>
     {
         public List<Emitted> Target { get; set; } = [];
 
         public void Collect(TOut value, long timestamp) => Target.Add(new Emitted(EmittedKind.Main, null, value, timestamp));
 
-        public void CollectSide<T>(OutputTag<T> tag, T value, long timestamp) => Target.Add(new Emitted(EmittedKind.Side, tag.Id, value, timestamp));
+        public void CollectSide<T>(OutputTag<T> tag, T value, long timestamp) => Target.Add(value is FiringFailure failure && tag.Id == FailureIsolation.FailedId
+            ? new Emitted(EmittedKind.Dead, null, new DeadLetter(
+                $"operator '{operatorName}' failed firing {failure.What} of key '{failure.Key}': {failure.Error.GetType().Name}: {failure.Error.Message}",
+                "", -1, null, null, operatorName), timestamp)
+            : new Emitted(EmittedKind.Side, tag.Id, value, timestamp));
     }
 }

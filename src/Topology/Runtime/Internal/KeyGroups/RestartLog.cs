@@ -86,6 +86,9 @@ internal sealed class RestartLog
         }
 
         var fresh = newHost();
+        // Inputs applied with isolated firings replay the same way: a firing dead-lettered then is dead-lettered again
+        // instead of throwing, and a firing that succeeded succeeds again (the operator replays deterministically).
+        fresh.IsolateFailures = true;
         var discarded = new List<Emitted>();
         try
         {

@@ -47,13 +47,14 @@ internal sealed class JobWireFormat
           "to StreamJobBuilder.WithSerializers(...).";
 
     /// <summary>
-    /// Writes a routed record without its key group (the batch carries it); its watermark as a 0 byte when it equals
-    /// <paramref name="previousWatermark"/> (the previous record's), else a 1 byte and the watermark.
+    /// Writes a routed record without its key group (the batch carries it): timestamp; its watermark as a 0 byte when
+    /// it equals the previous record's (<paramref name="previous"/>), else a 1 byte and the watermark; its origin the
+    /// same way; its offset; the raw key and value bytes; key; value.
     /// </summary>
-    public void WriteRouted(StateWriter writer, in Routed record, long previousWatermark)
+    public void WriteRouted(StateWriter writer, in Routed record, in Routed previous)
     {
         writer.WriteInt64(record.Timestamp);
-        if (record.Watermark == previousWatermark)
+        if (record.Watermark == previous.Watermark)
         {
             writer.WriteByte(0);
         }
@@ -63,23 +64,42 @@ internal sealed class JobWireFormat
             writer.WriteInt64(record.Watermark);
         }
 
+        if (string.Equals(record.Origin, previous.Origin, StringComparison.Ordinal))
+        {
+            writer.WriteByte(0);
+        }
+        else
+        {
+            writer.WriteByte(1);
+            writer.WriteString(record.Origin);
+        }
+
+        writer.WriteInt64(record.Offset);
+        writer.WriteBytes(record.RawKey);
+        writer.WriteBytes(record.RawValue);
         _key.Write(writer, record.Key);
         _input.Write(writer, record.Value);
     }
 
-    /// <summary>Reads a record written by <see cref="WriteRouted"/>.</summary>
-    public Routed ReadRouted(ref StateReader reader, int keyGroup, long previousWatermark)
+    /// <summary>Reads a record written by <see cref="WriteRouted"/>; <paramref name="previous"/> is the record read before it.</summary>
+    public Routed ReadRouted(ref StateReader reader, int keyGroup, in Routed previous)
     {
         var timestamp = reader.ReadInt64();
-        var watermark = reader.ReadByte() switch
-        {
-            0 => previousWatermark,
-            1 => reader.ReadInt64(),
-            var other => throw new InvalidDataException($"A routed record's watermark flag is {other} (0 or 1 expected)."),
-        };
+        var watermark = Flag(ref reader, "watermark") ? reader.ReadInt64() : previous.Watermark;
+        var origin = Flag(ref reader, "origin") ? reader.ReadString() : previous.Origin;
+        var offset = reader.ReadInt64();
+        var rawKey = reader.ReadBytes();
+        var rawValue = reader.ReadBytes();
         var key = _key.Read(ref reader) ?? throw new InvalidDataException("A routed record arrived without its key.");
-        return new Routed(keyGroup, key, _input.Read(ref reader), timestamp, watermark);
+        return new Routed(keyGroup, key, _input.Read(ref reader), timestamp, watermark, origin, offset, rawKey, rawValue);
     }
+
+    private static bool Flag(ref StateReader reader, string what) => reader.ReadByte() switch
+    {
+        0 => false,
+        1 => true,
+        var other => throw new InvalidDataException($"A routed record's {what} flag is {other} (0 or 1 expected)."),
+    };
 
     /// <summary>Reads a record of a batch written before records carried their watermark (layouts KGB1, KGB2).</summary>
     public Routed ReadRouted(ref StateReader reader, int keyGroup)

@@ -18,8 +18,9 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// <list type="bullet">
 /// <item><c>KGB3</c> <see cref="KeyGroupBatch"/>: job, key group, source id, sequence, watermark, base snapshot,
 /// count, then per record timestamp, the watermark in force when it was read (a byte 0 = the previous record's, the
-/// first record's previous being <see cref="long.MinValue"/>; 1 = an int64 follows), key, value. <c>KGB2</c> (read
-/// only) is the same without the per-record watermark; <c>KGB1</c> (read only) also without the base snapshot.</item>
+/// first record's previous being <see cref="long.MinValue"/>; 1 = an int64 follows), its origin (the same way, a
+/// string; the first's previous being null), offset, raw key and value bytes, key, value. <c>KGB2</c> (read only) is
+/// timestamp, key, value per record; <c>KGB1</c> (read only) is KGB2 without the base snapshot.</item>
 /// <item><c>KGR1</c> <see cref="KeyGroupReply"/>: job, key group, sequence, count, then per record kind, timestamp, tag, value.</item>
 /// <item><c>KTC1</c> <see cref="TriggerCheckpoint"/>: job, key group, checkpoint id.</item>
 /// <item><c>KCK1</c> <see cref="KeyGroupCheckpointed"/>: job, key group, checkpoint id, snapshot sequence nr, state size, error.</item>
@@ -43,6 +44,9 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
     private const string LostManifest = "KSL1";
     private const string ResetManifest = "KRS1";
     private const string ResetDoneManifest = "KRD1";
+
+    // What the first record of a batch is compared with: its watermark and origin are written unless the minimum and null.
+    private static readonly Routed FirstPrevious = new(-1, string.Empty, null, 0);
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _threadBuffer;
@@ -87,11 +91,11 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
                 writer.WriteInt64(b.Watermark);
                 writer.WriteInt64(b.BaseSnapshot);
                 writer.WriteInt32(b.Records.Count);
-                var previous = long.MinValue;
+                var previous = FirstPrevious;
                 foreach (var record in b.Records)
                 {
                     batchFormat.WriteRouted(writer, record, previous);
-                    previous = record.Watermark;
+                    previous = record;
                 }
 
                 break;
@@ -194,13 +198,13 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         var watermark = reader.ReadInt64();
         var baseSnapshot = version >= 2 ? reader.ReadInt64() : KeyGroupBatch.BaseNotChecked;
         var records = new List<Routed>(Count(ref reader));
-        var previous = long.MinValue;
+        var previous = FirstPrevious;
         for (var i = records.Capacity; i > 0; i--)
         {
             // Before version 3 a batch had no watermark per record: its records were applied under the key group's own.
             var record = version >= 3 ? format.ReadRouted(ref reader, keyGroup, previous) : format.ReadRouted(ref reader, keyGroup);
             records.Add(record);
-            previous = record.Watermark;
+            previous = record;
         }
 
         return new KeyGroupBatch(job, keyGroup, sourceId, sequence, records, watermark, baseSnapshot);

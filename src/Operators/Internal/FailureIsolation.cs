@@ -1,0 +1,50 @@
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>
+/// INTERNAL API. Lets the host tell an operator to isolate failures of user code that runs outside per-record calls
+/// (a window function while a window fires, a timer callback): with <see cref="IsolateFailures"/> on, such a failure
+/// emits a <see cref="FiringFailure"/> on <see cref="FailureIsolation.Failed"/> instead of throwing, whatever the
+/// failed call had emitted is dropped, and the operator goes on as if the firing had happened. The host turns it on
+/// once a failure proved deterministic (it threw again after a restart from the last state), so that one poison key
+/// cannot stop its key group.
+/// </summary>
+internal interface IIsolatesFailures
+{
+    bool IsolateFailures { get; set; }
+}
+
+/// <summary>INTERNAL API. A firing whose user code threw: the key, what fired (a window, a timer) and the error.</summary>
+internal sealed record FiringFailure(object? Key, string What, Exception Error);
+
+/// <summary>INTERNAL API. The side output of isolated failures.</summary>
+internal static class FailureIsolation
+{
+    public const string FailedId = "actorflow-failed-firing";
+
+    public static readonly OutputTag<FiringFailure> Failed = new(FailedId);
+}
+
+/// <summary>
+/// INTERNAL API. Holds what one isolated firing emits until it has succeeded (then <see cref="FlushTo"/> passes it
+/// on in order) or failed (then <see cref="Discard"/> drops it), so a failed firing emits nothing but its failure.
+/// </summary>
+internal sealed class IsolatedOutput<TOut> : IOperatorOutput<TOut>
+{
+    private readonly List<Action<IOperatorOutput<TOut>>> _pending = [];
+
+    public void Collect(TOut value, long timestamp) => _pending.Add(o => o.Collect(value, timestamp));
+
+    public void CollectSide<T>(OutputTag<T> tag, T value, long timestamp) => _pending.Add(o => o.CollectSide(tag, value, timestamp));
+
+    public void FlushTo(IOperatorOutput<TOut> target)
+    {
+        foreach (var emit in _pending)
+        {
+            emit(target);
+        }
+
+        _pending.Clear();
+    }
+
+    public void Discard() => _pending.Clear();
+}
