@@ -1,16 +1,20 @@
+// begin-snippet: operators-harness-usings
 using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.TestKit;
+// end-snippet
 
-namespace ActorFlow.TestKit.Tests;
+namespace ActorFlow.Docs.Tests.Operators;
 
-/// <summary>The harness example of docs/operators.md, compiled and checked (keep the two in step).</summary>
-public sealed class OperatorsDocExampleSpec
+/// <summary>The harness example of docs/operators.md ("Testing harness"), run.</summary>
+public sealed class HarnessSnippetSpec
 {
     /// <summary>Verify that the documented harness example emits what its comments say.</summary>
     [Fact]
-    public void The_operators_doc_harness_example_must_behave_as_documented()
+    public void A_documented_harness_example_must_emit_what_its_comments_say()
     {
+        // begin-snippet: operators-harness-example
         var clock = new ManualTimeProvider();
         var op = WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(5)))
             .WithAllowedLateness(TimeSpan.FromSeconds(2)).WithTimeProvider(clock).Aggregate(Aggregates.Sum<long>(v => v));
@@ -21,6 +25,7 @@ public sealed class OperatorsDocExampleSpec
         h.ProcessWatermark(7_000);
         h.ProcessElement("a", 7, 2_000);           // too late → h.SideOutput(OutputTags.LateData<long>())
         h.ProcessWatermark(Watermark.EndOfInput);  // end of input: fires whatever is still pending
+        // end-snippet
 
         Assert.Equal([new TimestampedValue<long>(1, 4_999), new TimestampedValue<long>(8, 4_999)], h.Output);
         Assert.Equal([new TimestampedValue<long>(7, 2_000)], h.SideOutput(OutputTags.LateData<long>()));
