@@ -41,10 +41,11 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
     /// </summary>
     /// <param name="deadLetters">The dead-letter topic, or null for none.</param>
     /// <param name="missing">How many windows are expected not to come out (dead-lettered firings).</param>
+    /// <param name="midRun">Runs after the first checkpoint completed, before the second half is produced.</param>
     /// <returns>The stopped job, the reference counts and the output topic (read_committed).</returns>
     public static async Task<(RunningJob Job, Dictionary<string, long> Expected, List<string> Output)> RunAsync(
         EmbeddedKafka kafka, string dataPath, string jobName, ThrowingLabel? label, JobRunnerOptions options, Func<IKeyedOperator<string, Click, string>>? counter = null,
-        string? deadLetters = null, int missing = 0)
+        string? deadLetters = null, int missing = 0, Func<RunningJob, Task>? midRun = null)
     {
         var topics = new ClickTopics(kafka);
         var random = new Random(11);
@@ -63,6 +64,11 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
             });
             topics.Produce(clicks.Take(3000));
             await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > 0, TimeSpan.FromSeconds(60));
+            if (midRun is not null)
+            {
+                await midRun(job);
+            }
+
             topics.Produce(clicks.Skip(3000));
             topics.ProduceEnd();
 
