@@ -6,4 +6,10 @@ namespace ActorFlow.Operators;
 /// <param name="Value">The record.</param>
 /// <param name="Timestamp">The record's timestamp as received.</param>
 /// <param name="Reason">Why the record was rejected.</param>
-public sealed record RejectedRecord<T>(string Key, T Value, long Timestamp, string Reason);
+public sealed record RejectedRecord<T>(string Key, T Value, long Timestamp, string Reason) : IRejectedRecord;
+
+/// <summary>INTERNAL API. A rejected record's reason, whatever its type (hosts dead-letter it).</summary>
+internal interface IRejectedRecord
+{
+    string Reason { get; }
+}

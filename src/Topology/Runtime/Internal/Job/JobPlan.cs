@@ -14,7 +14,8 @@ internal sealed class JobPlan<TKey, T, TOut>(
     string operatorName,
     Func<IKeyedOperator<TKey, T, TOut>> factory,
     ISinkConnector<TOut> sink,
-    IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> sideSinks) : IJobPlan
+    IReadOnlyDictionary<string, Func<Sink<Emitted, Task<Done>>>> sideSinks,
+    IReadOnlySet<string> sidesToDeadLetters) : IJobPlan
     where TKey : notnull
 {
     public string OperatorName => operatorName;
@@ -32,7 +33,7 @@ internal sealed class JobPlan<TKey, T, TOut>(
         var clock = new ActorFlow.Operators.DrivenClock();
         using (ActorFlow.Operators.DrivenClock.Building(clock))
         {
-            return new KeyGroupHost<TKey, T, TOut>(factory(), operatorName, clock);
+            return new KeyGroupHost<TKey, T, TOut>(factory(), operatorName, clock, sidesToDeadLetters);
         }
     }
 
