@@ -8,6 +8,7 @@ using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Tests.EndToEnd;
 using Akka.Actor;
@@ -39,9 +40,9 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// <summary>
     /// The job the checkpoint fault specs run: a tumbling 1 s count per user over the input topic's partitions (bounded
     /// out-of-orderness 1 s), labelled by <paramref name="label"/> (default <see cref="Label"/>), written to
-    /// <paramref name="output"/> through the exactly-once sink.
+    /// <paramref name="output"/> through the exactly-once sink (or through <paramref name="sink"/>).
     /// </summary>
-    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null)
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null)
     {
         var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId(group);
         var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
@@ -52,7 +53,7 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
             .KeyBy(c => c.User)
             .Process("count", counter ?? (() => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
                 .Aggregate(new CountAggregate(), label ?? new Label())))
-            .To(KafkaConnectors.ExactlyOnceSink<string>(producer, output, s => (null, Encoding.UTF8.GetBytes(s))))
+            .To(sink ?? KafkaConnectors.ExactlyOnceSink<string>(producer, output, s => (null, Encoding.UTF8.GetBytes(s))))
             .Build();
     }
 

@@ -113,7 +113,15 @@ public static partial class JobRunner
             writeAhead.Attach(dispatcher.Checkpoints);
             if (restoreFrom is not null)
             {
-                await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
+                try
+                {
+                    await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    await writeAhead.CloseAsync().ConfigureAwait(false); // this run never starts: release its producer
+                    throw;
+                }
             }
         }
 
@@ -167,7 +175,7 @@ public static partial class JobRunner
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks);
+        var completion = CompleteAsync(main, sinks, writeAhead);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
         return new JobRun(sourceControl, completion, dispatcher, region);
     }
@@ -213,16 +221,27 @@ public static partial class JobRunner
             .Where(batch => batch.Any(e => e.Kind == kind))
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
-    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks)
+    /// <summary>The run's end: every sink done (or one failed); then the write-ahead sink releases its producer.</summary>
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, WriteAheadSink? writeAhead)
     {
-        await main.ConfigureAwait(false);
-        Task<Done>[] others;
-        lock (sinks)
+        try
         {
-            others = [.. sinks];
-        }
+            await main.ConfigureAwait(false);
+            Task<Done>[] others;
+            lock (sinks)
+            {
+                others = [.. sinks];
+            }
 
-        await Task.WhenAll(others).ConfigureAwait(false);
+            await Task.WhenAll(others).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (writeAhead is not null)
+            {
+                await writeAhead.CloseAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private static IActorRef StartRegion(ActorSystem system, StreamJob job, JobRunnerOptions options)
