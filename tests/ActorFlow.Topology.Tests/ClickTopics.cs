@@ -40,11 +40,13 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// <summary>
     /// The job the checkpoint fault specs run: a tumbling 1 s count per user over the input topic's partitions (bounded
     /// out-of-orderness 1 s), labelled by <paramref name="label"/> (default <see cref="Label"/>), written to
-    /// <paramref name="output"/> through the exactly-once sink (or through <paramref name="sink"/>).
+    /// <paramref name="output"/> through the exactly-once sink (or through <paramref name="sink"/>); the consumer settings
+    /// changed by <paramref name="consumerSettings"/> when given.
     /// </summary>
-    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null)
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null)
     {
         var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId(group);
+        consumer = consumerSettings?.Invoke(consumer) ?? consumer;
         var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
         return StreamJobBuilder.Create(jobName)
             .FromSource(input, KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, partitions).Select(p => new TopicPartition(input, p)).ToArray()), r =>

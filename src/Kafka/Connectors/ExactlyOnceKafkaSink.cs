@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Dsl;
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Persistence.Partitioning;
@@ -124,7 +125,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         var producer = new ProducerBuilder<byte[], byte[]>(settings
             .WithProperty("enable.idempotence", "true")
             .WithProperty("acks", "all")
-            .ToProducerConfig()).Build();
+            .ToProducerConfig())
+            .SetLogHandler(KafkaClientLog.For(null).OnLog)
+            .SetErrorHandler(KafkaClientLog.For(null).OnError)
+            .Build();
         Interlocked.Increment(ref _openProducers);
         return producer;
     }
@@ -161,7 +165,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             GroupId = "actorflow-tail-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,
         };
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config)
+            .SetLogHandler(KafkaClientLog.For(null).OnLog)
+            .SetErrorHandler(KafkaClientLog.For(null).OnError)
+            .Build();
         for (var p = 0; p < tails.Length; p++)
         {
             tails[p] = (-1, -1);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Consumer.Internal;
 using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Settings;
@@ -137,6 +138,8 @@ public static class KafkaConnectors
         public Task StopAsync() => control.StopAsync();
 
         public Task ShutdownAsync() => control.ShutdownAsync();
+
+        public Task Ready => control is KafkaControl<byte[], byte[]> kafka ? kafka.Connected : Task.CompletedTask;
 
         public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) =>
             control.CommitAsync(nextOffsets.Select(o =>

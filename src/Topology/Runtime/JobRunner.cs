@@ -177,7 +177,34 @@ public static partial class JobRunner
         JobMetrics.Watermarks[job.Name] = watermark;
         var completion = CompleteAsync(main, sinks, writeAhead);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
+        await AwaitSourcesReadyAsync(sourceControl, completion).ConfigureAwait(false);
         return new JobRun(sourceControl, completion, dispatcher, region);
+    }
+
+    /// <summary>
+    /// A source that cannot reach its system (an unreachable <c>bootstrap.servers</c>) fails the start of the run with
+    /// its reason, instead of a run that looks healthy until the source gives up. A run that ends first for another
+    /// reason is left to the failover, as before.
+    /// </summary>
+    private static async Task AwaitSourcesReadyAsync(ISourceControl control, Task completion)
+    {
+        var ready = control.Ready;
+        if (await Task.WhenAny(ready, completion).ConfigureAwait(false) != ready || !ready.IsFaulted)
+        {
+            return;
+        }
+
+        await control.ShutdownAsync().ConfigureAwait(false);
+        try
+        {
+            await completion.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false); // its sinks released
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The run fails with the source's error, reported below.
+        }
+
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ready.Exception!.InnerException!);
     }
 
     private static void Count(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
