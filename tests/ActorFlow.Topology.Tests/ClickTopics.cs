@@ -41,11 +41,12 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// The job the checkpoint fault specs run: a tumbling 1 s count per user over the input topic's partitions (bounded
     /// out-of-orderness 1 s), labelled by <paramref name="label"/> (default <see cref="Label"/>), written to
     /// <paramref name="output"/> through the exactly-once sink (or through <paramref name="sink"/>); the consumer settings
-    /// changed by <paramref name="consumerSettings"/> when given.
+    /// changed by <paramref name="consumerSettings"/> when given; without a <paramref name="group"/> the consumer has no group.id.
     /// </summary>
-    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null)
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string? group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null)
     {
-        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId(group);
+        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
+        consumer = group is null ? consumer : consumer.WithGroupId(group);
         consumer = consumerSettings?.Invoke(consumer) ?? consumer;
         var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
         return StreamJobBuilder.Create(jobName)
