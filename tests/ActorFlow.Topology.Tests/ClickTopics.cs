@@ -8,6 +8,7 @@ using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Tests.EndToEnd;
 using Akka.Actor;
@@ -39,11 +40,14 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// <summary>
     /// The job the checkpoint fault specs run: a tumbling 1 s count per user over the input topic's partitions (bounded
     /// out-of-orderness 1 s), labelled by <paramref name="label"/> (default <see cref="Label"/>), written to
-    /// <paramref name="output"/> through the exactly-once sink.
+    /// <paramref name="output"/> through the exactly-once sink (or through <paramref name="sink"/>); the consumer settings
+    /// changed by <paramref name="consumerSettings"/> when given; without a <paramref name="group"/> the consumer has no group.id.
     /// </summary>
-    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, string? deadLetters = null)
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string? group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null, string? deadLetters = null)
     {
-        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId(group);
+        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
+        consumer = group is null ? consumer : consumer.WithGroupId(group);
+        consumer = consumerSettings?.Invoke(consumer) ?? consumer;
         var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
         var builder = StreamJobBuilder.Create(jobName);
         if (deadLetters is not null)
@@ -58,7 +62,7 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
             .KeyBy(c => c.User)
             .Process("count", counter ?? (() => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
                 .Aggregate(new CountAggregate(), label ?? new Label())))
-            .To(KafkaConnectors.ExactlyOnceSink<string>(producer, output, s => (null, Encoding.UTF8.GetBytes(s))))
+            .To(sink ?? KafkaConnectors.ExactlyOnceSink<string>(producer, output, s => (null, Encoding.UTF8.GetBytes(s))))
             .Build();
     }
 

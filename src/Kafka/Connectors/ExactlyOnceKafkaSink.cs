@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Dsl;
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Persistence.Partitioning;
@@ -27,6 +28,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IProducer<byte[], byte[]>? _producer;
     private (long Epoch, long Index)[]? _published;
+    private int _openProducers;
+
+    /// <summary>Producers this sink has built and not yet disposed (0 or 1; for tests).</summary>
+    internal int OpenProducers => Volatile.Read(ref _openProducers);
 
     public byte[] Encode(T value)
     {
@@ -49,10 +54,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var producer = _producer ??= new ProducerBuilder<byte[], byte[]>(settings
-                .WithProperty("enable.idempotence", "true")
-                .WithProperty("acks", "all")
-                .ToProducerConfig()).Build();
+            var producer = _producer ??= BuildProducer();
             var published = _published ??= await Task.Run(() => ReadTails(producer), cancellationToken).ConfigureAwait(false);
             Error? failure = null;
             for (var i = 0; i < records.Count; i++)
@@ -97,10 +99,47 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         }
     }
 
+    /// <summary>The run ended: disposes the producer (after a publish in progress); the next publish builds a new one.</summary>
+    public async Task CloseAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            DisposeProducer();
+            _published = null; // another run may have written since: read the tails again
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
-        _producer?.Dispose();
+        DisposeProducer();
         _gate.Dispose();
+    }
+
+    private IProducer<byte[], byte[]> BuildProducer()
+    {
+        var producer = new ProducerBuilder<byte[], byte[]>(settings
+            .WithProperty("enable.idempotence", "true")
+            .WithProperty("acks", "all")
+            .ToProducerConfig())
+            .SetLogHandler(KafkaClientLog.For(null).OnLog)
+            .SetErrorHandler(KafkaClientLog.For(null).OnError)
+            .Build();
+        Interlocked.Increment(ref _openProducers);
+        return producer;
+    }
+
+    private void DisposeProducer()
+    {
+        if (Interlocked.Exchange(ref _producer, null) is { } producer)
+        {
+            producer.Dispose();
+            Interlocked.Decrement(ref _openProducers);
+        }
     }
 
     private static (byte[]? Key, byte[] Value) Decode(byte[] record)
@@ -126,7 +165,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             GroupId = "actorflow-tail-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,
         };
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config)
+            .SetLogHandler(KafkaClientLog.For(null).OnLog)
+            .SetErrorHandler(KafkaClientLog.For(null).OnError)
+            .Build();
         for (var p = 0; p < tails.Length; p++)
         {
             tails[p] = (-1, -1);

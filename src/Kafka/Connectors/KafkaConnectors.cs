@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Consumer.Internal;
 using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Settings;
@@ -36,12 +37,39 @@ public static class KafkaConnectors
     }
 
     /// <summary>
+    /// A sink writing each value to <paramref name="topic"/> with the key and value <paramref name="encode"/> makes (a
+    /// null key: the producer's partitioner spreads records). The same encoder fits
+    /// <see cref="ExactlyOnceSink{T}"/>, so a job switches between the two by name alone.
+    /// </summary>
+    public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(encode);
+        return Sink<T>(settings, value =>
+        {
+            var (key, bytes) = encode(value);
+            return new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = key!, Value = bytes });
+        });
+    }
+
+    /// <summary>
     /// An exactly-once sink for keyed (checkpointed) jobs: the records emitted between two checkpoints are kept in
     /// the checkpoint record and published to <paramref name="topic"/> once the checkpoint is complete, so after a
-    /// crash nothing is missing and nothing is written twice, also without Kafka transactions. Output is delayed by
-    /// one checkpoint interval. The topic must be written by this sink only; records go to the partition of
-    /// murmur3(key) (or round robin without a key). In a stateless job it behaves as <see cref="Sink{T}"/>.
+    /// crash nothing is missing and nothing is written twice, also without Kafka transactions. The topic must be
+    /// written by this sink only; records go to the partition of murmur3(key) (or round robin without a key). In a
+    /// stateless job it behaves as the plain <c>Sink</c>, which takes the same <paramref name="encode"/>.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// <b>The checkpoint interval decides when output becomes visible.</b> A record is published only after the
+    /// checkpoint following it completes: up to one <c>JobRunnerOptions.CheckpointInterval</c> (default 10 s) plus the
+    /// time the checkpoint takes, and never while checkpoints are off (<c>CheckpointInterval = null</c>) except for
+    /// those triggered by <c>RunningJob.CheckpointAsync</c>. A shorter interval gives lower latency at the cost of
+    /// more checkpoint work (one snapshot per key group and one checkpoint record, holding the epoch's output, per
+    /// interval); a longer one makes larger checkpoint records and later, burstier output. A job that stops publishes
+    /// nothing after its last complete checkpoint; the next start publishes that epoch and replays the rest.
+    /// </para>
+    /// </remarks>
     public static ISinkConnector<T> ExactlyOnceSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -138,6 +166,8 @@ public static class KafkaConnectors
         public Task StopAsync() => control.StopAsync();
 
         public Task ShutdownAsync() => control.ShutdownAsync();
+
+        public Task Ready => control is KafkaControl<byte[], byte[]> kafka ? kafka.Connected : Task.CompletedTask;
 
         public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) =>
             control.CommitAsync(nextOffsets.Select(o =>

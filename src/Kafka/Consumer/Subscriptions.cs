@@ -18,7 +18,10 @@ public sealed record TopicSubscription(
     IReadOnlyList<string> Topics,
     Func<IReadOnlyList<TopicPartition>, IEnumerable<TopicPartitionOffset>>? OffsetsOnAssign = null) : ISubscription;
 
-/// <summary>Reads the given partitions without group management, from the given offsets.</summary>
+/// <summary>
+/// Reads the given partitions without group management, from the given offsets. No <c>group.id</c> is needed: without
+/// one the consumer gets a generated group of its own, so <see cref="Offset.Stored"/> starts at <c>auto.offset.reset</c>.
+/// </summary>
 /// <param name="Partitions">Partitions and their start offsets (<see cref="Offset.Stored"/> = the group's committed offset).</param>
 public sealed record ManualAssignment(IReadOnlyList<TopicPartitionOffset> Partitions) : ISubscription;
 

@@ -60,7 +60,10 @@ public sealed record ConsumerSettings<TKey, TValue> : KafkaClientSettings<Consum
         private init => field = SettingsGuard.AtLeastOne(value, "max-batch");
     }
 
-    /// <summary>A source that cannot reach any broker for this long fails with the broker's error (HOCON <c>connection-timeout</c>). Positive; default 30 s.</summary>
+    /// <summary>
+    /// A source that cannot reach any broker for this long fails, naming <c>bootstrap.servers</c> and the broker's error; a
+    /// job's start waits at most this long for the first contact (HOCON <c>connection-timeout</c>). Positive; default 30 s.
+    /// </summary>
     public TimeSpan ConnectionTimeout
     {
         get;

@@ -7,6 +7,7 @@ using Akka.Configuration;
 using Akka.Persistence.Sql;
 using Akka.Persistence.Sql.Config;
 using LinqToDB;
+using Microsoft.Data.Sqlite;
 using AkkaConfig = Akka.Configuration.Config;
 
 namespace ActorFlow.Persistence.Config;
@@ -76,12 +77,43 @@ public sealed partial record StateStoreSettings
     /// switches it to <c>journal_mode=WAL</c> (a property of the file, kept across connections). PostgreSQL needs
     /// nothing (tables are created on first use when <see cref="AutoInitialize"/> is on).
     /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// The SQLite directory cannot be created, the file cannot be opened for writing, or it is not a database: the
+    /// message names the setting, the path and the cause (the original exception is the inner one).
+    /// </exception>
     public void PrepareDatabase()
     {
-        if (Provider == StateStoreProvider.Sqlite)
+        if (Provider != StateStoreProvider.Sqlite)
         {
-            SqliteDatabase.EnsureWal(EffectiveConnectionString);
+            return;
         }
+
+        var connectionString = EffectiveConnectionString;
+        try
+        {
+            SqliteDatabase.EnsureWal(connectionString);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException)
+        {
+            throw new InvalidOperationException(DescribeSqliteFailure(connectionString, e), e);
+        }
+    }
+
+    private string DescribeSqliteFailure(string connectionString, Exception e)
+    {
+        var file = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
+        var setting = string.IsNullOrWhiteSpace(ConnectionString)
+            ? $"{ConfigPath}.data-directory = '{DataDirectory}'"
+            : $"{ConfigPath}.connection-string";
+        return e switch
+        {
+            SqliteException { SqliteErrorCode: 26 or 11 } =>
+                $"{setting}: the SQLite file '{file}' is not a usable database (corrupt, or another kind of file): {e.Message}. "
+                + "Restore it from a backup, or move it away to start without state.",
+            SqliteException =>
+                $"{setting}: the SQLite file '{file}' cannot be opened for writing: {e.Message}",
+            _ => $"{setting}: the SQLite data directory '{Path.GetDirectoryName(file)}' cannot be created: {e.Message}",
+        };
     }
 
     private static void SynchronousNormal(DbConnection connection)

@@ -17,4 +17,12 @@ public interface ICheckpointedSink<T> : ISinkConnector<T>
     /// (from an earlier, interrupted attempt) are skipped. Completes when all are durable at the destination.
     /// </summary>
     Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called when a run of the job ends (it stopped, failed, or fails over), after its last
+    /// <see cref="PublishAsync"/> returned: release what publishing opened (clients, connections). A later run (a
+    /// failover, or the job started again) calls <see cref="PublishAsync"/> again, which must open them again. The
+    /// default does nothing.
+    /// </summary>
+    Task CloseAsync() => Task.CompletedTask;
 }

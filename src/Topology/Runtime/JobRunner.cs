@@ -113,7 +113,15 @@ public static partial class JobRunner
             writeAhead.Attach(dispatcher.Checkpoints);
             if (restoreFrom is not null)
             {
-                await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
+                try
+                {
+                    await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    await writeAhead.CloseAsync().ConfigureAwait(false); // this run never starts: release its producer
+                    throw;
+                }
             }
         }
 
@@ -167,9 +175,36 @@ public static partial class JobRunner
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks);
+        var completion = CompleteAsync(main, sinks, writeAhead);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
+        await AwaitSourcesReadyAsync(sourceControl, completion).ConfigureAwait(false);
         return new JobRun(sourceControl, completion, dispatcher, region);
+    }
+
+    /// <summary>
+    /// A source that cannot reach its system (an unreachable <c>bootstrap.servers</c>) fails the start of the run with
+    /// its reason, instead of a run that looks healthy until the source gives up. A run that ends first for another
+    /// reason is left to the failover, as before.
+    /// </summary>
+    private static async Task AwaitSourcesReadyAsync(ISourceControl control, Task completion)
+    {
+        var ready = control.Ready;
+        if (await Task.WhenAny(ready, completion).ConfigureAwait(false) != ready || !ready.IsFaulted)
+        {
+            return;
+        }
+
+        await control.ShutdownAsync().ConfigureAwait(false);
+        try
+        {
+            await completion.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false); // its sinks released
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The run fails with the source's error, reported below.
+        }
+
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ready.Exception!.InnerException!);
     }
 
     private static void Count(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
@@ -213,16 +248,27 @@ public static partial class JobRunner
             .Where(batch => batch.Any(e => e.Kind == kind))
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
-    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks)
+    /// <summary>The run's end: every sink done (or one failed); then the write-ahead sink releases its producer.</summary>
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, WriteAheadSink? writeAhead)
     {
-        await main.ConfigureAwait(false);
-        Task<Done>[] others;
-        lock (sinks)
+        try
         {
-            others = [.. sinks];
-        }
+            await main.ConfigureAwait(false);
+            Task<Done>[] others;
+            lock (sinks)
+            {
+                others = [.. sinks];
+            }
 
-        await Task.WhenAll(others).ConfigureAwait(false);
+            await Task.WhenAll(others).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (writeAhead is not null)
+            {
+                await writeAhead.CloseAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private static IActorRef StartRegion(ActorSystem system, StreamJob job, JobRunnerOptions options)

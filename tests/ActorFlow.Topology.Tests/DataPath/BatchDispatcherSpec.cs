@@ -45,7 +45,8 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
         await dispatch.WaitAsync(Done);
         Assert.Equal(["b", "d"], batches[3].Records.Select(r => (string)r.Value!));
         Assert.Equal(["a", "c", "e"], batches[7].Records.Select(r => (string)r.Value!));
-        Assert.Equal(R(7, "c") with { Watermark = 0 }, batches[7].Records[1]);
+        // c is the first of three records of t/1 up to next offset 20: offset 17, read under the first chunk's watermark.
+        Assert.Equal(R(7, "c") with { Watermark = 0, Origin = "t/1", Offset = 17 }, batches[7].Records[1]);
     }
 
     /// <summary>

@@ -17,6 +17,10 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     private void PollLoop()
     {
         var consumer = _consumer!;
+
+        // Not connected until a broker answers: an unreachable bootstrap.servers fails within the connection timeout
+        // even when librdkafka reports no error (a manual assignment needs no broker to be "assigned").
+        _unhealthySince = Stopwatch.GetTimestamp();
         try
         {
             switch (_subscription)
@@ -62,6 +66,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         }
 
         _unhealthySince = -1;
+        _connected.TrySetResult();
         _polled.Add(first);
         while (_polled.Count < _settings.MaxBatch && Consume(consumer, TimeSpan.Zero) is { } next)
         {
@@ -133,7 +138,12 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             }
         }
 
-        _unhealthySince = -1;
+        if (!manualAssign)
+        {
+            _unhealthySince = -1; // the group coordinator answered
+            _connected.TrySetResult();
+        }
+
         _listener.OnAssigned(assigned);
         if (manualAssign || _subscription is not TopicSubscription { OffsetsOnAssign: { } offsets })
         {
@@ -271,8 +281,10 @@ internal sealed partial class ConsumerHub<TKey, TValue>
 
         if (Stopwatch.GetElapsedTime(_unhealthySince) >= _settings.ConnectionTimeout)
         {
+            var when = _connected.Task.IsCompleted ? "answered for" : "answered within";
             Fail(new KafkaException(new Error(_lastError?.Code ?? ErrorCode.Local_AllBrokersDown,
-                $"No Kafka broker at '{_settings.BootstrapServers}' reachable for {_settings.ConnectionTimeout}: {_lastError?.Reason}")));
+                $"{Settings.KafkaDefaults.ConsumerPath}: no broker of bootstrap.servers = '{_settings.BootstrapServers}' {when} connection-timeout = {_settings.ConnectionTimeout.TotalSeconds:0.###}s: "
+                + $"{_lastError?.Reason ?? "no answer"} ({_lastError?.Code ?? ErrorCode.Local_AllBrokersDown})")));
             return;
         }
 
@@ -286,14 +298,15 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         {
             _probe ??= new DependentAdminClientBuilder(consumer.Handle).Build();
             var metadata = _probe.GetMetadata(TimeSpan.FromMilliseconds(500));
-            if (metadata.Brokers.Count > 0 && metadata.Topics.Count > 0)
+            if (metadata.Brokers.Count > 0 && (metadata.Topics.Count > 0 || !_connected.Task.IsCompleted))
             {
                 _unhealthySince = -1;
+                _connected.TrySetResult();
             }
         }
-        catch (KafkaException)
+        catch (KafkaException e)
         {
-            // still unreachable: the connection timeout decides
+            _lastError ??= e.Error; // still unreachable: the connection timeout decides
         }
     }
 
@@ -310,6 +323,8 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             _failure = error;
             waiters = CollectWaiters(all: true);
         }
+
+        _connected.TrySetException(error);
 
         _listener.OnFailed(error);
         Notify(waiters);
@@ -337,6 +352,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         finally
         {
             consumer.Dispose();
+            _connected.TrySetCanceled(); // shut down before any broker answered
             _shutdown.TrySetResult();
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Settings;
 using Confluent.Kafka;
 
@@ -22,6 +23,7 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
     private readonly List<TopicPartition> _order = new();
     private readonly Dictionary<TopicPartition, long> _committed = new();
     private readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly int _highWater;
     private readonly int _lowWater;
     private IConsumer<TKey, TValue>? _consumer;
@@ -48,14 +50,25 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
 
     public bool IsStopped => _stopped;
 
-    /// <summary>Builds the consumer (validating the settings on the caller's thread) and starts polling.</summary>
-    public void Start(string name)
+    /// <summary>
+    /// Completes when a broker of <c>bootstrap.servers</c> first answered (or partitions were assigned); fails with the
+    /// hub's error when none answered within the connection timeout.
+    /// </summary>
+    public Task Connected => _connected.Task;
+
+    /// <summary>Builds the consumer (validating the settings on the caller's thread) and starts polling; librdkafka logs to <paramref name="log"/>.</summary>
+    public void Start(string name, KafkaClientLog log)
     {
         var config = _settings.ToConsumerConfig(needsGroup: _subscription is TopicSubscription);
         _consumer = new ConsumerBuilder<TKey, TValue>(config)
             .SetKeyDeserializer(_settings.KeyDeserializer)
             .SetValueDeserializer(_settings.ValueDeserializer)
-            .SetErrorHandler((_, e) => OnClientError(e))
+            .SetLogHandler(log.OnLog)
+            .SetErrorHandler((client, e) =>
+            {
+                log.OnError(client, e);
+                OnClientError(e);
+            })
             .SetPartitionsAssignedHandler((_, tps) => OnAssigned(tps))
             .SetPartitionsRevokedHandler((_, tps) => OnRevoked(tps.Select(t => t.TopicPartition).ToList()))
             .SetPartitionsLostHandler((_, tps) => OnRevoked(tps.Select(t => t.TopicPartition).ToList()))

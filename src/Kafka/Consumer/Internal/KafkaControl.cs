@@ -5,6 +5,9 @@ internal sealed class KafkaControl<TKey, TValue>(ConsumerHub<TKey, TValue> hub, 
 {
     public Task IsShutdown => hub.IsShutdown;
 
+    /// <summary>See <see cref="ConsumerHub{TKey, TValue}.Connected"/>.</summary>
+    public Task Connected => hub.Connected;
+
     public Task CommitAsync(IReadOnlyList<Confluent.Kafka.TopicPartitionOffset> nextOffsets) => hub.CommitCurrentAsync(nextOffsets);
 
     public async Task StopAsync()

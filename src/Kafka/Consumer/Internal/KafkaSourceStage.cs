@@ -1,3 +1,4 @@
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Settings;
 using Akka.Streams;
 using Akka.Streams.Stage;
@@ -69,7 +70,7 @@ internal sealed class KafkaSourceStage<TKey, TValue, TOut> : GraphStageWithMater
             _wake = () => wake();
             _fail = GetAsyncCallback<Exception>(FailStage);
             _revoked = GetAsyncCallback<IReadOnlyList<TopicPartition>>(OnRevokedHere);
-            Hub.Start(_stage._name);
+            Hub.Start(_stage._name, KafkaClientLog.For(Log));
         }
 
         public override void OnPull() => TryPush();

@@ -1,3 +1,4 @@
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Settings;
 using Akka;
 using Akka.Streams;
@@ -82,7 +83,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
             var stop = GetAsyncCallback(CompleteStage);
             _stop = () => stop();
             _fail = GetAsyncCallback<Exception>(FailStage);
-            Hub.Start(_stage._name);
+            Hub.Start(_stage._name, KafkaClientLog.For(Log));
         }
 
         public override void OnPull() => TryPush();

@@ -1,3 +1,4 @@
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Settings;
 using Confluent.Kafka;
 
@@ -6,20 +7,24 @@ namespace ActorFlow.Kafka.Producer.Internal;
 /// <summary>INTERNAL API. Builds Confluent producers from <see cref="ProducerSettings{TKey, TValue}"/>.</summary>
 internal static class ProducerFactory
 {
+    /// <summary>A producer whose librdkafka log and errors go to <paramref name="log"/> (standard error, rate-limited, when null).</summary>
     public static IProducer<TKey, TValue> Create<TKey, TValue>(
         ProducerSettings<TKey, TValue> settings,
         string? transactionalId = null,
-        Action<Error>? onError = null)
+        Action<Error>? onError = null,
+        KafkaClientLog? log = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var builder = new ProducerBuilder<TKey, TValue>(settings.ToProducerConfig(transactionalId))
+        log ??= KafkaClientLog.For(null);
+        return new ProducerBuilder<TKey, TValue>(settings.ToProducerConfig(transactionalId))
             .SetKeySerializer(settings.KeySerializer)
-            .SetValueSerializer(settings.ValueSerializer);
-        if (onError is not null)
-        {
-            builder.SetErrorHandler((_, error) => onError(error));
-        }
-
-        return builder.Build();
+            .SetValueSerializer(settings.ValueSerializer)
+            .SetLogHandler(log.OnLog)
+            .SetErrorHandler((client, error) =>
+            {
+                log.OnError(client, error);
+                onError?.Invoke(error);
+            })
+            .Build();
     }
 }

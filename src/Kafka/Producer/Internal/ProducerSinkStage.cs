@@ -1,3 +1,4 @@
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Settings;
 using Akka;
 using Akka.Event;
@@ -73,7 +74,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         public override void PreStart()
         {
             _wakeUp = GetAsyncCallback(Progress);
-            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError);
+            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError, log: KafkaClientLog.For(Log));
 
             // A sink has no outlet: without keep-going the stage would stop as soon as upstream finishes.
             SetKeepGoing(true);

@@ -1,3 +1,4 @@
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Settings;
 using Akka.Event;
 using Akka.Streams;
@@ -63,7 +64,7 @@ internal sealed class ProducerStage<TKey, TValue, TPassThrough>
         public override void PreStart()
         {
             _wakeUp = GetAsyncCallback(OnWakeUp);
-            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError);
+            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError, log: KafkaClientLog.For(Log));
             Pull(_stage.In);
         }
 

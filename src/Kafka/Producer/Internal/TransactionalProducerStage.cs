@@ -1,3 +1,4 @@
+using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Settings;
 using Akka.Event;
 using Akka.Streams;
@@ -65,7 +66,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         {
             _wakeUp = GetAsyncCallback(OnWakeUp);
             _onCallDone = GetAsyncCallback<TransactionCall>(OnCallDone);
-            _producer = ProducerFactory.Create(_stage._settings, _id, _reports.OnClientError);
+            _producer = ProducerFactory.Create(_stage._settings, _id, _reports.OnClientError, KafkaClientLog.For(Log));
             Run(TransactionCall.Init(), p => p.InitTransactions(_stage._settings.TransactionTimeout));
         }
 

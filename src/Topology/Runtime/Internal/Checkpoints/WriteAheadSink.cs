@@ -9,6 +9,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// collects an epoch's encoded records until the barrier, the coordinator stores them in the checkpoint record
 /// (atomic with the checkpoint), and once the checkpoint is complete they are published. At most the latest
 /// complete checkpoint's epoch can be unpublished: a checkpoint does not complete while an older epoch is.
+/// One instance serves one run; <see cref="CloseAsync"/> ends it and releases the target's clients.
 /// </summary>
 internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
 {
@@ -17,6 +18,8 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
     private readonly object _lock = new();
     private readonly Dictionary<long, IReadOnlyList<byte[]>> _taken = [];
     private (long Epoch, IReadOnlyList<byte[]> Records)? _unpublished;
+    private Task _publishing = Task.CompletedTask;
+    private bool _closed;
 
     /// <summary>The main output sink: collects records, hands an epoch over at each barrier.</summary>
     public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink()
@@ -43,8 +46,34 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
     /// <summary>Publishes the epoch stored in <paramref name="record"/> (recovery: it may be partly published).</summary>
     public Task RecoverAsync(CheckpointRecord record) =>
         record.SinkTransactionIds.TryGetValue(EpochKey, out var packed)
-            ? target.PublishAsync(record.CheckpointId, EpochHandoff.Unpack(packed), CancellationToken.None)
+            ? PublishAsync(record.CheckpointId, EpochHandoff.Unpack(packed))
             : Task.CompletedTask;
+
+    /// <summary>
+    /// The run is over: no epoch is published by it any more (a checkpoint not yet stored is aborted; one stored
+    /// but not yet published is published by the next run's <see cref="RecoverAsync"/>, as after a crash). Waits for
+    /// a publish in progress, then closes the target (its producer).
+    /// </summary>
+    public async Task CloseAsync()
+    {
+        Task publishing;
+        lock (_lock)
+        {
+            _closed = true;
+            publishing = _publishing;
+        }
+
+        try
+        {
+            await publishing.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Reported where it happened; the epoch is in its checkpoint record.
+        }
+
+        await target.CloseAsync().ConfigureAwait(false);
+    }
 
     public void Attach(CheckpointCoordinator coordinator)
     {
@@ -64,7 +93,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
         if (unpublished is { } older)
         {
             // An older epoch is only in its own record: publish it before a newer record can replace it as latest.
-            await target.PublishAsync(older.Epoch, older.Records, CancellationToken.None).ConfigureAwait(false);
+            await PublishAsync(older.Epoch, older.Records).ConfigureAwait(false);
             lock (_lock)
             {
                 _unpublished = null;
@@ -74,6 +103,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
         var records = await _handoff.TakeAsync(checkpointId, timeout).ConfigureAwait(false);
         lock (_lock)
         {
+            ThrowIfClosed();
             _taken[checkpointId] = records;
         }
 
@@ -87,15 +117,36 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
         {
             _taken.Remove(record.CheckpointId, out records);
             _unpublished = records is null ? null : (record.CheckpointId, records);
+            if (_closed)
+            {
+                return; // the record is the latest complete checkpoint: the next run publishes its epoch first
+            }
         }
 
         if (records is not null)
         {
-            await target.PublishAsync(record.CheckpointId, records, CancellationToken.None).ConfigureAwait(false);
+            await PublishAsync(record.CheckpointId, records).ConfigureAwait(false);
             lock (_lock)
             {
                 _unpublished = null;
             }
+        }
+    }
+
+    private Task PublishAsync(long epoch, IReadOnlyList<byte[]> records)
+    {
+        lock (_lock)
+        {
+            ThrowIfClosed();
+            return _publishing = target.PublishAsync(epoch, records, CancellationToken.None);
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            throw new InvalidOperationException("this run of the job has ended: its output is published by the next run");
         }
     }
 

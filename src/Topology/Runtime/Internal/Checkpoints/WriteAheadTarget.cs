@@ -8,6 +8,8 @@ internal interface IWriteAheadTarget
     byte[] Encode(object? value);
 
     Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken);
+
+    Task CloseAsync();
 }
 
 /// <summary>INTERNAL API. Adapts a typed checkpointed sink.</summary>
@@ -17,4 +19,6 @@ internal sealed class WriteAheadTarget<T>(ICheckpointedSink<T> sink) : IWriteAhe
 
     public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
         sink.PublishAsync(epoch, records, cancellationToken);
+
+    public Task CloseAsync() => sink.CloseAsync();
 }

@@ -43,6 +43,8 @@ internal static class UnionGraph
 
         public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.WhenAll(Each(c => c.CommitAsync(nextOffsets)));
 
+        public Task Ready => Task.WhenAll(Each(c => c.Ready));
+
         private IEnumerable<Task> Each(Func<ISourceControl, Task> action) => controls.Select(action);
     }
 }
