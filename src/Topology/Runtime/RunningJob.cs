@@ -23,7 +23,7 @@ public sealed class RunningJob
     private readonly CancellationTokenSource _stopped = new();
     private volatile JobRun _current;
     private volatile bool _stopping;
-    private volatile PendingRestart? _pendingRestart;
+    private readonly List<FailoverRecord> _failovers = [];
     private long _failedBefore;
 
     internal RunningJob(ActorSystem system, string name, JobRun first, Failover? failover, JobRunnerOptions options, ILoggingAdapter log)
@@ -50,8 +50,17 @@ public sealed class RunningJob
     /// <summary>Failovers so far: runs restarted from the last complete checkpoint after a failure.</summary>
     public int Restarts { get; private set; }
 
-    /// <summary>The failover the job is waiting for (its delay and when it is due on the job's clock), or null.</summary>
-    internal PendingRestart? Restarting => _pendingRestart;
+    /// <summary>The failovers so far, oldest first (when each failure was handled, the delay waited, when the wait ended).</summary>
+    internal IReadOnlyList<FailoverRecord> Failovers
+    {
+        get
+        {
+            lock (_failovers)
+            {
+                return [.. _failovers];
+            }
+        }
+    }
 
     /// <summary>The id of the last complete checkpoint (0 when none).</summary>
     public long LastCompletedCheckpoint => _current.Dispatcher.Checkpoints?.LastCompletedId ?? 0;
@@ -156,6 +165,13 @@ public sealed class RunningJob
     {
         while (true)
         {
+            // A stream failure sometimes arrives wrapped (a sink's Task.WhenAll): name the failure itself.
+            while (failure is AggregateException { InnerExceptions.Count: 1 } single)
+            {
+                failure = single.InnerExceptions[0];
+            }
+
+            var failedAt = _options.Clock.GetUtcNow();
             var decision = _backoff.OnFailure();
             if (!decision.Restart)
             {
@@ -163,19 +179,23 @@ public sealed class RunningJob
                 throw new JobRestartsExhaustedException(Name, _strategy, Restarts, decision.GiveUpReason!, failure);
             }
 
-            _log.Warning("Job {0} failed ({1}: {2}); restarting from its last complete checkpoint in {3} (restart strategy {4})",
-                Name, failure.GetType().Name, failure.Message, Durations.Format(decision.Delay), _strategy);
+            _log.Warning("Job {0} failed ({1}: {2}); restarting from its last complete checkpoint ({3}) in {4} (restart strategy {5})",
+                Name, failure.GetType().Name, failure.Message, failed.Dispatcher.Checkpoints?.LastCompletedId ?? 0, Durations.Format(decision.Delay), _strategy);
             try
             {
                 await failover.AbandonAsync(failed).ConfigureAwait(false);
-                _pendingRestart = new PendingRestart(decision.Delay, _options.Clock.GetUtcNow() + decision.Delay);
                 await Task.Delay(decision.Delay, _options.Clock, _stopped.Token).ConfigureAwait(false);
-                _pendingRestart = null;
-                return await failover.StartAsync().ConfigureAwait(false);
+                var waited = _options.Clock.GetUtcNow();
+                var next = await failover.StartAsync().ConfigureAwait(false);
+                lock (_failovers)
+                {
+                    _failovers.Add(new FailoverRecord(failedAt, decision.Delay, waited));
+                }
+
+                return next;
             }
             catch (Exception f) when (f is not OutOfMemoryException)
             {
-                _pendingRestart = null;
                 if (_stopping || Terminating || _stopped.IsCancellationRequested)
                 {
                     return null;
