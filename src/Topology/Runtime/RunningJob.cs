@@ -25,6 +25,7 @@ public sealed class RunningJob
     private volatile bool _stopping;
     private readonly List<FailoverRecord> _failovers = [];
     private long _failedBefore;
+    private long _waitingTicks = -1;
 
     internal RunningJob(ActorSystem system, string name, JobRun first, Failover? failover, JobRunnerOptions options, ILoggingAdapter log)
     {
@@ -49,6 +50,9 @@ public sealed class RunningJob
 
     /// <summary>Failovers so far: runs restarted from the last complete checkpoint after a failure.</summary>
     public int Restarts { get; private set; }
+
+    /// <summary>The delay a failover is waiting out now (on the job's clock), or null when none is.</summary>
+    internal TimeSpan? Waiting => Interlocked.Read(ref _waitingTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
 
     /// <summary>The failovers so far, oldest first (when each failure was handled, the delay waited, when the wait ended).</summary>
     internal IReadOnlyList<FailoverRecord> Failovers
@@ -184,7 +188,16 @@ public sealed class RunningJob
             try
             {
                 await failover.AbandonAsync(failed).ConfigureAwait(false);
-                await Task.Delay(decision.Delay, _options.Clock, _stopped.Token).ConfigureAwait(false);
+                Interlocked.Exchange(ref _waitingTicks, decision.Delay.Ticks);
+                try
+                {
+                    await Task.Delay(decision.Delay, _options.Clock, _stopped.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Exchange(ref _waitingTicks, -1);
+                }
+
                 var waited = _options.Clock.GetUtcNow();
                 var next = await failover.StartAsync().ConfigureAwait(false);
                 lock (_failovers)

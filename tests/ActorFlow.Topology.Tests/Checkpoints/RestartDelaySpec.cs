@@ -3,6 +3,7 @@ using ActorFlow.Kafka.Embedded;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ActorFlow.Topology.Tests.Checkpoints;
 
@@ -81,6 +82,39 @@ public sealed class RestartDelaySpec : IDisposable
             Assert.Contains("FailureRate(maxFailures: 1, interval: 3600 s, delay: 0 ms)", error.Message, StringComparison.Ordinal);
             Assert.Contains("2 failures within 3600 s", error.Message, StringComparison.Ordinal);
             Assert.Contains(nameof(KeyGroupStateLostException), error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>
+    /// Verify that a job stopped while its failover waits out a long delay (1 h on a fake job clock) stops at once,
+    /// without restarting and without failing its completion.
+    /// </summary>
+    [Fact]
+    public async Task A_failing_job_stopped_while_waiting_for_its_restart_must_stop_at_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(ClickTopics.Base));
+        var label = new ThrowingLabel(ThrowingLabel.Poisoned, times: 1);
+        var topics = new ClickTopics(_kafka);
+        topics.Produce(Clicks());
+        topics.ProduceEnd();
+        var system = await ActorFlowCluster.StartNodeAsync("restart-stop", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "restart-stop", "restart-stop", label: label),
+                Options(RestartStrategy.FixedDelay(3, TimeSpan.FromHours(1))) with { Clock = clock });
+            await ClickTopics.AwaitAsync(() => job.Waiting is not null, TimeSpan.FromSeconds(60));
+            Assert.Equal(TimeSpan.FromHours(1), job.Waiting);
+
+            await job.StopAsync(TimeSpan.FromSeconds(10));
+
+            Assert.True(job.Completion.IsCompletedSuccessfully, $"completion: {job.Completion.Status} {job.Completion.Exception}");
+            Assert.Null(job.Waiting);
+            Assert.Equal(0, job.Restarts);
+            Assert.Equal(1, label.Thrown);
         }
         finally
         {
