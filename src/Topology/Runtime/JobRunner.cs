@@ -28,8 +28,8 @@ public static partial class JobRunner
     /// restores from that checkpoint's snapshot and every source partition starts at the offsets stored with it
     /// (never from a newer, incomplete checkpoint). The returned handle stops the job, triggers checkpoints and
     /// reports its status. A keyed job that fails while running (a key group lost its state, a key group's node is
-    /// unreachable, a sink failed) fails over: it restarts from its last complete checkpoint, up to
-    /// <see cref="JobRunnerOptions.RestartAttempts"/> times in a row (see <see cref="RunningJob.Restarts"/>).
+    /// unreachable, a sink failed) fails over: it restarts from its last complete checkpoint, when and as often as
+    /// <see cref="JobRunnerOptions.RestartStrategy"/> allows (see <see cref="RunningJob.Restarts"/>).
     /// </summary>
     public static async Task<RunningJob> StartAsync(ActorSystem system, StreamJob job, JobRunnerOptions? options = null)
     {
@@ -50,17 +50,19 @@ public static partial class JobRunner
 
         // A failover restores the latest complete checkpoint, whatever the first run started from.
         var again = options with { FromSavepoint = null, RestoreCheckpointId = null };
-        return new RunningJob(system, job.Name, first, async failed =>
-        {
-            if (failed.Dispatcher.Checkpoints is { } checkpoints)
+        var failover = new Failover(
+            async failed =>
             {
-                await checkpoints.CloseAsync().ConfigureAwait(false);
-            }
+                if (failed.Dispatcher.Checkpoints is { } checkpoints)
+                {
+                    await checkpoints.CloseAsync().ConfigureAwait(false);
+                }
 
-            await failed.Control.ShutdownAsync().ConfigureAwait(false);
-            await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
-            return await StartRunAsync(system, job, again, store, log).ConfigureAwait(false);
-        }, options, log);
+                await failed.Control.ShutdownAsync().ConfigureAwait(false);
+                await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
+            },
+            () => StartRunAsync(system, job, again, store, log));
+        return new RunningJob(system, job.Name, first, failover, options, log);
     }
 
     /// <summary>Failover: every key group the failed run knew drops its state; its next incarnation restores the last complete checkpoint.</summary>

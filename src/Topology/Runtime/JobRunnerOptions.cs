@@ -4,6 +4,10 @@ namespace ActorFlow.Topology.Runtime;
 /// <summary>How a job runs. Every default is stated; values are validated by <see cref="JobRunner"/>.</summary>
 public sealed record JobRunnerOptions
 {
+    private readonly RestartStrategy? _restartStrategy;
+    private readonly int? _restartAttempts;
+    private readonly TimeSpan? _restartDelay;
+
     /// <summary>
     /// Most records in one batch to the key groups. Batches form while <see cref="Parallelism"/> batches are in
     /// flight (no timer: a job that keeps up sends what arrived at once, so batches grow only under load). A chunk
@@ -24,10 +28,32 @@ public sealed record JobRunnerOptions
     public int AskAttempts { get; init; } = 3;
 
     /// <summary>
-    /// Failovers of a keyed job in a row (without a checkpoint completing in between) before it gives up and its
-    /// <see cref="RunningJob.Completion"/> fails. Default 10; 0 turns failover off.
+    /// How a keyed job that failed is restarted from its last complete checkpoint: the delay before each failover and
+    /// when to give up (<see cref="JobRestartsExhaustedException"/>). Default <see cref="Runtime.RestartStrategy.Default"/>
+    /// (exponential delay from 1 s to 60 s, unlimited restarts), or <c>FixedDelay(RestartAttempts, RestartDelay)</c>
+    /// when only the obsolete <see cref="RestartAttempts"/> or <see cref="RestartDelay"/> is set. Setting both this and
+    /// one of those fails validation.
     /// </summary>
-    public int RestartAttempts { get; init; } = 10;
+    public RestartStrategy RestartStrategy
+    {
+        get => _restartStrategy ?? (_restartAttempts is null && _restartDelay is null
+            ? RestartStrategy.Default
+            : _restartAttempts == 0 ? RestartStrategy.None : RestartStrategy.FixedDelay(_restartAttempts ?? 10, _restartDelay ?? TimeSpan.FromSeconds(1)));
+        init => _restartStrategy = value ?? throw new ArgumentNullException(nameof(value), $"{nameof(RestartStrategy)} must not be null (use RestartStrategy.None to turn failover off).");
+    }
+
+    /// <summary>
+    /// Obsolete: use <see cref="RestartStrategy"/>. When set (and <see cref="RestartStrategy"/> is not), the job restarts
+    /// with <c>RestartStrategy.FixedDelay(RestartAttempts, RestartDelay)</c>: this many failovers in a row without a
+    /// checkpoint completing in between, each after <see cref="RestartDelay"/>; 0 means <c>RestartStrategy.None</c>.
+    /// Reads back what was set, or 10 when nothing was (which then has no effect).
+    /// </summary>
+    [Obsolete("Use RestartStrategy = RestartStrategy.FixedDelay(attempts, delay) (0 attempts: RestartStrategy.None). Setting this alone still means exactly that.")]
+    public int RestartAttempts
+    {
+        get => _restartAttempts ?? 10;
+        init => _restartAttempts = value;
+    }
 
     /// <summary>
     /// Most records (and inputs) a key group keeps in memory since its last snapshot so that its operator can be
@@ -42,8 +68,18 @@ public sealed record JobRunnerOptions
     /// </summary>
     public int KeyGroupRestartLog { get; init; } = 1_000;
 
-    /// <summary>Pause before a failover that follows a failed failover. Default 1 s.</summary>
-    public TimeSpan RestartDelay { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Obsolete: use <see cref="RestartStrategy"/>. When set (and <see cref="RestartStrategy"/> is not), the job restarts
+    /// with <c>RestartStrategy.FixedDelay(RestartAttempts, RestartDelay)</c>: this pause comes before every failover
+    /// (it used to separate only failed failover attempts). Reads back what was set, or 1 s when nothing was (which
+    /// then has no effect).
+    /// </summary>
+    [Obsolete("Use RestartStrategy = RestartStrategy.FixedDelay(attempts, delay). Setting this alone still means exactly that, with 10 attempts unless RestartAttempts is set.")]
+    public TimeSpan RestartDelay
+    {
+        get => _restartDelay ?? TimeSpan.FromSeconds(1);
+        init => _restartDelay = value;
+    }
 
     /// <summary>Number of shards the key groups are spread over. Default 32.</summary>
     public int Shards { get; init; } = 32;
@@ -82,11 +118,17 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || RestartAttempts < 0 || KeyGroupRestartLog < 0 || RestartDelay < TimeSpan.Zero ||
+        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
             CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
             WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Invalid job runner options: sizes and counts must be >= 1 and times positive ({this}).");
+        }
+
+        if (_restartStrategy is not null && (_restartAttempts is not null || _restartDelay is not null))
+        {
+            throw new ArgumentException(
+                $"Invalid job runner options: RestartStrategy ({_restartStrategy}) is set together with the obsolete RestartAttempts ({_restartAttempts}) or RestartDelay ({_restartDelay}); set RestartStrategy only, e.g. RestartStrategy.FixedDelay(attempts, delay).");
         }
     }
 }

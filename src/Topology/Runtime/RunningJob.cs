@@ -8,29 +8,37 @@ namespace ActorFlow.Topology.Runtime;
 /// <summary>
 /// A running job: its completion, a graceful stop, checkpoints and its current watermark. A keyed job that fails
 /// fails over (as Flink's restart strategy): the run is abandoned, every key group and every source partition
-/// restores the last complete checkpoint, and a new run starts; <see cref="Completion"/> fails only when
-/// <see cref="JobRunnerOptions.RestartAttempts"/> failovers in a row did not get a checkpoint completed.
+/// restores the last complete checkpoint, and a new run starts after the delay of
+/// <see cref="JobRunnerOptions.RestartStrategy"/>; <see cref="Completion"/> fails with a
+/// <see cref="JobRestartsExhaustedException"/> when the strategy gives up.
 /// </summary>
 public sealed class RunningJob
 {
     private readonly ActorSystem _system;
-    private readonly Func<JobRun, Task<JobRun>>? _failover;
+    private readonly Failover? _failover;
     private readonly JobRunnerOptions _options;
+    private readonly RestartStrategy _strategy;
+    private readonly RestartBackoff _backoff;
     private readonly ILoggingAdapter _log;
+    private readonly CancellationTokenSource _stopped = new();
     private volatile JobRun _current;
     private volatile bool _stopping;
+    private readonly List<FailoverRecord> _failovers = [];
     private long _failedBefore;
-    private long _completedInRun;
+    private long _waitingTicks = -1;
 
-    internal RunningJob(ActorSystem system, string name, JobRun first, Func<JobRun, Task<JobRun>>? failover, JobRunnerOptions options, ILoggingAdapter log)
+    internal RunningJob(ActorSystem system, string name, JobRun first, Failover? failover, JobRunnerOptions options, ILoggingAdapter log)
     {
         _system = system;
         Name = name;
         _current = first;
         _failover = failover;
         _options = options;
+        _strategy = options.RestartStrategy;
+        _backoff = _strategy.Start(options.Clock, Random.Shared);
         _log = log;
         Watch(first);
+        _ = system.WhenTerminated.ContinueWith(_ => _stopped.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Completion = SuperviseAsync();
     }
 
@@ -42,6 +50,21 @@ public sealed class RunningJob
 
     /// <summary>Failovers so far: runs restarted from the last complete checkpoint after a failure.</summary>
     public int Restarts { get; private set; }
+
+    /// <summary>The delay a failover is waiting out now (on the job's clock), or null when none is.</summary>
+    internal TimeSpan? Waiting => Interlocked.Read(ref _waitingTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+
+    /// <summary>The failovers so far, oldest first (when each failure was handled, the delay waited, when the wait ended).</summary>
+    internal IReadOnlyList<FailoverRecord> Failovers
+    {
+        get
+        {
+            lock (_failovers)
+            {
+                return [.. _failovers];
+            }
+        }
+    }
 
     /// <summary>The id of the last complete checkpoint (0 when none).</summary>
     public long LastCompletedCheckpoint => _current.Dispatcher.Checkpoints?.LastCompletedId ?? 0;
@@ -77,6 +100,7 @@ public sealed class RunningJob
     public async Task StopAsync(TimeSpan timeout)
     {
         _stopping = true;
+        await _stopped.CancelAsync().ConfigureAwait(false); // a failover waiting for its delay stops waiting
         var run = _current;
         try
         {
@@ -98,16 +122,14 @@ public sealed class RunningJob
 
     private void Watch(JobRun run)
     {
-        Interlocked.Exchange(ref _completedInRun, 0);
         if (run.Dispatcher.Checkpoints is { } checkpoints)
         {
-            checkpoints.CheckpointCompleted += _ => Interlocked.Increment(ref _completedInRun);
+            checkpoints.CheckpointCompleted += _ => _backoff.OnCheckpointCompleted();
         }
     }
 
     private async Task SuperviseAsync()
     {
-        var inARow = 0;
         while (true)
         {
             var run = _current;
@@ -116,49 +138,84 @@ public sealed class RunningJob
                 await run.Completion.ConfigureAwait(false);
                 return;
             }
-            catch (Exception e) when (e is not OutOfMemoryException && _failover is not null && !_stopping && _options.RestartAttempts > 0 && !Terminating)
+            catch (Exception e) when (e is not OutOfMemoryException && _failover is not null && !_stopping && !Terminating)
             {
-                inARow = Interlocked.Read(ref _completedInRun) > 0 ? 1 : inARow + 1;
-                if (inARow > _options.RestartAttempts)
+                var next = await FailOverAsync(_failover, run, e).ConfigureAwait(false);
+                if (next is null)
                 {
-                    _log.Error(e, "Job {0} failed {1} times in a row without completing a checkpoint; giving up", Name, inARow);
-                    throw;
-                }
-
-                _log.Warning("Job {0} failed ({1}: {2}); failing over to its last complete checkpoint (restart {3} in a row)", Name, e.GetType().Name, e.Message, inARow);
-                JobRun? next = null;
-                while (next is null)
-                {
-                    try
-                    {
-                        next = await _failover(run).ConfigureAwait(false);
-                    }
-                    catch (Exception f) when (f is not OutOfMemoryException)
-                    {
-                        if (_stopping || Terminating)
-                        {
-                            return;
-                        }
-
-                        if (++inARow > _options.RestartAttempts)
-                        {
-                            _log.Error(f, "Job {0}: failover failed {1} times in a row; giving up", Name, inARow);
-                            throw;
-                        }
-
-                        _log.Warning("Job {0}: failover failed ({1}: {2}); trying again in {3}", Name, f.GetType().Name, f.Message, _options.RestartDelay);
-                        await Task.Delay(_options.RestartDelay).ConfigureAwait(false);
-                    }
+                    return; // stopped, or the node is going down, while failing over
                 }
 
                 Interlocked.Add(ref _failedBefore, run.Dispatcher.Checkpoints?.Failed ?? 0);
                 Restarts++;
                 Watch(next);
                 _current = next;
+                _log.Info("Job {0}: restarted from its last complete checkpoint (restart {1})", Name, Restarts);
                 if (_stopping)
                 {
                     await next.Control.StopAsync().ConfigureAwait(false);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks the restart strategy about <paramref name="failure"/>, abandons the failed run, waits the strategy's
+    /// delay on the job's clock and starts a new run; a failed attempt is one more failure for the strategy.
+    /// </summary>
+    /// <returns>The new run, or null when the job was stopped (or its node went down) meanwhile.</returns>
+    /// <exception cref="JobRestartsExhaustedException">The strategy gave up.</exception>
+    private async Task<JobRun?> FailOverAsync(Failover failover, JobRun failed, Exception failure)
+    {
+        while (true)
+        {
+            // A stream failure sometimes arrives wrapped (a sink's Task.WhenAll): name the failure itself.
+            while (failure is AggregateException { InnerExceptions.Count: 1 } single)
+            {
+                failure = single.InnerExceptions[0];
+            }
+
+            var failedAt = _options.Clock.GetUtcNow();
+            var decision = _backoff.OnFailure();
+            if (!decision.Restart)
+            {
+                _log.Error(failure, "Job {0} failed ({1}: {2}); giving up, restart strategy {3}: {4}", Name, failure.GetType().Name, failure.Message, _strategy, decision.GiveUpReason);
+                throw new JobRestartsExhaustedException(Name, _strategy, Restarts, decision.GiveUpReason!, failure);
+            }
+
+            _log.Warning("Job {0} failed ({1}: {2}); restarting from its last complete checkpoint ({3}) in {4} (restart strategy {5})",
+                Name, failure.GetType().Name, failure.Message, failed.Dispatcher.Checkpoints?.LastCompletedId ?? 0, Durations.Format(decision.Delay), _strategy);
+            try
+            {
+                await failover.AbandonAsync(failed).ConfigureAwait(false);
+                Interlocked.Exchange(ref _waitingTicks, decision.Delay.Ticks);
+                try
+                {
+                    await Task.Delay(decision.Delay, _options.Clock, _stopped.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Exchange(ref _waitingTicks, -1);
+                }
+
+                var waited = _options.Clock.GetUtcNow();
+                var next = await failover.StartAsync().ConfigureAwait(false);
+                lock (_failovers)
+                {
+                    _failovers.Add(new FailoverRecord(failedAt, decision.Delay, waited));
+                }
+
+                return next;
+            }
+            catch (Exception f) when (f is not OutOfMemoryException)
+            {
+                if (_stopping || Terminating || _stopped.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                _log.Warning("Job {0}: failover failed ({1}: {2})", Name, f.GetType().Name, f.Message);
+                failure = f;
             }
         }
     }
