@@ -94,16 +94,16 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     }
 
     /// <summary>The dead letters in partition 0 of <paramref name="topic"/>: their headers, key and value.</summary>
-    public List<DeadLetterRecord> ReadWithHeaders(string topic)
+    public List<ReadDeadLetter> ReadWithHeaders(string topic)
     {
         using var c = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "reader" }).Build();
         c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
         var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<DeadLetterRecord>();
+        var all = new List<ReadDeadLetter>();
         while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
         {
             string? Header(string name) => r.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-            all.Add(new DeadLetterRecord(Header("actorflow.error") ?? "", Header("actorflow.origin") ?? "",
+            all.Add(new ReadDeadLetter(Header("actorflow.error") ?? "", Header("actorflow.origin") ?? "",
                 long.Parse(Header("actorflow.offset") ?? "-1", CultureInfo.InvariantCulture), Header("actorflow.operator"), r.Message.Key, r.Message.Value));
         }
 
@@ -145,4 +145,4 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
 }
 
 /// <summary>A dead letter as read back from its topic.</summary>
-public sealed record DeadLetterRecord(string Error, string Origin, long Offset, string? Operator, byte[]? Key, byte[]? Value);
+public sealed record ReadDeadLetter(string Error, string Origin, long Offset, string? Operator, byte[]? Key, byte[]? Value);

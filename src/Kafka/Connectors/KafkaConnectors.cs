@@ -82,10 +82,10 @@ public static class KafkaConnectors
     /// A dead-letter sink: the raw key and value go to <paramref name="topic"/> with headers <c>actorflow.error</c>,
     /// <c>actorflow.origin</c> (topic/partition), <c>actorflow.offset</c> and <c>actorflow.operator</c>.
     /// </summary>
-    public static ISinkConnector<DeadLetter> DeadLetters(ProducerSettings<byte[], byte[]> settings, string topic)
+    public static ISinkConnector<DeadLetterRecord> DeadLetters(ProducerSettings<byte[], byte[]> settings, string topic)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
-        return Sink<DeadLetter>(settings, d =>
+        return Sink<DeadLetterRecord>(settings, d =>
         {
             var headers = new Headers
             {

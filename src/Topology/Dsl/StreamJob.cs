@@ -6,7 +6,7 @@ namespace ActorFlow.Topology.Dsl;
 /// <summary>A built, validated job. Run it with <see cref="Runtime.JobRunner"/>.</summary>
 public sealed class StreamJob
 {
-    internal StreamJob(string name, IJobPlan plan, ISinkConnector<DeadLetter>? deadLetters, int maxParallelism)
+    internal StreamJob(string name, IJobPlan plan, ISinkConnector<DeadLetterRecord>? deadLetters, int maxParallelism)
     {
         Name = name;
         Plan = plan;
@@ -22,7 +22,7 @@ public sealed class StreamJob
 
     internal IJobPlan Plan { get; }
 
-    internal ISinkConnector<DeadLetter>? DeadLetters { get; }
+    internal ISinkConnector<DeadLetterRecord>? DeadLetters { get; }
 
     /// <summary>How the records of a keyed job cross nodes; null for a stateless job (nothing crosses nodes).</summary>
     internal JobWireFormat? Wire { get; init; }

@@ -30,7 +30,7 @@ public sealed class StreamJobBuilder
     /// <summary>Names of the sources that reach the sink.</summary>
     internal IReadOnlyCollection<string> ConnectedSources { get; set; } = [];
 
-    internal ISinkConnector<DeadLetter>? DeadLetters { get; private set; }
+    internal ISinkConnector<DeadLetterRecord>? DeadLetters { get; private set; }
 
     internal int MaxParallelism { get; private set; } = KeyGroups.DefaultMaxParallelism;
 
@@ -64,7 +64,7 @@ public sealed class StreamJobBuilder
     }
 
     /// <summary>Sends records that fail (decoding, timestamps, user code) to <paramref name="sink"/>. Default: logged and counted.</summary>
-    public StreamJobBuilder WithDeadLetters(ISinkConnector<DeadLetter> sink)
+    public StreamJobBuilder WithDeadLetters(ISinkConnector<DeadLetterRecord> sink)
     {
         DeadLetters = sink ?? throw new ArgumentNullException(nameof(sink));
         return this;

@@ -8,7 +8,6 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using DeadLetter = ActorFlow.Topology.Connectors.DeadLetter;
 
 namespace ActorFlow.Topology.Runtime;
 
@@ -141,7 +140,7 @@ public static partial class JobRunner
 
         // Dead letters and side outputs are rare: only batches holding any are flattened for their sinks.
         var dead = job.DeadLetters is { } deadSink
-            ? OfKind(EmittedKind.Dead).Select(e => (DeadLetter)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
+            ? OfKind(EmittedKind.Dead).Select(e => (DeadLetterRecord)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
             : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 
         var stream = job.Plan.Build(job.MaxParallelism, options)

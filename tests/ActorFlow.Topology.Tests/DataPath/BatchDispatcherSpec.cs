@@ -177,8 +177,8 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
     public async Task A_BatchDispatcher_must_emit_the_dead_letters_of_the_chunks()
     {
         var dispatcher = Dispatcher(CreateTestProbe().Ref);
-        var first = new DeadLetter("decoding failed: FormatException: x", "t/0", 4, [1], [2]);
-        var second = new DeadLetter("KeyBy failed", "t/1", 8, null, null, "KeyBy");
+        var first = new DeadLetterRecord("decoding failed: FormatException: x", "t/0", 4, [1], [2]);
+        var second = new DeadLetterRecord("KeyBy failed", "t/1", 8, null, null, "KeyBy");
 
         var emitted = await dispatcher.DispatchAsync([
             new Chunk<Routed>("t/0", 5, 1_000, [], 0, [first]),

@@ -64,16 +64,16 @@ public sealed class LateRecordsVisibleSpec : IDisposable
         _data.Dispose();
     }
 
-    private async Task<List<DeadLetter>> RunAsync(string name, bool discard)
+    private async Task<List<DeadLetterRecord>> RunAsync(string name, bool discard)
     {
         var counts = new ConcurrentQueue<string>();
-        var dead = new ConcurrentQueue<DeadLetter>();
+        var dead = new ConcurrentQueue<DeadLetterRecord>();
         var system = await ActorFlowCluster.StartNodeAsync(name, StateStoreSettings.Sqlite(Path.Combine(_data.Path, name)));
         try
         {
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId(name);
             var keyed = StreamJobBuilder.Create(name)
-                .WithDeadLetters(new QueueSink<DeadLetter>(dead))
+                .WithDeadLetters(new QueueSink<DeadLetterRecord>(dead))
                 .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Assignment(new TopicPartition("clicks", 0)), r =>
                         new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
                     WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))

@@ -41,9 +41,9 @@ public sealed class StatelessJobSpec : IDisposable
         {
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId("s");
             var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
-            var dead = new List<ActorFlow.Topology.Connectors.DeadLetter>();
+            var dead = new List<ActorFlow.Topology.Connectors.DeadLetterRecord>();
             var job = StreamJobBuilder.Create("even-squares")
-                .WithDeadLetters(new ListSink<ActorFlow.Topology.Connectors.DeadLetter>(dead))
+                .WithDeadLetters(new ListSink<ActorFlow.Topology.Connectors.DeadLetterRecord>(dead))
                 .FromSource("numbers", KafkaConnectors.Source(consumer, Subscriptions.Topics("numbers"), r => int.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture)),
                     WatermarkStrategy<int>.NoWatermarks())
                 .Where(i => i % 2 == 0)

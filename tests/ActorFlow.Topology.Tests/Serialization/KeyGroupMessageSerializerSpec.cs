@@ -89,7 +89,7 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
     [Fact]
     public void A_reply_must_round_trip()
     {
-        var dead = new DeadLetter("boom", "clicks/1", 17, [1, 2], null, "count");
+        var dead = new DeadLetterRecord("boom", "clicks/1", 17, [1, 2], null, "count");
         var emitted = new List<Emitted>
         {
             new(EmittedKind.Main, null, "user-1|1700000000000|3", 1_700_000_000_999),
@@ -102,7 +102,7 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
         Assert.Equal((Job, 9, 4L), (back.JobName, back.KeyGroup, back.Sequence));
         Assert.Equal(emitted[..2], back.Emitted.Take(2));
         Assert.Equal(new Emitted(EmittedKind.Side, OutputTags.RejectedId, null, 6), back.Emitted[2]);
-        var deadBack = Assert.IsType<DeadLetter>(back.Emitted[3].Value);
+        var deadBack = Assert.IsType<DeadLetterRecord>(back.Emitted[3].Value);
         Assert.Equal((dead.Reason, dead.Origin, dead.Offset, dead.Operator), (deadBack.Reason, deadBack.Origin, deadBack.Offset, deadBack.Operator));
         Assert.Equal(dead.Key, deadBack.Key);
         Assert.Null(deadBack.Value);

@@ -13,7 +13,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// Records that failed (decoding, user code, key selector) leave the chunk as <see cref="Dead"/> letters.
 /// A chunk is owned by the stage holding it; each step makes a new one.
 /// </remarks>
-internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, Element<T>[] items, int count, List<DeadLetter>? dead)
+internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, Element<T>[] items, int count, List<DeadLetterRecord>? dead)
 {
     private static readonly Element<T>[] NoItems = [];
 
@@ -27,14 +27,14 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
 
     public int Count { get; } = count;
 
-    public List<DeadLetter>? Dead { get; } = dead;
+    public List<DeadLetterRecord>? Dead { get; } = dead;
 
     public bool IsTick => Origin is null;
 
     public static Chunk<T> Tick(long watermark) => new(null, -1, watermark, NoItems, 0, null);
 
     /// <summary>The same position and watermark with other records.</summary>
-    public Chunk<TOut> With<TOut>(Element<TOut>[] items, int count, List<DeadLetter>? dead) =>
+    public Chunk<TOut> With<TOut>(Element<TOut>[] items, int count, List<DeadLetterRecord>? dead) =>
         new(Origin, NextOffset, Watermark, items, count, dead);
 
     /// <summary>The same records under another combined watermark (union of sources).</summary>
@@ -67,6 +67,6 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
     }
 
     /// <summary>A dead letter for the record <paramref name="element"/> that <paramref name="stage"/> failed on: position and bytes.</summary>
-    public DeadLetter Failed<TElement>(string stage, in Element<TElement> element, Exception error) =>
+    public DeadLetterRecord Failed<TElement>(string stage, in Element<TElement> element, Exception error) =>
         new($"{error.GetType().Name}: {error.Message}", Origin ?? "", element.Offset, element.RawKey, element.RawValue, stage);
 }

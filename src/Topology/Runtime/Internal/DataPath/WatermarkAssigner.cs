@@ -39,7 +39,7 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
 
         var items = new Element<T>[records.Count];
         var count = 0;
-        List<DeadLetter>? dead = null;
+        List<DeadLetterRecord>? dead = null;
         var next = -1L;
         for (var i = 0; i < records.Count; i++)
         {
@@ -47,7 +47,7 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
             next = Math.Max(next, record.Offset + 1);
             if (record.Error is not null)
             {
-                (dead ??= []).Add(new DeadLetter($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                (dead ??= []).Add(new DeadLetterRecord($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
                 continue;
             }
 
@@ -58,7 +58,7 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                (dead ??= []).Add(new DeadLetter($"timestamp assigner failed: {e.GetType().Name}: {e.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                (dead ??= []).Add(new DeadLetterRecord($"timestamp assigner failed: {e.GetType().Name}: {e.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
                 continue;
             }
 

@@ -53,7 +53,7 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(
             catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException)
             {
                 output.Add(new Emitted(EmittedKind.Dead, null,
-                    new DeadLetter($"operator '{operatorName}' failed on key '{r.Key}': {e.GetType().Name}: {e.Message}", r.Origin ?? "", r.Offset, r.RawKey, r.RawValue, operatorName), r.Timestamp));
+                    new DeadLetterRecord($"operator '{operatorName}' failed on key '{r.Key}': {e.GetType().Name}: {e.Message}", r.Origin ?? "", r.Offset, r.RawKey, r.RawValue, operatorName), r.Timestamp));
             }
         }
 
@@ -90,7 +90,7 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(
         {
             if (value is FiringFailure failure && tag.Id == FailureIsolation.FailedId)
             {
-                Target.Add(new Emitted(EmittedKind.Dead, null, new DeadLetter(
+                Target.Add(new Emitted(EmittedKind.Dead, null, new DeadLetterRecord(
                     $"operator '{operatorName}' failed firing {failure.What} of key '{failure.Key}': {failure.Error.GetType().Name}: {failure.Error.Message}",
                     "", -1, null, null, operatorName), timestamp));
                 return;
@@ -104,7 +104,7 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(
                     ? $"operator '{operatorName}' rejected the record: {rejected.Reason}"
                     : $"operator '{operatorName}': late record at {timestamp}, behind the watermark {op.CurrentWatermark} (side output '{tag.Id}' has no sink)";
                 var r = Current;
-                Target.Add(new Emitted(EmittedKind.Dead, null, new DeadLetter(reason, r?.Origin ?? "", r?.Offset ?? -1, r?.RawKey, r?.RawValue, operatorName), timestamp));
+                Target.Add(new Emitted(EmittedKind.Dead, null, new DeadLetterRecord(reason, r?.Origin ?? "", r?.Offset ?? -1, r?.RawKey, r?.RawValue, operatorName), timestamp));
             }
         }
     }

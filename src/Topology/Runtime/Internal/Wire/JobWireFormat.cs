@@ -136,7 +136,7 @@ internal sealed class JobWireFormat
             case EmittedKind.Dead:
                 writer.WriteByte(DeadKind);
                 writer.WriteInt64(emitted.Timestamp);
-                WriteDeadLetter(writer, emitted.Value as DeadLetter);
+                WriteDeadLetter(writer, emitted.Value as DeadLetterRecord);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(emitted), emitted.Kind, "Unknown emitted kind.");
@@ -170,7 +170,7 @@ internal sealed class JobWireFormat
     private const byte SideWithoutValue = 2;
     private const byte DeadKind = 3;
 
-    private static void WriteDeadLetter(StateWriter writer, DeadLetter? dead)
+    private static void WriteDeadLetter(StateWriter writer, DeadLetterRecord? dead)
     {
         writer.WriteBoolean(dead is not null);
         if (dead is null)
@@ -186,7 +186,7 @@ internal sealed class JobWireFormat
         writer.WriteString(dead.Operator);
     }
 
-    private static DeadLetter? ReadDeadLetter(ref StateReader reader)
+    private static DeadLetterRecord? ReadDeadLetter(ref StateReader reader)
     {
         if (!reader.ReadBoolean())
         {
@@ -198,6 +198,6 @@ internal sealed class JobWireFormat
         var offset = reader.ReadInt64();
         var key = reader.ReadBytes();
         var value = reader.ReadBytes();
-        return new DeadLetter(reason, origin, offset, key, value, reader.ReadString());
+        return new DeadLetterRecord(reason, origin, offset, key, value, reader.ReadString());
     }
 }
