@@ -6,18 +6,6 @@ using ActorFlow.Operators.Windowing.Triggers;
 
 namespace ActorFlow.Operators.Windowing;
 
-/// <summary>Entry point for window operators: <c>WindowOperators.For&lt;TKey, TIn&gt;(assigner)…Aggregate(fn)</c>.</summary>
-public static class WindowOperators
-{
-    /// <summary>Starts a window spec.</summary>
-    /// <typeparam name="TKey">The key type.</typeparam>
-    /// <typeparam name="TIn">The input type.</typeparam>
-    /// <param name="assigner">The window assigner.</param>
-    /// <returns>The builder.</returns>
-    public static WindowOperatorBuilder<TKey, TIn> For<TKey, TIn>(WindowAssigner assigner)
-        where TKey : notnull => new(assigner);
-}
-
 /// <summary>
 /// A window spec (assigner + trigger + evictor + allowed lateness) that builds keyed window operators with
 /// a window function. Validation happens here, at build time: a bad spec throws <see cref="ArgumentException"/>

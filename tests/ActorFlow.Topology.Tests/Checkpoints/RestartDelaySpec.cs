@@ -23,8 +23,8 @@ public sealed class RestartDelaySpec : IDisposable
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-restart-delay");
 
     /// <summary>
-    /// Verify that a job whose key group loses its state twice (a window function that throws twice, local restarts
-    /// off) waits the exponential delay before each failover, 0.5 s and then 1 s as recorded on the job's clock, and
+    /// Verify that a job whose key group loses its state twice (a window function that throws twice inside a custom
+    /// operator that cannot isolate it, local restarts off) waits the exponential delay before each failover, 0.5 s and then 1 s as recorded on the job's clock, and
     /// still writes every window exactly once.
     /// </summary>
     [Fact]
@@ -33,7 +33,7 @@ public sealed class RestartDelaySpec : IDisposable
         var label = new ThrowingLabel(ThrowingLabel.Poisoned, times: 2);
         var strategy = RestartStrategy.ExponentialDelay(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), jitter: 0);
 
-        var (job, expected, output) = await ThrowingLabel.RunAsync(_kafka, _data.Path, "restart-delay", label, Options(strategy));
+        var (job, expected, output) = await ThrowingLabel.RunAsync(_kafka, _data.Path, "restart-delay", null, Options(strategy), () => new OpaqueOperator(label));
 
         Assert.Equal(2, label.Thrown);
         Assert.Equal(2, job.Restarts);
@@ -50,8 +50,8 @@ public sealed class RestartDelaySpec : IDisposable
     }
 
     /// <summary>
-    /// Verify that a job whose restart strategy gives up (failure rate: one failure per hour tolerated, the window
-    /// function throws twice) fails its completion with a JobRestartsExhaustedException that names the strategy, the
+    /// Verify that a job whose restart strategy gives up (failure rate: one failure per hour tolerated, a window
+    /// function throws twice in an operator that cannot isolate it) fails its completion with a JobRestartsExhaustedException that names the strategy, the
     /// restarts done and the last failure.
     /// </summary>
     [Fact]
@@ -66,7 +66,7 @@ public sealed class RestartDelaySpec : IDisposable
         try
         {
             // As ThrowingLabel.RunAsync: the second half of the input arrives after the first complete checkpoint.
-            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "restart-give-up", "restart-give-up", label: label), Options(strategy));
+            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "restart-give-up", "restart-give-up", counter: () => new OpaqueOperator(label)), Options(strategy));
             topics.Produce(clicks.Take(3000));
             await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > 0 || job.Completion.IsCompleted, TimeSpan.FromSeconds(60));
             topics.Produce(clicks.Skip(3000));

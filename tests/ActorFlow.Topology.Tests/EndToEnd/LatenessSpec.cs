@@ -37,7 +37,8 @@ public sealed class LatenessSpec : IDisposable
     /// <summary>
     /// Verify that records 60 s behind the job's watermark are late in key groups that never saw a record (before
     /// the fix they were judged by the key group's own watermark, the minimum, and produced windows), as in the key
-    /// group that did, and that a record at a negative timestamp is late too.
+    /// group that did, and that records at a negative timestamp and at <c>long.MinValue + 1</c> (whose window start
+    /// once overflowed to a huge positive number) are late too.
     /// </summary>
     [Fact]
     public async Task A_record_behind_the_watermark_must_be_late_in_every_key_group()
@@ -65,6 +66,7 @@ public sealed class LatenessSpec : IDisposable
             var late = Enumerable.Range(0, 12).Select(i => new Click("new-" + i.ToString(CultureInfo.InvariantCulture), Base + 35_000))
                 .Append(new Click("a", Base + 35_000))
                 .Append(new Click("negative", -5_000))
+                .Append(new Click("edge", long.MinValue + 1))
                 .ToList();
             Produce(late);
 
@@ -73,7 +75,7 @@ public sealed class LatenessSpec : IDisposable
             await ClickTopics.AwaitAsync(() => _counts.Contains($"sentinel|{Base + 200_000}|1"), TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));
 
-            Assert.DoesNotContain(_counts, c => c.StartsWith("new-", StringComparison.Ordinal) || c.StartsWith("negative", StringComparison.Ordinal));
+            Assert.DoesNotContain(_counts, c => c.StartsWith("new-", StringComparison.Ordinal) || c.StartsWith("negative", StringComparison.Ordinal) || c.StartsWith("edge", StringComparison.Ordinal));
             Assert.Single(_counts, $"a|{Base + 30_000}|10");
             Assert.Equal(late.OrderBy(c => c.User, StringComparer.Ordinal), _late.OrderBy(c => c.User, StringComparer.Ordinal));
         }
