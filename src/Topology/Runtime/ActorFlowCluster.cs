@@ -39,7 +39,9 @@ public static class ActorFlowCluster
         var config = (overrides ?? Config.Empty)
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.actor.provider = cluster
-                akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{port}} }
+                # A batch for one key group carries up to BatchSize records with their source bytes (dead letters need
+                # them): Akka.Remote's default 128 kB frame would drop a large one, and its ask would only time out.
+                akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = {{port}}, maximum-frame-size = 16MiB, send-buffer-size = 16MiB, receive-buffer-size = 16MiB }
                 akka.cluster.downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 akka.cluster.split-brain-resolver { active-strategy = keep-oldest, stable-after = 3s }
                 akka.cluster.sharding.state-store-mode = ddata

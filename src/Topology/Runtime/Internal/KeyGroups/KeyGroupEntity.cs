@@ -242,10 +242,11 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             {
                 // The retry after a restart isolates failed firings: one that throws again is deterministic (a poison
                 // key) and becomes a dead letter naming operator, key and window; the key group goes on.
-                _host.IsolateFailures = _isolateAlways || attempt > 0;
+                var isolated = _isolateAlways || attempt > 0;
+                _host.IsolateFailures = isolated;
                 input.ApplyTo(_host, output);
                 _host.IsolateFailures = _isolateAlways;
-                _restartLog.Remember(input);
+                _restartLog.Remember(input with { Isolated = isolated });
                 if (attempt > 0)
                 {
                     JobMetrics.KeyGroupRestarts.Add(1, new KeyValuePair<string, object?>("job", _jobName));

@@ -40,6 +40,7 @@ internal sealed class KeyGroupHost<TKey, TIn, TOut>(
         {
             if (r.Watermark > op.CurrentWatermark)
             {
+                _output.Current = null; // what the watermark fires belongs to no record
                 // The watermark travels ahead of the records read after it: the record is judged against it here as in
                 // every other key group (windows it closes fire first).
                 op.ProcessWatermark(r.Watermark, _output);

@@ -86,9 +86,6 @@ internal sealed class RestartLog
         }
 
         var fresh = newHost();
-        // Inputs applied with isolated firings replay the same way: a firing dead-lettered then is dead-lettered again
-        // instead of throwing, and a firing that succeeded succeeds again (the operator replays deterministically).
-        fresh.IsolateFailures = true;
         var discarded = new List<Emitted>();
         try
         {
@@ -99,6 +96,9 @@ internal sealed class RestartLog
 
             foreach (var input in _inputs)
             {
+                // Each input replays as it was applied: one whose failed firing was dead-lettered is isolated again,
+                // and in one that was not, a firing that throws now makes the replay fail (its state would differ).
+                fresh.IsolateFailures = input.Isolated;
                 input.ApplyTo(fresh, discarded); // delivered before the failure
                 discarded.Clear();
             }
