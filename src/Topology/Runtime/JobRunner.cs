@@ -58,6 +58,17 @@ public static partial class JobRunner
                 }
 
                 await failed.Control.ShutdownAsync().ConfigureAwait(false);
+                try
+                {
+                    // The failed run releases its sinks' clients when it ends (the exactly-once sink its producer): the
+                    // next run must not start before, or the old run's release would close what the new run uses.
+                    await failed.Completion.WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Its failure is what triggered this failover (reported there), or it did not end in time.
+                }
+
                 await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
             },
             () => StartRunAsync(system, job, again, store, log));
