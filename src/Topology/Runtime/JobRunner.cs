@@ -41,7 +41,7 @@ public static partial class JobRunner
         await store.InitializeAsync().ConfigureAwait(false);
         await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
-        var first = await StartRunAsync(system, job, options, store, log).ConfigureAwait(false);
+        var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
         if (!job.Plan.IsKeyed)
         {
             return new RunningJob(system, job.Name, first, null, options, log);
@@ -71,7 +71,7 @@ public static partial class JobRunner
 
                 await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
             },
-            () => StartRunAsync(system, job, again, store, log));
+            () => StartRunAsync(system, job, again, store, log, awaitSources: false));
         return new RunningJob(system, job.Name, first, failover, options, log);
     }
 
@@ -88,7 +88,7 @@ public static partial class JobRunner
     }
 
     /// <summary>One run of the job: from the latest complete checkpoint (or the one the options name) until it stops or fails.</summary>
-    private static async Task<JobRun> StartRunAsync(ActorSystem system, StreamJob job, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.ICheckpointStore store, ILoggingAdapter log)
+    private static async Task<JobRun> StartRunAsync(ActorSystem system, StreamJob job, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.ICheckpointStore store, ILoggingAdapter log, bool awaitSources)
     {
         var restoreFrom = await JobRecovery.FindRestorePointAsync(store, job.Name, options).ConfigureAwait(false);
         if (restoreFrom is not null)
@@ -189,7 +189,12 @@ public static partial class JobRunner
         JobMetrics.Watermarks[job.Name] = watermark;
         var completion = CompleteAsync(main, sinks, writeAhead);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
-        await AwaitSourcesReadyAsync(sourceControl, completion).ConfigureAwait(false);
+        if (awaitSources)
+        {
+            // The start fails at once with an unreachable source; a failover run is not held up by it (a source that
+            // cannot reach its system fails the run after its connection timeout, and the restart strategy decides).
+            await AwaitSourcesReadyAsync(sourceControl, completion).ConfigureAwait(false);
+        }
         return new JobRun(sourceControl, completion, dispatcher, region);
     }
 
