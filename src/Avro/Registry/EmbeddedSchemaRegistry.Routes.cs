@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using ActorFlow.Avro.Compatibility;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ActorFlow.Avro.Registry;
+
+/// <summary>The REST routes, as Confluent Schema Registry names them.</summary>
+public sealed partial class EmbeddedSchemaRegistry
+{
+    private static void Map(IEndpointRouteBuilder app, SchemaRegistryCore core)
+    {
+        app.MapGet("/", () => Json(new JsonObject()));
+        app.MapGet("/schemas/types", () => Json(new JsonArray("AVRO")));
+        app.MapGet("/schemas/ids/{id:int}", (int id, CancellationToken ct) => Handle(async () =>
+            new JsonObject { ["schema"] = await core.SchemaAsync(id, ct) }));
+        app.MapGet("/schemas/ids/{id:int}/schema", (int id, CancellationToken ct) => Handle(async () =>
+            JsonNode.Parse(await core.SchemaAsync(id, ct))));
+        app.MapGet("/schemas/ids/{id:int}/versions", (int id, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            await core.SchemaAsync(id, ct);
+            var versions = (await core.Store.GetVersionsOfSchemaAsync(id, ct)).Where(v => Flag(request, "deleted") || !v.Deleted);
+            return new JsonArray(versions.Select(v => (JsonNode)new JsonObject { ["subject"] = v.Subject, ["version"] = v.Version }).ToArray());
+        }));
+        app.MapGet("/schemas/ids/{id:int}/subjects", (int id, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            await core.SchemaAsync(id, ct);
+            var versions = (await core.Store.GetVersionsOfSchemaAsync(id, ct)).Where(v => Flag(request, "deleted") || !v.Deleted);
+            return new JsonArray(versions.Select(v => v.Subject).Distinct().Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
+        }));
+
+        app.MapGet("/subjects", (HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            var versions = (await core.Store.GetVersionsAsync(null, ct)).Where(v => Flag(request, "deleted") || !v.Deleted);
+            return new JsonArray(versions.Select(v => v.Subject).Distinct().Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
+        }));
+        app.MapPost("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            var (schema, _) = await ReadSchemaRequest(request);
+            var found = await core.LookupAsync(subject, schema, Flag(request, "deleted"), ct);
+            return VersionBody(found, await core.SchemaAsync(found.SchemaId, ct));
+        }));
+        app.MapDelete("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
+            new JsonArray((await core.DeleteSubjectAsync(subject, Flag(request, "permanent"), ct)).Select(v => (JsonNode)v).ToArray())));
+        app.MapGet("/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
+            new JsonArray((await core.LiveVersionsAsync(subject, Flag(request, "deleted"), ct)).Select(v => (JsonNode)v.Version).ToArray())));
+        app.MapPost("/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            var (schema, _) = await ReadSchemaRequest(request);
+            var (id, version) = await core.RegisterAsync(subject, schema, ct);
+            return new JsonObject { ["id"] = id, ["version"] = version };
+        }));
+        app.MapGet("/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            var found = await core.VersionAsync(subject, version, Flag(request, "deleted"), ct);
+            return VersionBody(found, await core.SchemaAsync(found.SchemaId, ct));
+        }));
+        app.MapGet("/subjects/{subject}/versions/{version}/schema", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
+            JsonNode.Parse(await core.SchemaAsync((await core.VersionAsync(subject, version, Flag(request, "deleted"), ct)).SchemaId, ct))));
+        app.MapGet("/subjects/{subject}/versions/{version}/referencedby", (string subject, string version, CancellationToken ct) => Handle(async () =>
+        {
+            await core.VersionAsync(subject, version, false, ct);
+            return new JsonArray();
+        }));
+        app.MapDelete("/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
+            (JsonNode)await core.DeleteVersionAsync(subject, version, Flag(request, "permanent"), ct)));
+
+        app.MapPost("/compatibility/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            var (schema, _) = await ReadSchemaRequest(request);
+            var candidate = SchemaRegistryCore.Parse(schema);
+            var against = await core.VersionAsync(subject, version, false, ct);
+            return CompatibilityBody(request, await core.CheckAsync(subject, candidate, [against], ct));
+        }));
+        app.MapPost("/compatibility/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            var (schema, _) = await ReadSchemaRequest(request);
+            var candidate = SchemaRegistryCore.Parse(schema);
+            var live = (await core.Store.GetVersionsAsync(subject, ct)).Where(v => !v.Deleted).ToList();
+            return CompatibilityBody(request, await core.CheckAsync(subject, candidate, live, ct));
+        }));
+
+        app.MapGet("/config", (CancellationToken ct) => Handle(async () =>
+            new JsonObject { ["compatibilityLevel"] = SchemaRegistryCore.LevelName(await core.LevelAsync(null, ct)) }));
+        app.MapPut("/config", (HttpRequest request, CancellationToken ct) => Handle(async () =>
+            await SetConfigAsync(core, null, request, ct)));
+        app.MapGet("/config/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
+        {
+            var level = await core.Store.GetCompatibilityAsync(subject, ct);
+            if (level is null && !Flag(request, "defaultToGlobal"))
+            {
+                throw RegistryError.SubjectConfigNotFound(subject);
+            }
+
+            return new JsonObject { ["compatibilityLevel"] = level ?? SchemaRegistryCore.LevelName(await core.LevelAsync(null, ct)) };
+        }));
+        app.MapPut("/config/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
+            await SetConfigAsync(core, subject, request, ct)));
+        app.MapDelete("/config/{subject}", (string subject, CancellationToken ct) => Handle(async () =>
+        {
+            var level = await core.Store.GetCompatibilityAsync(subject, ct) ?? throw RegistryError.SubjectConfigNotFound(subject);
+            await core.Store.SetCompatibilityAsync(subject, null, ct);
+            return new JsonObject { ["compatibilityLevel"] = level };
+        }));
+
+        // Anything else gets Confluent's shape of a 404, so clients show a registry error rather than an HTML page.
+        app.MapFallback(() => Json(new JsonObject { ["error_code"] = 404, ["message"] = "HTTP 404 Not Found" }, 404));
+    }
+
+    private static async Task<JsonNode?> SetConfigAsync(SchemaRegistryCore core, string? subject, HttpRequest request, CancellationToken ct)
+    {
+        var body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject ?? throw new System.Text.Json.JsonException("a JSON object is expected");
+        var requested = body["compatibility"]?.GetValue<string>() ?? body["compatibilityLevel"]?.GetValue<string>() ?? throw RegistryError.InvalidCompatibility("");
+        var level = SchemaRegistryCore.LevelName(SchemaRegistryCore.ParseLevel(requested));
+        await core.Store.SetCompatibilityAsync(subject, level, ct);
+        return new JsonObject { ["compatibility"] = level };
+    }
+
+    private static JsonObject CompatibilityBody(HttpRequest request, IReadOnlyList<string> problems)
+    {
+        var body = new JsonObject { ["is_compatible"] = problems.Count == 0 };
+        if (Flag(request, "verbose"))
+        {
+            body["messages"] = new JsonArray(problems.Select(p => (JsonNode)JsonValue.Create(p)).ToArray());
+        }
+
+        return body;
+    }
+
+}
