@@ -218,7 +218,7 @@ public sealed class AvroSerde<T>
         Resolved resolved;
         try
         {
-            resolved = new Resolved(_readerFactory(writer, ReaderSchema ?? writer), null);
+            resolved = new Resolved(_readerFactory(ReaderSchema is null ? writer : WriterSchemaAdapter.Adapt(writer, ReaderSchema), ReaderSchema ?? writer), null);
         }
         catch (AvroException e)
         {

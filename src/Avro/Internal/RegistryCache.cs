@@ -41,9 +41,9 @@ internal sealed class RegistryCache(ISchemaRegistryClient client, AvroSerdeOptio
 
         try
         {
-            schema = AvroSchema.Parse(registered.SchemaString);
+            schema = AvroSchema.Parse(registered.SchemaString) ?? throw new SchemaParseException("unknown type");
         }
-        catch (Exception e) when (e is AvroException or JsonException or Newtonsoft.Json.JsonException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new RegistryFailure(AvroFailure.InvalidSchema, $"schema id {id} does not parse as Avro: {e.Message}", e);
         }

@@ -19,9 +19,10 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     {
         try
         {
-            return Schema.Parse(schema);
+            // Apache.Avro returns null for some unknown types instead of throwing.
+            return Schema.Parse(schema) ?? throw new SchemaParseException("the schema has an unknown type");
         }
-        catch (Exception e) when (e is AvroException or Newtonsoft.Json.JsonException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw RegistryError.InvalidSchema($"Invalid schema: {e.Message}");
         }

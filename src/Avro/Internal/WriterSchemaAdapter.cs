@@ -1,0 +1,169 @@
+using System.Text;
+using System.Text.Json;
+using Avro;
+
+namespace ActorFlow.Avro.Internal;
+
+/// <summary>
+/// INTERNAL API. Rewrites a writer schema into an equivalent one (the same binary encoding) that Apache.Avro's resolving
+/// reader accepts for the resolution rules it lacks: a writer field read through a reader field's alias is renamed to the
+/// reader field, a writer record, enum or fixed read through a reader's alias gets the reader's name, and a writer
+/// <c>string</c> read as <c>bytes</c> (or the reverse) becomes the reader's type, since both are encoded as a length and bytes.
+/// </summary>
+internal static class WriterSchemaAdapter
+{
+    public static Schema Adapt(Schema writer, Schema reader)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            Emit(json, writer, reader, []);
+        }
+
+        return Schema.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void Emit(Utf8JsonWriter json, Schema w, Schema? r, HashSet<string> defined)
+    {
+        r = r is UnionSchema ru && w is not UnionSchema ? Branch(ru, w) : r;
+        switch (w)
+        {
+            case LogicalSchema:
+                json.WriteRawValue(w.ToString());
+                break;
+            case PrimitiveSchema when w.Tag == Schema.Type.String && Base(r)?.Tag == Schema.Type.Bytes:
+                json.WriteStringValue("bytes");
+                break;
+            case PrimitiveSchema when w.Tag == Schema.Type.Bytes && Base(r)?.Tag == Schema.Type.String:
+                json.WriteStringValue("string");
+                break;
+            case PrimitiveSchema:
+                json.WriteRawValue(w.ToString());
+                break;
+            case RecordSchema record:
+                EmitRecord(json, record, r as RecordSchema, defined);
+                break;
+            case EnumSchema e:
+                var enumName = NameFor(e, r);
+                if (!defined.Add(enumName))
+                {
+                    json.WriteStringValue(enumName);
+                    break;
+                }
+
+                json.WriteStartObject();
+                json.WriteString("type", "enum");
+                json.WriteString("name", enumName);
+                json.WriteStartArray("symbols");
+                foreach (var s in e.Symbols)
+                {
+                    json.WriteStringValue(s);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+                break;
+            case FixedSchema f:
+                var fixedName = NameFor(f, r);
+                if (!defined.Add(fixedName))
+                {
+                    json.WriteStringValue(fixedName);
+                    break;
+                }
+
+                json.WriteStartObject();
+                json.WriteString("type", "fixed");
+                json.WriteString("name", fixedName);
+                json.WriteNumber("size", f.Size);
+                json.WriteEndObject();
+                break;
+            case ArraySchema a:
+                json.WriteStartObject();
+                json.WriteString("type", "array");
+                json.WritePropertyName("items");
+                Emit(json, a.ItemSchema, (r as ArraySchema)?.ItemSchema, defined);
+                json.WriteEndObject();
+                break;
+            case MapSchema m:
+                json.WriteStartObject();
+                json.WriteString("type", "map");
+                json.WritePropertyName("values");
+                Emit(json, m.ValueSchema, (r as MapSchema)?.ValueSchema, defined);
+                json.WriteEndObject();
+                break;
+            case UnionSchema u:
+                json.WriteStartArray();
+                foreach (var branch in u.Schemas)
+                {
+                    Emit(json, branch, r is UnionSchema ru2 ? Branch(ru2, branch) : r, defined);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteRawValue(w.ToString());
+                break;
+        }
+    }
+
+    private static void EmitRecord(Utf8JsonWriter json, RecordSchema w, RecordSchema? r, HashSet<string> defined)
+    {
+        var name = NameFor(w, r);
+        if (!defined.Add(name))
+        {
+            json.WriteStringValue(name);
+            return;
+        }
+
+        json.WriteStartObject();
+        json.WriteString("type", "record");
+        json.WriteString("name", name);
+        json.WriteStartArray("fields");
+        foreach (var field in w.Fields)
+        {
+            var readerField = r is null ? null : ReaderField(r, field.Name);
+            json.WriteStartObject();
+            json.WriteString("name", readerField?.Name ?? field.Name);
+            json.WritePropertyName("type");
+            Emit(json, field.Schema, readerField?.Schema, defined);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static Field? ReaderField(RecordSchema reader, string writerName)
+    {
+        if (reader.TryGetField(writerName, out var f))
+        {
+            return f;
+        }
+
+        return reader.Fields.FirstOrDefault(rf => rf.Aliases?.Contains(writerName) == true);
+    }
+
+    // A writer's named type keeps its name unless the reader's type of the same kind lists it as an alias.
+    private static string NameFor(NamedSchema w, Schema? r) =>
+        r is NamedSchema named && named.Tag == w.Tag && named.Fullname != w.Fullname && AliasesOf(named).Any(a => a == w.Fullname || a == w.Name || a == $"{named.Namespace}.{w.Name}")
+            ? named.Fullname
+            : w.Fullname;
+
+    private static IEnumerable<string> AliasesOf(NamedSchema schema)
+    {
+        using var doc = JsonDocument.Parse(schema.ToString());
+        return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("aliases", out var aliases)
+            ? aliases.EnumerateArray().Select(a => a.GetString() ?? "").ToList()
+            : [];
+    }
+
+    private static Schema? Branch(UnionSchema reader, Schema writer)
+    {
+        var w = Base(writer)!;
+        return reader.Schemas.FirstOrDefault(s => Base(s)!.Tag == w.Tag && (s is not NamedSchema n || n.Fullname == ((NamedSchema)w).Fullname))
+            ?? reader.Schemas.FirstOrDefault(s => Base(s)!.Tag == w.Tag)
+            ?? reader.Schemas.FirstOrDefault(s => (w.Tag, Base(s)!.Tag) is (Schema.Type.String, Schema.Type.Bytes) or (Schema.Type.Bytes, Schema.Type.String));
+    }
+
+    private static Schema? Base(Schema? s) => s is LogicalSchema l ? l.BaseSchema : s;
+}
