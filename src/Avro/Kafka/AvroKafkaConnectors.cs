@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Producer;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Topology.Connectors;
+using Avro.Generic;
+using Confluent.Kafka;
+using AvroSchema = Avro.Schema;
+
+namespace ActorFlow.Avro.Kafka;
+
+/// <summary>
+/// Kafka sources and sinks that take Avro serdes instead of decode and encode functions, as members of
+/// <see cref="KafkaConnectors"/>: <c>KafkaConnectors.Source(consumer, Subscriptions.Topics("tx"), AvroSerde.For&lt;Transaction&gt;(registry))</c>.
+/// </summary>
+public static class AvroKafkaConnectors
+{
+    private static readonly AvroSchema DeadLetterSchema = AvroSchema.Parse(
+        """
+        {"type":"record","name":"DeadLetter","namespace":"actorflow","doc":"A record a job could not process, with where it came from.","fields":[
+          {"name":"reason","type":"string"},
+          {"name":"origin","type":"string","doc":"topic/partition"},
+          {"name":"offset","type":"long"},
+          {"name":"operator","type":["null","string"],"default":null},
+          {"name":"key","type":["null","bytes"],"default":null},
+          {"name":"value","type":["null","bytes"],"default":null}
+        ]}
+        """);
+
+    /// <summary>Avro sources and sinks as members of <see cref="KafkaConnectors"/>.</summary>
+    extension(KafkaConnectors)
+    {
+        /// <summary>
+        /// A source reading <paramref name="subscription"/> whose record values are Avro in the Confluent wire format,
+        /// read by <paramref name="serde"/> (writer schema by id, resolved to the serde's reader schema). A value that
+        /// cannot be read becomes a dead letter with its topic, partition, offset, raw bytes and the
+        /// <see cref="AvroSerdeException"/>'s message (failure kind and schema id); the job keeps running.
+        /// </summary>
+        /// <typeparam name="T">The record type.</typeparam>
+        /// <param name="settings">The consumer settings.</param>
+        /// <param name="subscription">Topics or partitions.</param>
+        /// <param name="serde">The value serde.</param>
+        /// <returns>The source connector.</returns>
+        public static ISourceConnector<T> Source<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, AvroSerde<T> serde)
+        {
+            ArgumentNullException.ThrowIfNull(serde);
+            return KafkaConnectors.Source(settings, subscription, serde.Deserialize);
+        }
+
+        /// <summary>A sink writing each value to <paramref name="topic"/> as Avro through <paramref name="serde"/> (schema registered under the topic's subject).</summary>
+        /// <typeparam name="T">The record type.</typeparam>
+        /// <param name="settings">The producer settings.</param>
+        /// <param name="topic">The topic.</param>
+        /// <param name="serde">The value serde.</param>
+        /// <param name="key">The record key of a value; null keys (the partitioner spreads records) when not given.</param>
+        /// <returns>The sink connector.</returns>
+        public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, string topic, AvroSerde<T> serde, Func<T, byte[]?>? key = null)
+        {
+            ArgumentNullException.ThrowIfNull(serde);
+            return KafkaConnectors.Sink(settings, topic, Encoder(topic, serde, key));
+        }
+
+        /// <summary>
+        /// The exactly-once sink (see <see cref="KafkaConnectors.ExactlyOnceSink{T}"/>) writing values as Avro through <paramref name="serde"/>.
+        /// </summary>
+        /// <typeparam name="T">The record type.</typeparam>
+        /// <param name="settings">The producer settings.</param>
+        /// <param name="topic">The topic (written by this sink only).</param>
+        /// <param name="serde">The value serde.</param>
+        /// <param name="key">The record key of a value; null keys when not given.</param>
+        /// <returns>The sink connector.</returns>
+        public static ISinkConnector<T> ExactlyOnceSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, AvroSerde<T> serde, Func<T, byte[]?>? key = null)
+        {
+            ArgumentNullException.ThrowIfNull(serde);
+            return KafkaConnectors.ExactlyOnceSink(settings, topic, Encoder(topic, serde, key));
+        }
+
+        /// <summary>
+        /// A dead-letter sink writing each dead letter as an Avro record <c>actorflow.DeadLetter</c> (reason, origin,
+        /// offset, operator, and the raw key and value bytes) through <paramref name="serde"/>, so that Avro consumers
+        /// can read the dead-letter topic; the headers are those of <see cref="KafkaConnectors.DeadLetters"/>, and the
+        /// record key is the original key.
+        /// </summary>
+        /// <param name="settings">The producer settings.</param>
+        /// <param name="topic">The dead-letter topic.</param>
+        /// <param name="serde">A generic serde (<see cref="AvroSerde.Generic"/>) of the same registry.</param>
+        /// <returns>The sink connector.</returns>
+        public static ISinkConnector<DeadLetterRecord> DeadLetters(ProducerSettings<byte[], byte[]> settings, string topic, AvroSerde<GenericRecord> serde)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+            ArgumentNullException.ThrowIfNull(serde);
+            return KafkaConnectors.Sink<DeadLetterRecord>(settings, d =>
+            {
+                var record = new GenericRecord((global::Avro.RecordSchema)DeadLetterSchema);
+                record.Add("reason", d.Reason);
+                record.Add("origin", d.Origin);
+                record.Add("offset", d.Offset);
+                record.Add("operator", d.Operator);
+                record.Add("key", d.Key);
+                record.Add("value", d.Value);
+                var headers = new Headers
+                {
+                    { "actorflow.error", Encoding.UTF8.GetBytes(d.Reason) },
+                    { "actorflow.origin", Encoding.UTF8.GetBytes(d.Origin) },
+                    { "actorflow.offset", Encoding.UTF8.GetBytes(d.Offset.ToString(CultureInfo.InvariantCulture)) },
+                };
+                if (d.Operator is not null)
+                {
+                    headers.Add("actorflow.operator", Encoding.UTF8.GetBytes(d.Operator));
+                }
+
+                return new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = d.Key!, Value = serde.Serialize(record, topic), Headers = headers });
+            });
+        }
+    }
+
+    /// <summary>Gets the schema of the records <c>DeadLetters(settings, topic, serde)</c> writes (<c>actorflow.DeadLetter</c>).</summary>
+    public static AvroSchema DeadLetterRecordSchema => DeadLetterSchema;
+
+    private static Func<T, (byte[]? Key, byte[] Value)> Encoder<T>(string topic, AvroSerde<T> serde, Func<T, byte[]?>? key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        return value => (key?.Invoke(value), serde.Serialize(value, topic));
+    }
+}
