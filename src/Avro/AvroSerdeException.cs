@@ -37,6 +37,12 @@ public enum AvroFailure
 
     /// <summary>The value could not be written with the schema (a field value that does not match its type).</summary>
     InvalidValue,
+
+    /// <summary>A JSON payload is not a JSON document of the value type.</summary>
+    InvalidJson,
+
+    /// <summary>A payload of a mixed-format topic is neither Avro in the Confluent wire format nor a JSON document.</summary>
+    UnknownFormat,
 }
 
 /// <summary>

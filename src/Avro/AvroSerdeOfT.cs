@@ -20,7 +20,7 @@ namespace ActorFlow.Avro;
 /// calling thread until the registry answers (with retries, see <see cref="AvroSerdeOptions.RegistryRetries"/>).
 /// </remarks>
 /// <typeparam name="T">The value type.</typeparam>
-public sealed class AvroSerde<T>
+public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
 {
     /// <summary>The Confluent wire format's magic byte.</summary>
     public const byte MagicByte = 0;

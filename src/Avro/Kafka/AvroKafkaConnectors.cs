@@ -41,22 +41,22 @@ public static class AvroKafkaConnectors
         /// <typeparam name="T">The record type.</typeparam>
         /// <param name="settings">The consumer settings.</param>
         /// <param name="subscription">Topics or partitions.</param>
-        /// <param name="serde">The value serde.</param>
+        /// <param name="serde">The value deserializer: an <see cref="AvroSerde{T}"/>, a <c>JsonSerde</c> or a <c>MixedFormatDeserializer</c>.</param>
         /// <returns>The source connector.</returns>
-        public static ISourceConnector<T> Source<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, AvroSerde<T> serde)
+        public static ISourceConnector<T> Source<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, IRecordDeserializer<T> serde)
         {
             ArgumentNullException.ThrowIfNull(serde);
-            return KafkaConnectors.Source(settings, subscription, serde.Deserialize);
+            return KafkaConnectors.Source(settings, subscription, r => serde.Deserialize(r.Message.Value, r.Topic, r.Partition.Value, r.Offset.Value));
         }
 
         /// <summary>A sink writing each value to <paramref name="topic"/> as Avro through <paramref name="serde"/> (schema registered under the topic's subject).</summary>
         /// <typeparam name="T">The record type.</typeparam>
         /// <param name="settings">The producer settings.</param>
         /// <param name="topic">The topic.</param>
-        /// <param name="serde">The value serde.</param>
+        /// <param name="serde">The value serializer (an <see cref="AvroSerde{T}"/> or a <c>JsonSerde</c>).</param>
         /// <param name="key">The record key of a value; null keys (the partitioner spreads records) when not given.</param>
         /// <returns>The sink connector.</returns>
-        public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, string topic, AvroSerde<T> serde, Func<T, byte[]?>? key = null)
+        public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, string topic, IRecordSerializer<T> serde, Func<T, byte[]?>? key = null)
         {
             ArgumentNullException.ThrowIfNull(serde);
             return KafkaConnectors.Sink(settings, topic, Encoder(topic, serde, key));
@@ -68,10 +68,10 @@ public static class AvroKafkaConnectors
         /// <typeparam name="T">The record type.</typeparam>
         /// <param name="settings">The producer settings.</param>
         /// <param name="topic">The topic (written by this sink only).</param>
-        /// <param name="serde">The value serde.</param>
+        /// <param name="serde">The value serializer (an <see cref="AvroSerde{T}"/> or a <c>JsonSerde</c>).</param>
         /// <param name="key">The record key of a value; null keys when not given.</param>
         /// <returns>The sink connector.</returns>
-        public static ISinkConnector<T> ExactlyOnceSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, AvroSerde<T> serde, Func<T, byte[]?>? key = null)
+        public static ISinkConnector<T> ExactlyOnceSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, IRecordSerializer<T> serde, Func<T, byte[]?>? key = null)
         {
             ArgumentNullException.ThrowIfNull(serde);
             return KafkaConnectors.ExactlyOnceSink(settings, topic, Encoder(topic, serde, key));
@@ -119,7 +119,7 @@ public static class AvroKafkaConnectors
     /// <summary>Gets the schema of the records <c>DeadLetters(settings, topic, serde)</c> writes (<c>actorflow.DeadLetter</c>).</summary>
     public static AvroSchema DeadLetterRecordSchema => DeadLetterSchema;
 
-    private static Func<T, (byte[]? Key, byte[] Value)> Encoder<T>(string topic, AvroSerde<T> serde, Func<T, byte[]?>? key)
+    private static Func<T, (byte[]? Key, byte[] Value)> Encoder<T>(string topic, IRecordSerializer<T> serde, Func<T, byte[]?>? key)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         return value => (key?.Invoke(value), serde.Serialize(value, topic));
