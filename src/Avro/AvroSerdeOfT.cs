@@ -38,6 +38,7 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     private readonly DatumWriter<T>? _writer;
     private readonly ConcurrentDictionary<int, Resolved> _readers = new();
     private readonly ConcurrentDictionary<AvroSchema, (string Text, DatumWriter<T> Writer)> _writers = new();
+    private readonly ConcurrentDictionary<WriteKey, (int Id, DatumWriter<T> Writer)> _fastWriters = new();
 
     internal AvroSerde(
         ISchemaRegistryClient registry,
@@ -82,16 +83,7 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         }
 
         var schema = _schemaOf(value);
-        var (text, writer) = _writers.GetOrAdd(schema, s => (s.ToString(), _writer ?? (DatumWriter<T>)(object)new GenericDatumWriter<GenericRecord>(s)));
-        int id;
-        try
-        {
-            id = _registry.IdFor(Subject(topic, isKey, schema), schema, text, _options.AutoRegisterSchemas);
-        }
-        catch (RegistryFailure e)
-        {
-            throw new AvroSerdeException(e.Failure, topic, -1, -1, -1, e.Message, e.InnerException);
-        }
+        var (id, writer) = _fastWriters.TryGetValue(new WriteKey(topic, isKey, schema), out var known) ? known : Prepare(topic, isKey, schema);
 
         var encoder = _encoder ??= new BufferEncoder();
         var header = encoder.Reset(HeaderLength);
@@ -229,6 +221,21 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         return _readers.GetOrAdd(id, resolved);
     }
 
+    // The first write of a schema instance to a topic: structural lookups, the registry; later writes hit _fastWriters.
+    private (int Id, DatumWriter<T> Writer) Prepare(string topic, bool isKey, AvroSchema schema)
+    {
+        var (text, writer) = _writers.GetOrAdd(schema, s => (s.ToString(), _writer ?? (DatumWriter<T>)(object)new GenericDatumWriter<GenericRecord>(s)));
+        try
+        {
+            var id = _registry.IdFor(Subject(topic, isKey, schema), schema, text, _options.AutoRegisterSchemas);
+            return _fastWriters.GetOrAdd(new WriteKey(topic, isKey, schema), (id, writer));
+        }
+        catch (RegistryFailure e)
+        {
+            throw new AvroSerdeException(e.Failure, topic, -1, -1, -1, e.Message, e.InnerException);
+        }
+    }
+
     private string Subject(string topic, bool isKey, AvroSchema schema) => _options.SubjectNameStrategy switch
     {
         SubjectNameStrategy.Record => schema.Fullname,
@@ -237,4 +244,12 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     };
 
     private sealed record Resolved(DatumReader<T>? Reader, string? Error);
+
+    // Schema instances compare by reference here: Apache.Avro's Schema equality walks the whole schema.
+    private readonly record struct WriteKey(string Topic, bool IsKey, AvroSchema Schema)
+    {
+        public bool Equals(WriteKey other) => IsKey == other.IsKey && ReferenceEquals(Schema, other.Schema) && string.Equals(Topic, other.Topic, StringComparison.Ordinal);
+
+        public override int GetHashCode() => HashCode.Combine(StringComparer.Ordinal.GetHashCode(Topic), IsKey, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Schema));
+    }
 }
