@@ -14,7 +14,7 @@ public static class CommandLine
                    --brokers N             number of brokers (default 1)
                    --topic NAME[:PARTS]    create a topic (repeatable; default 1 partition)
                    --bootstrap-file PATH   also write the bootstrap address to PATH
-        """ + "\n" + SavepointCommand.Usage;
+        """ + "\n" + SavepointCommand.Usage + "\n" + AvroCommands.Usage;
 
     /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failed, 2 bad usage).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken stop)
@@ -34,6 +34,8 @@ public static class CommandLine
             {
                 "broker" => await RunBrokerAsync(BrokerOptions.Parse(args.AsSpan(1)), output, stop).ConfigureAwait(false),
                 "savepoint" => await SavepointCommand.RunAsync(args.AsMemory(1), output, error, stop).ConfigureAwait(false),
+                "registry" => await AvroCommands.RunRegistryAsync(args.AsMemory(1), output, stop).ConfigureAwait(false),
+                "avro" => await AvroCommands.RunAvroAsync(args.AsMemory(1), output).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -21,6 +21,9 @@ namespace ActorFlow.Avro.Registry;
 public sealed partial class EmbeddedSchemaRegistry : IAsyncDisposable
 {
     private const string ContentType = "application/vnd.schemaregistry.v1+json";
+
+    // Quotes inside schema strings come out as \" (as Confluent writes them), not \u0022.
+    private static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly WebApplication _app;
     private readonly SchemaRegistryCore _core;
 
@@ -82,7 +85,7 @@ public sealed partial class EmbeddedSchemaRegistry : IAsyncDisposable
         await _core.Store.DisposeAsync();
     }
 
-    private static IResult Json(JsonNode? body, int status = 200) => Results.Text(body?.ToJsonString() ?? "null", ContentType, null, status);
+    private static IResult Json(JsonNode? body, int status = 200) => Results.Text(body?.ToJsonString(Output) ?? "null", ContentType, null, status);
 
     private static async Task<IResult> Handle(Func<Task<JsonNode?>> action)
     {
