@@ -120,4 +120,34 @@ public sealed class AvroSerdeSpec : IAsyncLifetime
         Assert.Equal(AvroFailure.InvalidValue, e.Failure);
         Assert.Equal("tx", e.Topic);
     }
+
+    /// <summary>Verify that a writer schema the subject's compatibility refuses fails as RegistrationRefused naming the field and rule.</summary>
+    [Fact]
+    public async Task An_incompatible_writer_schema_must_be_refused_typed()
+    {
+        await _registry.Client.RegisterSchemaAsync("tx-value", new Confluent.SchemaRegistry.Schema("""{"type":"record","name":"Transaction","namespace":"ActorFlow.Avro.Tests.Records","fields":[{"name":"legacy","type":"string"}]}""", Confluent.SchemaRegistry.SchemaType.Avro));
+
+        var e = Assert.Throws<AvroSerdeException>(() => AvroSerde.For<Transaction>(_registry.Client).Serialize(Samples.Transaction(1), "tx"));
+
+        Assert.Equal(AvroFailure.RegistrationRefused, e.Failure);
+        Assert.Contains("READER_FIELD_MISSING_DEFAULT_VALUE", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'id'", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Verify that without auto-registration the schema is looked up (and an unregistered one fails), and that the record strategy names the subject after the record.</summary>
+    [Fact]
+    public async Task Subjects_must_follow_the_options()
+    {
+        var lookupOnly = AvroSerde.For<Transaction>(_registry.Client, new AvroSerdeOptions { AutoRegisterSchemas = false });
+        Assert.Equal(AvroFailure.UnknownSchemaId, Assert.Throws<AvroSerdeException>(() => lookupOnly.Serialize(Samples.Transaction(1), "tx")).Failure);
+
+        var byRecord = AvroSerde.For<Transaction>(_registry.Client, new AvroSerdeOptions { SubjectNameStrategy = SubjectNameStrategy.Record });
+        var bytes = byRecord.Serialize(Samples.Transaction(1), "tx");
+
+        Assert.Equal(["ActorFlow.Avro.Tests.Records.Transaction"], await _registry.Client.GetAllSubjectsAsync());
+        Assert.Equal("tx-1", lookupOnly.Deserialize(bytes).id);
+        var byTopic = AvroSerde.For<Transaction>(_registry.Client, new AvroSerdeOptions { SubjectNameStrategy = SubjectNameStrategy.TopicRecord });
+        byTopic.Serialize(Samples.Transaction(1), "tx");
+        Assert.Contains("tx-ActorFlow.Avro.Tests.Records.Transaction", await _registry.Client.GetAllSubjectsAsync());
+    }
 }
