@@ -152,8 +152,10 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         {
             throw new AvroSerdeException(AvroFailure.Truncated, topic, partition, offset, id, e.Message, e);
         }
-        catch (Exception e) when (e is AvroException or InvalidCastException or IndexOutOfRangeException or ArgumentException or FormatException or OverflowException or System.Text.DecoderFallbackException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever Apache.Avro's reader throws on bytes that are not a record of the writer schema (AvroException,
+            // InvalidCast, IndexOutOfRange, ...): the payload is malformed, never the job's problem.
             throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, e.Message, e);
         }
 
