@@ -40,6 +40,7 @@ internal sealed class CheckpointCoordinator(
     private Task<long>? _highestStoredId;
     private int _completedSincePrune;
     private TaskCompletionSource<CheckpointRecord>? _requested;
+    private readonly Dictionary<long, HopJoin> _joins = [];
 
     public long LastCompletedId { get; private set; } = lastCompleted;
 
@@ -50,6 +51,12 @@ internal sealed class CheckpointCoordinator(
 
     /// <summary>The job's name.</summary>
     public string JobName => jobName;
+
+    /// <summary>
+    /// The hops after the first of a job graph: a checkpoint's barrier passes each of them in order behind the records
+    /// before it, and the checkpoint completes only once every hop's key groups have acknowledged it (<see cref="Join"/>).
+    /// </summary>
+    public int LaterHops { get; set; }
 
     /// <summary>Raised once per completed checkpoint (after its record is durable).</summary>
     public event Action<CheckpointRecord>? CheckpointCompleted;
@@ -135,8 +142,40 @@ internal sealed class CheckpointCoordinator(
         var id = ++_lastId;
         var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
         var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
-        _ = CompleteAsync(id, frozen, watermark, acks, requested);
+        TaskCompletionSource? joined = null;
+        if (LaterHops > 0)
+        {
+            joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                _joins[id] = new HopJoin(acks, LaterHops, joined);
+            }
+        }
+
+        _ = CompleteAsync(id, frozen, watermark, acks, requested, joined?.Task);
         return id;
+    }
+
+    /// <summary>
+    /// A later hop passed checkpoint <paramref name="id"/>'s barrier on to its key groups (behind the records before
+    /// it): their acknowledgements join the checkpoint's. Ignored for a checkpoint already aborted.
+    /// </summary>
+    public void Join(long id, IEnumerable<Task<KeyGroupCheckpointed>> acks)
+    {
+        lock (_gate)
+        {
+            if (!_joins.TryGetValue(id, out var join))
+            {
+                return;
+            }
+
+            join.Acks.AddRange(acks);
+            if (--join.Left == 0)
+            {
+                _joins.Remove(id);
+                join.Done.TrySetResult();
+            }
+        }
     }
 
     /// <summary>Whether the highest stored checkpoint id is known (and <c>_lastId</c> at least that); starts reading it if not.</summary>
@@ -177,11 +216,23 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
-    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
+    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested, Task? joined)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
+            if (joined is not null)
+            {
+                try
+                {
+                    await joined.WaitAsync(options.CheckpointTimeout, _closing.Token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException($"the barrier did not pass every hop of the job within {options.CheckpointTimeout}");
+                }
+            }
+
             var results = await Task.WhenAll(acks).WaitAsync(_closing.Token).ConfigureAwait(false);
             if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
             {
@@ -220,6 +271,11 @@ internal sealed class CheckpointCoordinator(
         }
         finally
         {
+            lock (_gate)
+            {
+                _joins.Remove(id);
+            }
+
             Volatile.Write(ref _inFlight, 0);
         }
     }
@@ -282,4 +338,13 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
+    /// <summary>A checkpoint's acknowledgements so far, and how many later hops have yet to pass its barrier on.</summary>
+    private sealed class HopJoin(List<Task<KeyGroupCheckpointed>> acks, int left, TaskCompletionSource done)
+    {
+        public List<Task<KeyGroupCheckpointed>> Acks => acks;
+
+        public int Left { get; set; } = left;
+
+        public TaskCompletionSource Done => done;
+    }
 }
