@@ -95,6 +95,24 @@ public class DataStream<T>
         return Job;
     }
 
+    /// <summary>
+    /// Makes this stream a broadcast stream: connected to a keyed stream (<c>keyed.Connect(broadcast)</c>), each of its
+    /// records reaches every key group of that operator (Flink's broadcast state pattern; keep it low-volume).
+    /// </summary>
+    public BroadcastStream<T> Broadcast()
+    {
+        var origin = Origin;
+        Job.Graph.Broadcasts.Add((() => origin.Consumed, origin.Description));
+        return new(this);
+    }
+
+    /// <summary>A window join with <paramref name="other"/>: <c>.Where(key).EqualTo(key).Window(assigner).Apply(name, join)</c>.</summary>
+    public JoinedStreams<T, T2> Join<T2>(DataStream<T2> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new JoinedStreams<T, T2>(this, other);
+    }
+
     internal static IKeyCodec<TKey> CodecFor<TKey>(IKeyCodec<TKey>? codec)
         where TKey : notnull =>
         codec ?? KeyCodecs.Default<TKey>() ?? throw new ArgumentException(

@@ -11,10 +11,10 @@ namespace ActorFlow.Topology.Dsl;
 public sealed class KeyedResult<TKey, T, TOut> : DataStream<TOut>
     where TKey : notnull
 {
-    private readonly OneInputStage<TKey, T, TOut> _stage;
+    private readonly StageNode _stage;
     private readonly IKeyCodec<TKey> _codec;
 
-    internal KeyedResult(StreamJobBuilder job, OneInputStage<TKey, T, TOut> stage, IKeyCodec<TKey> codec)
+    internal KeyedResult(StreamJobBuilder job, StageNode stage, IKeyCodec<TKey> codec)
         : base(job, new ChannelOrigin<TOut>(stage.Main, v => (TOut)v!))
     {
         _stage = stage;

@@ -52,4 +52,54 @@ public sealed class KeyedStream<TKey, T>
 
         return new KeyedResult<TKey, T, TOut>(job, stage, Codec);
     }
+
+    /// <summary>
+    /// Connects this keyed stream with <paramref name="other"/>, keyed by the same key type and encoding, for a
+    /// two-input operator (<see cref="ConnectedStreams{TKey,T1,T2}.Process{TOut}(string, Func{Operators.Functions.KeyedCoProcessFunction{TKey,T1,T2,TOut}})"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The streams belong to different jobs or encode their keys differently.</exception>
+    public ConnectedStreams<TKey, T, T2> Connect<T2>(KeyedStream<TKey, T2> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        SameKeying(other.Stream.Job, other.Codec, nameof(other));
+        return new ConnectedStreams<TKey, T, T2>(this, other);
+    }
+
+    /// <summary>Connects this keyed stream with a broadcast stream (see <see cref="DataStream{T}.Broadcast"/>).</summary>
+    public BroadcastConnectedStream<TKey, T, TBroadcast> Connect<TBroadcast>(BroadcastStream<TBroadcast> broadcast)
+    {
+        ArgumentNullException.ThrowIfNull(broadcast);
+        if (!ReferenceEquals(broadcast.Stream.Job, Stream.Job))
+        {
+            throw new ArgumentException("The broadcast stream belongs to another job.", nameof(broadcast));
+        }
+
+        return new BroadcastConnectedStream<TKey, T, TBroadcast>(this, broadcast);
+    }
+
+    /// <summary>
+    /// An interval join with <paramref name="other"/> (event time, as Flink's <c>intervalJoin</c>): a record of this
+    /// stream at t joins every record of <paramref name="other"/> with the same key and a timestamp in
+    /// [t + lower, t + upper]; set the bounds with <see cref="IntervalJoin{TKey,T1,T2}.Between"/>.
+    /// </summary>
+    public IntervalJoin<TKey, T, T2> IntervalJoin<T2>(KeyedStream<TKey, T2> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        SameKeying(other.Stream.Job, other.Codec, nameof(other));
+        return new IntervalJoin<TKey, T, T2>(this, other);
+    }
+
+    private void SameKeying<TOther>(StreamJobBuilder job, IKeyCodec<TOther> codec, string parameter)
+    {
+        if (!ReferenceEquals(job, Stream.Job))
+        {
+            throw new ArgumentException("Both keyed streams must belong to the same job.", parameter);
+        }
+
+        if (codec.GetType() != Codec.GetType())
+        {
+            throw new ArgumentException(
+                $"The two inputs encode their keys differently ({Codec.GetType().Name} and {codec.GetType().Name}): equal keys would land in different key groups. Key both with the same IKeyCodec.", parameter);
+        }
+    }
 }

@@ -97,9 +97,26 @@ public sealed class StreamJobBuilder
             throw new InvalidOperationException($"Job '{Name}': source '{dangling.Name}' does not reach the sink; union it with the stream that does, or remove it.");
         }
 
+        if (Graph.Broadcasts.FirstOrDefault(b => !b.Connected()) is { Description: { } broadcast })
+        {
+            throw new InvalidOperationException($"Job '{Name}': the broadcast of {broadcast} has no consumer; connect it to a keyed stream (keyed.Connect(broadcast).Process(...)), or remove it.");
+        }
+
         if (Graph.Unconsumed() is { } unread)
         {
             throw new InvalidOperationException($"Job '{Name}': {unread} is not consumed; send it to a sink (To), process it further, or remove it.");
+        }
+
+        foreach (var (what, check) in Graph.Validations)
+        {
+            try
+            {
+                check();
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"Job '{Name}': {what} cannot be built: {e.Message}", e);
+            }
         }
 
         Graph.Complete();

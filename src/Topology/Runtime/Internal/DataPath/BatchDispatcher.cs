@@ -79,7 +79,7 @@ internal sealed class BatchDispatcher(
             {
                 ref readonly var element = ref chunk.Items[i];
                 var record = element.Value;
-                if (record.KeyGroup < 0)
+                if (record.KeyGroup < 0 && record.KeyGroup != Routed.EveryKeyGroup)
                 {
                     emitted.Add(new Emitted(EmittedKind.Sink, null, record.Value, record.Timestamp, record.Target));
                     continue;
@@ -93,12 +93,17 @@ internal sealed class BatchDispatcher(
                     continue;
                 }
 
-                if (!byGroup.TryGetValue(record.KeyGroup, out var list))
+                if (record.KeyGroup == Routed.EveryKeyGroup)
                 {
-                    byGroup[record.KeyGroup] = list = [];
+                    for (var group = 0; group < keyGroups; group++)
+                    {
+                        Add(byGroup, group, stamped with { KeyGroup = group });
+                    }
+
+                    continue;
                 }
 
-                list.Add(stamped);
+                Add(byGroup, record.KeyGroup, stamped);
             }
 
             if (chunk.Dead is { } dead)
@@ -164,6 +169,16 @@ internal sealed class BatchDispatcher(
         }
 
         return emitted;
+    }
+
+    private static void Add(SortedDictionary<int, List<Routed>> byGroup, int group, in Routed record)
+    {
+        if (!byGroup.TryGetValue(group, out var list))
+        {
+            byGroup[group] = list = [];
+        }
+
+        list.Add(record);
     }
 
     /// <summary>Sends a batch to its key group and returns the reply; a timed-out ask is retried with the same sequence number.</summary>

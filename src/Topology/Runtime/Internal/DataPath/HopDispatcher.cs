@@ -21,6 +21,7 @@ internal sealed class HopDispatcher
     private readonly JobRunnerOptions _options;
     private readonly int _hop;
     private readonly int _firstEntity;
+    private readonly int _keyGroups;
     private readonly int[] _portHops;
     private readonly CheckpointCoordinator _checkpoints;
     private readonly Dictionary<int, long> _sequences;
@@ -36,6 +37,7 @@ internal sealed class HopDispatcher
         _options = options;
         _hop = hop;
         _firstEntity = firstEntity;
+        _keyGroups = keyGroups;
         _portHops = portHops;
         _checkpoints = checkpoints;
         var mine = restoredFrom?.KeyGroups.Where(kg => kg.KeyGroup >= firstEntity && kg.KeyGroup < firstEntity + keyGroups).ToList() ?? [];
@@ -62,14 +64,19 @@ internal sealed class HopDispatcher
                 switch (e.Kind)
                 {
                     case EmittedKind.Forward when _portHops[e.Output] == _hop:
-                        var record = (Routed)e.Value!;
-                        var entity = _firstEntity + record.KeyGroup;
-                        if (!byGroup.TryGetValue(entity, out var list))
+                        var record = (Routed)e.Value! with { Watermark = _watermark };
+                        if (record.KeyGroup == Routed.EveryKeyGroup)
                         {
-                            byGroup[entity] = list = [];
+                            for (var group = 0; group < _keyGroups; group++)
+                            {
+                                Add(byGroup, _firstEntity + group, record with { KeyGroup = group });
+                            }
+                        }
+                        else
+                        {
+                            Add(byGroup, _firstEntity + record.KeyGroup, record);
                         }
 
-                        list.Add(record with { Watermark = _watermark });
                         break;
                     case EmittedKind.Watermark:
                         _watermark = Math.Max(_watermark, e.Timestamp);
@@ -90,6 +97,16 @@ internal sealed class HopDispatcher
 
         segments.Add(Flush(passed, byGroup, tick, 0));
         return segments.Count == 1 ? segments[0] : ConcatAsync(segments);
+    }
+
+    private static void Add(SortedDictionary<int, List<Routed>> byGroup, int entity, in Routed record)
+    {
+        if (!byGroup.TryGetValue(entity, out var list))
+        {
+            byGroup[entity] = list = [];
+        }
+
+        list.Add(record);
     }
 
     private Task<List<Emitted>> Flush(List<Emitted> passed, SortedDictionary<int, List<Routed>> byGroup, bool tick, long barrier)

@@ -12,4 +12,8 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// </summary>
 internal readonly record struct Routed(
     int KeyGroup, object Key, object? Value, long Timestamp, long Watermark = long.MinValue,
-    string? Origin = null, long Offset = -1, byte[]? RawKey = null, byte[]? RawValue = null, int Target = 0);
+    string? Origin = null, long Offset = -1, byte[]? RawKey = null, byte[]? RawValue = null, int Target = 0)
+{
+    /// <summary>The key group of a broadcast record: the dispatcher sends a copy to every key group of its stage's hop.</summary>
+    public const int EveryKeyGroup = -2;
+}

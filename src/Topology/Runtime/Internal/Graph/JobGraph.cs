@@ -30,6 +30,12 @@ internal sealed class JobGraph
 
     public List<SinkNode> Sinks { get; } = [];
 
+    /// <summary>Checks run when the job is built: an operator built once, so that a missing serializer fails <c>Build()</c>, not a key group.</summary>
+    public List<(string What, Action Check)> Validations { get; } = [];
+
+    /// <summary>The broadcast streams made: whether connected, and what they broadcast.</summary>
+    public List<(Func<bool> Connected, string Description)> Broadcasts { get; } = [];
+
     public int MaxParallelism { get; set; }
 
     /// <summary>The number of hops (0: a job without keyed stages).</summary>

@@ -56,6 +56,9 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
             }
         }
 
-        return chunk.With(routed.ToArray(), routed.Count, dead);
+        // In source order across consumers (a stable sort by offset): a record read after another reaches every
+        // stage after it, e.g. a rule broadcast from the same partition as the records it applies to.
+        var ordered = routed.OrderBy(r => r.Offset).ToArray();
+        return chunk.With(ordered, ordered.Length, dead);
     }
 }

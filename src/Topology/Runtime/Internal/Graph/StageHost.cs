@@ -197,3 +197,95 @@ internal sealed class StageOutput<TOut>(StageNode stage, IKeyedOperator op, List
         }
     }
 }
+
+/// <summary>INTERNAL API. Runs a typed <see cref="ITwoInputKeyedOperator{TKey,TIn1,TIn2,TOut}"/> for all keys of one key group.</summary>
+internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
+    where TKey : notnull
+{
+    private readonly ITwoInputKeyedOperator<TKey, T1, T2, TOut> _op;
+    private readonly StageOutput<TOut> _output;
+    private readonly IIsolatesFailures? _isolating;
+    private readonly int _port1;
+    private readonly bool _broadcast;
+
+    public TwoInputStageHost(TwoInputStage<TKey, T1, T2, TOut> stage, ITwoInputKeyedOperator<TKey, T1, T2, TOut> op, bool broadcast)
+    {
+        Stage = stage;
+        _op = op;
+        _isolating = op as IIsolatesFailures;
+        _port1 = stage.Port1;
+        _broadcast = broadcast;
+        _output = new StageOutput<TOut>(stage, op, Downstream);
+    }
+
+    public StageNode Stage { get; }
+
+    public List<IStageHost> Downstream { get; } = [];
+
+    public long CurrentWatermark => _op.CurrentWatermark;
+
+    public long? NextProcessingTimeTimer => _op.NextProcessingTimeTimer;
+
+    public bool ReplaysDeterministically => _op.ReplaysDeterministically;
+
+    public bool IsolateFailures
+    {
+        get => _isolating?.IsolateFailures ?? false;
+        set
+        {
+            if (_isolating is not null)
+            {
+                _isolating.IsolateFailures = value;
+            }
+        }
+    }
+
+    public void Element(in Routed record, List<Emitted> output)
+    {
+        _output.Target = output;
+        try
+        {
+            _output.Current = record;
+            if (record.Target == _port1)
+            {
+                _op.ProcessElement1((TKey)record.Key, (T1)record.Value!, record.Timestamp, _output);
+            }
+            else
+            {
+                _op.ProcessElement2(_broadcast ? default! : (TKey)record.Key, (T2)record.Value!, record.Timestamp, _output);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException)
+        {
+            var what = _broadcast && record.Target != _port1 ? "a broadcast record" : $"key '{record.Key}'";
+            output.Add(new Emitted(EmittedKind.Dead, null,
+                new DeadLetterRecord($"operator '{Stage.Name}' failed on {what}: {e.GetType().Name}: {e.Message}", record.Origin ?? "", record.Offset, record.RawKey, record.RawValue, Stage.Name), record.Timestamp));
+        }
+        finally
+        {
+            _output.Current = null;
+        }
+    }
+
+    public void Chained(object? value, long timestamp, List<Emitted> output) =>
+        throw new InvalidOperationException($"Operator '{Stage.Name}' has two inputs: no stage can be chained into it.");
+
+    public void AdvanceWatermark(long watermark, List<Emitted> output)
+    {
+        if (watermark > _op.CurrentWatermark)
+        {
+            _output.Target = output;
+            _op.ProcessWatermark(watermark, _output);
+        }
+    }
+
+    public void AdvanceProcessingTime(long nowMs, List<Emitted> output)
+    {
+        _output.Target = output;
+        _op.AdvanceProcessingTime(nowMs, _output);
+    }
+
+    public byte[] Snapshot() => _op.SnapshotToArray();
+
+    public void Restore(byte[] state) => _op.Restore(state);
+}

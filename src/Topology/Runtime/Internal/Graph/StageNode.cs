@@ -125,3 +125,36 @@ internal sealed class OneInputStage<TKey, TIn, TOut> : StageNode
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
         new OneInputStageHost<TKey, TIn, TOut>(this, _factory(), keyGroup, maxParallelism, _chainKey, _codec);
 }
+
+/// <summary>
+/// INTERNAL API. A stage fed by two inputs keyed the same way (a join, a co-process function), or by a keyed input and a
+/// broadcast input (its second port's records then reach every key group, without a key).
+/// </summary>
+internal sealed class TwoInputStage<TKey, T1, T2, TOut> : StageNode
+    where TKey : notnull
+{
+    private readonly Func<ITwoInputKeyedOperator<TKey, T1, T2, TOut>> _factory;
+    private readonly bool _broadcast;
+
+    public TwoInputStage(JobGraph graph, string name, int hop, IEnumerable<string> sources, Func<ITwoInputKeyedOperator<TKey, T1, T2, TOut>> factory, bool broadcast)
+        : base(graph, name, hop, sources, null)
+    {
+        _factory = factory;
+        _broadcast = broadcast;
+        Main = graph.AddChannel(this, null, ValueCodec.For<TOut>);
+        Port1 = graph.AddPort(this, 0);
+        Port2 = graph.AddPort(this, 1);
+    }
+
+    public override Channel Main { get; }
+
+    public int Port1 { get; }
+
+    public int Port2 { get; }
+
+    public override IEnumerable<(int Port, Func<SerializerRegistry, ValueCodec> Key, Func<SerializerRegistry, ValueCodec> Value)> PortCodecs =>
+        [(Port1, ValueCodec.For<TKey>, ValueCodec.For<T1>), (Port2, _broadcast ? ValueCodec.For<string> : ValueCodec.For<TKey>, ValueCodec.For<T2>)];
+
+    public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
+        new TwoInputStageHost<TKey, T1, T2, TOut>(this, _factory(), _broadcast);
+}

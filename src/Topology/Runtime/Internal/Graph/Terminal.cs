@@ -142,3 +142,16 @@ internal sealed class SelectManyTerminal<T, TOut>(Func<T, IEnumerable<TOut>> map
         }
     }
 }
+
+/// <summary>
+/// INTERNAL API. Into the broadcast input <paramref name="port"/> of a stage: the record goes to every key group of the
+/// stage's hop (key group <see cref="Routed.EveryKeyGroup"/>; the dispatcher sends a copy to each).
+/// </summary>
+internal sealed class BroadcastTerminal<T>(int port) : Terminal<T>
+{
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
+        chunk.Select(e => new Routed(Routed.EveryKeyGroup, "", e.Value, e.Timestamp, Target: port), "Broadcast");
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
+        output.Add(new Emitted(EmittedKind.Forward, null, new Routed(Routed.EveryKeyGroup, "", value, timestamp, Target: port), timestamp, port));
+}
