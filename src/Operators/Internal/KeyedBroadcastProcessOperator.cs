@@ -108,7 +108,8 @@ internal sealed class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut>
                     keys.Write(w, key);
                     values.Write(w, value);
                 }
-            });
+            }
+            );
             return map;
         }
 
