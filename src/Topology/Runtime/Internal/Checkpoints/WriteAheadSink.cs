@@ -21,7 +21,10 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
     private Task _publishing = Task.CompletedTask;
     private bool _closed;
 
-    /// <summary>The main output sink: collects records, hands an epoch over at each barrier.</summary>
+    /// <summary>
+    /// The main output sink: collects records, hands an epoch over at each barrier. When it ends (the run's stream
+    /// completed or failed) a checkpoint still waiting for its epoch fails at once: its barrier cannot come any more.
+    /// </summary>
     public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink()
     {
         var buffer = new List<byte[]>();
@@ -40,6 +43,10 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
                         break;
                 }
             }
+        }).MapMaterializedValue(done =>
+        {
+            done.ContinueWith(_ => _handoff.End(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return done;
         });
     }
 
@@ -82,7 +89,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
         coordinator.SinkAbort = Abort;
     }
 
-    private async Task<IReadOnlyDictionary<string, string>> PreCommitAsync(long checkpointId)
+    private async Task<IReadOnlyDictionary<string, string>> PreCommitAsync(long checkpointId, CancellationToken cancellationToken)
     {
         (long Epoch, IReadOnlyList<byte[]> Records)? unpublished;
         lock (_lock)
@@ -100,7 +107,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
             }
         }
 
-        var records = await _handoff.TakeAsync(checkpointId, timeout).ConfigureAwait(false);
+        var records = await _handoff.TakeAsync(checkpointId, timeout, cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             ThrowIfClosed();
