@@ -62,7 +62,8 @@ internal sealed class CheckpointCoordinator(
     public event Action<CheckpointRecord>? CheckpointCompleted;
 
     /// <summary>
-    /// Failover: no checkpoint of this run completes any more (one still waiting for its key groups is aborted).
+    /// Failover: no checkpoint of this run completes any more (one still waiting for its key groups or for its
+    /// epoch's output at the sink is aborted).
     /// Completes when a record already being written is durable and published, so the caller then sees the last
     /// complete checkpoint in the store and no later one appears.
     /// </summary>
@@ -75,8 +76,8 @@ internal sealed class CheckpointCoordinator(
             committing = _committing;
         }
 
-        // A checkpoint waiting for its key groups is aborted now, not after the checkpoint timeout; one asked for but
-        // not started yet never will be in this run.
+        // A checkpoint waiting for its key groups or its epoch is aborted now, not after the checkpoint timeout (its
+        // requester would wait that long); one asked for but not started yet never will be in this run.
         await _closing.CancelAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _requested, null)?.TrySetException(FailingOver(_lastId + 1));
 
@@ -105,8 +106,11 @@ internal sealed class CheckpointCoordinator(
         return pending.Task;
     }
 
-    /// <summary>Write-ahead sink: the epoch's records for checkpoint n, stored in its record (null: no such sink).</summary>
-    public Func<long, Task<IReadOnlyDictionary<string, string>>>? SinkPreCommit { get; set; }
+    /// <summary>
+    /// Write-ahead sink: the epoch's records for checkpoint n, stored in its record (null: no such sink). The token is
+    /// cancelled when this run closes (failover): a checkpoint waiting for its epoch then fails at once.
+    /// </summary>
+    public Func<long, CancellationToken, Task<IReadOnlyDictionary<string, string>>>? SinkPreCommit { get; set; }
 
     /// <summary>Write-ahead sink: publish the epoch of a complete checkpoint.</summary>
     public Func<CheckpointRecord, Task>? SinkCommit { get; set; }
@@ -239,7 +243,7 @@ internal sealed class CheckpointCoordinator(
                 throw new InvalidOperationException($"key group {failed.KeyGroup} could not save its snapshot: {failed.Error}");
             }
 
-            var sinkState = SinkPreCommit is null ? ImmutableDictionary<string, string>.Empty : (await SinkPreCommit(id).ConfigureAwait(false)).ToImmutableDictionary();
+            var sinkState = SinkPreCommit is null ? ImmutableDictionary<string, string>.Empty : (await SinkPreCommit(id, _closing.Token).ConfigureAwait(false)).ToImmutableDictionary();
             var record = new CheckpointRecord(
                 jobName,
                 id,

@@ -23,7 +23,10 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
     private Task _publishing = Task.CompletedTask;
     private bool _closed;
 
-    /// <summary>The main output sink: collects records, hands an epoch over at each barrier.</summary>
+    /// <summary>
+    /// The main output sink: collects records, hands an epoch over at each barrier. When it ends (the run's stream
+    /// completed or failed) a checkpoint still waiting for its epoch fails at once: its barrier cannot come any more.
+    /// </summary>
     public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink()
     {
         var buffer = new List<byte[]>();
@@ -42,6 +45,10 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
                         break;
                 }
             }
+        }).MapMaterializedValue(done =>
+        {
+            done.ContinueWith(_ => _handoff.End(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return done;
         });
     }
 
@@ -83,12 +90,12 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
     /// <summary>The coordinator stores every sink's epoch in each checkpoint record and has each publish its own.</summary>
     public static void Attach(CheckpointCoordinator coordinator, IReadOnlyList<WriteAheadSink> sinks)
     {
-        coordinator.SinkPreCommit = async id =>
+        coordinator.SinkPreCommit = async (id, cancellationToken) =>
         {
             var state = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var sink in sinks)
             {
-                foreach (var (key, value) in await sink.PreCommitAsync(id).ConfigureAwait(false))
+                foreach (var (key, value) in await sink.PreCommitAsync(id, cancellationToken).ConfigureAwait(false))
                 {
                     state[key] = value;
                 }
@@ -112,7 +119,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
         };
     }
 
-    private async Task<IReadOnlyDictionary<string, string>> PreCommitAsync(long checkpointId)
+    private async Task<IReadOnlyDictionary<string, string>> PreCommitAsync(long checkpointId, CancellationToken cancellationToken)
     {
         (long Epoch, IReadOnlyList<byte[]> Records)? unpublished;
         lock (_lock)
@@ -130,7 +137,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
             }
         }
 
-        var records = await _handoff.TakeAsync(checkpointId, timeout).ConfigureAwait(false);
+        var records = await _handoff.TakeAsync(checkpointId, timeout, cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             ThrowIfClosed();
