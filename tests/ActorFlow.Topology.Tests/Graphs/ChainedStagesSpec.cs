@@ -81,13 +81,13 @@ public sealed class ChainedStagesSpec : IDisposable
         try
         {
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId(name);
-            var builder = StreamJobBuilder.Create(name).WithDeadLetters(new GraphJobs.QueueSink<DeadLetterRecord>(dead));
+            var builder = StreamJobBuilder.Create(name).WithDeadLetters(new QueueSink<DeadLetterRecord>(dead));
             GraphJobs.Clicks(builder, consumer, "clicks", 4)
                 .KeyBy(c => c.User)
                 .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label()))
                 .KeepKey(keyOf)
                 .Process("total", () => KeyedProcessOperators.Create(new GraphJobs.RunningTotal()))
-                .To(new GraphJobs.QueueSink<string>(totals));
+                .To(new QueueSink<string>(totals));
             var job = builder.Build();
             Assert.Equal(1, job.Plan.Hops); // chained: no second hop
             var running = await JobRunner.StartAsync(system, job);

@@ -64,7 +64,7 @@ public sealed class CoProcessSpec : IDisposable
                 .Connect(topics.Source(builder, consumer.WithGroupId("co-process-p"), "payments", 2).KeyBy(p => p.Key))
                 .Process("match", () => new OrderPayment())
                 .Where(r => !r.EndsWith("zz-end", StringComparison.Ordinal))
-                .To(new GraphJobs.QueueSink<string>(results));
+                .To(new QueueSink<string>(results));
             var running = await JobRunner.StartAsync(system, builder.Build());
             await ClickTopics.AwaitAsync(() => results.Count >= expected.Count, TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));

@@ -83,10 +83,4 @@ internal static class GraphJobs
             output.Collect(string.Create(CultureInfo.InvariantCulture, $"{parts[0]}|{parts[1]}|{total}"));
         }
     }
-
-    /// <summary>An in-memory sink.</summary>
-    public sealed class QueueSink<T>(ConcurrentQueue<T> queue) : ISinkConnector<T>
-    {
-        public Sink<T, Task<Done>> Sink() => Akka.Streams.Dsl.Sink.ForEach<T>(queue.Enqueue);
-    }
 }

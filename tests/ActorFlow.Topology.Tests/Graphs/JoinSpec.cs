@@ -59,7 +59,7 @@ public sealed class JoinSpec : IDisposable
         var consumer = ConsumerSettings<byte[], byte[]>.Create(Akka.Configuration.Config.Empty, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId("x");
         topics.Source(builder, consumer, "left", 2).Join(topics.Source(builder, consumer, "right", 3))
             .Where(l => l.Key).EqualTo(r => r.Key).Window(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Apply("join", Pair)
-            .To(new GraphJobs.QueueSink<string>(new ConcurrentQueue<string>()));
+            .To(new QueueSink<string>(new ConcurrentQueue<string>()));
 
         var e = Assert.Throws<InvalidOperationException>(builder.Build);
         Assert.Contains("window join 'join' cannot be built", e.Message, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class JoinSpec : IDisposable
             var builder = StreamJobBuilder.Create(name).WithSerializers(EventSerializer.Registry());
             var lefts = topics.Source(builder, consumer, "left", 2);
             var rights = topics.Source(builder, consumer.WithGroupId(name + "-r"), "right", 3);
-            join(lefts, rights).Where(p => !p.StartsWith("zz-end", StringComparison.Ordinal)).To(new GraphJobs.QueueSink<string>(pairs));
+            join(lefts, rights).Where(p => !p.StartsWith("zz-end", StringComparison.Ordinal)).To(new QueueSink<string>(pairs));
             var running = await JobRunner.StartAsync(system, builder.Build());
             await ClickTopics.AwaitAsync(() => pairs.Count >= expected, TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));

@@ -48,9 +48,9 @@ public sealed class KeyedStageFanOutSpec : IDisposable
             var counts = GraphJobs.Clicks(builder, consumer, "clicks", 1)
                 .KeyBy(c => c.User)
                 .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label()));
-            counts.Select(s => s.ToUpperInvariant()).To(new GraphJobs.QueueSink<string>(upper));
-            counts.To(new GraphJobs.QueueSink<string>(plain));
-            counts.SideOutput(OutputTags.LateData<Click>()).Select(c => c.User).To(new GraphJobs.QueueSink<string>(lateUsers));
+            counts.Select(s => s.ToUpperInvariant()).To(new QueueSink<string>(upper));
+            counts.To(new QueueSink<string>(plain));
+            counts.SideOutput(OutputTags.LateData<Click>()).Select(c => c.User).To(new QueueSink<string>(lateUsers));
             var running = await JobRunner.StartAsync(system, builder.Build());
             // Late once the job's watermark has passed them (records read with the watermark that passes them are not).
             await ClickTopics.AwaitAsync(() => running.CurrentWatermark >= ClickTopics.Base + 8_000, TimeSpan.FromSeconds(60));
