@@ -109,7 +109,7 @@ static async Task DriveCheckpointsAsync(RunningJob[] jobs, TimeSpan interval)
     while (await timer.WaitForNextTickAsync())
     {
         Console.WriteLine("checkpoint requested");
-        var all = jobs.Select(async j =>
+        var requests = jobs.Select(async j =>
         {
             try
             {
@@ -123,7 +123,17 @@ static async Task DriveCheckpointsAsync(RunningJob[] jobs, TimeSpan interval)
             {
                 Console.WriteLine($"[WARNING] {j.Name}: {e.Message}");
             }
-        });
-        await Task.WhenAll(all);
+        }).ToArray();
+        var all = Task.WhenAll(requests);
+        // A request still pending after seconds is named in the output (a failing scenario shows why no checkpoint
+        // was requested for a while, instead of a silent timeout).
+        while (await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))) != all)
+        {
+            var pending = jobs.Where((_, i) => !requests[i].IsCompleted)
+                .Select(j => $"{j.Name} (restarts {j.Restarts}, last complete checkpoint {j.LastCompletedCheckpoint})");
+            Console.WriteLine($"[WARNING] checkpoint requests pending for 5 s or more: {string.Join(", ", pending)}");
+        }
+
+        await all;
     }
 }

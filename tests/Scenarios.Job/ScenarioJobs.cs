@@ -17,21 +17,37 @@ namespace ActorFlow.ScenarioJob;
 
 /// <summary>
 /// The two jobs of the scenario, both over the "clicks" topic (4 partitions, key = user, value = event time in
-/// epoch ms): a windowed count into "counts" and a keyed process function with event-time timers into "totals".
-/// Every node builds them the same way (same code, same serializers).
+/// epoch ms): a job graph (a windowed count into "counts", re-partitioned by window into a per-window summary in
+/// "windows", and joined with itself by an interval join into "pairs") and a keyed process function with event-time
+/// timers into "totals". Every node builds them the same way (same code, same serializers).
 /// </summary>
 internal static class ScenarioJobs
 {
     public const string CountJob = "scenario-count";
     public const string TotalsJob = "scenario-totals";
 
-    /// <summary>"user|windowStart|count" per user and 1 s tumbling window.</summary>
-    public static StreamJob Count(ActorSystem system, string servers) =>
-        Source(system, servers, CountJob)
+    /// <summary>
+    /// Three outputs of one job graph: "user|windowStart|count" per user and 1 s tumbling window ("counts", hop 1);
+    /// "windowStart|users|clicks" per window, keyed by window ("windows", hop 2); and "user|windowStart|count|nextCount"
+    /// for each window followed by the user's next one, an interval join of the counts with themselves one second
+    /// later ("pairs", hop 2).
+    /// </summary>
+    public static StreamJob Count(ActorSystem system, string servers)
+    {
+        var producer = Producer(system, servers);
+        var counts = Source(system, servers, CountJob)
             .Process("count", () => WindowOperators.For<string, (string User, long Time)>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
-                .Aggregate(new CountClicks(), new Label()))
-            .To(KafkaConnectors.ExactlyOnceSink<string>(Producer(system, servers), "counts", s => (null, Encoding.UTF8.GetBytes(s))))
-            .Build();
+                .Aggregate(new CountClicks(), new Label()));
+        var job = counts.To(KafkaConnectors.ExactlyOnceSink<string>(producer, "counts", s => (null, Encoding.UTF8.GetBytes(s))));
+        counts.KeyBy(c => long.Parse(c.Split('|')[1], CultureInfo.InvariantCulture))
+            .Process("per-window", () => KeyedProcessOperators.Create(new PerWindow()))
+            .To(KafkaConnectors.ExactlyOnceSink<string>(producer, "windows", s => (null, Encoding.UTF8.GetBytes(s))));
+        counts.KeyBy(c => c.Split('|')[0]).IntervalJoin(counts.KeyBy(c => c.Split('|')[0]))
+            .Between(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1))
+            .Process("next", (count, next) => count + "|" + next.Split('|')[2])
+            .To(KafkaConnectors.ExactlyOnceSink<string>(producer, "pairs", s => (null, Encoding.UTF8.GetBytes(s))));
+        return job.Build();
+    }
 
     /// <summary>"user|bucketEnd|count|runningTotal" per user and 1 s bucket, emitted by an event-time timer.</summary>
     public static StreamJob Totals(ActorSystem system, string servers) =>
@@ -61,6 +77,35 @@ internal static class ScenarioJobs
 
     private static ProducerSettings<byte[], byte[]> Producer(ActorSystem system, string servers) =>
         ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
+}
+
+/// <summary>Per window (keyed by its start): the number of users and of clicks, emitted when the watermark passes the window.</summary>
+internal sealed class PerWindow : KeyedProcessFunction<long, string, string>
+{
+    private IValueState<long> _users = null!;
+    private IValueState<long> _clicks = null!;
+
+    public override bool ReplaysDeterministically => true;
+
+    public override void Open(IKeyedStateStore state)
+    {
+        _users = state.GetState(new ValueStateDescriptor<long>("users"));
+        _clicks = state.GetState(new ValueStateDescriptor<long>("clicks"));
+    }
+
+    public override void ProcessElement(string value, Context context, ICollector<string> output)
+    {
+        _users.Update(_users.Value + 1);
+        _clicks.Update(_clicks.Value + long.Parse(value.Split('|')[2], CultureInfo.InvariantCulture));
+        context.TimerService.RegisterEventTimeTimer(context.Timestamp!.Value);
+    }
+
+    public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output)
+    {
+        output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|{_users.Value}|{_clicks.Value}"));
+        _users.Clear();
+        _clicks.Clear();
+    }
 }
 
 /// <summary>Counts a window's records.</summary>

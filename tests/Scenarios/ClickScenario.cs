@@ -7,8 +7,10 @@ namespace ActorFlow.Scenarios;
 /// <summary>
 /// The input of the scenario jobs (clicks of 40 users, event times about 2 ms apart with ±300 ms jitter) on an
 /// embedded broker, and the results a failure-free run must produce, computed here from the input alone: per
-/// (user, 1 s window) its count ("counts"), and per user and 1 s bucket its count and the user's running total
-/// ("totals", the timer job; its last total per user is that user's final state).
+/// (user, 1 s window) its count ("counts"), per window its users and clicks ("windows") and per user each window
+/// with the next one's count ("pairs") — the job graph's re-partitioned stage and interval join — and per user and
+/// 1 s bucket its count and the user's running total ("totals", the timer job; its last total per user is that
+/// user's final state).
 /// </summary>
 internal sealed class ClickScenario : IDisposable
 {
@@ -16,7 +18,7 @@ internal sealed class ClickScenario : IDisposable
     private const string End = "zz-end";
     private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions
     {
-        Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1, ["totals"] = 1 },
+        Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1, ["totals"] = 1, ["windows"] = 1, ["pairs"] = 1 },
     });
 
     public ClickScenario(int records, int seed)
@@ -28,6 +30,18 @@ internal sealed class ClickScenario : IDisposable
         ExpectedCounts = Clicks
             .GroupBy(c => (c.User, Start: BucketStart(c.Time)))
             .ToDictionary(g => $"{g.Key.User}|{g.Key.Start}", g => (long)g.Count());
+        ExpectedWindows = ExpectedCounts
+            .Select(c => (Start: long.Parse(c.Key.Split('|')[1], CultureInfo.InvariantCulture), Count: c.Value))
+            .GroupBy(c => c.Start)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}|{g.Count()}|{g.Sum(c => c.Count)}"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        ExpectedPairs = ExpectedCounts
+            .Select(c => (User: c.Key.Split('|')[0], Start: long.Parse(c.Key.Split('|')[1], CultureInfo.InvariantCulture), Count: c.Value))
+            .Where(c => ExpectedCounts.ContainsKey(string.Create(CultureInfo.InvariantCulture, $"{c.User}|{c.Start + 1000}")))
+            .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.User}|{c.Start}|{c.Count}|{ExpectedCounts[$"{c.User}|{c.Start + 1000}"]}"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
         ExpectedTotals = Clicks
             .GroupBy(c => c.User)
             .SelectMany(user =>
@@ -46,6 +60,12 @@ internal sealed class ClickScenario : IDisposable
 
     /// <summary>"user|windowStart" → count.</summary>
     public Dictionary<string, long> ExpectedCounts { get; }
+
+    /// <summary>The count job's second stage: "windowStart|users|clicks", ordinal order.</summary>
+    public List<string> ExpectedWindows { get; }
+
+    /// <summary>The count job's interval join: "user|windowStart|count|nextCount" for each window the user's next follows, ordinal order.</summary>
+    public List<string> ExpectedPairs { get; }
 
     /// <summary>"user|bucketEnd|count|total", ordinal order.</summary>
     public List<string> ExpectedTotals { get; }
@@ -92,7 +112,7 @@ internal sealed class ClickScenario : IDisposable
         producer.Flush(TimeSpan.FromSeconds(10));
     }
 
-    /// <summary>Waits until both outputs are complete, producing end markers every second meanwhile.</summary>
+    /// <summary>Waits until every output is complete, producing end markers every second meanwhile.</summary>
     public async Task AwaitOutputsAsync(TimeSpan timeout, Func<Task>? check = null)
     {
         using var cts = new CancellationTokenSource(timeout);
@@ -138,11 +158,13 @@ internal sealed class ClickScenario : IDisposable
         Read("counts").Select(r => r.Split('|'))
             .GroupBy(p => p[0] + "|" + p[1]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
 
-    /// <summary>Whether both outputs hold (at least) as many results as the reference.</summary>
-    public bool OutputsComplete() => LatestCounts().Count >= ExpectedCounts.Count && Read("totals").Count >= ExpectedTotals.Count;
+    /// <summary>Whether every output holds (at least) as many results as the reference.</summary>
+    public bool OutputsComplete() => LatestCounts().Count >= ExpectedCounts.Count && Read("totals").Count >= ExpectedTotals.Count
+        && Read("windows").Count >= ExpectedWindows.Count && Read("pairs").Count >= ExpectedPairs.Count;
 
     /// <summary>
-    /// Both outputs equal the reference: every window's count and every bucket's count and running total, each
+    /// Every output equals the reference: every window's count, every window's summary and pair of consecutive windows
+    /// (the job graph's second hop), and every bucket's count and running total, each
     /// written exactly once (nothing missing, nothing twice, no late click). A failure names what is missing, what
     /// is extra and what was written twice.
     /// </summary>
@@ -151,6 +173,8 @@ internal sealed class ClickScenario : IDisposable
         var expectedCounts = ExpectedCounts.Select(e => $"{e.Key}|{e.Value}").Order(StringComparer.Ordinal).ToList();
         AssertSame("counts", expectedCounts, Read("counts"));
         AssertSame("totals", ExpectedTotals, Read("totals"));
+        AssertSame("windows", ExpectedWindows, Read("windows"));
+        AssertSame("pairs", ExpectedPairs, Read("pairs"));
     }
 
     public void Dispose() => _kafka.Dispose();

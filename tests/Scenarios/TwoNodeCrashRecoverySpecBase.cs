@@ -59,7 +59,7 @@ public abstract class TwoNodeCrashRecoverySpecBase : IDisposable
     /// of a failure-free run: every window's count and every bucket's count and running total, each once.
     /// </summary>
     [Fact]
-    public virtual async Task A_node_killed_at_random_points_must_end_with_the_failure_free_results()
+    public async Task A_node_killed_at_random_points_must_end_with_the_failure_free_results()
     {
         var random = new Random(2027);
         // Input flows for about 50 s, while most of the kills happen.

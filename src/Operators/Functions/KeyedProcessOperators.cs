@@ -22,4 +22,46 @@ public static class KeyedProcessOperators
         ArgumentNullException.ThrowIfNull(function);
         return new KeyedProcessOperator<TKey, TIn, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
     }
+
+    /// <summary>
+    /// Builds the two-input operator that hosts a <see cref="KeyedCoProcessFunction{TKey,TIn1,TIn2,TOut}"/> (keyed state
+    /// and timers shared by both inputs) and calls its <see cref="KeyedCoProcessFunction{TKey,TIn1,TIn2,TOut}.Open"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key type (needs a serializer).</typeparam>
+    /// <typeparam name="TIn1">The first input's type.</typeparam>
+    /// <typeparam name="TIn2">The second input's type.</typeparam>
+    /// <typeparam name="TOut">The output type.</typeparam>
+    /// <param name="function">The function (one instance per operator).</param>
+    /// <param name="serializers">Serializers for the key and state; built-ins when <c>null</c>.</param>
+    /// <param name="clock">The processing-time clock; the host's when <c>null</c>.</param>
+    /// <returns>The operator.</returns>
+    /// <exception cref="ArgumentException">A key or state serializer is missing.</exception>
+    public static ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut> CreateCo<TKey, TIn1, TIn2, TOut>(
+        KeyedCoProcessFunction<TKey, TIn1, TIn2, TOut> function, SerializerRegistry? serializers = null, TimeProvider? clock = null)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return new KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
+    }
+
+    /// <summary>
+    /// Builds the two-input operator that hosts a <see cref="KeyedBroadcastProcessFunction{TKey,TIn,TBroadcast,TOut}"/>
+    /// (input 1: keyed records; input 2: broadcast records) and calls its Open.
+    /// </summary>
+    /// <typeparam name="TKey">The key type (needs a serializer).</typeparam>
+    /// <typeparam name="TIn">The keyed input's type.</typeparam>
+    /// <typeparam name="TBroadcast">The broadcast input's type.</typeparam>
+    /// <typeparam name="TOut">The output type.</typeparam>
+    /// <param name="function">The function (one instance per operator).</param>
+    /// <param name="serializers">Serializers for the key, keyed state and broadcast state; built-ins when <c>null</c>.</param>
+    /// <param name="clock">The processing-time clock; the host's when <c>null</c>.</param>
+    /// <returns>The operator.</returns>
+    /// <exception cref="ArgumentException">A key or state serializer is missing.</exception>
+    public static ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut> CreateBroadcast<TKey, TIn, TBroadcast, TOut>(
+        KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut> function, SerializerRegistry? serializers = null, TimeProvider? clock = null)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return new KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
+    }
 }

@@ -19,6 +19,7 @@ internal static class SnapshotFormat
     public const byte KeyedProcessOperator = 2;
     public const byte WindowJoinOperator = 3;
     public const byte IntervalJoinOperator = 4;
+    public const byte KeyedBroadcastProcessOperator = 5;
 
     public static void WriteHeader(StateWriter writer, byte kind)
     {

@@ -1,51 +1,56 @@
 using ActorFlow.Topology.Connectors;
-using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Runtime.Internal;
-using Akka.Streams.Dsl;
 
 namespace ActorFlow.Topology.Dsl;
 
 /// <summary>
-/// A stream of records before key-by. Stateless steps run on the source side as loops over chunks of records (one
-/// stream stage per step); a step that throws turns its record into a dead letter and the others go on.
+/// A stream of records: read from a source, or emitted by a keyed operator (<see cref="KeyedResult{TKey,T,TOut}"/> is
+/// one, and <see cref="KeyedResult{TKey,T,TOut}.SideOutput{TSide}"/> makes one of a side output). Stateless steps run
+/// as loops over the records (on the source side for records read from a source, on the runner node for records a
+/// keyed operator emitted); a step that throws turns its record into a dead letter naming the step and the others
+/// go on. A stream may be read by several consumers (sinks, key-bys, further steps): each gets every record.
 /// </summary>
-public sealed class DataStream<T>
+public class DataStream<T>
 {
-    internal DataStream(StreamJobBuilder job, Func<TimeProvider, JobRunnerOptions, Source<Chunk<T>, ISourceControl>> source, IReadOnlyCollection<string> sources)
+    internal DataStream(StreamJobBuilder job, StreamOrigin<T> origin)
     {
         Job = job;
-        BuildSource = source;
-        SourceNames = sources;
+        Origin = origin;
+        job.Graph.Track(origin);
     }
-
-    internal IReadOnlyCollection<string> SourceNames { get; }
 
     internal StreamJobBuilder Job { get; }
 
-    internal Func<TimeProvider, JobRunnerOptions, Source<Chunk<T>, ISourceControl>> BuildSource { get; }
+    internal StreamOrigin<T> Origin { get; }
 
     /// <summary>Keeps the records for which <paramref name="predicate"/> holds.</summary>
     public DataStream<T> Where(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        var upstream = BuildSource;
-        return new DataStream<T>(Job, (clock, options) => upstream(clock, options).Select(c => Filter(c, predicate)), SourceNames);
+        var step = Step("Where");
+        return new DataStream<T>(Job, new StepOrigin<T, T>(Origin, next => new FilterTerminal<T>(predicate, next, step), $"Where after {Origin.Description}"));
     }
 
     /// <summary>Maps each record.</summary>
     public DataStream<TOut> Select<TOut>(Func<T, TOut> map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var upstream = BuildSource;
-        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(c => c.Select(e => map(e.Value), "Select")), SourceNames);
+        var step = Step("Select");
+        return new DataStream<TOut>(Job, new StepOrigin<T, TOut>(Origin, next => new SelectTerminal<T, TOut>(map, next, step), $"Select after {Origin.Description}"));
     }
 
     /// <summary>Maps each record to zero or more records (with the same timestamp).</summary>
-    public DataStream<TOut> SelectMany<TOut>(Func<T, IEnumerable<TOut>> map) => SelectMany(map, "SelectMany");
+    public DataStream<TOut> SelectMany<TOut>(Func<T, IEnumerable<TOut>> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var step = Step("SelectMany");
+        return new DataStream<TOut>(Job, new StepOrigin<T, TOut>(Origin, next => new SelectManyTerminal<T, TOut>(map, next, step), $"SelectMany after {Origin.Description}"));
+    }
 
     /// <summary>
-    /// Merges this stream with <paramref name="others"/> (from other sources of the same job). The merged watermark
-    /// is the minimum of the inputs' watermarks, so the slowest source holds event time back (as in Flink).
+    /// Merges this stream with <paramref name="others"/> (streams of the same job: from sources or from keyed
+    /// operators). The watermark of every keyed stage is the minimum over all the job's sources, so the slowest
+    /// source holds event time back (as in Flink).
     /// </summary>
     public DataStream<T> Union(params DataStream<T>[] others)
     {
@@ -56,104 +61,66 @@ public sealed class DataStream<T>
         }
 
         var inputs = others.Prepend(this).ToList();
-        if (inputs.SelectMany(i => i.SourceNames).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (inputs.GroupBy(i => i.Origin).FirstOrDefault(g => g.Count() > 1) is { } twice)
         {
-            throw new ArgumentException($"Source '{twice.Key}' is in the union twice.", nameof(others));
+            throw new ArgumentException($"{Capitalized(twice.Key.Description)} is in the union twice.", nameof(others));
         }
 
-        return new DataStream<T>(Job, (clock, options) => UnionGraph.Build(inputs.Select(i => i.BuildSource(clock, options)).ToList()),
-            inputs.SelectMany(i => i.SourceNames).ToList());
+        return new DataStream<T>(Job, new UnionOrigin<T>([.. inputs.Select(i => i.Origin)]));
     }
 
-    /// <summary>Partitions the stream by key: records with equal keys go to the same key group, in order.</summary>
+    /// <summary>
+    /// Partitions the stream by key: records with equal keys go to the same key group, in order. After a keyed
+    /// operator this re-partitions: the records go to the key groups of their new key (a hop).
+    /// </summary>
     /// <param name="selector">Extracts the key; it must not return null.</param>
     /// <param name="codec">Stable bytes of the key; built in for string, long, int and Guid.</param>
     public KeyedStream<TKey, T> KeyBy<TKey>(Func<T, TKey> selector, IKeyCodec<TKey>? codec = null)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(selector);
-        codec ??= KeyCodecs.Default<TKey>() ?? throw new ArgumentException(
-            $"Key type {typeof(TKey).Name} has no built-in stable encoding: pass an IKeyCodec<{typeof(TKey).Name}> " +
-            "(key groups hash the key's bytes, which must be the same in every process).", nameof(codec));
-        return new KeyedStream<TKey, T>(this, selector, codec);
+        return new KeyedStream<TKey, T>(this, selector, CodecFor(codec), chainedTo: null);
     }
 
     /// <summary>
-    /// Sends the records to <paramref name="sink"/> without keyed state (a stateless job); ends the stream definition.
-    /// Records keep their source order per partition.
+    /// Sends the records to <paramref name="sink"/>. A stream may go to several sinks. Records keep their order per
+    /// source partition (and per key group after a keyed operator).
     /// </summary>
+    /// <returns>The job's builder (define more of the job, or <see cref="StreamJobBuilder.Build"/> it).</returns>
     public StreamJobBuilder To(ISinkConnector<T> sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        if (Job.Plan is not null)
-        {
-            throw new InvalidOperationException($"Job '{Job.Name}' already has a sink.");
-        }
-
-        Job.Plan = new StatelessPlan<T>(BuildSource, sink);
-        Job.ConnectedSources = SourceNames;
+        var id = Job.Graph.AddSink(sink, $"sink {Job.Graph.Sinks.Count + 1} ({sink.GetType().Name}) of {Origin.Description}");
+        Origin.Connect(new SinkTerminal<T>(id));
         return Job;
     }
 
-    private DataStream<TOut> SelectMany<TOut>(Func<T, IEnumerable<TOut>> map, string step)
+    /// <summary>
+    /// Makes this stream a broadcast stream: connected to a keyed stream (<c>keyed.Connect(broadcast)</c>), each of its
+    /// records reaches every key group of that operator (Flink's broadcast state pattern; keep it low-volume).
+    /// </summary>
+    public BroadcastStream<T> Broadcast()
     {
-        ArgumentNullException.ThrowIfNull(map);
-        var upstream = BuildSource;
-        return new DataStream<TOut>(Job, (clock, options) => upstream(clock, options).Select(c => Apply(c, map, step)), SourceNames);
+        var origin = Origin;
+        Job.Graph.Broadcasts.Add((() => origin.Consumed, origin.Description));
+        return new(this);
     }
 
-    private static Chunk<T> Filter(Chunk<T> chunk, Func<T, bool> predicate)
+    /// <summary>A window join with <paramref name="other"/>: <c>.Where(key).EqualTo(key).Window(assigner).Apply(name, join)</c>.</summary>
+    public JoinedStreams<T, T2> Join<T2>(DataStream<T2> other)
     {
-        if (chunk.Count == 0)
-        {
-            return chunk;
-        }
-
-        var items = new Element<T>[chunk.Count];
-        var count = 0;
-        var dead = chunk.Dead;
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            var element = chunk.Items[i];
-            try
-            {
-                if (predicate(element.Value))
-                {
-                    items[count++] = element;
-                }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                (dead ??= []).Add(chunk.Failed("Where", element, e));
-            }
-        }
-
-        return chunk.With(items, count, dead);
+        ArgumentNullException.ThrowIfNull(other);
+        return new JoinedStreams<T, T2>(this, other);
     }
 
-    private static Chunk<TOut> Apply<TOut>(Chunk<T> chunk, Func<T, IEnumerable<TOut>> map, string step)
-    {
-        var items = new List<Element<TOut>>(chunk.Count);
-        var dead = chunk.Dead;
-        for (var i = 0; i < chunk.Count; i++)
-        {
-            var element = chunk.Items[i];
-            var before = items.Count;
-            try
-            {
-                foreach (var value in map(element.Value))
-                {
-                    items.Add(element.With(value));
-                }
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // All or nothing per record: what the enumeration yielded before it threw is dropped with it.
-                items.RemoveRange(before, items.Count - before);
-                (dead ??= []).Add(chunk.Failed(step, element, e));
-            }
-        }
+    internal static IKeyCodec<TKey> CodecFor<TKey>(IKeyCodec<TKey>? codec)
+        where TKey : notnull =>
+        codec ?? KeyCodecs.Default<TKey>() ?? throw new ArgumentException(
+            $"Key type {typeof(TKey).Name} has no built-in stable encoding: pass an IKeyCodec<{typeof(TKey).Name}> " +
+            "(key groups hash the key's bytes, which must be the same in every process).", nameof(codec));
 
-        return chunk.With(items.ToArray(), items.Count, dead);
-    }
+    /// <summary>The name of a step in dead letters: the step, and the operator whose output it reads, if any.</summary>
+    private string Step(string step) => Origin.Depth == 0 ? step : $"{step} after {Origin.Description}";
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

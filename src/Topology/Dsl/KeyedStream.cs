@@ -1,4 +1,5 @@
 using ActorFlow.Operators;
+using ActorFlow.Topology.Runtime.Internal;
 
 namespace ActorFlow.Topology.Dsl;
 
@@ -6,11 +7,12 @@ namespace ActorFlow.Topology.Dsl;
 public sealed class KeyedStream<TKey, T>
     where TKey : notnull
 {
-    internal KeyedStream(DataStream<T> stream, Func<T, TKey> selector, IKeyCodec<TKey> codec)
+    internal KeyedStream(DataStream<T> stream, Func<T, TKey> selector, IKeyCodec<TKey> codec, StageNode? chainedTo)
     {
         Stream = stream;
         Selector = selector;
         Codec = codec;
+        ChainedTo = chainedTo;
     }
 
     internal DataStream<T> Stream { get; }
@@ -19,16 +21,85 @@ public sealed class KeyedStream<TKey, T>
 
     internal IKeyCodec<TKey> Codec { get; }
 
+    /// <summary>The stage whose key groups this stream stays in (see <see cref="KeyedResult{TKey,T,TOut}.KeepKey"/>), if any.</summary>
+    internal StageNode? ChainedTo { get; }
+
     /// <summary>
     /// Runs a keyed operator (from <c>WindowOperators.For(...)</c> or <c>KeyedProcessOperators.Create(...)</c>).
     /// <paramref name="factory"/> is called once per key group, on the node that hosts it, and again when a key
     /// group restarts its operator alone (see <c>JobRunnerOptions.KeyGroupRestartLog</c>): return a new operator each
-    /// time (function objects captured by it are shared between those operators).
+    /// time (function objects captured by it are shared between those operators). Several operators may read the
+    /// same keyed stream: they run side by side in the same key groups.
     /// </summary>
+    /// <returns>The operator's output: a stream (with its side outputs) to process further or send to sinks.</returns>
     public KeyedResult<TKey, T, TOut> Process<TOut>(string name, Func<IKeyedOperator<TKey, T, TOut>> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        Stream.Job.Claim(name);
-        return new KeyedResult<TKey, T, TOut>(this, name, factory);
+        var job = Stream.Job;
+        job.Claim(name);
+        var graph = job.Graph;
+        OneInputStage<TKey, T, TOut> stage;
+        if (ChainedTo is { } before)
+        {
+            Stream.Origin.MarkConsumed();
+            stage = new OneInputStage<TKey, T, TOut>(graph, name, before.Hop, before.Sources, factory, Codec, before, Selector);
+        }
+        else
+        {
+            stage = new OneInputStage<TKey, T, TOut>(graph, name, Stream.Origin.Depth + 1, Stream.Origin.Sources, factory, Codec, null, null);
+            Stream.Origin.Connect(new KeyByTerminal<TKey, T>(Selector, Codec, graph, stage.Port, Stream.Origin.Depth == 0 ? "KeyBy" : $"KeyBy after {Stream.Origin.Description}"));
+        }
+
+        return new KeyedResult<TKey, T, TOut>(job, stage, Codec);
+    }
+
+    /// <summary>
+    /// Connects this keyed stream with <paramref name="other"/>, keyed by the same key type and encoding, for a
+    /// two-input operator (<see cref="ConnectedStreams{TKey,T1,T2}.Process{TOut}(string, Func{Operators.Functions.KeyedCoProcessFunction{TKey,T1,T2,TOut}})"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The streams belong to different jobs or encode their keys differently.</exception>
+    public ConnectedStreams<TKey, T, T2> Connect<T2>(KeyedStream<TKey, T2> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        SameKeying(other.Stream.Job, other.Codec, nameof(other));
+        return new ConnectedStreams<TKey, T, T2>(this, other);
+    }
+
+    /// <summary>Connects this keyed stream with a broadcast stream (see <see cref="DataStream{T}.Broadcast"/>).</summary>
+    public BroadcastConnectedStream<TKey, T, TBroadcast> Connect<TBroadcast>(BroadcastStream<TBroadcast> broadcast)
+    {
+        ArgumentNullException.ThrowIfNull(broadcast);
+        if (!ReferenceEquals(broadcast.Stream.Job, Stream.Job))
+        {
+            throw new ArgumentException("The broadcast stream belongs to another job.", nameof(broadcast));
+        }
+
+        return new BroadcastConnectedStream<TKey, T, TBroadcast>(this, broadcast);
+    }
+
+    /// <summary>
+    /// An interval join with <paramref name="other"/> (event time, as Flink's <c>intervalJoin</c>): a record of this
+    /// stream at t joins every record of <paramref name="other"/> with the same key and a timestamp in
+    /// [t + lower, t + upper]; set the bounds with <see cref="IntervalJoin{TKey,T1,T2}.Between"/>.
+    /// </summary>
+    public IntervalJoin<TKey, T, T2> IntervalJoin<T2>(KeyedStream<TKey, T2> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        SameKeying(other.Stream.Job, other.Codec, nameof(other));
+        return new IntervalJoin<TKey, T, T2>(this, other);
+    }
+
+    private void SameKeying<TOther>(StreamJobBuilder job, IKeyCodec<TOther> codec, string parameter)
+    {
+        if (!ReferenceEquals(job, Stream.Job))
+        {
+            throw new ArgumentException("Both keyed streams must belong to the same job.", parameter);
+        }
+
+        if (codec.GetType() != Codec.GetType())
+        {
+            throw new ArgumentException(
+                $"The two inputs encode their keys differently ({Codec.GetType().Name} and {codec.GetType().Name}): equal keys would land in different key groups. Key both with the same IKeyCodec.", parameter);
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace ActorFlow.Topology.Dsl;
 /// <summary>A built, validated job. Run it with <see cref="Runtime.JobRunner"/>.</summary>
 public sealed class StreamJob
 {
-    internal StreamJob(string name, IJobPlan plan, ISinkConnector<DeadLetterRecord>? deadLetters, int maxParallelism)
+    internal StreamJob(string name, JobGraph plan, ISinkConnector<DeadLetterRecord>? deadLetters, int maxParallelism)
     {
         Name = name;
         Plan = plan;
@@ -20,7 +20,7 @@ public sealed class StreamJob
     /// <summary>Number of key groups.</summary>
     public int MaxParallelism { get; }
 
-    internal IJobPlan Plan { get; }
+    internal JobGraph Plan { get; }
 
     internal ISinkConnector<DeadLetterRecord>? DeadLetters { get; }
 

@@ -20,25 +20,13 @@ public sealed class StreamJobBuilder
     /// <summary>The job's name; it names the shard region and the persistence ids of its key groups.</summary>
     public string Name { get; }
 
-    internal IJobPlan? Plan { get; set; }
-
-    internal bool HasSource { get; set; }
-
-    /// <summary>Names of every source created by <see cref="FromSource{T}"/>.</summary>
-    internal List<string> Sources { get; } = [];
-
-    /// <summary>Names of the sources that reach the sink.</summary>
-    internal IReadOnlyCollection<string> ConnectedSources { get; set; } = [];
+    /// <summary>The job as a graph of sources, keyed stages, streams and sinks.</summary>
+    internal JobGraph Graph { get; } = new() { MaxParallelism = KeyGroups.DefaultMaxParallelism };
 
     internal ISinkConnector<DeadLetterRecord>? DeadLetters { get; private set; }
 
-    internal int MaxParallelism { get; private set; } = KeyGroups.DefaultMaxParallelism;
-
     /// <summary>Serializers of the job's key, record, result and side-output types (built-ins only by default).</summary>
     internal SerializerRegistry Serializers { get; private set; } = new();
-
-    /// <summary>Set by the keyed operator's <c>To</c>: builds the job's wire format from <see cref="Serializers"/>.</summary>
-    internal Func<SerializerRegistry, JobWireFormat>? WireFormat { get; set; }
 
     /// <summary>Starts a job named <paramref name="name"/> (letters, digits, '-', '_').</summary>
     public static StreamJobBuilder Create(string name)
@@ -58,9 +46,9 @@ public sealed class StreamJobBuilder
         ArgumentNullException.ThrowIfNull(connector);
         ArgumentNullException.ThrowIfNull(watermarks);
         Claim(name);
-        HasSource = true;
-        Sources.Add(name);
-        return new DataStream<T>(this, (clock, options) => SourceGraph.Build(connector, watermarks, clock, options), [name]);
+        var root = new SourceRoot<T>(name, connector, watermarks);
+        Graph.Roots.Add(root);
+        return new DataStream<T>(this, new SourceOrigin<T>(root));
     }
 
     /// <summary>Sends records that fail (decoding, timestamps, user code) to <paramref name="sink"/>. Default: logged and counted.</summary>
@@ -74,13 +62,13 @@ public sealed class StreamJobBuilder
     public StreamJobBuilder WithMaxParallelism(int maxParallelism)
     {
         KeyGroups.ValidateMaxParallelism(maxParallelism);
-        MaxParallelism = maxParallelism;
+        Graph.MaxParallelism = maxParallelism;
         return this;
     }
 
     /// <summary>
-    /// Serializers for the types of a keyed job that cross cluster nodes: the key, the record type at key-by, the
-    /// operator's result type and the type of every side output sent to a sink. Built-ins (primitives, string,
+    /// Serializers for the types of a keyed job that cross cluster nodes: each keyed operator's key and input record
+    /// type, its result type when a stream reads it, and the type of every side output a stream reads. Built-ins (primitives, string,
     /// byte[], Guid, pairs of those) need no registration. A job without a serializer for one of these types runs
     /// on a single node; starting it where the cluster has more than one member (or hosting it with
     /// <see cref="JobRunner.HostAsync"/>) fails, naming the type.
@@ -94,22 +82,45 @@ public sealed class StreamJobBuilder
     /// <summary>Validates the job and returns it, ready to run.</summary>
     public StreamJob Build()
     {
-        if (!HasSource)
+        if (Graph.Roots.Count == 0)
         {
             throw new InvalidOperationException($"Job '{Name}' has no source: call FromSource(...).");
         }
 
-        if (Plan is null)
+        if (Graph.Sinks.Count == 0)
         {
             throw new InvalidOperationException($"Job '{Name}' has no sink: end the stream with To(sink).");
         }
 
-        if (Sources.FirstOrDefault(s => !ConnectedSources.Contains(s)) is { } dangling)
+        if (Graph.Roots.FirstOrDefault(r => !r.Consumed) is { } dangling)
         {
-            throw new InvalidOperationException($"Job '{Name}': source '{dangling}' does not reach the sink; union it with the stream that does, or remove it.");
+            throw new InvalidOperationException($"Job '{Name}': source '{dangling.Name}' does not reach the sink; union it with the stream that does, or remove it.");
         }
 
-        return new StreamJob(Name, Plan, DeadLetters, MaxParallelism) { Wire = WireFormat?.Invoke(Serializers) };
+        if (Graph.Broadcasts.FirstOrDefault(b => !b.Connected()) is { Description: { } broadcast })
+        {
+            throw new InvalidOperationException($"Job '{Name}': the broadcast of {broadcast} has no consumer; connect it to a keyed stream (keyed.Connect(broadcast).Process(...)), or remove it.");
+        }
+
+        if (Graph.Unconsumed() is { } unread)
+        {
+            throw new InvalidOperationException($"Job '{Name}': {unread} is not consumed; send it to a sink (To), process it further, or remove it.");
+        }
+
+        foreach (var (what, check) in Graph.Validations)
+        {
+            try
+            {
+                check();
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"Job '{Name}': {what} cannot be built: {e.Message}", e);
+            }
+        }
+
+        Graph.Complete();
+        return new StreamJob(Name, Graph, DeadLetters, Graph.MaxParallelism) { Wire = Graph.IsKeyed ? Graph.WireFormat(Serializers) : null };
     }
 
     internal void Claim(string name)

@@ -83,7 +83,7 @@ public static partial class JobRunner
             return;
         }
 
-        int[] groups = [.. failed.Dispatcher.KeyGroups];
+        int[] groups = [.. failed.KeyGroups];
         await Task.WhenAll(groups.Select(kg => region.Ask<KeyGroupReset>(new ResetKeyGroup(jobName, kg), options.AskTimeout))).ConfigureAwait(false);
     }
 
@@ -107,31 +107,49 @@ public static partial class JobRunner
             await JobRecovery.AwaitKeyGroupsAsync(system, region, job.Name, restoreFrom, store, options).ConfigureAwait(false);
         }
 
-        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + Guid.NewGuid().ToString("N"), options, restoreFrom);
+        var graph = job.Plan;
+        var portHops = graph.Ports.Select(p => p.Stage.Hop).ToArray();
+        var runId = Guid.NewGuid().ToString("N");
+        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + runId, options, restoreFrom, portHops, graph.MaxParallelism);
         var control = new SourceControlHolder();
+        var hops = new List<HopDispatcher>();
         if (region is not null)
         {
-            dispatcher.Checkpoints = new CheckpointCoordinator(
+            var checkpoints = dispatcher.Checkpoints = new CheckpointCoordinator(
                 job.Name, region, store, control, options, log,
                 record => JobRegistry.Get(system).Completed(job.Name, record),
-                restoreFrom?.CheckpointId ?? 0);
+                restoreFrom?.CheckpointId ?? 0)
+            {
+                LaterHops = graph.Hops - 1,
+            };
+            for (var hop = 2; hop <= graph.Hops; hop++)
+            {
+                hops.Add(new HopDispatcher(region, job.Name, $"{job.Name}/{runId}/{hop}", options, restoreFrom, hop, graph.FirstEntityOf(hop), graph.MaxParallelism, portHops, checkpoints));
+            }
         }
 
         // Exactly-once output: the epoch of the restored checkpoint may be unpublished (or partly) — publish it first.
-        WriteAheadSink? writeAhead = null;
-        if (dispatcher.Checkpoints is not null && job.Plan.WriteAhead is { } target)
+        var writeAheads = new Dictionary<int, WriteAheadSink>();
+        if (dispatcher.Checkpoints is not null)
         {
-            writeAhead = new WriteAheadSink(target, options.CheckpointTimeout);
-            writeAhead.Attach(dispatcher.Checkpoints);
+            foreach (var sink in graph.Sinks.Where(s => s.WriteAhead is not null))
+            {
+                writeAheads[sink.Id] = new WriteAheadSink(sink.WriteAhead!, options.CheckpointTimeout, sink.Id, WriteAheadSink.EpochKeyOf(writeAheads.Count));
+            }
+
+            WriteAheadSink.Attach(dispatcher.Checkpoints, [.. writeAheads.Values]);
             if (restoreFrom is not null)
             {
                 try
                 {
-                    await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
+                    foreach (var writeAhead in writeAheads.Values)
+                    {
+                        await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
+                    }
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    await writeAhead.CloseAsync().ConfigureAwait(false); // this run never starts: release its producer
+                    await CloseAllAsync(writeAheads.Values).ConfigureAwait(false); // this run never starts: release its producers
                     throw;
                 }
             }
@@ -143,18 +161,18 @@ public static partial class JobRunner
         }
 
         var tags = new KeyValuePair<string, object?>("job", job.Name);
-        var opTags = new[] { tags, new KeyValuePair<string, object?>("operator", job.Plan.OperatorName) };
+        var opTags = new[] { tags, new KeyValuePair<string, object?>("operator", graph.OperatorNames) };
         var sinks = new List<Task<Done>>();
 
         Sink<IReadOnlyList<Emitted>, NotUsed> Watch(Sink<IReadOnlyList<Emitted>, Task<Done>> sink) =>
             sink.MapMaterializedValue(t => { lock (sinks) { sinks.Add(t); } return NotUsed.Instance; });
 
-        // Dead letters and side outputs are rare: only batches holding any are flattened for their sinks.
+        // Dead letters are rare: only batches holding any are flattened for their sink.
         var dead = job.DeadLetters is { } deadSink
             ? OfKind(EmittedKind.Dead).Select(e => (DeadLetterRecord)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
             : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 
-        var stream = job.Plan.Build(job.MaxParallelism, options)
+        var stream = graph.BuildSources(options)
             .Select(chunk =>
             {
                 if (chunk.Count > 0)
@@ -174,20 +192,43 @@ public static partial class JobRunner
             .SelectAsync(options.Parallelism, batch => dispatcher.DispatchAsync(batch))
             .Select(IReadOnlyList<Emitted> (emitted) =>
             {
-                Count(emitted, opTags);
-                return emitted;
+                CountLate(emitted, opTags);
+                return graph.Route(emitted);
             });
-        var fanOut = Flow.Create<IReadOnlyList<Emitted>>().AlsoTo(Watch(dead));
-        foreach (var side in job.Plan.SideSinks.Values)
+        foreach (var hop in hops)
         {
-            fanOut = fanOut.AlsoTo(Watch(OfKind(EmittedKind.Side).ToMaterialized(side(), Keep.Right)));
+            stream = stream
+                .BatchWeighted(options.BatchSize, batch => Math.Max(1, batch.Count),
+                    batch => new List<IReadOnlyList<Emitted>> { batch }, (batches, batch) =>
+                    {
+                        batches.Add(batch);
+                        return batches;
+                    })
+                .SelectAsync(options.Parallelism, batches => hop.DispatchAsync(batches))
+                .Select(IReadOnlyList<Emitted> (emitted) =>
+                {
+                    CountLate(emitted, opTags);
+                    return graph.Route(emitted);
+                });
         }
 
-        var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(writeAhead?.Sink() ?? job.Plan.MainSink(), Keep.Both).Run(system.Materializer());
+        var fanOut = Flow.Create<IReadOnlyList<Emitted>>()
+            .Select(emitted =>
+            {
+                CountOut(emitted, opTags);
+                return emitted;
+            })
+            .AlsoTo(Watch(dead));
+        foreach (var sink in graph.Sinks)
+        {
+            fanOut = fanOut.AlsoTo(Watch(writeAheads.TryGetValue(sink.Id, out var writeAhead) ? writeAhead.Sink() : sink.Build()));
+        }
+
+        var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(Sink.Ignore<IReadOnlyList<Emitted>>(), Keep.Both).Run(system.Materializer());
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks, writeAhead);
+        var completion = CompleteAsync(main, sinks, writeAheads.Values);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
         if (awaitSources)
         {
@@ -195,7 +236,8 @@ public static partial class JobRunner
             // cannot reach its system fails the run after its connection timeout, and the restart strategy decides).
             await AwaitSourcesReadyAsync(sourceControl, completion).ConfigureAwait(false);
         }
-        return new JobRun(sourceControl, completion, dispatcher, region);
+
+        return new JobRun(sourceControl, completion, dispatcher, region, hops);
     }
 
     /// <summary>
@@ -224,21 +266,37 @@ public static partial class JobRunner
         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ready.Exception!.InnerException!);
     }
 
-    private static void Count(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
+    /// <summary>Late records of a hop's stages (the side outputs' records leave the stream after their hop).</summary>
+    private static void CountLate(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
     {
-        long main = 0, dead = 0, late = 0;
+        long late = 0;
+        foreach (var e in emitted)
+        {
+            if (e.Kind == EmittedKind.Side && e.Tag is OutputTags.LateDataId or OutputTags.LateDataRightId)
+            {
+                late++;
+            }
+        }
+
+        if (late > 0)
+        {
+            JobMetrics.LateRecords.Add(late, tags);
+        }
+    }
+
+    /// <summary>Records for sinks and dead letters, at the end of the job's stream.</summary>
+    private static void CountOut(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
+    {
+        long main = 0, dead = 0;
         foreach (var e in emitted)
         {
             switch (e.Kind)
             {
-                case EmittedKind.Main:
+                case EmittedKind.Sink:
                     main++;
                     break;
                 case EmittedKind.Dead:
                     dead++;
-                    break;
-                case EmittedKind.Side when e.Tag is OutputTags.LateDataId or OutputTags.LateDataRightId:
-                    late++;
                     break;
             }
         }
@@ -252,11 +310,6 @@ public static partial class JobRunner
         {
             JobMetrics.DeadLetters.Add(dead, tags);
         }
-
-        if (late > 0)
-        {
-            JobMetrics.LateRecords.Add(late, tags);
-        }
     }
 
     /// <summary>The emitted records of <paramref name="kind"/>, one at a time, from the batches that hold any.</summary>
@@ -265,8 +318,8 @@ public static partial class JobRunner
             .Where(batch => batch.Any(e => e.Kind == kind))
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
-    /// <summary>The run's end: every sink done (or one failed); then the write-ahead sink releases its producer.</summary>
-    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, WriteAheadSink? writeAhead)
+    /// <summary>The run's end: every sink done (or one failed); then the write-ahead sinks release their producers.</summary>
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads)
     {
         try
         {
@@ -281,10 +334,15 @@ public static partial class JobRunner
         }
         finally
         {
-            if (writeAhead is not null)
-            {
-                await writeAhead.CloseAsync().ConfigureAwait(false);
-            }
+            await CloseAllAsync(writeAheads).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CloseAllAsync(IEnumerable<WriteAheadSink> writeAheads)
+    {
+        foreach (var writeAhead in writeAheads)
+        {
+            await writeAhead.CloseAsync().ConfigureAwait(false);
         }
     }
 
@@ -302,7 +360,7 @@ public static partial class JobRunner
                 // hosts (or started late) does not restore an older one; this node's last known record otherwise.
                 var latest = (RecoveryMonitor.Get(system).IsPinned(name) ? entry.RestoreFrom : LatestCheckpoint(system, name)) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
-                Func<IKeyGroupHost> host = entry.Plan.CreateHost;
+                Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup);
                 return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog, entry.Poisoned));
             },
             ClusterShardingSettings.Create(system),

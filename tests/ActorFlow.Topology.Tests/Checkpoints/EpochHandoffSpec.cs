@@ -59,4 +59,39 @@ public sealed class EpochHandoffSpec
         handoff.Provide(2, [[2]]);
         Assert.Equal([[1], [2]], await handoff.TakeAsync(2, Timeout));
     }
+
+    /// <summary>
+    /// Verify that once the sink side has ended (the run's stream failed) an epoch still awaited fails at once, and so
+    /// does one asked for later, instead of waiting out the timeout for a barrier that cannot come.
+    /// </summary>
+    [Fact]
+    public async Task An_epoch_awaited_when_the_sink_side_ends_must_fail_at_once()
+    {
+        var handoff = new EpochHandoff();
+        var waiting = handoff.TakeAsync(1, TimeSpan.FromMinutes(10));
+        handoff.End();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => waiting.WaitAsync(Timeout));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => handoff.TakeAsync(2, TimeSpan.FromMinutes(10)).WaitAsync(Timeout));
+    }
+
+    /// <summary>Verify that an epoch whose barrier reached the sink before it ended is still handed over.</summary>
+    [Fact]
+    public async Task An_epoch_that_arrived_before_the_sink_side_ended_must_still_be_handed_over()
+    {
+        var handoff = new EpochHandoff();
+        handoff.Provide(1, [[1]]);
+        handoff.End();
+        Assert.Equal([[1]], await handoff.TakeAsync(1, Timeout));
+    }
+
+    /// <summary>Verify that a cancelled wait for an epoch ends at once (the coordinator closed: a failover).</summary>
+    [Fact]
+    public async Task A_cancelled_wait_for_an_epoch_must_end_at_once()
+    {
+        var handoff = new EpochHandoff();
+        using var closing = new CancellationTokenSource();
+        var waiting = handoff.TakeAsync(1, TimeSpan.FromMinutes(10), closing.Token);
+        await closing.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(Timeout));
+    }
 }

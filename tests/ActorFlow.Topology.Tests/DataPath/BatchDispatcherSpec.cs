@@ -226,18 +226,18 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("Key group 6 of job 'clicks' lost its state since the run started: it restarted", error.Message);
     }
 
-    /// <summary>Verify that without a region (stateless job) the records are emitted as Main at once, in order, with their timestamps.</summary>
+    /// <summary>Verify that without a region (stateless job) the records go to their sink at once, in order, with their timestamps.</summary>
     [Fact]
-    public async Task A_BatchDispatcher_must_emit_the_records_as_main_output_without_a_region()
+    public async Task A_BatchDispatcher_must_emit_the_records_for_their_sink_without_a_region()
     {
         var dispatcher = Dispatcher(null);
 
         var emitted = await dispatcher.DispatchAsync([
-            Data("t/0", 10, 0, R(-1, "a", 100), R(-1, "b", 200)),
+            Data("t/0", 10, 0, R(-1, "a", 100), R(-1, "b", 200) with { Target = 1 }),
             Data("t/1", 10, 0, R(-1, "c", 150)),
         ]).WaitAsync(Done);
 
-        Assert.Equal([MainRecord("a", 100), MainRecord("b", 200), MainRecord("c", 150)], emitted);
+        Assert.Equal([SinkRecord("a", 100, 0), SinkRecord("b", 200, 1), SinkRecord("c", 150, 0)], emitted);
     }
 
     /// <summary>Verify that a batch whose ask timed out is sent again with the same sequence number, and the retry's reply is used.</summary>
@@ -277,6 +277,8 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
     private static Routed R(int keyGroup, string value, long timestamp = 0) => new(keyGroup, "key-" + value, value, timestamp);
 
     private static Emitted MainRecord(string value, long timestamp) => new(EmittedKind.Main, null, value, timestamp);
+
+    private static Emitted SinkRecord(string value, long timestamp, int sink) => new(EmittedKind.Sink, null, value, timestamp, sink);
 
     /// <summary>A chunk of <paramref name="records"/> from <paramref name="origin"/> ending before <paramref name="nextOffset"/>.</summary>
     private static Chunk<Routed> Data(string origin, long nextOffset, long watermark, params Routed[] records) =>

@@ -45,6 +45,39 @@ public sealed class StreamJobBuilderSpec
     public void A_job_name_must_be_a_plain_identifier() =>
         Assert.Throws<ArgumentException>(() => StreamJobBuilder.Create("a job/with spaces"));
 
+    /// <summary>Verify that a stream nobody consumes (a keyed operator's output, a step's result) fails the build, naming it.</summary>
+    [Fact]
+    public void A_stream_nobody_consumes_must_fail_the_build()
+    {
+        var builder = StreamJobBuilder.Create("j");
+        var echoed = builder.FromSource("in", Ints, WatermarkStrategy<int>.NoWatermarks())
+            .KeyBy(i => i % 10).Process("echo", () => KeyedProcessOperators.Create<int, int, int>(new Echo()));
+        echoed.Where(i => i > 0).To(Out);
+        echoed.Select(i => i * 2);
+        var e = Assert.Throws<InvalidOperationException>(builder.Build);
+        Assert.Contains("Select after the output of operator 'echo' is not consumed", e.Message, StringComparison.Ordinal);
+
+        var unread = StreamJobBuilder.Create("u");
+        var source = unread.FromSource("in", Ints, WatermarkStrategy<int>.NoWatermarks());
+        source.To(Out);
+        source.KeyBy(i => i).Process("echo", () => KeyedProcessOperators.Create<int, int, int>(new Echo()));
+        Assert.Contains("the output of operator 'echo' is not consumed", Assert.Throws<InvalidOperationException>(unread.Build).Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Verify that a keyed operator's output keyed again makes a second hop, and one kept on its key (KeepKey) does not.</summary>
+    [Fact]
+    public void A_re_partition_must_add_a_hop_and_a_chained_stage_must_not()
+    {
+        var builder = StreamJobBuilder.Create("hops");
+        var first = builder.FromSource("in", Ints, WatermarkStrategy<int>.NoWatermarks())
+            .KeyBy(i => i % 10).Process("first", () => KeyedProcessOperators.Create<int, int, int>(new Echo()));
+        var chained = first.KeepKey(i => i % 10).Process("chained", () => KeyedProcessOperators.Create<int, int, int>(new Echo()));
+        chained.KeyBy(i => i % 3).Process("second", () => KeyedProcessOperators.Create<int, int, int>(new Echo())).To(Out);
+        var job = builder.Build();
+        Assert.Equal(2, job.Plan.Hops);
+        Assert.Equal([1, 1, 2], job.Plan.Stages.Select(s => s.Hop));
+    }
+
     /// <summary>Verify that a stateless and a keyed job both build.</summary>
     [Fact]
     public void Valid_jobs_must_build()

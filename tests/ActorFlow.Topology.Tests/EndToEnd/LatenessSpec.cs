@@ -94,19 +94,5 @@ public sealed class LatenessSpec : IDisposable
     private static Click Decode(ConsumeResult<byte[], byte[]> r) =>
         new(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture));
 
-    private void Produce(IEnumerable<Click> clicks)
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce("clicks", new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
-
-    private sealed class QueueSink<T>(ConcurrentQueue<T> queue) : ISinkConnector<T>
-    {
-        public Sink<T, Task<Done>> Sink() => Akka.Streams.Dsl.Sink.ForEach<T>(queue.Enqueue);
-    }
+    private void Produce(IEnumerable<Click> clicks) => new ClickTopics(_kafka, partitions: 1).Produce(clicks);
 }

@@ -83,8 +83,8 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
     }
 
     /// <summary>
-    /// Verify that a reply keeps main results, side outputs with a sink (typed value), side outputs without one
-    /// (tag only: still counted) and dead letters with all their fields.
+    /// Verify that a reply keeps main results and side outputs some stream reads (typed value, with the output they
+    /// feed), side outputs nobody reads (tag only: still counted) and dead letters with all their fields.
     /// </summary>
     [Fact]
     public void A_reply_must_round_trip()
@@ -92,8 +92,8 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
         var dead = new DeadLetterRecord("boom", "clicks/1", 17, [1, 2], null, "count");
         var emitted = new List<Emitted>
         {
-            new(EmittedKind.Main, null, "user-1|1700000000000|3", 1_700_000_000_999),
-            new(EmittedKind.Side, OutputTags.LateDataId, new Click("user-1", 5), 5),
+            new(EmittedKind.Main, null, "user-1|1700000000000|3", 1_700_000_000_999, 0),
+            new(EmittedKind.Side, OutputTags.LateDataId, new Click("user-1", 5), 5, 1),
             new(EmittedKind.Side, OutputTags.RejectedId, "not sent anywhere", 6),
             new(EmittedKind.Dead, null, dead, 7),
         };

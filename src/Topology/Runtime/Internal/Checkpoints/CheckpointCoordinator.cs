@@ -40,6 +40,7 @@ internal sealed class CheckpointCoordinator(
     private Task<long>? _highestStoredId;
     private int _completedSincePrune;
     private TaskCompletionSource<CheckpointRecord>? _requested;
+    private readonly Dictionary<long, HopJoin> _joins = [];
 
     public long LastCompletedId { get; private set; } = lastCompleted;
 
@@ -51,11 +52,18 @@ internal sealed class CheckpointCoordinator(
     /// <summary>The job's name.</summary>
     public string JobName => jobName;
 
+    /// <summary>
+    /// The hops after the first of a job graph: a checkpoint's barrier passes each of them in order behind the records
+    /// before it, and the checkpoint completes only once every hop's key groups have acknowledged it (<see cref="Join"/>).
+    /// </summary>
+    public int LaterHops { get; set; }
+
     /// <summary>Raised once per completed checkpoint (after its record is durable).</summary>
     public event Action<CheckpointRecord>? CheckpointCompleted;
 
     /// <summary>
-    /// Failover: no checkpoint of this run completes any more (one still waiting for its key groups is aborted).
+    /// Failover: no checkpoint of this run completes any more (one still waiting for its key groups or for its
+    /// epoch's output at the sink is aborted).
     /// Completes when a record already being written is durable and published, so the caller then sees the last
     /// complete checkpoint in the store and no later one appears.
     /// </summary>
@@ -68,8 +76,8 @@ internal sealed class CheckpointCoordinator(
             committing = _committing;
         }
 
-        // A checkpoint waiting for its key groups is aborted now, not after the checkpoint timeout; one asked for but
-        // not started yet never will be in this run.
+        // A checkpoint waiting for its key groups or its epoch is aborted now, not after the checkpoint timeout (its
+        // requester would wait that long); one asked for but not started yet never will be in this run.
         await _closing.CancelAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _requested, null)?.TrySetException(FailingOver(_lastId + 1));
 
@@ -98,8 +106,11 @@ internal sealed class CheckpointCoordinator(
         return pending.Task;
     }
 
-    /// <summary>Write-ahead sink: the epoch's records for checkpoint n, stored in its record (null: no such sink).</summary>
-    public Func<long, Task<IReadOnlyDictionary<string, string>>>? SinkPreCommit { get; set; }
+    /// <summary>
+    /// Write-ahead sink: the epoch's records for checkpoint n, stored in its record (null: no such sink). The token is
+    /// cancelled when this run closes (failover): a checkpoint waiting for its epoch then fails at once.
+    /// </summary>
+    public Func<long, CancellationToken, Task<IReadOnlyDictionary<string, string>>>? SinkPreCommit { get; set; }
 
     /// <summary>Write-ahead sink: publish the epoch of a complete checkpoint.</summary>
     public Func<CheckpointRecord, Task>? SinkCommit { get; set; }
@@ -135,8 +146,40 @@ internal sealed class CheckpointCoordinator(
         var id = ++_lastId;
         var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
         var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
-        _ = CompleteAsync(id, frozen, watermark, acks, requested);
+        TaskCompletionSource? joined = null;
+        if (LaterHops > 0)
+        {
+            joined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                _joins[id] = new HopJoin(acks, LaterHops, joined);
+            }
+        }
+
+        _ = CompleteAsync(id, frozen, watermark, acks, requested, joined?.Task);
         return id;
+    }
+
+    /// <summary>
+    /// A later hop passed checkpoint <paramref name="id"/>'s barrier on to its key groups (behind the records before
+    /// it): their acknowledgements join the checkpoint's. Ignored for a checkpoint already aborted.
+    /// </summary>
+    public void Join(long id, IEnumerable<Task<KeyGroupCheckpointed>> acks)
+    {
+        lock (_gate)
+        {
+            if (!_joins.TryGetValue(id, out var join))
+            {
+                return;
+            }
+
+            join.Acks.AddRange(acks);
+            if (--join.Left == 0)
+            {
+                _joins.Remove(id);
+                join.Done.TrySetResult();
+            }
+        }
     }
 
     /// <summary>Whether the highest stored checkpoint id is known (and <c>_lastId</c> at least that); starts reading it if not.</summary>
@@ -177,18 +220,30 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
-    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested)
+    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested, Task? joined)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
+            if (joined is not null)
+            {
+                try
+                {
+                    await joined.WaitAsync(options.CheckpointTimeout, _closing.Token).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    throw new TimeoutException($"the barrier did not pass every hop of the job within {options.CheckpointTimeout}");
+                }
+            }
+
             var results = await Task.WhenAll(acks).WaitAsync(_closing.Token).ConfigureAwait(false);
             if (results.FirstOrDefault(r => r.Error is not null) is { } failed)
             {
                 throw new InvalidOperationException($"key group {failed.KeyGroup} could not save its snapshot: {failed.Error}");
             }
 
-            var sinkState = SinkPreCommit is null ? ImmutableDictionary<string, string>.Empty : (await SinkPreCommit(id).ConfigureAwait(false)).ToImmutableDictionary();
+            var sinkState = SinkPreCommit is null ? ImmutableDictionary<string, string>.Empty : (await SinkPreCommit(id, _closing.Token).ConfigureAwait(false)).ToImmutableDictionary();
             var record = new CheckpointRecord(
                 jobName,
                 id,
@@ -220,6 +275,11 @@ internal sealed class CheckpointCoordinator(
         }
         finally
         {
+            lock (_gate)
+            {
+                _joins.Remove(id);
+            }
+
             Volatile.Write(ref _inFlight, 0);
         }
     }
@@ -282,4 +342,13 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
+    /// <summary>A checkpoint's acknowledgements so far, and how many later hops have yet to pass its barrier on.</summary>
+    private sealed class HopJoin(List<Task<KeyGroupCheckpointed>> acks, int left, TaskCompletionSource done)
+    {
+        public List<Task<KeyGroupCheckpointed>> Acks => acks;
+
+        public int Left { get; set; } = left;
+
+        public TaskCompletionSource Done => done;
+    }
 }

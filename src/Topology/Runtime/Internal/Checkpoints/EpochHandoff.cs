@@ -6,7 +6,8 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// <summary>
 /// INTERNAL API. Hands the records of an epoch from the sink side of the stream (which sees the barrier of
 /// checkpoint n after every record emitted before it) to the checkpoint coordinator, which stores them in record n.
-/// Records of a failed checkpoint are carried into the next epoch, so none is lost.
+/// Records of a failed checkpoint are carried into the next epoch, so none is lost. Once the sink side has ended (the
+/// run's stream completed or failed) no barrier can arrive any more: an epoch still awaited then fails at once.
 /// </summary>
 internal sealed class EpochHandoff
 {
@@ -14,6 +15,7 @@ internal sealed class EpochHandoff
     private readonly object _carryLock = new();
     private readonly HashSet<long> _aborted = [];
     private List<byte[]> _carry = [];
+    private bool _ended;
 
     /// <summary>The sink side: the barrier of <paramref name="checkpointId"/> arrived after <paramref name="records"/>.</summary>
     public void Provide(long checkpointId, List<byte[]> records)
@@ -33,12 +35,29 @@ internal sealed class EpochHandoff
         }
     }
 
-    /// <summary>The coordinator: waits for epoch <paramref name="checkpointId"/>'s records.</summary>
-    public async Task<IReadOnlyList<byte[]>> TakeAsync(long checkpointId, TimeSpan timeout)
+    /// <summary>
+    /// The coordinator: waits for epoch <paramref name="checkpointId"/>'s records, at most <paramref name="timeout"/>
+    /// or until <paramref name="cancellationToken"/> is cancelled; fails at once when the sink side has ended before
+    /// the epoch's barrier reached it (see <see cref="End"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<byte[]>> TakeAsync(long checkpointId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        TaskCompletionSource<IReadOnlyList<byte[]>> slot;
+        bool ended;
+        lock (_carryLock)
+        {
+            slot = Slot(checkpointId);
+            ended = _ended;
+        }
+
+        if (ended)
+        {
+            slot.TrySetException(Ended(checkpointId)); // a barrier that arrived before the end was handed over already
+        }
+
         try
         {
-            return await Slot(checkpointId).Task.WaitAsync(timeout).ConfigureAwait(false);
+            return await slot.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -70,6 +89,27 @@ internal sealed class EpochHandoff
             {
                 _carry = [.. records, .. _carry];
             }
+        }
+    }
+
+    /// <summary>
+    /// The sink side has ended (the run's stream completed or failed): no barrier reaches it any more. Every epoch
+    /// still awaited, and every one asked for later, fails at once instead of waiting out the checkpoint timeout (a
+    /// checkpoint whose key groups all acknowledged while the batch before its barrier failed would otherwise hold
+    /// its requester for that long).
+    /// </summary>
+    public void End()
+    {
+        List<(long Id, TaskCompletionSource<IReadOnlyList<byte[]>> Slot)> waiting;
+        lock (_carryLock)
+        {
+            _ended = true;
+            waiting = [.. _epochs.Select(e => (e.Key, e.Value))];
+        }
+
+        foreach (var (id, slot) in waiting)
+        {
+            slot.TrySetException(Ended(id));
         }
     }
 
@@ -105,6 +145,9 @@ internal sealed class EpochHandoff
 
         return records;
     }
+
+    private static InvalidOperationException Ended(long checkpointId) =>
+        new($"the run ended before the barrier of checkpoint {checkpointId} reached its exactly-once sink");
 
     private TaskCompletionSource<IReadOnlyList<byte[]>> Slot(long id) =>
         _epochs.GetOrAdd(id, _ => new TaskCompletionSource<IReadOnlyList<byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -9,9 +9,11 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// collects an epoch's encoded records until the barrier, the coordinator stores them in the checkpoint record
 /// (atomic with the checkpoint), and once the checkpoint is complete they are published. At most the latest
 /// complete checkpoint's epoch can be unpublished: a checkpoint does not complete while an older epoch is.
-/// One instance serves one run; <see cref="CloseAsync"/> ends it and releases the target's clients.
+/// One instance serves one run; <see cref="CloseAsync"/> ends it and releases the target's clients. A job with several
+/// exactly-once sinks has one per sink, each keeping its epoch under its own key of the checkpoint record
+/// (<see cref="EpochKey"/> for the job's first, as before job graphs; <c>actorflow.epoch.N</c> for the N-th sink).
 /// </summary>
-internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
+internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout, int sink = 0, string epochKey = WriteAheadSink.EpochKey)
 {
     public const string EpochKey = "actorflow.epoch";
     private readonly EpochHandoff _handoff = new();
@@ -21,7 +23,10 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
     private Task _publishing = Task.CompletedTask;
     private bool _closed;
 
-    /// <summary>The main output sink: collects records, hands an epoch over at each barrier.</summary>
+    /// <summary>
+    /// The main output sink: collects records, hands an epoch over at each barrier. When it ends (the run's stream
+    /// completed or failed) a checkpoint still waiting for its epoch fails at once: its barrier cannot come any more.
+    /// </summary>
     public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink()
     {
         var buffer = new List<byte[]>();
@@ -31,7 +36,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
             {
                 switch (e.Kind)
                 {
-                    case EmittedKind.Main:
+                    case EmittedKind.Sink when e.Output == sink:
                         buffer.Add(target.Encode(e.Value));
                         break;
                     case EmittedKind.Barrier:
@@ -40,12 +45,16 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
                         break;
                 }
             }
+        }).MapMaterializedValue(done =>
+        {
+            done.ContinueWith(_ => _handoff.End(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return done;
         });
     }
 
     /// <summary>Publishes the epoch stored in <paramref name="record"/> (recovery: it may be partly published).</summary>
     public Task RecoverAsync(CheckpointRecord record) =>
-        record.SinkTransactionIds.TryGetValue(EpochKey, out var packed)
+        record.SinkTransactionIds.TryGetValue(epochKey, out var packed)
             ? PublishAsync(record.CheckpointId, EpochHandoff.Unpack(packed))
             : Task.CompletedTask;
 
@@ -75,14 +84,42 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
         await target.CloseAsync().ConfigureAwait(false);
     }
 
-    public void Attach(CheckpointCoordinator coordinator)
+    /// <summary>The epoch key of the job's <paramref name="index"/>-th exactly-once sink (0-based) in the checkpoint record.</summary>
+    public static string EpochKeyOf(int index) => index == 0 ? EpochKey : EpochKey + "." + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The coordinator stores every sink's epoch in each checkpoint record and has each publish its own.</summary>
+    public static void Attach(CheckpointCoordinator coordinator, IReadOnlyList<WriteAheadSink> sinks)
     {
-        coordinator.SinkPreCommit = PreCommitAsync;
-        coordinator.SinkCommit = CommitAsync;
-        coordinator.SinkAbort = Abort;
+        coordinator.SinkPreCommit = async (id, cancellationToken) =>
+        {
+            var state = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var sink in sinks)
+            {
+                foreach (var (key, value) in await sink.PreCommitAsync(id, cancellationToken).ConfigureAwait(false))
+                {
+                    state[key] = value;
+                }
+            }
+
+            return state;
+        };
+        coordinator.SinkCommit = async record =>
+        {
+            foreach (var sink in sinks)
+            {
+                await sink.CommitAsync(record).ConfigureAwait(false);
+            }
+        };
+        coordinator.SinkAbort = id =>
+        {
+            foreach (var sink in sinks)
+            {
+                sink.Abort(id);
+            }
+        };
     }
 
-    private async Task<IReadOnlyDictionary<string, string>> PreCommitAsync(long checkpointId)
+    private async Task<IReadOnlyDictionary<string, string>> PreCommitAsync(long checkpointId, CancellationToken cancellationToken)
     {
         (long Epoch, IReadOnlyList<byte[]> Records)? unpublished;
         lock (_lock)
@@ -100,14 +137,14 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout)
             }
         }
 
-        var records = await _handoff.TakeAsync(checkpointId, timeout).ConfigureAwait(false);
+        var records = await _handoff.TakeAsync(checkpointId, timeout, cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
             ThrowIfClosed();
             _taken[checkpointId] = records;
         }
 
-        return new Dictionary<string, string> { [EpochKey] = EpochHandoff.Pack(records) };
+        return new Dictionary<string, string> { [epochKey] = EpochHandoff.Pack(records) };
     }
 
     private async Task CommitAsync(CheckpointRecord record)

@@ -8,15 +8,22 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// watermark tick, a watermark-only message to every other key group that has seen data, so windows and timers of
 /// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
 /// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
+/// This is the first hop of a job graph: records for a sink (key group -1) leave as <see cref="EmittedKind.Sink"/>,
+/// records for a stage of a later hop (<paramref name="portHops"/>) as <see cref="EmittedKind.Forward"/>; with later
+/// hops, each batch's output ends with a <see cref="EmittedKind.Watermark"/> marker (before its barrier, if any).
 /// </summary>
-internal sealed class BatchDispatcher(IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom)
+internal sealed class BatchDispatcher(
+    IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
+    int[]? portHops = null, int keyGroups = int.MaxValue)
 {
-    private readonly Dictionary<int, long> _sequences = restoredFrom is null ? [] : restoredFrom.KeyGroups.ToDictionary(kg => kg.KeyGroup, _ => 0L);
+    private readonly bool _laterHops = portHops is not null && portHops.Any(h => h > 1);
+
+    private readonly Dictionary<int, long> _sequences = restoredFrom is null ? [] : restoredFrom.KeyGroups.Where(kg => kg.KeyGroup < keyGroups).ToDictionary(kg => kg.KeyGroup, _ => 0L);
 
     // Per key group, the snapshot this run started it from: a key group holding another state cannot take its batches.
     private readonly Dictionary<int, long> _baseSnapshots = restoredFrom is null
         ? []
-        : restoredFrom.KeyGroups.ToDictionary(kg => kg.KeyGroup, kg => restoredFrom.RestorePointFor(kg.KeyGroup)?.SequenceNr ?? -1);
+        : restoredFrom.KeyGroups.Where(kg => kg.KeyGroup < keyGroups).ToDictionary(kg => kg.KeyGroup, kg => restoredFrom.RestorePointFor(kg.KeyGroup)?.SequenceNr ?? -1);
     // Starts at the restored checkpoint's offsets: a checkpoint taken before a partition delivered anything must still
     // name that partition's position (else a restore of it would read the partition from the consumer group's
     // committed offset, which a newer checkpoint than the restored one may have moved past records never counted).
@@ -48,7 +55,7 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         }
 
         // A stateless job emits every record here; a keyed one collects the key groups' replies later.
-        var emitted = new List<Emitted>(region is null ? size : 0);
+        var emitted = new List<Emitted>(region is null || portHops is not null ? size : 0);
         var tick = false;
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
@@ -72,18 +79,31 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
             {
                 ref readonly var element = ref chunk.Items[i];
                 var record = element.Value;
-                if (record.KeyGroup < 0)
+                if (record.KeyGroup < 0 && record.KeyGroup != Routed.EveryKeyGroup)
                 {
-                    emitted.Add(new Emitted(EmittedKind.Main, null, record.Value, record.Timestamp));
+                    emitted.Add(new Emitted(EmittedKind.Sink, null, record.Value, record.Timestamp, record.Target));
                     continue;
                 }
 
-                if (!byGroup.TryGetValue(record.KeyGroup, out var list))
+                var stamped = record with { Watermark = inForce, Origin = chunk.Origin, Offset = element.Offset, RawKey = element.RawKey, RawValue = element.RawValue };
+                if (portHops is not null && portHops[record.Target] > 1)
                 {
-                    byGroup[record.KeyGroup] = list = [];
+                    // A later hop's stage reads it (after a stage of this hop, e.g. the other input of a join).
+                    emitted.Add(new Emitted(EmittedKind.Forward, null, stamped, record.Timestamp, record.Target));
+                    continue;
                 }
 
-                list.Add(record with { Watermark = inForce, Origin = chunk.Origin, Offset = element.Offset, RawKey = element.RawKey, RawValue = element.RawValue });
+                if (record.KeyGroup == Routed.EveryKeyGroup)
+                {
+                    for (var group = 0; group < keyGroups; group++)
+                    {
+                        Add(byGroup, group, stamped with { KeyGroup = group });
+                    }
+
+                    continue;
+                }
+
+                Add(byGroup, record.KeyGroup, stamped);
             }
 
             if (chunk.Dead is { } dead)
@@ -111,16 +131,16 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         foreach (var (group, records) in byGroup)
         {
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            asks.Add(AskAsync(new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
         }
 
         // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
         var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
 
-        return Collect(emitted, asks, started);
+        return Collect(emitted, asks, started, _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : null);
     }
 
-    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint)
+    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint, Emitted? watermark)
     {
         var replies = await Task.WhenAll(asks).ConfigureAwait(false);
         var total = emitted.Count + 1;
@@ -129,10 +149,16 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
             total += reply.Emitted.Count;
         }
 
-        emitted.Capacity = Math.Max(emitted.Capacity, total);
+        emitted.Capacity = Math.Max(emitted.Capacity, total + 1);
         foreach (var reply in replies)
         {
             emitted.AddRange(reply.Emitted);
+        }
+
+        if (watermark is { } marker)
+        {
+            // The next hop moves to it after this batch's records (its key groups see the watermark these fired at).
+            emitted.Add(marker);
         }
 
         if (checkpoint > 0)
@@ -145,13 +171,24 @@ internal sealed class BatchDispatcher(IActorRef? region, string jobName, string 
         return emitted;
     }
 
-    private async Task<KeyGroupReply> AskAsync(KeyGroupBatch batch)
+    private static void Add(SortedDictionary<int, List<Routed>> byGroup, int group, in Routed record)
+    {
+        if (!byGroup.TryGetValue(group, out var list))
+        {
+            byGroup[group] = list = [];
+        }
+
+        list.Add(record);
+    }
+
+    /// <summary>Sends a batch to its key group and returns the reply; a timed-out ask is retried with the same sequence number.</summary>
+    internal static async Task<KeyGroupReply> AskAsync(IActorRef region, string jobName, JobRunnerOptions options, KeyGroupBatch batch)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await region!.Ask<object>(batch, options.AskTimeout).ConfigureAwait(false) switch
+                return await region.Ask<object>(batch, options.AskTimeout).ConfigureAwait(false) switch
                 {
                     KeyGroupReply reply => reply,
                     KeyGroupStateLost lost => throw new KeyGroupStateLostException(jobName, lost.KeyGroup, lost.Reason),

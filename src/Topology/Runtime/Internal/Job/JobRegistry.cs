@@ -16,7 +16,7 @@ internal sealed class JobRegistry : IExtension
 
     public static JobRegistry Get(ActorSystem system) => system.WithExtension<JobRegistry, Provider>();
 
-    public void Register(string job, IJobPlan plan, JobRunnerOptions options, CheckpointRecord? restoreFrom) =>
+    public void Register(string job, JobGraph plan, JobRunnerOptions options, CheckpointRecord? restoreFrom) =>
         // Each run registers again; the key groups marked by the run that failed over stay marked for the next one.
         _jobs.AddOrUpdate(
             job,
@@ -35,9 +35,9 @@ internal sealed class JobRegistry : IExtension
         }
     }
 
-    internal sealed class Entry(IJobPlan plan, TimeProvider clock, int restartLog, PoisonedKeyGroups poisoned)
+    internal sealed class Entry(JobGraph plan, TimeProvider clock, int restartLog, PoisonedKeyGroups poisoned)
     {
-        public IJobPlan Plan { get; } = plan;
+        public JobGraph Plan { get; } = plan;
 
         public TimeProvider Clock { get; } = clock;
 

@@ -3,5 +3,12 @@ using Akka.Actor;
 
 namespace ActorFlow.Topology.Runtime.Internal;
 
-/// <summary>INTERNAL API. One run of a job: from a restore point until it stops or fails.</summary>
-internal sealed record JobRun(ISourceControl Control, Task Completion, BatchDispatcher Dispatcher, IActorRef? Region);
+/// <summary>
+/// INTERNAL API. One run of a job: from a restore point until it stops or fails. <see cref="Dispatcher"/> is its first
+/// hop (sources, checkpoints), <see cref="Hops"/> the later hops of a job graph.
+/// </summary>
+internal sealed record JobRun(ISourceControl Control, Task Completion, BatchDispatcher Dispatcher, IActorRef? Region, IReadOnlyList<HopDispatcher> Hops)
+{
+    /// <summary>Every key-group entity this run has sent to or restored, of every hop (read once the stream has stopped).</summary>
+    public IEnumerable<int> KeyGroups => Dispatcher.KeyGroups.Concat(Hops.SelectMany(h => h.KeyGroups));
+}

@@ -50,10 +50,32 @@ internal enum EmittedKind
 
     /// <summary>The barrier of a checkpoint (value = checkpoint id) in the output stream; sinks see it in order.</summary>
     Barrier,
+
+    /// <summary>
+    /// A record on its way to a keyed stage of a later hop (value = its <see cref="Routed"/>, <see cref="Emitted.Output"/> = the stage input).
+    /// </summary>
+    Forward,
+
+    /// <summary>A record for the sink <see cref="Emitted.Output"/>.</summary>
+    Sink,
+
+    /// <summary>
+    /// The watermark of the hop before (in <see cref="Emitted.Timestamp"/>) behind the records before it; tag
+    /// <see cref="Emitted.TickTag"/> when it came with a periodic tick (every key group of the next hop then sees it).
+    /// </summary>
+    Watermark,
 }
 
-/// <summary>INTERNAL API. One record emitted by an operator: main output, a side output (by tag id), or a dead letter.</summary>
-internal readonly record struct Emitted(EmittedKind Kind, string? Tag, object? Value, long Timestamp);
+/// <summary>
+/// INTERNAL API. One element of a job's output stream between hops: what an operator emitted (main output or a side
+/// output by tag id, <see cref="Output"/> = the stream it feeds), a dead letter, a record routed to a later hop or to
+/// a sink, or a marker (barrier, watermark). <see cref="Output"/> is -1 where it says nothing.
+/// </summary>
+internal readonly record struct Emitted(EmittedKind Kind, string? Tag, object? Value, long Timestamp, int Output = -1)
+{
+    /// <summary>The tag of a watermark marker that came with a periodic tick.</summary>
+    public const string TickTag = "tick";
+}
 
 /// <summary>
 /// INTERNAL API. Barrier of checkpoint <see cref="CheckpointId"/>: sent to a key group behind every batch that

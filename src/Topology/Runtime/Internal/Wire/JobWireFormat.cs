@@ -12,18 +12,18 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// </summary>
 internal sealed class JobWireFormat
 {
-    private readonly ValueCodec _key;
-    private readonly ValueCodec _input;
-    private readonly ValueCodec _output;
-    private readonly IReadOnlyDictionary<string, ValueCodec> _sides;
+    private readonly (ValueCodec Key, ValueCodec Value)[] _ports;
+    private readonly ValueCodec[] _channels;
+    private readonly int _firstMain;
+    private readonly IReadOnlyDictionary<string, int> _firstSides;
 
-    private JobWireFormat(ValueCodec key, ValueCodec input, ValueCodec output, IReadOnlyDictionary<string, ValueCodec> sides)
+    private JobWireFormat((ValueCodec Key, ValueCodec Value)[] ports, ValueCodec[] channels, int firstMain, IReadOnlyDictionary<string, int> firstSides)
     {
-        _key = key;
-        _input = input;
-        _output = output;
-        _sides = sides;
-        MissingTypes = new[] { key, input, output }.Concat(sides.Values)
+        _ports = ports;
+        _channels = channels;
+        _firstMain = firstMain;
+        _firstSides = firstSides;
+        MissingTypes = ports.SelectMany(p => new[] { p.Key, p.Value }).Concat(channels)
             .Where(c => !c.IsAvailable)
             .Select(c => c.Type)
             .Distinct()
@@ -33,10 +33,25 @@ internal sealed class JobWireFormat
     /// <summary>The job's types that have no serializer (empty when every record can cross nodes).</summary>
     public IReadOnlyList<Type> MissingTypes { get; }
 
-    /// <summary>The format of a keyed job: key, input and output types, and the side outputs that have a sink.</summary>
-    public static JobWireFormat Create<TKey, TIn, TOut>(SerializerRegistry registry, IReadOnlyDictionary<string, Func<SerializerRegistry, ValueCodec>> sides) =>
-        new(ValueCodec.For<TKey>(registry), ValueCodec.For<TIn>(registry), ValueCodec.For<TOut>(registry),
-            sides.ToDictionary(s => s.Key, s => s.Value(registry), StringComparer.Ordinal));
+    /// <summary>
+    /// The format of a keyed job: per stage input its key and record types, per stage output some stream reads on the
+    /// runner node its record type (an output read only by chained stages, or by nobody, never crosses nodes).
+    /// </summary>
+    public static JobWireFormat Create(JobGraph graph, SerializerRegistry registry)
+    {
+        var ports = new (ValueCodec, ValueCodec)[graph.Ports.Count];
+        foreach (var stage in graph.Stages)
+        {
+            foreach (var (port, key, value) in stage.PortCodecs)
+            {
+                ports[port] = (key(registry), value(registry));
+            }
+        }
+
+        var channels = graph.Channels.Select(c => c.LeavesKeyGroup ? c.Codec(registry) : new Unused(c.Codec(registry))).ToArray();
+        var first = graph.Stages[0];
+        return new JobWireFormat(ports, channels, first.Main.Id, first.Sides.ToDictionary(s => s.Key, s => s.Value.Id, StringComparer.Ordinal));
+    }
 
     /// <summary>A message naming the types without a serializer, or null when there are none.</summary>
     public string? Describe(string jobName) => MissingTypes.Count == 0
@@ -47,12 +62,23 @@ internal sealed class JobWireFormat
           "to StreamJobBuilder.WithSerializers(...).";
 
     /// <summary>
-    /// Writes a routed record without its key group (the batch carries it): timestamp; its watermark as a 0 byte when
-    /// it equals the previous record's (<paramref name="previous"/>), else a 1 byte and the watermark; its origin the
-    /// same way; its offset; the raw key and value bytes; key; value.
+    /// Writes a routed record without its key group (the batch carries it): its stage input as a 0 byte when it equals
+    /// the previous record's (<paramref name="previous"/>), else a 1 byte and the input; timestamp; its watermark the
+    /// same way; its origin the same way; its offset; the raw key and value bytes; key; value.
     /// </summary>
     public void WriteRouted(StateWriter writer, in Routed record, in Routed previous)
     {
+        if (record.Target == previous.Target)
+        {
+            writer.WriteByte(0);
+        }
+        else
+        {
+            writer.WriteByte(1);
+            writer.WriteInt32(record.Target);
+        }
+
+        var (keyCodec, valueCodec) = Port(record.Target);
         writer.WriteInt64(record.Timestamp);
         if (record.Watermark == previous.Watermark)
         {
@@ -77,22 +103,44 @@ internal sealed class JobWireFormat
         writer.WriteInt64(record.Offset);
         writer.WriteBytes(record.RawKey);
         writer.WriteBytes(record.RawValue);
-        _key.Write(writer, record.Key);
-        _input.Write(writer, record.Value);
+        keyCodec.Write(writer, record.Key);
+        valueCodec.Write(writer, record.Value);
     }
 
     /// <summary>Reads a record written by <see cref="WriteRouted"/>; <paramref name="previous"/> is the record read before it.</summary>
     public Routed ReadRouted(ref StateReader reader, int keyGroup, in Routed previous)
     {
+        var target = Flag(ref reader, "stage input") ? reader.ReadInt32() : previous.Target;
+        var (keyCodec, valueCodec) = Port(target);
         var timestamp = reader.ReadInt64();
         var watermark = Flag(ref reader, "watermark") ? reader.ReadInt64() : previous.Watermark;
         var origin = Flag(ref reader, "origin") ? reader.ReadString() : previous.Origin;
         var offset = reader.ReadInt64();
         var rawKey = reader.ReadBytes();
         var rawValue = reader.ReadBytes();
-        var key = _key.Read(ref reader) ?? throw new InvalidDataException("A routed record arrived without its key.");
-        return new Routed(keyGroup, key, _input.Read(ref reader), timestamp, watermark, origin, offset, rawKey, rawValue);
+        var key = keyCodec.Read(ref reader) ?? throw new InvalidDataException("A routed record arrived without its key.");
+        return new Routed(keyGroup, key, valueCodec.Read(ref reader), timestamp, watermark, origin, offset, rawKey, rawValue, target);
     }
+
+    /// <summary>Reads a record of a batch written before records named their stage input (layout KGB3: the first stage's).</summary>
+    public Routed ReadRoutedV3(ref StateReader reader, int keyGroup, in Routed previous)
+    {
+        var (keyCodec, valueCodec) = Port(0);
+        var timestamp = reader.ReadInt64();
+        var watermark = Flag(ref reader, "watermark") ? reader.ReadInt64() : previous.Watermark;
+        var origin = Flag(ref reader, "origin") ? reader.ReadString() : previous.Origin;
+        var offset = reader.ReadInt64();
+        var rawKey = reader.ReadBytes();
+        var rawValue = reader.ReadBytes();
+        var key = keyCodec.Read(ref reader) ?? throw new InvalidDataException("A routed record arrived without its key.");
+        return new Routed(keyGroup, key, valueCodec.Read(ref reader), timestamp, watermark, origin, offset, rawKey, rawValue);
+    }
+
+    private (ValueCodec Key, ValueCodec Value) Port(int target) =>
+        target >= 0 && target < _ports.Length ? _ports[target] : throw new InvalidDataException($"Stage input {target} is not known to this node's copy of the job.");
+
+    private ValueCodec ChannelCodec(int channel) =>
+        channel >= 0 && channel < _channels.Length ? _channels[channel] : throw new InvalidDataException($"Output {channel} is not known to this node's copy of the job.");
 
     private static bool Flag(ref StateReader reader, string what) => reader.ReadByte() switch
     {
@@ -104,14 +152,16 @@ internal sealed class JobWireFormat
     /// <summary>Reads a record of a batch written before records carried their watermark (layouts KGB1, KGB2).</summary>
     public Routed ReadRouted(ref StateReader reader, int keyGroup)
     {
+        var (keyCodec, valueCodec) = Port(0);
         var timestamp = reader.ReadInt64();
-        var key = _key.Read(ref reader) ?? throw new InvalidDataException("A routed record arrived without its key.");
-        return new Routed(keyGroup, key, _input.Read(ref reader), timestamp);
+        var key = keyCodec.Read(ref reader) ?? throw new InvalidDataException("A routed record arrived without its key.");
+        return new Routed(keyGroup, key, valueCodec.Read(ref reader), timestamp);
     }
 
     /// <summary>
-    /// Writes an emitted record. A side output whose tag has no sink in this job is written without its value
-    /// (kind <see cref="SideWithoutValue"/>): nothing reads it, but it is still counted (late records).
+    /// Writes an emitted record: kind, timestamp, then for the main output its output and value; for a side output its
+    /// tag, output and value, or only its tag when no stream reads it (kind <see cref="SideWithoutValue"/>: nothing reads
+    /// the value, but it is still counted, e.g. as late); for a dead letter the letter.
     /// </summary>
     public void WriteEmitted(StateWriter writer, in Emitted emitted)
     {
@@ -120,13 +170,15 @@ internal sealed class JobWireFormat
             case EmittedKind.Main:
                 writer.WriteByte(MainKind);
                 writer.WriteInt64(emitted.Timestamp);
-                _output.Write(writer, emitted.Value);
+                writer.WriteInt32(emitted.Output);
+                ChannelCodec(emitted.Output).Write(writer, emitted.Value);
                 break;
-            case EmittedKind.Side when emitted.Tag is not null && _sides.TryGetValue(emitted.Tag, out var side):
+            case EmittedKind.Side when emitted.Output >= 0:
                 writer.WriteByte(SideKind);
                 writer.WriteInt64(emitted.Timestamp);
                 writer.WriteString(emitted.Tag);
-                side.Write(writer, emitted.Value);
+                writer.WriteInt32(emitted.Output);
+                ChannelCodec(emitted.Output).Write(writer, emitted.Value);
                 break;
             case EmittedKind.Side:
                 writer.WriteByte(SideWithoutValue);
@@ -139,23 +191,25 @@ internal sealed class JobWireFormat
                 WriteDeadLetter(writer, emitted.Value as DeadLetterRecord);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(emitted), emitted.Kind, "Unknown emitted kind.");
+                throw new ArgumentOutOfRangeException(nameof(emitted), emitted.Kind, "A key group emits no such kind.");
         }
     }
 
-    public Emitted ReadEmitted(ref StateReader reader)
+    /// <summary>Reads a record written by <see cref="WriteEmitted"/> (<paramref name="version"/> 2), or by layout KGR1 (1: outputs of the first stage, unnamed).</summary>
+    public Emitted ReadEmitted(ref StateReader reader, int version = 2)
     {
         var kind = reader.ReadByte();
         var timestamp = reader.ReadInt64();
         switch (kind)
         {
             case MainKind:
-                return new Emitted(EmittedKind.Main, null, _output.Read(ref reader), timestamp);
+                var main = version >= 2 ? reader.ReadInt32() : _firstMain;
+                return new Emitted(EmittedKind.Main, null, ChannelCodec(main).Read(ref reader), timestamp, main);
             case SideKind:
                 var tag = reader.ReadString() ?? throw new InvalidDataException("A side output arrived without its tag.");
-                return _sides.TryGetValue(tag, out var side)
-                    ? new Emitted(EmittedKind.Side, tag, side.Read(ref reader), timestamp)
+                var side = version >= 2 ? reader.ReadInt32() : _firstSides.TryGetValue(tag, out var known) ? known
                     : throw new InvalidDataException($"Side output '{tag}' is not known to this node's copy of the job.");
+                return new Emitted(EmittedKind.Side, tag, ChannelCodec(side).Read(ref reader), timestamp, side);
             case SideWithoutValue:
                 return new Emitted(EmittedKind.Side, reader.ReadString(), null, timestamp);
             case DeadKind:
@@ -199,5 +253,17 @@ internal sealed class JobWireFormat
         var key = reader.ReadBytes();
         var value = reader.ReadBytes();
         return new DeadLetterRecord(reason, origin, offset, key, value, reader.ReadString());
+    }
+
+    /// <summary>The codec of an output no stream on the runner node reads: its records never cross nodes.</summary>
+    private sealed class Unused(ValueCodec codec) : ValueCodec
+    {
+        public override Type Type => codec.Type;
+
+        public override bool IsAvailable => true;
+
+        public override void Write(StateWriter writer, object? value) => codec.Write(writer, value);
+
+        public override object? Read(ref StateReader reader) => codec.Read(ref reader);
     }
 }

@@ -16,12 +16,16 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// Layouts (integers little-endian, strings UTF-8 with an int32 length; one manifest per layout, a new layout gets a
 /// new manifest and old ones stay readable):
 /// <list type="bullet">
-/// <item><c>KGB3</c> <see cref="KeyGroupBatch"/>: job, key group, source id, sequence, watermark, base snapshot,
-/// count, then per record timestamp, the watermark in force when it was read (a byte 0 = the previous record's, the
-/// first record's previous being <see cref="long.MinValue"/>; 1 = an int64 follows), its origin (the same way, a
-/// string; the first's previous being null), offset, raw key and value bytes, key, value. <c>KGB2</c> (read only) is
-/// timestamp, key, value per record; <c>KGB1</c> (read only) is KGB2 without the base snapshot.</item>
-/// <item><c>KGR1</c> <see cref="KeyGroupReply"/>: job, key group, sequence, count, then per record kind, timestamp, tag, value.</item>
+/// <item><c>KGB4</c> <see cref="KeyGroupBatch"/>: job, key group, source id, sequence, watermark, base snapshot,
+/// count, then per record its stage input (a byte 0 = the previous record's, the first record's previous being 0;
+/// 1 = an int32 follows), timestamp, the watermark in force when it was read (the same way, the first record's
+/// previous being <see cref="long.MinValue"/>), its origin (the same way, a string; the first's previous being null),
+/// offset, raw key and value bytes, key, value. <c>KGB3</c> (read only) is KGB4 without the stage input (the first
+/// stage's); <c>KGB2</c> (read only) is timestamp, key, value per record; <c>KGB1</c> (read only) is KGB2 without
+/// the base snapshot.</item>
+/// <item><c>KGR2</c> <see cref="KeyGroupReply"/>: job, key group, sequence, count, then per record kind, timestamp,
+/// tag, output, value (see <see cref="JobWireFormat.WriteEmitted"/>). <c>KGR1</c> (read only) has no output (the
+/// first stage's).</item>
 /// <item><c>KTC1</c> <see cref="TriggerCheckpoint"/>: job, key group, checkpoint id.</item>
 /// <item><c>KCK1</c> <see cref="KeyGroupCheckpointed"/>: job, key group, checkpoint id, snapshot sequence nr, state size, error.</item>
 /// <item><c>KPS1</c> <see cref="PruneSnapshots"/>: job, key group, sequence nr below which snapshots may go.</item>
@@ -36,8 +40,10 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
 
     private const string BatchManifestV1 = "KGB1";
     private const string BatchManifestV2 = "KGB2";
-    private const string BatchManifest = "KGB3";
-    private const string ReplyManifest = "KGR1";
+    private const string BatchManifestV3 = "KGB3";
+    private const string BatchManifest = "KGB4";
+    private const string ReplyManifestV1 = "KGR1";
+    private const string ReplyManifest = "KGR2";
     private const string TriggerManifest = "KTC1";
     private const string CheckpointedManifest = "KCK1";
     private const string PruneManifest = "KPS1";
@@ -165,10 +171,12 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
             var reader = new StateReader(bytes);
             object message = manifest switch
             {
-                BatchManifest => ReadBatch(ref reader, version: 3),
+                BatchManifest => ReadBatch(ref reader, version: 4),
+                BatchManifestV3 => ReadBatch(ref reader, version: 3),
                 BatchManifestV2 => ReadBatch(ref reader, version: 2),
                 BatchManifestV1 => ReadBatch(ref reader, version: 1),
-                ReplyManifest => ReadReply(ref reader),
+                ReplyManifest => ReadReply(ref reader, version: 2),
+                ReplyManifestV1 => ReadReply(ref reader, version: 1),
                 TriggerManifest => new TriggerCheckpoint(ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64()),
                 CheckpointedManifest => new KeyGroupCheckpointed(
                     ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadString()),
@@ -202,7 +210,12 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         for (var i = records.Capacity; i > 0; i--)
         {
             // Before version 3 a batch had no watermark per record: its records were applied under the key group's own.
-            var record = version >= 3 ? format.ReadRouted(ref reader, keyGroup, previous) : format.ReadRouted(ref reader, keyGroup);
+            var record = version switch
+            {
+                >= 4 => format.ReadRouted(ref reader, keyGroup, previous),
+                3 => format.ReadRoutedV3(ref reader, keyGroup, previous),
+                _ => format.ReadRouted(ref reader, keyGroup),
+            };
             records.Add(record);
             previous = record;
         }
@@ -210,7 +223,7 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         return new KeyGroupBatch(job, keyGroup, sourceId, sequence, records, watermark, baseSnapshot);
     }
 
-    private KeyGroupReply ReadReply(ref StateReader reader)
+    private KeyGroupReply ReadReply(ref StateReader reader, int version)
     {
         var job = ReadJob(ref reader);
         var format = Format(job);
@@ -219,7 +232,7 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         var emitted = new List<Emitted>(Count(ref reader));
         for (var i = emitted.Capacity; i > 0; i--)
         {
-            emitted.Add(format.ReadEmitted(ref reader));
+            emitted.Add(format.ReadEmitted(ref reader, version));
         }
 
         return new KeyGroupReply(job, keyGroup, sequence, emitted);

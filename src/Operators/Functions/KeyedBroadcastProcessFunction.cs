@@ -1,0 +1,106 @@
+using ActorFlow.Operators.State;
+
+namespace ActorFlow.Operators.Functions;
+
+/// <summary>
+/// A keyed function that also sees a broadcast stream, as Flink's <c>KeyedBroadcastProcessFunction</c>: every record of
+/// the broadcast stream (e.g. rules) reaches every key group, in the order of the job's records, and is kept in
+/// broadcast state (maps by descriptor name, the same in every key group, part of every checkpoint). Keyed records see
+/// the broadcast state read-only, with their keyed state and timers; broadcast records update it.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TIn">The keyed input's type.</typeparam>
+/// <typeparam name="TBroadcast">The broadcast input's type.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public abstract class KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut>
+{
+    /// <summary>Gets a value indicating whether this function replays deterministically (see <see cref="KeyedProcessFunction{TKey,TIn,TOut}.ReplaysDeterministically"/>).</summary>
+    public virtual bool ReplaysDeterministically => false;
+
+    /// <summary>Called once when the operator is built, before any record: get keyed state objects here.</summary>
+    /// <param name="state">The keyed state store.</param>
+    public virtual void Open(IKeyedStateStore state)
+    {
+    }
+
+    /// <summary>Processes one keyed record; the broadcast state is read-only here.</summary>
+    /// <param name="value">The record.</param>
+    /// <param name="context">The record's context.</param>
+    /// <param name="output">The main output (results carry the record's timestamp).</param>
+    public abstract void ProcessElement(TIn value, ReadOnlyContext context, ICollector<TOut> output);
+
+    /// <summary>Processes one broadcast record (in every key group): update the broadcast state here.</summary>
+    /// <param name="value">The broadcast record.</param>
+    /// <param name="context">Its context (no key).</param>
+    /// <param name="output">The main output (results carry the broadcast record's timestamp).</param>
+    public abstract void ProcessBroadcastElement(TBroadcast value, Context context, ICollector<TOut> output);
+
+    /// <summary>Called when a timer of the current key fires.</summary>
+    /// <param name="timestamp">The timer's time.</param>
+    /// <param name="context">The timer's context.</param>
+    /// <param name="output">The main output (results carry the timer's time).</param>
+    public virtual void OnTimer(long timestamp, OnTimerContext context, ICollector<TOut> output)
+    {
+    }
+
+    /// <summary>What a function sees while it processes a keyed record.</summary>
+    public abstract class ReadOnlyContext
+    {
+        /// <summary>Gets the record's (or the firing timer's) timestamp, or <c>null</c> when it has none.</summary>
+        public abstract long? Timestamp { get; }
+
+        /// <summary>Gets the current key.</summary>
+        public abstract TKey CurrentKey { get; }
+
+        /// <summary>Gets the timer service of the current key.</summary>
+        public abstract ITimerService TimerService { get; }
+
+        /// <summary>Gets keyed state (bound to the current key).</summary>
+        public abstract IKeyedStateStore State { get; }
+
+        /// <summary>Gets the broadcast state named by <paramref name="descriptor"/>, read-only.</summary>
+        /// <typeparam name="TMapKey">The map's key type.</typeparam>
+        /// <typeparam name="TValue">The map's value type.</typeparam>
+        /// <param name="descriptor">Name and serializers (built-ins or the operator's registry when not given).</param>
+        /// <returns>The map (empty until a broadcast record fills it).</returns>
+        public abstract IReadOnlyDictionary<TMapKey, TValue> GetBroadcastState<TMapKey, TValue>(MapStateDescriptor<TMapKey, TValue> descriptor)
+            where TMapKey : notnull;
+
+        /// <summary>Emits to a side output.</summary>
+        /// <typeparam name="T">The side output's type.</typeparam>
+        /// <param name="tag">The side output.</param>
+        /// <param name="value">The record.</param>
+        public abstract void Output<T>(OutputTag<T> tag, T value);
+    }
+
+    /// <summary>What a function sees while a timer fires.</summary>
+    public abstract class OnTimerContext : ReadOnlyContext
+    {
+        /// <summary>Gets the domain of the firing timer.</summary>
+        public abstract TimeDomain TimeDomain { get; }
+    }
+
+    /// <summary>What a function sees while it processes a broadcast record.</summary>
+    public abstract class Context
+    {
+        /// <summary>Gets the broadcast record's timestamp, or <c>null</c> when it has none.</summary>
+        public abstract long? Timestamp { get; }
+
+        /// <summary>Gets the current watermark of the operator.</summary>
+        public abstract long CurrentWatermark { get; }
+
+        /// <summary>Gets the broadcast state named by <paramref name="descriptor"/>, to update.</summary>
+        /// <typeparam name="TMapKey">The map's key type.</typeparam>
+        /// <typeparam name="TValue">The map's value type.</typeparam>
+        /// <param name="descriptor">Name and serializers (built-ins or the operator's registry when not given).</param>
+        /// <returns>The map.</returns>
+        public abstract IDictionary<TMapKey, TValue> GetBroadcastState<TMapKey, TValue>(MapStateDescriptor<TMapKey, TValue> descriptor)
+            where TMapKey : notnull;
+
+        /// <summary>Emits to a side output.</summary>
+        /// <typeparam name="T">The side output's type.</typeparam>
+        /// <param name="tag">The side output.</param>
+        /// <param name="value">The record.</param>
+        public abstract void Output<T>(OutputTag<T> tag, T value);
+    }
+}

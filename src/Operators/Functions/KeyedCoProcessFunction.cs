@@ -1,0 +1,73 @@
+using ActorFlow.Operators.State;
+
+namespace ActorFlow.Operators.Functions;
+
+/// <summary>
+/// The low-level function of two keyed inputs connected on the same key, as Flink's <c>KeyedCoProcessFunction</c>:
+/// sees each record of either input with its timestamp, keyed state shared by both inputs, and timers, and may emit to
+/// the main and side outputs. One instance serves every key of the operator, so keep per-key data in keyed state.
+/// </summary>
+/// <typeparam name="TKey">The key type.</typeparam>
+/// <typeparam name="TIn1">The first input's type.</typeparam>
+/// <typeparam name="TIn2">The second input's type.</typeparam>
+/// <typeparam name="TOut">The output type.</typeparam>
+public abstract class KeyedCoProcessFunction<TKey, TIn1, TIn2, TOut>
+{
+    /// <summary>Gets a value indicating whether this function replays deterministically (see <see cref="KeyedProcessFunction{TKey,TIn,TOut}.ReplaysDeterministically"/>).</summary>
+    public virtual bool ReplaysDeterministically => false;
+
+    /// <summary>Called once when the operator is built, before any record: get state objects here.</summary>
+    /// <param name="state">The keyed state store (one per key, shared by both inputs).</param>
+    public virtual void Open(IKeyedStateStore state)
+    {
+    }
+
+    /// <summary>Processes one record of the first input.</summary>
+    /// <param name="value">The record.</param>
+    /// <param name="context">The record's context.</param>
+    /// <param name="output">The main output (results carry the record's timestamp).</param>
+    public abstract void ProcessElement1(TIn1 value, Context context, ICollector<TOut> output);
+
+    /// <summary>Processes one record of the second input.</summary>
+    /// <param name="value">The record.</param>
+    /// <param name="context">The record's context.</param>
+    /// <param name="output">The main output (results carry the record's timestamp).</param>
+    public abstract void ProcessElement2(TIn2 value, Context context, ICollector<TOut> output);
+
+    /// <summary>Called when a timer of the current key fires (timers are shared by both inputs).</summary>
+    /// <param name="timestamp">The timer's time.</param>
+    /// <param name="context">The timer's context.</param>
+    /// <param name="output">The main output (results carry the timer's time).</param>
+    public virtual void OnTimer(long timestamp, OnTimerContext context, ICollector<TOut> output)
+    {
+    }
+
+    /// <summary>What a function sees while it processes a record of either input.</summary>
+    public abstract class Context
+    {
+        /// <summary>Gets the record's (or the firing timer's) timestamp, or <c>null</c> when it has none.</summary>
+        public abstract long? Timestamp { get; }
+
+        /// <summary>Gets the current key.</summary>
+        public abstract TKey CurrentKey { get; }
+
+        /// <summary>Gets the timer service of the current key.</summary>
+        public abstract ITimerService TimerService { get; }
+
+        /// <summary>Gets keyed state (bound to the current key, shared by both inputs).</summary>
+        public abstract IKeyedStateStore State { get; }
+
+        /// <summary>Emits to a side output.</summary>
+        /// <typeparam name="T">The side output's type.</typeparam>
+        /// <param name="tag">The side output.</param>
+        /// <param name="value">The record.</param>
+        public abstract void Output<T>(OutputTag<T> tag, T value);
+    }
+
+    /// <summary>What a function sees while a timer fires.</summary>
+    public abstract class OnTimerContext : Context
+    {
+        /// <summary>Gets the domain of the firing timer.</summary>
+        public abstract TimeDomain TimeDomain { get; }
+    }
+}

@@ -1,0 +1,64 @@
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Topology.Connectors;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>INTERNAL API. A source of the job, read once; its chunks go to every consumer attached to it.</summary>
+internal abstract class SourceRoot
+{
+    public abstract string Name { get; }
+
+    public abstract bool Consumed { get; }
+
+    /// <summary>The source side of the first hop: its chunks routed to every consumer (key-by into a stage input, or a sink).</summary>
+    public abstract Source<Chunk<Routed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options);
+}
+
+/// <summary>INTERNAL API. A typed source root.</summary>
+internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, WatermarkStrategy<T> watermarks) : SourceRoot
+{
+    public override string Name => name;
+
+    public List<Terminal<T>> Terminals { get; } = [];
+
+    public override bool Consumed => Terminals.Count > 0;
+
+    public override Source<Chunk<Routed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options)
+    {
+        var terminals = Terminals.ToArray();
+        return SourceGraph.Build(connector, watermarks, clock, options).Select(chunk => Route(chunk, terminals));
+    }
+
+    private static Chunk<Routed> Route(Chunk<T> chunk, Terminal<T>[] terminals)
+    {
+        if (terminals.Length == 1)
+        {
+            return terminals[0].OnChunk(chunk);
+        }
+
+        // Each consumer gets the records without the chunk's dead letters (a step adds its own to the list it is
+        // given): those are added once, here.
+        var bare = chunk.With(chunk.Items, chunk.Count, null);
+        var routed = new List<Element<Routed>>(chunk.Count * terminals.Length);
+        var dead = chunk.Dead is null ? null : new List<DeadLetterRecord>(chunk.Dead);
+        foreach (var terminal in terminals)
+        {
+            var part = terminal.OnChunk(bare);
+            for (var i = 0; i < part.Count; i++)
+            {
+                routed.Add(part.Items[i]);
+            }
+
+            if (part.Dead is { } letters)
+            {
+                (dead ??= []).AddRange(letters);
+            }
+        }
+
+        // In source order across consumers (a stable sort by offset): a record read after another reaches every
+        // stage after it, e.g. a rule broadcast from the same partition as the records it applies to.
+        var ordered = routed.OrderBy(r => r.Offset).ToArray();
+        return chunk.With(ordered, ordered.Length, dead);
+    }
+}

@@ -1,0 +1,171 @@
+using System.Buffers;
+using ActorFlow.Operators;
+using ActorFlow.Operators.Serialization;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. The operators of every stage of one hop in one key group, as its entity runs them: a record goes to
+/// the stage its port names, a chained stage gets what the stage before it emits in place, and time moves for all of
+/// them in stage order (a stage fires before the stages chained to it see the watermark). One snapshot holds them
+/// all: a hop of one stage writes that operator's snapshot as it is (the layout of jobs before job graphs); several
+/// write <c>AFSG</c>, a count, and each stage's name and snapshot.
+/// </summary>
+internal sealed class StageGroupHost : IKeyGroupHost
+{
+    private const int Magic = 0x47534641; // "AFSG" little-endian
+    private const int Version = 1;
+    private readonly IStageHost[] _stages;
+    private readonly Dictionary<int, IStageHost> _ports = [];
+    private readonly DrivenClock _clock = new();
+    private long _watermark = long.MinValue;
+
+    public StageGroupHost(IEnumerable<StageNode> stages, int keyGroup, int maxParallelism)
+    {
+        // Operators built without a clock of their own read this one, which is set to each input's processing time: a
+        // local restart's replay then reads the same times.
+        using (DrivenClock.Building(_clock))
+        {
+            _stages = [.. stages.OrderBy(s => s.Index).Select(s => s.CreateHost(keyGroup, maxParallelism))];
+        }
+
+        foreach (var host in _stages)
+        {
+            if (host.Stage.ChainedTo is { } before)
+            {
+                _stages.Single(h => ReferenceEquals(h.Stage, before)).Downstream.Add(host);
+            }
+
+            foreach (var (port, _, _) in host.Stage.PortCodecs)
+            {
+                _ports[port] = host;
+            }
+        }
+    }
+
+    public long? NextProcessingTimeTimer => _stages.Select(s => s.NextProcessingTimeTimer).Where(t => t is not null).Min();
+
+    public long Watermark => _stages.Min(s => s.CurrentWatermark);
+
+    public bool ReplaysDeterministically => _stages.All(s => s.ReplaysDeterministically);
+
+    public bool IsolateFailures
+    {
+        get => _stages.Any(s => s.IsolateFailures);
+        set
+        {
+            foreach (var stage in _stages)
+            {
+                stage.IsolateFailures = value;
+            }
+        }
+    }
+
+    public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output)
+    {
+        _clock.NowMs = nowMs;
+        foreach (var r in records)
+        {
+            if (r.Watermark > _watermark)
+            {
+                // The watermark travels ahead of the records read after it: the record is judged against it here as in
+                // every other key group (windows it closes fire first).
+                Advance(r.Watermark, output);
+            }
+
+            if (!_ports.TryGetValue(r.Target, out var stage))
+            {
+                throw new InvalidDataException($"A record arrived for stage input {r.Target}, which no stage of this hop has.");
+            }
+
+            stage.Element(r, output);
+        }
+
+        if (watermark > _watermark)
+        {
+            Advance(watermark, output);
+        }
+
+        AdvanceProcessingTime(nowMs, output);
+    }
+
+    public void AdvanceProcessingTime(long nowMs, List<Emitted> output)
+    {
+        _clock.NowMs = nowMs;
+        foreach (var stage in _stages)
+        {
+            stage.AdvanceProcessingTime(nowMs, output);
+        }
+    }
+
+    public byte[] Snapshot()
+    {
+        if (_stages.Length == 1)
+        {
+            return _stages[0].Snapshot();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new StateWriter(buffer);
+        writer.WriteInt32(Magic);
+        writer.WriteInt32(Version);
+        writer.WriteInt32(_stages.Length);
+        foreach (var stage in _stages)
+        {
+            writer.WriteString(stage.Stage.Name);
+            writer.WriteBytes(stage.Snapshot());
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public void Restore(byte[] state)
+    {
+        if (state.Length < 4 || BitConverter.ToInt32(state, 0) != Magic)
+        {
+            if (_stages.Length != 1)
+            {
+                throw new InvalidDataException(
+                    $"The snapshot holds the state of one operator, but this hop runs {_stages.Length} ({string.Join(", ", _stages.Select(s => "'" + s.Stage.Name + "'"))}).");
+            }
+
+            _stages[0].Restore(state);
+            _watermark = _stages[0].CurrentWatermark;
+            return;
+        }
+
+        var reader = new StateReader(state);
+        reader.ReadInt32();
+        var version = reader.ReadInt32();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"Unsupported key-group snapshot version {version} (this build reads {Version}).");
+        }
+
+        var count = reader.ReadInt32();
+        var byName = _stages.ToDictionary(s => s.Stage.Name, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var name = reader.ReadString() ?? "";
+            var bytes = reader.ReadBytes() ?? [];
+            if (!byName.TryGetValue(name, out var stage))
+            {
+                throw new InvalidDataException($"The snapshot holds the state of operator '{name}', which this job does not have (its operators here: {string.Join(", ", byName.Keys)}).");
+            }
+
+            // A stage the snapshot does not name is new in this version of the job: it starts empty.
+            stage.Restore(bytes);
+        }
+
+        _watermark = Watermark;
+    }
+
+    private void Advance(long watermark, List<Emitted> output)
+    {
+        _watermark = watermark;
+        foreach (var stage in _stages)
+        {
+            stage.AdvanceWatermark(watermark, output);
+        }
+    }
+}

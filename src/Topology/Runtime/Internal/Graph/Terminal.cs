@@ -1,0 +1,157 @@
+using ActorFlow.Persistence.Partitioning;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Dsl;
+
+namespace ActorFlow.Topology.Runtime.Internal;
+
+/// <summary>
+/// INTERNAL API. A consumer of a stream's records, attached while the job is defined: a key-by into a keyed stage's
+/// input, a sink, or a stateless step in front of one. A stream read from a source feeds it a chunk at a time
+/// (<see cref="OnChunk"/>, on the source side of the first hop); a stream that leaves a keyed stage feeds it one record
+/// at a time (<see cref="OnRecord"/>, on the runner node after that stage's hop). A step that throws turns its record
+/// into a dead letter naming the step, and the other records go on.
+/// </summary>
+internal abstract class Terminal<T>
+{
+    /// <summary>Routes the records of a source chunk; the chunk's position, watermark and dead letters stay.</summary>
+    public abstract Chunk<Routed> OnChunk(Chunk<T> chunk);
+
+    /// <summary>Routes one record a keyed stage emitted, appending what it becomes to <paramref name="output"/>.</summary>
+    public abstract void OnRecord(T value, long timestamp, List<Emitted> output);
+
+    /// <summary>A dead letter for a record a step failed on after a keyed stage (it has no source position).</summary>
+    protected static Emitted Failed(string step, Exception error, long timestamp) =>
+        new(EmittedKind.Dead, null, new DeadLetterRecord($"{error.GetType().Name}: {error.Message}", "", -1, null, null, step), timestamp);
+}
+
+/// <summary>INTERNAL API. The records go to sink <paramref name="sink"/>.</summary>
+internal sealed class SinkTerminal<T>(int sink) : Terminal<T>
+{
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
+        chunk.Select(e => new Routed(-1, NoKey.Instance, e.Value, e.Timestamp, Target: sink), "To");
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
+        output.Add(new Emitted(EmittedKind.Sink, null, value, timestamp, sink));
+
+    private sealed class NoKey
+    {
+        public static readonly NoKey Instance = new();
+    }
+}
+
+/// <summary>
+/// INTERNAL API. Key-by into the stage input <paramref name="port"/>: each record gets its key and key group (murmur3
+/// of the encoded key, modulo the job's max parallelism). A selector that throws or returns null makes a dead letter.
+/// </summary>
+internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<TKey> codec, JobGraph graph, int port, string step) : Terminal<T>
+    where TKey : notnull
+{
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
+        chunk.Select(e =>
+        {
+            var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
+            return new Routed(KeyGroups.ForKey(codec.Encode(key), graph.MaxParallelism), key, e.Value, e.Timestamp, Target: port);
+        }, step);
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output)
+    {
+        Routed routed;
+        try
+        {
+            var key = selector(value) ?? throw new InvalidOperationException("the key selector returned null");
+            routed = new Routed(KeyGroups.ForKey(codec.Encode(key), graph.MaxParallelism), key, value, timestamp, Target: port);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            output.Add(Failed(step, e, timestamp));
+            return;
+        }
+
+        output.Add(new Emitted(EmittedKind.Forward, null, routed, timestamp, port));
+    }
+}
+
+/// <summary>INTERNAL API. <c>Where</c>: keeps the records for which the predicate holds.</summary>
+internal sealed class FilterTerminal<T>(Func<T, bool> predicate, Terminal<T> next, string step) : Terminal<T>
+{
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.Filter(chunk, predicate, step));
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output)
+    {
+        bool keep;
+        try
+        {
+            keep = predicate(value);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            output.Add(Failed(step, e, timestamp));
+            return;
+        }
+
+        if (keep)
+        {
+            next.OnRecord(value, timestamp, output);
+        }
+    }
+}
+
+/// <summary>INTERNAL API. <c>Select</c>: maps each record.</summary>
+internal sealed class SelectTerminal<T, TOut>(Func<T, TOut> map, Terminal<TOut> next, string step) : Terminal<T>
+{
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(chunk.Select(e => map(e.Value), step));
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output)
+    {
+        TOut result;
+        try
+        {
+            result = map(value);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            output.Add(Failed(step, e, timestamp));
+            return;
+        }
+
+        next.OnRecord(result, timestamp, output);
+    }
+}
+
+/// <summary>INTERNAL API. <c>SelectMany</c>: maps each record to zero or more (all or nothing per record).</summary>
+internal sealed class SelectManyTerminal<T, TOut>(Func<T, IEnumerable<TOut>> map, Terminal<TOut> next, string step) : Terminal<T>
+{
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.SelectMany(chunk, map, step));
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output)
+    {
+        List<TOut> results;
+        try
+        {
+            results = [.. map(value)];
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            output.Add(Failed(step, e, timestamp));
+            return;
+        }
+
+        foreach (var result in results)
+        {
+            next.OnRecord(result, timestamp, output);
+        }
+    }
+}
+
+/// <summary>
+/// INTERNAL API. Into the broadcast input <paramref name="port"/> of a stage: the record goes to every key group of the
+/// stage's hop (key group <see cref="Routed.EveryKeyGroup"/>; the dispatcher sends a copy to each).
+/// </summary>
+internal sealed class BroadcastTerminal<T>(int port) : Terminal<T>
+{
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
+        chunk.Select(e => new Routed(Routed.EveryKeyGroup, "", e.Value, e.Timestamp, Target: port), "Broadcast");
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
+        output.Add(new Emitted(EmittedKind.Forward, null, new Routed(Routed.EveryKeyGroup, "", value, timestamp, Target: port), timestamp, port));
+}
