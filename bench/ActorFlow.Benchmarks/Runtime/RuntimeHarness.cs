@@ -14,7 +14,7 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// <c>--value-bytes N</c> (100), <c>--partitions N</c> (32), <c>--rounds N</c> (3), <c>--warm-up N</c> (3, not counted),
 /// <c>--batch-size N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 4, 10 s; 0 = checkpoints off),
 /// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (8), <c>--latency-warm-up N</c> (10 s), <c>--latency-partitions N</c> (24), <c>--latency-raw 0</c> (skip the same latency run with a raw consumer that comes first), <c>--only throughput|stateless|tumbling|kafka|graphs|latency</c> (kafka: the Kafka → Kafka copy, raw loop and job with the Kafka sink; graphs: tumbling, two-stage, chained and the window join of two topics, <c>--join-records N</c> per side (half of --records), <c>--join-keys N</c> (100,000)), <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka),
-/// <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
+/// <c>--allocations 1</c> (diagnostic: the last round's sampled allocations by type, per contender), <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
 /// </summary>
 public static class RuntimeHarness
 {
@@ -119,13 +119,20 @@ public static class RuntimeHarness
                 }
 
                 var results = run.ToDictionary(c => c.Name, _ => new List<RunResult>());
+                using var sampler = Text(args, "--allocations") is not null ? new AllocationSampler() : null;
                 for (var round = -warmUp; round < rounds; round++)
                 {
                     var label = round < 0 ? "warm-up" : $"round {round + 1}";
                     var current = new Dictionary<string, RunResult>();
                     foreach (var (name, of, go) in run)
                     {
+                        sampler?.Reset();
                         var r = await go();
+                        if (sampler is not null && round == rounds - 1)
+                        {
+                            Console.WriteLine($"  allocation sample, {name}: " + string.Join(", ", sampler.Top(15).Select(x => $"{x.Type} {x.Share:P1}")));
+                        }
+
                         current[name] = r;
                         var ratio = of is null ? "" : $"  = {r.Steady / current[of].Steady:P1} of {of}";
                         var perCore = name == "join" ? $"  ({r.Records / r.Cpu.TotalSeconds:N0} events per process-CPU second)" : "";
