@@ -3,6 +3,7 @@ using ActorFlow.Benchmarks.Kafka;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Topology.Dsl;
@@ -89,11 +90,75 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
             .Build(), memory);
     }
 
+    /// <summary>
+    /// Issue 15, two stages: the tumbling count per key, re-partitioned by window (<c>KeyBy(start)</c>, a second hop) into
+    /// the top 3 keys per window (Nexmark q5's shape); done when the windows' totals sum to every real record.
+    /// </summary>
+    public Task<RunResult> TwoStageAsync(InputTopic topic)
+    {
+        var sink = new CountingSink<WindowTop>(topic.Real, top => top.Total);
+        return RunAsync(topic.Records, sink, "two-stage", (name, source) => StreamJobBuilder.Create(name)
+            .WithSerializers(BenchSerializers.Registry())
+            .FromSource("input", source(topic), TumblingWatermarks())
+            .KeyBy(e => e.Key)
+            .Process("count", () => WindowOperators.For<long, BenchEvent>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(10)))
+                .Aggregate(new CountPerWindow(), (key, window, count) => new WindowCount(key, window.Start, count)))
+            .KeyBy(c => c.Start)
+            .Process("top3", () => KeyedProcessOperators.Create(new TopPerWindow(3)))
+            .To(sink)
+            .Build());
+    }
+
+    /// <summary>
+    /// Issue 15, chaining: a per-record operator (<see cref="PassOn"/>) chained by <c>KeepKey</c> to the tumbling count on
+    /// the same key, one hop; every record crosses the chained link. Done as the tumbling job.
+    /// </summary>
+    public Task<RunResult> ChainedAsync(InputTopic topic)
+    {
+        var sink = new CountingSink<long>(topic.Real, count => count);
+        return RunAsync(topic.Records, sink, "chained", (name, source) => StreamJobBuilder.Create(name)
+                .FromSource("input", source(topic), TumblingWatermarks())
+                .KeyBy(e => e.Key)
+                .Process("pass", () => KeyedProcessOperators.Create(new PassOn()))
+                .KeepKey(e => e.Key)
+                .Process("count", () => WindowOperators.For<long, BenchEvent>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(10))).Aggregate(new CountPerWindow()))
+                .To(sink)
+                .Build());
+    }
+
+    /// <summary>
+    /// Issue 15, a window join of two topics on the key, 10 s tumbling windows, emitting one long per pair; done when
+    /// the sink has <paramref name="pairs"/> pairs.
+    /// </summary>
+    public Task<RunResult> WindowJoinAsync(InputTopic left, InputTopic right, long pairs)
+    {
+        var sink = new CountingSink<long>(pairs, _ => 1);
+        return RunAsync(left.Records + right.Records, sink, "join", (name, source) =>
+        {
+            var builder = StreamJobBuilder.Create(name).WithSerializers(BenchSerializers.Registry());
+            builder.FromSource("left", source(left), TumblingWatermarks())
+                .Join(builder.FromSource("right", source(right), TumblingWatermarks()))
+                .Where(e => e.Key).EqualTo(e => e.Key)
+                .Window(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(10)))
+                .Apply("join", (l, r) => l.Key)
+                .To(sink);
+            return builder.Build();
+        });
+    }
+
+    private static WatermarkStrategy<BenchEvent> TumblingWatermarks() =>
+        WatermarkStrategy<BenchEvent>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((_, ts) => ts);
+
     private async Task<RunResult> RunAsync<TOut>(InputTopic topic, CountingSink<TOut> sink, string kind, Func<string, ActorFlow.Topology.Connectors.ISourceConnector<BenchEvent>, StreamJob> build,
-        ActorFlow.Topology.Connectors.ISourceConnector<BenchEvent>? memory)
+        ActorFlow.Topology.Connectors.ISourceConnector<BenchEvent>? memory) =>
+        await RunAsync(topic.Records, sink, kind, (name, source) => build(name, memory ?? source(topic)), fromMemory: memory is not null);
+
+    /// <summary>Runs the job <paramref name="build"/> makes from Kafka sources that note the first record read (<c>source(topic)</c>).</summary>
+    private async Task<RunResult> RunAsync<TOut>(long records, CountingSink<TOut> sink, string kind,
+        Func<string, Func<InputTopic, ActorFlow.Topology.Connectors.ISourceConnector<BenchEvent>>, StreamJob> build, bool fromMemory = false)
     {
         long first = 0;
-        var source = memory ?? KafkaConnectors.Source(settings, Subscriptions.AssignmentWithOffset(topic.FromBeginning()), r =>
+        ActorFlow.Topology.Connectors.ISourceConnector<BenchEvent> Source(InputTopic topic) => KafkaConnectors.Source(settings, Subscriptions.AssignmentWithOffset(topic.FromBeginning()), r =>
         {
             if (Volatile.Read(ref first) == 0)
             {
@@ -102,7 +167,7 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
 
             return BenchEvent.Decode(r);
         });
-        var job = build($"{kind}-{Interlocked.Increment(ref _jobs)}", source);
+        var job = build($"{kind}-{Interlocked.Increment(ref _jobs)}", Source);
         var allocated = GC.GetTotalAllocatedBytes();
         var paused = GC.GetTotalPauseDuration();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -111,7 +176,7 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
         try
         {
             var end = await sink.Done.WaitAsync(Timeout);
-            return new RunResult(topic.Records, start, memory is null ? Volatile.Read(ref first) : start, end,
+            return new RunResult(records, start, fromMemory ? start : Volatile.Read(ref first), end,
                 GC.GetTotalAllocatedBytes() - allocated, GC.GetTotalPauseDuration() - paused, Process.GetCurrentProcess().TotalProcessorTime - cpu);
         }
         catch (TimeoutException)

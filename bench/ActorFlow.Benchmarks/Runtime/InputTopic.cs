@@ -16,12 +16,13 @@ public sealed class InputTopic
     /// <summary>Event time of the first record (epoch ms).</summary>
     public const long BaseTime = 1_700_000_000_000;
 
-    private InputTopic(string name, int partitions, long records, long kept)
+    private InputTopic(string name, int partitions, long records, long[] keptPerPartition)
     {
         Name = name;
         Partitions = partitions;
         Records = records;
-        Kept = kept;
+        KeptPerPartition = keptPerPartition;
+        Kept = keptPerPartition.Sum();
     }
 
     /// <summary>Topic name.</summary>
@@ -35,6 +36,9 @@ public sealed class InputTopic
 
     /// <summary>Records the stateless job's filter keeps.</summary>
     public long Kept { get; }
+
+    /// <summary>Records the stateless job's filter keeps, per partition (what a Kafka → Kafka copy writes to each output partition).</summary>
+    public IReadOnlyList<long> KeptPerPartition { get; }
 
     /// <summary>Records that are not markers (the sum of all window counts).</summary>
     public long Real => Records - Partitions;
@@ -54,12 +58,12 @@ public sealed class InputTopic
             return b;
         }).ToArray();
         var value = new byte[Math.Max(8, valueBytes)];
-        long kept = 0;
+        var kept = new long[partitions];
         for (var i = 0; i < records; i++)
         {
             // A multiplicative hash spreads the keys over partitions and time.
             var key = (int)((i * 2_654_435_761L) % keys);
-            kept += BenchEvent.Keep(key) ? 1 : 0;
+            kept[i % partitions] += BenchEvent.Keep(key) ? 1 : 0;
             var time = BaseTime + (i * (long)eventTimeStepMicros / 1000);
             Produce(producer, new TopicPartition(name, i % partitions), new Message<byte[], byte[]>
             {

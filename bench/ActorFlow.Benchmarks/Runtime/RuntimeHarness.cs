@@ -13,8 +13,8 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// its median rate. Sinks count in memory. Options: <c>--records N</c> (1,000,000), <c>--keys N</c> (10,000),
 /// <c>--value-bytes N</c> (100), <c>--partitions N</c> (32), <c>--rounds N</c> (3), <c>--warm-up N</c> (3, not counted),
 /// <c>--batch-size N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 4, 10 s; 0 = checkpoints off),
-/// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (8), <c>--latency-warm-up N</c> (10 s), <c>--latency-partitions N</c> (24), <c>--latency-raw 0</c> (skip the same latency run with a raw consumer that comes first), <c>--only throughput|stateless|tumbling|latency</c>, <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka),
-/// <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
+/// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (8), <c>--latency-warm-up N</c> (10 s), <c>--latency-partitions N</c> (24), <c>--latency-raw 0</c> (skip the same latency run with a raw consumer that comes first), <c>--only throughput|stateless|tumbling|kafka|graphs|latency</c> (kafka: the Kafka → Kafka copy, raw loop and job with the Kafka sink; graphs: tumbling, two-stage, chained and the window join of two topics, <c>--join-records N</c> per side (half of --records), <c>--join-keys N</c> (100,000)), <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka),
+/// <c>--allocations 1</c> (diagnostic: the last round's sampled allocations by type, per contender), <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
 /// </summary>
 public static class RuntimeHarness
 {
@@ -75,49 +75,91 @@ public static class RuntimeHarness
             Console.WriteLine("consumer kafka-clients: " + string.Join(", ", consumer.Properties.Where(p => p.Key != "bootstrap.servers").Select(p => $"{p.Key}={p.Value}")));
             var contenders = new Contenders(system, consumer, options);
             var statelessMedian = 0.0;
-            if (only is null or "throughput" or "stateless" or "tumbling")
+            if (only is null or "throughput" or "stateless" or "tumbling" or "kafka" or "graphs")
             {
                 // 100 µs of event time per record: 1,000,000 records span 100 s = 10 tumbling windows of 10 s.
                 var topic = InputTopic.Fill(kafka, producer, "input", partitions, records, keys, valueBytes, eventTimeStepMicros: 100);
                 Console.WriteLine($"filled {topic.Name}: {topic.Records:N0} records (with {partitions} markers), stateless keeps {topic.Kept:N0}");
-                var raw = new List<RunResult>();
-                var stateless = new List<RunResult>();
-                var tumbling = new List<RunResult>();
+                var copies = new KafkaToKafka(kafka, system, consumer, producer, options);
+                Console.WriteLine("producer kafka-clients (Kafka → Kafka): " + string.Join(", ", producer.Properties.Where(p => p.Key != "bootstrap.servers").Select(p => $"{p.Key}={p.Value}")));
+                var run = new List<(string Name, string? Of, Func<Task<RunResult>> Run)> { ("raw", null, () => Task.FromResult(contenders.Raw(topic))) };
+                if (only is null or "throughput" or "stateless")
+                {
+                    run.Add(("stateless", "raw", () => contenders.StatelessAsync(topic)));
+                }
+
+                if (only is null or "throughput" or "tumbling" or "graphs")
+                {
+                    run.Add(("tumbling", "raw", () => contenders.TumblingCountAsync(topic)));
+                }
+
+                if (only is null or "kafka")
+                {
+                    run.Add(("copy-raw", "raw", () => copies.RawAsync(topic)));
+                    run.Add(("copy-job", "copy-raw", () => copies.JobAsync(topic)));
+                }
+
+                if (only is null or "graphs")
+                {
+                    run.Add(("two-stage", "tumbling", () => contenders.TwoStageAsync(topic)));
+                    run.Add(("chained", "tumbling", () => contenders.ChainedAsync(topic)));
+                }
+
+                if (only is null or "graphs")
+                {
+                    // Two topics filled alike for the window join: with 100,000 keys every key has one record per 10 s
+                    // window on each side (the key sequence is a permutation of the keys over every 100,000 records).
+                    var joinRecords = Option(args, "--join-records", records / 2);
+                    var joinKeys = Option(args, "--join-keys", 100_000);
+                    var left = InputTopic.Fill(kafka, producer, "join-left", partitions, joinRecords, joinKeys, valueBytes, eventTimeStepMicros: 100);
+                    var right = InputTopic.Fill(kafka, producer, "join-right", partitions, joinRecords, joinKeys, valueBytes, eventTimeStepMicros: 100);
+                    var pairs = BenchSerializers.JoinPairs(joinRecords, joinKeys, 100, 10_000);
+                    Console.WriteLine($"filled {left.Name} and {right.Name}: {joinRecords:N0} records each over {joinKeys:N0} keys; the window join emits {pairs:N0} pairs");
+                    run.Add(("join", null, () => contenders.WindowJoinAsync(left, right, pairs)));
+                }
+
+                var results = run.ToDictionary(c => c.Name, _ => new List<RunResult>());
+                using var sampler = Text(args, "--allocations") is not null ? new AllocationSampler() : null;
                 for (var round = -warmUp; round < rounds; round++)
                 {
                     var label = round < 0 ? "warm-up" : $"round {round + 1}";
-                    var r = contenders.Raw(topic);
-                    Console.WriteLine($"  {label}: raw       {r}");
-                    raw.Add(r);
-                    if (only is not "tumbling")
+                    var current = new Dictionary<string, RunResult>();
+                    foreach (var (name, of, go) in run)
                     {
-                        var s = await contenders.StatelessAsync(topic);
-                        Console.WriteLine($"  {label}: stateless {s}  = {s.Steady / r.Steady:P1} of raw");
-                        stateless.Add(s);
-                    }
+                        sampler?.Reset();
+                        var r = await go();
+                        if (sampler is not null && round == rounds - 1)
+                        {
+                            Console.WriteLine($"  allocation sample, {name}: " + string.Join(", ", sampler.Top(15).Select(x => $"{x.Type} {x.Share:P1}")));
+                        }
 
-                    if (only is not "stateless")
-                    {
-                        var t = await contenders.TumblingCountAsync(topic);
-                        Console.WriteLine($"  {label}: tumbling  {t}  = {t.Steady / r.Steady:P1} of raw");
-                        tumbling.Add(t);
+                        current[name] = r;
+                        var ratio = of is null ? "" : $"  = {r.Steady / current[of].Steady:P1} of {of}";
+                        var perCore = name == "join" ? $"  ({r.Records / r.Cpu.TotalSeconds:N0} events per process-CPU second)" : "";
+                        Console.WriteLine($"  {label}: {name,-9} {r}{ratio}{perCore}");
+                        if (round >= 0)
+                        {
+                            results[name].Add(r);
+                        }
                     }
 
                     Console.WriteLine($"  {label}: load {LoadSampler.Uptime()}");
-                    if (round < 0)
+                }
+
+                foreach (var (name, of, _) in run)
+                {
+                    var median = Median(results[name], x => x.Steady);
+                    var ratio = of is null ? "" : $" = {median / Median(results[of], x => x.Steady):P1} of {of} (per round: {string.Join(" / ", results[name].Zip(results[of], (a, b) => (a.Steady / b.Steady).ToString("P1", CultureInfo.InvariantCulture)))})";
+                    var allocated = string.Join(" / ", results[name].Select(r => (r.Allocated / (double)r.Records).ToString("N0", CultureInfo.InvariantCulture)));
+                    var gc = string.Join(" / ", results[name].Select(r => r.GcShare.ToString("P0", CultureInfo.InvariantCulture)));
+                    var perCore = name == "join" ? $", {Median(results[name], x => x.Records / x.Cpu.TotalSeconds):N0} events per process-CPU second" : "";
+                    Console.WriteLine($"MEDIAN steady {name}: {median:N0}/s{ratio}; allocated B/record {allocated}; GC paused {gc}{perCore}");
+                    if (name == "stateless")
                     {
-                        // The warm-up is not counted.
-                        raw.Clear();
-                        stateless.Clear();
-                        tumbling.Clear();
+                        statelessMedian = median;
                     }
                 }
 
-                var rawMedian = Median(raw, x => x.Steady);
-                statelessMedian = Median(stateless, x => x.Steady);
-                var tumblingMedian = Median(tumbling, x => x.Steady);
-                Console.WriteLine($"MEDIAN steady: raw {rawMedian:N0}/s, stateless {statelessMedian:N0}/s ({statelessMedian / rawMedian:P1}, target 80 %), tumbling {tumblingMedian:N0}/s ({tumblingMedian / rawMedian:P1}, target 50 %)");
-                Console.WriteLine($"MEDIAN with start-up: raw {Median(raw, x => x.WithStartUp):N0}/s, stateless {Median(stateless, x => x.WithStartUp):N0}/s, tumbling {Median(tumbling, x => x.WithStartUp):N0}/s");
                 if (Text(args, "--memory") is not null)
                 {
                     // Diagnostic: the same jobs fed from memory (no Kafka), timed from job start.
@@ -130,9 +172,6 @@ public static class RuntimeHarness
                     Console.WriteLine($"  in-memory source (from job start): stateless {ms.WithStartUp:N0}/s ({ms.Allocated / (double)ms.Records:N0} B/record, GC {ms.GcShare:P0}), " +
                         $"tumbling {mt.WithStartUp:N0}/s ({mt.Allocated / (double)mt.Records:N0} B/record, GC {mt.GcShare:P0})");
                 }
-
-                Console.WriteLine("per-round steady rates (raw / stateless / tumbling): " + string.Join("; ", raw.Select((r, i) =>
-                    $"{r.Steady:N0} / {(i < stateless.Count ? stateless[i].Steady : 0):N0} / {(i < tumbling.Count ? tumbling[i].Steady : 0):N0}")));
             }
 
             if (only is null or "latency")

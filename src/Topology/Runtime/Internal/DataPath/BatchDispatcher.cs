@@ -34,6 +34,9 @@ internal sealed class BatchDispatcher(
     // replays is judged against the same watermark in every key group.
     private long _watermark = restoredFrom?.Watermark ?? long.MinValue;
 
+    // Records per key group in the batch being dispatched (zero between batches; grows to the highest key group seen).
+    private int[] _counts = new int[Math.Min(keyGroups, 128)];
+
     public long Watermark => Volatile.Read(ref _watermark);
 
     /// <summary>Set once the coordinator exists; checkpoints start between batches.</summary>
@@ -47,15 +50,54 @@ internal sealed class BatchDispatcher(
 
     public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Routed>> batch)
     {
-        var byGroup = new SortedDictionary<int, List<Routed>>();
-        var size = 0;
+        // Two passes over the batch: the first counts the records of each key group, so that the second writes each
+        // record once, stamped, into an array of its key group's exact size (no list growth, no `with` copies).
+        var counts = _counts;
+        Array.Clear(counts);
+        var direct = 0; // records that leave with this batch's output (to a sink or a later hop) and dead letters
         foreach (var chunk in batch)
         {
-            size += chunk.Count;
+            direct += chunk.Dead?.Count ?? 0;
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                var record = chunk.Items[i].Value;
+                if (record.KeyGroup < 0 && record.KeyGroup != Routed.EveryKeyGroup)
+                {
+                    direct++;
+                }
+                else if (portHops is not null && portHops[record.Target] > 1)
+                {
+                    direct++;
+                }
+                else if (record.KeyGroup == Routed.EveryKeyGroup)
+                {
+                    counts = Grow(keyGroups - 1);
+                    for (var group = 0; group < keyGroups; group++)
+                    {
+                        counts[group]++;
+                    }
+                }
+                else
+                {
+                    counts = Grow(record.KeyGroup);
+                    counts[record.KeyGroup]++;
+                }
+            }
         }
 
-        // A stateless job emits every record here; a keyed one collects the key groups' replies later.
-        var emitted = new List<Emitted>(region is null || portHops is not null ? size : 0);
+        var byGroup = new Routed[counts.Length][];
+        for (var group = 0; group < counts.Length; group++)
+        {
+            if (counts[group] > 0)
+            {
+                byGroup[group] = new Routed[counts[group]];
+                counts[group] = 0; // from here on: the next free position
+            }
+        }
+
+        // A stateless job emits every record here; a keyed one collects the key groups' replies later (Collect sizes
+        // the list once for them).
+        var emitted = new List<Emitted>(direct);
         var tick = false;
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
@@ -85,7 +127,7 @@ internal sealed class BatchDispatcher(
                     continue;
                 }
 
-                var stamped = record with { Watermark = inForce, Origin = chunk.Origin, Offset = element.Offset, RawKey = element.RawKey, RawValue = element.RawValue };
+                var stamped = new Routed(record.KeyGroup, record.Key, record.Value, record.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
                 if (portHops is not null && portHops[record.Target] > 1)
                 {
                     // A later hop's stage reads it (after a stage of this hop, e.g. the other input of a join).
@@ -97,13 +139,13 @@ internal sealed class BatchDispatcher(
                 {
                     for (var group = 0; group < keyGroups; group++)
                     {
-                        Add(byGroup, group, stamped with { KeyGroup = group });
+                        byGroup[group][counts[group]++] = stamped with { KeyGroup = group };
                     }
 
                     continue;
                 }
 
-                Add(byGroup, record.KeyGroup, stamped);
+                byGroup[record.KeyGroup][counts[record.KeyGroup]++] = stamped;
             }
 
             if (chunk.Dead is { } dead)
@@ -116,28 +158,45 @@ internal sealed class BatchDispatcher(
         }
 
         Volatile.Write(ref _watermark, watermark);
+        var asks = new List<Task<KeyGroupReply>>();
+        // In key-group order: the groups with records, and on a tick every other group that has seen data (a
+        // watermark-only message, so its windows and timers fire too).
+        var last = byGroup.Length - 1;
         if (tick)
         {
             foreach (var group in _sequences.Keys)
             {
-                if (!byGroup.ContainsKey(group))
-                {
-                    byGroup[group] = [];
-                }
+                last = Math.Max(last, group);
             }
         }
 
-        var asks = new List<Task<KeyGroupReply>>(byGroup.Count);
-        foreach (var (group, records) in byGroup)
+        for (var group = 0; group <= last; group++)
         {
+            var records = group < byGroup.Length ? byGroup[group] : null;
+            if (records is null && !(tick && _sequences.ContainsKey(group)))
+            {
+                continue;
+            }
+
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records, watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
         }
 
         // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
         var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
 
         return Collect(emitted, asks, started, _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : null);
+    }
+
+    /// <summary>The per-key-group counters, long enough for <paramref name="group"/> (stream thread only).</summary>
+    private int[] Grow(int group)
+    {
+        if (group >= _counts.Length)
+        {
+            Array.Resize(ref _counts, Math.Max(group + 1, _counts.Length * 2));
+        }
+
+        return _counts;
     }
 
     private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint, Emitted? watermark)
@@ -169,16 +228,6 @@ internal sealed class BatchDispatcher(
         }
 
         return emitted;
-    }
-
-    private static void Add(SortedDictionary<int, List<Routed>> byGroup, int group, in Routed record)
-    {
-        if (!byGroup.TryGetValue(group, out var list))
-        {
-            byGroup[group] = list = [];
-        }
-
-        list.Add(record);
     }
 
     /// <summary>Sends a batch to its key group and returns the reply; a timed-out ask is retried with the same sequence number.</summary>

@@ -111,7 +111,7 @@ internal sealed class OneInputStageHost<TKey, TIn, TOut> : IStageHost
         try
         {
             key = _chainKey!((TIn)value!) ?? throw new InvalidOperationException("the key selector returned null");
-            var group = KeyGroups.ForKey(_codec.Encode(key), _maxParallelism);
+            var group = KeyGroupOf.For(_codec, key, _maxParallelism);
             if (group != _keyGroup)
             {
                 throw new InvalidOperationException(

@@ -50,7 +50,7 @@ internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<T
         chunk.Select(e =>
         {
             var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
-            return new Routed(KeyGroups.ForKey(codec.Encode(key), graph.MaxParallelism), key, e.Value, e.Timestamp, Target: port);
+            return new Routed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, e.Value, e.Timestamp, Target: port);
         }, step);
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
@@ -59,7 +59,7 @@ internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<T
         try
         {
             var key = selector(value) ?? throw new InvalidOperationException("the key selector returned null");
-            routed = new Routed(KeyGroups.ForKey(codec.Encode(key), graph.MaxParallelism), key, value, timestamp, Target: port);
+            routed = new Routed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, value, timestamp, Target: port);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
