@@ -22,6 +22,23 @@ public abstract class KeyedProcessFunction<TKey, TIn, TOut>
     /// </summary>
     public virtual bool ReplaysDeterministically => false;
 
+    private int _claimed;
+
+    /// <summary>
+    /// Marks this instance as used by an operator. One instance serves one operator (it keeps that operator's state
+    /// objects in its fields): an instance shared by several operators would mix their keys' state without an error.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another operator uses this instance already.</exception>
+    internal void Claim()
+    {
+        if (Interlocked.Exchange(ref _claimed, 1) != 0)
+        {
+            throw new InvalidOperationException(
+                $"This {GetType().Name} is already used by another operator: a function object serves one operator (its Open keeps that operator's state objects). " +
+                "Create a new instance per operator, inside the operator factory (e.g. () => KeyedProcessOperators.Create(new MyFunction())).");
+        }
+    }
+
     /// <summary>Called once when the operator is built, before any record: get state objects here.</summary>
     /// <param name="state">The keyed state store.</param>
     public virtual void Open(IKeyedStateStore state)

@@ -15,11 +15,13 @@ public static class KeyedProcessOperators
     /// <param name="clock">The processing-time clock; <see cref="TimeProvider.System"/> when <c>null</c>.</param>
     /// <returns>The operator.</returns>
     /// <exception cref="ArgumentException">A key or state serializer is missing.</exception>
+    /// <exception cref="InvalidOperationException">The function object is used by another operator already (make one per operator).</exception>
     public static IKeyedOperator<TKey, TIn, TOut> Create<TKey, TIn, TOut>(
         KeyedProcessFunction<TKey, TIn, TOut> function, SerializerRegistry? serializers = null, TimeProvider? clock = null)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(function);
+        function.Claim();
         return new KeyedProcessOperator<TKey, TIn, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
     }
 
@@ -36,11 +38,13 @@ public static class KeyedProcessOperators
     /// <param name="clock">The processing-time clock; the host's when <c>null</c>.</param>
     /// <returns>The operator.</returns>
     /// <exception cref="ArgumentException">A key or state serializer is missing.</exception>
+    /// <exception cref="InvalidOperationException">The function object is used by another operator already (make one per operator).</exception>
     public static ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut> CreateCo<TKey, TIn1, TIn2, TOut>(
         KeyedCoProcessFunction<TKey, TIn1, TIn2, TOut> function, SerializerRegistry? serializers = null, TimeProvider? clock = null)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(function);
+        function.Claim();
         return new KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
     }
 
@@ -57,11 +61,13 @@ public static class KeyedProcessOperators
     /// <param name="clock">The processing-time clock; the host's when <c>null</c>.</param>
     /// <returns>The operator.</returns>
     /// <exception cref="ArgumentException">A key or state serializer is missing.</exception>
+    /// <exception cref="InvalidOperationException">The function object is used by another operator already (make one per operator).</exception>
     public static ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut> CreateBroadcast<TKey, TIn, TBroadcast, TOut>(
         KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut> function, SerializerRegistry? serializers = null, TimeProvider? clock = null)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(function);
+        function.Claim();
         return new KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
     }
 }
