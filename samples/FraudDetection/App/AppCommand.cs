@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using FraudDetection.Rules;
+
+namespace FraudDetection.App;
+
+/// <summary>The command line of <c>dotnet run --project samples/FraudDetection</c> (System.CommandLine).</summary>
+public static class AppCommand
+{
+    /// <summary>Builds the root command; its action runs <paramref name="run"/> with the parsed options.</summary>
+    /// <param name="run">What to run.</param>
+    /// <returns>The command.</returns>
+    public static RootCommand Create(Func<AppOptions, CancellationToken, Task<int>> run)
+    {
+        var input = new Option<FileInfo>("--input") { Description = "CSV of transactions (header accountId,timestamp,amount[,…]; timestamp epoch ms or ISO-8601) to process instead of generated ones; the run ends when they are done" };
+        input.AcceptExistingOnly();
+        var output = new Option<FileInfo?>("--output") { Description = "write alerts to FILE as JSON lines" };
+        var count = new Option<int?>("--count") { Description = $"transactions to generate (default {AppOptions.DefaultCount:N0}); with --input, the first N lines" };
+        count.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1)
+            {
+                r.AddError("--count must be at least 1");
+            }
+        });
+        var seed = new Option<int>("--seed") { Description = "the generator's seed (the same seed, the same transactions)", DefaultValueFactory = _ => 42 };
+        var ruleWindow = new Option<TimeSpan>("--rule-window")
+        {
+            Description = "small-then-large: how long after the small transaction the large one may come (event time): 90s, 1m, 60000ms, or 0 for no limit",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(1),
+            CustomParser = ParseDuration,
+        };
+        var servers = new Option<string?>("--bootstrap-servers") { Description = "a Kafka cluster (host:port,…) instead of the embedded broker" };
+        var registry = new Option<string?>("--schema-registry") { Description = "a schema registry URL instead of the embedded registry" };
+        var store = new Option<StoreKind>("--store") { Description = "where state lives: sqlite (files in --data-dir) or postgres (--postgres)", DefaultValueFactory = _ => StoreKind.Sqlite };
+        var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (with --store postgres)" };
+        var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "keep state here; run again with it to resume from the last checkpoint (default: a temporary directory)" };
+        var checkpoint = new Option<TimeSpan>("--checkpoint-interval")
+        {
+            Description = "checkpoint interval; alerts are written when their checkpoint completes (default 2s)",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(2),
+            CustomParser = ParseDuration,
+        };
+        var plain = new Option<bool>("--plain") { Description = "plain progress lines even on a terminal" };
+
+        var root = new RootCommand(
+            "ActorFlow's fraud-detection reference job: transactions from Kafka (Avro), three rules per account (small-then-large, velocity, spike) with " +
+            "parameters from the rules topic, alerts exactly once to the alerts topic. With no options it generates traffic into an embedded broker.")
+        {
+            input, output, count, seed, ruleWindow, servers, registry, store, postgres, dataDir, checkpoint, plain,
+        };
+        root.Validators.Add(r =>
+        {
+            StoreKind kind;
+            try
+            {
+                kind = r.GetValue(store);
+            }
+            catch (InvalidOperationException)
+            {
+                return;                     // a bad --store value is reported by itself
+            }
+
+            var connection = r.GetValue(postgres);
+            if (kind == StoreKind.Postgres && string.IsNullOrWhiteSpace(connection))
+            {
+                r.AddError("--store postgres needs --postgres CONNECTION");
+            }
+            else if (kind != StoreKind.Postgres && connection is not null)
+            {
+                r.AddError("--postgres is for --store postgres");
+            }
+        });
+        root.SetAction((result, cancellation) => run(
+            new AppOptions
+            {
+                Input = result.GetValue(input)?.FullName,
+                Output = result.GetValue(output)?.FullName,
+                Count = result.GetValue(count),
+                Seed = result.GetValue(seed),
+                RuleWindow = result.GetValue(ruleWindow),
+                BootstrapServers = result.GetValue(servers),
+                SchemaRegistry = result.GetValue(registry),
+                Store = result.GetValue(store),
+                Postgres = result.GetValue(postgres),
+                DataDir = result.GetValue(dataDir)?.FullName,
+                CheckpointInterval = result.GetValue(checkpoint),
+                Plain = result.GetValue(plain),
+            },
+            cancellation));
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs: bad usage (an unknown option, a bad value, a missing argument) prints each error and a hint to
+    /// <c>--help</c> and returns 2 without running anything; otherwise the command's action runs (help returns 0).
+    /// </summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="run">What to run.</param>
+    /// <param name="configuration">Output and error writers.</param>
+    /// <returns>The exit code.</returns>
+    public static async Task<int> InvokeAsync(string[] args, Func<AppOptions, CancellationToken, Task<int>> run, InvocationConfiguration? configuration = null)
+    {
+        configuration ??= new InvocationConfiguration();
+        var result = Create(run).Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            var error = configuration.Error ?? Console.Error;
+            foreach (var e in result.Errors)
+            {
+                await error.WriteLineAsync($"fraud-detection: {e.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run with --help for the options.").ConfigureAwait(false);
+            return 2;
+        }
+
+        return await result.InvokeAsync(configuration).ConfigureAwait(false);
+    }
+
+    private static TimeSpan ParseDuration(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        try
+        {
+            return Durations.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            result.AddError($"{((OptionResult)result.Parent!).Option.Name}: {e.Message}");
+            return default;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ActorFlow.Avro;
+using ActorFlow.Avro.Kafka;
+using ActorFlow.Avro.Registry;
+using ActorFlow.Avro.Settings;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Embedded;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Persistence.Config;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Runtime;
+using Akka.Actor;
+using Confluent.Kafka;
+using Confluent.SchemaRegistry;
+using FraudDetection.Input;
+using FraudDetection.Output;
+using FraudDetection.Records;
+using FraudDetection.Rules;
+using Spectre.Console;
+
+namespace FraudDetection.App;
+
+/// <summary>The topics of the app.</summary>
+public static class Topics
+{
+    /// <summary>Transactions in (Avro, key accountId).</summary>
+    public const string Transactions = "transactions";
+
+    /// <summary>Rule changes in (Avro), broadcast to every account.</summary>
+    public const string Rules = "rules";
+
+    /// <summary>Alerts out (Avro, key accountId), exactly once.</summary>
+    public const string Alerts = "alerts";
+
+    /// <summary>Late transactions out (Avro).</summary>
+    public const string Late = "late-transactions";
+
+    /// <summary>Dead letters out (raw bytes with reason headers): undecodable records, bad rule changes, bad CSV lines.</summary>
+    public const string DeadLetters = "dead-letters";
+}
+
+/// <summary>
+/// Runs the fraud-detection job on the embedded defaults or given infrastructure: fills the input (generated
+/// transactions, or a CSV file) unless the topic holds records already, runs the job over it to its end with live
+/// progress, and prints a summary. Ctrl+C stops the job; run again with the same <c>--data-dir</c> to resume it from
+/// its last checkpoint.
+/// </summary>
+public static class FraudApp
+{
+    /// <summary>Exit code of a run stopped by Ctrl+C.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Runs the app.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="output">Where progress and the summary go.</param>
+    /// <param name="error">Where problems go (one line each).</param>
+    /// <param name="cancellation">Cancelled by Ctrl+C.</param>
+    /// <returns>The exit code: 0 done, 1 failed, 130 stopped.</returns>
+    public static async Task<int> RunAsync(AppOptions options, TextWriter output, TextWriter error, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var temporary = options.DataDir is null;
+        var dataDir = options.DataDir ?? Path.Combine(Path.GetTempPath(), $"actorflow-fraud-detection-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dataDir);
+        EmbeddedKafka? kafka = null;
+        ActorSystem? system = null;
+        try
+        {
+            kafka = options.BootstrapServers is null
+                ? EmbeddedKafka.Start(new EmbeddedKafkaOptions
+                {
+                    Topics = new Dictionary<string, int>
+                    {
+                        [Topics.Transactions] = 4,
+                        [Topics.Rules] = 1,
+                        [Topics.Alerts] = 4,
+                        [Topics.Late] = 1,
+                        [Topics.DeadLetters] = 1,
+                    },
+                })
+                : null;
+            var servers = kafka?.BootstrapServers ?? options.BootstrapServers!;
+            var avro = new AvroSettings
+            {
+                RegistryUrl = options.SchemaRegistry ?? string.Empty,
+                EmbeddedProvider = options.Store == StoreKind.Postgres ? "postgresql" : "sqlite",
+                EmbeddedConnectionString = options.Store == StoreKind.Postgres ? options.Postgres! : $"Data Source={Path.Combine(dataDir, "registry.db")}",
+            };
+            await using var registry = await SchemaRegistryHost.StartAsync(avro, cancellation).ConfigureAwait(false);
+            var serde = avro.ToSerdeOptions();
+            await output.WriteLineAsync($"Kafka: {(kafka is null ? "external" : "embedded")} at {servers}; schema registry: {registry.Url}; state: {(options.Store == StoreKind.Postgres ? "PostgreSQL" : dataDir)}").ConfigureAwait(false);
+
+            var input = await InputWriter.FillAsync(options, servers, registry.Client, serde, error, cancellation).ConfigureAwait(false);
+            await output.WriteLineAsync(input.Describe()).ConfigureAwait(false);
+
+            system = await ActorFlowCluster.StartNodeAsync(
+                "fraud-detection",
+                options.Store == StoreKind.Postgres ? StateStoreSettings.PostgreSql(options.Postgres!) : StateStoreSettings.Sqlite(dataDir)).ConfigureAwait(false);
+            var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(FraudJob.Name);
+            var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
+
+            var alerts = new Counts(RuleNames.All);
+            var late = new Counts(["late"]);
+            var alertSinks = new List<ISinkConnector<Alert>>
+            {
+                new CountingCheckpointedSink<Alert>(
+                    (ICheckpointedSink<Alert>)KafkaConnectors.ExactlyOnceSink(producer, Topics.Alerts, AvroSerde.For<Alert>(registry.Client, serde), a => Encoding.UTF8.GetBytes(a.accountId)),
+                    a => alerts.IndexOf(a.rule),
+                    alerts),
+            };
+            if (options.Output is { } file)
+            {
+                alertSinks.Add(new JsonLinesAlertSink(file, dataDir));
+            }
+
+            var job = FraudJob.Build(
+                new FraudJobIo(
+                    KafkaConnectors.Source(consumer, Subscriptions.Topics(Topics.Transactions), AvroSerde.For<Transaction>(registry.Client, serde)),
+                    KafkaConnectors.Source(consumer, Subscriptions.Topics(Topics.Rules), AvroSerde.For<RuleChange>(registry.Client, serde)),
+                    alertSinks,
+                    new CountingSink<Transaction>(KafkaConnectors.Sink(producer, Topics.Late, AvroSerde.For<Transaction>(registry.Client, serde)), late),
+                    KafkaConnectors.DeadLetters(producer, Topics.DeadLetters)),
+                RuleDefaults.Default with { SmallThenLarge = RuleDefaults.Default.SmallThenLarge with { WindowMs = (long)options.RuleWindow.TotalMilliseconds } });
+
+            using var meter = new JobMeter(FraudJob.Name);
+            var clock = Stopwatch.StartNew();
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = options.CheckpointInterval }).ConfigureAwait(false);
+            using var lagProbe = new LagProbe(servers, Topics.Transactions, FraudJob.Name);
+            var progress = new ProgressLoop(running, meter, lagProbe, alerts, late, clock, input.BadLines);
+            var stopped = await progress.RunAsync(output, options.Plain, cancellation).ConfigureAwait(false);
+            if (stopped)
+            {
+                await running.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                var resume = temporary ? "the data directory was temporary: use --data-dir to be able to resume" : $"run again with --data-dir {dataDir} to resume from checkpoint #{running.LastCompletedCheckpoint}";
+                await error.WriteLineAsync($"fraud-detection: stopped by Ctrl+C; {resume}").ConfigureAwait(false);
+                return Interrupted;
+            }
+
+            await running.Completion.ConfigureAwait(false);
+            var last = progress.Snapshot();
+            Summary.Write(output, last, input, options, clock.Elapsed, running);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("fraud-detection: stopped by Ctrl+C before the job started").ConfigureAwait(false);
+            return Interrupted;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await error.WriteLineAsync($"fraud-detection: {OneLine(e)}").ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            if (system is not null)
+            {
+                await system.Terminate().ConfigureAwait(false);
+            }
+
+            kafka?.Dispose();
+            if (temporary)
+            {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                try
+                {
+                    Directory.Delete(dataDir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // left behind in the temporary directory
+                }
+            }
+        }
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var inner = e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e;
+        return inner.Message.ReplaceLineEndings(" ");
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using ActorFlow.Topology.Runtime;
+using FraudDetection.Rules;
+using Spectre.Console;
+
+namespace FraudDetection.App;
+
+/// <summary>The table printed when the run ends.</summary>
+public static class Summary
+{
+    /// <summary>Writes the summary.</summary>
+    /// <param name="output">The output.</param>
+    /// <param name="last">The last progress snapshot (taken after the job completed).</param>
+    /// <param name="input">What the input held.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="elapsed">The job's run time.</param>
+    /// <param name="running">The completed job.</param>
+    public static void Write(TextWriter output, ProgressSnapshot last, InputReport input, AppOptions options, TimeSpan elapsed, RunningJob running)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(last);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(running);
+        var rows = new List<(string, string)>
+        {
+            ("input", input.Describe()["input: ".Length..]),
+            ("records read", N(last.RecordsRead)),
+            ("job time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F1} s ({(elapsed.TotalSeconds > 0 ? last.RecordsRead / elapsed.TotalSeconds : 0):N0} records/s)")),
+        };
+        foreach (var rule in RuleNames.All)
+        {
+            var injected = input.Injected is { } i ? rule switch
+            {
+                RuleNames.SmallThenLarge => i.SmallThenLarge,
+                RuleNames.Velocity => i.Velocity,
+                _ => i.Spike,
+            } : (int?)null;
+            rows.Add(($"alerts: {rule}", N(last.Alerts.GetValueOrDefault(rule)) + (injected is { } n ? $" ({N(n)} injected)" : string.Empty)));
+        }
+
+        rows.Add(("late transactions", N(last.Late) + (input.Injected is { } j ? $" ({N(j.Late)} sent late)" : string.Empty)));
+        rows.Add(("dead letters", N(last.DeadLetters)));
+        rows.Add(("checkpoints", string.Create(CultureInfo.InvariantCulture, $"last #{running.LastCompletedCheckpoint}, {running.FailedCheckpoints} failed, {running.Restarts} restarts")));
+        if (options.Output is { } file)
+        {
+            rows.Add(("alerts file", file));
+        }
+
+        if (output == Console.Out && !Console.IsOutputRedirected && !options.Plain && AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]summary[/]").AddColumn("").AddColumn("");
+            table.HideHeaders();
+            foreach (var (name, value) in rows)
+            {
+                table.AddRow(Markup.Escape(name), Markup.Escape(value));
+            }
+
+            AnsiConsole.Write(table);
+            return;
+        }
+
+        output.WriteLine("summary:");
+        foreach (var (name, value) in rows)
+        {
+            output.WriteLine($"  {name,-26} {value}");
+        }
+    }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}
