@@ -4,7 +4,6 @@ using System.Text;
 using ActorFlow.Avro;
 using ActorFlow.Avro.Kafka;
 using ActorFlow.Avro.Registry;
-using ActorFlow.Avro.Settings;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Embedded;
@@ -13,6 +12,7 @@ using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
 using Akka.Actor;
+using Akka.Configuration;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;
 using FraudDetection.Input;
@@ -85,22 +85,19 @@ public static class FraudApp
                 })
                 : null;
             var servers = kafka?.BootstrapServers ?? options.BootstrapServers!;
-            var avro = new AvroSettings
-            {
-                RegistryUrl = options.SchemaRegistry ?? string.Empty,
-                EmbeddedProvider = options.Store == StoreKind.Postgres ? "postgresql" : "sqlite",
-                EmbeddedConnectionString = options.Store == StoreKind.Postgres ? options.Postgres! : $"Data Source={Path.Combine(dataDir, "registry.db")}",
-            };
-            await using var registry = await SchemaRegistryHost.StartAsync(avro, cancellation).ConfigureAwait(false);
-            var serde = avro.ToSerdeOptions();
+            // The job host: a one-node cluster; its schema registry (the configured one, or an embedded one whose schemas
+            // live in the state store) starts with it.
+            system = await ActorFlowCluster.StartNodeAsync(
+                "fraud-detection",
+                options.Store == StoreKind.Postgres ? StateStoreSettings.PostgreSql(options.Postgres!) : StateStoreSettings.Sqlite(dataDir),
+                overrides: ConfigurationFactory.ParseString($"actorflow.avro.registry.url = \"{options.SchemaRegistry ?? string.Empty}\"")).ConfigureAwait(false);
+            var registry = SchemaRegistryExtension.Get(system);
+            var serde = registry.Settings.ToSerdeOptions();
             await output.WriteLineAsync($"Kafka: {(kafka is null ? "external" : "embedded")} at {servers}; schema registry: {registry.Url}; state: {(options.Store == StoreKind.Postgres ? "PostgreSQL" : dataDir)}").ConfigureAwait(false);
 
             var input = await InputWriter.FillAsync(options, servers, registry.Client, serde, error, cancellation).ConfigureAwait(false);
             await output.WriteLineAsync(input.Describe()).ConfigureAwait(false);
 
-            system = await ActorFlowCluster.StartNodeAsync(
-                "fraud-detection",
-                options.Store == StoreKind.Postgres ? StateStoreSettings.PostgreSql(options.Postgres!) : StateStoreSettings.Sqlite(dataDir)).ConfigureAwait(false);
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(FraudJob.Name);
             var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
 

@@ -1,7 +1,9 @@
 using ActorFlow.Avro.Compatibility;
 using ActorFlow.Avro.Registry;
 using ActorFlow.Avro.Registry.Store;
+using ActorFlow.Persistence.Config;
 using Akka.Configuration;
+using Microsoft.Data.Sqlite;
 
 namespace ActorFlow.Avro.Settings;
 
@@ -34,11 +36,18 @@ public sealed record AvroSettings
     /// <summary>Gets the embedded registry's port on 127.0.0.1. Default 0 (a free port).</summary>
     public int EmbeddedPort { get; init; }
 
-    /// <summary>Gets the embedded registry's store provider, <c>sqlite</c> or <c>postgresql</c>; default <c>sqlite</c>.</summary>
-    public string EmbeddedProvider { get; init; } = "sqlite";
+    /// <summary>
+    /// Gets the embedded registry's store provider, <c>sqlite</c> or <c>postgresql</c>, empty by default: the job's
+    /// state store's provider when a job host starts the registry (<see cref="ForStateStore"/>), else <c>sqlite</c>.
+    /// </summary>
+    public string EmbeddedProvider { get; init; } = "";
 
-    /// <summary>Gets the embedded registry's store connection string. Default: a SQLite file actorflow-registry.db in the working directory.</summary>
-    public string EmbeddedConnectionString { get; init; } = "Data Source=actorflow-registry.db";
+    /// <summary>
+    /// Gets the embedded registry's store connection string, empty by default: for a job host, the state store's
+    /// database (<see cref="ForStateStore"/>: the SQLite file schema-registry.db in its data directory, or its
+    /// PostgreSQL connection); standalone, a SQLite file actorflow-registry.db in the working directory.
+    /// </summary>
+    public string EmbeddedConnectionString { get; init; } = "";
 
     /// <summary>Gets the embedded registry's compatibility level of subjects without one; default <c>BACKWARD</c>.</summary>
     public string DefaultCompatibility { get; init; } = "BACKWARD";
@@ -100,11 +109,35 @@ public sealed record AvroSettings
         },
     };
 
+    /// <summary>
+    /// Returns a copy whose embedded registry keeps its schemas in the job's state store where no store is configured:
+    /// with SQLite, the file schema-registry.db in the state store's data directory; with PostgreSQL, the state store's
+    /// database (the registry's tables sit beside the journal's).
+    /// </summary>
+    /// <param name="state">The job's state store settings.</param>
+    /// <returns>The copy.</returns>
+    public AvroSettings ForStateStore(StateStoreSettings state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (EmbeddedConnectionString.Length > 0)
+        {
+            return this;
+        }
+
+        return state.Provider == StateStoreProvider.PostgreSql
+            ? this with { EmbeddedProvider = "postgresql", EmbeddedConnectionString = state.EffectiveConnectionString }
+            : this with
+            {
+                EmbeddedProvider = "sqlite",
+                EmbeddedConnectionString = new SqliteConnectionStringBuilder { DataSource = System.IO.Path.GetFullPath(System.IO.Path.Combine(state.DataDirectory, "schema-registry.db")) }.ToString(),
+            };
+    }
+
     /// <summary>The embedded registry's options these settings describe.</summary>
     /// <returns>The options.</returns>
     public EmbeddedSchemaRegistryOptions ToEmbeddedOptions()
     {
-        var connectionString = EmbeddedConnectionString;
+        var connectionString = EmbeddedConnectionString.Length > 0 ? EmbeddedConnectionString : "Data Source=actorflow-registry.db";
         return new EmbeddedSchemaRegistryOptions
         {
             Port = EmbeddedPort,
@@ -129,9 +162,9 @@ public sealed record AvroSettings
             throw new ArgumentException($"{Path}: registry.embedded.port must be 0 to 65535 and serde.registry-retries at least 0.");
         }
 
-        if (EmbeddedProvider.ToUpperInvariant() is not ("SQLITE" or "POSTGRESQL"))
+        if (EmbeddedProvider.ToUpperInvariant() is not ("" or "SQLITE" or "POSTGRESQL"))
         {
-            throw new ArgumentException($"{Path}.registry.embedded.provider must be sqlite or postgresql, not '{EmbeddedProvider}'.");
+            throw new ArgumentException($"{Path}.registry.embedded.provider must be sqlite, postgresql or empty (the job's state store), not '{EmbeddedProvider}'.");
         }
 
         if (SubjectNameStrategy.ToUpperInvariant() is not ("TOPIC" or "RECORD" or "TOPIC-RECORD"))

@@ -18,7 +18,9 @@ public sealed partial record StateStoreSettings
     /// The Akka config that makes Akka.Persistence.Sql the journal, snapshot store and query journal on this
     /// database, falling back to <see cref="SqlPersistence.DefaultConfiguration"/>. Use it as the first fallback of
     /// the actor system's config (along with <c>ClusterSharding.DefaultConfig()</c> when sharding).
-    /// Call <see cref="PrepareDatabase"/> before the actor system starts.
+    /// Call <see cref="PrepareDatabase"/> before the actor system starts. It also holds these settings at
+    /// <see cref="ConfigPath"/>, so <see cref="Create(ActorSystem)"/> on that actor system returns them (modules such
+    /// as the schema registry keep their data next to the state).
     /// </summary>
     /// <returns>The config.</returns>
     public AkkaConfig ToAkkaConfig()
@@ -27,6 +29,13 @@ public sealed partial record StateStoreSettings
         var provider = Quote(ProviderName);
         var init = AutoInitialize ? "on" : "off";
         var hocon = new StringBuilder()
+            .AppendLine($"{ConfigPath} {{")
+            .AppendLine($"  provider = {(Provider == StateStoreProvider.PostgreSql ? "postgresql" : "sqlite")}")
+            .AppendLine($"  connection-string = {Quote(ConnectionString)}")
+            .AppendLine($"  data-directory = {Quote(DataDirectory)}")
+            .AppendLine($"  sqlite-file-name = {Quote(SqliteFileName)}")
+            .AppendLine($"  auto-initialize = {init}")
+            .AppendLine("}")
             .AppendLine("akka.persistence {")
             .AppendLine("  journal {")
             .AppendLine("    plugin = \"akka.persistence.journal.sql\"")

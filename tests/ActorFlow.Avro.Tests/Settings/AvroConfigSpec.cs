@@ -52,8 +52,8 @@ public sealed class AvroConfigSpec
         Assert.Equal("", s.RegistryUrl);
         Assert.Equal(TimeSpan.FromSeconds(30), s.RequestTimeout);
         Assert.Equal(0, s.EmbeddedPort);
-        Assert.Equal("sqlite", s.EmbeddedProvider);
-        Assert.Equal("Data Source=actorflow-registry.db", s.EmbeddedConnectionString);
+        Assert.Equal("", s.EmbeddedProvider);
+        Assert.Equal("", s.EmbeddedConnectionString);
         Assert.Equal("BACKWARD", s.DefaultCompatibility);
         Assert.True(s.AutoRegisterSchemas);
         Assert.Equal("topic", s.SubjectNameStrategy);

@@ -45,11 +45,11 @@ public static class AvroSnippets
     public static async Task RunAsync(ActorSystem system, ConsumerSettings<byte[], byte[]> consumer, ProducerSettings<byte[], byte[]> producer)
     {
         // begin-snippet: avro-registry
-        // actorflow.avro.registry.url is empty by default: an embedded registry starts on 127.0.0.1, its schemas in SQLite.
-        var settings = AvroSettings.Create(system.Settings.Config);
-        await using var registry = await SchemaRegistryHost.StartAsync(settings);
-        var payments = AvroSerde.For<Payment>(registry.Client, settings.ToSerdeOptions());
-        var balances = AvroSerde.For<Balance>(registry.Client, settings.ToSerdeOptions());
+        // The job host's registry, started on first use and stopped with the actor system: the one at
+        // actorflow.avro.registry.url, or (empty, the default) an embedded one whose schemas live in the state store.
+        var registry = SchemaRegistryExtension.Get(system);
+        var payments = registry.Serde<Payment>();
+        var balances = registry.Serde<Balance>();
         // end-snippet
 
         // begin-snippet: avro-job
