@@ -47,7 +47,9 @@ public sealed class InputTopic
     public TopicPartitionOffset[] FromBeginning() =>
         Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Name, p, Offset.Beginning)).ToArray();
 
-    public static InputTopic Fill(EmbeddedKafka kafka, ProducerSettings<byte[], byte[]> settings, string name, int partitions, int records, int keys, int valueBytes, int eventTimeStepMicros)
+    /// <summary>Fills the topic; <paramref name="encode"/>, when given, writes each value from its key and event time (e.g. an Avro record) instead of the fixed padded value.</summary>
+    public static InputTopic Fill(EmbeddedKafka kafka, ProducerSettings<byte[], byte[]> settings, string name, int partitions, int records, int keys, int valueBytes, int eventTimeStepMicros,
+        Func<long, long, byte[]>? encode = null)
     {
         kafka.CreateTopic(name, partitions);
         using var producer = KafkaProducer.CreateProducer(settings);
@@ -68,7 +70,7 @@ public sealed class InputTopic
             Produce(producer, new TopicPartition(name, i % partitions), new Message<byte[], byte[]>
             {
                 Key = keyBuffers[key],
-                Value = value,
+                Value = encode?.Invoke(key, time) ?? value,
                 Timestamp = new Timestamp(time, TimestampType.CreateTime),
             });
         }
@@ -78,7 +80,7 @@ public sealed class InputTopic
             Produce(producer, new TopicPartition(name, p), new Message<byte[], byte[]>
             {
                 Key = keyBuffers[keys],
-                Value = value,
+                Value = encode?.Invoke(BenchEvent.MarkerKey, BaseTime + 1_000_000_000) ?? value,
                 Timestamp = new Timestamp(BaseTime + 1_000_000_000, TimestampType.CreateTime),
             });
         }

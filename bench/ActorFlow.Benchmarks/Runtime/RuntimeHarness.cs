@@ -13,7 +13,7 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// its median rate. Sinks count in memory. Options: <c>--records N</c> (1,000,000), <c>--keys N</c> (10,000),
 /// <c>--value-bytes N</c> (100), <c>--partitions N</c> (32), <c>--rounds N</c> (3), <c>--warm-up N</c> (3, not counted),
 /// <c>--batch-size N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 4, 10 s; 0 = checkpoints off),
-/// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (8), <c>--latency-warm-up N</c> (10 s), <c>--latency-partitions N</c> (24), <c>--latency-raw 0</c> (skip the same latency run with a raw consumer that comes first), <c>--only throughput|stateless|tumbling|kafka|graphs|latency</c> (kafka: the Kafka → Kafka copy, raw loop and job with the Kafka sink; graphs: tumbling, two-stage, chained and the window join of two topics, <c>--join-records N</c> per side (half of --records), <c>--join-keys N</c> (100,000)), <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka),
+/// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (8), <c>--latency-warm-up N</c> (10 s), <c>--latency-partitions N</c> (24), <c>--latency-raw 0</c> (skip the same latency run with a raw consumer that comes first), <c>--only throughput|stateless|tumbling|kafka|graphs|latency|avro</c> (avro: the stateless job fed Avro records, against the raw consumer on the same topic; kafka: the Kafka → Kafka copy, raw loop and job with the Kafka sink; graphs: tumbling, two-stage, chained and the window join of two topics, <c>--join-records N</c> per side (half of --records), <c>--join-keys N</c> (100,000)), <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka),
 /// <c>--allocations 1</c> (diagnostic: the last round's sampled allocations by type, per contender), <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
 /// </summary>
 public static class RuntimeHarness
@@ -172,6 +172,48 @@ public static class RuntimeHarness
                     Console.WriteLine($"  in-memory source (from job start): stateless {ms.WithStartUp:N0}/s ({ms.Allocated / (double)ms.Records:N0} B/record, GC {ms.GcShare:P0}), " +
                         $"tumbling {mt.WithStartUp:N0}/s ({mt.Allocated / (double)mt.Records:N0} B/record, GC {mt.GcShare:P0})");
                 }
+            }
+
+            if (only is "avro")
+            {
+                // Issue 16: the stateless job fed Avro (a 10-field specific record in the Confluent wire format, schema
+                // in the host's embedded registry) against the raw consumer reading the same topic.
+                var registry = ActorFlow.Avro.Registry.SchemaRegistryExtension.Get(system);
+                var serde = registry.Serde<Bench.Records.Transaction>();
+                var avroTopic = InputTopic.Fill(kafka, producer, "input-avro", partitions, records, keys, valueBytes, eventTimeStepMicros: 100, encode: (key, time) =>
+                    serde.Serialize(
+                        new Bench.Records.Transaction
+                        {
+                            id = "tx-" + time.ToString(CultureInfo.InvariantCulture),
+                            account = key,
+                            amount = 12.5 + (key % 100),
+                            currency = "EUR",
+                            timestamp = DateTimeOffset.FromUnixTimeMilliseconds(time).UtcDateTime,
+                            merchant = "merchant-" + (key % 500).ToString(CultureInfo.InvariantCulture),
+                            country = "NL",
+                            approved = true,
+                            score = 0.25f,
+                            items = (int)(key % 7),
+                        },
+                        "input-avro"));
+                Console.WriteLine($"filled {avroTopic.Name}: {avroTopic.Records:N0} Avro records (with {partitions} markers), stateless keeps {avroTopic.Kept:N0}");
+                var results = new List<(RunResult Raw, RunResult Job)>();
+                for (var round = -warmUp; round < rounds; round++)
+                {
+                    var raw = contenders.Raw(avroTopic);
+                    var job = await contenders.StatelessAvroAsync(avroTopic, serde);
+                    Console.WriteLine($"  {(round < 0 ? "warm-up" : $"round {round + 1}")}: raw {raw}; stateless-avro {job} = {job.Steady / raw.Steady:P1} of raw");
+                    if (round >= 0)
+                    {
+                        results.Add((raw, job));
+                    }
+                }
+
+                var rawMedian = Median(results.Select(r => r.Raw).ToList(), x => x.Steady);
+                var jobMedian = Median(results.Select(r => r.Job).ToList(), x => x.Steady);
+                Console.WriteLine($"MEDIAN steady stateless-avro: {jobMedian:N0}/s = {jobMedian / rawMedian:P1} of raw {rawMedian:N0}/s (per round: " +
+                    $"{string.Join(" / ", results.Select(r => (r.Job.Steady / r.Raw.Steady).ToString("P1", CultureInfo.InvariantCulture)))}); allocated B/record " +
+                    $"{string.Join(" / ", results.Select(r => (r.Job.Allocated / (double)r.Job.Records).ToString("N0", CultureInfo.InvariantCulture)))}");
             }
 
             if (only is null or "latency")
