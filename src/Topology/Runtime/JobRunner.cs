@@ -36,6 +36,7 @@ public static partial class JobRunner
         ArgumentNullException.ThrowIfNull(job);
         options ??= new JobRunnerOptions();
         options.Validate();
+        options = options with { Counters = new JobCounters() };
 
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
@@ -192,7 +193,7 @@ public static partial class JobRunner
             .SelectAsync(options.Parallelism, batch => dispatcher.DispatchAsync(batch))
             .Select(IReadOnlyList<Emitted> (emitted) =>
             {
-                CountLate(emitted, opTags);
+                CountLate(emitted, opTags, options.Counters);
                 return graph.Route(emitted);
             });
         foreach (var hop in hops)
@@ -207,7 +208,7 @@ public static partial class JobRunner
                 .SelectAsync(options.Parallelism, batches => hop.DispatchAsync(batches))
                 .Select(IReadOnlyList<Emitted> (emitted) =>
                 {
-                    CountLate(emitted, opTags);
+                    CountLate(emitted, opTags, options.Counters);
                     return graph.Route(emitted);
                 });
         }
@@ -215,7 +216,7 @@ public static partial class JobRunner
         var fanOut = Flow.Create<IReadOnlyList<Emitted>>()
             .Select(emitted =>
             {
-                CountOut(emitted, opTags);
+                CountOut(emitted, opTags, options.Counters);
                 return emitted;
             })
             .AlsoTo(Watch(dead));
@@ -228,7 +229,7 @@ public static partial class JobRunner
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks, writeAheads.Values);
+        var completion = CompleteAsync(main, sinks, writeAheads.Values, dispatcher);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
         if (awaitSources)
         {
@@ -267,7 +268,7 @@ public static partial class JobRunner
     }
 
     /// <summary>Late records of a hop's stages (the side outputs' records leave the stream after their hop).</summary>
-    private static void CountLate(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
+    private static void CountLate(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags, JobCounters counters)
     {
         long late = 0;
         foreach (var e in emitted)
@@ -281,11 +282,12 @@ public static partial class JobRunner
         if (late > 0)
         {
             JobMetrics.LateRecords.Add(late, tags);
+            counters.AddLate(late);
         }
     }
 
     /// <summary>Records for sinks and dead letters, at the end of the job's stream.</summary>
-    private static void CountOut(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
+    private static void CountOut(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags, JobCounters counters)
     {
         long main = 0, dead = 0;
         foreach (var e in emitted)
@@ -304,11 +306,13 @@ public static partial class JobRunner
         if (main > 0)
         {
             JobMetrics.RecordsOut.Add(main, tags);
+            counters.AddEmitted(main);
         }
 
         if (dead > 0)
         {
             JobMetrics.DeadLetters.Add(dead, tags);
+            counters.AddDead(dead);
         }
     }
 
@@ -318,8 +322,12 @@ public static partial class JobRunner
             .Where(batch => batch.Any(e => e.Kind == kind))
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
-    /// <summary>The run's end: every sink done (or one failed); then the write-ahead sinks release their producers.</summary>
-    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads)
+    /// <summary>
+    /// The run's end: every sink done (or one failed) and, when a bounded input ended, the final checkpoint durable and
+    /// published (its failure fails the run: a failover restores the last complete checkpoint and ends again); then the
+    /// write-ahead sinks release their producers.
+    /// </summary>
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads, BatchDispatcher dispatcher)
     {
         try
         {
@@ -331,6 +339,10 @@ public static partial class JobRunner
             }
 
             await Task.WhenAll(others).ConfigureAwait(false);
+            if (dispatcher.Checkpoints?.Final is { } final)
+            {
+                await final.ConfigureAwait(false);
+            }
         }
         finally
         {

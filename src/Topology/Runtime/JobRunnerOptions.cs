@@ -1,4 +1,6 @@
 
+using ActorFlow.Topology.Runtime.Internal;
+
 namespace ActorFlow.Topology.Runtime;
 
 /// <summary>How a job runs. Every default is stated; values are validated by <see cref="JobRunner"/>.</summary>
@@ -112,6 +114,9 @@ public sealed record JobRunnerOptions
 
     /// <summary>The store checkpoint records go to instead of the node's (tests inject faults through it). Default null.</summary>
     internal ActorFlow.Persistence.Checkpoints.ICheckpointStore? CheckpointStoreOverride { get; init; }
+
+    /// <summary>The job's record counts over all its runs (for its summary); set by the runner.</summary>
+    internal JobCounters Counters { get; init; } = new();
 
     /// <summary>Where each source partition starts (from the restored checkpoint); set by the runner.</summary>
     internal IReadOnlyDictionary<string, long> StartOffsets { get; init; } = new Dictionary<string, long>();

@@ -34,10 +34,16 @@ internal sealed class BatchDispatcher(
     // replays is judged against the same watermark in every key group.
     private long _watermark = restoredFrom?.Watermark ?? long.MinValue;
 
+    // The job's bounded input ended (the end-of-input tick went out, with the final checkpoint's barrier behind it).
+    private bool _ended;
+
     // Records per key group in the batch being dispatched (zero between batches; grows to the highest key group seen).
     private int[] _counts = new int[Math.Min(keyGroups, 128)];
 
     public long Watermark => Volatile.Read(ref _watermark);
+
+    /// <summary>Whether the job's bounded input ended: the end-of-input watermark went to every key group.</summary>
+    public bool EndOfInput => Volatile.Read(ref _ended);
 
     /// <summary>Set once the coordinator exists; checkpoints start between batches.</summary>
     public CheckpointCoordinator? Checkpoints { get; set; }
@@ -99,6 +105,7 @@ internal sealed class BatchDispatcher(
         // the list once for them).
         var emitted = new List<Emitted>(direct);
         var tick = false;
+        var end = false;
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
         var watermark = Watermark;
@@ -109,6 +116,7 @@ internal sealed class BatchDispatcher(
             if (chunk.IsTick)
             {
                 tick = true;
+                end |= chunk.IsEndOfInput;
                 continue;
             }
 
@@ -182,11 +190,32 @@ internal sealed class BatchDispatcher(
             asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
         }
 
-        // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
-        var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
+        var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
+        if (end && !_ended)
+        {
+            Volatile.Write(ref _ended, true);
+        }
+        else
+        {
+            end = false;
+        }
 
-        return Collect(emitted, asks, started, _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : null);
+        if (end && Checkpoints is { } checkpoints)
+        {
+            // The end of a bounded input: every key group got the end-of-input watermark above; the final checkpoint's
+            // barrier follows it (through every hop), so the exactly-once sinks publish their last epoch.
+            var final = checkpoints.StartFinalAsync(new Dictionary<string, long>(_nextOffsets, StringComparer.Ordinal), [.. _sequences.Keys], watermark);
+            return CollectFinal(emitted, asks, final, marker);
+        }
+
+        // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
+        var started = _ended ? 0 : Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
+
+        return Collect(emitted, asks, started, marker);
     }
+
+    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, Task<long> final, Emitted? watermark) =>
+        await Collect(emitted, asks, await final.ConfigureAwait(false), watermark).ConfigureAwait(false);
 
     /// <summary>The per-key-group counters, long enough for <paramref name="group"/> (stream thread only).</summary>
     private int[] Grow(int group)

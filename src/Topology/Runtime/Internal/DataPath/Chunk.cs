@@ -31,6 +31,12 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
 
     public bool IsTick => Origin is null;
 
+    /// <summary>
+    /// A tick at <see cref="Operators.Watermark.EndOfInput"/>: the job's bounded sources delivered all their input (only
+    /// the end of a bounded source's input moves a combined watermark there).
+    /// </summary>
+    public bool IsEndOfInput => Origin is null && Watermark == Operators.Watermark.EndOfInput;
+
     public static Chunk<T> Tick(long watermark) => new(null, -1, watermark, NoItems, 0, null);
 
     /// <summary>The same position and watermark with other records.</summary>
