@@ -37,6 +37,17 @@ public static partial class JobRunner
         options ??= new JobRunnerOptions();
         options.Validate();
         options = options with { Counters = new JobCounters() };
+        if (options.ExecutionMode == ExecutionMode.Batch)
+        {
+            if (job.Plan.Roots.FirstOrDefault(r => r.Boundedness != Boundedness.Bounded) is { } unbounded)
+            {
+                throw new ArgumentException(
+                    $"Job '{job.Name}' cannot run with ExecutionMode.Batch: its source '{unbounded.Name}' is unbounded ({unbounded.Boundedness}). Batch mode needs every source bounded (e.g. KafkaConnectors.BoundedSource); run it with ExecutionMode.Streaming.",
+                    nameof(options));
+            }
+
+            options = options with { CheckpointInterval = null };
+        }
 
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
@@ -173,7 +184,13 @@ public static partial class JobRunner
             ? OfKind(EmittedKind.Dead).Select(e => (DeadLetterRecord)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
             : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 
-        var stream = graph.BuildSources(options)
+        var sources = graph.BuildSources(options);
+        if (options.ExecutionMode == ExecutionMode.Batch)
+        {
+            sources = sources.Via(BatchGrouping.Flow(portHops));
+        }
+
+        var stream = sources
             .Select(chunk =>
             {
                 if (chunk.Count > 0)

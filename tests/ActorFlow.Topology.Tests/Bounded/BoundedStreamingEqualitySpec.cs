@@ -19,8 +19,8 @@ using Confluent.Kafka;
 namespace ActorFlow.Topology.Tests.Bounded;
 
 /// <summary>
-/// The same job over the same Kafka topic, run once as a stream (unbounded source, stopped once its output is
-/// complete) and once bounded (it ends by itself): both outputs equal a reference computed with LINQ. The topic ends
+/// The same job over the same Kafka topic, run as a stream (unbounded source, stopped once its output is complete),
+/// bounded (it ends by itself) and bounded in batch mode: every output equals a reference computed with LINQ. The topic ends
 /// with one far-future marker per partition so that the streaming run fires its last windows too; the markers'
 /// own results are left out of every comparison.
 /// </summary>
@@ -46,13 +46,13 @@ public sealed class BoundedStreamingEqualitySpec : IDisposable
         Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
 
-    /// <summary>Verify that a windowed count gives the reference's windows both streaming and bounded.</summary>
+    /// <summary>Verify that a windowed count gives the reference's windows streaming, bounded and in batch mode.</summary>
     [Fact]
     public async Task A_windowed_job_must_give_the_same_results_bounded_as_streaming()
     {
         var expected = BoundedJobs.WindowCounts(_clicks);
 
-        var (streaming, bounded) = await RunBothAsync(expected.Count, (name, source, sink) => StreamJobBuilder.Create("eq-window-" + name)
+        var (streaming, bounded, batch) = await RunAllAsync(expected.Count, (name, source, sink) => StreamJobBuilder.Create("eq-window-" + name)
             .FromSource("clicks", source, BoundedJobs.Watermarks)
             .KeyBy(c => c.User)
             .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label()))
@@ -60,11 +60,12 @@ public sealed class BoundedStreamingEqualitySpec : IDisposable
 
         Assert.Equal(expected, streaming);
         Assert.Equal(expected, bounded);
+        Assert.Equal(expected, batch);
     }
 
     /// <summary>
     /// Verify that a keyed process function with event-time timers (a top-3 per window over the windowed counts, a
-    /// second hop) gives the reference's results both streaming and bounded.
+    /// second hop) gives the reference's results streaming, bounded and in batch mode.
     /// </summary>
     [Fact]
     public async Task A_keyed_process_function_with_timers_must_give_the_same_results_bounded_as_streaming()
@@ -73,7 +74,7 @@ public sealed class BoundedStreamingEqualitySpec : IDisposable
         var expected = GraphJobs.TopPerWindow(counts, 3);
         var markerStart = MarkerTime - (MarkerTime % 1000);
 
-        var (streaming, bounded) = await RunBothAsync(expected.Count, (name, source, sink) => StreamJobBuilder.Create("eq-timers-" + name)
+        var (streaming, bounded, batch) = await RunAllAsync(expected.Count, (name, source, sink) => StreamJobBuilder.Create("eq-timers-" + name)
             .FromSource("clicks", source, BoundedJobs.Watermarks)
             .KeyBy(c => c.User)
             .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label()))
@@ -83,6 +84,7 @@ public sealed class BoundedStreamingEqualitySpec : IDisposable
 
         Assert.Equal(expected, streaming);
         Assert.Equal(expected, bounded);
+        Assert.Equal(expected, batch);
     }
 
     public void Dispose()
@@ -91,8 +93,11 @@ public sealed class BoundedStreamingEqualitySpec : IDisposable
         _data.Dispose();
     }
 
-    /// <summary>Runs the job streaming until <paramref name="count"/> results arrived (then stops it), and bounded until it ends.</summary>
-    private async Task<(List<string> Streaming, List<string> Bounded)> RunBothAsync(
+    /// <summary>
+    /// Runs the job streaming until <paramref name="count"/> results arrived (then stops it), bounded until it ends,
+    /// and bounded in batch mode until it ends.
+    /// </summary>
+    private async Task<(List<string> Streaming, List<string> Bounded, List<string> Batch)> RunAllAsync(
         int count, Func<string, ISourceConnector<Click>, ISinkConnector<string>, StreamJobBuilder> build, Func<string, bool> keep)
     {
         var system = await ActorFlowCluster.StartNodeAsync("bounded-eq", StateStoreSettings.Sqlite(_data.Path));
@@ -114,7 +119,13 @@ public sealed class BoundedStreamingEqualitySpec : IDisposable
             Assert.True(summary.EndOfInput);
             Assert.Equal(_clicks.Count + Partitions, summary.RecordsRead);
 
-            return ([.. streamed.Where(keep).Order(StringComparer.Ordinal)], [.. ended.Where(keep).Order(StringComparer.Ordinal)]);
+            var batched = new ConcurrentQueue<string>();
+            var batchJob = build("batch", KafkaConnectors.BoundedSource(consumer, subscription, Decode), new QueueSink<string>(batched)).Build();
+            var batchSummary = await (await JobRunner.StartAsync(system, batchJob, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch })).Completion.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(batchSummary.EndOfInput);
+            Assert.Equal(0, batchSummary.LateRecords);
+
+            return ([.. streamed.Where(keep).Order(StringComparer.Ordinal)], [.. ended.Where(keep).Order(StringComparer.Ordinal)], [.. batched.Where(keep).Order(StringComparer.Ordinal)]);
         }
         finally
         {

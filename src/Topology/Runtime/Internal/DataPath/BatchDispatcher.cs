@@ -106,6 +106,7 @@ internal sealed class BatchDispatcher(
         var emitted = new List<Emitted>(direct);
         var tick = false;
         var end = false;
+        List<int>? endsKeyGroups = null; // batch mode: key groups whose input ends in this batch
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
         var watermark = Watermark;
@@ -123,6 +124,11 @@ internal sealed class BatchDispatcher(
             if (chunk.NextOffset >= 0)
             {
                 _nextOffsets[chunk.Origin!] = chunk.NextOffset;
+            }
+
+            if (chunk.EndsKeyGroup >= 0)
+            {
+                (endsKeyGroups ??= []).Add(chunk.EndsKeyGroup);
             }
 
             for (var i = 0; i < chunk.Count; i++)
@@ -187,7 +193,9 @@ internal sealed class BatchDispatcher(
             }
 
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+            // Batch mode: a key group whose input ended gets the end-of-input watermark after its records.
+            var groupWatermark = endsKeyGroups is not null && endsKeyGroups.Contains(group) ? Operators.Watermark.EndOfInput : watermark;
+            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1))));
         }
 
         var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
