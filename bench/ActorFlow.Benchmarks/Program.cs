@@ -18,6 +18,11 @@ public static class Program
             return await Runtime.RuntimeHarness.RunAsync(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "bounded")
+        {
+            return await Bounded.BoundedHarness.RunAsync(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "checkpoints")
         {
             return await Checkpoints.CheckpointHarness.RunAsync(args[1..]);

@@ -49,6 +49,22 @@ public static class AvroKafkaConnectors
             return KafkaConnectors.Source(settings, subscription, r => serde.Deserialize(r.Message.Value, r.Topic, r.Partition.Value, r.Offset.Value));
         }
 
+        /// <summary>
+        /// A bounded source (see <see cref="KafkaConnectors.BoundedSource{T}"/>: every partition up to the end offsets
+        /// seen when it first started, then it completes) whose record values are Avro in the Confluent wire format,
+        /// read by <paramref name="serde"/>; undecodable values become dead letters as with <c>Source</c>.
+        /// </summary>
+        /// <typeparam name="T">The record type.</typeparam>
+        /// <param name="settings">The consumer settings.</param>
+        /// <param name="subscription">Topics or partitions.</param>
+        /// <param name="serde">The value deserializer: an <see cref="AvroSerde{T}"/>, a <c>JsonSerde</c> or a <c>MixedFormatDeserializer</c>.</param>
+        /// <returns>The bounded source connector.</returns>
+        public static ISourceConnector<T> BoundedSource<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, IRecordDeserializer<T> serde)
+        {
+            ArgumentNullException.ThrowIfNull(serde);
+            return KafkaConnectors.BoundedSource(settings, subscription, r => serde.Deserialize(r.Message.Value, r.Topic, r.Partition.Value, r.Offset.Value));
+        }
+
         /// <summary>A sink writing each value to <paramref name="topic"/> as Avro through <paramref name="serde"/> (schema registered under the topic's subject).</summary>
         /// <typeparam name="T">The record type.</typeparam>
         /// <param name="settings">The producer settings.</param>

@@ -28,6 +28,28 @@ public static class KafkaConnectors
         return new SourceConnector<T>(settings, subscription, decode);
     }
 
+    /// <summary>
+    /// A bounded source (<see cref="Boundedness.Bounded"/>, as Flink's <c>KafkaSource</c> with
+    /// <c>setBounded(OffsetsInitializer.latest())</c>): reads every partition of <paramref name="subscription"/> from
+    /// its start up to the end offset (high watermark) it had when the connector first started, then completes, so a
+    /// job whose sources are all bounded ends by itself. Each partition starts at the restored checkpoint's offset;
+    /// without one at the consumer group's committed offset, else at <c>auto.offset.reset</c> (earliest by default).
+    /// The end offsets are fixed once per connector: a failover or a restart from a checkpoint in the same process
+    /// reads up to the same end. Records are decoded and timestamped as by <see cref="Source{T}"/>.
+    /// </summary>
+    /// <remarks>
+    /// The partitions and end offsets are looked up when the job starts (metadata and ListOffsets), within the
+    /// settings' connection timeout. Topics with transactional writes whose last offsets are transaction markers are
+    /// not supported (the end would never be reached): read them with <see cref="Source{T}"/>.
+    /// </remarks>
+    public static ISourceConnector<T> BoundedSource<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(subscription);
+        ArgumentNullException.ThrowIfNull(decode);
+        return new BoundedSourceConnector<T>(settings, subscription, decode);
+    }
+
     /// <summary>A sink writing each value as the record <paramref name="encode"/> makes.</summary>
     public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode)
     {
@@ -102,7 +124,7 @@ public static class KafkaConnectors
         });
     }
 
-    private sealed class SourceConnector<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
+    internal sealed class SourceConnector<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
         : ISourceConnector<T>
     {
         public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
@@ -140,7 +162,10 @@ public static class KafkaConnectors
             };
         }
 
-        private SourceRecord<T>[] Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin)
+        private SourceRecord<T>[] Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin) => Decode(chunk, origin, decode);
+
+        /// <summary>A poll's records of one partition as source records; a record <paramref name="decode"/> throws on carries the error.</summary>
+        internal static SourceRecord<T>[] Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin, Func<ConsumeResult<byte[], byte[]>, T> decode)
         {
             var records = new SourceRecord<T>[chunk.Length];
             for (var i = 0; i < chunk.Length; i++)
@@ -161,7 +186,7 @@ public static class KafkaConnectors
         }
     }
 
-    private sealed class Control(IControl control) : ISourceControl
+    internal sealed class Control(IControl control) : ISourceControl
     {
         public Task StopAsync() => control.StopAsync();
 

@@ -9,6 +9,22 @@ namespace ActorFlow.Topology.Connectors;
 /// A partition's sub-stream emits chunks: consecutive records of that partition, in offset order (for Kafka, what
 /// one poll returned). The runtime processes a chunk at a time, so emit what is available rather than one record.
 /// </summary>
+/// <remarks>
+/// <para>
+/// <b>Bounded sources.</b> A source whose <see cref="Boundedness"/> is <see cref="Connectors.Boundedness.Bounded"/>
+/// promises: (1) the partition set completes: the source of <see cref="Partitions"/> emits every partition it will
+/// read, then completes; (2) each partition sub-source completes once that partition's input is exhausted ("partition
+/// completed": its watermark becomes <c>Watermark.EndOfInput</c> and it no longer holds back the source's combined
+/// watermark). When the partition set and every sub-source have completed, the source's input has ended. A partition
+/// with nothing to read is a sub-source that completes at once (or is not emitted at all).
+/// </para>
+/// <para>
+/// The end must not move on restore: <see cref="Partitions"/> called again with a checkpoint's offsets (a failover
+/// or a restart) reads from those offsets up to the same end (a Kafka source fixes its end offsets when the connector
+/// first resolves them). <see cref="ISourceControl.StopAsync"/> still stops a bounded source early: the completions
+/// that follow are a stop, not the end of input (no end-of-input watermark, no final checkpoint).
+/// </para>
+/// </remarks>
 public interface ISourceConnector<T>
 {
     /// <summary>
@@ -17,4 +33,9 @@ public interface ISourceConnector<T>
     /// to read after the checkpoint being restored; others start where the source would start anyway.
     /// </summary>
     Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets);
+
+    /// <summary>
+    /// Whether the source's input ends (see the remarks). Default <see cref="Connectors.Boundedness.ContinuousUnbounded"/>.
+    /// </summary>
+    Boundedness Boundedness => Boundedness.ContinuousUnbounded;
 }

@@ -36,6 +36,18 @@ public static partial class JobRunner
         ArgumentNullException.ThrowIfNull(job);
         options ??= new JobRunnerOptions();
         options.Validate();
+        options = options with { Counters = new JobCounters() };
+        if (options.ExecutionMode == ExecutionMode.Batch)
+        {
+            if (job.Plan.Roots.FirstOrDefault(r => r.Boundedness != Boundedness.Bounded) is { } unbounded)
+            {
+                throw new ArgumentException(
+                    $"Job '{job.Name}' cannot run with ExecutionMode.Batch: its source '{unbounded.Name}' is unbounded ({unbounded.Boundedness}). Batch mode needs every source bounded (e.g. KafkaConnectors.BoundedSource); run it with ExecutionMode.Streaming.",
+                    nameof(options));
+            }
+
+            options = options with { CheckpointInterval = null };
+        }
 
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
@@ -172,7 +184,13 @@ public static partial class JobRunner
             ? OfKind(EmittedKind.Dead).Select(e => (DeadLetterRecord)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
             : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 
-        var stream = graph.BuildSources(options)
+        var sources = graph.BuildSources(options);
+        if (options.ExecutionMode == ExecutionMode.Batch)
+        {
+            sources = sources.Via(BatchGrouping.Flow(portHops));
+        }
+
+        var stream = sources
             .Select(chunk =>
             {
                 if (chunk.Count > 0)
@@ -192,7 +210,7 @@ public static partial class JobRunner
             .SelectAsync(options.Parallelism, batch => dispatcher.DispatchAsync(batch))
             .Select(IReadOnlyList<Emitted> (emitted) =>
             {
-                CountLate(emitted, opTags);
+                CountLate(emitted, opTags, options.Counters);
                 return graph.Route(emitted);
             });
         foreach (var hop in hops)
@@ -207,7 +225,7 @@ public static partial class JobRunner
                 .SelectAsync(options.Parallelism, batches => hop.DispatchAsync(batches))
                 .Select(IReadOnlyList<Emitted> (emitted) =>
                 {
-                    CountLate(emitted, opTags);
+                    CountLate(emitted, opTags, options.Counters);
                     return graph.Route(emitted);
                 });
         }
@@ -215,7 +233,7 @@ public static partial class JobRunner
         var fanOut = Flow.Create<IReadOnlyList<Emitted>>()
             .Select(emitted =>
             {
-                CountOut(emitted, opTags);
+                CountOut(emitted, opTags, options.Counters);
                 return emitted;
             })
             .AlsoTo(Watch(dead));
@@ -228,7 +246,7 @@ public static partial class JobRunner
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks, writeAheads.Values);
+        var completion = CompleteAsync(main, sinks, writeAheads.Values, dispatcher);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
         if (awaitSources)
         {
@@ -267,7 +285,7 @@ public static partial class JobRunner
     }
 
     /// <summary>Late records of a hop's stages (the side outputs' records leave the stream after their hop).</summary>
-    private static void CountLate(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
+    private static void CountLate(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags, JobCounters counters)
     {
         long late = 0;
         foreach (var e in emitted)
@@ -281,11 +299,12 @@ public static partial class JobRunner
         if (late > 0)
         {
             JobMetrics.LateRecords.Add(late, tags);
+            counters.AddLate(late);
         }
     }
 
     /// <summary>Records for sinks and dead letters, at the end of the job's stream.</summary>
-    private static void CountOut(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags)
+    private static void CountOut(IReadOnlyList<Emitted> emitted, KeyValuePair<string, object?>[] tags, JobCounters counters)
     {
         long main = 0, dead = 0;
         foreach (var e in emitted)
@@ -304,11 +323,13 @@ public static partial class JobRunner
         if (main > 0)
         {
             JobMetrics.RecordsOut.Add(main, tags);
+            counters.AddEmitted(main);
         }
 
         if (dead > 0)
         {
             JobMetrics.DeadLetters.Add(dead, tags);
+            counters.AddDead(dead);
         }
     }
 
@@ -318,8 +339,12 @@ public static partial class JobRunner
             .Where(batch => batch.Any(e => e.Kind == kind))
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
-    /// <summary>The run's end: every sink done (or one failed); then the write-ahead sinks release their producers.</summary>
-    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads)
+    /// <summary>
+    /// The run's end: every sink done (or one failed) and, when a bounded input ended, the final checkpoint durable and
+    /// published (its failure fails the run: a failover restores the last complete checkpoint and ends again); then the
+    /// write-ahead sinks release their producers.
+    /// </summary>
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads, BatchDispatcher dispatcher)
     {
         try
         {
@@ -331,6 +356,10 @@ public static partial class JobRunner
             }
 
             await Task.WhenAll(others).ConfigureAwait(false);
+            if (dispatcher.Checkpoints?.Final is { } final)
+            {
+                await final.ConfigureAwait(false);
+            }
         }
         finally
         {

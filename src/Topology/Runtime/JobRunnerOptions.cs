@@ -1,4 +1,6 @@
 
+using ActorFlow.Topology.Runtime.Internal;
+
 namespace ActorFlow.Topology.Runtime;
 
 /// <summary>How a job runs. Every default is stated; values are validated by <see cref="JobRunner"/>.</summary>
@@ -100,6 +102,15 @@ public sealed record JobRunnerOptions
     /// </summary>
     public string? FromSavepoint { get; init; }
 
+    /// <summary>
+    /// How the job runs its input (as Flink's <c>RuntimeExecutionMode</c>). <see cref="Runtime.ExecutionMode.Batch"/>
+    /// needs every source to be bounded (the start fails otherwise, naming the source): it takes no periodic
+    /// checkpoints (<see cref="CheckpointInterval"/> is ignored; the final checkpoint publishes the exactly-once sinks'
+    /// output), holds the input in memory and feeds it to the first hop's key groups one key group at a time, each
+    /// followed by the end-of-input watermark. Default <see cref="Runtime.ExecutionMode.Streaming"/>.
+    /// </summary>
+    public ExecutionMode ExecutionMode { get; init; } = ExecutionMode.Streaming;
+
     /// <summary>The processing-time clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
@@ -113,6 +124,9 @@ public sealed record JobRunnerOptions
     /// <summary>The store checkpoint records go to instead of the node's (tests inject faults through it). Default null.</summary>
     internal ActorFlow.Persistence.Checkpoints.ICheckpointStore? CheckpointStoreOverride { get; init; }
 
+    /// <summary>The job's record counts over all its runs (for its summary); set by the runner.</summary>
+    internal JobCounters Counters { get; init; } = new();
+
     /// <summary>Where each source partition starts (from the restored checkpoint); set by the runner.</summary>
     internal IReadOnlyDictionary<string, long> StartOffsets { get; init; } = new Dictionary<string, long>();
 
@@ -123,6 +137,11 @@ public sealed record JobRunnerOptions
             WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"Invalid job runner options: sizes and counts must be >= 1 and times positive ({this}).");
+        }
+
+        if (!Enum.IsDefined(ExecutionMode))
+        {
+            throw new ArgumentException($"Invalid job runner options: ExecutionMode {(int)ExecutionMode} is not one of {string.Join(", ", Enum.GetNames<ExecutionMode>())}.");
         }
 
         if (_restartStrategy is not null && (_restartAttempts is not null || _restartDelay is not null))

@@ -26,6 +26,7 @@ public sealed class RunningJob
     private readonly List<FailoverRecord> _failovers = [];
     private long _failedBefore;
     private long _waitingTicks = -1;
+    private readonly long _started;
 
     internal RunningJob(ActorSystem system, string name, JobRun first, Failover? failover, JobRunnerOptions options, ILoggingAdapter log)
     {
@@ -37,6 +38,7 @@ public sealed class RunningJob
         _strategy = options.RestartStrategy;
         _backoff = _strategy.Start(options.Clock, Random.Shared);
         _log = log;
+        _started = options.Clock.GetTimestamp();
         Watch(first);
         _ = system.WhenTerminated.ContinueWith(_ => _stopped.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Completion = SuperviseAsync();
@@ -45,8 +47,13 @@ public sealed class RunningJob
     /// <summary>The job's name.</summary>
     public string Name { get; }
 
-    /// <summary>Completes when every sink has written everything (after a stop), or fails with the job's error.</summary>
-    public Task Completion { get; }
+    /// <summary>
+    /// Completes when every sink has written everything, with the job's <see cref="JobSummary"/>: after a stop, or by
+    /// itself when all the job's sources are bounded and delivered everything (<see cref="JobSummary.EndOfInput"/>:
+    /// every window and timer fired at the end-of-input watermark, a final checkpoint published the exactly-once
+    /// sinks' last epoch). Fails with the job's error.
+    /// </summary>
+    public Task<JobSummary> Completion { get; }
 
     /// <summary>Failovers so far: runs restarted from the last complete checkpoint after a failure.</summary>
     public int Restarts { get; private set; }
@@ -124,11 +131,15 @@ public sealed class RunningJob
     {
         if (run.Dispatcher.Checkpoints is { } checkpoints)
         {
-            checkpoints.CheckpointCompleted += _ => _backoff.OnCheckpointCompleted();
+            checkpoints.CheckpointCompleted += _ =>
+            {
+                _backoff.OnCheckpointCompleted();
+                _options.Counters.CheckpointCompleted();
+            };
         }
     }
 
-    private async Task SuperviseAsync()
+    private async Task<JobSummary> SuperviseAsync()
     {
         while (true)
         {
@@ -136,14 +147,20 @@ public sealed class RunningJob
             try
             {
                 await run.Completion.ConfigureAwait(false);
-                return;
+                if (run.Dispatcher.EndOfInput)
+                {
+                    _log.Info("Job {0}: its bounded input ended; every window and timer fired and its sinks are done", Name);
+                    await run.Control.ShutdownAsync().ConfigureAwait(false); // releases the sources' clients
+                }
+
+                return Summary(run);
             }
             catch (Exception e) when (e is not OutOfMemoryException && _failover is not null && !_stopping && !Terminating)
             {
                 var next = await FailOverAsync(_failover, run, e).ConfigureAwait(false);
                 if (next is null)
                 {
-                    return; // stopped, or the node is going down, while failing over
+                    return Summary(run); // stopped, or the node is going down, while failing over
                 }
 
                 Interlocked.Add(ref _failedBefore, run.Dispatcher.Checkpoints?.Failed ?? 0);
@@ -157,6 +174,22 @@ public sealed class RunningJob
                 }
             }
         }
+    }
+
+    private JobSummary Summary(JobRun last)
+    {
+        var counters = _options.Counters;
+        return new JobSummary(
+            Name,
+            last.Dispatcher.EndOfInput,
+            counters.Read,
+            counters.Emitted,
+            counters.Dead,
+            counters.Late,
+            _options.Clock.GetElapsedTime(_started),
+            counters.Checkpoints,
+            FailedCheckpoints,
+            Restarts);
     }
 
     /// <summary>

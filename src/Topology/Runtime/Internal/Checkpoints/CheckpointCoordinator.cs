@@ -40,6 +40,7 @@ internal sealed class CheckpointCoordinator(
     private Task<long>? _highestStoredId;
     private int _completedSincePrune;
     private TaskCompletionSource<CheckpointRecord>? _requested;
+    private TaskCompletionSource<CheckpointRecord>? _final;
     private readonly Dictionary<long, HopJoin> _joins = [];
 
     public long LastCompletedId { get; private set; } = lastCompleted;
@@ -80,6 +81,7 @@ internal sealed class CheckpointCoordinator(
         // requester would wait that long); one asked for but not started yet never will be in this run.
         await _closing.CancelAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _requested, null)?.TrySetException(FailingOver(_lastId + 1));
+        Volatile.Read(ref _final)?.TrySetException(FailingOver(_lastId + 1));
 
         try
         {
@@ -132,7 +134,7 @@ internal sealed class CheckpointCoordinator(
 
         var requested = Volatile.Read(ref _requested);
         var due = options.CheckpointInterval is { } interval && _sinceLast.Elapsed >= interval;
-        if ((!due && requested is null) || !IdsAboveStoredOnes() || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
+        if ((!due && requested is null) || _final is not null || !IdsAboveStoredOnes() || Interlocked.CompareExchange(ref _inFlight, 1, 0) != 0)
         {
             return 0;
         }
@@ -142,6 +144,49 @@ internal sealed class CheckpointCoordinator(
             Interlocked.CompareExchange(ref _requested, null, requested);
         }
 
+        return Start(offsets, keyGroups, watermark, requested, null);
+    }
+
+    /// <summary>
+    /// The final checkpoint of a bounded run (its input ended; the dispatcher calls this once, behind the last batch):
+    /// starts as soon as no other checkpoint is in flight and returns its id, or 0 when the run is closing. Its barrier
+    /// carries the exactly-once sinks' last epoch; <see cref="Final"/> completes once it is durable and published.
+    /// </summary>
+    public async Task<long> StartFinalAsync(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark)
+    {
+        var final = new TaskCompletionSource<CheckpointRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.CompareExchange(ref _final, final, null);
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (Volatile.Read(ref _closed))
+            {
+                final.TrySetException(FailingOver(_lastId + 1));
+                return 0;
+            }
+
+            if (IdsAboveStoredOnes() && Interlocked.CompareExchange(ref _inFlight, 1, 0) == 0)
+            {
+                break;
+            }
+
+            if (waited.Elapsed > options.CheckpointTimeout)
+            {
+                final.TrySetException(new CheckpointFailedException(jobName, _lastId + 1, new TimeoutException($"the final checkpoint could not start within {options.CheckpointTimeout}")));
+                return 0;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5)).ConfigureAwait(false);
+        }
+
+        return Start(offsets, keyGroups, watermark, null, final);
+    }
+
+    /// <summary>The final checkpoint of a bounded run, once one was started: completes when it is durable and its epoch published.</summary>
+    public Task<CheckpointRecord>? Final => Volatile.Read(ref _final)?.Task;
+
+    private long Start(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark, TaskCompletionSource<CheckpointRecord>? requested, TaskCompletionSource<CheckpointRecord>? final)
+    {
         _sinceLast.Restart();
         var id = ++_lastId;
         var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
@@ -156,7 +201,7 @@ internal sealed class CheckpointCoordinator(
             }
         }
 
-        _ = CompleteAsync(id, frozen, watermark, acks, requested, joined?.Task);
+        _ = CompleteAsync(id, frozen, watermark, acks, requested, joined?.Task, final);
         return id;
     }
 
@@ -220,7 +265,7 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
-    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested, Task? joined)
+    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested, Task? joined, TaskCompletionSource<CheckpointRecord>? final)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -260,7 +305,7 @@ internal sealed class CheckpointCoordinator(
                     throw new InvalidOperationException("the job is failing over to its last complete checkpoint");
                 }
 
-                _committing = commit = CommitAsync(record, started, requested);
+                _committing = commit = CommitAsync(record, started, requested, final);
             }
 
             await commit.ConfigureAwait(false);
@@ -272,6 +317,7 @@ internal sealed class CheckpointCoordinator(
             CheckpointMetrics.Failed(jobName);
             log.Warning("Job {0}: checkpoint {1} failed and was aborted; checkpoint {2} stays the recovery point: {3}", jobName, id, LastCompletedId, e.Message);
             requested?.TrySetException(new CheckpointFailedException(jobName, id, e));
+            final?.TrySetException(new CheckpointFailedException(jobName, id, e));
         }
         finally
         {
@@ -287,7 +333,7 @@ internal sealed class CheckpointCoordinator(
     private CheckpointFailedException FailingOver(long id) =>
         new(jobName, id, new InvalidOperationException("the job is failing over to its last complete checkpoint"));
 
-    private async Task CommitAsync(CheckpointRecord record, long started, TaskCompletionSource<CheckpointRecord>? requested)
+    private async Task CommitAsync(CheckpointRecord record, long started, TaskCompletionSource<CheckpointRecord>? requested, TaskCompletionSource<CheckpointRecord>? final)
     {
         await store.SaveAsync(record).ConfigureAwait(false);
         LastCompletedId = record.CheckpointId;
@@ -295,11 +341,24 @@ internal sealed class CheckpointCoordinator(
         CheckpointCompleted?.Invoke(record);
         CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
         requested?.TrySetResult(record);
-        await PublishAsync(record).ConfigureAwait(false);
+        var published = await PublishAsync(record).ConfigureAwait(false);
         await AfterCompletionAsync(record).ConfigureAwait(false);
+        if (final is not null)
+        {
+            // A bounded run ends only with its output published; otherwise it fails, and the next run publishes this epoch.
+            if (published is null)
+            {
+                final.TrySetResult(record);
+            }
+            else
+            {
+                final.TrySetException(new CheckpointFailedException(jobName, record.CheckpointId, published));
+            }
+        }
     }
 
-    private async Task PublishAsync(CheckpointRecord record)
+    /// <summary>Publishes the epoch of a complete checkpoint; returns the failure (logged; the next checkpoint retries), or null.</summary>
+    private async Task<Exception?> PublishAsync(CheckpointRecord record)
     {
         try
         {
@@ -307,11 +366,14 @@ internal sealed class CheckpointCoordinator(
             {
                 await SinkCommit(record).ConfigureAwait(false);
             }
+
+            return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The epoch is in the durable record; the next checkpoint publishes it first (and fails until it can).
             log.Warning("Job {0}: publishing the output of checkpoint {1} failed; it is retried before the next checkpoint: {2}", jobName, record.CheckpointId, e.Message);
+            return e;
         }
     }
 

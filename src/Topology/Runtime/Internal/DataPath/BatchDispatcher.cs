@@ -34,10 +34,16 @@ internal sealed class BatchDispatcher(
     // replays is judged against the same watermark in every key group.
     private long _watermark = restoredFrom?.Watermark ?? long.MinValue;
 
+    // The job's bounded input ended (the end-of-input tick went out, with the final checkpoint's barrier behind it).
+    private bool _ended;
+
     // Records per key group in the batch being dispatched (zero between batches; grows to the highest key group seen).
     private int[] _counts = new int[Math.Min(keyGroups, 128)];
 
     public long Watermark => Volatile.Read(ref _watermark);
+
+    /// <summary>Whether the job's bounded input ended: the end-of-input watermark went to every key group.</summary>
+    public bool EndOfInput => Volatile.Read(ref _ended);
 
     /// <summary>Set once the coordinator exists; checkpoints start between batches.</summary>
     public CheckpointCoordinator? Checkpoints { get; set; }
@@ -99,6 +105,8 @@ internal sealed class BatchDispatcher(
         // the list once for them).
         var emitted = new List<Emitted>(direct);
         var tick = false;
+        var end = false;
+        List<int>? endsKeyGroups = null; // batch mode: key groups whose input ends in this batch
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
         var watermark = Watermark;
@@ -109,12 +117,18 @@ internal sealed class BatchDispatcher(
             if (chunk.IsTick)
             {
                 tick = true;
+                end |= chunk.IsEndOfInput;
                 continue;
             }
 
             if (chunk.NextOffset >= 0)
             {
                 _nextOffsets[chunk.Origin!] = chunk.NextOffset;
+            }
+
+            if (chunk.EndsKeyGroup >= 0)
+            {
+                (endsKeyGroups ??= []).Add(chunk.EndsKeyGroup);
             }
 
             for (var i = 0; i < chunk.Count; i++)
@@ -179,14 +193,37 @@ internal sealed class BatchDispatcher(
             }
 
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+            // Batch mode: a key group whose input ended gets the end-of-input watermark after its records.
+            var groupWatermark = endsKeyGroups is not null && endsKeyGroups.Contains(group) ? Operators.Watermark.EndOfInput : watermark;
+            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+        }
+
+        var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
+        if (end && !_ended)
+        {
+            Volatile.Write(ref _ended, true);
+        }
+        else
+        {
+            end = false;
+        }
+
+        if (end && Checkpoints is { } checkpoints)
+        {
+            // The end of a bounded input: every key group got the end-of-input watermark above; the final checkpoint's
+            // barrier follows it (through every hop), so the exactly-once sinks publish their last epoch.
+            var final = checkpoints.StartFinalAsync(new Dictionary<string, long>(_nextOffsets, StringComparer.Ordinal), [.. _sequences.Keys], watermark);
+            return CollectFinal(emitted, asks, final, marker);
         }
 
         // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
-        var started = Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
+        var started = _ended ? 0 : Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
 
-        return Collect(emitted, asks, started, _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : null);
+        return Collect(emitted, asks, started, marker);
     }
+
+    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, Task<long> final, Emitted? watermark) =>
+        await Collect(emitted, asks, await final.ConfigureAwait(false), watermark).ConfigureAwait(false);
 
     /// <summary>The per-key-group counters, long enough for <paramref name="group"/> (stream thread only).</summary>
     private int[] Grow(int group)

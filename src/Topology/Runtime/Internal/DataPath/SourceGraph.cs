@@ -10,22 +10,77 @@ internal static class SourceGraph
     /// <summary>Most partitions read at once by one source.</summary>
     public const int MaxPartitions = 1024;
 
+    /// <summary>
+    /// The source's chunks. A bounded source (<see cref="Boundedness.Bounded"/>) also marks the end of each
+    /// partition and, once its partition set and every partition completed without a stop, ends with a tick at
+    /// <see cref="Operators.Watermark.EndOfInput"/>: the end of its input (<see cref="Chunk{T}.IsEndOfInput"/>).
+    /// </summary>
     public static Source<Chunk<T>, ISourceControl> Build<T>(
         ISourceConnector<T> connector, WatermarkStrategy<T> strategy, TimeProvider clock, JobRunnerOptions options)
     {
+        var bounded = connector.Boundedness == Boundedness.Bounded;
+        var stop = new StopAwareControl();
         var ticks = Source.Tick(options.WatermarkInterval, options.WatermarkInterval, new Incoming<T>(null, null));
+        var merged = Flow.Create<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, Akka.NotUsed> Records)>()
+            .MergeMany(MaxPartitions, p =>
+            {
+                // An empty first chunk announces the partition: it holds the combined watermark from its
+                // assignment on, not from its first record (one partition's big chunk after a restart would
+                // otherwise move event time past the records the other partitions have not delivered yet).
+                var records = Source.Single(new Incoming<T>(p.Partition, []))
+                    .Concat(p.Records.Select(r => new Incoming<T>(p.Partition, r)));
+                return bounded ? records.Concat(Source.Single(new Incoming<T>(p.Partition, null, End: true))) : records;
+            });
+        if (bounded)
+        {
+            // After the partition set and every partition completed: the end of the source's input.
+            merged = merged.Concat(Source.Single(new Incoming<T>(null, null, End: true)));
+        }
+
         return connector.Partitions(options.StartOffsets)
-            .Via(Flow.Create<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, Akka.NotUsed> Records)>()
-                .MergeMany(MaxPartitions, p => Source.Single(new Incoming<T>(p.Partition, []))
-                    // An empty first chunk announces the partition: it holds the combined watermark from its
-                    // assignment on, not from its first record (one partition's big chunk after a restart would
-                    // otherwise move event time past the records the other partitions have not delivered yet).
-                    .Concat(p.Records.Select(r => new Incoming<T>(p.Partition, r))))
-                .Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
+            .MapMaterializedValue(control => stop.Wrap(control))
+            .Via(merged.Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
             .StatefulSelectMany<Incoming<T>, Chunk<T>, ISourceControl>(() =>
             {
                 var assigner = new WatermarkAssigner<T>(strategy, clock);
-                return incoming => [assigner.OnIncoming(incoming)];
+                return incoming =>
+                {
+                    if (incoming.End && stop.Stopped)
+                    {
+                        return []; // a stop, not the end of the input: watermarks stay where they are
+                    }
+
+                    return [assigner.OnIncoming(incoming)];
+                };
             });
+    }
+
+    /// <summary>Remembers that the source was asked to stop, so that the completions that follow are not the end of input.</summary>
+    private sealed class StopAwareControl
+    {
+        private volatile bool _stopped;
+
+        public bool Stopped => _stopped;
+
+        public ISourceControl Wrap(ISourceControl control) => new Control(this, control);
+
+        private sealed class Control(StopAwareControl owner, ISourceControl inner) : ISourceControl
+        {
+            public Task Ready => inner.Ready;
+
+            public Task StopAsync()
+            {
+                owner._stopped = true;
+                return inner.StopAsync();
+            }
+
+            public Task ShutdownAsync()
+            {
+                owner._stopped = true;
+                return inner.ShutdownAsync();
+            }
+
+            public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => inner.CommitAsync(nextOffsets);
+        }
     }
 }

@@ -18,6 +18,11 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
 
     public Chunk<T> OnIncoming(Incoming<T> incoming)
     {
+        if (incoming.End)
+        {
+            return OnEnd(incoming.Partition);
+        }
+
         if (incoming.IsTick)
         {
             foreach (var p in _partitions.Values)
@@ -71,6 +76,28 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
         return new Chunk<T>(partition, next, _combined, items, count, dead);
     }
 
+    /// <summary>
+    /// The end of a bounded partition's input: it no longer holds the combined watermark back. With a null partition,
+    /// the end of the source's input: the combined watermark moves to <see cref="Operators.Watermark.EndOfInput"/>.
+    /// </summary>
+    private Chunk<T> OnEnd(string? partition)
+    {
+        if (partition is null)
+        {
+            _combined = Operators.Watermark.EndOfInput;
+            return Chunk<T>.Tick(_combined);
+        }
+
+        if (!_partitions.TryGetValue(partition, out var clock))
+        {
+            _partitions[partition] = clock = new PartitionClock(strategy.CreateWatermarkGenerator(timeProvider));
+        }
+
+        clock.EndInput();
+        Recombine();
+        return Chunk<T>.Tick(_combined);
+    }
+
     private void Recombine()
     {
         var min = long.MaxValue;
@@ -108,5 +135,15 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
         public void MarkIdle() => Idle = true;
 
         public void MarkActive() => Idle = false;
+
+        /// <summary>The partition delivered everything: it counts as at the end of time from now on.</summary>
+        public bool Ended { get; private set; }
+
+        public void EndInput()
+        {
+            Ended = true;
+            Idle = false;
+            Watermark = Operators.Watermark.EndOfInput;
+        }
     }
 }

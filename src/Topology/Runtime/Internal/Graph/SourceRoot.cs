@@ -11,6 +11,9 @@ internal abstract class SourceRoot
 
     public abstract bool Consumed { get; }
 
+    /// <summary>Whether the source's input ends (<see cref="ISourceConnector{T}.Boundedness"/>).</summary>
+    public abstract Boundedness Boundedness { get; }
+
     /// <summary>The source side of the first hop: its chunks routed to every consumer (key-by into a stage input, or a sink).</summary>
     public abstract Source<Chunk<Routed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options);
 }
@@ -24,10 +27,21 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
 
     public override bool Consumed => Terminals.Count > 0;
 
+    public override Boundedness Boundedness => connector.Boundedness;
+
     public override Source<Chunk<Routed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options)
     {
         var terminals = Terminals.ToArray();
-        return SourceGraph.Build(connector, watermarks, clock, options).Select(chunk => Route(chunk, terminals));
+        var counters = options.Counters;
+        return SourceGraph.Build(connector, watermarks, clock, options).Select(chunk =>
+        {
+            if (!chunk.IsTick)
+            {
+                counters.AddRead(chunk.Count + (chunk.Dead?.Count ?? 0));
+            }
+
+            return Route(chunk, terminals);
+        });
     }
 
     private static Chunk<Routed> Route(Chunk<T> chunk, Terminal<T>[] terminals)

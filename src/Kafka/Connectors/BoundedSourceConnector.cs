@@ -1,0 +1,190 @@
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Dsl;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+
+namespace ActorFlow.Kafka.Connectors;
+
+/// <summary>
+/// INTERNAL API. The bounded Kafka source of <see cref="KafkaConnectors.BoundedSource{T}"/>: every partition from its
+/// start up to the end offset fixed when the connector first resolved it; then the partition set completes.
+/// </summary>
+internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
+    : ISourceConnector<T>
+{
+    private readonly object _lock = new();
+    private Dictionary<TopicPartition, long>? _ends;
+
+    public Boundedness Boundedness => Boundedness.Bounded;
+
+    public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
+    {
+        var plan = Resolve(startOffsets);
+        var empty = plan.Where(p => p.Start >= p.End)
+            .Select(p => (SourcePartitionIds.Format(p.Partition.Topic, p.Partition.Partition.Value), Source.Empty<IReadOnlyList<SourceRecord<T>>>()))
+            .ToList();
+        var reading = plan.Where(p => p.Start < p.End).ToList();
+        if (reading.Count == 0)
+        {
+            return Source.From(empty).MapMaterializedValue(ISourceControl (_) => new Finished());
+        }
+
+        var ends = reading.ToDictionary(p => p.Partition, p => p.End);
+        var left = reading.Count;
+        IControl? control = null;
+        var records = KafkaConsumer.PlainPartitionedChunkSource(settings, new ManualAssignment([.. reading.Select(p => new TopicPartitionOffset(p.Partition, p.Start))]))
+            .Select(p =>
+            {
+                var origin = SourcePartitionIds.Format(p.Partition.Topic, p.Partition.Partition.Value);
+                var end = ends[p.Partition];
+                var sub = p.Records
+                    .Select(chunk => Truncate(chunk, end))
+                    .TakeWhile(chunk => chunk.Length == 0 || chunk[^1].Offset.Value < end - 1, inclusive: true)
+                    .Where(chunk => chunk.Length > 0)
+                    .Select(IReadOnlyList<SourceRecord<T>> (chunk) => KafkaConnectors.SourceConnector<T>.Decode(chunk, origin, decode))
+                    .WatchTermination((mat, done) =>
+                    {
+                        // The last partition to reach its end stops the consumer: the partition set completes.
+                        done.ContinueWith(
+                            t =>
+                            {
+                                if (t.IsCompletedSuccessfully && Interlocked.Decrement(ref left) == 0)
+                                {
+                                    _ = control?.StopAsync();
+                                }
+                            },
+                            TaskScheduler.Default);
+                        return mat;
+                    });
+                return (origin, sub);
+            })
+            .MapMaterializedValue(c =>
+            {
+                control = c;
+                return c;
+            });
+        return Source.From(empty)
+            .ConcatMaterialized(records, (_, c) => (ISourceControl)new KafkaConnectors.Control(c));
+    }
+
+    /// <summary>The records of <paramref name="chunk"/> before <paramref name="end"/>.</summary>
+    private static ConsumeResult<byte[], byte[]>[] Truncate(ConsumeResult<byte[], byte[]>[] chunk, long end)
+    {
+        var keep = chunk.Length;
+        while (keep > 0 && chunk[keep - 1].Offset.Value >= end)
+        {
+            keep--;
+        }
+
+        return keep == chunk.Length ? chunk : chunk[..keep];
+    }
+
+    /// <summary>Every partition with its start and end (fixed at the first call) offsets.</summary>
+    private List<(TopicPartition Partition, long Start, long End)> Resolve(IReadOnlyDictionary<string, long> startOffsets)
+    {
+        var timeout = settings.ConnectionTimeout;
+        var config = settings.ToConsumerConfig(needsGroup: false);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
+        List<TopicPartitionOffset> requested;
+        try
+        {
+            requested = subscription switch
+            {
+                TopicSubscription topics => [.. PartitionsOf(consumer, topics.Topics, timeout).Select(tp => new TopicPartitionOffset(tp, Offset.Unset))],
+                ManualAssignment manual => [.. manual.Partitions],
+                _ => throw new NotSupportedException($"A bounded Kafka source reads a TopicSubscription or a ManualAssignment, not {subscription.GetType().Name}."),
+            };
+
+            lock (_lock)
+            {
+                if (_ends is null)
+                {
+                    _ends = requested.ToDictionary(r => r.TopicPartition, r => consumer.QueryWatermarkOffsets(r.TopicPartition, timeout).High.Value);
+                }
+            }
+
+            var plan = new List<(TopicPartition, long, long)>(requested.Count);
+            Dictionary<TopicPartition, Offset>? committed = null;
+            foreach (var r in requested)
+            {
+                var tp = r.TopicPartition;
+                var end = _ends.TryGetValue(tp, out var known) ? known : 0; // a partition that appeared after the first start: nothing to read
+                long start;
+                if (startOffsets.TryGetValue(SourcePartitionIds.Format(tp.Topic, tp.Partition.Value), out var restored))
+                {
+                    start = restored;
+                }
+                else if (r.Offset.Value >= 0)
+                {
+                    start = r.Offset.Value;
+                }
+                else
+                {
+                    committed ??= Committed(consumer, requested, config, timeout);
+                    start = committed.TryGetValue(tp, out var c) && c.Value >= 0 ? c.Value : Reset(consumer, tp, r.Offset, config, timeout);
+                }
+
+                plan.Add((tp, start, end));
+            }
+
+            return plan;
+        }
+        catch (KafkaException e)
+        {
+            throw new InvalidOperationException(
+                $"The bounded Kafka source could not look up the partitions and end offsets of {Describe()} at bootstrap.servers '{settings.BootstrapServers}' within {timeout}: {e.Error.Reason}", e);
+        }
+    }
+
+    private string Describe() => subscription switch
+    {
+        TopicSubscription topics => "topics " + string.Join(", ", topics.Topics),
+        ManualAssignment manual => "partitions " + string.Join(", ", manual.Partitions.Select(p => p.TopicPartition.ToString())),
+        _ => subscription.ToString() ?? "",
+    };
+
+    private static List<TopicPartition> PartitionsOf(IConsumer<byte[], byte[]> consumer, IReadOnlyList<string> topics, TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var partitions = new List<TopicPartition>();
+        foreach (var topic in topics)
+        {
+            var metadata = admin.GetMetadata(topic, timeout).Topics.SingleOrDefault(t => t.Topic == topic);
+            if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+            {
+                throw new InvalidOperationException($"The bounded Kafka source cannot read topic '{topic}': {(metadata is null ? "no metadata" : metadata.Error.IsError ? metadata.Error.Reason : "it has no partitions")}.");
+            }
+
+            partitions.AddRange(metadata.Partitions.OrderBy(p => p.PartitionId).Select(p => new TopicPartition(topic, p.PartitionId)));
+        }
+
+        return partitions;
+    }
+
+    /// <summary>The consumer group's committed offsets (none without a configured group.id).</summary>
+    private Dictionary<TopicPartition, Offset> Committed(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> partitions, ConsumerConfig config, TimeSpan timeout) =>
+        string.IsNullOrWhiteSpace(settings.GroupId)
+            ? []
+            : consumer.Committed(partitions.Select(p => p.TopicPartition), timeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
+
+    /// <summary>Where a partition without a committed offset starts: <c>auto.offset.reset</c> (earliest unless latest), or the given logical offset.</summary>
+    private static long Reset(IConsumer<byte[], byte[]> consumer, TopicPartition tp, Offset requested, ConsumerConfig config, TimeSpan timeout)
+    {
+        var watermarks = consumer.QueryWatermarkOffsets(tp, timeout);
+        var latest = requested == Offset.End || (requested != Offset.Beginning && config.AutoOffsetReset == AutoOffsetReset.Latest);
+        return latest ? watermarks.High.Value : watermarks.Low.Value;
+    }
+
+    /// <summary>The control of a source with nothing to read.</summary>
+    private sealed class Finished : ISourceControl
+    {
+        public Task StopAsync() => Task.CompletedTask;
+
+        public Task ShutdownAsync() => Task.CompletedTask;
+
+        public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.CompletedTask;
+    }
+}

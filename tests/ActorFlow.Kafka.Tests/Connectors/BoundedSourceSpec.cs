@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Kafka.Tests.Consumer;
+using ActorFlow.Topology.Connectors;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using Xunit.Abstractions;
+
+namespace ActorFlow.Kafka.Tests.Connectors;
+
+public sealed class BoundedSourceSpec(ITestOutputHelper output) : KafkaSpecBase(output, partitions: 3)
+{
+    /// <summary>
+    /// Verify that the bounded Kafka source reads every partition up to the end offsets it saw when it first started
+    /// (records written later are not read), completes its partitions and its partition set, completes an empty
+    /// partition (end offset 0) at once, and that a restore from checkpoint offsets reads on to the same end.
+    /// </summary>
+    [Fact]
+    public async Task A_bounded_Kafka_source_must_read_up_to_the_end_offsets_at_start_and_complete()
+    {
+        ProduceTo(0, 0, 5);
+        ProduceTo(1, 100, 3);
+        var connector = KafkaConnectors.BoundedSource(Settings("bounded"), Subscriptions.Topics(Topic), r => Text(r.Message.Value));
+        Assert.Equal(Boundedness.Bounded, connector.Boundedness);
+
+        var first = connector.Partitions(new Dictionary<string, long>());
+        ProduceTo(0, 500, 2); // after the end offsets were fixed: not read, now or after a restore
+        var read = await ReadAllAsync(first);
+
+        Assert.Equal(["0", "1", "2", "3", "4"], read[SourcePartitionIds.Format(Topic, 0)]);
+        Assert.Equal(["100", "101", "102"], read[SourcePartitionIds.Format(Topic, 1)]);
+        Assert.Empty(read[SourcePartitionIds.Format(Topic, 2)]); // announced, then completed: nothing to read
+
+        var restored = await ReadAllAsync(connector.Partitions(new Dictionary<string, long>
+        {
+            [SourcePartitionIds.Format(Topic, 0)] = 3,
+            [SourcePartitionIds.Format(Topic, 1)] = 3,
+        }));
+        Assert.Equal(["3", "4"], restored[SourcePartitionIds.Format(Topic, 0)]);
+        Assert.Empty(restored[SourcePartitionIds.Format(Topic, 1)]);
+    }
+
+    /// <summary>Verify that a bounded source over a topic the broker does not have fails the start with the topic and the reason.</summary>
+    [Fact]
+    public void A_bounded_Kafka_source_must_name_a_missing_topic()
+    {
+        var connector = KafkaConnectors.BoundedSource(Settings("missing").WithConnectionTimeout(TimeSpan.FromSeconds(3)), Subscriptions.Topics("no-such-topic"), r => r.Offset.Value);
+
+        var error = Assert.ThrowsAny<Exception>(() => connector.Partitions(new Dictionary<string, long>()));
+
+        Assert.Contains("no-such-topic", error.Message, StringComparison.Ordinal);
+    }
+
+    private ConsumerSettings<byte[], byte[]> Settings(string group) =>
+        ConsumerSettings<byte[], byte[]>.Create(Sys, null, null).WithBootstrapServers(Kafka.BootstrapServers).WithGroupId(group);
+
+    private async Task<Dictionary<string, List<string>>> ReadAllAsync(
+        Source<(string Partition, Source<IReadOnlyList<SourceRecord<string>>, Akka.NotUsed> Records), ISourceControl> partitions)
+    {
+        var records = await partitions.MapMaterializedValue(_ => Akka.NotUsed.Instance)
+            .MergeMany(8, p => Akka.Streams.Dsl.Source.Single((p.Partition, (string?)null)).Concat(p.Records.SelectMany(chunk => chunk.Select(r => (p.Partition, (string?)r.Value)))))
+            .RunWith(Sink.Seq<(string, string?)>(), Materializer)
+            .WaitAsync(TimeSpan.FromSeconds(30)); // completes: every partition and the partition set end
+        return records.GroupBy(r => r.Item1).ToDictionary(g => g.Key, g => g.Where(r => r.Item2 is not null).Select(r => r.Item2!).ToList());
+    }
+
+    private void ProduceTo(int partition, int first, int count)
+    {
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
+        for (var i = first; i < first + count; i++)
+        {
+            producer.Produce(new TopicPartition(Topic, partition), new Message<byte[], byte[]> { Value = Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)) });
+        }
+
+        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+    }
+}

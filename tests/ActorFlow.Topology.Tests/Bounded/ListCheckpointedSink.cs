@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using System.Text;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams.Dsl;
+
+namespace ActorFlow.Topology.Tests.Bounded;
+
+/// <summary>An exactly-once (write-ahead) in-memory sink of strings: published epochs are kept once each, in order.</summary>
+internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
+{
+    private readonly ConcurrentDictionary<long, IReadOnlyList<string>> _epochs = new();
+
+    public IReadOnlyList<string> Published => [.. _epochs.OrderBy(e => e.Key).SelectMany(e => e.Value)];
+
+    public int Epochs => _epochs.Count;
+
+    public Sink<string, Task<Done>> Sink() => Akka.Streams.Dsl.Sink.Ignore<string>();
+
+    public byte[] Encode(string value) => Encoding.UTF8.GetBytes(value);
+
+    public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
+    {
+        _epochs.TryAdd(epoch, [.. records.Select(r => Encoding.UTF8.GetString(r))]);
+        return Task.CompletedTask;
+    }
+}
