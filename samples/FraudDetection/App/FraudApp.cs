@@ -117,8 +117,9 @@ public static class FraudApp
 
             var job = FraudJob.Build(
                 new FraudJobIo(
-                    KafkaConnectors.Source(consumer, Subscriptions.Topics(Topics.Transactions), AvroSerde.For<Transaction>(registry.Client, serde)),
-                    KafkaConnectors.Source(consumer, Subscriptions.Topics(Topics.Rules), AvroSerde.For<RuleChange>(registry.Client, serde)),
+                    // Bounded: each partition up to its end offset at the job's first start; the job ends when both are read.
+                    KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics(Topics.Transactions), registry.Serde<Transaction>()),
+                    KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics(Topics.Rules), registry.Serde<RuleChange>()),
                     alertSinks,
                     new CountingSink<Transaction>(KafkaConnectors.Sink(producer, Topics.Late, AvroSerde.For<Transaction>(registry.Client, serde)), late),
                     KafkaConnectors.DeadLetters(producer, Topics.DeadLetters)),
@@ -138,9 +139,8 @@ public static class FraudApp
                 return Interrupted;
             }
 
-            await running.Completion.ConfigureAwait(false);
-            var last = progress.Snapshot();
-            Summary.Write(output, last, input, options, clock.Elapsed, running);
+            var summary = await running.Completion.ConfigureAwait(false);
+            Summary.Write(output, progress.Snapshot(), summary, input, options, running);
             return 0;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

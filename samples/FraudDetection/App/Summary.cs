@@ -11,12 +11,14 @@ public static class Summary
     /// <summary>Writes the summary.</summary>
     /// <param name="output">The output.</param>
     /// <param name="last">The last progress snapshot (taken after the job completed).</param>
+    /// <param name="summary">The job's summary.</param>
     /// <param name="input">What the input held.</param>
     /// <param name="options">The options.</param>
-    /// <param name="elapsed">The job's run time.</param>
     /// <param name="running">The completed job.</param>
-    public static void Write(TextWriter output, ProgressSnapshot last, InputReport input, AppOptions options, TimeSpan elapsed, RunningJob running)
+    public static void Write(TextWriter output, ProgressSnapshot last, JobSummary summary, InputReport input, AppOptions options, RunningJob running)
     {
+        ArgumentNullException.ThrowIfNull(summary);
+        var elapsed = summary.Duration;
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(last);
         ArgumentNullException.ThrowIfNull(input);
@@ -25,8 +27,8 @@ public static class Summary
         var rows = new List<(string, string)>
         {
             ("input", input.Describe()["input: ".Length..]),
-            ("records read", N(last.RecordsRead)),
-            ("job time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F1} s ({(elapsed.TotalSeconds > 0 ? last.RecordsRead / elapsed.TotalSeconds : 0):N0} records/s)")),
+            ("records read", N(summary.RecordsRead)),
+            ("job time", string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F1} s ({(elapsed.TotalSeconds > 0 ? summary.RecordsRead / elapsed.TotalSeconds : 0):N0} records/s)")),
         };
         foreach (var rule in RuleNames.All)
         {
@@ -40,8 +42,8 @@ public static class Summary
         }
 
         rows.Add(("late transactions", N(last.Late) + (input.Injected is { } j ? $" ({N(j.Late)} sent late)" : string.Empty)));
-        rows.Add(("dead letters", N(last.DeadLetters)));
-        rows.Add(("checkpoints", string.Create(CultureInfo.InvariantCulture, $"last #{running.LastCompletedCheckpoint}, {running.FailedCheckpoints} failed, {running.Restarts} restarts")));
+        rows.Add(("dead letters", N(summary.DeadLetters + input.BadLines)));
+        rows.Add(("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{summary.Checkpoints} (last #{running.LastCompletedCheckpoint}), {summary.FailedCheckpoints} failed, {summary.Restarts} failovers")));
         if (options.Output is { } file)
         {
             rows.Add(("alerts file", file));

@@ -36,7 +36,7 @@ public static partial class JobRunner
         ArgumentNullException.ThrowIfNull(job);
         options ??= new JobRunnerOptions();
         options.Validate();
-        options = options with { Counters = new JobCounters() };
+        options = options with { Counters = new JobCounters(job.Name) };
         if (options.ExecutionMode == ExecutionMode.Batch)
         {
             if (job.Plan.Roots.FirstOrDefault(r => r.Boundedness != Boundedness.Bounded) is { } unbounded)
@@ -190,16 +190,9 @@ public static partial class JobRunner
             sources = sources.Via(BatchGrouping.Flow(portHops));
         }
 
+        // actorflow.records.in is counted where the sources are read (JobCounters.AddRead), once per record: a chunk
+        // here holds a record once per consumer of its source.
         var stream = sources
-            .Select(chunk =>
-            {
-                if (chunk.Count > 0)
-                {
-                    JobMetrics.RecordsIn.Add(chunk.Count, tags);
-                }
-
-                return chunk;
-            })
             // Chunks pile up into one batch while the in-flight batches keep the dispatcher busy.
             .BatchWeighted(options.BatchSize, chunk => Math.Max(1, chunk.Count),
                 chunk => new List<Chunk<Routed>> { chunk }, (batch, chunk) =>

@@ -43,14 +43,20 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
     /// </summary>
     public bool IsEndOfInput => Origin is null && Watermark == Operators.Watermark.EndOfInput;
 
-    public static Chunk<T> Tick(long watermark) => new(null, -1, watermark, NoItems, 0, null);
+    /// <summary>
+    /// Gets a value indicating whether this tick's source has only idle inputs: a union of sources leaves it out of
+    /// the minimum until it reports records again.
+    /// </summary>
+    public bool SourceIdle { get; init; }
+
+    public static Chunk<T> Tick(long watermark, bool sourceIdle = false) => new(null, -1, watermark, NoItems, 0, null) { SourceIdle = sourceIdle };
 
     /// <summary>The same position and watermark with other records.</summary>
     public Chunk<TOut> With<TOut>(Element<TOut>[] items, int count, List<DeadLetterRecord>? dead) =>
-        new(Origin, NextOffset, Watermark, items, count, dead);
+        new(Origin, NextOffset, Watermark, items, count, dead) { SourceIdle = SourceIdle };
 
     /// <summary>The same records under another combined watermark (union of sources).</summary>
-    public Chunk<T> WithWatermark(long watermark) => new(Origin, NextOffset, watermark, Items, Count, Dead);
+    public Chunk<T> WithWatermark(long watermark) => new(Origin, NextOffset, watermark, Items, Count, Dead) { SourceIdle = SourceIdle };
 
     /// <summary>
     /// Maps every record with <paramref name="map"/> (timestamp and offset stay); a record it throws on becomes a

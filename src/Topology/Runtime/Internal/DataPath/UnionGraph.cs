@@ -6,7 +6,9 @@ namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>
 /// INTERNAL API. Merges the chunk streams of several sources. Each chunk leaves with the minimum of the latest
-/// watermarks of all inputs; an input that has not reported one yet holds the union at its minimum.
+/// watermarks of the inputs that are not idle (a source whose inputs all went idle, e.g. an empty topic read with
+/// <c>WithIdleness</c>, is left out until it reports records again; with every input idle the watermark stays); an input
+/// that has not reported one yet holds the union at its minimum. The union's watermark never goes back.
 /// </summary>
 internal static class UnionGraph
 {
@@ -23,10 +25,29 @@ internal static class UnionGraph
             .StatefulSelectMany<(int Input, Chunk<T> Chunk), Chunk<T>, ImmutableList<ISourceControl>>(() =>
             {
                 var watermarks = Enumerable.Repeat(long.MinValue, inputs.Count).ToArray();
+                var idle = new bool[inputs.Count];
+                var combined = long.MinValue;
                 return x =>
                 {
                     watermarks[x.Input] = Math.Max(watermarks[x.Input], x.Chunk.Watermark);
-                    return [x.Chunk.WithWatermark(watermarks.Min())];
+                    idle[x.Input] = x.Chunk.IsTick && x.Chunk.SourceIdle;
+                    var min = long.MaxValue;
+                    var active = false;
+                    for (var i = 0; i < watermarks.Length; i++)
+                    {
+                        if (!idle[i])
+                        {
+                            active = true;
+                            min = Math.Min(min, watermarks[i]);
+                        }
+                    }
+
+                    if (active)
+                    {
+                        combined = Math.Max(combined, min);
+                    }
+
+                    return [x.Chunk.WithWatermark(combined)];
                 };
             })
             .MapMaterializedValue(controls => (ISourceControl)new CompositeControl(controls));

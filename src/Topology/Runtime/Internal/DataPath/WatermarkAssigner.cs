@@ -8,13 +8,42 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// active (non-idle) partitions. Records that fail to decode or to yield a timestamp become dead letters.
 /// Runs inside one stream stage, so it needs no locks.
 /// </summary>
-internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimeProvider timeProvider)
+internal sealed class WatermarkAssigner<T>
 {
+    // Until its first record, a source is one placeholder input with the strategy's generator: with idleness it goes
+    // idle after the timeout (an empty topic stops holding back the job's watermark, as in Flink), without it holds.
+    private const string NoPartitionYet = "";
     private readonly Dictionary<string, PartitionClock> _partitions = new(StringComparer.Ordinal);
-    private readonly ITimestampAssigner<T> _timestamps = strategy.CreateTimestampAssigner();
+    private readonly WatermarkStrategy<T> _strategy;
+    private readonly TimeProvider _timeProvider;
+    private readonly ITimestampAssigner<T> _timestamps;
     private long _combined = long.MinValue;
 
+    public WatermarkAssigner(WatermarkStrategy<T> strategy, TimeProvider timeProvider)
+    {
+        _strategy = strategy;
+        _timeProvider = timeProvider;
+        _timestamps = strategy.CreateTimestampAssigner();
+    }
+
     public long Watermark => _combined;
+
+    /// <summary>Gets a value indicating whether every input of the source is idle: it does not hold back a union of sources.</summary>
+    public bool Idle
+    {
+        get
+        {
+            foreach (var p in _partitions.Values)
+            {
+                if (!p.Idle)
+                {
+                    return false;
+                }
+            }
+
+            return _partitions.Count > 0;
+        }
+    }
 
     public Chunk<T> OnIncoming(Incoming<T> incoming)
     {
@@ -25,20 +54,26 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
 
         if (incoming.IsTick)
         {
+            if (_partitions.Count == 0)
+            {
+                _partitions[NoPartitionYet] = new PartitionClock(_strategy.CreateWatermarkGenerator(_timeProvider));
+            }
+
             foreach (var p in _partitions.Values)
             {
                 p.Generator.OnPeriodicEmit(p);
             }
 
             Recombine();
-            return Chunk<T>.Tick(_combined);
+            return Chunk<T>.Tick(_combined, Idle);
         }
 
         var partition = incoming.Partition!;
         var records = incoming.Records!;
         if (!_partitions.TryGetValue(partition, out var clock))
         {
-            clock = new PartitionClock(strategy.CreateWatermarkGenerator(timeProvider));
+            clock = new PartitionClock(_strategy.CreateWatermarkGenerator(_timeProvider));
+            _partitions.Remove(NoPartitionYet);
             _partitions[partition] = clock;
         }
 
@@ -90,7 +125,8 @@ internal sealed class WatermarkAssigner<T>(WatermarkStrategy<T> strategy, TimePr
 
         if (!_partitions.TryGetValue(partition, out var clock))
         {
-            _partitions[partition] = clock = new PartitionClock(strategy.CreateWatermarkGenerator(timeProvider));
+            _partitions.Remove(NoPartitionYet);
+            _partitions[partition] = clock = new PartitionClock(_strategy.CreateWatermarkGenerator(_timeProvider));
         }
 
         clock.EndInput();

@@ -1,8 +1,9 @@
 namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>INTERNAL API. A job's record counts over all its runs, for its <see cref="JobSummary"/>. Thread-safe.</summary>
-internal sealed class JobCounters
+internal sealed class JobCounters(string job = "")
 {
+    private readonly KeyValuePair<string, object?> _tag = new("job", job);
     private long _read;
     private long _emitted;
     private long _dead;
@@ -19,7 +20,14 @@ internal sealed class JobCounters
 
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
-    public void AddRead(long count) => Interlocked.Add(ref _read, count);
+    public void AddRead(long count)
+    {
+        Interlocked.Add(ref _read, count);
+        if (count > 0)
+        {
+            JobMetrics.RecordsIn.Add(count, _tag);
+        }
+    }
 
     public void AddEmitted(long count) => Interlocked.Add(ref _emitted, count);
 
