@@ -30,6 +30,8 @@ public static class CommandLine
             AvroCommands.CreateRegistry(),
             AvroCommands.CreateAvro(),
             SavepointCommand.Create(),
+            StatusCommands.CreateJobs(),
+            StatusCommands.CreateStatus(),
         };
         return root;
     }

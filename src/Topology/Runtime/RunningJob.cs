@@ -176,6 +176,11 @@ public sealed class RunningJob
             }
 
             var failedAt = _options.Clock.GetUtcNow();
+            if (failed.Dispatcher.Checkpoints is { } checkpoints)
+            {
+                await JobFailures.RecordAsync(checkpoints.Store, new JobFailure(Name, JobFailureKind.Job, failedAt.ToUnixTimeMilliseconds(), checkpoints.LastCompletedId > 0 ? checkpoints.LastCompletedId : null, JobFailures.Describe(failure)), _log).ConfigureAwait(false);
+            }
+
             var decision = _backoff.OnFailure();
             if (!decision.Restart)
             {
