@@ -24,7 +24,7 @@ public static class CommandLine
     /// <returns>The root command.</returns>
     public static RootCommand Build()
     {
-        var root = new RootCommand("ActorFlow: stream processing on Akka.NET and Kafka. Tools for the embedded broker and schema registry, Avro classes, and a job's checkpoints and savepoints.")
+        var root = new RootCommand("ActorFlow: stream processing on Akka.NET and Kafka. Tools for the embedded broker and schema registry, Avro classes, a job's checkpoints, savepoints and status, and a Kafka cluster's raw rates.")
         {
             BrokerCommand.Create(),
             AvroCommands.CreateRegistry(),
@@ -32,6 +32,7 @@ public static class CommandLine
             SavepointCommand.Create(),
             StatusCommands.CreateJobs(),
             StatusCommands.CreateStatus(),
+            BenchCommand.Create(),
         };
         return root;
     }
