@@ -41,6 +41,7 @@ internal static class AvroCommands
                 return default;
             },
         };
+        compatibility.CompletionSources.Clear(); // the enum's own names; Confluent's spelling only
         compatibility.CompletionSources.Add(Levels);
         var urlFile = new Option<string>("--url-file") { Description = "Also write the registry's URL to this file (for scripts).", HelpName = "PATH" };
         var command = new Command("registry", "Run the embedded schema registry (Confluent's REST API) on 127.0.0.1 until Ctrl+C; prints url=http://….")
