@@ -178,7 +178,8 @@ public sealed class RunningJob
             var failedAt = _options.Clock.GetUtcNow();
             if (failed.Dispatcher.Checkpoints is { } checkpoints)
             {
-                await JobFailures.RecordAsync(checkpoints.Store, new JobFailure(Name, JobFailureKind.Job, failedAt.ToUnixTimeMilliseconds(), checkpoints.LastCompletedId > 0 ? checkpoints.LastCompletedId : null, JobFailures.Describe(failure)), _log).ConfigureAwait(false);
+                // For `actorflow status`; not awaited: a store that is down (maybe the failure's cause) must not delay the failover.
+                _ = JobFailures.RecordAsync(checkpoints.Store, new JobFailure(Name, JobFailureKind.Job, failedAt.ToUnixTimeMilliseconds(), checkpoints.LastCompletedId > 0 ? checkpoints.LastCompletedId : null, JobFailures.Describe(failure)), _log);
             }
 
             var decision = _backoff.OnFailure();
