@@ -107,6 +107,20 @@ public static class CommandLine
         return min;
     };
 
+    /// <summary>A job-name argument (savepoint, status): a non-empty name.</summary>
+    internal static Argument<string> JobArgument()
+    {
+        var job = new Argument<string>("job") { Description = "The job's name." };
+        job.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[0].Value))
+            {
+                r.AddError("the job name must not be empty.");
+            }
+        });
+        return job;
+    }
+
     /// <summary>Waits until Ctrl+C, SIGTERM or <paramref name="stop"/>: the normal end of a long-running command.</summary>
     internal static async Task WaitForStopAsync(CancellationToken stop)
     {

@@ -29,7 +29,7 @@ internal static class SavepointCommand
         bool named,
         Func<ICheckpointStore, string, string, TextWriter, TextWriter, CancellationToken, Task<int>> run)
     {
-        var job = new Argument<string>("job") { Description = "The job's name." };
+        var job = CommandLine.JobArgument();
         var savepoint = new Argument<string>("name") { Description = "The savepoint's name." };
         var command = new Command(name, description) { job };
         if (named)

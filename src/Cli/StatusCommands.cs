@@ -69,7 +69,7 @@ internal static class StatusCommands
     {
         var store = new StateStoreOptions();
         var json = JsonOption();
-        var job = new Argument<string>("job") { Description = "The job's name." };
+        var job = CommandLine.JobArgument();
         var command = new Command("status", "Show a job's checkpoints (time, duration, state size), savepoints, the source offsets per partition of its newest complete checkpoint, and its last failures.")
         {
             job,

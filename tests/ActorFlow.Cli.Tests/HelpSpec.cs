@@ -90,6 +90,16 @@ public sealed class HelpSpec
         Assert.Equal(hint, lines[^1]);
     }
 
+    /// <summary>Verify that an empty job name (a script's unset variable) is bad usage, not a failure inside the command.</summary>
+    [Fact]
+    public async Task An_empty_job_name_must_be_bad_usage()
+    {
+        var (code, _, error) = await RunAsync(["status", "", "--sqlite", "d"]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("actorflow: the job name must not be empty.", error, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Verify that the [suggest:POSITION] directive, called as dotnet-suggest's shell scripts call it (the whole
     /// command line typed so far as one argument), completes sub-commands, options and option values.
