@@ -183,8 +183,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
     /// <summary>
     /// Verify that the database going away during checkpoints fails those checkpoints, not the job: records keep
     /// flowing, failed checkpoints are counted (and the newest recorded in the store), the last complete checkpoint
-    /// stays the recovery point, a later
-    /// checkpoint succeeds once the store is back, and state stays exactly once.
+    /// stays the recovery point, a later checkpoint succeeds once the store is back, and state stays exactly once.
     /// </summary>
     [Fact]
     public async Task A_checkpoint_store_that_goes_away_must_fail_checkpoints_not_the_job()
