@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using ActorFlow.Avro.CodeGen;
 using ActorFlow.Avro.Compatibility;
 using ActorFlow.Avro.Registry;
@@ -9,127 +9,108 @@ namespace ActorFlow.Cli;
 /// <summary><c>actorflow registry</c> (the embedded schema registry, standalone) and <c>actorflow avro gen</c> (classes from .avsc).</summary>
 internal static class AvroCommands
 {
-    /// <summary>The usage lines of the commands.</summary>
-    public const string Usage = """
-          registry run the embedded schema registry (Confluent's REST API) on 127.0.0.1 until Ctrl+C
-                   --port N                TCP port (default 0: a free one)
-                   --sqlite FILE           keep schemas in this SQLite file (default actorflow-registry.db)
-                   --postgres CONNECTION   keep schemas in PostgreSQL instead
-                   --compatibility LEVEL   default level of subjects (default BACKWARD)
-                   --url-file PATH         also write the registry's URL to PATH
-          avro gen generate C# classes of Avro records from .avsc files
-                   --out DIR               where the .cs files go (required)
-                   FILE.avsc ...           the schemas, in dependency order
-        """;
+    /// <summary>The compatibility levels as Confluent spells them.</summary>
+    private static readonly string[] Levels = ["NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"];
 
-    /// <summary>Runs <c>actorflow registry</c>.</summary>
-    public static async Task<int> RunRegistryAsync(ReadOnlyMemory<string> args, TextWriter output, CancellationToken stop)
+    /// <summary><c>actorflow registry</c>.</summary>
+    public static Command CreateRegistry()
     {
-        var port = 0;
-        var level = CompatibilityLevel.Backward;
-        Func<ISchemaStore> store = () => SqlSchemaStore.Sqlite("Data Source=actorflow-registry.db");
-        string? urlFile = null;
-        var a = args.Span;
-        for (var i = 0; i < a.Length; i += 2)
+        var port = new Option<int>("--port")
         {
-            var value = i + 1 < a.Length ? a[i + 1] : throw new CommandLine.UsageException($"{a[i]} needs a value");
-            switch (a[i])
+            Description = "TCP port; 0 takes a free one.",
+            HelpName = "N",
+            DefaultValueFactory = _ => 0,
+            CustomParser = CommandLine.IntIn("--port", 0, 65535, "a port number from 0 to 65535"),
+        };
+        var sqlite = new Option<string>("--sqlite") { Description = "Keep schemas in this SQLite file.", HelpName = "FILE", DefaultValueFactory = _ => "actorflow-registry.db" };
+        var postgres = new Option<string>("--postgres") { Description = "Keep schemas in PostgreSQL instead (a connection string).", HelpName = "CONNECTION" };
+        var compatibility = new Option<CompatibilityLevel>("--compatibility")
+        {
+            Description = "The default compatibility level of subjects.",
+            HelpName = "LEVEL",
+            DefaultValueFactory = _ => CompatibilityLevel.Backward,
+            CustomParser = r =>
             {
-                case "--port":
-                    port = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p <= 65535
-                        ? p : throw new CommandLine.UsageException($"--port needs a port number, not '{value}'");
-                    break;
-                case "--sqlite":
-                    store = () => SqlSchemaStore.Sqlite($"Data Source={value}");
-                    break;
-                case "--postgres":
-                    store = () => SqlSchemaStore.PostgreSql(value);
-                    break;
-                case "--compatibility":
-                    level = Enum.TryParse<CompatibilityLevel>(value.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var l)
-                        ? l : throw new CommandLine.UsageException($"--compatibility: unknown level '{value}'");
-                    break;
-                case "--url-file":
-                    urlFile = value;
-                    break;
-                default:
-                    throw new CommandLine.UsageException($"unknown option '{a[i]}'");
-            }
-        }
+                var value = r.Tokens.Count == 0 ? string.Empty : r.Tokens[0].Value;
+                if (Enum.TryParse<CompatibilityLevel>(value.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out var level))
+                {
+                    return level;
+                }
 
-        await using var registry = await EmbeddedSchemaRegistry.StartAsync(new EmbeddedSchemaRegistryOptions { Port = port, Store = store, DefaultCompatibility = level }, stop).ConfigureAwait(false);
-        if (urlFile is not null)
+                r.AddError($"--compatibility: unknown level '{value}'; one of {string.Join(", ", Levels)}.");
+                return default;
+            },
+        };
+        compatibility.CompletionSources.Clear(); // the enum's own names; Confluent's spelling only
+        compatibility.CompletionSources.Add(Levels);
+        var urlFile = new Option<string>("--url-file") { Description = "Also write the registry's URL to this file (for scripts).", HelpName = "PATH" };
+        var command = new Command("registry", "Run the embedded schema registry (Confluent's REST API) on 127.0.0.1 until Ctrl+C; prints url=http://….")
         {
-            await File.WriteAllTextAsync(urlFile, registry.Url, stop).ConfigureAwait(false);
-        }
+            port,
+            sqlite,
+            postgres,
+            compatibility,
+            urlFile,
+        };
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(sqlite) is { Implicit: false } && r.GetResult(postgres) is not null)
+            {
+                r.AddError("registry keeps schemas in one store: --sqlite FILE or --postgres CONNECTION, not both.");
+            }
+        });
+        CommandLine.SetAction(command, async (parsed, output, stop) =>
+        {
+            var file = parsed.GetValue(sqlite)!;
+            var connection = parsed.GetValue(postgres);
+            Func<ISchemaStore> store = connection is null ? () => SqlSchemaStore.Sqlite($"Data Source={file}") : () => SqlSchemaStore.PostgreSql(connection);
+            await using var registry = await EmbeddedSchemaRegistry.StartAsync(
+                new EmbeddedSchemaRegistryOptions { Port = parsed.GetValue(port), Store = store, DefaultCompatibility = parsed.GetValue(compatibility) }, stop).ConfigureAwait(false);
+            if (parsed.GetValue(urlFile) is { } path)
+            {
+                await File.WriteAllTextAsync(path, registry.Url, stop).ConfigureAwait(false);
+            }
 
-        await output.WriteLineAsync($"url={registry.Url}").ConfigureAwait(false);
-        await output.WriteLineAsync("embedded schema registry running; Ctrl+C stops it").ConfigureAwait(false);
-        await output.FlushAsync(stop).ConfigureAwait(false);
-        await WaitForStopAsync(stop).ConfigureAwait(false);
-        await output.WriteLineAsync("embedded schema registry stopped").ConfigureAwait(false);
-        return 0;
+            await output.WriteLineAsync($"url={registry.Url}").ConfigureAwait(false);
+            await output.WriteLineAsync("embedded schema registry running; Ctrl+C stops it").ConfigureAwait(false);
+            await output.FlushAsync(stop).ConfigureAwait(false);
+            await CommandLine.WaitForStopAsync(stop).ConfigureAwait(false);
+            await output.WriteLineAsync("embedded schema registry stopped").ConfigureAwait(false);
+            return CommandLine.Ok;
+        });
+        return command;
     }
 
-    /// <summary>Runs <c>actorflow avro …</c>.</summary>
-    public static async Task<int> RunAvroAsync(ReadOnlyMemory<string> args, TextWriter output)
+    /// <summary><c>actorflow avro gen</c>.</summary>
+    public static Command CreateAvro()
     {
-        var a = args.Span;
-        if (a.Length == 0 || a[0] != "gen")
+        var outDir = new Option<string>("--out") { Description = "Where the .cs files go.", HelpName = "DIR", Required = true };
+        var files = new Argument<string[]>("schemas") { Description = "The .avsc files, in dependency order.", HelpName = "FILE.avsc", Arity = ArgumentArity.OneOrMore };
+        files.Validators.Add(r =>
         {
-            throw new CommandLine.UsageException(a.Length == 0 ? "avro needs a sub-command (gen)" : $"unknown avro sub-command '{a[0]}'");
-        }
-
-        string? outDir = null;
-        var files = new List<string>();
-        for (var i = 1; i < a.Length; i++)
-        {
-            if (a[i] == "--out")
+            foreach (var token in r.Tokens)
             {
-                outDir = i + 1 < a.Length ? a[++i] : throw new CommandLine.UsageException("--out needs a value");
+                if (!File.Exists(token.Value))
+                {
+                    r.AddError($"no such schema file '{token.Value}'.");
+                }
             }
-            else if (a[i].StartsWith("--", StringComparison.Ordinal))
+        });
+        var gen = new Command("gen", "Generate C# classes (ISpecificRecord) of the Avro records, enums and fixed types in .avsc files; prints the files written.")
+        {
+            outDir,
+            files,
+        };
+        CommandLine.SetAction(gen, async (parsed, output, _) =>
+        {
+            var dir = parsed.GetValue(outDir)!;
+            foreach (var file in AvroCodeGenerator.Generate(parsed.GetValue(files)!, dir))
             {
-                throw new CommandLine.UsageException($"unknown option '{a[i]}'");
+                await output.WriteLineAsync(Path.Combine(dir, file)).ConfigureAwait(false);
             }
-            else
-            {
-                files.Add(File.Exists(a[i]) ? a[i] : throw new CommandLine.UsageException($"no such schema file '{a[i]}'"));
-            }
-        }
 
-        if (outDir is null || files.Count == 0)
-        {
-            throw new CommandLine.UsageException("avro gen needs --out DIR and at least one .avsc file");
-        }
-
-        foreach (var file in AvroCodeGenerator.Generate(files, outDir))
-        {
-            await output.WriteLineAsync(Path.Combine(outDir, file)).ConfigureAwait(false);
-        }
-
-        return 0;
-    }
-
-    // As `actorflow broker` does: Ctrl+C, SIGTERM or the caller's token end the command.
-    private static async Task WaitForStopAsync(CancellationToken stop)
-    {
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-            System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancel.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping is the normal end
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+            return CommandLine.Ok;
+        });
+        return new Command("avro", "Avro tools.") { gen };
     }
 }

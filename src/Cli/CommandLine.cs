@@ -1,73 +1,129 @@
-using System.Globalization;
+using System.CommandLine;
+using System.CommandLine.Invocation;
 using ActorFlow.Kafka.Embedded;
 
 namespace ActorFlow.Cli;
 
-/// <summary>The <c>actorflow</c> command: parses the arguments and runs a sub-command.</summary>
+/// <summary>
+/// The <c>actorflow</c> command line, on System.CommandLine: <c>--help</c> on every command, <c>[suggest]</c> for
+/// shell completion (dotnet-suggest), and three exit codes: 0 done, 1 the command failed (its reason on one line of
+/// standard error), 2 bad usage (each parse error on standard error, then where to find the usage).
+/// </summary>
 public static class CommandLine
 {
-    private const string Usage = """
-        usage: actorflow <command> [options]
+    /// <summary>Exit code of a command that did its work.</summary>
+    public const int Ok = 0;
 
-        commands:
-          broker   run the embedded Kafka broker (librdkafka mock cluster) until Ctrl+C
-                   --brokers N             number of brokers (default 1)
-                   --topic NAME[:PARTS]    create a topic (repeatable; default 1 partition)
-                   --bootstrap-file PATH   also write the bootstrap address to PATH
-        """ + "\n" + SavepointCommand.Usage + "\n" + AvroCommands.Usage;
+    /// <summary>Exit code of a command that could not do its work (the reason is on standard error).</summary>
+    public const int Failed = 1;
 
-    /// <summary>Runs the command line; returns the process exit code (0 ok, 1 failed, 2 bad usage).</summary>
+    /// <summary>Exit code of a command line that does not parse (unknown option, missing or bad argument).</summary>
+    public const int BadUsage = 2;
+
+    /// <summary>Builds the <c>actorflow</c> root command with every sub-command.</summary>
+    /// <returns>The root command.</returns>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("ActorFlow: stream processing on Akka.NET and Kafka. Tools for the embedded broker and schema registry, Avro classes, a job's checkpoints, savepoints and status, and a Kafka cluster's raw rates.")
+        {
+            BrokerCommand.Create(),
+            AvroCommands.CreateRegistry(),
+            AvroCommands.CreateAvro(),
+            SavepointCommand.Create(),
+            StatusCommands.CreateJobs(),
+            StatusCommands.CreateStatus(),
+            BenchCommand.Create(),
+        };
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
+    /// <param name="args">The arguments (without the program name).</param>
+    /// <param name="output">Standard output (help, results).</param>
+    /// <param name="error">Standard error (parse errors, failures).</param>
+    /// <param name="stop">Stops a long-running command (as Ctrl+C or SIGTERM do).</param>
+    /// <returns>The exit code: <see cref="Ok"/>, <see cref="Failed"/> or <see cref="BadUsage"/>.</returns>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var parsed = Build().Parse(args);
+        if (parsed.Action is ParseErrorAction && parsed.Errors.Count > 0)
         {
-            await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? 2 : 0;
+            foreach (var e in parsed.Errors)
+            {
+                await error.WriteLineAsync("actorflow: " + e.Message).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync($"Run '{CommandPath(parsed.CommandResult)} --help' for usage.").ConfigureAwait(false);
+            return BadUsage;
         }
 
-        try
-        {
-            return args[0] switch
-            {
-                "broker" => await RunBrokerAsync(BrokerOptions.Parse(args.AsSpan(1)), output, stop).ConfigureAwait(false),
-                "savepoint" => await SavepointCommand.RunAsync(args.AsMemory(1), output, error, stop).ConfigureAwait(false),
-                "registry" => await AvroCommands.RunRegistryAsync(args.AsMemory(1), output, stop).ConfigureAwait(false),
-                "avro" => await AvroCommands.RunAvroAsync(args.AsMemory(1), output).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command '{args[0]}'"),
-            };
-        }
-        catch (UsageException e)
-        {
-            await error.WriteLineAsync("actorflow: " + e.Message).ConfigureAwait(false);
-            await error.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 2;
-        }
-        catch (EmbeddedKafkaException e)
-        {
-            await error.WriteLineAsync("actorflow: " + e.Message).ConfigureAwait(false);
-            return 1;
-        }
+        // Long-running commands handle Ctrl+C and SIGTERM themselves (a normal stop, exit code 0); the others end by
+        // themselves, so System.CommandLine's own termination handling (exit codes 130/143) stays off.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false };
+        return await parsed.InvokeAsync(configuration, stop).ConfigureAwait(false);
     }
 
-    private static async Task<int> RunBrokerAsync(BrokerOptions options, TextWriter output, CancellationToken stop)
+    /// <summary>
+    /// Sets <paramref name="command"/>'s action to <paramref name="run"/>; a failure it reports by throwing (a store
+    /// that cannot be read, a broker that cannot start) ends the command with exit code 1 and its message.
+    /// </summary>
+    internal static void SetAction(Command command, Func<ParseResult, TextWriter, CancellationToken, Task<int>> run) =>
+        command.SetAction(async (parsed, cancel) =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var error = parsed.InvocationConfiguration.Error;
+            try
+            {
+                return await run(parsed, output, cancel).ConfigureAwait(false);
+            }
+            catch (CommandFailedException e)
+            {
+                await error.WriteLineAsync("actorflow: " + e.Message).ConfigureAwait(false);
+                return Failed;
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+            {
+                // Expected failures (a store or broker that cannot be reached, a damaged record) say what happened; any
+                // other exception is named by its type too, so a report of it can be traced.
+                var what = IsExpected(e) ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                await error.WriteLineAsync($"actorflow: {parsed.CommandResult.Command.Name}: {what}").ConfigureAwait(false);
+                return Failed;
+            }
+        });
+
+    /// <summary>An integer option's parser: a whole number from <paramref name="min"/> to <paramref name="max"/>, or a parse error naming the option.</summary>
+    internal static Func<System.CommandLine.Parsing.ArgumentResult, int> IntIn(string option, int min, int max, string what) => r =>
     {
-        using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { BrokerCount = options.Brokers, Topics = options.Topics });
-        if (options.BootstrapFile is not null)
+        var value = r.Tokens.Count == 0 ? string.Empty : r.Tokens[0].Value;
+        if (int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
         {
-            await File.WriteAllTextAsync(options.BootstrapFile, kafka.BootstrapServers, stop).ConfigureAwait(false);
+            return n;
         }
 
-        await output.WriteLineAsync($"bootstrap.servers={kafka.BootstrapServers}").ConfigureAwait(false);
-        foreach (var (topic, partitions) in kafka.Topics)
-        {
-            await output.WriteLineAsync($"topic {topic} partitions={partitions}").ConfigureAwait(false);
-        }
+        r.AddError($"{option} needs {what}, not '{value}'.");
+        return min;
+    };
 
-        await output.WriteLineAsync("embedded broker running; Ctrl+C stops it").ConfigureAwait(false);
-        await output.FlushAsync(stop).ConfigureAwait(false);
+    /// <summary>A job-name argument (savepoint, status): a non-empty name.</summary>
+    internal static Argument<string> JobArgument()
+    {
+        var job = new Argument<string>("job") { Description = "The job's name." };
+        job.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[0].Value))
+            {
+                r.AddError("the job name must not be empty.");
+            }
+        });
+        return job;
+    }
+
+    /// <summary>Waits until Ctrl+C, SIGTERM or <paramref name="stop"/>: the normal end of a long-running command.</summary>
+    internal static async Task WaitForStopAsync(CancellationToken stop)
+    {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
         Console.CancelKeyPress += onCancel;
@@ -85,48 +141,30 @@ public static class CommandLine
         {
             Console.CancelKeyPress -= onCancel;
         }
-
-        await output.WriteLineAsync("embedded broker stopped").ConfigureAwait(false);
-        return 0;
     }
 
-    private sealed record BrokerOptions(int Brokers, Dictionary<string, int> Topics, string? BootstrapFile)
+    private static bool IsExpected(Exception e) =>
+        e is EmbeddedKafkaException or InvalidOperationException or IOException or UnauthorizedAccessException
+            or System.Data.Common.DbException or Persistence.Checkpoints.CorruptCheckpointException
+            or Confluent.Kafka.KafkaException or TimeoutException or System.Net.Http.HttpRequestException
+            or global::Avro.AvroException;
+
+    /// <summary>"actorflow savepoint create" for the command a parse stopped in.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult command)
     {
-        public static BrokerOptions Parse(ReadOnlySpan<string> args)
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? at = command; at is not null; at = at.Parent)
         {
-            var brokers = 1;
-            var topics = new Dictionary<string, int>(StringComparer.Ordinal);
-            string? file = null;
-            for (var i = 0; i < args.Length; i++)
+            if (at is System.CommandLine.Parsing.CommandResult c)
             {
-                var value = i + 1 < args.Length ? args[i + 1] : throw new UsageException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--brokers":
-                        brokers = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b >= 1
-                            ? b : throw new UsageException($"--brokers needs a positive number, not '{value}'");
-                        break;
-                    case "--topic":
-                        var parts = value.Split(':');
-                        var count = parts.Length == 1 ? 1
-                            : int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p
-                            : throw new UsageException($"--topic {value}: the partition count must be a positive number");
-                        topics[parts[0]] = count;
-                        break;
-                    case "--bootstrap-file":
-                        file = value;
-                        break;
-                    default:
-                        throw new UsageException($"unknown option '{args[i]}'");
-                }
-
-                i++;
+                names.Add(c.Command is RootCommand ? "actorflow" : c.Command.Name);
             }
-
-            return new BrokerOptions(brokers, topics, file);
         }
-    }
 
-    /// <summary>Bad arguments: exit code 2 with the message and the usage.</summary>
-    internal sealed class UsageException(string message) : Exception(message);
+        names.Reverse();
+        return string.Join(' ', names);
+    }
 }
+
+/// <summary>A command could not do its work: exit code 1 with this message.</summary>
+internal sealed class CommandFailedException(string message) : Exception(message);

@@ -1,6 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
 using ActorFlow.Persistence.Checkpoints;
-using ActorFlow.Persistence.Config;
 
 namespace ActorFlow.Cli;
 
@@ -13,39 +13,37 @@ namespace ActorFlow.Cli;
 /// </summary>
 internal static class SavepointCommand
 {
-    public const string Usage = """
-          savepoint list <job>                 list the job's savepoints (and its newest complete checkpoint)
-          savepoint create <job> <name>        promote the job's newest complete checkpoint to savepoint <name>
-          savepoint delete <job> <name>        delete savepoint <name> (its snapshots go with the job's next prune)
-                   --sqlite DIR                the state store: the SQLite data directory of the job, or
-                   --postgres CONNECTION       the PostgreSQL connection string
-        """;
-
-    public static async Task<int> RunAsync(ReadOnlyMemory<string> args, TextWriter output, TextWriter error, CancellationToken stop)
+    public static Command Create()
     {
-        var parsed = Parse(args.Span);
-        if (parsed.Sqlite is { } dir && !File.Exists(StateStoreSettings.Sqlite(dir).SqliteFilePath))
+        var store = new StateStoreOptions();
+        var list = Verb("list", "List the job's savepoints and its newest complete checkpoint.", store, named: false, (s, job, _, output, error, stop) => ListAsync(s, job, output, stop));
+        var create = Verb("create", "Promote the job's newest complete checkpoint to a savepoint named NAME (kept until deleted).", store, named: true, CreateAsync);
+        var delete = Verb("delete", "Delete the savepoint NAME (its snapshots go with the job's next prune).", store, named: true, DeleteAsync);
+        return new Command("savepoint", "List, create and delete a job's savepoints in its state store.") { list, create, delete };
+    }
+
+    private static Command Verb(
+        string name,
+        string description,
+        StateStoreOptions store,
+        bool named,
+        Func<ICheckpointStore, string, string, TextWriter, TextWriter, CancellationToken, Task<int>> run)
+    {
+        var job = CommandLine.JobArgument();
+        var savepoint = new Argument<string>("name") { Description = "The savepoint's name." };
+        var command = new Command(name, description) { job };
+        if (named)
         {
-            await error.WriteLineAsync($"actorflow: no state store at {StateStoreSettings.Sqlite(dir).SqliteFilePath}").ConfigureAwait(false);
-            return 1;
+            command.Add(savepoint);
         }
 
-        var settings = parsed.Sqlite is { } sqlite ? StateStoreSettings.Sqlite(sqlite) : StateStoreSettings.PostgreSql(parsed.Postgres!);
-        await using var store = CheckpointStore.Create(settings);
-        try
+        store.AddTo(command);
+        CommandLine.SetAction(command, async (parsed, output, stop) =>
         {
-            return parsed.Verb switch
-            {
-                "list" => await ListAsync(store, parsed.Job, output, stop).ConfigureAwait(false),
-                "create" => await CreateAsync(store, parsed.Job, parsed.Name!, output, error, stop).ConfigureAwait(false),
-                _ => await DeleteAsync(store, parsed.Job, parsed.Name!, output, error, stop).ConfigureAwait(false),
-            };
-        }
-        catch (Exception e) when (e is InvalidOperationException or CorruptCheckpointException or System.Data.Common.DbException)
-        {
-            await error.WriteLineAsync("actorflow: " + e.Message).ConfigureAwait(false);
-            return 1;
-        }
+            await using var opened = store.Open(parsed);
+            return await run(opened, parsed.GetValue(job)!, named ? parsed.GetValue(savepoint)! : string.Empty, output, parsed.InvocationConfiguration.Error, stop).ConfigureAwait(false);
+        });
+        return command;
     }
 
     private static async Task<int> ListAsync(ICheckpointStore store, string job, TextWriter output, CancellationToken stop)
@@ -136,49 +134,4 @@ internal static class SavepointCommand
     }
 
     private static DateTimeOffset Time(CheckpointRecord record) => DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampMs);
-
-    private static Options Parse(ReadOnlySpan<string> args)
-    {
-        var positional = new List<string>();
-        string? sqlite = null;
-        string? postgres = null;
-        for (var i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--sqlite":
-                    sqlite = i + 1 < args.Length ? args[++i] : throw new CommandLine.UsageException("--sqlite needs a directory");
-                    break;
-                case "--postgres":
-                    postgres = i + 1 < args.Length ? args[++i] : throw new CommandLine.UsageException("--postgres needs a connection string");
-                    break;
-                case var option when option.StartsWith("--", StringComparison.Ordinal):
-                    throw new CommandLine.UsageException($"unknown option '{option}'");
-                default:
-                    positional.Add(args[i]);
-                    break;
-            }
-        }
-
-        if ((sqlite is null) == (postgres is null))
-        {
-            throw new CommandLine.UsageException("savepoint needs the state store: --sqlite DIR or --postgres CONNECTION (one of them)");
-        }
-
-        var verb = positional.Count > 0 ? positional[0] : throw new CommandLine.UsageException("savepoint needs a sub-command: list, create or delete");
-        var arity = verb switch
-        {
-            "list" => 2,
-            "create" or "delete" => 3,
-            _ => throw new CommandLine.UsageException($"unknown savepoint sub-command '{verb}'"),
-        };
-        if (positional.Count != arity)
-        {
-            throw new CommandLine.UsageException(arity == 2 ? "usage: savepoint list <job>" : $"usage: savepoint {verb} <job> <name>");
-        }
-
-        return new Options(verb, positional[1], arity == 3 ? positional[2] : null, sqlite, postgres);
-    }
-
-    private sealed record Options(string Verb, string Job, string? Name, string? Sqlite, string? Postgres);
 }

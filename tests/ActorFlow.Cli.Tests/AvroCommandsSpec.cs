@@ -67,9 +67,9 @@ public sealed class AvroCommandsSpec
     [Theory]
     [InlineData("registry --port x", "--port")]
     [InlineData("registry --compatibility SIDEWAYS", "SIDEWAYS")]
-    [InlineData("avro gen --out", "--out needs a value")]
+    [InlineData("avro gen --out", "Required argument missing for option: '--out'")]
     [InlineData("avro gen --out d missing.avsc", "no such schema file")]
-    [InlineData("avro make", "unknown avro sub-command")]
+    [InlineData("avro make", "Unrecognized command or argument 'make'")]
     public async Task Bad_usage_must_exit_2_with_a_clear_message(string line, string expected)
     {
         var error = new StringWriter();

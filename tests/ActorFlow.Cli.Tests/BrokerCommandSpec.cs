@@ -36,7 +36,7 @@ public sealed class BrokerCommandSpec
     [InlineData("broker --brokers zero", "--brokers")]
     [InlineData("broker --topic t:x", "partition count")]
     [InlineData("broker --nope 1", "--nope")]
-    [InlineData("frobnicate", "unknown command")]
+    [InlineData("frobnicate", "Unrecognized command or argument 'frobnicate'")]
     public async Task Bad_usage_must_exit_2_with_a_clear_message(string line, string expected)
     {
         var error = new StringWriter();

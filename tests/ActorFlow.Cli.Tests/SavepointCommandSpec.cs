@@ -105,8 +105,8 @@ public sealed class SavepointCommandSpec : IAsyncLifetime
     /// <summary>Verify that bad savepoint usage gives exit code 2 and a message saying what is wrong.</summary>
     [Theory]
     [InlineData("savepoint list clicks", "--sqlite DIR or --postgres")]
-    [InlineData("savepoint create clicks --sqlite /tmp", "usage: savepoint create <job> <name>")]
-    [InlineData("savepoint rename clicks a --sqlite /tmp", "unknown savepoint sub-command 'rename'")]
+    [InlineData("savepoint create clicks --sqlite /tmp", "Required argument 'name' missing for command: 'create'")]
+    [InlineData("savepoint rename clicks a --sqlite /tmp", "Unrecognized command or argument 'rename'")]
     [InlineData("savepoint list clicks --sqlite /tmp --postgres x", "one of them")]
     public async Task Bad_usage_must_exit_2_with_a_clear_message(string line, string expected)
     {

@@ -37,6 +37,13 @@ public sealed record CheckpointRecord(
     long? StateCheckpointId = null,
     long Watermark = long.MinValue)
 {
+    /// <summary>
+    /// How long the checkpoint took, in milliseconds: from its barrier leaving the sources until every key group (and
+    /// the write-ahead sink) acknowledged it, as Flink's end-to-end duration; <c>null</c> when unknown (records written
+    /// before the field existed, the first record of a job started from a savepoint).
+    /// </summary>
+    public long? DurationMs { get; init; }
+
     /// <summary>The total state size over all key groups, in bytes.</summary>
     public long TotalStateSizeBytes => KeyGroups.IsDefault ? 0 : KeyGroups.Sum(k => k.StateSizeBytes);
 

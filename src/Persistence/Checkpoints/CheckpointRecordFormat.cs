@@ -10,14 +10,15 @@ namespace ActorFlow.Persistence.Checkpoints;
 /// fields (length-prefixed UTF-8 strings, little-endian integers), then a CRC-32 of everything before it.
 /// Version 2 appends the state checkpoint id (a record of a job started from a savepoint); a record without one is
 /// still written as version 1. Version 3 (a record with a watermark) appends a flag and the state checkpoint id when
-/// the flag is set, then the watermark. A reader accepts all three and rejects unknown versions rather than guess.
+/// the flag is set, then the watermark. Version 4 (a record with a duration) is version 3 followed by the duration.
+/// A reader accepts all four and rejects unknown versions rather than guess.
 /// </summary>
 internal static class CheckpointRecordFormat
 {
     /// <summary>The newest version <see cref="Write"/> writes and <see cref="Read"/> reads.</summary>
-    public const byte CurrentVersion = 3;
+    public const byte CurrentVersion = 4;
 
-    /// <summary>The format version of stored bytes (1, 2 or 3).</summary>
+    /// <summary>The format version of stored bytes (1 to 4).</summary>
     public static byte VersionOf(byte[] bytes) => bytes[Magic.Length];
 
     private static readonly byte[] Magic = "AFCK"u8.ToArray();
@@ -29,7 +30,11 @@ internal static class CheckpointRecordFormat
         using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Magic);
-            var version = record.Watermark != long.MinValue ? CurrentVersion : record.StateCheckpointId is null ? (byte)1 : (byte)2;
+            // The oldest version that holds the record's fields: a record without the newer fields stays readable by
+            // older builds.
+            var version = record.DurationMs is not null ? (byte)4
+                : record.Watermark != long.MinValue ? (byte)3
+                : record.StateCheckpointId is null ? (byte)1 : (byte)2;
             w.Write(version);
             w.Write(record.CheckpointId);
             w.Write(record.TimestampMs);
@@ -62,7 +67,7 @@ internal static class CheckpointRecordFormat
                 w.Write(g.StateSizeBytes);
             }
 
-            if (version == CurrentVersion)
+            if (version >= 3)
             {
                 w.Write(record.StateCheckpointId is not null);
             }
@@ -72,9 +77,14 @@ internal static class CheckpointRecordFormat
                 w.Write(stateCheckpointId);
             }
 
-            if (version == CurrentVersion)
+            if (version >= 3)
             {
                 w.Write(record.Watermark);
+            }
+
+            if (record.DurationMs is { } duration)
+            {
+                w.Write(duration);
             }
         }
 
@@ -156,6 +166,7 @@ internal static class CheckpointRecordFormat
             _ => r.ReadBoolean() ? r.ReadInt64() : null,
         };
         var watermark = version >= 3 ? r.ReadInt64() : long.MinValue;
+        long? duration = version >= 4 ? r.ReadInt64() : null;
         if (stream.Position != stream.Length)
         {
             throw new FormatException("unexpected bytes after the record.");
@@ -163,7 +174,8 @@ internal static class CheckpointRecordFormat
 
         return new CheckpointRecord(
             jobId, checkpointId, timestamp, offsets.MoveToImmutable(), sinks.ToImmutable(), groups.MoveToImmutable(),
-            isSavepoint, hasName ? name : null, stateCheckpointId, watermark);
+            isSavepoint, hasName ? name : null, stateCheckpointId, watermark)
+        { DurationMs = duration };
     }
 
     private static int ReadCount(BinaryReader r)

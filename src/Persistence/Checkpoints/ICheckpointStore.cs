@@ -95,4 +95,24 @@ public interface ICheckpointStore : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The ids of the deleted checkpoints, ascending.</returns>
     Task<IReadOnlyList<long>> PruneAsync(string jobId, int retain, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the jobs with a checkpoint, savepoint or recorded failure in this store, in ordinal order.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The job ids.</returns>
+    Task<IReadOnlyList<string>> ListJobsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Keeps <paramref name="failure"/> as the job's newest failure of its kind (replacing the one before); a message
+    /// longer than <see cref="JobFailure.MaxMessageLength"/> is cut there.
+    /// </summary>
+    /// <param name="failure">The failure.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the failure is stored.</returns>
+    Task RecordFailureAsync(JobFailure failure, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest failure of each kind of a job (none, one or two), newest first.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The failures.</returns>
+    Task<IReadOnlyList<JobFailure>> ListFailuresAsync(string jobId, CancellationToken cancellationToken = default);
 }

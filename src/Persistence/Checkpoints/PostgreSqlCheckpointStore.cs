@@ -40,6 +40,13 @@ internal sealed class PostgreSqlCheckpointStore : SqlCheckpointStore
           PRIMARY KEY (job_id, checkpoint_id));
         CREATE UNIQUE INDEX IF NOT EXISTS {Table}_savepoint_name ON {Table} (job_id, savepoint_name)
           WHERE savepoint_name IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS {Table}_failures (
+          job_id TEXT NOT NULL,
+          kind INTEGER NOT NULL,
+          timestamp_ms BIGINT NOT NULL,
+          checkpoint_id BIGINT NULL,
+          message TEXT NOT NULL,
+          PRIMARY KEY (job_id, kind));
         """;
 
     /// <inheritdoc />

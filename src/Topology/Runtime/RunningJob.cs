@@ -209,6 +209,12 @@ public sealed class RunningJob
             }
 
             var failedAt = _options.Clock.GetUtcNow();
+            if (failed.Dispatcher.Checkpoints is { } checkpoints)
+            {
+                // For `actorflow status`; not awaited: a store that is down (maybe the failure's cause) must not delay the failover.
+                _ = JobFailures.RecordAsync(checkpoints.Store, new JobFailure(Name, JobFailureKind.Job, failedAt.ToUnixTimeMilliseconds(), checkpoints.LastCompletedId > 0 ? checkpoints.LastCompletedId : null, JobFailures.Describe(failure)), _log);
+            }
+
             var decision = _backoff.OnFailure();
             if (!decision.Restart)
             {

@@ -40,4 +40,21 @@ public sealed class CheckpointRecordFormatSpec
         Assert.Equal(long.MinValue, CheckpointRecordFormat.Read("job", 4, CheckpointRecordFormat.Write(Plain)).Watermark);
         Assert.Equal(long.MinValue, CheckpointRecordFormat.Read("job", 4, CheckpointRecordFormat.Write(Plain with { StateCheckpointId = 2 })).Watermark);
     }
+
+    /// <summary>Verify that a record with a duration is written as version 4 and reads back the same; older versions read without one.</summary>
+    [Fact]
+    public void A_record_with_a_duration_must_round_trip_as_version_4()
+    {
+        foreach (var record in new[] { Plain with { DurationMs = 17 }, Plain with { DurationMs = 0, Watermark = 123, StateCheckpointId = 2 } })
+        {
+            var bytes = CheckpointRecordFormat.Write(record);
+            Assert.Equal(4, CheckpointRecordFormat.VersionOf(bytes));
+            var read = CheckpointRecordFormat.Read("job", 4, bytes);
+            Assert.Equal(record.DurationMs, read.DurationMs);
+            Assert.Equal(record.Watermark, read.Watermark);
+            Assert.Equal(record.StateCheckpointId, read.StateCheckpointId);
+        }
+
+        Assert.Null(CheckpointRecordFormat.Read("job", 4, CheckpointRecordFormat.Write(Plain with { Watermark = 1 })).DurationMs);
+    }
 }

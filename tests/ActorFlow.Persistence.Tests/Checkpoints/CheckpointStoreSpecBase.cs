@@ -242,4 +242,39 @@ public abstract class CheckpointStoreSpecBase : IAsyncLifetime
         await using var other = CreateStore();
         AssertSameRecord(Record(11), await other.LoadLatestAsync(JobId));
     }
+
+    /// <summary>Verify that a checkpoint's duration round-trips and a record without one reads back without one.</summary>
+    [Fact]
+    public async Task Save_then_Get_round_trips_the_duration()
+    {
+        await Store.SaveAsync(Record(1) with { DurationMs = 1234, Watermark = 5 });
+        await Store.SaveAsync(Record(2));
+        Assert.Equal(1234, (await Store.GetAsync(JobId, 1))!.DurationMs);
+        Assert.Null((await Store.GetAsync(JobId, 2))!.DurationMs);
+    }
+
+    /// <summary>
+    /// Verify that the store keeps the newest failure of each kind per job (a later one replaces it), lists them
+    /// newest first, cuts a long message, and lists a job with only a failure among its jobs.
+    /// </summary>
+    [Fact]
+    public async Task Failures_keep_the_newest_of_each_kind()
+    {
+        var other = JobId + "-other";
+        await Store.RecordFailureAsync(new JobFailure(JobId, JobFailureKind.Job, 1_000, null, "first"));
+        await Store.RecordFailureAsync(new JobFailure(JobId, JobFailureKind.Checkpoint, 2_000, 4, "aborted"));
+        await Store.RecordFailureAsync(new JobFailure(JobId, JobFailureKind.Job, 3_000, 3, new string('x', 5000)));
+        await Store.RecordFailureAsync(new JobFailure(other, JobFailureKind.Job, 500, null, "elsewhere"));
+
+        Assert.Equal(
+            [new JobFailure(JobId, JobFailureKind.Job, 3_000, 3, new string('x', JobFailure.MaxMessageLength)), new JobFailure(JobId, JobFailureKind.Checkpoint, 2_000, 4, "aborted")],
+            await Store.ListFailuresAsync(JobId));
+        Assert.Empty(await Store.ListFailuresAsync(JobId + "-none"));
+        await Store.SaveAsync(Record(1));
+        var jobs = await Store.ListJobsAsync();
+        Assert.Contains(JobId, jobs);
+        Assert.Contains(other, jobs);
+        Assert.Equal(jobs.Order(StringComparer.Ordinal), jobs);
+        Assert.Single(jobs, j => j == JobId);
+    }
 }

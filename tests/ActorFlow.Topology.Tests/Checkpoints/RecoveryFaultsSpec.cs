@@ -182,8 +182,8 @@ public sealed class RecoveryFaultsSpec : IDisposable
 
     /// <summary>
     /// Verify that the database going away during checkpoints fails those checkpoints, not the job: records keep
-    /// flowing, failed checkpoints are counted, the last complete checkpoint stays the recovery point, a later
-    /// checkpoint succeeds once the store is back, and state stays exactly once.
+    /// flowing, failed checkpoints are counted (and the newest recorded in the store), the last complete checkpoint
+    /// stays the recovery point, a later checkpoint succeeds once the store is back, and state stays exactly once.
     /// </summary>
     [Fact]
     public async Task A_checkpoint_store_that_goes_away_must_fail_checkpoints_not_the_job()
@@ -212,6 +212,12 @@ public sealed class RecoveryFaultsSpec : IDisposable
             Assert.Equal(recoveryPoint, job.LastCompletedCheckpoint);
             Assert.Equal(recoveryPoint, (await real.LoadLatestAsync(Job))!.CheckpointId);
             Assert.True(fault.FailedWrites >= 3);
+
+            // What `actorflow status` shows: the newest aborted checkpoint with the store's error (recorded in the background).
+            await ClickTopics.AwaitAsync(() => real.ListFailuresAsync(Job).GetAwaiter().GetResult().Any(f => f.Kind == JobFailureKind.Checkpoint), TimeSpan.FromSeconds(30));
+            var aborted = Assert.Single(await real.ListFailuresAsync(Job));
+            Assert.True(aborted.CheckpointId > recoveryPoint);
+            Assert.Equal("SqliteException: SQLite Error 14: 'unable to open database file'.", aborted.Message);
 
             fault.IsDown = false;
             await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > recoveryPoint, TimeSpan.FromSeconds(60));

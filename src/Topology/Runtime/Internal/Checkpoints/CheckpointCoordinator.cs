@@ -296,7 +296,8 @@ internal sealed class CheckpointCoordinator(
                 [.. offsets.Select(o => SourcePartitionIds.ToStored(o.Key, o.Value))],
                 sinkState,
                 [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)],
-                Watermark: watermark);
+                Watermark: watermark)
+            { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
             Task commit;
             lock (_gate)
             {
@@ -318,6 +319,11 @@ internal sealed class CheckpointCoordinator(
             log.Warning("Job {0}: checkpoint {1} failed and was aborted; checkpoint {2} stays the recovery point: {3}", jobName, id, LastCompletedId, e.Message);
             requested?.TrySetException(new CheckpointFailedException(jobName, id, e));
             final?.TrySetException(new CheckpointFailedException(jobName, id, e));
+            if (!Volatile.Read(ref _closed))
+            {
+                // For `actorflow status`; a failover's aborted checkpoint is not one (the job's failure is recorded).
+                _ = JobFailures.RecordAsync(store, new JobFailure(jobName, JobFailureKind.Checkpoint, options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), id, JobFailures.Describe(e)), log);
+            }
         }
         finally
         {

@@ -61,6 +61,7 @@ internal static class Savepoints
             IsSavepoint = false,
             SavepointName = null,
             StateCheckpointId = savepoint.StateCheckpointId ?? savepoint.CheckpointId,
+            DurationMs = null, // no checkpoint was taken for it
         };
         await store.SaveAsync(start).ConfigureAwait(false);
     }
