@@ -1,0 +1,99 @@
+using global::Parquet;
+
+namespace ActorFlow.Parquet.Internal;
+
+/// <summary>
+/// INTERNAL API. One file being written: rows are buffered up to a row group, then appended to the in-progress file
+/// (<c>.part-….parquet.inprogress</c>, which no <c>*.parquet</c> glob matches). After each row group the file is a
+/// complete Parquet file; it is fsynced and closed at <see cref="CloseAsync"/>, and renamed to its final name only
+/// by the commit of the checkpoint that covers it.
+/// </summary>
+internal sealed class InProgressFile(string directory, string relativePath, FileSchema schema, long openedAt)
+{
+    private readonly List<object> _buffer = [];
+    private FileStream? _stream;
+    private int _rowGroups;
+
+    /// <summary>The in-progress file, relative to the sink's directory (the committable).</summary>
+    public string RelativePath => relativePath;
+
+    public FileSchema Schema => schema;
+
+    public long Rows { get; private set; }
+
+    public long Bytes => _stream?.Length ?? 0;
+
+    public long OpenedAt => openedAt;
+
+    public int Buffered => _buffer.Count;
+
+    public void Add(object row)
+    {
+        _buffer.Add(row);
+        Rows++;
+    }
+
+    /// <summary>Appends the buffered rows as one row group.</summary>
+    public async Task FlushAsync(ParquetOptions options, CancellationToken cancellationToken)
+    {
+        if (_buffer.Count == 0)
+        {
+            return;
+        }
+
+        if (_stream is null)
+        {
+            var path = Path.Combine(directory, relativePath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            _stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16, useAsync: false);
+        }
+
+        var append = options.Append;
+        options.Append = _rowGroups > 0;
+        try
+        {
+            await schema.WriteRowGroupAsync(_buffer, _stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            options.Append = append;
+        }
+
+        _rowGroups++;
+        _buffer.Clear();
+    }
+
+    /// <summary>Writes what is buffered, makes the file durable and closes it.</summary>
+    public async Task CloseAsync(ParquetOptions options, CancellationToken cancellationToken)
+    {
+        await FlushAsync(options, cancellationToken).ConfigureAwait(false);
+        if (_stream is { } stream)
+        {
+            stream.Flush(flushToDisk: true);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            _stream = null;
+        }
+    }
+
+    /// <summary>The run ended before this file was pre-committed: remove it (recovery would anyway).</summary>
+    public async Task AbandonAsync()
+    {
+        if (_stream is { } stream)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            _stream = null;
+        }
+
+        try
+        {
+            File.Delete(Path.Combine(directory, relativePath));
+        }
+        catch (IOException)
+        {
+            // Recovery removes it.
+        }
+    }
+
+    /// <summary>Whether any row was ever written to disk.</summary>
+    public bool HasFile => _rowGroups > 0;
+}
