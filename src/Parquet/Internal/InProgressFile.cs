@@ -41,18 +41,22 @@ internal sealed class InProgressFile(string directory, string relativePath, File
             return;
         }
 
-        if (_stream is null)
-        {
-            var path = Path.Combine(directory, relativePath);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            _stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16, useAsync: false);
-        }
-
+        var path = Path.Combine(directory, relativePath);
         var append = options.Append;
-        options.Append = _rowGroups > 0;
         try
         {
+            if (_stream is null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                _stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 1 << 16, useAsync: false);
+            }
+
+            options.Append = _rowGroups > 0;
             await schema.WriteRowGroupAsync(_buffer, _stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Parquet sink cannot write '{path}': {e.Message}", e);
         }
         finally
         {
@@ -69,8 +73,16 @@ internal sealed class InProgressFile(string directory, string relativePath, File
         await FlushAsync(options, cancellationToken).ConfigureAwait(false);
         if (_stream is { } stream)
         {
-            stream.Flush(flushToDisk: true);
-            await stream.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                stream.Flush(flushToDisk: true);
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new IOException($"Parquet sink cannot write '{Path.Combine(directory, relativePath)}': {e.Message}", e);
+            }
+
             _stream = null;
         }
     }

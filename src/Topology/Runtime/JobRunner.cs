@@ -256,7 +256,7 @@ public static partial class JobRunner
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks, writeAheads.Values);
+        var completion = CompleteAsync(main, sinks, writeAheads.Values, twoPhases.Values.Select(t => t.Completion));
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
         if (awaitSources)
         {
@@ -347,10 +347,20 @@ public static partial class JobRunner
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
     /// <summary>The run's end: every sink done (or one failed); then the write-ahead sinks release their producers.</summary>
-    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads)
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads, IEnumerable<Task> failFast)
     {
         try
         {
+            // A two-phase-commit sink that fails ends the run at once (a failed side sink does not stop the main
+            // stream): the run fails over to its last complete checkpoint instead of reading on without output.
+            var watched = new List<Task> { main };
+            watched.AddRange(failFast);
+            while (await Task.WhenAny(watched).ConfigureAwait(false) is var done && done != main)
+            {
+                watched.Remove(done);
+                await done.ConfigureAwait(false); // throws when it failed
+            }
+
             await main.ConfigureAwait(false);
             Task<Done>[] others;
             lock (sinks)

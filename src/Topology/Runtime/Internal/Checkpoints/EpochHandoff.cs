@@ -37,6 +37,18 @@ internal sealed class EpochHandoff
     }
 
     /// <summary>
+    /// The sink side could not prepare checkpoint <paramref name="checkpointId"/> (its destination failed): the
+    /// checkpoint fails with <paramref name="cause"/>.
+    /// </summary>
+    public void Fail(long checkpointId, Exception cause)
+    {
+        lock (_carryLock)
+        {
+            Slot(checkpointId).TrySetException(cause);
+        }
+    }
+
+    /// <summary>
     /// The coordinator: waits for epoch <paramref name="checkpointId"/>'s records, at most <paramref name="timeout"/>
     /// or until <paramref name="cancellationToken"/> is cancelled; fails at once when the sink side has ended before
     /// the epoch's barrier reached it (see <see cref="End"/>).

@@ -20,6 +20,9 @@ internal sealed class TwoPhaseCommitSink(ITwoPhaseCommitTarget target, TimeSpan 
     private readonly Dictionary<long, List<string>> _taken = [];
     private readonly List<string> _uncommitted = [];
 
+    /// <summary>The run's sink task once materialized (a failure ends the run).</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
     /// <summary>Where its committables are kept in the checkpoint record.</summary>
     public string Key => key;
 
@@ -28,9 +31,10 @@ internal sealed class TwoPhaseCommitSink(ITwoPhaseCommitTarget target, TimeSpan 
 
     /// <summary>The run's sink; when it ends, a checkpoint still waiting for its barrier fails at once (with the cause).</summary>
     public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink() =>
-        target.Sink(sink, (id, committables) => _handoff.Provide(id, committables))
+        target.Sink(sink, (id, committables) => _handoff.Provide(id, committables), _handoff.Fail)
             .MapMaterializedValue(done =>
             {
+                Completion = done;
                 done.ContinueWith(t => _handoff.End(t.Exception?.GetBaseException()), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 return done;
             });

@@ -9,9 +9,10 @@ internal interface ITwoPhaseCommitTarget
 {
     /// <summary>
     /// The run's sink over the output stream: writes the records addressed to sink <paramref name="sink"/> through a
-    /// new writer and, at each barrier, hands the writer's committables to <paramref name="prepared"/>.
+    /// new writer and, at each barrier, hands the writer's committables to <paramref name="prepared"/>, or the reason
+    /// the writer failed to <paramref name="failed"/> (then the sink fails, and with it the run).
     /// </summary>
-    Sink<IReadOnlyList<Emitted>, Task<Done>> Sink(int sink, Action<long, List<byte[]>> prepared);
+    Sink<IReadOnlyList<Emitted>, Task<Done>> Sink(int sink, Action<long, List<byte[]>> prepared, Action<long, Exception> failed);
 
     Task CommitAsync(IReadOnlyList<string> committables, CancellationToken cancellationToken);
 
@@ -21,7 +22,7 @@ internal interface ITwoPhaseCommitTarget
 /// <summary>INTERNAL API. Adapts a typed two-phase-commit sink.</summary>
 internal sealed class TwoPhaseCommitTarget<T>(ITwoPhaseCommitSink<T> sink) : ITwoPhaseCommitTarget
 {
-    public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink(int id, Action<long, List<byte[]>> prepared)
+    public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink(int id, Action<long, List<byte[]>> prepared, Action<long, Exception> failed)
     {
         var writer = sink.CreateWriter();
         var records = new List<T>();
@@ -35,9 +36,20 @@ internal sealed class TwoPhaseCommitTarget<T>(ITwoPhaseCommitSink<T> sink) : ITw
                         records.Add((T)e.Value!);
                         break;
                     case EmittedKind.Barrier:
-                        await FlushAsync().ConfigureAwait(false);
-                        var committables = await writer.PrepareCommitAsync((long)e.Value!, CancellationToken.None).ConfigureAwait(false);
-                        prepared((long)e.Value!, [.. committables.Select(System.Text.Encoding.UTF8.GetBytes)]);
+                        var checkpoint = (long)e.Value!;
+                        IReadOnlyList<string> committables;
+                        try
+                        {
+                            await FlushAsync().ConfigureAwait(false);
+                            committables = await writer.PrepareCommitAsync(checkpoint, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        catch (Exception error) when (error is not OutOfMemoryException)
+                        {
+                            failed(checkpoint, error); // the checkpoint fails with the writer's reason, then the run
+                            throw;
+                        }
+
+                        prepared(checkpoint, [.. committables.Select(System.Text.Encoding.UTF8.GetBytes)]);
                         break;
                 }
             }
