@@ -18,6 +18,11 @@ public static class Program
             return await Runtime.RuntimeHarness.RunAsync(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "parquet")
+        {
+            return await Parquet.ParquetHarness.RunAsync(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "checkpoints")
         {
             return await Checkpoints.CheckpointHarness.RunAsync(args[1..]);

@@ -21,7 +21,8 @@ internal sealed class InProgressFile(string directory, string relativePath, File
 
     public long Rows { get; private set; }
 
-    public long Bytes => _stream?.Length ?? 0;
+    /// <summary>The file's size after its last row group (not a system call per record).</summary>
+    public long Bytes { get; private set; }
 
     public long OpenedAt => openedAt;
 
@@ -65,6 +66,7 @@ internal sealed class InProgressFile(string directory, string relativePath, File
 
         _rowGroups++;
         _buffer.Clear();
+        Bytes = _stream!.Length;
     }
 
     /// <summary>Writes what is buffered, makes the file durable and closes it.</summary>
