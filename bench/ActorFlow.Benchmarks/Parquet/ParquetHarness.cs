@@ -79,10 +79,11 @@ public static class ParquetHarness
             for (var round = -1; round < rounds && only is null or "landing"; round++)
             {
                 var direct = await DirectAsync(rows, Path.Combine(data.FullName, $"direct-{round + 1}"), rowGroup);
+                var raw = await RawConsumerAsync(consumer, partitions, records, Path.Combine(data.FullName, $"raw-{round + 1}"), rowGroup);
                 lake = Path.Combine(data.FullName, $"lake-{round + 1}");
                 var landed = await LandAsync(system, consumer, partitions, records, lake, rowGroup, round + 1);
                 var label = round < 0 ? "warm-up" : $"round {round + 1}";
-                Console.WriteLine($"  {label}: parquet.net direct {records / direct.TotalSeconds,12:N0} rows/s ({direct.TotalSeconds:N2} s); landing job {records / landed.TotalSeconds,12:N0} rows/s ({landed.TotalSeconds:N2} s) = {direct / landed:P1} of direct");
+                Console.WriteLine($"  {label}: parquet.net direct {records / direct.TotalSeconds,12:N0} rows/s ({direct.TotalSeconds:N2} s); raw consumer → parquet.net {records / raw.TotalSeconds,12:N0} rows/s ({raw.TotalSeconds:N2} s); landing job {records / landed.TotalSeconds,12:N0} rows/s ({landed.TotalSeconds:N2} s) = {direct / landed:P1} of direct, {raw / landed:P1} of raw → parquet.net");
             }
 
             if (only is null or "scan")
@@ -149,6 +150,38 @@ public static class ParquetHarness
             file.Flush(flushToDisk: true);
         }
 
+        return clock.Elapsed;
+    }
+
+    /// <summary>A raw Confluent consumer (the same settings) decoding the rows and Parquet.Net appending a row group per <paramref name="rowGroup"/> rows.</summary>
+    private static async Task<TimeSpan> RawConsumerAsync(ConsumerSettings<byte[], byte[]> settings, int partitions, int records, string directory, int rowGroup)
+    {
+        Directory.CreateDirectory(directory);
+        var clock = Stopwatch.StartNew();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(ActorFlow.Benchmarks.Kafka.RawClients.ConsumerConfig(settings.WithGroupId("raw"))).Build();
+        consumer.Assign([.. Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset("rows", p, Offset.Beginning))]);
+        await using var file = new FileStream(Path.Combine(directory, "raw.parquet"), FileMode.CreateNew, FileAccess.ReadWrite);
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, RowGroupSize = int.MaxValue };
+        var buffer = new List<LandedRow>(rowGroup);
+        var groups = 0;
+        for (var count = 0; count < records;)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false } r)
+            {
+                buffer.Add(Decode(r.Message.Value));
+                count++;
+            }
+
+            if (buffer.Count == rowGroup || (count == records && buffer.Count > 0))
+            {
+                options.Append = groups++ > 0;
+                await ParquetSerializer.SerializeAsync(buffer, file, options);
+                buffer = new List<LandedRow>(rowGroup);
+            }
+        }
+
+        file.Flush(flushToDisk: true);
+        consumer.Close();
         return clock.Elapsed;
     }
 

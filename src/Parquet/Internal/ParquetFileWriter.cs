@@ -53,7 +53,13 @@ internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<
                 continue;
             }
 
-            if (!_open.TryGetValue((partition, schema.Key), out var file))
+            if (_open.TryGetValue((partition, schema.Key), out var file) && options.RollInterval is { } interval && options.Clock.GetElapsedTime(file.OpenedAt, now) >= interval)
+            {
+                await CloseAsync((partition, schema.Key), file, cancellationToken).ConfigureAwait(false); // rolls before the record, as Flink's rolling policy
+                file = null;
+            }
+
+            if (file is null)
             {
                 var name = string.Create(CultureInfo.InvariantCulture, $".part-{_run}-{_files++:D5}.parquet.inprogress");
                 file = new InProgressFile(directory, partition.Length == 0 ? name : Path.Combine(partition, name), schema, now);
@@ -66,8 +72,7 @@ internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<
                 await file.FlushAsync(_parquet, cancellationToken).ConfigureAwait(false);
             }
 
-            if (file.Rows >= (options.RollRecords ?? long.MaxValue) || file.Bytes >= options.RollBytes
-                || (options.RollInterval is { } interval && options.Clock.GetElapsedTime(file.OpenedAt) >= interval))
+            if (file.Rows >= (options.RollRecords ?? long.MaxValue) || file.Bytes >= options.RollBytes)
             {
                 await CloseAsync((partition, schema.Key), file, cancellationToken).ConfigureAwait(false);
             }

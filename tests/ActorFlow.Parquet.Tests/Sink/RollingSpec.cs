@@ -53,5 +53,27 @@ public sealed class RollingSpec : IDisposable
         Assert.Equal(500L, DuckDb.Scalar($"SELECT count(*) FROM {DuckDb.Files(_lake.Path)}"));
     }
 
+    /// <summary>Verify that a file open for RollInterval is closed before the next record, which starts a new file.</summary>
+    [Fact]
+    public async Task Files_must_roll_by_time()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var sink = ParquetSink.For(_lake.Path, new ParquetSinkOptions<Trade> { RollInterval = TimeSpan.FromMinutes(1), Clock = clock });
+        await using (var writer = sink.CreateWriter())
+        {
+            await writer.WriteAsync([.. Enumerable.Range(0, 10).Select(LandingJob.TradeOf)], CancellationToken.None);
+            clock.Advance(TimeSpan.FromSeconds(59));
+            await writer.WriteAsync([.. Enumerable.Range(10, 10).Select(LandingJob.TradeOf)], CancellationToken.None);
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await writer.WriteAsync([.. Enumerable.Range(20, 5).Select(LandingJob.TradeOf)], CancellationToken.None);
+            await sink.CommitAsync(await writer.PrepareCommitAsync(1, CancellationToken.None), CancellationToken.None);
+        }
+
+        var files = SinkFiles.Final(_lake.Path);
+        Assert.Equal(2, files.Count);
+        var perFile = files.Select(f => (long)DuckDb.Scalar($"SELECT count(*) FROM read_parquet('{f}')")!).Order().ToList();
+        Assert.Equal([5L, 20], perFile);
+    }
+
     public void Dispose() => _lake.Dispose();
 }
