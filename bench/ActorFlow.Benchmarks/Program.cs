@@ -63,6 +63,15 @@ public static class Program
                 Int("--partitions", "Partitions (48)."),
                 Int("--rounds", "Measured rounds (2).")),
             Harness(
+                "parquet",
+                "Parquet: landing rows/s from Kafka vs Parquet.Net directly, and the file source's scan with pushdown vs a full scan.",
+                Parquet.ParquetHarness.RunAsync,
+                Int("--records", "Rows (1,000,000)."),
+                Int("--partitions", "Partitions (16)."),
+                Int("--rounds", "Measured rounds (3)."),
+                Int("--row-group", "Rows per row group (100,000)."),
+                Only("landing", "scan")),
+            Harness(
                 "checkpoints",
                 "Checkpoints: throughput with and without them, their duration and size, recovery time on SQLite and PostgreSQL.",
                 Checkpoints.CheckpointHarness.RunAsync,

@@ -10,6 +10,7 @@
 //                                      "checkpoint requested" / "checkpoint <n> durable" for the count job
 //     --no-failover                    with --node: keep running when the other node is lost (the runtime has no
 //                                      job-wide restart; this shows what Failover.cs prevents)
+//     --landing <dir>                  run only the landing job (clicks → Parquet files under <dir>, issue 18)
 // Prints "hosting" (runner: region up, the host may join), then "running" (jobs started, or key groups hosted).
 using ActorFlow.Persistence.Config;
 using ActorFlow.ScenarioJob;
@@ -30,6 +31,13 @@ if (options.Node is null)
 {
     var system = await ActorFlowCluster.StartNodeAsync("scenario", state);
     var runnerOptions = new JobRunnerOptions { CheckpointInterval = options.Verbose ? null : interval };
+    if (options.Landing is { } lake)
+    {
+        var landing = await JobRunner.StartAsync(system, ScenarioJobs.Landing(system, options.Servers, lake), runnerOptions);
+        Console.WriteLine("running");
+        return await RunAsync([landing], options.Verbose, interval);
+    }
+
     var jobs = await Task.WhenAll(
         JobRunner.StartAsync(system, ScenarioJobs.Count(system, options.Servers), runnerOptions),
         JobRunner.StartAsync(system, ScenarioJobs.Totals(system, options.Servers), runnerOptions));
@@ -114,7 +122,7 @@ static async Task DriveCheckpointsAsync(RunningJob[] jobs, TimeSpan interval)
             try
             {
                 var record = await j.CheckpointAsync();
-                if (j.Name == ScenarioJobs.CountJob)
+                if (j.Name is ScenarioJobs.CountJob or ScenarioJobs.LandingJob)
                 {
                     Console.WriteLine($"checkpoint {record.CheckpointId} durable");
                 }

@@ -9,6 +9,7 @@ using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.State;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.Parquet;
 using ActorFlow.Topology.Dsl;
 using Akka.Actor;
 using Confluent.Kafka;
@@ -25,6 +26,32 @@ internal static class ScenarioJobs
 {
     public const string CountJob = "scenario-count";
     public const string TotalsJob = "scenario-totals";
+    public const string LandingJob = "scenario-landing";
+
+    /// <summary>
+    /// The landing job: every click as a row (its Kafka partition and offset, user and time) in Parquet files under
+    /// <paramref name="lake"/>, in <c>user=…</c> directories, rolled every 500 rows and committed by checkpoints.
+    /// </summary>
+    public static StreamJob Landing(ActorSystem system, string servers, string lake)
+    {
+        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(LandingJob);
+        var partitions = Enumerable.Range(0, 4).Select(p => new TopicPartition("clicks", p)).ToArray();
+        return StreamJobBuilder.Create(LandingJob)
+            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Assignment(partitions), r => new LandedClick
+            {
+                Partition = r.Partition.Value,
+                Offset = r.Offset.Value,
+                User = Encoding.UTF8.GetString(r.Message.Key),
+                Time = long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture),
+            }), WatermarkStrategy<LandedClick>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
+            .To(ParquetSink.For(lake, new ParquetSinkOptions<LandedClick>
+            {
+                PartitionBy = ParquetPartitioning.ByField<LandedClick>("bucket", c => c.Partition),
+                RollRecords = 500,
+                RowGroupSize = 200,
+            }))
+            .Build();
+    }
 
     /// <summary>
     /// Three outputs of one job graph: "user|windowStart|count" per user and 1 s tumbling window ("counts", hop 1);
@@ -169,4 +196,16 @@ internal sealed class RunningTotals : KeyedProcessFunction<string, (string User,
         _total.Update(total);
         output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|{timestamp}|{count}|{total}"));
     }
+}
+
+/// <summary>A click as the landing job writes it.</summary>
+internal sealed class LandedClick
+{
+    public int Partition { get; set; }
+
+    public long Offset { get; set; }
+
+    public string User { get; set; } = "";
+
+    public long Time { get; set; }
 }

@@ -19,6 +19,9 @@ internal sealed record ScenarioOptions(string Servers, string DataDirectory)
     /// <summary>Keep running when the other node is lost (shows what the failover prevents).</summary>
     public bool NoFailover { get; private init; }
 
+    /// <summary>Run only the landing job (clicks → Parquet files under this directory).</summary>
+    public string? Landing { get; private init; }
+
     public static ScenarioOptions? Parse(string[] args)
     {
         if (args.Length < 2)
@@ -38,6 +41,7 @@ internal sealed record ScenarioOptions(string Servers, string DataDirectory)
                 "--seed" => options with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--verbose" => options with { Verbose = true },
                 "--no-failover" => options with { NoFailover = true },
+                "--landing" => options with { Landing = Next() },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };
         }

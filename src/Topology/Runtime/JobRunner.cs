@@ -54,7 +54,7 @@ public static partial class JobRunner
         await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
-        if (!job.Plan.IsKeyed)
+        if (!job.Plan.IsCheckpointed)
         {
             return new RunningJob(system, job.Name, first, null, options, log);
         }
@@ -125,10 +125,11 @@ public static partial class JobRunner
         var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + runId, options, restoreFrom, portHops, graph.MaxParallelism);
         var control = new SourceControlHolder();
         var hops = new List<HopDispatcher>();
-        if (region is not null)
+        if (graph.IsCheckpointed)
         {
+            // A job without keyed stages checkpoints only its sources' offsets and its two-phase-commit sinks.
             var checkpoints = dispatcher.Checkpoints = new CheckpointCoordinator(
-                job.Name, region, store, control, options, log,
+                job.Name, region ?? ActorRefs.Nobody, store, control, options, log,
                 record => JobRegistry.Get(system).Completed(job.Name, record),
                 restoreFrom?.CheckpointId ?? 0)
             {
@@ -136,7 +137,7 @@ public static partial class JobRunner
             };
             for (var hop = 2; hop <= graph.Hops; hop++)
             {
-                hops.Add(new HopDispatcher(region, job.Name, $"{job.Name}/{runId}/{hop}", options, restoreFrom, hop, graph.FirstEntityOf(hop), graph.MaxParallelism, portHops, checkpoints));
+                hops.Add(new HopDispatcher(region!, job.Name, $"{job.Name}/{runId}/{hop}", options, restoreFrom, hop, graph.FirstEntityOf(hop), graph.MaxParallelism, portHops, checkpoints));
             }
         }
 
@@ -164,6 +165,30 @@ public static partial class JobRunner
                     await CloseAllAsync(writeAheads.Values).ConfigureAwait(false); // this run never starts: release its producers
                     throw;
                 }
+            }
+        }
+
+        // Two-phase-commit output: commit what the restored checkpoint names, remove what no complete checkpoint covers.
+        var twoPhases = new Dictionary<int, TwoPhaseCommitSink>();
+        if (dispatcher.Checkpoints is not null)
+        {
+            foreach (var sink in graph.Sinks.Where(s => s.TwoPhase is not null))
+            {
+                twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.TwoPhase!, options.CheckpointTimeout, sink.Id, TwoPhaseCommitSink.KeyOf(twoPhases.Count));
+            }
+
+            TwoPhaseCommitSink.Attach(dispatcher.Checkpoints, [.. twoPhases.Values]);
+            try
+            {
+                foreach (var twoPhase in twoPhases.Values)
+                {
+                    await twoPhase.RecoverAsync(restoreFrom, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                await CloseAllAsync(writeAheads.Values).ConfigureAwait(false); // this run never starts: release its producers
+                throw;
             }
         }
 
@@ -232,14 +257,17 @@ public static partial class JobRunner
             .AlsoTo(Watch(dead));
         foreach (var sink in graph.Sinks)
         {
-            fanOut = fanOut.AlsoTo(Watch(writeAheads.TryGetValue(sink.Id, out var writeAhead) ? writeAhead.Sink() : sink.Build()));
+            fanOut = fanOut.AlsoTo(Watch(
+                writeAheads.TryGetValue(sink.Id, out var writeAhead) ? writeAhead.Sink()
+                : twoPhases.TryGetValue(sink.Id, out var twoPhase) ? twoPhase.Sink()
+                : sink.Build()));
         }
 
         var (sourceControl, main) = stream.Via(fanOut).ToMaterialized(Sink.Ignore<IReadOnlyList<Emitted>>(), Keep.Both).Run(system.Materializer());
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks, writeAheads.Values, dispatcher);
+        var completion = CompleteAsync(main, sinks, writeAheads.Values, twoPhases.Values.Select(t => t.Completion), dispatcher);
         _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
         if (awaitSources)
         {
@@ -333,14 +361,24 @@ public static partial class JobRunner
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
     /// <summary>
-    /// The run's end: every sink done (or one failed) and, when a bounded input ended, the final checkpoint durable and
-    /// published (its failure fails the run: a failover restores the last complete checkpoint and ends again); then the
-    /// write-ahead sinks release their producers.
+    /// The run's end: every sink done (or one failed; a failed two-phase-commit sink ends it at once) and, when a
+    /// bounded input ended, the final checkpoint durable and published (its failure fails the run: a failover restores
+    /// the last complete checkpoint and ends again); then the write-ahead sinks release their producers.
     /// </summary>
-    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads, BatchDispatcher dispatcher)
+    private static async Task CompleteAsync(Task<Done> main, List<Task<Done>> sinks, IEnumerable<WriteAheadSink> writeAheads, IEnumerable<Task> failFast, BatchDispatcher dispatcher)
     {
         try
         {
+            // A two-phase-commit sink that fails ends the run at once (a failed side sink does not stop the main
+            // stream): the run fails over to its last complete checkpoint instead of reading on without output.
+            var watched = new List<Task> { main };
+            watched.AddRange(failFast);
+            while (await Task.WhenAny(watched).ConfigureAwait(false) is var done && done != main)
+            {
+                watched.Remove(done);
+                await done.ConfigureAwait(false); // throws when it failed
+            }
+
             await main.ConfigureAwait(false);
             Task<Done>[] others;
             lock (sinks)

@@ -16,6 +16,7 @@ internal sealed class EpochHandoff
     private readonly HashSet<long> _aborted = [];
     private List<byte[]> _carry = [];
     private bool _ended;
+    private Exception? _cause;
 
     /// <summary>The sink side: the barrier of <paramref name="checkpointId"/> arrived after <paramref name="records"/>.</summary>
     public void Provide(long checkpointId, List<byte[]> records)
@@ -36,6 +37,18 @@ internal sealed class EpochHandoff
     }
 
     /// <summary>
+    /// The sink side could not prepare checkpoint <paramref name="checkpointId"/> (its destination failed): the
+    /// checkpoint fails with <paramref name="cause"/>.
+    /// </summary>
+    public void Fail(long checkpointId, Exception cause)
+    {
+        lock (_carryLock)
+        {
+            Slot(checkpointId).TrySetException(cause);
+        }
+    }
+
+    /// <summary>
     /// The coordinator: waits for epoch <paramref name="checkpointId"/>'s records, at most <paramref name="timeout"/>
     /// or until <paramref name="cancellationToken"/> is cancelled; fails at once when the sink side has ended before
     /// the epoch's barrier reached it (see <see cref="End"/>).
@@ -44,15 +57,17 @@ internal sealed class EpochHandoff
     {
         TaskCompletionSource<IReadOnlyList<byte[]>> slot;
         bool ended;
+        Exception? cause;
         lock (_carryLock)
         {
             slot = Slot(checkpointId);
             ended = _ended;
+            cause = _cause;
         }
 
         if (ended)
         {
-            slot.TrySetException(Ended(checkpointId)); // a barrier that arrived before the end was handed over already
+            slot.TrySetException(Ended(checkpointId, cause)); // a barrier that arrived before the end was handed over already
         }
 
         try
@@ -96,20 +111,22 @@ internal sealed class EpochHandoff
     /// The sink side has ended (the run's stream completed or failed): no barrier reaches it any more. Every epoch
     /// still awaited, and every one asked for later, fails at once instead of waiting out the checkpoint timeout (a
     /// checkpoint whose key groups all acknowledged while the batch before its barrier failed would otherwise hold
-    /// its requester for that long).
+    /// its requester for that long). <paramref name="cause"/>, when given, is why the sink side ended (e.g. the
+    /// destination could not be written): the failed checkpoints name it.
     /// </summary>
-    public void End()
+    public void End(Exception? cause = null)
     {
         List<(long Id, TaskCompletionSource<IReadOnlyList<byte[]>> Slot)> waiting;
         lock (_carryLock)
         {
             _ended = true;
+            _cause = cause;
             waiting = [.. _epochs.Select(e => (e.Key, e.Value))];
         }
 
         foreach (var (id, slot) in waiting)
         {
-            slot.TrySetException(Ended(id));
+            slot.TrySetException(Ended(id, cause));
         }
     }
 
@@ -146,8 +163,9 @@ internal sealed class EpochHandoff
         return records;
     }
 
-    private static InvalidOperationException Ended(long checkpointId) =>
-        new($"the run ended before the barrier of checkpoint {checkpointId} reached its exactly-once sink");
+    private static InvalidOperationException Ended(long checkpointId, Exception? cause) => cause is null
+        ? new($"the run ended before the barrier of checkpoint {checkpointId} reached its exactly-once sink")
+        : new($"the exactly-once sink failed before the barrier of checkpoint {checkpointId} reached it: {cause.Message}", cause);
 
     private TaskCompletionSource<IReadOnlyList<byte[]>> Slot(long id) =>
         _epochs.GetOrAdd(id, _ => new TaskCompletionSource<IReadOnlyList<byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -43,6 +43,9 @@ internal sealed class JobGraph
 
     public bool IsKeyed => Stages.Count > 0;
 
+    /// <summary>Whether the job checkpoints: it has keyed stages, or a two-phase-commit sink (whose output only a checkpoint commits).</summary>
+    public bool IsCheckpointed => IsKeyed || Sinks.Any(s => s.TwoPhase is not null);
+
     /// <summary>Names the job's stages (for metrics and logs).</summary>
     public string OperatorNames => Stages.Count == 0 ? "stateless" : string.Join(",", Stages.Select(s => s.Name));
 
@@ -63,7 +66,8 @@ internal sealed class JobGraph
     {
         var id = Sinks.Count;
         Sinks.Add(new SinkNode(id, description, () => SinkNode.Values<T>(id).ToMaterialized(sink.Sink(), Keep.Right),
-            sink is ICheckpointedSink<T> checkpointed ? new WriteAheadTarget<T>(checkpointed) : null));
+            sink is ICheckpointedSink<T> checkpointed ? new WriteAheadTarget<T>(checkpointed) : null,
+            sink is ITwoPhaseCommitSink<T> twoPhase ? new TwoPhaseCommitTarget<T>(twoPhase) : null));
         return id;
     }
 
@@ -144,7 +148,7 @@ internal sealed class JobGraph
 }
 
 /// <summary>INTERNAL API. A sink of the job graph.</summary>
-internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyList<Emitted>, Task<Done>>> build, IWriteAheadTarget? writeAhead)
+internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyList<Emitted>, Task<Done>>> build, IWriteAheadTarget? writeAhead, ITwoPhaseCommitTarget? twoPhase = null)
 {
     public int Id => id;
 
@@ -155,6 +159,9 @@ internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyLi
 
     /// <summary>The sink as a write-ahead target when it is an <see cref="ICheckpointedSink{T}"/>.</summary>
     public IWriteAheadTarget? WriteAhead => writeAhead;
+
+    /// <summary>The sink as a two-phase-commit target when it is an <see cref="ITwoPhaseCommitSink{T}"/>.</summary>
+    public ITwoPhaseCommitTarget? TwoPhase => twoPhase;
 
     public static Flow<IReadOnlyList<Emitted>, T, NotUsed> Values<T>(int sink) =>
         Flow.Create<IReadOnlyList<Emitted>>().SelectMany(batch => Of<T>(batch, sink));

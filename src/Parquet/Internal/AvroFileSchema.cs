@@ -1,0 +1,265 @@
+using System.Globalization;
+using Avro;
+using Avro.Generic;
+using Avro.Specific;
+using global::Parquet;
+using global::Parquet.Schema;
+using global::Parquet.Serialization;
+using Field = global::Parquet.Schema.Field;
+
+namespace ActorFlow.Parquet.Internal;
+
+/// <summary>
+/// INTERNAL API. Avro records (<see cref="GenericRecord"/> or <see cref="ISpecificRecord"/>) of one writer schema as
+/// Parquet: a record is a struct, an array a LIST, a map a MAP (string keys), <c>["null", X]</c> a nullable X;
+/// logical types timestamp-millis/micros → TIMESTAMP (UTC), date → DATE, decimal → DECIMAL(p, s), uuid → UUID;
+/// enums are strings, fixed and bytes binary. Other unions have no Parquet form: such a schema is refused, naming the field.
+/// The writer schema is stored in each file's key-value metadata under <c>avro.schema</c>.
+/// </summary>
+internal sealed class AvroFileSchema : FileSchema
+{
+    private readonly ParquetSchema _schema;
+    private readonly Func<object?, object?>[] _fields;
+    private readonly string[] _names;
+    private readonly Dictionary<string, string> _metadata;
+
+    private AvroFileSchema(RecordSchema schema)
+        : base(SchemaNormalization.ParsingFingerprint64(schema).ToString("X16", CultureInfo.InvariantCulture))
+    {
+        var fields = new List<Field>();
+        var converters = new List<Func<object?, object?>>();
+        foreach (var f in schema.Fields)
+        {
+            var (field, convert) = Map(f.Name, f.Schema, nested: false, f.Name);
+            fields.Add(field);
+            converters.Add(convert);
+        }
+
+        _schema = new ParquetSchema(fields);
+        _fields = [.. converters];
+        _names = [.. schema.Fields.Select(f => f.Name)];
+        _metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["avro.schema"] = schema.ToString() };
+    }
+
+    /// <summary>The file schema of records of <paramref name="schema"/>; fails naming the field that has no Parquet form.</summary>
+    public static AvroFileSchema For(Schema schema) =>
+        schema is RecordSchema record
+            ? new AvroFileSchema(record)
+            : throw new RecordDoesNotFitException($"an Avro {schema.Tag} cannot be landed as a Parquet row: the writer schema must be a record");
+
+    public ParquetSchema Schema => _schema;
+
+    public override object ToRow(object record)
+    {
+        var row = new Dictionary<string, object?>(_fields.Length, StringComparer.Ordinal);
+        for (var i = 0; i < _fields.Length; i++)
+        {
+            row[_names[i]] = _fields[i](FieldOf(record, i));
+        }
+
+        return row;
+    }
+
+    public override Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken) =>
+        ParquetSerializer.SerializeUntypedAsync([.. rows.Cast<IDictionary<string, object?>>()], _schema, file, options, _metadata, cancellationToken);
+
+    private static object? FieldOf(object record, int position) => record switch
+    {
+        GenericRecord generic => generic.GetValue(position),
+        ISpecificRecord specific => specific.Get(position),
+        _ => throw new RecordDoesNotFitException($"expected an Avro record, got {record.GetType().Name}"),
+    };
+
+    private static (Field Field, Func<object?, object?> Convert) Map(string name, Schema schema, bool nested, string path)
+    {
+        var nullable = false;
+        if (schema is UnionSchema union)
+        {
+            var branches = union.Schemas.Where(s => s.Tag != Avro.Schema.Type.Null).ToList();
+            if (branches.Count != 1)
+            {
+                throw new RecordDoesNotFitException($"field '{path}' is a union of {string.Join(", ", union.Schemas.Select(s => s.Fullname))}: only [\"null\", X] unions have a Parquet form");
+            }
+
+            nullable = union.Schemas.Count > 1;
+            schema = branches[0];
+        }
+
+        if (schema is LogicalSchema logical)
+        {
+            return MapLogical(name, logical, nullable, path);
+        }
+
+        switch (schema.Tag)
+        {
+            case Avro.Schema.Type.Record:
+                var record = (RecordSchema)schema;
+                var children = record.Fields.Select(f => Map(f.Name, f.Schema, nested, path + "." + f.Name)).ToList();
+                var names = record.Fields.Select(f => f.Name).ToArray();
+                var struc = new StructField(name, [.. children.Select(c => c.Field)]);
+                return (struc, value => value is null ? Null(path, nullable) : ToStruct(value, names, [.. children.Select(c => c.Convert)]));
+            case Avro.Schema.Type.Array:
+                var item = Map("element", ((ArraySchema)schema).ItemSchema, nested: true, path + "[]");
+                return (new ListField(name, item.Field), value => value is null ? Null(path, nullable) : ToList(value, item.Convert, ElementType(item.Field)));
+            case Avro.Schema.Type.Map:
+                var mapValue = Map("value", ((MapSchema)schema).ValueSchema, nested: true, path + "{}");
+                var map = new MapField(name, new DataField("key", typeof(string), false), mapValue.Field);
+                return (map, value => value is null ? Null(path, nullable) : ToMap(value, mapValue.Convert, ElementType(mapValue.Field)));
+            case Avro.Schema.Type.String:
+            case Avro.Schema.Type.Enumeration:
+                return (new DataField(name, typeof(string), nullable), nested
+                    ? value => value is null ? Null(path, nullable) : (ReadOnlyMemory<char>?)Text(value).AsMemory()
+                    : value => value is null ? Null(path, nullable) : Text(value));
+            case Avro.Schema.Type.Boolean:
+                return Primitive<bool>(name, nullable, path);
+            case Avro.Schema.Type.Int:
+                return Primitive<int>(name, nullable, path);
+            case Avro.Schema.Type.Long:
+                return Primitive<long>(name, nullable, path);
+            case Avro.Schema.Type.Float:
+                return Primitive<float>(name, nullable, path);
+            case Avro.Schema.Type.Double:
+                return Primitive<double>(name, nullable, path);
+            case Avro.Schema.Type.Bytes:
+            case Avro.Schema.Type.Fixed:
+                return (new DataField(name, typeof(byte[]), nullable), value => value switch
+                {
+                    null => Null(path, nullable),
+                    byte[] bytes => bytes,
+                    GenericFixed fixedValue => fixedValue.Value,
+                    _ => throw Mismatch(path, "bytes", value),
+                });
+            default:
+                throw new RecordDoesNotFitException($"field '{path}' is an Avro {schema.Tag}, which has no Parquet form");
+        }
+    }
+
+    private static (Field, Func<object?, object?>) MapLogical(string name, LogicalSchema schema, bool nullable, string path)
+    {
+        switch (schema.LogicalTypeName)
+        {
+            case "timestamp-millis":
+            case "timestamp-micros":
+                var unit = schema.LogicalTypeName == "timestamp-millis" ? DateTimeTimeUnit.Millis : DateTimeTimeUnit.Micros;
+                return (new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: unit, isNullable: nullable), value => value switch
+                {
+                    null => Null(path, nullable),
+                    DateTime t => t.Kind == DateTimeKind.Utc ? t : t.ToUniversalTime(),
+                    DateTimeOffset t => t.UtcDateTime,
+                    long ms => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime,
+                    _ => throw Mismatch(path, schema.LogicalTypeName, value),
+                });
+            case "date":
+                return (new DateTimeDataField(name, DateTimeFormat.Date, isNullable: nullable), value => value switch
+                {
+                    null => Null(path, nullable),
+                    DateTime t => DateTime.SpecifyKind(t.Date, DateTimeKind.Utc),
+                    DateOnly d => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+                    int days => DateTime.UnixEpoch.AddDays(days),
+                    _ => throw Mismatch(path, "date", value),
+                });
+            case "decimal":
+                var precision = int.Parse(schema.GetProperty("precision") ?? "0", CultureInfo.InvariantCulture);
+                var scale = int.Parse(schema.GetProperty("scale") ?? "0", CultureInfo.InvariantCulture);
+                if (precision is < 1 or > 28 || scale < 0 || scale > precision)
+                {
+                    throw new RecordDoesNotFitException($"field '{path}' is decimal({precision}, {scale}): precision 1 to 28 is supported");
+                }
+
+                return (new DecimalDataField(name, precision, scale, isNullable: nullable), value => value switch
+                {
+                    null => Null(path, nullable),
+                    AvroDecimal d => FitDecimal((decimal)d, precision, scale, path),
+                    decimal d => FitDecimal(d, precision, scale, path),
+                    _ => throw Mismatch(path, "decimal", value),
+                });
+            case "uuid":
+                return (new DataField(name, typeof(Guid), nullable), value => value switch
+                {
+                    null => Null(path, nullable),
+                    Guid g => g,
+                    string s when Guid.TryParse(s, out var g) => g,
+                    _ => throw Mismatch(path, "uuid", value),
+                });
+            default:
+                // Other logical types (time-millis, local-timestamp, ...) land as their underlying type.
+                return Map(name, schema.BaseSchema, nested: false, path);
+        }
+    }
+
+    private static (Field, Func<object?, object?>) Primitive<TValue>(string name, bool nullable, string path)
+        where TValue : struct =>
+        (new DataField(name, typeof(TValue), nullable), value => value switch
+        {
+            null => Null(path, nullable),
+            TValue v => nullable ? (TValue?)v : v,
+            _ => throw Mismatch(path, typeof(TValue).Name, value),
+        });
+
+    private static decimal FitDecimal(decimal value, int precision, int scale, string path)
+    {
+        var rounded = Math.Round(value, scale);
+        if (rounded != value || Math.Abs(rounded) >= (decimal)Math.Pow(10, precision - scale))
+        {
+            throw new RecordDoesNotFitException($"field '{path}': {value.ToString(CultureInfo.InvariantCulture)} does not fit decimal({precision}, {scale})");
+        }
+
+        return rounded;
+    }
+
+    private static object? Null(string path, bool nullable) =>
+        nullable ? null : throw new RecordDoesNotFitException($"field '{path}' is null but its schema does not allow null");
+
+    private static string Text(object value) => value switch
+    {
+        string s => s,
+        GenericEnum e => e.Value,
+        Enum e => e.ToString(),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+    private static RecordDoesNotFitException Mismatch(string path, string expected, object value) =>
+        new($"field '{path}' should be {expected} but holds a {value.GetType().Name}");
+
+    private static Dictionary<string, object?> ToStruct(object value, string[] names, Func<object?, object?>[] converters)
+    {
+        var row = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            row[names[i]] = converters[i](FieldOf(value, i));
+        }
+
+        return row;
+    }
+
+    /// <summary>The element type Parquet.Net's untyped writer expects for a nested field (strings as memory, structs as dictionaries).</summary>
+    private static Type ElementType(Field field) => field switch
+    {
+        DataField d when d.ClrType == typeof(string) => typeof(ReadOnlyMemory<char>?),
+        DataField d when d.ClrType.IsValueType && d.IsNullable => typeof(Nullable<>).MakeGenericType(d.ClrType),
+        DataField d => d.ClrType,
+        _ => typeof(IDictionary<string, object?>),
+    };
+
+    private static System.Collections.IList ToList(object value, Func<object?, object?> convert, Type element)
+    {
+        var list = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+        foreach (var item in (System.Collections.IEnumerable)value)
+        {
+            list.Add(convert(item));
+        }
+
+        return list;
+    }
+
+    private static System.Collections.IDictionary ToMap(object value, Func<object?, object?> convert, Type element)
+    {
+        var map = (System.Collections.IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(ReadOnlyMemory<char>), element))!;
+        foreach (System.Collections.DictionaryEntry entry in (System.Collections.IDictionary)value)
+        {
+            map.Add(((string)entry.Key).AsMemory(), convert(entry.Value));
+        }
+
+        return map;
+    }
+}

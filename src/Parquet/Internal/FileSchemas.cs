@@ -1,0 +1,27 @@
+using global::Parquet.Schema;
+
+namespace ActorFlow.Parquet.Internal;
+
+/// <summary>INTERNAL API. Reconciles a file's schema with the projection a source reads, by column name.</summary>
+internal static class FileSchemas
+{
+    /// <summary>
+    /// Columns are matched by name: a projected column the file lacks is left at its default; one the file holds
+    /// with another type fails with <see cref="InvalidDataException"/> naming the file, the column and both types.
+    /// </summary>
+    public static void CheckProjection(ParquetSchema file, DataField[] projection, string path, string typeName)
+    {
+        var columns = file.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
+        foreach (var wanted in projection)
+        {
+            if (columns.TryGetValue(wanted.Path.ToString(), out var found) && Logical(found.ClrType) != Logical(wanted.ClrType))
+            {
+                throw new InvalidDataException(
+                    $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}.");
+            }
+        }
+    }
+
+    /// <summary>Strings are read as memory or as strings; both are a string column.</summary>
+    private static Type Logical(Type type) => type == typeof(ReadOnlyMemory<char>) ? typeof(string) : type;
+}

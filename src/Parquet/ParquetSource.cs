@@ -1,0 +1,164 @@
+using ActorFlow.Parquet.Internal;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams.Dsl;
+using global::Parquet;
+using global::Parquet.Serialization;
+
+namespace ActorFlow.Parquet;
+
+/// <summary>Parquet file sources for the job DSL: <c>.FromSource("name", ParquetSource.For&lt;T&gt;(directory, options), strategy)</c>.</summary>
+public static class ParquetSource
+{
+    /// <summary>
+    /// Reads every <c>*.parquet</c> file under <paramref name="directory"/> (recursively; in-progress files of a
+    /// <see cref="ParquetSink{T}"/> are never read) as a bounded source of <typeparamref name="T"/>: one partition per
+    /// row group, each completing at its end. Columns map to <typeparamref name="T"/>'s public properties by name, so
+    /// <typeparamref name="T"/> is the projection: only its columns are read; a column a file lacks is left at its
+    /// default (files of different schema versions read as one); a column of another type fails (or skips) the file.
+    /// </summary>
+    public static ParquetSource<T> For<T>(string directory, ParquetSourceOptions<T>? options = null)
+        where T : class, new() => new(directory, options ?? new ParquetSourceOptions<T>());
+}
+
+/// <summary>
+/// A bounded source over a directory of Parquet files. Partition ids are <c>relative/path.parquet/rowGroup</c>; the
+/// offset of a record is its row within the row group, so a restored run skips the rows a checkpoint covered. The
+/// file set and row groups are fixed when a run plans them (at its start).
+/// </summary>
+public sealed class ParquetSource<T> : ISourceConnector<T>
+    where T : class, new()
+{
+    private readonly string _directory;
+    private readonly ParquetSourceOptions<T> _options;
+    private readonly global::Parquet.Schema.DataField[] _projection = typeof(T).GetParquetSchema(false).GetDataFields();
+
+    internal ParquetSource(string directory, ParquetSourceOptions<T> options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ChunkSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "ChunkSize must be at least 1.");
+        }
+
+        _directory = Path.GetFullPath(directory);
+        _options = options;
+    }
+
+    /// <summary>What the source read and skipped so far (over all runs).</summary>
+    public ParquetSourceMetrics Metrics { get; } = new();
+
+    /// <inheritdoc />
+    public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
+    {
+        ArgumentNullException.ThrowIfNull(startOffsets);
+        var control = new FileSourceControl();
+        return Source.Single(0)
+            .SelectAsync(1, _ => PlanAsync(control.Token))
+            .SelectMany(parts => parts)
+            .TakeWhile(_ => !control.Stopped)
+            .Select(part => (part.Id, Read(part, startOffsets.GetValueOrDefault(part.Id, 0), control)))
+            .MapMaterializedValue(ISourceControl (_) => control);
+    }
+
+    /// <summary>The row groups to read: files after partition pruning, row groups after statistics pruning.</summary>
+    internal async Task<List<RowGroupPart>> PlanAsync(CancellationToken cancellationToken)
+    {
+        var parts = new List<RowGroupPart>();
+        if (!Directory.Exists(_directory))
+        {
+            throw new DirectoryNotFoundException($"Parquet source: the directory '{_directory}' does not exist.");
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_directory, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(_directory, file).Replace('\\', '/');
+            if (_options.PartitionFilter is { } filter && !filter(HivePartitions.Of(relative)))
+            {
+                Metrics.FilePruned();
+                continue;
+            }
+
+            try
+            {
+                await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
+                FileSchemas.CheckProjection(reader.Schema, _projection, file, typeof(T).Name);
+                Metrics.FileRead();
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    using var group = reader.OpenRowGroupReader(g);
+                    if (RowGroupStatistics.Excludes(reader.Schema, group, _options.RowGroupFilters))
+                    {
+                        Metrics.RowGroupSkipped();
+                        continue;
+                    }
+
+                    parts.Add(new RowGroupPart(file, SourcePartitionIds.Format(relative, g), g, group.RowCount));
+                }
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+            {
+                BadFile(file, e);
+            }
+        }
+
+        return parts;
+    }
+
+    private Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Read(RowGroupPart part, long start, FileSourceControl control) =>
+        start >= part.Rows
+            ? Source.Empty<IReadOnlyList<SourceRecord<T>>>()
+            : Source.Single(part)
+                .SelectAsync(1, p => ReadRowGroupAsync(p, start, control.Token))
+                .SelectMany(chunks => chunks)
+                .TakeWhile(_ => !control.Stopped);
+
+    private async Task<List<IReadOnlyList<SourceRecord<T>>>> ReadRowGroupAsync(RowGroupPart part, long start, CancellationToken cancellationToken)
+    {
+        IList<T> rows;
+        try
+        {
+            await using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            rows = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            BadFile(part.Path, e, $"row group {part.RowGroup}: ");
+            return [];
+        }
+
+        Metrics.RowGroupRead(rows.Count);
+        var chunks = new List<IReadOnlyList<SourceRecord<T>>>();
+        var chunk = new List<SourceRecord<T>>(_options.ChunkSize);
+        for (var row = (int)start; row < rows.Count; row++)
+        {
+            var value = rows[row];
+            chunk.Add(new SourceRecord<T>(value, _options.Timestamp?.Invoke(value) ?? 0, part.Id, row));
+            if (chunk.Count == _options.ChunkSize)
+            {
+                chunks.Add(chunk);
+                chunk = new List<SourceRecord<T>>(_options.ChunkSize);
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            chunks.Add(chunk);
+        }
+
+        return chunks;
+    }
+
+    private void BadFile(string file, Exception e, string where = "")
+    {
+        var error = e as InvalidDataException ?? new InvalidDataException($"Parquet input '{file}' cannot be read: {where}{e.Message}", e);
+        if (_options.OnBadFileAction == BadFileAction.Fail)
+        {
+            throw error;
+        }
+
+        Metrics.FileSkipped();
+        _options.OnBadFile?.Invoke(file, error);
+    }
+}

@@ -1,0 +1,73 @@
+using ActorFlow.Parquet.Tests.Sink;
+using ActorFlow.Tests.Shared;
+
+namespace ActorFlow.Parquet.Tests.Source;
+
+/// <summary>Issue 18: corrupt or truncated input files, and files whose schemas differ.</summary>
+public sealed class BadFileSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private readonly TempDirectory _lake = new("actorflow-parquet-bad");
+
+    /// <summary>
+    /// Verify that a truncated file fails the source with an error naming its path by default, and with
+    /// <see cref="BadFileAction.Skip"/> is reported by path and skipped while every other file is read.
+    /// </summary>
+    [Fact]
+    public async Task A_truncated_file_must_fail_or_be_skipped_by_path()
+    {
+        var sink = ParquetSink.For(_lake.Path, new ParquetSinkOptions<Trade> { PartitionBy = t => "p=" + (t.Id % 3) });
+        await SinkFiles.LandAsync(sink, [.. Enumerable.Range(0, 90).Select(LandingJob.TradeOf)]);
+        var broken = SinkFiles.Final(_lake.Path)[1];
+        var bytes = await File.ReadAllBytesAsync(broken);
+        await File.WriteAllBytesAsync(broken, bytes[..(bytes.Length / 2)]);
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<TradeRow>(_lake.Path)));
+        Assert.Contains(broken, e.Message, StringComparison.Ordinal);
+
+        var reported = new List<string>();
+        var skipping = ParquetSource.For(_lake.Path, new ParquetSourceOptions<TradeRow> { OnBadFileAction = BadFileAction.Skip, OnBadFile = (path, _) => reported.Add(path) });
+        var read = await SourceRun.AllAsync(Sys, skipping);
+        Assert.Equal([broken], reported);
+        Assert.Equal(60, read.Count);
+        Assert.Equal(1, skipping.Metrics.FilesSkipped);
+    }
+
+    /// <summary>
+    /// Verify that files of two schema versions are reconciled by name (a column a file lacks reads as its default),
+    /// and that a column of another type is reported naming the file, the column and both types.
+    /// </summary>
+    [Fact]
+    public async Task Schemas_that_differ_must_be_reconciled_by_name_or_reported()
+    {
+        await SinkFiles.LandAsync(ParquetSink.For(Path.Combine(_lake.Path, "v=1"), new ParquetSinkOptions<Narrow>()), [new Narrow { Id = 1, Time = 10 }]);
+        await SinkFiles.LandAsync(ParquetSink.For(Path.Combine(_lake.Path, "v=2"), new ParquetSinkOptions<Trade>()), [LandingJob.TradeOf(2)]);
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<TradeRow>(_lake.Path));
+        Assert.Equal([null, "S2"], read.OrderBy(r => r.Value!.Id).Select(r => r.Value!.Symbol));
+
+        await SinkFiles.LandAsync(ParquetSink.For(Path.Combine(_lake.Path, "v=3"), new ParquetSinkOptions<Retyped>()), [new Retyped { Id = 3, Symbol = 7 }]);
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<TradeRow>(_lake.Path)));
+        Assert.True(e.Message.Contains("column 'Symbol'", StringComparison.Ordinal), e.Message);
+        Assert.Contains("v=3", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Contains("column 'Symbol' is Int32 in the file but TradeRow reads it as String", StringComparison.Ordinal), e.Message);
+    }
+
+    void IDisposable.Dispose()
+    {
+        _lake.Dispose();
+        Dispose();
+    }
+
+    public sealed class Narrow
+    {
+        public long Id { get; set; }
+
+        public long Time { get; set; }
+    }
+
+    public sealed class Retyped
+    {
+        public long Id { get; set; }
+
+        public int Symbol { get; set; }
+    }
+}
