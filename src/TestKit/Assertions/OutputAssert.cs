@@ -20,8 +20,9 @@ public static class OutputAssert
     /// <param name="expected">The expected records.</param>
     /// <param name="actual">The output.</param>
     /// <param name="comparer">Record equality (default: <see cref="EqualityComparer{T}.Default"/>).</param>
+    /// <param name="name">What the output is (e.g. a topic), named in the failure message; default "The output".</param>
     /// <exception cref="OutputMismatchException">The two differ.</exception>
-    public static void Equivalent<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer = null)
+    public static void Equivalent<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
@@ -67,7 +68,7 @@ public static class OutputAssert
         }
 
         var message = new StringBuilder()
-            .Append("The output differs from the expected records (in any order): ")
+            .Append(name ?? "The output").Append(" differs from the expected records (in any order): ")
             .Append(actualList.Count).Append(" records, ").Append(expectedList.Count).AppendLine(" expected.")
             .Append("  Missing: ").AppendLine(List(missing))
             .Append("  Not expected: ").AppendLine(List(extra))
@@ -83,8 +84,9 @@ public static class OutputAssert
     /// <param name="expected">The expected records, in order.</param>
     /// <param name="actual">The output.</param>
     /// <param name="comparer">Record equality (default: <see cref="EqualityComparer{T}.Default"/>).</param>
+    /// <param name="name">What the output is (e.g. a topic), named in the failure message; default "The output".</param>
     /// <exception cref="OutputMismatchException">The two differ.</exception>
-    public static void Ordered<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer = null)
+    public static void Ordered<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
@@ -104,7 +106,7 @@ public static class OutputAssert
 
         var from = Math.Max(0, first - 2);
         var message = new StringBuilder()
-            .Append("The output differs from the expected records at position ").Append(first)
+            .Append(name ?? "The output").Append(" differs from the expected records at position ").Append(first)
             .Append(" (").Append(a.Count).Append(" records, ").Append(e.Count).AppendLine(" expected).")
             .Append("  Expected from ").Append(from).Append(": ").AppendLine(Window(e, from, first))
             .Append("  Actual from ").Append(from).Append(":   ").Append(Window(a, from, first));

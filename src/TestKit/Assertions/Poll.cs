@@ -46,6 +46,14 @@ public static class Poll
     /// <summary>Checks an asynchronous <paramref name="condition"/> until it holds.</summary>
     /// <param name="condition">The condition.</param>
     /// <param name="timeout">How long to wait.</param>
+    /// <param name="description">What is awaited, for the failure message.</param>
+    /// <returns>A task that completes when the condition holds.</returns>
+    /// <exception cref="TimeoutException">The condition did not hold within <paramref name="timeout"/>.</exception>
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string description) => UntilAsync(condition, timeout, () => description);
+
+    /// <summary>Checks an asynchronous <paramref name="condition"/> until it holds.</summary>
+    /// <param name="condition">The condition.</param>
+    /// <param name="timeout">How long to wait.</param>
     /// <param name="description">What is awaited, for the failure message (evaluated on failure only).</param>
     /// <returns>A task that completes when the condition holds.</returns>
     /// <exception cref="TimeoutException">The condition did not hold within <paramref name="timeout"/>.</exception>

@@ -25,6 +25,7 @@ public sealed class TestTopic<T>
     public TopicFormat<T> Format { get; }
 
     /// <summary>Gets the number of partitions of the topic (from the cluster's metadata).</summary>
+    /// <exception cref="InvalidOperationException">The topic does not exist.</exception>
     public int PartitionCount => _client.PartitionCount(Name);
 
     /// <summary>Writes <paramref name="records"/> in order (to the partition of their key) and waits until Kafka has them.</summary>
@@ -61,7 +62,8 @@ public sealed class TestTopic<T>
         _client.Produce([(partition is { } p ? new TopicPartition(Name, p) : null, Name, new Message<byte[]?, byte[]?> { Key = key, Value = value })]);
 
     /// <summary>Every record of the topic, from the beginning of each partition to its end at the time of the call.</summary>
-    /// <returns>The records, partition by partition, each in offset order (one partition: the order they were written).</returns>
+    /// <returns>The records, partition by partition, each in offset order (one partition: the order they were written);
+    /// none when the topic does not exist (reading does not create it).</returns>
     /// <exception cref="FormatException">A record cannot be decoded; the message names its partition and offset.</exception>
     public IReadOnlyList<T> ReadToEnd() => [.. ReadRecordsToEnd().Select(r => r.Value)];
 

@@ -105,23 +105,30 @@ public sealed class TestTopics : IDisposable
     }
 
     /// <summary>The number of partitions of <paramref name="topic"/>, from the cluster's metadata.</summary>
-    internal int PartitionCount(string topic)
+    internal int PartitionCount(string topic) =>
+        TryPartitionCount(topic) ?? throw new InvalidOperationException($"The topic '{topic}' does not exist at {BootstrapServers}: create it first (EmbeddedKafkaOptions.Topics or EmbeddedKafka.CreateTopic).");
+
+    /// <summary>The number of partitions of <paramref name="topic"/>, or null when it does not exist (it is not created).</summary>
+    internal int? TryPartitionCount(string topic)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
         // Metadata of every topic: asking for one topic by name would create it on a broker that auto-creates topics.
         var metadata = admin.GetMetadata(Timeout).Topics.SingleOrDefault(t => t.Topic == topic);
-        return metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0
-            ? throw new InvalidOperationException($"The topic '{topic}' does not exist at {BootstrapServers}{(metadata?.Error.IsError == true ? $" ({metadata.Error.Reason})" : "")}: create it first (EmbeddedKafkaOptions.Topics or EmbeddedKafka.CreateTopic).")
-            : metadata.Partitions.Count;
+        return metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0 ? null : metadata.Partitions.Count;
     }
 
     /// <summary>
     /// Reads every partition of <paramref name="topic"/> from its beginning to its end at the time of the call
     /// (read_committed: records of open or aborted transactions are not seen), partition by partition in offset order.
+    /// A topic that does not exist (yet) has no records.
     /// </summary>
     internal void ReadToEnd(string topic, Action<ConsumeResult<byte[]?, byte[]?>> onRecord)
     {
-        var partitions = PartitionCount(topic);
+        if (TryPartitionCount(topic) is not { } partitions)
+        {
+            return;
+        }
+
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
             BootstrapServers = BootstrapServers,

@@ -60,13 +60,16 @@ public sealed class TestTopicSpec : IDisposable
         Assert.Contains("clicks/2 offset 0", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Verify that reading a topic that does not exist fails with a message naming it.</summary>
+    /// <summary>Verify that a topic that does not exist reads as empty and is not created by reading, while producing to every partition of it fails naming it.</summary>
     [Fact]
-    public void ReadToEnd_must_refuse_a_missing_topic()
+    public void A_missing_topic_must_read_as_empty_without_being_created()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => _topics.Topic("nope", TopicFormat.Utf8).ReadToEnd());
+        var nope = _topics.Topic("nope", TopicFormat.Utf8);
 
-        Assert.Contains("'nope'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(nope.ReadToEnd());
+        Assert.Empty(nope.ReadToEnd());
+        var error = Assert.Throws<InvalidOperationException>(() => nope.ProduceToEveryPartition("end"));
+        Assert.Contains("'nope' does not exist", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Verify that AwaitCountAsync returns once enough records are there, and times out naming the topic and its count otherwise.</summary>
