@@ -70,9 +70,27 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <summary>Gets the earliest pending processing-time timer or window end (epoch ms), or null when there is none.</summary>
     public long? NextProcessingTimeTimer => Operator.NextProcessingTimeTimer;
 
+    /// <summary>
+    /// Gets the times (epoch ms, ascending) of the event-time timers pending for <paramref name="key"/>: those a keyed
+    /// process function registered, or for a window operator its windows' firing and cleanup times.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only keyed process functions and window operators do).</exception>
+    public IReadOnlyList<long> EventTimeTimers(TKey key) => Timers.EventTimeTimersOf(key);
+
+    /// <summary>Gets the times (epoch ms, ascending) of the processing-time timers pending for <paramref name="key"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only keyed process functions and window operators do).</exception>
+    public IReadOnlyList<long> ProcessingTimeTimers(TKey key) => Timers.ProcessingTimeTimersOf(key);
+
     /// <summary>Takes a snapshot of the operator.</summary>
     /// <returns>The snapshot bytes.</returns>
     public byte[] Snapshot() => Operator.SnapshotToArray();
+
+    private Operators.Internal.ITimerInspection<TKey> Timers => Operator as Operators.Internal.ITimerInspection<TKey>
+        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers: only keyed process functions and window operators do.");
 
     /// <summary>Restores the operator from a snapshot (call on a fresh operator).</summary>
     /// <param name="snapshot">The bytes.</param>

@@ -55,4 +55,44 @@ public sealed class OperatorHarnessAssertionsSpec
         var error = Assert.Throws<InvalidOperationException>(() => SumOverOneSecond().AdvanceProcessingTime(TimeSpan.FromSeconds(1)));
         Assert.Contains("ManualTimeProvider", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Verify that the harness lists a key's pending event-time timers of a keyed process function, and none once they fired.</summary>
+    [Fact]
+    public void EventTimeTimers_must_list_the_timers_a_function_registered_for_a_key()
+    {
+        var h = OperatorHarness.For(KeyedProcessOperators.Create(new RemindLater()));
+        h.ProcessElement("a", 1, 1_000);
+        h.ProcessElement("a", 2, 3_000);
+        h.ProcessElement("b", 3, 2_000);
+
+        Assert.Equal([1_500L, 3_500L], h.EventTimeTimers("a"));
+        Assert.Equal([2_500L], h.EventTimeTimers("b"));
+        Assert.Empty(h.ProcessingTimeTimers("a"));
+        h.ProcessWatermark(2_500);
+        Assert.Equal([3_500L], h.EventTimeTimers("a"));
+        Assert.Empty(h.EventTimeTimers("b"));
+        h.AssertOutput("a@1500", "b@2500");
+    }
+
+    /// <summary>Verify that a window operator's timers are its windows' firing times (and, with allowed lateness, cleanup times).</summary>
+    [Fact]
+    public void EventTimeTimers_must_list_the_firing_and_cleanup_times_of_a_key_s_windows()
+    {
+        var h = OperatorHarness.For(WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+            .WithAllowedLateness(TimeSpan.FromSeconds(1)).Aggregate(Aggregates.Sum<long>(v => v)));
+        h.ProcessElement("a", 1, 10);
+
+        Assert.Equal([999L, 1_999L], h.EventTimeTimers("a"));
+        h.ProcessWatermark(2_000);
+        Assert.Empty(h.EventTimeTimers("a"));
+    }
+
+    private sealed class RemindLater : KeyedProcessFunction<string, long, string>
+    {
+        public override void ProcessElement(long value, Context context, ICollector<string> output) =>
+            context.TimerService.RegisterEventTimeTimer(context.Timestamp!.Value + 500);
+
+        public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output) =>
+            output.Collect(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{context.CurrentKey}@{timestamp}"));
+    }
 }

@@ -19,8 +19,9 @@ public sealed class OperatorTestSnippetSpec
         h.AssertTimestampedOutput(("acct-1: 900", 2_000));
 
         h.ProcessElement("acct-2", 0.10m, 3_000);
-        Assert.Equal(60_000, h.NextProcessingTimeTimer);    // the small one is forgotten a minute later
+        Assert.Equal([60_000], h.ProcessingTimeTimers("acct-2")); // the small one is forgotten a minute later
         h.AdvanceProcessingTime(TimeSpan.FromMinutes(1));   // the fake clock moves; the timer fires
+        Assert.Empty(h.ProcessingTimeTimers("acct-2"));
         h.ProcessElement("acct-2", 900m, 4_000);            // too late for a pattern: no alert
         h.AssertOutput("acct-1: 900");
 
