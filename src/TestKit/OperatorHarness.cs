@@ -89,10 +89,10 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <returns>The snapshot bytes.</returns>
     public byte[] Snapshot() => Operator.SnapshotToArray();
 
-    private Operators.Internal.ITimerInspection<TKey> Timers => Operator as Operators.Internal.ITimerInspection<TKey>
-        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers: only keyed process functions and window operators do.");
-
     /// <summary>Restores the operator from a snapshot (call on a fresh operator).</summary>
     /// <param name="snapshot">The bytes.</param>
     public void Restore(byte[] snapshot) => Operator.Restore(snapshot);
+
+    private Operators.Internal.ITimerInspection<TKey> Timers => Operator as Operators.Internal.ITimerInspection<TKey>
+        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers: only keyed process functions and window operators do.");
 }

@@ -68,6 +68,18 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <summary>Gets the earliest pending processing-time timer or window end (epoch ms), or null when there is none.</summary>
     public long? NextProcessingTimeTimer => Operator.NextProcessingTimeTimer;
 
+    /// <summary>Gets the times (epoch ms, ascending) of the event-time timers pending for <paramref name="key"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only co-process and broadcast process functions do; joins do not).</exception>
+    public IReadOnlyList<long> EventTimeTimers(TKey key) => Timers.EventTimeTimersOf(key);
+
+    /// <summary>Gets the times (epoch ms, ascending) of the processing-time timers pending for <paramref name="key"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only co-process and broadcast process functions do; joins do not).</exception>
+    public IReadOnlyList<long> ProcessingTimeTimers(TKey key) => Timers.ProcessingTimeTimersOf(key);
+
     /// <summary>Takes a snapshot of the operator.</summary>
     /// <returns>The snapshot bytes.</returns>
     public byte[] Snapshot() => Operator.SnapshotToArray();
@@ -75,4 +87,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <summary>Restores the operator from a snapshot.</summary>
     /// <param name="snapshot">The bytes.</param>
     public void Restore(byte[] snapshot) => Operator.Restore(snapshot);
+
+    private Operators.Internal.ITimerInspection<TKey> Timers => Operator as Operators.Internal.ITimerInspection<TKey>
+        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers: only co-process and broadcast process functions do.");
 }
