@@ -13,6 +13,7 @@ namespace ActorFlow.TestKit;
 public sealed class TestTopics : IDisposable
 {
     private readonly Lazy<IProducer<byte[]?, byte[]?>> _producer;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _partitions = new(StringComparer.Ordinal);
 
     /// <summary>Creates the client; nothing connects before the first call.</summary>
     /// <param name="bootstrapServers">The cluster, e.g. <c>EmbeddedKafka.BootstrapServers</c>.</param>
@@ -111,10 +112,21 @@ public sealed class TestTopics : IDisposable
     /// <summary>The number of partitions of <paramref name="topic"/>, or null when it does not exist (it is not created).</summary>
     internal int? TryPartitionCount(string topic)
     {
+        // A topic's partitions do not change during a test: metadata is asked once per topic that exists.
+        if (_partitions.TryGetValue(topic, out var known))
+        {
+            return known;
+        }
+
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
         // Metadata of every topic: asking for one topic by name would create it on a broker that auto-creates topics.
         var metadata = admin.GetMetadata(Timeout).Topics.SingleOrDefault(t => t.Topic == topic);
-        return metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0 ? null : metadata.Partitions.Count;
+        if (metadata is null || metadata.Error.IsError || metadata.Partitions.Count == 0)
+        {
+            return null;
+        }
+
+        return _partitions[topic] = metadata.Partitions.Count;
     }
 
     /// <summary>
