@@ -62,6 +62,46 @@ public class HarnessOutput<TOut> : IOperatorOutput<TOut>
         return [];
     }
 
+    /// <summary>Asserts that the main output so far is <paramref name="expected"/>, in order; the failure shows the first difference.</summary>
+    /// <param name="expected">The expected values.</param>
+    /// <exception cref="OutputMismatchException">The output differs.</exception>
+    public void AssertOutput(params IEnumerable<TOut> expected) => OutputAssert.Ordered(expected, OutputValues());
+
+    /// <summary>Asserts that the main output so far holds <paramref name="expected"/>, each as often, in any order.</summary>
+    /// <param name="expected">The expected values.</param>
+    /// <exception cref="OutputMismatchException">The output differs; the failure lists what is missing and what is not expected.</exception>
+    public void AssertOutputInAnyOrder(params IEnumerable<TOut> expected) => OutputAssert.Equivalent(expected, OutputValues());
+
+    /// <summary>Asserts that the main output so far is <paramref name="expected"/> (values with their timestamps), in order.</summary>
+    /// <param name="expected">The expected values and timestamps (epoch ms).</param>
+    /// <exception cref="OutputMismatchException">The output differs.</exception>
+    public void AssertTimestampedOutput(params IEnumerable<(TOut Value, long Timestamp)> expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        OutputAssert.Ordered(expected.Select(e => new TimestampedValue<TOut>(e.Value, e.Timestamp)), _output);
+    }
+
+    /// <summary>Asserts that the side output <paramref name="tag"/> received <paramref name="expected"/> so far, in order.</summary>
+    /// <typeparam name="T">The side output's type.</typeparam>
+    /// <param name="tag">The side output.</param>
+    /// <param name="expected">The expected values.</param>
+    /// <exception cref="OutputMismatchException">The side output differs.</exception>
+    public void AssertSideOutput<T>(OutputTag<T> tag, params IEnumerable<T> expected) =>
+        OutputAssert.Ordered(expected, SideOutput(tag).Select(r => r.Value));
+
+    /// <summary>Asserts that nothing was emitted so far, neither to the main output nor to a side output.</summary>
+    /// <exception cref="OutputMismatchException">Something was emitted; the failure lists it.</exception>
+    public void AssertNoOutput()
+    {
+        if (_events.Count > 0)
+        {
+            throw new OutputMismatchException(
+                $"Expected no output, but the operator emitted {_events.Count} records: " +
+                string.Join(", ", _events.Take(10).Select(e => $"{(e.TagId is null ? "" : $"[{e.TagId}] ")}{e.Value}@{e.Timestamp}")) +
+                (_events.Count > 10 ? ", …" : ""));
+        }
+    }
+
     /// <summary>Forgets everything collected so far.</summary>
     public void ClearOutput()
     {

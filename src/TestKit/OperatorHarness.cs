@@ -50,6 +50,41 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <summary>Fires processing-time timers due at the clock's current time (after advancing e.g. a FakeTimeProvider).</summary>
     public void FireProcessingTimers() => Operator.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), this);
 
+    /// <summary>
+    /// Moves the <see cref="ManualTimeProvider"/> clock forward by <paramref name="delta"/> and fires the
+    /// processing-time timers and windows that are then due.
+    /// </summary>
+    /// <param name="delta">How far.</param>
+    /// <exception cref="InvalidOperationException">The harness's clock is not a <see cref="ManualTimeProvider"/> (advance your clock and call <c>SetProcessingTime</c>).</exception>
+    public void AdvanceProcessingTime(TimeSpan delta)
+    {
+        var clock = _clock as ManualTimeProvider
+            ?? throw new InvalidOperationException($"The harness's clock is a {_clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
+        clock.Advance(delta);
+        Operator.AdvanceProcessingTime(clock.NowMs, this);
+    }
+
+    /// <summary>Gets the operator's current watermark (<see cref="long.MinValue"/> before the first).</summary>
+    public long CurrentWatermark => Operator.CurrentWatermark;
+
+    /// <summary>Gets the earliest pending processing-time timer or window end (epoch ms), or null when there is none.</summary>
+    public long? NextProcessingTimeTimer => Operator.NextProcessingTimeTimer;
+
+    /// <summary>
+    /// Gets the times (epoch ms, ascending) of the event-time timers pending for <paramref name="key"/>: those a keyed
+    /// process function registered, or for a window operator its windows' firing and cleanup times.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only keyed process functions and window operators do).</exception>
+    public IReadOnlyList<long> EventTimeTimers(TKey key) => Timers.EventTimeTimersOf(key);
+
+    /// <summary>Gets the times (epoch ms, ascending) of the processing-time timers pending for <paramref name="key"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only keyed process functions and window operators do).</exception>
+    public IReadOnlyList<long> ProcessingTimeTimers(TKey key) => Timers.ProcessingTimeTimersOf(key);
+
     /// <summary>Takes a snapshot of the operator.</summary>
     /// <returns>The snapshot bytes.</returns>
     public byte[] Snapshot() => Operator.SnapshotToArray();
@@ -57,4 +92,7 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <summary>Restores the operator from a snapshot (call on a fresh operator).</summary>
     /// <param name="snapshot">The bytes.</param>
     public void Restore(byte[] snapshot) => Operator.Restore(snapshot);
+
+    private Operators.Internal.ITimerInspection<TKey> Timers => Operator as Operators.Internal.ITimerInspection<TKey>
+        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers: only keyed process functions and window operators do.");
 }

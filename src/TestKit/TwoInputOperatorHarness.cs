@@ -48,6 +48,38 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
         Operator.AdvanceProcessingTime(nowMs, this);
     }
 
+    /// <summary>
+    /// Moves the <see cref="ManualTimeProvider"/> clock forward by <paramref name="delta"/> and fires the
+    /// processing-time timers and windows that are then due.
+    /// </summary>
+    /// <param name="delta">How far.</param>
+    /// <exception cref="InvalidOperationException">The harness's clock is not a <see cref="ManualTimeProvider"/> (advance your clock and call <c>SetProcessingTime</c>).</exception>
+    public void AdvanceProcessingTime(TimeSpan delta)
+    {
+        var clock = _clock as ManualTimeProvider
+            ?? throw new InvalidOperationException($"The harness's clock is a {_clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
+        clock.Advance(delta);
+        Operator.AdvanceProcessingTime(clock.NowMs, this);
+    }
+
+    /// <summary>Gets the operator's current watermark (<see cref="long.MinValue"/> before the first).</summary>
+    public long CurrentWatermark => Operator.CurrentWatermark;
+
+    /// <summary>Gets the earliest pending processing-time timer or window end (epoch ms), or null when there is none.</summary>
+    public long? NextProcessingTimeTimer => Operator.NextProcessingTimeTimer;
+
+    /// <summary>Gets the times (epoch ms, ascending) of the event-time timers pending for <paramref name="key"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only co-process and broadcast process functions do; joins do not).</exception>
+    public IReadOnlyList<long> EventTimeTimers(TKey key) => Timers.EventTimeTimersOf(key);
+
+    /// <summary>Gets the times (epoch ms, ascending) of the processing-time timers pending for <paramref name="key"/>.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>The timer times; empty when none is pending.</returns>
+    /// <exception cref="NotSupportedException">The operator does not show its timers (only co-process and broadcast process functions do; joins do not).</exception>
+    public IReadOnlyList<long> ProcessingTimeTimers(TKey key) => Timers.ProcessingTimeTimersOf(key);
+
     /// <summary>Takes a snapshot of the operator.</summary>
     /// <returns>The snapshot bytes.</returns>
     public byte[] Snapshot() => Operator.SnapshotToArray();
@@ -55,4 +87,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <summary>Restores the operator from a snapshot.</summary>
     /// <param name="snapshot">The bytes.</param>
     public void Restore(byte[] snapshot) => Operator.Restore(snapshot);
+
+    private Operators.Internal.ITimerInspection<TKey> Timers => Operator as Operators.Internal.ITimerInspection<TKey>
+        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers: only co-process and broadcast process functions do.");
 }

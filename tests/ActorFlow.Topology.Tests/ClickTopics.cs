@@ -8,6 +8,7 @@ using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Tests.EndToEnd;
@@ -25,16 +26,16 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// <summary>Event time of the first window of every test.</summary>
     public const long Base = 1_700_000_000_000;
 
+    /// <summary>Clicks in Kafka: the user as key, the event time as value text (the Kafka timestamp is the produce time).</summary>
+    public static readonly TopicFormat<Click> Format = new(
+        c => (Encoding.UTF8.GetBytes(c.User), Encoding.UTF8.GetBytes(c.Time.ToString(CultureInfo.InvariantCulture))),
+        (key, value) => new Click(Encoding.UTF8.GetString(key ?? []), long.Parse(Encoding.UTF8.GetString(value), CultureInfo.InvariantCulture)));
+
     /// <summary>Writes <paramref name="clicks"/> to the input topic.</summary>
     public void Produce(IEnumerable<Click> clicks)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce(input, new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        using var topics = new TestTopics(kafka.BootstrapServers);
+        topics.Topic(input, Format).Produce(clicks);
     }
 
     /// <summary>
@@ -56,8 +57,7 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
         }
 
         return builder
-            .FromSource(input, KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, partitions).Select(p => new TopicPartition(input, p)).ToArray()), r =>
-                    new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
+            .FromSource(input, KafkaConnectors.Source(consumer, Subscriptions.Assignment(Enumerable.Range(0, partitions).Select(p => new TopicPartition(input, p)).ToArray()), Format.FromKafka),
                 WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
             .KeyBy(c => c.User)
             .Process("count", counter ?? (() => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
@@ -69,45 +69,26 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// <summary>One far-future click per partition, so every partition's watermark passes every window.</summary>
     public void ProduceEnd()
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        using var topics = new TestTopics(kafka.BootstrapServers);
+        var topic = topics.Topic(input, Format);
         for (var p = 0; p < partitions; p++)
         {
-            producer.Produce(new TopicPartition(input, p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
+            topic.ProduceTo(new Click("zz-end", Base + 10_000_000), partition: p);
         }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
 
-    /// <summary>Every record of partition 0 of <paramref name="topic"/>, from the beginning to its current end.</summary>
+    /// <summary>Every record of <paramref name="topic"/> (UTF-8), from the beginning to its current end.</summary>
     public List<string> Read(string topic)
     {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<string>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message.Value);
-        }
-
-        return all;
+        using var topics = new TestTopics(kafka.BootstrapServers);
+        return [.. topics.Topic(topic, TopicFormat.Utf8).ReadToEnd()];
     }
 
-    /// <summary>The dead letters in partition 0 of <paramref name="topic"/>: their headers, key and value.</summary>
+    /// <summary>The dead letters in <paramref name="topic"/>: their headers, key and value.</summary>
     public List<ReadDeadLetter> ReadWithHeaders(string topic)
     {
-        using var c = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<ReadDeadLetter>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            string? Header(string name) => r.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : null;
-            all.Add(new ReadDeadLetter(Header("actorflow.error") ?? "", Header("actorflow.origin") ?? "",
-                long.Parse(Header("actorflow.offset") ?? "-1", CultureInfo.InvariantCulture), Header("actorflow.operator"), r.Message.Key, r.Message.Value));
-        }
-
-        return all;
+        using var topics = new TestTopics(kafka.BootstrapServers);
+        return [.. topics.ReadDeadLetters(topic).Select(d => new ReadDeadLetter(d.Reason, d.Origin, d.Offset, d.Operator, d.Key, d.Value))];
     }
 
     /// <summary>
@@ -115,33 +96,19 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// the output read as an upsert table (an at-least-once sink may repeat a window). End markers are left out.
     /// </summary>
     public Dictionary<string, long> Latest(string topic) =>
-        Read(topic).Select(r => r.Split('|')).Where(p => p[0] != "zz-end").GroupBy(p => p[0] + "|" + p[1])
-            .ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
+        OutputAssert.Latest(Read(topic).Select(r => r.Split('|')).Where(p => p[0] != "zz-end"), p => p[0] + "|" + p[1])
+            .ToDictionary(e => e.Key, e => long.Parse(e.Value[2], CultureInfo.InvariantCulture));
 
     /// <summary>Reference result of a tumbling 1 s count per user, as "user|windowStart" → count.</summary>
     public static Dictionary<string, long> CountsPerSecond(IEnumerable<Click> clicks) =>
         clicks.GroupBy(c => (c.User, Start: c.Time - (((c.Time % 1000) + 1000) % 1000)))
             .ToDictionary(g => $"{g.Key.User}|{g.Key.Start}", g => (long)g.Count());
 
-    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds; fails after <paramref name="timeout"/>.</summary>
-    public static async Task AwaitAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
-    }
+    /// <summary>Polls <paramref name="condition"/> until it holds (kept for specs not yet on <see cref="Poll"/>).</summary>
+    public static Task AwaitAsync(Func<bool> condition, TimeSpan timeout) => Poll.UntilAsync(condition, timeout);
 
-    /// <summary>Polls an asynchronous <paramref name="condition"/> every 100 ms until it holds; fails after <paramref name="timeout"/>.</summary>
-    public static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!await condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
-    }
+    /// <summary>Polls an asynchronous <paramref name="condition"/> until it holds (kept for specs not yet on <see cref="Poll"/>).</summary>
+    public static Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout) => Poll.UntilAsync(condition, timeout);
 }
 
 /// <summary>A dead letter as read back from its topic.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
+using System.Text;
 using ActorFlow.Kafka.Embedded;
-using Confluent.Kafka;
+using ActorFlow.TestKit;
 
 namespace ActorFlow.Scenarios;
 
@@ -21,8 +22,15 @@ internal sealed class ClickScenario : IDisposable
         Topics = new Dictionary<string, int> { ["clicks"] = 4, ["counts"] = 1, ["totals"] = 1, ["windows"] = 1, ["pairs"] = 1 },
     });
 
+    private readonly TestTopics _topics;
+    private readonly TestTopic<(string User, long Time)> _clicks;
+
     public ClickScenario(int records, int seed)
     {
+        _topics = new TestTopics(_kafka.BootstrapServers);
+        _clicks = _topics.Topic("clicks", new TopicFormat<(string User, long Time)>(
+            c => (Encoding.UTF8.GetBytes(c.User), Encoding.UTF8.GetBytes(c.Time.ToString(CultureInfo.InvariantCulture))),
+            (key, value) => (Encoding.UTF8.GetString(key ?? []), long.Parse(Encoding.UTF8.GetString(value), CultureInfo.InvariantCulture))));
         var random = new Random(seed);
         Clicks = Enumerable.Range(0, records)
             .Select(i => (User: "user-" + (i % 40).ToString(CultureInfo.InvariantCulture), Time: Base + (i * 2) + random.Next(-300, 300)))
@@ -76,23 +84,16 @@ internal sealed class ClickScenario : IDisposable
     /// </summary>
     public async Task ProduceAsync(int slice, TimeSpan pause, CancellationToken stop)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers, LingerMs = 5 }).Build();
-        for (var i = 0; i < Clicks.Count && !stop.IsCancellationRequested; i++)
+        for (var i = 0; i < Clicks.Count && !stop.IsCancellationRequested; i += slice)
         {
-            producer.Produce("clicks", new Message<string, string> { Key = Clicks[i].User, Value = Clicks[i].Time.ToString(CultureInfo.InvariantCulture) });
-            if (i % slice == slice - 1)
+            _clicks.Produce(Clicks.Skip(i).Take(slice));
+            if (i + slice <= Clicks.Count)
             {
-                producer.Flush(TimeSpan.FromSeconds(10));
                 await Task.Delay(pause, stop); // pacing the input, not waiting for a result
             }
         }
 
-        for (var p = 0; p < 4; p++)
-        {
-            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = End, Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        producer.Flush(TimeSpan.FromSeconds(30));
+        ProduceEndMarkers();
     }
 
     /// <summary>
@@ -101,62 +102,45 @@ internal sealed class ClickScenario : IDisposable
     /// of the windows and timers still pending in its restored state until some partition has a new record. So
     /// while waiting for the last results, the test keeps the input alive with these markers (as a live topic is).
     /// </summary>
-    public void ProduceEndMarkers()
-    {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = BootstrapServers }).Build();
-        for (var p = 0; p < 4; p++)
-        {
-            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = End, Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        producer.Flush(TimeSpan.FromSeconds(10));
-    }
+    public void ProduceEndMarkers() => _clicks.ProduceToEveryPartition((End, Base + 10_000_000));
 
     /// <summary>Waits until every output is complete, producing end markers every second meanwhile.</summary>
-    public async Task AwaitOutputsAsync(TimeSpan timeout, Func<Task>? check = null)
+    public Task AwaitOutputsAsync(TimeSpan timeout, Func<Task>? check = null)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        for (var i = 1; !OutputsComplete(); i++)
-        {
-            if (check is not null)
+        var polls = 0;
+        return Poll.UntilAsync(
+            async () =>
             {
-                await check();
-            }
+                if (OutputsComplete())
+                {
+                    return true;
+                }
 
-            if (i % 5 == 0)
-            {
-                ProduceEndMarkers();
-            }
+                if (check is not null)
+                {
+                    await check();
+                }
 
-            await Task.Delay(200, cts.Token);
-        }
+                if (++polls % 10 == 0)
+                {
+                    ProduceEndMarkers();
+                }
+
+                return false;
+            },
+            timeout,
+            () => $"every output ({LatestCounts().Count} of {ExpectedCounts.Count} counts, {Read("totals").Count} of {ExpectedTotals.Count} totals, "
+                + $"{Read("windows").Count} of {ExpectedWindows.Count} windows, {Read("pairs").Count} of {ExpectedPairs.Count} pairs)");
     }
 
-    /// <summary>Every record of <paramref name="topic"/> (one partition), read read_committed.</summary>
-    public List<string> Read(string topic)
-    {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
-        {
-            BootstrapServers = BootstrapServers,
-            GroupId = "reader",
-            EnableAutoCommit = false,
-            IsolationLevel = IsolationLevel.ReadCommitted,
-        }).Build();
-        c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<string>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message.Value);
-        }
-
-        return all.Where(r => !r.StartsWith(End, StringComparison.Ordinal)).ToList();
-    }
+    /// <summary>Every record of <paramref name="topic"/> (one partition), read read_committed, end markers left out.</summary>
+    public List<string> Read(string topic) =>
+        [.. _topics.Topic(topic, TopicFormat.Utf8).ReadToEnd().Where(r => !r.StartsWith(End, StringComparison.Ordinal))];
 
     /// <summary>The latest count per (user, window): "counts" read as an upsert table.</summary>
     public Dictionary<string, long> LatestCounts() =>
-        Read("counts").Select(r => r.Split('|'))
-            .GroupBy(p => p[0] + "|" + p[1]).ToDictionary(g => g.Key, g => long.Parse(g.Last()[2], CultureInfo.InvariantCulture));
+        OutputAssert.Latest(Read("counts").Select(r => r.Split('|')), p => p[0] + "|" + p[1])
+            .ToDictionary(e => e.Key, e => long.Parse(e.Value[2], CultureInfo.InvariantCulture));
 
     /// <summary>Whether every output holds (at least) as many results as the reference.</summary>
     public bool OutputsComplete() => LatestCounts().Count >= ExpectedCounts.Count && Read("totals").Count >= ExpectedTotals.Count
@@ -166,28 +150,21 @@ internal sealed class ClickScenario : IDisposable
     /// Every output equals the reference: every window's count, every window's summary and pair of consecutive windows
     /// (the job graph's second hop), and every bucket's count and running total, each
     /// written exactly once (nothing missing, nothing twice, no late click). A failure names what is missing, what
-    /// is extra and what was written twice.
+    /// is extra and what was written more than once.
     /// </summary>
     public void AssertExactlyOnce()
     {
         var expectedCounts = ExpectedCounts.Select(e => $"{e.Key}|{e.Value}").Order(StringComparer.Ordinal).ToList();
-        AssertSame("counts", expectedCounts, Read("counts"));
-        AssertSame("totals", ExpectedTotals, Read("totals"));
-        AssertSame("windows", ExpectedWindows, Read("windows"));
-        AssertSame("pairs", ExpectedPairs, Read("pairs"));
+        OutputAssert.Equivalent(expectedCounts, Read("counts"), StringComparer.Ordinal, "\"counts\"");
+        OutputAssert.Equivalent(ExpectedTotals, Read("totals"), StringComparer.Ordinal, "\"totals\"");
+        OutputAssert.Equivalent(ExpectedWindows, Read("windows"), StringComparer.Ordinal, "\"windows\"");
+        OutputAssert.Equivalent(ExpectedPairs, Read("pairs"), StringComparer.Ordinal, "\"pairs\"");
     }
 
-    public void Dispose() => _kafka.Dispose();
-
-    private static void AssertSame(string topic, List<string> expected, List<string> actual)
+    public void Dispose()
     {
-        var missing = expected.Except(actual, StringComparer.Ordinal).ToList();
-        var extra = actual.Except(expected, StringComparer.Ordinal).ToList();
-        var twice = actual.GroupBy(r => r, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"{g.Key} ×{g.Count()}").ToList();
-        static string Some(List<string> list) => list.Count == 0 ? "none" : $"{list.Count}: {string.Join(", ", list.Take(10))}";
-        Assert.True(
-            missing.Count == 0 && extra.Count == 0 && twice.Count == 0 && actual.Count == expected.Count,
-            $"\"{topic}\" differs from the reference ({actual.Count} records, {expected.Count} expected). Missing {Some(missing)}. Not in the reference {Some(extra)}. Written more than once {Some(twice)}.");
+        _topics.Dispose();
+        _kafka.Dispose();
     }
 
     private static long BucketStart(long time) => time - (((time % 1000) + 1000) % 1000);

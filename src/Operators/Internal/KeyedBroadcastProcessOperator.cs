@@ -10,7 +10,7 @@ namespace ActorFlow.Operators.Internal;
 /// <see cref="KeyedProcessOperator{TKey,TIn,TOut}"/> (keyed state, timers, failure isolation), broadcast records
 /// straight to the function, and the broadcast state (maps by name) in the snapshot next to the keyed operator's.
 /// </summary>
-internal sealed class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut> : ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut>, IIsolatesFailures
+internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut> : ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut>, IIsolatesFailures
     where TKey : notnull
 {
     private readonly KeyedProcessOperator<TKey, TIn, TOut> _inner;

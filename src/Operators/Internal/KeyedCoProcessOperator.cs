@@ -12,7 +12,7 @@ internal readonly record struct CoInput<TIn1, TIn2>(bool IsSecond, TIn1 First, T
 /// Hosts a <see cref="KeyedCoProcessFunction{TKey,TIn1,TIn2,TOut}"/>: a <see cref="KeyedProcessOperator{TKey,TIn,TOut}"/>
 /// over the records of both inputs (keyed state, timers, snapshots and failure isolation are that operator's).
 /// </summary>
-internal sealed class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IIsolatesFailures
+internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IIsolatesFailures
     where TKey : notnull
 {
     private readonly KeyedProcessOperator<TKey, CoInput<TIn1, TIn2>, TOut> _inner;

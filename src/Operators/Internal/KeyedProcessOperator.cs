@@ -6,7 +6,7 @@ using ActorFlow.Operators.State;
 namespace ActorFlow.Operators.Internal;
 
 /// <summary>Hosts a <see cref="KeyedProcessFunction{TKey,TIn,TOut}"/> for all keys of a key group.</summary>
-internal sealed class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures
+internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures
     where TKey : notnull
 {
     private readonly KeyedProcessFunction<TKey, TIn, TOut> _function;

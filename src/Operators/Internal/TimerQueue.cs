@@ -52,6 +52,22 @@ internal sealed class TimerQueue<TKey>
 
     public bool Contains(TKey key, TimeWindow ns, long time) => _live.ContainsKey(new TimerKey<TKey>(key, ns, time));
 
+    /// <summary>The times of the live timers of <paramref name="key"/> (any namespace), ascending (for inspection in tests).</summary>
+    public IReadOnlyList<long> TimesOf(TKey key)
+    {
+        var times = new List<long>();
+        foreach (var timer in _live.Keys)
+        {
+            if (EqualityComparer<TKey>.Default.Equals(timer.Key, key))
+            {
+                times.Add(timer.Timestamp);
+            }
+        }
+
+        times.Sort();
+        return times;
+    }
+
     public bool TryPeekTime(out long time)
     {
         while (_times.TryPeek(out var t, out _))

@@ -9,6 +9,7 @@ using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Persistence.Snapshots;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
@@ -75,13 +76,13 @@ public sealed class FullDiskSpec : IDisposable
         {
             var job = await JobRunner.StartAsync(system, BuildJob(system), options);
             topics.Produce(clicks.Take(2000));
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint >= 2 && topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint >= 2 && topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60));
 
             // The disk fills: the checkpoint in flight may still complete, every one after it must fail.
             var failedBefore = job.FailedCheckpoints;
             var filler = Fill();
             _output.WriteLine($"{clock.ElapsedMilliseconds} ms: disk full ({filler.Length / 1024} KB filler; checkpoint {job.LastCompletedCheckpoint} complete)");
-            await ClickTopics.AwaitAsync(() => job.FailedCheckpoints > failedBefore, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => job.FailedCheckpoints > failedBefore, TimeSpan.FromSeconds(30));
             var beforeFull = job.LastCompletedCheckpoint;
             Assert.True(beforeFull >= 2, $"only checkpoint {beforeFull} completed before the disk filled");
 
@@ -89,7 +90,7 @@ public sealed class FullDiskSpec : IDisposable
             // of the next complete checkpoint, as the sink is exactly-once), while every checkpoint fails.
             var watermarkBefore = job.CurrentWatermark;
             topics.Produce(clicks.Skip(2000).Take(2000));
-            await ClickTopics.AwaitAsync(() => job.CurrentWatermark >= Base + 6000 && job.FailedCheckpoints >= failedBefore + 4, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => job.CurrentWatermark >= Base + 6000 && job.FailedCheckpoints >= failedBefore + 4, TimeSpan.FromSeconds(30));
             Assert.False(job.Completion.IsCompleted, $"the job ended on a full disk: {job.Completion.Exception}");
             Assert.Equal(beforeFull, job.LastCompletedCheckpoint);
             _output.WriteLine($"{clock.ElapsedMilliseconds} ms: watermark {watermarkBefore - Base} -> {job.CurrentWatermark - Base} on a full disk (failed checkpoints {job.FailedCheckpoints}, restarts {job.Restarts})");
@@ -107,7 +108,7 @@ public sealed class FullDiskSpec : IDisposable
             // Space returns: checkpoints complete again and publish the windows that closed on the full disk.
             File.Delete(filler.Path);
             _output.WriteLine($"{clock.ElapsedMilliseconds} ms: filler deleted");
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > beforeFull, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint > beforeFull, TimeSpan.FromSeconds(30));
             await using (var store = CheckpointStore.Create(state))
             {
                 Assert.True((await store.LoadLatestAsync(Job))!.CheckpointId > beforeFull);
@@ -116,9 +117,9 @@ public sealed class FullDiskSpec : IDisposable
             var closedOnFullDisk = expected.Where(e => long.Parse(e.Key.Split('|')[1], CultureInfo.InvariantCulture) + 1000 <= Base + 6000).ToDictionary();
             try
             {
-                await ClickTopics.AwaitAsync(() => topics.Read("counts").Count >= closedOnFullDisk.Count, TimeSpan.FromSeconds(30));
+                await Poll.UntilAsync(() => topics.Read("counts").Count >= closedOnFullDisk.Count, TimeSpan.FromSeconds(30));
             }
-            catch (TaskCanceledException)
+            catch (TimeoutException)
             {
                 // Not all out after 30 s: the assertions below name the windows missing.
             }
@@ -131,7 +132,7 @@ public sealed class FullDiskSpec : IDisposable
 
             // A crash (no stop, no drain) with more input on its way.
             topics.Produce(clicks.Skip(4000).Take(1000));
-            await ClickTopics.AwaitAsync(() => job.CurrentWatermark >= Base + 8000, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => job.CurrentWatermark >= Base + 8000, TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -145,7 +146,7 @@ public sealed class FullDiskSpec : IDisposable
             var job = await JobRunner.StartAsync(system, BuildJob(system), options with { CheckpointInterval = TimeSpan.FromSeconds(1) });
             topics.Produce(clicks.Skip(5000));
             topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => topics.Read("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => topics.Read("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job.StopAsync(TimeSpan.FromSeconds(30));
             Assert.False(job.Completion.IsFaulted);
         }

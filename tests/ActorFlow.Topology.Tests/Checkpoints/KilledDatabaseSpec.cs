@@ -8,6 +8,7 @@ using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Tests.Shared;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -65,7 +66,7 @@ public sealed class KilledDatabaseSpec : IDisposable
         {
             var job = await JobRunner.StartAsync(system, BuildJob(system, "counts"), options);
             topics.Produce(clicks.Take(2000));
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint >= 2 && topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint >= 2 && topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60));
             topics.Produce(clicks.Skip(2000).Take(2000));
 
             // Checkpoints run every 300 ms: the kill lands during one, or between two.
@@ -73,7 +74,7 @@ public sealed class KilledDatabaseSpec : IDisposable
             var restartsBefore = job.Restarts;
             _postgres.Kill();
             _output.WriteLine($"{clock.ElapsedMilliseconds} ms: killed PostgreSQL (checkpoint {job.LastCompletedCheckpoint} complete)");
-            await ClickTopics.AwaitAsync(() => job.FailedCheckpoints > failedBefore || job.Restarts > restartsBefore, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => job.FailedCheckpoints > failedBefore || job.Restarts > restartsBefore, TimeSpan.FromSeconds(30));
             beforeKill = job.LastCompletedCheckpoint; // a save in flight at the kill has failed or completed by now
             Assert.True(beforeKill >= 2, $"only checkpoint {beforeKill} completed before the kill");
             _postgres.Start();
@@ -87,7 +88,7 @@ public sealed class KilledDatabaseSpec : IDisposable
                 Assert.True((await fresh.LoadLatestAsync(Job))!.CheckpointId >= beforeKill);
             }
 
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > beforeKill, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint > beforeKill, TimeSpan.FromSeconds(30));
             await using (var fresh = CheckpointStore.Create(state))
             {
                 Assert.True((await fresh.LoadLatestAsync(Job))!.CheckpointId > beforeKill);
@@ -97,7 +98,7 @@ public sealed class KilledDatabaseSpec : IDisposable
 
             topics.Produce(clicks.Skip(4000));
             topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => topics.Read("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => topics.Read("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job.StopAsync(TimeSpan.FromSeconds(30));
             Assert.False(job.Completion.IsFaulted);
             _output.WriteLine($"{clock.ElapsedMilliseconds} ms: all windows out (failed checkpoints {job.FailedCheckpoints}, restarts {job.Restarts})");
@@ -117,7 +118,7 @@ public sealed class KilledDatabaseSpec : IDisposable
         {
             var job = await JobRunner.StartAsync(system, BuildJob(system, "replayed"), options with { RestoreCheckpointId = beforeKill, CheckpointInterval = TimeSpan.FromSeconds(1) });
             var kept = output.Where(r => r.Epoch < beforeKill).Select(r => r.Value).ToList();
-            await ClickTopics.AwaitAsync(() => kept.Count + topics.Read("replayed").Count >= expected.Count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => kept.Count + topics.Read("replayed").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job.StopAsync(TimeSpan.FromSeconds(30));
             AssertExactly(expected, kept.Concat(ReadWithEpochs("replayed").Select(r => r.Value)));
         }

@@ -10,6 +10,7 @@ using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Persistence.Snapshots;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Runtime.Internal;
@@ -117,7 +118,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
         try
         {
             var job = await JobRunner.StartAsync(system, BuildJob(system), new JobRunnerOptions { CheckpointInterval = null, RetainedCheckpoints = 3 });
-            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
             var checkpoints = new List<CheckpointRecord>();
             for (var i = 0; i < 5; i++)
             {
@@ -129,7 +130,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
             checkpoints.Add(await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60)));
 
             // Pruned after the 6th: the snapshots of the first three go, the retained three stay.
-            await ClickTopics.AwaitAsync(() => checkpoints.Take(3).Sum(c => CountSnapshotsAsync(c).GetAwaiter().GetResult()) == 0, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => checkpoints.Take(3).Sum(c => CountSnapshotsAsync(c).GetAwaiter().GetResult()) == 0, TimeSpan.FromSeconds(30));
             foreach (var kept in checkpoints.Skip(3))
             {
                 Assert.Equal(kept.KeyGroups.Length, await CountSnapshotsAsync(kept));
@@ -199,15 +200,15 @@ public sealed class RecoveryFaultsSpec : IDisposable
                 CheckpointInterval = TimeSpan.FromSeconds(1),
                 CheckpointStoreOverride = store,
             });
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint >= 1, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint >= 1, TimeSpan.FromSeconds(60));
 
             fault.IsDown = true;
-            await ClickTopics.AwaitAsync(() => job.FailedCheckpoints >= 1, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.FailedCheckpoints >= 1, TimeSpan.FromSeconds(60));
             var recoveryPoint = job.LastCompletedCheckpoint;
             var before = Topics.Read("counts").Count;
             Topics.Produce(_clicks.Skip(1000).Take(1000));
-            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > before, TimeSpan.FromSeconds(60)); // the job keeps processing
-            await ClickTopics.AwaitAsync(() => job.FailedCheckpoints >= 3, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Read("counts").Count > before, TimeSpan.FromSeconds(60)); // the job keeps processing
+            await Poll.UntilAsync(() => job.FailedCheckpoints >= 3, TimeSpan.FromSeconds(60));
             Assert.False(job.Completion.IsCompleted);
             Assert.Equal(recoveryPoint, job.LastCompletedCheckpoint);
             Assert.Equal(recoveryPoint, (await real.LoadLatestAsync(Job))!.CheckpointId);
@@ -220,12 +221,12 @@ public sealed class RecoveryFaultsSpec : IDisposable
             Assert.Equal("SqliteException: SQLite Error 14: 'unable to open database file'.", aborted.Message);
 
             fault.IsDown = false;
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > recoveryPoint, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint > recoveryPoint, TimeSpan.FromSeconds(60));
             Assert.True((await real.LoadLatestAsync(Job))!.CheckpointId > recoveryPoint);
 
             Topics.Produce(_clicks.Skip(2000));
             Topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= _expected.Count, TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => Topics.Latest("counts").Count >= _expected.Count, TimeSpan.FromSeconds(90));
             await job.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -257,11 +258,11 @@ public sealed class RecoveryFaultsSpec : IDisposable
         try
         {
             var job = await JobRunner.StartAsync(system, BuildJob(system), new JobRunnerOptions { CheckpointInterval = null });
-            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
             var previous = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
             var count = Topics.Read("counts").Count;
             Topics.Produce(_clicks.Skip(1000).Take(1000));
-            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Read("counts").Count > count, TimeSpan.FromSeconds(60));
             var latest = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(latest.KeyGroups.Length > 0);
             return (previous, latest);
@@ -297,7 +298,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
             var job = await JobRunner.StartAsync(system, BuildJob(system), options);
             Topics.Produce(_clicks.Skip(2000));
             Topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= _expected.Count, TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => Topics.Latest("counts").Count >= _expected.Count, TimeSpan.FromSeconds(90));
             await job.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

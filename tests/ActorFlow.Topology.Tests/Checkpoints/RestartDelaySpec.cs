@@ -1,6 +1,7 @@
 using System.Globalization;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 using Microsoft.Extensions.Time.Testing;
@@ -68,7 +69,7 @@ public sealed class RestartDelaySpec : IDisposable
             // As ThrowingLabel.RunAsync: the second half of the input arrives after the first complete checkpoint.
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "restart-give-up", "restart-give-up", counter: () => new OpaqueOperator(label)), Options(strategy));
             topics.Produce(clicks.Take(3000));
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > 0 || job.Completion.IsCompleted, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint > 0 || job.Completion.IsCompleted, TimeSpan.FromSeconds(60));
             topics.Produce(clicks.Skip(3000));
             topics.ProduceEnd();
 
@@ -108,10 +109,10 @@ public sealed class RestartDelaySpec : IDisposable
             // As ThrowingLabel.RunAsync, the input arrives after the job started (with the whole input in the topic
             // before the start, a run sometimes made no progress: see the session notes of 2026-12-03).
             topics.Produce(clicks.Take(3000));
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > 0 || job.Waiting is not null, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint > 0 || job.Waiting is not null, TimeSpan.FromSeconds(60));
             topics.Produce(clicks.Skip(3000));
             topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => job.Waiting is not null, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.Waiting is not null, TimeSpan.FromSeconds(60));
             Assert.Equal(TimeSpan.FromHours(1), job.Waiting);
 
             await job.StopAsync(TimeSpan.FromSeconds(10));

@@ -11,6 +11,7 @@ using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Runtime.Internal;
@@ -68,7 +69,7 @@ public sealed class SavepointSpec : IDisposable
         try
         {
             var job1 = await JobRunner.StartAsync(first, BuildJob(first, "sp-count", null), new JobRunnerOptions { CheckpointInterval = null, RetainedCheckpoints = 1 });
-            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
             var savepoint = await job1.SavepointAsync("before-upgrade").WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(savepoint.IsSavepoint);
             Assert.Equal("before-upgrade", savepoint.SavepointName);
@@ -85,7 +86,7 @@ public sealed class SavepointSpec : IDisposable
 
             // The prune runs after a checkpoint completes: wait for it to leave the savepoint and the latest checkpoint.
             var store = ActorFlowCluster.CheckpointStoreOf(first);
-            await ClickTopics.AwaitAsync(async () => (await store.ListAsync("sp-count")).Count == 2, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(async () => (await store.ListAsync("sp-count")).Count == 2, TimeSpan.FromSeconds(30));
             var records = await store.ListAsync("sp-count");
             Assert.Contains(records, r => r.IsSavepoint && r.SavepointName == "before-upgrade");
             await job1.StopAsync(TimeSpan.FromSeconds(30));
@@ -105,7 +106,7 @@ public sealed class SavepointSpec : IDisposable
             var job2 = await JobRunner.StartAsync(second, BuildJob(second, "sp-count", null), new JobRunnerOptions { CheckpointInterval = null, FromSavepoint = "before-upgrade" });
             Topics.Produce(clicks.Skip(3000));
             Topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job2.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -142,7 +143,7 @@ public sealed class SavepointSpec : IDisposable
         try
         {
             var job1 = await JobRunner.StartAsync(v1, BuildJob(v1, "tally", TallyV1), new JobRunnerOptions { CheckpointInterval = null });
-            await ClickTopics.AwaitAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Read("counts").Count > 5, TimeSpan.FromSeconds(60));
             await job1.SavepointAsync("v1").WaitAsync(TimeSpan.FromSeconds(60));
             await job1.StopAsync(TimeSpan.FromSeconds(30));
         }
@@ -157,7 +158,7 @@ public sealed class SavepointSpec : IDisposable
             var job2 = await JobRunner.StartAsync(v2, BuildJob(v2, "tally", TallyV2), new JobRunnerOptions { CheckpointInterval = null, FromSavepoint = "v1" });
             Topics.Produce(clicks.Skip(1500));
             Topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => Topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job2.SavepointAsync("v2").WaitAsync(TimeSpan.FromSeconds(60)); // state in the new schema snapshots too
             await job2.StopAsync(TimeSpan.FromSeconds(30));
         }

@@ -3,6 +3,7 @@ using ActorFlow.Kafka.Embedded;
 using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 
@@ -63,7 +64,7 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
                 AskTimeout = TimeSpan.FromSeconds(2),
             });
             topics.Produce(clicks.Take(3000));
-            await ClickTopics.AwaitAsync(() => job.LastCompletedCheckpoint > 0, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.LastCompletedCheckpoint > 0, TimeSpan.FromSeconds(60));
             if (midRun is not null)
             {
                 await midRun(job);
@@ -72,7 +73,7 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
             topics.Produce(clicks.Skip(3000));
             topics.ProduceEnd();
 
-            await ClickTopics.AwaitAsync(() => topics.Read("counts").Count >= expected.Count - missing && (deadLetters is null || topics.Read(deadLetters).Count >= missing), TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => topics.Read("counts").Count >= expected.Count - missing && (deadLetters is null || topics.Read(deadLetters).Count >= missing), TimeSpan.FromSeconds(90));
             await job.StopAsync(TimeSpan.FromSeconds(30));
             return (job, expected, topics.Read("counts"));
         }

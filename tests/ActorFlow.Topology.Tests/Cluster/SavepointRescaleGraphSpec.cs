@@ -9,6 +9,7 @@ using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Tests.Shared;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -57,12 +58,12 @@ public sealed class SavepointRescaleGraphSpec(LocalPostgres postgres) : IDisposa
         try
         {
             var job1 = await JobRunner.StartAsync(single, Job(single), new JobRunnerOptions { CheckpointInterval = null });
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Read("top").Count > 3), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Task.FromResult(Topics.Read("top").Count > 3), TimeSpan.FromSeconds(60));
             var savepoint = await job1.SavepointAsync("one-node").WaitAsync(TimeSpan.FromSeconds(60));
             Assert.Contains(savepoint.KeyGroups, kg => kg.KeyGroup >= 128); // the second hop's key groups
             var countsAtSavepoint = Topics.Read("top").Count;
             Topics.Produce(clicks.Skip(1500).Take(500)); // processed after the savepoint, then replayed from it
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Read("top").Count > countsAtSavepoint), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Task.FromResult(Topics.Read("top").Count > countsAtSavepoint), TimeSpan.FromSeconds(60));
             await job1.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -76,17 +77,17 @@ public sealed class SavepointRescaleGraphSpec(LocalPostgres postgres) : IDisposa
         try
         {
             nodeB = await ActorFlowCluster.StartNodeAsync("rescale", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress]);
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
+            await Poll.UntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
             await JobRunner.HostAsync(nodeA, Job(nodeA), options);
             await JobRunner.HostAsync(nodeB, Job(nodeB), options);
             var regionA = ClusterSharding.Get(nodeA).ShardRegion("actorflow-" + JobName);
             var regionB = ClusterSharding.Get(nodeB).ShardRegion("actorflow-" + JobName);
-            await ClickTopics.AwaitAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
+            await Poll.UntilAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
 
             var job2 = await JobRunner.StartAsync(nodeA, Job(nodeA), options);
             Topics.Produce(clicks.Skip(2000));
             Topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Latest().Count >= expected.Count), TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => Task.FromResult(Latest().Count >= expected.Count), TimeSpan.FromSeconds(90));
             var onA = await EntitiesAsync(regionA);
             var onB = await EntitiesAsync(regionB);
             await job2.StopAsync(TimeSpan.FromSeconds(30));
@@ -113,7 +114,7 @@ public sealed class SavepointRescaleGraphSpec(LocalPostgres postgres) : IDisposa
 
     /// <summary>The latest top 3 per window ("top" read as an upsert table by window start: the sink is at least once).</summary>
     private Dictionary<string, string> Latest() =>
-        Topics.Read("top").GroupBy(t => t.Split('|')[0]).ToDictionary(g => g.Key, g => g.Last());
+        OutputAssert.Latest(Topics.Read("top"), t => t.Split('|')[0]);
 
     private StreamJob Job(ActorSystem system)
     {
@@ -121,8 +122,7 @@ public sealed class SavepointRescaleGraphSpec(LocalPostgres postgres) : IDisposa
         var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
         return StreamJobBuilder.Create(JobName)
             .WithSerializers(WireTestJobs.WithClicks())
-            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Topics("clicks"), r =>
-                    new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
+            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Topics("clicks"), ClickTopics.Format.FromKafka),
                 WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
             .KeyBy(c => c.User)
             .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))

@@ -8,6 +8,7 @@ using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Tests.Shared;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -55,12 +56,12 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
         try
         {
             var job1 = await JobRunner.StartAsync(single, Job(single), new JobRunnerOptions { CheckpointInterval = null });
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Read("counts").Count > 5), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Task.FromResult(Topics.Read("counts").Count > 5), TimeSpan.FromSeconds(60));
             var savepoint = await job1.SavepointAsync("one-node").WaitAsync(TimeSpan.FromSeconds(60));
             Assert.NotEmpty(savepoint.KeyGroups);
             var countsAtSavepoint = Topics.Read("counts").Count;
             Topics.Produce(clicks.Skip(1500).Take(500)); // processed after the savepoint, then replayed from it
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Read("counts").Count > countsAtSavepoint), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Task.FromResult(Topics.Read("counts").Count > countsAtSavepoint), TimeSpan.FromSeconds(60));
             await job1.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -74,17 +75,17 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
         try
         {
             nodeB = await ActorFlowCluster.StartNodeAsync("rescale", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress]);
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
+            await Poll.UntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
             await JobRunner.HostAsync(nodeA, Job(nodeA), options);
             await JobRunner.HostAsync(nodeB, Job(nodeB), options);
             var regionA = ClusterSharding.Get(nodeA).ShardRegion("actorflow-" + JobName);
             var regionB = ClusterSharding.Get(nodeB).ShardRegion("actorflow-" + JobName);
-            await ClickTopics.AwaitAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
+            await Poll.UntilAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
 
             var job2 = await JobRunner.StartAsync(nodeA, Job(nodeA), options);
             Topics.Produce(clicks.Skip(2000));
             Topics.ProduceEnd();
-            await ClickTopics.AwaitAsync(() => Task.FromResult(Topics.Latest("counts").Count >= expected.Count), TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => Task.FromResult(Topics.Latest("counts").Count >= expected.Count), TimeSpan.FromSeconds(90));
             var onA = await EntitiesAsync(regionA);
             var onB = await EntitiesAsync(regionB);
             await job2.StopAsync(TimeSpan.FromSeconds(30));

@@ -10,6 +10,7 @@ using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Persistence.Partitioning;
+using ActorFlow.TestKit;
 using ActorFlow.Tests.Shared;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -74,7 +75,7 @@ public sealed class TwoNodeSpec : IDisposable
             // race on CREATE TABLE (duplicate pg_type entry) and one journal restarts.
             await InitializePersistenceAsync(nodeA);
             nodeB = await ActorFlowCluster.StartNodeAsync("two-nodes", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress]);
-            await AwaitAsync(() => Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2, TimeSpan.FromSeconds(20));
+            await Poll.UntilAsync(() => Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2, TimeSpan.FromSeconds(20));
             _output.WriteLine($"cluster of two up after {clock.ElapsedMilliseconds} ms");
 
             // Both nodes register the same job and start its region before any record flows, so the coordinator
@@ -83,11 +84,11 @@ public sealed class TwoNodeSpec : IDisposable
             await JobRunner.HostAsync(nodeB, Job(nodeB));
             var regionA = ClusterSharding.Get(nodeA).ShardRegion("actorflow-" + JobName);
             var regionB = ClusterSharding.Get(nodeB).ShardRegion("actorflow-" + JobName);
-            await AwaitAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
+            await Poll.UntilAsync(async () => (await regionA.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions.Count == 2, TimeSpan.FromSeconds(20));
 
             var started = clock.ElapsedMilliseconds;
             var running = await JobRunner.StartAsync(nodeA, Job(nodeA));
-            await AwaitAsync(() => Task.FromResult(ReadAll("counts").Count >= expected.Count), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => ReadAll("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             _output.WriteLine($"{expected.Count} results after {clock.ElapsedMilliseconds - started} ms of running");
 
             var onA = await EntitiesAsync(regionA);
@@ -95,7 +96,7 @@ public sealed class TwoNodeSpec : IDisposable
             _output.WriteLine($"key groups on node A: {onA.Count}, on node B: {onB.Count}");
             await running.StopAsync(TimeSpan.FromSeconds(30));
 
-            Assert.Equal(expected, ReadAll("counts").Select(m => Encoding.UTF8.GetString(m.Value)).Order(StringComparer.Ordinal).ToList());
+            Assert.Equal(expected, ReadAll("counts").Order(StringComparer.Ordinal).ToList());
             Assert.NotEmpty(onA);
             Assert.NotEmpty(onB);
             Assert.Empty(onA.Intersect(onB));
@@ -126,7 +127,7 @@ public sealed class TwoNodeSpec : IDisposable
         return StreamJobBuilder.Create(JobName)
             .WithSerializers(WireTestJobs.WithClicks())
             .WithDeadLetters(KafkaConnectors.DeadLetters(producer, "dead"))
-            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Topics("clicks"), Decode),
+            .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Topics("clicks"), ClickTopics.Format.FromKafka),
                 WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
             .KeyBy(c => c.User)
             .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
@@ -151,53 +152,23 @@ public sealed class TwoNodeSpec : IDisposable
         return state.Shards.SelectMany(s => s.EntityIds).Select(id => int.Parse(id, CultureInfo.InvariantCulture)).ToList();
     }
 
-    private static Click Decode(ConsumeResult<byte[], byte[]> r) =>
-        new(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture));
-
     private void Produce(List<Click> clicks)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce("clicks", new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture), Timestamp = new Timestamp(c.Time, TimestampType.CreateTime) });
-        }
-
+        using var topics = new TestTopics(_kafka.BootstrapServers);
+        var input = topics.Topic("clicks", new TopicFormat<Click>(ClickTopics.Format.Encode, ClickTopics.Format.Decode, c => c.Time));
+        input.Produce(clicks);
         for (var i = 0; i < 3; i++)
         {
-            producer.Produce("clicks", new Message<string, string> { Key = "poison", Value = "not-a-number" });
+            input.ProduceRaw(Encoding.UTF8.GetBytes("poison"), Encoding.UTF8.GetBytes("not-a-number"));
         }
 
         // One record per partition far in the future moves every partition's watermark past all real windows.
-        for (var p = 0; p < 4; p++)
-        {
-            producer.Produce(new TopicPartition("clicks", p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        input.ProduceToEveryPartition(new Click("zz-end", Base + 10_000_000));
     }
 
-    private List<Message<byte[], byte[]>> ReadAll(string topic)
+    private List<string> ReadAll(string topic)
     {
-        using var c = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "reader", EnableAutoCommit = false }).Build();
-        c.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition(topic, 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<Message<byte[], byte[]>>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message);
-        }
-
-        return all;
-    }
-
-    private static Task AwaitAsync(Func<bool> condition, TimeSpan timeout) => AwaitAsync(() => Task.FromResult(condition()), timeout);
-
-    private static async Task AwaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!await condition())
-        {
-            await Task.Delay(100, cts.Token);
-        }
+        using var topics = new TestTopics(_kafka.BootstrapServers);
+        return [.. topics.Topic(topic, TopicFormat.Utf8).ReadToEnd()];
     }
 }

@@ -4,6 +4,7 @@ using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 
@@ -31,7 +32,7 @@ public sealed class ExactlyOnceSinkReleaseSpec : IDisposable
             var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
             var sink = (ExactlyOnceKafkaSink<string>)KafkaConnectors.ExactlyOnceSink<string>(producer, "counts", s => (null, Encoding.UTF8.GetBytes(s)));
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "eos-release", "eos-release", sink: sink), new JobRunnerOptions { CheckpointInterval = TimeSpan.FromMilliseconds(200) });
-            await ClickTopics.AwaitAsync(() => topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60)); // an epoch was published
+            await Poll.UntilAsync(() => topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60)); // an epoch was published
             Assert.Equal(1, sink.OpenProducers);
 
             await job.StopAsync(TimeSpan.FromSeconds(30));

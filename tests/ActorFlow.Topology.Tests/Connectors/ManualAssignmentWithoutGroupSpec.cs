@@ -1,6 +1,7 @@
 using System.Globalization;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 
@@ -28,7 +29,7 @@ public sealed class ManualAssignmentWithoutGroupSpec : IDisposable
         {
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "no-group", group: null), new JobRunnerOptions { CheckpointInterval = TimeSpan.FromMilliseconds(200) });
             var expected = ClickTopics.CountsPerSecond(clicks);
-            await ClickTopics.AwaitAsync(() => topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => topics.Latest("counts").Count >= expected.Count, TimeSpan.FromSeconds(60));
             await job.StopAsync(TimeSpan.FromSeconds(30));
 
             Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), topics.Latest("counts").OrderBy(e => e.Key, StringComparer.Ordinal));

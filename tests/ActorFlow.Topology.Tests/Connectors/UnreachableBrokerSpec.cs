@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
 using Akka.Actor;
 using Confluent.Kafka;
@@ -32,7 +33,7 @@ public sealed class UnreachableBrokerSpec : IDisposable
     public async Task A_job_must_fail_to_start_when_every_broker_is_down()
     {
         _kafka.SetBrokerDown(1);
-        await ClickTopics.AwaitAsync(BrokerIsDown, TimeSpan.FromSeconds(30)); // the mock cluster applies it asynchronously
+        await Poll.UntilAsync(BrokerIsDown, TimeSpan.FromSeconds(30)); // the mock cluster applies it asynchronously
 
         var error = await StartAsync("brokers-down", _kafka.BootstrapServers);
 

@@ -8,6 +8,7 @@ using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using Confluent.Kafka;
@@ -65,7 +66,7 @@ public sealed class DeadLetterTraceSpec : IDisposable
                 .To(KafkaConnectors.Sink<string>(producer, s => new ActorFlow.Kafka.Producer.ProducerRecord<byte[], byte[]>("counts", new Message<byte[], byte[]> { Key = [], Value = Encoding.UTF8.GetBytes(s) })))
                 .Build();
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = null });
-            await ClickTopics.AwaitAsync(() => Topics.ReadWithHeaders("dead").Count >= 4, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => Topics.ReadWithHeaders("dead").Count >= 4, TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

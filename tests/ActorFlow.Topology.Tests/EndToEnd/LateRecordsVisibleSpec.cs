@@ -10,6 +10,7 @@ using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -90,9 +91,9 @@ public sealed class LateRecordsVisibleSpec : IDisposable
 
             // Offsets 0-99: one user moves the watermark to ~Base + 99 s; then two records at Base + 5 s (offsets 100, 101).
             Produce(Enumerable.Range(0, 100).Select(i => new Click("a", Base + (i * 1000L))));
-            await ClickTopics.AwaitAsync(() => counts.Contains($"a|{Base + 80_000}|10"), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => counts.Contains($"a|{Base + 80_000}|10"), TimeSpan.FromSeconds(60));
             Produce([new Click("late", Base + 5_000), new Click("late", Base + 5_000), new Click("a", Base + 200_000), new Click("a", Base + 300_000)]);
-            await ClickTopics.AwaitAsync(() => counts.Contains($"a|{Base + 200_000}|1"), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => counts.Contains($"a|{Base + 200_000}|1"), TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));
             return [.. dead];
         }

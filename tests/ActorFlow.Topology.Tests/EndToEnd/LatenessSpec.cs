@@ -9,6 +9,7 @@ using ActorFlow.Operators;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -60,7 +61,7 @@ public sealed class LatenessSpec : IDisposable
 
             // One user moves the watermark to ~Base + 99 s; wait until its windows up to Base + 80 s have fired.
             Produce(Enumerable.Range(0, 100).Select(i => new Click("a", Base + (i * 1000L))));
-            await ClickTopics.AwaitAsync(() => _counts.Contains($"a|{Base + 80_000}|10"), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => _counts.Contains($"a|{Base + 80_000}|10"), TimeSpan.FromSeconds(60));
 
             // Then records 60 s behind it: for twelve users no key group has seen, for "a", and one before the epoch.
             var late = Enumerable.Range(0, 12).Select(i => new Click("new-" + i.ToString(CultureInfo.InvariantCulture), Base + 35_000))
@@ -72,7 +73,7 @@ public sealed class LatenessSpec : IDisposable
 
             // A sentinel window fires in a later batch than any window the late records could have opened.
             Produce([new Click("sentinel", Base + 200_000), new Click("sentinel", Base + 300_000)]);
-            await ClickTopics.AwaitAsync(() => _counts.Contains($"sentinel|{Base + 200_000}|1"), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => _counts.Contains($"sentinel|{Base + 200_000}|1"), TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));
 
             Assert.DoesNotContain(_counts, c => c.StartsWith("new-", StringComparison.Ordinal) || c.StartsWith("negative", StringComparison.Ordinal) || c.StartsWith("edge", StringComparison.Ordinal));

@@ -7,6 +7,7 @@ using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using Confluent.Kafka;
@@ -21,19 +22,22 @@ public sealed class StatelessJobSpec : IDisposable
     });
 
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-stateless");
+    private readonly TestTopics _topics;
+    private readonly TestTopic<long> _even;
+
+    public StatelessJobSpec()
+    {
+        _topics = new TestTopics(_kafka.BootstrapServers);
+        _even = _topics.Topic("even", TopicFormat.Int64Text());
+    }
 
     /// <summary>Verify that a map/filter job without key-by writes exactly the mapped, kept records, and that a map that throws makes a dead letter.</summary>
     [Fact]
     public async Task A_stateless_job_must_map_and_filter_every_record_once()
     {
-        using (var p = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build())
+        using (var topics = new TestTopics(_kafka.BootstrapServers))
         {
-            for (var i = 0; i < 1000; i++)
-            {
-                p.Produce("numbers", new Message<Null, string> { Value = i.ToString(CultureInfo.InvariantCulture) });
-            }
-
-            p.Flush(TimeSpan.FromSeconds(10));
+            topics.Topic("numbers", TopicFormat.Int64Text()).Produce(Enumerable.Range(0, 1000).Select(i => (long)i));
         }
 
         var system = await ActorFlowCluster.StartNodeAsync("stateless", StateStoreSettings.Sqlite(_data.Path));
@@ -53,12 +57,7 @@ public sealed class StatelessJobSpec : IDisposable
 
             var running = JobRunner.Start(system, job);
             var expected = Enumerable.Range(0, 1000).Where(i => i % 2 == 0 && i != 500).Select(i => (long)i * i).Order().ToList();
-            List<long> got = [];
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while ((got = Read()).Count < expected.Count)
-            {
-                await Task.Delay(100, cts.Token);
-            }
+            var got = await _even.AwaitCountAsync(expected.Count, TimeSpan.FromSeconds(60));
 
             await running.StopAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(expected, got.Order());
@@ -75,22 +74,9 @@ public sealed class StatelessJobSpec : IDisposable
 
     public void Dispose()
     {
+        _topics.Dispose();
         _kafka.Dispose();
         _data.Dispose();
-    }
-
-    private List<long> Read()
-    {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new TopicPartitionOffset("even", 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition("even", 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<long>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(long.Parse(r.Message.Value, CultureInfo.InvariantCulture));
-        }
-
-        return all;
     }
 }
 

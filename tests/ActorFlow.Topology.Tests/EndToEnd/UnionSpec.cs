@@ -8,6 +8,7 @@ using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Runtime.Internal;
@@ -55,11 +56,7 @@ public sealed class UnionSpec : IDisposable
                 .To(KafkaConnectors.Sink<string>(producer, s => new ProducerRecord<byte[], byte[]>("counts", new Message<byte[], byte[]> { Key = [], Value = Encoding.UTF8.GetBytes(s) })));
             var running = await JobRunner.StartAsync(system, builder.Build());
 
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (Read().Count < expected.Count)
-            {
-                await Task.Delay(100, cts.Token);
-            }
+            await Poll.UntilAsync(() => Read().Count >= expected.Count, TimeSpan.FromSeconds(60));
 
             await running.StopAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(expected, Read().Order(StringComparer.Ordinal).ToList());
@@ -88,36 +85,15 @@ public sealed class UnionSpec : IDisposable
         _data.Dispose();
     }
 
-    private static Click Decode(ConsumeResult<byte[], byte[]> r) =>
-        new(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture));
+    private static Click Decode(ConsumeResult<byte[], byte[]> r) => ClickTopics.Format.FromKafka(r);
 
     private void Produce(string topic, List<Click> clicks, int partitions)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var c in clicks)
-        {
-            producer.Produce(topic, new Message<string, string> { Key = c.User, Value = c.Time.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        for (var p = 0; p < partitions; p++)
-        {
-            producer.Produce(new TopicPartition(topic, p), new Message<string, string> { Key = "zz-end", Value = (Base + 10_000_000).ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        var topics = new ClickTopics(_kafka, topic, partitions);
+        topics.Produce(clicks);
+        topics.ProduceEnd();
     }
 
-    private List<string> Read()
-    {
-        using var c = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _kafka.BootstrapServers, GroupId = "reader" }).Build();
-        c.Assign(new TopicPartitionOffset("counts", 0, Offset.Beginning));
-        var end = c.QueryWatermarkOffsets(new TopicPartition("counts", 0), TimeSpan.FromSeconds(10)).High.Value;
-        var all = new List<string>();
-        while (all.Count < end && c.Consume(TimeSpan.FromSeconds(5)) is { } r)
-        {
-            all.Add(r.Message.Value);
-        }
-
-        return all.Where(v => !v.StartsWith("zz-end", StringComparison.Ordinal)).ToList();
-    }
+    private List<string> Read() =>
+        [.. new ClickTopics(_kafka).Read("counts").Where(v => !v.StartsWith("zz-end", StringComparison.Ordinal))];
 }

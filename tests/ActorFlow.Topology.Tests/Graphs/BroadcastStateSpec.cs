@@ -7,6 +7,7 @@ using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.State;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using Akka.Actor;
@@ -64,9 +65,9 @@ public sealed class BroadcastStateSpec : IDisposable
         try
         {
             var running = await JobRunner.StartAsync(system, Job(system, topics), new JobRunnerOptions { CheckpointInterval = TimeSpan.FromHours(1) });
-            await ClickTopics.AwaitAsync(() => running.CurrentWatermark >= events[1590].Time - 1_000, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => running.CurrentWatermark >= events[1590].Time - 1_000, TimeSpan.FromSeconds(60));
             await running.CheckpointAsync();
-            await ClickTopics.AwaitAsync(() => reader.Read("alerts").Count > 0, TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => reader.Read("alerts").Count > 0, TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -79,7 +80,7 @@ public sealed class BroadcastStateSpec : IDisposable
         try
         {
             var running = await JobRunner.StartAsync(system, Job(system, topics), new JobRunnerOptions { CheckpointInterval = TimeSpan.FromMilliseconds(500) });
-            await ClickTopics.AwaitAsync(() => reader.Read("alerts").Count >= expected.Count, TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => reader.Read("alerts").Count >= expected.Count, TimeSpan.FromSeconds(90));
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

@@ -5,6 +5,7 @@ using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -91,7 +92,7 @@ public sealed class ChainedStagesSpec : IDisposable
             var job = builder.Build();
             Assert.Equal(1, job.Plan.Hops); // chained: no second hop
             var running = await JobRunner.StartAsync(system, job);
-            await ClickTopics.AwaitAsync(() => done(totals, dead), TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => done(totals, dead), TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

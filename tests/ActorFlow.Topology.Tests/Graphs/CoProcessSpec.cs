@@ -6,6 +6,7 @@ using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.State;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 
@@ -66,7 +67,7 @@ public sealed class CoProcessSpec : IDisposable
                 .Where(r => !r.EndsWith("zz-end", StringComparison.Ordinal))
                 .To(new QueueSink<string>(results));
             var running = await JobRunner.StartAsync(system, builder.Build());
-            await ClickTopics.AwaitAsync(() => results.Count >= expected.Count, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => results.Count >= expected.Count, TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

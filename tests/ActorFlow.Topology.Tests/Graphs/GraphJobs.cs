@@ -22,8 +22,7 @@ internal static class GraphJobs
 {
     /// <summary>The source of the clicks topic written by <see cref="ClickTopics"/> (user key, event time value), bounded out-of-orderness 1 s.</summary>
     public static DataStream<Click> Clicks(StreamJobBuilder builder, ConsumerSettings<byte[], byte[]> consumer, string topic, int partitions) =>
-        builder.FromSource(topic, KafkaConnectors.Source(consumer, Subscriptions.Assignment([.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p))]), r =>
-                new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
+        builder.FromSource(topic, KafkaConnectors.Source(consumer, Subscriptions.Assignment([.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p))]), ClickTopics.Format.FromKafka),
             WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time));
 
     /// <summary>The window start of a "user|start|count" record.</summary>

@@ -4,6 +4,7 @@ using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 
@@ -103,7 +104,7 @@ public sealed class JoinSpec : IDisposable
             var rights = topics.Source(builder, consumer.WithGroupId(name + "-r"), "right", 3);
             join(lefts, rights).Where(p => !p.StartsWith("zz-end", StringComparison.Ordinal)).To(new QueueSink<string>(pairs));
             var running = await JobRunner.StartAsync(system, builder.Build());
-            await ClickTopics.AwaitAsync(() => pairs.Count >= expected, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => pairs.Count >= expected, TimeSpan.FromSeconds(60));
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

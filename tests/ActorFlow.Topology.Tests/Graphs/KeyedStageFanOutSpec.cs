@@ -5,6 +5,7 @@ using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
@@ -53,14 +54,14 @@ public sealed class KeyedStageFanOutSpec : IDisposable
             counts.SideOutput(OutputTags.LateData<Click>()).Select(c => c.User).To(new QueueSink<string>(lateUsers));
             var running = await JobRunner.StartAsync(system, builder.Build());
             // Late once the job's watermark has passed them (records read with the watermark that passes them are not).
-            await ClickTopics.AwaitAsync(() => running.CurrentWatermark >= ClickTopics.Base + 8_000, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => running.CurrentWatermark >= ClickTopics.Base + 8_000, TimeSpan.FromSeconds(60));
             topics.Produce(late);
             topics.ProduceEnd();
             try
             {
-                await ClickTopics.AwaitAsync(() => plain.Count >= expected.Count && upper.Count >= expected.Count && lateUsers.Count >= late.Count, TimeSpan.FromSeconds(60));
+                await Poll.UntilAsync(() => plain.Count >= expected.Count && upper.Count >= expected.Count && lateUsers.Count >= late.Count, TimeSpan.FromSeconds(60));
             }
-            catch (OperationCanceledException)
+            catch (TimeoutException)
             {
                 Assert.Fail($"{plain.Count}, {upper.Count} of {expected.Count} results and {lateUsers.Count} of {late.Count} late records arrived");
             }

@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Watermarks;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using Confluent.Kafka;
 
@@ -34,31 +34,27 @@ internal static class EventSerializer
 /// <summary>Test fixture: topics of events on an embedded broker (key = the event's key, so a key stays in one partition).</summary>
 internal sealed class TwoInputTopics(EmbeddedKafka kafka)
 {
+    /// <summary>Events in Kafka: the event's key as key, its text form as value.</summary>
+    public static readonly TopicFormat<Event> Format = TopicFormat.Text(e => e.ToString(), Event.Parse, e => e.Key);
+
     public void Produce(string topic, IEnumerable<Event> events)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 5 }).Build();
-        foreach (var e in events)
-        {
-            producer.Produce(topic, new Message<string, string> { Key = e.Key, Value = e.ToString() });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        using var topics = new TestTopics(kafka.BootstrapServers);
+        topics.Topic(topic, Format).Produce(events);
     }
 
     /// <summary>One far-future event per partition, so every partition's watermark passes everything before.</summary>
     public void ProduceEnd(string topic, int partitions)
     {
-        using var producer = new ProducerBuilder<string, string>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+        using var topics = new TestTopics(kafka.BootstrapServers);
+        var events = topics.Topic(topic, Format);
         for (var p = 0; p < partitions; p++)
         {
-            producer.Produce(new TopicPartition(topic, p), new Message<string, string> { Key = "zz-end", Value = new Event("end", "zz-end", 0, ClickTopics.Base + 10_000_000).ToString() });
+            events.ProduceTo(new Event("end", "zz-end", 0, ClickTopics.Base + 10_000_000), partition: p);
         }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
     }
 
     public DataStream<Event> Source(StreamJobBuilder builder, ConsumerSettings<byte[], byte[]> consumer, string topic, int partitions) =>
-        builder.FromSource(topic, KafkaConnectors.Source(consumer, Subscriptions.Assignment([.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p))]),
-                r => Event.Parse(Encoding.UTF8.GetString(r.Message.Value))),
+        builder.FromSource(topic, KafkaConnectors.Source(consumer, Subscriptions.Assignment([.. Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p))]), Format.FromKafka),
             WatermarkStrategy<Event>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((e, _) => e.Time));
 }

@@ -6,6 +6,7 @@ using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
@@ -45,7 +46,7 @@ public sealed class TwoStageJobSpec : IDisposable
             var job = TopJob(system);
             Assert.Equal(2, job.Plan.Hops);
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = TimeSpan.FromMilliseconds(500) });
-            await ClickTopics.AwaitAsync(() => _topics.Read("top").Count >= expected.Count, TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => _topics.Read("top").Count >= expected.Count, TimeSpan.FromSeconds(90));
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -72,13 +73,13 @@ public sealed class TwoStageJobSpec : IDisposable
         try
         {
             var running = await JobRunner.StartAsync(system, TopJob(system), new JobRunnerOptions { CheckpointInterval = TimeSpan.FromHours(1) });
-            await ClickTopics.AwaitAsync(() => running.CurrentWatermark >= first.Max(c => c.Time) - 2_000, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => running.CurrentWatermark >= first.Max(c => c.Time) - 2_000, TimeSpan.FromSeconds(60));
             var checkpoint = await running.CheckpointAsync();
             Assert.Contains(checkpoint.KeyGroups, kg => kg.KeyGroup >= 128); // the second stage's key groups are in it
-            await ClickTopics.AwaitAsync(() => _topics.Read("top").Count > 0, TimeSpan.FromSeconds(30)); // published after the record is durable
+            await Poll.UntilAsync(() => _topics.Read("top").Count > 0, TimeSpan.FromSeconds(30)); // published after the record is durable
             // Both stages apply more records; the exactly-once sink publishes none of their results before a checkpoint.
             _topics.Produce(second);
-            await ClickTopics.AwaitAsync(() => running.CurrentWatermark >= second.Max(c => c.Time) - 2_000, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => running.CurrentWatermark >= second.Max(c => c.Time) - 2_000, TimeSpan.FromSeconds(60));
         }
         finally
         {
@@ -92,7 +93,7 @@ public sealed class TwoStageJobSpec : IDisposable
         try
         {
             var running = await JobRunner.StartAsync(system, TopJob(system), new JobRunnerOptions { CheckpointInterval = TimeSpan.FromMilliseconds(500) });
-            await ClickTopics.AwaitAsync(() => _topics.Read("top").Count >= expected.Count, TimeSpan.FromSeconds(90));
+            await Poll.UntilAsync(() => _topics.Read("top").Count >= expected.Count, TimeSpan.FromSeconds(90));
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

@@ -1,0 +1,9 @@
+namespace ActorFlow.Operators.Internal;
+
+/// <summary>The timers of a key, for the TestKit's operator harness.</summary>
+internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : ITimerInspection<TKey>
+{
+    public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _inner.EventTimeTimersOf(key);
+
+    public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _inner.ProcessingTimeTimersOf(key);
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using ActorFlow.Avro;
+using Confluent.Kafka;
+
+namespace ActorFlow.TestKit;
+
+/// <summary>
+/// How records of <typeparamref name="T"/> look in a Kafka topic: the key and value bytes they are written as, how they
+/// are read back, and (optionally) their event time, which becomes the Kafka record's CreateTime so that a job's
+/// watermarks follow the records produced.
+/// </summary>
+/// <typeparam name="T">The record type.</typeparam>
+public sealed class TopicFormat<T>
+{
+    /// <summary>Creates a format.</summary>
+    /// <param name="encode">The key (null: the producer's partitioner spreads records) and value bytes of a record.</param>
+    /// <param name="decode">The record of a key and value; it throws on bytes it cannot read.</param>
+    /// <param name="timestamp">The record's event time (epoch ms), or null to let Kafka stamp records with the time they are produced.</param>
+    public TopicFormat(Func<T, (byte[]? Key, byte[] Value)> encode, Func<byte[]?, byte[], T> decode, Func<T, long>? timestamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(encode);
+        ArgumentNullException.ThrowIfNull(decode);
+        Encode = encode;
+        Decode = decode;
+        Timestamp = timestamp;
+    }
+
+    /// <summary>Gets the encoder; it fits <c>KafkaConnectors.Sink</c> and <c>KafkaConnectors.ExactlyOnceSink</c>.</summary>
+    public Func<T, (byte[]? Key, byte[] Value)> Encode { get; }
+
+    /// <summary>Gets the decoder of a key and a value.</summary>
+    public Func<byte[]?, byte[], T> Decode { get; }
+
+    /// <summary>Gets the event time of a record (epoch ms), or null when records carry the time they were produced.</summary>
+    public Func<T, long>? Timestamp { get; }
+
+    /// <summary>Decodes a consumed record; it fits <c>KafkaConnectors.Source(settings, subscription, format.FromKafka)</c>.</summary>
+    /// <param name="record">The consumed record.</param>
+    /// <returns>The record's value.</returns>
+    public T FromKafka(ConsumeResult<byte[], byte[]> record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return Decode(record.Message.Key, record.Message.Value ?? []);
+    }
+}
+
+/// <summary>Ready-made <see cref="TopicFormat{T}"/>s: UTF-8 text and registry serdes (Avro, JSON).</summary>
+public static class TopicFormat
+{
+    /// <summary>Gets UTF-8 strings as values, without key or event time.</summary>
+    public static TopicFormat<string> Utf8 { get; } = Text<string>(s => s, s => s);
+
+    /// <summary>Records written as UTF-8 text.</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="format">The value text of a record.</param>
+    /// <param name="parse">The record of a value text; it throws on text it cannot read.</param>
+    /// <param name="key">The key text of a record (null: no key).</param>
+    /// <param name="timestamp">The event time of a record (epoch ms), written as the Kafka timestamp.</param>
+    /// <returns>The format.</returns>
+    public static TopicFormat<T> Text<T>(Func<T, string> format, Func<string, T> parse, Func<T, string?>? key = null, Func<T, long>? timestamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(parse);
+        return new TopicFormat<T>(
+            value => (key?.Invoke(value) is { } k ? Encoding.UTF8.GetBytes(k) : null, Encoding.UTF8.GetBytes(format(value))),
+            (_, bytes) => parse(Encoding.UTF8.GetString(bytes)),
+            timestamp);
+    }
+
+    /// <summary>Signed 64-bit integers as invariant-culture decimal text.</summary>
+    /// <returns>The format.</returns>
+    public static TopicFormat<long> Int64Text() =>
+        Text(v => v.ToString(CultureInfo.InvariantCulture), s => long.Parse(s, NumberStyles.Integer, CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Avro records in the Confluent wire format through <c>AvroSerde.For&lt;T&gt;(registry)</c> (or
+    /// <c>AvroSerde.Generic</c>): the writer schema is registered on first write under the topic's subject.
+    /// </summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="serde">The serde.</param>
+    /// <param name="topic">The topic the records are written to (it names the subject).</param>
+    /// <param name="key">The key text of a record, written as UTF-8 (null: no key).</param>
+    /// <param name="timestamp">The event time of a record (epoch ms), written as the Kafka timestamp.</param>
+    /// <returns>The format.</returns>
+    public static TopicFormat<T> Avro<T>(AvroSerde<T> serde, string topic, Func<T, string?>? key = null, Func<T, long>? timestamp = null) =>
+        Serde(serde, serde, topic, key, timestamp);
+
+    /// <summary>Records written by <paramref name="serializer"/> and read by <paramref name="deserializer"/> (Avro, JSON or mixed serdes of ActorFlow.Avro).</summary>
+    /// <typeparam name="T">The record type.</typeparam>
+    /// <param name="serializer">Writes values.</param>
+    /// <param name="deserializer">Reads values.</param>
+    /// <param name="topic">The topic the records are written to (it names the subject).</param>
+    /// <param name="key">The key text of a record, written as UTF-8 (null: no key).</param>
+    /// <param name="timestamp">The event time of a record (epoch ms), written as the Kafka timestamp.</param>
+    /// <returns>The format.</returns>
+    public static TopicFormat<T> Serde<T>(IRecordSerializer<T> serializer, IRecordDeserializer<T> deserializer, string topic, Func<T, string?>? key = null, Func<T, long>? timestamp = null)
+    {
+        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(deserializer);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        return new TopicFormat<T>(
+            value => (key?.Invoke(value) is { } k ? Encoding.UTF8.GetBytes(k) : null, serializer.Serialize(value, topic)),
+            (_, bytes) => deserializer.Deserialize(bytes, topic),
+            timestamp);
+    }
+}
