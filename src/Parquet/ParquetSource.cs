@@ -24,7 +24,8 @@ public static class ParquetSource
 /// <summary>
 /// A bounded source over a directory of Parquet files. Partition ids are <c>relative/path.parquet/rowGroup</c>; the
 /// offset of a record is its row within the row group, so a restored run skips the rows a checkpoint covered. The
-/// file set and row groups are fixed when a run plans them (at its start).
+/// file set and row groups are fixed when the first run plans them (a failover of the job reads to the same end; a new
+/// source object, e.g. after a process restart, plans again).
 /// </summary>
 public sealed class ParquetSource<T> : ISourceConnector<T>
     where T : class, new()
@@ -46,8 +47,13 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         _options = options;
     }
 
+    private List<RowGroupPart>? _planned;
+
     /// <summary>What the source read and skipped so far (over all runs).</summary>
     public ParquetSourceMetrics Metrics { get; } = new();
+
+    /// <summary>Gets <see cref="Boundedness.Bounded"/>: a job whose sources are all bounded ends by itself at the end of the files.</summary>
+    public Boundedness Boundedness => Boundedness.Bounded;
 
     /// <inheritdoc />
     public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
@@ -55,7 +61,8 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         ArgumentNullException.ThrowIfNull(startOffsets);
         var control = new FileSourceControl();
         return Source.Single(0)
-            .SelectAsync(1, _ => PlanAsync(control.Token))
+            // The file set and row groups are fixed by the first run: a failover reads to the same end (the contract of a bounded source).
+            .SelectAsync(1, async _ => _planned ??= await PlanAsync(control.Token).ConfigureAwait(false))
             .SelectMany(parts => parts)
             .TakeWhile(_ => !control.Stopped)
             .Select(part => (part.Id, Read(part, startOffsets.GetValueOrDefault(part.Id, 0), control)))
