@@ -66,7 +66,15 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
 
             if (part.Dead is { } letters)
             {
-                (dead ??= []).AddRange(letters);
+                // A step shared by several consumers runs once per consumer: its dead letter for a record comes once.
+                dead ??= [];
+                foreach (var letter in letters)
+                {
+                    if (!dead.Exists(d => d.Offset == letter.Offset && d.Origin == letter.Origin && d.Operator == letter.Operator && d.Reason == letter.Reason))
+                    {
+                        dead.Add(letter);
+                    }
+                }
             }
         }
 
