@@ -44,7 +44,9 @@ public sealed class BrokerOutageSpec : IDisposable
         });
 
         ThrowingLabel.AssertExactly(expected, output);
-        Assert.True(job.LastCompletedCheckpoint > 2, $"checkpoints stopped after the outage (last {job.LastCompletedCheckpoint})");
+        // Checkpoint 1 completed before the outage; one that publishes cannot complete while no broker is up, so a
+        // second one (which published the rest of the output above) completed after it.
+        Assert.True(job.LastCompletedCheckpoint >= 2, $"checkpoints stopped after the outage (last {job.LastCompletedCheckpoint})");
     }
 
     public void Dispose()
