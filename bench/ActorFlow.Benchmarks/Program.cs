@@ -72,6 +72,12 @@ public static class Program
                 Int("--row-group", "Rows per row group (100,000)."),
                 Only("landing", "scan")),
             Harness(
+                "fraud",
+                "The fraud-detection app's job (three rules, checkpoints, exactly-once alerts) over generated Avro transactions vs a raw consumer in the same run.",
+                Fraud.FraudHarness.RunAsync,
+                Int("--records", "Transactions (400,000)."),
+                Int("--rounds", "Rounds (2).")),
+            Harness(
                 "checkpoints",
                 "Checkpoints: throughput with and without them, their duration and size, recovery time on SQLite and PostgreSQL.",
                 Checkpoints.CheckpointHarness.RunAsync,
