@@ -14,12 +14,14 @@ namespace FraudDetection;
 /// <param name="AlertSinks">Where alerts go (each receives every alert).</param>
 /// <param name="LateTransactions">Where late transactions go.</param>
 /// <param name="DeadLetters">Where records that fail go (undecodable, a bad rule change), or <c>null</c> for the job's default.</param>
+/// <param name="Landing">Where every transaction read is landed (the data lake), or <c>null</c>.</param>
 public sealed record FraudJobIo(
     ISourceConnector<Transaction> Transactions,
     ISourceConnector<RuleChange> RuleChanges,
     IReadOnlyList<ISinkConnector<Alert>> AlertSinks,
     ISinkConnector<Transaction> LateTransactions,
-    ISinkConnector<DeadLetterRecord>? DeadLetters);
+    ISinkConnector<DeadLetterRecord>? DeadLetters,
+    ISinkConnector<Transaction>? Landing = null);
 
 /// <summary>
 /// The fraud-detection job: transactions keyed by account, each rule a keyed operator connected to the broadcast
@@ -70,6 +72,11 @@ public static class FraudJob
         }
 
         smallThenLarge.SideOutput(EventTimeRule<SmallThenLargeParameters>.LateTransactions).To(io.LateTransactions);
+        if (io.Landing is { } landing)
+        {
+            transactions.To(landing);               // every transaction read, late ones included, to the lake
+        }
+
         return builder.Build();
     }
 }

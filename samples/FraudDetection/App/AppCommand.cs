@@ -41,13 +41,14 @@ public static class AppCommand
             DefaultValueFactory = _ => TimeSpan.FromSeconds(2),
             CustomParser = ParseDuration,
         };
+        var lake = new Option<DirectoryInfo?>("--lake") { Description = "land the transactions here as Parquet, partitioned dt=YYYY-MM-DD/hour=HH by event time (default: lake in --data-dir)" };
         var plain = new Option<bool>("--plain") { Description = "plain progress lines even on a terminal" };
 
         var root = new RootCommand(
             "ActorFlow's fraud-detection reference job: transactions from Kafka (Avro), three rules per account (small-then-large, velocity, spike) with " +
             "parameters from the rules topic, alerts exactly once to the alerts topic. With no options it generates traffic into an embedded broker.")
         {
-            input, output, count, seed, ruleWindow, servers, registry, store, postgres, dataDir, checkpoint, plain,
+            input, output, count, seed, ruleWindow, servers, registry, store, postgres, dataDir, lake, checkpoint, plain,
         };
         root.Validators.Add(r =>
         {
@@ -84,6 +85,7 @@ public static class AppCommand
                 Store = result.GetValue(store),
                 Postgres = result.GetValue(postgres),
                 DataDir = result.GetValue(dataDir)?.FullName,
+                Lake = result.GetValue(lake)?.FullName,
                 CheckpointInterval = result.GetValue(checkpoint),
                 Plain = result.GetValue(plain),
             },

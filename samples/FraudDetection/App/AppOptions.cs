@@ -43,6 +43,12 @@ public sealed record AppOptions
     /// <summary>Gets the data directory (kept; a run resumes the job from its last checkpoint there), or <c>null</c> for a temporary one.</summary>
     public string? DataDir { get; init; }
 
+    /// <summary>
+    /// Gets the directory the transactions are landed in as Parquet (dt=…/hour=… of event time), or <c>null</c> for
+    /// <c>lake</c> inside the data directory (a temporary run lands in a kept temporary directory).
+    /// </summary>
+    public string? Lake { get; init; }
+
     /// <summary>Gets the checkpoint interval (also the delay of alerts: they are written when their checkpoint completes).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -8,6 +8,7 @@ using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Settings;
+using ActorFlow.Parquet;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
@@ -115,6 +116,9 @@ public static class FraudApp
                 alertSinks.Add(new JsonLinesAlertSink(file, dataDir));
             }
 
+            // The data lake: every transaction as Parquet, exactly once (files committed with the checkpoints).
+            var lake = options.Lake ?? (temporary ? Path.Combine(Path.GetTempPath(), $"actorflow-fraud-lake-{Guid.NewGuid():N}") : Path.Combine(dataDir, "lake"));
+            var landing = ParquetSink.For(lake, new ParquetSinkOptions<Transaction> { PartitionBy = ParquetPartitioning.ByEventTime<Transaction>(t => t.Time) });
             var job = FraudJob.Build(
                 new FraudJobIo(
                     // Bounded: each partition up to its end offset at the job's first start; the job ends when both are read.
@@ -122,7 +126,8 @@ public static class FraudApp
                     KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics(Topics.Rules), registry.Serde<RuleChange>()),
                     alertSinks,
                     new CountingSink<Transaction>(KafkaConnectors.Sink(producer, Topics.Late, AvroSerde.For<Transaction>(registry.Client, serde)), late),
-                    KafkaConnectors.DeadLetters(producer, Topics.DeadLetters)),
+                    KafkaConnectors.DeadLetters(producer, Topics.DeadLetters),
+                    landing),
                 RuleDefaults.Default with { SmallThenLarge = RuleDefaults.Default.SmallThenLarge with { WindowMs = (long)options.RuleWindow.TotalMilliseconds } });
 
             using var meter = new JobMeter(FraudJob.Name);
@@ -140,7 +145,7 @@ public static class FraudApp
             }
 
             var summary = await running.Completion.ConfigureAwait(false);
-            Summary.Write(output, progress.Snapshot(), summary, input, options, running);
+            Summary.Write(output, progress.Snapshot(), summary, input, options with { Lake = lake }, running);
             return 0;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

@@ -49,6 +49,12 @@ public static class Summary
             rows.Add(("alerts file", file));
         }
 
+        if (options.Lake is { } lake)
+        {
+            rows.Add(("transactions landed in", lake));
+            rows.Add(("query them", $"duckdb -c \"SELECT dt, hour, count(*) FROM read_parquet('{lake}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL\""));
+        }
+
         if (output == Console.Out && !Console.IsOutputRedirected && !options.Plain && AnsiConsole.Profile.Capabilities.Interactive)
         {
             var table = new Table().Border(TableBorder.Rounded).Title("[bold]summary[/]").AddColumn("").AddColumn("");

@@ -37,7 +37,8 @@ public sealed class FraudAppSpec : IDisposable
     {
         var input = Path.Combine(_dir.Path, "input.csv");
         await File.WriteAllTextAsync(input, Csv);
-        var first = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "first.jsonl"));
+        var lake = Path.Combine(_dir.Path, "lake");
+        var first = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "first.jsonl"), "--lake", lake);
         var second = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "second.jsonl"));
 
         Assert.Equal(0, first.Code);
@@ -52,6 +53,12 @@ public sealed class FraudAppSpec : IDisposable
         Assert.Equal(expected, Alerts(Path.Combine(_dir.Path, "first.jsonl")));
         Assert.Equal(0, second.Code);
         Assert.Equal(expected, Alerts(Path.Combine(_dir.Path, "second.jsonl")));
+
+        // Every transaction read was landed as Parquet under dt=…/hour=… of its event time, read back by DuckDB.
+        Assert.Equal(
+            ["2026-11-25 13 line-10", "2026-11-25 13 line-2", "2026-11-25 13 line-3", "2026-11-25 13 line-4", "2026-11-25 13 line-5", "2026-11-25 13 line-6", "2026-11-25 13 line-8", "2026-11-25 13 line-9"],
+            Lake($"SELECT CAST(dt AS VARCHAR) || ' ' || CAST(hour AS VARCHAR) || ' ' || transactionId FROM read_parquet('{lake}/**/*.parquet', hive_partitioning = true) ORDER BY 1"));
+        Assert.Contains("transactions landed in", first.Output, StringComparison.Ordinal);
     }
 
     /// <summary>Verify that <c>--rule-window 0</c> lifts the limit: acct-2's large transaction 100 s after the small one matches too.</summary>
@@ -107,6 +114,22 @@ public sealed class FraudAppSpec : IDisposable
         var ids = string.Join(',', a.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("transactionId").GetString()));
         return $"{a.GetProperty("accountId").GetString()} {a.GetProperty("rule").GetString()} {a.GetProperty("time").GetInt64()} {ids}";
     }).ToList();
+
+    private static List<string> Lake(string sql)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
 
     private static Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunAsync(args, null, null);
 
