@@ -20,7 +20,7 @@ namespace ActorFlow.Benchmarks.Fraud;
 
 /// <summary>
 /// <c>-- fraud [--records N] [--rounds R]</c>: the fraud-detection app's job (all three rules, checkpoints every 2 s,
-/// exactly-once alerts) over N generated transactions (Avro, 4 partitions) on the embedded broker, bounded, timed from
+/// exactly-once alerts) over N generated transactions (Avro, one partition per 40,000) on the embedded broker, bounded, timed from
 /// start to its end, against a raw Confluent consumer reading the same topic to its end in the same run (both with
 /// start-up). Prints transactions/s and the ratio.
 /// </summary>
@@ -32,7 +32,7 @@ public static class FraudHarness
         var rounds = Option(args, "--rounds", 2);
         using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions
         {
-            Topics = new Dictionary<string, int> { [Topics.Transactions] = 4, [Topics.Rules] = 1, [Topics.Alerts] = 4, [Topics.Late] = 1, [Topics.DeadLetters] = 1 },
+            Topics = new Dictionary<string, int> { [Topics.Transactions] = FraudApp.EmbeddedPartitions(new AppOptions { Count = records }), [Topics.Rules] = 1, [Topics.Alerts] = 4, [Topics.Late] = 1, [Topics.DeadLetters] = 1 },
         });
         var data = Directory.CreateTempSubdirectory("actorflow-bench-fraud-");
         // One registry for the whole run (the input is written once); each round's job runs on a fresh node and store,
@@ -82,7 +82,7 @@ public static class FraudHarness
     private static double Raw(ConsumerSettings<byte[], byte[]> settings, int records)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(RawClients.ConsumerConfig(settings)).Build();
-        consumer.Assign(Enumerable.Range(0, 4).Select(p => new TopicPartitionOffset(Topics.Transactions, p, Offset.Beginning)));
+        consumer.Assign(Enumerable.Range(0, FraudApp.EmbeddedPartitions(new AppOptions { Count = records })).Select(p => new TopicPartitionOffset(Topics.Transactions, p, Offset.Beginning)));
         var clock = Stopwatch.StartNew();
         var count = 0;
         while (count < records && clock.Elapsed < TimeSpan.FromMinutes(5))

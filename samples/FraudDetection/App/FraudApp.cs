@@ -77,7 +77,7 @@ public static class FraudApp
                 {
                     Topics = new Dictionary<string, int>
                     {
-                        [Topics.Transactions] = 4,
+                        [Topics.Transactions] = EmbeddedPartitions(options),
                         [Topics.Rules] = 1,
                         [Topics.Alerts] = 4,
                         [Topics.Late] = 1,
@@ -179,6 +179,19 @@ public static class FraudApp
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Partitions of the transactions topic on the embedded broker, which keeps only about 5 MB per partition: one per
+    /// 40,000 transactions (~100 B each in Avro), at least 4. A CSV input is estimated at one transaction per 20 bytes.
+    /// </summary>
+    /// <param name="options">The options.</param>
+    /// <returns>The partition count.</returns>
+    public static int EmbeddedPartitions(AppOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        long estimate = options.Input is { } file ? Math.Min(options.Count ?? long.MaxValue, new FileInfo(file).Length / 20) : options.Count ?? AppOptions.DefaultCount;
+        return (int)Math.Clamp((estimate + 39_999) / 40_000, 4, 1_000);
     }
 
     private static string OneLine(Exception e)

@@ -109,8 +109,16 @@ public static class InputWriter
         }
 
         producer.Flush(cancellation);
-        return failures.Count > 0
-            ? throw new InvalidOperationException($"writing the input to Kafka failed for {failures.Count} records: {failures[0]}")
+        if (failures.Count > 0)
+        {
+            throw new InvalidOperationException($"writing the input to Kafka failed for {failures.Count} records: {failures[0]}");
+        }
+
+        // A broker that dropped the oldest records (the embedded one keeps about 5 MB per partition) must not pass
+        // silently: the job would read only the rest.
+        var dropped = LowOffsets(servers, Topics.Transactions);
+        return dropped > 0
+            ? throw new InvalidOperationException($"the broker dropped {dropped:N0} of the {written:N0} transactions written before the job could read them (the embedded broker keeps about 5 MB per partition): write fewer, or give the topic more partitions")
             : new InputReport(source, written, bad, changes, injected);
 
         Message<byte[], byte[]> Message(Transaction t, AvroSerde<Transaction> serializer) => new()
@@ -144,6 +152,18 @@ public static class InputWriter
                 }
             }
         }
+    }
+
+    /// <summary>The sum of a topic's start offsets: records the broker no longer holds.</summary>
+    /// <param name="servers">Bootstrap servers.</param>
+    /// <param name="topic">The topic.</param>
+    /// <returns>The sum.</returns>
+    public static long LowOffsets(string servers, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).Build();
+        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = servers, GroupId = "fraud-detection-probe" }).Build();
+        return metadata.Partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).Low.Value);
     }
 
     /// <summary>The sum of a topic's end offsets (0 when it is empty or missing).</summary>

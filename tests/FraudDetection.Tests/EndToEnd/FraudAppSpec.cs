@@ -80,10 +80,10 @@ public sealed class FraudAppSpec : IDisposable
     [Fact]
     public async Task A_stopped_run_must_resume_from_its_checkpoint_without_duplicate_alerts()
     {
-        string[] common = ["--count", "30000", "--checkpoint-interval", "300ms"];
+        string[] common = ["--count", "150000", "--checkpoint-interval", "300ms"];
         var whole = await RunAsync([.. common, "--output", Path.Combine(_dir.Path, "whole.jsonl"), "--data-dir", Path.Combine(_dir.Path, "whole")]);
         Assert.Equal(0, whole.Code);
-        Assert.Matches(@"records read\s+30,001", whole.Output);
+        Assert.Matches(@"records read\s+150,001", whole.Output);
         var expected = Alerts(Path.Combine(_dir.Path, "whole.jsonl"));
         Assert.NotEmpty(expected);
 
