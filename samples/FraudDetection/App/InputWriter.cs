@@ -42,7 +42,7 @@ public static class InputWriter
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(error);
-        if (EndOffsets(servers, Topics.Transactions) > 0)
+        if (Offsets(servers, Topics.Transactions).High > 0)
         {
             return new InputReport(InputReport.FoundInTopic, 0, 0, 0, null);
         }
@@ -116,7 +116,7 @@ public static class InputWriter
 
         // A broker that dropped the oldest records (the embedded one keeps about 5 MB per partition) must not pass
         // silently: the job would read only the rest.
-        var dropped = LowOffsets(servers, Topics.Transactions);
+        var dropped = Offsets(servers, Topics.Transactions).Low;
         return dropped > 0
             ? throw new InvalidOperationException($"the broker dropped {dropped:N0} of the {written:N0} transactions written before the job could read them (the embedded broker keeps about 5 MB per partition): write fewer, or give the topic more partitions")
             : new InputReport(source, written, bad, changes, injected);
@@ -154,32 +154,31 @@ public static class InputWriter
         }
     }
 
-    /// <summary>The sum of a topic's start offsets: records the broker no longer holds.</summary>
+    /// <summary>
+    /// The sums of a topic's start offsets (records the broker no longer holds) and end offsets (records written);
+    /// (0, 0) when it is missing.
+    /// </summary>
     /// <param name="servers">Bootstrap servers.</param>
     /// <param name="topic">The topic.</param>
-    /// <returns>The sum.</returns>
-    public static long LowOffsets(string servers, string topic)
-    {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).Build();
-        var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single();
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = servers, GroupId = "fraud-detection-probe" }).Build();
-        return metadata.Partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).Low.Value);
-    }
-
-    /// <summary>The sum of a topic's end offsets (0 when it is empty or missing).</summary>
-    /// <param name="servers">Bootstrap servers.</param>
-    /// <param name="topic">The topic.</param>
-    /// <returns>The sum.</returns>
-    public static long EndOffsets(string servers, string topic)
+    /// <returns>The sums.</returns>
+    public static (long Low, long High) Offsets(string servers, string topic)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault();
         if (metadata is null || metadata.Error.IsError)
         {
-            return 0;
+            return (0, 0);
         }
 
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = servers, GroupId = "fraud-detection-probe" }).Build();
-        return metadata.Partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).High.Value);
+        long low = 0, high = 0;
+        foreach (var p in metadata.Partitions)
+        {
+            var offsets = consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10));
+            low += offsets.Low.Value;
+            high += offsets.High.Value;
+        }
+
+        return (low, high);
     }
 }
