@@ -22,5 +22,11 @@ status=0
 dotnet test ActorFlow.sln -c Release --no-build -nologo -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 passed=$( { grep -E '^\s+Passed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}' || true)
 failed=$( { grep -E '^\s+Failed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {print s+0}' || true)
+if [ "$failed" != "0" ]; then
+  # CI keeps only the end of the output: repeat every failure (name, message, start of the stack) here.
+  echo "--- failed tests ---"
+  grep -E -A 14 '^\s+Failed [A-Za-z_]' "$log" | cut -c1-400 | head -n 300 || true
+  echo "--- end of failed tests ---"
+fi
 echo "$passed passed, $failed failed"
 exit "$status"
