@@ -73,10 +73,13 @@ public static class Program
                 Only("landing", "scan")),
             Harness(
                 "fraud",
-                "The fraud-detection app's job (three rules, checkpoints, exactly-once alerts) over generated Avro transactions vs a raw consumer in the same run.",
+                "The fraud-detection app's job (three rules, checkpoints, exactly-once alerts) over generated Avro transactions vs a raw consumer in the same run, then its alert latency at half its rate.",
                 Fraud.FraudHarness.RunAsync,
                 Int("--records", "Transactions (400,000)."),
-                Int("--rounds", "Rounds (2).")),
+                Int("--rounds", "Rounds (2)."),
+                Int("--latency-seconds", "Measured seconds of the alert latency run; 0 = no latency run (60)."),
+                Int("--latency-rate", "Transactions/s of the latency run (half the job's median rate)."),
+                Int("--latency-warm-up", "Warm-up seconds of the latency run, not measured (15).")),
             Harness(
                 "checkpoints",
                 "Checkpoints: throughput with and without them, their duration and size, recovery time on SQLite and PostgreSQL.",

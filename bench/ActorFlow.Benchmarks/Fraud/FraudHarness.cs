@@ -13,16 +13,18 @@ using ActorFlow.Topology.Runtime;
 using Confluent.Kafka;
 using FraudDetection;
 using FraudDetection.App;
+using FraudDetection.Input;
 using FraudDetection.Records;
 using FraudDetection.Rules;
 
 namespace ActorFlow.Benchmarks.Fraud;
 
 /// <summary>
-/// <c>-- fraud [--records N] [--rounds R]</c>: the fraud-detection app's job (all three rules, checkpoints every 2 s,
-/// exactly-once alerts) over N generated transactions (Avro, one partition per 40,000) on the embedded broker, bounded, timed from
-/// start to its end, against a raw Confluent consumer reading the same topic to its end in the same run (both with
-/// start-up). Prints transactions/s and the ratio.
+/// <c>-- fraud [--records N] [--rounds R] [--latency-seconds S]</c>: the fraud-detection app's job (all three rules,
+/// checkpoints every 2 s, exactly-once alerts) over N generated transactions (Avro, one partition per 40,000) on the
+/// embedded broker, bounded, timed from start to its end, against a raw Confluent consumer reading the same topic to its
+/// end in the same run (both with start-up). Prints transactions/s and the ratio; then the alert latency (transaction
+/// produced → alert readable) at half the job's median rate.
 /// </summary>
 public static class FraudHarness
 {
@@ -49,6 +51,7 @@ public static class FraudHarness
             var consumer = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
             var producer = ProducerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
             var ratios = new List<double>();
+            var rates = new List<double>();
             for (var round = 1; round <= rounds; round++)
             {
                 var raw = Raw(consumer, records);
@@ -60,6 +63,7 @@ public static class FraudHarness
                     var job = await JobAsync(system, SchemaRegistryExtension.Get(system), consumer.WithGroupId($"fraud-{round}"), producer);
                     var ratio = job.Rate / raw;
                     ratios.Add(ratio);
+                    rates.Add(job.Rate);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"round {round}: raw consumer {raw:N0}/s; fraud job {job.Rate:N0} transactions/s ({job.Summary.Duration.TotalSeconds:F1} s, {job.Summary.Checkpoints} checkpoints, {job.Summary.RecordsEmitted:N0} alerts) = {ratio:P1} of raw; load {Runtime.LoadSampler.Uptime()}"));
                 }
@@ -70,6 +74,14 @@ public static class FraudHarness
             }
 
             Console.WriteLine($"MEDIAN fraud job / raw consumer: {ratios.Order().ElementAt(ratios.Count / 2):P1} (per round: {string.Join(" / ", ratios.Select(r => r.ToString("P1", CultureInfo.InvariantCulture)))})");
+            var seconds = Option(args, "--latency-seconds", 60);
+            if (seconds > 0)
+            {
+                var rate = Option(args, "--latency-rate", (int)(rates.Order().ElementAt(rates.Count / 2) / 2));
+                var latency = await LatencyAsync(kafka, schemas.Url, client, rate, TimeSpan.FromSeconds(Option(args, "--latency-warm-up", 15)), TimeSpan.FromSeconds(seconds), Path.Combine(data.FullName, "latency"), consumer, producer);
+                Console.WriteLine(latency.Describe());
+            }
+
             return 0;
         }
         finally
@@ -114,9 +126,167 @@ public static class FraudHarness
         return ((summary.RecordsRead - 1) / summary.Duration.TotalSeconds, summary);
     }
 
+    /// <summary>
+    /// Alert latency at a steady rate: the job runs unbounded on fresh topics while a producer thread sends generated
+    /// transactions whose event time moves with the clock (one every 1 / rate s on average, starting now), each at the
+    /// Stopwatch time it is due (start + n / rate; a late producer is counted against the job, as in the runtime's
+    /// latency run); a read_committed consumer of the alerts takes, for every alert, now − the due time of the
+    /// transaction that completed the match (the one whose time is the alert's). Alerts on transactions due in the
+    /// warm-up are not measured; the producer goes on past the measured span until the watermark has passed it.
+    /// </summary>
+    private static async Task<AlertLatency> LatencyAsync(
+        EmbeddedKafka kafka, string registryUrl, Confluent.SchemaRegistry.ISchemaRegistryClient client, int rate, TimeSpan warmUp, TimeSpan measure, string state,
+        ConsumerSettings<byte[], byte[]> consumer, ProducerSettings<byte[], byte[]> producer)
+    {
+        const string transactionsTopic = "latency-transactions", alertsTopic = "latency-alerts";
+        const int partitions = 8;
+        kafka.CreateTopic(transactionsTopic, partitions);
+        kafka.CreateTopic(alertsTopic, 4);
+        kafka.CreateTopic("latency-rules", 1);
+        kafka.CreateTopic("latency-late", 1);
+        kafka.CreateTopic("latency-dead-letters", 1);
+        var tail = FraudJob.MaxOutOfOrderness + TimeSpan.FromSeconds(10);      // the watermark passes the measured span
+        var count = (int)(rate * (warmUp + measure + tail).TotalSeconds);
+        var start = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() + 5_000;
+        // As many accounts as a bank with this traffic (100 per transaction/s), so that the velocity rule still fires on
+        // bursts, not on every busy account, now that event time moves at the clock's pace.
+        var (transactions, _) = TransactionGenerator.Generate(count, seed: 7, accounts: Math.Max(10_000, rate * 100), start: start, meanGapMillis: 1_000.0 / rate);
+        var position = new Dictionary<string, int>(count, StringComparer.Ordinal);
+        for (var i = 0; i < transactions.Count; i++)
+        {
+            position[transactions[i].transactionId] = i;
+        }
+
+        var system = await ActorFlowCluster.StartNodeAsync("bench-fraud-latency", StateStoreSettings.Sqlite(state),
+            overrides: Akka.Configuration.ConfigurationFactory.ParseString($"actorflow.avro.registry.url = \"{registryUrl}\""));
+        try
+        {
+            var registry = SchemaRegistryExtension.Get(system);
+            var job = FraudJob.Build(
+                new FraudJobIo(
+                    KafkaConnectors.Source(consumer.WithGroupId("fraud-latency"), Subscriptions.Topics(transactionsTopic), registry.Serde<Transaction>()),
+                    KafkaConnectors.Source(consumer.WithGroupId("fraud-latency"), Subscriptions.Topics("latency-rules"), registry.Serde<RuleChange>()),
+                    [KafkaConnectors.ExactlyOnceSink(producer, alertsTopic, registry.Serde<Alert>(), a => Encoding.UTF8.GetBytes(a.accountId))],
+                    KafkaConnectors.Sink(producer, "latency-late", registry.Serde<Transaction>()),
+                    KafkaConnectors.DeadLetters(producer, "latency-dead-letters")),
+                RuleDefaults.Default);
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = new AppOptions().CheckpointInterval });
+            var serde = registry.Serde<Transaction>();
+            var alertSerde = registry.Serde<Alert>();
+            var ticksPerRecord = (double)Stopwatch.Frequency / rate;
+            var begin = Stopwatch.GetTimestamp();
+            var measureFrom = begin + (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+            var measureTo = measureFrom + (long)(measure.TotalSeconds * Stopwatch.Frequency);
+            var latencies = new List<double>();
+            long alerts = 0, lagged = 0;
+            using var done = new CancellationTokenSource();
+            var reader = Task.Run(() =>
+            {
+                var config = RawClients.ConsumerConfig(consumer);
+                config.IsolationLevel = IsolationLevel.ReadCommitted;
+                using var alertConsumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
+                alertConsumer.Assign(Enumerable.Range(0, 4).Select(p => new TopicPartitionOffset(alertsTopic, p, Offset.Beginning)));
+                while (!done.IsCancellationRequested)
+                {
+                    if (alertConsumer.Consume(TimeSpan.FromMilliseconds(100)) is not { IsPartitionEOF: false } record)
+                    {
+                        continue;
+                    }
+
+                    var now = Stopwatch.GetTimestamp();
+                    alerts++;
+                    var alert = alertSerde.Deserialize(record);
+                    var trigger = alert.transactions.Last(t => t.Time == alert.Time);
+                    var due = begin + (long)(position[trigger.transactionId] * ticksPerRecord);
+                    if (due >= measureFrom && due < measureTo)
+                    {
+                        latencies.Add((now - due) * 1_000.0 / Stopwatch.Frequency);
+                    }
+                }
+
+                alertConsumer.Close();
+            });
+            var writer = new Thread(() =>
+            {
+                using var send = new ProducerBuilder<byte[], byte[]>(new ProducerConfig(new Dictionary<string, string>(producer.Properties, StringComparer.Ordinal))).Build();
+                for (var i = 0; i < transactions.Count; i++)
+                {
+                    var due = begin + (long)(i * ticksPerRecord);
+                    while (Stopwatch.GetTimestamp() < due)
+                    {
+                        Thread.Yield();
+                    }
+
+                    if (Stopwatch.GetTimestamp() - due > Stopwatch.Frequency / 10)
+                    {
+                        lagged++;
+                    }
+
+                    var t = transactions[i];
+                    while (true)
+                    {
+                        try
+                        {
+                            send.Produce(transactionsTopic, new Message<byte[], byte[]>
+                            {
+                                Key = Encoding.UTF8.GetBytes(t.accountId),
+                                Value = serde.Serialize(t, transactionsTopic),
+                                Timestamp = new Timestamp(t.Time, TimestampType.CreateTime),
+                            });
+                            break;
+                        }
+                        catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                        {
+                            send.Poll(TimeSpan.FromMilliseconds(10));
+                        }
+                    }
+                }
+
+                send.Flush(TimeSpan.FromSeconds(30));
+            }) { IsBackground = true, Name = "fraud-latency-producer" };
+            writer.Start();
+            writer.Join();
+            var sent = Stopwatch.GetElapsedTime(begin);
+            // The last measured transactions are judged once the watermark passes them and written at the next checkpoint.
+            await Task.Delay(new AppOptions().CheckpointInterval * 3);
+            await done.CancelAsync();
+            await reader;
+            var lag = InputWriter.Offsets(kafka.BootstrapServers, transactionsTopic);
+            await running.StopAsync(TimeSpan.FromSeconds(60));
+            latencies.Sort();
+            return new AlertLatency(rate, transactions.Count / sent.TotalSeconds, lagged, alerts, latencies.Count,
+                Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies.Count == 0 ? double.NaN : latencies[^1], lag.High);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+    }
+
     private static int Option(string[] args, string name, int fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
+}
+
+/// <summary>Alert latency figures (milliseconds) of a run at <paramref name="Rate"/> transactions/s.</summary>
+/// <param name="Rate">Target rate.</param>
+/// <param name="Achieved">Rate the producer reached.</param>
+/// <param name="Lagged">Transactions sent more than 100 ms after they were due.</param>
+/// <param name="Alerts">Alerts read.</param>
+/// <param name="Measured">Alerts measured (on transactions due after the warm-up, in the measured span).</param>
+/// <param name="P50">Median.</param>
+/// <param name="P90">90th percentile.</param>
+/// <param name="P99">99th percentile.</param>
+/// <param name="Max">Maximum.</param>
+/// <param name="Written">Transactions written.</param>
+public sealed record AlertLatency(int Rate, double Achieved, long Lagged, long Alerts, int Measured, double P50, double P90, double P99, double Max, long Written)
+{
+    /// <summary>One line for the console.</summary>
+    /// <returns>The text.</returns>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"alert latency at {Rate:N0} transactions/s (sent {Achieved:N0}/s, {Lagged:N0} over 100 ms late, {Written:N0} written): {Measured:N0} of {Alerts:N0} alerts measured, p50 {P50:N0} ms, p90 {P90:N0} ms, p99 {P99:N0} ms, max {Max:N0} ms; load {ActorFlow.Benchmarks.Runtime.LoadSampler.Uptime()}");
 }
