@@ -243,7 +243,8 @@ public static class FraudHarness
                 }
 
                 send.Flush(TimeSpan.FromSeconds(30));
-            }) { IsBackground = true, Name = "fraud-latency-producer" };
+            })
+            { IsBackground = true, Name = "fraud-latency-producer" };
             writer.Start();
             writer.Join();
             var sent = Stopwatch.GetElapsedTime(begin);

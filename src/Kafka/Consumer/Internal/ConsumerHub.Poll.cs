@@ -43,6 +43,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                     command();
                 }
 
+                RunCommits();
                 PollOnce(consumer);
                 CheckHealth(consumer);
             }
@@ -330,12 +331,14 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         Notify(waiters);
     }
 
-    private void Close(IConsumer<TKey, TValue> consumer)
+    internal void Close(IConsumer<TKey, TValue> consumer)
     {
         while (_commands.TryDequeue(out var command))
         {
-            command(); // finish commits queued before the shutdown
+            command();
         }
+
+        RunCommits(); // finish commits queued before the shutdown
 
         try
         {
@@ -354,6 +357,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             consumer.Dispose();
             _connected.TrySetCanceled(); // shut down before any broker answered
             _shutdown.TrySetResult();
+            AbandonCommits();           // queued while the consumer closed: they fail, they do not hang
         }
     }
 }

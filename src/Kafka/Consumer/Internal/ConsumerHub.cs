@@ -18,6 +18,7 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
     private readonly ISubscription _subscription;
     private readonly IHubListener _listener;
     private readonly ConcurrentQueue<Action> _commands = new();
+    private readonly ConcurrentQueue<(IReadOnlyList<PendingCommit> Offsets, TaskCompletionSource Done)> _commits = new();
     private readonly object _lock = new();
     private readonly Dictionary<TopicPartition, PartitionBuffer<TKey, TValue>> _buffers = new();
     private readonly List<TopicPartition> _order = new();
@@ -163,6 +164,7 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
         if (_thread is null)
         {
             _shutdown.TrySetResult();
+            AbandonCommits();
         }
 
         return _shutdown.Task;
@@ -174,14 +176,33 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
     public Task CommitAsync(IReadOnlyList<PendingCommit> offsets)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _commits.Enqueue((offsets, done));
         if (_shutdown.Task.IsCompleted)
         {
-            done.SetException(new InvalidOperationException("The Kafka consumer is closed; its offsets can no longer be committed."));
-            return done.Task;
+            // The poll thread may have taken its last commit just before this one: never leave a commit pending (a
+            // checkpoint's completion, and a failover behind it, would wait for it forever).
+            AbandonCommits();
         }
 
-        Enqueue(() => CommitOnPollThread(offsets, done));
         return done.Task;
+    }
+
+    /// <summary>Fails every commit still queued: the consumer is closed (called after <see cref="IsShutdown"/> completed).</summary>
+    private void AbandonCommits()
+    {
+        while (_commits.TryDequeue(out var commit))
+        {
+            commit.Done.TrySetException(new InvalidOperationException("The Kafka consumer is closed; its offsets can no longer be committed."));
+        }
+    }
+
+    /// <summary>Runs the commits queued so far (on the poll thread).</summary>
+    private void RunCommits()
+    {
+        while (_commits.TryDequeue(out var commit))
+        {
+            CommitOnPollThread(commit.Offsets, commit.Done);
+        }
     }
 
     /// <summary>Commits next offsets for the partitions owned now, whatever assignment they were read in.</summary>
