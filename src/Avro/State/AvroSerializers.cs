@@ -2,6 +2,7 @@ using ActorFlow.Avro.State;
 using ActorFlow.Operators.Serialization;
 using Avro.Generic;
 using Avro.Specific;
+using ActorFlow.Avro.Internal;
 using AvroSchema = Avro.Schema;
 
 namespace ActorFlow.Avro;
@@ -25,7 +26,7 @@ public static class AvroSerializers
             where T : ISpecificRecord, new()
         {
             var schema = new T().Schema;
-            return new AvroTypeSerializer<T>(schema, new SpecificDatumWriter<T>(schema), (w, r) => new SpecificDatumReader<T>(w, r));
+            return new AvroTypeSerializer<T>(schema, new SpecificDatumWriter<T>(schema), (w, r) => FastSpecificReader.TryCreate<T>(w, r) ?? new SpecificDatumReader<T>(w, r));
         }
 
         /// <summary>
