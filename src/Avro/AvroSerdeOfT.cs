@@ -142,11 +142,13 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
             throw new AvroSerdeException(AvroFailure.UnresolvableSchema, topic, partition, offset, id, error);
         }
 
-        var decoder = new SpanDecoder(payload, HeaderLength, payload.Length - HeaderLength);
+        var decoder = SpanDecoder.Rent(payload, HeaderLength, payload.Length - HeaderLength);
         T value;
+        int left;
         try
         {
             value = resolved.Reader!.Read(default!, decoder);
+            left = decoder.Remaining;
         }
         catch (TruncatedAvroException e)
         {
@@ -158,10 +160,14 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
             // InvalidCast, IndexOutOfRange, ...): the payload is malformed, never the job's problem.
             throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, e.Message, e);
         }
-
-        if (decoder.Remaining != 0)
+        finally
         {
-            throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, $"{decoder.Remaining} bytes left after the record");
+            decoder.Return();
+        }
+
+        if (left != 0)
+        {
+            throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, $"{left} bytes left after the record");
         }
 
         return value;

@@ -198,10 +198,17 @@ public static class RuntimeHarness
                         "input-avro"));
                 Console.WriteLine($"filled {avroTopic.Name}: {avroTopic.Records:N0} Avro records (with {partitions} markers), stateless keeps {avroTopic.Kept:N0}");
                 var results = new List<(RunResult Raw, RunResult Job)>();
+                using var avroSampler = Text(args, "--allocations") is not null ? new AllocationSampler() : null;
                 for (var round = -warmUp; round < rounds; round++)
                 {
                     var raw = contenders.Raw(avroTopic);
+                    avroSampler?.Reset();
                     var job = await contenders.StatelessAvroAsync(avroTopic, serde);
+                    if (avroSampler is not null && round == rounds - 1)
+                    {
+                        Console.WriteLine("  allocation sample, stateless-avro: " + string.Join(", ", avroSampler.Top(15).Select(x => $"{x.Type} {x.Share:P1}")));
+                    }
+
                     Console.WriteLine($"  {(round < 0 ? "warm-up" : $"round {round + 1}")}: raw {raw}; stateless-avro {job} = {job.Steady / raw.Steady:P1} of raw");
                     if (round >= 0)
                     {

@@ -8,16 +8,57 @@ namespace ActorFlow.Avro.Internal;
 /// <summary>
 /// An Avro binary decoder over one array segment that checks every length against the bytes left, so that a
 /// corrupt or hostile payload fails with <see cref="AvroException"/> instead of allocating what its length claims
-/// or reading past the record. Not thread-safe: one per decode.
+/// or reading past the record. Not thread-safe: one per decode; <see cref="Rent"/> reuses one per thread.
 /// </summary>
 internal sealed class SpanDecoder(byte[] buffer, int start, int count) : global::Avro.IO.Decoder
 {
-    private readonly int _start = start;
     // Zero-size items (null, empty records) let a block claim more items than there are bytes left; this bounds the work.
     private const long MaxItemsBeyondBytes = 65_536;
 
-    private readonly int _end = start + count;
+    [ThreadStatic]
+    private static SpanDecoder? _cached;
+
+    private byte[] _buffer = buffer;
+    private int _start = start;
+    private int _end = start + count;
     private int _pos = start;
+    private bool _rented;
+
+    /// <summary>
+    /// This thread's decoder over the segment (a new one when the thread's is in use); give it back with
+    /// <see cref="Return"/> once the record is read.
+    /// </summary>
+    /// <param name="buffer">The bytes.</param>
+    /// <param name="start">Where the record starts.</param>
+    /// <param name="count">How many bytes it may take.</param>
+    /// <returns>The decoder.</returns>
+    public static SpanDecoder Rent(byte[] buffer, int start, int count)
+    {
+        var decoder = _cached;
+        if (decoder is null || decoder._rented)
+        {
+            decoder = new SpanDecoder(buffer, start, count);
+            _cached ??= decoder;
+        }
+        else
+        {
+            decoder._buffer = buffer;
+            decoder._start = start;
+            decoder._end = start + count;
+            decoder._pos = start;
+        }
+
+        decoder._rented = true;
+        return decoder;
+    }
+
+    /// <summary>Ends a <see cref="Rent"/>: the thread may use this decoder again (and it lets go of the bytes).</summary>
+    public void Return()
+    {
+        _buffer = [];
+        _start = _end = _pos = 0;
+        _rented = false;
+    }
 
     /// <summary>Gets the number of bytes not read yet.</summary>
     public int Remaining => _end - _pos;
@@ -126,7 +167,7 @@ internal sealed class SpanDecoder(byte[] buffer, int start, int count) : global:
             throw Truncated(1);
         }
 
-        return buffer[_pos++];
+        return _buffer[_pos++];
     }
 
     private ReadOnlySpan<byte> Take(int length)
@@ -136,7 +177,7 @@ internal sealed class SpanDecoder(byte[] buffer, int start, int count) : global:
             throw Truncated(length);
         }
 
-        var span = buffer.AsSpan(_pos, length);
+        var span = _buffer.AsSpan(_pos, length);
         _pos += length;
         return span;
     }
