@@ -70,6 +70,7 @@ public static class Program
                 Int("--partitions", "Partitions (16)."),
                 Int("--rounds", "Measured rounds (3)."),
                 Int("--row-group", "Rows per row group (100,000)."),
+                Int("--max-batch", "Records per source chunk of the job's consumer (reference.conf's max-batch)."),
                 Only("landing", "scan", "job")),
             Harness(
                 "fraud",

@@ -40,6 +40,7 @@ public sealed class LandedRow
 /// row-group size and codec (the ceiling), rows/s from start to the last committed file; (b) scan — the landed files
 /// read by ParquetSource in full and with a row-group predicate on Time (10 % of the time range).
 /// Options: <c>--records N</c> (1,000,000), <c>--partitions N</c> (16), <c>--rounds N</c> (3), <c>--row-group N</c> (100,000),
+/// <c>--max-batch N</c> (the job's consumer <c>max-batch</c>, records per source chunk; default reference.conf's),
 /// <c>--only landing|scan|job</c> (<c>job</c>: the landing job alone, to profile it). Besides Parquet.Net direct, the
 /// landing comparison also times the ParquetSink's writer fed from memory (the sink's own cost) and a raw Confluent
 /// consumer feeding Parquet.Net (the ceiling of anything that reads the rows from Kafka).
@@ -54,9 +55,10 @@ public static class ParquetHarness
         var partitions = Option(args, "--partitions", 16);
         var rounds = Option(args, "--rounds", 3);
         var rowGroup = Option(args, "--row-group", 100_000);
+        var maxBatch = Option(args, "--max-batch", 0);
         var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         using var load = new LoadSampler();
-        Console.WriteLine($"{records:N0} rows, {partitions} partitions, {rounds} round(s) + 1 warm-up, row groups of {rowGroup:N0}, Snappy, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"{records:N0} rows, {partitions} partitions, {rounds} round(s) + 1 warm-up, row groups of {rowGroup:N0}, Snappy, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(maxBatch > 0 ? $", source chunks of at most {maxBatch} records" : "")}");
         Console.WriteLine($"uptime at start: {LoadSampler.Uptime()}");
         using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions());
         var data = Directory.CreateTempSubdirectory("actorflow-bench-parquet-");
@@ -64,7 +66,10 @@ public static class ParquetHarness
         try
         {
             var producer = ProducerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
-            var consumer = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
+            var consumerConfig = maxBatch > 0
+                ? Akka.Configuration.ConfigurationFactory.ParseString($"actorflow.kafka.consumer.max-batch = {maxBatch}").WithFallback(KafkaDefaults.Config)
+                : KafkaDefaults.Config;
+            var consumer = ConsumerSettings<byte[], byte[]>.Create(consumerConfig, null, null).WithBootstrapServers(kafka.BootstrapServers);
             kafka.CreateTopic("rows", partitions);
             using (var p = KafkaProducer.CreateProducer(producer))
             {
