@@ -70,7 +70,8 @@ public static class Program
                 Int("--partitions", "Partitions (16)."),
                 Int("--rounds", "Measured rounds (3)."),
                 Int("--row-group", "Rows per row group (100,000)."),
-                Only("landing", "scan")),
+                Int("--max-batch", "Records per source chunk of the job's consumer (reference.conf's max-batch)."),
+                Only("landing", "scan", "job")),
             Harness(
                 "fraud",
                 "The fraud-detection app's job (three rules, checkpoints, exactly-once alerts) over generated Avro transactions vs a raw consumer in the same run, then its alert latency at half its rate.",

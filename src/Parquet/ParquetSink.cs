@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ActorFlow.Parquet.Internal;
 using ActorFlow.Topology.Connectors;
 using Akka;
@@ -25,9 +26,10 @@ public static class ParquetSink
 /// checkpoint record; once the checkpoint is complete they are renamed to their final names (<c>part-….parquet</c>,
 /// an atomic rename, so a reader never sees a half-written final file). When a run starts, the restored checkpoint's
 /// files are committed and every other in-progress file under the directory is deleted. The directory belongs to
-/// this sink: do not point two sinks (or two jobs) at it.
+/// this sink: do not point two sinks (or two jobs) at it. In a job, a record that does not fit the file schema (see
+/// <see cref="Refuse"/>) goes to the job's dead-letter output with the reason instead of failing the sink.
 /// </summary>
-public sealed class ParquetSink<T> : ITwoPhaseCommitSink<T>
+public sealed class ParquetSink<T> : ITwoPhaseCommitSink<T>, IRefusingSink<T>
 {
     private const string InProgressSuffix = ".inprogress";
     private readonly string _directory;
@@ -46,6 +48,37 @@ public sealed class ParquetSink<T> : ITwoPhaseCommitSink<T>
 
     /// <summary>The directory the files land in.</summary>
     public string Directory => _directory;
+
+    /// <summary><c>ParquetSink(&lt;directory&gt;)</c>: the stage its dead letters name.</summary>
+    public string Name => $"ParquetSink({_directory})";
+
+    /// <summary>
+    /// Why <paramref name="record"/> cannot be landed, or null when it can: a null record, a null in a non-nullable
+    /// field, a value of another type than its field's, a decimal that does not fit its precision and scale, or an
+    /// Avro writer schema without a Parquet form (e.g. a union of several non-null types); the reason names the field.
+    /// The runtime asks before the record reaches the writer and dead-letters a refused record; a writer given such a
+    /// record anyway (outside a job) fails with the reason. A <see cref="ParquetSinkOptions{T}.PartitionBy"/> that
+    /// throws refuses the record too (the runtime reports the exception).
+    /// </summary>
+    public string? Refuse(T record)
+    {
+        if (record is null)
+        {
+            return "does not fit the Parquet file schema: a null record cannot be landed";
+        }
+
+        try
+        {
+            var schema = _schemaOf(record);
+            _ = _options.PartitionBy?.Invoke(record);
+            _ = schema.ToRow(record);
+            return null;
+        }
+        catch (RecordDoesNotFitException e)
+        {
+            return "does not fit the Parquet file schema: " + e.Message;
+        }
+    }
 
     /// <inheritdoc />
     public ITwoPhaseCommitWriter<T> CreateWriter() => new ParquetFileWriter<T>(_directory, _options, _schemaOf);
@@ -130,7 +163,9 @@ public sealed class ParquetSink<T> : ITwoPhaseCommitSink<T>
         if (typeof(GenericRecord).IsAssignableFrom(typeof(T)) || typeof(ISpecificRecord).IsAssignableFrom(typeof(T)))
         {
             // One file schema per writer schema: the same Schema object is the common case, its fingerprint the fallback.
-            var bySchema = new Dictionary<Avro.Schema, FileSchema>(ReferenceEqualityComparer.Instance);
+            // Thread-safe: the runtime's check (Refuse) and the writer ask at the same time.
+            var bySchema = new ConcurrentDictionary<Avro.Schema, FileSchema>(ReferenceEqualityComparer.Instance);
+            var byKey = new ConcurrentDictionary<string, FileSchema>(StringComparer.Ordinal);
             return record =>
             {
                 var schema = record switch
@@ -142,8 +177,7 @@ public sealed class ParquetSink<T> : ITwoPhaseCommitSink<T>
                 if (!bySchema.TryGetValue(schema, out var file))
                 {
                     file = AvroFileSchema.For(schema);
-                    var same = bySchema.Values.FirstOrDefault(f => f.Key == file.Key);
-                    bySchema[schema] = file = same ?? file;
+                    bySchema[schema] = file = byKey.GetOrAdd(file.Key, file);
                 }
 
                 return file;

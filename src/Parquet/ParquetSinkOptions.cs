@@ -30,12 +30,6 @@ public sealed record ParquetSinkOptions<T>
     /// <summary>The clock of <see cref="RollInterval"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    /// <summary>
-    /// Where records that do not fit the file schema go, with the reason (e.g. an Avro union of several non-null types,
-    /// or a value that does not fit its decimal). Null (the default): such a record fails the sink.
-    /// </summary>
-    public Action<ActorFlow.Topology.Connectors.DeadLetterRecord>? DeadLetters { get; init; }
-
     internal void Validate()
     {
         if (RowGroupSize < 1)

@@ -40,7 +40,10 @@ public sealed class LandedRow
 /// row-group size and codec (the ceiling), rows/s from start to the last committed file; (b) scan — the landed files
 /// read by ParquetSource in full and with a row-group predicate on Time (10 % of the time range).
 /// Options: <c>--records N</c> (1,000,000), <c>--partitions N</c> (16), <c>--rounds N</c> (3), <c>--row-group N</c> (100,000),
-/// <c>--only landing|scan</c>.
+/// <c>--max-batch N</c> (the job's consumer <c>max-batch</c>, records per source chunk; default reference.conf's),
+/// <c>--only landing|scan|job</c> (<c>job</c>: the landing job alone, to profile it). Besides Parquet.Net direct, the
+/// landing comparison also times the ParquetSink's writer fed from memory (the sink's own cost) and a raw Confluent
+/// consumer feeding Parquet.Net (the ceiling of anything that reads the rows from Kafka).
 /// </summary>
 public static class ParquetHarness
 {
@@ -52,9 +55,10 @@ public static class ParquetHarness
         var partitions = Option(args, "--partitions", 16);
         var rounds = Option(args, "--rounds", 3);
         var rowGroup = Option(args, "--row-group", 100_000);
+        var maxBatch = Option(args, "--max-batch", 0);
         var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         using var load = new LoadSampler();
-        Console.WriteLine($"{records:N0} rows, {partitions} partitions, {rounds} round(s) + 1 warm-up, row groups of {rowGroup:N0}, Snappy, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine($"{records:N0} rows, {partitions} partitions, {rounds} round(s) + 1 warm-up, row groups of {rowGroup:N0}, Snappy, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(maxBatch > 0 ? $", source chunks of at most {maxBatch} records" : "")}");
         Console.WriteLine($"uptime at start: {LoadSampler.Uptime()}");
         using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions());
         var data = Directory.CreateTempSubdirectory("actorflow-bench-parquet-");
@@ -62,13 +66,24 @@ public static class ParquetHarness
         try
         {
             var producer = ProducerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
-            var consumer = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
+            var consumerConfig = maxBatch > 0
+                ? Akka.Configuration.ConfigurationFactory.ParseString($"actorflow.kafka.consumer.max-batch = {maxBatch}").WithFallback(KafkaDefaults.Config)
+                : KafkaDefaults.Config;
+            var consumer = ConsumerSettings<byte[], byte[]>.Create(consumerConfig, null, null).WithBootstrapServers(kafka.BootstrapServers);
             kafka.CreateTopic("rows", partitions);
             using (var p = KafkaProducer.CreateProducer(producer))
             {
                 for (var i = 0; i < records; i++)
                 {
-                    p.Produce(new TopicPartition("rows", i % partitions), new Message<byte[], byte[]> { Value = Encode(i) });
+                    try
+                    {
+                        p.Produce(new TopicPartition("rows", i % partitions), new Message<byte[], byte[]> { Value = Encode(i) });
+                    }
+                    catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                    {
+                        p.Poll(TimeSpan.FromMilliseconds(100)); // a loaded machine: let the broker catch up, then again
+                        i--;
+                    }
                 }
 
                 p.Flush(TimeSpan.FromMinutes(2));
@@ -76,14 +91,26 @@ public static class ParquetHarness
 
             var rows = Enumerable.Range(0, records).Select(i => Decode(Encode(i))).ToList();
             var lake = "";
-            for (var round = -1; round < rounds && only is null or "landing"; round++)
+            for (var round = -1; round < rounds && only is "job"; round++)
             {
-                var direct = await DirectAsync(rows, Path.Combine(data.FullName, $"direct-{round + 1}"), rowGroup);
-                var raw = await RawConsumerAsync(consumer, partitions, records, Path.Combine(data.FullName, $"raw-{round + 1}"), rowGroup);
+                // The landing job alone (to profile it).
                 lake = Path.Combine(data.FullName, $"lake-{round + 1}");
                 var landed = await LandAsync(system, consumer, partitions, records, lake, rowGroup, round + 1);
                 var label = round < 0 ? "warm-up" : $"round {round + 1}";
-                Console.WriteLine($"  {label}: parquet.net direct {records / direct.TotalSeconds,12:N0} rows/s ({direct.TotalSeconds:N2} s); raw consumer → parquet.net {records / raw.TotalSeconds,12:N0} rows/s ({raw.TotalSeconds:N2} s); landing job {records / landed.TotalSeconds,12:N0} rows/s ({landed.TotalSeconds:N2} s) = {direct / landed:P1} of direct, {raw / landed:P1} of raw → parquet.net");
+                Console.WriteLine($"  {label}: landing job {records / landed.TotalSeconds,12:N0} rows/s ({landed.TotalSeconds:N2} s)");
+            }
+
+            for (var round = -1; round < rounds && only is null or "landing"; round++)
+            {
+                var (direct, directBytes, _) = await MeasuredAsync(() => DirectAsync(rows, Path.Combine(data.FullName, $"direct-{round + 1}"), rowGroup), records);
+                var (writer, writerBytes, _) = await MeasuredAsync(() => SinkWriterAsync(rows, Path.Combine(data.FullName, $"writer-{round + 1}"), rowGroup), records);
+                var (raw, rawBytes, rawPause) = await MeasuredAsync(() => RawConsumerAsync(consumer, partitions, records, Path.Combine(data.FullName, $"raw-{round + 1}"), rowGroup), records);
+                lake = Path.Combine(data.FullName, $"lake-{round + 1}");
+                var (landed, landedBytes, landedPause) = await MeasuredAsync(() => LandAsync(system, consumer, partitions, records, lake, rowGroup, round + 1), records);
+                var label = round < 0 ? "warm-up" : $"round {round + 1}";
+                Console.WriteLine($"  {label}: parquet.net direct {records / direct.TotalSeconds,12:N0} rows/s ({direct.TotalSeconds:N2} s, {directBytes:N0} B/row); ParquetSink writer from memory {records / writer.TotalSeconds,12:N0} rows/s ({writerBytes:N0} B/row) = {direct / writer:P1} of direct; " +
+                    $"raw consumer → parquet.net {records / raw.TotalSeconds,12:N0} rows/s ({raw.TotalSeconds:N2} s, {rawBytes:N0} B/row, GC paused {rawPause / raw:P0}); " +
+                    $"landing job {records / landed.TotalSeconds,12:N0} rows/s ({landed.TotalSeconds:N2} s, {landedBytes:N0} B/row, GC paused {landedPause / landed:P0}) = {direct / landed:P1} of direct, {raw / landed:P1} of raw → parquet.net");
             }
 
             if (only is null or "scan")
@@ -148,6 +175,37 @@ public static class ParquetHarness
             var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, RowGroupSize = rowGroup };
             await ParquetSerializer.SerializeAsync(rows, file, options);
             file.Flush(flushToDisk: true);
+        }
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>Times <paramref name="run"/> with the bytes it allocated per row and the GC pauses it saw (process-wide).</summary>
+    private static async Task<(TimeSpan Elapsed, double BytesPerRow, TimeSpan GcPause)> MeasuredAsync(Func<Task<TimeSpan>> run, int records)
+    {
+        var allocated = GC.GetTotalAllocatedBytes();
+        var paused = GC.GetTotalPauseDuration();
+        var elapsed = await run();
+        return (elapsed, (GC.GetTotalAllocatedBytes() - allocated) / (double)records, GC.GetTotalPauseDuration() - paused);
+    }
+
+    /// <summary>
+    /// The sink's own cost: the same rows from memory through a <see cref="ParquetSink{T}"/> writer (batches of 1,000 rows,
+    /// as the job hands them over), pre-committed (fsync) and committed (rename), the same row-group size and codec.
+    /// </summary>
+    private static async Task<TimeSpan> SinkWriterAsync(List<LandedRow> rows, string directory, int rowGroup)
+    {
+        var sink = ParquetSink.For(directory, new ParquetSinkOptions<LandedRow> { RowGroupSize = rowGroup });
+        var clock = Stopwatch.StartNew();
+        await sink.RecoverAsync([], CancellationToken.None);
+        await using (var writer = sink.CreateWriter())
+        {
+            for (var i = 0; i < rows.Count; i += 1000)
+            {
+                await writer.WriteAsync(rows.GetRange(i, Math.Min(1000, rows.Count - i)), CancellationToken.None);
+            }
+
+            await sink.CommitAsync(await writer.PrepareCommitAsync(1, CancellationToken.None), CancellationToken.None);
         }
 
         return clock.Elapsed;

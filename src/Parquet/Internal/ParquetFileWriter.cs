@@ -7,8 +7,8 @@ namespace ActorFlow.Parquet.Internal;
 /// <summary>
 /// INTERNAL API. The writer of one run of a <see cref="ParquetSink{T}"/>: one open file per (partition directory,
 /// file schema), rolled by row count, size and age, and at every checkpoint (pre-commit closes every open file and
-/// returns their in-progress paths). A record that does not fit the file schema goes to the dead letters when the
-/// options name them, and fails the writer otherwise.
+/// returns their in-progress paths). A record that does not fit the file schema fails the writer: in a job the runtime
+/// dead-letters such records before they get here (<see cref="ParquetSink{T}.Refuse"/>).
 /// </summary>
 internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<T> options, Func<T, FileSchema> schemaOf) : ITwoPhaseCommitWriter<T>
 {
@@ -29,29 +29,14 @@ internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<
 
     private long _files;
 
-    /// <summary>Records that did not fit and went to the dead letters.</summary>
-    public long Rejected { get; private set; }
-
     public async ValueTask WriteAsync(IReadOnlyList<T> records, CancellationToken cancellationToken)
     {
         var now = options.Clock.GetTimestamp();
         foreach (var record in records)
         {
-            FileSchema schema;
-            string partition;
-            object row;
-            try
-            {
-                schema = schemaOf(record);
-                partition = options.PartitionBy is { } by ? by(record).Trim('/') : "";
-                row = schema.ToRow(record!);
-            }
-            catch (RecordDoesNotFitException e) when (options.DeadLetters is not null)
-            {
-                Rejected++;
-                options.DeadLetters(new DeadLetterRecord("does not fit the Parquet file schema: " + e.Message, directory, -1, null, null, "ParquetSink"));
-                continue;
-            }
+            var schema = schemaOf(record);
+            var partition = options.PartitionBy is { } by ? by(record).Trim('/') : "";
+            var row = schema.ToRow(record!);
 
             if (_open.TryGetValue((partition, schema.Key), out var file) && options.RollInterval is { } interval && options.Clock.GetElapsedTime(file.OpenedAt, now) >= interval)
             {

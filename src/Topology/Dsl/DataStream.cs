@@ -84,14 +84,15 @@ public class DataStream<T>
 
     /// <summary>
     /// Sends the records to <paramref name="sink"/>. A stream may go to several sinks. Records keep their order per
-    /// source partition (and per key group after a keyed operator).
+    /// source partition (and per key group after a keyed operator). A sink that is an <see cref="IRefusingSink{T}"/>
+    /// is asked about each record first; a record it refuses goes to the job's dead-letter output instead.
     /// </summary>
     /// <returns>The job's builder (define more of the job, or <see cref="StreamJobBuilder.Build"/> it).</returns>
     public StreamJobBuilder To(ISinkConnector<T> sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
         var id = Job.Graph.AddSink(sink, $"sink {Job.Graph.Sinks.Count + 1} ({sink.GetType().Name}) of {Origin.Description}");
-        Origin.Connect(new SinkTerminal<T>(id));
+        Origin.Connect(new SinkTerminal<T>(id, sink as IRefusingSink<T>));
         return Job;
     }
 

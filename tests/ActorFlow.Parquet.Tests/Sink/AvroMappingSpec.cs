@@ -31,7 +31,7 @@ public sealed class AvroMappingSpec : IDisposable
     [Fact]
     public async Task Avro_records_must_land_with_their_types_and_values()
     {
-        var schema = (RecordSchema)Avro.Schema.Parse(Schema);
+        var schema = (RecordSchema)global::Avro.Schema.Parse(Schema);
         var records = Enumerable.Range(0, 10).Select(i => Payment(schema, i)).ToList();
         var sink = ParquetSink.For<GenericRecord>(_lake.Path, new ParquetSinkOptions<GenericRecord> { Compression = ParquetCompression.Zstd });
         await SinkFiles.LandAsync(sink, records);

@@ -24,14 +24,60 @@ internal abstract class Terminal<T>
         new(EmittedKind.Dead, null, new DeadLetterRecord($"{error.GetType().Name}: {error.Message}", "", -1, null, null, step), timestamp);
 }
 
-/// <summary>INTERNAL API. The records go to sink <paramref name="sink"/>.</summary>
-internal sealed class SinkTerminal<T>(int sink) : Terminal<T>
+/// <summary>
+/// INTERNAL API. The records go to sink <paramref name="sink"/>. A sink that can refuse records (<paramref name="check"/>)
+/// is asked about each one first: a refused record becomes a dead letter naming the sink, with its position and bytes
+/// when it comes from a source chunk, and the others go on.
+/// </summary>
+internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
-        chunk.Select(e => new Routed(-1, NoKey.Instance, e.Value, e.Timestamp, Target: sink), "To");
+    public override Chunk<Routed> OnChunk(Chunk<T> chunk)
+    {
+        if (check is null)
+        {
+            return chunk.Select(e => new Routed(-1, NoKey.Instance, e.Value, e.Timestamp, Target: sink), "To");
+        }
 
-    public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
+        var items = chunk.Count == 0 ? [] : new Element<Routed>[chunk.Count];
+        var count = 0;
+        var dead = chunk.Dead;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var element = chunk.Items[i];
+            if (Refused(check, element.Value) is { } reason)
+            {
+                (dead ??= []).Add(new DeadLetterRecord(reason, chunk.Origin ?? "", element.Offset, element.RawKey, element.RawValue, check.Name));
+                continue;
+            }
+
+            items[count++] = element.With(new Routed(-1, NoKey.Instance, element.Value, element.Timestamp, Target: sink));
+        }
+
+        return chunk.With(items, count, dead);
+    }
+
+    public override void OnRecord(T value, long timestamp, List<Emitted> output)
+    {
+        if (check is not null && Refused(check, value) is { } reason)
+        {
+            output.Add(new Emitted(EmittedKind.Dead, null, new DeadLetterRecord(reason, "", -1, null, null, check.Name), timestamp));
+            return;
+        }
+
         output.Add(new Emitted(EmittedKind.Sink, null, value, timestamp, sink));
+    }
+
+    private static string? Refused(IRefusingSink<T> check, T value)
+    {
+        try
+        {
+            return check.Refuse(value) is { } reason ? $"sink '{check.Name}' refused the record: {reason}" : null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"sink '{check.Name}' refused the record: {e.GetType().Name}: {e.Message}";
+        }
+    }
 
     private sealed class NoKey
     {
