@@ -1,8 +1,8 @@
+using ActorFlow.Avro.Internal;
 using ActorFlow.Avro.State;
 using ActorFlow.Operators.Serialization;
 using Avro.Generic;
 using Avro.Specific;
-using ActorFlow.Avro.Internal;
 using AvroSchema = Avro.Schema;
 
 namespace ActorFlow.Avro;
