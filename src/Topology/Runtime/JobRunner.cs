@@ -268,7 +268,16 @@ public static partial class JobRunner
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
         var completion = CompleteAsync(main, sinks, writeAheads.Values, twoPhases.Values.Select(t => t.Completion), dispatcher);
-        _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
+        _ = completion.ContinueWith(_ =>
+        {
+            JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark));
+            // The stream has stopped: no batch waits for its key groups' replies any more.
+            dispatcher.Close();
+            foreach (var hop in hops)
+            {
+                hop.Close();
+            }
+        }, TaskScheduler.Default);
         if (awaitSources)
         {
             // The start fails at once with an unreachable source; a failover run is not held up by it (a source that

@@ -4,7 +4,8 @@ using Akka.Actor;
 namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>
-/// INTERNAL API. Sends one batch of routed records to the key groups (one ask per key group present) and, on a
+/// INTERNAL API. Sends one batch of routed records to the key groups (one message per key group present, answered to
+/// the run's <see cref="KeyGroupReplies"/>) and, on a
 /// watermark tick, a watermark-only message to every other key group that has seen data, so windows and timers of
 /// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
 /// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
@@ -16,6 +17,8 @@ internal sealed class BatchDispatcher(
     IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
     int[]? portHops = null, int keyGroups = int.MaxValue)
 {
+    private static readonly Task<KeyGroupReply[]> NoReplies = Task.FromResult(Array.Empty<KeyGroupReply>());
+
     private readonly bool _laterHops = portHops is not null && portHops.Any(h => h > 1);
 
     private readonly Dictionary<int, long> _sequences = restoredFrom is null ? [] : restoredFrom.KeyGroups.Where(kg => kg.KeyGroup < keyGroups).ToDictionary(kg => kg.KeyGroup, _ => 0L);
@@ -39,6 +42,9 @@ internal sealed class BatchDispatcher(
 
     // Records per key group in the batch being dispatched (zero between batches; grows to the highest key group seen).
     private int[] _counts = new int[Math.Min(keyGroups, 128)];
+
+    // The key groups' reply address for this run (made at the first batch to a key group: a stateless job has none).
+    private KeyGroupReplies? _replies;
 
     public long Watermark => Volatile.Read(ref _watermark);
 
@@ -172,7 +178,7 @@ internal sealed class BatchDispatcher(
         }
 
         Volatile.Write(ref _watermark, watermark);
-        var asks = new List<Task<KeyGroupReply>>();
+        var batches = new List<KeyGroupBatch>();
         // In key-group order: the groups with records, and on a tick every other group that has seen data (a
         // watermark-only message, so its windows and timers fire too).
         var last = byGroup.Length - 1;
@@ -195,8 +201,11 @@ internal sealed class BatchDispatcher(
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
             // Batch mode: a key group whose input ended gets the end-of-input watermark after its records.
             var groupWatermark = endsKeyGroups is not null && endsKeyGroups.Contains(group) ? Operators.Watermark.EndOfInput : watermark;
-            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+            batches.Add(new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1)));
         }
+
+        // Sent here, on the stream's thread and before any barrier below: every key group sees its batches in order.
+        var asks = batches.Count == 0 ? NoReplies : (_replies ??= new KeyGroupReplies(region!, jobName, options)).SendAsync([.. batches]);
 
         var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
         if (end && !_ended)
@@ -222,7 +231,7 @@ internal sealed class BatchDispatcher(
         return Collect(emitted, asks, started, marker);
     }
 
-    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, Task<long> final, Emitted? watermark) =>
+    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, Task<KeyGroupReply[]> asks, Task<long> final, Emitted? watermark) =>
         await Collect(emitted, asks, await final.ConfigureAwait(false), watermark).ConfigureAwait(false);
 
     /// <summary>The per-key-group counters, long enough for <paramref name="group"/> (stream thread only).</summary>
@@ -236,9 +245,9 @@ internal sealed class BatchDispatcher(
         return _counts;
     }
 
-    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint, Emitted? watermark)
+    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, Task<KeyGroupReply[]> asks, long checkpoint, Emitted? watermark)
     {
-        var replies = await Task.WhenAll(asks).ConfigureAwait(false);
+        var replies = await asks.ConfigureAwait(false);
         var total = emitted.Count + 1;
         foreach (var reply in replies)
         {
@@ -267,24 +276,6 @@ internal sealed class BatchDispatcher(
         return emitted;
     }
 
-    /// <summary>Sends a batch to its key group and returns the reply; a timed-out ask is retried with the same sequence number.</summary>
-    internal static async Task<KeyGroupReply> AskAsync(IActorRef region, string jobName, JobRunnerOptions options, KeyGroupBatch batch)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await region.Ask<object>(batch, options.AskTimeout).ConfigureAwait(false) switch
-                {
-                    KeyGroupReply reply => reply,
-                    KeyGroupStateLost lost => throw new KeyGroupStateLostException(jobName, lost.KeyGroup, lost.Reason),
-                    var other => throw new InvalidOperationException($"Key group {batch.KeyGroup} of job '{jobName}' answered a batch with {other?.GetType().Name ?? "null"}."),
-                };
-            }
-            catch (AskTimeoutException) when (attempt < options.AskAttempts)
-            {
-                // The key group's node may be gone; the same sequence number makes the retry apply once.
-            }
-        }
-    }
+    /// <summary>The run ended: the reply address goes (no more resends).</summary>
+    public void Close() => _replies?.Close();
 }
