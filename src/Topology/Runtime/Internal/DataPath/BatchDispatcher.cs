@@ -97,15 +97,19 @@ internal sealed class BatchDispatcher(
             }
         }
 
-        var byGroup = new Routed[counts.Length][];
+        // Per key group, where its records are in the batch (chunk, item): they are read in place, stamped as read.
+        var byGroup = new long[counts.Length][];
         for (var group = 0; group < counts.Length; group++)
         {
             if (counts[group] > 0)
             {
-                byGroup[group] = new Routed[counts[group]];
+                byGroup[group] = new long[counts[group]];
                 counts[group] = 0; // from here on: the next free position
             }
         }
+
+        var chunks = batch as Chunk<Routed>[] ?? [.. batch];
+        var inForceOf = new long[chunks.Length];
 
         // A stateless job emits every record here; a keyed one collects the key groups' replies later (Collect sizes
         // the list once for them).
@@ -116,9 +120,10 @@ internal sealed class BatchDispatcher(
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
         var watermark = Watermark;
-        foreach (var chunk in batch)
+        for (var c = 0; c < chunks.Length; c++)
         {
-            var inForce = watermark;
+            var chunk = chunks[c];
+            var inForce = inForceOf[c] = watermark;
             watermark = Math.Max(watermark, chunk.Watermark);
             if (chunk.IsTick)
             {
@@ -147,25 +152,27 @@ internal sealed class BatchDispatcher(
                     continue;
                 }
 
-                var stamped = new Routed(record.KeyGroup, record.Key, record.Value, record.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
                 if (portHops is not null && portHops[record.Target] > 1)
                 {
                     // A later hop's stage reads it (after a stage of this hop, e.g. the other input of a join).
+                    var stamped = new Routed(record.KeyGroup, record.Key, record.Value, record.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
                     emitted.Add(new Emitted(EmittedKind.Forward, null, stamped, record.Timestamp, record.Target));
                     continue;
                 }
 
+                var position = KeyGroupRecords.Position(c, i);
                 if (record.KeyGroup == Routed.EveryKeyGroup)
                 {
+                    // Each key group reads it as its own (stamped with its key group).
                     for (var group = 0; group < keyGroups; group++)
                     {
-                        byGroup[group][counts[group]++] = stamped with { KeyGroup = group };
+                        byGroup[group][counts[group]++] = position;
                     }
 
                     continue;
                 }
 
-                byGroup[record.KeyGroup][counts[record.KeyGroup]++] = stamped;
+                byGroup[record.KeyGroup][counts[record.KeyGroup]++] = position;
             }
 
             if (chunk.Dead is { } dead)
@@ -181,6 +188,7 @@ internal sealed class BatchDispatcher(
         var batches = new List<KeyGroupBatch>();
         // In key-group order: the groups with records, and on a tick every other group that has seen data (a
         // watermark-only message, so its windows and timers fire too).
+        var records = new KeyGroupRecords.Batch(chunks, inForceOf);
         var last = byGroup.Length - 1;
         if (tick)
         {
@@ -192,8 +200,8 @@ internal sealed class BatchDispatcher(
 
         for (var group = 0; group <= last; group++)
         {
-            var records = group < byGroup.Length ? byGroup[group] : null;
-            if (records is null && !(tick && _sequences.ContainsKey(group)))
+            var positions = group < byGroup.Length ? byGroup[group] : null;
+            if (positions is null && !(tick && _sequences.ContainsKey(group)))
             {
                 continue;
             }
@@ -201,7 +209,8 @@ internal sealed class BatchDispatcher(
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
             // Batch mode: a key group whose input ended gets the end-of-input watermark after its records.
             var groupWatermark = endsKeyGroups is not null && endsKeyGroups.Contains(group) ? Operators.Watermark.EndOfInput : watermark;
-            batches.Add(new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1)));
+            IReadOnlyList<Routed> groupRecords = positions is null ? [] : new KeyGroupRecords(group, records, positions);
+            batches.Add(new KeyGroupBatch(jobName, group, sourceId, sequence, groupRecords, groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1)));
         }
 
         // Sent here, on the stream's thread and before any barrier below: every key group sees its batches in order.
