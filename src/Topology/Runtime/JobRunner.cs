@@ -220,7 +220,7 @@ public static partial class JobRunner
         var stream = sources
             // Chunks pile up into one batch while the in-flight batches keep the dispatcher busy.
             .BatchWeighted(options.BatchSize, chunk => Math.Max(1, chunk.Count),
-                chunk => new List<Chunk<Routed>> { chunk }, (batch, chunk) =>
+                chunk => new List<Chunk<Keyed>> { chunk }, (batch, chunk) =>
                 {
                     batch.Add(chunk);
                     return batch;

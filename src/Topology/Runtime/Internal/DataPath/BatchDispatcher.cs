@@ -60,7 +60,7 @@ internal sealed class BatchDispatcher(
     /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
     public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
 
-    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Routed>> batch)
+    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Keyed>> batch)
     {
         // Two passes over the batch: the first counts the records of each key group, so that the second writes each
         // record once, stamped, into an array of its key group's exact size (no list growth, no `with` copies).
@@ -108,7 +108,7 @@ internal sealed class BatchDispatcher(
             }
         }
 
-        var chunks = batch as Chunk<Routed>[] ?? [.. batch];
+        var chunks = batch as Chunk<Keyed>[] ?? [.. batch];
         var inForceOf = new long[chunks.Length];
 
         // A stateless job emits every record here; a keyed one collects the key groups' replies later (Collect sizes
@@ -148,15 +148,15 @@ internal sealed class BatchDispatcher(
                 var record = element.Value;
                 if (record.KeyGroup < 0 && record.KeyGroup != Routed.EveryKeyGroup)
                 {
-                    emitted.Add(new Emitted(EmittedKind.Sink, null, record.Value, record.Timestamp, record.Target));
+                    emitted.Add(new Emitted(EmittedKind.Sink, null, record.Value, element.Timestamp, record.Target));
                     continue;
                 }
 
                 if (portHops is not null && portHops[record.Target] > 1)
                 {
                     // A later hop's stage reads it (after a stage of this hop, e.g. the other input of a join).
-                    var stamped = new Routed(record.KeyGroup, record.Key, record.Value, record.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
-                    emitted.Add(new Emitted(EmittedKind.Forward, null, stamped, record.Timestamp, record.Target));
+                    var stamped = new Routed(record.KeyGroup, record.Key, record.Value, element.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
+                    emitted.Add(new Emitted(EmittedKind.Forward, null, stamped, element.Timestamp, record.Target));
                     continue;
                 }
 

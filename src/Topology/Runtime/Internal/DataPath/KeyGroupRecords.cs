@@ -23,7 +23,7 @@ internal sealed class KeyGroupRecords(int keyGroup, KeyGroupRecords.Batch batch,
             var chunk = batch.Chunks[c];
             ref readonly var element = ref chunk.Items[(int)position];
             var record = element.Value;
-            return new Routed(keyGroup, record.Key, record.Value, record.Timestamp, batch.InForce[c], chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
+            return new Routed(keyGroup, record.Key, record.Value, element.Timestamp, batch.InForce[c], chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
         }
     }
 
@@ -52,9 +52,9 @@ internal sealed class KeyGroupRecords(int keyGroup, KeyGroupRecords.Batch batch,
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>The chunks of one dispatched batch and, per chunk, the watermark in force for its records.</summary>
-    internal sealed class Batch(Chunk<Routed>[] chunks, long[] inForce)
+    internal sealed class Batch(Chunk<Keyed>[] chunks, long[] inForce)
     {
-        public Chunk<Routed>[] Chunks => chunks;
+        public Chunk<Keyed>[] Chunks => chunks;
 
         public long[] InForce => inForce;
     }

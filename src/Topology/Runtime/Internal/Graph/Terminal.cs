@@ -14,7 +14,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 internal abstract class Terminal<T>
 {
     /// <summary>Routes the records of a source chunk; the chunk's position, watermark and dead letters stay.</summary>
-    public abstract Chunk<Routed> OnChunk(Chunk<T> chunk);
+    public abstract Chunk<Keyed> OnChunk(Chunk<T> chunk);
 
     /// <summary>Routes one record a keyed stage emitted, appending what it becomes to <paramref name="output"/>.</summary>
     public abstract void OnRecord(T value, long timestamp, List<Emitted> output);
@@ -27,8 +27,8 @@ internal abstract class Terminal<T>
 /// <summary>INTERNAL API. The records go to sink <paramref name="sink"/>.</summary>
 internal sealed class SinkTerminal<T>(int sink) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
-        chunk.Select(e => new Routed(-1, NoKey.Instance, e.Value, e.Timestamp, Target: sink), "To");
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) =>
+        chunk.Select(e => new Keyed(-1, NoKey.Instance, e.Value, sink), "To");
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
         output.Add(new Emitted(EmittedKind.Sink, null, value, timestamp, sink));
@@ -46,11 +46,11 @@ internal sealed class SinkTerminal<T>(int sink) : Terminal<T>
 internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<TKey> codec, JobGraph graph, int port, string step) : Terminal<T>
     where TKey : notnull
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) =>
         chunk.Select(e =>
         {
             var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
-            return new Routed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, e.Value, e.Timestamp, Target: port);
+            return new Keyed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, e.Value, port);
         }, step);
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
@@ -74,7 +74,7 @@ internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<T
 /// <summary>INTERNAL API. <c>Where</c>: keeps the records for which the predicate holds.</summary>
 internal sealed class FilterTerminal<T>(Func<T, bool> predicate, Terminal<T> next, string step) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.Filter(chunk, predicate, step));
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.Filter(chunk, predicate, step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
@@ -99,7 +99,7 @@ internal sealed class FilterTerminal<T>(Func<T, bool> predicate, Terminal<T> nex
 /// <summary>INTERNAL API. <c>Select</c>: maps each record.</summary>
 internal sealed class SelectTerminal<T, TOut>(Func<T, TOut> map, Terminal<TOut> next, string step) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(chunk.Select(e => map(e.Value), step));
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(chunk.Select(e => map(e.Value), step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
@@ -121,7 +121,7 @@ internal sealed class SelectTerminal<T, TOut>(Func<T, TOut> map, Terminal<TOut> 
 /// <summary>INTERNAL API. <c>SelectMany</c>: maps each record to zero or more (all or nothing per record).</summary>
 internal sealed class SelectManyTerminal<T, TOut>(Func<T, IEnumerable<TOut>> map, Terminal<TOut> next, string step) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.SelectMany(chunk, map, step));
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.SelectMany(chunk, map, step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
@@ -149,8 +149,8 @@ internal sealed class SelectManyTerminal<T, TOut>(Func<T, IEnumerable<TOut>> map
 /// </summary>
 internal sealed class BroadcastTerminal<T>(int port) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
-        chunk.Select(e => new Routed(Routed.EveryKeyGroup, "", e.Value, e.Timestamp, Target: port), "Broadcast");
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) =>
+        chunk.Select(e => new Keyed(Routed.EveryKeyGroup, "", e.Value, port), "Broadcast");
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
         output.Add(new Emitted(EmittedKind.Forward, null, new Routed(Routed.EveryKeyGroup, "", value, timestamp, Target: port), timestamp, port));
