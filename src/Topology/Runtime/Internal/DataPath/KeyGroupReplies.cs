@@ -12,19 +12,22 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// <see cref="JobRunnerOptions.AskAttempts"/> sends; then the dispatch fails with an <see cref="AskTimeoutException"/>.
 /// A <see cref="KeyGroupStateLost"/> answer fails it with a <see cref="KeyGroupStateLostException"/>. Replies match
 /// their batch by key group and sequence number (which grow per key group within one dispatcher); a late one, to a
-/// batch already answered or given up, is dropped, as an ask's would be.
+/// batch already answered or given up, is dropped, as an ask's would be. Key groups answer from their own threads at
+/// once, so the batches waiting for a reply are kept in stripes by key group, each with its own lock, and a dispatch
+/// counts its replies with an interlocked counter (with one lock for all of them, ~4 % of the tumbling job's CPU
+/// samples were spent spinning on it on 2 cores).
 /// </summary>
 internal sealed class KeyGroupReplies : MinimalActorRef
 {
+    private const int StripeCount = 64;
     private readonly IActorRef _region;
     private readonly string _jobName;
     private readonly TimeSpan _timeout;
     private readonly int _attempts;
     private readonly IActorRefProvider _provider;
     private readonly ActorPath _path;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<(int KeyGroup, long Sequence), (Dispatch Dispatch, int Index)> _waiting = [];
-    private bool _closed;
+    private readonly Stripe[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(_ => new Stripe())];
+    private volatile bool _closed;
 
     public KeyGroupReplies(IActorRef region, string jobName, JobRunnerOptions options)
     {
@@ -55,11 +58,12 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         }
 
         var dispatch = new Dispatch(this, batches);
-        lock (_gate)
+        for (var i = 0; i < batches.Length; i++)
         {
-            for (var i = 0; i < batches.Length; i++)
+            var stripe = StripeOf(batches[i].KeyGroup);
+            lock (stripe)
             {
-                _waiting.Add((batches[i].KeyGroup, batches[i].Sequence), (dispatch, i));
+                stripe.Waiting.Add((batches[i].KeyGroup, batches[i].Sequence), (dispatch, i));
             }
         }
 
@@ -68,9 +72,9 @@ internal sealed class KeyGroupReplies : MinimalActorRef
             _region.Tell(batch, this);
         }
 
-        lock (_gate)
+        lock (dispatch)
         {
-            if (dispatch.Remaining > 0 && !dispatch.Task.IsCompleted)
+            if (!dispatch.Done && !_closed)
             {
                 dispatch.Timer = new Timer(static state => ((Dispatch)state!).OnTimeout(), dispatch, _timeout, Timeout.InfiniteTimeSpan);
             }
@@ -82,17 +86,21 @@ internal sealed class KeyGroupReplies : MinimalActorRef
     /// <summary>The dispatcher's run ended: no more resends, and the reply address goes (late replies go to dead letters).</summary>
     public void Close()
     {
-        lock (_gate)
+        _closed = true;
+        foreach (var stripe in _stripes)
         {
-            if (_closed)
+            List<Dispatch> waiting;
+            lock (stripe)
             {
-                return;
+                waiting = [.. stripe.Waiting.Values.Select(w => w.Dispatch)];
             }
 
-            _closed = true;
-            foreach (var (dispatch, _) in _waiting.Values)
+            foreach (var dispatch in waiting)
             {
-                dispatch.Timer?.Dispose();
+                lock (dispatch)
+                {
+                    dispatch.Timer?.Dispose();
+                }
             }
         }
 
@@ -115,79 +123,88 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         }
     }
 
+    private Stripe StripeOf(int keyGroup) => _stripes[(keyGroup & int.MaxValue) % StripeCount];
+
+    /// <summary>Stops waiting for batch <paramref name="batch"/>; false if it was not waited for (answered or given up).</summary>
+    private bool Take(KeyGroupBatch batch) => Take(batch.KeyGroup, batch.Sequence, out _);
+
+    private bool Take(int keyGroup, long sequence, out (Dispatch Dispatch, int Index) slot)
+    {
+        var stripe = StripeOf(keyGroup);
+        lock (stripe)
+        {
+            return stripe.Waiting.Remove((keyGroup, sequence), out slot);
+        }
+    }
+
     private void Answer(int keyGroup, long sequence, KeyGroupReply? reply, Exception? error)
     {
-        Dispatch dispatch;
-        bool done;
-        lock (_gate)
+        if (!Take(keyGroup, sequence, out var slot))
         {
-            if (!_waiting.Remove((keyGroup, sequence), out var slot))
-            {
-                return; // a second answer to a retried batch, or one to a dispatch that failed already
-            }
-
-            dispatch = slot.Dispatch;
-            if (error is not null)
-            {
-                Forget(dispatch);
-                done = true;
-            }
-            else
-            {
-                dispatch.Replies[slot.Index] = reply!;
-                done = --dispatch.Remaining == 0;
-            }
-
-            if (done)
-            {
-                dispatch.Timer?.Dispose();
-            }
+            return; // a second answer to a retried batch, or one to a dispatch that failed already
         }
 
+        var dispatch = slot.Dispatch;
         if (error is not null)
         {
-            dispatch.TrySetException(error);
+            Fail(dispatch, error);
+            return;
         }
-        else if (done)
+
+        dispatch.Replies[slot.Index] = reply!;
+        // The interlocked decrement orders the reply before it: the last one sees every other reply.
+        if (Interlocked.Decrement(ref dispatch.Remaining) == 0)
         {
+            lock (dispatch)
+            {
+                dispatch.Done = true;
+                dispatch.Timer?.Dispose();
+            }
+
             dispatch.TrySetResult(dispatch.Replies);
         }
     }
 
+    /// <summary>Fails <paramref name="dispatch"/> and stops waiting for its other batches.</summary>
+    private void Fail(Dispatch dispatch, Exception error)
+    {
+        lock (dispatch)
+        {
+            dispatch.Done = true;
+            dispatch.Timer?.Dispose();
+        }
+
+        foreach (var batch in dispatch.Batches)
+        {
+            Take(batch);
+        }
+
+        dispatch.TrySetException(error);
+    }
+
     private void OnTimeout(Dispatch dispatch)
     {
-        List<KeyGroupBatch> again = [];
-        KeyGroupBatch? late = null;
-        lock (_gate)
+        lock (dispatch)
         {
-            if (dispatch.Remaining == 0 || dispatch.Task.IsCompleted || _closed)
+            if (dispatch.Done || _closed)
             {
                 return;
             }
 
-            for (var i = 0; i < dispatch.Batches.Length; i++)
-            {
-                if (dispatch.Replies[i] is null)
-                {
-                    again.Add(dispatch.Batches[i]);
-                }
-            }
-
-            if (dispatch.Attempts >= _attempts)
-            {
-                late = again[0];
-                Forget(dispatch);
-                dispatch.Timer?.Dispose();
-            }
-            else
-            {
-                dispatch.Attempts++;
-            }
+            dispatch.Attempts++;
         }
 
-        if (late is not null)
+        // Unanswered so far (a reply racing with this read only makes a resend, which the key group answers again).
+        var again = dispatch.Batches.Where((_, i) => Volatile.Read(ref dispatch.Replies[i]) is null).ToList();
+        if (again.Count == 0)
         {
-            dispatch.TrySetException(new AskTimeoutException(
+            return;
+        }
+
+        if (dispatch.Attempts > _attempts)
+        {
+            var late = again[0];
+            Fail(dispatch, new AskTimeoutException(
                 $"Key group {late.KeyGroup} of job '{_jobName}' did not answer batch {late.Sequence} within {_timeout} ({_attempts} attempt(s)); {again.Count} key group(s) of the dispatch did not answer."));
             return;
         }
@@ -198,40 +215,37 @@ internal sealed class KeyGroupReplies : MinimalActorRef
             _region.Tell(batch, this);
         }
 
-        lock (_gate)
+        lock (dispatch)
         {
-            if (dispatch.Remaining > 0 && !dispatch.Task.IsCompleted && !_closed)
+            if (!dispatch.Done && !_closed)
             {
                 dispatch.Timer?.Change(_timeout, Timeout.InfiniteTimeSpan);
             }
         }
     }
 
-    /// <summary>Stops waiting for the unanswered batches of <paramref name="dispatch"/> (under the lock).</summary>
-    private void Forget(Dispatch dispatch)
+    /// <summary>The batches waiting for a reply, of the key groups of one stripe (its own lock).</summary>
+    private sealed class Stripe
     {
-        for (var i = 0; i < dispatch.Batches.Length; i++)
-        {
-            if (dispatch.Replies[i] is null)
-            {
-                _waiting.Remove((dispatch.Batches[i].KeyGroup, dispatch.Batches[i].Sequence));
-            }
-        }
-
-        dispatch.Remaining = 0;
+        public Dictionary<(int KeyGroup, long Sequence), (Dispatch Dispatch, int Index)> Waiting { get; } = [];
     }
 
-    /// <summary>The batches of one dispatch, their replies so far, and its timer.</summary>
+    /// <summary>The batches of one dispatch, their replies so far, and its timer (timer and flags under its lock).</summary>
     private sealed class Dispatch(KeyGroupReplies owner, KeyGroupBatch[] batches) : TaskCompletionSource<KeyGroupReply[]>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
+#pragma warning disable SA1401 // Fields should be private: updated with Interlocked and Volatile
+        public readonly KeyGroupReply[] Replies = new KeyGroupReply[batches.Length];
+
+        public int Remaining = batches.Length;
+#pragma warning restore SA1401
+
         public KeyGroupBatch[] Batches { get; } = batches;
 
-        /// <summary>The replies by batch position; null until answered.</summary>
-        public KeyGroupReply[] Replies { get; } = new KeyGroupReply[batches.Length];
-
-        public int Remaining { get; set; } = batches.Length;
-
+        /// <summary>Gets or sets the number of times the batches were sent (the first send included).</summary>
         public int Attempts { get; set; } = 1;
+
+        /// <summary>Gets or sets a value indicating whether the dispatch completed or failed.</summary>
+        public bool Done { get; set; }
 
         public Timer? Timer { get; set; }
 
