@@ -14,7 +14,7 @@ namespace ActorFlow.Benchmarks.Runtime;
 /// <c>--value-bytes N</c> (100), <c>--partitions N</c> (32), <c>--rounds N</c> (3), <c>--warm-up N</c> (3, not counted),
 /// <c>--batch-size N</c>, <c>--parallelism N</c>, <c>--checkpoint-interval-ms N</c> (JobRunnerOptions; defaults 1000, 4, 10 s; 0 = checkpoints off),
 /// <c>--latency-rate N</c> (default: half the stateless median), <c>--latency-seconds N</c> (8), <c>--latency-warm-up N</c> (10 s), <c>--latency-partitions N</c> (24), <c>--latency-raw 0</c> (skip the same latency run with a raw consumer that comes first), <c>--only throughput|stateless|tumbling|kafka|graphs|latency|avro</c> (avro: the stateless job fed Avro records, against the raw consumer on the same topic; kafka: the Kafka → Kafka copy, raw loop and job with the Kafka sink; graphs: tumbling, two-stage, chained and the window join of two topics, <c>--join-records N</c> per side (half of --records), <c>--join-keys N</c> (100,000)), <c>--memory 1</c> (diagnostic: the jobs once more fed from memory, no Kafka),
-/// <c>--allocations 1</c> (diagnostic: the last round's sampled allocations by type, per contender), <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
+/// <c>--allocations N</c> (diagnostic: the last round's sampled allocations by type, per contender: the top 15 types, or the top N for N &gt; 15), <c>--brokers N</c> (embedded brokers, 1), <c>--consumer-prop k=v</c> and <c>--producer-prop k=v</c> (repeatable; Kafka client settings over reference.conf's, the latter also over the latency producer's "no delivery reports").
 /// </summary>
 public static class RuntimeHarness
 {
@@ -120,6 +120,7 @@ public static class RuntimeHarness
 
                 var results = run.ToDictionary(c => c.Name, _ => new List<RunResult>());
                 using var sampler = Text(args, "--allocations") is not null ? new AllocationSampler() : null;
+                var sampled = Math.Max(15, Option(args, "--allocations", 15));
                 for (var round = -warmUp; round < rounds; round++)
                 {
                     var label = round < 0 ? "warm-up" : $"round {round + 1}";
@@ -130,7 +131,7 @@ public static class RuntimeHarness
                         var r = await go();
                         if (sampler is not null && round == rounds - 1)
                         {
-                            Console.WriteLine($"  allocation sample, {name}: " + string.Join(", ", sampler.Top(15).Select(x => $"{x.Type} {x.Share:P1}")));
+                            Console.WriteLine($"  allocation sample, {name}: " + string.Join(", ", sampler.Top(sampled).Select(x => $"{x.Type} {x.Share:P1}")));
                         }
 
                         current[name] = r;

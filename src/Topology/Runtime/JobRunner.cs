@@ -220,7 +220,7 @@ public static partial class JobRunner
         var stream = sources
             // Chunks pile up into one batch while the in-flight batches keep the dispatcher busy.
             .BatchWeighted(options.BatchSize, chunk => Math.Max(1, chunk.Count),
-                chunk => new List<Chunk<Routed>> { chunk }, (batch, chunk) =>
+                chunk => new List<Chunk<Keyed>> { chunk }, (batch, chunk) =>
                 {
                     batch.Add(chunk);
                     return batch;
@@ -268,7 +268,16 @@ public static partial class JobRunner
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
         var completion = CompleteAsync(main, sinks, writeAheads.Values, twoPhases.Values.Select(t => t.Completion), dispatcher);
-        _ = completion.ContinueWith(_ => JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark)), TaskScheduler.Default);
+        _ = completion.ContinueWith(_ =>
+        {
+            JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark));
+            // The stream has stopped: no batch waits for its key groups' replies any more.
+            dispatcher.Close();
+            foreach (var hop in hops)
+            {
+                hop.Close();
+            }
+        }, TaskScheduler.Default);
         if (awaitSources)
         {
             // The start fails at once with an unreachable source; a failover run is not held up by it (a source that

@@ -104,7 +104,7 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
         await ReplyEmptyAsync(region, 2);
         await first.WaitAsync(Done);
 
-        var tick = dispatcher.DispatchAsync([Chunk<Routed>.Tick(5_000)]);
+        var tick = dispatcher.DispatchAsync([Chunk<Keyed>.Tick(5_000)]);
         var batches = await ReplyEmptyAsync(region, 2);
 
         Assert.Empty(await tick.WaitAsync(Done));
@@ -118,7 +118,7 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
     {
         var dispatcher = Dispatcher(CreateTestProbe().Ref);
 
-        var emitted = await dispatcher.DispatchAsync([Chunk<Routed>.Tick(5_000)]).WaitAsync(Done);
+        var emitted = await dispatcher.DispatchAsync([Chunk<Keyed>.Tick(5_000)]).WaitAsync(Done);
 
         Assert.Empty(emitted);
         Assert.Empty(dispatcher.KeyGroups);
@@ -164,7 +164,7 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
     {
         var dispatcher = Dispatcher(null);
 
-        await dispatcher.DispatchAsync([Data("t/0", 11, 0), Data("t/1", 21, 0), Chunk<Routed>.Tick(0)]).WaitAsync(Done);
+        await dispatcher.DispatchAsync([Data("t/0", 11, 0), Data("t/1", 21, 0), Chunk<Keyed>.Tick(0)]).WaitAsync(Done);
         await dispatcher.DispatchAsync([Data("t/0", 15, 0), Data("t/2", -1, 0)]).WaitAsync(Done);
 
         Assert.Equal(
@@ -181,8 +181,8 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
         var second = new DeadLetterRecord("KeyBy failed", "t/1", 8, null, null, "KeyBy");
 
         var emitted = await dispatcher.DispatchAsync([
-            new Chunk<Routed>("t/0", 5, 1_000, [], 0, [first]),
-            new Chunk<Routed>("t/1", 9, 2_000, [], 0, [second]),
+            new Chunk<Keyed>("t/0", 5, 1_000, [], 0, [first]),
+            new Chunk<Keyed>("t/1", 9, 2_000, [], 0, [second]),
         ]).WaitAsync(Done);
 
         Assert.Equal([new Emitted(EmittedKind.Dead, null, first, 1_000), new Emitted(EmittedKind.Dead, null, second, 2_000)], emitted);
@@ -281,8 +281,8 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
     private static Emitted SinkRecord(string value, long timestamp, int sink) => new(EmittedKind.Sink, null, value, timestamp, sink);
 
     /// <summary>A chunk of <paramref name="records"/> from <paramref name="origin"/> ending before <paramref name="nextOffset"/>.</summary>
-    private static Chunk<Routed> Data(string origin, long nextOffset, long watermark, params Routed[] records) =>
-        new(origin, nextOffset, watermark, records.Select((r, i) => new Element<Routed>(r, r.Timestamp, nextOffset - records.Length + i)).ToArray(), records.Length, null);
+    private static Chunk<Keyed> Data(string origin, long nextOffset, long watermark, params Routed[] records) =>
+        new(origin, nextOffset, watermark, records.Select((r, i) => new Element<Keyed>(new Keyed(r.KeyGroup, r.Key, r.Value, r.Target), r.Timestamp, nextOffset - records.Length + i)).ToArray(), records.Length, null);
 
     /// <summary>Takes the next <paramref name="count"/> batches the region got (one per key group) and answers each with nothing emitted.</summary>
     private static async Task<Dictionary<int, KeyGroupBatch>> ReplyEmptyAsync(TestProbe region, int count)

@@ -4,7 +4,8 @@ using Akka.Actor;
 namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>
-/// INTERNAL API. Sends one batch of routed records to the key groups (one ask per key group present) and, on a
+/// INTERNAL API. Sends one batch of routed records to the key groups (one message per key group present, answered to
+/// the run's <see cref="KeyGroupReplies"/>) and, on a
 /// watermark tick, a watermark-only message to every other key group that has seen data, so windows and timers of
 /// quiet key groups fire too. Message construction (sequence numbers) happens synchronously on the stream's
 /// thread, in batch order, so per key group the batches stay in order even with several batches in flight.
@@ -16,6 +17,8 @@ internal sealed class BatchDispatcher(
     IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
     int[]? portHops = null, int keyGroups = int.MaxValue)
 {
+    private static readonly Task<KeyGroupReply[]> NoReplies = Task.FromResult(Array.Empty<KeyGroupReply>());
+
     private readonly bool _laterHops = portHops is not null && portHops.Any(h => h > 1);
 
     private readonly Dictionary<int, long> _sequences = restoredFrom is null ? [] : restoredFrom.KeyGroups.Where(kg => kg.KeyGroup < keyGroups).ToDictionary(kg => kg.KeyGroup, _ => 0L);
@@ -40,6 +43,9 @@ internal sealed class BatchDispatcher(
     // Records per key group in the batch being dispatched (zero between batches; grows to the highest key group seen).
     private int[] _counts = new int[Math.Min(keyGroups, 128)];
 
+    // The key groups' reply address for this run (made at the first batch to a key group: a stateless job has none).
+    private KeyGroupReplies? _replies;
+
     public long Watermark => Volatile.Read(ref _watermark);
 
     /// <summary>Whether the job's bounded input ended: the end-of-input watermark went to every key group.</summary>
@@ -54,7 +60,7 @@ internal sealed class BatchDispatcher(
     /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
     public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
 
-    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Routed>> batch)
+    public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Keyed>> batch)
     {
         // Two passes over the batch: the first counts the records of each key group, so that the second writes each
         // record once, stamped, into an array of its key group's exact size (no list growth, no `with` copies).
@@ -91,15 +97,19 @@ internal sealed class BatchDispatcher(
             }
         }
 
-        var byGroup = new Routed[counts.Length][];
+        // Per key group, where its records are in the batch (chunk, item): they are read in place, stamped as read.
+        var byGroup = new long[counts.Length][];
         for (var group = 0; group < counts.Length; group++)
         {
             if (counts[group] > 0)
             {
-                byGroup[group] = new Routed[counts[group]];
+                byGroup[group] = new long[counts[group]];
                 counts[group] = 0; // from here on: the next free position
             }
         }
+
+        var chunks = batch as Chunk<Keyed>[] ?? [.. batch];
+        var inForceOf = new long[chunks.Length];
 
         // A stateless job emits every record here; a keyed one collects the key groups' replies later (Collect sizes
         // the list once for them).
@@ -110,9 +120,10 @@ internal sealed class BatchDispatcher(
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
         var watermark = Watermark;
-        foreach (var chunk in batch)
+        for (var c = 0; c < chunks.Length; c++)
         {
-            var inForce = watermark;
+            var chunk = chunks[c];
+            var inForce = inForceOf[c] = watermark;
             watermark = Math.Max(watermark, chunk.Watermark);
             if (chunk.IsTick)
             {
@@ -137,29 +148,31 @@ internal sealed class BatchDispatcher(
                 var record = element.Value;
                 if (record.KeyGroup < 0 && record.KeyGroup != Routed.EveryKeyGroup)
                 {
-                    emitted.Add(new Emitted(EmittedKind.Sink, null, record.Value, record.Timestamp, record.Target));
+                    emitted.Add(new Emitted(EmittedKind.Sink, null, record.Value, element.Timestamp, record.Target));
                     continue;
                 }
 
-                var stamped = new Routed(record.KeyGroup, record.Key, record.Value, record.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
                 if (portHops is not null && portHops[record.Target] > 1)
                 {
                     // A later hop's stage reads it (after a stage of this hop, e.g. the other input of a join).
-                    emitted.Add(new Emitted(EmittedKind.Forward, null, stamped, record.Timestamp, record.Target));
+                    var stamped = new Routed(record.KeyGroup, record.Key, record.Value, element.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
+                    emitted.Add(new Emitted(EmittedKind.Forward, null, stamped, element.Timestamp, record.Target));
                     continue;
                 }
 
+                var position = KeyGroupRecords.Position(c, i);
                 if (record.KeyGroup == Routed.EveryKeyGroup)
                 {
+                    // Each key group reads it as its own (stamped with its key group).
                     for (var group = 0; group < keyGroups; group++)
                     {
-                        byGroup[group][counts[group]++] = stamped with { KeyGroup = group };
+                        byGroup[group][counts[group]++] = position;
                     }
 
                     continue;
                 }
 
-                byGroup[record.KeyGroup][counts[record.KeyGroup]++] = stamped;
+                byGroup[record.KeyGroup][counts[record.KeyGroup]++] = position;
             }
 
             if (chunk.Dead is { } dead)
@@ -172,9 +185,10 @@ internal sealed class BatchDispatcher(
         }
 
         Volatile.Write(ref _watermark, watermark);
-        var asks = new List<Task<KeyGroupReply>>();
+        var batches = new List<KeyGroupBatch>();
         // In key-group order: the groups with records, and on a tick every other group that has seen data (a
         // watermark-only message, so its windows and timers fire too).
+        var records = new KeyGroupRecords.Batch(chunks, inForceOf);
         var last = byGroup.Length - 1;
         if (tick)
         {
@@ -186,8 +200,8 @@ internal sealed class BatchDispatcher(
 
         for (var group = 0; group <= last; group++)
         {
-            var records = group < byGroup.Length ? byGroup[group] : null;
-            if (records is null && !(tick && _sequences.ContainsKey(group)))
+            var positions = group < byGroup.Length ? byGroup[group] : null;
+            if (positions is null && !(tick && _sequences.ContainsKey(group)))
             {
                 continue;
             }
@@ -195,8 +209,12 @@ internal sealed class BatchDispatcher(
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
             // Batch mode: a key group whose input ended gets the end-of-input watermark after its records.
             var groupWatermark = endsKeyGroups is not null && endsKeyGroups.Contains(group) ? Operators.Watermark.EndOfInput : watermark;
-            asks.Add(AskAsync(region!, jobName, options, new KeyGroupBatch(jobName, group, sourceId, sequence, records ?? [], groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+            IReadOnlyList<Routed> groupRecords = positions is null ? [] : new KeyGroupRecords(group, records, positions);
+            batches.Add(new KeyGroupBatch(jobName, group, sourceId, sequence, groupRecords, groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1)));
         }
+
+        // Sent here, on the stream's thread and before any barrier below: every key group sees its batches in order.
+        var asks = batches.Count == 0 ? NoReplies : (_replies ??= new KeyGroupReplies(region!, jobName, options)).SendAsync([.. batches]);
 
         var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
         if (end && !_ended)
@@ -222,7 +240,7 @@ internal sealed class BatchDispatcher(
         return Collect(emitted, asks, started, marker);
     }
 
-    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, Task<long> final, Emitted? watermark) =>
+    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, Task<KeyGroupReply[]> asks, Task<long> final, Emitted? watermark) =>
         await Collect(emitted, asks, await final.ConfigureAwait(false), watermark).ConfigureAwait(false);
 
     /// <summary>The per-key-group counters, long enough for <paramref name="group"/> (stream thread only).</summary>
@@ -236,9 +254,9 @@ internal sealed class BatchDispatcher(
         return _counts;
     }
 
-    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, List<Task<KeyGroupReply>> asks, long checkpoint, Emitted? watermark)
+    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, Task<KeyGroupReply[]> asks, long checkpoint, Emitted? watermark)
     {
-        var replies = await Task.WhenAll(asks).ConfigureAwait(false);
+        var replies = await asks.ConfigureAwait(false);
         var total = emitted.Count + 1;
         foreach (var reply in replies)
         {
@@ -267,24 +285,6 @@ internal sealed class BatchDispatcher(
         return emitted;
     }
 
-    /// <summary>Sends a batch to its key group and returns the reply; a timed-out ask is retried with the same sequence number.</summary>
-    internal static async Task<KeyGroupReply> AskAsync(IActorRef region, string jobName, JobRunnerOptions options, KeyGroupBatch batch)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await region.Ask<object>(batch, options.AskTimeout).ConfigureAwait(false) switch
-                {
-                    KeyGroupReply reply => reply,
-                    KeyGroupStateLost lost => throw new KeyGroupStateLostException(jobName, lost.KeyGroup, lost.Reason),
-                    var other => throw new InvalidOperationException($"Key group {batch.KeyGroup} of job '{jobName}' answered a batch with {other?.GetType().Name ?? "null"}."),
-                };
-            }
-            catch (AskTimeoutException) when (attempt < options.AskAttempts)
-            {
-                // The key group's node may be gone; the same sequence number makes the retry apply once.
-            }
-        }
-    }
+    /// <summary>The run ended: the reply address goes (no more resends).</summary>
+    public void Close() => _replies?.Close();
 }

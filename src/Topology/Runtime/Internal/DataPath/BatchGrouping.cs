@@ -20,14 +20,14 @@ internal sealed class BatchGrouping(int[] portHops)
     private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal);
     private readonly List<Connectors.DeadLetterRecord> _dead = [];
 
-    public static Flow<Chunk<Routed>, Chunk<Routed>, NotUsed> Flow(int[] portHops) =>
-        Akka.Streams.Dsl.Flow.Create<Chunk<Routed>>().StatefulSelectMany<Chunk<Routed>, Chunk<Routed>, Chunk<Routed>, NotUsed>(() =>
+    public static Flow<Chunk<Keyed>, Chunk<Keyed>, NotUsed> Flow(int[] portHops) =>
+        Akka.Streams.Dsl.Flow.Create<Chunk<Keyed>>().StatefulSelectMany<Chunk<Keyed>, Chunk<Keyed>, Chunk<Keyed>, NotUsed>(() =>
         {
             var grouping = new BatchGrouping(portHops);
             return grouping.OnChunk;
         });
 
-    public IEnumerable<Chunk<Routed>> OnChunk(Chunk<Routed> chunk)
+    public IEnumerable<Chunk<Keyed>> OnChunk(Chunk<Keyed> chunk)
     {
         if (chunk.IsEndOfInput)
         {
@@ -67,7 +67,7 @@ internal sealed class BatchGrouping(int[] portHops)
         return [];
     }
 
-    private IEnumerable<Chunk<Routed>> Release()
+    private IEnumerable<Chunk<Keyed>> Release()
     {
         foreach (var segment in _direct)
         {
@@ -85,7 +85,7 @@ internal sealed class BatchGrouping(int[] portHops)
         var dead = _dead.Count > 0 ? _dead : null;
         foreach (var (origin, next) in _positions)
         {
-            yield return new Chunk<Routed>(origin, next, long.MinValue, [], 0, dead);
+            yield return new Chunk<Keyed>(origin, next, long.MinValue, [], 0, dead);
             dead = null;
         }
 
@@ -97,9 +97,9 @@ internal sealed class BatchGrouping(int[] portHops)
     {
         public string Origin => origin;
 
-        public List<Element<Routed>> Items { get; } = [];
+        public List<Element<Keyed>> Items { get; } = [];
 
-        public Chunk<Routed> ToChunk(int endsKeyGroup) =>
+        public Chunk<Keyed> ToChunk(int endsKeyGroup) =>
             new(origin, -1, long.MinValue, [.. Items], Items.Count, null) { EndsKeyGroup = endsKeyGroup };
     }
 }

@@ -26,6 +26,7 @@ internal sealed class HopDispatcher
     private readonly CheckpointCoordinator _checkpoints;
     private readonly Dictionary<int, long> _sequences;
     private readonly Dictionary<int, long> _baseSnapshots;
+    private KeyGroupReplies? _replies;
     private long _watermark;
 
     public HopDispatcher(IActorRef region, string jobName, string sourceId, JobRunnerOptions options, CheckpointRecord? restoredFrom,
@@ -122,12 +123,15 @@ internal sealed class HopDispatcher
             }
         }
 
-        var asks = new List<Task<KeyGroupReply>>(byGroup.Count);
+        var batches = new KeyGroupBatch[byGroup.Count];
+        var i = 0;
         foreach (var (group, records) in byGroup)
         {
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            asks.Add(BatchDispatcher.AskAsync(_region, _jobName, _options, new KeyGroupBatch(_jobName, group, _sourceId, sequence, records, _watermark, _baseSnapshots.GetValueOrDefault(group, -1))));
+            batches[i++] = new KeyGroupBatch(_jobName, group, _sourceId, sequence, records, _watermark, _baseSnapshots.GetValueOrDefault(group, -1));
         }
+
+        var asks = (_replies ??= new KeyGroupReplies(_region, _jobName, _options)).SendAsync(batches);
 
         if (barrier > 0)
         {
@@ -138,9 +142,9 @@ internal sealed class HopDispatcher
         return CollectAsync(passed, asks, new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, _watermark), barrier);
     }
 
-    private static async Task<List<Emitted>> CollectAsync(List<Emitted> passed, List<Task<KeyGroupReply>> asks, Emitted watermark, long barrier)
+    private static async Task<List<Emitted>> CollectAsync(List<Emitted> passed, Task<KeyGroupReply[]> asks, Emitted watermark, long barrier)
     {
-        var replies = await Task.WhenAll(asks).ConfigureAwait(false);
+        var replies = await asks.ConfigureAwait(false);
         foreach (var reply in replies)
         {
             passed.AddRange(reply.Emitted);
@@ -154,6 +158,9 @@ internal sealed class HopDispatcher
 
         return passed;
     }
+
+    /// <summary>The run ended: the reply address goes (no more resends).</summary>
+    public void Close() => _replies?.Close();
 
     private static async Task<List<Emitted>> ConcatAsync(List<Task<List<Emitted>>> segments)
     {

@@ -100,7 +100,7 @@ internal sealed class JobGraph
     }
 
     /// <summary>The first hop's input: every source's chunks routed to their consumers, merged (the minimum of their watermarks).</summary>
-    public Source<Chunk<Routed>, ISourceControl> BuildSources(JobRunnerOptions options)
+    public Source<Chunk<Keyed>, ISourceControl> BuildSources(JobRunnerOptions options)
     {
         var sources = Roots.Select(r => r.Build(options.Clock, options)).ToList();
         return sources.Count == 1 ? sources[0] : UnionGraph.Build(sources);

@@ -15,7 +15,7 @@ internal abstract class SourceRoot
     public abstract Boundedness Boundedness { get; }
 
     /// <summary>The source side of the first hop: its chunks routed to every consumer (key-by into a stage input, or a sink).</summary>
-    public abstract Source<Chunk<Routed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options);
+    public abstract Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options);
 }
 
 /// <summary>INTERNAL API. A typed source root.</summary>
@@ -29,7 +29,7 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
 
     public override Boundedness Boundedness => connector.Boundedness;
 
-    public override Source<Chunk<Routed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options)
+    public override Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options)
     {
         var terminals = Terminals.ToArray();
         var counters = options.Counters;
@@ -44,7 +44,7 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
         });
     }
 
-    private static Chunk<Routed> Route(Chunk<T> chunk, Terminal<T>[] terminals)
+    private static Chunk<Keyed> Route(Chunk<T> chunk, Terminal<T>[] terminals)
     {
         if (terminals.Length == 1)
         {
@@ -54,7 +54,7 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
         // Each consumer gets the records without the chunk's dead letters (a step adds its own to the list it is
         // given): those are added once, here.
         var bare = chunk.With(chunk.Items, chunk.Count, null);
-        var routed = new List<Element<Routed>>(chunk.Count * terminals.Length);
+        var routed = new List<Element<Keyed>>(chunk.Count * terminals.Length);
         var dead = chunk.Dead is null ? null : new List<DeadLetterRecord>(chunk.Dead);
         foreach (var terminal in terminals)
         {

@@ -43,7 +43,23 @@ internal sealed class StageGroupHost : IKeyGroupHost
         }
     }
 
-    public long? NextProcessingTimeTimer => _stages.Select(s => s.NextProcessingTimeTimer).Where(t => t is not null).Min();
+    public long? NextProcessingTimeTimer
+    {
+        get
+        {
+            // Read after every batch (the entity schedules its wake-up): a loop, not LINQ iterators per batch.
+            long? next = null;
+            foreach (var stage in _stages)
+            {
+                if (stage.NextProcessingTimeTimer is { } at && (next is null || at < next))
+                {
+                    next = at;
+                }
+            }
+
+            return next;
+        }
+    }
 
     public long Watermark => _stages.Min(s => s.CurrentWatermark);
 
@@ -64,8 +80,9 @@ internal sealed class StageGroupHost : IKeyGroupHost
     public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output)
     {
         _clock.NowMs = nowMs;
-        foreach (var r in records)
+        for (var i = 0; i < records.Count; i++)
         {
+            var r = records[i];
             if (r.Watermark > _watermark)
             {
                 // The watermark travels ahead of the records read after it: the record is judged against it here as in

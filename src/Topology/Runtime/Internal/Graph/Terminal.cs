@@ -14,7 +14,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 internal abstract class Terminal<T>
 {
     /// <summary>Routes the records of a source chunk; the chunk's position, watermark and dead letters stay.</summary>
-    public abstract Chunk<Routed> OnChunk(Chunk<T> chunk);
+    public abstract Chunk<Keyed> OnChunk(Chunk<T> chunk);
 
     /// <summary>Routes one record a keyed stage emitted, appending what it becomes to <paramref name="output"/>.</summary>
     public abstract void OnRecord(T value, long timestamp, List<Emitted> output);
@@ -31,14 +31,14 @@ internal abstract class Terminal<T>
 /// </summary>
 internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk)
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk)
     {
         if (check is null)
         {
-            return chunk.Select(e => new Routed(-1, NoKey.Instance, e.Value, e.Timestamp, Target: sink), "To");
+            return chunk.Select(e => new Keyed(-1, NoKey.Instance, e.Value, sink), "To");
         }
 
-        var items = chunk.Count == 0 ? [] : new Element<Routed>[chunk.Count];
+        var items = chunk.Count == 0 ? [] : new Element<Keyed>[chunk.Count];
         var count = 0;
         var dead = chunk.Dead;
         for (var i = 0; i < chunk.Count; i++)
@@ -50,7 +50,7 @@ internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) 
                 continue;
             }
 
-            items[count++] = element.With(new Routed(-1, NoKey.Instance, element.Value, element.Timestamp, Target: sink));
+            items[count++] = element.With(new Keyed(-1, NoKey.Instance, element.Value, sink));
         }
 
         return chunk.With(items, count, dead);
@@ -92,11 +92,11 @@ internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) 
 internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<TKey> codec, JobGraph graph, int port, string step) : Terminal<T>
     where TKey : notnull
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) =>
         chunk.Select(e =>
         {
             var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
-            return new Routed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, e.Value, e.Timestamp, Target: port);
+            return new Keyed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, e.Value, port);
         }, step);
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
@@ -120,7 +120,7 @@ internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<T
 /// <summary>INTERNAL API. <c>Where</c>: keeps the records for which the predicate holds.</summary>
 internal sealed class FilterTerminal<T>(Func<T, bool> predicate, Terminal<T> next, string step) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.Filter(chunk, predicate, step));
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.Filter(chunk, predicate, step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
@@ -145,7 +145,7 @@ internal sealed class FilterTerminal<T>(Func<T, bool> predicate, Terminal<T> nex
 /// <summary>INTERNAL API. <c>Select</c>: maps each record.</summary>
 internal sealed class SelectTerminal<T, TOut>(Func<T, TOut> map, Terminal<TOut> next, string step) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(chunk.Select(e => map(e.Value), step));
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(chunk.Select(e => map(e.Value), step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
@@ -167,7 +167,7 @@ internal sealed class SelectTerminal<T, TOut>(Func<T, TOut> map, Terminal<TOut> 
 /// <summary>INTERNAL API. <c>SelectMany</c>: maps each record to zero or more (all or nothing per record).</summary>
 internal sealed class SelectManyTerminal<T, TOut>(Func<T, IEnumerable<TOut>> map, Terminal<TOut> next, string step) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.SelectMany(chunk, map, step));
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.SelectMany(chunk, map, step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
@@ -195,8 +195,8 @@ internal sealed class SelectManyTerminal<T, TOut>(Func<T, IEnumerable<TOut>> map
 /// </summary>
 internal sealed class BroadcastTerminal<T>(int port) : Terminal<T>
 {
-    public override Chunk<Routed> OnChunk(Chunk<T> chunk) =>
-        chunk.Select(e => new Routed(Routed.EveryKeyGroup, "", e.Value, e.Timestamp, Target: port), "Broadcast");
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) =>
+        chunk.Select(e => new Keyed(Routed.EveryKeyGroup, "", e.Value, port), "Broadcast");
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
         output.Add(new Emitted(EmittedKind.Forward, null, new Routed(Routed.EveryKeyGroup, "", value, timestamp, Target: port), timestamp, port));

@@ -61,7 +61,8 @@ internal sealed class RestartLog
             return;
         }
 
-        _inputs.Add(input);
+        // A batch's records read in place hold the whole dispatched batch: the log keeps its own copy of them.
+        _inputs.Add(input.Records is KeyGroupRecords inPlace ? input with { Records = inPlace.ToArray() } : input);
     }
 
     /// <summary>Forgets everything: the key group gave up and waits for the job to reset it.</summary>
