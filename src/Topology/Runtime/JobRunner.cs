@@ -293,10 +293,13 @@ public static partial class JobRunner
     /// its reason, instead of a run that looks healthy until the source gives up. A run that ends first for another
     /// reason is left to the failover, as before.
     /// </summary>
-    private static async Task AwaitSourcesReadyAsync(ISourceControl control, Task completion)
+    internal static async Task AwaitSourcesReadyAsync(ISourceControl control, Task completion)
     {
         var ready = control.Ready;
-        if (await Task.WhenAny(ready, completion).ConfigureAwait(false) != ready || !ready.IsFaulted)
+        await Task.WhenAny(ready, completion).ConfigureAwait(false);
+        // A source that cannot connect fails its readiness first and the run right after: the run's end may still be
+        // seen first (continuations run in any order), so the readiness decides, whichever ended first.
+        if (!ready.IsFaulted)
         {
             return;
         }
