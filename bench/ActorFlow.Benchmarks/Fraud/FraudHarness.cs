@@ -77,7 +77,7 @@ public static class FraudHarness
             var seconds = Option(args, "--latency-seconds", 60);
             if (seconds > 0)
             {
-                var rate = Option(args, "--latency-rate", (int)(rates.Order().ElementAt(rates.Count / 2) / 2));
+                var rate = Option(args, "--latency-rate", (int)(rates.Order().ElementAt((rates.Count - 1) / 2) / 2));  // the lower median
                 var latency = await LatencyAsync(kafka, schemas.Url, client, rate, TimeSpan.FromSeconds(Option(args, "--latency-warm-up", 15)), TimeSpan.FromSeconds(seconds), Path.Combine(data.FullName, "latency"), consumer, producer);
                 Console.WriteLine(latency.Describe());
             }
@@ -128,8 +128,7 @@ public static class FraudHarness
 
     /// <summary>
     /// Alert latency at a steady rate: the job runs unbounded on fresh topics while a producer thread sends generated
-    /// transactions whose event time moves with the clock (one every 1 / rate s on average, starting now), each at the
-    /// Stopwatch time it is due (start + n / rate; a late producer is counted against the job, as in the runtime's
+    /// transactions (the throughput rounds' traffic, another seed), each at the Stopwatch time it is due (start + n / rate; a late producer is counted against the job, as in the runtime's
     /// latency run); a read_committed consumer of the alerts takes, for every alert, now − the due time of the
     /// transaction that completed the match (the one whose time is the alert's). Alerts on transactions due in the
     /// warm-up are not measured; the producer goes on past the measured span until the watermark has passed it.
@@ -145,12 +144,12 @@ public static class FraudHarness
         kafka.CreateTopic("latency-rules", 1);
         kafka.CreateTopic("latency-late", 1);
         kafka.CreateTopic("latency-dead-letters", 1);
-        var tail = FraudJob.MaxOutOfOrderness + TimeSpan.FromSeconds(10);      // the watermark passes the measured span
+        var tail = TimeSpan.FromSeconds(10);       // the watermark passes the measured span
         var count = (int)(rate * (warmUp + measure + tail).TotalSeconds);
-        var start = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() + 5_000;
-        // As many accounts as a bank with this traffic (100 per transaction/s), so that the velocity rule still fires on
-        // bursts, not on every busy account, now that event time moves at the clock's pace.
-        var (transactions, _) = TransactionGenerator.Generate(count, seed: 7, accounts: Math.Max(10_000, rate * 100), start: start, meanGapMillis: 1_000.0 / rate);
+        // The same traffic as the throughput rounds (10,000 accounts, 20 transactions per second of event time), sent at
+        // `rate`: event time runs rate / 20 times faster than the clock, so the job's 5 s out-of-orderness bound holds
+        // an alert back 5 s / (rate / 20) of wall time, not 5 s (a live feed, whose event time is the clock, adds it).
+        var (transactions, _) = TransactionGenerator.Generate(count, seed: 7);
         var position = new Dictionary<string, int>(count, StringComparer.Ordinal);
         for (var i = 0; i < transactions.Count; i++)
         {

@@ -12,7 +12,7 @@ public sealed record InjectedFraud(int SmallThenLarge, int Velocity, int Spike, 
 
 /// <summary>
 /// Card traffic, deterministic for a seed: many accounts with skewed activity (account i is picked with weight
-/// 1 / (i + 1)^0.4), one transaction every 50 ms of event time on average (by default), amounts log-normal around 40.00, each
+/// 1 / (i + 1)^0.4), one transaction every 50 ms of event time on average, amounts log-normal around 40.00, each
 /// timestamp up to 3 s before its position in the stream (out of order within the job's 5 s bound), and 0.05 %
 /// sent 30 to 120 s behind (late). Fraud is injected: small-then-large pairs (a card test under 1.00, then over
 /// 500.00 5 to 50 s later), velocity bursts (12 transactions in 30 s) and spikes (20 to 50 times the usual amount).
@@ -26,15 +26,11 @@ public static class TransactionGenerator
     /// <param name="count">How many.</param>
     /// <param name="seed">The seed: the same seed gives the same transactions.</param>
     /// <param name="accounts">How many accounts.</param>
-    /// <param name="start">Event time of the first transaction (default <see cref="Start"/>).</param>
-    /// <param name="meanGapMillis">Mean event time between transactions (default 50 ms; a latency run sets it to its
-    /// send interval, so that event time moves with the clock).</param>
     /// <returns>The transactions and what was injected.</returns>
-    public static (List<Transaction> Transactions, InjectedFraud Injected) Generate(int count, int seed, int accounts = 10_000, long start = Start, double meanGapMillis = 50)
+    public static (List<Transaction> Transactions, InjectedFraud Injected) Generate(int count, int seed, int accounts = 10_000)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(accounts, 1);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(meanGapMillis);
         var random = new Random(seed);
         var cumulative = new double[accounts];
         var total = 0.0;
@@ -47,12 +43,10 @@ public static class TransactionGenerator
         var result = new List<Transaction>(count);
         var scheduled = new PriorityQueue<Transaction, (long, int)>();      // injected follow-ups, sent at their time
         int smallThenLarge = 0, velocity = 0, spike = 0, late = 0, sequence = 0;
-        var clock = (double)start;                  // exact, so that gaps under a millisecond add up
-        long time;
+        var time = Start;
         while (result.Count < count)
         {
-            clock += -Math.Log(1 - random.NextDouble()) * meanGapMillis;
-            time = (long)clock;
+            time += (long)(-Math.Log(1 - random.NextDouble()) * 50);
             while (result.Count < count && scheduled.TryPeek(out _, out var due) && due.Item1 <= time)
             {
                 result.Add(scheduled.Dequeue());
