@@ -255,13 +255,13 @@ public static class FraudHarness
             await Task.Delay(new AppOptions().CheckpointInterval * 3);
             await done.CancelAsync();
             await reader;
-            var lag = InputWriter.Offsets(kafka.BootstrapServers, transactionsTopic);
+            var written = InputWriter.Offsets(kafka.BootstrapServers, transactionsTopic).High;
             await running.StopAsync(TimeSpan.FromSeconds(60));
             latencies.Sort();
             firstHalf.Sort();
             secondHalf.Sort();
             return new AlertLatency(rate, transactions.Count / sent.TotalSeconds, lagged, alerts, latencies.Count,
-                Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies.Count == 0 ? double.NaN : latencies[^1], lag.High,
+                Percentile(latencies, 0.50), Percentile(latencies, 0.90), Percentile(latencies, 0.99), latencies.Count == 0 ? double.NaN : latencies[^1], written,
                 Percentile(firstHalf, 0.50), Percentile(secondHalf, 0.50));
         }
         finally

@@ -60,19 +60,22 @@ internal static class FastSpecificReader
 
     private static Expression? Primitive(AvroSchema.Type tag, Type target, ParameterExpression decoder)
     {
-        var (type, method) = tag switch
-        {
-            AvroSchema.Type.Boolean => (typeof(bool), nameof(SpanDecoder.ReadBoolean)),
-            AvroSchema.Type.Int => (typeof(int), nameof(SpanDecoder.ReadInt)),
-            AvroSchema.Type.Long => (typeof(long), nameof(SpanDecoder.ReadLong)),
-            AvroSchema.Type.Float => (typeof(float), nameof(SpanDecoder.ReadFloat)),
-            AvroSchema.Type.Double => (typeof(double), nameof(SpanDecoder.ReadDouble)),
-            AvroSchema.Type.String => (typeof(string), nameof(SpanDecoder.ReadString)),
-            AvroSchema.Type.Bytes => (typeof(byte[]), nameof(SpanDecoder.ReadBytes)),
-            _ => (null, string.Empty),
-        };
+        var (type, method) = PrimitiveRead(tag);
         return type is not null && type == target ? Expression.Call(decoder, typeof(SpanDecoder).GetMethod(method, Type.EmptyTypes)!) : null;
     }
+
+    /// <summary>The CLR type of a primitive Avro type and the decoder call that reads it; (null, "") for the others.</summary>
+    private static (Type? Type, string Method) PrimitiveRead(AvroSchema.Type tag) => tag switch
+    {
+        AvroSchema.Type.Boolean => (typeof(bool), nameof(SpanDecoder.ReadBoolean)),
+        AvroSchema.Type.Int => (typeof(int), nameof(SpanDecoder.ReadInt)),
+        AvroSchema.Type.Long => (typeof(long), nameof(SpanDecoder.ReadLong)),
+        AvroSchema.Type.Float => (typeof(float), nameof(SpanDecoder.ReadFloat)),
+        AvroSchema.Type.Double => (typeof(double), nameof(SpanDecoder.ReadDouble)),
+        AvroSchema.Type.String => (typeof(string), nameof(SpanDecoder.ReadString)),
+        AvroSchema.Type.Bytes => (typeof(byte[]), nameof(SpanDecoder.ReadBytes)),
+        _ => (null, string.Empty),
+    };
 
     private static Expression? Record(RecordSchema writer, RecordSchema reader, Type target, ParameterExpression decoder)
     {
@@ -152,14 +155,7 @@ internal static class FastSpecificReader
             return Read(writer.BaseSchema, reader.BaseSchema, typeof(long), decoder) is { } millis ? Expression.Call(FromMillisMethod, millis) : null;
         }
 
-        var baseType = reader.BaseSchema.Tag switch
-        {
-            AvroSchema.Type.Int => typeof(int),
-            AvroSchema.Type.Long => typeof(long),
-            AvroSchema.Type.Bytes => typeof(byte[]),
-            AvroSchema.Type.String => typeof(string),
-            _ => null,
-        };
+        var baseType = PrimitiveRead(reader.BaseSchema.Tag).Type;
         if (baseType is null || Read(writer.BaseSchema, reader.BaseSchema, baseType, decoder) is not { } baseValue)
         {
             return null; // fixed-based logical types (decimal on fixed, duration) stay with Apache.Avro's reader

@@ -76,7 +76,14 @@ internal sealed class AvroTypeSerializer<T> : ITypeSerializer<T>
         }
 
         var body = reader.ReadRaw(reader.ReadInt32()).ToArray();
-        var decoder = new SpanDecoder(body, 0, body.Length);
-        return datumReader.Read(default!, decoder);
+        var decoder = SpanDecoder.Rent(body, 0, body.Length);
+        try
+        {
+            return datumReader.Read(default!, decoder);
+        }
+        finally
+        {
+            decoder.Return();
+        }
     }
 }
