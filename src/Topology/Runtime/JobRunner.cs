@@ -433,7 +433,9 @@ public static partial class JobRunner
                 var latest = (RecoveryMonitor.Get(system).IsPinned(name) ? entry.RestoreFrom : LatestCheckpoint(system, name)) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
                 Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup);
-                return Props.Create(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog, entry.Poisoned));
+                // A producer, not Props.Create(() => new ...): the expression form compiles its lambda for every entity
+                // (a dynamic method each; at a job's start, 128 compiles and their finalizers ran beside the first batches).
+                return Props.CreateBy(new KeyGroupEntityProducer(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog, entry.Poisoned)));
             },
             ClusterShardingSettings.Create(system),
             new KeyGroupExtractor(options.Shards));
@@ -461,5 +463,17 @@ public static partial class JobRunner
 
         public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) =>
             Control?.CommitAsync(nextOffsets) ?? Task.CompletedTask;
+    }
+
+    /// <summary>Makes a key-group entity by a plain delegate call (no expression compiled per entity).</summary>
+    private sealed class KeyGroupEntityProducer(Func<KeyGroupEntity> create) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(KeyGroupEntity);
+
+        public ActorBase Produce() => create();
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 }

@@ -59,6 +59,12 @@ internal sealed class CheckpointCoordinator(
     /// </summary>
     public int LaterHops { get; set; }
 
+    /// <summary>
+    /// Sends a barrier to a key group of the first hop on the path its batches take (the dispatcher's
+    /// <see cref="KeyGroupReplies.TriggerAsync"/>); null: through the shard region.
+    /// </summary>
+    public Func<TriggerCheckpoint, Task<KeyGroupCheckpointed>>? Barriers { get; set; }
+
     /// <summary>Raised once per completed checkpoint (after its record is durable).</summary>
     public event Action<CheckpointRecord>? CheckpointCompleted;
 
@@ -190,7 +196,10 @@ internal sealed class CheckpointCoordinator(
         _sinceLast.Restart();
         var id = ++_lastId;
         var frozen = offsets.ToImmutableDictionary(StringComparer.Ordinal);
-        var acks = keyGroups.Select(kg => region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)).ToList();
+        var barriers = Barriers;
+        var acks = keyGroups.Select(kg => barriers is null
+            ? region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(jobName, kg, id), options.CheckpointTimeout)
+            : barriers(new TriggerCheckpoint(jobName, kg, id))).ToList();
         TaskCompletionSource? joined = null;
         if (LaterHops > 0)
         {

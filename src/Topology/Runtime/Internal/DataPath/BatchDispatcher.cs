@@ -51,8 +51,40 @@ internal sealed class BatchDispatcher(
     /// <summary>Whether the job's bounded input ended: the end-of-input watermark went to every key group.</summary>
     public bool EndOfInput => Volatile.Read(ref _ended);
 
-    /// <summary>Set once the coordinator exists; checkpoints start between batches.</summary>
-    public CheckpointCoordinator? Checkpoints { get; set; }
+    /// <summary>Set once the coordinator exists; checkpoints start between batches, their barriers on the batches' path.</summary>
+    public CheckpointCoordinator? Checkpoints
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value is not null && region is not null)
+            {
+                value.Barriers = trigger => Replies.TriggerAsync(trigger);
+            }
+        }
+    }
+
+    // Made once, by the stream thread's first batch or by a barrier of a checkpoint started elsewhere (a bounded run's final one).
+    private KeyGroupReplies Replies
+    {
+        get
+        {
+            if (Volatile.Read(ref _replies) is { } replies)
+            {
+                return replies;
+            }
+
+            var made = new KeyGroupReplies(region!, jobName, options);
+            if (Interlocked.CompareExchange(ref _replies, made, null) is { } other)
+            {
+                made.Close();
+                return other;
+            }
+
+            return made;
+        }
+    }
 
     /// <summary>Every key group this run has sent to or restored (stream thread only; read it once the stream has stopped).</summary>
     public IReadOnlyCollection<int> KeyGroups => _sequences.Keys;
@@ -214,7 +246,7 @@ internal sealed class BatchDispatcher(
         }
 
         // Sent here, on the stream's thread and before any barrier below: every key group sees its batches in order.
-        var asks = batches.Count == 0 ? NoReplies : (_replies ??= new KeyGroupReplies(region!, jobName, options)).SendAsync([.. batches]);
+        var asks = batches.Count == 0 ? NoReplies : Replies.SendAsync([.. batches]);
 
         var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
         if (end && !_ended)
@@ -286,5 +318,5 @@ internal sealed class BatchDispatcher(
     }
 
     /// <summary>The run ended: the reply address goes (no more resends).</summary>
-    public void Close() => _replies?.Close();
+    public void Close() => Volatile.Read(ref _replies)?.Close();
 }

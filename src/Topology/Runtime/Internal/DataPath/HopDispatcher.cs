@@ -136,7 +136,7 @@ internal sealed class HopDispatcher
         if (barrier > 0)
         {
             // Behind this segment's batches: every key group of the hop snapshots the effect of the records before it.
-            _checkpoints.Join(barrier, [.. _sequences.Keys.Select(kg => _region.Ask<KeyGroupCheckpointed>(new TriggerCheckpoint(_jobName, kg, barrier), _options.CheckpointTimeout))]);
+            _checkpoints.Join(barrier, [.. _sequences.Keys.Select(kg => _replies.TriggerAsync(new TriggerCheckpoint(_jobName, kg, barrier)))]);
         }
 
         return CollectAsync(passed, asks, new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, _watermark), barrier);

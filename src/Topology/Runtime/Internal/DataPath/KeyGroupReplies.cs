@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Dispatch.SysMsg;
 
 namespace ActorFlow.Topology.Runtime.Internal;
 
@@ -16,6 +17,17 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// once, so the batches waiting for a reply are kept in stripes by key group, each with its own lock, and a dispatch
 /// counts its replies with an interlocked counter (with one lock for all of them, ~4 % of the tumbling job's CPU
 /// samples were spent spinning on it on 2 cores).
+/// <para>
+/// It also routes: the first message to a key group goes through the shard region (which starts the entity), and once
+/// the entity has answered from this node, every later message of the run (batches, resends and checkpoint barriers,
+/// <see cref="TriggerAsync"/>) goes to the entity's own reference, skipping the region's and the shard's mailboxes
+/// (two of the three hops of every message; the keyed job read ~60 % more records/s). Order is kept per key group:
+/// while the first message is unanswered, the messages after it wait here and follow it in order. The entity is
+/// watched: when it stops during the run (a rebalance, a restart), the batches waiting for it fail with
+/// <see cref="KeyGroupStateLostException"/> at once, as its next incarnation would refuse them (it lacks their
+/// state), and the job fails over. A key group on another node, or one whose answer names no entity, stays on the
+/// region's path.
+/// </para>
 /// </summary>
 internal sealed class KeyGroupReplies : MinimalActorRef
 {
@@ -28,6 +40,7 @@ internal sealed class KeyGroupReplies : MinimalActorRef
     private readonly ActorPath _path;
     private readonly Stripe[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(_ => new Stripe())];
     private volatile bool _closed;
+    private readonly TimeSpan _checkpointTimeout;
 
     public KeyGroupReplies(IActorRef region, string jobName, JobRunnerOptions options)
     {
@@ -35,6 +48,7 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         _jobName = jobName;
         _timeout = options.AskTimeout;
         _attempts = options.AskAttempts;
+        _checkpointTimeout = options.CheckpointTimeout;
         _provider = region is IInternalActorRef internalRef
             ? internalRef.Provider
             : throw new ArgumentException($"The shard region of job '{jobName}' is not a local actor reference ({region.GetType().Name}).", nameof(region));
@@ -60,16 +74,13 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         var dispatch = new Dispatch(this, batches);
         for (var i = 0; i < batches.Length; i++)
         {
-            var stripe = StripeOf(batches[i].KeyGroup);
+            var batch = batches[i];
+            var stripe = StripeOf(batch.KeyGroup);
             lock (stripe)
             {
-                stripe.Waiting.Add((batches[i].KeyGroup, batches[i].Sequence), (dispatch, i));
+                stripe.Waiting.Add((batch.KeyGroup, batch.Sequence), (dispatch, i));
+                Send(stripe, batch.KeyGroup, batch, resend: false);
             }
-        }
-
-        foreach (var batch in batches)
-        {
-            _region.Tell(batch, this);
         }
 
         lock (dispatch)
@@ -83,6 +94,141 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         return dispatch.Task;
     }
 
+    /// <summary>
+    /// Sends the barrier <paramref name="trigger"/> to its key group behind every batch sent to it so far (on the
+    /// same path) and returns the key group's acknowledgement, or fails after <see cref="JobRunnerOptions.CheckpointTimeout"/>.
+    /// </summary>
+    public Task<KeyGroupCheckpointed> TriggerAsync(TriggerCheckpoint trigger)
+    {
+        var stripe = StripeOf(trigger.KeyGroup);
+        lock (stripe)
+        {
+            var route = stripe.Route(trigger.KeyGroup);
+            switch (route.State)
+            {
+                case RouteState.Direct:
+                    return route.Entity!.Ask<KeyGroupCheckpointed>(trigger, _checkpointTimeout);
+                case RouteState.Resolving when !_closed:
+                    var held = new HeldBarrier(trigger);
+                    (route.Held ??= new Queue<object>()).Enqueue(held);
+                    return held.Task.WaitAsync(_checkpointTimeout);
+                default:
+                    // Nothing waits here: the region's path keeps the order of what was sent on it.
+                    return _region.Ask<KeyGroupCheckpointed>(trigger, _checkpointTimeout);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="batch"/> on its key group's path (under the stripe's lock). A resend of a batch still
+    /// held behind the first message is skipped: it goes when the first one is answered.
+    /// </summary>
+    private void Send(Stripe stripe, int keyGroup, KeyGroupBatch batch, bool resend)
+    {
+        var route = stripe.Route(keyGroup);
+        switch (route.State)
+        {
+            case RouteState.Direct:
+                route.Entity!.Tell(batch, this);
+                break;
+            case RouteState.Resolving:
+                if (!resend)
+                {
+                    (route.Held ??= new Queue<object>()).Enqueue(batch);
+                }
+                else if (route.Held is null || !route.Held.Contains(batch))
+                {
+                    _region.Tell(batch, this); // the first message (or one before it): on the region's path again
+                }
+
+                break;
+            case RouteState.Unknown:
+                route.State = RouteState.Resolving;
+                _region.Tell(batch, this);
+                break;
+            default:
+                _region.Tell(batch, this);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// An answer of key group <paramref name="keyGroup"/> came from <paramref name="sender"/>: while its first
+    /// message was waiting, the key group's path is now settled (the entity itself when it is on this node, else the
+    /// region), and the messages held behind the first one go, in order.
+    /// </summary>
+    private void Resolve(int keyGroup, IActorRef sender)
+    {
+        var stripe = StripeOf(keyGroup);
+        lock (stripe)
+        {
+            var route = stripe.Route(keyGroup);
+            if (route.State != RouteState.Resolving)
+            {
+                return;
+            }
+
+            if (sender is IActorRefScope { IsLocal: true } and IInternalActorRef entity && !sender.IsNobody() && !_closed)
+            {
+                route.State = RouteState.Direct;
+                route.Entity = entity;
+                entity.SendSystemMessage(new Watch(entity, this));
+            }
+            else
+            {
+                route.State = RouteState.Region;
+            }
+
+            var target = route.Entity ?? _region;
+            while (route.Held?.Count > 0)
+            {
+                switch (route.Held.Dequeue())
+                {
+                    case KeyGroupBatch batch:
+                        target.Tell(batch, this);
+                        break;
+                    case HeldBarrier barrier:
+                        barrier.Follow(target.Ask<KeyGroupCheckpointed>(barrier.Trigger, _checkpointTimeout));
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A watched entity stopped during the run: its next incarnation lacks the state the batches sent to it follow, so
+    /// the batches waiting for it fail now (the job fails over), and its key group goes back to the region's path.
+    /// </summary>
+    public override void SendSystemMessage(ISystemMessage message)
+    {
+        if (message is not DeathWatchNotification { Actor: var stopped })
+        {
+            return;
+        }
+
+        var failed = new List<(int KeyGroup, Dispatch Dispatch)>();
+        foreach (var stripe in _stripes)
+        {
+            lock (stripe)
+            {
+                foreach (var (keyGroup, route) in stripe.Routes)
+                {
+                    if (route.State == RouteState.Direct && route.Entity!.Equals(stopped))
+                    {
+                        route.State = RouteState.Unknown;
+                        route.Entity = null;
+                        failed.AddRange(stripe.Waiting.Where(w => w.Key.KeyGroup == keyGroup).Select(w => (keyGroup, w.Value.Dispatch)));
+                    }
+                }
+            }
+        }
+
+        foreach (var (keyGroup, dispatch) in failed)
+        {
+            Fail(dispatch, new KeyGroupStateLostException(_jobName, keyGroup, "its entity stopped while batches of this run were on their way to it"));
+        }
+    }
+
     /// <summary>The dispatcher's run ended: no more resends, and the reply address goes (late replies go to dead letters).</summary>
     public void Close()
     {
@@ -90,9 +236,28 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         foreach (var stripe in _stripes)
         {
             List<Dispatch> waiting;
+            List<HeldBarrier> barriers = [];
             lock (stripe)
             {
                 waiting = [.. stripe.Waiting.Values.Select(w => w.Dispatch)];
+                foreach (var route in stripe.Routes.Values)
+                {
+                    if (route.Held is { } held)
+                    {
+                        barriers.AddRange(held.OfType<HeldBarrier>());
+                        held.Clear();
+                    }
+
+                    if (route.Entity is { } entity)
+                    {
+                        entity.SendSystemMessage(new Unwatch(entity, this));
+                    }
+                }
+            }
+
+            foreach (var barrier in barriers)
+            {
+                barrier.TrySetException(new AskTimeoutException($"The run of job '{_jobName}' ended before checkpoint {barrier.Trigger.CheckpointId}'s barrier reached key group {barrier.Trigger.KeyGroup}."));
             }
 
             foreach (var dispatch in waiting)
@@ -112,9 +277,11 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         switch (message)
         {
             case KeyGroupReply reply:
+                Resolve(reply.KeyGroup, sender);
                 Answer(reply.KeyGroup, reply.Sequence, reply, null);
                 break;
             case KeyGroupStateLost lost:
+                Resolve(lost.KeyGroup, sender);
                 Answer(lost.KeyGroup, lost.Sequence, null, new KeyGroupStateLostException(_jobName, lost.KeyGroup, lost.Reason));
                 break;
             default:
@@ -212,7 +379,11 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         foreach (var batch in again)
         {
             // The same sequence number: a key group that applied it already answers with the stored reply.
-            _region.Tell(batch, this);
+            var stripe = StripeOf(batch.KeyGroup);
+            lock (stripe)
+            {
+                Send(stripe, batch.KeyGroup, batch, resend: true);
+            }
         }
 
         lock (dispatch)
@@ -228,6 +399,70 @@ internal sealed class KeyGroupReplies : MinimalActorRef
     private sealed class Stripe
     {
         public Dictionary<(int KeyGroup, long Sequence), (Dispatch Dispatch, int Index)> Waiting { get; } = [];
+
+        /// <summary>Per key group of the stripe: the path its messages take.</summary>
+        public Dictionary<int, KeyGroupRoute> Routes { get; } = [];
+
+        public KeyGroupRoute Route(int keyGroup)
+        {
+            if (!Routes.TryGetValue(keyGroup, out var route))
+            {
+                Routes[keyGroup] = route = new KeyGroupRoute();
+            }
+
+            return route;
+        }
+    }
+
+    private enum RouteState
+    {
+        /// <summary>Nothing sent yet (or the entity stopped): the next batch goes through the region and settles the path.</summary>
+        Unknown,
+
+        /// <summary>The first batch went through the region; what follows is held until the key group answers.</summary>
+        Resolving,
+
+        /// <summary>Everything goes to the entity's own reference (on this node, watched).</summary>
+        Direct,
+
+        /// <summary>Everything goes through the region (an entity on another node, or an answer that names none).</summary>
+        Region,
+    }
+
+    /// <summary>One key group's path and the messages held behind its first one (under its stripe's lock).</summary>
+    private sealed class KeyGroupRoute
+    {
+        public RouteState State { get; set; }
+
+        public IInternalActorRef? Entity { get; set; }
+
+        /// <summary>Batches and barriers sent while the first message was unanswered, in order.</summary>
+        public Queue<object>? Held { get; set; }
+    }
+
+    /// <summary>A barrier held behind a key group's first message; completes with the acknowledgement once it went.</summary>
+    private sealed class HeldBarrier(TriggerCheckpoint trigger) : TaskCompletionSource<KeyGroupCheckpointed>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public TriggerCheckpoint Trigger { get; } = trigger;
+
+        public void Follow(Task<KeyGroupCheckpointed> ack) =>
+            ack.ContinueWith(
+                static (t, state) =>
+                {
+                    var held = (HeldBarrier)state!;
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        held.TrySetResult(t.Result);
+                    }
+                    else
+                    {
+                        held.TrySetException(t.Exception is { } error ? error.InnerExceptions : [new TaskCanceledException(t)]);
+                    }
+                },
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
     }
 
     /// <summary>The batches of one dispatch, their replies so far, and its timer (timer and flags under its lock).</summary>
