@@ -48,8 +48,18 @@ public static class BoundedHarness
         Console.WriteLine(report[^1]);
 
         var results = new Dictionary<ExecutionMode, List<double>> { [ExecutionMode.Streaming] = [], [ExecutionMode.Batch] = [] };
+        var raws = new List<double>();
         for (var round = 1; round <= rounds; round++)
         {
+            // The ceiling of any mode: one raw consumer reading and decoding the same records, no job.
+            var rawSettings = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
+            var (rawStart, _, rawEnd) = Kafka.RawClients.Read(rawSettings, Enumerable.Range(0, partitions).Select(p => new Confluent.Kafka.TopicPartitionOffset("events", p, Confluent.Kafka.Offset.Beginning)), records,
+                TimeSpan.FromMinutes(10), r => _ = Decode(r));
+            var rawSeconds = Stopwatch.GetElapsedTime(rawStart, rawEnd).TotalSeconds;
+            raws.Add(rawSeconds);
+            var rawLine = string.Create(CultureInfo.InvariantCulture, $"round {round}, raw consumer (read + decode, no job): {rawSeconds:F1} s, {records / rawSeconds:N0} records/s; load {Uptime()}");
+            Console.WriteLine(rawLine);
+            report.Add(rawLine);
             ExecutionMode[] order = round % 2 == 1 ? [ExecutionMode.Streaming, ExecutionMode.Batch] : [ExecutionMode.Batch, ExecutionMode.Streaming];
             long? windows = null;
             foreach (var mode in order)
@@ -71,7 +81,10 @@ public static class BoundedHarness
 
         var streaming = results[ExecutionMode.Streaming].Order().ElementAt(results[ExecutionMode.Streaming].Count / 2);
         var batch = results[ExecutionMode.Batch].Order().ElementAt(results[ExecutionMode.Batch].Count / 2);
+        var raw = raws.Order().ElementAt(raws.Count / 2);
         report.Add(string.Create(CultureInfo.InvariantCulture, $"median: streaming {streaming:F1} s, batch {batch:F1} s: batch is {streaming / batch:F2}x as fast"));
+        report.Add(string.Create(CultureInfo.InvariantCulture,
+            $"median raw read {raw:F1} s: the fastest a run could be; 2x streaming would be {streaming / 2:F1} s, {(streaming / 2 < raw ? "below" : "above")} it (the raw read alone is {streaming / raw:F2}x the streaming run's speed)"));
         Console.WriteLine();
         Console.WriteLine("### Bounded run: batch mode vs streaming mode");
         foreach (var line in report)
@@ -91,8 +104,7 @@ public static class BoundedHarness
             var sink = new SummingSink(records);
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(bootstrap).WithGroupId($"bounded-{mode}-{round}");
             var job = StreamJobBuilder.Create("bench-bounded")
-                .FromSource("events", KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics("events"),
-                        r => new KeyedEvent(Encoding.UTF8.GetString(r.Message.Key), BinaryPrimitives.ReadInt64BigEndian(r.Message.Value))),
+                .FromSource("events", KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics("events"), Decode),
                     WatermarkStrategy<KeyedEvent>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
                 .KeyBy(e => e.Key)
                 .Process("count", () => WindowOperators.For<string, KeyedEvent>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count()))
@@ -114,6 +126,9 @@ public static class BoundedHarness
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
+
+    private static KeyedEvent Decode(Confluent.Kafka.ConsumeResult<byte[], byte[]> r) =>
+        new(Encoding.UTF8.GetString(r.Message.Key), BinaryPrimitives.ReadInt64BigEndian(r.Message.Value));
 
     private static int Option(string[] args, string name, int fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

@@ -93,20 +93,9 @@ public static class FraudHarness
 
     private static double Raw(ConsumerSettings<byte[], byte[]> settings, int records)
     {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(RawClients.ConsumerConfig(settings)).Build();
-        consumer.Assign(Enumerable.Range(0, FraudApp.EmbeddedPartitions(new AppOptions { Count = records })).Select(p => new TopicPartitionOffset(Topics.Transactions, p, Offset.Beginning)));
-        var clock = Stopwatch.StartNew();
-        var count = 0;
-        while (count < records && clock.Elapsed < TimeSpan.FromMinutes(5))
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false })
-            {
-                count++;
-            }
-        }
-
-        consumer.Close();
-        return count / clock.Elapsed.TotalSeconds;
+        var partitions = Enumerable.Range(0, FraudApp.EmbeddedPartitions(new AppOptions { Count = records })).Select(p => new TopicPartitionOffset(Topics.Transactions, p, Offset.Beginning));
+        var (start, _, end) = RawClients.Read(settings, partitions, records, TimeSpan.FromMinutes(5));
+        return records / Stopwatch.GetElapsedTime(start, end).TotalSeconds;
     }
 
     private static async Task<(double Rate, JobSummary Summary)> JobAsync(

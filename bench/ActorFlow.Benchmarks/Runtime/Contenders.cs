@@ -28,32 +28,9 @@ public sealed class Contenders(ActorSystem system, ConsumerSettings<byte[], byte
         var allocated = GC.GetTotalAllocatedBytes();
         var paused = GC.GetTotalPauseDuration();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var start = Stopwatch.GetTimestamp();
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(RawClients.ConsumerConfig(settings)).Build();
-        consumer.Assign(topic.FromBeginning());
-        long count = 0;
-        long first = 0;
-        while (count < topic.Records)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { IsPartitionEOF: false })
-            {
-                if (count++ == 0)
-                {
-                    first = Stopwatch.GetTimestamp();
-                }
-            }
-
-            if (Stopwatch.GetElapsedTime(start) > Timeout)
-            {
-                throw new TimeoutException($"The raw consumer read only {count} of {topic.Records}.");
-            }
-        }
-
-        var end = Stopwatch.GetTimestamp();
-        var result = new RunResult(count, start, first, end, GC.GetTotalAllocatedBytes() - allocated, GC.GetTotalPauseDuration() - paused,
+        var (start, first, end) = RawClients.Read(settings, topic.FromBeginning(), topic.Records, Timeout);
+        return new RunResult(topic.Records, start, first, end, GC.GetTotalAllocatedBytes() - allocated, GC.GetTotalPauseDuration() - paused,
             Process.GetCurrentProcess().TotalProcessorTime - cpu);
-        consumer.Close();
-        return result;
     }
 
     /// <summary>(a) Kafka → Where (drops key % 10 == 0) → Select (the produce timestamp) → counting sink.</summary>
