@@ -27,6 +27,50 @@ public sealed class RestartLogSpec
         Assert.Contains("replaying its 2 inputs since its last snapshot threw", why, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that a replay applies each logged record with its key group, key, value, timestamps and input, but that
+    /// the log kept neither its Kafka bytes nor its position: a replay's output (its dead letters too) is dropped, and
+    /// the log holds its records until the next snapshot.
+    /// </summary>
+    [Fact]
+    public void A_RestartLog_must_keep_its_records_without_their_Kafka_bytes()
+    {
+        var log = new RestartLog(100, replaysDeterministically: true);
+        Routed[] records = [new(3, "k1", "v1", 10, 5, "t/0", 41, [1, 2], [3, 4], 1), new(3, "k2", "v2", 11, 5, "t/1", 7, [5], [6], 0)];
+        log.Remember(new KeyGroupInput(records, 9, 0));
+
+        var recording = new Recording();
+        Assert.Null(log.Rebuild(() => recording, out _, out _));
+
+        Assert.Equal([new Routed(3, "k1", "v1", 10, 5, Target: 1), new Routed(3, "k2", "v2", 11, 5, Target: 0)], recording.Seen);
+    }
+
+    /// <summary>A host that records what it was given.</summary>
+    private sealed class Recording : IKeyGroupHost
+    {
+        public List<Routed> Seen { get; } = [];
+
+        public long? NextProcessingTimeTimer => null;
+
+        public long Watermark => 0;
+
+        public bool ReplaysDeterministically => true;
+
+        public bool IsolateFailures { get; set; }
+
+        public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output) => Seen.AddRange(records);
+
+        public void AdvanceProcessingTime(long nowMs, List<Emitted> output)
+        {
+        }
+
+        public byte[] Snapshot() => [];
+
+        public void Restore(byte[] state)
+        {
+        }
+    }
+
     /// <summary>A host whose every input fires a window whose function throws, unless failures are isolated.</summary>
     private sealed class FiringThrowsUnlessIsolated : IKeyGroupHost
     {

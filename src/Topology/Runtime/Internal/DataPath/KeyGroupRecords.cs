@@ -7,8 +7,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// is stamped (the key group, the watermark in force before its chunk, its chunk's origin, its offset and bytes) when
 /// it is read, so the dispatcher keeps 8 bytes per record (its chunk and position) instead of a 72-byte copy. The
 /// chunks are not changed after they are dispatched. A key group that keeps the records longer than the batch (its
-/// restart log) takes a copy (<see cref="ToArray"/>), so that it does not hold every other key group's records of
-/// the batch alive with its own.
+/// restart log) takes a copy, so that it does not hold every other key group's records of the batch alive with its own.
 /// </summary>
 internal sealed class KeyGroupRecords(int keyGroup, KeyGroupRecords.Batch batch, long[] positions) : IReadOnlyList<Routed>
 {
@@ -29,17 +28,6 @@ internal sealed class KeyGroupRecords(int keyGroup, KeyGroupRecords.Batch batch,
 
     /// <summary>The position of item <paramref name="item"/> of chunk <paramref name="chunk"/> of the batch.</summary>
     public static long Position(int chunk, int item) => ((long)chunk << 32) | (uint)item;
-
-    public Routed[] ToArray()
-    {
-        var copy = new Routed[positions.Length];
-        for (var i = 0; i < copy.Length; i++)
-        {
-            copy[i] = this[i];
-        }
-
-        return copy;
-    }
 
     public IEnumerator<Routed> GetEnumerator()
     {

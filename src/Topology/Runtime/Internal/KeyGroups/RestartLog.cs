@@ -61,8 +61,23 @@ internal sealed class RestartLog
             return;
         }
 
-        // A batch's records read in place hold the whole dispatched batch: the log keeps its own copy of them.
-        _inputs.Add(input.Records is KeyGroupRecords inPlace ? input with { Records = inPlace.ToArray() } : input);
+        // The log keeps its own copy of the records: read in place, they hold the whole dispatched batch, and a replay
+        // needs neither their Kafka bytes nor their position (its dead letters are dropped, as all of its output), so the
+        // copy leaves those out: the log holds up to KeyGroupRestartLog records per key group until the next snapshot,
+        // long enough for the GC to move them to its oldest generation.
+        _inputs.Add(input.Records is { Count: > 0 } records ? input with { Records = ForReplay(records) } : input);
+    }
+
+    private static Routed[] ForReplay(IReadOnlyList<Routed> records)
+    {
+        var copy = new Routed[records.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            var r = records[i];
+            copy[i] = new Routed(r.KeyGroup, r.Key, r.Value, r.Timestamp, r.Watermark, Target: r.Target);
+        }
+
+        return copy;
     }
 
     /// <summary>Forgets everything: the key group gave up and waits for the job to reset it.</summary>
