@@ -105,6 +105,14 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
             _current = Grab(_stage.In);
             _count = _writer.Count(_current);
             _index = 0;
+
+            // The common case, written out: the whole element produced within the credit, so pull the next at once.
+            if (_credit > 0 && Write() && _count == 0 && _credit > 0 && _reports.Failure is null)
+            {
+                Pull(_stage.In);
+                return;
+            }
+
             Progress();
         }
 
