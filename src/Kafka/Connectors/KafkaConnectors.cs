@@ -4,6 +4,7 @@ using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Consumer.Internal;
 using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Producer;
+using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Topology.Connectors;
 using Akka;
@@ -65,13 +66,10 @@ public static class KafkaConnectors
     /// </summary>
     public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(encode);
-        return Sink<T>(settings, value =>
-        {
-            var (key, bytes) = encode(value);
-            return new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = key!, Value = bytes });
-        });
+        return new KeyValueSinkConnector<T>(settings, topic, encode);
     }
 
     /// <summary>
@@ -202,9 +200,29 @@ public static class KafkaConnectors
             }).ToList());
     }
 
-    private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode) : ISinkConnector<T>
+    /// <summary>A job gives it a batch's records as one element (<see cref="IBatchSinkConnector{T}"/>), each encoded and produced in order.</summary>
+    private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode) : IBatchSinkConnector<T>
     {
         public Sink<T, Task<Done>> Sink() =>
             Flow.Create<T>().Select(encode).ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
+
+        public Sink<IReadOnlyList<T>, Task<Done>> BatchSink() =>
+            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<T>, byte[], byte[]>(settings, null, RecordWriters.Batches(encode)));
+    }
+
+    /// <summary>As <see cref="SinkConnector{T}"/> for a key and value to one topic, without a record object per value.</summary>
+    private sealed class KeyValueSinkConnector<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode) : IBatchSinkConnector<T>
+    {
+        public Sink<T, Task<Done>> Sink() =>
+            Flow.Create<T>()
+                .Select(value =>
+                {
+                    var (key, bytes) = encode(value);
+                    return new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = key!, Value = bytes });
+                })
+                .ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
+
+        public Sink<IReadOnlyList<T>, Task<Done>> BatchSink() =>
+            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<T>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode)));
     }
 }

@@ -49,7 +49,7 @@ public static class KafkaProducer
     public static Sink<ProducerRecord<TKey, TValue>, Task<Done>> PlainSink<TKey, TValue>(ProducerSettings<TKey, TValue> settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return Sink.FromGraph(new ProducerSinkStage<TKey, TValue>(settings, null));
+        return Sink.FromGraph(new ProducerSinkStage<ProducerRecord<TKey, TValue>, TKey, TValue>(settings, null, RecordWriters.Records<TKey, TValue>()));
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public static class KafkaProducer
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(producer);
-        return Sink.FromGraph(new ProducerSinkStage<TKey, TValue>(settings, producer));
+        return Sink.FromGraph(new ProducerSinkStage<ProducerRecord<TKey, TValue>, TKey, TValue>(settings, producer, RecordWriters.Records<TKey, TValue>()));
     }
 
     /// <summary>

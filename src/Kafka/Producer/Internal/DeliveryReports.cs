@@ -57,7 +57,13 @@ internal sealed class DeliveryReports<TKey, TValue>
     /// Runs on the stage's thread: records <paramref name="e"/>, thrown by <c>Produce</c> for <paramref name="record"/>,
     /// without waking the stage (which looks at <see cref="Failure"/> next).
     /// </summary>
-    public void OnRejected(ProducerRecord<TKey, TValue> record, KafkaException e) => Record(Classify(e.Error, record.Topic, record.Partition, e));
+    public void OnRejected(ProducerRecord<TKey, TValue> record, KafkaException e) => OnRejected(record.Topic, record.Partition, e);
+
+    /// <summary>
+    /// Runs on the stage's thread: records <paramref name="e"/>, thrown by <c>Produce</c> for a record to
+    /// <paramref name="topic"/> and <paramref name="partition"/>, without waking the stage.
+    /// </summary>
+    public void OnRejected(string topic, Partition partition, KafkaException e) => Record(Classify(e.Error, topic, partition, e));
 
     /// <summary>Runs on the stage's thread: records <paramref name="failure"/> if it is the first, without waking the stage.</summary>
     public void Record(Exception failure) => Interlocked.CompareExchange(ref _failure, failure, null);

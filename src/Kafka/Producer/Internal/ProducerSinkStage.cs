@@ -12,25 +12,31 @@ namespace ActorFlow.Kafka.Producer.Internal;
 /// INTERNAL API. The plain producer sink: produces each record with one shared delivery handler, keeps at most
 /// <c>Parallelism</c> records awaiting their report, and completes its task once upstream has finished and
 /// every record is acknowledged (then flushes and disposes a producer it created, off the stage's thread).
+/// An element holds one record (<c>KafkaProducer.PlainSink</c>) or a batch of them (a job's Kafka sink gets the
+/// records of a job batch as one element): the <see cref="RecordWriter{TIn, TKey, TValue}"/> says how many and encodes
+/// each, in order; a batch larger than the free credit is written in parts as reports come in.
 /// Per record the stage touches only its own counters; delivery reports are counted on a separate cache line and
 /// wake the stage only when it waits: at its limit once a quarter of the in-flight records are acknowledged, or,
-/// after upstream finished, at the last report.
+/// after upstream finished, at the last report. A record the writer fails to encode fails the stage with that error,
+/// as a failure upstream does.
 /// </summary>
-internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializedValue<SinkShape<ProducerRecord<TKey, TValue>>, Task<Done>>
+internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMaterializedValue<SinkShape<TIn>, Task<Done>>
 {
     private readonly ProducerSettings<TKey, TValue> _settings;
     private readonly IProducer<TKey, TValue>? _sharedProducer;
+    private readonly Func<RecordWriter<TIn, TKey, TValue>> _writer;
 
-    public ProducerSinkStage(ProducerSettings<TKey, TValue> settings, IProducer<TKey, TValue>? sharedProducer)
+    public ProducerSinkStage(ProducerSettings<TKey, TValue> settings, IProducer<TKey, TValue>? sharedProducer, Func<RecordWriter<TIn, TKey, TValue>> writer)
     {
         _settings = settings;
         _sharedProducer = sharedProducer;
-        Shape = new SinkShape<ProducerRecord<TKey, TValue>>(In);
+        _writer = writer;
+        Shape = new SinkShape<TIn>(In);
     }
 
-    public Inlet<ProducerRecord<TKey, TValue>> In { get; } = new("kafka-producer-sink.in");
+    public Inlet<TIn> In { get; } = new("kafka-producer-sink.in");
 
-    public override SinkShape<ProducerRecord<TKey, TValue>> Shape { get; }
+    public override SinkShape<TIn> Shape { get; }
 
     protected override Attributes InitialAttributes { get; } = Attributes.CreateName("kafka-producer-sink");
 
@@ -43,7 +49,8 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
     private sealed class Logic : TimerGraphStageLogic, IInHandler
     {
         private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(1);
-        private readonly ProducerSinkStage<TKey, TValue> _stage;
+        private readonly ProducerSinkStage<TIn, TKey, TValue> _stage;
+        private readonly RecordWriter<TIn, TKey, TValue> _writer;
         private readonly int _parallelism;
         private readonly int _resumeBelow;
         private readonly DeliveryCounter _delivery = new();
@@ -51,15 +58,26 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
         private readonly DeliveryReports<TKey, TValue> _reports;
         private Action _wakeUp = () => { };
         private IProducer<TKey, TValue>? _producer;
-        private ProducerRecord<TKey, TValue>? _blocked;
+
+        // The element being written: its records [_index, _count) are still to produce.
+        private TIn? _current;
+        private int _count;
+        private int _index;
+
+        // Record _index is encoded (Prepare ran) but not yet taken by the client.
+        private bool _prepared;
+
+        // The client's queue was full: the timer retries the prepared record.
+        private bool _blocked;
         private long _produced;
         private long _credit;
         private bool _finished;
 
-        public Logic(ProducerSinkStage<TKey, TValue> stage)
+        public Logic(ProducerSinkStage<TIn, TKey, TValue> stage)
             : base(stage.Shape)
         {
             _stage = stage;
+            _writer = stage._writer();
             _parallelism = stage._settings.Parallelism;
 
             // A stage waiting at its limit resumes once a quarter of it is acknowledged, not at every report burst.
@@ -84,25 +102,18 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
 
         public void OnPush()
         {
-            var record = Grab(_stage.In);
-            if (!TryProduce(record))
+            _current = Grab(_stage.In);
+            _count = _writer.Count(_current);
+            _index = 0;
+
+            // The common case, written out: the whole element produced within the credit, so pull the next at once.
+            if (_credit > 0 && Write() && _count == 0 && _credit > 0 && _reports.Failure is null)
             {
-                _blocked = record;
-                ScheduleOnce(nameof(QueueFullRetry), QueueFullRetry);
+                Pull(_stage.In);
                 return;
             }
 
-            _produced++;
-
-            // Per record only stage-local counters: the delivered count is read again when the credit runs out.
-            if (--_credit > 0 && _reports.Failure is null)
-            {
-                Pull(_stage.In);
-            }
-            else
-            {
-                Progress();
-            }
+            Progress();
         }
 
         public void OnUpstreamFinish() => Progress();
@@ -115,20 +126,10 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
 
         protected override void OnTimer(object timerKey)
         {
-            if (_blocked is not { } record)
+            if (_blocked)
             {
-                return;
-            }
-
-            if (TryProduce(record))
-            {
-                _blocked = null;
-                _produced++;
+                _blocked = false;
                 Progress();
-            }
-            else
-            {
-                ScheduleOnce(nameof(QueueFullRetry), QueueFullRetry);
             }
         }
 
@@ -174,28 +175,75 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
             }
         }
 
-        private bool TryProduce(ProducerRecord<TKey, TValue> record)
+        /// <summary>
+        /// Produces the current element's records while there is credit. False when the client's queue is full (the
+        /// timer is then set); true otherwise, also when a failure was recorded (the caller looks at it next).
+        /// </summary>
+        private bool Write()
         {
-            try
+            while (_index < _count && _credit > 0)
             {
-                _producer!.Produce(record.TopicPartition, record.Message, _onReport);
-                return true;
+                if (!_prepared)
+                {
+                    try
+                    {
+                        _writer.Prepare(_current!, _index);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        _reports.Record(e);
+                        return true;
+                    }
+
+                    _prepared = true;
+                }
+
+                try
+                {
+                    _writer.Produce(_producer!, _onReport);
+                    _produced++;
+                    _credit--;
+                }
+                catch (ProduceException<TKey, TValue> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    _blocked = true;
+                    ScheduleOnce(nameof(QueueFullRetry), QueueFullRetry);
+                    return false;
+                }
+                catch (ProduceException<TKey, TValue> e)
+                {
+                    // Rejected at once (unknown partition, serialization): recorded as the failure, which the caller
+                    // raises next. It never gets a report, so it is not counted as produced.
+                    _reports.OnRejected(_writer.Topic, _writer.Partition, e);
+                    return true;
+                }
+                finally
+                {
+                    if (!_blocked)
+                    {
+                        _prepared = false;
+                        _index++;
+                    }
+                }
+
+                if (_reports.Failure is not null)
+                {
+                    return true;
+                }
             }
-            catch (ProduceException<TKey, TValue> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+
+            if (_index >= _count && _count > 0)
             {
-                return false;
+                _current = default;
+                _count = 0;
+                _index = 0;
+                _writer.Clear();
             }
-            catch (ProduceException<TKey, TValue> e)
-            {
-                // Rejected at once (unknown partition, serialization): recorded as the failure, which the next Progress
-                // raises. It never gets a report, so it is not counted as produced.
-                _reports.OnRejected(record, e);
-                _produced--;
-                return true;
-            }
+
+            return true;
         }
 
-        /// <summary>Decides what to do next from the produced and delivered counts; safe to call at any time.</summary>
+        /// <summary>Writes what it may and decides what to do next from the produced and delivered counts; safe to call at any time.</summary>
         private void Progress()
         {
             while (true)
@@ -207,14 +255,36 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
                     return;
                 }
 
-                if (_blocked is not null)
+                if (_blocked)
                 {
-                    return; // the queue-full timer retries it
+                    return; // the queue-full timer retries the prepared record
+                }
+
+                if (_index < _count && _credit > 0)
+                {
+                    if (!Write())
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                var writing = _index < _count;
+                if (!writing && _credit > 0 && !IsClosed(_stage.In))
+                {
+                    // Per element only stage-local counters: the delivered count is read again when the credit runs out.
+                    if (!HasBeenPulled(_stage.In))
+                    {
+                        Pull(_stage.In);
+                    }
+
+                    return;
                 }
 
                 var inFlight = _produced - _delivery.Delivered;
                 long target;
-                if (IsClosed(_stage.In))
+                if (!writing && IsClosed(_stage.In))
                 {
                     if (inFlight == 0)
                     {
@@ -228,12 +298,7 @@ internal sealed class ProducerSinkStage<TKey, TValue> : GraphStageWithMaterializ
                 else if (inFlight < _parallelism)
                 {
                     _credit = _parallelism - inFlight;
-                    if (!HasBeenPulled(_stage.In))
-                    {
-                        Pull(_stage.In);
-                    }
-
-                    return;
+                    continue; // writes the rest of the element, or pulls the next
                 }
                 else
                 {

@@ -65,7 +65,10 @@ internal sealed class JobGraph
     public int AddSink<T>(ISinkConnector<T> sink, string description)
     {
         var id = Sinks.Count;
-        Sinks.Add(new SinkNode(id, description, () => SinkNode.Values<T>(id).ToMaterialized(sink.Sink(), Keep.Right),
+        Func<Sink<IReadOnlyList<Emitted>, Task<Done>>> build = sink is IBatchSinkConnector<T> batched
+            ? () => SinkNode.Batches<T>(id).ToMaterialized(batched.BatchSink(), Keep.Right)
+            : () => SinkNode.Values<T>(id).ToMaterialized(sink.Sink(), Keep.Right);
+        Sinks.Add(new SinkNode(id, description, build,
             sink is ICheckpointedSink<T> checkpointed ? new WriteAheadTarget<T>(checkpointed) : null,
             sink is ITwoPhaseCommitSink<T> twoPhase ? new TwoPhaseCommitTarget<T>(twoPhase) : null));
         return id;
@@ -165,6 +168,44 @@ internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyLi
 
     public static Flow<IReadOnlyList<Emitted>, T, NotUsed> Values<T>(int sink) =>
         Flow.Create<IReadOnlyList<Emitted>>().SelectMany(batch => Of<T>(batch, sink));
+
+    /// <summary>
+    /// The records addressed to sink <paramref name="sink"/> a job batch at a time (for an
+    /// <see cref="IBatchSinkConnector{T}"/>): one list per batch that has any, in order.
+    /// </summary>
+    public static Flow<IReadOnlyList<Emitted>, IReadOnlyList<T>, NotUsed> Batches<T>(int sink) =>
+        Flow.Create<IReadOnlyList<Emitted>>().Select(batch => ArrayOf<T>(batch, sink)).Where(values => values.Count > 0);
+
+    private static IReadOnlyList<T> ArrayOf<T>(IReadOnlyList<Emitted> batch, int sink)
+    {
+        var count = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch[i];
+            if (e.Kind == EmittedKind.Sink && e.Output == sink)
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var values = new T[count];
+        var next = 0;
+        for (var i = 0; i < batch.Count && next < count; i++)
+        {
+            var e = batch[i];
+            if (e.Kind == EmittedKind.Sink && e.Output == sink)
+            {
+                values[next++] = (T)e.Value!;
+            }
+        }
+
+        return values;
+    }
 
     private static IEnumerable<T> Of<T>(IReadOnlyList<Emitted> batch, int sink)
     {

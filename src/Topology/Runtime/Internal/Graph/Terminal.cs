@@ -33,12 +33,20 @@ internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) 
 {
     public override Chunk<Keyed> OnChunk(Chunk<T> chunk)
     {
+        var items = chunk.Count == 0 ? [] : new Element<Keyed>[chunk.Count];
         if (check is null)
         {
-            return chunk.Select(e => new Keyed(-1, NoKey.Instance, e.Value, sink), "To");
+            // Nothing here can throw: a plain loop, without Select's delegate and dead-letter guard per record.
+            var source = chunk.Items;
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                ref readonly var element = ref source[i];
+                items[i] = element.With(new Keyed(-1, NoKey.Instance, element.Value, sink));
+            }
+
+            return chunk.With(items, chunk.Count, chunk.Dead);
         }
 
-        var items = chunk.Count == 0 ? [] : new Element<Keyed>[chunk.Count];
         var count = 0;
         var dead = chunk.Dead;
         for (var i = 0; i < chunk.Count; i++)

@@ -1,0 +1,136 @@
+using System.Text;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Embedded;
+using ActorFlow.Kafka.Producer;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Topology.Connectors;
+using Akka;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Confluent.Kafka;
+using static ActorFlow.Kafka.Tests.Producer.ProducerSpecSupport;
+
+namespace ActorFlow.Kafka.Tests.Connectors;
+
+/// <summary>
+/// The job-side entry of the Kafka sink (<see cref="IBatchSinkConnector{T}"/>): a job batch's records arrive as one
+/// element and are produced in order, with the plain sink's back-pressure, delivery checks and failures.
+/// </summary>
+public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly IMaterializer _materializer;
+    private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["t"] = 2 } });
+
+    public BatchSinkSpec()
+    {
+        _materializer = Sys.Materializer();
+    }
+
+    /// <summary>Verify that the records of batches larger than the sink's parallelism all arrive, in order per partition.</summary>
+    [Fact]
+    public async Task A_Kafka_batch_sink_must_write_every_batch_in_order_past_its_parallelism()
+    {
+        var batches = Batches(7, 1, 10, 3);
+
+        await Source.From(batches).RunWith(BatchSink(Settings().WithParallelism(3)), _materializer).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Enumerable.Range(0, 21).Select(i => "v" + i), ValuesOf(partition: 0));
+    }
+
+    /// <summary>Verify that a record the client's full queue refused is produced again, in its place, and the rest follow.</summary>
+    [Fact]
+    public async Task A_Kafka_batch_sink_must_retry_a_record_the_full_client_queue_refused()
+    {
+        var settings = Settings().WithProperty("queue.buffering.max.messages", "2").WithProperty("linger.ms", "20");
+
+        await Source.From(Batches(40, 40)).RunWith(BatchSink(settings), _materializer).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Enumerable.Range(0, 80).Select(i => "v" + i), ValuesOf(partition: 0));
+    }
+
+    /// <summary>Verify that a record the client rejects at once (an unknown partition) fails the sink's task naming topic and partition.</summary>
+    [Fact]
+    public async Task A_Kafka_batch_sink_must_fail_when_a_record_is_rejected()
+    {
+        var sink = ((IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(Settings(), i => Record(i, i == 5 ? 9 : 0))).BatchSink();
+
+        var failure = await Assert.ThrowsAsync<KafkaException>(() => Source.Single<IReadOnlyList<int>>([.. Enumerable.Range(0, 10)]).RunWith(sink, _materializer));
+
+        Assert.Contains("t [9]", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(ErrorCode.Local_UnknownPartition, failure.Error.Code);
+    }
+
+    /// <summary>Verify that a failed delivery report (the broker unreachable past the message timeout) fails the sink's task.</summary>
+    [Fact]
+    public async Task A_Kafka_batch_sink_must_fail_when_a_delivery_fails()
+    {
+        _kafka.SetBrokerDown(1);
+        var settings = Settings().WithProperty("message.timeout.ms", "500");
+
+        var failure = await Assert.ThrowsAsync<KafkaException>(() => Source.From(Batches(5)).RunWith(BatchSink(settings), _materializer).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(ErrorCode.Local_MsgTimedOut, failure.Error.Code);
+        Assert.Contains("t [0]", failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Verify that an encoder that throws fails the sink's task with its exception, as a failure upstream of the record sink does.</summary>
+    [Fact]
+    public async Task A_Kafka_batch_sink_must_fail_with_the_error_of_its_encoder()
+    {
+        var sink = ((IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(Settings(), i => i == 3 ? throw new InvalidOperationException("three") : Record(i, 0))).BatchSink();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => Source.Single<IReadOnlyList<int>>([0, 1, 2, 3, 4]).RunWith(sink, _materializer).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("three", failure.Message);
+    }
+
+    /// <summary>
+    /// Verify that the key-and-value sink writes each record's own key (a null key included) and value, with no
+    /// headers, although it refills one message for all of them.
+    /// </summary>
+    [Fact]
+    public async Task A_Kafka_key_value_batch_sink_must_write_each_records_own_key_and_value()
+    {
+        var connector = (IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(Settings(), "t", i => (i % 3 == 0 ? null : Encoding.UTF8.GetBytes("k" + i), Encoding.UTF8.GetBytes("v" + i)));
+
+        await Source.From(Batches(4, 5)).RunWith(connector.BatchSink(), _materializer).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var read = ReadAll(_kafka.BootstrapServers, "t", 2);
+        List<(string? Key, string Value)> expected = [.. Enumerable.Range(0, 9).Select(i => (i % 3 == 0 ? null : "k" + i, "v" + i)).OrderBy(r => r.Item2, StringComparer.Ordinal)];
+        List<(string? Key, string Value)> written = [.. read.Select(r => ((string?)r.Message.Key, r.Message.Value)).OrderBy(r => r.Value, StringComparer.Ordinal)];
+        Assert.Equal(expected, written);
+        Assert.All(read, r => Assert.Empty(r.Message.Headers));
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        _kafka.Dispose();
+    }
+
+    /// <summary>Consecutive numbers from 0, cut into lists of the given sizes.</summary>
+    private static List<IReadOnlyList<int>> Batches(params int[] sizes)
+    {
+        var batches = new List<IReadOnlyList<int>>();
+        var next = 0;
+        foreach (var size in sizes)
+        {
+            batches.Add([.. Enumerable.Range(next, size)]);
+            next += size;
+        }
+
+        return batches;
+    }
+
+    private static ProducerRecord<byte[], byte[]> Record(int i, int partition) =>
+        new("t", new Partition(partition), new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes("k"), Value = Encoding.UTF8.GetBytes("v" + i) });
+
+    private static Sink<IReadOnlyList<int>, Task<Done>> BatchSink(ProducerSettings<byte[], byte[]> settings) =>
+        ((IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(settings, i => Record(i, 0))).BatchSink();
+
+    private ProducerSettings<byte[], byte[]> Settings() =>
+        ProducerSettings<byte[], byte[]>.Create(Sys, null, null).WithBootstrapServers(_kafka.BootstrapServers);
+
+    private List<string> ValuesOf(int partition) =>
+        [.. ReadAll(_kafka.BootstrapServers, "t", 2).Where(r => r.Partition.Value == partition).OrderBy(r => r.Offset.Value).Select(r => r.Message.Value)];
+}
