@@ -64,10 +64,10 @@ public static class BoundedHarness
             long? windows = null;
             foreach (var mode in order)
             {
-                var (seconds, summary) = await RunAsync(kafka.BootstrapServers, mode, records, round);
+                var (seconds, summary, peak, paused) = await RunAsync(kafka.BootstrapServers, mode, records, round);
                 results[mode].Add(seconds);
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024):N0} MB; load {Uptime()}");
+                    $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set during the run {peak / (1024 * 1024):N0} MB, GC paused {paused:P0} of it; load {Uptime()}");
                 Console.WriteLine(line);
                 report.Add(line);
                 if (windows is { } w && w != summary.RecordsEmitted)
@@ -95,8 +95,14 @@ public static class BoundedHarness
         return 0;
     }
 
-    private static async Task<(double Seconds, JobSummary Summary)> RunAsync(string bootstrap, ExecutionMode mode, long records, int round)
+    private static async Task<(double Seconds, JobSummary Summary, long PeakWorkingSet, double GcPaused)> RunAsync(string bootstrap, ExecutionMode mode, long records, int round)
     {
+        // The process's own peak (PeakWorkingSet64) covers every earlier run: this run's is sampled while it runs.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var peak = Environment.WorkingSet;
+        using var sampler = new Timer(_ => InterlockedMax(ref peak, Environment.WorkingSet), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+        var pausedBefore = GC.GetTotalPauseDuration();
         using var dir = new TempDirectory("actorflow-bench-bounded");
         var system = await ActorFlowCluster.StartNodeAsync("bench-bounded", StateStoreSettings.Sqlite(dir.Path));
         try
@@ -119,11 +125,21 @@ public static class BoundedHarness
                 throw new InvalidOperationException($"{mode}: the counts add up to {sink.Total:N0}, not {records:N0} (end of input: {summary.EndOfInput}).");
             }
 
-            return (seconds, summary);
+            var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds / seconds;
+            return (seconds, summary, Interlocked.Read(ref peak), paused);
         }
         finally
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var seen = Interlocked.Read(ref target);
+        while (value > seen && Interlocked.CompareExchange(ref target, value, seen) is var was && was != seen)
+        {
+            seen = was;
         }
     }
 

@@ -7,9 +7,10 @@ public enum ExecutionMode
     Streaming = 0,
 
     /// <summary>
-    /// For jobs whose sources are all bounded: the input is read whole, grouped by key group, and each key group's
-    /// records are processed in one go, followed by the end-of-input watermark; no periodic checkpoints. Results equal
-    /// <see cref="Streaming"/>'s for event-time logic. A job with an unbounded source is refused at start.
+    /// For jobs whose sources are all bounded: event time stands still until the end of the input, so nothing is late,
+    /// and every window and event-time timer fires once, at the end-of-input watermark; no periodic checkpoints (only
+    /// the final one). Results equal <see cref="Streaming"/>'s for event-time logic when the streaming run has no late
+    /// records. A job with an unbounded source is refused at start.
     /// </summary>
     Batch = 1,
 }

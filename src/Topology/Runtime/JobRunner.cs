@@ -212,7 +212,9 @@ public static partial class JobRunner
         var sources = graph.BuildSources(options);
         if (options.ExecutionMode == ExecutionMode.Batch)
         {
-            sources = sources.Via(BatchGrouping.Flow(portHops));
+            // Event time stands still until the end of the input (the dispatcher keeps its watermark): the periodic
+            // ticks would only carry watermark-only messages to every key group.
+            sources = sources.Where(chunk => !chunk.IsTick || chunk.IsEndOfInput);
         }
 
         // actorflow.records.in is counted where the sources are read (JobCounters.AddRead), once per record: a chunk

@@ -106,8 +106,9 @@ public sealed record JobRunnerOptions
     /// How the job runs its input (as Flink's <c>RuntimeExecutionMode</c>). <see cref="Runtime.ExecutionMode.Batch"/>
     /// needs every source to be bounded (the start fails otherwise, naming the source): it takes no periodic
     /// checkpoints (<see cref="CheckpointInterval"/> is ignored; the final checkpoint publishes the exactly-once sinks'
-    /// output), holds the input in memory and feeds it to the first hop's key groups one key group at a time, each
-    /// followed by the end-of-input watermark. Default <see cref="Runtime.ExecutionMode.Streaming"/>.
+    /// output) and keeps event time at its start until the end of the input: nothing is late, and every window and
+    /// event-time timer fires at the end-of-input watermark (window state is held until then). Default
+    /// <see cref="Runtime.ExecutionMode.Streaming"/>.
     /// </summary>
     public ExecutionMode ExecutionMode { get; init; } = ExecutionMode.Streaming;
 

@@ -12,6 +12,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// This is the first hop of a job graph: records for a sink (key group -1) leave as <see cref="EmittedKind.Sink"/>,
 /// records for a stage of a later hop (<paramref name="portHops"/>) as <see cref="EmittedKind.Forward"/>; with later
 /// hops, each batch's output ends with a <see cref="EmittedKind.Watermark"/> marker (before its barrier, if any).
+/// In batch mode (<see cref="ExecutionMode.Batch"/>) the watermark stays at its start until the end-of-input tick.
 /// </summary>
 internal sealed class BatchDispatcher(
     IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
@@ -20,6 +21,8 @@ internal sealed class BatchDispatcher(
     private static readonly Task<KeyGroupReply[]> NoReplies = Task.FromResult(Array.Empty<KeyGroupReply>());
 
     private readonly bool _laterHops = portHops is not null && portHops.Any(h => h > 1);
+
+    private readonly bool _batch = options.ExecutionMode == ExecutionMode.Batch;
 
     private readonly Dictionary<int, long> _sequences = restoredFrom is null ? [] : restoredFrom.KeyGroups.Where(kg => kg.KeyGroup < keyGroups).ToDictionary(kg => kg.KeyGroup, _ => 0L);
 
@@ -148,7 +151,6 @@ internal sealed class BatchDispatcher(
         var emitted = new List<Emitted>(direct);
         var tick = false;
         var end = false;
-        List<int>? endsKeyGroups = null; // batch mode: key groups whose input ends in this batch
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
         var watermark = Watermark;
@@ -156,7 +158,9 @@ internal sealed class BatchDispatcher(
         {
             var chunk = chunks[c];
             var inForce = inForceOf[c] = watermark;
-            watermark = Math.Max(watermark, chunk.Watermark);
+            // Batch mode: event time stands still until the end of the input (nothing is late; every window and timer
+            // fires at the end-of-input watermark).
+            watermark = _batch ? (chunk.IsEndOfInput ? chunk.Watermark : watermark) : Math.Max(watermark, chunk.Watermark);
             if (chunk.IsTick)
             {
                 tick = true;
@@ -167,11 +171,6 @@ internal sealed class BatchDispatcher(
             if (chunk.NextOffset >= 0)
             {
                 _nextOffsets[chunk.Origin!] = chunk.NextOffset;
-            }
-
-            if (chunk.EndsKeyGroup >= 0)
-            {
-                (endsKeyGroups ??= []).Add(chunk.EndsKeyGroup);
             }
 
             for (var i = 0; i < chunk.Count; i++)
@@ -239,10 +238,8 @@ internal sealed class BatchDispatcher(
             }
 
             var sequence = _sequences[group] = _sequences.GetValueOrDefault(group) + 1;
-            // Batch mode: a key group whose input ended gets the end-of-input watermark after its records.
-            var groupWatermark = endsKeyGroups is not null && endsKeyGroups.Contains(group) ? Operators.Watermark.EndOfInput : watermark;
             IReadOnlyList<Routed> groupRecords = positions is null ? [] : new KeyGroupRecords(group, records, positions);
-            batches.Add(new KeyGroupBatch(jobName, group, sourceId, sequence, groupRecords, groupWatermark, _baseSnapshots.GetValueOrDefault(group, -1)));
+            batches.Add(new KeyGroupBatch(jobName, group, sourceId, sequence, groupRecords, watermark, _baseSnapshots.GetValueOrDefault(group, -1)));
         }
 
         // Sent here, on the stream's thread and before any barrier below: every key group sees its batches in order.

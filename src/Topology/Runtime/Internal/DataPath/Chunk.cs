@@ -32,12 +32,6 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
     public bool IsTick => Origin is null;
 
     /// <summary>
-    /// Batch mode: the key group (of the first hop) whose input ends with this chunk, so it gets the end-of-input
-    /// watermark with these records; -1 for none.
-    /// </summary>
-    public int EndsKeyGroup { get; init; } = -1;
-
-    /// <summary>
     /// A tick at <see cref="Operators.Watermark.EndOfInput"/>: the job's bounded sources delivered all their input (only
     /// the end of a bounded source's input moves a combined watermark there).
     /// </summary>
