@@ -80,11 +80,25 @@ internal sealed class KeyGroupReplies : MinimalActorRef
         {
             var batch = batches[i];
             var stripe = StripeOf(batch.KeyGroup);
+            IActorRef? direct = null;
             lock (stripe)
             {
                 stripe.Waiting.Add((batch.KeyGroup, batch.Sequence), (dispatch, i));
-                Send(stripe, batch.KeyGroup, batch, resend: false);
+                var route = stripe.Route(batch.KeyGroup);
+                if (route.State == RouteState.Direct)
+                {
+                    direct = route.Entity;
+                }
+                else
+                {
+                    Send(stripe, batch.KeyGroup, batch, resend: false);
+                }
             }
+
+            // A settled path is sent on outside the lock (the answers of the key groups of this stripe wait for it,
+            // ~4 % of the keyed job's CPU samples spun there): only this thread sends a key group's new batches, and
+            // a path is settled after its held messages went, so the order per key group stays the order of the calls.
+            direct?.Tell(batch, this);
         }
 
         lock (dispatch)
