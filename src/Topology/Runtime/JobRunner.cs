@@ -62,11 +62,11 @@ public static partial class JobRunner
         // A failover restores the latest complete checkpoint, whatever the first run started from.
         var again = options with { FromSavepoint = null, RestoreCheckpointId = null };
         var failover = new Failover(
-            async failed =>
+            async (failed, failure) =>
             {
                 if (failed.Dispatcher.Checkpoints is { } checkpoints)
                 {
-                    await checkpoints.CloseAsync().ConfigureAwait(false);
+                    await checkpoints.CloseAsync(failure).ConfigureAwait(false);
                 }
 
                 await failed.Control.ShutdownAsync().ConfigureAwait(false);

@@ -226,7 +226,7 @@ public sealed class RunningJob
                 Name, failure.GetType().Name, failure.Message, failed.Dispatcher.Checkpoints?.LastCompletedId ?? 0, Durations.Format(decision.Delay), _strategy);
             try
             {
-                await failover.AbandonAsync(failed).ConfigureAwait(false);
+                await failover.AbandonAsync(failed, failure).ConfigureAwait(false);
                 Interlocked.Exchange(ref _waitingTicks, decision.Delay.Ticks);
                 try
                 {

@@ -33,6 +33,9 @@ internal sealed class CheckpointCoordinator(
     private readonly object _gate = new();
     private readonly CancellationTokenSource _closing = new();
     private bool _closed;
+
+    // Why the run was closed (the failure the job fails over from), for the checkpoints it aborts.
+    private Exception? _closeCause;
     private Task _committing = Task.CompletedTask;
     private readonly Stopwatch _sinceIdsRead = Stopwatch.StartNew();
     private int _inFlight;
@@ -74,11 +77,12 @@ internal sealed class CheckpointCoordinator(
     /// Completes when a record already being written is durable and published, so the caller then sees the last
     /// complete checkpoint in the store and no later one appears.
     /// </summary>
-    public async Task CloseAsync()
+    public async Task CloseAsync(Exception? cause = null)
     {
         Task committing;
         lock (_gate)
         {
+            _closeCause = cause;
             _closed = true;
             committing = _committing;
         }
@@ -312,7 +316,7 @@ internal sealed class CheckpointCoordinator(
             {
                 if (_closed)
                 {
-                    throw new InvalidOperationException("the job is failing over to its last complete checkpoint");
+                    throw FailingOver(id).InnerException!;
                 }
 
                 _committing = commit = CommitAsync(record, started, requested, final);
@@ -320,8 +324,10 @@ internal sealed class CheckpointCoordinator(
 
             await commit.ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception caught) when (caught is not OutOfMemoryException)
         {
+            // Aborted by the run's close: the checkpoint failed because the job is failing over, and says why.
+            var e = caught is OperationCanceledException && Volatile.Read(ref _closed) ? FailingOver(id).InnerException! : caught;
             Failed++;
             SinkAbort?.Invoke(id);
             CheckpointMetrics.Failed(jobName);
@@ -346,7 +352,9 @@ internal sealed class CheckpointCoordinator(
     }
 
     private CheckpointFailedException FailingOver(long id) =>
-        new(jobName, id, new InvalidOperationException("the job is failing over to its last complete checkpoint"));
+        new(jobName, id, Volatile.Read(ref _closeCause) is { } cause
+            ? new InvalidOperationException($"the job is failing over to its last complete checkpoint ({cause.GetType().Name}: {cause.Message})", cause)
+            : new InvalidOperationException("the job is failing over to its last complete checkpoint"));
 
     private async Task CommitAsync(CheckpointRecord record, long started, TaskCompletionSource<CheckpointRecord>? requested, TaskCompletionSource<CheckpointRecord>? final)
     {
