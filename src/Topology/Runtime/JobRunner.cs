@@ -215,6 +215,11 @@ public static partial class JobRunner
             // Event time stands still until the end of the input (the dispatcher keeps its watermark): the periodic
             // ticks would only carry watermark-only messages to every key group.
             sources = sources.Where(chunk => !chunk.IsTick || chunk.IsEndOfInput);
+            if (graph.Broadcasts.Count > 0)
+            {
+                // Broadcast input first, as in Flink's batch mode: the first hop's keyed records wait for the end of the input.
+                sources = sources.Via(BroadcastFirst.Flow(portHops));
+            }
         }
 
         // actorflow.records.in is counted where the sources are read (JobCounters.AddRead), once per record: a chunk

@@ -107,7 +107,9 @@ public sealed record JobRunnerOptions
     /// needs every source to be bounded (the start fails otherwise, naming the source): it takes no periodic
     /// checkpoints (<see cref="CheckpointInterval"/> is ignored; the final checkpoint publishes the exactly-once sinks'
     /// output) and keeps event time at its start until the end of the input: nothing is late, and every window and
-    /// event-time timer fires at the end-of-input watermark (window state is held until then). Default
+    /// event-time timer fires at the end-of-input watermark (window state is held until then); broadcast input reaches
+    /// a keyed broadcast function before any keyed record (a job with a broadcast stream holds the first hop's keyed
+    /// records until the end of the input). Default
     /// <see cref="Runtime.ExecutionMode.Streaming"/>.
     /// </summary>
     public ExecutionMode ExecutionMode { get; init; } = ExecutionMode.Streaming;

@@ -82,7 +82,7 @@ internal sealed class CheckpointCoordinator(
         Task committing;
         lock (_gate)
         {
-            _closeCause = cause;
+            _closeCause ??= cause; // a retried failover keeps the failure it started from
             _closed = true;
             committing = _committing;
         }
@@ -327,7 +327,8 @@ internal sealed class CheckpointCoordinator(
         catch (Exception caught) when (caught is not OutOfMemoryException)
         {
             // Aborted by the run's close: the checkpoint failed because the job is failing over, and says why.
-            var e = caught is OperationCanceledException && Volatile.Read(ref _closed) ? FailingOver(id).InnerException! : caught;
+            // (A barrier held for a key group fails with AskTimeoutException when the run ends: the same cause.)
+            var e = caught is OperationCanceledException or AskTimeoutException && Volatile.Read(ref _closed) ? FailingOver(id).InnerException! : caught;
             Failed++;
             SinkAbort?.Invoke(id);
             CheckpointMetrics.Failed(jobName);
