@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using ActorFlow.Operators.Watermarks;
-using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
-using ActorFlow.Topology.Connectors;
-using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 
@@ -36,11 +33,11 @@ public sealed class BatchModeLatenessSpec : IDisposable
         try
         {
             var streamed = new ConcurrentQueue<string>();
-            var streaming = await JobRunner.StartAsync(system, Count("late-streaming", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(streamed)));
+            var streaming = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("late-streaming", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(streamed), PerRecordWatermarks));
             var streamingSummary = await streaming.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
             var batched = new ConcurrentQueue<string>();
-            var batch = await JobRunner.StartAsync(system, Count("late-batch", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(batched)),
+            var batch = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("late-batch", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(batched), PerRecordWatermarks),
                 new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
             var batchSummary = await batch.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -61,13 +58,7 @@ public sealed class BatchModeLatenessSpec : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static StreamJob Count(string name, ISourceConnector<Click> source, ISinkConnector<string> sink) =>
-        StreamJobBuilder.Create(name)
-            .FromSource("clicks", source, WatermarkStrategy<Click>.ForGenerator(() => new PerRecord()).WithTimestampAssigner((c, _) => c.Time))
-            .KeyBy(c => c.User)
-            .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label()))
-            .To(sink)
-            .Build();
+    private static WatermarkStrategy<Click> PerRecordWatermarks => WatermarkStrategy<Click>.ForGenerator(() => new PerRecord()).WithTimestampAssigner((c, _) => c.Time);
 
     /// <summary>Bounded out-of-orderness of 1 s, emitted with every record (punctuated), not on the periodic tick.</summary>
     private sealed class PerRecord : IWatermarkGenerator<Click>

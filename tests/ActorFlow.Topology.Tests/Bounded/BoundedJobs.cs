@@ -31,10 +31,10 @@ internal static class BoundedJobs
 
     public static WatermarkStrategy<Click> Watermarks => WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time);
 
-    /// <summary>A keyed one-second tumbling count per user.</summary>
-    public static StreamJob WindowedCount(string name, ISourceConnector<Click> source, ISinkConnector<string> sink) =>
+    /// <summary>A keyed one-second tumbling count per user (watermarks: <see cref="Watermarks"/> unless given).</summary>
+    public static StreamJob WindowedCount(string name, ISourceConnector<Click> source, ISinkConnector<string> sink, WatermarkStrategy<Click>? watermarks = null) =>
         StreamJobBuilder.Create(name)
-            .FromSource("clicks", source, Watermarks)
+            .FromSource("clicks", source, watermarks ?? Watermarks)
             .KeyBy(c => c.User)
             .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
                 .Aggregate(new CountAggregate(), new Label()))

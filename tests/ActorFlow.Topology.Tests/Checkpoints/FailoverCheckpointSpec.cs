@@ -1,4 +1,3 @@
-using System.Globalization;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
@@ -28,22 +27,12 @@ public sealed class FailoverCheckpointSpec : IDisposable
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(ClickTopics.Base));
         var label = new ThrowingLabel(ThrowingLabel.Poisoned, times: 1);
         var topics = new ClickTopics(_kafka);
-        var random = new Random(11);
-        var clicks = Enumerable.Range(0, 6000)
-            .Select(i => new Click("user-" + (i % 20).ToString(CultureInfo.InvariantCulture), ClickTopics.Base + (i * 2) + random.Next(-300, 300)))
-            .ToList();
         var system = await ActorFlowCluster.StartNodeAsync("failover-checkpoint", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "failover-checkpoint", "failover-checkpoint", label: label), new JobRunnerOptions
-            {
-                KeyGroupRestartLog = 0,
-                CheckpointInterval = TimeSpan.FromMilliseconds(300),
-                AskTimeout = TimeSpan.FromSeconds(2),
-                RestartStrategy = RestartStrategy.FixedDelay(3, TimeSpan.FromHours(1)),
-                Clock = clock,
-            });
-            topics.Produce(clicks);
+            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "failover-checkpoint", "failover-checkpoint", label: label),
+                ThrowingLabel.FailoverOptions(RestartStrategy.FixedDelay(3, TimeSpan.FromHours(1))) with { Clock = clock });
+            topics.Produce(ThrowingLabel.Clicks());
             topics.ProduceEnd();
             await Poll.UntilAsync(() => job.Waiting is not null, TimeSpan.FromSeconds(60));
 

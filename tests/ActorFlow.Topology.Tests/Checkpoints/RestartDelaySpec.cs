@@ -1,4 +1,3 @@
-using System.Globalization;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
@@ -34,7 +33,7 @@ public sealed class RestartDelaySpec : IDisposable
         var label = new ThrowingLabel(ThrowingLabel.Poisoned, times: 2);
         var strategy = RestartStrategy.ExponentialDelay(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), jitter: 0);
 
-        var (job, expected, output) = await ThrowingLabel.RunAsync(_kafka, _data.Path, "restart-delay", null, Options(strategy), () => new OpaqueOperator(label));
+        var (job, expected, output) = await ThrowingLabel.RunAsync(_kafka, _data.Path, "restart-delay", null, ThrowingLabel.FailoverOptions(strategy), () => new OpaqueOperator(label));
 
         Assert.Equal(2, label.Thrown);
         Assert.Equal(2, job.Restarts);
@@ -62,12 +61,12 @@ public sealed class RestartDelaySpec : IDisposable
         var strategy = RestartStrategy.FailureRate(1, TimeSpan.FromHours(1), TimeSpan.Zero);
 
         var topics = new ClickTopics(_kafka);
-        var clicks = Clicks();
+        var clicks = ThrowingLabel.Clicks();
         var system = await ActorFlowCluster.StartNodeAsync("restart-give-up", StateStoreSettings.Sqlite(_data.Path));
         try
         {
             // As ThrowingLabel.RunAsync: the second half of the input arrives after the first complete checkpoint.
-            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "restart-give-up", "restart-give-up", counter: () => new OpaqueOperator(label)), Options(strategy));
+            var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "restart-give-up", "restart-give-up", counter: () => new OpaqueOperator(label)), ThrowingLabel.FailoverOptions(strategy));
             topics.Produce(clicks.Take(3000));
             await Poll.UntilAsync(() => job.LastCompletedCheckpoint > 0 || job.Completion.IsCompleted, TimeSpan.FromSeconds(60));
             topics.Produce(clicks.Skip(3000));
@@ -100,12 +99,12 @@ public sealed class RestartDelaySpec : IDisposable
         var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(ClickTopics.Base));
         var label = new ThrowingLabel(ThrowingLabel.Poisoned, times: 1);
         var topics = new ClickTopics(_kafka);
-        var clicks = Clicks();
+        var clicks = ThrowingLabel.Clicks();
         var system = await ActorFlowCluster.StartNodeAsync("restart-stop", StateStoreSettings.Sqlite(_data.Path));
         try
         {
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "restart-stop", "restart-stop", label: label),
-                Options(RestartStrategy.FixedDelay(3, TimeSpan.FromHours(1))) with { Clock = clock });
+                ThrowingLabel.FailoverOptions(RestartStrategy.FixedDelay(3, TimeSpan.FromHours(1))) with { Clock = clock });
             // As ThrowingLabel.RunAsync, the input arrives after the job started (with the whole input in the topic
             // before the start, a run sometimes made no progress: see the session notes of 2026-12-03).
             topics.Produce(clicks.Take(3000));
@@ -132,23 +131,5 @@ public sealed class RestartDelaySpec : IDisposable
     {
         _kafka.Dispose();
         _data.Dispose();
-    }
-
-    /// <summary>Local restarts off (so that a throw means a failover), checkpoints every 300 ms, the given strategy.</summary>
-    private static JobRunnerOptions Options(RestartStrategy strategy) => new()
-    {
-        KeyGroupRestartLog = 0,
-        CheckpointInterval = TimeSpan.FromMilliseconds(300),
-        AskTimeout = TimeSpan.FromSeconds(2),
-        RestartStrategy = strategy,
-    };
-
-    /// <summary>The 6,000 out-of-order clicks of 20 users of <see cref="ThrowingLabel.RunAsync"/>.</summary>
-    private static List<Click> Clicks()
-    {
-        var random = new Random(11);
-        return Enumerable.Range(0, 6000)
-            .Select(i => new Click("user-" + (i % 20).ToString(CultureInfo.InvariantCulture), ClickTopics.Base + (i * 2) + random.Next(-300, 300)))
-            .ToList();
     }
 }

@@ -49,10 +49,7 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
         string? deadLetters = null, int missing = 0, Func<RunningJob, Task>? midRun = null)
     {
         var topics = new ClickTopics(kafka);
-        var random = new Random(11);
-        var clicks = Enumerable.Range(0, 6000)
-            .Select(i => new Click("user-" + (i % 20).ToString(CultureInfo.InvariantCulture), ClickTopics.Base + (i * 2) + random.Next(-300, 300)))
-            .ToList();
+        var clicks = Clicks();
         var expected = ClickTopics.CountsPerSecond(clicks);
 
         var system = await ActorFlowCluster.StartNodeAsync(jobName, StateStoreSettings.Sqlite(dataPath));
@@ -84,6 +81,27 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
     }
 
     /// <summary>Every window exactly once (nothing twice) with its reference count.</summary>
+    /// <summary>The 6,000 out-of-order clicks of 20 users (about 12 s of event time) that <see cref="RunAsync"/> produces.</summary>
+    public static List<Click> Clicks()
+    {
+        var random = new Random(11);
+        return Enumerable.Range(0, 6000)
+            .Select(i => new Click("user-" + (i % 20).ToString(CultureInfo.InvariantCulture), ClickTopics.Base + (i * 2) + random.Next(-300, 300)))
+            .ToList();
+    }
+
+    /// <summary>
+    /// Local restarts off (so that a throw means a failover), checkpoints every 300 ms, asks time out after 2 s, and
+    /// <paramref name="strategy"/>.
+    /// </summary>
+    public static JobRunnerOptions FailoverOptions(RestartStrategy strategy) => new()
+    {
+        KeyGroupRestartLog = 0,
+        CheckpointInterval = TimeSpan.FromMilliseconds(300),
+        AskTimeout = TimeSpan.FromSeconds(2),
+        RestartStrategy = strategy,
+    };
+
     public static void AssertExactly(Dictionary<string, long> expected, List<string> output)
     {
         Assert.Equal(output.Count, output.Distinct(StringComparer.Ordinal).Count());

@@ -328,7 +328,7 @@ internal sealed class CheckpointCoordinator(
         {
             // Aborted by the run's close: the checkpoint failed because the job is failing over, and says why.
             // (A barrier held for a key group fails with AskTimeoutException when the run ends: the same cause.)
-            var e = caught is OperationCanceledException or AskTimeoutException && Volatile.Read(ref _closed) ? FailingOver(id).InnerException! : caught;
+            var e = (caught is OperationCanceledException or AskTimeoutException) && Volatile.Read(ref _closed) ? FailingOver(id).InnerException! : caught;
             Failed++;
             SinkAbort?.Invoke(id);
             CheckpointMetrics.Failed(jobName);
