@@ -57,11 +57,13 @@ public static class Program
                 Int("--latency-raw", "0: skip the raw consumer's latency run (1).")),
             Harness(
                 "bounded",
-                "Bounded runs: a keyed tumbling count over a bounded Kafka source, batch mode vs streaming mode, output checked.",
+                "Bounded runs: a keyed tumbling count over a bounded Kafka source (or Parquet files: --input parquet), batch mode vs streaming mode, output checked.",
                 Bounded.BoundedHarness.RunAsync,
                 Int("--records", "Records (10,000,000)."),
-                Int("--partitions", "Partitions (48)."),
-                Int("--rounds", "Measured rounds (2).")),
+                Int("--partitions", "Partitions, or Parquet files with --input parquet (48)."),
+                Int("--rounds", "Measured rounds (2)."),
+                Text("--input", "KIND", "kafka (the embedded broker, default) or parquet (files read by ParquetSource)."),
+                Only("streaming", "batch")),
             Harness(
                 "parquet",
                 "Parquet: landing rows/s from Kafka vs Parquet.Net directly, and the file source's scan with pushdown vs a full scan.",

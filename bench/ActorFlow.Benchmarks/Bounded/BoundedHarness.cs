@@ -10,10 +10,13 @@ using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.Parquet;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Tests.Shared;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
+using Parquet;
+using Parquet.Serialization;
 
 namespace ActorFlow.Benchmarks.Bounded;
 
@@ -34,6 +37,20 @@ public static class BoundedHarness
         var records = Option(args, "--records", 10_000_000);
         var partitions = Option(args, "--partitions", 48);
         var rounds = Option(args, "--rounds", 2);
+        var input = Array.IndexOf(args, "--input") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "kafka";
+        // --only streaming|batch: one mode (to profile it).
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
+        if (input == "parquet")
+        {
+            return await RunParquetAsync(records, partitions, rounds, only);
+        }
+
+        if (input != "kafka")
+        {
+            Console.Error.WriteLine($"--input {input}: kafka or parquet.");
+            return 2;
+        }
+
         if (records / partitions > 240_000)
         {
             Console.Error.WriteLine($"--records {records} over {partitions} partitions: at most 240,000 per partition (the mock cluster drops older records beyond ~250,000).");
@@ -60,14 +77,14 @@ public static class BoundedHarness
             var rawLine = string.Create(CultureInfo.InvariantCulture, $"round {round}, raw consumer (read + decode, no job): {rawSeconds:F1} s, {records / rawSeconds:N0} records/s; load {Uptime()}");
             Console.WriteLine(rawLine);
             report.Add(rawLine);
-            ExecutionMode[] order = round % 2 == 1 ? [ExecutionMode.Streaming, ExecutionMode.Batch] : [ExecutionMode.Batch, ExecutionMode.Streaming];
+            ExecutionMode[] order = only is { } one ? [one] : round % 2 == 1 ? [ExecutionMode.Streaming, ExecutionMode.Batch] : [ExecutionMode.Batch, ExecutionMode.Streaming];
             long? windows = null;
             foreach (var mode in order)
             {
-                var (seconds, summary, peak, paused) = await RunAsync(kafka.BootstrapServers, mode, records, round);
+                var (seconds, summary, peak, paused, cpu) = await RunAsync(mode, records, (system, sink) => KafkaJob(system, kafka.BootstrapServers, $"bounded-{mode}-{round}", sink));
                 results[mode].Add(seconds);
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set during the run {peak / (1024 * 1024):N0} MB, GC paused {paused:P0} of it; load {Uptime()}");
+                    $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set during the run {peak / (1024 * 1024):N0} MB, GC paused {paused:P0} of it, process CPU {cpu:F1} s ({cpu / seconds:F2} cores); load {Uptime()}");
                 Console.WriteLine(line);
                 report.Add(line);
                 if (windows is { } w && w != summary.RecordsEmitted)
@@ -79,23 +96,127 @@ public static class BoundedHarness
             }
         }
 
-        var streaming = results[ExecutionMode.Streaming].Order().ElementAt(results[ExecutionMode.Streaming].Count / 2);
-        var batch = results[ExecutionMode.Batch].Order().ElementAt(results[ExecutionMode.Batch].Count / 2);
-        var raw = raws.Order().ElementAt(raws.Count / 2);
-        report.Add(string.Create(CultureInfo.InvariantCulture, $"median: streaming {streaming:F1} s, batch {batch:F1} s: batch is {streaming / batch:F2}x as fast"));
-        report.Add(string.Create(CultureInfo.InvariantCulture,
-            $"median raw read {raw:F1} s: the fastest a run could be; 2x streaming would be {streaming / 2:F1} s, {(streaming / 2 < raw ? "below" : "above")} it (the raw read alone is {streaming / raw:F2}x the streaming run's speed)"));
+        Summarize(report, results, raws, "### Bounded run: batch mode vs streaming mode");
+        return 0;
+    }
+
+    private static void Summarize(List<string> report, Dictionary<ExecutionMode, List<double>> results, List<double> raws, string title)
+    {
+        if (results.Values.All(r => r.Count > 0))
+        {
+            var streaming = results[ExecutionMode.Streaming].Order().ElementAt(results[ExecutionMode.Streaming].Count / 2);
+            var batch = results[ExecutionMode.Batch].Order().ElementAt(results[ExecutionMode.Batch].Count / 2);
+            var raw = raws.Order().ElementAt(raws.Count / 2);
+            report.Add(string.Create(CultureInfo.InvariantCulture, $"median: streaming {streaming:F1} s, batch {batch:F1} s: batch is {streaming / batch:F2}x as fast"));
+            report.Add(string.Create(CultureInfo.InvariantCulture,
+                $"median raw read {raw:F1} s: the fastest a run could be; 2x streaming would be {streaming / 2:F1} s, {(streaming / 2 < raw ? "below" : "above")} it (the raw read alone is {streaming / raw:F2}x the streaming run's speed)"));
+        }
+
         Console.WriteLine();
-        Console.WriteLine("### Bounded run: batch mode vs streaming mode");
+        Console.WriteLine(title);
         foreach (var line in report)
         {
             Console.WriteLine("- " + line);
         }
 
+    }
+
+    /// <summary>
+    /// <c>--input parquet</c>: the same job and rows read from Parquet files by <see cref="ParquetSource"/> (one file per
+    /// "partition", keys spread over the files as the Kafka partitioner spreads them, each file in time order), so
+    /// that reading the input is not the ceiling the embedded broker is. The raw read is Parquet.Net deserializing
+    /// every row group of every file, no job.
+    /// </summary>
+    private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only)
+    {
+        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, 100 records per key per 1 s window, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
+        using var dir = new TempDirectory("actorflow-bench-bounded-parquet");
+        var written = Stopwatch.StartNew();
+        var perFile = Enumerable.Range(0, files).Select(_ => new List<EventRow>(records / files + Keys)).ToArray();
+        for (var i = 0; i < records; i++)
+        {
+            var key = i % Keys;
+            perFile[key % files].Add(new EventRow { Key = KeyNames[key], Time = Base + (long)(i * 0.01) });
+        }
+
+        for (var f = 0; f < files; f++)
+        {
+            await using var stream = File.Create(Path.Combine(dir.Path, $"events-{f:D3}.parquet"));
+            await ParquetSerializer.SerializeAsync(perFile[f], stream, new ParquetOptions { RowGroupSize = RowGroup });
+            perFile[f] = [];
+        }
+
+        report.Add($"written in {written.Elapsed.TotalSeconds:F1} s");
+        Console.WriteLine(report[^1]);
+        var results = new Dictionary<ExecutionMode, List<double>> { [ExecutionMode.Streaming] = [], [ExecutionMode.Batch] = [] };
+        var raws = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var rawStart = Stopwatch.GetTimestamp();
+            long read = 0;
+            foreach (var file in Directory.GetFiles(dir.Path, "*.parquet"))
+            {
+                await using var stream = File.OpenRead(file);
+                await using var reader = await ParquetReader.CreateAsync(stream);
+                for (var g = 0; g < reader.RowGroupCount; g++)
+                {
+                    stream.Position = 0;
+                    read += (await ParquetSerializer.DeserializeAsync<EventRow>(stream, null, g)).Data.Count;
+                }
+            }
+
+            var rawSeconds = Stopwatch.GetElapsedTime(rawStart).TotalSeconds;
+            if (read != records)
+            {
+                throw new InvalidOperationException($"The raw read found {read:N0} rows, not {records:N0}.");
+            }
+
+            raws.Add(rawSeconds);
+            var rawLine = string.Create(CultureInfo.InvariantCulture, $"round {round}, raw Parquet.Net read (every row group, no job): {rawSeconds:F1} s, {records / rawSeconds:N0} rows/s; load {Uptime()}");
+            Console.WriteLine(rawLine);
+            report.Add(rawLine);
+            ExecutionMode[] order = only is { } one ? [one] : round % 2 == 1 ? [ExecutionMode.Streaming, ExecutionMode.Batch] : [ExecutionMode.Batch, ExecutionMode.Streaming];
+            long? windows = null;
+            foreach (var mode in order)
+            {
+                var (seconds, summary, peak, paused, cpu) = await RunAsync(mode, records, (_, sink) => StreamJobBuilder.Create("bench-bounded")
+                    .FromSource("events", ParquetSource.For<EventRow>(dir.Path),
+                        WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
+                    .KeyBy(e => e.Key)
+                    .Process("count", () => WindowOperators.For<string, EventRow>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountRows()))
+                    .To(sink)
+                    .Build());
+                results[mode].Add(seconds);
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set during the run {peak / (1024 * 1024):N0} MB, GC paused {paused:P0} of it, process CPU {cpu:F1} s ({cpu / seconds:F2} cores); load {Uptime()}");
+                Console.WriteLine(line);
+                report.Add(line);
+                if (windows is { } w && w != summary.RecordsEmitted)
+                {
+                    throw new InvalidOperationException($"The modes disagree: {w} windows vs {summary.RecordsEmitted}.");
+                }
+
+                windows = summary.RecordsEmitted;
+            }
+        }
+
+        Summarize(report, results, raws, "### Bounded run from Parquet files: batch mode vs streaming mode");
         return 0;
     }
 
-    private static async Task<(double Seconds, JobSummary Summary, long PeakWorkingSet, double GcPaused)> RunAsync(string bootstrap, ExecutionMode mode, long records, int round)
+    private static StreamJob KafkaJob(Akka.Actor.ActorSystem system, string bootstrap, string group, SummingSink sink)
+    {
+        var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(bootstrap).WithGroupId(group);
+        return StreamJobBuilder.Create("bench-bounded")
+            .FromSource("events", KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics("events"), Decode),
+                WatermarkStrategy<KeyedEvent>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
+            .KeyBy(e => e.Key)
+            .Process("count", () => WindowOperators.For<string, KeyedEvent>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count()))
+            .To(sink)
+            .Build();
+    }
+
+    private static async Task<(double Seconds, JobSummary Summary, long PeakWorkingSet, double GcPaused, double CpuSeconds)> RunAsync(ExecutionMode mode, long records, Func<Akka.Actor.ActorSystem, SummingSink, StreamJob> build)
     {
         // The process's own peak (PeakWorkingSet64) covers every earlier run: this run's is sampled while it runs.
         GC.Collect();
@@ -103,19 +224,13 @@ public static class BoundedHarness
         var peak = Environment.WorkingSet;
         using var sampler = new Timer(_ => InterlockedMax(ref peak, Environment.WorkingSet), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
         var pausedBefore = GC.GetTotalPauseDuration();
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         using var dir = new TempDirectory("actorflow-bench-bounded");
         var system = await ActorFlowCluster.StartNodeAsync("bench-bounded", StateStoreSettings.Sqlite(dir.Path));
         try
         {
             var sink = new SummingSink(records);
-            var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(bootstrap).WithGroupId($"bounded-{mode}-{round}");
-            var job = StreamJobBuilder.Create("bench-bounded")
-                .FromSource("events", KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics("events"), Decode),
-                    WatermarkStrategy<KeyedEvent>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
-                .KeyBy(e => e.Key)
-                .Process("count", () => WindowOperators.For<string, KeyedEvent>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count()))
-                .To(sink)
-                .Build();
+            var job = build(system, sink);
             var started = Stopwatch.GetTimestamp();
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5) });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
@@ -126,7 +241,7 @@ public static class BoundedHarness
             }
 
             var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds / seconds;
-            return (seconds, summary, Interlocked.Read(ref peak), paused);
+            return (seconds, summary, Interlocked.Read(ref peak), paused, (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds);
         }
         finally
         {
@@ -150,6 +265,29 @@ public static class BoundedHarness
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
     private static string Uptime() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    private const int RowGroup = 50_000;
+
+    private static readonly string[] KeyNames = [.. Enumerable.Range(0, Keys).Select(k => "k" + k.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>A row of the Parquet input (the source maps columns to public settable properties).</summary>
+    public sealed class EventRow
+    {
+        public string Key { get; set; } = "";
+
+        public long Time { get; set; }
+    }
+
+    private sealed class CountRows : IAggregateFunction<EventRow, long, long>
+    {
+        public long CreateAccumulator() => 0;
+
+        public long Add(EventRow value, long accumulator) => accumulator + 1;
+
+        public long GetResult(long accumulator) => accumulator;
+
+        public long Merge(long a, long b) => a + b;
+    }
 
     private sealed class Count : IAggregateFunction<KeyedEvent, long, long>
     {
