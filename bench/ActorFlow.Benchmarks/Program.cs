@@ -73,6 +73,7 @@ public static class Program
                 Int("--rounds", "Measured rounds (3)."),
                 Int("--row-group", "Rows per row group (100,000)."),
                 Int("--max-batch", "Records per source chunk of the job's consumer (reference.conf's max-batch)."),
+                Int("--input-batch", "Records per producer batch of the input topic (reference.conf's producer settings)."),
                 Only("landing", "scan", "job")),
             Harness(
                 "fraud",

@@ -41,7 +41,8 @@ public sealed class LandedRow
 /// read by ParquetSource in full and with a row-group predicate on Time (10 % of the time range).
 /// Options: <c>--records N</c> (1,000,000), <c>--partitions N</c> (16), <c>--rounds N</c> (3), <c>--row-group N</c> (100,000),
 /// <c>--max-batch N</c> (the job's consumer <c>max-batch</c>, records per source chunk; default reference.conf's),
-/// <c>--only landing|scan|job</c> (<c>job</c>: the landing job alone, to profile it). Besides Parquet.Net direct, the
+/// <c>--input-batch N</c> (records per producer batch of the input topic: the embedded broker returns one batch per
+/// partition per fetch), <c>--only landing|scan|job</c> (<c>job</c>: the landing job alone, to profile it). Besides Parquet.Net direct, the
 /// landing comparison also times the ParquetSink's writer fed from memory (the sink's own cost) and a raw Confluent
 /// consumer feeding Parquet.Net (the ceiling of anything that reads the rows from Kafka).
 /// </summary>
@@ -56,16 +57,24 @@ public static class ParquetHarness
         var rounds = Option(args, "--rounds", 3);
         var rowGroup = Option(args, "--row-group", 100_000);
         var maxBatch = Option(args, "--max-batch", 0);
+        // Records per producer batch of the input topic: the embedded broker returns at most one producer batch per
+        // partition per fetch (a real broker fills a fetch up to max.partition.fetch.bytes), so larger input batches
+        // show what the readers cost when fetching is cheap.
+        var inputBatch = Option(args, "--input-batch", 0);
         var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         using var load = new LoadSampler();
-        Console.WriteLine($"{records:N0} rows, {partitions} partitions, {rounds} round(s) + 1 warm-up, row groups of {rowGroup:N0}, Snappy, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(maxBatch > 0 ? $", source chunks of at most {maxBatch} records" : "")}");
+        Console.WriteLine($"{records:N0} rows, {partitions} partitions, {rounds} round(s) + 1 warm-up, row groups of {rowGroup:N0}, Snappy, {Environment.ProcessorCount} cores, .NET {Environment.Version}{(maxBatch > 0 ? $", source chunks of at most {maxBatch} records" : "")}{(inputBatch > 0 ? $", input produced in batches of up to {inputBatch} records" : "")}");
         Console.WriteLine($"uptime at start: {LoadSampler.Uptime()}");
         using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions());
         var data = Directory.CreateTempSubdirectory("actorflow-bench-parquet-");
         var system = await ActorFlowCluster.StartNodeAsync("bench-parquet", StateStoreSettings.Sqlite(Path.Combine(data.FullName, "state")));
         try
         {
-            var producer = ProducerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers);
+            var producerConfig = inputBatch > 0
+                ? Akka.Configuration.ConfigurationFactory.ParseString(
+                    $"actorflow.kafka.producer.kafka-clients {{ linger.ms = 500, batch.num.messages = {inputBatch}, batch.size = {inputBatch * 128L} }}").WithFallback(KafkaDefaults.Config)
+                : KafkaDefaults.Config;
+            var producer = ProducerSettings<byte[], byte[]>.Create(producerConfig, null, null).WithBootstrapServers(kafka.BootstrapServers);
             var consumerConfig = maxBatch > 0
                 ? Akka.Configuration.ConfigurationFactory.ParseString($"actorflow.kafka.consumer.max-batch = {maxBatch}").WithFallback(KafkaDefaults.Config)
                 : KafkaDefaults.Config;
