@@ -632,6 +632,17 @@ internal sealed class KeyGroupReplies : MinimalActorRef
             return Scan(keyGroup, sequence);
         }
 
-        private int Scan(int keyGroup, long sequence) => Array.FindIndex(Batches, b => b.KeyGroup == keyGroup && b.Sequence == sequence);
+        private int Scan(int keyGroup, long sequence)
+        {
+            for (var i = 0; i < Batches.Length; i++)
+            {
+                if (Batches[i].KeyGroup == keyGroup && Batches[i].Sequence == sequence)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
     }
 }
