@@ -14,9 +14,9 @@ public sealed class BatchModeFinalStateSpec : IDisposable
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-batch-state");
 
     /// <summary>
-    /// Verify that a batch-mode run, whose key groups run on the job's node rather than in their entities, leaves their
-    /// state in its final checkpoint as a streaming run does: a new node on the same store starts the job again from
-    /// that checkpoint, reads only the records after it, and the running totals per user go on from the batch run's.
+    /// Verify that a batch-mode run, which takes no periodic checkpoint, leaves its key groups' state in its final
+    /// checkpoint as a streaming run does: a new node on the same store starts the job again from that checkpoint, reads
+    /// only the records after it, and the running totals per user go on from the batch run's.
     /// </summary>
     [Fact]
     public async Task A_batch_run_must_leave_its_key_groups_state_in_its_final_checkpoint()

@@ -16,7 +16,7 @@ public sealed class KeyGroupWaitingSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>
     /// Verify that 40 batches of one key group in flight at once (more than its ring holds) and a dispatch of two key
     /// groups each complete with their own reply when the answers come in reverse order, and that a second answer to a
-    /// batch already answered changes nothing.
+    /// batch already answered changes nothing, also when a later batch waits in the cell it had.
     /// </summary>
     [Fact]
     public async Task Every_waiting_batch_must_get_its_own_reply_whatever_the_number_in_flight_and_the_order_of_answers()
@@ -57,6 +57,15 @@ public sealed class KeyGroupWaitingSpec : Akka.TestKit.Xunit2.TestKit
 
             var both = await pair.WaitAsync(Done);
             Assert.Equal([Marker(1, 1), Marker(2, 1)], both.Select(r => Assert.Single(r.Emitted)));
+
+            // Batch 42 takes the cell batch 10 had: a late second answer to 10 must not complete it (answers are told
+            // to the reply address synchronously, so the state is settled when Tell returns).
+            var reused = replies.SendAsync([Batch(3, 42)]);
+            await region.ExpectMsgAsync<KeyGroupBatch>();
+            replyTo.Tell(new KeyGroupReply(Job, 3, 10, [Marker(99, 10)]), ActorRefs.NoSender);
+            Assert.False(reused.IsCompleted);
+            replyTo.Tell(new KeyGroupReply(Job, 3, 42, [Marker(3, 42)]), ActorRefs.NoSender);
+            Assert.Equal(Marker(3, 42), Assert.Single(Assert.Single(await reused.WaitAsync(Done)).Emitted));
         }
         finally
         {
