@@ -202,7 +202,7 @@ public static class BoundedHarness
                 .FromSource("events", ParquetSource.For<EventRow>(dir.Path),
                     WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
                 .KeyBy(e => e.Key)
-                .Process("count", () => WindowOperators.For<string, EventRow>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountRows()))
+                .Process("count", () => WindowOperators.For<string, EventRow>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count<EventRow>()))
                 .To(sink)
                 .Build());
         }
@@ -218,7 +218,7 @@ public static class BoundedHarness
             .FromSource("events", KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics("events"), Decode),
                 WatermarkStrategy<KeyedEvent>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
             .KeyBy(e => e.Key)
-            .Process("count", () => WindowOperators.For<string, KeyedEvent>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count()))
+            .Process("count", () => WindowOperators.For<string, KeyedEvent>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count<KeyedEvent>()))
             .To(sink)
             .Build();
     }
@@ -285,22 +285,12 @@ public static class BoundedHarness
         public long Time { get; set; }
     }
 
-    private sealed class CountRows : IAggregateFunction<EventRow, long, long>
+    /// <summary>Counts the records of a window, whichever input the job reads.</summary>
+    private sealed class Count<T> : IAggregateFunction<T, long, long>
     {
         public long CreateAccumulator() => 0;
 
-        public long Add(EventRow value, long accumulator) => accumulator + 1;
-
-        public long GetResult(long accumulator) => accumulator;
-
-        public long Merge(long a, long b) => a + b;
-    }
-
-    private sealed class Count : IAggregateFunction<KeyedEvent, long, long>
-    {
-        public long CreateAccumulator() => 0;
-
-        public long Add(KeyedEvent value, long accumulator) => accumulator + 1;
+        public long Add(T value, long accumulator) => accumulator + 1;
 
         public long GetResult(long accumulator) => accumulator;
 
