@@ -26,7 +26,7 @@ public sealed class SavepointCommandSpec : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -17,7 +17,7 @@ public sealed class TempDirectory : IDisposable
     /// <summary>Deletes the directory (SQLite connection pools are cleared first so files are closed).</summary>
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         if (Directory.Exists(Path))
         {
             Directory.Delete(Path, recursive: true);

@@ -86,7 +86,7 @@ public static class FraudHarness
         }
         finally
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
             data.Delete(recursive: true);
         }
     }

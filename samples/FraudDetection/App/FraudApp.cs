@@ -168,7 +168,7 @@ public static class FraudApp
             kafka?.Dispose();
             if (temporary)
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
                 try
                 {
                     Directory.Delete(dataDir, recursive: true);

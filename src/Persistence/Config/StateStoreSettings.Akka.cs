@@ -63,6 +63,7 @@ public sealed partial record StateStoreSettings
     /// safe against a killed process, and the checkpoint record, written afterwards on a <c>synchronous=FULL</c>
     /// connection, fsyncs the write-ahead log up to itself, so every snapshot a complete checkpoint names is on disk
     /// before that checkpoint counts (only snapshots of checkpoints that never completed can be lost to an OS crash).
+    /// The connections come from <see cref="SqliteConnections.Create"/>, whose opens are safe to run concurrently.
     /// </summary>
     /// <param name="config">The actor system's config.</param>
     /// <returns>The setup.</returns>
@@ -75,8 +76,12 @@ public sealed partial record StateStoreSettings
             return ActorSystemSetup.Create(bootstrap);
         }
 
+        var connectionString = EffectiveConnectionString;
         var options = new DataOptions()
-            .UseConnectionString(ProviderName, EffectiveConnectionString)
+            .UseConnectionString(ProviderName, connectionString)
+            .UseConnectionFactory(
+                LinqToDB.DataProvider.SQLite.SQLiteTools.GetDataProvider(LinqToDB.DataProvider.SQLite.SQLiteProvider.Microsoft),
+                _ => SqliteConnections.Create(connectionString))
             .UseAfterConnectionOpened(SynchronousNormal, SynchronousNormalAsync);
         return bootstrap.And(new DataOptionsSetup(options)).And(new Snapshots.GroupCommitDataOptions(options));
     }

@@ -13,7 +13,7 @@ internal static class SqliteDatabase
     public static void EnsureWal(string connectionString)
     {
         EnsureDirectory(connectionString);
-        using var connection = new SqliteConnection(connectionString);
+        using var connection = SqliteConnections.Create(connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
@@ -24,7 +24,7 @@ internal static class SqliteDatabase
     public static SqliteConnection Open(string connectionString)
     {
         EnsureDirectory(connectionString);
-        var connection = new SqliteConnection(connectionString);
+        var connection = SqliteConnections.Create(connectionString);
         try
         {
             connection.Open();
@@ -44,7 +44,7 @@ internal static class SqliteDatabase
     public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         EnsureDirectory(connectionString);
-        var connection = new SqliteConnection(connectionString);
+        var connection = SqliteConnections.Create(connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

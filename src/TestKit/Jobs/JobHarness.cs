@@ -211,7 +211,7 @@ public sealed class JobHarness : IAsyncDisposable
             Kafka.Dispose();
             if (_ownsDirectory && Directory.Exists(DataDirectory))
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
                 Directory.Delete(DataDirectory, recursive: true);
             }
         }

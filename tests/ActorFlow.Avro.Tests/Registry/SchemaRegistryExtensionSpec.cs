@@ -86,7 +86,7 @@ public sealed class SchemaRegistryExtensionSpec : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         _data.Dispose();
     }
 

@@ -56,7 +56,7 @@ public sealed class BoundedFileJobSpec : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         _lake.Dispose();
         _state.Dispose();
     }

@@ -21,7 +21,7 @@ public sealed class SqliteCheckpointStoreSpec : CheckpointStoreSpecBase
 
     protected override async Task OverwriteRecordBytesAsync(string jobId, long checkpointId, byte[] bytes)
     {
-        await using var connection = new SqliteConnection(Settings.EffectiveConnectionString);
+        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(Settings.EffectiveConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE actorflow_checkpoints SET record = @r WHERE job_id = @j AND checkpoint_id = @i";
@@ -36,7 +36,7 @@ public sealed class SqliteCheckpointStoreSpec : CheckpointStoreSpecBase
     public async Task Sqlite_file_is_in_data_directory_in_wal_mode()
     {
         Assert.True(File.Exists(Path.Combine(_directory.Path, "actorflow-state.db")));
-        await using var connection = new SqliteConnection(Settings.EffectiveConnectionString);
+        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(Settings.EffectiveConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode";

@@ -24,7 +24,7 @@ public sealed class SqliteCheckpointedSnapshotSpec : CheckpointedSnapshotSpecBas
 
     protected override async Task CorruptSnapshotsAsync(string persistenceId)
     {
-        await using var connection = new SqliteConnection(_settings.EffectiveConnectionString);
+        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(_settings.EffectiveConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE snapshot SET snapshot = @b WHERE persistence_id = @p";

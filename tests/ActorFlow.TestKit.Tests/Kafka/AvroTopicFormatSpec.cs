@@ -40,7 +40,7 @@ public sealed class AvroTopicFormatSpec : IAsyncLifetime
     {
         await _registry.DisposeAsync();
         _kafka.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         File.Delete(_db);
     }
 

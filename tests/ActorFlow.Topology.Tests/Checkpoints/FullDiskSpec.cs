@@ -160,7 +160,7 @@ public sealed class FullDiskSpec : IDisposable
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), output.Select(WindowOf).Order(StringComparer.Ordinal));
 
         // With every connection closed, the write-ahead log checkpoints completely into the database file.
-        SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         Assert.Equal("0", await ScalarAsync(state, "PRAGMA wal_checkpoint(TRUNCATE)"));
         Assert.Equal(0, new FileInfo(state.SqliteFilePath + "-wal").Length);
         _output.WriteLine($"{clock.ElapsedMilliseconds} ms: output exact after the restart, write-ahead log truncated");
@@ -169,7 +169,7 @@ public sealed class FullDiskSpec : IDisposable
     public void Dispose()
     {
         _kafka.Dispose();
-        SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         if (_mounted)
         {
             Run("umount", "-l", _data);
@@ -202,7 +202,7 @@ public sealed class FullDiskSpec : IDisposable
 
     private static async Task<int> CountSnapshotsAsync(StateStoreSettings state, IEnumerable<(int KeyGroup, long SequenceNr)> snapshots)
     {
-        await using var connection = new SqliteConnection(state.EffectiveConnectionString);
+        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(state.EffectiveConnectionString);
         await connection.OpenAsync();
         var count = 0;
         foreach (var (keyGroup, sequenceNr) in snapshots)
@@ -219,7 +219,7 @@ public sealed class FullDiskSpec : IDisposable
 
     private static async Task<string?> ScalarAsync(StateStoreSettings state, string sql)
     {
-        await using var connection = new SqliteConnection(state.EffectiveConnectionString);
+        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(state.EffectiveConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

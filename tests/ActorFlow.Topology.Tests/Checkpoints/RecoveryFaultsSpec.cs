@@ -164,7 +164,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
     public async Task A_corrupt_checkpoint_record_must_fail_recovery_and_offer_the_previous_checkpoint()
     {
         var (previous, latest) = await TwoCheckpointsThenCrashAsync();
-        await using (var connection = new SqliteConnection(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString))
+        await using (var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
@@ -309,7 +309,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
 
     private async Task<byte[]> ReadSnapshotAsync(KeyGroupSnapshotInfo keyGroup)
     {
-        await using var connection = new SqliteConnection(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
+        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT snapshot FROM snapshot WHERE persistence_id = @pid AND sequence_number = @seq";
@@ -323,7 +323,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
         var count = 0;
         foreach (var keyGroup in checkpoint.KeyGroups)
         {
-            await using var connection = new SqliteConnection(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
+            await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT COUNT(*) FROM snapshot WHERE persistence_id = @pid AND sequence_number = @seq";
@@ -337,7 +337,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
 
     private async Task<int> ExecuteAsync(string sql, KeyGroupSnapshotInfo keyGroup, byte[]? bytes = null)
     {
-        await using var connection = new SqliteConnection(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
+        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

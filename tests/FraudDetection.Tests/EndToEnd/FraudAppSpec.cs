@@ -102,7 +102,7 @@ public sealed class FraudAppSpec : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         _dir.Dispose();
     }
 

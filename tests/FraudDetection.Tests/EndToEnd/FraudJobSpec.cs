@@ -37,7 +37,7 @@ public sealed class FraudJobSpec : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _registry.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         _schemas.Dispose();
     }
 

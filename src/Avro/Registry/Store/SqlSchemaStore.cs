@@ -123,7 +123,7 @@ public sealed class SqlSchemaStore : ISchemaStore
     {
         if (_dataSource is SqliteDataSource)
         {
-            SqliteConnection.ClearAllPools();
+            ActorFlow.Persistence.Sql.SqliteConnections.ClearAllPools();
         }
 
         return _dataSource.DisposeAsync();
@@ -178,6 +178,6 @@ public sealed class SqlSchemaStore : ISchemaStore
     {
         public override string ConnectionString => connectionString;
 
-        protected override DbConnection CreateDbConnection() => new SqliteConnection(connectionString);
+        protected override DbConnection CreateDbConnection() => ActorFlow.Persistence.Sql.SqliteConnections.Create(connectionString);
     }
 }
