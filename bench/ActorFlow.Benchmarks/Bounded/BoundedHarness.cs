@@ -85,7 +85,7 @@ public static class BoundedHarness
         return 0;
     }
 
-    private static void Summarize(List<string> report, List<(ExecutionMode Mode, int Position, double Seconds)> results, List<double> raws, string title)
+    private static void Summarize(List<string> report, List<(ExecutionMode Mode, int Position, double Seconds)> results, List<double> raws, string title, List<double>? sources = null)
     {
         static double? Median(IEnumerable<double> values) => values.Order().ToList() is { Count: > 0 } sorted ? sorted[sorted.Count / 2] : null;
         if (Median(results.Where(r => r.Mode == ExecutionMode.Streaming).Select(r => r.Seconds)) is { } streaming
@@ -106,6 +106,11 @@ public static class BoundedHarness
 
             report.Add(string.Create(CultureInfo.InvariantCulture,
                 $"median raw read {raw:F1} s: the fastest a run could be; 2x streaming would be {streaming / 2:F1} s, {(streaming / 2 < raw ? "below" : "above")} it (the raw read alone is {streaming / raw:F2}x the streaming run's speed)"));
+            if (Median(sources ?? []) is { } source)
+            {
+                report.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"median source-only run {source:F1} s: the fastest any keyed job on this source could be; 2x streaming would be {streaming / 2:F1} s, {(streaming / 2 < source ? "below" : "above")} it"));
+            }
         }
 
         Console.WriteLine();
@@ -173,6 +178,7 @@ public static class BoundedHarness
         Console.WriteLine(report[^1]);
         var results = new List<(ExecutionMode Mode, int Position, double Seconds)>();
         var raws = new List<double>();
+        var sources = new List<double>();
         for (var round = 1; round <= rounds; round++)
         {
             var rawStart = Stopwatch.GetTimestamp();
@@ -198,6 +204,18 @@ public static class BoundedHarness
             var rawLine = string.Create(CultureInfo.InvariantCulture, $"round {round}, raw Parquet.Net read (every row group, no job): {rawSeconds:F1} s, {records / rawSeconds:N0} rows/s; load {Uptime()}");
             Console.WriteLine(rawLine);
             report.Add(rawLine);
+            // The job's own ceiling on this input: the same source and watermarks straight into the sink, no keyed stage.
+            var (sourceSeconds, _, _, sourcePaused, sourceCpu) = await RunAsync(ExecutionMode.Batch, records, (_, sink) => StreamJobBuilder.Create("bench-bounded-source")
+                .FromSource("events", ParquetSource.For<EventRow>(dir.Path),
+                    WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
+                .Select(_ => 1L)
+                .To(sink)
+                .Build());
+            sources.Add(sourceSeconds);
+            var sourceLine = string.Create(CultureInfo.InvariantCulture,
+                $"round {round}, source only (ParquetSource with watermarks, each row mapped to 1 into the sink, no keyed stage): {sourceSeconds:F1} s, {records / sourceSeconds:N0} rows/s, GC paused {sourcePaused:P0}, process CPU {sourceCpu:F1} s; load {Uptime()}");
+            Console.WriteLine(sourceLine);
+            report.Add(sourceLine);
             await MeasureModesAsync(round, only, records, report, results, _ => (_, sink) => StreamJobBuilder.Create("bench-bounded")
                 .FromSource("events", ParquetSource.For<EventRow>(dir.Path),
                     WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
@@ -207,7 +225,7 @@ public static class BoundedHarness
                 .Build());
         }
 
-        Summarize(report, results, raws, "### Bounded run from Parquet files: batch mode vs streaming mode");
+        Summarize(report, results, raws, "### Bounded run from Parquet files: batch mode vs streaming mode", sources);
         return 0;
     }
 
