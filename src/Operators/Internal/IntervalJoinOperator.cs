@@ -141,7 +141,7 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
     {
         var r = new StateReader(state);
         SnapshotFormat.ReadHeader(ref r, SnapshotFormat.IntervalJoinOperator);
-        CurrentWatermark = r.ReadInt64();
+        CurrentWatermark = Watermark.Restored(r.ReadInt64());
         LateRecordCount = r.ReadInt64();
         RejectedRecordCount = r.ReadInt64();
         _timers.Restore(ref r, _keySerializer);

@@ -102,7 +102,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
     {
         var r = new StateReader(state);
         var version = SnapshotFormat.ReadHeader(ref r, SnapshotFormat.KeyedProcessOperator);
-        CurrentWatermark = r.ReadInt64();
+        CurrentWatermark = Watermark.Restored(r.ReadInt64());
         _lastProcessingTime = r.ReadInt64();
         RejectedRecordCount = r.ReadInt64();
         _eventTimers.Restore(ref r, _keySerializer);

@@ -106,7 +106,7 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
     {
         var r = new StateReader(state);
         SnapshotFormat.ReadHeader(ref r, SnapshotFormat.WindowJoinOperator);
-        CurrentWatermark = r.ReadInt64();
+        CurrentWatermark = Watermark.Restored(r.ReadInt64());
         _lastProcessingTime = r.ReadInt64();
         LateRecordCount = r.ReadInt64();
         RejectedRecordCount = r.ReadInt64();

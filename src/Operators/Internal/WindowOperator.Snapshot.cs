@@ -55,7 +55,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
     {
         var r = new StateReader(state);
         var version = SnapshotFormat.ReadHeader(ref r, SnapshotFormat.WindowOperator);
-        CurrentWatermark = r.ReadInt64();
+        CurrentWatermark = Watermark.Restored(r.ReadInt64());
         _lastProcessingTime = r.ReadInt64();
         LateRecordCount = r.ReadInt64();
         RejectedRecordCount = r.ReadInt64();
