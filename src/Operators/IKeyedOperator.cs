@@ -36,7 +36,8 @@ public interface IKeyedOperator
     void Snapshot(System.Buffers.IBufferWriter<byte> writer);
 
     /// <summary>Replaces the operator state by a snapshot taken from an operator built the same way.
-    /// Call it on a fresh operator, before any record.</summary>
+    /// Call it on a fresh operator, before any record. A watermark kept in the snapshot resumes as
+    /// <see cref="Watermark.Restored"/> gives it (a snapshot taken after the end of a bounded input starts event time again).</summary>
     /// <param name="state">Bytes written by <see cref="Snapshot(System.Buffers.IBufferWriter{byte})"/>.</param>
     /// <exception cref="InvalidDataException">The bytes are not a snapshot of this kind of operator, or of an unknown version.</exception>
     void Restore(ReadOnlySpan<byte> state);

@@ -19,9 +19,10 @@ public static class Watermark
     /// <see cref="EndOfInput"/>, which gives <see cref="long.MinValue"/>. A snapshot taken after the end of a bounded
     /// input (a bounded run's final checkpoint) holds no pending event-time window or timer; a run restored from it reads
     /// new input (a bounded Kafka source continues from the offsets where the last run ended), and event time starts
-    /// again for that input instead of judging every record of it late. Flink restores no watermark at all.
+    /// again for that input instead of judging every record of it late. Flink restores no watermark at all. The built-in
+    /// operators call it in <see cref="IKeyedOperator.Restore"/>; an operator of yours that snapshots its watermark should too.
     /// </summary>
     /// <param name="watermark">The watermark the snapshot or checkpoint holds.</param>
     /// <returns>The watermark to resume at.</returns>
-    internal static long Restored(long watermark) => watermark == EndOfInput ? long.MinValue : watermark;
+    public static long Restored(long watermark) => watermark == EndOfInput ? long.MinValue : watermark;
 }

@@ -1,4 +1,5 @@
 using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.Joins;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.TestKit;
 
@@ -56,6 +57,34 @@ public sealed class EndOfInputRestoreSpec
         restored.ProcessElement("a", 2, 9_000);
 
         Assert.Equal([$"2 wm={long.MinValue}"], restored.OutputValues());
+    }
+
+    [Fact]
+    public void Joins_restored_after_the_end_of_input_must_pair_new_records()
+    {
+        var window = new TwoInputOperatorHarness<string, long, string, string>(
+            JoinOperators.Window<string, long, string, string>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(2)), (l, r) => $"{l}-{r}"));
+        window.ProcessElement1("k", 0, 0);
+        window.ProcessWatermark(Watermark.EndOfInput);
+        var windowRestored = new TwoInputOperatorHarness<string, long, string, string>(
+            JoinOperators.Window<string, long, string, string>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(2)), (l, r) => $"{l}-{r}"));
+        windowRestored.Restore(window.Snapshot());
+        windowRestored.ProcessElement1("k", 1, 1_000);
+        windowRestored.ProcessElement2("k", "x", 1_500);
+        windowRestored.ProcessWatermark(Watermark.EndOfInput);
+        Assert.Equal(["1-x"], windowRestored.OutputValues());
+
+        var interval = new TwoInputOperatorHarness<string, long, long, string>(
+            JoinOperators.Interval<string, long, long, string>(TimeSpan.FromMilliseconds(-2), TimeSpan.FromMilliseconds(1), (l, r) => $"{l}:{r}"));
+        interval.ProcessElement1("k", 0, 0);
+        interval.ProcessWatermark(Watermark.EndOfInput);
+        var intervalRestored = new TwoInputOperatorHarness<string, long, long, string>(
+            JoinOperators.Interval<string, long, long, string>(TimeSpan.FromMilliseconds(-2), TimeSpan.FromMilliseconds(1), (l, r) => $"{l}:{r}"));
+        intervalRestored.Restore(interval.Snapshot());
+        Assert.Equal(long.MinValue, intervalRestored.CurrentWatermark);
+        intervalRestored.ProcessElement2("k", 5, 5);
+        intervalRestored.ProcessElement1("k", 6, 6);
+        Assert.Equal(["6:5"], intervalRestored.OutputValues());
     }
 
     private static WindowOperatorBuilder<string, long> Tumbling() => WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)));

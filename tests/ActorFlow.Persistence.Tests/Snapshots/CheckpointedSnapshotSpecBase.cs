@@ -23,10 +23,11 @@ public abstract class CheckpointedSnapshotSpecBase(StateStoreSettings settings, 
 
     private string Pid(int keyGroup = 7) => PersistenceIds.KeyGroup(_jobId, keyGroup);
 
-    private static AkkaConfig Configure(StateStoreSettings settings)
+    // The setup, not the config alone: SQLite connections then come from SqliteConnections (opened under its lock).
+    private static Akka.Actor.Setup.ActorSystemSetup Configure(StateStoreSettings settings)
     {
         settings.PrepareDatabase();
-        return ConfigurationFactory.ParseString("akka.loglevel = INFO").WithFallback(settings.ToAkkaConfig());
+        return settings.ToActorSystemSetup(ConfigurationFactory.ParseString("akka.loglevel = INFO").WithFallback(settings.ToAkkaConfig()));
     }
 
     private IActorRef Start(SnapshotRestorePoint? restorePoint, int keyGroup = 7) =>

@@ -38,8 +38,18 @@ public sealed class ConcurrentOpenSpec : IDisposable
         Task<SqliteConnection> opening, openingAsync;
         try
         {
-            opening = Task.Run(() => SqliteDatabase.Open(connectionString));
-            openingAsync = Task.Run(() => SqliteDatabase.OpenAsync(connectionString, CancellationToken.None));
+            using var started = new CountdownEvent(2);
+            opening = Task.Run(() =>
+            {
+                started.Signal();
+                return SqliteDatabase.Open(connectionString);
+            });
+            openingAsync = Task.Run(() =>
+            {
+                started.Signal();
+                return SqliteDatabase.OpenAsync(connectionString, CancellationToken.None);
+            });
+            Assert.True(await Task.Run(() => started.Wait(TimeSpan.FromSeconds(30)))); // both are running, about to open
             var waited = Task.Delay(TimeSpan.FromMilliseconds(500));
             Assert.Same(waited, await Task.WhenAny(opening, openingAsync, waited)); // neither open got past the lock
         }
