@@ -42,7 +42,9 @@ public static class BoundedHarness
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
         if (input == "parquet")
         {
-            return await RunParquetAsync(records, partitions, rounds, only);
+            // --keep-every N: only every Nth row goes on to the keyed stage (the others are dropped before KeyBy), to see
+            // what the keyed path costs per record and what it costs per window (the windows stay the same).
+            return await RunParquetAsync(records, partitions, rounds, only, Option(args, "--keep-every", 1));
         }
 
         if (input != "kafka")
@@ -129,14 +131,14 @@ public static class BoundedHarness
     /// position in the round.
     /// </summary>
     private static async Task MeasureModesAsync(int round, ExecutionMode? only, long records, List<string> report, List<(ExecutionMode Mode, int Position, double Seconds)> results,
-        Func<ExecutionMode, Func<Akka.Actor.ActorSystem, SummingSink, StreamJob>> build)
+        Func<ExecutionMode, Func<Akka.Actor.ActorSystem, SummingSink, StreamJob>> build, long? sinkTotal = null)
     {
         ExecutionMode[] order = only is { } one ? [one] : round % 2 == 1 ? [ExecutionMode.Streaming, ExecutionMode.Batch] : [ExecutionMode.Batch, ExecutionMode.Streaming];
         long? windows = null;
         for (var position = 0; position < order.Length; position++)
         {
             var mode = order[position];
-            var (seconds, summary, peak, paused, cpu) = await RunAsync(mode, records, build(mode));
+            var (seconds, summary, peak, paused, cpu) = await RunAsync(mode, records, build(mode), sinkTotal);
             results.Add((mode, position, seconds));
             var line = string.Create(CultureInfo.InvariantCulture,
                 $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set during the run {peak / (1024 * 1024):N0} MB, GC paused {paused:P0} of it, process CPU {cpu:F1} s ({cpu / seconds:F2} cores); load {Uptime()}");
@@ -157,7 +159,7 @@ public static class BoundedHarness
     /// that reading the input is not the ceiling the embedded broker is. The raw read is Parquet.Net deserializing
     /// every row group of every file, no job.
     /// </summary>
-    private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only)
+    private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery)
     {
         var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, 100 records per key per 1 s window, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
         using var dir = new TempDirectory("actorflow-bench-bounded-parquet");
@@ -226,17 +228,24 @@ public static class BoundedHarness
                 $"round {round}, source only (ParquetSource with watermarks, each row counted and dropped, no keyed stage, nothing to the sink): {sourceSeconds:F1} s, {records / sourceSeconds:N0} rows/s, GC paused {sourcePaused:P0}, process CPU {sourceCpu:F1} s; load {Uptime()}");
             Console.WriteLine(sourceLine);
             report.Add(sourceLine);
-            await MeasureModesAsync(round, only, records, report, results, _ => (_, sink) => StreamJobBuilder.Create("bench-bounded")
+            await MeasureModesAsync(round, only, records, report, results, _ => (_, sink) => Thinned(StreamJobBuilder.Create("bench-bounded")
                 .FromSource("events", ParquetSource.For<EventRow>(dir.Path),
-                    WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
+                    WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time)), keepEvery)
                 .KeyBy(e => e.Key)
                 .Process("count", () => WindowOperators.For<string, EventRow>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count<EventRow>()))
                 .To(sink)
-                .Build());
+                .Build(), sinkTotal: records / keepEvery);
         }
 
         Summarize(report, results, raws, "### Bounded run from Parquet files: batch mode vs streaming mode", sources);
         return 0;
+    }
+
+    /// <summary>The stream itself, or (<c>--keep-every N</c>) only its every Nth row (counted on the stream's thread).</summary>
+    private static DataStream<EventRow> Thinned(DataStream<EventRow> stream, int keepEvery)
+    {
+        long row = 0;
+        return keepEvery == 1 ? stream : stream.Where(_ => ++row % keepEvery == 0);
     }
 
     private static StreamJob KafkaJob(Akka.Actor.ActorSystem system, string bootstrap, string group, SummingSink sink)
