@@ -211,9 +211,7 @@ public static class BoundedHarness
             // The job's own ceiling on this input: the same source and watermarks, every row counted and dropped before
             // the sink (no keyed stage, nothing delivered: the keyed job's sink takes only its 1M windows).
             long seen = 0;
-            var (sourceSeconds, _, _, sourcePaused, sourceCpu) = await RunAsync(ExecutionMode.Batch, records, (_, sink) => StreamJobBuilder.Create("bench-bounded-source")
-                .FromSource("events", ParquetSource.For<EventRow>(dir.Path),
-                    WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time))
+            var (sourceSeconds, _, _, sourcePaused, sourceCpu) = await RunAsync(ExecutionMode.Batch, records, (_, sink) => Events("bench-bounded-source", dir.Path)
                 .Where(_ => Interlocked.Increment(ref seen) < 0)
                 .Select(_ => 1L)
                 .To(sink)
@@ -228,9 +226,7 @@ public static class BoundedHarness
                 $"round {round}, source only (ParquetSource with watermarks, each row counted and dropped, no keyed stage, nothing to the sink): {sourceSeconds:F1} s, {records / sourceSeconds:N0} rows/s, GC paused {sourcePaused:P0}, process CPU {sourceCpu:F1} s; load {Uptime()}");
             Console.WriteLine(sourceLine);
             report.Add(sourceLine);
-            await MeasureModesAsync(round, only, records, report, results, _ => (_, sink) => Thinned(StreamJobBuilder.Create("bench-bounded")
-                .FromSource("events", ParquetSource.For<EventRow>(dir.Path),
-                    WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time)), keepEvery)
+            await MeasureModesAsync(round, only, records, report, results, _ => (_, sink) => Thinned(Events("bench-bounded", dir.Path), keepEvery)
                 .KeyBy(e => e.Key)
                 .Process("count", () => WindowOperators.For<string, EventRow>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count<EventRow>()))
                 .To(sink)
@@ -240,6 +236,11 @@ public static class BoundedHarness
         Summarize(report, results, raws, "### Bounded run from Parquet files: batch mode vs streaming mode", sources);
         return 0;
     }
+
+    /// <summary>The Parquet rows of <paramref name="directory"/> with their event-time watermarks, as every Parquet job here reads them.</summary>
+    private static DataStream<EventRow> Events(string job, string directory) => StreamJobBuilder.Create(job)
+        .FromSource("events", ParquetSource.For<EventRow>(directory),
+            WatermarkStrategy<EventRow>.ForBoundedOutOfOrderness(TimeSpan.Zero).WithTimestampAssigner((e, _) => e.Time));
 
     /// <summary>The stream itself, or (<c>--keep-every N</c>) only its every Nth row (counted on the stream's thread).</summary>
     private static DataStream<EventRow> Thinned(DataStream<EventRow> stream, int keepEvery)

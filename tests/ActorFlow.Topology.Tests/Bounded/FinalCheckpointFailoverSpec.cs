@@ -1,11 +1,6 @@
-using System.Collections.Concurrent;
-using System.Text;
 using ActorFlow.Persistence.Config;
-using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
-using Akka;
-using Akka.Streams.Dsl;
 
 namespace ActorFlow.Topology.Tests.Bounded;
 
@@ -23,7 +18,7 @@ public sealed class FinalCheckpointFailoverSpec : IDisposable
     {
         var input = BoundedJobs.Clicks(1_200, 3);
         var expected = BoundedJobs.WindowCounts(input.SelectMany(p => p).Select(c => c.Value));
-        var sink = new FailingOnceSink();
+        var sink = new ListCheckpointedSink { FailFirstPublication = true };
         var options = new JobRunnerOptions { CheckpointInterval = null, RestartStrategy = RestartStrategy.FixedDelay(3, TimeSpan.FromMilliseconds(100)) };
         var system = await ActorFlowCluster.StartNodeAsync("final-failover", StateStoreSettings.Sqlite(_data.Path));
         try
@@ -44,30 +39,4 @@ public sealed class FinalCheckpointFailoverSpec : IDisposable
     }
 
     public void Dispose() => _data.Dispose();
-
-    /// <summary>An exactly-once in-memory sink whose first publication fails (after the checkpoint it belongs to completed).</summary>
-    private sealed class FailingOnceSink : ICheckpointedSink<string>
-    {
-        private readonly ConcurrentDictionary<long, IReadOnlyList<string>> _epochs = new();
-        private int _calls;
-
-        public bool Failed => Volatile.Read(ref _calls) > 0;
-
-        public IReadOnlyList<string> Published => [.. _epochs.OrderBy(e => e.Key).SelectMany(e => e.Value)];
-
-        public Sink<string, Task<Done>> Sink() => Akka.Streams.Dsl.Sink.Ignore<string>();
-
-        public byte[] Encode(string value) => Encoding.UTF8.GetBytes(value);
-
-        public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
-        {
-            if (Interlocked.Increment(ref _calls) == 1)
-            {
-                throw new IOException("the sink's system is unavailable (injected, once)");
-            }
-
-            _epochs.TryAdd(epoch, [.. records.Select(r => Encoding.UTF8.GetString(r))]);
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -6,10 +6,19 @@ using Akka.Streams.Dsl;
 
 namespace ActorFlow.Topology.Tests.Bounded;
 
-/// <summary>An exactly-once (write-ahead) in-memory sink of strings: published epochs are kept once each, in order.</summary>
+/// <summary>
+/// An exactly-once (write-ahead) in-memory sink of strings: published epochs are kept once each, in order. With
+/// <see cref="FailFirstPublication"/>, its first publication fails (after the checkpoint it belongs to completed).
+/// </summary>
 internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
 {
     private readonly ConcurrentDictionary<long, IReadOnlyList<string>> _epochs = new();
+    private int _publications;
+
+    public bool FailFirstPublication { get; init; }
+
+    /// <summary>Whether a publication failed (only with <see cref="FailFirstPublication"/>).</summary>
+    public bool Failed => FailFirstPublication && Volatile.Read(ref _publications) > 0;
 
     public IReadOnlyList<string> Published => [.. _epochs.OrderBy(e => e.Key).SelectMany(e => e.Value)];
 
@@ -21,6 +30,11 @@ internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
 
     public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
     {
+        if (Interlocked.Increment(ref _publications) == 1 && FailFirstPublication)
+        {
+            throw new IOException("the sink's system is unavailable (injected, once)");
+        }
+
         _epochs.TryAdd(epoch, [.. records.Select(r => Encoding.UTF8.GetString(r))]);
         return Task.CompletedTask;
     }

@@ -39,7 +39,7 @@ internal sealed class BatchDispatcher(
     // A restored run starts at its checkpoint's watermark: no key group restored a later one, so every record it
     // replays is judged against the same watermark in every key group. Except after the end of a bounded input (the
     // final checkpoint): the operators start event time again too (Watermark.Restored), for the new input.
-    private long _watermark = restoredFrom is null ? long.MinValue : Operators.Watermark.Restored(restoredFrom.Watermark);
+    private long _watermark = Operators.Watermark.Restored(restoredFrom?.Watermark ?? long.MinValue);
 
     // The job's bounded input ended (the end-of-input tick went out, with the final checkpoint's barrier behind it).
     private bool _ended;

@@ -45,7 +45,7 @@ internal sealed class HopDispatcher
         _sequences = mine.ToDictionary(kg => kg.KeyGroup, _ => 0L);
         _baseSnapshots = mine.ToDictionary(kg => kg.KeyGroup, kg => restoredFrom!.RestorePointFor(kg.KeyGroup)?.SequenceNr ?? -1);
         // The restored checkpoint's barrier followed the watermark marker of its batch: every stage was there.
-        _watermark = restoredFrom is null ? long.MinValue : Operators.Watermark.Restored(restoredFrom.Watermark);
+        _watermark = Operators.Watermark.Restored(restoredFrom?.Watermark ?? long.MinValue);
     }
 
     /// <summary>The entities this run has sent to or restored (stream thread only; read it once the stream has stopped).</summary>
