@@ -55,6 +55,9 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     /// <summary>Gets <see cref="Boundedness.Bounded"/>: a job whose sources are all bounded ends by itself at the end of the files.</summary>
     public Boundedness Boundedness => Boundedness.Bounded;
 
+    /// <summary>Gets true: a row group is read only when its partition runs, so batch mode reads a few at a time (<c>JobRunnerOptions.BatchSourceParallelism</c>).</summary>
+    public bool PartitionsCanWait => true;
+
     /// <inheritdoc />
     public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
     {

@@ -38,4 +38,14 @@ public interface ISourceConnector<T>
     /// Whether the source's input ends (see the remarks). Default <see cref="Connectors.Boundedness.ContinuousUnbounded"/>.
     /// </summary>
     Boundedness Boundedness => Boundedness.ContinuousUnbounded;
+
+    /// <summary>
+    /// Whether this source's partitions can wait to be read: a partition's sub-source does nothing until the runtime
+    /// runs it, and can be run after others have ended (the row groups of files). In batch mode the runtime then reads
+    /// at most <c>JobRunnerOptions.BatchSourceParallelism</c> of them at once, one after another, so the source holds
+    /// only what those partitions read (batch mode needs no watermark alignment between partitions); streaming mode
+    /// always runs every partition at once, so that the combined watermark covers all of them. Default false: the
+    /// partitions of one Kafka consumer are fetched together and cannot wait.
+    /// </summary>
+    bool PartitionsCanWait => false;
 }

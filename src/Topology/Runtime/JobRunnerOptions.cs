@@ -109,10 +109,19 @@ public sealed record JobRunnerOptions
     /// output) and keeps event time at its start until the end of the input: nothing is late, and every window and
     /// event-time timer fires at the end-of-input watermark (window state is held until then); broadcast input reaches
     /// a keyed broadcast function before any keyed record (a job with a broadcast stream holds the first hop's keyed
-    /// records until the end of the input). Default
+    /// records until the end of the input); the partitions of a source that can wait (files) are read
+    /// <see cref="BatchSourceParallelism"/> at a time. Default
     /// <see cref="Runtime.ExecutionMode.Streaming"/>.
     /// </summary>
     public ExecutionMode ExecutionMode { get; init; } = ExecutionMode.Streaming;
+
+    /// <summary>
+    /// In batch mode, most partitions of a source whose partitions can wait
+    /// (<see cref="Connectors.ISourceConnector{T}.PartitionsCanWait"/>: a Parquet file source's row groups) read at
+    /// once; the next starts when one ends. Bounds the memory of the records read ahead (streaming mode reads every
+    /// partition at once, to align their watermarks). Default <see cref="Environment.ProcessorCount"/>.
+    /// </summary>
+    public int BatchSourceParallelism { get; init; } = Environment.ProcessorCount;
 
     /// <summary>The processing-time clock. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -135,7 +144,7 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
+        if (BatchSize < 1 || Parallelism < 1 || BatchSourceParallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
             CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
             WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {

@@ -18,9 +18,14 @@ public sealed class BoundedFileJobSpec : IDisposable
     private readonly TempDirectory _lake = new("actorflow-parquet-bounded");
     private readonly TempDirectory _state = new("actorflow-parquet-bounded-state");
 
-    /// <summary>Verify that an hourly count per symbol over landed files ends by itself and equals the count over the input.</summary>
-    [Fact]
-    public async Task A_job_over_the_file_source_must_end_by_itself_with_every_window_fired()
+    /// <summary>
+    /// Verify that an hourly count per symbol over landed files ends by itself and equals the count over the input, in
+    /// streaming mode (every row group read at once) and in batch mode reading one row group at a time.
+    /// </summary>
+    [Theory]
+    [InlineData(ExecutionMode.Streaming)]
+    [InlineData(ExecutionMode.Batch)]
+    public async Task A_job_over_the_file_source_must_end_by_itself_with_every_window_fired(ExecutionMode mode)
     {
         var trades = Enumerable.Range(0, 1_440).Select(LandingJob.TradeOf).ToList();
         await SinkFiles.LandAsync(ParquetSink.For(_lake.Path, new ParquetSinkOptions<Trade> { RowGroupSize = 100 }), trades);
@@ -28,15 +33,18 @@ public sealed class BoundedFileJobSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("parquet-bounded", StateStoreSettings.Sqlite(_state.Path));
         try
         {
+            var source = ParquetSource.For(_lake.Path, new ParquetSourceOptions<TradeRow> { Timestamp = t => t.Time });
+            // Its row groups can wait: batch mode reads them BatchSourceParallelism at a time.
+            Assert.True(((ISourceConnector<TradeRow>)source).PartitionsCanWait);
             var job = StreamJobBuilder.Create("parquet-bounded")
-                .FromSource("trades", ParquetSource.For(_lake.Path, new ParquetSourceOptions<TradeRow> { Timestamp = t => t.Time }),
+                .FromSource("trades", source,
                     WatermarkStrategy<TradeRow>.ForBoundedOutOfOrderness(TimeSpan.FromMinutes(1)))
                 .KeyBy(t => t.Symbol ?? string.Empty)
                 .Process("hourly", () => WindowOperators.For<string, TradeRow>(TumblingEventTimeWindows.Of(TimeSpan.FromHours(1)))
                     .Aggregate(Aggregates.Count<TradeRow>(), (symbol, window, count) => $"{symbol} {window.Start} {count}"))
                 .To(new ListSink(counts))
                 .Build();
-            var running = await JobRunner.StartAsync(system, job);
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, BatchSourceParallelism = 1 });
 
             var summary = await running.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -21,8 +21,12 @@ internal static class SourceGraph
         var bounded = connector.Boundedness == Boundedness.Bounded;
         var stop = new StopAwareControl();
         var ticks = Source.Tick(options.WatermarkInterval, options.WatermarkInterval, new Incoming<T>(null, null));
+        // Batch mode needs no watermark alignment between partitions (event time stands still until the end), so the
+        // partitions of a source that can wait (files) are read a few at a time, one after another: the source's memory is
+        // that of BatchSourceParallelism partitions, not of every partition at once as streaming mode needs.
+        var breadth = options.ExecutionMode == ExecutionMode.Batch && connector.PartitionsCanWait ? options.BatchSourceParallelism : MaxPartitions;
         var merged = Flow.Create<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, Akka.NotUsed> Records)>()
-            .MergeMany(MaxPartitions, p =>
+            .MergeMany(breadth, p =>
             {
                 // An empty first chunk announces the partition: it holds the combined watermark from its
                 // assignment on, not from its first record (one partition's big chunk after a restart would
