@@ -41,6 +41,8 @@ public static class BoundedHarness
         // --only streaming|batch: one mode (to profile it).
         // --batch-source-parallelism N: row groups a batch-mode run reads at once (JobRunnerOptions.BatchSourceParallelism).
         _batchSourceParallelism = Option(args, "--batch-source-parallelism", Environment.ProcessorCount);
+        // --batch-size N: most records per key-group batch in batch-mode runs (JobRunnerOptions.BatchSize; streaming keeps 1,000).
+        _batchModeBatchSize = Option(args, "--batch-size", new JobRunnerOptions().BatchSize);
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
         if (input == "parquet")
         {
@@ -288,7 +290,7 @@ public static class BoundedHarness
             var sink = new SummingSink(records);
             var job = build(system, sink);
             var started = Stopwatch.GetTimestamp();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : new JobRunnerOptions().BatchSize });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (sink.Total != (sinkTotal ?? records) || summary.RecordsRead != records || !summary.EndOfInput)
@@ -325,6 +327,8 @@ public static class BoundedHarness
     private const int RowGroup = 50_000;
 
     private static int _batchSourceParallelism = Environment.ProcessorCount;
+
+    private static int _batchModeBatchSize = 1_000;
 
     private static readonly string[] KeyNames = [.. Enumerable.Range(0, Keys).Select(k => "k" + k.ToString(CultureInfo.InvariantCulture))];
 
