@@ -9,6 +9,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
 {
     public void Snapshot(IBufferWriter<byte> writer)
     {
+        RegisterDeferred(); // a snapshot holds every timer
         var w = new StateWriter(writer);
         SnapshotFormat.WriteHeader(w, SnapshotFormat.WindowOperator);
         w.WriteInt64(CurrentWatermark);
@@ -61,6 +62,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         RejectedRecordCount = r.ReadInt64();
         _eventTimers.Restore(ref r, _keySerializer);
         _processingTimers.Restore(ref r, _keySerializer);
+        _deferred.Clear();
+        _deferredLatest = long.MinValue;
         _windows.Clear();
         var windows = r.ReadInt32();
         for (var i = 0; i < windows; i++)

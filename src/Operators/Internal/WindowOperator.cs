@@ -58,6 +58,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         _isEventTime = assigner.IsEventTime;
         _eventTimeTrigger = trigger is EventTimeTrigger;
         _cleanupIsTriggerTimer = _eventTimeTrigger && _isEventTime && allowedLateness == 0;
+        _defersTimers = _cleanupIsTriggerTimer && !assigner.IsMerging;
         _state = new KeyedStateBackend<TKey>(keySerializer, serializers, clock);
         _triggerContext = new TriggerContext(this);
         _emitContext = new WindowProcessContext<TKey, TOut>(this, _state);
@@ -131,6 +132,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
         CurrentWatermark = watermark;
         _emitContext.Sink = output;
+        FireOrRegisterDeferred(watermark);
         while (_eventTimers.TryDequeue(watermark, out var timer))
         {
             OnTimer(timer, TimeDomainKind.Event);
@@ -179,6 +181,14 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     /// every record, as Flink does, would only cost a deduplication lookup).</summary>
     private void OnElementTrigger(StateKey<TKey> stateKey, long timestamp, bool windowIsNew)
     {
+        if (windowIsNew && _defersTimers)
+        {
+            // Same outcome as EventTimeTrigger.OnElement and the cleanup timer for a new window, which is not late (no
+            // allowed lateness: its max timestamp is past the watermark): Continue, one timer at its max timestamp.
+            DeferTimer(stateKey);
+            return;
+        }
+
         TriggerResult result;
         if (_eventTimeTrigger && !windowIsNew)
         {

@@ -1,0 +1,95 @@
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.Internal;
+using ActorFlow.Operators.Windowing;
+using ActorFlow.TestKit;
+
+namespace ActorFlow.Operators.Tests.Windowing;
+
+/// <summary>
+/// The window operator defers the one timer of a new event-time window (event-time trigger, no allowed lateness):
+/// it joins the timer queue when the watermark moves or a snapshot is taken, or, when the watermark passes every
+/// deferred timer and the queue is empty (batch mode's end of input), fires straight from the list. Either way the
+/// windows fire as the timer queue would fire them: by time, then by registration.
+/// </summary>
+public sealed class DeferredTimerSpec
+{
+    // Registration order: b@1000, a@0, a@1000, c@0 (a window's timer is registered by its first record).
+    private static readonly (string Key, long Timestamp)[] Records = [("b", 1_500), ("a", 200), ("a", 1_100), ("c", 900), ("a", 300), ("b", 1_999)];
+
+    [Fact]
+    public void Windows_fired_from_deferred_timers_must_fire_by_time_then_registration()
+    {
+        var deferred = Harness();
+        Feed(deferred);
+        Assert.Equal(4, Deferred(deferred));
+        deferred.ProcessWatermark(Watermark.EndOfInput);
+
+        Assert.Equal(0, Deferred(deferred));
+        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], deferred.OutputValues());
+    }
+
+    [Fact]
+    public void Windows_fired_from_the_timer_queue_must_fire_in_the_same_order()
+    {
+        var queued = Harness();
+        Feed(queued);
+        queued.ProcessWatermark(-1); // moves the deferred timers into the queue, fires nothing
+        Assert.Equal(0, Deferred(queued));
+        Assert.Empty(queued.Output);
+        queued.ProcessWatermark(Watermark.EndOfInput);
+
+        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], queued.OutputValues());
+    }
+
+    [Fact]
+    public void A_watermark_that_passes_some_deferred_timers_must_fire_only_those()
+    {
+        var harness = Harness();
+        Feed(harness);
+        harness.ProcessWatermark(999);
+        Assert.Equal(["a@0:2", "c@0:1"], harness.OutputValues());
+
+        harness.ProcessElement("c", 1, 5_000); // deferred again, behind the queued b@1000 and a@1000
+        harness.ProcessWatermark(Watermark.EndOfInput);
+        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1", "c@5000:1"], harness.OutputValues());
+    }
+
+    [Fact]
+    public void A_snapshot_taken_while_timers_are_deferred_must_hold_every_window_timer()
+    {
+        var running = Harness();
+        Feed(running);
+        var snapshot = running.Snapshot();
+
+        var restored = Harness();
+        restored.Restore(snapshot);
+        restored.ProcessWatermark(Watermark.EndOfInput);
+
+        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], restored.OutputValues());
+    }
+
+    [Fact]
+    public void Inspected_timers_must_include_the_deferred_ones()
+    {
+        var harness = Harness();
+        Feed(harness);
+
+        Assert.Equal([999L, 1_999L], ((ITimerInspection<string>)harness.Operator).EventTimeTimersOf("a"));
+        Assert.Equal(0, Deferred(harness));
+    }
+
+    private static void Feed(OperatorHarness<string, long, string> harness)
+    {
+        foreach (var (key, timestamp) in Records)
+        {
+            harness.ProcessElement(key, 1, timestamp);
+        }
+    }
+
+    private static int Deferred(OperatorHarness<string, long, string> harness) =>
+        ((WindowOperator<string, long, long, string>)harness.Operator).DeferredTimerCount;
+
+    private static OperatorHarness<string, long, string> Harness() =>
+        OperatorHarness.For(WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+            .Aggregate(Aggregates.Count<long>(), (key, window, count) => $"{key}@{window.Start}:{count}"));
+}
