@@ -47,13 +47,31 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         }
 
         Array.Sort(due);
-        var timers = _deferred.ToArray();
-        _deferred.Clear();
-        _deferredLatest = long.MinValue;
-        foreach (var (time, index) in due)
+        var fired = 0;
+        try
         {
-            var window = timers[index];
-            OnTimer(new TimerKey<TKey>(window.Key, window.Namespace, time), TimeDomainKind.Event);
+            // Firing adds no deferred timer (no record arrives meanwhile), so the list stays as it is until the end.
+            for (; fired < due.Length; fired++)
+            {
+                var window = _deferred[due[fired].Index];
+                OnTimer(new TimerKey<TKey>(window.Key, window.Namespace, due[fired].Time), TimeDomainKind.Event);
+            }
+        }
+        finally
+        {
+            // A firing that threw (failures not isolated) leaves the timers after it queued, as the queue would have.
+            for (var i = fired + 1; i < due.Length; i++)
+            {
+                var window = _deferred[due[i].Index];
+                _eventTimers.Register(window.Key, window.Namespace, due[i].Time);
+            }
+
+            _deferred.Clear();
+            _deferredLatest = long.MinValue;
+            if (due.Length > 4_096)
+            {
+                _deferred.TrimExcess(); // a large firing (the end of a bounded input) gives its memory back
+            }
         }
     }
 

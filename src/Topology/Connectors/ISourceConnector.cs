@@ -44,7 +44,8 @@ public interface ISourceConnector<T>
     /// runs it, and can be run after others have ended (the row groups of files). In batch mode the runtime then reads
     /// at most <c>JobRunnerOptions.BatchSourceParallelism</c> of them at once, one after another, so the source holds
     /// only what those partitions read (batch mode needs no watermark alignment between partitions); streaming mode
-    /// always runs every partition at once, so that the combined watermark covers all of them. Default false: the
+    /// runs every partition at once (up to 1,024; more start as others end, and their records can then be late), so
+    /// that the combined watermark covers all of them. Default false: the
     /// partitions of one Kafka consumer are fetched together and cannot wait.
     /// </summary>
     bool PartitionsCanWait => false;

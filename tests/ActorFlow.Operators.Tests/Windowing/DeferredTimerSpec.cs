@@ -78,6 +78,56 @@ public sealed class DeferredTimerSpec
         Assert.Equal(0, Deferred(harness));
     }
 
+    [Fact]
+    public void A_firing_that_throws_must_leave_the_later_windows_timers_queued()
+    {
+        var harness = OperatorHarness.For(Tumbling().Aggregate(Aggregates.Count<long>(),
+            (key, window, count) => key == "c" ? throw new InvalidOperationException("c fails") : $"{key}@{window.Start}:{count}"));
+        Feed(harness);
+
+        Assert.Throws<InvalidOperationException>(() => harness.ProcessWatermark(Watermark.EndOfInput));
+
+        // a@0 fired, c@0 threw (its timer is gone, as a dequeued one), b@1000 and a@1000 wait in the queue.
+        Assert.Equal(["a@0:2"], harness.OutputValues());
+        var timers = (ITimerInspection<string>)harness.Operator;
+        Assert.Equal([1_999L], timers.EventTimeTimersOf("a"));
+        Assert.Equal([1_999L], timers.EventTimeTimersOf("b"));
+        Assert.Empty(timers.EventTimeTimersOf("c"));
+    }
+
+    [Fact]
+    public void Sliding_windows_fired_from_deferred_timers_must_fire_as_from_the_queue()
+    {
+        OperatorHarness<string, long, string> Sliding() => OperatorHarness.For(WindowOperators.For<string, long>(SlidingEventTimeWindows.Of(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)))
+            .Aggregate(Aggregates.Count<long>(), (key, window, count) => $"{key}@{window.Start}:{count}"));
+        var deferred = Sliding();
+        var queued = Sliding();
+        Feed(deferred);
+        Feed(queued);
+        Assert.Equal(7, Deferred(deferred)); // b: 2 windows, a: 3, c: 2
+
+        queued.ProcessWatermark(-2_000);
+        deferred.ProcessWatermark(Watermark.EndOfInput);
+        queued.ProcessWatermark(Watermark.EndOfInput);
+
+        Assert.Equal(queued.OutputValues(), deferred.OutputValues());
+        Assert.Equal(["a@-1000:2", "c@-1000:1", "b@0:2", "a@0:3", "c@0:1", "b@1000:2", "a@1000:1"], deferred.OutputValues());
+    }
+
+    [Fact]
+    public void Windows_with_allowed_lateness_must_register_their_timers_at_once()
+    {
+        var harness = OperatorHarness.For(Tumbling().WithAllowedLateness(TimeSpan.FromSeconds(1))
+            .Aggregate(Aggregates.Count<long>(), (key, window, count) => $"{key}@{window.Start}:{count}"));
+        Feed(harness);
+
+        Assert.Equal(0, ((WindowOperator<string, long, long, string>)harness.Operator).DeferredTimerCount);
+        harness.ProcessWatermark(Watermark.EndOfInput);
+        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], harness.OutputValues());
+    }
+
+    private static WindowOperatorBuilder<string, long> Tumbling() => WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)));
+
     private static void Feed(OperatorHarness<string, long, string> harness)
     {
         foreach (var (key, timestamp) in Records)
@@ -90,6 +140,6 @@ public sealed class DeferredTimerSpec
         ((WindowOperator<string, long, long, string>)harness.Operator).DeferredTimerCount;
 
     private static OperatorHarness<string, long, string> Harness() =>
-        OperatorHarness.For(WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+        OperatorHarness.For(Tumbling()
             .Aggregate(Aggregates.Count<long>(), (key, window, count) => $"{key}@{window.Start}:{count}"));
 }

@@ -14,16 +14,23 @@ public sealed class BatchModeSourceParallelismSpec : IDisposable
     /// <summary>
     /// Verify that batch mode reads the partitions of a source whose partitions can wait (files) a few at a time, one
     /// after another (<c>BatchSourceParallelism</c>), and still counts every record: 8 partitions of 300 records in
-    /// chunks of 20, at most 2 running at once, the same windows as the records give.
+    /// chunks of 20, exactly 2 running at once, the same windows as the records give.
     /// </summary>
     [Fact]
     public async Task Batch_mode_must_read_partitions_that_can_wait_a_few_at_a_time()
     {
         var input = BoundedJobs.Clicks(Partitions * 300, Partitions);
-        var source = new BoundedListSource<Click>(input, chunk: 20) { PartitionsCanWait = true };
+        // Every partition holds its records after its first chunk until 2 run at once (a runtime reading one at a time never ends).
+        var source = new BoundedListSource<Click>(input, chunk: 20)
+        {
+            PartitionsCanWait = true,
+            Gated = [.. Enumerable.Range(0, Partitions)],
+            GateAt = 20,
+            OpenGateWhenActive = 2,
+        };
         var (results, summary) = await RunAsync("parallelism-batch", source, ExecutionMode.Batch, batchSourceParallelism: 2);
 
-        Assert.InRange(source.MostActive, 1, 2);
+        Assert.Equal(2, source.MostActive);
         Assert.Equal(Partitions * 300, summary.RecordsRead);
         Assert.Equal(BoundedJobs.WindowCounts(input.SelectMany(p => p.Select(r => r.Value))), results);
     }
