@@ -62,6 +62,63 @@ public sealed class BatchModeSourceParallelismSpec : IDisposable
         Assert.Equal(BoundedJobs.WindowCounts(input.SelectMany(p => p.Select(r => r.Value))), results);
     }
 
+    /// <summary>
+    /// Verify that a batch job stopped while some partitions have not started resumes them from the start: one
+    /// partition at a time, the first one holds its records from offset 600 on, so a checkpoint taken then covers 600
+    /// records of it and nothing of the two others (their windows' timers still deferred in the key groups); started
+    /// again, the job restores that checkpoint, reads the other 2,400 records and publishes every window once.
+    /// </summary>
+    [Fact]
+    public async Task A_stopped_batch_job_must_read_the_partitions_it_had_not_started_when_resumed()
+    {
+        var input = BoundedJobs.Clicks(3_000, 3);
+        var expected = BoundedJobs.WindowCounts(input.SelectMany(p => p).Select(c => c.Value));
+        var sink = new ListCheckpointedSink();
+        var options = new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchSourceParallelism = 1 };
+        var gated = new BoundedListSource<Click>([.. input]) { PartitionsCanWait = true, GateAt = 600, Gated = [0, 1, 2] };
+        var data = Path.Combine(_data.Path, "resume");
+
+        var system = await ActorFlowCluster.StartNodeAsync("parallelism-resume", StateStoreSettings.Sqlite(data));
+        try
+        {
+            var running = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("parallelism-resume", gated, sink), options);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var checkpoint = await running.CheckpointAsync();
+            while (checkpoint.Offsets.Sum(o => o.Offset) < 600)
+            {
+                await Task.Delay(20, cts.Token);
+                checkpoint = await running.CheckpointAsync();
+            }
+
+            await running.StopAsync(TimeSpan.FromSeconds(30));
+            var stopped = await running.Completion;
+
+            Assert.False(stopped.EndOfInput);
+            Assert.Equal(1, gated.MostActive);
+            Assert.Equal([(0, 600L)], checkpoint.Offsets.Where(o => o.Offset > 0).Select(o => (o.Partition, o.Offset)));
+            Assert.Empty(sink.Published);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        system = await ActorFlowCluster.StartNodeAsync("parallelism-resume", StateStoreSettings.Sqlite(data));
+        try
+        {
+            var running = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("parallelism-resume", new BoundedListSource<Click>([.. input]) { PartitionsCanWait = true }, sink), options);
+            var summary = await running.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.True(summary.EndOfInput);
+            Assert.Equal(2_400, summary.RecordsRead);
+            Assert.Equal(expected, sink.Published.Order(StringComparer.Ordinal).ToList());
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>Verify that a batch source parallelism below 1 fails the start with a clear error.</summary>
     [Fact]
     public async Task A_batch_source_parallelism_below_one_must_fail_the_start()
