@@ -40,9 +40,9 @@ public static class BoundedHarness
         var input = Array.IndexOf(args, "--input") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : "kafka";
         // --only streaming|batch: one mode (to profile it).
         // --batch-source-parallelism N: row groups a batch-mode run reads at once (JobRunnerOptions.BatchSourceParallelism).
-        _batchSourceParallelism = Option(args, "--batch-source-parallelism", Environment.ProcessorCount);
+        _batchSourceParallelism = Option(args, "--batch-source-parallelism", _batchSourceParallelism);
         // --batch-size N: most records per key-group batch in batch-mode runs (JobRunnerOptions.BatchSize; streaming keeps 1,000).
-        _batchModeBatchSize = Option(args, "--batch-size", new JobRunnerOptions().BatchSize);
+        _batchModeBatchSize = Option(args, "--batch-size", _batchModeBatchSize);
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
         if (input == "parquet")
         {
@@ -290,7 +290,7 @@ public static class BoundedHarness
             var sink = new SummingSink(records);
             var job = build(system, sink);
             var started = Stopwatch.GetTimestamp();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : new JobRunnerOptions().BatchSize });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (sink.Total != (sinkTotal ?? records) || summary.RecordsRead != records || !summary.EndOfInput)
@@ -326,9 +326,11 @@ public static class BoundedHarness
 
     private const int RowGroup = 50_000;
 
-    private static int _batchSourceParallelism = Environment.ProcessorCount;
+    private static readonly int StreamingBatchSize = new JobRunnerOptions().BatchSize;
 
-    private static int _batchModeBatchSize = 1_000;
+    private static int _batchSourceParallelism = new JobRunnerOptions().BatchSourceParallelism;
+
+    private static int _batchModeBatchSize = StreamingBatchSize;
 
     private static readonly string[] KeyNames = [.. Enumerable.Range(0, Keys).Select(k => "k" + k.ToString(CultureInfo.InvariantCulture))];
 

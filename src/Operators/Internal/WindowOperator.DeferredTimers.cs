@@ -62,8 +62,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             // A firing that threw (failures not isolated) leaves the timers after it queued, as the queue would have.
             for (var i = fired + 1; i < due.Length; i++)
             {
-                var window = _deferred[due[i].Index];
-                _eventTimers.Register(window.Key, window.Namespace, due[i].Time);
+                Register(_deferred[due[i].Index]);
             }
 
             _deferred.Clear();
@@ -80,10 +79,13 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
     {
         foreach (var window in _deferred)
         {
-            _eventTimers.Register(window.Key, window.Namespace, window.Namespace.MaxTimestamp);
+            Register(window);
         }
 
         _deferred.Clear();
         _deferredLatest = long.MinValue;
     }
+
+    /// <summary>Registers the timer a deferred window stands for: at its max timestamp.</summary>
+    private void Register(StateKey<TKey> window) => _eventTimers.Register(window.Key, window.Namespace, window.Namespace.MaxTimestamp);
 }

@@ -14,6 +14,9 @@ namespace ActorFlow.Operators.Tests.Windowing;
 public sealed class DeferredTimerSpec
 {
     // Registration order: b@1000, a@0, a@1000, c@0 (a window's timer is registered by its first record).
+    // The windows of Records by time, then registration, with their counts.
+    private static readonly string[] Fired = ["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"];
+
     private static readonly (string Key, long Timestamp)[] Records = [("b", 1_500), ("a", 200), ("a", 1_100), ("c", 900), ("a", 300), ("b", 1_999)];
 
     [Fact]
@@ -25,7 +28,7 @@ public sealed class DeferredTimerSpec
         deferred.ProcessWatermark(Watermark.EndOfInput);
 
         Assert.Equal(0, Deferred(deferred));
-        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], deferred.OutputValues());
+        Assert.Equal(Fired, deferred.OutputValues());
     }
 
     [Fact]
@@ -38,7 +41,7 @@ public sealed class DeferredTimerSpec
         Assert.Empty(queued.Output);
         queued.ProcessWatermark(Watermark.EndOfInput);
 
-        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], queued.OutputValues());
+        Assert.Equal(Fired, queued.OutputValues());
     }
 
     [Fact]
@@ -65,7 +68,7 @@ public sealed class DeferredTimerSpec
         restored.Restore(snapshot);
         restored.ProcessWatermark(Watermark.EndOfInput);
 
-        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], restored.OutputValues());
+        Assert.Equal(Fired, restored.OutputValues());
     }
 
     [Fact]
@@ -123,7 +126,7 @@ public sealed class DeferredTimerSpec
 
         Assert.Equal(0, ((WindowOperator<string, long, long, string>)harness.Operator).DeferredTimerCount);
         harness.ProcessWatermark(Watermark.EndOfInput);
-        Assert.Equal(["a@0:2", "c@0:1", "b@1000:2", "a@1000:1"], harness.OutputValues());
+        Assert.Equal(Fired, harness.OutputValues());
     }
 
     private static WindowOperatorBuilder<string, long> Tumbling() => WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)));
