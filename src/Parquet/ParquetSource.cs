@@ -33,6 +33,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     private readonly string _directory;
     private readonly ParquetSourceOptions<T> _options;
     private readonly global::Parquet.Schema.DataField[] _projection = typeof(T).GetParquetSchema(false).GetDataFields();
+    private readonly FlatRowReader<T>? _flat = FlatRowReader<T>.TryCreate();
 
     internal ParquetSource(string directory, ParquetSourceOptions<T> options)
     {
@@ -126,24 +127,12 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
 
     private async Task<List<IReadOnlyList<SourceRecord<T>>>> ReadRowGroupAsync(RowGroupPart part, long start, CancellationToken cancellationToken)
     {
-        IList<T> rows;
-        try
-        {
-            await using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            rows = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
-        }
-        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
-        {
-            BadFile(part.Path, e, $"row group {part.RowGroup}: ");
-            return [];
-        }
-
-        Metrics.RowGroupRead(rows.Count);
         var chunks = new List<IReadOnlyList<SourceRecord<T>>>();
         var chunk = new List<SourceRecord<T>>(_options.ChunkSize);
-        for (var row = (int)start; row < rows.Count; row++)
+        var rows = 0;
+        void Add(T value, int row)
         {
-            var value = rows[row];
+            rows++;
             chunk.Add(new SourceRecord<T>(value, _options.Timestamp?.Invoke(value) ?? 0, part.Id, row));
             if (chunk.Count == _options.ChunkSize)
             {
@@ -152,6 +141,26 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             }
         }
 
+        try
+        {
+            await using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            if (!await ReadFlatAsync(stream, part, (int)start, Add, cancellationToken).ConfigureAwait(false))
+            {
+                stream.Position = 0;
+                var all = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
+                for (var row = (int)start; row < all.Count; row++)
+                {
+                    Add(all[row], row);
+                }
+            }
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            BadFile(part.Path, e, $"row group {part.RowGroup}: ");
+            return [];
+        }
+
+        Metrics.RowGroupRead(rows);
         if (chunk.Count > 0)
         {
             chunks.Add(chunk);
@@ -160,9 +169,23 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         return chunks;
     }
 
+    /// <summary>Reads a row group column by column when <typeparamref name="T"/> and the file allow (<see cref="FlatRowReader{T}"/>); false otherwise.</summary>
+    private async ValueTask<bool> ReadFlatAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
+    {
+        if (_flat is null)
+        {
+            return false;
+        }
+
+        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await _flat.TryReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false);
+    }
+
     private void BadFile(string file, Exception e, string where = "")
     {
-        var error = e as InvalidDataException ?? new InvalidDataException($"Parquet input '{file}' cannot be read: {where}{e.Message}", e);
+        var error = e is InvalidDataException && e.Message.Contains(file, StringComparison.Ordinal)
+            ? (InvalidDataException)e
+            : new InvalidDataException($"Parquet input '{file}' cannot be read: {where}{e.Message}", e);
         if (_options.OnBadFileAction == BadFileAction.Fail)
         {
             throw error;

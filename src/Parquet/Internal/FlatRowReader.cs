@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Linq.Expressions;
+using System.Reflection;
+using global::Parquet;
+using global::Parquet.Schema;
+using global::Parquet.Serialization;
+
+namespace ActorFlow.Parquet.Internal;
+
+/// <summary>
+/// INTERNAL API. Reads the rows of a type whose Parquet columns are all top-level (no nested classes, lists or
+/// maps) column by column into pooled arrays and sets each row's members from them, instead of through
+/// <see cref="ParquetSerializer"/>, which assembles a row group's rows in new whole-row-group arrays (for 50,000 rows
+/// each is a large object, and their churn drives full collections). Same values as the serializer (tested:
+/// <c>ColumnReadSpec</c>); a file whose column differs in type, or for a value type in nullability, from the class's
+/// is left to the serializer. A required string or byte-array column reads into its property (the serializer refuses
+/// that nullability difference).
+/// </summary>
+internal sealed class FlatRowReader<T>
+    where T : class, new()
+{
+    private readonly Column[] _columns;
+
+    private FlatRowReader(Column[] columns) => _columns = columns;
+
+    /// <summary>A reader for <typeparamref name="T"/>, or null when a column of it is nested or a member cannot be bound.</summary>
+    public static FlatRowReader<T>? TryCreate()
+    {
+        var schema = typeof(T).GetParquetSchema(false);
+        var columns = new List<Column>();
+        foreach (var field in schema.Fields)
+        {
+            if (field is not DataField data || data.IsArray || Column.Bind(data) is not { } column)
+            {
+                return null;
+            }
+
+            columns.Add(column);
+        }
+
+        return new FlatRowReader<T>([.. columns]);
+    }
+
+    /// <summary>
+    /// Reads rows <paramref name="start"/> to the end of a row group and hands each with its row index to
+    /// <paramref name="add"/>; false (nothing read) when a column of the file does not match the class's.
+    /// </summary>
+    public async ValueTask<bool> TryReadAsync(ParquetReader file, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
+    {
+        var present = new DataField?[_columns.Length];
+        var fileFields = file.Schema.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
+        for (var c = 0; c < _columns.Length; c++)
+        {
+            if (fileFields.TryGetValue(_columns[c].Field.Path.ToString(), out var found))
+            {
+                if (!_columns[c].Fits(found))
+                {
+                    return false;
+                }
+
+                present[c] = found;
+            }
+        }
+
+        using var group = file.OpenRowGroupReader(rowGroup);
+        var rows = checked((int)group.RowCount);
+        var values = new ColumnValues?[_columns.Length];
+        try
+        {
+            for (var c = 0; c < _columns.Length; c++)
+            {
+                if (present[c] is { } field)
+                {
+                    values[c] = _columns[c].Rent(rows);
+                    await values[c]!.ReadAsync(group, field, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            for (var row = start; row < rows; row++)
+            {
+                var value = new T();
+                foreach (var column in values)
+                {
+                    column?.Set(value, row);
+                }
+
+                add(value, row);
+            }
+        }
+        finally
+        {
+            foreach (var column in values)
+            {
+                column?.Return();
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>One top-level column of <typeparamref name="T"/>: its field and how its values are read and set.</summary>
+    private abstract class Column(DataField field)
+    {
+        public DataField Field { get; } = field;
+
+        /// <summary>The member a column of the class's schema was made from: Parquet.Net keeps its name on the field (not public).</summary>
+        private static readonly PropertyInfo? MemberName = typeof(Field).GetProperty("ClrPropName", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
+
+        public static Column? Bind(DataField field)
+        {
+            if (MemberName?.GetValue(field) is not string name)
+            {
+                return null;
+            }
+
+            var member = (MemberInfo?)typeof(T).GetProperty(name, BindingFlags.Public | BindingFlags.Instance)
+                ?? typeof(T).GetField(name, BindingFlags.Public | BindingFlags.Instance);
+            var memberType = member switch
+            {
+                PropertyInfo { SetMethod.IsPublic: true } p when p.GetIndexParameters().Length == 0 => p.PropertyType,
+                FieldInfo { IsInitOnly: false } f => f.FieldType,
+                _ => null,
+            };
+            if (memberType is null)
+            {
+                return null;
+            }
+
+            Type? kind = null;
+            if (memberType == typeof(string) && Logical(field.ClrType) == typeof(string))
+            {
+                kind = typeof(StringColumn);
+            }
+            else if (memberType == typeof(byte[]) && Logical(field.ClrType) == typeof(byte[]))
+            {
+                kind = typeof(BytesColumn);
+            }
+            else if (memberType.IsValueType && field.ClrType == memberType && !field.IsNullable)
+            {
+                kind = typeof(ValueColumn<>).MakeGenericType(typeof(T), memberType);
+            }
+            else if (Nullable.GetUnderlyingType(memberType) is { } underlying && field.ClrType == underlying && field.IsNullable)
+            {
+                kind = typeof(NullableColumn<>).MakeGenericType(typeof(T), underlying);
+            }
+
+            return kind is null ? null : (Column)Activator.CreateInstance(kind, field, Setter(member!, memberType))!;
+        }
+
+        /// <summary>
+        /// True when the file's column decodes to the same values the class's column would: same type, not repeated,
+        /// and for a value type the same nullability (a string or byte array reads either way).
+        /// </summary>
+        public bool Fits(DataField file) =>
+            Logical(file.ClrType) == Logical(Field.ClrType) && !file.IsArray && file.MaxRepetitionLevel == 0
+            && (file.IsNullable == Field.IsNullable || !Logical(Field.ClrType).IsValueType);
+
+        /// <summary>The serializer's schema names string and byte-array columns by the memory types it can also read them as.</summary>
+        private static Type Logical(Type type) =>
+            type == typeof(ReadOnlyMemory<char>) ? typeof(string) : type == typeof(ReadOnlyMemory<byte>) ? typeof(byte[]) : type;
+
+        public abstract ColumnValues Rent(int rows);
+
+        private static Delegate Setter(MemberInfo member, Type memberType)
+        {
+            var row = Expression.Parameter(typeof(T), "row");
+            var value = Expression.Parameter(memberType, "value");
+            var assign = Expression.Assign(Expression.MakeMemberAccess(row, member), value);
+            return Expression.Lambda(typeof(Action<,>).MakeGenericType(typeof(T), memberType), assign, row, value).Compile();
+        }
+    }
+
+    /// <summary>A column's values for one row group, in an array rented for the read.</summary>
+    private abstract class ColumnValues
+    {
+        public abstract ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken);
+
+        public abstract void Set(T row, int index);
+
+        public abstract void Return();
+    }
+
+    private abstract class ColumnValues<TValue>(Action<T, TValue> set, int rows) : ColumnValues
+    {
+        private readonly TValue[] _values = ArrayPool<TValue>.Shared.Rent(rows);
+        private readonly int _rows = rows;
+
+        protected Memory<TValue> Memory => _values.AsMemory(0, _rows);
+
+        public sealed override void Set(T row, int index) => set(row, _values[index]);
+
+        public sealed override void Return() =>
+            ArrayPool<TValue>.Shared.Return(_values, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TValue>());
+    }
+
+    private sealed class StringColumn(DataField field, Action<T, string?> set) : Column(field)
+    {
+        public override ColumnValues Rent(int rows) => new Values(set, rows);
+
+        private sealed class Values(Action<T, string?> set, int rows) : ColumnValues<string?>(set, rows)
+        {
+            public override ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken) =>
+                group.ReadAsync(field, Memory, null, cancellationToken);
+        }
+    }
+
+    private sealed class BytesColumn(DataField field, Action<T, byte[]?> set) : Column(field)
+    {
+        public override ColumnValues Rent(int rows) => new Values(set, rows);
+
+        private sealed class Values(Action<T, byte[]?> set, int rows) : ColumnValues<byte[]?>(set, rows)
+        {
+            public override ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken) =>
+                group.ReadAsync(field, Memory, null, cancellationToken);
+        }
+    }
+
+    private sealed class ValueColumn<TValue>(DataField field, Action<T, TValue> set) : Column(field)
+        where TValue : struct
+    {
+        public override ColumnValues Rent(int rows) => new Values(set, rows);
+
+        private sealed class Values(Action<T, TValue> set, int rows) : ColumnValues<TValue>(set, rows)
+        {
+            public override ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken) =>
+                group.ReadAsync(field, Memory, null, cancellationToken);
+        }
+    }
+
+    private sealed class NullableColumn<TValue>(DataField field, Action<T, TValue?> set) : Column(field)
+        where TValue : struct
+    {
+        public override ColumnValues Rent(int rows) => new Values(set, rows);
+
+        private sealed class Values(Action<T, TValue?> set, int rows) : ColumnValues<TValue?>(set, rows)
+        {
+            public override ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken) =>
+                group.ReadAsync(field, Memory, null, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+using ActorFlow.Parquet.Internal;
+using ActorFlow.Tests.Shared;
+using global::Parquet;
+using global::Parquet.Schema;
+using global::Parquet.Serialization;
+
+namespace ActorFlow.Parquet.Tests.Source;
+
+/// <summary>
+/// The file source reads a class whose columns are all top-level column by column (<see cref="FlatRowReader{T}"/>):
+/// the same rows as Parquet.Net's serializer, and the serializer's path for what it does not cover.
+/// </summary>
+public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private readonly TempDirectory _lake = new("actorflow-parquet-columns");
+
+    /// <summary>
+    /// Verify that rows of every flat column type (value types, nullable value types with nulls, strings and byte
+    /// arrays with nulls, dates, decimals, a public field, an init-only property) read by the file source equal the
+    /// rows Parquet.Net's serializer reads from the same files, in order, from the start and from a row offset, and
+    /// that the class is read column by column.
+    /// </summary>
+    [Fact]
+    public async Task A_flat_class_must_read_the_same_values_as_the_serializer()
+    {
+        Assert.NotNull(FlatRowReader<Wide>.TryCreate());
+        var rows = Enumerable.Range(0, 250).Select(Wide.Of).ToList();
+        var file = Path.Combine(_lake.Path, "wide.parquet");
+        await using (var stream = File.Create(file))
+        {
+            await ParquetSerializer.SerializeAsync(rows, stream, new ParquetOptions { RowGroupSize = 100 });
+        }
+
+        var expected = new List<Wide>();
+        for (var g = 0; g < 3; g++)
+        {
+            expected.AddRange((await ParquetSerializer.DeserializeAsync<Wide>(file, null, g)).Data);
+        }
+
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Wide>(_lake.Path));
+        var ordered = read.OrderBy(r => r.Origin, StringComparer.Ordinal).ThenBy(r => r.Offset).Select(r => r.Value!.Text()).ToList();
+        Assert.Equal(expected.Select(w => w.Text()), ordered);
+        Assert.Equal(rows.Count, ordered.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(rows[i].Text(), ordered[i]);
+        }
+
+        var partition = read.Select(r => r.Origin).Distinct().Order(StringComparer.Ordinal).ElementAt(1); // the second row group
+        var resumed = await SourceRun.AllAsync(Sys, ParquetSource.For<Wide>(_lake.Path), new Dictionary<string, long> { [partition] = 40 });
+        var part = resumed.Where(r => r.Origin == partition).ToList();
+        Assert.Equal(Enumerable.Range(40, 60).Select(i => (long)i), part.Select(r => r.Offset));
+        Assert.Equal(expected.Skip(140).Take(60).Select(w => w.Text()), part.Select(r => r.Value!.Text()));
+    }
+
+    /// <summary>
+    /// Verify that a class with a nested member (no flat reader) and a file whose column is nullable where the class's
+    /// is not (the flat reader declines it) are both read through the serializer's path with its values.
+    /// </summary>
+    [Fact]
+    public async Task What_the_column_reader_does_not_cover_must_read_as_the_serializer_reads_it()
+    {
+        Assert.Null(FlatRowReader<Nested>.TryCreate());
+        var nestedFile = Path.Combine(_lake.Path, "nested", "n.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(nestedFile)!);
+        await ParquetSerializer.SerializeAsync(Enumerable.Range(0, 30).Select(i => new Nested { Id = i, Inner = new Inner { Name = "n" + i } }), nestedFile);
+        var nested = await SourceRun.AllAsync(Sys, ParquetSource.For<Nested>(Path.GetDirectoryName(nestedFile)!));
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"{i}:n{i}"), nested.Select(r => $"{r.Value!.Id}:{r.Value.Inner?.Name}").Order(StringComparer.Ordinal).OrderBy(s => int.Parse(s.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture)));
+
+        // An optional int64 column (as most writers other than .NET's mark every column) read into a non-nullable long.
+        var optionalFile = Path.Combine(_lake.Path, "optional", "o.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(optionalFile)!);
+        var schema = new ParquetSchema(new DataField<long?>("Id"), new DataField<string>("Name"));
+        await using (var stream = File.Create(optionalFile))
+        await using (var writer = await ParquetWriter.CreateAsync(schema, stream))
+        using (var group = writer.CreateRowGroup())
+        {
+            await group.WriteAsync<long>(schema.DataFields[0], new long?[] { 1, 2, 3 }.AsMemory());
+            await group.WriteAsync(schema.DataFields[1], new[] { "a", null, "c" });
+            group.CompleteValidate();
+        }
+
+        var serializer = await Assert.ThrowsAsync<InvalidDataException>(() => ParquetSerializer.DeserializeAsync<Plain>(optionalFile));
+        var source = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Plain>(Path.GetDirectoryName(optionalFile)!)));
+        Assert.Contains(optionalFile, source.Message, StringComparison.Ordinal);
+        Assert.Contains(serializer.Message, source.Message, StringComparison.Ordinal);
+
+        // Read as the nullable type the file holds, the same file reads through the column reader.
+        var nullable = await SourceRun.AllAsync(Sys, ParquetSource.For<NullablePlain>(Path.GetDirectoryName(optionalFile)!));
+        Assert.Equal(["1:a", "2:", "3:c"], nullable.Select(r => $"{r.Value!.Id}:{r.Value.Name}"));
+    }
+
+    /// <summary>
+    /// Verify that a required string column (as an Avro record's non-null string lands) reads into a string property:
+    /// the column reader reads it, where Parquet.Net's serializer refuses the nullability difference.
+    /// </summary>
+    [Fact]
+    public async Task A_required_string_column_must_read_into_a_string_property()
+    {
+        var file = Path.Combine(_lake.Path, "required.parquet");
+        var schema = new ParquetSchema(new DataField<long>("Id"), new DataField("Name", typeof(string), false));
+        await using (var stream = File.Create(file))
+        await using (var writer = await ParquetWriter.CreateAsync(schema, stream))
+        using (var group = writer.CreateRowGroup())
+        {
+            await group.WriteAsync<long>(schema.DataFields[0], new long[] { 1, 2 }.AsMemory());
+            await group.WriteAsync(schema.DataFields[1], new[] { "a", "b" });
+            group.CompleteValidate();
+        }
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => ParquetSerializer.DeserializeAsync<Plain>(file));
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Plain>(_lake.Path));
+        Assert.Equal(["1:a", "2:b"], read.Select(r => $"{r.Value!.Id}:{r.Value.Name}"));
+    }
+
+    public new void Dispose()
+    {
+        _lake.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>One column of each flat type the serializer maps.</summary>
+    public sealed class Wide
+    {
+        public bool Flag { get; set; }
+
+        public byte Small { get; set; }
+
+        public short Short { get; set; }
+
+        public int Int { get; set; }
+
+        public long Long { get; set; }
+
+        public float Float { get; set; }
+
+        public double Double { get; set; }
+
+        public decimal Decimal { get; set; }
+
+        public DateTime When { get; set; }
+
+        public Guid Id { get; set; }
+
+        public int? MaybeInt { get; set; }
+
+        public long? MaybeLong { get; set; }
+
+        public DateTime? MaybeWhen { get; set; }
+
+        public string? Name { get; set; }
+
+        public byte[]? Bytes { get; set; }
+
+        public string Init { get; init; } = "";
+
+#pragma warning disable SA1401, CA1051 // a public field: the serializer maps fields too
+        public double Field;
+#pragma warning restore SA1401, CA1051
+
+        public static Wide Of(int i) => new()
+        {
+            Flag = i % 3 == 0,
+            Small = (byte)i,
+            Short = (short)(i * 7),
+            Int = i * 1000,
+            Long = (1L << 40) + i,
+            Float = i / 4f,
+            Double = i / 3.0,
+            Decimal = i * 1.25m,
+            When = new DateTime(2026, 12, 4, 10, 0, 0, DateTimeKind.Unspecified).AddSeconds(i),
+            Id = new Guid(i, 1, 2, [3, 4, 5, 6, 7, 8, 9, 10]),
+            MaybeInt = i % 4 == 0 ? null : i,
+            MaybeLong = i % 5 == 0 ? null : -i,
+            MaybeWhen = i % 6 == 0 ? null : new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Unspecified).AddDays(i),
+            Name = i % 7 == 0 ? null : "name-" + i,
+            Bytes = i % 8 == 0 ? null : [(byte)i, (byte)(i >> 8)],
+            Init = "init-" + i,
+            Field = i * 0.5,
+        };
+
+        public string Text() =>
+            string.Join('|', Flag, Small, Short, Int, Long, Float, Double, Decimal.ToString("0.0###", System.Globalization.CultureInfo.InvariantCulture), When.ToString("O"), When.Kind, Id, MaybeInt, MaybeLong,
+                MaybeWhen?.ToString("O"), MaybeWhen?.Kind, Name ?? "<null>", Bytes is null ? "<null>" : Convert.ToHexString(Bytes), Init, Field);
+    }
+
+    public sealed class Nested
+    {
+        public int Id { get; set; }
+
+        public Inner? Inner { get; set; }
+    }
+
+    public sealed class Inner
+    {
+        public string? Name { get; set; }
+    }
+
+    public sealed class Plain
+    {
+        public long Id { get; set; }
+
+        public string? Name { get; set; }
+    }
+
+    public sealed class NullablePlain
+    {
+        public long? Id { get; set; }
+
+        public string? Name { get; set; }
+    }
+}
