@@ -43,6 +43,8 @@ public static class BoundedHarness
         _batchSourceParallelism = Option(args, "--batch-source-parallelism", _batchSourceParallelism);
         // --batch-size N: most records per key-group batch in batch-mode runs (JobRunnerOptions.BatchSize; streaming keeps 1,000).
         _batchModeBatchSize = Option(args, "--batch-size", _batchModeBatchSize);
+        // --batch-parallelism N: key-group batches in flight in batch-mode runs (JobRunnerOptions.Parallelism; streaming keeps 4).
+        _batchModeParallelism = Option(args, "--batch-parallelism", _batchModeParallelism);
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
         if (input == "parquet")
         {
@@ -290,7 +292,7 @@ public static class BoundedHarness
             var sink = new SummingSink(records);
             var job = build(system, sink);
             var started = Stopwatch.GetTimestamp();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (sink.Total != (sinkTotal ?? records) || summary.RecordsRead != records || !summary.EndOfInput)
@@ -331,6 +333,10 @@ public static class BoundedHarness
     private static int _batchSourceParallelism = new JobRunnerOptions().BatchSourceParallelism;
 
     private static int _batchModeBatchSize = StreamingBatchSize;
+
+    private static readonly int StreamingParallelism = new JobRunnerOptions().Parallelism;
+
+    private static int _batchModeParallelism = StreamingParallelism;
 
     private static readonly string[] KeyNames = [.. Enumerable.Range(0, Keys).Select(k => "k" + k.ToString(CultureInfo.InvariantCulture))];
 
