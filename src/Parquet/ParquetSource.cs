@@ -129,11 +129,19 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     {
         var chunks = new List<IReadOnlyList<SourceRecord<T>>>();
         var chunk = new List<SourceRecord<T>>(_options.ChunkSize);
-        var rows = 0;
         void Add(T value, int row)
         {
-            rows++;
-            chunk.Add(new SourceRecord<T>(value, _options.Timestamp?.Invoke(value) ?? 0, part.Id, row));
+            long timestamp;
+            try
+            {
+                timestamp = _options.Timestamp?.Invoke(value) ?? 0;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new TimestampFailed(e); // the user's function, not the file: it fails the source as it is
+            }
+
+            chunk.Add(new SourceRecord<T>(value, timestamp, part.Id, row));
             if (chunk.Count == _options.ChunkSize)
             {
                 chunks.Add(chunk);
@@ -141,18 +149,29 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             }
         }
 
+        int rows;
         try
         {
             await using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            if (!await ReadFlatAsync(stream, part, (int)start, Add, cancellationToken).ConfigureAwait(false))
+            if (await ReadFlatAsync(stream, part, (int)start, Add, cancellationToken).ConfigureAwait(false) is { } read)
+            {
+                rows = read;
+            }
+            else
             {
                 stream.Position = 0;
                 var all = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
+                rows = all.Count;
                 for (var row = (int)start; row < all.Count; row++)
                 {
                     Add(all[row], row);
                 }
             }
+        }
+        catch (TimestampFailed e)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
+            throw;
         }
         catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
@@ -169,17 +188,20 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         return chunks;
     }
 
-    /// <summary>Reads a row group column by column when <typeparamref name="T"/> and the file allow (<see cref="FlatRowReader{T}"/>); false otherwise.</summary>
-    private async ValueTask<bool> ReadFlatAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
+    /// <summary>Reads a row group column by column when <typeparamref name="T"/> and the file allow (<see cref="FlatRowReader{T}"/>): its row count, or null.</summary>
+    private async ValueTask<int?> ReadFlatAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
         if (_flat is null)
         {
-            return false;
+            return null;
         }
 
         await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         return await _flat.TryReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The source's timestamp function threw while a row group was read: not a bad file.</summary>
+    private sealed class TimestampFailed(Exception inner) : Exception(inner.Message, inner);
 
     private void BadFile(string file, Exception e, string where = "")
     {

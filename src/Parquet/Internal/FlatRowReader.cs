@@ -12,9 +12,9 @@ namespace ActorFlow.Parquet.Internal;
 /// maps) column by column into pooled arrays and sets each row's members from them, instead of through
 /// <see cref="ParquetSerializer"/>, which assembles a row group's rows in new whole-row-group arrays (for 50,000 rows
 /// each is a large object, and their churn drives full collections). Same values as the serializer (tested:
-/// <c>ColumnReadSpec</c>); a file whose column differs in type, or for a value type in nullability, from the class's
-/// is left to the serializer. A required string or byte-array column reads into its property (the serializer refuses
-/// that nullability difference).
+/// <c>ColumnReadSpec</c>): a null leaves the member as the constructor left it, and a file whose column differs in
+/// type from the class's, or in nullability other than below, is left to the serializer. Unlike the serializer, a
+/// required string or byte-array column reads into an optional member (the serializer refuses that difference).
 /// </summary>
 internal sealed class FlatRowReader<T>
     where T : class, new()
@@ -26,39 +26,54 @@ internal sealed class FlatRowReader<T>
     /// <summary>A reader for <typeparamref name="T"/>, or null when a column of it is nested or a member cannot be bound.</summary>
     public static FlatRowReader<T>? TryCreate()
     {
-        var schema = typeof(T).GetParquetSchema(false);
-        var columns = new List<Column>();
-        foreach (var field in schema.Fields)
+        try
         {
-            if (field is not DataField data || data.IsArray || Column.Bind(data) is not { } column)
+            // The schema the serializer reads with (members it can set).
+            var schema = typeof(T).GetParquetSchema(true);
+            var columns = new List<Column>();
+            foreach (var field in schema.Fields)
             {
-                return null;
+                if (field is not DataField data || data.IsArray || Column.Bind(data) is not { } column)
+                {
+                    return null;
+                }
+
+                columns.Add(column);
             }
 
-            columns.Add(column);
+            return new FlatRowReader<T>([.. columns]);
         }
-
-        return new FlatRowReader<T>([.. columns]);
+        catch (AmbiguousMatchException)
+        {
+            return null; // a member hidden by another of the same name: the serializer's way decides
+        }
     }
 
     /// <summary>
     /// Reads rows <paramref name="start"/> to the end of a row group and hands each with its row index to
-    /// <paramref name="add"/>; false (nothing read) when a column of the file does not match the class's.
+    /// <paramref name="add"/>; returns the row group's row count, or null (nothing read) when a column of the file does
+    /// not match the class's.
     /// </summary>
-    public async ValueTask<bool> TryReadAsync(ParquetReader file, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
+    public async ValueTask<int?> TryReadAsync(ParquetReader file, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
+        // Only the file's top-level columns can be the class's (a nested column is never one, whatever its path).
+        var fileFields = new Dictionary<string, Field>(StringComparer.Ordinal);
+        foreach (var field in file.Schema.Fields)
+        {
+            fileFields[field.Name] = field;
+        }
+
         var present = new DataField?[_columns.Length];
-        var fileFields = file.Schema.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
         for (var c = 0; c < _columns.Length; c++)
         {
-            if (fileFields.TryGetValue(_columns[c].Field.Path.ToString(), out var found))
+            if (fileFields.TryGetValue(_columns[c].Field.Name, out var found))
             {
-                if (!_columns[c].Fits(found))
+                if (found is not DataField data || !_columns[c].Fits(data))
                 {
-                    return false;
+                    return null;
                 }
 
-                present[c] = found;
+                present[c] = data;
             }
         }
 
@@ -95,7 +110,7 @@ internal sealed class FlatRowReader<T>
             }
         }
 
-        return true;
+        return rows;
     }
 
     /// <summary>One top-level column of <typeparamref name="T"/>: its field and how its values are read and set.</summary>
@@ -117,7 +132,7 @@ internal sealed class FlatRowReader<T>
                 ?? typeof(T).GetField(name, BindingFlags.Public | BindingFlags.Instance);
             var memberType = member switch
             {
-                PropertyInfo { SetMethod.IsPublic: true } p when p.GetIndexParameters().Length == 0 => p.PropertyType,
+                PropertyInfo { SetMethod.IsPublic: true, GetMethod.IsPublic: true } p when p.GetIndexParameters().Length == 0 => p.PropertyType,
                 FieldInfo { IsInitOnly: false } f => f.FieldType,
                 _ => null,
             };
@@ -149,11 +164,11 @@ internal sealed class FlatRowReader<T>
 
         /// <summary>
         /// True when the file's column decodes to the same values the class's column would: same type, not repeated,
-        /// and for a value type the same nullability (a string or byte array reads either way).
+        /// and the same nullability, or a required string or byte-array column read into an optional member.
         /// </summary>
         public bool Fits(DataField file) =>
             Logical(file.ClrType) == Logical(Field.ClrType) && !file.IsArray && file.MaxRepetitionLevel == 0
-            && (file.IsNullable == Field.IsNullable || !Logical(Field.ClrType).IsValueType);
+            && (file.IsNullable == Field.IsNullable || (!file.IsNullable && !Logical(Field.ClrType).IsValueType));
 
         /// <summary>The serializer's schema names string and byte-array columns by the memory types it can also read them as.</summary>
         private static Type Logical(Type type) =>
@@ -187,7 +202,14 @@ internal sealed class FlatRowReader<T>
 
         protected Memory<TValue> Memory => _values.AsMemory(0, _rows);
 
-        public sealed override void Set(T row, int index) => set(row, _values[index]);
+        public sealed override void Set(T row, int index)
+        {
+            // As the serializer: a null leaves the member as the constructor left it.
+            if (_values[index] is { } value)
+            {
+                set(row, value);
+            }
+        }
 
         public sealed override void Return() =>
             ArrayPool<TValue>.Shared.Return(_values, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TValue>());

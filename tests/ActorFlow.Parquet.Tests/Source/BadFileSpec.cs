@@ -51,6 +51,27 @@ public sealed class BadFileSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         Assert.True(e.Message.Contains("column 'Symbol' is Int32 in the file but TradeRow reads it as String", StringComparison.Ordinal), e.Message);
     }
 
+    /// <summary>
+    /// Verify that a timestamp function that throws fails the source with its own exception, also with
+    /// <see cref="BadFileAction.Skip"/>: the file is not bad, and its rows are not skipped as if it were.
+    /// </summary>
+    [Fact]
+    public async Task A_throwing_timestamp_function_must_fail_the_source_not_skip_the_file()
+    {
+        await SinkFiles.LandAsync(ParquetSink.For(_lake.Path, new ParquetSinkOptions<Trade>()), [.. Enumerable.Range(0, 30).Select(LandingJob.TradeOf)]);
+        var reported = new List<string>();
+        var source = ParquetSource.For(_lake.Path, new ParquetSourceOptions<TradeRow>
+        {
+            OnBadFileAction = BadFileAction.Skip,
+            OnBadFile = (path, _) => reported.Add(path),
+            Timestamp = t => t.Id == 17 ? throw new InvalidOperationException("no time for 17") : t.Time,
+        });
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => SourceRun.AllAsync(Sys, source));
+        Assert.Equal("no time for 17", e.Message);
+        Assert.Empty(reported);
+        Assert.Equal(0, source.Metrics.FilesSkipped);
+    }
+
     void IDisposable.Dispose()
     {
         _lake.Dispose();

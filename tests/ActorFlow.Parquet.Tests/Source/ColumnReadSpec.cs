@@ -37,20 +37,30 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             expected.AddRange((await ParquetSerializer.DeserializeAsync<Wide>(file, null, g)).Data);
         }
 
-        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Wide>(_lake.Path));
-        var ordered = read.OrderBy(r => r.Origin, StringComparer.Ordinal).ThenBy(r => r.Offset).Select(r => r.Value!.Text()).ToList();
-        Assert.Equal(expected.Select(w => w.Text()), ordered);
-        Assert.Equal(rows.Count, ordered.Count);
-        for (var i = 0; i < rows.Count; i++)
+        // The source takes the column path for these files (not the serializer's).
+        await using (var reader = await ParquetReader.CreateAsync(file))
         {
-            Assert.Equal(rows[i].Text(), ordered[i]);
+            var direct = new List<Wide>();
+            Assert.Equal(100, await FlatRowReader<Wide>.TryCreate()!.TryReadAsync(reader, 0, 0, (w, _) => direct.Add(w), CancellationToken.None));
+            Assert.Equal(expected.Take(100).Select(w => w.Text()), direct.Select(w => w.Text()));
         }
 
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Wide>(_lake.Path));
+        var ordered = read.OrderBy(r => r.Origin, StringComparer.Ordinal).ThenBy(r => r.Offset).Select(r => r.Value!).ToList();
+        Assert.Equal(expected.Select(w => w.Text()), ordered.Select(w => w.Text()));
+        // The rows written, except that a null leaves a member's initializer (as the serializer does).
+        Assert.Equal("unset", ordered[7].Name);
+        Assert.Equal(-1, ordered[4].MaybeInt);
+        Assert.Equal("name-8", ordered[8].Name);
+        Assert.Equal(rows.Select(w => w.Text()), ordered.Select(w => w.WithoutInitializers().Text()));
+
         var partition = read.Select(r => r.Origin).Distinct().Order(StringComparer.Ordinal).ElementAt(1); // the second row group
-        var resumed = await SourceRun.AllAsync(Sys, ParquetSource.For<Wide>(_lake.Path), new Dictionary<string, long> { [partition] = 40 });
+        var resuming = ParquetSource.For<Wide>(_lake.Path);
+        var resumed = await SourceRun.AllAsync(Sys, resuming, new Dictionary<string, long> { [partition] = 40 });
         var part = resumed.Where(r => r.Origin == partition).ToList();
         Assert.Equal(Enumerable.Range(40, 60).Select(i => (long)i), part.Select(r => r.Offset));
         Assert.Equal(expected.Skip(140).Take(60).Select(w => w.Text()), part.Select(r => r.Value!.Text()));
+        Assert.Equal(250, resuming.Metrics.RowsRead); // whole row groups are read (and the covered rows skipped)
     }
 
     /// <summary>
@@ -84,6 +94,10 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         var source = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Plain>(Path.GetDirectoryName(optionalFile)!)));
         Assert.Contains(optionalFile, source.Message, StringComparison.Ordinal);
         Assert.Contains(serializer.Message, source.Message, StringComparison.Ordinal);
+
+        // A required string member and an optional column: the serializer's failure too.
+        var required = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<RequiredName>(Path.GetDirectoryName(optionalFile)!)));
+        Assert.Contains(optionalFile, required.Message, StringComparison.Ordinal);
 
         // Read as the nullable type the file holds, the same file reads through the column reader.
         var nullable = await SourceRun.AllAsync(Sys, ParquetSource.For<NullablePlain>(Path.GetDirectoryName(optionalFile)!));
@@ -142,15 +156,15 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
 
         public Guid Id { get; set; }
 
-        public int? MaybeInt { get; set; }
+        public int? MaybeInt { get; set; } = -1;
 
         public long? MaybeLong { get; set; }
 
-        public DateTime? MaybeWhen { get; set; }
+        public DateTime? MaybeWhen { get; set; } = DateTime.UnixEpoch;
 
-        public string? Name { get; set; }
+        public string? Name { get; set; } = "unset";
 
-        public byte[]? Bytes { get; set; }
+        public byte[]? Bytes { get; set; } = [0xFF];
 
         public string Init { get; init; } = "";
 
@@ -179,6 +193,16 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             Field = i * 0.5,
         };
 
+        /// <summary>This row with what reads as an initializer (a null written) back to null.</summary>
+        public Wide WithoutInitializers()
+        {
+            MaybeInt = MaybeInt == -1 ? null : MaybeInt;
+            MaybeWhen = MaybeWhen == DateTime.UnixEpoch ? null : MaybeWhen;
+            Name = Name == "unset" ? null : Name;
+            Bytes = Bytes is [0xFF] ? null : Bytes;
+            return this;
+        }
+
         public string Text() =>
             string.Join('|', Flag, Small, Short, Int, Long, Float, Double, Decimal.ToString("0.0###", System.Globalization.CultureInfo.InvariantCulture), When.ToString("O"), When.Kind, Id, MaybeInt, MaybeLong,
                 MaybeWhen?.ToString("O"), MaybeWhen?.Kind, Name ?? "<null>", Bytes is null ? "<null>" : Convert.ToHexString(Bytes), Init, Field);
@@ -201,6 +225,14 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         public long Id { get; set; }
 
         public string? Name { get; set; }
+    }
+
+    public sealed class RequiredName
+    {
+        public long? Id { get; set; }
+
+        [global::Parquet.Serialization.Attributes.ParquetRequired]
+        public string Name { get; set; } = "";
     }
 
     public sealed class NullablePlain
