@@ -14,13 +14,17 @@ internal static class FileSchemas
         var columns = file.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
         foreach (var wanted in projection)
         {
-            if (columns.TryGetValue(wanted.Path.ToString(), out var found) && Logical(found.ClrType) != Logical(wanted.ClrType))
+            if (columns.TryGetValue(wanted.Path.ToString(), out var found) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted))
             {
                 throw new InvalidDataException(
                     $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}.");
             }
         }
     }
+
+    /// <summary>A DATE column reads as <see cref="DateTime"/> in a file's schema; a <see cref="DateOnly"/> member reads it too (the serializer writes <see cref="DateOnly"/> so).</summary>
+    private static bool IsDate(DataField file, DataField wanted) =>
+        wanted.ClrType == typeof(DateOnly) && file is DateTimeDataField { DateTimeFormat: DateTimeFormat.Date };
 
     /// <summary>Strings are read as memory or as strings; both are a string column.</summary>
     private static Type Logical(Type type) => type == typeof(ReadOnlyMemory<char>) ? typeof(string) : type;

@@ -127,6 +127,22 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         Assert.Equal(["1:a", "2:b"], read.Select(r => $"{r.Value!.Id}:{r.Value.Name}"));
     }
 
+    /// <summary>
+    /// Verify that a <see cref="DateOnly"/> member reads the DATE column the serializer (and so the sink) writes for it,
+    /// which a file's schema names <see cref="DateTime"/>, and that a timestamp column read as a date is reported.
+    /// </summary>
+    [Fact]
+    public async Task A_date_only_member_must_read_a_date_column()
+    {
+        var file = Path.Combine(_lake.Path, "dates.parquet");
+        await ParquetSerializer.SerializeAsync(Enumerable.Range(0, 3).Select(i => new Dated { Id = i, Day = new DateOnly(2026, 12, 1).AddDays(i), When = new DateTime(2026, 1, 1, 0, 0, i, DateTimeKind.Unspecified) }), file);
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Dated>(_lake.Path));
+        Assert.Equal(["0:2026-12-01", "1:2026-12-02", "2:2026-12-03"], read.Select(r => $"{r.Value!.Id}:{r.Value.Day:yyyy-MM-dd}").Order(StringComparer.Ordinal));
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<WhenAsDate>(_lake.Path)));
+        Assert.Contains(file, e.Message, StringComparison.Ordinal);
+    }
+
     public new void Dispose()
     {
         _lake.Dispose();
@@ -233,6 +249,20 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
 
         [global::Parquet.Serialization.Attributes.ParquetRequired]
         public string Name { get; set; } = "";
+    }
+
+    public sealed class Dated
+    {
+        public int Id { get; set; }
+
+        public DateOnly Day { get; set; }
+
+        public DateTime When { get; set; }
+    }
+
+    public sealed class WhenAsDate
+    {
+        public DateOnly When { get; set; }
     }
 
     public sealed class NullablePlain
