@@ -26,6 +26,7 @@ internal static class FileSchemas
     private static bool IsDate(DataField file, DataField wanted) =>
         wanted.ClrType == typeof(DateOnly) && file is DateTimeDataField { DateTimeFormat: DateTimeFormat.Date };
 
-    /// <summary>Strings are read as memory or as strings; both are a string column.</summary>
-    private static Type Logical(Type type) => type == typeof(ReadOnlyMemory<char>) ? typeof(string) : type;
+    /// <summary>Strings and byte arrays are read as memory or as arrays (the serializer's schema names the memory types); both are the same column.</summary>
+    public static Type Logical(Type type) =>
+        type == typeof(ReadOnlyMemory<char>) ? typeof(string) : type == typeof(ReadOnlyMemory<byte>) ? typeof(byte[]) : type;
 }

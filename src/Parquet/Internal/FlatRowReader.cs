@@ -142,11 +142,11 @@ internal sealed class FlatRowReader<T>
             }
 
             Type? kind = null;
-            if (memberType == typeof(string) && Logical(field.ClrType) == typeof(string))
+            if (memberType == typeof(string) && FileSchemas.Logical(field.ClrType) == typeof(string))
             {
                 kind = typeof(StringColumn);
             }
-            else if (memberType == typeof(byte[]) && Logical(field.ClrType) == typeof(byte[]))
+            else if (memberType == typeof(byte[]) && FileSchemas.Logical(field.ClrType) == typeof(byte[]))
             {
                 kind = typeof(BytesColumn);
             }
@@ -167,12 +167,8 @@ internal sealed class FlatRowReader<T>
         /// and the same nullability, or a required string or byte-array column read into an optional member.
         /// </summary>
         public bool Fits(DataField file) =>
-            Logical(file.ClrType) == Logical(Field.ClrType) && !file.IsArray && file.MaxRepetitionLevel == 0
-            && (file.IsNullable == Field.IsNullable || (!file.IsNullable && !Logical(Field.ClrType).IsValueType));
-
-        /// <summary>The serializer's schema names string and byte-array columns by the memory types it can also read them as.</summary>
-        private static Type Logical(Type type) =>
-            type == typeof(ReadOnlyMemory<char>) ? typeof(string) : type == typeof(ReadOnlyMemory<byte>) ? typeof(byte[]) : type;
+            FileSchemas.Logical(file.ClrType) == FileSchemas.Logical(Field.ClrType) && !file.IsArray && file.MaxRepetitionLevel == 0
+            && (file.IsNullable == Field.IsNullable || (!file.IsNullable && !FileSchemas.Logical(Field.ClrType).IsValueType));
 
         public abstract ColumnValues Rent(int rows);
 
