@@ -48,7 +48,7 @@ internal sealed class TimerQueue<TKey>
         return true;
     }
 
-    public bool Delete(TKey key, TimeWindow ns, long time) => _live.Remove(new TimerKey<TKey>(key, ns, time));
+    public bool Delete(TKey key, TimeWindow ns, long time) => _live.Count != 0 && _live.Remove(new TimerKey<TKey>(key, ns, time));
 
     public bool Contains(TKey key, TimeWindow ns, long time) => _live.ContainsKey(new TimerKey<TKey>(key, ns, time));
 

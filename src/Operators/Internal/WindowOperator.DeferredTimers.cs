@@ -40,38 +40,82 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             return;
         }
 
-        var due = new (long Time, int Index)[_deferred.Count];
-        for (var i = 0; i < due.Length; i++)
+        // The queue's order: time, then registration. Sorted as primitive keys, then each run of equal times by index.
+        var count = _deferred.Count;
+        var times = new long[count];
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
         {
-            due[i] = (_deferred[i].Namespace.MaxTimestamp, i);
+            times[i] = _deferred[i].Namespace.MaxTimestamp;
+            order[i] = i;
         }
 
-        Array.Sort(due);
+        Array.Sort(times, order);
+        for (var start = 0; start < count;)
+        {
+            var end = start + 1;
+            while (end < count && times[end] == times[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(order, start, end - start);
+            }
+
+            start = end;
+        }
+
         var fired = 0;
         try
         {
             // Firing adds no deferred timer (no record arrives meanwhile), so the list stays as it is until the end.
-            for (; fired < due.Length; fired++)
+            for (; fired < count; fired++)
             {
-                var window = _deferred[due[fired].Index];
-                OnTimer(new TimerKey<TKey>(window.Key, window.Namespace, due[fired].Time), TimeDomainKind.Event);
+                var window = _deferred[order[fired]];
+                OnTimer(new TimerKey<TKey>(window.Key, window.Namespace, times[fired]), TimeDomainKind.Event, deferred: true);
             }
         }
         finally
         {
             // A firing that threw (failures not isolated) leaves the timers after it queued, as the queue would have.
-            for (var i = fired + 1; i < due.Length; i++)
+            for (var i = fired + 1; i < count; i++)
             {
-                Register(_deferred[due[i].Index]);
+                Register(_deferred[order[i]]);
             }
 
             _deferred.Clear();
             _deferredLatest = long.MinValue;
-            if (due.Length > 4_096)
+            if (count > 4_096)
             {
                 _deferred.TrimExcess(); // a large firing (the end of a bounded input) gives its memory back
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="FireTimer"/> for a deferred window's timer, with one table operation where it takes two: the
+    /// event-time trigger fires at the window's max timestamp, which (no allowed lateness) is also its cleanup time, so
+    /// the window is emitted and then cleared as <see cref="ClearAllState"/> clears it.
+    /// </summary>
+    private void FireDeferred(TimerKey<TKey> timer)
+    {
+        var stateKey = new StateKey<TKey>(timer.Key, timer.Namespace);
+        if (_windows.Remove(stateKey, out var entry) && entry.HasContents)
+        {
+            try
+            {
+                Emit(stateKey, ref entry.State);
+            }
+            catch (Exception)
+            {
+                _windows[stateKey] = entry; // a firing that throws leaves the window in place, as FireTimer does
+                throw;
+            }
+        }
+
+        ClearRemoved(stateKey);
     }
 
     /// <summary>Moves the deferred timers into the timer queue, in registration order.</summary>

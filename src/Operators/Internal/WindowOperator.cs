@@ -213,11 +213,12 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         }
     }
 
-    private void OnTimer(TimerKey<TKey> timer, TimeDomainKind domain)
+    /// <summary>Fires a timer (<paramref name="deferred"/>: a deferred window's, see <see cref="FireDeferred"/>), isolating a failure when asked.</summary>
+    private void OnTimer(TimerKey<TKey> timer, TimeDomainKind domain, bool deferred = false)
     {
         if (!IsolateFailures)
         {
-            FireTimer(timer, domain);
+            Fire(timer, domain, deferred);
             return;
         }
 
@@ -227,7 +228,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         _emitContext.Sink = held;
         try
         {
-            FireTimer(timer, domain);
+            Fire(timer, domain, deferred);
             held.FlushTo(sink);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -243,6 +244,18 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         finally
         {
             _emitContext.Sink = sink;
+        }
+    }
+
+    private void Fire(TimerKey<TKey> timer, TimeDomainKind domain, bool deferred)
+    {
+        if (deferred)
+        {
+            FireDeferred(timer);
+        }
+        else
+        {
+            FireTimer(timer, domain);
         }
     }
 
@@ -316,6 +329,12 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private void ClearAllState(StateKey<TKey> stateKey)
     {
         _windows.Remove(stateKey);
+        ClearRemoved(stateKey);
+    }
+
+    /// <summary>The rest of <see cref="ClearAllState"/> once the window's entry is gone: trigger, window state, session.</summary>
+    private void ClearRemoved(StateKey<TKey> stateKey)
+    {
         _triggerContext.Bind(stateKey);
         _trigger.Clear(stateKey.Namespace, _triggerContext);
         if (_contents.UsesWindowState)

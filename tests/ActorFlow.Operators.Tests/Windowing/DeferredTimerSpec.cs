@@ -45,6 +45,35 @@ public sealed class DeferredTimerSpec
     }
 
     [Fact]
+    public void Many_windows_of_equal_times_must_fire_in_registration_order_as_from_the_queue()
+    {
+        // 600 windows in 3 times, registered in a shuffled key order: sorting them must keep each time's registrations in order.
+        var random = new Random(42);
+        var keys = Enumerable.Range(0, 200).Select(k => "k" + k).OrderBy(_ => random.Next()).ToList();
+        var deferred = Harness();
+        var queued = Harness();
+        var registered = new List<string>();
+        foreach (var second in new[] { 2, 0, 1 })
+        {
+            foreach (var key in keys)
+            {
+                deferred.ProcessElement(key, 1, (second * 1_000) + 10);
+                queued.ProcessElement(key, 1, (second * 1_000) + 10);
+                registered.Add($"{key}@{second * 1_000}:1");
+            }
+        }
+
+        queued.ProcessWatermark(-1);
+        Assert.Equal(600, Deferred(deferred));
+        deferred.ProcessWatermark(Watermark.EndOfInput);
+        queued.ProcessWatermark(Watermark.EndOfInput);
+
+        var expected = registered.OrderBy(w => int.Parse(w.Split('@', ':')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList(); // a stable sort
+        Assert.Equal(expected, queued.OutputValues());
+        Assert.Equal(expected, deferred.OutputValues());
+    }
+
+    [Fact]
     public void A_watermark_that_passes_some_deferred_timers_must_fire_only_those()
     {
         var harness = Harness();
