@@ -213,8 +213,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         }
     }
 
-    /// <summary>Fires a timer (<paramref name="deferred"/>: a deferred window's, see <see cref="FireDeferred"/>), isolating a failure when asked.</summary>
-    private void OnTimer(TimerKey<TKey> timer, TimeDomainKind domain, bool deferred = false)
+    /// <summary>Fires a timer (<paramref name="deferred"/> ≥ 0: the deferred window of that registration, see <see cref="FireDeferred"/>), isolating a failure when asked.</summary>
+    private void OnTimer(TimerKey<TKey> timer, TimeDomainKind domain, int deferred = -1)
     {
         if (!IsolateFailures)
         {
@@ -247,15 +247,19 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         }
     }
 
-    private void Fire(TimerKey<TKey> timer, TimeDomainKind domain, bool deferred)
+    private void Fire(TimerKey<TKey> timer, TimeDomainKind domain, int deferred)
     {
-        if (deferred)
+        if (deferred < 0)
         {
-            FireDeferred(timer);
+            FireTimer(timer, domain);
+        }
+        else if (_firing is not null)
+        {
+            FireFromTable(timer, deferred);
         }
         else
         {
-            FireTimer(timer, domain);
+            FireDeferred(timer);
         }
     }
 

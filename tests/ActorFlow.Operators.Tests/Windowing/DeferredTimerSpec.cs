@@ -125,6 +125,24 @@ public sealed class DeferredTimerSpec
         Assert.Equal([1_999L], timers.EventTimeTimersOf("a"));
         Assert.Equal([1_999L], timers.EventTimeTimersOf("b"));
         Assert.Empty(timers.EventTimeTimersOf("c"));
+        Assert.Equal(3, ((WindowOperator<string, long, long, string>)harness.Operator).WindowCount); // a@0 left, c@0 stays as a failed firing leaves it
+    }
+
+    [Fact]
+    public void A_firing_that_throws_with_failures_isolated_must_leave_only_its_failure_and_fire_the_rest()
+    {
+        var harness = OperatorHarness.For(Tumbling().Aggregate(Aggregates.Count<long>(),
+            (key, window, count) => key == "c" ? throw new InvalidOperationException("c fails") : $"{key}@{window.Start}:{count}"));
+        ((IIsolatesFailures)harness.Operator).IsolateFailures = true;
+        Feed(harness);
+
+        harness.ProcessWatermark(Watermark.EndOfInput);
+
+        Assert.Equal(["a@0:2", "b@1000:2", "a@1000:1"], harness.OutputValues());
+        var failure = Assert.Single(harness.SideOutput(FailureIsolation.Failed));
+        Assert.Equal("c", failure.Value.Key);
+        Assert.Equal(0, ((WindowOperator<string, long, long, string>)harness.Operator).WindowCount);
+        Assert.Equal(0, Deferred(harness));
     }
 
     [Fact]
