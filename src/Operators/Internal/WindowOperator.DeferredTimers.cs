@@ -154,10 +154,26 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         ref var entry = ref _firing![index];
         if (entry.HasContents)
         {
-            Emit(stateKey, ref entry.State);
+            try
+            {
+                Emit(stateKey, ref entry.State);
+            }
+            catch (Exception)
+            {
+                _windows[stateKey] = entry; // the window stays, with what the emit left in it, as FireTimer leaves it
+                throw;
+            }
         }
 
-        ClearRemoved(stateKey);
+        try
+        {
+            ClearRemoved(stateKey);
+        }
+        catch (Exception)
+        {
+            _windows.Remove(stateKey); // FireTimer removes the window before the clear callbacks run
+            throw;
+        }
     }
 
     /// <summary>

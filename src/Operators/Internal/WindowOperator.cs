@@ -26,7 +26,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly bool _isEventTime;
     private readonly bool _eventTimeTrigger;
     private readonly bool _cleanupIsTriggerTimer;
-    private readonly Dictionary<StateKey<TKey>, WindowEntry<TState>> _windows = new(new StateKeyComparer<TKey>());
+    private readonly Dictionary<StateKey<TKey>, WindowEntry<TState>> _windows = new(StateKeyComparer<TKey>.Instance);
     private readonly TimerQueue<TKey> _eventTimers = new();
     private readonly TimerQueue<TKey> _processingTimers = new();
     private readonly KeyedStateBackend<TKey> _state;

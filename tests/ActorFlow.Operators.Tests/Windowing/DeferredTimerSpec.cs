@@ -1,5 +1,6 @@
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Internal;
+using ActorFlow.Operators.State;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.TestKit;
 
@@ -145,6 +146,30 @@ public sealed class DeferredTimerSpec
         Assert.Equal(0, Deferred(harness));
     }
 
+    [Theory]
+    [InlineData("process", false)]
+    [InlineData("process", true)]
+    [InlineData("clear", false)]
+    [InlineData("clear", true)]
+    public void A_window_function_that_throws_must_leave_what_the_queue_leaves(string fails, bool isolated)
+    {
+        OperatorHarness<string, long, string> Failing()
+        {
+            var harness = OperatorHarness.For(Tumbling().Process(new FailsForC(fails)));
+            ((IIsolatesFailures)harness.Operator).IsolateFailures = isolated;
+            Feed(harness);
+            return harness;
+        }
+
+        var deferred = Failing();
+        var queued = Failing();
+        queued.ProcessWatermark(-1);
+        Assert.Equal(0, Internal(queued, "DeferredTimerCount"));
+        Assert.Equal(4, Internal(deferred, "DeferredTimerCount"));
+
+        Assert.Equal(Outcome(queued), Outcome(deferred));
+    }
+
     [Fact]
     public void Sliding_windows_fired_from_deferred_timers_must_fire_as_from_the_queue()
     {
@@ -176,6 +201,30 @@ public sealed class DeferredTimerSpec
         Assert.Equal(Fired, harness.OutputValues());
     }
 
+    /// <summary>Fires at the end of input; what it emitted, cleared and failed, the windows and timers left.</summary>
+    private static string Outcome(OperatorHarness<string, long, string> harness)
+    {
+        var error = "none";
+        try
+        {
+            harness.ProcessWatermark(Watermark.EndOfInput);
+        }
+        catch (InvalidOperationException e)
+        {
+            error = e.Message;
+        }
+
+        var timers = (ITimerInspection<string>)harness.Operator;
+        return string.Join(" | ", string.Join(",", harness.OutputValues()), string.Join(",", harness.SideOutput(FailsForC.Cleared).Select(r => r.Value)),
+            string.Join(",", harness.SideOutput(FailureIsolation.Failed).Select(r => r.Value.Key)), error,
+            Internal(harness, "WindowCount"),
+            string.Join(",", new[] { "a", "b", "c" }.Select(k => k + ":" + string.Join("/", timers.EventTimeTimersOf(k)))));
+    }
+
+    /// <summary>A count the window operator keeps for tests, whatever its state type (a buffering function's is not a count's).</summary>
+    private static int Internal(OperatorHarness<string, long, string> harness, string property) =>
+        (int)harness.Operator.GetType().GetProperty(property, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(harness.Operator)!;
+
     private static WindowOperatorBuilder<string, long> Tumbling() => WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)));
 
     private static void Feed(OperatorHarness<string, long, string> harness)
@@ -192,4 +241,32 @@ public sealed class DeferredTimerSpec
     private static OperatorHarness<string, long, string> Harness() =>
         OperatorHarness.For(Tumbling()
             .Aggregate(Aggregates.Count<long>(), (key, window, count) => $"{key}@{window.Start}:{count}"));
+
+    /// <summary>Counts a window (in window state) and reports its clearing; throws for key c in Process or Clear.</summary>
+    private sealed class FailsForC(string fails) : ProcessWindowFunction<string, long, string>
+    {
+        public static readonly OutputTag<string> Cleared = new("cleared");
+
+        private static readonly ReducingStateDescriptor<long> Count = new("count", (a, b) => a + b);
+
+        public override void Process(string key, ProcessWindowContext context, IReadOnlyList<long> elements, ICollector<string> output)
+        {
+            context.WindowState.GetReducingState(Count).Add(elements.Count);
+            if (key == "c" && fails == "process")
+            {
+                throw new InvalidOperationException("process c");
+            }
+
+            output.Collect($"{key}@{context.Window.Start}:{elements.Count}");
+        }
+
+        public override void Clear(ProcessWindowContext context)
+        {
+            context.Output(Cleared, $"{context.Window.Start}:{context.WindowState.GetReducingState(Count).Get()}");
+            if (fails == "clear" && context.WindowState.GetReducingState(Count).Get() == 1 && context.Window.Start == 0)
+            {
+                throw new InvalidOperationException("clear c@0");
+            }
+        }
+    }
 }
