@@ -93,7 +93,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         {
             if (_firing is not null && fired < count)
             {
-                // A firing that threw (failures not isolated): the windows fired before it leave the table, it stays.
+                // A firing that threw (failures not isolated): the windows fired before it leave the table (it, as FireTimer leaves it).
                 for (var i = 0; i < fired; i++)
                 {
                     _windows.Remove(_deferred[order[i]]);
@@ -133,7 +133,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         foreach (var (key, entry) in _windows)
         {
             var deferred = _deferred[i];
-            if (deferred.Namespace != key.Namespace || !(ReferenceEquals(deferred.Key, key.Key) || EqualityComparer<TKey>.Default.Equals(deferred.Key, key.Key)))
+            if (!StateKeyComparer<TKey>.Instance.Equals(deferred, key))
             {
                 return null;
             }
@@ -145,13 +145,24 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
     }
 
     /// <summary>
-    /// <see cref="FireDeferred"/> for a window read from the table in registration order (<see cref="_firing"/>): it
-    /// leaves the table when the whole firing is done.
+    /// <see cref="FireTimer"/> for a deferred window's timer, with at most one table operation where it takes two: the
+    /// event-time trigger fires at the window's max timestamp, which (no allowed lateness) is also its cleanup time, so
+    /// the window is emitted and then cleared as <see cref="ClearAllState"/> clears it. Its entry comes from the table
+    /// read in registration order (<see cref="_firing"/>, cleared when the whole firing is done) or is removed now.
     /// </summary>
-    private void FireFromTable(TimerKey<TKey> timer, int index)
+    private void FireDeferred(TimerKey<TKey> timer, int index)
     {
         var stateKey = new StateKey<TKey>(timer.Key, timer.Namespace);
-        ref var entry = ref _firing![index];
+        WindowEntry<TState> entry = default;
+        if (_firing is not null)
+        {
+            entry = _firing[index];
+        }
+        else
+        {
+            _windows.Remove(stateKey, out entry);
+        }
+
         if (entry.HasContents)
         {
             try
@@ -174,30 +185,6 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             _windows.Remove(stateKey); // FireTimer removes the window before the clear callbacks run
             throw;
         }
-    }
-
-    /// <summary>
-    /// <see cref="FireTimer"/> for a deferred window's timer, with one table operation where it takes two: the
-    /// event-time trigger fires at the window's max timestamp, which (no allowed lateness) is also its cleanup time, so
-    /// the window is emitted and then cleared as <see cref="ClearAllState"/> clears it.
-    /// </summary>
-    private void FireDeferred(TimerKey<TKey> timer)
-    {
-        var stateKey = new StateKey<TKey>(timer.Key, timer.Namespace);
-        if (_windows.Remove(stateKey, out var entry) && entry.HasContents)
-        {
-            try
-            {
-                Emit(stateKey, ref entry.State);
-            }
-            catch (Exception)
-            {
-                _windows[stateKey] = entry; // a firing that throws leaves the window in place, as FireTimer does
-                throw;
-            }
-        }
-
-        ClearRemoved(stateKey);
     }
 
     /// <summary>Moves the deferred timers into the timer queue, in registration order.</summary>

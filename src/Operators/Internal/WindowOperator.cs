@@ -253,13 +253,9 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         {
             FireTimer(timer, domain);
         }
-        else if (_firing is not null)
-        {
-            FireFromTable(timer, deferred);
-        }
         else
         {
-            FireDeferred(timer);
+            FireDeferred(timer, deferred);
         }
     }
 
