@@ -63,7 +63,12 @@ public static class Program
                 Int("--partitions", "Partitions, or Parquet files with --input parquet (48)."),
                 Int("--rounds", "Measured rounds (2)."),
                 Text("--input", "KIND", "kafka (the embedded broker, default) or parquet (files read by ParquetSource)."),
-                Only("streaming", "batch")),
+                Only("streaming", "batch"),
+                Int("--keep-every", "With --input parquet: only every Nth row goes on to the keyed stage (1)."),
+                Int("--batch-source-parallelism", "Batch mode: row groups read at once (JobRunnerOptions.BatchSourceParallelism)."),
+                Int("--batch-size", "Batch mode: most records per key-group batch (JobRunnerOptions.BatchSize; streaming keeps 1000)."),
+                Int("--batch-parallelism", "Batch mode: key-group batches in flight (JobRunnerOptions.Parallelism; streaming keeps 4)."),
+                Flag("--job-only", "With --input parquet: skip the raw read and the source-only ceilings.")),
             Harness(
                 "parquet",
                 "Parquet: landing rows/s from Kafka vs Parquet.Net directly, and the file source's scan with pushdown vs a full scan.",
@@ -142,7 +147,18 @@ public static class Program
             command.Add(option);
         }
 
-        command.SetAction(parsed => run([.. Canonical(parsed, options)]));
+        command.SetAction(async parsed =>
+        {
+            // The harness gets only the declared options back: an undeclared one would be dropped without a word and
+            // the run would measure the defaults, so it is an error.
+            if (parsed.UnmatchedTokens.Count > 0)
+            {
+                await Console.Error.WriteLineAsync($"bench {name}: unknown option or argument: {string.Join(' ', parsed.UnmatchedTokens)}. Run `{name} --help` for its options.");
+                return 2;
+            }
+
+            return await run([.. Canonical(parsed, options)]);
+        });
         return command;
     }
 
