@@ -215,10 +215,74 @@ internal sealed class FlatRowReader<T>
     {
         public override ColumnValues Rent(int rows) => new Values(set, rows);
 
+        /// <summary>
+        /// Reads the column's characters as Parquet.Net decodes them and makes each value a string once per distinct
+        /// value of the row group (up to <see cref="DistinctStrings.Limit"/>): a key column repeats a few values, and a
+        /// string per row is what reading it allocated most (and what a window or buffer held per entry).
+        /// </summary>
         private sealed class Values(Action<T, string?> set, int rows) : ColumnValues<string?>(set, rows)
         {
-            public override ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken) =>
-                group.ReadAsync(field, Memory, null, cancellationToken);
+            public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
+            {
+                var rows = Memory.Length;
+                var chars = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(rows);
+                var levels = field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(rows) : null;
+                try
+                {
+                    await group.ReadRawAsync(field, chars.AsMemory(0, rows), levels?.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    Fill(chars, levels, field.MaxDefinitionLevel, Memory.Span);
+                }
+                finally
+                {
+                    ArrayPool<ReadOnlyMemory<char>>.Shared.Return(chars, clearArray: true);
+                    if (levels is not null)
+                    {
+                        ArrayPool<int>.Shared.Return(levels);
+                    }
+                }
+            }
+
+            private static void Fill(ReadOnlyMemory<char>[] chars, int[]? levels, int maxLevel, Span<string?> values)
+            {
+                // The raw read packs the non-null values; a definition level below the maximum is a null row.
+                var strings = new DistinctStrings();
+                var next = 0;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = levels is not null && levels[i] < maxLevel ? null : strings.Get(chars[next++].Span);
+                }
+            }
+        }
+    }
+
+    /// <summary>The strings of one column read: equal values share one string while there are few distinct ones.</summary>
+    private sealed class DistinctStrings
+    {
+        /// <summary>Distinct values kept per read; past them (an identifier column) each value gets its own string.</summary>
+        public const int Limit = 4096;
+
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private bool _full;
+
+        public DistinctStrings() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string Get(ReadOnlySpan<char> chars)
+        {
+            if (_full)
+            {
+                return new string(chars);
+            }
+
+            if (_lookup.TryGetValue(chars, out var known))
+            {
+                return known;
+            }
+
+            var made = new string(chars);
+            _strings.Add(made, made);
+            _full = _strings.Count == Limit;
+            return made;
         }
     }
 

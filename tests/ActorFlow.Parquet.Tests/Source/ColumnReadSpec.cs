@@ -143,6 +143,60 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         Assert.Contains(file, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that a string column's equal values in a row group read as one shared string, with the serializer's values
+    /// (nulls, empty and non-ASCII strings, a dictionary-encoded and a plain column), and that a column of more distinct
+    /// values than the reader keeps still reads every value right.
+    /// </summary>
+    [Fact]
+    public async Task Equal_strings_of_a_row_group_must_read_as_one_string()
+    {
+        string? NameOf(int i) => (i % 7) switch { 0 => null, 1 => "", 2 => "clé-ü-✓", _ => "key-" + (i % 5) };
+        var rows = Enumerable.Range(0, 300).Select(i => new Plain { Id = i, Name = NameOf(i) })
+            .Concat(Enumerable.Range(300, 10_000).Select(i => new Plain { Id = i, Name = "id-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            .ToList();
+        var file = Path.Combine(_lake.Path, "strings.parquet");
+        await using (var stream = File.Create(file))
+        {
+            // Row group 0: few distinct values; row group 1: 10,000 distinct ones (past what the reader shares).
+            await ParquetSerializer.SerializeAsync(rows.Take(300), stream, new ParquetOptions { RowGroupSize = 300 });
+            await ParquetSerializer.SerializeAsync(rows.Skip(300), stream, new ParquetOptions { RowGroupSize = 10_000, Append = true });
+        }
+
+        // The same first 300 rows written by DuckDB, which dictionary-encodes the string column (Parquet.Net 6 writes
+        // strings plain); DuckDB's columns are all optional, so they read into NullablePlain.
+        var dictionary = Path.Combine(_lake.Path, "dictionary", "strings.parquet");
+        Directory.CreateDirectory(Path.GetDirectoryName(dictionary)!);
+        DuckDb.Query($"COPY (SELECT Id, Name FROM read_parquet('{file}') ORDER BY Id LIMIT 300) TO '{dictionary}' (FORMAT PARQUET, ROW_GROUP_SIZE 300)");
+        await using (var reader = await ParquetReader.CreateAsync(dictionary))
+        {
+            Assert.Contains(reader.Metadata!.RowGroups[0].Columns[1].MetaData!.Encodings, e => e is global::Parquet.Meta.Encoding.PLAIN_DICTIONARY or global::Parquet.Meta.Encoding.RLE_DICTIONARY);
+        }
+
+        await AssertSharedAsync<Plain>(file, p => p.Id, p => p.Name);
+        await AssertSharedAsync<NullablePlain>(dictionary, p => p.Id ?? -1, p => p.Name);
+
+        async Task AssertSharedAsync<TRow>(string path, Func<TRow, long> id, Func<TRow, string?> name)
+            where TRow : class, new()
+        {
+            await using var reader = await ParquetReader.CreateAsync(path);
+            var read = new List<TRow>();
+            var serializer = new List<TRow>();
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                Assert.NotNull(await FlatRowReader<TRow>.TryCreate()!.TryReadAsync(reader, g, 0, (r, _) => read.Add(r), CancellationToken.None));
+                serializer.AddRange((await ParquetSerializer.DeserializeAsync<TRow>(path, null, g)).Data);
+            }
+
+            string Text(TRow r) => $"{id(r)}:{name(r) ?? "<null>"}";
+            Assert.Equal(serializer.Select(Text), read.Select(Text));
+            Assert.Equal(rows.Take(read.Count).Select(p => $"{p.Id}:{p.Name ?? "<null>"}"), read.Select(Text));
+            var equal = read.Take(300).Where(r => name(r) is { Length: > 0 }).GroupBy(name, StringComparer.Ordinal).ToList();
+            Assert.Equal(6, equal.Count); // "clé-ü-✓" and key-0 … key-4
+            Assert.All(equal, values => Assert.All(values, r => Assert.Same(name(values.First()), name(r))));
+        }
+    }
+
     public new void Dispose()
     {
         _lake.Dispose();
