@@ -68,7 +68,10 @@ public static class Program
                 Int("--batch-source-parallelism", "Batch mode: row groups read at once (JobRunnerOptions.BatchSourceParallelism)."),
                 Int("--batch-size", "Batch mode: most records per key-group batch (JobRunnerOptions.BatchSize; streaming keeps 1000)."),
                 Int("--batch-parallelism", "Batch mode: key-group batches in flight (JobRunnerOptions.Parallelism; streaming keeps 4)."),
-                Flag("--job-only", "With --input parquet: skip the raw read and the source-only ceilings.")),
+                Int("--window-seconds", "With --input parquet: the tumbling window in seconds (1: 1,000,000 windows over 10M rows)."),
+                Flag("--job-only", "With --input parquet: skip the raw read and the source-only ceilings."),
+                Flag("--isolated", "With --input parquet: each measured run in a process of its own, after a warm-up run of the same mode there."),
+                Text("--input-dir", "PATH", "With --input parquet: read the files already in PATH (written by an --isolated parent) instead of writing them.")),
             Harness(
                 "parquet",
                 "Parquet: landing rows/s from Kafka vs Parquet.Net directly, and the file source's scan with pushdown vs a full scan.",

@@ -45,13 +45,21 @@ public static class BoundedHarness
         _batchModeBatchSize = Option(args, "--batch-size", _batchModeBatchSize);
         // --batch-parallelism N: key-group batches in flight in batch-mode runs (JobRunnerOptions.Parallelism; streaming keeps 4).
         _batchModeParallelism = Option(args, "--batch-parallelism", _batchModeParallelism);
+        // --window-seconds N: the Parquet job's tumbling window (1 s: 1,000,000 windows over the 10M rows; 10 s: 100,000).
+        _windowSeconds = Option(args, "--window-seconds", _windowSeconds);
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
         if (input == "parquet")
         {
             // --keep-every N: only every Nth row goes on to the keyed stage (the others are dropped before KeyBy), to see
             // what the keyed path costs per record and what it costs per window (the windows stay the same).
             // --job-only: skip the raw read and the source-only ceilings (a profile then covers the keyed job alone).
-            return await RunParquetAsync(records, partitions, rounds, only, Option(args, "--keep-every", 1), args.Contains("--job-only"));
+            // --isolated: every measured run in a process of its own, after a warm-up run of the same mode there (no
+            // heap or GC budget carried over from the other mode's run); --input-dir: read the files already there.
+            return Array.IndexOf(args, "--input-dir") is var d and >= 0 && d + 1 < args.Length
+                ? await RunParquetAsync(records, partitions, rounds, only, Option(args, "--keep-every", 1), args.Contains("--job-only"), args[d + 1])
+                : args.Contains("--isolated")
+                ? await RunIsolatedAsync(args, records, partitions, rounds, only)
+                : await RunParquetAsync(records, partitions, rounds, only, Option(args, "--keep-every", 1), args.Contains("--job-only"));
         }
 
         if (input != "kafka")
@@ -171,11 +179,62 @@ public static class BoundedHarness
     /// that reading the input is not the ceiling the embedded broker is. The raw read is Parquet.Net deserializing
     /// every row group of every file, no job.
     /// </summary>
-    private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery, bool jobOnly)
+    /// <summary>
+    /// <c>--isolated</c>: the files written once, then per round each mode (alternating which goes first) in a child
+    /// process that runs the job twice and reports the second run, so that neither mode inherits the other's heap.
+    /// </summary>
+    private static async Task<int> RunIsolatedAsync(string[] args, int records, int files, int rounds, ExecutionMode? only)
     {
-        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, 10 rows per key per 1 s window, batch mode reads {_batchSourceParallelism} row groups at once, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
+        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys; each run in a process of its own after a warm-up run of the same mode there" };
         using var dir = new TempDirectory("actorflow-bench-bounded-parquet");
-        var written = Stopwatch.StartNew();
+        await WriteFilesAsync(dir.Path, records, files);
+        var passed = new List<string>();
+        foreach (var name in new[] { "--keep-every", "--batch-source-parallelism", "--batch-size", "--batch-parallelism", "--window-seconds" })
+        {
+            if (Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length)
+            {
+                passed.AddRange([name, args[i + 1]]);
+            }
+        }
+
+        var results = new List<(ExecutionMode Mode, int Position, double Seconds)>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            ExecutionMode[] order = only is { } one ? [one] : round % 2 == 1 ? [ExecutionMode.Streaming, ExecutionMode.Batch] : [ExecutionMode.Batch, ExecutionMode.Streaming];
+            for (var position = 0; position < order.Length; position++)
+            {
+                var mode = order[position];
+                var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+                foreach (var arg in (string[])[typeof(BoundedHarness).Assembly.Location, "bounded", "--input", "parquet", "--job-only", "--rounds", "2", "--only", mode.ToString().ToLowerInvariant(),
+                    "--records", records.ToString(CultureInfo.InvariantCulture), "--partitions", files.ToString(CultureInfo.InvariantCulture), "--input-dir", dir.Path, .. passed])
+                {
+                    start.ArgumentList.Add(arg);
+                }
+
+                using var child = Process.Start(start)!;
+                var output = await child.StandardOutput.ReadToEndAsync();
+                await child.WaitForExitAsync();
+                var measured = output.Split('\n').FirstOrDefault(l => l.StartsWith($"round 2, {mode}: ", StringComparison.Ordinal));
+                if (child.ExitCode != 0 || measured is null)
+                {
+                    Console.Error.WriteLine(output);
+                    throw new InvalidOperationException($"The {mode} child process failed (exit code {child.ExitCode}).");
+                }
+
+                var seconds = double.Parse(measured.Split(": ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+                results.Add((mode, position, seconds));
+                var line = $"round {round}, {measured["round 2, ".Length..]}";
+                Console.WriteLine(line);
+                report.Add(line);
+            }
+        }
+
+        Summarize(report, results, [], "### Bounded run from Parquet files, each run in its own process: batch mode vs streaming mode");
+        return 0;
+    }
+
+    private static async Task WriteFilesAsync(string directory, int records, int files)
+    {
         var perFile = Enumerable.Range(0, files).Select(_ => new List<EventRow>(records / files + Keys)).ToArray();
         for (var i = 0; i < records; i++)
         {
@@ -185,11 +244,22 @@ public static class BoundedHarness
 
         for (var f = 0; f < files; f++)
         {
-            await using var stream = File.Create(Path.Combine(dir.Path, $"events-{f:D3}.parquet"));
+            await using var stream = File.Create(Path.Combine(directory, $"events-{f:D3}.parquet"));
             await ParquetSerializer.SerializeAsync(perFile[f], stream, new ParquetOptions { RowGroupSize = RowGroup });
             perFile[f] = [];
         }
+    }
 
+    private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery, bool jobOnly, string? inputDirectory = null)
+    {
+        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
+        using var temporary = inputDirectory is null ? new TempDirectory("actorflow-bench-bounded-parquet") : null;
+        var directory = inputDirectory ?? temporary!.Path;
+        var written = Stopwatch.StartNew();
+        if (inputDirectory is null)
+        {
+            await WriteFilesAsync(directory, records, files);
+        }
         report.Add($"written in {written.Elapsed.TotalSeconds:F1} s");
         Console.WriteLine(report[^1]);
         var results = new List<(ExecutionMode Mode, int Position, double Seconds)>();
@@ -202,9 +272,9 @@ public static class BoundedHarness
                 await MeasureCeilingsAsync(round);
             }
 
-            await MeasureModesAsync(round, only, records, report, results, _ => (_, sink) => Thinned(Events("bench-bounded", dir.Path), keepEvery)
+            await MeasureModesAsync(round, only, records, report, results, _ => (_, sink) => Thinned(Events("bench-bounded", directory), keepEvery)
                 .KeyBy(e => e.Key)
-                .Process("count", () => WindowOperators.For<string, EventRow>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new Count<EventRow>()))
+                .Process("count", () => WindowOperators.For<string, EventRow>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(_windowSeconds))).Aggregate(new Count<EventRow>()))
                 .To(sink)
                 .Build(), sinkTotal: records / keepEvery);
         }
@@ -216,7 +286,7 @@ public static class BoundedHarness
         {
             var rawStart = Stopwatch.GetTimestamp();
             long read = 0;
-            foreach (var file in Directory.GetFiles(dir.Path, "*.parquet"))
+            foreach (var file in Directory.GetFiles(directory, "*.parquet"))
             {
                 await using var stream = File.OpenRead(file);
                 await using var reader = await ParquetReader.CreateAsync(stream);
@@ -244,7 +314,7 @@ public static class BoundedHarness
             foreach (var mode in only is { } one ? [one] : new[] { ExecutionMode.Streaming, ExecutionMode.Batch })
             {
                 long seen = 0;
-                var (sourceSeconds, _, sourcePeak, sourcePaused, sourceCpu) = await RunAsync(mode, records, (_, sink) => Events("bench-bounded-source", dir.Path)
+                var (sourceSeconds, _, sourcePeak, sourcePaused, sourceCpu) = await RunAsync(mode, records, (_, sink) => Events("bench-bounded-source", directory)
                     .Where(_ => Interlocked.Increment(ref seen) < 0)
                     .Select(_ => 1L)
                     .To(sink)
@@ -348,6 +418,8 @@ public static class BoundedHarness
     private static readonly int StreamingParallelism = new JobRunnerOptions().Parallelism;
 
     private static int _batchModeParallelism = StreamingParallelism;
+
+    private static int _windowSeconds = 1;
 
     private static readonly string[] KeyNames = [.. Enumerable.Range(0, Keys).Select(k => "k" + k.ToString(CultureInfo.InvariantCulture))];
 
