@@ -55,6 +55,12 @@ public static class BoundedHarness
             // --job-only: skip the raw read and the source-only ceilings (a profile then covers the keyed job alone).
             // --isolated: every measured run in a process of its own, after a warm-up run of the same mode there (no
             // heap or GC budget carried over from the other mode's run); --input-dir: read the files already there.
+            if (args.Contains("--isolated") && args.Contains("--input-dir"))
+            {
+                Console.Error.WriteLine("--isolated writes the files itself: --input-dir is for its child processes.");
+                return 2;
+            }
+
             return Array.IndexOf(args, "--input-dir") is var d and >= 0 && d + 1 < args.Length
                 ? await RunParquetAsync(records, partitions, rounds, only, Option(args, "--keep-every", 1), args.Contains("--job-only"), args[d + 1])
                 : args.Contains("--isolated")
@@ -65,6 +71,12 @@ public static class BoundedHarness
         if (input != "kafka")
         {
             Console.Error.WriteLine($"--input {input}: kafka or parquet.");
+            return 2;
+        }
+
+        if (new[] { "--keep-every", "--job-only", "--isolated", "--input-dir", "--window-seconds" }.FirstOrDefault(args.Contains) is { } parquetOnly)
+        {
+            Console.Error.WriteLine($"{parquetOnly} applies to --input parquet only.");
             return 2;
         }
 
@@ -102,7 +114,7 @@ public static class BoundedHarness
         return 0;
     }
 
-    private static void Summarize(List<string> report, List<(ExecutionMode Mode, int Position, double Seconds)> results, List<double> raws, string title, List<(ExecutionMode Mode, double Seconds)>? sources = null)
+    private static void Summarize(List<string> report, List<(ExecutionMode Mode, int Position, double Seconds)> results, List<double> raws, string title, List<(ExecutionMode Mode, double Seconds)>? sources = null, bool byPosition = true)
     {
         static double? Median(IEnumerable<double> values) => values.Order().ToList() is { Count: > 0 } sorted
             ? sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2
@@ -113,7 +125,7 @@ public static class BoundedHarness
             report.Add(string.Create(CultureInfo.InvariantCulture, $"median: streaming {streaming:F1} s, batch {batch:F1} s: batch is {streaming / batch:F2}x as fast"));
             // The first job after the raw read ran ~1.5 s slower than the second, whichever mode (Parquet input, 12-04):
             // the modes compared in the same position of their rounds.
-            foreach (var (position, name) in new[] { (0, "first"), (1, "second") })
+            foreach (var (position, name) in byPosition ? new[] { (0, "first"), (1, "second") } : [])
             {
                 if (Median(results.Where(r => r.Mode == ExecutionMode.Streaming && r.Position == position).Select(r => r.Seconds)) is { } s
                     && Median(results.Where(r => r.Mode == ExecutionMode.Batch && r.Position == position).Select(r => r.Seconds)) is { } b)
@@ -185,9 +197,6 @@ public static class BoundedHarness
     /// </summary>
     private static async Task<int> RunIsolatedAsync(string[] args, int records, int files, int rounds, ExecutionMode? only)
     {
-        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys; each run in a process of its own after a warm-up run of the same mode there" };
-        using var dir = new TempDirectory("actorflow-bench-bounded-parquet");
-        await WriteFilesAsync(dir.Path, records, files);
         var passed = new List<string>();
         foreach (var name in new[] { "--keep-every", "--batch-source-parallelism", "--batch-size", "--batch-parallelism", "--window-seconds" })
         {
@@ -197,6 +206,19 @@ public static class BoundedHarness
             }
         }
 
+        var gc = string.Join(", ", Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_gc", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}"));
+        var report = new List<string>
+        {
+            $"load average before: {Uptime()}",
+            $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {_windowSeconds} s windows; each run in a process of its own after a warm-up run of the same mode there; options {(passed.Count == 0 ? "none" : string.Join(' ', passed))}; {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC{(gc.Length == 0 ? "" : ", " + gc)}",
+        };
+        using var dir = new TempDirectory("actorflow-bench-bounded-parquet");
+        await WriteFilesAsync(dir.Path, records, files);
+        // The children run the same assembly through the dotnet host (under `dotnet run` this process is the apphost,
+        // which takes no assembly argument).
+        var host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        long? windows = null;
+
         var results = new List<(ExecutionMode Mode, int Position, double Seconds)>();
         for (var round = 1; round <= rounds; round++)
         {
@@ -204,7 +226,7 @@ public static class BoundedHarness
             for (var position = 0; position < order.Length; position++)
             {
                 var mode = order[position];
-                var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+                var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
                 foreach (var arg in (string[])[typeof(BoundedHarness).Assembly.Location, "bounded", "--input", "parquet", "--job-only", "--rounds", "2", "--only", mode.ToString().ToLowerInvariant(),
                     "--records", records.ToString(CultureInfo.InvariantCulture), "--partitions", files.ToString(CultureInfo.InvariantCulture), "--input-dir", dir.Path, .. passed])
                 {
@@ -222,6 +244,13 @@ public static class BoundedHarness
                 }
 
                 var seconds = double.Parse(measured.Split(": ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+                var emitted = long.Parse(measured.Split("; ")[1].Split(' ')[0], NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+                if (windows is { } w && w != emitted)
+                {
+                    throw new InvalidOperationException($"The modes disagree: {w} windows vs {emitted}.");
+                }
+
+                windows = emitted;
                 results.Add((mode, position, seconds));
                 var line = $"round {round}, {measured["round 2, ".Length..]}";
                 Console.WriteLine(line);
@@ -229,7 +258,7 @@ public static class BoundedHarness
             }
         }
 
-        Summarize(report, results, [], "### Bounded run from Parquet files, each run in its own process: batch mode vs streaming mode");
+        Summarize(report, results, [], "### Bounded run from Parquet files, each run in its own process: batch mode vs streaming mode", byPosition: false);
         return 0;
     }
 

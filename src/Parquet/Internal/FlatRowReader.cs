@@ -217,7 +217,7 @@ internal sealed class FlatRowReader<T>
 
         /// <summary>
         /// Reads the column's characters as Parquet.Net decodes them and makes each value a string once per distinct
-        /// value of the row group (up to <see cref="DistinctStrings.Limit"/>): a key column repeats a few values, and a
+        /// value of the row group (up to <see cref="DistinctStrings.Limit"/> kept): a key column repeats a few values, and a
         /// string per row is what reading it allocated most (and what a window or buffer held per entry).
         /// </summary>
         private sealed class Values(Action<T, string?> set, int rows) : ColumnValues<string?>(set, rows)
@@ -258,30 +258,44 @@ internal sealed class FlatRowReader<T>
     /// <summary>The strings of one column read: equal values share one string while there are few distinct ones.</summary>
     private sealed class DistinctStrings
     {
-        /// <summary>Distinct values kept per read; past them (an identifier column) each value gets its own string.</summary>
-        public const int Limit = 4096;
+        /// <summary>
+        /// Distinct values kept per read: the table's arrays stay below the large-object heap (its next size, 4,049
+        /// entries, would be a large object per column and row group).
+        /// </summary>
+        public const int Limit = 1_900;
 
         private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private bool _full;
+        private int _hits;
+        private int _newPastLimit;
+        private bool _off;
 
         public DistinctStrings() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
 
         public string Get(ReadOnlySpan<char> chars)
         {
-            if (_full)
+            if (_off)
             {
                 return new string(chars);
             }
 
             if (_lookup.TryGetValue(chars, out var known))
             {
+                _hits++;
                 return known;
             }
 
             var made = new string(chars);
-            _strings.Add(made, made);
-            _full = _strings.Count == Limit;
+            if (_strings.Count < Limit)
+            {
+                _strings.Add(made, made);
+            }
+            else if (++_newPastLimit > _hits)
+            {
+                // Past the limit, new values outnumber the repeats found (an identifier column): stop looking them up.
+                _off = true;
+            }
+
             return made;
         }
     }

@@ -146,21 +146,25 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     /// <summary>
     /// Verify that a string column's equal values in a row group read as one shared string, with the serializer's values
     /// (nulls, empty and non-ASCII strings, a dictionary-encoded and a plain column), and that a column of more distinct
-    /// values than the reader keeps still reads every value right.
+    /// values than the reader keeps still reads every value right (and keeps sharing the values that repeat).
     /// </summary>
     [Fact]
     public async Task Equal_strings_of_a_row_group_must_read_as_one_string()
     {
         string? NameOf(int i) => (i % 7) switch { 0 => null, 1 => "", 2 => "clé-ü-✓", _ => "key-" + (i % 5) };
+        string Id(int i) => "id-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var rows = Enumerable.Range(0, 300).Select(i => new Plain { Id = i, Name = NameOf(i) })
-            .Concat(Enumerable.Range(300, 10_000).Select(i => new Plain { Id = i, Name = "id-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            .Concat(Enumerable.Range(300, 10_000).Select(i => new Plain { Id = i, Name = Id(i) }))
+            .Concat(Enumerable.Range(10_300, 4_000).Select(i => new Plain { Id = i, Name = i is >= 11_300 and < 13_300 ? Id(i) : "key-" + (i % 5) }))
             .ToList();
         var file = Path.Combine(_lake.Path, "strings.parquet");
         await using (var stream = File.Create(file))
         {
-            // Row group 0: few distinct values; row group 1: 10,000 distinct ones (past what the reader shares).
+            // Row group 0: few distinct values; row group 1: 10,000 distinct ones (past what the reader keeps); row group
+            // 2: five keys, 2,000 distinct identifiers (past the limit), the five keys again (still shared: they repeat).
             await ParquetSerializer.SerializeAsync(rows.Take(300), stream, new ParquetOptions { RowGroupSize = 300 });
-            await ParquetSerializer.SerializeAsync(rows.Skip(300), stream, new ParquetOptions { RowGroupSize = 10_000, Append = true });
+            await ParquetSerializer.SerializeAsync(rows.Skip(300).Take(10_000), stream, new ParquetOptions { RowGroupSize = 10_000, Append = true });
+            await ParquetSerializer.SerializeAsync(rows.Skip(10_300), stream, new ParquetOptions { RowGroupSize = 4_000, Append = true });
         }
 
         // The same first 300 rows written by DuckDB, which dictionary-encodes the string column (Parquet.Net 6 writes
@@ -173,10 +177,13 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             Assert.Contains(reader.Metadata!.RowGroups[0].Columns[1].MetaData!.Encodings, e => e is global::Parquet.Meta.Encoding.PLAIN_DICTIONARY or global::Parquet.Meta.Encoding.RLE_DICTIONARY);
         }
 
-        await AssertSharedAsync<Plain>(file, p => p.Id, p => p.Name);
+        var plain = await AssertSharedAsync<Plain>(file, p => p.Id, p => p.Name);
         await AssertSharedAsync<NullablePlain>(dictionary, p => p.Id ?? -1, p => p.Name);
+        var keys = plain.Skip(10_300).Where(p => p.Name!.StartsWith("key-", StringComparison.Ordinal)).GroupBy(p => p.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(5, keys.Count);
+        Assert.All(keys, values => Assert.All(values, p => Assert.Same(values.First().Name, p.Name)));
 
-        async Task AssertSharedAsync<TRow>(string path, Func<TRow, long> id, Func<TRow, string?> name)
+        async Task<List<TRow>> AssertSharedAsync<TRow>(string path, Func<TRow, long> id, Func<TRow, string?> name)
             where TRow : class, new()
         {
             await using var reader = await ParquetReader.CreateAsync(path);
@@ -194,6 +201,7 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             var equal = read.Take(300).Where(r => name(r) is { Length: > 0 }).GroupBy(name, StringComparer.Ordinal).ToList();
             Assert.Equal(6, equal.Count); // "clé-ü-✓" and key-0 … key-4
             Assert.All(equal, values => Assert.All(values, r => Assert.Same(name(values.First()), name(r))));
+            return read;
         }
     }
 
