@@ -71,6 +71,7 @@ public static class Program
                 Int("--window-seconds", "With --input parquet: the tumbling window in seconds (1: 1,000,000 windows over 10M rows)."),
                 Flag("--job-only", "With --input parquet: skip the raw read and the source-only ceilings."),
                 Flag("--isolated", "With --input parquet: each measured run in a process of its own, after a warm-up run of the same mode there."),
+                Int("--warm-up", "With --isolated: runs of the same mode in each child process before the measured one (1)."),
                 Text("--input-dir", "PATH", "With --input parquet: read the files already in PATH (written by an --isolated parent) instead of writing them.")),
             Harness(
                 "parquet",

@@ -197,6 +197,8 @@ public static class BoundedHarness
     /// </summary>
     private static async Task<int> RunIsolatedAsync(string[] args, int records, int files, int rounds, ExecutionMode? only)
     {
+        // --warm-up N: runs of the same mode in the child before the measured one (1).
+        var warmUps = Option(args, "--warm-up", 1);
         var passed = new List<string>();
         foreach (var name in new[] { "--keep-every", "--batch-source-parallelism", "--batch-size", "--batch-parallelism", "--window-seconds" })
         {
@@ -210,7 +212,7 @@ public static class BoundedHarness
         var report = new List<string>
         {
             $"load average before: {Uptime()}",
-            $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {_windowSeconds} s windows; each run in a process of its own after a warm-up run of the same mode there; options {(passed.Count == 0 ? "none" : string.Join(' ', passed))}; {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC{(gc.Length == 0 ? "" : ", " + gc)}",
+            $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {_windowSeconds} s windows; each run in a process of its own after {warmUps} warm-up run(s) of the same mode there; options {(passed.Count == 0 ? "none" : string.Join(' ', passed))}; {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC{(gc.Length == 0 ? "" : ", " + gc)}",
         };
         using var dir = new TempDirectory("actorflow-bench-bounded-parquet");
         await WriteFilesAsync(dir.Path, records, files);
@@ -227,7 +229,7 @@ public static class BoundedHarness
             {
                 var mode = order[position];
                 var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
-                foreach (var arg in (string[])[typeof(BoundedHarness).Assembly.Location, "bounded", "--input", "parquet", "--job-only", "--rounds", "2", "--only", mode.ToString().ToLowerInvariant(),
+                foreach (var arg in (string[])[typeof(BoundedHarness).Assembly.Location, "bounded", "--input", "parquet", "--job-only", "--rounds", (warmUps + 1).ToString(CultureInfo.InvariantCulture), "--only", mode.ToString().ToLowerInvariant(),
                     "--records", records.ToString(CultureInfo.InvariantCulture), "--partitions", files.ToString(CultureInfo.InvariantCulture), "--input-dir", dir.Path, .. passed])
                 {
                     start.ArgumentList.Add(arg);
@@ -236,7 +238,8 @@ public static class BoundedHarness
                 using var child = Process.Start(start)!;
                 var output = await child.StandardOutput.ReadToEndAsync();
                 await child.WaitForExitAsync();
-                var measured = output.Split('\n').FirstOrDefault(l => l.StartsWith($"round 2, {mode}: ", StringComparison.Ordinal));
+                var last = $"round {warmUps + 1}, ";
+                var measured = output.Split('\n').FirstOrDefault(l => l.StartsWith($"{last}{mode}: ", StringComparison.Ordinal));
                 if (child.ExitCode != 0 || measured is null)
                 {
                     Console.Error.WriteLine(output);
@@ -252,7 +255,7 @@ public static class BoundedHarness
 
                 windows = emitted;
                 results.Add((mode, position, seconds));
-                var line = $"round {round}, {measured["round 2, ".Length..]}";
+                var line = $"round {round}, {measured[last.Length..]}";
                 Console.WriteLine(line);
                 report.Add(line);
             }
