@@ -186,14 +186,9 @@ public static class BoundedHarness
     }
 
     /// <summary>
-    /// <c>--input parquet</c>: the same job and rows read from Parquet files by <see cref="ParquetSource"/> (one file per
-    /// "partition", keys spread over the files as the Kafka partitioner spreads them, each file in time order), so
-    /// that reading the input is not the ceiling the embedded broker is. The raw read is Parquet.Net deserializing
-    /// every row group of every file, no job.
-    /// </summary>
-    /// <summary>
     /// <c>--isolated</c>: the files written once, then per round each mode (alternating which goes first) in a child
-    /// process that runs the job twice and reports the second run, so that neither mode inherits the other's heap.
+    /// process that runs the job <c>--warm-up</c> times and once more, and reports that last run, so that neither mode
+    /// runs in a process the other mode ran in.
     /// </summary>
     private static async Task<int> RunIsolatedAsync(string[] args, int records, int files, int rounds, ExecutionMode? only)
     {
@@ -282,6 +277,13 @@ public static class BoundedHarness
         }
     }
 
+    /// <summary>
+    /// <c>--input parquet</c>: the same job and rows read from Parquet files by <see cref="ParquetSource"/> (one file per
+    /// "partition", keys spread over the files as the Kafka partitioner spreads them, each file in time order), so
+    /// that reading the input is not the ceiling the embedded broker is. The raw read is Parquet.Net deserializing
+    /// every row group of every file, no job. With <paramref name="inputDirectory"/> the files there are read (an
+    /// <c>--isolated</c> parent wrote them).
+    /// </summary>
     private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery, bool jobOnly, string? inputDirectory = null)
     {
         var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
