@@ -11,18 +11,23 @@ namespace ActorFlow.Parquet;
 public static class ParquetSource
 {
     /// <summary>
-    /// Reads every <c>*.parquet</c> file under <paramref name="directory"/> (recursively; in-progress files of a
-    /// <see cref="ParquetSink{T}"/> are never read) as a bounded source of <typeparamref name="T"/>: one partition per
-    /// row group, each completing at its end. Columns map to <typeparamref name="T"/>'s public properties by name, so
-    /// <typeparamref name="T"/> is the projection: only its columns are read; a column a file lacks is left at its
-    /// default (files of different schema versions read as one); a column of another type fails (or skips) the file.
+    /// Reads the Parquet files of <paramref name="path"/> as a bounded source of <typeparamref name="T"/>: one
+    /// partition per row group, each completing at its end. <paramref name="path"/> is, as for DuckDB's
+    /// <c>read_parquet</c>, a directory (every <c>*.parquet</c> file under it, recursively), one file, or a glob:
+    /// <c>*</c> and <c>?</c> match within a path segment, <c>[a-z]</c> and <c>[!a]</c> one character, <c>**</c> any
+    /// number of directories (<c>/data/lake/orders/dt=2026-11-*/**/*.parquet</c>). In-progress files of a
+    /// <see cref="ParquetSink{T}"/> are never read. Columns map to <typeparamref name="T"/>'s public properties by
+    /// name, so <typeparamref name="T"/> is the projection: only its columns are read; a column a file lacks is left at
+    /// its default (files of different schema versions read as one); a column of another type fails (or skips) the file.
     /// </summary>
-    public static ParquetSource<T> For<T>(string directory, ParquetSourceOptions<T>? options = null)
-        where T : class, new() => new(directory, options ?? new ParquetSourceOptions<T>());
+    /// <exception cref="ArgumentException">The glob is malformed (an empty segment, a <c>[</c> without <c>]</c>).</exception>
+    public static ParquetSource<T> For<T>(string path, ParquetSourceOptions<T>? options = null)
+        where T : class, new() => new(path, options ?? new ParquetSourceOptions<T>());
 }
 
 /// <summary>
-/// A bounded source over a directory of Parquet files. Partition ids are <c>relative/path.parquet/rowGroup</c>; the
+/// A bounded source over Parquet files (a directory, a file or a glob). Partition ids are
+/// <c>relative/path.parquet/rowGroup</c>, relative to the directory (of a glob: its leading part without a wildcard); the
 /// offset of a record is its row within the row group, so a restored run skips the rows a checkpoint covered. The
 /// file set and row groups are fixed when the first run plans them (a failover of the job reads to the same end; a new
 /// source object, e.g. after a process restart, plans again).
@@ -30,21 +35,21 @@ public static class ParquetSource
 public sealed class ParquetSource<T> : ISourceConnector<T>
     where T : class, new()
 {
-    private readonly string _directory;
+    private readonly FileSelection _files;
     private readonly ParquetSourceOptions<T> _options;
     private readonly global::Parquet.Schema.DataField[] _projection = typeof(T).GetParquetSchema(false).GetDataFields();
     private readonly FlatRowReader<T>? _flat = FlatRowReader<T>.TryCreate();
 
-    internal ParquetSource(string directory, ParquetSourceOptions<T> options)
+    internal ParquetSource(string path, ParquetSourceOptions<T> options)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(options);
         if (options.ChunkSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "ChunkSize must be at least 1.");
         }
 
-        _directory = Path.GetFullPath(directory);
+        _files = FileSelection.Of(path);
         _options = options;
     }
 
@@ -77,15 +82,9 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     internal async Task<List<RowGroupPart>> PlanAsync(CancellationToken cancellationToken)
     {
         var parts = new List<RowGroupPart>();
-        if (!Directory.Exists(_directory))
+        foreach (var (file, relative) in _files.Files())
         {
-            throw new DirectoryNotFoundException($"Parquet source: the directory '{_directory}' does not exist.");
-        }
-
-        foreach (var file in Directory.EnumerateFiles(_directory, "*.parquet", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var relative = Path.GetRelativePath(_directory, file).Replace('\\', '/');
-            if (_options.PartitionFilter is { } filter && !filter(HivePartitions.Of(relative)))
+            if (_options.PartitionFilter is { } filter && !filter(FileSelection.PartitionsOf(file)))
             {
                 Metrics.FilePruned();
                 continue;

@@ -14,8 +14,9 @@ public enum BadFileAction
 public sealed record ParquetSourceOptions<T>
 {
     /// <summary>
-    /// Keeps a file by its Hive partition values (<c>name=value</c> directories of its path, unescaped), before the
-    /// file is opened (partition pruning). Null (the default): every file.
+    /// Keeps a file by its Hive partition values (the <c>name=value</c> directories of its whole path, unescaped, as
+    /// DuckDB's <c>hive_partitioning</c> reads them), before the file is opened (partition pruning). Null (the
+    /// default): every file.
     /// </summary>
     public Func<IReadOnlyDictionary<string, string>, bool>? PartitionFilter { get; init; }
 

@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ActorFlow.Parquet.Internal;
+
+/// <summary>
+/// INTERNAL API. What a file source reads, from the path it was given, as DuckDB's <c>read_parquet</c> takes it: a
+/// directory (every <c>*.parquet</c> file under it, recursively), one file, or a glob (<c>*</c> and <c>?</c> within a
+/// path segment, <c>[abc]</c>/<c>[a-z]</c>/<c>[!a]</c> classes, <c>**</c> for any number of directories). The files
+/// are named relative to <see cref="BaseDirectory"/> (the glob's longest leading part without a wildcard), which makes
+/// the source's partition ids. A sink's in-progress files (<c>*.inprogress</c>) are never selected.
+/// </summary>
+internal sealed class FileSelection
+{
+    private const string InProgressSuffix = ".inprogress";
+    private readonly Regex? _glob;
+    private readonly string? _file;
+
+    private FileSelection(string path, string baseDirectory, Regex? glob, string? file)
+    {
+        Path = path;
+        BaseDirectory = baseDirectory;
+        _glob = glob;
+        _file = file;
+    }
+
+    /// <summary>Gets the path as given, made absolute.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the directory the selected files are named relative to.</summary>
+    public string BaseDirectory { get; }
+
+    /// <summary>Reads <paramref name="path"/>: a glob when it holds <c>*</c>, <c>?</c> or <c>[</c>; else a file when one
+    /// exists there; else a directory (which need not exist yet: <see cref="Files"/> reports it).</summary>
+    public static FileSelection Of(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path).Replace('\\', '/');
+        var segments = full.Split('/');
+        var first = Array.FindIndex(segments, IsPattern);
+        if (first < 0)
+        {
+            return File.Exists(full)
+                ? new FileSelection(full, System.IO.Path.GetDirectoryName(full)!, null, full)
+                : new FileSelection(full, full.TrimEnd('/'), null, null);
+        }
+
+        var baseDirectory = string.Join('/', segments[..first]);
+        if (baseDirectory.Length == 0)
+        {
+            baseDirectory = "/";
+        }
+
+        return new FileSelection(full, baseDirectory, new Regex(ToRegex(segments[first..], full), RegexOptions.CultureInvariant), null);
+    }
+
+    /// <summary>The selected files (absolute path, path relative to <see cref="BaseDirectory"/> with <c>/</c>), in
+    /// ordinal order of the relative path.</summary>
+    /// <exception cref="DirectoryNotFoundException">The directory, or the glob's leading directory, does not exist.</exception>
+    public IEnumerable<(string File, string Relative)> Files()
+    {
+        if (_file is not null)
+        {
+            return [(_file, System.IO.Path.GetFileName(_file))];
+        }
+
+        if (!Directory.Exists(BaseDirectory))
+        {
+            throw new DirectoryNotFoundException(_glob is null
+                ? $"Parquet source: the directory '{BaseDirectory}' does not exist."
+                : $"Parquet source: the directory '{BaseDirectory}' of the glob '{Path}' does not exist.");
+        }
+
+        return Directory.EnumerateFiles(BaseDirectory, _glob is null ? "*.parquet" : "*", SearchOption.AllDirectories)
+            .Select(file => (File: file, Relative: System.IO.Path.GetRelativePath(BaseDirectory, file).Replace('\\', '/')))
+            .Where(f => !f.Relative.EndsWith(InProgressSuffix, StringComparison.Ordinal) && (_glob is null || _glob.IsMatch(f.Relative)))
+            .OrderBy(f => f.Relative, StringComparer.Ordinal);
+    }
+
+    /// <summary>The Hive <c>name=value</c> directories of a selected file, over its whole path (as DuckDB's
+    /// <c>hive_partitioning</c>): a source given <c>…/dt=2026-11-25</c> still sees <c>dt</c>.</summary>
+    public static IReadOnlyDictionary<string, string> PartitionsOf(string file) =>
+        HivePartitions.Of(System.IO.Path.GetFullPath(file).Replace('\\', '/'));
+
+    private static bool IsPattern(string segment) => segment.AsSpan().IndexOfAny('*', '?', '[') >= 0;
+
+    private static string ToRegex(string[] segments, string glob)
+    {
+        var regex = new StringBuilder("^");
+        for (var i = 0; i < segments.Length; i++)
+        {
+            var last = i == segments.Length - 1;
+            if (segments[i] == "**")
+            {
+                // Any number of directories (none included); as the last segment, every file below.
+                regex.Append(last ? ".*" : "(?:[^/]+/)*");
+                continue;
+            }
+
+            if (segments[i].Length == 0)
+            {
+                throw new ArgumentException($"Parquet source: the glob '{glob}' has an empty path segment.", nameof(glob));
+            }
+
+            AppendSegment(regex, segments[i], glob);
+            if (!last)
+            {
+                regex.Append('/');
+            }
+        }
+
+        return regex.Append('$').ToString();
+    }
+
+    private static void AppendSegment(StringBuilder regex, string segment, string glob)
+    {
+        for (var i = 0; i < segment.Length; i++)
+        {
+            switch (segment[i])
+            {
+                case '*':
+                    regex.Append("[^/]*");
+                    break;
+                case '?':
+                    regex.Append("[^/]");
+                    break;
+                case '[':
+                    var close = segment.IndexOf(']', i + 2);
+                    if (close < 0)
+                    {
+                        throw new ArgumentException($"Parquet source: the glob '{glob}' has a '[' without its ']'.", nameof(glob));
+                    }
+
+                    var body = segment[(i + 1)..close];
+                    var negated = body[0] is '!' or '^';
+                    regex.Append(negated ? "[^/" : "[");
+                    foreach (var c in negated ? body[1..] : body)
+                    {
+                        regex.Append(c is '\\' or ']' or '[' or '^' ? "\\" + c : c.ToString());
+                    }
+
+                    regex.Append(']');
+                    i = close;
+                    break;
+                default:
+                    regex.Append(Regex.Escape(segment[i].ToString()));
+                    break;
+            }
+        }
+    }
+}

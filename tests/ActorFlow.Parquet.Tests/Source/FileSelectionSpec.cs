@@ -1,0 +1,121 @@
+using ActorFlow.Tests.Shared;
+using global::Parquet.Serialization;
+
+namespace ActorFlow.Parquet.Tests.Source;
+
+/// <summary>
+/// Issue 18: the file source reads what DuckDB's <c>read_parquet</c> would for the same path: a directory, one file,
+/// or a glob, and sees the Hive partitions of a file's whole path.
+/// </summary>
+public sealed class FileSelectionSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
+{
+    private readonly TempDirectory _lake = new("actorflow-parquet-glob");
+
+    /// <summary>
+    /// Verify that over a lake of Hive-partitioned files (with a nested directory, a text file, a file of another
+    /// extension and a sink's in-progress file beside them) each path reads exactly the ids of the files DuckDB reads
+    /// for it, that partition ids are relative to the glob's leading directory, and that in-progress files are never read.
+    /// </summary>
+    [Fact]
+    public async Task A_glob_a_file_and_a_directory_must_read_the_files_duckdb_reads()
+    {
+        await WriteAsync("dt=2026-11-24/a.parquet", 1);
+        await WriteAsync("dt=2026-11-25/b.parquet", 2);
+        await WriteAsync("dt=2026-11-25/late/c.parquet", 3);
+        await WriteAsync("dt=2026-11-26/d.parquet", 4);
+        await WriteAsync("other/e.parquet", 5);
+        await WriteAsync("other/f.parq", 6);
+        await WriteAsync("dt=2026-11-25/.part-0.parquet.inprogress", 7);
+        await File.WriteAllTextAsync(Path.Combine(_lake.Path, "notes.txt"), "not parquet");
+
+        foreach (var (pattern, ids) in new (string, int[])[]
+        {
+            ("", [1, 2, 3, 4, 5]),                         // the directory: every *.parquet below it
+            ("dt=2026-11-25/*.parquet", [2]),               // * stays within its directory
+            ("dt=2026-11-25/**/*.parquet", [2, 3]),         // ** is any number of directories, none included
+            ("**/*.parquet", [1, 2, 3, 4, 5]),
+            ("dt=2026-11-2[45]/*.parquet", [1, 2]),
+            ("dt=2026-11-2[!45]/*.parquet", [4]),
+            ("dt=2026-11-2?/*.parquet", [1, 2, 4]),
+            ("other/*", [5, 6]),                             // a glob decides, whatever the extension
+            ("dt=*/*", [1, 2, 4]),                           // ... but never a sink's in-progress file (DuckDB reads 7 too)
+            ("other/f.parq", [6]),                           // one file
+            ("nothing-*/*.parquet", []),
+        })
+        {
+            var path = pattern.Length == 0 ? _lake.Path : $"{_lake.Path}/{pattern}";
+            if (ids.Length > 0)
+            {
+                // The expectation is DuckDB's reading of the same path (which fails when nothing matches), in-progress files aside.
+                var duck = DuckDb.Query($"SELECT Id FROM read_parquet('{path}') ORDER BY Id").Select(r => (int)r[0]!).Where(id => id != 7);
+                Assert.Equal(ids, duck);
+            }
+
+            var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Row>(path));
+            Assert.True(ids.SequenceEqual(read.Select(r => r.Value!.Id).Order()), $"{pattern}: read {string.Join(", ", read.Select(r => r.Value!.Id).Order())}");
+        }
+
+        var glob = await SourceRun.AllAsync(Sys, ParquetSource.For<Row>($"{_lake.Path}/dt=2026-11-25/**/*.parquet"));
+        Assert.Equal(["b.parquet/0", "late/c.parquet/0"], glob.Select(r => r.Origin).Order(StringComparer.Ordinal));
+        var file = await SourceRun.AllAsync(Sys, ParquetSource.For<Row>($"{_lake.Path}/other/e.parquet"));
+        Assert.Equal("e.parquet/0", Assert.Single(file).Origin);
+    }
+
+    /// <summary>
+    /// Verify that a partition filter sees the Hive partitions of a file's whole path, above the directory or glob the
+    /// source was given too (as DuckDB's <c>hive_partitioning</c>), and that it still prunes before files are opened.
+    /// </summary>
+    [Fact]
+    public async Task A_partition_filter_must_see_the_partitions_of_the_whole_path()
+    {
+        await WriteAsync("region=eu/dt=2026-11-24/a.parquet", 1);
+        await WriteAsync("region=eu/dt=2026-11-25/b.parquet", 2);
+        await WriteAsync("region=us/dt=2026-11-25/c.parquet", 3);
+
+        var source = ParquetSource.For($"{_lake.Path}/region=eu", new ParquetSourceOptions<Row> { PartitionFilter = p => p["region"] == "eu" && p["dt"] == "2026-11-25" });
+        Assert.Equal([2], (await SourceRun.AllAsync(Sys, source)).Select(r => r.Value!.Id));
+        Assert.Equal(1, source.Metrics.FilesPruned);
+
+        var glob = ParquetSource.For($"{_lake.Path}/region=*/dt=2026-11-25/*.parquet", new ParquetSourceOptions<Row> { PartitionFilter = p => p["region"] == "us" });
+        Assert.Equal([3], (await SourceRun.AllAsync(Sys, glob)).Select(r => r.Value!.Id));
+        Assert.Equal(1, glob.Metrics.FilesPruned);
+        Assert.Equal(1, glob.Metrics.FilesRead);
+    }
+
+    /// <summary>
+    /// Verify that a glob whose leading directory does not exist fails the source naming both, and that a malformed
+    /// glob is refused when the source is made, naming the glob.
+    /// </summary>
+    [Fact]
+    public async Task A_missing_directory_or_a_malformed_glob_must_fail_with_its_path()
+    {
+        var missing = $"{_lake.Path}/absent/*.parquet";
+        var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Row>(missing)));
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+        Assert.Contains("absent", error.Message, StringComparison.Ordinal);
+
+        var unclosed = Assert.Throws<ArgumentException>(() => ParquetSource.For<Row>($"{_lake.Path}/dt=[2026/*.parquet"));
+        Assert.Contains("'['", unclosed.Message, StringComparison.Ordinal);
+        Assert.Contains("dt=[2026", unclosed.Message, StringComparison.Ordinal);
+    }
+
+    public new void Dispose()
+    {
+        _lake.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WriteAsync(string relative, int id)
+    {
+        var file = Path.Combine(_lake.Path, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await using var stream = File.Create(file);
+        await ParquetSerializer.SerializeAsync(new[] { new Row { Id = id } }, stream);
+    }
+
+    /// <summary>One row of a test file.</summary>
+    public sealed class Row
+    {
+        public int Id { get; set; }
+    }
+}
