@@ -22,7 +22,31 @@ public static class ParquetSource
     /// </summary>
     /// <exception cref="ArgumentException">The glob is malformed (an empty segment, a <c>[</c> without <c>]</c>).</exception>
     public static ParquetSource<T> For<T>(string path, ParquetSourceOptions<T>? options = null)
-        where T : class, new() => new(path, options ?? new ParquetSourceOptions<T>());
+        where T : class, new() => new(path, options ?? new ParquetSourceOptions<T>(), new ClassRows<T>());
+
+    /// <summary>
+    /// Reads the Parquet files of <paramref name="path"/> (as <see cref="For{T}"/>) as Avro records of
+    /// <paramref name="readerSchema"/>: what <see cref="ParquetSink"/> landed from Avro records reads back as it was, and
+    /// files of other writers read by the same mapping (a struct is a record, a LIST an array, a MAP a map, TIMESTAMP a
+    /// timestamp-millis/micros <see cref="DateTime"/> in UTC, DATE a date, DECIMAL an <see cref="Avro.AvroDecimal"/>, UUID a
+    /// <see cref="Guid"/>, a string an enum symbol). Fields match columns by name, as Avro's schema resolution: a field
+    /// a file lacks takes its default (without one the file is bad), a column the schema lacks is not kept, an int or
+    /// long widens to long, float or double. A value that does not fit its field makes the file bad (failed or
+    /// skipped by <see cref="ParquetSourceOptions{T}.OnBadFileAction"/>, naming the file and the field). Every column of
+    /// a row group is read (no projection yet).
+    /// </summary>
+    /// <exception cref="ArgumentException">The schema holds a union other than <c>["null", X]</c>, which has no Parquet form.</exception>
+    public static ParquetSource<Avro.Generic.GenericRecord> ForAvro(string path, Avro.RecordSchema readerSchema, ParquetSourceOptions<Avro.Generic.GenericRecord>? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(readerSchema);
+        return new(path, options ?? new ParquetSourceOptions<Avro.Generic.GenericRecord>(), new AvroRows(readerSchema));
+    }
+
+    /// <summary>Reads the Parquet files of <paramref name="path"/> as specific Avro records (a class generated from an
+    /// Avro schema), as <see cref="ForAvro(string, Avro.RecordSchema, ParquetSourceOptions{Avro.Generic.GenericRecord}?)"/>
+    /// reads them with <typeparamref name="T"/>'s schema.</summary>
+    public static ParquetSource<T> ForSpecificAvro<T>(string path, ParquetSourceOptions<T>? options = null)
+        where T : class, Avro.Specific.ISpecificRecord, new() => new(path, options ?? new ParquetSourceOptions<T>(), new SpecificAvroRows<T>());
 }
 
 /// <summary>
@@ -33,14 +57,13 @@ public static class ParquetSource
 /// source object, e.g. after a process restart, plans again).
 /// </summary>
 public sealed class ParquetSource<T> : ISourceConnector<T>
-    where T : class, new()
+    where T : class
 {
     private readonly FileSelection _files;
     private readonly ParquetSourceOptions<T> _options;
-    private readonly global::Parquet.Schema.DataField[] _projection = typeof(T).GetParquetSchema(false).GetDataFields();
-    private readonly FlatRowReader<T>? _flat = FlatRowReader<T>.TryCreate();
+    private readonly RowGroupRows<T> _rows;
 
-    internal ParquetSource(string path, ParquetSourceOptions<T> options)
+    internal ParquetSource(string path, ParquetSourceOptions<T> options, RowGroupRows<T> rows)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(options);
@@ -51,6 +74,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
 
         _files = FileSelection.Of(path);
         _options = options;
+        _rows = rows;
     }
 
     private List<RowGroupPart>? _planned;
@@ -93,7 +117,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             try
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
-                FileSchemas.CheckProjection(reader.Schema, _projection, file, typeof(T).Name);
+                _rows.Check(reader.Schema, file);
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
@@ -152,20 +176,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         try
         {
             await using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            if (await ReadFlatAsync(stream, part, (int)start, Add, cancellationToken).ConfigureAwait(false) is { } read)
-            {
-                rows = read;
-            }
-            else
-            {
-                stream.Position = 0;
-                var all = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
-                rows = all.Count;
-                for (var row = (int)start; row < all.Count; row++)
-                {
-                    Add(all[row], row);
-                }
-            }
+            rows = await _rows.ReadAsync(stream, part.RowGroup, (int)start, Add, cancellationToken).ConfigureAwait(false);
         }
         catch (TimestampFailed e)
         {
@@ -185,18 +196,6 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         }
 
         return chunks;
-    }
-
-    /// <summary>Reads a row group column by column when <typeparamref name="T"/> and the file allow (<see cref="FlatRowReader{T}"/>): its row count, or null.</summary>
-    private async ValueTask<int?> ReadFlatAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
-    {
-        if (_flat is null)
-        {
-            return null;
-        }
-
-        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await _flat.TryReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The source's timestamp function threw while a row group was read: not a bad file.</summary>
