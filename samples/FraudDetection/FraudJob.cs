@@ -32,18 +32,22 @@ public static class FraudJob
     /// <summary>The job's name (its checkpoints are stored under it).</summary>
     public const string Name = "fraud-detection";
 
+    /// <summary>The backfill's name (<c>--from-lake</c>): its own checkpoints, never the streaming job's.</summary>
+    public const string BackfillName = "fraud-detection-backfill";
+
     /// <summary>How far out of order transactions may come before they are late.</summary>
     public static readonly TimeSpan MaxOutOfOrderness = TimeSpan.FromSeconds(5);
 
     /// <summary>Builds the job.</summary>
     /// <param name="io">Sources and sinks.</param>
     /// <param name="defaults">The rules' parameters before any change.</param>
+    /// <param name="name">The job's name (<see cref="Name"/>; checkpoints are stored under it).</param>
     /// <returns>The job.</returns>
-    public static StreamJob Build(FraudJobIo io, RuleDefaults defaults)
+    public static StreamJob Build(FraudJobIo io, RuleDefaults defaults, string name = Name)
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(defaults);
-        var builder = StreamJobBuilder.Create(Name)
+        var builder = StreamJobBuilder.Create(name)
             .WithSerializers(new SerializerRegistry().RegisterAvro<Transaction>().RegisterAvro<RuleChange>().RegisterAvro<Alert>());
         if (io.DeadLetters is { } deadLetters)
         {

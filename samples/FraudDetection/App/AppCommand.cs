@@ -42,14 +42,29 @@ public static class AppCommand
             CustomParser = ParseDuration,
         };
         var lake = new Option<DirectoryInfo?>("--lake") { Description = "land the transactions here as Parquet, partitioned dt=YYYY-MM-DD/hour=HH by event time (default: lake in --data-dir)" };
+        var fromLake = new Option<DirectoryInfo>("--from-lake") { Description = "run the job over the transactions landed in DIR (by --lake) instead of Kafka input: a backfill in batch mode, same rules, nothing landed" };
+        fromLake.AcceptExistingOnly();
         var plain = new Option<bool>("--plain") { Description = "plain progress lines even on a terminal" };
 
         var root = new RootCommand(
             "ActorFlow's fraud-detection reference job: transactions from Kafka (Avro), three rules per account (small-then-large, velocity, spike) with " +
             "parameters from the rules topic, alerts exactly once to the alerts topic. With no options it generates traffic into an embedded broker.")
         {
-            input, output, count, seed, ruleWindow, servers, registry, store, postgres, dataDir, lake, checkpoint, plain,
+            input, output, count, seed, ruleWindow, servers, registry, store, postgres, dataDir, lake, fromLake, checkpoint, plain,
         };
+        root.Validators.Add(r =>
+        {
+            if (r.GetResult(fromLake) is not null)
+            {
+                foreach (var other in new Option[] { input, count, seed, lake })
+                {
+                    if (r.GetResult(other) is { Implicit: false })
+                    {
+                        r.AddError($"--from-lake reads its transactions from the lake: it takes no {other.Name}");
+                    }
+                }
+            }
+        });
         root.Validators.Add(r =>
         {
             StoreKind kind;
@@ -86,6 +101,7 @@ public static class AppCommand
                 Postgres = result.GetValue(postgres),
                 DataDir = result.GetValue(dataDir)?.FullName,
                 Lake = result.GetValue(lake)?.FullName,
+                FromLake = result.GetValue(fromLake)?.FullName,
                 CheckpointInterval = result.GetValue(checkpoint),
                 Plain = result.GetValue(plain),
             },

@@ -49,6 +49,12 @@ public sealed record AppOptions
     /// </summary>
     public string? Lake { get; init; }
 
+    /// <summary>
+    /// Gets a data lake (what <see cref="Lake"/> landed) to run the job over instead of Kafka input, or <c>null</c>: a
+    /// backfill, the same job in batch mode over the Parquet files; nothing is written to the transactions topic or landed.
+    /// </summary>
+    public string? FromLake { get; init; }
+
     /// <summary>Gets the checkpoint interval (also the delay of alerts: they are written when their checkpoint completes).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -96,7 +96,9 @@ public static class FraudApp
             var serde = registry.Settings.ToSerdeOptions();
             await output.WriteLineAsync($"Kafka: {(kafka is null ? "external" : "embedded")} at {servers}; schema registry: {registry.Url}; state: {(options.Store == StoreKind.Postgres ? "PostgreSQL" : dataDir)}").ConfigureAwait(false);
 
-            var input = await InputWriter.FillAsync(options, servers, registry.Client, serde, error, cancellation).ConfigureAwait(false);
+            var input = options.FromLake is { } from
+                ? new InputReport(from, 0, 0, 0, null, Backfill: true)
+                : await InputWriter.FillAsync(options, servers, registry.Client, serde, error, cancellation).ConfigureAwait(false);
             await output.WriteLineAsync(input.Describe()).ConfigureAwait(false);
 
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(FraudJob.Name);
@@ -117,22 +119,32 @@ public static class FraudApp
             }
 
             // The data lake: every transaction as Parquet, exactly once (files committed with the checkpoints).
-            var lake = options.Lake ?? (temporary ? Path.Combine(Path.GetTempPath(), $"actorflow-fraud-lake-{Guid.NewGuid():N}") : Path.Combine(dataDir, "lake"));
-            var landing = ParquetSink.For(lake, new ParquetSinkOptions<Transaction> { PartitionBy = ParquetPartitioning.ByEventTime<Transaction>(t => t.Time) });
+            // A backfill (--from-lake) reads the lake instead and lands nothing.
+            var lake = options.FromLake is not null ? null : options.Lake ?? (temporary ? Path.Combine(Path.GetTempPath(), $"actorflow-fraud-lake-{Guid.NewGuid():N}") : Path.Combine(dataDir, "lake"));
+            var landing = lake is null ? null : ParquetSink.For(lake, new ParquetSinkOptions<Transaction> { PartitionBy = ParquetPartitioning.ByEventTime<Transaction>(t => t.Time) });
             var job = FraudJob.Build(
                 new FraudJobIo(
                     // Bounded: each partition up to its end offset at the job's first start; the job ends when both are read.
-                    KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics(Topics.Transactions), registry.Serde<Transaction>()),
+                    // From the lake: every landed transaction, read back as the Avro record it was (one partition per row group).
+                    options.FromLake is { } landed
+                        ? ParquetSource.ForSpecificAvro<Transaction>(landed, new ParquetSourceOptions<Transaction> { Timestamp = t => t.Time })
+                        : KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics(Topics.Transactions), registry.Serde<Transaction>()),
                     KafkaConnectors.BoundedSource(consumer, Subscriptions.Topics(Topics.Rules), registry.Serde<RuleChange>()),
                     alertSinks,
                     new CountingSink<Transaction>(KafkaConnectors.Sink(producer, Topics.Late, AvroSerde.For<Transaction>(registry.Client, serde)), late),
                     KafkaConnectors.DeadLetters(producer, Topics.DeadLetters),
                     landing),
-                RuleDefaults.Default with { SmallThenLarge = RuleDefaults.Default.SmallThenLarge with { WindowMs = (long)options.RuleWindow.TotalMilliseconds } });
+                RuleDefaults.Default with { SmallThenLarge = RuleDefaults.Default.SmallThenLarge with { WindowMs = (long)options.RuleWindow.TotalMilliseconds } },
+                options.FromLake is null ? FraudJob.Name : FraudJob.BackfillName);
 
             using var meter = new JobMeter(FraudJob.Name);
             var clock = Stopwatch.StartNew();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = options.CheckpointInterval }).ConfigureAwait(false);
+            // A backfill runs in batch mode (as Flink's BATCH): nothing is late, every rule sees all rule changes first.
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions
+            {
+                CheckpointInterval = options.CheckpointInterval,
+                ExecutionMode = options.FromLake is null ? ExecutionMode.Streaming : ExecutionMode.Batch,
+            }).ConfigureAwait(false);
             using var lagProbe = new LagProbe(servers, Topics.Transactions, FraudJob.Name);
             var progress = new ProgressLoop(running, meter, lagProbe, alerts, late, clock, input.BadLines);
             var stopped = await progress.RunAsync(output, options.Plain, cancellation).ConfigureAwait(false);

@@ -15,11 +15,14 @@ namespace FraudDetection.App;
 /// <param name="BadLines">CSV lines that were not transactions (each reported and dead-lettered).</param>
 /// <param name="RuleChanges">Rule changes written.</param>
 /// <param name="Injected">What the generator injected, or <c>null</c>.</param>
-public sealed record InputReport(string Source, long Transactions, long BadLines, int RuleChanges, InjectedFraud? Injected)
+/// <param name="Backfill">The job reads the lake <paramref name="Source"/> (<c>--from-lake</c>), not the topic.</param>
+public sealed record InputReport(string Source, long Transactions, long BadLines, int RuleChanges, InjectedFraud? Injected, bool Backfill = false)
 {
     /// <summary>One line for the console.</summary>
     /// <returns>The text.</returns>
-    public string Describe() => Transactions == 0 && Source == FoundInTopic
+    public string Describe() => Backfill
+        ? $"input: the transactions landed in {Source} (a backfill in batch mode: nothing written, nothing landed)"
+        : Transactions == 0 && Source == FoundInTopic
         ? "input: the transactions topic holds records already (a resumed run): nothing written"
         : string.Create(CultureInfo.InvariantCulture, $"input: {Transactions:N0} transactions from {Source}{(BadLines > 0 ? $", {BadLines:N0} bad lines dead-lettered" : string.Empty)}{(RuleChanges > 0 ? $", {RuleChanges} rule change(s)" : string.Empty)}");
 

@@ -56,6 +56,9 @@ public sealed class AppCommandSpec
     [InlineData("--input /no/such/file.csv", "/no/such/file.csv")]
     [InlineData("--store mysql", "mysql")]
     [InlineData("--frobnicate", "--frobnicate")]
+    [InlineData("--from-lake /no/such/lake", "/no/such/lake")]
+    [InlineData("--from-lake . --count 5", "--from-lake reads its transactions from the lake: it takes no --count")]
+    [InlineData("--from-lake . --lake x", "it takes no --lake")]
     public async Task Bad_usage_must_exit_2_with_the_reason(string args, string message)
     {
         var ran = false;
@@ -71,7 +74,7 @@ public sealed class AppCommandSpec
     {
         var (code, output, _) = await Invoke(["--help"], _ => { });
         Assert.Equal(0, code);
-        foreach (var option in new[] { "--input", "--output", "--count", "--rule-window", "--bootstrap-servers", "--schema-registry", "--store", "--postgres", "--data-dir" })
+        foreach (var option in new[] { "--input", "--output", "--count", "--rule-window", "--bootstrap-servers", "--schema-registry", "--store", "--postgres", "--data-dir", "--lake", "--from-lake" })
         {
             Assert.Contains(option, output, StringComparison.Ordinal);
         }

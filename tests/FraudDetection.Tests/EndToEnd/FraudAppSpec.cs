@@ -6,8 +6,8 @@ namespace FraudDetection.Tests.EndToEnd;
 
 /// <summary>
 /// The app as its users run it, on the embedded defaults: a CSV through <c>--input</c> with alerts computed by hand
-/// in <c>--output</c>, a bad line, the same alerts on a second run, a bounded generated run, and a run stopped by
-/// Ctrl+C that resumes from its checkpoint without a duplicate alert.
+/// in <c>--output</c>, a bad line, the same alerts on a second run and from the landed lake (<c>--from-lake</c>), a
+/// bounded generated run, and a run stopped by Ctrl+C that resumes from its checkpoint without a duplicate alert.
 /// </summary>
 public sealed class FraudAppSpec : IDisposable
 {
@@ -30,7 +30,8 @@ public sealed class FraudAppSpec : IDisposable
     /// <summary>
     /// Verify the alerts of a small CSV, computed by hand: a small then a large one within the minute (acct-1); not
     /// 100 s apart (acct-2); a bad line in between is no transaction and breaks nothing (acct-3); out of order, judged in
-    /// event-time order (acct-4). The bad line is reported with its number, the run exits 0; a second run gives the same alerts.
+    /// event-time order (acct-4). The bad line is reported with its number, the run exits 0; a second run gives the same
+    /// alerts, and so does the job run over the transactions the first run landed (a backfill from the Parquet lake).
     /// </summary>
     [Fact]
     public async Task A_csv_input_must_give_the_alerts_computed_by_hand_and_the_same_on_a_second_run()
@@ -59,6 +60,13 @@ public sealed class FraudAppSpec : IDisposable
             ["2026-11-25 13 line-10", "2026-11-25 13 line-2", "2026-11-25 13 line-3", "2026-11-25 13 line-4", "2026-11-25 13 line-5", "2026-11-25 13 line-6", "2026-11-25 13 line-8", "2026-11-25 13 line-9"],
             Lake($"SELECT CAST(dt AS VARCHAR) || ' ' || CAST(hour AS VARCHAR) || ' ' || transactionId FROM read_parquet('{lake}/**/*.parquet', hive_partitioning = true) ORDER BY 1"));
         Assert.Contains("transactions landed in", first.Output, StringComparison.Ordinal);
+
+        // The same job over the lake (a backfill in batch mode): the same alerts from the landed Avro records.
+        var backfill = await RunAsync("--from-lake", lake, "--output", Path.Combine(_dir.Path, "backfill.jsonl"));
+        Assert.Equal(0, backfill.Code);
+        Assert.Contains($"the transactions landed in {lake}", backfill.Output, StringComparison.Ordinal);
+        Assert.Matches(@"records read\s+8\b", backfill.Output);
+        Assert.Equal(expected, Alerts(Path.Combine(_dir.Path, "backfill.jsonl")));
     }
 
     /// <summary>Verify that <c>--rule-window 0</c> lifts the limit: acct-2's large transaction 100 s after the small one matches too.</summary>
