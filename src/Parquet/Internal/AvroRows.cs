@@ -1,11 +1,12 @@
-using System.Collections;
 using System.Globalization;
+using System.Numerics;
+using System.Text;
 using Avro;
 using Avro.Generic;
 using Avro.IO;
 using Avro.Specific;
+using global::Parquet;
 using global::Parquet.Schema;
-using global::Parquet.Serialization;
 using Newtonsoft.Json.Linq;
 using Field = global::Parquet.Schema.Field;
 
@@ -13,10 +14,13 @@ namespace ActorFlow.Parquet.Internal;
 
 /// <summary>
 /// INTERNAL API. Rows as Avro records of a reader schema: the inverse of <see cref="AvroFileSchema"/>'s mapping (a
-/// struct is a record, a LIST an array, a MAP a map, TIMESTAMP a timestamp-millis/micros <see cref="DateTime"/> in UTC,
-/// DATE a date, DECIMAL an <see cref="AvroDecimal"/> of the schema's scale, UUID a <see cref="Guid"/>), by field name as
-/// Avro's schema resolution: a field the file lacks takes its default (a field without one fails the file), a column
-/// the schema lacks is not kept, an int widens to long, float or double. Unions other than <c>["null", X]</c> are refused.
+/// struct is a record, a LIST an array, a MAP a map, TIMESTAMP a timestamp <see cref="DateTime"/> in UTC, DATE a date,
+/// TIME a time <see cref="TimeSpan"/>, DECIMAL an <see cref="AvroDecimal"/>, UUID a <see cref="Guid"/>), matched by
+/// field name (or alias) as Avro's schema resolution: a field the file lacks takes its default, a column the schema
+/// lacks is not read, int widens to long, float and double, string and bytes convert into each other. Only the
+/// columns of the reader schema are read, each with its definition and repetition levels, and the records are
+/// assembled from them here (Parquet.Net's untyped reader drops null list items and reads other writers' empty lists as
+/// null). A file whose columns cannot hold the schema's fields is refused whole, before a row of it is read.
 /// </summary>
 internal sealed class AvroRows : RowGroupRows<GenericRecord>
 {
@@ -30,59 +34,35 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
 
     public override string Name => _schema.Fullname;
 
-    public override void Check(ParquetSchema file, string path)
-    {
-        var columns = file.Fields.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        foreach (var field in _schema.Fields)
-        {
-            if (!columns.TryGetValue(field.Name, out var column))
-            {
-                if (field.DefaultValue is null)
-                {
-                    throw new InvalidDataException($"Parquet input '{path}' has no column '{field.Name}', and field '{field.Name}' of {_schema.Fullname} has no default.");
-                }
-
-                continue;
-            }
-
-            if (Kind(column) is var found && Kind(NonNull(field.Schema)) is var wanted && found != wanted)
-            {
-                throw new InvalidDataException($"Parquet input '{path}': column '{field.Name}' is a {found} in the file but field '{field.Name}' of {_schema.Fullname} is a {wanted}.");
-            }
-        }
-    }
+    public override void Check(ParquetSchema file, string path) => Plan.For(_schema, file, path);
 
     public override async ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<GenericRecord, int> add, CancellationToken cancellationToken)
     {
-        var read = await ParquetSerializer.DeserializeUntypedAsync(stream, null, rowGroup, cancellationToken).ConfigureAwait(false);
-        var columns = read.Schema.Fields;
-        var rows = read.Data;
-        for (var row = start; row < rows.Count; row++)
+        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var plan = Plan.For(_schema, reader.Schema, "");
+        using var group = reader.OpenRowGroupReader(rowGroup);
+        var rows = (int)group.RowCount;
+        foreach (var leaf in plan.Leaves)
         {
-            add(Record(_schema, rows[row], _schema.Name, columns), row);
+            await leaf.ReadAsync(group, cancellationToken).ConfigureAwait(false);
         }
 
-        return rows.Count;
+        for (var row = 0; row < rows; row++)
+        {
+            var record = (GenericRecord)plan.Root.Read()!;
+            if (row >= start)
+            {
+                add(record, row);
+            }
+        }
+
+        return rows;
     }
-
-    private static string Kind(Field field) => field switch
-    {
-        StructField => "struct",
-        ListField => "list",
-        MapField => "map",
-        _ => "value",
-    };
-
-    private static string Kind(Schema schema) => schema.Tag switch
-    {
-        Schema.Type.Record => "struct",
-        Schema.Type.Array => "list",
-        Schema.Type.Map => "map",
-        _ => "value",
-    };
 
     private static Schema NonNull(Schema schema) =>
         schema is UnionSchema union ? union.Schemas.First(s => s.Tag != Schema.Type.Null) : schema;
+
+    private static bool AllowsNull(Schema schema) => schema is UnionSchema union && union.Schemas.Any(s => s.Tag == Schema.Type.Null);
 
     private static void CheckUnions(Schema schema, string path, HashSet<string> seen)
     {
@@ -109,119 +89,231 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
         }
     }
 
-    /// <summary>
-    /// A record from a struct's (or row's) values. Parquet.Net leaves a null out of the values, as it leaves out a
-    /// column the file lacks: a field whose column the file has (<paramref name="columns"/>) is null there, a field
-    /// whose column it lacks takes its default.
-    /// </summary>
-    private static GenericRecord Record(RecordSchema schema, IDictionary values, string path, IReadOnlyList<Field> columns)
+    /// <summary>How one file's columns make records of the reader schema: a tree of nodes over the leaf columns read.</summary>
+    private sealed class Plan
     {
-        var record = new GenericRecord(schema);
-        foreach (var field in schema.Fields)
+        private readonly string _file;
+
+        private Plan(string file) => _file = file;
+
+        public Node Root { get; private set; } = null!;
+
+        public List<Leaf> Leaves { get; } = [];
+
+        /// <summary>The plan for a file; <see cref="InvalidDataException"/> naming the file, the column and the field when a column cannot hold its field.</summary>
+        public static Plan For(RecordSchema schema, ParquetSchema file, string path)
         {
-            var fieldPath = path + "." + field.Name;
-            var column = columns.FirstOrDefault(c => c.Name == field.Name);
-            record.Add(field.Pos, column is not null
-                ? Value(field.Schema, values.Contains(field.Name) ? values[field.Name] : null, fieldPath, column)
-                : field.DefaultValue is { } fallback
-                    ? Default(field.Schema, fallback, fieldPath)
-                    : throw new InvalidDataException($"the file has no column '{fieldPath[(fieldPath.IndexOf('.', StringComparison.Ordinal) + 1)..]}', and field '{fieldPath}' has no default"));
+            var plan = new Plan(path);
+            plan.Root = plan.Record(schema, file.Fields, schema.Name, parentLevel: 0, column: null);
+            return plan;
         }
 
-        return record;
-    }
+        private InvalidDataException Refused(string column, string field, string why) =>
+            new(string.Create(CultureInfo.InvariantCulture, $"{(_file.Length > 0 ? $"Parquet input '{_file}': " : string.Empty)}column '{column}' cannot be read into field '{field}': {why}"));
 
-    private static object? Value(Schema schema, object? value, string path, Field? column)
-    {
-        if (schema is UnionSchema union)
+        private Node Record(RecordSchema schema, IReadOnlyList<Field> columns, string path, int parentLevel, StructField? column)
         {
-            return value is null && union.Schemas.Any(s => s.Tag == Schema.Type.Null) ? null : Value(NonNull(union), value, path, column);
+            var children = new List<(int Position, Node? Child, object? Default)>();
+            foreach (var field in schema.Fields)
+            {
+                var fieldPath = path + "." + field.Name;
+                var found = columns.FirstOrDefault(c => c.Name == field.Name)
+                    ?? columns.FirstOrDefault(c => field.Aliases?.Contains(c.Name) == true);
+                if (found is null)
+                {
+                    if (field.DefaultValue is null)
+                    {
+                        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                            $"{(_file.Length > 0 ? $"Parquet input '{_file}' " : "The file ")}has no column '{(column is null ? field.Name : column.Path + "." + field.Name)}', and field '{fieldPath}' has no default."));
+                    }
+
+                    children.Add((field.Pos, null, DefaultOf(field.Schema, field.DefaultValue, fieldPath)));
+                    continue;
+                }
+
+                children.Add((field.Pos, Node(field.Schema, found, fieldPath, column is null ? parentLevel : column.MaxDefinitionLevel), null));
+            }
+
+            if (children.All(c => c.Child is null) && column is not null)
+            {
+                throw Refused(column.Path.ToString(), path, "none of the record's fields is a member of the struct");
+            }
+
+            return new RecordNode(schema, column, path, [.. children]);
         }
 
-        if (value is null)
+        private Node Node(Schema schema, Field column, string path, int parentLevel)
         {
-            throw new InvalidDataException($"field '{path}' is null in the file but its schema ({schema.Fullname}) does not allow null");
+            var nullable = AllowsNull(schema);
+            var wanted = NonNull(schema);
+            var columnPath = column.Path.ToString();
+            switch (wanted)
+            {
+                case RecordSchema record:
+                    return column is StructField struc
+                        ? Nullable(Record(record, struc.Fields, path, parentLevel, struc), nullable)
+                        : throw Refused(columnPath, path, $"a record needs a struct, the file has {Describe(column)}");
+                case ArraySchema array when column is ListField list:
+                    return new ListNode(path, nullable, list.MaxDefinitionLevel, list.MaxRepetitionLevel,
+                        Node(array.ItemSchema, list.Item, path + "[]", list.MaxDefinitionLevel), parentLevel, list.IsNullable);
+                case ArraySchema array when column is DataField { IsArray: true } repeated:
+                    // A legacy repeated primitive: no null list, no null items.
+                    return new ListNode(path, nullable, repeated.MaxDefinitionLevel, repeated.MaxRepetitionLevel,
+                        Value(array.ItemSchema, repeated, path + "[]", itemOfRepeated: true), parentLevel, listNullable: false);
+                case ArraySchema:
+                    throw Refused(columnPath, path, $"an array needs a list, the file has {Describe(column)}");
+                case MapSchema map when column is MapField { Key: DataField key } mapField:
+                    if (FileSchemas.Logical(key.ClrType) != typeof(string))
+                    {
+                        throw Refused(columnPath, path, $"an Avro map has string keys, the file's are {key.ClrType.Name}");
+                    }
+
+                    return new MapNode(path, nullable, mapField.MaxDefinitionLevel, mapField.MaxRepetitionLevel,
+                        (ValueNode)Value(Schema.Parse("\"string\""), key, path + "{key}", itemOfRepeated: false),
+                        Node(map.ValueSchema, mapField.Value, path + "{}", mapField.MaxDefinitionLevel), parentLevel, mapField.IsNullable);
+                case MapSchema:
+                    throw Refused(columnPath, path, $"a map needs a map, the file has {Describe(column)}");
+                default:
+                    return column is DataField { IsArray: false } data
+                        ? Value(schema, data, path, itemOfRepeated: false)
+                        : throw Refused(columnPath, path, $"{wanted.Fullname} needs a value column, the file has {Describe(column)}");
+            }
         }
 
-        return schema switch
+        private static Node Nullable(Node record, bool nullable)
         {
-            LogicalSchema logical => Logical(logical, value, path, column),
-            RecordSchema record when value is IDictionary members && column is StructField struc => Record(record, members, path, struc.Fields),
-            ArraySchema array when value is IEnumerable items and not string and not byte[] => items.Cast<object?>().Select((item, i) => Value(array.ItemSchema, item, path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]", (column as ListField)?.Item)).ToArray(),
-            MapSchema map when value is IDictionary entries => Map(map, entries, path, (column as MapField)?.Value),
-            EnumSchema symbols => Symbol(symbols, Text(value, path), path),
-            FixedSchema size => Fixed(size, Bytes(value, path), path),
-            PrimitiveSchema primitive => Primitive(primitive.Tag, value, path),
-            _ => throw Mismatch(path, schema.Fullname, value),
+            record.AvroNullable = nullable;
+            return record;
+        }
+
+        private Node Value(Schema schema, DataField column, string path, bool itemOfRepeated)
+        {
+            var convert = Converter(NonNull(schema), column, path);
+            var leaf = new Leaf(column, itemOfRepeated);
+            Leaves.Add(leaf);
+            return new ValueNode(path, AllowsNull(schema), leaf, convert);
+        }
+
+        private Func<object, object> Converter(Schema schema, DataField column, string path)
+        {
+            var columnPath = column.Path.ToString();
+            var type = FileSchemas.Logical(column.ClrType); // a file's schema names strings and bytes as memory
+            if (schema is LogicalSchema logical)
+            {
+                switch (logical.LogicalTypeName)
+                {
+                    case "timestamp-millis":
+                    case "timestamp-micros":
+                    case "local-timestamp-millis":
+                    case "local-timestamp-micros":
+                        var millis = logical.LogicalTypeName.EndsWith("millis", StringComparison.Ordinal);
+                        if (type == typeof(long) && column is not DateTimeDataField)
+                        {
+                            // A plain INT64 column resolves as Avro's long does: epoch milliseconds or microseconds.
+                            return millis ? value => DateTime.UnixEpoch.AddMilliseconds((long)value) : value => DateTime.UnixEpoch.AddTicks((long)value * 10);
+                        }
+
+                        if (column is DateTimeDataField { DateTimeFormat: DateTimeFormat.Date } || type != typeof(DateTime))
+                        {
+                            throw Refused(columnPath, path, $"{logical.LogicalTypeName} needs a TIMESTAMP column, the file has {Describe(column)}");
+                        }
+
+                        // Parquet.Net marks a TIMESTAMP not adjusted to UTC (a wall-clock time) Local without moving it: it reads as that time in UTC.
+                        return value =>
+                        {
+                            var t = DateTime.SpecifyKind((DateTime)value, DateTimeKind.Utc);
+                            return millis ? t.AddTicks(-(t.Ticks % TimeSpan.TicksPerMillisecond)) : t.AddTicks(-(t.Ticks % 10));
+                        };
+                    case "date":
+                        if (type == typeof(int) && column is not DateTimeDataField)
+                        {
+                            return value => DateTime.UnixEpoch.AddDays((int)value); // a plain INT32: days since the epoch, as Avro's int
+                        }
+
+                        return column is DateTimeDataField { DateTimeFormat: DateTimeFormat.Date } || type == typeof(DateOnly)
+                            ? value => value is DateOnly d ? d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : DateTime.SpecifyKind(((DateTime)value).Date, DateTimeKind.Utc)
+                            : throw Refused(columnPath, path, $"date needs a DATE column, the file has {Describe(column)}");
+                    case "time-millis":
+                    case "time-micros":
+                        // Parquet's TIME(MILLIS) is an INT32 and TIME(MICROS) an INT64 (Parquet.Net names some of them so), as Avro's.
+                        return (logical.LogicalTypeName, type) switch
+                        {
+                            (_, _) when type == typeof(TimeSpan) => value => value,
+                            (_, _) when type == typeof(TimeOnly) => value => ((TimeOnly)value).ToTimeSpan(),
+                            ("time-millis", _) when type == typeof(int) => value => TimeSpan.FromMilliseconds((int)value),
+                            ("time-micros", _) when type == typeof(long) => value => TimeSpan.FromTicks((long)value * 10),
+                            _ => throw Refused(columnPath, path, $"{logical.LogicalTypeName} needs a TIME column, the file has {Describe(column)}"),
+                        };
+                    case "decimal":
+                        var precision = int.Parse(logical.GetProperty("precision") ?? "0", CultureInfo.InvariantCulture);
+                        var scale = int.Parse(logical.GetProperty("scale") ?? "0", CultureInfo.InvariantCulture);
+                        if (column is not DecimalDataField { } dec || type != typeof(decimal))
+                        {
+                            throw Refused(columnPath, path, $"decimal({precision}, {scale}) needs a DECIMAL column (of precision up to 28), the file has {Describe(column)}");
+                        }
+
+                        if (dec.Scale != scale || dec.Precision > precision)
+                        {
+                            throw Refused(columnPath, path, $"the file's DECIMAL({dec.Precision}, {dec.Scale}) does not resolve to decimal({precision}, {scale}) (the scales must be equal, the file's precision not larger)");
+                        }
+
+                        return value => new AvroDecimal(Scaled((decimal)value, scale));
+                    case "uuid":
+                        if (type == typeof(Guid))
+                        {
+                            return value => value;
+                        }
+
+                        return type == typeof(string)
+                            ? value => Guid.TryParse(((ReadOnlyMemory<char>)value).Span, out var g) ? g : throw new InvalidDataException($"field '{path}': '{value}' is not a UUID")
+                            : throw Refused(columnPath, path, $"uuid needs a UUID or string column, the file has {Describe(column)}");
+                    default:
+                        return Converter(logical.BaseSchema, column, path);
+                }
+            }
+
+            Func<object, object>? convert = (schema.Tag, Type.GetTypeCode(type)) switch
+            {
+                (Schema.Type.Boolean, TypeCode.Boolean) => value => value,
+                (Schema.Type.Int, TypeCode.Int32) => value => value,
+                (Schema.Type.Int, TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16) => value => Convert.ToInt32(value, CultureInfo.InvariantCulture),
+                (Schema.Type.Long, TypeCode.Int64) => value => value,
+                (Schema.Type.Long, TypeCode.Int32 or TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32) => value => Convert.ToInt64(value, CultureInfo.InvariantCulture),
+                (Schema.Type.Float, TypeCode.Single) => value => value,
+                (Schema.Type.Float, TypeCode.Int64 or TypeCode.Int32 or TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32) => value => Convert.ToSingle(value, CultureInfo.InvariantCulture),
+                (Schema.Type.Double, TypeCode.Double) => value => value,
+                (Schema.Type.Double, TypeCode.Single or TypeCode.Int64 or TypeCode.Int32 or TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32) => value => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+                (Schema.Type.String, TypeCode.String) => value => ((ReadOnlyMemory<char>)value).ToString(),
+                (Schema.Type.String, _) when type == typeof(byte[]) => value => Encoding.UTF8.GetString(((ReadOnlyMemory<byte>)value).Span),
+                (Schema.Type.String, _) when type == typeof(Guid) => value => ((Guid)value).ToString(),
+                (Schema.Type.Bytes, _) when type == typeof(byte[]) => value => ((ReadOnlyMemory<byte>)value).ToArray(),
+                (Schema.Type.Bytes, TypeCode.String) => value => Encoding.UTF8.GetBytes(((ReadOnlyMemory<char>)value).ToString()),
+                (Schema.Type.Enumeration, TypeCode.String) => value => Symbol((EnumSchema)schema, ((ReadOnlyMemory<char>)value).ToString(), path),
+                (Schema.Type.Fixed, _) when type == typeof(byte[]) => value => Fixed((FixedSchema)schema, ((ReadOnlyMemory<byte>)value).ToArray(), path),
+                (Schema.Type.Fixed, _) when type == typeof(Guid) && ((FixedSchema)schema).Size == 16 => value => new GenericFixed((FixedSchema)schema, ((Guid)value).ToByteArray(bigEndian: true)),
+                _ => null,
+            };
+            return convert ?? throw Refused(columnPath, path, $"{schema.Fullname} cannot be read from {Describe(column)}");
+        }
+
+        private static string Describe(Field column) => column switch
+        {
+            StructField => "a struct",
+            ListField => "a list",
+            MapField => "a map",
+            DataField { IsArray: true } d => $"a repeated {FileSchemas.Logical(d.ClrType).Name}",
+            DateTimeDataField d => d.DateTimeFormat == DateTimeFormat.Date ? "a DATE" : "a TIMESTAMP",
+            DecimalDataField d => string.Create(CultureInfo.InvariantCulture, $"a DECIMAL({d.Precision}, {d.Scale})"),
+            DataField d => $"a {FileSchemas.Logical(d.ClrType).Name} column",
+            _ => column.GetType().Name,
         };
     }
 
-    private static Dictionary<string, object?> Map(MapSchema schema, IDictionary entries, string path, Field? column)
+    /// <summary><paramref name="value"/> with exactly <paramref name="scale"/> decimal places (Avro encodes the unscaled value of the schema's scale).</summary>
+    private static decimal Scaled(decimal value, int scale)
     {
-        var map = new Dictionary<string, object?>(entries.Count, StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in entries)
-        {
-            var key = Text(entry.Key, path);
-            map[key] = Value(schema.ValueSchema, entry.Value, path + "{" + key + "}", column);
-        }
-
-        return map;
-    }
-
-    private static object Primitive(Schema.Type type, object value, string path) => (type, value) switch
-    {
-        (Schema.Type.Boolean, bool b) => b,
-        (Schema.Type.Int, int or short or sbyte or byte or ushort) => Convert.ToInt32(value, CultureInfo.InvariantCulture),
-        (Schema.Type.Long, long or int or short or sbyte or byte or ushort or uint) => Convert.ToInt64(value, CultureInfo.InvariantCulture),
-        (Schema.Type.Float, float or int or long or short or sbyte or byte or ushort or uint) => Convert.ToSingle(value, CultureInfo.InvariantCulture),
-        (Schema.Type.Double, double or float or int or long or short or sbyte or byte or ushort or uint) => Convert.ToDouble(value, CultureInfo.InvariantCulture),
-        (Schema.Type.String, _) => Text(value, path),
-        (Schema.Type.Bytes, _) => Bytes(value, path),
-        _ => throw Mismatch(path, type.ToString().ToLowerInvariant(), value),
-    };
-
-    private static object Logical(LogicalSchema schema, object value, string path, Field? column)
-    {
-        switch (schema.LogicalTypeName)
-        {
-            case "timestamp-millis":
-            case "timestamp-micros":
-                return value switch
-                {
-                    // Parquet.Net marks a TIMESTAMP not adjusted to UTC (a wall-clock time) Local without moving it: it reads as that time in UTC.
-                    DateTime t => t.Kind == DateTimeKind.Utc ? t : DateTime.SpecifyKind(t, DateTimeKind.Utc),
-                    DateTimeOffset t => t.UtcDateTime,
-                    long ticks when column is null && schema.LogicalTypeName == "timestamp-millis" => DateTime.UnixEpoch.AddMilliseconds(ticks), // a default
-                    long ticks when column is null => DateTime.UnixEpoch.AddTicks(ticks * 10),
-                    _ => throw Mismatch(path, schema.LogicalTypeName, value),
-                };
-            case "date":
-                return value switch
-                {
-                    DateTime t => DateTime.SpecifyKind(t.Date, DateTimeKind.Utc),
-                    DateOnly d => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-                    int days when column is null => DateTime.UnixEpoch.AddDays(days), // a default
-                    _ => throw Mismatch(path, "date", value),
-                };
-            case "decimal":
-                var scale = int.Parse(schema.GetProperty("scale") ?? "0", CultureInfo.InvariantCulture);
-                return value switch
-                {
-                    decimal d when Math.Round(d, scale) == d => new AvroDecimal(Math.Round(d, scale) + new decimal(0, 0, 0, false, (byte)scale)),
-                    decimal d => throw new InvalidDataException($"field '{path}': {d.ToString(CultureInfo.InvariantCulture)} has more than the {scale} decimal places of its schema"),
-                    _ => throw Mismatch(path, "decimal", value),
-                };
-            case "uuid":
-                return value switch
-                {
-                    Guid g => g,
-                    string s when Guid.TryParse(s, out var g) => g,
-                    ReadOnlyMemory<char> s when Guid.TryParse(s.Span, out var g) => g,
-                    _ => throw Mismatch(path, "uuid", value),
-                };
-            default:
-                return Value(schema.BaseSchema, value, path, column)!;
-        }
+        var rounded = Math.Round(value, scale);
+        return rounded + new decimal(0, 0, 0, false, (byte)scale);
     }
 
     private static GenericEnum Symbol(EnumSchema schema, string symbol, string path) =>
@@ -233,58 +325,58 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
         bytes.Length == schema.Size ? new GenericFixed(schema, bytes)
         : throw new InvalidDataException($"field '{path}' holds {bytes.Length} bytes but {schema.Fullname} is fixed({schema.Size})");
 
-    private static string Text(object value, string path) => value switch
-    {
-        string s => s,
-        ReadOnlyMemory<char> m => m.ToString(),
-        Guid g => g.ToString(),
-        _ => throw Mismatch(path, "string", value),
-    };
-
-    private static byte[] Bytes(object value, string path) => value switch
-    {
-        byte[] b => b,
-        ReadOnlyMemory<byte> m => m.ToArray(),
-        _ => throw Mismatch(path, "bytes", value),
-    };
-
-    private static InvalidDataException Mismatch(string path, string expected, object value) =>
-        new($"field '{path}' should be {expected} but the file holds a {value.GetType().Name}");
-
     /// <summary>A field's JSON default as a generic value (Avro's rules: a union's default is of its first branch).</summary>
-    private static object? Default(Schema schema, JToken value, string path)
+    private static object? DefaultOf(Schema schema, JToken value, string path)
     {
         if (schema is UnionSchema union)
         {
             schema = union.Schemas[0];
         }
 
-        if (value.Type == JTokenType.Null)
+        if (schema.Tag == Schema.Type.Null)
         {
-            return schema.Tag == Schema.Type.Null ? null : throw new InvalidDataException($"field '{path}' has a null default but its schema ({schema.Fullname}) does not allow null");
+            return value.Type == JTokenType.Null ? null : throw new InvalidDataException($"field '{path}': its default must be null (the union's first branch)");
         }
 
-        if (schema is LogicalSchema logical)
+        try
         {
-            return Logical(logical, Default(logical.BaseSchema, value, path)!, path, null);
-        }
+            if (schema is LogicalSchema logical)
+            {
+                var raw = DefaultOf(logical.BaseSchema, value, path)!;
+                return logical.LogicalTypeName switch
+                {
+                    "timestamp-millis" or "local-timestamp-millis" => DateTime.UnixEpoch.AddMilliseconds((long)raw),
+                    "timestamp-micros" or "local-timestamp-micros" => DateTime.UnixEpoch.AddTicks((long)raw * 10),
+                    "date" => DateTime.UnixEpoch.AddDays((int)raw),
+                    "time-millis" => TimeSpan.FromMilliseconds((int)raw),
+                    "time-micros" => TimeSpan.FromTicks((long)raw * 10),
+                    "decimal" => new AvroDecimal(new BigInteger(raw is GenericFixed f ? f.Value : (byte[])raw, isUnsigned: false, isBigEndian: true), int.Parse(logical.GetProperty("scale") ?? "0", CultureInfo.InvariantCulture)),
+                    "uuid" => Guid.Parse((string)raw),
+                    _ => raw,
+                };
+            }
 
-        return schema.Tag switch
+            return schema.Tag switch
+            {
+                Schema.Type.Boolean => value.Value<bool>(),
+                Schema.Type.Int => value.Value<int>(),
+                Schema.Type.Long => value.Value<long>(),
+                Schema.Type.Float => value.Value<float>(),
+                Schema.Type.Double => value.Value<double>(),
+                Schema.Type.String => value.Value<string>()!,
+                Schema.Type.Bytes => Encoding.Latin1.GetBytes(value.Value<string>()!),
+                Schema.Type.Fixed => new GenericFixed((FixedSchema)schema, Encoding.Latin1.GetBytes(value.Value<string>()!)),
+                Schema.Type.Enumeration => new GenericEnum((EnumSchema)schema, value.Value<string>()!),
+                Schema.Type.Array => value.Select((item, i) => DefaultOf(((ArraySchema)schema).ItemSchema, item, path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]")).ToArray(),
+                Schema.Type.Map => ((JObject)value).Properties().ToDictionary(p => p.Name, p => DefaultOf(((MapSchema)schema).ValueSchema, p.Value, path + "{" + p.Name + "}"), StringComparer.Ordinal),
+                Schema.Type.Record => DefaultRecord((RecordSchema)schema, (JObject)value, path),
+                _ => throw new InvalidDataException($"field '{path}': a default of {schema.Fullname} is not supported"),
+            };
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentException or AvroException)
         {
-            Schema.Type.Boolean => value.Value<bool>(),
-            Schema.Type.Int => value.Value<int>(),
-            Schema.Type.Long => value.Value<long>(),
-            Schema.Type.Float => value.Value<float>(),
-            Schema.Type.Double => value.Value<double>(),
-            Schema.Type.String => value.Value<string>()!,
-            Schema.Type.Bytes => System.Text.Encoding.Latin1.GetBytes(value.Value<string>()!),
-            Schema.Type.Fixed => new GenericFixed((FixedSchema)schema, System.Text.Encoding.Latin1.GetBytes(value.Value<string>()!)),
-            Schema.Type.Enumeration => new GenericEnum((EnumSchema)schema, value.Value<string>()!),
-            Schema.Type.Array => value.Select((item, i) => Default(((ArraySchema)schema).ItemSchema, item, path + "[" + i.ToString(CultureInfo.InvariantCulture) + "]")).ToArray(),
-            Schema.Type.Map => ((JObject)value).Properties().ToDictionary(p => p.Name, p => Default(((MapSchema)schema).ValueSchema, p.Value, path + "{" + p.Name + "}"), StringComparer.Ordinal),
-            Schema.Type.Record => DefaultRecord((RecordSchema)schema, (JObject)value, path),
-            _ => throw new InvalidDataException($"field '{path}': a default of {schema.Fullname} is not supported"),
-        };
+            throw new InvalidDataException($"field '{path}': its default {value.ToString(Newtonsoft.Json.Formatting.None)} is not a {schema.Fullname}: {e.Message}", e);
+        }
     }
 
     private static GenericRecord DefaultRecord(RecordSchema schema, JObject value, string path)
@@ -293,10 +385,204 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
         foreach (var field in schema.Fields)
         {
             var token = value[field.Name] ?? field.DefaultValue ?? throw new InvalidDataException($"field '{path}.{field.Name}' has no default");
-            record.Add(field.Pos, Default(field.Schema, token, path + "." + field.Name));
+            record.Add(field.Pos, DefaultOf(field.Schema, token, path + "." + field.Name));
         }
 
         return record;
+    }
+
+    /// <summary>One leaf column of a row group: its defined values and its levels, read once, consumed in order.</summary>
+    private sealed class Leaf(DataField column, bool itemOfRepeated)
+    {
+        private object[] _values = [];
+        private int[]? _definitions;
+        private int[]? _repetitions;
+        private int _position;
+        private int _value;
+
+        public DataField Column { get; } = column;
+
+        /// <summary>Gets the definition level at which this column's value is present.</summary>
+        public int Defined { get; } = column.MaxDefinitionLevel;
+
+        public bool ItemOfRepeated { get; } = itemOfRepeated;
+
+        public int Definition => _definitions is null ? Defined : _definitions[_position];
+
+        public bool More(int level) => _repetitions is not null && _position < _repetitions.Length && _repetitions[_position] == level;
+
+        public async ValueTask ReadAsync(ParquetRowGroupReader group, CancellationToken cancellationToken)
+        {
+            var count = checked((int)(group.GetMetadata(Column)?.MetaData?.NumValues ?? throw new InvalidDataException($"column '{Column.Path}' has no data in this row group")));
+            var definitions = Column.MaxDefinitionLevel > 0 ? new int[count] : null;
+            var repetitions = Column.MaxRepetitionLevel > 0 ? new int[count] : null;
+            var type = FileSchemas.Logical(Column.ClrType);
+            var values = type == typeof(string) ? ReadAsync<ReadOnlyMemory<char>>(group, count, definitions, repetitions, cancellationToken)
+                : type == typeof(byte[]) ? ReadAsync<ReadOnlyMemory<byte>>(group, count, definitions, repetitions, cancellationToken)
+                : (Task<object[]>)typeof(Leaf).GetMethod(nameof(ReadAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+                    .MakeGenericMethod(Column.ClrType).Invoke(this, [group, count, definitions, repetitions, cancellationToken])!;
+            _values = await values.ConfigureAwait(false);
+            _definitions = definitions;
+            _repetitions = repetitions;
+            _position = 0;
+            _value = 0;
+        }
+
+        /// <summary>The next entry: its value, or null when the value is not defined (a null, an empty list, an absent ancestor).</summary>
+        public object? Next()
+        {
+            var present = Definition >= Defined;
+            _position++;
+            return present ? _values[_value++] : null;
+        }
+
+        private async Task<object[]> ReadAsync<T>(ParquetRowGroupReader group, int count, int[]? definitions, int[]? repetitions, CancellationToken cancellationToken)
+            where T : struct
+        {
+            var values = new T[count];
+            // A column without levels takes no buffer for them (an empty one would be too small).
+            await group.ReadRawAsync<T>(Column, values, definitions is null ? (Memory<int>?)null : definitions.AsMemory(), repetitions is null ? (Memory<int>?)null : repetitions.AsMemory(), cancellationToken).ConfigureAwait(false);
+            var defined = definitions is null ? count : definitions.Count(d => d >= Defined);
+            var boxed = new object[defined];
+            for (var i = 0; i < defined; i++)
+            {
+                boxed[i] = values[i];
+            }
+
+            return boxed;
+        }
+    }
+
+    /// <summary>A node of the reader schema over the file's columns; <see cref="Read"/> consumes one occurrence's entries.</summary>
+    private abstract class Node(string path, bool avroNullable)
+    {
+        public string Path { get; } = path;
+
+        public bool AvroNullable { get; set; } = avroNullable;
+
+        /// <summary>Gets the leaf whose levels tell whether this node is present (any leaf under it: they agree above it).</summary>
+        public abstract Leaf First { get; }
+
+        public abstract object? Read();
+
+        /// <summary>Consumes one entry of every leaf under this node (an absent occurrence has exactly one per leaf).</summary>
+        public abstract void Skip();
+
+        protected object? Null() => AvroNullable
+            ? null
+            : throw new InvalidDataException($"field '{Path}' is null in the file but its schema does not allow null");
+    }
+
+    private sealed class ValueNode(string path, bool avroNullable, Leaf leaf, Func<object, object> convert) : Node(path, avroNullable)
+    {
+        public override Leaf First => leaf;
+
+        public override object? Read() => leaf.Next() is { } value ? convert(value) : Null();
+
+        public override void Skip() => leaf.Next();
+    }
+
+    private sealed class RecordNode(RecordSchema schema, StructField? column, string path, (int Position, Node? Child, object? Default)[] fields) : Node(path, false)
+    {
+        public override Leaf First => fields.First(f => f.Child is not null).Child!.First;
+
+        public override object? Read()
+        {
+            if (column is not null && First.Definition < column.MaxDefinitionLevel)
+            {
+                Skip();
+                return Null();
+            }
+
+            var record = new GenericRecord(schema);
+            foreach (var (position, child, fallback) in fields)
+            {
+                record.Add(position, child is null ? fallback : child.Read());
+            }
+
+            return record;
+        }
+
+        public override void Skip()
+        {
+            foreach (var (_, child, _) in fields)
+            {
+                child?.Skip();
+            }
+        }
+    }
+
+    /// <summary>A list: null below the list's own level, empty below its elements' level, else elements while the
+    /// next entry repeats at the list's repetition level.</summary>
+    private sealed class ListNode(string path, bool avroNullable, int elementLevel, int repetition, Node item, int parentLevel, bool listNullable) : Node(path, avroNullable)
+    {
+        private readonly int _nullBelow = parentLevel + (listNullable ? 1 : 0);
+
+        public override Leaf First => item.First;
+
+        public override object? Read()
+        {
+            var definition = First.Definition;
+            if (definition < _nullBelow)
+            {
+                Skip();
+                return Null();
+            }
+
+            if (definition < elementLevel)
+            {
+                Skip();
+                return Array.Empty<object?>();
+            }
+
+            var items = new List<object?>();
+            do
+            {
+                items.Add(item.Read());
+            }
+            while (First.More(repetition));
+            return items.ToArray();
+        }
+
+        public override void Skip() => item.Skip();
+    }
+
+    private sealed class MapNode(string path, bool avroNullable, int entryLevel, int repetition, ValueNode key, Node value, int parentLevel, bool mapNullable) : Node(path, avroNullable)
+    {
+        private readonly int _nullBelow = parentLevel + (mapNullable ? 1 : 0);
+
+        public override Leaf First => key.First;
+
+        public override object? Read()
+        {
+            var definition = First.Definition;
+            if (definition < _nullBelow)
+            {
+                Skip();
+                return Null();
+            }
+
+            var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (definition < entryLevel)
+            {
+                Skip();
+                return map;
+            }
+
+            do
+            {
+                var k = (string)(key.Read() ?? throw new InvalidDataException($"field '{Path}' has a null key"));
+                map[k] = value.Read();
+            }
+            while (First.More(repetition));
+            return map;
+        }
+
+        public override void Skip()
+        {
+            key.Skip();
+            value.Skip();
+        }
     }
 }
 

@@ -8,13 +8,15 @@ namespace ActorFlow.Parquet.Internal;
 /// directory (every <c>*.parquet</c> file under it, recursively), one file, or a glob (<c>*</c> and <c>?</c> within a
 /// path segment, <c>[abc]</c>/<c>[a-z]</c>/<c>[!a]</c> classes, <c>**</c> for any number of directories). The files
 /// are named relative to <see cref="BaseDirectory"/> (the glob's longest leading part without a wildcard), which makes
-/// the source's partition ids. A sink's in-progress files (<c>*.inprogress</c>) are never selected.
+/// the source's partition ids. A sink's in-progress files (<c>*.inprogress</c>) are never selected; a glob that
+/// matches no file is an error (as DuckDB's), an empty directory an empty input.
 /// </summary>
 internal sealed class FileSelection
 {
     private const string InProgressSuffix = ".inprogress";
     private readonly Regex? _glob;
     private readonly string? _file;
+    private int _depth = int.MaxValue;
 
     private FileSelection(string path, string baseDirectory, Regex? glob, string? file)
     {
@@ -50,7 +52,12 @@ internal sealed class FileSelection
             baseDirectory = "/";
         }
 
-        return new FileSelection(full, baseDirectory, new Regex(ToRegex(segments[first..], full), RegexOptions.CultureInvariant), null);
+        var pattern = segments[first..];
+        return new FileSelection(full, baseDirectory, new Regex(ToRegex(pattern, full), RegexOptions.CultureInvariant), null)
+        {
+            // Without ** a glob matches files exactly as deep as its segments: no deeper directory is listed.
+            _depth = pattern.Contains("**") ? int.MaxValue : pattern.Length - 1,
+        };
     }
 
     /// <summary>The selected files (absolute path, path relative to <see cref="BaseDirectory"/> with <c>/</c>), in
@@ -70,10 +77,20 @@ internal sealed class FileSelection
                 : $"Parquet source: the directory '{BaseDirectory}' of the glob '{Path}' does not exist.");
         }
 
-        return Directory.EnumerateFiles(BaseDirectory, _glob is null ? "*.parquet" : "*", SearchOption.AllDirectories)
+        // Hidden files and directories too (a glob may name them); an unreadable directory fails the listing (nothing is skipped unseen).
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = _depth, AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
+        var files = Directory.EnumerateFiles(BaseDirectory, _glob is null ? "*.parquet" : "*", options)
             .Select(file => (File: file, Relative: System.IO.Path.GetRelativePath(BaseDirectory, file).Replace('\\', '/')))
             .Where(f => !f.Relative.EndsWith(InProgressSuffix, StringComparison.Ordinal) && (_glob is null || _glob.IsMatch(f.Relative)))
-            .OrderBy(f => f.Relative, StringComparer.Ordinal);
+            .OrderBy(f => f.Relative, StringComparer.Ordinal)
+            .ToList();
+        if (_glob is not null && files.Count == 0)
+        {
+            // As DuckDB: a glob that matches nothing is more likely a mistake than an empty input.
+            throw new FileNotFoundException($"Parquet source: no file matches the glob '{Path}'.", Path);
+        }
+
+        return files;
     }
 
     /// <summary>The Hive <c>name=value</c> directories of a selected file, over its whole path (as DuckDB's
@@ -132,6 +149,11 @@ internal sealed class FileSelection
 
                     var body = segment[(i + 1)..close];
                     var negated = body[0] is '!' or '^';
+                    if (negated && body.Length == 1)
+                    {
+                        throw new ArgumentException($"Parquet source: the glob '{glob}' has an empty character class '[{body}]'.", nameof(glob));
+                    }
+
                     regex.Append(negated ? "[^/" : "[");
                     foreach (var c in negated ? body[1..] : body)
                     {

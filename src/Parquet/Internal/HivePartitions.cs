@@ -12,7 +12,8 @@ internal static class HivePartitions
             var eq = segments[i].IndexOf('=', StringComparison.Ordinal);
             if (eq > 0)
             {
-                values[ParquetPartitioning.Unescape(segments[i][..eq])] = ParquetPartitioning.Unescape(segments[i][(eq + 1)..]);
+                // The first directory of a name wins, as DuckDB's hive_partitioning reads a path.
+                values.TryAdd(ParquetPartitioning.Unescape(segments[i][..eq]), ParquetPartitioning.Unescape(segments[i][(eq + 1)..]));
             }
         }
 

@@ -40,16 +40,12 @@ public sealed class FileSelectionSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             ("other/*", [5, 6]),                             // a glob decides, whatever the extension
             ("dt=*/*", [1, 2, 4]),                           // ... but never a sink's in-progress file (DuckDB reads 7 too)
             ("other/f.parq", [6]),                           // one file
-            ("nothing-*/*.parquet", []),
         })
         {
             var path = pattern.Length == 0 ? _lake.Path : $"{_lake.Path}/{pattern}";
-            if (ids.Length > 0)
-            {
-                // The expectation is DuckDB's reading of the same path (which fails when nothing matches), in-progress files aside.
-                var duck = DuckDb.Query($"SELECT Id FROM read_parquet('{path}') ORDER BY Id").Select(r => (int)r[0]!).Where(id => id != 7);
-                Assert.Equal(ids, duck);
-            }
+            // The expectation is DuckDB's reading of the same path, in-progress files aside.
+            var duck = DuckDb.Query($"SELECT Id FROM read_parquet('{path}') ORDER BY Id").Select(r => (int)r[0]!).Where(id => id != 7);
+            Assert.Equal(ids, duck);
 
             var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Row>(path));
             Assert.True(ids.SequenceEqual(read.Select(r => r.Value!.Id).Order()), $"{pattern}: read {string.Join(", ", read.Select(r => r.Value!.Id).Order())}");
@@ -80,23 +76,38 @@ public sealed class FileSelectionSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         Assert.Equal([3], (await SourceRun.AllAsync(Sys, glob)).Select(r => r.Value!.Id));
         Assert.Equal(1, glob.Metrics.FilesPruned);
         Assert.Equal(1, glob.Metrics.FilesRead);
+
+        // A name that repeats along the path: the first directory wins, as in DuckDB.
+        await WriteAsync("region=eu/archive/region=us/d.parquet", 4);
+        var repeated = ParquetSource.For($"{_lake.Path}/region=eu/archive", new ParquetSourceOptions<Row> { PartitionFilter = p => p["region"] == "eu" });
+        Assert.Equal([4], (await SourceRun.AllAsync(Sys, repeated)).Select(r => r.Value!.Id));
+        Assert.Equal("eu", DuckDb.Scalar($"SELECT region FROM read_parquet('{_lake.Path}/region=eu/archive/**/*.parquet', hive_partitioning = true)"));
     }
 
     /// <summary>
-    /// Verify that a glob whose leading directory does not exist fails the source naming both, and that a malformed
-    /// glob is refused when the source is made, naming the glob.
+    /// Verify that a glob whose leading directory does not exist, or that matches no file (as DuckDB: more likely a
+    /// typo than an empty input), fails the source naming it, while an empty directory is an empty input; and that a
+    /// malformed glob is refused when the source is made, naming the glob.
     /// </summary>
     [Fact]
-    public async Task A_missing_directory_or_a_malformed_glob_must_fail_with_its_path()
+    public async Task A_missing_directory_a_glob_matching_nothing_or_a_malformed_glob_must_fail_with_its_path()
     {
+        await WriteAsync("dt=2026-11-25/a.parquet", 1);
         var missing = $"{_lake.Path}/absent/*.parquet";
         var error = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Row>(missing)));
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains("absent", error.Message, StringComparison.Ordinal);
 
+        var typo = $"{_lake.Path}/dt=2026-11-5*/*.parquet";
+        var none = await Assert.ThrowsAsync<FileNotFoundException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Row>(typo)));
+        Assert.Contains(typo, none.Message, StringComparison.Ordinal);
+        Directory.CreateDirectory(Path.Combine(_lake.Path, "empty"));
+        Assert.Empty(await SourceRun.AllAsync(Sys, ParquetSource.For<Row>(Path.Combine(_lake.Path, "empty"))));
+
         var unclosed = Assert.Throws<ArgumentException>(() => ParquetSource.For<Row>($"{_lake.Path}/dt=[2026/*.parquet"));
         Assert.Contains("'['", unclosed.Message, StringComparison.Ordinal);
         Assert.Contains("dt=[2026", unclosed.Message, StringComparison.Ordinal);
+        Assert.Contains("[!]", Assert.Throws<ArgumentException>(() => ParquetSource.For<Row>($"{_lake.Path}/dt=[!]/*.parquet")).Message, StringComparison.Ordinal);
     }
 
     public new void Dispose()
