@@ -41,6 +41,9 @@ public static class Topics
 
     /// <summary>Dead letters out (raw bytes with reason headers): undecodable records, bad rule changes, bad CSV lines.</summary>
     public const string DeadLetters = "dead-letters";
+
+    /// <summary>Alerts of a backfill (<c>--from-lake</c>) out (Avro, key accountId), exactly once: never mixed into <see cref="Alerts"/>.</summary>
+    public const string BackfillAlerts = "alerts-backfill";
 }
 
 /// <summary>
@@ -80,6 +83,7 @@ public static class FraudApp
                         [Topics.Transactions] = EmbeddedPartitions(options),
                         [Topics.Rules] = 1,
                         [Topics.Alerts] = 4,
+                        [Topics.BackfillAlerts] = 4,
                         [Topics.Late] = 1,
                         [Topics.DeadLetters] = 1,
                     },
@@ -100,6 +104,11 @@ public static class FraudApp
                 ? new InputReport(from, 0, 0, 0, null, Backfill: true)
                 : await InputWriter.FillAsync(options, servers, registry.Client, serde, error, cancellation).ConfigureAwait(false);
             await output.WriteLineAsync(input.Describe()).ConfigureAwait(false);
+            if (options.FromLake is not null && kafka is not null)
+            {
+                await output.WriteLineAsync("rules: the embedded broker keeps nothing between runs, so the landing run's rule changes are gone and the rules run with their defaults; with --bootstrap-servers the backfill reads the rules topic").ConfigureAwait(false);
+            }
+
 
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(FraudJob.Name);
             var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
@@ -109,7 +118,7 @@ public static class FraudApp
             var alertSinks = new List<ISinkConnector<Alert>>
             {
                 new CountingCheckpointedSink<Alert>(
-                    (ICheckpointedSink<Alert>)KafkaConnectors.ExactlyOnceSink(producer, Topics.Alerts, AvroSerde.For<Alert>(registry.Client, serde), a => Encoding.UTF8.GetBytes(a.accountId)),
+                    (ICheckpointedSink<Alert>)KafkaConnectors.ExactlyOnceSink(producer, options.FromLake is null ? Topics.Alerts : Topics.BackfillAlerts, AvroSerde.For<Alert>(registry.Client, serde), a => Encoding.UTF8.GetBytes(a.accountId)),
                     a => alerts.IndexOf(a.rule),
                     alerts),
             };
@@ -137,7 +146,7 @@ public static class FraudApp
                 RuleDefaults.Default with { SmallThenLarge = RuleDefaults.Default.SmallThenLarge with { WindowMs = (long)options.RuleWindow.TotalMilliseconds } },
                 options.FromLake is null ? FraudJob.Name : FraudJob.BackfillName);
 
-            using var meter = new JobMeter(FraudJob.Name);
+            using var meter = new JobMeter(job.Name);
             var clock = Stopwatch.StartNew();
             // A backfill runs in batch mode (as Flink's BATCH): nothing is late, every rule sees all rule changes first.
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions
@@ -145,7 +154,8 @@ public static class FraudApp
                 CheckpointInterval = options.CheckpointInterval,
                 ExecutionMode = options.FromLake is null ? ExecutionMode.Streaming : ExecutionMode.Batch,
             }).ConfigureAwait(false);
-            using var lagProbe = new LagProbe(servers, Topics.Transactions, FraudJob.Name);
+            // A backfill reads no topic: it has no consumer lag.
+            using var lagProbe = options.FromLake is null ? new LagProbe(servers, Topics.Transactions, FraudJob.Name) : null;
             var progress = new ProgressLoop(running, meter, lagProbe, alerts, late, clock, input.BadLines);
             var stopped = await progress.RunAsync(output, options.Plain, cancellation).ConfigureAwait(false);
             if (stopped)

@@ -9,12 +9,12 @@ namespace FraudDetection.App;
 /// <summary>Shows the running job's progress until it ends or Ctrl+C: a live table on a terminal, plain lines otherwise.</summary>
 /// <param name="running">The job.</param>
 /// <param name="meter">Its counters.</param>
-/// <param name="lag">Its consumer lag.</param>
+/// <param name="lag">Its consumer lag, or <c>null</c> (a job that reads no topic).</param>
 /// <param name="alerts">Alerts written per rule.</param>
 /// <param name="late">Late transactions.</param>
 /// <param name="clock">Time since the job started.</param>
 /// <param name="badLines">Bad CSV lines (dead letters written before the job).</param>
-public sealed class ProgressLoop(RunningJob running, JobMeter meter, LagProbe lag, Counts alerts, Counts late, Stopwatch clock, long badLines)
+public sealed class ProgressLoop(RunningJob running, JobMeter meter, LagProbe? lag, Counts alerts, Counts late, Stopwatch clock, long badLines)
 {
     private long _lastRead;
     private TimeSpan _lastTime;
@@ -64,7 +64,7 @@ public sealed class ProgressLoop(RunningJob running, JobMeter meter, LagProbe la
             rate,
             read,
             running.CurrentWatermark,
-            lag.Lag(),
+            lag?.Lag(),
             RuleNames.All.ToDictionary(r => r, r => alerts[r]),
             late.Total,
             meter.DeadLetters + badLines,

@@ -66,6 +66,7 @@ public sealed class FraudAppSpec : IDisposable
         Assert.Equal(0, backfill.Code);
         Assert.Contains($"the transactions landed in {lake}", backfill.Output, StringComparison.Ordinal);
         Assert.Matches(@"records read\s+8\b", backfill.Output);
+        Assert.Contains("the rules run with their defaults", backfill.Output, StringComparison.Ordinal); // the embedded broker kept no rule change
         Assert.Equal(expected, Alerts(Path.Combine(_dir.Path, "backfill.jsonl")));
     }
 
