@@ -32,8 +32,8 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
 {
     private readonly string _directory;
     private readonly ParquetSourceOptions<T> _options;
-    private readonly global::Parquet.Schema.DataField[] _projection = typeof(T).GetParquetSchema(false).GetDataFields();
-    private readonly FlatRowReader<T>? _flat = FlatRowReader<T>.TryCreate();
+    private readonly global::Parquet.Schema.DataField[] _projection;
+    private readonly FlatRowReader<T>? _flat;
 
     internal ParquetSource(string directory, ParquetSourceOptions<T> options)
     {
@@ -44,6 +44,19 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             throw new ArgumentOutOfRangeException(nameof(options), options.ChunkSize, "ChunkSize must be at least 1.");
         }
 
+        // A TimeOnly reads right only column by column (Parquet.Net's serializer takes TIME microseconds for ticks).
+        if (ClrMembers.Unsupported(typeof(T), timeOnly: false) is { } reason)
+        {
+            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {reason}.");
+        }
+
+        _flat = FlatRowReader<T>.TryCreate();
+        if (_flat is null && ClrMembers.Unsupported(typeof(T), timeOnly: true) is { } time)
+        {
+            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {time}; a TimeOnly reads right only in a class whose columns are all top-level (read column by column), or read the column as a long.");
+        }
+
+        _projection = typeof(T).GetParquetSchema(false).GetDataFields();
         _directory = Path.GetFullPath(directory);
         _options = options;
     }

@@ -14,7 +14,7 @@ internal static class FileSchemas
         var columns = file.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
         foreach (var wanted in projection)
         {
-            if (columns.TryGetValue(wanted.Path.ToString(), out var found) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted))
+            if (columns.TryGetValue(wanted.Path.ToString(), out var found) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted) && !(found is TimeDataField && wanted is TimeDataField))
             {
                 throw new InvalidDataException(
                     $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}.");
