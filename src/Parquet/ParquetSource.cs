@@ -15,7 +15,8 @@ public static class ParquetSource
     /// <see cref="ParquetSink{T}"/> are never read) as a bounded source of <typeparamref name="T"/>: one partition per
     /// row group, each completing at its end. Columns map to <typeparamref name="T"/>'s public properties by name, so
     /// <typeparamref name="T"/> is the projection: only its columns are read; a column a file lacks is left at its
-    /// default (files of different schema versions read as one); a column of another type fails (or skips) the file.
+    /// default (files of different schema versions read as one), or set from the file's Hive directory of that name
+    /// (<c>dt=2026-11-25</c>, as Spark and DuckDB read partition columns); a column of another type fails (or skips) the file.
     /// </summary>
     public static ParquetSource<T> For<T>(string directory, ParquetSourceOptions<T>? options = null)
         where T : class, new() => new(directory, options ?? new ParquetSourceOptions<T>());
@@ -34,6 +35,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     private readonly ParquetSourceOptions<T> _options;
     private readonly global::Parquet.Schema.DataField[] _projection;
     private readonly FlatRowReader<T>? _flat;
+    private readonly HivePartitionColumns<T> _hive = new();
 
     internal ParquetSource(string directory, ParquetSourceOptions<T> options)
     {
@@ -108,6 +110,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 FileSchemas.CheckProjection(reader.Schema, _projection, file, typeof(T).Name);
+                var fill = _hive.For(relative, reader.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal));
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
@@ -118,7 +121,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
                         continue;
                     }
 
-                    parts.Add(new RowGroupPart(file, SourcePartitionIds.Format(relative, g), g, group.RowCount));
+                    parts.Add(new RowGroupPart(file, SourcePartitionIds.Format(relative, g), g, group.RowCount, fill));
                 }
             }
             catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
@@ -144,6 +147,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         var chunk = new List<SourceRecord<T>>(_options.ChunkSize);
         void Add(T value, int row)
         {
+            part.Fill?.Invoke(value);
             long timestamp;
             try
             {
