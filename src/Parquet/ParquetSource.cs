@@ -177,6 +177,8 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             else
             {
                 stream.Position = 0;
+                await NullListElements.ThrowIfAnyAsync(stream, part.RowGroup, _projection, cancellationToken).ConfigureAwait(false);
+                stream.Position = 0;
                 var all = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
                 rows = all.Count;
                 for (var row = (int)start; row < all.Count; row++)
