@@ -36,6 +36,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     private readonly global::Parquet.Schema.DataField[] _projection;
     private readonly FlatRowReader<T>? _flat;
     private readonly HivePartitionColumns<T> _hive = new();
+    private EmptyCollections<T>? _empty;
 
     internal ParquetSource(string directory, ParquetSourceOptions<T> options)
     {
@@ -180,6 +181,8 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
                 await NullListElements.ThrowIfAnyAsync(stream, part.RowGroup, _projection, cancellationToken).ConfigureAwait(false);
                 stream.Position = 0;
                 var all = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
+                stream.Position = 0;
+                await (_empty ??= new EmptyCollections<T>()).FillAsync(stream, part.RowGroup, all, cancellationToken).ConfigureAwait(false);
                 rows = all.Count;
                 for (var row = (int)start; row < all.Count; row++)
                 {
