@@ -38,6 +38,9 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     private readonly HivePartitionColumns<T> _hive = new();
     private EmptyCollections<T>? _empty;
 
+    /// <summary>Columns match members ignoring case, as in DuckDB and Spark (a file's <c>id</c> is a class's <c>Id</c>).</summary>
+    private static readonly ParquetOptions SerializerOptions = new() { PropertyNameCaseInsensitive = true };
+
     internal ParquetSource(string directory, ParquetSourceOptions<T> options)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -111,7 +114,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 FileSchemas.CheckProjection(reader.Schema, _projection, file, typeof(T).Name);
-                var fill = _hive.For(relative, reader.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal));
+                var fill = _hive.For(relative, reader.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
@@ -180,7 +183,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
                 stream.Position = 0;
                 await NullListElements.ThrowIfAnyAsync(stream, part.RowGroup, _projection, cancellationToken).ConfigureAwait(false);
                 stream.Position = 0;
-                var all = (await ParquetSerializer.DeserializeAsync<T>(stream, null, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
+                var all = (await ParquetSerializer.DeserializeAsync<T>(stream, SerializerOptions, part.RowGroup, cancellationToken).ConfigureAwait(false)).Data;
                 stream.Position = 0;
                 await (_empty ??= new EmptyCollections<T>()).FillAsync(stream, part.RowGroup, all, cancellationToken).ConfigureAwait(false);
                 rows = all.Count;

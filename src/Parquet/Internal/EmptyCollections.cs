@@ -42,7 +42,8 @@ internal sealed class EmptyCollections<T>
         using var group = reader.OpenRowGroupReader(rowGroup);
         foreach (var (column, member) in _members)
         {
-            var field = reader.Schema.Fields.FirstOrDefault(f => f.Name == column);
+            var field = reader.Schema.Fields.FirstOrDefault(f => f.Name == column)
+                ?? reader.Schema.Fields.FirstOrDefault(f => string.Equals(f.Name, column, StringComparison.OrdinalIgnoreCase));
             if (field is not (ListField or MapField) || FirstLeaf(field) is not { } leaf)
             {
                 continue;

@@ -57,16 +57,19 @@ internal sealed class FlatRowReader<T>
     public async ValueTask<int?> TryReadAsync(ParquetReader file, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
         // Only the file's top-level columns can be the class's (a nested column is never one, whatever its path).
+        // By name, exactly or else ignoring case (as DuckDB and Spark match columns: a file's "id" is a class's "Id").
         var fileFields = new Dictionary<string, Field>(StringComparer.Ordinal);
+        var ignoringCase = new Dictionary<string, Field>(StringComparer.OrdinalIgnoreCase);
         foreach (var field in file.Schema.Fields)
         {
             fileFields[field.Name] = field;
+            ignoringCase.TryAdd(field.Name, field);
         }
 
         var present = new DataField?[_columns.Length];
         for (var c = 0; c < _columns.Length; c++)
         {
-            if (fileFields.TryGetValue(_columns[c].Field.Name, out var found))
+            if (fileFields.TryGetValue(_columns[c].Field.Name, out var found) || ignoringCase.TryGetValue(_columns[c].Field.Name, out found))
             {
                 if (found is not DataField data || !_columns[c].Fits(data))
                 {

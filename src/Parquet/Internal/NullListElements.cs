@@ -13,7 +13,7 @@ internal static class NullListElements
     /// <summary>The leaf fields of the file's lists of nullable values that <paramref name="projection"/> reads.</summary>
     public static List<DataField> Of(ParquetSchema file, IEnumerable<DataField> projection)
     {
-        var wanted = projection.Select(f => f.Path.ToString()).ToHashSet(StringComparer.Ordinal);
+        var wanted = projection.Select(f => f.Path.ToString()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var found = new List<DataField>();
         Walk(file.Fields);
         return found;

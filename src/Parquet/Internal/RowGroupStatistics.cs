@@ -15,7 +15,8 @@ internal static class RowGroupStatistics
     {
         foreach (var range in ranges)
         {
-            var field = schema.GetDataFields().FirstOrDefault(f => f.Name == range.Column);
+            var field = schema.GetDataFields().FirstOrDefault(f => f.Name == range.Column)
+                ?? schema.GetDataFields().FirstOrDefault(f => string.Equals(f.Name, range.Column, StringComparison.OrdinalIgnoreCase));
             if (field is null || group.GetStatistics(field) is not { MinValue: IComparable min, MaxValue: IComparable max })
             {
                 continue;
