@@ -1,5 +1,6 @@
 using System.Globalization;
 using global::Parquet;
+using global::Parquet.Data;
 using global::Parquet.Schema;
 
 namespace ActorFlow.Parquet.Internal;
@@ -17,7 +18,8 @@ internal static class RowGroupStatistics
         {
             var field = schema.GetDataFields().FirstOrDefault(f => f.Name == range.Column)
                 ?? schema.GetDataFields().FirstOrDefault(f => string.Equals(f.Name, range.Column, StringComparison.OrdinalIgnoreCase));
-            if (field is null || group.GetStatistics(field) is not { MinValue: IComparable min, MaxValue: IComparable max })
+            if (field is null || group.GetStatistics(field) is not { MinValue: { } minValue, MaxValue: { } maxValue }
+                || Comparable(field, minValue) is not { } min || Comparable(field, maxValue) is not { } max)
             {
                 continue;
             }
@@ -29,6 +31,46 @@ internal static class RowGroupStatistics
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A statistic as a value of the column: a DECIMAL stored as INT32 or INT64 (DuckDB's, Spark's and pyarrow's for
+    /// precision up to 18) has its unscaled integer as statistic (2.50 → 250), and a wider one a <see cref="BigDecimal"/>:
+    /// both become the decimal they stand for (compared unscaled, a row group of 2.50 was skipped by a range up to 5);
+    /// a statistic that is no comparable value of the column is ignored (null).
+    /// </summary>
+    private static IComparable? Comparable(DataField field, object value)
+    {
+        if (field is DecimalDataField d)
+        {
+            try
+            {
+                return value switch
+                {
+                    decimal m => m,
+                    int or long => Convert.ToDecimal(value, CultureInfo.InvariantCulture) / Pow10(d.Scale),
+                    BigDecimal big => (decimal)big.UnscaledValue / Pow10(big.Scale),
+                    _ => null,
+                };
+            }
+            catch (OverflowException)
+            {
+                return null;
+            }
+        }
+
+        return value as IComparable;
+    }
+
+    private static decimal Pow10(int exponent)
+    {
+        var result = 1m;
+        for (var i = 0; i < exponent; i++)
+        {
+            result *= 10;
+        }
+
+        return result;
     }
 
     private static object As(IComparable value, object like) =>
