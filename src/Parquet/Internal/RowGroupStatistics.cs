@@ -24,7 +24,9 @@ internal static class RowGroupStatistics
                 continue;
             }
 
-            if ((range.Min is not null && max.CompareTo(As(range.Min, max)) < 0) || (range.Max is not null && min.CompareTo(As(range.Max, min)) > 0))
+            // A bound that is no value of the column's type (a string for a number) prunes nothing: it is not the file's fault.
+            if ((range.Min is not null && As(range.Min, max) is { } low && max.CompareTo(low) < 0)
+                || (range.Max is not null && As(range.Max, min) is { } high && min.CompareTo(high) > 0))
             {
                 return true;
             }
@@ -59,6 +61,32 @@ internal static class RowGroupStatistics
             }
         }
 
+        // A TIMESTAMP's statistics are its raw INT64 (milli-, micro- or nanoseconds since the epoch), a DATE's its INT32 days.
+        if (field is DateTimeDataField t && value is long or int)
+        {
+            var raw = Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            try
+            {
+                return t.DateTimeFormat switch
+                {
+                    DateTimeFormat.Date => DateTime.UnixEpoch.AddDays(raw),
+                    DateTimeFormat.DateAndTime => DateTime.UnixEpoch.AddMilliseconds(raw),
+                    DateTimeFormat.DateAndTimeMicros => DateTime.UnixEpoch.AddTicks(raw * TimeSpan.TicksPerMicrosecond),
+                    DateTimeFormat.Timestamp => DateTime.UnixEpoch.AddTicks(t.Unit switch
+                    {
+                        DateTimeTimeUnit.Millis => raw * TimeSpan.TicksPerMillisecond,
+                        DateTimeTimeUnit.Nanos => raw / TimeSpan.NanosecondsPerTick,
+                        _ => raw * TimeSpan.TicksPerMicrosecond,
+                    }),
+                    _ => null,
+                };
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null;
+            }
+        }
+
         return value as IComparable;
     }
 
@@ -73,6 +101,43 @@ internal static class RowGroupStatistics
         return result;
     }
 
-    private static object As(IComparable value, object like) =>
-        value.GetType() == like.GetType() ? value : Convert.ChangeType(value, like.GetType(), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A range bound as a value like <paramref name="like"/>, or null when it is none: against a timestamp or date, a
+    /// <see cref="DateTime"/> (its wall clock), a <see cref="DateTimeOffset"/> (its UTC instant), a <see cref="DateOnly"/>
+    /// or a long of epoch milliseconds (ActorFlow's event time).
+    /// </summary>
+    private static object? As(IComparable value, object like)
+    {
+        if (value.GetType() == like.GetType())
+        {
+            return value;
+        }
+
+        if (like is DateTime)
+        {
+            try
+            {
+                return value switch
+                {
+                    DateTimeOffset o => o.UtcDateTime,
+                    DateOnly d => d.ToDateTime(TimeOnly.MinValue),
+                    long or int => DateTime.UnixEpoch.AddMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+                    _ => null,
+                };
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            return Convert.ChangeType(value, like.GetType(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
 }
