@@ -17,9 +17,12 @@ public static class ParquetSource
     /// <c>*</c> and <c>?</c> match within a path segment, <c>[a-z]</c> and <c>[!a]</c> one character, <c>**</c> any
     /// number of directories (<c>/data/lake/orders/dt=2026-11-*/**/*.parquet</c>). In-progress files of a
     /// <see cref="ParquetSink{T}"/> are never read. Columns map to <typeparamref name="T"/>'s public properties by
-    /// name, so <typeparamref name="T"/> is the projection: only its columns are read; a column a file lacks is left at
-    /// its default (files of different schema versions read as one); a column of another type fails (or skips) the file.
+    /// name (ignoring case when no name matches exactly), so <typeparamref name="T"/> is the projection: only its
+    /// columns are read; a column a file lacks is left at its default (files of different schema versions read as one),
+    /// or set from the file's Hive directory of that name (<c>dt=2026-11-25</c>, as Spark and DuckDB read partition
+    /// columns); a column of another type fails (or skips) the file.
     /// </summary>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has a member type the source cannot read right (named).</exception>
     /// <exception cref="ArgumentException">The glob is malformed (an empty segment, a <c>[</c> without <c>]</c>).</exception>
     public static ParquetSource<T> For<T>(string path, ParquetSourceOptions<T>? options = null)
         where T : class, new() => new(path, options ?? new ParquetSourceOptions<T>(), new ClassRows<T>());
@@ -118,6 +121,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 _rows.Check(reader.Schema, file);
+                var fill = _rows.FillFor(file, reader.Schema);
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
@@ -128,7 +132,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
                         continue;
                     }
 
-                    parts.Add(new RowGroupPart(file, SourcePartitionIds.Format(relative, g), g, group.RowCount));
+                    parts.Add(new RowGroupPart(file, SourcePartitionIds.Format(relative, g), g, group.RowCount, fill));
                 }
             }
             catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
@@ -154,6 +158,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         var chunk = new List<SourceRecord<T>>(_options.ChunkSize);
         void Add(T value, int row)
         {
+            part.Fill?.Invoke(value);
             long timestamp;
             try
             {

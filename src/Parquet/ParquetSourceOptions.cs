@@ -42,7 +42,9 @@ public sealed record ParquetSourceOptions<T>
 
 /// <summary>
 /// A closed range of one column's values (either end open when null) for row-group pruning; compared with the
-/// row group's min/max statistics as <see cref="IComparable"/> values of the column's type.
+/// row group's min/max statistics as <see cref="IComparable"/> values of the column's type. A DECIMAL column compares
+/// decimals; a TIMESTAMP or DATE column takes a <see cref="DateTime"/>, <see cref="DateTimeOffset"/>,
+/// <see cref="DateOnly"/> or a long of epoch milliseconds. A bound of no such type prunes nothing.
 /// </summary>
 /// <param name="Column">The column (top-level) name.</param>
 /// <param name="Min">The smallest value wanted, or null.</param>

@@ -54,7 +54,15 @@ internal sealed class AvroFileSchema : FileSchema
         var row = new Dictionary<string, object?>(_fields.Length, StringComparer.Ordinal);
         for (var i = 0; i < _fields.Length; i++)
         {
-            row[_names[i]] = _fields[i](FieldOf(record, i));
+            try
+            {
+                row[_names[i]] = _fields[i](FieldOf(record, i));
+            }
+            catch (Exception e) when (e is InvalidCastException or ArgumentException or OverflowException)
+            {
+                // A value of another shape than its schema (e.g. a map where an array belongs): refused, not a writer crash.
+                throw new RecordDoesNotFitException($"field '{_names[i]}' does not hold a value of its schema: {e.Message}", e);
+            }
         }
 
         return row;
@@ -85,9 +93,14 @@ internal sealed class AvroFileSchema : FileSchema
             schema = branches[0];
         }
 
+        return MapType(name, schema, nullable, nested, path);
+    }
+
+    private static (Field Field, Func<object?, object?> Convert) MapType(string name, Schema schema, bool nullable, bool nested, string path)
+    {
         if (schema is LogicalSchema logical)
         {
-            return MapLogical(name, logical, nullable, path);
+            return MapLogical(name, logical, nullable, nested, path);
         }
 
         switch (schema.Tag)
@@ -103,6 +116,12 @@ internal sealed class AvroFileSchema : FileSchema
                 return (new ListField(name, item.Field), value => value is null ? Null(path, nullable) : ToList(value, item.Convert, ElementType(item.Field)));
             case Avro.Schema.Type.Map:
                 var mapValue = Map("value", ((MapSchema)schema).ValueSchema, nested: true, path + "{}");
+                if (mapValue.Field is not DataField)
+                {
+                    // Parquet.Net's untyped writer fails on such a map (when the file is written, not before).
+                    throw new RecordDoesNotFitException($"field '{path}' is a map of {((MapSchema)schema).ValueSchema.Tag} values: only maps of primitive or logical-type values have a Parquet form here (a map of records, arrays or maps cannot be written by Parquet.Net 6)");
+                }
+
                 var map = new MapField(name, new DataField("key", typeof(string), false), mapValue.Field);
                 return (map, value => value is null ? Null(path, nullable) : ToMap(value, mapValue.Convert, ElementType(mapValue.Field)));
             case Avro.Schema.Type.String:
@@ -134,7 +153,7 @@ internal sealed class AvroFileSchema : FileSchema
         }
     }
 
-    private static (Field, Func<object?, object?>) MapLogical(string name, LogicalSchema schema, bool nullable, string path)
+    private static (Field, Func<object?, object?>) MapLogical(string name, LogicalSchema schema, bool nullable, bool nested, string path)
     {
         switch (schema.LogicalTypeName)
         {
@@ -146,7 +165,7 @@ internal sealed class AvroFileSchema : FileSchema
                     null => Null(path, nullable),
                     DateTime t => t.Kind == DateTimeKind.Utc ? t : t.ToUniversalTime(),
                     DateTimeOffset t => t.UtcDateTime,
-                    long ms => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime,
+                    long raw => FromUnix(raw, unit, path),
                     _ => throw Mismatch(path, schema.LogicalTypeName, value),
                 });
             case "date":
@@ -182,8 +201,36 @@ internal sealed class AvroFileSchema : FileSchema
                     _ => throw Mismatch(path, "uuid", value),
                 });
             default:
-                // Other logical types (time-millis, local-timestamp, ...) land as their underlying type.
-                return Map(name, schema.BaseSchema, nested: false, path);
+                // Other logical types (time-millis, local-timestamp, ...) land as their underlying type, nullable as the
+                // field is; a value in the logical type's CLR form (Apache.Avro reads time-millis as a TimeSpan,
+                // local-timestamp-millis as a DateTime) is converted back to the underlying value first.
+                var (field, convert) = MapType(name, schema.BaseSchema, nullable, nested, path);
+                return (field, value => convert(value is null or int or long or string or byte[] or GenericFixed ? value : ToBaseValue(schema, value, path)));
+        }
+    }
+
+    private static object ToBaseValue(LogicalSchema schema, object value, string path)
+    {
+        try
+        {
+            return schema.LogicalType.ConvertToBaseValue(value, schema);
+        }
+        catch (Exception e) when (e is InvalidCastException or ArgumentException or AvroException or OverflowException)
+        {
+            throw new RecordDoesNotFitException($"field '{path}' is {schema.LogicalTypeName} but holds a {value.GetType().Name} ({e.Message})", e);
+        }
+    }
+
+    /// <summary>A timestamp-millis or timestamp-micros field's raw value (Avro's long: milliseconds or microseconds since the epoch, UTC).</summary>
+    private static DateTime FromUnix(long raw, DateTimeTimeUnit unit, string path)
+    {
+        try
+        {
+            return DateTime.UnixEpoch.AddTicks(checked(raw * (unit == DateTimeTimeUnit.Millis ? TimeSpan.TicksPerMillisecond : TimeSpan.TicksPerMicrosecond)));
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new RecordDoesNotFitException($"field '{path}': {raw.ToString(CultureInfo.InvariantCulture)} is outside the range of a timestamp", e);
         }
     }
 
@@ -238,6 +285,8 @@ internal sealed class AvroFileSchema : FileSchema
         DataField d when d.ClrType == typeof(string) => typeof(ReadOnlyMemory<char>?),
         DataField d when d.ClrType.IsValueType && d.IsNullable => typeof(Nullable<>).MakeGenericType(d.ClrType),
         DataField d => d.ClrType,
+        ListField l => typeof(List<>).MakeGenericType(ElementType(l.Item)),
+        MapField m => typeof(Dictionary<,>).MakeGenericType(typeof(ReadOnlyMemory<char>), ElementType(m.Value)),
         _ => typeof(IDictionary<string, object?>),
     };
 

@@ -6,15 +6,21 @@ namespace ActorFlow.Parquet.Internal;
 internal static class FileSchemas
 {
     /// <summary>
-    /// Columns are matched by name: a projected column the file lacks is left at its default; one the file holds
+    /// Columns are matched by name (exactly, or else ignoring case): a projected column the file lacks is left at its default; one the file holds
     /// with another type fails with <see cref="InvalidDataException"/> naming the file, the column and both types.
     /// </summary>
     public static void CheckProjection(ParquetSchema file, DataField[] projection, string path, string typeName)
     {
         var columns = file.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
+        var ignoringCase = new Dictionary<string, DataField>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, field) in columns)
+        {
+            ignoringCase.TryAdd(name, field);
+        }
+
         foreach (var wanted in projection)
         {
-            if (columns.TryGetValue(wanted.Path.ToString(), out var found) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted))
+            if ((columns.TryGetValue(wanted.Path.ToString(), out var found) || ignoringCase.TryGetValue(wanted.Path.ToString(), out found)) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted) && !(found is TimeDataField && wanted is TimeDataField))
             {
                 throw new InvalidDataException(
                     $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}.");

@@ -57,16 +57,19 @@ internal sealed class FlatRowReader<T>
     public async ValueTask<int?> TryReadAsync(ParquetReader file, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
         // Only the file's top-level columns can be the class's (a nested column is never one, whatever its path).
+        // By name, exactly or else ignoring case (as DuckDB and Spark match columns: a file's "id" is a class's "Id").
         var fileFields = new Dictionary<string, Field>(StringComparer.Ordinal);
+        var ignoringCase = new Dictionary<string, Field>(StringComparer.OrdinalIgnoreCase);
         foreach (var field in file.Schema.Fields)
         {
             fileFields[field.Name] = field;
+            ignoringCase.TryAdd(field.Name, field);
         }
 
         var present = new DataField?[_columns.Length];
         for (var c = 0; c < _columns.Length; c++)
         {
-            if (fileFields.TryGetValue(_columns[c].Field.Name, out var found))
+            if (fileFields.TryGetValue(_columns[c].Field.Name, out var found) || ignoringCase.TryGetValue(_columns[c].Field.Name, out found))
             {
                 if (found is not DataField data || !_columns[c].Fits(data))
                 {
@@ -141,6 +144,11 @@ internal sealed class FlatRowReader<T>
                 return null;
             }
 
+            if ((Nullable.GetUnderlyingType(memberType) ?? memberType) == typeof(TimeOnly) && field is TimeDataField)
+            {
+                return new TimeColumn(field, TimeColumn.Setter(Setter(member!, memberType)));
+            }
+
             Type? kind = null;
             if (memberType == typeof(string) && FileSchemas.Logical(field.ClrType) == typeof(string))
             {
@@ -166,7 +174,7 @@ internal sealed class FlatRowReader<T>
         /// True when the file's column decodes to the same values the class's column would: same type, not repeated,
         /// and the same nullability, or a required string or byte-array column read into an optional member.
         /// </summary>
-        public bool Fits(DataField file) =>
+        public virtual bool Fits(DataField file) =>
             FileSchemas.Logical(file.ClrType) == FileSchemas.Logical(Field.ClrType) && !file.IsArray && file.MaxRepetitionLevel == 0
             && (file.IsNullable == Field.IsNullable || (!file.IsNullable && !FileSchemas.Logical(Field.ClrType).IsValueType));
 
@@ -297,6 +305,77 @@ internal sealed class FlatRowReader<T>
             }
 
             return made;
+        }
+    }
+
+    /// <summary>
+    /// A TIME column into a <see cref="TimeOnly"/> member, converted by the column's unit: Parquet.Net 6.1's serializer
+    /// takes a TIME(MICROS) value for ticks (a time DuckDB, pyarrow or Spark wrote read ten times too small, and the
+    /// serializer writes ticks, which the sink therefore refuses to land).
+    /// </summary>
+    private sealed class TimeColumn(DataField field, Action<T, TimeOnly?> set) : Column(field)
+    {
+        public static Action<T, TimeOnly?> Setter(Delegate member) => member switch
+        {
+            Action<T, TimeOnly> required => (row, value) => required(row, value!.Value), // a null never gets here
+            _ => (Action<T, TimeOnly?>)member,
+        };
+
+        public override bool Fits(DataField file) =>
+            file is TimeDataField && !file.IsArray && file.MaxRepetitionLevel == 0 && file.IsNullable == Field.IsNullable;
+
+        public override ColumnValues Rent(int rows) => new Values(set, rows);
+
+        private sealed class Values(Action<T, TimeOnly?> set, int rows) : ColumnValues<TimeOnly?>(set, rows)
+        {
+            public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
+            {
+                var rows = Memory.Length;
+                var levels = field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(rows) : null;
+                var raw = ArrayPool<long>.Shared.Rent(rows);
+                var millis = field.ClrType == typeof(int) ? ArrayPool<int>.Shared.Rent(rows) : null;
+                try
+                {
+                    if (millis is not null)
+                    {
+                        await group.ReadRawAsync(field, millis.AsMemory(0, rows), levels?.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                        for (var i = 0; i < rows; i++)
+                        {
+                            raw[i] = millis[i] * TimeSpan.TicksPerMillisecond;
+                        }
+                    }
+                    else
+                    {
+                        await group.ReadRawAsync(field, raw.AsMemory(0, rows), levels?.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                        var nanos = ((TimeDataField)field).Precision == TimeUnitPrecision.Nanos;
+                        for (var i = 0; i < rows; i++)
+                        {
+                            raw[i] = nanos ? raw[i] / TimeSpan.NanosecondsPerTick : raw[i] * TimeSpan.TicksPerMicrosecond;
+                        }
+                    }
+
+                    // The raw read packs the non-null values; a definition level below the maximum is a null row.
+                    var values = Memory.Span;
+                    var next = 0;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        values[i] = levels is not null && levels[i] < field.MaxDefinitionLevel ? null : new TimeOnly(raw[next++]);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<long>.Shared.Return(raw);
+                    if (millis is not null)
+                    {
+                        ArrayPool<int>.Shared.Return(millis);
+                    }
+
+                    if (levels is not null)
+                    {
+                        ArrayPool<int>.Shared.Return(levels);
+                    }
+                }
+            }
         }
     }
 

@@ -1,4 +1,7 @@
 namespace ActorFlow.Parquet.Internal;
 
-/// <summary>INTERNAL API. One row group of one file: a partition of a <see cref="ParquetSource{T}"/>.</summary>
-internal sealed record RowGroupPart(string Path, string Id, int RowGroup, long Rows);
+/// <summary>
+/// INTERNAL API. One row group of one file: a partition of a <see cref="ParquetSource{T}"/>. <paramref name="Fill"/>
+/// sets a row's members from the file's Hive directories (<see cref="HivePartitionColumns{T}"/>), when there are any.
+/// </summary>
+internal sealed record RowGroupPart(string Path, string Id, int RowGroup, long Rows, Action<object>? Fill = null);

@@ -17,18 +17,45 @@ internal abstract class RowGroupRows<T>
 
     /// <summary>Reads rows <paramref name="start"/> to the end of a row group, each with its row index, and returns the row group's row count.</summary>
     public abstract ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken);
+
+    /// <summary>What to set on each row of <paramref name="file"/> from its Hive directories, or null.</summary>
+    public virtual Action<object>? FillFor(string file, ParquetSchema schema) => null;
 }
 
 /// <summary>INTERNAL API. Rows of a class: its public properties are the projection; column by column when it is flat, else through Parquet.Net's serializer.</summary>
 internal sealed class ClassRows<T> : RowGroupRows<T>
     where T : class, new()
 {
-    private readonly DataField[] _projection = typeof(T).GetParquetSchema(false).GetDataFields();
-    private readonly FlatRowReader<T>? _flat = FlatRowReader<T>.TryCreate();
+    /// <summary>Columns match members ignoring case, as in DuckDB and Spark (a file's <c>id</c> is a class's <c>Id</c>).</summary>
+    private static readonly ParquetOptions SerializerOptions = new() { PropertyNameCaseInsensitive = true };
+    private readonly DataField[] _projection;
+    private readonly FlatRowReader<T>? _flat;
+    private readonly HivePartitionColumns<T> _hive = new();
+    private EmptyCollections<T>? _empty;
+
+    public ClassRows()
+    {
+        // A TimeOnly reads right only column by column (Parquet.Net's serializer takes TIME microseconds for ticks).
+        if (ClrMembers.Unsupported(typeof(T), timeOnly: false) is { } reason)
+        {
+            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {reason}.");
+        }
+
+        _flat = FlatRowReader<T>.TryCreate();
+        if (_flat is null && ClrMembers.Unsupported(typeof(T), timeOnly: true) is { } time)
+        {
+            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {time}; a TimeOnly reads right only in a class whose columns are all top-level (read column by column), or read the column as a long.");
+        }
+
+        _projection = typeof(T).GetParquetSchema(false).GetDataFields();
+    }
 
     public override string Name => typeof(T).Name;
 
     public override void Check(ParquetSchema file, string path) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
+
+    public override Action<object>? FillFor(string file, ParquetSchema schema) =>
+        _hive.For(System.IO.Path.GetFullPath(file).Replace('\\', '/'), schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
 
     public override async ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
@@ -42,7 +69,11 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
         }
 
         stream.Position = 0;
-        var all = (await ParquetSerializer.DeserializeAsync<T>(stream, null, rowGroup, cancellationToken).ConfigureAwait(false)).Data;
+        await NullListElements.ThrowIfAnyAsync(stream, rowGroup, _projection, cancellationToken).ConfigureAwait(false);
+        stream.Position = 0;
+        var all = (await ParquetSerializer.DeserializeAsync<T>(stream, SerializerOptions, rowGroup, cancellationToken).ConfigureAwait(false)).Data;
+        stream.Position = 0;
+        await (_empty ??= new EmptyCollections<T>()).FillAsync(stream, rowGroup, all, cancellationToken).ConfigureAwait(false);
         for (var row = start; row < all.Count; row++)
         {
             add(all[row], row);
