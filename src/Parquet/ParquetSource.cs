@@ -154,6 +154,11 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
 
     private async Task<List<IReadOnlyList<SourceRecord<T>>>> ReadRowGroupAsync(RowGroupPart part, long start, CancellationToken cancellationToken)
     {
+        if (_badFiles.ContainsKey(part.Path))
+        {
+            return []; // skipped: another of its row groups failed
+        }
+
         var chunks = new List<IReadOnlyList<SourceRecord<T>>>();
         var chunk = new List<SourceRecord<T>>(_options.ChunkSize);
         void Add(T value, int row)
@@ -206,6 +211,10 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     /// <summary>The source's timestamp function threw while a row group was read: not a bad file.</summary>
     private sealed class TimestampFailed(Exception inner) : Exception(inner.Message, inner);
 
+    /// <summary>
+    /// Fails the source, or (<see cref="BadFileAction.Skip"/>) reports the file once and skips the rest of it: a row
+    /// group that fails marks its file bad, and its row groups not read yet are not read (those read before it were).
+    /// </summary>
     private void BadFile(string file, Exception e, string where = "")
     {
         var error = e is InvalidDataException && e.Message.Contains(file, StringComparison.Ordinal)
@@ -216,7 +225,12 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             throw error;
         }
 
-        Metrics.FileSkipped();
-        _options.OnBadFile?.Invoke(file, error);
+        if (_badFiles.TryAdd(file, 0))
+        {
+            Metrics.FileSkipped();
+            _options.OnBadFile?.Invoke(file, error);
+        }
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _badFiles = new(StringComparer.Ordinal);
 }
