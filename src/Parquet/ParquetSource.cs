@@ -34,9 +34,10 @@ public static class ParquetSource
     /// timestamp-millis/micros <see cref="DateTime"/> in UTC, DATE a date, DECIMAL an <see cref="Avro.AvroDecimal"/>, UUID a
     /// <see cref="Guid"/>, a string an enum symbol). Fields match columns by name, as Avro's schema resolution: a field
     /// a file lacks takes its default (without one the file is bad), a column the schema lacks is not kept, an int or
-    /// long widens to long, float or double. A value that does not fit its field makes the file bad (failed or
-    /// skipped by <see cref="ParquetSourceOptions{T}.OnBadFileAction"/>, naming the file and the field). Every column of
-    /// a row group is read (no projection yet).
+    /// long widens to long, float or double. A file whose columns cannot hold the fields is bad before any of its rows is
+    /// read; a value that does not fit its field (a null where the schema allows none) makes its row group bad (failed
+    /// or skipped by <see cref="ParquetSourceOptions{T}.OnBadFileAction"/>, naming the file and the field). Only the
+    /// schema's columns are read.
     /// </summary>
     /// <exception cref="ArgumentException">The schema holds a union other than <c>["null", X]</c>, which has no Parquet form.</exception>
     public static ParquetSource<Avro.Generic.GenericRecord> ForAvro(string path, Avro.RecordSchema readerSchema, ParquetSourceOptions<Avro.Generic.GenericRecord>? options = null)
@@ -111,7 +112,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         var parts = new List<RowGroupPart>();
         foreach (var (file, relative) in _files.Files())
         {
-            if (_options.PartitionFilter is { } filter && !filter(FileSelection.PartitionsOf(file)))
+            if (_options.PartitionFilter is { } filter && !filter(_files.PartitionsOf(relative)))
             {
                 Metrics.FilePruned();
                 continue;
@@ -121,7 +122,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
                 _rows.Check(reader.Schema, file);
-                var fill = _rows.FillFor(file, reader.Schema);
+                var fill = _rows.FillFor(_files.HivePathOf(relative), reader.Schema);
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
@@ -154,11 +155,6 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
 
     private async Task<List<IReadOnlyList<SourceRecord<T>>>> ReadRowGroupAsync(RowGroupPart part, long start, CancellationToken cancellationToken)
     {
-        if (_badFiles.ContainsKey(part.Path))
-        {
-            return []; // skipped: another of its row groups failed
-        }
-
         var chunks = new List<IReadOnlyList<SourceRecord<T>>>();
         var chunk = new List<SourceRecord<T>>(_options.ChunkSize);
         void Add(T value, int row)
@@ -212,8 +208,8 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     private sealed class TimestampFailed(Exception inner) : Exception(inner.Message, inner);
 
     /// <summary>
-    /// Fails the source, or (<see cref="BadFileAction.Skip"/>) reports the file once and skips the rest of it: a row
-    /// group that fails marks its file bad, and its row groups not read yet are not read (those read before it were).
+    /// Fails the source, or (<see cref="BadFileAction.Skip"/>) skips what failed (the file when it is planned, the row
+    /// group when it is read: the same rows whatever the order the row groups run in) and reports the file once.
     /// </summary>
     private void BadFile(string file, Exception e, string where = "")
     {

@@ -33,7 +33,8 @@ public sealed record ParquetSourceOptions<T>
     /// <summary>What to do with a file that cannot be read. Default <see cref="BadFileAction.Fail"/>.</summary>
     public BadFileAction OnBadFileAction { get; init; } = BadFileAction.Fail;
 
-    /// <summary>Told about every file skipped (its path and the reason). Default: nothing.</summary>
+    /// <summary>Told about every file skipped (its path and the reason), once per file. Called from the threads that
+    /// read the files, possibly at the same time for different files: it must be thread-safe. Default: nothing.</summary>
     public Action<string, Exception>? OnBadFile { get; init; }
 
     /// <summary>Records per emitted chunk. Default 1,000.</summary>

@@ -153,6 +153,10 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                     return column is StructField struc
                         ? Nullable(Record(record, struc.Fields, path, parentLevel, struc), nullable)
                         : throw Refused(columnPath, path, $"a record needs a struct, the file has {Describe(column)}");
+                case ArraySchema array when column is ListField { Item: DataField { IsArray: true } repeated } legacy:
+                    // A 2-level list (parquet-avro's old structure, Impala, old Hive): its repeated element carries the levels.
+                    return new ListNode(path, nullable, repeated.MaxDefinitionLevel, repeated.MaxRepetitionLevel,
+                        Value(array.ItemSchema, repeated, path + "[]", itemOfRepeated: true), parentLevel, legacy.IsNullable);
                 case ArraySchema array when column is ListField list:
                     return new ListNode(path, nullable, list.MaxDefinitionLevel, list.MaxRepetitionLevel,
                         Node(array.ItemSchema, list.Item, path + "[]", list.MaxDefinitionLevel), parentLevel, list.IsNullable);

@@ -18,13 +18,17 @@ internal sealed class FileSelection
     private readonly string? _file;
     private int _depth = int.MaxValue;
 
-    private FileSelection(string path, string baseDirectory, Regex? glob, string? file)
+    private FileSelection(string path, string baseDirectory, Regex? glob, string? file, string givenBase)
     {
         Path = path;
         BaseDirectory = baseDirectory;
         _glob = glob;
         _file = file;
+        _givenBase = givenBase;
     }
+
+    /// <summary>The base directory as the caller wrote it (not made absolute): where Hive directories start counting.</summary>
+    private readonly string _givenBase;
 
     /// <summary>Gets the path as given, made absolute.</summary>
     public string Path { get; }
@@ -36,14 +40,15 @@ internal sealed class FileSelection
     /// exists there; else a directory (which need not exist yet: <see cref="Files"/> reports it).</summary>
     public static FileSelection Of(string path)
     {
+        var given = path.Replace('\\', '/');
         var full = System.IO.Path.GetFullPath(path).Replace('\\', '/');
         var segments = full.Split('/');
         var first = Array.FindIndex(segments, IsPattern);
         if (first < 0)
         {
             return File.Exists(full)
-                ? new FileSelection(full, System.IO.Path.GetDirectoryName(full)!, null, full)
-                : new FileSelection(full, full.TrimEnd('/'), null, null);
+                ? new FileSelection(full, System.IO.Path.GetDirectoryName(full)!, null, full, Parent(given))
+                : new FileSelection(full, full.TrimEnd('/'), null, null, given.TrimEnd('/'));
         }
 
         var baseDirectory = string.Join('/', segments[..first]);
@@ -53,7 +58,9 @@ internal sealed class FileSelection
         }
 
         var pattern = segments[first..];
-        return new FileSelection(full, baseDirectory, new Regex(ToRegex(pattern, full), RegexOptions.CultureInvariant), null)
+        var givenSegments = given.Split('/');
+        var givenBase = string.Join('/', givenSegments[..Math.Max(0, Array.FindIndex(givenSegments, IsPattern))]);
+        return new FileSelection(full, baseDirectory, new Regex(ToRegex(pattern, full), RegexOptions.CultureInvariant), null, givenBase)
         {
             // Without ** a glob matches files exactly as deep as its segments: no deeper directory is listed.
             _depth = pattern.Contains("**") ? int.MaxValue : pattern.Length - 1,
@@ -93,10 +100,22 @@ internal sealed class FileSelection
         return files;
     }
 
-    /// <summary>The Hive <c>name=value</c> directories of a selected file, over its whole path (as DuckDB's
-    /// <c>hive_partitioning</c>): a source given <c>…/dt=2026-11-25</c> still sees <c>dt</c>.</summary>
-    public static IReadOnlyDictionary<string, string> PartitionsOf(string file) =>
-        HivePartitions.Of(System.IO.Path.GetFullPath(file).Replace('\\', '/'));
+    /// <summary>
+    /// The path whose Hive <c>name=value</c> directories a selected file has, as DuckDB's <c>hive_partitioning</c>
+    /// reads them from the path it was given: the source's path as written (a source given <c>…/dt=2026-11-25</c> still
+    /// sees <c>dt</c>; the directories above a relative path, such as the working directory's, are not part of it) and
+    /// the file's path below it. A name that repeats keeps its first value, as DuckDB's.
+    /// </summary>
+    public string HivePathOf(string relative) => _givenBase.Length == 0 ? relative : _givenBase + "/" + relative;
+
+    /// <summary>The Hive partitions of a selected file (<see cref="HivePathOf"/>).</summary>
+    public IReadOnlyDictionary<string, string> PartitionsOf(string relative) => HivePartitions.Of(HivePathOf(relative));
+
+    private static string Parent(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash > 0 ? path[..slash] : slash == 0 ? "/" : "";
+    }
 
     private static bool IsPattern(string segment) => segment.AsSpan().IndexOfAny('*', '?', '[') >= 0;
 

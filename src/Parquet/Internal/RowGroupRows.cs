@@ -18,8 +18,8 @@ internal abstract class RowGroupRows<T>
     /// <summary>Reads rows <paramref name="start"/> to the end of a row group, each with its row index, and returns the row group's row count.</summary>
     public abstract ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken);
 
-    /// <summary>What to set on each row of <paramref name="file"/> from its Hive directories, or null.</summary>
-    public virtual Action<object>? FillFor(string file, ParquetSchema schema) => null;
+    /// <summary>What to set on each row of a file from the Hive directories of <paramref name="hivePath"/> (<see cref="FileSelection.HivePathOf"/>), or null.</summary>
+    public virtual Action<object>? FillFor(string hivePath, ParquetSchema schema) => null;
 }
 
 /// <summary>INTERNAL API. Rows of a class: its public properties are the projection; column by column when it is flat, else through Parquet.Net's serializer.</summary>
@@ -54,8 +54,8 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
 
     public override void Check(ParquetSchema file, string path) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
 
-    public override Action<object>? FillFor(string file, ParquetSchema schema) =>
-        _hive.For(System.IO.Path.GetFullPath(file).Replace('\\', '/'), schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
+    public override Action<object>? FillFor(string hivePath, ParquetSchema schema) =>
+        _hive.For(hivePath, schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
 
     public override async ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
