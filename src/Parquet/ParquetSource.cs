@@ -121,8 +121,9 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             try
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
-                _rows.Check(reader.Schema, file);
-                var fill = _rows.FillFor(_files.HivePathOf(relative), reader.Schema);
+                var hivePath = _files.HivePathOf(relative);
+                _rows.Check(reader.Schema, file, hivePath);
+                var fill = _rows.FillFor(hivePath, reader.Schema);
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
@@ -133,7 +134,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
                         continue;
                     }
 
-                    parts.Add(new RowGroupPart(file, SourcePartitionIds.Format(relative, g), g, group.RowCount, fill));
+                    parts.Add(new RowGroupPart(file, SourcePartitionIds.Format(relative, g), g, group.RowCount, fill, hivePath));
                 }
             }
             catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
@@ -182,7 +183,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         try
         {
             await using var stream = new FileStream(part.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            rows = await _rows.ReadAsync(stream, part.RowGroup, (int)start, Add, cancellationToken).ConfigureAwait(false);
+            rows = await _rows.ReadAsync(stream, part, (int)start, Add, cancellationToken).ConfigureAwait(false);
         }
         catch (TimestampFailed e)
         {

@@ -34,13 +34,13 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
 
     public override string Name => _schema.Fullname;
 
-    public override void Check(ParquetSchema file, string path) => Plan.For(_schema, file, path);
+    public override void Check(ParquetSchema file, string path, string hivePath) => Plan.For(_schema, file, path, HivePartitions.Of(hivePath));
 
-    public override async ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<GenericRecord, int> add, CancellationToken cancellationToken)
+    public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<GenericRecord, int> add, CancellationToken cancellationToken)
     {
         await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var plan = Plan.For(_schema, reader.Schema, "");
-        using var group = reader.OpenRowGroupReader(rowGroup);
+        var plan = Plan.For(_schema, reader.Schema, "", HivePartitions.Of(part.HivePath));
+        using var group = reader.OpenRowGroupReader(part.RowGroup);
         var rows = (int)group.RowCount;
         foreach (var leaf in plan.Leaves)
         {
@@ -94,16 +94,22 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
     {
         private readonly string _file;
 
-        private Plan(string file) => _file = file;
+        private readonly IReadOnlyDictionary<string, string> _hive;
+
+        private Plan(string file, IReadOnlyDictionary<string, string> hive)
+        {
+            _file = file;
+            _hive = hive;
+        }
 
         public Node Root { get; private set; } = null!;
 
         public List<Leaf> Leaves { get; } = [];
 
         /// <summary>The plan for a file; <see cref="InvalidDataException"/> naming the file, the column and the field when a column cannot hold its field.</summary>
-        public static Plan For(RecordSchema schema, ParquetSchema file, string path)
+        public static Plan For(RecordSchema schema, ParquetSchema file, string path, IReadOnlyDictionary<string, string> hive)
         {
-            var plan = new Plan(path);
+            var plan = new Plan(path, hive);
             plan.Root = plan.Record(schema, file.Fields, schema.Name, parentLevel: 0, column: null);
             return plan;
         }
@@ -119,6 +125,14 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                 var fieldPath = path + "." + field.Name;
                 var found = columns.FirstOrDefault(c => c.Name == field.Name)
                     ?? columns.FirstOrDefault(c => field.Aliases?.Contains(c.Name) == true);
+                if (found is null && column is null && HiveValue(field.Name) is { } directory)
+                {
+                    // A top-level field the file has no column for, named by a Hive directory (DuckDB's PARTITION_BY and
+                    // Spark's partitionBy leave these columns out of the files), as the class reader fills a member.
+                    children.Add((field.Pos, null, FromDirectory(field.Schema, directory.Name, directory.Text, fieldPath)));
+                    continue;
+                }
+
                 if (found is null)
                 {
                     if (field.DefaultValue is null)
@@ -140,6 +154,45 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
             }
 
             return new RecordNode(schema, column, path, [.. children]);
+        }
+
+        /// <summary>The Hive directory of <paramref name="name"/> (exactly, else ignoring case), or null.</summary>
+        private (string Name, string Text)? HiveValue(string name) =>
+            _hive.TryGetValue(name, out var text) ? (name, text)
+            : _hive.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)) is { Key: not null } other ? (other.Key, other.Value)
+            : null;
+
+        private object? FromDirectory(Schema schema, string name, string text, string path)
+        {
+            if (text == ParquetPartitioning.NullValue)
+            {
+                return AllowsNull(schema) ? null : throw Refused(name, path, $"the directory '{name}={text}' is null but the field does not allow null");
+            }
+
+            var wanted = NonNull(schema);
+            try
+            {
+                return wanted switch
+                {
+                    LogicalSchema { LogicalTypeName: "date" } => DateTime.SpecifyKind(DateOnly.Parse(text, CultureInfo.InvariantCulture).ToDateTime(TimeOnly.MinValue), DateTimeKind.Utc),
+                    LogicalSchema logical => throw Refused(name, path, $"a partition directory cannot fill a {logical.LogicalTypeName}"),
+                    EnumSchema symbols => Symbol(symbols, text, path),
+                    _ => wanted.Tag switch
+                    {
+                        Schema.Type.String => text,
+                        Schema.Type.Int => int.Parse(text, CultureInfo.InvariantCulture),
+                        Schema.Type.Long => long.Parse(text, CultureInfo.InvariantCulture),
+                        Schema.Type.Float => float.Parse(text, CultureInfo.InvariantCulture),
+                        Schema.Type.Double => double.Parse(text, CultureInfo.InvariantCulture),
+                        Schema.Type.Boolean => bool.Parse(text),
+                        _ => throw Refused(name, path, $"a partition directory cannot fill a {wanted.Fullname}"),
+                    },
+                };
+            }
+            catch (Exception e) when (e is FormatException or OverflowException)
+            {
+                throw new InvalidDataException($"{(_file.Length > 0 ? $"Parquet input '{_file}': " : string.Empty)}the partition directory '{name}={text}' does not hold the {wanted.Fullname} of field '{path}' ({e.Message})", e);
+            }
         }
 
         private Node Node(Schema schema, Field column, string path, int parentLevel)
@@ -606,14 +659,14 @@ internal sealed class SpecificAvroRows<T> : RowGroupRows<T>
 
     public override string Name => _schema.Fullname;
 
-    public override void Check(ParquetSchema file, string path) => _generic.Check(file, path);
+    public override void Check(ParquetSchema file, string path, string hivePath) => _generic.Check(file, path, hivePath);
 
-    public override ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
+    public override ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
         var writer = new GenericDatumWriter<GenericRecord>(_schema);
         var reader = new SpecificDatumReader<T>(_schema, _schema);
         var buffer = new MemoryStream();
-        return _generic.ReadAsync(stream, rowGroup, start, (record, row) =>
+        return _generic.ReadAsync(stream, part, start, (record, row) =>
         {
             buffer.SetLength(0);
             writer.Write(record, new BinaryEncoder(buffer));

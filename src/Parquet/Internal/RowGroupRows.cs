@@ -12,11 +12,12 @@ internal abstract class RowGroupRows<T>
     public abstract string Name { get; }
 
     /// <summary>Checks a file's schema against what is read before any of its row groups is planned; throws
-    /// <see cref="InvalidDataException"/> naming the file and the column.</summary>
-    public abstract void Check(ParquetSchema file, string path);
+    /// <see cref="InvalidDataException"/> naming the file and the column. <paramref name="hivePath"/> is the path whose
+    /// Hive directories the file has.</summary>
+    public abstract void Check(ParquetSchema file, string path, string hivePath);
 
     /// <summary>Reads rows <paramref name="start"/> to the end of a row group, each with its row index, and returns the row group's row count.</summary>
-    public abstract ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken);
+    public abstract ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken);
 
     /// <summary>What to set on each row of a file from the Hive directories of <paramref name="hivePath"/> (<see cref="FileSelection.HivePathOf"/>), or null.</summary>
     public virtual Action<object>? FillFor(string hivePath, ParquetSchema schema) => null;
@@ -52,13 +53,14 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
 
     public override string Name => typeof(T).Name;
 
-    public override void Check(ParquetSchema file, string path) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
+    public override void Check(ParquetSchema file, string path, string hivePath) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
 
     public override Action<object>? FillFor(string hivePath, ParquetSchema schema) =>
         _hive.For(hivePath, schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
 
-    public override async ValueTask<int> ReadAsync(Stream stream, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
+    public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
+        var rowGroup = part.RowGroup;
         if (_flat is not null)
         {
             await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
