@@ -112,7 +112,8 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         var parts = new List<RowGroupPart>();
         foreach (var (file, relative) in _files.Files())
         {
-            if (_options.PartitionFilter is { } filter && !filter(_files.PartitionsOf(relative)))
+            var hivePath = _files.HivePathOf(relative);
+            if (_options.PartitionFilter is { } filter && !filter(HivePartitions.Of(hivePath)))
             {
                 Metrics.FilePruned();
                 continue;
@@ -121,7 +122,6 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             try
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
-                var hivePath = _files.HivePathOf(relative);
                 _rows.Check(reader.Schema, file, hivePath);
                 var fill = _rows.FillFor(hivePath, reader.Schema);
                 Metrics.FileRead();

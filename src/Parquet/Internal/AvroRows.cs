@@ -209,14 +209,14 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                 case ArraySchema array when column is ListField { Item: DataField { IsArray: true } repeated } legacy:
                     // A 2-level list (parquet-avro's old structure, Impala, old Hive): its repeated element carries the levels.
                     return new ListNode(path, nullable, repeated.MaxDefinitionLevel, repeated.MaxRepetitionLevel,
-                        Value(array.ItemSchema, repeated, path + "[]", itemOfRepeated: true), parentLevel, legacy.IsNullable);
+                        Value(array.ItemSchema, repeated, path + "[]"), parentLevel, legacy.IsNullable);
                 case ArraySchema array when column is ListField list:
                     return new ListNode(path, nullable, list.MaxDefinitionLevel, list.MaxRepetitionLevel,
                         Node(array.ItemSchema, list.Item, path + "[]", list.MaxDefinitionLevel), parentLevel, list.IsNullable);
                 case ArraySchema array when column is DataField { IsArray: true } repeated:
                     // A legacy repeated primitive: no null list, no null items.
                     return new ListNode(path, nullable, repeated.MaxDefinitionLevel, repeated.MaxRepetitionLevel,
-                        Value(array.ItemSchema, repeated, path + "[]", itemOfRepeated: true), parentLevel, listNullable: false);
+                        Value(array.ItemSchema, repeated, path + "[]"), parentLevel, listNullable: false);
                 case ArraySchema:
                     throw Refused(columnPath, path, $"an array needs a list, the file has {Describe(column)}");
                 case MapSchema map when column is MapField { Key: DataField key } mapField:
@@ -226,13 +226,13 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                     }
 
                     return new MapNode(path, nullable, mapField.MaxDefinitionLevel, mapField.MaxRepetitionLevel,
-                        (ValueNode)Value(Schema.Parse("\"string\""), key, path + "{key}", itemOfRepeated: false),
+                        (ValueNode)Value(Schema.Parse("\"string\""), key, path + "{key}"),
                         Node(map.ValueSchema, mapField.Value, path + "{}", mapField.MaxDefinitionLevel), parentLevel, mapField.IsNullable);
                 case MapSchema:
                     throw Refused(columnPath, path, $"a map needs a map, the file has {Describe(column)}");
                 default:
                     return column is DataField { IsArray: false } data
-                        ? Value(schema, data, path, itemOfRepeated: false)
+                        ? Value(schema, data, path)
                         : throw Refused(columnPath, path, $"{wanted.Fullname} needs a value column, the file has {Describe(column)}");
             }
         }
@@ -243,10 +243,10 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
             return record;
         }
 
-        private Node Value(Schema schema, DataField column, string path, bool itemOfRepeated)
+        private Node Value(Schema schema, DataField column, string path)
         {
             var convert = Converter(NonNull(schema), column, path);
-            var leaf = new Leaf(column, itemOfRepeated);
+            var leaf = new Leaf(column);
             Leaves.Add(leaf);
             return new ValueNode(path, AllowsNull(schema), leaf, convert);
         }
@@ -449,7 +449,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
     }
 
     /// <summary>One leaf column of a row group: its defined values and its levels, read once, consumed in order.</summary>
-    private sealed class Leaf(DataField column, bool itemOfRepeated)
+    private sealed class Leaf(DataField column)
     {
         private object[] _values = [];
         private int[]? _definitions;
@@ -461,8 +461,6 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
 
         /// <summary>Gets the definition level at which this column's value is present.</summary>
         public int Defined { get; } = column.MaxDefinitionLevel;
-
-        public bool ItemOfRepeated { get; } = itemOfRepeated;
 
         public int Definition => _definitions is null ? Defined : _definitions[_position];
 

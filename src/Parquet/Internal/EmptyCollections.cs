@@ -31,14 +31,13 @@ internal sealed class EmptyCollections<T>
     }
 
     /// <summary>Sets an empty collection on the rows of <paramref name="rows"/> whose column holds an empty one and which the serializer left null.</summary>
-    public async Task FillAsync(Stream stream, int rowGroup, IList<T> rows, CancellationToken cancellationToken)
+    public async Task FillAsync(ParquetReader reader, int rowGroup, IList<T> rows, CancellationToken cancellationToken)
     {
         if (_members.Count == 0)
         {
             return;
         }
 
-        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         using var group = reader.OpenRowGroupReader(rowGroup);
         foreach (var (column, member) in _members)
         {

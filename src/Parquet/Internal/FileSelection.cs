@@ -108,9 +108,6 @@ internal sealed class FileSelection
     /// </summary>
     public string HivePathOf(string relative) => _givenBase.Length == 0 ? relative : _givenBase + "/" + relative;
 
-    /// <summary>The Hive partitions of a selected file (<see cref="HivePathOf"/>).</summary>
-    public IReadOnlyDictionary<string, string> PartitionsOf(string relative) => HivePartitions.Of(HivePathOf(relative));
-
     private static string Parent(string path)
     {
         var slash = path.LastIndexOf('/');

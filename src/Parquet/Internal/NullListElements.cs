@@ -42,9 +42,8 @@ internal static class NullListElements
     }
 
     /// <summary>Fails with <see cref="InvalidDataException"/> when a list of nullable elements the projection reads holds a null element in the row group.</summary>
-    public static async Task ThrowIfAnyAsync(Stream stream, int rowGroup, IEnumerable<DataField> projection, CancellationToken cancellationToken)
+    public static async Task ThrowIfAnyAsync(ParquetReader reader, int rowGroup, IEnumerable<DataField> projection, CancellationToken cancellationToken)
     {
-        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         var lists = Of(reader.Schema, projection);
         if (lists.Count == 0)
         {

@@ -61,21 +61,17 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
     public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
         var rowGroup = part.RowGroup;
-        if (_flat is not null)
+        // One reader of the file's footer serves the column path and the serializer path's checks before and after it.
+        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (_flat is not null && await _flat.TryReadAsync(reader, rowGroup, start, add, cancellationToken).ConfigureAwait(false) is { } read)
         {
-            await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (await _flat.TryReadAsync(reader, rowGroup, start, add, cancellationToken).ConfigureAwait(false) is { } read)
-            {
-                return read;
-            }
+            return read;
         }
 
-        stream.Position = 0;
-        await NullListElements.ThrowIfAnyAsync(stream, rowGroup, _projection, cancellationToken).ConfigureAwait(false);
+        await NullListElements.ThrowIfAnyAsync(reader, rowGroup, _projection, cancellationToken).ConfigureAwait(false);
         stream.Position = 0;
         var all = (await ParquetSerializer.DeserializeAsync<T>(stream, SerializerOptions, rowGroup, cancellationToken).ConfigureAwait(false)).Data;
-        stream.Position = 0;
-        await (_empty ??= new EmptyCollections<T>()).FillAsync(stream, rowGroup, all, cancellationToken).ConfigureAwait(false);
+        await (_empty ??= new EmptyCollections<T>()).FillAsync(reader, rowGroup, all, cancellationToken).ConfigureAwait(false);
         for (var row = start; row < all.Count; row++)
         {
             add(all[row], row);
