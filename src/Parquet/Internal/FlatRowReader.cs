@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using global::Parquet;
 using global::Parquet.Schema;
 using global::Parquet.Serialization;
@@ -321,12 +322,13 @@ internal sealed class FlatRowReader<T>
             _ => (Action<T, TimeOnly?>)member,
         };
 
+        /// <summary>Of either nullability: a null into a member that cannot hold one fails the row group.</summary>
         public override bool Fits(DataField file) =>
-            file is TimeDataField && !file.IsArray && file.MaxRepetitionLevel == 0 && file.IsNullable == Field.IsNullable;
+            file is TimeDataField && !file.IsArray && file.MaxRepetitionLevel == 0;
 
-        public override ColumnValues Rent(int rows) => new Values(set, rows);
+        public override ColumnValues Rent(int rows) => new Values(Field, set, rows);
 
-        private sealed class Values(Action<T, TimeOnly?> set, int rows) : ColumnValues<TimeOnly?>(set, rows)
+        private sealed class Values(DataField member, Action<T, TimeOnly?> set, int rows) : ColumnValues<TimeOnly?>(set, rows)
         {
             public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
             {
@@ -359,7 +361,13 @@ internal sealed class FlatRowReader<T>
                     var next = 0;
                     for (var i = 0; i < rows; i++)
                     {
-                        values[i] = levels is not null && levels[i] < field.MaxDefinitionLevel ? null : new TimeOnly(raw[next++]);
+                        var isNull = levels is not null && levels[i] < field.MaxDefinitionLevel;
+                        if (isNull && !member.IsNullable)
+                        {
+                            throw NullInRequired(field, member, typeof(TimeOnly), i);
+                        }
+
+                        values[i] = isNull ? null : new TimeOnly(raw[next++]);
                     }
                 }
                 finally
@@ -393,24 +401,96 @@ internal sealed class FlatRowReader<T>
     private sealed class ValueColumn<TValue>(DataField field, Action<T, TValue> set) : Column(field)
         where TValue : struct
     {
-        public override ColumnValues Rent(int rows) => new Values(set, rows);
+        /// <summary>Also an optional column into a member that cannot hold null (every column of DuckDB, pyarrow or
+        /// Spark is optional): it reads while the column holds no null, as Spark reads it.</summary>
+        public override bool Fits(DataField file) =>
+            base.Fits(file) || (file.IsNullable && !Field.IsNullable && file.ClrType == Field.ClrType && !file.IsArray && file.MaxRepetitionLevel == 0);
 
-        private sealed class Values(Action<T, TValue> set, int rows) : ColumnValues<TValue>(set, rows)
+        public override ColumnValues Rent(int rows) => new Values(Field, set, rows);
+
+        private sealed class Values(DataField member, Action<T, TValue> set, int rows) : ColumnValues<TValue>(set, rows)
         {
-            public override ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken) =>
-                group.ReadAsync(field, Memory, null, cancellationToken);
+            public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
+            {
+                if (!field.IsNullable)
+                {
+                    await group.ReadAsync(field, Memory, null, cancellationToken).ConfigureAwait(false);
+                    Timestamps.Specify(Memory.Span, field);
+                    return;
+                }
+
+                var rows = Memory.Length;
+                var read = ArrayPool<TValue?>.Shared.Rent(rows);
+                try
+                {
+                    await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    var values = Memory.Span;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        values[i] = read[i] ?? throw NullInRequired(field, member, typeof(TValue), i);
+                    }
+
+                    Timestamps.Specify(values, field);
+                }
+                finally
+                {
+                    ArrayPool<TValue?>.Shared.Return(read);
+                }
+            }
         }
     }
 
     private sealed class NullableColumn<TValue>(DataField field, Action<T, TValue?> set) : Column(field)
         where TValue : struct
     {
+        /// <summary>Also a required column (what the sink writes for a member that cannot hold null).</summary>
+        public override bool Fits(DataField file) =>
+            file.ClrType == Field.ClrType && !file.IsArray && file.MaxRepetitionLevel == 0;
+
         public override ColumnValues Rent(int rows) => new Values(set, rows);
 
         private sealed class Values(Action<T, TValue?> set, int rows) : ColumnValues<TValue?>(set, rows)
         {
-            public override ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken) =>
-                group.ReadAsync(field, Memory, null, cancellationToken);
+            public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
+            {
+                await group.ReadAsync(field, Memory, null, cancellationToken).ConfigureAwait(false);
+                Timestamps.Specify(Memory.Span, field);
+            }
         }
+    }
+
+    /// <summary>A null in an optional column whose member cannot hold one: the row group is bad (Spark's "null value in a non-nullable field").</summary>
+    private static InvalidDataException NullInRequired(DataField column, DataField member, Type memberType, int row) =>
+        new($"column '{column.Path}' holds a null (row {row} of the row group), which {typeof(T).Name}.{member.Name} ({memberType.Name}) cannot hold; declare it {memberType.Name}? to read nulls");
+
+    /// <summary>
+    /// A TIMESTAMP not adjusted to UTC (DuckDB's TIMESTAMP, Spark's TIMESTAMP_NTZ, pyarrow's timestamp without a time
+    /// zone) is a wall-clock time of no zone: it reads as <see cref="DateTimeKind.Unspecified"/> (Parquet.Net 6.1 gives it
+    /// <see cref="DateTimeKind.Local"/>, which claims the machine's zone). An adjusted one reads as UTC.
+    /// </summary>
+    private static class Timestamps
+    {
+        public static void Specify<TValue>(Span<TValue> values, DataField field)
+        {
+            if ((typeof(TValue) == typeof(DateTime) || typeof(TValue) == typeof(DateTime?)) && IsWallClock(field))
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (typeof(TValue) == typeof(DateTime))
+                    {
+                        ref var time = ref Unsafe.As<TValue, DateTime>(ref values[i]);
+                        time = DateTime.SpecifyKind(time, DateTimeKind.Unspecified);
+                    }
+                    else
+                    {
+                        ref var time = ref Unsafe.As<TValue, DateTime?>(ref values[i]);
+                        time = time is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Unspecified) : null;
+                    }
+                }
+            }
+        }
+
+        public static bool IsWallClock(DataField field) =>
+            field is DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false };
     }
 }
