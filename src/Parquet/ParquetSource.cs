@@ -122,7 +122,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             try
             {
                 await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
-                _rows.Check(reader.Schema, file, hivePath);
+                PageEncodings.ThrowIfUnreadable(reader, _rows.Check(reader.Schema, file, hivePath));
                 var fill = _rows.FillFor(hivePath, reader.Schema);
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
@@ -216,7 +216,9 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
     {
         var error = e is InvalidDataException && e.Message.Contains(file, StringComparison.Ordinal)
             ? (InvalidDataException)e
-            : new InvalidDataException($"Parquet input '{file}' cannot be read: {where}{e.Message}", e);
+            : e is NotImplementedException
+                ? new InvalidDataException($"Parquet input '{file}' cannot be read: {where}Parquet.Net 6.1 does not implement what the file holds (a list or map column in data pages V2: write it with data pages V1)", e)
+                : new InvalidDataException($"Parquet input '{file}' cannot be read: {where}{e.Message}", e);
         if (_options.OnBadFileAction == BadFileAction.Fail)
         {
             throw error;

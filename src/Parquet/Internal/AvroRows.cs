@@ -34,7 +34,8 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
 
     public override string Name => _schema.Fullname;
 
-    public override void Check(ParquetSchema file, string path, string hivePath) => Plan.For(_schema, file, path, HivePartitions.Of(hivePath));
+    public override IReadOnlyList<DataField> Check(ParquetSchema file, string path, string hivePath) =>
+        [.. Plan.For(_schema, file, path, HivePartitions.Of(hivePath)).Leaves.Select(l => l.Column)];
 
     public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<GenericRecord, int> add, CancellationToken cancellationToken)
     {
@@ -657,7 +658,7 @@ internal sealed class SpecificAvroRows<T> : RowGroupRows<T>
 
     public override string Name => _schema.Fullname;
 
-    public override void Check(ParquetSchema file, string path, string hivePath) => _generic.Check(file, path, hivePath);
+    public override IReadOnlyList<DataField> Check(ParquetSchema file, string path, string hivePath) => _generic.Check(file, path, hivePath);
 
     public override ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {

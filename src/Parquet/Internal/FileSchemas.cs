@@ -8,9 +8,11 @@ internal static class FileSchemas
     /// <summary>
     /// Columns are matched by name (exactly, or else ignoring case): a projected column the file lacks is left at its default; one the file holds
     /// with another type fails with <see cref="InvalidDataException"/> naming the file, the column and both types.
+    /// Returns the file's columns the projection reads.
     /// </summary>
-    public static void CheckProjection(ParquetSchema file, DataField[] projection, string path, string typeName)
+    public static IReadOnlyList<DataField> CheckProjection(ParquetSchema file, DataField[] projection, string path, string typeName)
     {
+        var read = new List<DataField>();
         var columns = file.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
         var ignoringCase = new Dictionary<string, DataField>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, field) in columns)
@@ -25,7 +27,14 @@ internal static class FileSchemas
                 throw new InvalidDataException(
                     $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}.");
             }
+
+            if (found is not null)
+            {
+                read.Add(found);
+            }
         }
+
+        return read;
     }
 
     /// <summary>A DATE column reads as <see cref="DateTime"/> in a file's schema; a <see cref="DateOnly"/> member reads it too (the serializer writes <see cref="DateOnly"/> so).</summary>

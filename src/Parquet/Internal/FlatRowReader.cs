@@ -150,6 +150,11 @@ internal sealed class FlatRowReader<T>
                 return new TimeColumn(field, TimeColumn.Setter(Setter(member!, memberType)));
             }
 
+            if ((Nullable.GetUnderlyingType(memberType) ?? memberType) == typeof(DateOnly) && field.ClrType == typeof(DateOnly))
+            {
+                return new DateColumn(field, DateColumn.Setter(Setter(member!, memberType)));
+            }
+
             Type? kind = null;
             if (memberType == typeof(string) && FileSchemas.Logical(field.ClrType) == typeof(string))
             {
@@ -382,6 +387,51 @@ internal sealed class FlatRowReader<T>
                     {
                         ArrayPool<int>.Shared.Return(levels);
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>A DATE column into a <see cref="DateOnly"/> member (Parquet.Net decodes a DATE as a <see cref="DateTime"/>).</summary>
+    private sealed class DateColumn(DataField field, Action<T, DateOnly?> set) : Column(field)
+    {
+        public static Action<T, DateOnly?> Setter(Delegate member) => member switch
+        {
+            Action<T, DateOnly> required => (row, value) => required(row, value!.Value), // a null never gets here
+            _ => (Action<T, DateOnly?>)member,
+        };
+
+        /// <summary>Of either nullability: a null into a member that cannot hold one fails the row group.</summary>
+        public override bool Fits(DataField file) =>
+            file is DateTimeDataField { DateTimeFormat: DateTimeFormat.Date } && !file.IsArray && file.MaxRepetitionLevel == 0;
+
+        public override ColumnValues Rent(int rows) => new Values(Field, set, rows);
+
+        private sealed class Values(DataField member, Action<T, DateOnly?> set, int rows) : ColumnValues<DateOnly?>(set, rows)
+        {
+            public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
+            {
+                var rows = Memory.Length;
+                var read = ArrayPool<DateTime?>.Shared.Rent(rows);
+                try
+                {
+                    await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    var values = Memory.Span;
+                    for (var i = 0; i < rows; i++)
+                    {
+                        if (read[i] is { } day)
+                        {
+                            values[i] = DateOnly.FromDateTime(day);
+                        }
+                        else
+                        {
+                            values[i] = member.IsNullable ? null : throw NullInRequired(field, member, typeof(DateOnly), i);
+                        }
+                    }
+                }
+                finally
+                {
+                    ArrayPool<DateTime?>.Shared.Return(read);
                 }
             }
         }

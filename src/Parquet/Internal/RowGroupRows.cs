@@ -13,8 +13,8 @@ internal abstract class RowGroupRows<T>
 
     /// <summary>Checks a file's schema against what is read before any of its row groups is planned; throws
     /// <see cref="InvalidDataException"/> naming the file and the column. <paramref name="hivePath"/> is the path whose
-    /// Hive directories the file has.</summary>
-    public abstract void Check(ParquetSchema file, string path, string hivePath);
+    /// Hive directories the file has. Returns the file's columns that are read.</summary>
+    public abstract IReadOnlyList<DataField> Check(ParquetSchema file, string path, string hivePath);
 
     /// <summary>Reads rows <paramref name="start"/> to the end of a row group, each with its row index, and returns the row group's row count.</summary>
     public abstract ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken);
@@ -53,7 +53,7 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
 
     public override string Name => typeof(T).Name;
 
-    public override void Check(ParquetSchema file, string path, string hivePath) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
+    public override IReadOnlyList<DataField> Check(ParquetSchema file, string path, string hivePath) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
 
     public override Action<object>? FillFor(string hivePath, ParquetSchema schema) =>
         _hive.For(hivePath, schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
