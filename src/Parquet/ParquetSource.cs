@@ -17,15 +17,17 @@ public static class ParquetSource
     /// <c>*</c> and <c>?</c> match within a path segment, <c>[a-z]</c> and <c>[!a]</c> one character, <c>**</c> any
     /// number of directories (<c>/data/lake/orders/dt=2026-11-*/**/*.parquet</c>). In-progress files of a
     /// <see cref="ParquetSink{T}"/> are never read. Columns map to <typeparamref name="T"/>'s public properties by
-    /// name (ignoring case when no name matches exactly), so <typeparamref name="T"/> is the projection: only its
+    /// name (ignoring case when no name matches exactly; a positional record of top-level members gets them through
+    /// its constructor's parameters), so <typeparamref name="T"/> is the projection: only its
     /// columns are read; a column a file lacks is left at its default (files of different schema versions read as one),
     /// or set from the file's Hive directory of that name (<c>dt=2026-11-25</c>, as Spark and DuckDB read partition
     /// columns); a column of another type fails (or skips) the file.
     /// </summary>
-    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has a member type the source cannot read right (named).</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> has a member type the source cannot read right (named),
+    /// or has no parameterless constructor and nested members.</exception>
     /// <exception cref="ArgumentException">The glob is malformed (an empty segment, a <c>[</c> without <c>]</c>).</exception>
     public static ParquetSource<T> For<T>(string path, ParquetSourceOptions<T>? options = null)
-        where T : class, new() => new(path, options ?? new ParquetSourceOptions<T>(), new ClassRows<T>());
+        where T : class => new(path, options ?? new ParquetSourceOptions<T>(), new ClassRows<T>());
 
     /// <summary>
     /// Reads the Parquet files of <paramref name="path"/> (as <see cref="For{T}"/>) as Avro records of

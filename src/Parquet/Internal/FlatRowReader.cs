@@ -18,13 +18,25 @@ namespace ActorFlow.Parquet.Internal;
 /// required string or byte-array column reads into an optional member (the serializer refuses that difference).
 /// </summary>
 internal sealed class FlatRowReader<T>
-    where T : class, new()
+    where T : class
 {
     private readonly Column[] _columns;
+    private readonly Func<ColumnValues?[], int, T> _create;
 
-    private FlatRowReader(Column[] columns) => _columns = columns;
+    /// <summary>Columns whose value the constructor takes (not set again after it).</summary>
+    private readonly bool[] _inConstructor;
 
-    /// <summary>A reader for <typeparamref name="T"/>, or null when a column of it is nested or a member cannot be bound.</summary>
+    private FlatRowReader(Column[] columns, Func<ColumnValues?[], int, T> create, bool[] inConstructor)
+    {
+        _columns = columns;
+        _create = create;
+        _inConstructor = inConstructor;
+    }
+
+    /// <summary>
+    /// A reader for <typeparamref name="T"/>, or null when a column of it is nested, a member cannot be bound, or it has
+    /// neither a parameterless constructor nor one whose parameters are all its columns' members (a positional record).
+    /// </summary>
     public static FlatRowReader<T>? TryCreate()
     {
         try
@@ -42,13 +54,56 @@ internal sealed class FlatRowReader<T>
                 columns.Add(column);
             }
 
-            return new FlatRowReader<T>([.. columns]);
+            var inConstructor = new bool[columns.Count];
+            return Constructor(columns, inConstructor) is { } create ? new FlatRowReader<T>([.. columns], create, inConstructor) : null;
         }
         catch (AmbiguousMatchException)
         {
             return null; // a member hidden by another of the same name: the serializer's way decides
         }
     }
+
+    /// <summary>
+    /// How a row is made: <c>new T()</c>, else (a C# positional record) the public constructor with the most
+    /// parameters whose parameters all name a column's member (ignoring case) of the same type: each takes its column's
+    /// value, or, for a null or a column the file lacks, the parameter's default value (else its type's default).
+    /// </summary>
+    private static Func<ColumnValues?[], int, T>? Constructor(List<Column> columns, bool[] inConstructor)
+    {
+        var values = Expression.Parameter(typeof(ColumnValues?[]), "values");
+        var row = Expression.Parameter(typeof(int), "row");
+        if (typeof(T).GetConstructor(Type.EmptyTypes) is { } parameterless)
+        {
+            return Expression.Lambda<Func<ColumnValues?[], int, T>>(Expression.New(parameterless), values, row).Compile();
+        }
+
+        foreach (var constructor in typeof(T).GetConstructors().OrderByDescending(c => c.GetParameters().Length))
+        {
+            var parameters = constructor.GetParameters();
+            var indexes = parameters.Select(p => columns.FindIndex(c => string.Equals(c.MemberName, p.Name, StringComparison.OrdinalIgnoreCase) && c.MemberType == p.ParameterType)).ToArray();
+            if (parameters.Length == 0 || indexes.Contains(-1))
+            {
+                continue;
+            }
+
+            var arguments = parameters.Select((p, i) => (Expression)Expression.Call(
+                typeof(FlatRowReader<T>).GetMethod(nameof(Argument), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(p.ParameterType),
+                Expression.ArrayIndex(values, Expression.Constant(indexes[i])),
+                row,
+                Expression.Constant(p.HasDefaultValue && p.DefaultValue is not null ? p.DefaultValue : (p.ParameterType.IsValueType ? Activator.CreateInstance(p.ParameterType) : null), p.ParameterType)));
+            foreach (var index in indexes)
+            {
+                inConstructor[index] = true;
+            }
+
+            return Expression.Lambda<Func<ColumnValues?[], int, T>>(Expression.New(constructor, arguments), values, row).Compile();
+        }
+
+        return null;
+    }
+
+    private static TValue Argument<TValue>(ColumnValues? values, int row, TValue fallback) =>
+        values?.Get(row) is TValue value ? value : fallback;
 
     /// <summary>
     /// Reads rows <paramref name="start"/> to the end of a row group and hands each with its row index to
@@ -97,10 +152,13 @@ internal sealed class FlatRowReader<T>
 
             for (var row = start; row < rows; row++)
             {
-                var value = new T();
-                foreach (var column in values)
+                var value = _create(values, row);
+                for (var c = 0; c < values.Length; c++)
                 {
-                    column?.Set(value, row);
+                    if (!_inConstructor[c])
+                    {
+                        values[c]?.Set(value, row);
+                    }
                 }
 
                 add(value, row);
@@ -122,12 +180,16 @@ internal sealed class FlatRowReader<T>
     {
         public DataField Field { get; } = field;
 
+        public string MemberName { get; private set; } = "";
+
+        public Type MemberType { get; private set; } = typeof(object);
+
         /// <summary>The member a column of the class's schema was made from: Parquet.Net keeps its name on the field (not public).</summary>
-        private static readonly PropertyInfo? MemberName = typeof(Field).GetProperty("ClrPropName", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
+        private static readonly PropertyInfo? ClrPropName = typeof(Field).GetProperty("ClrPropName", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
 
         public static Column? Bind(DataField field)
         {
-            if (MemberName?.GetValue(field) is not string name)
+            if (ClrPropName?.GetValue(field) is not string name)
             {
                 return null;
             }
@@ -145,14 +207,26 @@ internal sealed class FlatRowReader<T>
                 return null;
             }
 
+            var column = Of(field, member!, memberType);
+            if (column is not null)
+            {
+                column.MemberName = member!.Name;
+                column.MemberType = memberType;
+            }
+
+            return column;
+        }
+
+        private static Column? Of(DataField field, MemberInfo member, Type memberType)
+        {
             if ((Nullable.GetUnderlyingType(memberType) ?? memberType) == typeof(TimeOnly) && field is TimeDataField)
             {
-                return new TimeColumn(field, TimeColumn.Setter(Setter(member!, memberType)));
+                return new TimeColumn(field, TimeColumn.Setter(Setter(member, memberType)));
             }
 
             if ((Nullable.GetUnderlyingType(memberType) ?? memberType) == typeof(DateOnly) && field.ClrType == typeof(DateOnly))
             {
-                return new DateColumn(field, DateColumn.Setter(Setter(member!, memberType)));
+                return new DateColumn(field, DateColumn.Setter(Setter(member, memberType)));
             }
 
             Type? kind = null;
@@ -173,7 +247,7 @@ internal sealed class FlatRowReader<T>
                 kind = typeof(NullableColumn<>).MakeGenericType(typeof(T), underlying);
             }
 
-            return kind is null ? null : (Column)Activator.CreateInstance(kind, field, Setter(member!, memberType))!;
+            return kind is null ? null : (Column)Activator.CreateInstance(kind, field, Setter(member, memberType))!;
         }
 
         /// <summary>
@@ -202,6 +276,9 @@ internal sealed class FlatRowReader<T>
 
         public abstract void Set(T row, int index);
 
+        /// <summary>The value of a row, boxed (null for a null), for a constructor's argument.</summary>
+        public abstract object? Get(int index);
+
         public abstract void Return();
     }
 
@@ -220,6 +297,8 @@ internal sealed class FlatRowReader<T>
                 set(row, value);
             }
         }
+
+        public sealed override object? Get(int index) => _values[index];
 
         public sealed override void Return() =>
             ArrayPool<TValue>.Shared.Return(_values, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TValue>());

@@ -25,8 +25,15 @@ internal abstract class RowGroupRows<T>
 
 /// <summary>INTERNAL API. Rows of a class: its public properties are the projection; column by column when it is flat, else through Parquet.Net's serializer.</summary>
 internal sealed class ClassRows<T> : RowGroupRows<T>
-    where T : class, new()
+    where T : class
 {
+    /// <summary>Parquet.Net's serializer, for a <typeparamref name="T"/> with a parameterless constructor (it needs one).</summary>
+    private static readonly Func<Stream, ParquetOptions, int, CancellationToken, Task<IList<T>>>? Deserialize =
+        typeof(T).GetConstructor(Type.EmptyTypes) is null
+            ? null
+            : typeof(SerializerRead<>).MakeGenericType(typeof(T)).GetMethod(nameof(SerializerRead<>.ReadAsync))!
+                .CreateDelegate<Func<Stream, ParquetOptions, int, CancellationToken, Task<IList<T>>>>();
+
     /// <summary>Columns match members ignoring case, as in DuckDB and Spark (a file's <c>id</c> is a class's <c>Id</c>).</summary>
     private static readonly ParquetOptions SerializerOptions = new() { PropertyNameCaseInsensitive = true };
     private readonly DataField[] _projection;
@@ -43,6 +50,12 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
         }
 
         _flat = FlatRowReader<T>.TryCreate();
+        if (_flat is null && Deserialize is null)
+        {
+            throw new NotSupportedException(
+                $"ParquetSource<{typeof(T).Name}>: a class without a parameterless constructor (a positional record) reads only when its columns are all top-level and its constructor's parameters are its members (by name, of the same type); give it a parameterless constructor and settable properties to read nested members.");
+        }
+
         if (_flat is null && ClrMembers.Unsupported(typeof(T), timeOnly: true) is { } time)
         {
             throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {time}; a TimeOnly reads right only in a class whose columns are all top-level (read column by column), or read the column as a long.");
@@ -70,7 +83,7 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
 
         await NullListElements.ThrowIfAnyAsync(reader, rowGroup, _projection, cancellationToken).ConfigureAwait(false);
         stream.Position = 0;
-        var all = (await ParquetSerializer.DeserializeAsync<T>(stream, SerializerOptions, rowGroup, cancellationToken).ConfigureAwait(false)).Data;
+        var all = await Deserialize!(stream, SerializerOptions, rowGroup, cancellationToken).ConfigureAwait(false);
         await (_empty ??= new EmptyCollections<T>()).FillAsync(reader, rowGroup, all, cancellationToken).ConfigureAwait(false);
         for (var row = start; row < all.Count; row++)
         {
@@ -79,4 +92,12 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
 
         return all.Count;
     }
+}
+
+/// <summary>INTERNAL API. Parquet.Net's serializer over one row group (it needs a parameterless constructor, which <see cref="ClassRows{T}"/> does not).</summary>
+internal static class SerializerRead<T>
+    where T : class, new()
+{
+    public static async Task<IList<T>> ReadAsync(Stream stream, ParquetOptions options, int rowGroup, CancellationToken cancellationToken) =>
+        (await ParquetSerializer.DeserializeAsync<T>(stream, options, rowGroup, cancellationToken).ConfigureAwait(false)).Data;
 }
