@@ -23,60 +23,57 @@ internal abstract class RowGroupRows<T>
     public virtual Action<object>? FillFor(string hivePath, ParquetSchema schema) => null;
 }
 
-/// <summary>INTERNAL API. Rows of a class: its public properties are the projection; column by column when it is flat, else through Parquet.Net's serializer.</summary>
+/// <summary>
+/// INTERNAL API. Rows of a class: its public properties are the projection; column by column when it is flat and the
+/// file's columns fit (<see cref="FlatRowReader{T}"/>), else assembled from the columns' levels (<see cref="ClassLevels{T}"/>).
+/// </summary>
 internal sealed class ClassRows<T> : RowGroupRows<T>
     where T : class, new()
 {
-    /// <summary>Columns match members ignoring case, as in DuckDB and Spark (a file's <c>id</c> is a class's <c>Id</c>).</summary>
-    private static readonly ParquetOptions SerializerOptions = new() { PropertyNameCaseInsensitive = true };
     private readonly DataField[] _projection;
     private readonly FlatRowReader<T>? _flat;
+    private readonly ClassLevels<T> _levels;
     private readonly HivePartitionColumns<T> _hive = new();
-    private EmptyCollections<T>? _empty;
 
     public ClassRows()
     {
-        // A TimeOnly reads right only column by column (Parquet.Net's serializer takes TIME microseconds for ticks).
         if (ClrMembers.Unsupported(typeof(T), timeOnly: false) is { } reason)
         {
             throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {reason}.");
         }
 
-        _flat = FlatRowReader<T>.TryCreate();
-        if (_flat is null && ClrMembers.Unsupported(typeof(T), timeOnly: true) is { } time)
+        try
         {
-            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {time}; a TimeOnly reads right only in a class whose columns are all top-level (read column by column), or read the column as a long.");
+            _levels = new ClassLevels<T>();
+        }
+        catch (NotSupportedException e)
+        {
+            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {e.Message}.", e);
         }
 
+        _flat = FlatRowReader<T>.TryCreate();
         _projection = typeof(T).GetParquetSchema(false).GetDataFields();
     }
 
     public override string Name => typeof(T).Name;
 
-    public override void Check(ParquetSchema file, string path, string hivePath) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
+    public override void Check(ParquetSchema file, string path, string hivePath)
+    {
+        FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
+        _levels.Check(file, path);
+    }
 
     public override Action<object>? FillFor(string hivePath, ParquetSchema schema) =>
         _hive.For(hivePath, schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
 
     public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
-        var rowGroup = part.RowGroup;
-        // One reader of the file's footer serves the column path and the serializer path's checks before and after it.
         await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (_flat is not null && await _flat.TryReadAsync(reader, rowGroup, start, add, cancellationToken).ConfigureAwait(false) is { } read)
+        if (_flat is not null && await _flat.TryReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false) is { } read)
         {
             return read;
         }
 
-        await NullListElements.ThrowIfAnyAsync(reader, rowGroup, _projection, cancellationToken).ConfigureAwait(false);
-        stream.Position = 0;
-        var all = (await ParquetSerializer.DeserializeAsync<T>(stream, SerializerOptions, rowGroup, cancellationToken).ConfigureAwait(false)).Data;
-        await (_empty ??= new EmptyCollections<T>()).FillAsync(reader, rowGroup, all, cancellationToken).ConfigureAwait(false);
-        for (var row = start; row < all.Count; row++)
-        {
-            add(all[row], row);
-        }
-
-        return all.Count;
+        return await _levels.ReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false);
     }
 }
