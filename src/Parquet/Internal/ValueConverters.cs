@@ -12,7 +12,8 @@ namespace ActorFlow.Parquet.Internal;
 /// DATE, a <see cref="TimeOnly"/> from a TIME by its unit (milli-, micro- or nanoseconds), and a
 /// <see cref="DateTime"/> with the kind its TIMESTAMP says: <see cref="DateTimeKind.Utc"/> when adjusted to UTC,
 /// <see cref="DateTimeKind.Unspecified"/> when not (a wall-clock time; Parquet.Net 6.1 decodes it as
-/// <see cref="DateTimeKind.Local"/> without moving it). Nothing else converts: no widening, as the serializer.
+/// <see cref="DateTimeKind.Local"/> without moving it, or as Unspecified, depending on the file). Nothing else
+/// converts: no widening, as the serializer.
 /// </summary>
 internal static class ValueConverters
 {
@@ -25,6 +26,8 @@ internal static class ValueConverters
         Bytes,
         Enum,
         Timestamp,
+        Utc,
+        WallClock,
         Date,
         TimeMillis,
         TimeMicros,
@@ -67,7 +70,12 @@ internal static class ValueConverters
 
         if (member == typeof(DateTime))
         {
-            return type == typeof(DateTime) ? Conversion.Timestamp : null;
+            return column switch
+            {
+                DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: true } => Conversion.Utc,
+                DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp } => Conversion.WallClock,
+                _ => type == typeof(DateTime) ? Conversion.Timestamp : null,
+            };
         }
 
         if (member.IsEnum)
@@ -99,7 +107,13 @@ internal static class ValueConverters
 
     private static byte[] Bytes(ReadOnlyMemory<byte> raw) => raw.ToArray();
 
+    /// <summary>A DATE, INT96 or legacy TIMESTAMP_MILLIS/MICROS value as Parquet.Net decodes it (Local never: it has no zone).</summary>
     private static DateTime Timestamp(DateTime raw) => raw.Kind == DateTimeKind.Local ? DateTime.SpecifyKind(raw, DateTimeKind.Unspecified) : raw;
+
+    private static DateTime Utc(DateTime raw) => DateTime.SpecifyKind(raw, DateTimeKind.Utc);
+
+    /// <summary>A TIMESTAMP not adjusted to UTC: Parquet.Net 6.1 marks it Local (or, in some files, Unspecified) without moving it.</summary>
+    private static DateTime WallClock(DateTime raw) => DateTime.SpecifyKind(raw, DateTimeKind.Unspecified);
 
     private static DateOnly Date(DateTime raw) => DateOnly.FromDateTime(raw);
 
