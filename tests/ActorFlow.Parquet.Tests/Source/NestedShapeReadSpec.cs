@@ -84,6 +84,26 @@ public sealed class NestedShapeReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
             read.Select(r => r.Value!).OrderBy(l => l.id).Select(l => $"{l.id}|{l.at.x},{l.at.y}|{(l.maybe is { } m ? $"{m.x},{m.y}" : "null")}|{string.Join(';', l.points!.Select(p => p is { } q ? $"{q.x},{q.y}" : "null"))}"));
     }
 
+    /// <summary>
+    /// Verify that a repeated value column with no LIST group (what Parquet.Net writes for
+    /// <c>[ParquetSimpleRepeatable]</c>, and older writers for any list) reads into a list and an array member, an
+    /// empty repetition as an empty collection.
+    /// </summary>
+    [Fact]
+    public async Task A_repeated_column_without_a_list_group_must_read_as_a_list()
+    {
+        await global::Parquet.Serialization.ParquetSerializer.SerializeAsync(
+            Enumerable.Range(0, 3).Select(i => new Repeated { Id = i, Codes = [.. Enumerable.Range(0, i).Select(c => c * 10)], Names = [.. Enumerable.Range(0, i).Select(c => "n" + c)] }),
+            $"{_lake.Path}/repeated.parquet");
+        await using (var reader = await global::Parquet.ParquetReader.CreateAsync($"{_lake.Path}/repeated.parquet"))
+        {
+            Assert.True(Assert.IsType<global::Parquet.Schema.DataField>(reader.Schema.Fields[1]).IsArray);
+        }
+
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<RepeatedRow>(_lake.Path));
+        Assert.Equal(["0:|", "1:0|n0", "2:0,10|n0,n1"], read.Select(r => r.Value!).OrderBy(r => r.Id).Select(r => $"{r.Id}:{string.Join(',', r.Codes!)}|{string.Join(',', r.Names!)}"));
+    }
+
     public new void Dispose()
     {
         _lake.Dispose();
@@ -133,6 +153,22 @@ public sealed class NestedShapeReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         public Point at { get; set; }
         public Point? maybe { get; set; }
         public List<Point?>? points { get; set; }
+    }
+
+    public sealed class Repeated
+    {
+        public int Id { get; set; }
+        [global::Parquet.Serialization.Attributes.ParquetSimpleRepeatable]
+        public List<int> Codes { get; set; } = [];
+        [global::Parquet.Serialization.Attributes.ParquetSimpleRepeatable]
+        public List<string> Names { get; set; } = [];
+    }
+
+    public sealed class RepeatedRow
+    {
+        public int Id { get; set; }
+        public List<int>? Codes { get; set; }
+        public string[]? Names { get; set; }
     }
 
     public struct Point
