@@ -183,7 +183,7 @@ internal sealed class ClassLevels<T>
                     var keyNull = NullError(mapField.Key, map.KeyShape, "a null map key");
                     var valueNull = map.ValueShape.CanHoldNull ? null : NullError(mapField.Value, map.ValueShape, "a null map value");
                     return (LevelNode)Activator.CreateInstance(typeof(MapLevelNode<,,>).MakeGenericType(map.Type, map.Key, map.Value),
-                        key.First, parentLevel + (mapField.IsNullable ? 1 : 0), mapField.MaxDefinitionLevel, mapField.MaxRepetitionLevel, key, value, keyNull, valueNull)!;
+                        key.First, parentLevel + (mapField.IsNullable ? 1 : 0), mapField.MaxDefinitionLevel, mapField.MaxRepetitionLevel, key, value, map.Finish, keyNull, valueNull)!;
                 default:
                     throw Refused(column, $"is {Describe(column)} in the file but member '{shape.Path}' is {Describe(shape)}");
             }
@@ -193,7 +193,7 @@ internal sealed class ClassLevels<T>
         {
             var nullError = list.Item.CanHoldNull ? null : NullError(itemColumn, list.Item, "a null list element");
             return (LevelNode)Activator.CreateInstance(typeof(ListLevelNode<,>).MakeGenericType(list.Type, list.Element),
-                item.First, level, elementLevel, repetition, item, list.Array, nullError)!;
+                item.First, level, elementLevel, repetition, item, list.Finish, nullError)!;
         }
 
         private LevelNode Repeated(ListShape list, DataField repeated) =>

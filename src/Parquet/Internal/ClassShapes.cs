@@ -8,8 +8,8 @@ namespace ActorFlow.Parquet.Internal;
 
 /// <summary>
 /// INTERNAL API. What a class reads, found from its type alone (before any file): each member a value, a record (a
-/// nested class or C# struct), a list (<see cref="List{T}"/>, an array, or an interface a list is: <see cref="IList{T}"/>,
-/// <see cref="IEnumerable{T}"/>, …) or a map (<see cref="Dictionary{TKey, TValue}"/> or <see cref="IDictionary{TKey, TValue}"/>).
+/// nested class or C# struct), a list (an <see cref="IEnumerable{T}"/>: <see cref="List{T}"/>, an array, an interface a
+/// list is, or a collection <see cref="CollectionBuilders"/> can fill) or a map (an <see cref="IDictionary{TKey, TValue}"/>).
 /// Members and their column names are Parquet.Net's (<c>GetParquetSchema</c>: its attributes and names), with a
 /// compiled setter each. <see cref="Path"/> names the member for messages (<c>Order.Lines[].Sku</c>).
 /// </summary>
@@ -50,22 +50,24 @@ internal abstract class ClassShape(Type type, string path, bool required)
             return new ValueShape(type, path, required);
         }
 
-        if (Dictionary(type, path) is [var key, var value])
+        if (Dictionary(type) is [var key, var value])
         {
             var keyShape = Of(key, path + "{key}", visiting, null);
-            return keyShape is ValueShape
-                ? new MapShape(type, path, required, key, value, keyShape, Of(value, path + "{}", visiting, (field as MapField)?.Value))
-                : throw Unsupported(path, type, "a dictionary's keys must be values (a MAP's keys are a column)");
+            return keyShape is not ValueShape ? throw Unsupported(path, type, "a dictionary's keys must be values (a MAP's keys are a column)")
+                : CollectionBuilders.ForMap(type, key, value) is { } finish ? new MapShape(type, path, required, key, value, finish, keyShape, Of(value, path + "{}", visiting, (field as MapField)?.Value))
+                : throw Unsupported(path, type, "a MAP is built as a Dictionary<TKey, TValue>, or added to a new IDictionary<TKey, TValue> of a type with a parameterless constructor");
         }
 
         if (Element(type, path) is { } element)
         {
-            return new ListShape(type, path, required, element, type.IsArray, Of(element, path + "[]", visiting, (field as ListField)?.Item));
+            return CollectionBuilders.ForList(type, element) is { } finish
+                ? new ListShape(type, path, required, element, finish, Of(element, path + "[]", visiting, (field as ListField)?.Item))
+                : throw Unsupported(path, type, "a LIST is built as a List<T> or an array, or added to a new ICollection<T> of a type with a parameterless constructor");
         }
 
         if (u.IsAbstract || u.IsInterface || (!u.IsValueType && u.GetConstructor(Type.EmptyTypes) is null) || u.IsGenericTypeDefinition)
         {
-            throw Unsupported(path, type, "a nested class needs a parameterless constructor (and a collection must be a List<T>, an array, an interface a List<T> is, or a Dictionary<TKey, TValue>)");
+            throw Unsupported(path, type, "a nested class needs a parameterless constructor");
         }
 
         if (!visiting.Add(u))
@@ -83,7 +85,7 @@ internal abstract class ClassShape(Type type, string path, bool required)
             {
                 PropertyInfo { CanWrite: true } p when p.GetIndexParameters().Length == 0 => p.PropertyType,
                 FieldInfo { IsInitOnly: false, IsLiteral: false } f => f.FieldType,
-                _ => throw Unsupported(memberPath, member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType, "it cannot be set (a read-only field)"),
+                _ => throw Unsupported(memberPath, member is FieldInfo f ? f.FieldType : ((PropertyInfo)member).PropertyType, "it cannot be set (a read-only field or an indexer)"),
             };
             members.Add(new RecordShape.Member(column.Name, Of(memberType, memberPath, visiting, column), Setter(u, member, memberType)));
         }
@@ -122,42 +124,18 @@ internal abstract class ClassShape(Type type, string path, bool required)
         return Expression.Lambda(typeof(MemberSetter<,>).MakeGenericType(record, memberType), assign, target, value).Compile();
     }
 
-    /// <summary>The key and value types of a type a <see cref="Dictionary{TKey, TValue}"/> is (as Parquet.Net, an <see cref="IDictionary{TKey, TValue}"/>), else null.</summary>
-    private static Type[]? Dictionary(Type type, string path)
-    {
-        var dictionary = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IDictionary<,>) ? type
-            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>));
-        if (dictionary is null)
-        {
-            return null;
-        }
+    /// <summary>The key and value types of a dictionary (an <see cref="IDictionary{TKey, TValue}"/>, as Parquet.Net maps one), else null.</summary>
+    private static Type[]? Dictionary(Type type) => Generic(type, typeof(IDictionary<,>))?.GetGenericArguments();
 
-        var arguments = dictionary.GetGenericArguments();
-        return type.IsAssignableFrom(typeof(Dictionary<,>).MakeGenericType(arguments))
-            ? arguments
-            : throw Unsupported(path, type, "only a Dictionary<TKey, TValue> (or an interface it is) is built for a MAP");
-    }
+    /// <summary>The element type of an array or of an <see cref="IEnumerable{T}"/>, else null.</summary>
+    private static Type? Element(Type type, string path) =>
+        type.IsArray ? (type.GetArrayRank() == 1 ? type.GetElementType() : throw Unsupported(path, type, "only one-dimensional arrays are lists"))
+        : Generic(type, typeof(IEnumerable<>))?.GetGenericArguments()[0];
 
-    /// <summary>The element type of an array or of a type a <see cref="List{T}"/> is, else null.</summary>
-    private static Type? Element(Type type, string path)
-    {
-        if (type.IsArray)
-        {
-            return type.GetArrayRank() == 1 ? type.GetElementType() : throw Unsupported(path, type, "only one-dimensional arrays are lists");
-        }
-
-        var enumerable = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>) ? type
-            : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>));
-        if (enumerable is null)
-        {
-            return null;
-        }
-
-        var element = enumerable.GetGenericArguments()[0];
-        return type.IsAssignableFrom(typeof(List<>).MakeGenericType(element))
-            ? element
-            : throw Unsupported(path, type, "only a List<T>, an array or an interface a List<T> is (IList<T>, IEnumerable<T>, …) is built for a LIST");
-    }
+    /// <summary><paramref name="type"/> when it is the generic interface <paramref name="definition"/>, else the one of that definition it implements, or null.</summary>
+    private static Type? Generic(Type type, Type definition) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == definition ? type
+        : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == definition);
 }
 
 /// <summary>INTERNAL API. A member of a value column's type (<see cref="Holds"/>).</summary>
@@ -182,19 +160,23 @@ internal sealed class RecordShape(Type type, string path, bool required, Delegat
     public sealed record Member(string Column, ClassShape Shape, Delegate Setter);
 }
 
-/// <summary>INTERNAL API. A list member: an array when <see cref="Array"/>, else a <see cref="List{T}"/>.</summary>
-internal sealed class ListShape(Type type, string path, bool required, Type element, bool array, ClassShape item) : ClassShape(type, path, required)
+/// <summary>INTERNAL API. A list member, its elements collected in a <see cref="List{T}"/> and then made the member's type (<see cref="CollectionBuilders"/>).</summary>
+internal sealed class ListShape(Type type, string path, bool required, Type element, Delegate finish, ClassShape item) : ClassShape(type, path, required)
 {
     public Type Element => element;
 
-    public bool Array => array;
+    /// <summary>Gets the <c>Func&lt;List&lt;TElement&gt;, TCollection&gt;</c> making the member's collection.</summary>
+    public Delegate Finish => finish;
 
     public ClassShape Item => item;
 }
 
-/// <summary>INTERNAL API. A map member, built as a <see cref="Dictionary{TKey, TValue}"/>.</summary>
-internal sealed class MapShape(Type type, string path, bool required, Type key, Type value, ClassShape keyShape, ClassShape valueShape) : ClassShape(type, path, required)
+/// <summary>INTERNAL API. A map member, its entries collected in a <see cref="Dictionary{TKey, TValue}"/> and then made the member's type.</summary>
+internal sealed class MapShape(Type type, string path, bool required, Type key, Type value, Delegate finish, ClassShape keyShape, ClassShape valueShape) : ClassShape(type, path, required)
 {
+    /// <summary>Gets the <c>Func&lt;Dictionary&lt;TKey, TValue&gt;, TMap&gt;</c> making the member's map.</summary>
+    public Delegate Finish => finish;
+
     public Type Key => key;
 
     public Type Value => value;

@@ -203,11 +203,12 @@ internal sealed class NullableLevelNode<TStruct>(LevelNode<TStruct> inner, int l
 }
 
 /// <summary>
-/// INTERNAL API. A list (a <see cref="List{T}"/>, or an array when <paramref name="array"/>): empty below its
-/// elements' definition level, else elements while the next entry repeats at the list's repetition level. A null
-/// element is null, or fails the row group with <paramref name="nullError"/> when the element type cannot hold null.
+/// INTERNAL API. A list, collected in a <see cref="List{T}"/> that <paramref name="finish"/> makes the member's
+/// collection: empty below its elements' definition level, else elements while the next entry repeats at the list's
+/// repetition level. A null element is null, or fails the row group with <paramref name="nullError"/> when the element
+/// type cannot hold null.
 /// </summary>
-internal sealed class ListLevelNode<TCollection, TElement>(int first, int level, int elementLevel, int repetition, LevelNode<TElement> item, bool array, string? nullError)
+internal sealed class ListLevelNode<TCollection, TElement>(int first, int level, int elementLevel, int repetition, LevelNode<TElement> item, Func<List<TElement>, TCollection> finish, string? nullError)
     : LevelNode<TCollection>(first, level)
 {
     public override TCollection Read(LevelCursor[] leaves)
@@ -215,7 +216,7 @@ internal sealed class ListLevelNode<TCollection, TElement>(int first, int level,
         if (leaves[First].Definition < elementLevel)
         {
             item.Skip(leaves);
-            return array ? (TCollection)(object)Array.Empty<TElement>() : (TCollection)(object)new List<TElement>();
+            return finish([]);
         }
 
         var list = new List<TElement>();
@@ -224,7 +225,7 @@ internal sealed class ListLevelNode<TCollection, TElement>(int first, int level,
             list.Add(Element(leaves));
         }
         while (leaves[First].More(repetition));
-        return array ? (TCollection)(object)list.ToArray() : (TCollection)(object)list;
+        return finish(list);
     }
 
     public override void Skip(LevelCursor[] leaves) => item.Skip(leaves);
@@ -246,8 +247,8 @@ internal sealed class ListLevelNode<TCollection, TElement>(int first, int level,
     }
 }
 
-/// <summary>INTERNAL API. A map as a <see cref="Dictionary{TKey, TValue}"/>: empty below its entries' definition level; a later equal key wins.</summary>
-internal sealed class MapLevelNode<TMap, TKey, TValue>(int first, int level, int entryLevel, int repetition, LevelNode<TKey> key, LevelNode<TValue> value, string keyNullError, string? valueNullError)
+/// <summary>INTERNAL API. A map, collected in a <see cref="Dictionary{TKey, TValue}"/> that <paramref name="finish"/> makes the member's: empty below its entries' definition level; a later equal key wins.</summary>
+internal sealed class MapLevelNode<TMap, TKey, TValue>(int first, int level, int entryLevel, int repetition, LevelNode<TKey> key, LevelNode<TValue> value, Func<Dictionary<TKey, TValue>, TMap> finish, string keyNullError, string? valueNullError)
     : LevelNode<TMap>(first, level)
     where TKey : notnull
 {
@@ -257,7 +258,7 @@ internal sealed class MapLevelNode<TMap, TKey, TValue>(int first, int level, int
         if (leaves[First].Definition < entryLevel)
         {
             Skip(leaves);
-            return (TMap)(object)map;
+            return finish(map);
         }
 
         do
@@ -266,7 +267,7 @@ internal sealed class MapLevelNode<TMap, TKey, TValue>(int first, int level, int
             map[k] = Value(leaves);
         }
         while (leaves[First].More(repetition));
-        return (TMap)(object)map;
+        return finish(map);
     }
 
     public override void Skip(LevelCursor[] leaves)

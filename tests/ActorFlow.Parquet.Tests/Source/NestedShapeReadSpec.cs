@@ -85,6 +85,29 @@ public sealed class NestedShapeReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
     }
 
     /// <summary>
+    /// Verify that a list and a map read into other collection types: a <see cref="HashSet{T}"/>, a
+    /// <see cref="System.Collections.ObjectModel.Collection{T}"/>, an <see cref="ICollection{T}"/>, a
+    /// <see cref="SortedDictionary{TKey, TValue}"/> and an <see cref="IDictionary{TKey, TValue}"/>, NULL as null and
+    /// empty as empty.
+    /// </summary>
+    [Fact]
+    public async Task A_list_or_map_must_read_into_other_collection_types()
+    {
+        DuckDb.Query($$"""
+            COPY (SELECT id, li AS "set", li AS collection, li AS interfaced, m AS sorted, m AS map
+                  FROM (SELECT i AS id, CASE i WHEN 0 THEN NULL WHEN 1 THEN []::INTEGER[] ELSE [3, 1, NULL, 3] END AS li,
+                               CASE i WHEN 0 THEN NULL WHEN 1 THEN MAP {}::MAP(VARCHAR, INTEGER) ELSE MAP {'b': 2, 'a': NULL} END AS m
+                        FROM (SELECT r::INTEGER AS i FROM range(0, 3) t(r)))) TO '{{_lake.Path}}/collections.parquet' (FORMAT PARQUET)
+            """);
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Collections>(_lake.Path));
+        Assert.Equal(
+            ["0|null|null|null|null|null", "1|||||", "2|,1,3|3,1,,3|3,1,,3|a=,b=2|a=,b=2"],
+            read.Select(r => r.Value!).OrderBy(c => c.id).Select(c => string.Join('|', c.id, Text(c.set?.Order()), Text(c.collection), Text(c.interfaced), Text(c.sorted?.Select(e => $"{e.Key}={e.Value}")), Text(c.map?.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}")))));
+
+        static string Text<TItem>(IEnumerable<TItem>? items) => items is null ? "null" : string.Join(',', items);
+    }
+
+    /// <summary>
     /// Verify that a repeated value column with no LIST group (what Parquet.Net writes for
     /// <c>[ParquetSimpleRepeatable]</c>, and older writers for any list) reads into a list and an array member, an
     /// empty repetition as an empty collection.
@@ -153,6 +176,16 @@ public sealed class NestedShapeReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         public Point at { get; set; }
         public Point? maybe { get; set; }
         public List<Point?>? points { get; set; }
+    }
+
+    public sealed class Collections
+    {
+        public int? id { get; set; }
+        public HashSet<int?>? set { get; set; }
+        public System.Collections.ObjectModel.Collection<int?>? collection { get; set; }
+        public ICollection<int?>? interfaced { get; set; }
+        public SortedDictionary<string, int?>? sorted { get; set; }
+        public IDictionary<string, int?>? map { get; set; }
     }
 
     public sealed class Repeated

@@ -8,14 +8,15 @@ public sealed class UnbuildableMemberSpec : Akka.TestKit.Xunit2.TestKit, IDispos
     private readonly TempDirectory _lake = new("actorflow-parquet-unbuildable");
 
     /// <summary>
-    /// Verify that a <see cref="HashSet{T}"/> (a collection no list is), a nested class without a parameterless
-    /// constructor (in a list) and a read-only field fail with <see cref="NotSupportedException"/> naming the member.
+    /// Verify that a <see cref="Queue{T}"/> (a collection that is not an <see cref="ICollection{T}"/> to add to), a
+    /// nested class without a parameterless constructor (in a list) and a read-only field fail with
+    /// <see cref="NotSupportedException"/> naming the member.
     /// </summary>
     [Fact]
     public void A_member_the_source_cannot_build_must_fail_the_source_naming_it()
     {
         var set = Assert.Throws<NotSupportedException>(() => ParquetSource.For<WithSet>(_lake.Path));
-        Assert.Contains("ParquetSource<WithSet>: member 'Tags' is a HashSet<String>", set.Message, StringComparison.Ordinal);
+        Assert.Contains("ParquetSource<WithSet>: member 'Tags' is a Queue<String>, which the source cannot build: a LIST is built as", set.Message, StringComparison.Ordinal);
         var constructed = Assert.Throws<NotSupportedException>(() => ParquetSource.For<WithConstructed>(_lake.Path));
         Assert.Contains("member 'Items[]' is a Constructed, which the source cannot build: a nested class needs a parameterless constructor", constructed.Message, StringComparison.Ordinal);
         var field = Assert.Throws<NotSupportedException>(() => ParquetSource.For<WithReadOnlyField>(_lake.Path));
@@ -30,7 +31,7 @@ public sealed class UnbuildableMemberSpec : Akka.TestKit.Xunit2.TestKit, IDispos
 
     public sealed class WithSet
     {
-        public HashSet<string>? Tags { get; set; }
+        public Queue<string>? Tags { get; set; }
     }
 
     public sealed class WithConstructed
