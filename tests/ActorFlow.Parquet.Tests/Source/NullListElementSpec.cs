@@ -25,7 +25,7 @@ public sealed class NullListElementSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         DuckDb.Query($"COPY (SELECT 2 AS id, [3, 4]::INTEGER[] AS li) TO '{_lake.Path}/clean/b.parquet' (FORMAT PARQUET)");
         Assert.Equal("[1, NULL, 2]", DuckDb.Scalar($"SELECT CAST(li AS VARCHAR) FROM '{_lake.Path}/nulls/a.parquet'"));
 
-        var nullable = await SourceRun.AllAsync(Sys, ParquetSource.For<Nullable>($"{_lake.Path}/nulls"));
+        var nullable = await SourceRun.AllAsync(Sys, ParquetSource.For<NullableElements>($"{_lake.Path}/nulls"));
         var row = Assert.Single(nullable).Value!;
         Assert.Equal([1, null, 2], row.li!);
         Assert.Equal(["a", null], row.ls!);
@@ -59,7 +59,7 @@ public sealed class NullListElementSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         public List<int>? li { get; set; }
     }
 
-    public sealed class Nullable
+    public sealed class NullableElements
     {
         public int? id { get; set; }
 
