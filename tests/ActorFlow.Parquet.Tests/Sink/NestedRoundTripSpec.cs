@@ -13,7 +13,8 @@ public sealed class NestedRoundTripSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
     private readonly TempDirectory _lake = new("actorflow-parquet-nested-round-trip");
 
     /// <summary>
-    /// Verify that orders with a nested class (with an init-only property), a list of classes (with a public field) holding lists, a list of lists, an array, a
+    /// Verify that orders with a nested class (with an init-only property), a list of classes (with a public field and
+    /// a member named by <c>[JsonPropertyName]</c>, as Parquet.Net names its column) holding lists, a list of lists, an array, a
     /// dictionary of classes, an enum, a <see cref="DateTime"/> (INT96 and a UTC TIMESTAMP) and nulls and empty
     /// collections in every place land (Parquet.Net's serializer, required and optional columns as the type says) and
     /// read back through <see cref="ParquetSource.For{T}"/> equal to what was landed.
@@ -25,6 +26,7 @@ public sealed class NestedRoundTripSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         await SinkFiles.LandAsync(ParquetSink.For(_lake.Path, new ParquetSinkOptions<Order> { RowGroupSize = 200 }), records);
 
         var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Order>(_lake.Path));
+        Assert.Equal("Lines/list/element/line_sku", DuckDb.Query($"SELECT DISTINCT path_in_schema FROM parquet_metadata('{SinkFiles.Final(_lake.Path)[0]}') WHERE path_in_schema LIKE '%sku'").Single()[0]?.ToString()?.Replace(", ", "/", StringComparison.Ordinal));
         Assert.Equal(records.Select(Text), read.Select(r => r.Value!).OrderBy(o => o.Id).Select(Text));
         Assert.All(read, r => Assert.Equal(DateTimeKind.Utc, r.Value!.Stamped.Kind));
     }
@@ -96,6 +98,7 @@ public sealed class NestedRoundTripSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
 
     public sealed class Line
     {
+        [System.Text.Json.Serialization.JsonPropertyName("line_sku")]
         public string? Sku { get; set; }
 
         public long Qty { get; set; }
