@@ -593,33 +593,36 @@ internal sealed class FlatRowReader<T>
         new($"column '{column.Path}' holds a null (row {row} of the row group), which {typeof(T).Name}.{member.Name} ({memberType.Name}) cannot hold; declare it {memberType.Name}? to read nulls");
 
     /// <summary>
-    /// A TIMESTAMP not adjusted to UTC (DuckDB's TIMESTAMP, Spark's TIMESTAMP_NTZ, pyarrow's timestamp without a time
-    /// zone) is a wall-clock time of no zone: it reads as <see cref="DateTimeKind.Unspecified"/> (Parquet.Net 6.1 gives it
-    /// <see cref="DateTimeKind.Local"/>, which claims the machine's zone). An adjusted one reads as UTC.
+    /// A TIMESTAMP's kind comes from its column, as the level assembler gives it: not adjusted to UTC (DuckDB's
+    /// TIMESTAMP, Spark's TIMESTAMP_NTZ, pyarrow's timestamp without a time zone) it is a wall-clock time of no zone,
+    /// <see cref="DateTimeKind.Unspecified"/>; adjusted, <see cref="DateTimeKind.Utc"/>. Parquet.Net 6.1 gives a wall-clock
+    /// time <see cref="DateTimeKind.Local"/> (which claims the machine's zone) or leaves it Unspecified, by how the file
+    /// stores it.
     /// </summary>
     private static class Timestamps
     {
         public static void Specify<TValue>(Span<TValue> values, DataField field)
         {
-            if ((typeof(TValue) == typeof(DateTime) || typeof(TValue) == typeof(DateTime?)) && IsWallClock(field))
+            if ((typeof(TValue) != typeof(DateTime) && typeof(TValue) != typeof(DateTime?))
+                || field is not DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp } timestamp)
             {
-                for (var i = 0; i < values.Length; i++)
+                return;
+            }
+
+            var kind = timestamp.IsAdjustedToUTC ? DateTimeKind.Utc : DateTimeKind.Unspecified;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (typeof(TValue) == typeof(DateTime))
                 {
-                    if (typeof(TValue) == typeof(DateTime))
-                    {
-                        ref var time = ref Unsafe.As<TValue, DateTime>(ref values[i]);
-                        time = DateTime.SpecifyKind(time, DateTimeKind.Unspecified);
-                    }
-                    else
-                    {
-                        ref var time = ref Unsafe.As<TValue, DateTime?>(ref values[i]);
-                        time = time is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Unspecified) : null;
-                    }
+                    ref var time = ref Unsafe.As<TValue, DateTime>(ref values[i]);
+                    time = DateTime.SpecifyKind(time, kind);
+                }
+                else
+                {
+                    ref var time = ref Unsafe.As<TValue, DateTime?>(ref values[i]);
+                    time = time is { } t ? DateTime.SpecifyKind(t, kind) : null;
                 }
             }
         }
-
-        public static bool IsWallClock(DataField field) =>
-            field is DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false };
     }
 }

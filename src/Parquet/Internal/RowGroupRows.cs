@@ -23,42 +23,44 @@ internal abstract class RowGroupRows<T>
     public virtual Action<object>? FillFor(string hivePath, ParquetSchema schema) => null;
 }
 
-/// <summary>INTERNAL API. Rows of a class: its public properties are the projection; column by column when it is flat, else through Parquet.Net's serializer.</summary>
+/// <summary>
+/// INTERNAL API. Rows of a class: its public properties are the projection; column by column when it is flat and the
+/// file's columns fit (<see cref="FlatRowReader{T}"/>), else assembled from the columns' levels (<see cref="ClassLevels{T}"/>).
+/// A positional record (no parameterless constructor) reads column by column only.
+/// </summary>
 internal sealed class ClassRows<T> : RowGroupRows<T>
     where T : class
 {
-    /// <summary>Parquet.Net's serializer, for a <typeparamref name="T"/> with a parameterless constructor (it needs one).</summary>
-    private static readonly Func<Stream, ParquetOptions, int, CancellationToken, Task<IList<T>>>? Deserialize =
-        typeof(T).GetConstructor(Type.EmptyTypes) is null
-            ? null
-            : typeof(SerializerRead<>).MakeGenericType(typeof(T)).GetMethod(nameof(SerializerRead<>.ReadAsync))!
-                .CreateDelegate<Func<Stream, ParquetOptions, int, CancellationToken, Task<IList<T>>>>();
-
-    /// <summary>Columns match members ignoring case, as in DuckDB and Spark (a file's <c>id</c> is a class's <c>Id</c>).</summary>
-    private static readonly ParquetOptions SerializerOptions = new() { PropertyNameCaseInsensitive = true };
     private readonly DataField[] _projection;
     private readonly FlatRowReader<T>? _flat;
+    private readonly ClassLevels<T>? _levels;
     private readonly HivePartitionColumns<T> _hive = new();
-    private EmptyCollections<T>? _empty;
 
     public ClassRows()
     {
-        // A TimeOnly reads right only column by column (Parquet.Net's serializer takes TIME microseconds for ticks).
         if (ClrMembers.Unsupported(typeof(T), timeOnly: false) is { } reason)
         {
             throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {reason}.");
         }
 
         _flat = FlatRowReader<T>.TryCreate();
-        if (_flat is null && Deserialize is null)
+        if (_flat is null && !typeof(T).IsValueType && typeof(T).GetConstructor(Type.EmptyTypes) is null)
         {
             throw new NotSupportedException(
                 $"ParquetSource<{typeof(T).Name}>: a class without a parameterless constructor (a positional record) reads only when its columns are all top-level and its constructor's parameters are its members (by name, of the same type); give it a parameterless constructor and settable properties to read nested members.");
         }
 
-        if (_flat is null && ClrMembers.Unsupported(typeof(T), timeOnly: true) is { } time)
+        try
         {
-            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {time}; a TimeOnly reads right only in a class whose columns are all top-level (read column by column), or read the column as a long.");
+            _levels = new ClassLevels<T>();
+        }
+        catch (NotSupportedException) when (_flat is not null && typeof(T).GetConstructor(Type.EmptyTypes) is null)
+        {
+            _levels = null; // a positional record: its files are read column by column (ReadAsync says when one cannot be)
+        }
+        catch (NotSupportedException e)
+        {
+            throw new NotSupportedException($"ParquetSource<{typeof(T).Name}>: {e.Message}.", e);
         }
 
         _projection = typeof(T).GetParquetSchema(false).GetDataFields();
@@ -66,38 +68,32 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
 
     public override string Name => typeof(T).Name;
 
-    public override IReadOnlyList<DataField> Check(ParquetSchema file, string path, string hivePath) => FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name);
+    public override IReadOnlyList<DataField> Check(ParquetSchema file, string path, string hivePath)
+    {
+        var read = FileSchemas.CheckProjection(file, _projection, path, typeof(T).Name).ToList();
+        if (_levels is not null)
+        {
+            // The assembler matches lists and maps by their structure, whatever their inner names (arrow's "item").
+            var leaves = _levels.Check(file, path).ToHashSet(StringComparer.Ordinal);
+            read.AddRange(file.GetDataFields().Where(f => leaves.Contains(f.Path.ToString()) && !read.Contains(f)));
+        }
+
+        return read;
+    }
 
     public override Action<object>? FillFor(string hivePath, ParquetSchema schema) =>
         _hive.For(hivePath, schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
 
     public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
-        var rowGroup = part.RowGroup;
-        // One reader of the file's footer serves the column path and the serializer path's checks before and after it.
         await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (_flat is not null && await _flat.TryReadAsync(reader, rowGroup, start, add, cancellationToken).ConfigureAwait(false) is { } read)
+        if (_flat is not null && await _flat.TryReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false) is { } read)
         {
             return read;
         }
 
-        await NullListElements.ThrowIfAnyAsync(reader, rowGroup, _projection, cancellationToken).ConfigureAwait(false);
-        stream.Position = 0;
-        var all = await Deserialize!(stream, SerializerOptions, rowGroup, cancellationToken).ConfigureAwait(false);
-        await (_empty ??= new EmptyCollections<T>()).FillAsync(reader, rowGroup, all, cancellationToken).ConfigureAwait(false);
-        for (var row = start; row < all.Count; row++)
-        {
-            add(all[row], row);
-        }
-
-        return all.Count;
+        return _levels is null
+            ? throw new InvalidDataException($"a column of the file does not fit {typeof(T).Name}'s member column by column (its type or nullability), and a class without a parameterless constructor reads no other way")
+            : await _levels.ReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false);
     }
-}
-
-/// <summary>INTERNAL API. Parquet.Net's serializer over one row group (it needs a parameterless constructor, which <see cref="ClassRows{T}"/> does not).</summary>
-internal static class SerializerRead<T>
-    where T : class, new()
-{
-    public static async Task<IList<T>> ReadAsync(Stream stream, ParquetOptions options, int rowGroup, CancellationToken cancellationToken) =>
-        (await ParquetSerializer.DeserializeAsync<T>(stream, options, rowGroup, cancellationToken).ConfigureAwait(false)).Data;
 }

@@ -14,7 +14,8 @@ public sealed class ArrowRsFileSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>
     /// Verify that every top-level column of an arrow-rs file (dictionary-encoded integers, floats, strings with nulls,
     /// booleans, timestamps in milli-, micro- and nanoseconds with and without a time zone, dates) reads with DuckDB's
-    /// values, a timestamp without a time zone as an unspecified wall-clock time and one with a zone as UTC.
+    /// values, a timestamp without a time zone as an unspecified wall-clock time and one with a zone as UTC; and that its
+    /// list (elements named `item`, arrow's default) and struct read into a class and as Avro records.
     /// </summary>
     [Fact]
     public async Task An_arrow_rs_file_must_read_with_the_values_duckdb_reads()
@@ -33,9 +34,16 @@ public sealed class ArrowRsFileSpec : Akka.TestKit.Xunit2.TestKit
         Assert.All(read, r => Assert.Equal(DateTimeKind.Unspecified, r.Value!.tsns!.Value.Kind));
         Assert.All(read, r => Assert.Equal(DateTimeKind.Utc, r.Value!.tsus_utc!.Value.Kind));
 
-        // Its list (elements named 'item', arrow's default) and struct as Avro records.
         var nested = DuckDb.Query($"SELECT id, CAST(li AS VARCHAR), st.name, st.v FROM read_parquet('{file}') ORDER BY id")
             .Select(r => string.Join('|', r.Select(v => v is null or DBNull ? "<null>" : Convert.ToString(v, CultureInfo.InvariantCulture)))).ToList();
+        // Its list (elements named 'item', arrow's default: a null element, empty and null lists) and struct into a class.
+        var classes = await SourceRun.AllAsync(Sys, ParquetSource.For<Nested>(file));
+        Assert.Null(Internal.FlatRowReader<Nested>.TryCreate());
+        Assert.Equal(nested, classes.Select(r => r.Value!).OrderBy(r => r.id).Select(r => string.Join('|', r.id,
+            r.li is null ? "<null>" : "[" + string.Join(", ", r.li.Select(i => i?.ToString(CultureInfo.InvariantCulture) ?? "NULL")) + "]",
+            r.st?.name ?? "<null>", r.st?.v?.ToString(CultureInfo.InvariantCulture) ?? "<null>")));
+
+        // The same as Avro records.
         var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, (global::Avro.RecordSchema)global::Avro.Schema.Parse("""
             {"type":"record","name":"R","fields":[{"name":"id","type":"int"},{"name":"li","type":["null",{"type":"array","items":["null","int"]}]},
              {"name":"st","type":["null",{"type":"record","name":"S","fields":[{"name":"name","type":["null","string"]},{"name":"v","type":["null","long"]}]}]}]}
@@ -101,6 +109,22 @@ public sealed class ArrowRsFileSpec : Akka.TestKit.Xunit2.TestKit
             Micros(tsms), Micros(tsus_utc!.Value), Micros(tsns!.Value), day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
         private static long Micros(DateTime t) => (t.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+    }
+
+    public sealed class Inner
+    {
+        public string? name { get; set; }
+
+        public long? v { get; set; }
+    }
+
+    public sealed class Nested
+    {
+        public int id { get; set; }
+
+        public List<int?>? li { get; set; }
+
+        public Inner? st { get; set; }
     }
 
     public sealed class NoBoolean

@@ -52,6 +52,32 @@ public sealed class BadFileSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     /// <summary>
+    /// Verify that a file whose column has another shape than its member (a struct where the class has a list, a list
+    /// of integers where it has a list of strings) is reported when the source plans it, naming the file, the column
+    /// and the member, and skipped whole with <see cref="BadFileAction.Skip"/> while other files read.
+    /// </summary>
+    [Fact]
+    public async Task A_nested_column_of_another_shape_must_be_reported_naming_column_and_member()
+    {
+        Directory.CreateDirectory(Path.Combine(_lake.Path, "good"));
+        Directory.CreateDirectory(Path.Combine(_lake.Path, "struct"));
+        Directory.CreateDirectory(Path.Combine(_lake.Path, "ints"));
+        DuckDb.Query($"COPY (SELECT 1 AS Id, ['a']::VARCHAR[] AS Tags) TO '{_lake.Path}/good/g.parquet' (FORMAT PARQUET)");
+        DuckDb.Query($"COPY (SELECT 2 AS Id, {{'x': 1}} AS Tags) TO '{_lake.Path}/struct/s.parquet' (FORMAT PARQUET)");
+        DuckDb.Query($"COPY (SELECT 3 AS Id, [1]::INTEGER[] AS Tags) TO '{_lake.Path}/ints/i.parquet' (FORMAT PARQUET)");
+
+        var shape = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Tagged>(Path.Combine(_lake.Path, "struct"))));
+        Assert.Contains($"Parquet input '{_lake.Path}/struct/s.parquet': column 'Tags' is a struct in the file but member 'Tags' is a list (List<String>)", shape.Message, StringComparison.Ordinal);
+        var type = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Tagged>(Path.Combine(_lake.Path, "ints"))));
+        Assert.Contains("column 'Tags/list/element' is Int32 in the file but Tagged reads it as String", type.Message, StringComparison.Ordinal);
+
+        var reported = new List<string>();
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For(_lake.Path, new ParquetSourceOptions<Tagged> { OnBadFileAction = BadFileAction.Skip, OnBadFile = (path, _) => reported.Add(Path.GetFileName(path)) }));
+        Assert.Equal(["i.parquet", "s.parquet"], reported.Order(StringComparer.Ordinal));
+        Assert.Equal(["1:a"], read.Select(r => $"{r.Value!.Id}:{string.Join(',', r.Value.Tags!)}"));
+    }
+
+    /// <summary>
     /// Verify that a timestamp function that throws fails the source with its own exception, also with
     /// <see cref="BadFileAction.Skip"/>: the file is not bad, and its rows are not skipped as if it were.
     /// </summary>
@@ -83,6 +109,13 @@ public sealed class BadFileSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         public long Id { get; set; }
 
         public long Time { get; set; }
+    }
+
+    public sealed class Tagged
+    {
+        public int? Id { get; set; }
+
+        public List<string?>? Tags { get; set; }
     }
 
     public sealed class Retyped

@@ -64,12 +64,13 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     /// <summary>
-    /// Verify that a class with a nested member (no flat reader) reads through the serializer's path with its values,
-    /// that an optional column without nulls reads into a non-nullable long (which the serializer refuses), and that a
-    /// required string member over an optional column the column reader declines fails as the serializer does.
+    /// Verify that a class with a nested member (no flat reader) reads through the level assembler, that an optional
+    /// column without nulls reads into a non-nullable long (Parquet.Net's serializer refuses the file; the column reader
+    /// reads it), and that a null into a <c>[ParquetRequired]</c> string (which the column reader declines) fails naming
+    /// the column and the member.
     /// </summary>
     [Fact]
-    public async Task What_the_column_reader_does_not_cover_must_read_as_the_serializer_reads_it()
+    public async Task What_the_column_reader_does_not_cover_must_read_through_the_level_assembler()
     {
         Assert.Null(FlatRowReader<Nested>.TryCreate());
         var nestedFile = Path.Combine(_lake.Path, "nested", "n.parquet");
@@ -91,14 +92,14 @@ public sealed class ColumnReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             group.CompleteValidate();
         }
 
-        // The serializer refuses it; the column reader reads it while it holds no null (OptionalColumnSpec).
         await Assert.ThrowsAsync<InvalidDataException>(() => ParquetSerializer.DeserializeAsync<Plain>(optionalFile));
-        var plain = await SourceRun.AllAsync(Sys, ParquetSource.For<Plain>(Path.GetDirectoryName(optionalFile)!));
-        Assert.Equal(["1:a", "2:", "3:c"], plain.Select(r => $"{r.Value!.Id}:{r.Value.Name}"));
+        var source = await SourceRun.AllAsync(Sys, ParquetSource.For<Plain>(Path.GetDirectoryName(optionalFile)!));
+        Assert.Equal(["1:a", "2:", "3:c"], source.Select(r => $"{r.Value!.Id}:{r.Value.Name}"));
 
-        // A required string member and an optional column holding a null: the serializer's failure.
+        // A required string member and an optional column holding a null: the row group fails naming both.
         var required = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<RequiredName>(Path.GetDirectoryName(optionalFile)!)));
         Assert.Contains(optionalFile, required.Message, StringComparison.Ordinal);
+        Assert.Contains("column 'Name' holds a null, which member 'Name' (String) cannot hold", required.Message, StringComparison.Ordinal);
 
         // Read as the nullable type the file holds, the same file reads through the column reader.
         var nullable = await SourceRun.AllAsync(Sys, ParquetSource.For<NullablePlain>(Path.GetDirectoryName(optionalFile)!));

@@ -33,6 +33,24 @@ public sealed class HivePartitionColumnSpec : Akka.TestKit.Xunit2.TestKit, IDisp
         Assert.Contains(_lake.Path, e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that the directories fill the members of a class with nested members (read by the level assembler) too,
+    /// beside its list column, with the values DuckDB's <c>hive_partitioning</c> gives.
+    /// </summary>
+    [Fact]
+    public async Task Partition_directories_must_fill_the_members_of_a_nested_class()
+    {
+        DuckDb.Query($"""
+            COPY (SELECT i AS id, [i, i + 1] AS items, DATE '2026-01-01' + (i % 2)::INTEGER AS dt
+                  FROM range(0, 10) t(i)) TO '{_lake.Path}' (FORMAT PARQUET, PARTITION_BY (dt))
+            """);
+        var expected = DuckDb.Query($"SELECT id, CAST(items AS VARCHAR), CAST(dt AS VARCHAR) FROM read_parquet('{_lake.Path}/**/*.parquet', hive_partitioning = true) ORDER BY id")
+            .Select(r => string.Join('|', r));
+
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Listed>(_lake.Path));
+        Assert.Equal(expected, read.Select(r => r.Value!).OrderBy(s => s.id).Select(s => $"{s.id}|[{string.Join(", ", s.items!)}]|{s.Dt:yyyy-MM-dd}"));
+    }
+
     public new void Dispose()
     {
         _lake.Dispose();
@@ -49,6 +67,15 @@ public sealed class HivePartitionColumnSpec : Akka.TestKit.Xunit2.TestKit, IDisp
         public DateOnly Dt { get; set; }
 
         public string? country { get; set; }
+    }
+
+    public sealed class Listed
+    {
+        public long? id { get; set; }
+
+        public List<long?>? items { get; set; }
+
+        public DateOnly Dt { get; set; }
     }
 
     public sealed class CountryAsNumber
