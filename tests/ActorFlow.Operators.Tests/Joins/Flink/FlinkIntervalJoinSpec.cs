@@ -105,6 +105,17 @@ public sealed class FlinkIntervalJoinSpec
         Assert.Equal(["lhs@1", "rhs@2"], join.Late());
     }
 
+    /// <summary>Verify that a record exactly at the watermark is not late (Flink's test is timestamp &lt; watermark) and still joins.</summary>
+    [Fact]
+    public void A_record_at_the_watermark_must_not_be_late()
+    {
+        var join = new Driver(0, true, 2, true);
+        join.Left(3).Watermark1(3).Watermark2(3);
+        join.Right(3).Left(3);
+        Assert.Equal(["3-3", "3-3"], join.Pairs());
+        Assert.Empty(join.Late());
+    }
+
     /// <summary>Verify Flink's discard-late-data case: a late left record is not joined again.</summary>
     [Fact]
     public void A_late_record_must_not_be_joined_again()

@@ -82,4 +82,14 @@ public sealed class FlinkWindowStartSpec
         EventTimeSessionWindows.WithGap(TimeSpan.FromSeconds(5)).AssignWindows(-3000, 0, windows);
         Assert.Equal([new TimeWindow(5000, 10000), new TimeWindow(-3000, 2000)], windows);
     }
+
+    /// <summary>Verify that a size that is not a multiple of the slide gives Flink's windows: every start in (t − size, t],
+    /// latest first (5 s windows every 3 s: a record at 7 s is in [6 s, 11 s) and [3 s, 8 s) only).</summary>
+    [Fact]
+    public void Sliding_windows_with_a_size_not_a_multiple_of_the_slide_must_be_Flinks()
+    {
+        var windows = new List<TimeWindow>();
+        SlidingEventTimeWindows.Of(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(3)).AssignWindows(7000, 0, windows);
+        Assert.Equal([new TimeWindow(6000, 11000), new TimeWindow(3000, 8000)], windows);
+    }
 }
