@@ -4,7 +4,7 @@ using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.Windowing.Flink;
 
-// Flink: WindowOperatorTest.testCountTrigger (GlobalWindows, PurgingTrigger.of(CountTrigger.of(4)))
+// Flink: WindowOperatorTest.testCountTrigger (GlobalWindows, PurgingTrigger.of(CountTrigger.of(4))); GlobalWindows.create()
 public sealed class FlinkCountTriggerSpec
 {
     private static IKeyedOperator<string, (string Key, int Value), (string Key, int Value)> Build() =>
@@ -35,5 +35,16 @@ public sealed class FlinkCountTriggerSpec
         h.Element("key2", 1, 1000);
         h.Element("key2", 1, 1000);
         Assert.Equal(FlinkFixtures.Sort([$"(key2,4)@{long.MaxValue}", $"(key1,4)@{long.MaxValue}", $"(key2,4)@{long.MaxValue}"]), FlinkFixtures.Sort(before.Concat(h.Sorted())));
+    }
+
+    /// <summary>Verify that global windows with their default trigger never fire, not even at the end of the input, as Flink's
+    /// <c>GlobalWindows.create()</c> (its NeverTrigger; Flink fires them at the end only with <c>createWithEndOfStreamTrigger</c>).</summary>
+    [Fact]
+    public void Global_windows_must_not_fire_by_default_even_at_the_end_of_the_input()
+    {
+        var h = OperatorHarness.For(FlinkFixtures.For(GlobalWindows.Create()).Reduce(FlinkFixtures.SumReducer));
+        h.Element("key1", 1, 0);
+        h.ProcessWatermark(Watermark.EndOfInput);
+        Assert.Empty(h.Output);
     }
 }
