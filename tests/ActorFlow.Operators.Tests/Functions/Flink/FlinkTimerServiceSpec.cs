@@ -60,6 +60,19 @@ public sealed class FlinkTimerServiceSpec
         Assert.Equal([new TimestampedValue<string>("a@10", 10)], h.Output);
     }
 
+    /// <summary>Verify that processing time works the same way: OnTimer sees the timer's time as its timestamp, and a timer it
+    /// registers at or before the current processing time fires in the same advance (Flink's onProcessingTime loop).</summary>
+    [Fact]
+    public void A_processing_time_timer_registered_in_OnTimer_that_is_due_must_fire_in_the_same_advance()
+    {
+        var clock = new ManualTimeProvider();
+        var h = OperatorHarness.For(KeyedProcessOperators.Create(new ProcessingChain(), clock: clock), clock);
+        h.ProcessElement("a", 10, Timestamps.NoTimestamp);
+        h.SetProcessingTime(100);
+        Assert.Equal(["10 ts=10 now=100", "11 ts=11 now=100", "12 ts=12 now=100"], h.OutputValues());
+        Assert.Equal([200L], h.ProcessingTimeTimers("a"));
+    }
+
     /// <summary>Registers an event-time timer at the value's time, or deletes the one at minus the value.</summary>
     private sealed class Register : KeyedProcessFunction<string, long, string>
     {
@@ -96,6 +109,19 @@ public sealed class FlinkTimerServiceSpec
             {
                 context.TimerService.RegisterEventTimeTimer(200); // after the watermark: stays
             }
+        }
+    }
+
+    /// <summary>Processing-time version of <see cref="Chain"/>: up to 12, then one at 200.</summary>
+    private sealed class ProcessingChain : KeyedProcessFunction<string, long, string>
+    {
+        public override void ProcessElement(long value, Context context, ICollector<string> output) =>
+            context.TimerService.RegisterProcessingTimeTimer(value);
+
+        public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output)
+        {
+            output.Collect($"{timestamp} ts={context.Timestamp} now={context.TimerService.CurrentProcessingTime}");
+            context.TimerService.RegisterProcessingTimeTimer(timestamp < 12 ? timestamp + 1 : 200);
         }
     }
 }
