@@ -5,7 +5,7 @@ using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.Windowing.Flink;
 
-// Flink: EvictingWindowOperatorTest.testTimeEvictorEvictBefore, testTimeEvictorNoTimestamp; TimeEvictor.evict
+// Flink: EvictingWindowOperatorTest.testTimeEvictorEvictBefore, testTimeEvictorEvictAfter, testTimeEvictorNoTimestamp; TimeEvictor.evict
 // (evicts records with timestamp <= newest - size; does nothing when the records carry no timestamp)
 public sealed class FlinkTimeEvictorSpec
 {
@@ -28,6 +28,27 @@ public sealed class FlinkTimeEvictorSpec
         h.Element("key1", 1, 6500);
         h.Element("key2", 1, 1002);
         Assert.Equal(["(key1,2)@3999", "(key1,2)@7999", "(key2,1)@3999", "(key2,3)@3999", "(key2,3)@3999"], h.Sorted());
+    }
+
+    /// <summary>Verify Flink's evict-after test: global windows, a count trigger of 2 and a 2 s time evictor after evaluation.</summary>
+    [Fact]
+    public void A_time_evictor_must_evict_after_evaluation_as_Flink()
+    {
+        var h = OperatorHarness.For(FlinkFixtures.For(GlobalWindows.Create())
+            .WithTrigger(CountTrigger.Of(2)).WithEvictor(TimeEvictor.Of(TimeSpan.FromSeconds(2), evictAfter: true)).Reduce(FlinkFixtures.SumReducer));
+        h.Element("key2", 1, 1000);
+        h.Element("key2", 1, 4000);
+        h.Element("key1", 1, 20);
+        h.Element("key1", 1, 0);
+        h.Element("key1", 1, 999);
+        h.Element("key2", 1, 3500);
+        h.Element("key2", 1, 2001);
+        h.Element("key2", 1, 1001);
+        var max = long.MaxValue;
+        Assert.Equal(FlinkFixtures.Sort([$"(key2,2)@{max}", $"(key1,2)@{max}", $"(key2,3)@{max}"]), h.Sorted());
+        h.Element("key1", 1, 10999);
+        h.Element("key2", 1, 1002);
+        Assert.Equal(FlinkFixtures.Sort([$"(key2,2)@{max}", $"(key1,2)@{max}", $"(key2,3)@{max}", $"(key1,4)@{max}", $"(key2,5)@{max}"]), h.Sorted());
     }
 
     /// <summary>Verify that a record exactly <c>size</c> older than the newest is evicted (Flink evicts timestamp &lt;= newest − size).</summary>
