@@ -77,4 +77,19 @@ public sealed class FlinkLateDataSpec
             h.Sorted());
         Assert.Equal(["(key1,1)@3001"], h.SortedSide(Late));
     }
+
+    /// <summary>Verify the documented difference for a record in no window (sliding windows with a slide above the size): it goes
+    /// to the late output and is counted, where Flink drops it without counting it (it is skipped, but not late).</summary>
+    [Fact]
+    public void A_record_in_no_window_must_go_to_the_late_output()
+    {
+        var h = OperatorHarness.For(FlinkFixtures.For(SlidingEventTimeWindows.Of(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)))
+            .WithLateDataOutput(Late).Reduce(FlinkFixtures.SumReducer));
+        h.Element("key1", 1, 500);
+        h.Element("key1", 1, 1500); // in the gap [1000, 2000)
+        h.ProcessWatermark(Watermark.EndOfInput);
+        Assert.Equal(["(key1,1)@999"], h.Sorted());
+        Assert.Equal(["(key1,1)@1500"], h.SortedSide(Late));
+        Assert.Equal(1, h.Operator.LateRecordCount);
+    }
 }
