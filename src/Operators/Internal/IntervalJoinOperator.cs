@@ -43,6 +43,15 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
 
     public long RejectedRecordCount { get; private set; }
 
+    /// <summary>Gets the timestamps buffered for <paramref name="key"/> on one side, in arrival order (for tests).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="left">The first input's buffer rather than the second's.</param>
+    /// <returns>The timestamps.</returns>
+    internal IReadOnlyList<long> BufferedTimestamps(TKey key, bool left) =>
+        left
+            ? (_left.TryGetValue(key, out var l) ? l.ConvertAll(v => v.Timestamp) : [])
+            : (_right.TryGetValue(key, out var r) ? r.ConvertAll(v => v.Timestamp) : []);
+
     public static ITypeSerializer<List<TimestampedValue<T>>> BufferSerializer<T>(ITypeSerializer<T> element) =>
         Serializers.List(Serializers.Create<TimestampedValue<T>>(
             (w, v) =>

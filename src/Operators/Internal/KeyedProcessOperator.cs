@@ -140,6 +140,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
     {
         private TKey _key = default!;
         private long _timestamp;
+        private long _outputTimestamp;
         private IOperatorOutput<TOut> _output = null!;
         private TimeDomain _domain;
 
@@ -161,6 +162,10 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         {
             _key = key;
             _timestamp = timestamp;
+
+            // As Flink's KeyedProcessOperator: a processing-time timer's main output has no timestamp (its side outputs
+            // and ctx.Timestamp carry the timer's time); an event-time timer's carries the timer's time, a record's its own.
+            _outputTimestamp = domain == TimeDomain.ProcessingTime ? Timestamps.NoTimestamp : timestamp;
             _output = output;
             _domain = domain;
         }
@@ -171,7 +176,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
             _output.CollectSide(tag, value, _timestamp);
         }
 
-        public void Collect(TOut value) => _output.Collect(value, _timestamp);
+        public void Collect(TOut value) => _output.Collect(value, _outputTimestamp);
 
         public void RegisterEventTimeTimer(long time) => op._eventTimers.Register(_key, StateNamespace.None, time);
 

@@ -64,13 +64,15 @@ public static class JoinOperators
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(join);
-        var lower = Timestamps.ToWholeMillis(lowerBound, nameof(lowerBound)) + (lowerBoundExclusive ? 1 : 0);
-        var upper = Timestamps.ToWholeMillis(upperBound, nameof(upperBound)) - (upperBoundExclusive ? 1 : 0);
+        var lower = Timestamps.ToWholeMillis(lowerBound, nameof(lowerBound));
+        var upper = Timestamps.ToWholeMillis(upperBound, nameof(upperBound));
         if (lower > upper)
         {
             throw new ArgumentException($"The interval join's lower bound ({lowerBound}) must not be above its upper bound ({upperBound}).", nameof(lowerBound));
         }
 
-        return new IntervalJoinOperator<TKey, TIn1, TIn2, TOut>(lower, upper, join, serializers ?? new SerializerRegistry());
+        // As Flink: the bounds are checked as given, then an exclusive bound moves inwards by 1 ms (equal exclusive bounds join nothing).
+        return new IntervalJoinOperator<TKey, TIn1, TIn2, TOut>(
+            lowerBoundExclusive ? lower + 1 : lower, upperBoundExclusive ? upper - 1 : upper, join, serializers ?? new SerializerRegistry());
     }
 }

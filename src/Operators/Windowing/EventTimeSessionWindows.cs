@@ -3,8 +3,8 @@ using ActorFlow.Operators.Windowing.Triggers;
 namespace ActorFlow.Operators.Windowing;
 
 /// <summary>
-/// Session windows in event time: each record opens [timestamp, timestamp + gap); windows of one key that
-/// overlap or touch merge, so a record can bridge two sessions into one.
+/// Session windows in event time: each record opens [timestamp, timestamp + gap) (its end clamped at <see cref="long.MaxValue"/>);
+/// windows of one key that overlap or touch merge, so a record can bridge two sessions into one.
 /// </summary>
 public sealed class EventTimeSessionWindows : WindowAssigner
 {
@@ -30,5 +30,5 @@ public sealed class EventTimeSessionWindows : WindowAssigner
 
     /// <inheritdoc />
     public override void AssignWindows(long timestamp, long currentProcessingTime, List<TimeWindow> windows) =>
-        windows.Add(new TimeWindow(timestamp, timestamp + Gap));
+        WindowArithmetic.AssignSession(timestamp, Gap, windows);
 }

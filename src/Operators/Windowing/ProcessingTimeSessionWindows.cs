@@ -28,5 +28,5 @@ public sealed class ProcessingTimeSessionWindows : WindowAssigner
 
     /// <inheritdoc />
     public override void AssignWindows(long timestamp, long currentProcessingTime, List<TimeWindow> windows) =>
-        windows.Add(new TimeWindow(currentProcessingTime, currentProcessingTime + Gap));
+        WindowArithmetic.AssignSession(currentProcessingTime, Gap, windows);
 }

@@ -1,7 +1,7 @@
 namespace ActorFlow.Operators.Windowing;
 
 /// <summary>
-/// The arithmetic shared by the tumbling and sliding assigners of both time domains: argument checks, the aligned
+/// The arithmetic shared by the tumbling, sliding and session assigners of both time domains: argument checks, the aligned
 /// window start, and the windows of one time. Times near the ends of the <see cref="long"/> range do not wrap: a
 /// window that would start before <see cref="long.MinValue"/> starts at <see cref="long.MinValue"/>, and one that
 /// would end after <see cref="long.MaxValue"/> ends at <see cref="long.MaxValue"/> (its max timestamp is then
@@ -97,6 +97,13 @@ internal static class WindowArithmetic
             windows.Add(Window(start, size));
         }
     }
+
+    /// <summary>Adds the session window [time, time + gap) of a record, its end clamped at <see cref="long.MaxValue"/>.</summary>
+    /// <param name="time">Epoch ms (event or processing time).</param>
+    /// <param name="gap">The session gap (ms, positive).</param>
+    /// <param name="windows">Receives the window.</param>
+    public static void AssignSession(long time, long gap, List<TimeWindow> windows) =>
+        windows.Add(new TimeWindow(time, time > long.MaxValue - gap ? long.MaxValue : time + gap));
 
     private static Int128 UnclampedStart(long time, long offset, long size)
     {

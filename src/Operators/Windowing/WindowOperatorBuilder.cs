@@ -41,7 +41,7 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
         return this;
     }
 
-    /// <summary>Adds an evictor (the window then buffers all records). Not allowed on merging windows.</summary>
+    /// <summary>Adds an evictor (the window then buffers all records; when sessions merge, their buffers are joined).</summary>
     /// <param name="evictor">The evictor.</param>
     /// <returns>This builder.</returns>
     public WindowOperatorBuilder<TKey, TIn> WithEvictor(Evictor evictor)
@@ -195,13 +195,6 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
 
     private void Validate()
     {
-        if (_evictor is not null && _assigner.IsMerging)
-        {
-            throw new ArgumentException(
-                $"An evictor cannot be used with a merging window assigner ({_assigner.GetType().Name}): evicting from sessions that merge is not supported.",
-                "evictor");
-        }
-
         var trigger = _trigger ?? _assigner.DefaultTrigger;
         if (_assigner.IsMerging && !trigger.CanMerge)
         {

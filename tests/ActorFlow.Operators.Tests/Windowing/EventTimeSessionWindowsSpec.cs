@@ -1,5 +1,4 @@
 using ActorFlow.Operators.Windowing;
-using ActorFlow.Operators.Windowing.Evictors;
 using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.Windowing;
@@ -56,15 +55,6 @@ public sealed class EventTimeSessionWindowsSpec
         Assert.Empty(h.Output);
         h.ProcessWatermark(17_999);
         Assert.Equal(["u@[0,18000)=2"], h.OutputValues());
-    }
-
-    /// <summary>Verify that an evictor on a merging assigner is rejected at build time.</summary>
-    [Fact]
-    public void A_SessionWindow_must_reject_an_evictor_at_build_time()
-    {
-        var builder = WindowOperators.For<string, long>(EventTimeSessionWindows.WithGap(TimeSpan.FromSeconds(1))).WithEvictor(CountEvictor.Of(2));
-        var ex = Assert.Throws<ArgumentException>(() => builder.Aggregate(new SumAggregate()));
-        Assert.Contains("evictor", ex.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Verify that a non-positive gap is rejected.</summary>

@@ -2,8 +2,8 @@ namespace ActorFlow.Operators.Windowing.Evictors;
 
 /// <summary>
 /// Removes records from a window's buffer before and/or after the window function runs, as Flink's
-/// <c>Evictor</c>. With an evictor the window keeps every record (even for reduce or aggregate functions),
-/// and evictors are rejected for merging (session) windows.
+/// <c>Evictor</c>. With an evictor the window keeps every record (even for reduce or aggregate functions); when
+/// sessions merge, their records are joined into the merged window's buffer.
 /// </summary>
 public abstract class Evictor
 {

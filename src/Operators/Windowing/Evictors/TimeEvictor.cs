@@ -1,7 +1,9 @@
 namespace ActorFlow.Operators.Windowing.Evictors;
 
-/// <summary>Keeps the records whose timestamp is within <see cref="WindowSize"/> of the newest record's
-/// (those with timestamp &lt; newest − size are evicted).</summary>
+/// <summary>Keeps the records whose timestamp is less than <see cref="WindowSize"/> older than the newest record's: those with
+/// timestamp ≤ newest − size are evicted, as by Flink's <c>TimeEvictor</c> (so <c>TimeEvictor.Of(TimeSpan.Zero, evictAfter: true)</c>
+/// evicts every record once it has been evaluated). Records without a timestamp (<see cref="Timestamps.NoTimestamp"/>, e.g. in
+/// count windows) are not evicted: when the first record has none, nothing is.</summary>
 public sealed class TimeEvictor : Evictor
 {
     private readonly bool _evictAfter;
@@ -51,7 +53,7 @@ public sealed class TimeEvictor : Evictor
     private void Evict(IEvictionBuffer buffer)
     {
         ArgumentNullException.ThrowIfNull(buffer);
-        if (buffer.Count == 0)
+        if (buffer.Count == 0 || buffer.GetTimestamp(0) == Timestamps.NoTimestamp)
         {
             return;
         }
@@ -62,7 +64,12 @@ public sealed class TimeEvictor : Evictor
             max = Math.Max(max, buffer.GetTimestamp(i));
         }
 
+        if (max < long.MinValue + WindowSize)
+        {
+            return; // the cutoff lies before the range of long: no record is that old
+        }
+
         var cutoff = max - WindowSize;
-        buffer.RemoveWhere((_, ts) => ts < cutoff);
+        buffer.RemoveWhere((_, ts) => ts <= cutoff);
     }
 }

@@ -1,7 +1,11 @@
 namespace ActorFlow.Operators.Windowing.Triggers;
 
 /// <summary>Fires every <see cref="Interval"/> of event time (aligned to the epoch) while the window is open, and
-/// when the watermark passes the window's max timestamp.</summary>
+/// when the watermark passes the window's max timestamp. As in Flink (since FLINK-20443), an early firing is never
+/// scheduled past the window's max timestamp: the last one is clamped to it, so the window does not fire again within
+/// its allowed lateness unless a late record arrives. The first firing is the first interval boundary after the first
+/// record's timestamp, floored also for negative timestamps (Flink's Java remainder rounds those towards zero, one
+/// interval later).</summary>
 public sealed class ContinuousEventTimeTrigger : Trigger
 {
     private ContinuousEventTimeTrigger(long interval) => Interval = interval;
@@ -39,7 +43,7 @@ public sealed class ContinuousEventTimeTrigger : Trigger
         if (!context.TryGetState(out _))
         {
             var start = timestamp - (((timestamp % Interval) + Interval) % Interval);
-            var next = start + Interval;
+            var next = NextFiring(start, window);
             context.RegisterEventTimeTimer(next);
             context.SetState(next);
         }
@@ -57,8 +61,9 @@ public sealed class ContinuousEventTimeTrigger : Trigger
 
         if (context.TryGetState(out var fireAt) && fireAt == time)
         {
-            context.SetState(time + Interval);
-            context.RegisterEventTimeTimer(time + Interval);
+            var next = NextFiring(time, window);
+            context.SetState(next);
+            context.RegisterEventTimeTimer(next);
             return TriggerResult.Fire;
         }
 
@@ -103,4 +108,8 @@ public sealed class ContinuousEventTimeTrigger : Trigger
             context.ClearState();
         }
     }
+
+    /// <summary>The firing one interval after <paramref name="time"/>, but not after the window's max timestamp.</summary>
+    private long NextFiring(long time, TimeWindow window) =>
+        (Int128)time + Interval > window.MaxTimestamp ? window.MaxTimestamp : time + Interval;
 }
