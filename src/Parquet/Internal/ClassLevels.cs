@@ -204,6 +204,11 @@ internal sealed class ClassLevels<T>
         private LevelNode Value(ValueShape shape, DataField column)
         {
             var raw = Raw(column);
+            if (raw == typeof(ReadOnlyMemory<char>) && shape.Type == typeof(string))
+            {
+                return new TextLevelNode(AddLeaf(column), column.MaxDefinitionLevel);
+            }
+
             var convert = ValueConverters.For(raw, column, shape.Type)
                 ?? throw Refused(column, $"is {ClassShape.NameOf(FileSchemas.Logical(column.ClrType))} in the file but {typeof(T).Name} reads it as {ClassShape.NameOf(shape.Type)} (member '{shape.Path}')");
             var leaf = AddLeaf(column);
@@ -213,7 +218,7 @@ internal sealed class ClassLevels<T>
         private int AddLeaf(DataField column)
         {
             var raw = Raw(column);
-            var cursor = typeof(LevelCursor<>).MakeGenericType(raw);
+            var cursor = raw == typeof(ReadOnlyMemory<char>) ? typeof(TextCursor) : typeof(LevelCursor<>).MakeGenericType(raw);
             _leaves.Add(new Leaf(column.Path.ToString(), defined => (LevelCursor)Activator.CreateInstance(cursor, defined)!));
             return _leaves.Count - 1;
         }

@@ -10,12 +10,12 @@ namespace ActorFlow.Parquet.Internal;
 
 /// <summary>
 /// INTERNAL API. Reads the rows of a type whose Parquet columns are all top-level (no nested classes, lists or
-/// maps) column by column into pooled arrays and sets each row's members from them, instead of through
-/// <see cref="ParquetSerializer"/>, which assembles a row group's rows in new whole-row-group arrays (for 50,000 rows
-/// each is a large object, and their churn drives full collections). Same values as the serializer (tested:
-/// <c>ColumnReadSpec</c>): a null leaves the member as the constructor left it, and a file whose column differs in
-/// type from the class's, or in nullability other than below, is left to the serializer. Unlike the serializer, a
-/// required string or byte-array column reads into an optional member (the serializer refuses that difference).
+/// maps) column by column into pooled arrays and sets each row's members from them (Parquet.Net's
+/// <see cref="ParquetSerializer"/> assembles a row group's rows in new whole-row-group arrays; for 50,000 rows each is a
+/// large object, and their churn drives full collections). Same values as the serializer (tested: <c>ColumnReadSpec</c>):
+/// a null leaves the member as the constructor left it. A column of either nullability reads into a member of either
+/// (a null into a member that cannot hold one fails the row group); a file whose column differs in type from the
+/// class's is left to <see cref="ClassLevels{T}"/>. A positional record is made through its constructor.
 /// </summary>
 internal sealed class FlatRowReader<T>
     where T : class

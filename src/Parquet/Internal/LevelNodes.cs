@@ -95,6 +95,69 @@ internal sealed class LevelCursor<TRaw>(int defined) : LevelCursor(defined)
 }
 
 /// <summary>
+/// INTERNAL API. A string column's values: equal values of a row group are one <see cref="string"/>, as the column
+/// reader makes them (up to <see cref="Limit"/> distinct values kept, so the table stays a small object; past that a new
+/// value gets its own string, and the kept ones stay shared while repeats outnumber the new values).
+/// </summary>
+internal sealed class TextCursor(int defined) : LevelCursor(defined)
+{
+    public const int Limit = 1_900;
+
+    private ReadOnlyMemory<char>[] _values = [];
+    private Dictionary<string, string>? _strings;
+    private int _hits;
+    private int _newPastLimit;
+    private bool _off;
+
+    /// <summary>The current entry's value (it is defined) as a string; moves to the next entry.</summary>
+    public string TakeText()
+    {
+        var chars = _values[Advance()].Span;
+        if (_off)
+        {
+            return new string(chars);
+        }
+
+        _strings ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (_strings.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var known))
+        {
+            _hits++;
+            return known;
+        }
+
+        var made = new string(chars);
+        if (_strings.Count < Limit)
+        {
+            _strings.Add(made, made);
+        }
+        else if (++_newPastLimit > _hits)
+        {
+            _off = true; // past the limit, new values outnumber the repeats found (an identifier column)
+        }
+
+        return made;
+    }
+
+    public override void Return()
+    {
+        base.Return();
+        ArrayPool<ReadOnlyMemory<char>>.Shared.Return(_values, clearArray: true);
+        _values = [];
+        _strings = null;
+    }
+
+    protected override ValueTask ReadValuesAsync(ParquetRowGroupReader group, DataField column, int count, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken)
+    {
+        _values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
+        _strings = null;
+        _hits = 0;
+        _newPastLimit = 0;
+        _off = false;
+        return group.ReadRawAsync(column, _values.AsMemory(0, count), definitions, repetitions, cancellationToken);
+    }
+}
+
+/// <summary>
 /// INTERNAL API. A node of a class over a file's columns. <see cref="First"/> is the leaf whose levels tell whether
 /// the node is present (any leaf under it: they agree above it), <c>level</c> the definition level from which
 /// it is not null. A node reads or skips one occurrence: an absent occurrence has exactly one entry in every leaf under it.
@@ -121,6 +184,14 @@ internal sealed class ValueLevelNode<TRaw, TValue>(int first, int level, Func<TR
     where TRaw : struct
 {
     public override TValue Read(LevelCursor[] leaves) => convert(Unsafe.As<LevelCursor<TRaw>>(leaves[First]).Take());
+
+    public override void Skip(LevelCursor[] leaves) => leaves[First].Skip();
+}
+
+/// <summary>INTERNAL API. A string column into a <see cref="string"/> member, its equal values shared (<see cref="TextCursor"/>).</summary>
+internal sealed class TextLevelNode(int first, int level) : LevelNode<string>(first, level)
+{
+    public override string Read(LevelCursor[] leaves) => Unsafe.As<TextCursor>(leaves[First]).TakeText();
 
     public override void Skip(LevelCursor[] leaves) => leaves[First].Skip();
 }

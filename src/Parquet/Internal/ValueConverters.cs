@@ -7,8 +7,8 @@ namespace ActorFlow.Parquet.Internal;
 
 /// <summary>
 /// INTERNAL API. How a value column's decoded value becomes a member's: compiled <c>Func&lt;TRaw, TValue&gt;</c>s, made
-/// once per pair of types. A column converts into a member of its own type (nullable or not), a string or byte array
-/// from its memory, an enum from its underlying integer (as Parquet.Net maps enums), a <see cref="DateOnly"/> from a
+/// once per pair of types (a string column into a string member is <see cref="TextLevelNode"/>'s, not here). A column
+/// converts into a member of its own type (nullable or not), a byte array from its memory, an enum from its underlying integer (as Parquet.Net maps enums), a <see cref="DateOnly"/> from a
 /// DATE, a <see cref="TimeOnly"/> from a TIME by its unit (milli-, micro- or nanoseconds), and a
 /// <see cref="DateTime"/> with the kind its TIMESTAMP says: <see cref="DateTimeKind.Utc"/> when adjusted to UTC,
 /// <see cref="DateTimeKind.Unspecified"/> when not (a wall-clock time; Parquet.Net 6.1 decodes it as
@@ -22,7 +22,6 @@ internal static class ValueConverters
     private enum Conversion
     {
         Same,
-        Text,
         Bytes,
         Enum,
         Timestamp,
@@ -41,9 +40,9 @@ internal static class ValueConverters
     private static Conversion? KindOf(DataField column, Type member)
     {
         var type = FileSchemas.Logical(column.ClrType);
-        if (member == typeof(string))
+        if (member == typeof(string) || type == typeof(string))
         {
-            return type == typeof(string) ? Conversion.Text : null;
+            return null; // a string column reads only into a string member, through a TextCursor
         }
 
         if (member == typeof(byte[]))
@@ -102,8 +101,6 @@ internal static class ValueConverters
 
         return Expression.Lambda(typeof(Func<,>).MakeGenericType(raw, target), body, value).Compile();
     }
-
-    private static string Text(ReadOnlyMemory<char> raw) => raw.ToString();
 
     private static byte[] Bytes(ReadOnlyMemory<byte> raw) => raw.ToArray();
 

@@ -36,7 +36,8 @@ public sealed class NestedShapeReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
     /// MAP(VARCHAR, STRUCT) and lists inside structs inside lists read into classes, lists, arrays, interfaces a list
     /// is, and dictionaries with the values DuckDB's <c>to_json</c> gives: a NULL struct, list or map is null, an
     /// empty list or map is empty at every depth, a NULL element or map value is null (Parquet.Net 6.1's serializer
-    /// dropped null elements and read empty lists as null); over several row groups, and resumed mid row group.
+    /// dropped null elements and read empty lists as null); over several row groups, and resumed mid row group; and
+    /// that equal strings of a row group are one string.
     /// </summary>
     [Fact]
     public async Task Nested_columns_must_read_with_the_values_duckdb_reads()
@@ -55,6 +56,11 @@ public sealed class NestedShapeReadSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         {
             Assert.True(JsonNode.DeepEquals(expected[i], actual[i]), $"row {i}: DuckDB {expected[i].ToJsonString()}, source {actual[i].ToJsonString()}");
         }
+
+        // Equal strings of a row group are one string, as the column reader makes them.
+        var shared = read.Where(r => r.Origin == read[0].Origin).SelectMany(r => r.Value!.strs ?? []).Where(s => s == "clé-ü-✓").ToList();
+        Assert.True(shared.Count > 100);
+        Assert.All(shared, s => Assert.Same(shared[0], s));
 
         var partition = read.Select(r => r.Origin).Distinct().Order(StringComparer.Ordinal).ElementAt(1);
         var resumed = await SourceRun.AllAsync(Sys, ParquetSource.For<Shapes>(_lake.Path), new Dictionary<string, long> { [partition] = 40 });
