@@ -348,51 +348,6 @@ internal sealed class FlatRowReader<T>
         }
     }
 
-    /// <summary>The strings of one column read: equal values share one string while there are few distinct ones.</summary>
-    private sealed class DistinctStrings
-    {
-        /// <summary>
-        /// Distinct values kept per read: the table's arrays stay below the large-object heap (its next size, 4,049
-        /// entries, would be a large object per column and row group).
-        /// </summary>
-        public const int Limit = 1_900;
-
-        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private int _hits;
-        private int _newPastLimit;
-        private bool _off;
-
-        public DistinctStrings() => _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        public string Get(ReadOnlySpan<char> chars)
-        {
-            if (_off)
-            {
-                return new string(chars);
-            }
-
-            if (_lookup.TryGetValue(chars, out var known))
-            {
-                _hits++;
-                return known;
-            }
-
-            var made = new string(chars);
-            if (_strings.Count < Limit)
-            {
-                _strings.Add(made, made);
-            }
-            else if (++_newPastLimit > _hits)
-            {
-                // Past the limit, new values outnumber the repeats found (an identifier column): stop looking them up.
-                _off = true;
-            }
-
-            return made;
-        }
-    }
-
     /// <summary>
     /// A TIME column into a <see cref="TimeOnly"/> member, converted by the column's unit: Parquet.Net 6.1's serializer
     /// takes a TIME(MICROS) value for ticks (a time DuckDB, pyarrow or Spark wrote read ten times too small, and the

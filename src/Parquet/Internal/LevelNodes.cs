@@ -96,47 +96,16 @@ internal sealed class LevelCursor<TRaw>(int defined) : LevelCursor(defined)
 
 /// <summary>
 /// INTERNAL API. A string column's values: equal values of a row group are one <see cref="string"/>, as the column
-/// reader makes them (up to <see cref="Limit"/> distinct values kept, so the table stays a small object; past that a new
+/// reader makes them (up to <see cref="DistinctStrings.Limit"/> distinct values kept, so the table stays a small object; past that a new
 /// value gets its own string, and the kept ones stay shared while repeats outnumber the new values).
 /// </summary>
 internal sealed class TextCursor(int defined) : LevelCursor(defined)
 {
-    public const int Limit = 1_900;
-
     private ReadOnlyMemory<char>[] _values = [];
-    private Dictionary<string, string>? _strings;
-    private int _hits;
-    private int _newPastLimit;
-    private bool _off;
+    private DistinctStrings? _strings;
 
     /// <summary>The current entry's value (it is defined) as a string; moves to the next entry.</summary>
-    public string TakeText()
-    {
-        var chars = _values[Advance()].Span;
-        if (_off)
-        {
-            return new string(chars);
-        }
-
-        _strings ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        if (_strings.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var known))
-        {
-            _hits++;
-            return known;
-        }
-
-        var made = new string(chars);
-        if (_strings.Count < Limit)
-        {
-            _strings.Add(made, made);
-        }
-        else if (++_newPastLimit > _hits)
-        {
-            _off = true; // past the limit, new values outnumber the repeats found (an identifier column)
-        }
-
-        return made;
-    }
+    public string TakeText() => (_strings ??= new DistinctStrings()).Get(_values[Advance()].Span);
 
     public override void Return()
     {
@@ -150,9 +119,6 @@ internal sealed class TextCursor(int defined) : LevelCursor(defined)
     {
         _values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
         _strings = null;
-        _hits = 0;
-        _newPastLimit = 0;
-        _off = false;
         return group.ReadRawAsync(column, _values.AsMemory(0, count), definitions, repetitions, cancellationToken);
     }
 }
