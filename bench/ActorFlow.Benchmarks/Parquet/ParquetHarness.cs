@@ -35,6 +35,26 @@ public sealed class LandedRow
 }
 
 /// <summary>
+/// The landed row's columns plus a list the files lack: not flat, so it reads through the level assembler (the
+/// absent column is not read), for comparing that path with the column reader on the same files.
+/// </summary>
+public sealed class LandedRowAssembled
+{
+    public long Id { get; set; }
+
+    public string Symbol { get; set; } = "";
+
+    public double Price { get; set; }
+
+    public long Time { get; set; }
+
+    public List<int>? Tags { get; set; }
+}
+
+/// <summary>The landed row as a positional record: read column by column through its constructor.</summary>
+public sealed record LandedRecord(long Id, string Symbol, double Price, long Time);
+
+/// <summary>
 /// The issue-18 Parquet benchmark (not BenchmarkDotNet), one process: (a) landing — a landing job (Kafka → ParquetSink,
 /// two-phase commit, one checkpoint at the end) against Parquet.Net writing the same rows from memory with the same
 /// row-group size and codec (the ceiling), rows/s from start to the last committed file; (b) scan — the landed files
@@ -141,10 +161,16 @@ public static class ParquetHarness
                     // The same files read as Avro records (ForAvro: the columns' levels assembled into GenericRecords).
                     var avro = ParquetSource.ForAvro(lake, LandedRowSchema);
                     var avroTime = await ScanAsync(system, avro);
+                    var assembled = ParquetSource.For<LandedRowAssembled>(lake);
+                    var assembledTime = await ScanAsync(system, assembled);
+                    var positional = ParquetSource.For<LandedRecord>(lake);
+                    var positionalTime = await ScanAsync(system, positional);
                     var label = round < 0 ? "warm-up" : $"round {round + 1}";
                     Console.WriteLine($"  {label}: full scan {full.Metrics.RowsRead:N0} rows in {fullTime.TotalSeconds:N2} s ({full.Metrics.RowsRead / fullTime.TotalSeconds:N0} rows/s, {full.Metrics.RowGroupsRead} row groups); " +
                         $"pushdown (10 % of time) {pushed.Metrics.RowsRead:N0} rows in {pushedTime.TotalSeconds:N2} s ({pushed.Metrics.RowGroupsRead} read, {pushed.Metrics.RowGroupsSkipped} skipped) = {fullTime / pushedTime:N1}x faster; " +
-                        $"full scan as Avro records {avro.Metrics.RowsRead:N0} rows in {avroTime.TotalSeconds:N2} s ({avro.Metrics.RowsRead / avroTime.TotalSeconds:N0} rows/s) = {fullTime / avroTime:P0} of the class scan's rate");
+                        $"full scan as Avro records {avro.Metrics.RowsRead:N0} rows in {avroTime.TotalSeconds:N2} s ({avro.Metrics.RowsRead / avroTime.TotalSeconds:N0} rows/s) = {fullTime / avroTime:P0} of the class scan's rate; " +
+                        $"through the level assembler {assembled.Metrics.RowsRead:N0} rows in {assembledTime.TotalSeconds:N2} s ({assembled.Metrics.RowsRead / assembledTime.TotalSeconds:N0} rows/s) = {fullTime / assembledTime:P0}; " +
+                        $"as a positional record {positional.Metrics.RowsRead:N0} rows in {positionalTime.TotalSeconds:N2} s ({positional.Metrics.RowsRead / positionalTime.TotalSeconds:N0} rows/s) = {fullTime / positionalTime:P0}");
                 }
             }
 
