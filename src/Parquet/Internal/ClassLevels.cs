@@ -50,6 +50,14 @@ internal sealed class ClassLevels<T>
                     add(value, row);
                 }
             }
+
+            for (var i = 0; i < leaves.Length; i++)
+            {
+                if (!leaves[i].Consumed)
+                {
+                    throw new InvalidDataException($"column '{plan.Leaves[i].Path}' holds more entries than the row group's {rows} rows (its definition or repetition levels are corrupt)");
+                }
+            }
         }
         finally
         {
@@ -155,7 +163,7 @@ internal sealed class ClassLevels<T>
             }
 
             // A struct none of whose fields the class reads still tells, from one of its columns, whether it is null.
-            var probe = slots.Count == 0 && column is not null ? new ProbeLevelNode(AddLeaf(FirstLeaf(column))) : null;
+            var probe = slots.Count == 0 && column is not null ? new ProbeLevelNode(AddLeaf(FirstLeaf(column)), column.MaxRepetitionLevel) : null;
             var first = slots.Count > 0 ? slots[0].Node.First : probe?.First ?? 0;
             var made = (LevelNode)Activator.CreateInstance(typeof(RecordLevelNode<>).MakeGenericType(record), first, level, shape.Create, typed, probe)!;
             return record == shape.Type ? made : (LevelNode)Activator.CreateInstance(typeof(NullableLevelNode<>).MakeGenericType(record), made, level)!;

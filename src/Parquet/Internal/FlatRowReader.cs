@@ -66,7 +66,8 @@ internal sealed class FlatRowReader<T>
     /// <summary>
     /// How a row is made: <c>new T()</c>, else (a C# positional record) the public constructor with the most
     /// parameters whose parameters all name a column's member (ignoring case) of the same type: each takes its column's
-    /// value, or, for a null or a column the file lacks, the parameter's default value (else its type's default).
+    /// value, or, for a column the file lacks or a null its type can hold, the parameter's default value (else its type's
+    /// default); a null its type cannot hold fails the row group before (as for a settable member).
     /// </summary>
     private static Func<ColumnValues?[], int, T>? Constructor(List<Column> columns, bool[] inConstructor)
     {
@@ -447,9 +448,23 @@ internal sealed class FlatRowReader<T>
             {
                 var rows = Memory.Length;
                 var read = ArrayPool<DateTime?>.Shared.Rent(rows);
+                var required = field.IsNullable ? null : ArrayPool<DateTime>.Shared.Rent(rows);
                 try
                 {
-                    await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    if (required is null)
+                    {
+                        await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // A required column is read as values (see NullableColumn: no definition levels to judge rows by).
+                        await group.ReadAsync(field, required.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                        for (var i = 0; i < rows; i++)
+                        {
+                            read[i] = required[i];
+                        }
+                    }
+
                     var values = Memory.Span;
                     for (var i = 0; i < rows; i++)
                     {
@@ -466,6 +481,10 @@ internal sealed class FlatRowReader<T>
                 finally
                 {
                     ArrayPool<DateTime?>.Shared.Return(read);
+                    if (required is not null)
+                    {
+                        ArrayPool<DateTime>.Shared.Return(required);
+                    }
                 }
             }
         }
@@ -537,7 +556,31 @@ internal sealed class FlatRowReader<T>
         {
             public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
             {
-                await group.ReadAsync(field, Memory, null, cancellationToken).ConfigureAwait(false);
+                if (field.IsNullable)
+                {
+                    await group.ReadAsync(field, Memory, null, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // A required column: Parquet.Net's nullable read would judge each row by definition levels it never
+                    // writes for such a column (a rented buffer's leftovers), so it is read as values.
+                    var rows = Memory.Length;
+                    var read = ArrayPool<TValue>.Shared.Rent(rows);
+                    try
+                    {
+                        await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                        var values = Memory.Span;
+                        for (var i = 0; i < rows; i++)
+                        {
+                            values[i] = read[i];
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<TValue>.Shared.Return(read);
+                    }
+                }
+
                 Timestamps.Specify(Memory.Span, field);
             }
         }

@@ -18,10 +18,16 @@ internal abstract class LevelCursor(int defined)
     private int _value;
 
     /// <summary>Gets the definition level of the current entry (a column without levels is always defined).</summary>
-    public int Definition => _definitions is null ? defined : _definitions[_position];
+    public int Definition => (uint)_position >= (uint)_count ? throw Exhausted() : _definitions is null ? defined : _definitions[_position];
+
+    /// <summary>Gets a value indicating whether every entry of the column was consumed.</summary>
+    public bool Consumed => _position == _count;
 
     /// <summary>True when the next entry continues a collection repeated at <paramref name="level"/>.</summary>
     public bool More(int level) => _repetitions is not null && _position < _count && _repetitions[_position] == level;
+
+    /// <summary>True when the next entry belongs to a collection nested deeper than <paramref name="level"/> (it continues the current occurrence).</summary>
+    public bool Continues(int level) => _repetitions is not null && _position < _count && _repetitions[_position] > level;
 
     /// <summary>Consumes the current entry without its value.</summary>
     public void Skip()
@@ -64,9 +70,18 @@ internal abstract class LevelCursor(int defined)
     /// <summary>Consumes the current entry, which is defined, and returns the index of its value.</summary>
     protected int Advance()
     {
+        if ((uint)_position >= (uint)_count)
+        {
+            throw Exhausted();
+        }
+
         _position++;
         return _value++;
     }
+
+    /// <summary>A column whose levels hold fewer entries than its row group's rows need: a corrupt file, never stale values.</summary>
+    private static InvalidDataException Exhausted() =>
+        new("a column holds fewer entries than the row group's rows need (its definition or repetition levels are corrupt)");
 
     protected abstract ValueTask ReadValuesAsync(ParquetRowGroupReader group, DataField column, int count, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken);
 }
@@ -163,9 +178,17 @@ internal sealed class TextLevelNode(int first, int level) : LevelNode<string>(fi
 }
 
 /// <summary>INTERNAL API. Only consumes a leaf's entries: the presence and repetition of a struct none of whose columns a class reads.</summary>
-internal sealed class ProbeLevelNode(int first) : LevelNode(first, 0)
+internal sealed class ProbeLevelNode(int first, int repetition) : LevelNode(first, 0)
 {
-    public override void Skip(LevelCursor[] leaves) => leaves[First].Skip();
+    /// <summary>Consumes the occurrence's entries: one, and those of lists or maps inside the struct (the probed leaf can be under one).</summary>
+    public override void Skip(LevelCursor[] leaves)
+    {
+        leaves[First].Skip();
+        while (leaves[First].Continues(repetition))
+        {
+            leaves[First].Skip();
+        }
+    }
 }
 
 /// <summary>INTERNAL API. Sets a member of a record (a class, or a struct by reference).</summary>

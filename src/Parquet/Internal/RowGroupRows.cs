@@ -47,7 +47,7 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
         if (_flat is null && !typeof(T).IsValueType && typeof(T).GetConstructor(Type.EmptyTypes) is null)
         {
             throw new NotSupportedException(
-                $"ParquetSource<{typeof(T).Name}>: a class without a parameterless constructor (a positional record) reads only when its columns are all top-level and its constructor's parameters are its members (by name, of the same type); give it a parameterless constructor and settable properties to read nested members.");
+                $"ParquetSource<{typeof(T).Name}>: a class without a parameterless constructor (a positional record) reads only column by column: its columns all top-level, of types the column reader sets (numbers, bool, decimal, string, byte[], DateTime, DateOnly, TimeOnly, Guid and their nullable forms; not enums or nested members), and its constructor's parameters its members (by name, of the same type); give it a parameterless constructor and settable properties to read the others.");
         }
 
         try

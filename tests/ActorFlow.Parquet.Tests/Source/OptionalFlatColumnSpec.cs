@@ -83,6 +83,21 @@ public sealed class OptionalFlatColumnSpec : Akka.TestKit.Xunit2.TestKit, IDispo
 
         Assert.NotNull(Internal.FlatRowReader<MaybePriced>.TryCreate());
         Assert.Equal(["0:0", "1:0.5", "2:1", "3:1.5", "4:2"], read.Select(r => r.Value!).OrderBy(r => r.id).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.id}:{r.price}")));
+
+        // Many row groups with negative values in a required int column read as values: Parquet.Net's nullable read
+        // judges rows by definition levels it never writes for a required column (a pooled buffer's leftovers, such as
+        // the negative values of the column before), which read rows as null and shifted the rest.
+        var many = Path.Combine(_lake.Path, "many");
+        Directory.CreateDirectory(many);
+        var rows = Enumerable.Range(0, 40_000).Select(i => new Dated { Delta = -i - 1, Other = -2 * i - 1, Day = new DateOnly(2026, 1, 1).AddDays(i % 300) }).ToList();
+        await ParquetSerializer.SerializeAsync(rows, Path.Combine(many, "m.parquet"), new global::Parquet.ParquetOptions { RowGroupSize = 1_000 });
+
+        var dated = await SourceRun.AllAsync(Sys, ParquetSource.For<MaybeDated>(many));
+
+        Assert.NotNull(Internal.FlatRowReader<MaybeDated>.TryCreate());
+        Assert.Equal(
+            rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Delta}:{r.Other}:{r.Day:yyyy-MM-dd}")),
+            dated.Select(r => r.Value!).OrderByDescending(r => r.Delta).Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Delta}:{r.Other}:{r.Day:yyyy-MM-dd}")));
     }
 
     public new void Dispose()
@@ -128,6 +143,24 @@ public sealed class OptionalFlatColumnSpec : Akka.TestKit.Xunit2.TestKit, IDispo
         public int? id { get; set; }
 
         public double? price { get; set; }
+    }
+
+    public sealed class Dated
+    {
+        public int Delta { get; set; }
+
+        public int Other { get; set; }
+
+        public DateOnly Day { get; set; }
+    }
+
+    public sealed class MaybeDated
+    {
+        public int Delta { get; set; }
+
+        public int? Other { get; set; }
+
+        public DateOnly? Day { get; set; }
     }
 
     public sealed class Timed

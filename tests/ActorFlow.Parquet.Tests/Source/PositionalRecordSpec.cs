@@ -47,7 +47,7 @@ public sealed class PositionalRecordSpec : Akka.TestKit.Xunit2.TestKit, IDisposa
     {
         var e = Assert.Throws<NotSupportedException>(() => ParquetSource.For<Nested>(_lake.Path));
 
-        Assert.Contains("a class without a parameterless constructor (a positional record) reads only when its columns are all top-level", e.Message, StringComparison.Ordinal);
+        Assert.Contains("a class without a parameterless constructor (a positional record) reads only column by column: its columns all top-level", e.Message, StringComparison.Ordinal);
     }
 
     public new void Dispose()
