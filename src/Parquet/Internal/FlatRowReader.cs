@@ -103,8 +103,12 @@ internal sealed class FlatRowReader<T>
         return null;
     }
 
-    private static TValue Argument<TValue>(ColumnValues? values, int row, TValue fallback) =>
-        values?.Get(row) is TValue value ? value : fallback;
+    /// <summary>A constructor argument: typed when the column stores the parameter's type, else boxed (a TimeOnly or DateOnly column stores a nullable one).</summary>
+    private static TValue Argument<TValue>(ColumnValues? values, int row, TValue fallback) => values switch
+    {
+        ColumnValues<TValue> typed => typed.Value(row) is { } value ? value : fallback,
+        _ => values?.Get(row) is TValue boxed ? boxed : fallback,
+    };
 
     /// <summary>
     /// Reads rows <paramref name="start"/> to the end of a row group and hands each with its row index to
@@ -300,6 +304,8 @@ internal sealed class FlatRowReader<T>
         }
 
         public sealed override object? Get(int index) => _values[index];
+
+        public TValue Value(int index) => _values[index];
 
         public sealed override void Return() =>
             ArrayPool<TValue>.Shared.Return(_values, clearArray: System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<TValue>());
