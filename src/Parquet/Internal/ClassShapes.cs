@@ -78,7 +78,7 @@ internal abstract class ClassShape(Type type, string path, bool required)
         var members = new List<RecordShape.Member>();
         foreach (var column in u.GetParquetSchema(true).Fields)
         {
-            var name = MemberName?.GetValue(column) as string ?? column.Name;
+            var name = ClrMembers.MemberNameOf(column) ?? column.Name;
             var memberPath = path.Length == 0 ? name : path + "." + name;
             var member = Find(u, name) ?? throw Unsupported(memberPath, type, "Parquet.Net's schema names a member the type does not have");
             var memberType = member switch
@@ -94,9 +94,6 @@ internal abstract class ClassShape(Type type, string path, bool required)
         var create = Expression.Lambda(typeof(Func<>).MakeGenericType(u), Expression.New(u)).Compile();
         return new RecordShape(type, path, required, create, [.. members]);
     }
-
-    /// <summary>The name of the member a field was made from: Parquet.Net keeps it on the field (not public).</summary>
-    private static readonly PropertyInfo? MemberName = typeof(Field).GetProperty("ClrPropName", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
 
     private static NotSupportedException Unsupported(string path, Type type, string why) =>
         new($"member '{(path.Length == 0 ? "(root)" : path)}' is a {NameOf(type)}, which the source cannot build: {why}");

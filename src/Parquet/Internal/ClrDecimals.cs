@@ -15,9 +15,6 @@ namespace ActorFlow.Parquet.Internal;
 /// </summary>
 internal static class ClrDecimals
 {
-    /// <summary>The name of the member a field was made from: Parquet.Net keeps it on the field (not public).</summary>
-    private static readonly PropertyInfo? MemberName = typeof(Field).GetProperty("ClrPropName", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
-
     /// <summary>A check of <paramref name="type"/>'s decimals, or null when it has none (or Parquet.Net cannot map the type: its serializer then reports that).</summary>
     public static Action<object>? TryCheckerFor(Type type)
     {
@@ -36,7 +33,7 @@ internal static class ClrDecimals
         var checks = new List<Action<object>>();
         foreach (var field in fields)
         {
-            var name = MemberName?.GetValue(field) as string ?? field.Name;
+            var name = ClrMembers.MemberNameOf(field) ?? field.Name;
             Func<object, object?>? get = null;
             var memberType = typeof(object);
             if (type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance) is { CanRead: true } p && p.GetIndexParameters().Length == 0)

@@ -1,10 +1,16 @@
 using System.Reflection;
+using global::Parquet.Schema;
 
 namespace ActorFlow.Parquet.Internal;
 
 /// <summary>INTERNAL API. Members of a C# record type that Parquet.Net 6.1 maps wrongly, found before a sink or source uses the type.</summary>
 internal static class ClrMembers
 {
+    private static readonly PropertyInfo? ClrPropName = typeof(Field).GetProperty("ClrPropName", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
+
+    /// <summary>The name of the member a field of a type's Parquet schema was made from (Parquet.Net keeps it on the field, not public), or null.</summary>
+    public static string? MemberNameOf(Field field) => ClrPropName?.GetValue(field) as string;
+
     /// <summary>
     /// Why <paramref name="root"/> cannot be landed or read, naming the first member (<c>Outer.Inner[].When</c>) whose
     /// type is a <see cref="DateTimeOffset"/> or <see cref="TimeSpan"/> (Parquet.Net maps neither: it would land a

@@ -189,12 +189,9 @@ internal sealed class FlatRowReader<T>
 
         public Type MemberType { get; private set; } = typeof(object);
 
-        /// <summary>The member a column of the class's schema was made from: Parquet.Net keeps its name on the field (not public).</summary>
-        private static readonly PropertyInfo? ClrPropName = typeof(Field).GetProperty("ClrPropName", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
-
         public static Column? Bind(DataField field)
         {
-            if (ClrPropName?.GetValue(field) is not string name)
+            if (ClrMembers.MemberNameOf(field) is not string name)
             {
                 return null;
             }
