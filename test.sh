@@ -25,7 +25,14 @@ failed=$( { grep -E '^\s+Failed: +[0-9]+' "$log" || true; } | awk '{s+=$2} END {
 if [ "$failed" != "0" ]; then
   # CI keeps only the end of the output: repeat every failure (name, message, start of the stack) here.
   echo "--- failed tests ---"
-  grep -E -A 14 '^\s+Failed [A-Za-z_]' "$log" | cut -c1-400 | head -n 300 || true
+  # Per failed test: its name, the first lines of its message and stack, and the errors and warnings its output
+  # logged (Akka's log lines: a timeout's cause is usually there, not in the assertion).
+  awk '
+    /^[[:space:]]+(Passed|Failed|Skipped) [A-Za-z_]/ { inside = ($1 == "Failed"); out = 0; lines = 0; logged = 0; if (inside) print; next }
+    inside && /Standard Output Messages/ { out = 1; next }
+    inside && !out && lines < 12 { print; lines++; next }
+    inside && out && logged < 12 && /\[(ERROR|WARNING)\]/ { print; logged++ }
+  ' "$log" | cut -c1-400 | head -n 300 || true
   echo "--- end of failed tests ---"
 fi
 echo "$passed passed, $failed failed"

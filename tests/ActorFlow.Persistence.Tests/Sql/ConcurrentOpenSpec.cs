@@ -13,7 +13,12 @@ namespace ActorFlow.Persistence.Tests.Sql;
 /// transaction". ActorFlow opens (and clears pools) under one lock. The race itself is too rare to test for (plain
 /// connections: 2 shared of 10,344 waves of 16 concurrent opens in 10 s on this 2-core machine; through the lock, 0 of
 /// 20,000), so these tests check that the opens ActorFlow makes take the lock.
+/// The lock is process-wide: while this test holds it, every SQLite open of the other test classes waits, so it runs
+/// alone (<see cref="ProcessWideLockCollection"/>) and its openers are threads of their own, never the thread pool's
+/// (a held lock whose release waits for pool threads that the waiting opens occupy stalled a key group's recovery past
+/// its 30 s timeout in CI).
 /// </summary>
+[Collection(ProcessWideLockCollection.Name)]
 public sealed class ConcurrentOpenSpec : IDisposable
 {
     private readonly TempDirectory _directory = new("actorflow-pool");
@@ -39,17 +44,17 @@ public sealed class ConcurrentOpenSpec : IDisposable
         try
         {
             using var started = new CountdownEvent(2);
-            opening = Task.Run(() =>
+            opening = OnOwnThread(() =>
             {
                 started.Signal();
                 return SqliteDatabase.Open(connectionString);
             });
-            openingAsync = Task.Run(() =>
+            openingAsync = OnOwnThread(() =>
             {
                 started.Signal();
-                return SqliteDatabase.OpenAsync(connectionString, CancellationToken.None);
+                return SqliteDatabase.OpenAsync(connectionString, CancellationToken.None).GetAwaiter().GetResult();
             });
-            Assert.True(await Task.Run(() => started.Wait(TimeSpan.FromSeconds(30)))); // both are running, about to open
+            Assert.True(await OnOwnThread(() => started.Wait(TimeSpan.FromSeconds(30)))); // both are running, about to open
             var waited = Task.Delay(TimeSpan.FromMilliseconds(500));
             Assert.Same(waited, await Task.WhenAny(opening, openingAsync, waited)); // neither open got past the lock
         }
@@ -81,4 +86,16 @@ public sealed class ConcurrentOpenSpec : IDisposable
     }
 
     public void Dispose() => _directory.Dispose();
+
+    // A dedicated thread: it starts even when the pool's threads all wait for the lock this test holds.
+    private static Task<T> OnOwnThread<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+}
+
+/// <summary>Test classes that hold a process-wide lock: they run after the parallel ones, one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideLockCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "process-wide lock";
 }
