@@ -497,7 +497,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
         {
             var values = new T[count];
             // A column without levels takes no buffer for them (an empty one would be too small).
-            await group.ReadRawAsync<T>(Column, values, definitions is null ? (Memory<int>?)null : definitions.AsMemory(), repetitions is null ? (Memory<int>?)null : repetitions.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await PhysicalColumns.ReadRawAsync<T>(group, Column, values, definitions is null ? (Memory<int>?)null : definitions.AsMemory(), repetitions is null ? (Memory<int>?)null : repetitions.AsMemory(), cancellationToken).ConfigureAwait(false);
             var defined = definitions is null ? count : definitions.Count(d => d >= Defined);
             var boxed = new object[defined];
             for (var i = 0; i < defined; i++)

@@ -456,12 +456,12 @@ internal sealed class FlatRowReader<T>
                 {
                     if (required is null)
                     {
-                        await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                        await PhysicalColumns.ReadAsync(group, field, read.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
                         // A required column is read as values (see NullableColumn: no definition levels to judge rows by).
-                        await group.ReadAsync(field, required.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                        await PhysicalColumns.ReadAsync(group, field, required.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
                         for (var i = 0; i < rows; i++)
                         {
                             read[i] = required[i];
@@ -520,7 +520,7 @@ internal sealed class FlatRowReader<T>
             {
                 if (!field.IsNullable)
                 {
-                    await group.ReadAsync(field, Memory, null, cancellationToken).ConfigureAwait(false);
+                    await PhysicalColumns.ReadAsync(group, field, Memory, cancellationToken).ConfigureAwait(false);
                     Timestamps.Specify(Memory.Span, field);
                     return;
                 }
@@ -529,7 +529,7 @@ internal sealed class FlatRowReader<T>
                 var read = ArrayPool<TValue?>.Shared.Rent(rows);
                 try
                 {
-                    await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                    await PhysicalColumns.ReadAsync(group, field, read.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
                     var values = Memory.Span;
                     for (var i = 0; i < rows; i++)
                     {
@@ -561,7 +561,7 @@ internal sealed class FlatRowReader<T>
             {
                 if (field.IsNullable)
                 {
-                    await group.ReadAsync(field, Memory, null, cancellationToken).ConfigureAwait(false);
+                    await PhysicalColumns.ReadAsync(group, field, Memory, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -571,7 +571,7 @@ internal sealed class FlatRowReader<T>
                     var read = ArrayPool<TValue>.Shared.Rent(rows);
                     try
                     {
-                        await group.ReadAsync(field, read.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                        await PhysicalColumns.ReadAsync(group, field, read.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
                         var values = Memory.Span;
                         for (var i = 0; i < rows; i++)
                         {

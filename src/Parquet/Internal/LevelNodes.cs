@@ -105,7 +105,7 @@ internal sealed class LevelCursor<TRaw>(int defined) : LevelCursor(defined)
     protected override ValueTask ReadValuesAsync(ParquetRowGroupReader group, DataField column, int count, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken)
     {
         _values = ArrayPool<TRaw>.Shared.Rent(count);
-        return group.ReadRawAsync(column, _values.AsMemory(0, count), definitions, repetitions, cancellationToken);
+        return PhysicalColumns.ReadRawAsync(group, column, _values.AsMemory(0, count), definitions, repetitions, cancellationToken);
     }
 }
 

@@ -1,0 +1,214 @@
+using System.Buffers;
+using System.Reflection;
+using global::Parquet;
+using global::Parquet.Meta;
+using global::Parquet.Schema;
+using Encoding = global::Parquet.Meta.Encoding;
+using ParquetType = global::Parquet.Meta.Type;
+
+namespace ActorFlow.Parquet.Internal;
+
+/// <summary>
+/// INTERNAL API. Reads a column as <see cref="ParquetRowGroupReader"/> does, also where Parquet.Net 6.1 cannot decode
+/// it itself: a DATE, TIMESTAMP or DECIMAL column stored as INT32/INT64 in the DELTA_BINARY_PACKED encoding (what
+/// DuckDB's <c>PARQUET_VERSION V2</c> and parquet-mr's v2 writer use for such columns; Parquet.Net decodes delta pages
+/// only into plain integers, "is not supported in DELTA_BINARY_PACKED"). Such a column chunk is read as its physical
+/// integers and converted here exactly as Parquet.Net converts them from other encodings (same values, same
+/// <see cref="DateTime.Kind"/>), so a file whose row groups differ in encoding reads the same throughout.
+/// </summary>
+internal static class PhysicalColumns
+{
+    // DataField.ClrType has no setter; a copy of the field whose type is the physical one reads the same column chunk
+    // (same path and levels) as integers. Parquet.Net's column reader looks at the field's type only for BOOLEAN.
+    private static readonly FieldInfo ClrTypeBackingField =
+        typeof(DataField).GetField("<ClrType>k__BackingField", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new InvalidOperationException("Parquet.Net's DataField has no ClrType backing field (a Parquet.Net version other than 6.1)");
+
+    private static readonly DateTime UnixEpoch = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>As <see cref="ParquetRowGroupReader.ReadRawAsync{T}"/>: the defined values packed at the start of <paramref name="values"/>.</summary>
+    public static async ValueTask ReadRawAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (Delta(group, field, typeof(T)) is not { } chunk)
+        {
+            await group.ReadRawAsync(field, values, definitions, repetitions, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var element = field.SchemaElement ?? throw new InvalidDataException($"column '{field.Path}' has no schema element");
+        var count = values.Length;
+        var defined = 0;
+        if (chunk.Type == ParquetType.INT32)
+        {
+            var raw = ArrayPool<int>.Shared.Rent(count);
+            try
+            {
+                await group.ReadRawAsync(Physical(field, typeof(int)), raw.AsMemory(0, count), definitions, repetitions, cancellationToken).ConfigureAwait(false);
+                defined = Defined(field, chunk, definitions);
+                Convert(raw.AsSpan(0, defined), values.Span, element);
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(raw);
+            }
+        }
+        else
+        {
+            var raw = ArrayPool<long>.Shared.Rent(count);
+            try
+            {
+                await group.ReadRawAsync(Physical(field, typeof(long)), raw.AsMemory(0, count), definitions, repetitions, cancellationToken).ConfigureAwait(false);
+                defined = Defined(field, chunk, definitions);
+                Convert(raw.AsSpan(0, defined), values.Span, element);
+            }
+            finally
+            {
+                ArrayPool<long>.Shared.Return(raw);
+            }
+        }
+    }
+
+    /// <summary>As <see cref="ParquetRowGroupReader.ReadAsync{T}(DataField, Memory{T}, Memory{int}?, CancellationToken)"/> (a column without nulls).</summary>
+    public static ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, CancellationToken cancellationToken)
+        where T : struct =>
+        Delta(group, field, typeof(T)) is null
+            ? group.ReadAsync(field, values, null, cancellationToken)
+            : ReadRawAsync(group, field, values, null, null, cancellationToken);
+
+    /// <summary>As <see cref="ParquetRowGroupReader.ReadAsync{T}(DataField, Memory{T?}, Memory{int}?, CancellationToken)"/>: a null where a row has no value.</summary>
+    public static async ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T?> values, CancellationToken cancellationToken)
+        where T : struct
+    {
+        if (Delta(group, field, typeof(T)) is null)
+        {
+            await group.ReadAsync(field, values, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var rows = checked((int)group.RowCount);
+        var packed = ArrayPool<T>.Shared.Rent(values.Length);
+        var levels = ArrayPool<int>.Shared.Rent(rows);
+        try
+        {
+            await ReadRawAsync(group, field, packed.AsMemory(0, values.Length), levels.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+            var span = values.Span;
+            var next = 0;
+            for (var i = 0; i < rows; i++)
+            {
+                span[i] = levels[i] < field.MaxDefinitionLevel ? null : packed[next++];
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(packed);
+            ArrayPool<int>.Shared.Return(levels);
+        }
+    }
+
+    /// <summary>
+    /// The column chunk's metadata when Parquet.Net cannot decode it into <paramref name="target"/> itself: a
+    /// <see cref="DateTime"/>, <see cref="DateOnly"/> or <see cref="decimal"/> column stored as INT32/INT64 with
+    /// DELTA_BINARY_PACKED pages; else null.
+    /// </summary>
+    private static ColumnMetaData? Delta(ParquetRowGroupReader group, DataField field, System.Type target) =>
+        (target == typeof(DateTime) || target == typeof(DateOnly) || target == typeof(decimal))
+        && group.GetMetadata(field)?.MetaData is { Type: ParquetType.INT32 or ParquetType.INT64 } meta
+        && meta.Encodings.Contains(Encoding.DELTA_BINARY_PACKED)
+            ? meta
+            : null;
+
+    private static DataField Physical(DataField field, System.Type physical)
+    {
+        var copy = (DataField)field.Clone();
+        ClrTypeBackingField.SetValue(copy, physical);
+        return copy;
+    }
+
+    /// <summary>How many values a raw read packed: the entries at the column's full definition level.</summary>
+    private static int Defined(DataField field, ColumnMetaData chunk, Memory<int>? definitions)
+    {
+        var entries = checked((int)chunk.NumValues);
+        if (definitions is not { } levels)
+        {
+            return entries;
+        }
+
+        var defined = 0;
+        foreach (var level in levels.Span[..entries])
+        {
+            if (level == field.MaxDefinitionLevel)
+            {
+                defined++;
+            }
+        }
+
+        return defined;
+    }
+
+    // The conversions below are Parquet.Net 6.1's own (ParquetPlainEncoder.Decode), applied to the integers it decoded.
+    private static void Convert<T>(ReadOnlySpan<int> raw, Span<T> values, SchemaElement element)
+        where T : struct
+    {
+        if (typeof(T) == typeof(decimal))
+        {
+            var scaleFactor = (decimal)Math.Pow(10, -element.Scale ?? 0);
+            var decimals = System.Runtime.InteropServices.MemoryMarshal.Cast<T, decimal>(values);
+            for (var i = 0; i < raw.Length; i++)
+            {
+                decimals[i] = raw[i] * scaleFactor;
+            }
+        }
+        else if (typeof(T) == typeof(DateTime))
+        {
+            var times = System.Runtime.InteropServices.MemoryMarshal.Cast<T, DateTime>(values);
+            for (var i = 0; i < raw.Length; i++)
+            {
+                times[i] = UnixEpoch.AddDays(raw[i]);
+            }
+        }
+        else
+        {
+            var dates = System.Runtime.InteropServices.MemoryMarshal.Cast<T, DateOnly>(values);
+            for (var i = 0; i < raw.Length; i++)
+            {
+                dates[i] = DateOnly.FromDateTime(UnixEpoch.AddDays(raw[i]));
+            }
+        }
+    }
+
+    private static void Convert<T>(ReadOnlySpan<long> raw, Span<T> values, SchemaElement element)
+        where T : struct
+    {
+        if (typeof(T) == typeof(decimal))
+        {
+            var scaleFactor = (decimal)Math.Pow(10, -element.Scale ?? 0);
+            var decimals = System.Runtime.InteropServices.MemoryMarshal.Cast<T, decimal>(values);
+            for (var i = 0; i < raw.Length; i++)
+            {
+                decimals[i] = raw[i] * scaleFactor;
+            }
+
+            return;
+        }
+
+        if (typeof(T) != typeof(DateTime))
+        {
+            throw new InvalidDataException($"column '{element.Name}': an INT64 column does not hold {typeof(T).Name} values");
+        }
+
+        var times = System.Runtime.InteropServices.MemoryMarshal.Cast<T, DateTime>(values);
+        var timestamp = element.LogicalType?.TIMESTAMP;
+        var kind = timestamp is null ? (DateTimeKind?)null : timestamp.IsAdjustedToUTC ? DateTimeKind.Utc : DateTimeKind.Local;
+        var micros = timestamp?.Unit.MICROS is not null || (timestamp is null && element.ConvertedType == ConvertedType.TIMESTAMP_MICROS);
+        var nanos = timestamp?.Unit.NANOS is not null;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var value = raw[i];
+            var time = nanos ? UnixEpoch.AddMilliseconds(value / 1_000_000).AddTicks(value % 1_000_000 / 100)
+                : micros ? UnixEpoch.AddMilliseconds(value / 1000).AddTicks(value % 1000 * 10)
+                : UnixEpoch.AddMilliseconds(value);
+            times[i] = kind is { } k ? DateTime.SpecifyKind(time, k) : time;
+        }
+    }
+}
