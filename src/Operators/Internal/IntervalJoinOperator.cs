@@ -77,14 +77,14 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
         {
             foreach (var right in rights)
             {
-                if (right.Timestamp >= timestamp + _lower && right.Timestamp <= timestamp + _upper)
+                if (right.Timestamp >= Plus(timestamp, _lower) && right.Timestamp <= Plus(timestamp, _upper))
                 {
                     output.Collect(_join(value, right.Value), Math.Max(timestamp, right.Timestamp));
                 }
             }
         }
 
-        _timers.Register(key, LeftSide, _upper > 0 ? timestamp + _upper : timestamp);
+        _timers.Register(key, LeftSide, _upper > 0 ? Plus(timestamp, _upper) : timestamp);
     }
 
     public void ProcessElement2(TKey key, TIn2 value, long timestamp, IOperatorOutput<TOut> output)
@@ -99,14 +99,14 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
         {
             foreach (var left in lefts)
             {
-                if (timestamp >= left.Timestamp + _lower && timestamp <= left.Timestamp + _upper)
+                if (timestamp >= Plus(left.Timestamp, _lower) && timestamp <= Plus(left.Timestamp, _upper))
                 {
                     output.Collect(_join(left.Value, value), Math.Max(timestamp, left.Timestamp));
                 }
             }
         }
 
-        _timers.Register(key, RightSide, _lower < 0 ? timestamp - _lower : timestamp);
+        _timers.Register(key, RightSide, _lower < 0 ? Plus(timestamp, -_lower) : timestamp);
     }
 
     public void ProcessWatermark(long watermark, IOperatorOutput<TOut> output)
@@ -121,11 +121,11 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
         {
             if (timer.Namespace == LeftSide)
             {
-                Expire(_left, timer.Key, ts => (_upper > 0 ? ts + _upper : ts) <= timer.Timestamp);
+                Expire(_left, timer.Key, ts => (_upper > 0 ? Plus(ts, _upper) : ts) <= timer.Timestamp);
             }
             else
             {
-                Expire(_right, timer.Key, ts => (_lower < 0 ? ts - _lower : ts) <= timer.Timestamp);
+                Expire(_right, timer.Key, ts => (_lower < 0 ? Plus(ts, -_lower) : ts) <= timer.Timestamp);
             }
         }
     }
@@ -179,6 +179,18 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
                 buffers.Remove(key);
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="timestamp"/> + <paramref name="offset"/>, held at <see cref="long.MinValue"/> or
+    /// <see cref="long.MaxValue"/> instead of wrapping (a bound past the end of time: every later timestamp is within it,
+    /// and the record's cleanup waits for the end-of-input watermark). Flink adds without a check, so a record near either
+    /// end wraps there: it misses its pairs and its cleanup timer fires at once.
+    /// </summary>
+    private static long Plus(long timestamp, long offset)
+    {
+        var sum = unchecked(timestamp + offset);
+        return ((timestamp ^ sum) & (offset ^ sum)) < 0 ? (offset > 0 ? long.MaxValue : long.MinValue) : sum;
     }
 
     private bool Accept<T>(TKey key, T value, long timestamp, OutputTag<T> lateTag, IOperatorOutput<TOut> output)
