@@ -49,6 +49,8 @@ internal sealed class AvroFileSchema : FileSchema
 
     public ParquetSchema Schema => _schema;
 
+    private IReadOnlySet<string>? _uuidColumns;
+
     public override object ToRow(object record)
     {
         var row = new Dictionary<string, object?>(_fields.Length, StringComparer.Ordinal);
@@ -67,6 +69,8 @@ internal sealed class AvroFileSchema : FileSchema
 
         return row;
     }
+
+    public override IReadOnlySet<string> UuidColumns => _uuidColumns ??= UuidColumnsOf(_schema);
 
     public override Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken) =>
         ParquetSerializer.SerializeUntypedAsync([.. rows.Cast<IDictionary<string, object?>>()], _schema, file, options, _metadata, cancellationToken);

@@ -25,6 +25,11 @@ internal sealed class ClrFileSchema<T> : FileSchema
         return record;
     }
 
+    private IReadOnlySet<string>? _uuidColumns;
+
+    // Made at the first write: the constructor first refuses a type Parquet.Net cannot map (with the reason).
+    public override IReadOnlySet<string> UuidColumns => _uuidColumns ??= UuidColumnsOf(typeof(T).GetParquetSchema(true));
+
     public override Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken) =>
         ParquetSerializer.SerializeAsync(rows.Cast<T>(), file, options, cancellationToken: cancellationToken);
 }

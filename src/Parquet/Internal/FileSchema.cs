@@ -16,6 +16,16 @@ internal abstract class FileSchema(string key)
 
     /// <summary>Writes <paramref name="rows"/> as one row group (appending to <paramref name="file"/> when it holds some).</summary>
     public abstract Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken);
+
+    /// <summary>The UUID columns' paths (<see cref="PathOf"/>), whose statistics <see cref="UuidStatistics"/> mends.</summary>
+    public abstract IReadOnlySet<string> UuidColumns { get; }
+
+    /// <summary>A column's path as <see cref="UuidStatistics"/> compares it: its names joined by a unit separator.</summary>
+    public static string PathOf(IEnumerable<string> names) => string.Join('\u001f', names);
+
+    /// <summary>The paths of the UUID columns of <paramref name="schema"/>.</summary>
+    protected static IReadOnlySet<string> UuidColumnsOf(global::Parquet.Schema.ParquetSchema schema) =>
+        schema.GetDataFields().Where(f => f.ClrType == typeof(Guid)).Select(f => PathOf(f.Path.ToList())).ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>INTERNAL API. A record does not fit the file schema.</summary>

@@ -54,6 +54,7 @@ internal sealed class InProgressFile(string directory, string relativePath, File
 
             options.Append = _rowGroups > 0;
             await schema.WriteRowGroupAsync(_buffer, _stream, options, cancellationToken).ConfigureAwait(false);
+            UuidStatistics.MendLastRowGroup(_stream, schema.UuidColumns);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

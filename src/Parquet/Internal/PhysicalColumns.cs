@@ -36,6 +36,12 @@ internal static class PhysicalColumns
             return;
         }
 
+        if (field.ClrType != typeof(T))
+        {
+            // Parquet.Net's own check, which the integer read below no longer makes against the column's type.
+            throw new ArgumentException($"Field \"{field.Path}\" ({field.ClrType}) is not compatible with type {typeof(T)}");
+        }
+
         var element = field.SchemaElement ?? throw new InvalidDataException($"column '{field.Path}' has no schema element");
         var count = values.Length;
         var defined = 0;
@@ -129,7 +135,7 @@ internal static class PhysicalColumns
     private static int Defined(DataField field, ColumnMetaData chunk, Memory<int>? definitions)
     {
         var entries = checked((int)chunk.NumValues);
-        if (definitions is not { } levels)
+        if (definitions is not { } levels || field.MaxDefinitionLevel == 0)
         {
             return entries;
         }
