@@ -31,6 +31,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly TimerQueue<TKey> _processingTimers = new();
     private readonly KeyedStateBackend<TKey> _state;
     private readonly List<TimeWindow> _assigned = [];
+    private readonly IElementWindowAssigner<TIn>? _elementAssigner;
     private readonly TriggerContext _triggerContext;
     private readonly WindowProcessContext<TKey, TOut> _emitContext;
     private IsolatedOutput<TOut>? _isolated;
@@ -48,6 +49,12 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         OutputTag<LateRecord<TKey, TIn>>? keyedLateTag = null)
     {
         _assigner = assigner;
+        if (assigner is IElementWindowAssigner dynamic)
+        {
+            _elementAssigner = assigner as IElementWindowAssigner<TIn>
+                ?? throw new ArgumentException($"The window assigner reads records of type {dynamic.ElementType.Name}, but the windowed records are {typeof(TIn).Name}.", nameof(assigner));
+        }
+
         _trigger = trigger;
         _allowedLateness = allowedLateness;
         _contents = contents;
@@ -106,7 +113,15 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         }
 
         _assigned.Clear();
-        _assigner.AssignWindows(timestamp, _isEventTime ? 0 : CurrentProcessingTime, _assigned);
+        if (_elementAssigner is null)
+        {
+            _assigner.AssignWindows(timestamp, _isEventTime ? 0 : CurrentProcessingTime, _assigned);
+        }
+        else if (_elementAssigner.AssignWindows(value, timestamp, _isEventTime ? 0 : CurrentProcessingTime, _assigned) is { } refused)
+        {
+            Reject(key, value, timestamp, refused, output);
+            return;
+        }
         _emitContext.Sink = output;
         var accepted = _sessions is null ? AddToWindows(key, value, timestamp) : AddToSessions(key, value, timestamp);
         if (!accepted)
