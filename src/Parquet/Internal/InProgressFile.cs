@@ -60,6 +60,11 @@ internal sealed class InProgressFile(string directory, string relativePath, File
         {
             throw new IOException($"Parquet sink cannot write '{path}': {e.Message}", e);
         }
+        catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException)
+        {
+            // The metadata Parquet.Net wrote could not be walked to mend its UUID statistics (UuidStatistics).
+            throw new InvalidDataException($"Parquet sink cannot mend the UUID statistics of '{path}': {e.Message}", e);
+        }
         finally
         {
             options.Append = append;

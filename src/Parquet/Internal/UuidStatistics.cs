@@ -309,14 +309,7 @@ internal static class UuidStatistics
                     var (count, element) = ListHeader();
                     for (var i = 0; i < count; i++)
                     {
-                        if (element is True or False)
-                        {
-                            Position++; // a list's booleans are a byte each
-                        }
-                        else
-                        {
-                            Skip(element);
-                        }
+                        SkipElement(element);
                     }
 
                     break;
@@ -327,8 +320,8 @@ internal static class UuidStatistics
                         var types = Next();
                         for (var i = 0; i < entries; i++)
                         {
-                            Skip((byte)(types >> 4));
-                            Skip((byte)(types & 0x0F));
+                            SkipElement((byte)(types >> 4));
+                            SkipElement((byte)(types & 0x0F));
                         }
                     }
 
@@ -343,6 +336,19 @@ internal static class UuidStatistics
                     break;
                 default:
                     throw new InvalidDataException($"Thrift type {type} at byte {Position} of Parquet metadata");
+            }
+        }
+
+        /// <summary>Skips a list, set or map element: a boolean there is a byte of its own (a field's is in its header).</summary>
+        private void SkipElement(byte type)
+        {
+            if (type is True or False)
+            {
+                Position++;
+            }
+            else
+            {
+                Skip(type);
             }
         }
 
