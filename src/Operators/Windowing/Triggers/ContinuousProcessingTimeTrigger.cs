@@ -1,0 +1,100 @@
+namespace ActorFlow.Operators.Windowing.Triggers;
+
+/// <summary>
+/// Fires every <see cref="Interval"/> of processing time (aligned to the epoch) while the window has records, as Flink's
+/// <c>ContinuousProcessingTimeTrigger</c>: a window's first record schedules a firing at the next interval boundary
+/// after the current processing time, each firing the next one; a firing is never scheduled past the window's max
+/// timestamp (the last one is clamped to it, which is also when a processing-time window ends). Use it with
+/// processing-time windows for early results (a dashboard's running count every few seconds).
+/// </summary>
+public sealed class ContinuousProcessingTimeTrigger : Trigger
+{
+    private ContinuousProcessingTimeTrigger(long interval) => Interval = interval;
+
+    /// <summary>Gets the firing interval (ms).</summary>
+    public long Interval { get; }
+
+    /// <inheritdoc />
+    public override bool CanMerge => true;
+
+    /// <summary>Creates the trigger.</summary>
+    /// <param name="interval">The firing interval (positive).</param>
+    /// <returns>The trigger.</returns>
+    /// <exception cref="ArgumentException"><paramref name="interval"/> is not positive or has a sub-millisecond part.</exception>
+    public static ContinuousProcessingTimeTrigger Of(TimeSpan interval)
+    {
+        var ms = Timestamps.ToWholeMillis(interval, nameof(interval));
+        if (ms <= 0)
+        {
+            throw new ArgumentException($"The interval of a continuous trigger must be positive but was {interval}.", nameof(interval));
+        }
+
+        return new ContinuousProcessingTimeTrigger(ms);
+    }
+
+    /// <inheritdoc />
+    public override TriggerResult OnElement(long timestamp, TimeWindow window, ITriggerContext context)
+    {
+        if (!context.TryGetState(out _))
+        {
+            var now = context.CurrentProcessingTime;
+            Schedule(now - (((now % Interval) + Interval) % Interval), window, context);
+        }
+
+        return TriggerResult.Continue;
+    }
+
+    /// <inheritdoc />
+    public override TriggerResult OnEventTime(long time, TimeWindow window, ITriggerContext context) => TriggerResult.Continue;
+
+    /// <inheritdoc />
+    public override TriggerResult OnProcessingTime(long time, TimeWindow window, ITriggerContext context)
+    {
+        if (context.TryGetState(out var fireAt) && fireAt == time)
+        {
+            Schedule(time, window, context);
+            return TriggerResult.Fire;
+        }
+
+        return TriggerResult.Continue;
+    }
+
+    /// <inheritdoc />
+    public override void OnMerge(TimeWindow window, IOnMergeContext context)
+    {
+        var found = false;
+        var min = long.MaxValue;
+        for (var i = 0; i < context.MergedWindowCount; i++)
+        {
+            if (context.TryGetMergedState(i, out var t))
+            {
+                found = true;
+                min = Math.Min(min, t);
+            }
+        }
+
+        if (found)
+        {
+            context.SetState(min);
+            context.RegisterProcessingTimeTimer(min);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Clear(TimeWindow window, ITriggerContext context)
+    {
+        if (context.TryGetState(out var fireAt))
+        {
+            context.DeleteProcessingTimeTimer(fireAt);
+            context.ClearState();
+        }
+    }
+
+    /// <summary>The next firing: one interval after <paramref name="time"/>, but not after the window's max timestamp.</summary>
+    private void Schedule(long time, TimeWindow window, ITriggerContext context)
+    {
+        var next = (Int128)time + Interval > window.MaxTimestamp ? window.MaxTimestamp : time + Interval;
+        context.SetState(next);
+        context.RegisterProcessingTimeTimer(next);
+    }
+}
