@@ -24,8 +24,12 @@ internal static class FileSchemas
         {
             if ((columns.TryGetValue(wanted.Path.ToString(), out var found) || ignoringCase.TryGetValue(wanted.Path.ToString(), out found)) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted) && !(found is TimeDataField && wanted is TimeDataField))
             {
+                // Older Spark, Impala and Hive write strings as binary without the STRING annotation; DuckDB reads them as BLOB too.
+                var hint = Logical(found.ClrType) == typeof(byte[]) && Logical(wanted.ClrType) == typeof(string)
+                    ? " (a BYTE_ARRAY column without the STRING annotation, as older Spark, Impala and Hive write strings: read it into a byte[] member and decode it, e.g. with Encoding.UTF8)"
+                    : "";
                 throw new InvalidDataException(
-                    $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}.");
+                    $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}{hint}.");
             }
 
             if (found is not null)

@@ -1,0 +1,243 @@
+using System.Collections;
+using System.Globalization;
+using Avro;
+using Avro.Generic;
+
+namespace ActorFlow.Parquet.Tests.Source;
+
+/// <summary>
+/// Real files of other writers (parquet-mr with parquet-avro and Spark, HVR; Fixtures/other-writers/README.md): legacy
+/// 2-level lists, Spark's maps and lists of every nullability, INT96 timestamps, unannotated binary strings, decimals as
+/// BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY, read with DuckDB's values.
+/// </summary>
+public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "other-writers");
+
+    /// <summary>Verify that parquet-avro's required 2-level list (<c>repeated int32 array</c>) reads as DuckDB reads it.</summary>
+    [Fact]
+    public async Task A_parquet_avro_two_level_list_must_read_with_duckdbs_values()
+    {
+        var file = Path.Combine(Fixtures, "legacy-list.parquet");
+        var expected = DuckDb.Query($"SELECT segment_id, adt, volumes FROM read_parquet('{file}')").Select(Text).ToList();
+
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<LegacyList>(file));
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(r => Text([r.segment_id, r.adt, r.volumes])));
+    }
+
+    /// <summary>Verify that Spark's optional 2-level lists, one inside an optional struct, read as DuckDB reads them, as
+    /// classes and as Avro records.</summary>
+    [Fact]
+    public async Task Spark_two_level_lists_in_a_struct_must_read_with_duckdbs_values()
+    {
+        var file = Path.Combine(Fixtures, "legacy-list-onearray.parquet");
+        var expected = DuckDb.Query($"""
+            SELECT id, prediction, impurity, impurityStats, gain, leftChild, rightChild,
+                   split.featureIndex, split.leftCategoriesOrThreshold, split.numCategories, split IS NULL
+            FROM read_parquet('{file}')
+            """).Select(Text).ToList();
+
+        var classes = await SourceRun.AllAsync(Sys, ParquetSource.For<Node>(file));
+        var schema = (RecordSchema)Schema.Parse("""
+            {"type":"record","name":"Node","fields":[
+              {"name":"id","type":"int"},{"name":"prediction","type":"double"},{"name":"impurity","type":"double"},
+              {"name":"impurityStats","type":["null",{"type":"array","items":"double"}]},
+              {"name":"gain","type":"double"},{"name":"leftChild","type":"int"},{"name":"rightChild","type":"int"},
+              {"name":"split","type":["null",{"type":"record","name":"Split","fields":[
+                {"name":"featureIndex","type":"int"},
+                {"name":"leftCategoriesOrThreshold","type":["null",{"type":"array","items":"double"}]},
+                {"name":"numCategories","type":"int"}]}]}]}
+            """);
+        var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, schema));
+
+        Assert.Equal(7, expected.Count);
+        Assert.Equal(expected, classes.Select(r => r.Value!).Select(n => Text([
+            n.id, n.prediction, n.impurity, n.impurityStats, n.gain, n.leftChild, n.rightChild,
+            n.split?.featureIndex, n.split?.leftCategoriesOrThreshold, n.split?.numCategories, n.split is null])));
+        Assert.Equal(expected, records.Select(r => r.Value!).Select(n => n["split"] as GenericRecord is var split ? Text([
+            n["id"], n["prediction"], n["impurity"], n["impurityStats"], n["gain"], n["leftChild"], n["rightChild"],
+            split?["featureIndex"], split?["leftCategoriesOrThreshold"], split?["numCategories"], split is null]) : null));
+    }
+
+    /// <summary>Verify that Spark's maps and lists, optional and required, with null and required values, read as DuckDB reads them.</summary>
+    [Fact]
+    public async Task Spark_maps_and_lists_of_every_nullability_must_read_with_duckdbs_values()
+    {
+        var file = Path.Combine(Fixtures, "map_array.parquet");
+        var expected = DuckDb.Query($"SELECT map_op_op, map_op_req, map_req_op, map_req_req, arr_op_op, arr_op_req, arr_req_op, arr_req_req FROM read_parquet('{file}')")
+            .Select(Text).ToList();
+
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<MapArray>(file));
+
+        Assert.Equal(125, expected.Count);
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(m => Text([m.map_op_op, m.map_op_req, m.map_req_op, m.map_req_req, m.arr_op_op, m.arr_op_req, m.arr_req_op, m.arr_req_req])));
+    }
+
+    /// <summary>Verify that Spark 2.1's INT96 timestamps and unannotated binary strings read as DuckDB reads them.</summary>
+    [Fact]
+    public async Task Spark_int96_timestamps_and_binary_strings_must_read_with_duckdbs_values()
+    {
+        var file = Path.Combine(Fixtures, "alltypes_dictionary.plain-spark21.parquet");
+        var expected = DuckDb.Query($"SELECT id, bool_col, tinyint_col, smallint_col, int_col, bigint_col, float_col, double_col, hex(date_string_col), hex(string_col), timestamp_col FROM read_parquet('{file}')")
+            .Select(Text).ToList();
+
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<AllTypes>(file));
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(a => Text([
+            a.id, a.bool_col, a.tinyint_col, a.smallint_col, a.int_col, a.bigint_col, a.float_col, a.double_col, a.date_string_col, a.string_col, a.timestamp_col])));
+    }
+
+    /// <summary>Verify that such a binary string column is refused for a string member with the reason and what to do
+    /// (DuckDB reads it as a BLOB too).</summary>
+    [Fact]
+    public async Task An_unannotated_binary_column_into_a_string_member_must_be_refused_saying_what_to_do()
+    {
+        var file = Path.Combine(Fixtures, "alltypes_dictionary.plain-spark21.parquet");
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<StringTypes>(file)));
+
+        Assert.Contains("column 'string_col' is Byte[] in the file but StringTypes reads it as String", e.Message, StringComparison.Ordinal);
+        Assert.Contains("read it into a byte[] member", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Verify that decimals stored as BYTE_ARRAY (HVR) and FIXED_LEN_BYTE_ARRAY (Spark), negative and null, read as DuckDB reads them.</summary>
+    [Fact]
+    public async Task Binary_decimals_must_read_with_duckdbs_values()
+    {
+        var bytes = Path.Combine(Fixtures, "byte_array_decimal.parquet");
+        var fixedLength = Path.Combine(Fixtures, "decimallegacy.parquet");
+
+        var values = await SourceRun.AllAsync(Sys, ParquetSource.For<ByteArrayDecimal>(bytes));
+        var legacy = await SourceRun.AllAsync(Sys, ParquetSource.For<LegacyDecimal>(fixedLength));
+
+        Assert.Equal(DuckDb.Query($"SELECT value FROM read_parquet('{bytes}')").Select(Text), values.Select(r => Text([r.Value!.value])));
+        Assert.Equal(
+            DuckDb.Query($"SELECT id, validDecimal, nullDecimal, negDecimal FROM read_parquet('{fixedLength}')").Select(Text),
+            legacy.Select(r => r.Value!).Select(d => Text([d.id, d.validDecimal, d.nullDecimal, d.negDecimal])));
+    }
+
+    /// <summary>A row as text: lists and maps element by element, floating point round-trippable, decimals normalized, bytes as hex (DuckDB's <c>hex()</c>).</summary>
+    private static string Text(object?[] row) => string.Join(" | ", row.Select(Value));
+
+    private static string Value(object? value) => value switch
+    {
+        null or DBNull => "<null>",
+        string s => s,
+        byte[] b => Convert.ToHexString(b),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
+        AvroDecimal a => Value(a.ToType<decimal>()),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
+        IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{Value(k)}={Value(map[k])}")) + "}",
+        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Value)) + "]",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
+
+#pragma warning disable SA1300, IDE1006 // the files' column names
+    public sealed class LegacyList
+    {
+        public string segment_id { get; set; } = "";
+
+        public double adt { get; set; }
+
+        public List<int> volumes { get; set; } = [];
+    }
+
+    public sealed class Node
+    {
+        public int id { get; set; }
+
+        public double prediction { get; set; }
+
+        public double impurity { get; set; }
+
+        public List<double>? impurityStats { get; set; }
+
+        public double gain { get; set; }
+
+        public int leftChild { get; set; }
+
+        public int rightChild { get; set; }
+
+        public Split? split { get; set; }
+    }
+
+    public sealed class Split
+    {
+        public int featureIndex { get; set; }
+
+        public List<double>? leftCategoriesOrThreshold { get; set; }
+
+        public int numCategories { get; set; }
+    }
+
+    public sealed class MapArray
+    {
+        public Dictionary<string, string?>? map_op_op { get; set; }
+
+        public Dictionary<string, string>? map_op_req { get; set; }
+
+        public Dictionary<string, string?> map_req_op { get; set; } = [];
+
+        public Dictionary<string, string> map_req_req { get; set; } = [];
+
+        public List<string?>? arr_op_op { get; set; }
+
+        public List<string>? arr_op_req { get; set; }
+
+        public List<string?> arr_req_op { get; set; } = [];
+
+        public List<string> arr_req_req { get; set; } = [];
+    }
+
+    public sealed class AllTypes
+    {
+        public int? id { get; set; }
+
+        public bool? bool_col { get; set; }
+
+        public int? tinyint_col { get; set; }
+
+        public int? smallint_col { get; set; }
+
+        public int? int_col { get; set; }
+
+        public long? bigint_col { get; set; }
+
+        public float? float_col { get; set; }
+
+        public double? double_col { get; set; }
+
+        public byte[]? date_string_col { get; set; }
+
+        public byte[]? string_col { get; set; }
+
+        public DateTime? timestamp_col { get; set; }
+    }
+
+    public sealed class StringTypes
+    {
+        public string? string_col { get; set; }
+    }
+
+    public sealed class ByteArrayDecimal
+    {
+        public decimal? value { get; set; }
+    }
+
+    public sealed class LegacyDecimal
+    {
+        public int? id { get; set; }
+
+        public decimal? validDecimal { get; set; }
+
+        public decimal? nullDecimal { get; set; }
+
+        public decimal? negDecimal { get; set; }
+    }
+#pragma warning restore SA1300, IDE1006
+}
