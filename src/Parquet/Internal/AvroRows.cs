@@ -293,7 +293,19 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                             : throw Refused(columnPath, path, $"date needs a DATE column, the file has {Describe(column)}");
                     case "time-millis":
                     case "time-micros":
-                        // Parquet's TIME(MILLIS) is an INT32 and TIME(MICROS) an INT64 (Parquet.Net names some of them so), as Avro's.
+                        // Parquet's TIME(MILLIS) is an INT32, TIME(MICROS) and TIME(NANOS) INT64s (Parquet.Net names some of them so).
+                        // A TIME column reads by its own unit (its value as a TimeSpan, as Apache.Avro holds both logical types):
+                        // pyarrow's time32[ms] into time-micros too, and NANOS not taken for MICROS.
+                        if (column is TimeDataField time)
+                        {
+                            return time.Precision switch
+                            {
+                                TimeUnitPrecision.Millis => value => TimeSpan.FromMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+                                TimeUnitPrecision.Nanos => value => TimeSpan.FromTicks(Convert.ToInt64(value, CultureInfo.InvariantCulture) / TimeSpan.NanosecondsPerTick),
+                                _ => value => TimeSpan.FromTicks(Convert.ToInt64(value, CultureInfo.InvariantCulture) * 10),
+                            };
+                        }
+
                         return (logical.LogicalTypeName, type) switch
                         {
                             (_, _) when type == typeof(TimeSpan) => value => value,

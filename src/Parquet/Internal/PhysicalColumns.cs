@@ -10,7 +10,7 @@ namespace ActorFlow.Parquet.Internal;
 
 /// <summary>
 /// INTERNAL API. Reads a column as <see cref="ParquetRowGroupReader"/> does, also where Parquet.Net 6.1 cannot decode
-/// it itself: a DATE, TIMESTAMP or DECIMAL column stored as INT32/INT64 in the DELTA_BINARY_PACKED encoding (what
+/// it itself: a column of the null type (below), and a DATE, TIMESTAMP or DECIMAL column stored as INT32/INT64 in the DELTA_BINARY_PACKED encoding (what
 /// DuckDB's <c>PARQUET_VERSION V2</c> and parquet-mr's v2 writer use for such columns; Parquet.Net decodes delta pages
 /// only into plain integers, "is not supported in DELTA_BINARY_PACKED"). Such a column chunk is read as its physical
 /// integers and converted here exactly as Parquet.Net converts them from other encodings (same values, same
@@ -30,6 +30,14 @@ internal static class PhysicalColumns
     public static async ValueTask ReadRawAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken)
         where T : struct
     {
+        if (AlwaysNull(group, field) is { } entries && definitions is { } levels)
+        {
+            // pyarrow's null type (a column of a pandas frame that holds only None): every value is null by the schema.
+            // Parquet.Net 6.1 fails on such a column in data pages V2 (IndexOutOfRangeException), so its pages are not read.
+            levels.Span[..entries].Clear();
+            return;
+        }
+
         if (Delta(group, field, typeof(T)) is not { } chunk)
         {
             await group.ReadRawAsync(field, values, definitions, repetitions, cancellationToken).ConfigureAwait(false);
@@ -75,6 +83,16 @@ internal static class PhysicalColumns
         }
     }
 
+    /// <summary>
+    /// The entries of a column whose logical type is UNKNOWN (the format's null type: every value is null) when every
+    /// entry is a row's own null (a top-level optional column: definition level 0 throughout); else null.
+    /// </summary>
+    private static int? AlwaysNull(ParquetRowGroupReader group, DataField field) =>
+        field.SchemaElement?.LogicalType?.UNKNOWN is not null && field.MaxDefinitionLevel == 1 && field.MaxRepetitionLevel == 0
+        && group.GetMetadata(field)?.MetaData is { } meta
+            ? checked((int)meta.NumValues)
+            : null;
+
     /// <summary>As <see cref="ParquetRowGroupReader.ReadAsync{T}(DataField, Memory{T}, Memory{int}?, CancellationToken)"/> (a column without nulls).</summary>
     public static ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, CancellationToken cancellationToken)
         where T : struct =>
@@ -86,7 +104,7 @@ internal static class PhysicalColumns
     public static async ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T?> values, CancellationToken cancellationToken)
         where T : struct
     {
-        if (Delta(group, field, typeof(T)) is null)
+        if (Delta(group, field, typeof(T)) is null && AlwaysNull(group, field) is null)
         {
             await group.ReadAsync(field, values, null, cancellationToken).ConfigureAwait(false);
             return;

@@ -103,6 +103,50 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("read it into a byte[] member", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Verify that pyarrow's TIME columns in milli-, micro- and nanoseconds (a logical type without a converted
+    /// one) read by their own unit into <see cref="TimeOnly"/> members and into Avro time-millis and time-micros fields.</summary>
+    [Fact]
+    public async Task Pyarrow_times_of_every_unit_must_read_by_their_unit()
+    {
+        var file = Path.Combine(Fixtures, "logical_time_all_precisions.parquet");
+        var expected = DuckDb.Query($"SELECT time_ms::VARCHAR, time_us::VARCHAR, time_ns::TIME::VARCHAR FROM read_parquet('{file}')").Select(Text).ToList();
+        var schema = (RecordSchema)Schema.Parse("""
+            {"type":"record","name":"Times","fields":[
+              {"name":"time_ms","type":["null",{"type":"int","logicalType":"time-millis"}]},
+              {"name":"time_us","type":["null",{"type":"long","logicalType":"time-micros"}]},
+              {"name":"time_ns","type":["null",{"type":"long","logicalType":"time-micros"}]}]}
+            """);
+
+        var classes = await SourceRun.AllAsync(Sys, ParquetSource.For<Times>(file));
+        var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, schema));
+
+        Assert.Equal(["10:30:00 | 10:30:00 | 10:30:00"], expected);
+        Assert.Equal(expected, classes.Select(r => r.Value!).Select(t => Text([Clock(t.time_ms), Clock(t.time_us), Clock(t.time_ns)])));
+        Assert.Equal(expected, records.Select(r => r.Value!).Select(t => Text([Clock(t["time_ms"]), Clock(t["time_us"]), Clock(t["time_ns"])])));
+    }
+
+    /// <summary>Verify that pyarrow's null-type column (a pandas column of only None) reads as nulls from data pages V1 and
+    /// V2 (Parquet.Net 6.1 fails on the V2 one), as classes and as Avro records.</summary>
+    /// <param name="name">The fixture.</param>
+    [Theory]
+    [InlineData("emptycolumn.parquet")]
+    [InlineData("emptycolumn.v2.parquet")]
+    public async Task A_pyarrow_null_type_column_must_read_as_nulls(string name)
+    {
+        var file = Path.Combine(Fixtures, name);
+        var expected = DuckDb.Query($"SELECT \"Value\", __index_level_0__ FROM read_parquet('{file}')").Select(Text).Order(StringComparer.Ordinal).ToList();
+        var schema = (RecordSchema)Schema.Parse("""
+            {"type":"record","name":"Empty","fields":[{"name":"Value","type":["null","int"]},{"name":"__index_level_0__","type":["null","long"]}]}
+            """);
+
+        var classes = await SourceRun.AllAsync(Sys, ParquetSource.For<EmptyColumn>(file));
+        var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, schema));
+
+        Assert.Equal(10, expected.Count);
+        Assert.Equal(expected, classes.Select(r => Text([r.Value!.Value, r.Value.__index_level_0__])).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, records.Select(r => Text([r.Value!["Value"], r.Value["__index_level_0__"]])).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Verify that decimals stored as BYTE_ARRAY (HVR) and FIXED_LEN_BYTE_ARRAY (Spark), negative and null, read as DuckDB reads them.</summary>
     [Fact]
     public async Task Binary_decimals_must_read_with_duckdbs_values()
@@ -118,6 +162,13 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
             DuckDb.Query($"SELECT id, validDecimal, nullDecimal, negDecimal FROM read_parquet('{fixedLength}')").Select(Text),
             legacy.Select(r => r.Value!).Select(d => Text([d.id, d.validDecimal, d.nullDecimal, d.negDecimal])));
     }
+
+    private static string? Clock(object? time) => time switch
+    {
+        TimeOnly t => t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        TimeSpan t => TimeOnly.FromTimeSpan(t).ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     /// <summary>A row as text: lists and maps element by element, floating point round-trippable, decimals normalized, bytes as hex (DuckDB's <c>hex()</c>).</summary>
     private static string Text(object?[] row) => string.Join(" | ", row.Select(Value));
@@ -217,6 +268,22 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         public byte[]? string_col { get; set; }
 
         public DateTime? timestamp_col { get; set; }
+    }
+
+    public sealed class EmptyColumn
+    {
+        public int? Value { get; set; }
+
+        public long? __index_level_0__ { get; set; }
+    }
+
+    public sealed class Times
+    {
+        public TimeOnly? time_ms { get; set; }
+
+        public TimeOnly? time_us { get; set; }
+
+        public TimeOnly? time_ns { get; set; }
     }
 
     public sealed class StringTypes
