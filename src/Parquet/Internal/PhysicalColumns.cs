@@ -40,7 +40,15 @@ internal static class PhysicalColumns
 
         if (Delta(group, field, typeof(T)) is not { } chunk)
         {
-            await group.ReadRawAsync(field, values, definitions, repetitions, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await group.ReadRawAsync(field, values, definitions, repetitions, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OverflowException e) when (typeof(T) == typeof(decimal))
+            {
+                throw TooWide(field, e);
+            }
+
             return;
         }
 
@@ -83,6 +91,10 @@ internal static class PhysicalColumns
         }
     }
 
+    /// <summary>A DECIMAL value past .NET decimal's range (±7.9e28, 28 digits): the row group fails saying what reads it.</summary>
+    private static InvalidDataException TooWide(DataField field, OverflowException e) =>
+        new($"column '{field.Path}' holds a {(field is DecimalDataField d ? $"DECIMAL({d.Precision}, {d.Scale})" : "DECIMAL")} value beyond .NET decimal's range (±7.9e28): read the file as Avro records (ParquetSource.ForAvro with a decimal field), whose decimal holds every value", e);
+
     /// <summary>
     /// The entries of a column whose logical type is UNKNOWN (the format's null type: every value is null) when every
     /// entry is a row's own null (a top-level optional column: definition level 0 throughout); else null.
@@ -95,10 +107,7 @@ internal static class PhysicalColumns
 
     /// <summary>As <see cref="ParquetRowGroupReader.ReadAsync{T}(DataField, Memory{T}, Memory{int}?, CancellationToken)"/> (a column without nulls).</summary>
     public static ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, CancellationToken cancellationToken)
-        where T : struct =>
-        Delta(group, field, typeof(T)) is null
-            ? group.ReadAsync(field, values, null, cancellationToken)
-            : ReadRawAsync(group, field, values, null, null, cancellationToken);
+        where T : struct => ReadRawAsync(group, field, values, null, null, cancellationToken);
 
     /// <summary>As <see cref="ParquetRowGroupReader.ReadAsync{T}(DataField, Memory{T?}, Memory{int}?, CancellationToken)"/>: a null where a row has no value.</summary>
     public static async ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T?> values, CancellationToken cancellationToken)
@@ -106,7 +115,15 @@ internal static class PhysicalColumns
     {
         if (Delta(group, field, typeof(T)) is null && AlwaysNull(group, field) is null)
         {
-            await group.ReadAsync(field, values, null, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await group.ReadAsync(field, values, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OverflowException e) when (typeof(T) == typeof(decimal))
+            {
+                throw TooWide(field, e);
+            }
+
             return;
         }
 
@@ -141,6 +158,9 @@ internal static class PhysicalColumns
         && meta.Encodings.Contains(Encoding.DELTA_BINARY_PACKED)
             ? meta
             : null;
+
+    /// <summary>A copy of <paramref name="field"/> (same column, path and levels) that Parquet.Net decodes into <paramref name="type"/>.</summary>
+    public static DataField As(DataField field, System.Type type) => Physical(field, type);
 
     private static DataField Physical(DataField field, System.Type physical)
     {

@@ -147,6 +147,26 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(expected, records.Select(r => Text([r.Value!["Value"], r.Value["__index_level_0__"]])).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Verify that DECIMAL(38, 2) values beyond .NET decimal's range read exactly as Avro decimals, and that a class's
+    /// decimal member is refused naming the column and what reads it.</summary>
+    [Fact]
+    public async Task Decimals_beyond_dotnet_decimal_must_read_as_avro_decimals_and_be_refused_for_decimal_members()
+    {
+        var file = Path.Combine(Fixtures, "bigdecimal.parquet");
+        var expected = DuckDb.Query($"SELECT Name, Balance::VARCHAR FROM read_parquet('{file}')").Select(Text).Order(StringComparer.Ordinal).ToList();
+        var schema = (RecordSchema)Schema.Parse("""
+            {"type":"record","name":"Account","fields":[{"name":"Name","type":["null","string"]},
+              {"name":"Balance","type":["null",{"type":"bytes","logicalType":"decimal","precision":38,"scale":2}]}]}
+            """);
+
+        var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, schema));
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Account>(file)));
+
+        Assert.Equal(["Jane | 123456789012345678901234567890123456.33", "John | 123456789012345678901234567890123456.33"], expected);
+        Assert.Equal(expected, records.Select(r => Text([r.Value!["Name"], ((AvroDecimal)r.Value["Balance"]).ToString()])).Order(StringComparer.Ordinal));
+        Assert.Contains("column 'Balance' holds a DECIMAL(38, 2) value beyond .NET decimal's range", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Verify that decimals stored as BYTE_ARRAY (HVR) and FIXED_LEN_BYTE_ARRAY (Spark), negative and null, read as DuckDB reads them.</summary>
     [Fact]
     public async Task Binary_decimals_must_read_with_duckdbs_values()
@@ -275,6 +295,13 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         public int? Value { get; set; }
 
         public long? __index_level_0__ { get; set; }
+    }
+
+    public sealed class Account
+    {
+        public string? Name { get; set; }
+
+        public decimal? Balance { get; set; }
     }
 
     public sealed class Times
