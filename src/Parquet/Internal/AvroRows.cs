@@ -296,14 +296,9 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                         // Parquet's TIME(MILLIS) is an INT32, TIME(MICROS) and TIME(NANOS) INT64s (Parquet.Net names some of them so).
                         // A TIME column reads by its own unit (its value as a TimeSpan, as Apache.Avro holds both logical types):
                         // pyarrow's time32[ms] into time-micros too, and NANOS not taken for MICROS.
-                        if (column is TimeDataField time)
+                        if (TimeColumns.UnitOf(column) is { } unit)
                         {
-                            return time.Precision switch
-                            {
-                                TimeUnitPrecision.Millis => value => TimeSpan.FromMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
-                                TimeUnitPrecision.Nanos => value => TimeSpan.FromTicks(Convert.ToInt64(value, CultureInfo.InvariantCulture) / TimeSpan.NanosecondsPerTick),
-                                _ => value => TimeSpan.FromTicks(Convert.ToInt64(value, CultureInfo.InvariantCulture) * 10),
-                            };
+                            return value => TimeSpan.FromTicks(TimeColumns.Ticks(Convert.ToInt64(value, CultureInfo.InvariantCulture), unit));
                         }
 
                         return (logical.LogicalTypeName, type) switch

@@ -22,7 +22,7 @@ internal static class FileSchemas
 
         foreach (var wanted in projection)
         {
-            if ((columns.TryGetValue(wanted.Path.ToString(), out var found) || ignoringCase.TryGetValue(wanted.Path.ToString(), out found)) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted) && !(found is TimeDataField && wanted is TimeDataField))
+            if ((columns.TryGetValue(wanted.Path.ToString(), out var found) || ignoringCase.TryGetValue(wanted.Path.ToString(), out found)) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted) && !(TimeColumns.UnitOf(found) is not null && wanted is TimeDataField))
             {
                 // Older Spark, Impala and Hive write strings as binary without the STRING annotation; DuckDB reads them as BLOB too.
                 var hint = Logical(found.ClrType) == typeof(byte[]) && Logical(wanted.ClrType) == typeof(string)

@@ -367,7 +367,7 @@ internal sealed class FlatRowReader<T>
 
         /// <summary>Of either nullability: a null into a member that cannot hold one fails the row group.</summary>
         public override bool Fits(DataField file) =>
-            file is TimeDataField && !file.IsArray && file.MaxRepetitionLevel == 0;
+            TimeColumns.UnitOf(file) is not null && !file.IsArray && file.MaxRepetitionLevel == 0;
 
         public override ColumnValues Rent(int rows) => new Values(Field, set, rows);
 
@@ -379,6 +379,7 @@ internal sealed class FlatRowReader<T>
                 var levels = field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(rows) : null;
                 var raw = ArrayPool<long>.Shared.Rent(rows);
                 var millis = field.ClrType == typeof(int) ? ArrayPool<int>.Shared.Rent(rows) : null;
+                var unit = TimeColumns.UnitOf(field)!.Value;
                 try
                 {
                     if (millis is not null)
@@ -386,16 +387,15 @@ internal sealed class FlatRowReader<T>
                         await group.ReadRawAsync(field, millis.AsMemory(0, rows), levels?.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
                         for (var i = 0; i < rows; i++)
                         {
-                            raw[i] = millis[i] * TimeSpan.TicksPerMillisecond;
+                            raw[i] = TimeColumns.Ticks(millis[i], unit);
                         }
                     }
                     else
                     {
                         await group.ReadRawAsync(field, raw.AsMemory(0, rows), levels?.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
-                        var nanos = ((TimeDataField)field).Precision == TimeUnitPrecision.Nanos;
                         for (var i = 0; i < rows; i++)
                         {
-                            raw[i] = nanos ? raw[i] / TimeSpan.NanosecondsPerTick : raw[i] * TimeSpan.TicksPerMicrosecond;
+                            raw[i] = TimeColumns.Ticks(raw[i], unit);
                         }
                     }
 

@@ -57,14 +57,13 @@ internal static class ValueConverters
 
         if (member == typeof(TimeOnly))
         {
-            return column is TimeDataField time
-                ? time.Precision switch
-                {
-                    TimeUnitPrecision.Millis => Conversion.TimeMillis,
-                    TimeUnitPrecision.Micros => Conversion.TimeMicros,
-                    _ => Conversion.TimeNanos,
-                }
-                : null;
+            return TimeColumns.UnitOf(column) switch
+            {
+                TimeUnitPrecision.Millis => Conversion.TimeMillis,
+                TimeUnitPrecision.Micros => Conversion.TimeMicros,
+                TimeUnitPrecision.Nanos => Conversion.TimeNanos,
+                _ => null,
+            };
         }
 
         if (member == typeof(DateTime))
@@ -114,9 +113,9 @@ internal static class ValueConverters
 
     private static DateOnly Date(DateTime raw) => DateOnly.FromDateTime(raw);
 
-    private static TimeOnly TimeMillis(int raw) => new(raw * TimeSpan.TicksPerMillisecond);
+    private static TimeOnly TimeMillis(int raw) => new(TimeColumns.Ticks(raw, TimeUnitPrecision.Millis));
 
-    private static TimeOnly TimeMicros(long raw) => new(raw * TimeSpan.TicksPerMicrosecond);
+    private static TimeOnly TimeMicros(long raw) => new(TimeColumns.Ticks(raw, TimeUnitPrecision.Micros));
 
-    private static TimeOnly TimeNanos(long raw) => new(raw / TimeSpan.NanosecondsPerTick);
+    private static TimeOnly TimeNanos(long raw) => new(TimeColumns.Ticks(raw, TimeUnitPrecision.Nanos));
 }

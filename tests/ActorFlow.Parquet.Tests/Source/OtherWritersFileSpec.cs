@@ -167,6 +167,22 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("column 'Balance' holds a DECIMAL(38, 2) value beyond .NET decimal's range", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Verify that 1-level repeated columns (a repeated primitive without a LIST group) of every primitive, with a
+    /// TIME that carries only the legacy converted type (TIME_MICROS) and INT96 timestamps, read as DuckDB reads them.</summary>
+    [Fact]
+    public async Task Repeated_primitive_columns_and_a_converted_type_time_must_read_with_duckdbs_values()
+    {
+        var file = Path.Combine(Fixtures, "legacy_primitives_collection_arrays.parquet");
+        var expected = DuckDb.Query($"SELECT Booleans, Shorts, UShorts, Integers, UIntegers, Longs, ULongs, Floats, Doubles, Decimals, DateTimes, TimeSpans, Strings FROM read_parquet('{file}')")
+            .Select(Text).ToList();
+
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Primitives>(file));
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(p => Text([
+            p.Booleans, p.Shorts, p.UShorts, p.Integers, p.UIntegers, p.Longs, p.ULongs, p.Floats, p.Doubles, p.Decimals, p.DateTimes, p.TimeSpans, p.Strings])));
+    }
+
     /// <summary>Verify that decimals stored as BYTE_ARRAY (HVR) and FIXED_LEN_BYTE_ARRAY (Spark), negative and null, read as DuckDB reads them.</summary>
     [Fact]
     public async Task Binary_decimals_must_read_with_duckdbs_values()
@@ -203,6 +219,8 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
         AvroDecimal a => Value(a.ToType<decimal>()),
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
+        TimeSpan t => TimeOnly.FromTimeSpan(t).ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
         IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{Value(k)}={Value(map[k])}")) + "}",
         IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Value)) + "]",
         _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
@@ -295,6 +313,35 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         public int? Value { get; set; }
 
         public long? __index_level_0__ { get; set; }
+    }
+
+    public sealed class Primitives
+    {
+        public List<bool> Booleans { get; set; } = [];
+
+        public List<short> Shorts { get; set; } = [];
+
+        public List<ushort> UShorts { get; set; } = [];
+
+        public List<int> Integers { get; set; } = [];
+
+        public List<uint> UIntegers { get; set; } = [];
+
+        public List<long> Longs { get; set; } = [];
+
+        public List<ulong> ULongs { get; set; } = [];
+
+        public List<float> Floats { get; set; } = [];
+
+        public List<double> Doubles { get; set; } = [];
+
+        public List<decimal> Decimals { get; set; } = [];
+
+        public List<DateTime> DateTimes { get; set; } = [];
+
+        public List<TimeOnly> TimeSpans { get; set; } = [];
+
+        public List<string> Strings { get; set; } = [];
     }
 
     public sealed class Account
