@@ -593,24 +593,16 @@ internal sealed class FlatRowReader<T>
     private static InvalidDataException NullInRequired(DataField column, DataField member, Type memberType, int row) =>
         new($"column '{column.Path}' holds a null (row {row} of the row group), which {typeof(T).Name}.{member.Name} ({memberType.Name}) cannot hold; declare it {memberType.Name}? to read nulls");
 
-    /// <summary>
-    /// A TIMESTAMP's kind comes from its column, as the level assembler gives it: not adjusted to UTC (DuckDB's
-    /// TIMESTAMP, Spark's TIMESTAMP_NTZ, pyarrow's timestamp without a time zone) it is a wall-clock time of no zone,
-    /// <see cref="DateTimeKind.Unspecified"/>; adjusted, <see cref="DateTimeKind.Utc"/>. Parquet.Net 6.1 gives a wall-clock
-    /// time <see cref="DateTimeKind.Local"/> (which claims the machine's zone) or leaves it Unspecified, by how the file
-    /// stores it.
-    /// </summary>
+    /// <summary>A TIMESTAMP's kind comes from its column (<see cref="TimestampKinds"/>), as the level assembler gives it.</summary>
     private static class Timestamps
     {
         public static void Specify<TValue>(Span<TValue> values, DataField field)
         {
-            if ((typeof(TValue) != typeof(DateTime) && typeof(TValue) != typeof(DateTime?))
-                || field is not DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp } timestamp)
+            if ((typeof(TValue) != typeof(DateTime) && typeof(TValue) != typeof(DateTime?)) || TimestampKinds.Of(field) is not { } kind)
             {
                 return;
             }
 
-            var kind = timestamp.IsAdjustedToUTC ? DateTimeKind.Utc : DateTimeKind.Unspecified;
             for (var i = 0; i < values.Length; i++)
             {
                 if (typeof(TValue) == typeof(DateTime))

@@ -68,10 +68,10 @@ internal static class ValueConverters
 
         if (member == typeof(DateTime))
         {
-            return column switch
+            return TimestampKinds.Of(column) switch
             {
-                DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: true } => Conversion.Utc,
-                DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp } => Conversion.WallClock,
+                DateTimeKind.Utc => Conversion.Utc,
+                DateTimeKind.Unspecified => Conversion.WallClock,
                 _ => type == typeof(DateTime) ? Conversion.Timestamp : null,
             };
         }
