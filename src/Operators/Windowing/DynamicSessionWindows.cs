@@ -110,10 +110,11 @@ internal static class DynamicGaps
 {
     public static string? Assign<T>(Func<T, TimeSpan> gapOf, T element, long start, List<TimeWindow> windows)
     {
-        var gap = Timestamps.ToMillis(gapOf(element));
+        var span = gapOf(element);
+        var gap = Timestamps.ToMillis(span);
         if (gap < 1)
         {
-            return $"The record's dynamic session gap ({gapOf(element)}) is not at least a millisecond.";
+            return $"The record's dynamic session gap ({span}) is not at least a millisecond.";
         }
 
         WindowArithmetic.AssignSession(start, gap, windows);

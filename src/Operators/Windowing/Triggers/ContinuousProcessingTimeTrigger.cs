@@ -4,8 +4,9 @@ namespace ActorFlow.Operators.Windowing.Triggers;
 /// Fires every <see cref="Interval"/> of processing time (aligned to the epoch) while the window has records, as Flink's
 /// <c>ContinuousProcessingTimeTrigger</c>: a window's first record schedules a firing at the next interval boundary
 /// after the current processing time, each firing the next one; a firing is never scheduled past the window's max
-/// timestamp (the last one is clamped to it, which is also when a processing-time window ends). Use it with
-/// processing-time windows for early results (a dashboard's running count every few seconds).
+/// timestamp (the last one is clamped to it, which is also when a processing-time window ends), and none after it
+/// until another record arrives. Use it with processing-time windows for early results (a dashboard's running count
+/// every few seconds), or with event-time windows for results every few seconds while their watermark lags.
 /// </summary>
 public sealed class ContinuousProcessingTimeTrigger : Trigger
 {
@@ -52,7 +53,18 @@ public sealed class ContinuousProcessingTimeTrigger : Trigger
     {
         if (context.TryGetState(out var fireAt) && fireAt == time)
         {
-            Schedule(time, window, context);
+            if (time >= window.MaxTimestamp)
+            {
+                // The last firing: scheduling it again at the window's end (as Flink does) would fire it forever when the
+                // window outlives its end in processing time (an event-time window waiting for its watermark). A record
+                // that arrives later schedules one more firing.
+                context.ClearState();
+            }
+            else
+            {
+                Schedule(time, window, context);
+            }
+
             return TriggerResult.Fire;
         }
 

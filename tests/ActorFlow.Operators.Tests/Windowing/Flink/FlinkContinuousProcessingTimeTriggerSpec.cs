@@ -81,6 +81,30 @@ public sealed class FlinkContinuousProcessingTimeTriggerSpec
         Assert.Equal(expected, Rendered(h));
     }
 
+    /// <summary>Verify that an event-time window whose end the processing clock passes fires once at its end, not again
+    /// and again (the firing rescheduled at the window's end fired forever), and once more for a record that arrives later.</summary>
+    [Fact]
+    public async Task An_event_time_window_must_fire_once_at_its_end_when_the_clock_passes_it()
+    {
+        var clock = new ManualTimeProvider();
+        var h = OperatorHarness.For(
+            FlinkFixtures.For(TumblingEventTimeWindows.Of(TimeSpan.FromMilliseconds(10))).WithTimeProvider(clock)
+                .WithTrigger(ContinuousProcessingTimeTrigger.Of(TimeSpan.FromMilliseconds(5))).Process(new FlinkSessionWindowFunction()),
+            clock);
+        var bounded = TimeSpan.FromSeconds(10); // without the mend the clock's advance never returns
+
+        h.SetProcessingTime(0);
+        h.Element("k", 1, 0);
+        await Task.Run(() => h.SetProcessingTime(5)).WaitAsync(bounded);
+        await Task.Run(() => h.SetProcessingTime(50)).WaitAsync(bounded);
+        Assert.Equal(["k-1:0-10@9", "k-1:0-10@9"], Rendered(h));
+
+        h.Element("k", 2, 3);
+        await Task.Run(() => h.SetProcessingTime(51)).WaitAsync(bounded);
+        await Task.Run(() => h.SetProcessingTime(100)).WaitAsync(bounded);
+        Assert.Equal(["k-1:0-10@9", "k-1:0-10@9", "k-3:0-10@9"], Rendered(h));
+    }
+
     /// <summary>Verify that the interval must be a positive whole number of milliseconds.</summary>
     [Fact]
     public void A_bad_interval_must_be_refused()
