@@ -476,7 +476,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
         /// BYTE_ARRAY): it is read as Parquet.Net's <see cref="global::Parquet.Data.BigDecimal"/>, whose unscaled integer
         /// holds every value (Parquet.Net's decimal read overflows on values past ±7.9e28).
         /// </summary>
-        public static bool ReadsWide(DataField column) => column is DecimalDataField { Precision: > 28 } && column.ClrType == typeof(decimal);
+        public static bool ReadsWide(DataField column) => PhysicalColumns.IsWideDecimal(column);
 
         /// <summary>Gets the definition level at which this column's value is present.</summary>
         public int Defined { get; } = column.MaxDefinitionLevel;

@@ -38,6 +38,12 @@ internal static class PhysicalColumns
             return;
         }
 
+        if (typeof(T) == typeof(decimal) && IsWideDecimal(field))
+        {
+            await ReadWideAsync(group, field, values.Length, values, definitions, repetitions, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (Delta(group, field, typeof(T)) is not { } chunk)
         {
             try
@@ -91,6 +97,65 @@ internal static class PhysicalColumns
         }
     }
 
+    /// <summary>
+    /// Whether a DECIMAL column is wider than .NET's decimal (precision above 28, as Spark's and Arrow's DECIMAL(38, s),
+    /// stored as FIXED_LEN_BYTE_ARRAY or BYTE_ARRAY): Parquet.Net 6.1 decodes such a value into a decimal by rounding it
+    /// to 28 digits, or fails with an OverflowException, so it is read as Parquet.Net's
+    /// <see cref="global::Parquet.Data.BigDecimal"/> (its exact unscaled integer) instead.
+    /// </summary>
+    public static bool IsWideDecimal(DataField field) =>
+        field is DecimalDataField { Precision: > 28 } && field.ClrType == typeof(decimal)
+        && field.SchemaElement?.Type is ParquetType.FIXED_LEN_BYTE_ARRAY or ParquetType.BYTE_ARRAY;
+
+    /// <summary>A wide DECIMAL column into decimals: each value exactly, or the row group fails naming the column.</summary>
+    private static async ValueTask ReadWideAsync<T>(ParquetRowGroupReader group, DataField field, int length, Memory<T> values, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var wide = ArrayPool<global::Parquet.Data.BigDecimal>.Shared.Rent(length);
+        try
+        {
+            await group.ReadRawAsync(As(field, typeof(global::Parquet.Data.BigDecimal)), wide.AsMemory(0, length), definitions, repetitions, cancellationToken).ConfigureAwait(false);
+            var meta = group.GetMetadata(field)?.MetaData ?? throw new InvalidDataException($"column '{field.Path}' has no data in this row group");
+            var defined = Defined(field, meta, definitions);
+            var decimals = System.Runtime.InteropServices.MemoryMarshal.Cast<T, decimal>(values.Span);
+            for (var i = 0; i < defined; i++)
+            {
+                decimals[i] = Exact(wide[i], field);
+            }
+        }
+        finally
+        {
+            ArrayPool<global::Parquet.Data.BigDecimal>.Shared.Return(wide, clearArray: true);
+        }
+    }
+
+    private static readonly System.Numerics.BigInteger MaxMantissa = (System.Numerics.BigInteger.One << 96) - 1;
+
+    /// <summary>A DECIMAL value as a .NET decimal, exactly (trailing zeros of the scale dropped as needed), or an error naming the column.</summary>
+    private static decimal Exact(global::Parquet.Data.BigDecimal value, DataField field)
+    {
+        var unscaled = value.UnscaledValue;
+        var scale = value.Scale;
+        while (scale > 28 || System.Numerics.BigInteger.Abs(unscaled) > MaxMantissa)
+        {
+            if (scale == 0 || !(unscaled % 10).IsZero)
+            {
+                var d = (DecimalDataField)field;
+                throw new InvalidDataException(
+                    $"column '{field.Path}' holds a DECIMAL({d.Precision}, {d.Scale}) value, {value}, that a .NET decimal cannot hold exactly (28-29 significant digits, up to ±7.9e28): read the file as Avro records (ParquetSource.ForAvro with a decimal field), whose decimal holds every value");
+            }
+
+            unscaled /= 10;
+            scale--;
+        }
+
+        var magnitude = System.Numerics.BigInteger.Abs(unscaled);
+        var low = (int)(uint)(magnitude & uint.MaxValue);
+        var middle = (int)(uint)((magnitude >> 32) & uint.MaxValue);
+        var high = (int)(uint)((magnitude >> 64) & uint.MaxValue);
+        return new decimal(low, middle, high, unscaled.Sign < 0, (byte)scale);
+    }
+
     /// <summary>A DECIMAL value past .NET decimal's range (±7.9e28, 28 digits): the row group fails saying what reads it.</summary>
     private static InvalidDataException TooWide(DataField field, OverflowException e) =>
         new($"column '{field.Path}' holds a {(field is DecimalDataField d ? $"DECIMAL({d.Precision}, {d.Scale})" : "DECIMAL")} value beyond .NET decimal's range (±7.9e28): read the file as Avro records (ParquetSource.ForAvro with a decimal field), whose decimal holds every value", e);
@@ -102,6 +167,7 @@ internal static class PhysicalColumns
     private static int? AlwaysNull(ParquetRowGroupReader group, DataField field) =>
         field.SchemaElement?.LogicalType?.UNKNOWN is not null && field.MaxDefinitionLevel == 1 && field.MaxRepetitionLevel == 0
         && group.GetMetadata(field)?.MetaData is { } meta
+        && (meta.Statistics?.NullCount is not { } nulls || nulls == meta.NumValues) // a writer's statistics that say otherwise win
             ? checked((int)meta.NumValues)
             : null;
 
@@ -113,7 +179,7 @@ internal static class PhysicalColumns
     public static async ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T?> values, CancellationToken cancellationToken)
         where T : struct
     {
-        if (Delta(group, field, typeof(T)) is null && AlwaysNull(group, field) is null)
+        if (Delta(group, field, typeof(T)) is null && AlwaysNull(group, field) is null && !(typeof(T) == typeof(decimal) && IsWideDecimal(field)))
         {
             try
             {
