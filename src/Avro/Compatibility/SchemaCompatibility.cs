@@ -71,29 +71,28 @@ public static class SchemaCompatibility
             writer = Base(writer);
             if (writer is UnionSchema writerUnion)
             {
-                // Every branch the writer may have written must be readable.
+                // Every branch the writer may have written must be readable; the path names the writer's branch by index.
                 for (var i = 0; i < writerUnion.Count; i++)
                 {
                     var branch = Base(writerUnion[i]);
+                    var branchPath = $"{path}/{i}";
                     if (reader is UnionSchema readerUnion)
                     {
                         var match = FirstMatch(readerUnion, branch);
                         if (match is null)
                         {
-                            Add(path, ResolutionRule.MissingUnionBranch, $"the writer's union branch {Describe(branch)} matches no branch of the reader's union {Describe(reader)}");
+                            Add(branchPath, ResolutionRule.MissingUnionBranch, $"the writer's union branch {Describe(branch)} matches no branch of the reader's union {Describe(reader)}");
                         }
                         else
                         {
-                            Resolve(match, branch, path);
+                            Resolve(match, branch, branchPath);
                         }
-                    }
-                    else if (!Matches(reader, branch))
-                    {
-                        Add(path, ResolutionRule.MissingUnionBranch, $"the writer's union branch {Describe(branch)} cannot be read as {Describe(reader)}");
                     }
                     else
                     {
-                        Resolve(reader, branch, path);
+                        // A reader that is not a union must read each branch as it would read that type alone, so a branch
+                        // breaks the rule it would break alone (a type or name mismatch, not a missing union branch).
+                        Resolve(reader, branch, branchPath);
                     }
                 }
 
@@ -224,8 +223,11 @@ public static class SchemaCompatibility
             };
         }
 
+        // Full names, not Java's unqualified ones: Apache.Avro's resolving reader (RecordSchema.CanRead, a union's branch
+        // match) compares full names, so data of a writer's ns2.R fails to decode as a reader's ns1.R although Java's
+        // checker calls the pair compatible. A reader's alias bridges a namespace change (WriterSchemaAdapter renames).
         private static bool NamesMatch(NamedSchema reader, NamedSchema writer) =>
-            reader.Fullname == writer.Fullname || reader.Name == writer.Name ||
+            reader.Fullname == writer.Fullname ||
             AliasesOf(reader).Any(a => a == writer.Fullname || a == writer.Name || a == $"{reader.Namespace}.{writer.Name}");
 
         // Apache.Avro keeps a named type's aliases private; they are read back from the schema's JSON.

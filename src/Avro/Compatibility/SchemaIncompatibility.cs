@@ -29,6 +29,6 @@ public static class ResolutionRule
     /// <summary>The writer's and reader's fixed types have different sizes.</summary>
     public const string FixedSizeMismatch = "FIXED_SIZE_MISMATCH";
 
-    /// <summary>A branch of the writer's union matches no branch of the reader's union (or the reader's non-union type).</summary>
+    /// <summary>A branch of the writer's union, or the writer's type, matches no branch of the reader's union (a reader that is not a union reports each unreadable writer branch under the rule it breaks).</summary>
     public const string MissingUnionBranch = "MISSING_UNION_BRANCH";
 }
