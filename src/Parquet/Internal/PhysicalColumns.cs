@@ -65,35 +65,33 @@ internal static class PhysicalColumns
         }
 
         var element = field.SchemaElement ?? throw new InvalidDataException($"column '{field.Path}' has no schema element");
-        var count = values.Length;
-        var defined = 0;
         if (chunk.Type == ParquetType.INT32)
         {
-            var raw = ArrayPool<int>.Shared.Rent(count);
-            try
-            {
-                await group.ReadRawAsync(Physical(field, typeof(int)), raw.AsMemory(0, count), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                defined = Defined(field, chunk, definitions);
-                Convert(raw.AsSpan(0, defined), values.Span, element);
-            }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(raw);
-            }
+            await ReadIntegersAsync<int, T>(group, field, chunk, element, values, definitions, repetitions, Convert, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            var raw = ArrayPool<long>.Shared.Rent(count);
-            try
-            {
-                await group.ReadRawAsync(Physical(field, typeof(long)), raw.AsMemory(0, count), definitions, repetitions, cancellationToken).ConfigureAwait(false);
-                defined = Defined(field, chunk, definitions);
-                Convert(raw.AsSpan(0, defined), values.Span, element);
-            }
-            finally
-            {
-                ArrayPool<long>.Shared.Return(raw);
-            }
+            await ReadIntegersAsync<long, T>(group, field, chunk, element, values, definitions, repetitions, Convert, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private delegate void Converter<TRaw, T>(ReadOnlySpan<TRaw> raw, Span<T> values, SchemaElement element);
+
+    /// <summary>Reads the column chunk as its physical integers and converts the defined ones into <paramref name="values"/>.</summary>
+    private static async ValueTask ReadIntegersAsync<TRaw, T>(
+        ParquetRowGroupReader group, DataField field, ColumnMetaData chunk, SchemaElement element, Memory<T> values, Memory<int>? definitions, Memory<int>? repetitions, Converter<TRaw, T> convert, CancellationToken cancellationToken)
+        where TRaw : struct
+        where T : struct
+    {
+        var raw = ArrayPool<TRaw>.Shared.Rent(values.Length);
+        try
+        {
+            await group.ReadRawAsync(Physical(field, typeof(TRaw)), raw.AsMemory(0, values.Length), definitions, repetitions, cancellationToken).ConfigureAwait(false);
+            convert(raw.AsSpan(0, Defined(field, chunk, definitions)), values.Span, element);
+        }
+        finally
+        {
+            ArrayPool<TRaw>.Shared.Return(raw);
         }
     }
 

@@ -20,16 +20,7 @@ public sealed class ContinuousEventTimeTrigger : Trigger
     /// <param name="interval">The firing interval (positive).</param>
     /// <returns>The trigger.</returns>
     /// <exception cref="ArgumentException"><paramref name="interval"/> is not positive or has a sub-millisecond part.</exception>
-    public static ContinuousEventTimeTrigger Of(TimeSpan interval)
-    {
-        var ms = Timestamps.ToWholeMillis(interval, nameof(interval));
-        if (ms <= 0)
-        {
-            throw new ArgumentException($"The interval of a continuous trigger must be positive but was {interval}.", nameof(interval));
-        }
-
-        return new ContinuousEventTimeTrigger(ms);
-    }
+    public static ContinuousEventTimeTrigger Of(TimeSpan interval) => new(ContinuousFirings.Interval(interval));
 
     /// <inheritdoc />
     public override TriggerResult OnElement(long timestamp, TimeWindow window, ITriggerContext context)
@@ -42,8 +33,7 @@ public sealed class ContinuousEventTimeTrigger : Trigger
         context.RegisterEventTimeTimer(window.MaxTimestamp);
         if (!context.TryGetState(out _))
         {
-            var start = timestamp - (((timestamp % Interval) + Interval) % Interval);
-            var next = NextFiring(start, window);
+            var next = ContinuousFirings.Next(ContinuousFirings.Start(timestamp, Interval), Interval, window);
             context.RegisterEventTimeTimer(next);
             context.SetState(next);
         }
@@ -61,7 +51,7 @@ public sealed class ContinuousEventTimeTrigger : Trigger
 
         if (context.TryGetState(out var fireAt) && fireAt == time)
         {
-            var next = NextFiring(time, window);
+            var next = ContinuousFirings.Next(time, Interval, window);
             context.SetState(next);
             context.RegisterEventTimeTimer(next);
             return TriggerResult.Fire;
@@ -76,21 +66,10 @@ public sealed class ContinuousEventTimeTrigger : Trigger
     /// <inheritdoc />
     public override void OnMerge(TimeWindow window, IOnMergeContext context)
     {
-        var found = false;
-        var min = long.MaxValue;
-        for (var i = 0; i < context.MergedWindowCount; i++)
+        if (ContinuousFirings.TryEarliestMerged(context, out var earliest))
         {
-            if (context.TryGetMergedState(i, out var t))
-            {
-                found = true;
-                min = Math.Min(min, t);
-            }
-        }
-
-        if (found)
-        {
-            context.SetState(min);
-            context.RegisterEventTimeTimer(min);
+            context.SetState(earliest);
+            context.RegisterEventTimeTimer(earliest);
         }
 
         if (window.MaxTimestamp > context.CurrentWatermark)
@@ -108,8 +87,4 @@ public sealed class ContinuousEventTimeTrigger : Trigger
             context.ClearState();
         }
     }
-
-    /// <summary>The firing one interval after <paramref name="time"/>, but not after the window's max timestamp.</summary>
-    private long NextFiring(long time, TimeWindow window) =>
-        (Int128)time + Interval > window.MaxTimestamp ? window.MaxTimestamp : time + Interval;
 }

@@ -22,16 +22,7 @@ public sealed class ContinuousProcessingTimeTrigger : Trigger
     /// <param name="interval">The firing interval (positive).</param>
     /// <returns>The trigger.</returns>
     /// <exception cref="ArgumentException"><paramref name="interval"/> is not positive or has a sub-millisecond part.</exception>
-    public static ContinuousProcessingTimeTrigger Of(TimeSpan interval)
-    {
-        var ms = Timestamps.ToWholeMillis(interval, nameof(interval));
-        if (ms <= 0)
-        {
-            throw new ArgumentException($"The interval of a continuous trigger must be positive but was {interval}.", nameof(interval));
-        }
-
-        return new ContinuousProcessingTimeTrigger(ms);
-    }
+    public static ContinuousProcessingTimeTrigger Of(TimeSpan interval) => new(ContinuousFirings.Interval(interval));
 
     /// <inheritdoc />
     public override TriggerResult OnElement(long timestamp, TimeWindow window, ITriggerContext context)
@@ -39,7 +30,7 @@ public sealed class ContinuousProcessingTimeTrigger : Trigger
         if (!context.TryGetState(out _))
         {
             var now = context.CurrentProcessingTime;
-            Schedule(now - (((now % Interval) + Interval) % Interval), window, context);
+            Schedule(ContinuousFirings.Start(now, Interval), window, context);
         }
 
         return TriggerResult.Continue;
@@ -74,21 +65,10 @@ public sealed class ContinuousProcessingTimeTrigger : Trigger
     /// <inheritdoc />
     public override void OnMerge(TimeWindow window, IOnMergeContext context)
     {
-        var found = false;
-        var min = long.MaxValue;
-        for (var i = 0; i < context.MergedWindowCount; i++)
+        if (ContinuousFirings.TryEarliestMerged(context, out var earliest))
         {
-            if (context.TryGetMergedState(i, out var t))
-            {
-                found = true;
-                min = Math.Min(min, t);
-            }
-        }
-
-        if (found)
-        {
-            context.SetState(min);
-            context.RegisterProcessingTimeTimer(min);
+            context.SetState(earliest);
+            context.RegisterProcessingTimeTimer(earliest);
         }
     }
 
@@ -105,7 +85,7 @@ public sealed class ContinuousProcessingTimeTrigger : Trigger
     /// <summary>The next firing: one interval after <paramref name="time"/>, but not after the window's max timestamp.</summary>
     private void Schedule(long time, TimeWindow window, ITriggerContext context)
     {
-        var next = (Int128)time + Interval > window.MaxTimestamp ? window.MaxTimestamp : time + Interval;
+        var next = ContinuousFirings.Next(time, Interval, window);
         context.SetState(next);
         context.RegisterProcessingTimeTimer(next);
     }
