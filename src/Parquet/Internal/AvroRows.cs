@@ -323,8 +323,8 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                         }
 
                         // A wide DECIMAL (beyond .NET decimal's 28 digits, e.g. Spark's and Arrow's DECIMAL(38, s)) is read as its
-                        // unscaled integer (Leaf.ReadsWide), so every value of it reads, exactly.
-                        return Leaf.ReadsWide(column)
+                        // unscaled integer (PhysicalColumns.IsWideDecimal), so every value of it reads, exactly.
+                        return PhysicalColumns.IsWideDecimal(column)
                             ? value => new AvroDecimal(((global::Parquet.Data.BigDecimal)value).UnscaledValue, scale)
                             : value => new AvroDecimal(Scaled((decimal)value, scale));
                     case "uuid":
@@ -471,13 +471,6 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
 
         public DataField Column { get; } = column;
 
-        /// <summary>
-        /// Whether the column is a DECIMAL wider than .NET's decimal (precision above 28, a FIXED_LEN_BYTE_ARRAY or
-        /// BYTE_ARRAY): it is read as Parquet.Net's <see cref="global::Parquet.Data.BigDecimal"/>, whose unscaled integer
-        /// holds every value (Parquet.Net's decimal read overflows on values past ±7.9e28).
-        /// </summary>
-        public static bool ReadsWide(DataField column) => PhysicalColumns.IsWideDecimal(column);
-
         /// <summary>Gets the definition level at which this column's value is present.</summary>
         public int Defined { get; } = column.MaxDefinitionLevel;
 
@@ -491,7 +484,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
             var definitions = Column.MaxDefinitionLevel > 0 ? new int[count] : null;
             var repetitions = Column.MaxRepetitionLevel > 0 ? new int[count] : null;
             var type = FileSchemas.Logical(Column.ClrType);
-            var values = ReadsWide(Column) ? ReadAsync<global::Parquet.Data.BigDecimal>(group, count, definitions, repetitions, cancellationToken)
+            var values = PhysicalColumns.IsWideDecimal(Column) ? ReadAsync<global::Parquet.Data.BigDecimal>(group, count, definitions, repetitions, cancellationToken)
                 : type == typeof(string) ? ReadAsync<ReadOnlyMemory<char>>(group, count, definitions, repetitions, cancellationToken)
                 : type == typeof(byte[]) ? ReadAsync<ReadOnlyMemory<byte>>(group, count, definitions, repetitions, cancellationToken)
                 : (Task<object[]>)typeof(Leaf).GetMethod(nameof(ReadAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
@@ -516,7 +509,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
         {
             var values = new T[count];
             // A column without levels takes no buffer for them (an empty one would be too small).
-            var column = ReadsWide(Column) ? PhysicalColumns.As(Column, typeof(T)) : Column;
+            var column = PhysicalColumns.IsWideDecimal(Column) ? PhysicalColumns.As(Column, typeof(T)) : Column;
             await PhysicalColumns.ReadRawAsync<T>(group, column, values, definitions is null ? (Memory<int>?)null : definitions.AsMemory(), repetitions is null ? (Memory<int>?)null : repetitions.AsMemory(), cancellationToken).ConfigureAwait(false);
             var defined = definitions is null ? count : definitions.Count(d => d >= Defined);
             var boxed = new object[defined];

@@ -451,23 +451,9 @@ internal sealed class FlatRowReader<T>
             {
                 var rows = Memory.Length;
                 var read = ArrayPool<DateTime?>.Shared.Rent(rows);
-                var required = field.IsNullable ? null : ArrayPool<DateTime>.Shared.Rent(rows);
                 try
                 {
-                    if (required is null)
-                    {
-                        await PhysicalColumns.ReadAsync(group, field, read.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        // A required column is read as values (see NullableColumn: no definition levels to judge rows by).
-                        await PhysicalColumns.ReadAsync(group, field, required.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
-                        for (var i = 0; i < rows; i++)
-                        {
-                            read[i] = required[i];
-                        }
-                    }
-
+                    await PhysicalColumns.ReadAsync(group, field, read.AsMemory(0, rows), cancellationToken).ConfigureAwait(false); // of either nullability
                     var values = Memory.Span;
                     for (var i = 0; i < rows; i++)
                     {
@@ -484,10 +470,6 @@ internal sealed class FlatRowReader<T>
                 finally
                 {
                     ArrayPool<DateTime?>.Shared.Return(read);
-                    if (required is not null)
-                    {
-                        ArrayPool<DateTime>.Shared.Return(required);
-                    }
                 }
             }
         }
@@ -559,31 +541,7 @@ internal sealed class FlatRowReader<T>
         {
             public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
             {
-                if (field.IsNullable)
-                {
-                    await PhysicalColumns.ReadAsync(group, field, Memory, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    // A required column: Parquet.Net's nullable read would judge each row by definition levels it never
-                    // writes for such a column (a rented buffer's leftovers), so it is read as values.
-                    var rows = Memory.Length;
-                    var read = ArrayPool<TValue>.Shared.Rent(rows);
-                    try
-                    {
-                        await PhysicalColumns.ReadAsync(group, field, read.AsMemory(0, rows), cancellationToken).ConfigureAwait(false);
-                        var values = Memory.Span;
-                        for (var i = 0; i < rows; i++)
-                        {
-                            values[i] = read[i];
-                        }
-                    }
-                    finally
-                    {
-                        ArrayPool<TValue>.Shared.Return(read);
-                    }
-                }
-
+                await PhysicalColumns.ReadAsync(group, field, Memory, cancellationToken).ConfigureAwait(false); // of either nullability
                 Timestamps.Specify(Memory.Span, field);
             }
         }

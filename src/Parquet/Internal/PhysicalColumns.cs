@@ -86,7 +86,7 @@ internal static class PhysicalColumns
         var raw = ArrayPool<TRaw>.Shared.Rent(values.Length);
         try
         {
-            await group.ReadRawAsync(Physical(field, typeof(TRaw)), raw.AsMemory(0, values.Length), definitions, repetitions, cancellationToken).ConfigureAwait(false);
+            await group.ReadRawAsync(As(field, typeof(TRaw)), raw.AsMemory(0, values.Length), definitions, repetitions, cancellationToken).ConfigureAwait(false);
             convert(raw.AsSpan(0, Defined(field, chunk, definitions)), values.Span, element);
         }
         finally
@@ -173,11 +173,33 @@ internal static class PhysicalColumns
     public static ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, CancellationToken cancellationToken)
         where T : struct => ReadRawAsync(group, field, values, null, null, cancellationToken);
 
-    /// <summary>As <see cref="ParquetRowGroupReader.ReadAsync{T}(DataField, Memory{T?}, Memory{int}?, CancellationToken)"/>: a null where a row has no value.</summary>
+    /// <summary>As <see cref="ParquetRowGroupReader.ReadAsync{T}(DataField, Memory{T?}, Memory{int}?, CancellationToken)"/>: a null where a row has no value; a required column too.</summary>
     public static async ValueTask ReadAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T?> values, CancellationToken cancellationToken)
         where T : struct
     {
-        if (Delta(group, field, typeof(T)) is null && AlwaysNull(group, field) is null && !(typeof(T) == typeof(decimal) && IsWideDecimal(field)))
+        if (!field.IsNullable)
+        {
+            // A required column: Parquet.Net's nullable read would judge each row by definition levels it never writes for
+            // such a column (a rented buffer's leftovers: rows read as null and the rest shifted), so it is read as values.
+            var read = ArrayPool<T>.Shared.Rent(values.Length);
+            try
+            {
+                await ReadRawAsync(group, field, read.AsMemory(0, values.Length), null, null, cancellationToken).ConfigureAwait(false);
+                var span = values.Span;
+                for (var i = 0; i < span.Length; i++)
+                {
+                    span[i] = read[i];
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(read);
+            }
+
+            return;
+        }
+
+        if (ParquetNetReads(group, field, typeof(T)))
         {
             try
             {
@@ -211,6 +233,10 @@ internal static class PhysicalColumns
         }
     }
 
+    /// <summary>Whether Parquet.Net reads the column into <paramref name="target"/> right by itself (none of the cases <see cref="ReadRawAsync{T}"/> reads on its own).</summary>
+    private static bool ParquetNetReads(ParquetRowGroupReader group, DataField field, System.Type target) =>
+        AlwaysNull(group, field) is null && !(target == typeof(decimal) && IsWideDecimal(field)) && Delta(group, field, target) is null;
+
     /// <summary>
     /// The column chunk's metadata when Parquet.Net cannot decode it into <paramref name="target"/> itself: a
     /// <see cref="DateTime"/>, <see cref="DateOnly"/> or <see cref="decimal"/> column stored as INT32/INT64 with
@@ -224,12 +250,10 @@ internal static class PhysicalColumns
             : null;
 
     /// <summary>A copy of <paramref name="field"/> (same column, path and levels) that Parquet.Net decodes into <paramref name="type"/>.</summary>
-    public static DataField As(DataField field, System.Type type) => Physical(field, type);
-
-    private static DataField Physical(DataField field, System.Type physical)
+    public static DataField As(DataField field, System.Type type)
     {
         var copy = (DataField)field.Clone();
-        ClrTypeBackingField.SetValue(copy, physical);
+        ClrTypeBackingField.SetValue(copy, type);
         return copy;
     }
 
@@ -255,17 +279,25 @@ internal static class PhysicalColumns
     }
 
     // The conversions below are Parquet.Net 6.1's own (ParquetPlainEncoder.Decode), applied to the integers it decoded.
+
+    /// <summary>An INT32 or INT64 DECIMAL's unscaled integers as decimals.</summary>
+    private static void Scale<TRaw, T>(ReadOnlySpan<TRaw> raw, Span<T> values, SchemaElement element)
+        where TRaw : System.Numerics.IBinaryInteger<TRaw>
+        where T : struct
+    {
+        var scaleFactor = (decimal)Math.Pow(10, -element.Scale ?? 0);
+        var decimals = System.Runtime.InteropServices.MemoryMarshal.Cast<T, decimal>(values);
+        for (var i = 0; i < raw.Length; i++)
+        {
+            decimals[i] = decimal.CreateTruncating(raw[i]) * scaleFactor;
+        }
+    }
     private static void Convert<T>(ReadOnlySpan<int> raw, Span<T> values, SchemaElement element)
         where T : struct
     {
         if (typeof(T) == typeof(decimal))
         {
-            var scaleFactor = (decimal)Math.Pow(10, -element.Scale ?? 0);
-            var decimals = System.Runtime.InteropServices.MemoryMarshal.Cast<T, decimal>(values);
-            for (var i = 0; i < raw.Length; i++)
-            {
-                decimals[i] = raw[i] * scaleFactor;
-            }
+            Scale(raw, values, element);
         }
         else if (typeof(T) == typeof(DateTime))
         {
@@ -290,13 +322,7 @@ internal static class PhysicalColumns
     {
         if (typeof(T) == typeof(decimal))
         {
-            var scaleFactor = (decimal)Math.Pow(10, -element.Scale ?? 0);
-            var decimals = System.Runtime.InteropServices.MemoryMarshal.Cast<T, decimal>(values);
-            for (var i = 0; i < raw.Length; i++)
-            {
-                decimals[i] = raw[i] * scaleFactor;
-            }
-
+            Scale(raw, values, element);
             return;
         }
 
