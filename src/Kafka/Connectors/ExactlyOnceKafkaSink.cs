@@ -4,8 +4,8 @@ using System.Text;
 using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Producer;
+using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
-using ActorFlow.Persistence.Partitioning;
 using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
@@ -16,8 +16,9 @@ namespace ActorFlow.Kafka.Connectors;
 /// <summary>
 /// INTERNAL API. Exactly-once Kafka output without transactions (works on the embedded broker too): each epoch is
 /// published after its checkpoint completed, with headers <c>actorflow.epoch</c> and <c>actorflow.index</c>, by an
-/// idempotent producer to partitions this sink computes itself (murmur3 of the key, else the index), so that every
-/// partition receives an epoch's records in index order. Before its first publish, the sink reads the last record of
+/// idempotent producer to partitions this sink computes itself (the Java producer's murmur2 of the key, so keys land where
+/// every Java, Kafka Streams and Flink producer puts them; without a key, the index), so that every partition receives an
+/// epoch's records in index order. Before its first publish, the sink reads the last record of
 /// every partition and skips what is already there. The topic must be written by this sink only.
 /// </summary>
 internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
@@ -60,7 +61,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             for (var i = 0; i < records.Count; i++)
             {
                 var (key, value) = Decode(records[i]);
-                var partition = key is { Length: > 0 } ? (int)(KeyGroups.Hash(key) % (uint)published.Length) : i % published.Length;
+                var partition = key is null ? i % published.Length : JavaPartitioner.PartitionFor(key, published.Length);
                 var last = published[partition];
                 if (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i))
                 {

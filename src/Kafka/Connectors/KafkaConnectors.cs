@@ -76,8 +76,11 @@ public static class KafkaConnectors
     /// An exactly-once sink for keyed (checkpointed) jobs: the records emitted between two checkpoints are kept in
     /// the checkpoint record and published to <paramref name="topic"/> once the checkpoint is complete, so after a
     /// crash nothing is missing and nothing is written twice, also without Kafka transactions. The topic must be
-    /// written by this sink only; records go to the partition of murmur3(key) (or round robin without a key). In a
-    /// stateless job it behaves as the plain <c>Sink</c>, which takes the same <paramref name="encode"/>.
+    /// written by this sink only; a keyed record goes to the partition the Apache Kafka Java producer gives its key
+    /// (<c>(murmur2(key) &amp; 0x7fffffff) % partitions</c>, as the plain sinks do with this module's default
+    /// <c>partitioner = murmur2_random</c>), so the topic stays co-partitioned with topics Java, Kafka Streams or Flink
+    /// producers write; records without a key go round robin. In a stateless job it behaves as the plain <c>Sink</c>,
+    /// which takes the same <paramref name="encode"/>.
     /// </summary>
     /// <remarks>
     /// <para>

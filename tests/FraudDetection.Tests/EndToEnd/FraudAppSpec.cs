@@ -40,7 +40,7 @@ public sealed class FraudAppSpec : IDisposable
         await File.WriteAllTextAsync(input, Csv);
         var lake = Path.Combine(_dir.Path, "lake");
         var first = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "first.jsonl"), "--lake", lake);
-        var second = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "second.jsonl"));
+        var second = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "second.jsonl"), "--lake", Path.Combine(_dir.Path, "lake-2"));
 
         Assert.Equal(0, first.Code);
         Assert.Contains("input.csv:7: amount 'not-a-number' is not a number", first.Error, StringComparison.Ordinal);
@@ -76,7 +76,7 @@ public sealed class FraudAppSpec : IDisposable
     {
         var input = Path.Combine(_dir.Path, "input.csv");
         await File.WriteAllTextAsync(input, Csv);
-        var run = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "out.jsonl"), "--rule-window", "0");
+        var run = await RunAsync("--input", input, "--output", Path.Combine(_dir.Path, "out.jsonl"), "--rule-window", "0", "--lake", Path.Combine(_dir.Path, "lake"));
 
         Assert.Equal(0, run.Code);
         Assert.Contains("acct-2 small-then-large 1795611700000 line-4,line-5", Alerts(Path.Combine(_dir.Path, "out.jsonl")));
