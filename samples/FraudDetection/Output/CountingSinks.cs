@@ -1,3 +1,4 @@
+using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
@@ -54,9 +55,12 @@ public sealed class Counts(IReadOnlyList<string> classes)
 public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func<T, int> classify, Counts counts) : ICheckpointedSink<T>
 {
     /// <inheritdoc />
-    public byte[] Encode(T value)
+    public byte[] Encode(T value) => Encode(value, Timestamps.NoTimestamp);
+
+    /// <inheritdoc />
+    public byte[] Encode(T value, long timestamp)
     {
-        var bytes = inner.Encode(value);
+        var bytes = inner.Encode(value, timestamp);
         var result = new byte[bytes.Length + 1];
         result[0] = checked((byte)classify(value));
         bytes.CopyTo(result, 1);

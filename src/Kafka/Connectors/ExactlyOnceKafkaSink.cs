@@ -6,6 +6,7 @@ using ActorFlow.Kafka.Internal;
 using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
@@ -18,14 +19,19 @@ namespace ActorFlow.Kafka.Connectors;
 /// published after its checkpoint completed, with headers <c>actorflow.epoch</c> and <c>actorflow.index</c>, by an
 /// idempotent producer to partitions this sink computes itself (the Java producer's murmur2 of the key, so keys land where
 /// every Java, Kafka Streams and Flink producer puts them; without a key, the index), so that every partition receives an
-/// epoch's records in index order. Before its first publish, the sink reads the last record of
-/// every partition and skips what is already there. The topic must be written by this sink only.
+/// epoch's records in index order. Before its first publish, the sink reads the last record of every partition and skips
+/// what is already there. The topic must be written by this sink only. Each record's event timestamp is its Kafka
+/// timestamp (as Flink's KafkaSink), kept with it in the checkpoint record.
 /// </summary>
 internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
-    : ICheckpointedSink<T>, IDisposable
+    : ICheckpointedSink<T>, IBatchSinkConnector<T>, IDisposable
 {
     private const string EpochHeader = "actorflow.epoch";
     private const string IndexHeader = "actorflow.index";
+
+    // A record's durable form: this marker, the event timestamp (int64), then key length (int32, -1 for none), key and
+    // value. Records stored by builds before timestamps were kept start with the key length (never below -1).
+    private const int TimestampedLayout = -2;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IProducer<byte[], byte[]>? _producer;
     private (long Epoch, long Index)[]? _published;
@@ -34,13 +40,17 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     /// <summary>Producers this sink has built and not yet disposed (0 or 1; for tests).</summary>
     internal int OpenProducers => Volatile.Read(ref _openProducers);
 
-    public byte[] Encode(T value)
+    public byte[] Encode(T value) => Encode(value, Timestamps.NoTimestamp);
+
+    public byte[] Encode(T value, long timestamp)
     {
         var (key, bytes) = encode(value);
-        var result = new byte[4 + (key?.Length ?? 0) + bytes.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(result, key?.Length ?? -1);
-        key?.CopyTo(result, 4);
-        bytes.CopyTo(result, 4 + (key?.Length ?? 0));
+        var result = new byte[16 + (key?.Length ?? 0) + bytes.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(result, TimestampedLayout);
+        BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(4), timestamp);
+        BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(12), key?.Length ?? -1);
+        key?.CopyTo(result, 16);
+        bytes.CopyTo(result, 16 + (key?.Length ?? 0));
         return result;
     }
 
@@ -49,6 +59,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             .Select(v => encode(v))
             .Select(kv => new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = kv.Key!, Value = kv.Value }))
             .ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
+
+    /// <summary>In a stateless job (nothing to publish with checkpoints) the records go out as from the plain sink, with their timestamps.</summary>
+    public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
+        Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode)));
 
     public async Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
     {
@@ -60,7 +74,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             Error? failure = null;
             for (var i = 0; i < records.Count; i++)
             {
-                var (key, value) = Decode(records[i]);
+                var (key, value, timestamp) = Decode(records[i]);
                 var partition = key is null ? i % published.Length : JavaPartitioner.PartitionFor(key, published.Length);
                 var last = published[partition];
                 if (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i))
@@ -72,6 +86,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
                 {
                     Key = key!,
                     Value = value,
+                    Timestamp = RecordWriters.EventTime(timestamp),
                     Headers = new Headers
                     {
                         { EpochHeader, Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture)) },
@@ -143,11 +158,14 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         }
     }
 
-    private static (byte[]? Key, byte[] Value) Decode(byte[] record)
+    private static (byte[]? Key, byte[] Value, long Timestamp) Decode(byte[] record)
     {
-        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record);
-        var key = keyLength < 0 ? null : record.AsSpan(4, keyLength).ToArray();
-        return (key, record.AsSpan(4 + Math.Max(0, keyLength)).ToArray());
+        var timestamped = BinaryPrimitives.ReadInt32LittleEndian(record) == TimestampedLayout;
+        var timestamp = timestamped ? BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(4)) : Timestamps.NoTimestamp;
+        var start = timestamped ? 12 : 0;
+        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(start));
+        var key = keyLength < 0 ? null : record.AsSpan(start + 4, keyLength).ToArray();
+        return (key, record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray(), timestamp);
     }
 
     private (long Epoch, long Index)[] ReadTails(IProducer<byte[], byte[]> producer)

@@ -6,6 +6,7 @@ using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
@@ -209,8 +210,8 @@ public static class KafkaConnectors
         public Sink<T, Task<Done>> Sink() =>
             Flow.Create<T>().Select(encode).ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
 
-        public Sink<IReadOnlyList<T>, Task<Done>> BatchSink() =>
-            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<T>, byte[], byte[]>(settings, null, RecordWriters.Batches(encode)));
+        public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
+            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.Batches(encode)));
     }
 
     /// <summary>As <see cref="SinkConnector{T}"/> for a key and value to one topic, without a record object per value.</summary>
@@ -225,7 +226,7 @@ public static class KafkaConnectors
                 })
                 .ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
 
-        public Sink<IReadOnlyList<T>, Task<Done>> BatchSink() =>
-            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<T>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode)));
+        public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
+            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode)));
     }
 }

@@ -13,6 +13,15 @@ public interface ICheckpointedSink<T> : ISinkConnector<T>
     byte[] Encode(T value);
 
     /// <summary>
+    /// The record's durable form with its event timestamp (epoch milliseconds, or <c>Timestamps.NoTimestamp</c> when it
+    /// has none: a window's result carries the window's last millisecond, a record the timestamp of the record it came
+    /// from), for a destination that keeps timestamps (the exactly-once Kafka sink writes it as the record's
+    /// timestamp, as Flink's KafkaSink does). The runtime calls this one; the default ignores the timestamp and calls
+    /// <see cref="Encode(T)"/>.
+    /// </summary>
+    byte[] Encode(T value, long timestamp) => Encode(value);
+
+    /// <summary>
     /// Writes epoch <paramref name="epoch"/>'s records, in order, idempotently: records already at the destination
     /// (from an earlier, interrupted attempt) are skipped. Completes when all are durable at the destination.
     /// </summary>

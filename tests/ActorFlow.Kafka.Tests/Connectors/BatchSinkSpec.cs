@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams;
@@ -18,6 +20,7 @@ namespace ActorFlow.Kafka.Tests.Connectors;
 /// </summary>
 public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
 {
+    private const long Base = 1_700_000_000_000;
     private readonly IMaterializer _materializer;
     private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["t"] = 2 } });
 
@@ -54,7 +57,7 @@ public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
     {
         var sink = ((IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(Settings(), i => Record(i, i == 5 ? 9 : 0))).BatchSink();
 
-        var failure = await Assert.ThrowsAsync<KafkaException>(() => Source.Single<IReadOnlyList<int>>([.. Enumerable.Range(0, 10)]).RunWith(sink, _materializer));
+        var failure = await Assert.ThrowsAsync<KafkaException>(() => Source.Single(Stamped([.. Enumerable.Range(0, 10)])).RunWith(sink, _materializer));
 
         Assert.Contains("t [9]", failure.Message, StringComparison.Ordinal);
         Assert.Equal(ErrorCode.Local_UnknownPartition, failure.Error.Code);
@@ -79,7 +82,7 @@ public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
     {
         var sink = ((IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(Settings(), i => i == 3 ? throw new InvalidOperationException("three") : Record(i, 0))).BatchSink();
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => Source.Single<IReadOnlyList<int>>([0, 1, 2, 3, 4]).RunWith(sink, _materializer).WaitAsync(TimeSpan.FromSeconds(30)));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => Source.Single(Stamped([0, 1, 2, 3, 4])).RunWith(sink, _materializer).WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Equal("three", failure.Message);
     }
@@ -100,6 +103,36 @@ public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
         List<(string? Key, string Value)> written = [.. read.Select(r => ((string?)r.Message.Key, r.Message.Value)).OrderBy(r => r.Value, StringComparer.Ordinal)];
         Assert.Equal(expected, written);
         Assert.All(read, r => Assert.Empty(r.Message.Headers));
+        Assert.All(read, r => Assert.Equal((r.Message.Value, Base + int.Parse(r.Message.Value[1..], CultureInfo.InvariantCulture), TimestampType.CreateTime), (r.Message.Value, r.Message.Timestamp.UnixTimestampMs, r.Message.Timestamp.Type)));
+    }
+
+    /// <summary>
+    /// Verify that each record goes out with its event timestamp as Kafka timestamp (as Flink's KafkaSink), that a record
+    /// without one gets the producer's clock, and that a timestamp the encoder set on the message itself is kept.
+    /// </summary>
+    [Fact]
+    public async Task A_Kafka_batch_sink_must_write_event_timestamps_as_Kafka_timestamps()
+    {
+        var before = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var sink = ((IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(Settings(), i =>
+        {
+            var record = Record(i, 0);
+            if (i == 2)
+            {
+                record.Message.Timestamp = new Timestamp(42, TimestampType.CreateTime); // the encoder's own
+            }
+
+            return record;
+        })).BatchSink();
+
+        await Source.Single<IReadOnlyList<TimestampedValue<int>>>([new(0, Base), new(1, Timestamps.NoTimestamp), new(2, Base + 2)]).RunWith(sink, _materializer).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var read = ReadAll(_kafka.BootstrapServers, "t", 2).OrderBy(r => r.Offset.Value).Select(r => r.Message.Timestamp).ToList();
+        Assert.Equal(3, read.Count);
+        Assert.Equal(Base, read[0].UnixTimestampMs);
+        Assert.InRange(read[1].UnixTimestampMs, before, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+        Assert.Equal(42, read[2].UnixTimestampMs);
+        Assert.All(read, t => Assert.Equal(TimestampType.CreateTime, t.Type));
     }
 
     protected override void AfterAll()
@@ -108,24 +141,26 @@ public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
         _kafka.Dispose();
     }
 
-    /// <summary>Consecutive numbers from 0, cut into lists of the given sizes.</summary>
-    private static List<IReadOnlyList<int>> Batches(params int[] sizes)
+    /// <summary>Consecutive numbers from 0, cut into lists of the given sizes, each number with event timestamp <see cref="Base"/> + it.</summary>
+    private static List<IReadOnlyList<TimestampedValue<int>>> Batches(params int[] sizes)
     {
-        var batches = new List<IReadOnlyList<int>>();
+        var batches = new List<IReadOnlyList<TimestampedValue<int>>>();
         var next = 0;
         foreach (var size in sizes)
         {
-            batches.Add([.. Enumerable.Range(next, size)]);
+            batches.Add(Stamped([.. Enumerable.Range(next, size)]));
             next += size;
         }
 
         return batches;
     }
 
+    private static IReadOnlyList<TimestampedValue<int>> Stamped(int[] values) => [.. values.Select(i => new TimestampedValue<int>(i, Base + i))];
+
     private static ProducerRecord<byte[], byte[]> Record(int i, int partition) =>
         new("t", new Partition(partition), new Message<byte[], byte[]> { Key = Encoding.UTF8.GetBytes("k"), Value = Encoding.UTF8.GetBytes("v" + i) });
 
-    private static Sink<IReadOnlyList<int>, Task<Done>> BatchSink(ProducerSettings<byte[], byte[]> settings) =>
+    private static Sink<IReadOnlyList<TimestampedValue<int>>, Task<Done>> BatchSink(ProducerSettings<byte[], byte[]> settings) =>
         ((IBatchSinkConnector<int>)KafkaConnectors.Sink<int>(settings, i => Record(i, 0))).BatchSink();
 
     private ProducerSettings<byte[], byte[]> Settings() =>

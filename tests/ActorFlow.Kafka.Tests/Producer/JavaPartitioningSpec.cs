@@ -50,7 +50,7 @@ public sealed class JavaPartitioningSpec(ITestOutputHelper output) : KafkaSpecBa
         var exactlyOnce = (ICheckpointedSink<string>)KafkaConnectors.ExactlyOnceSink(settings, exactlyOnceTopic, encode);
         try
         {
-            await exactlyOnce.PublishAsync(1, [.. keys.Select(exactlyOnce.Encode)], CancellationToken.None);
+            await exactlyOnce.PublishAsync(1, [.. keys.Select(k => exactlyOnce.Encode(k))], CancellationToken.None);
         }
         finally
         {

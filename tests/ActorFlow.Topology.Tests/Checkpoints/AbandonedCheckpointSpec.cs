@@ -161,7 +161,7 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
 
     private sealed class Target : IWriteAheadTarget
     {
-        public byte[] Encode(object? value) => System.Text.Encoding.UTF8.GetBytes((string)value!);
+        public byte[] Encode(object? value, long timestamp) => System.Text.Encoding.UTF8.GetBytes((string)value!);
 
         public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) => Task.CompletedTask;
 

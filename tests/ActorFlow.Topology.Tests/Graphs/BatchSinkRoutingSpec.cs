@@ -1,3 +1,4 @@
+using ActorFlow.Operators;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime.Internal;
 using ActorFlow.Topology.Tests.EndToEnd;
@@ -41,11 +42,12 @@ public sealed class BatchSinkRoutingSpec : Akka.TestKit.Xunit2.TestKit
             Source.From(batches).RunWith(graph.Sinks[plainId].Build(), _materializer)).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal([[1, 2], [3]], batchSink.Lists);
+        Assert.Equal([[1001, 1002], [1003]], batchSink.Timestamps); // each record's event timestamp with it
         Assert.Equal(0, batchSink.RecordSinks);
         Assert.Equal([10, 11], plain);
     }
 
-    private static Emitted ToSink(int sink, int value) => new(EmittedKind.Sink, null, value, 0, sink);
+    private static Emitted ToSink(int sink, int value) => new(EmittedKind.Sink, null, value, 1000 + value, sink);
 
     private sealed class RecordingBatchSink : IBatchSinkConnector<int>
     {
@@ -59,12 +61,15 @@ public sealed class BatchSinkRoutingSpec : Akka.TestKit.Xunit2.TestKit
             return Akka.Streams.Dsl.Sink.Ignore<int>();
         }
 
-        public Sink<IReadOnlyList<int>, Task<Done>> BatchSink() =>
-            Akka.Streams.Dsl.Sink.ForEach<IReadOnlyList<int>>(list =>
+        public List<long[]> Timestamps { get; } = [];
+
+        public Sink<IReadOnlyList<TimestampedValue<int>>, Task<Done>> BatchSink() =>
+            Akka.Streams.Dsl.Sink.ForEach<IReadOnlyList<TimestampedValue<int>>>(list =>
             {
                 lock (Lists)
                 {
-                    Lists.Add([.. list]);
+                    Lists.Add([.. list.Select(v => v.Value)]);
+                    Timestamps.Add([.. list.Select(v => v.Timestamp)]);
                 }
             });
     }

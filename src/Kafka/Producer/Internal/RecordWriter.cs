@@ -1,3 +1,4 @@
+using ActorFlow.Operators;
 using Confluent.Kafka;
 
 namespace ActorFlow.Kafka.Producer.Internal;
@@ -36,16 +37,37 @@ internal static class RecordWriters
     public static Func<RecordWriter<ProducerRecord<TKey, TValue>, TKey, TValue>> Records<TKey, TValue>() =>
         () => new EncodingWriter<ProducerRecord<TKey, TValue>, TKey, TValue>(static (record, _) => record, static _ => 1);
 
-    /// <summary>A list of values per element, each encoded to a record by <paramref name="encode"/>.</summary>
-    public static Func<RecordWriter<IReadOnlyList<T>, TKey, TValue>> Batches<T, TKey, TValue>(Func<T, ProducerRecord<TKey, TValue>> encode) =>
-        () => new EncodingWriter<IReadOnlyList<T>, TKey, TValue>((batch, i) => encode(batch[i]), static batch => batch.Count);
+    /// <summary>
+    /// A list of values with their event timestamps per element, each encoded to a record by <paramref name="encode"/>;
+    /// a record whose message has no timestamp of its own gets the value's (see <see cref="EventTime"/>).
+    /// </summary>
+    public static Func<RecordWriter<IReadOnlyList<TimestampedValue<T>>, TKey, TValue>> Batches<T, TKey, TValue>(Func<T, ProducerRecord<TKey, TValue>> encode) =>
+        () => new EncodingWriter<IReadOnlyList<TimestampedValue<T>>, TKey, TValue>(
+            (batch, i) =>
+            {
+                var record = encode(batch[i].Value);
+                if (record.Message.Timestamp == Timestamp.Default)
+                {
+                    record.Message.Timestamp = EventTime(batch[i].Timestamp);
+                }
+
+                return record;
+            },
+            static batch => batch.Count);
 
     /// <summary>
-    /// A list of values per element, each encoded by <paramref name="encode"/> to a key and value for
-    /// <paramref name="topic"/>, partition chosen by the partitioner.
+    /// A list of values with their event timestamps per element, each encoded by <paramref name="encode"/> to a key and
+    /// value for <paramref name="topic"/>, partition chosen by the partitioner, timestamp the value's.
     /// </summary>
-    public static Func<RecordWriter<IReadOnlyList<T>, byte[], byte[]>> KeyValueBatches<T>(string topic, Func<T, (byte[]? Key, byte[] Value)> encode) =>
+    public static Func<RecordWriter<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>> KeyValueBatches<T>(string topic, Func<T, (byte[]? Key, byte[] Value)> encode) =>
         () => new KeyValueWriter<T>(topic, encode);
+
+    /// <summary>
+    /// The Kafka timestamp of a record with event timestamp <paramref name="timestamp"/>: that time as the record's
+    /// <c>CreateTime</c>, as Flink's KafkaSink writes it; none (the producer's clock) for a negative one or
+    /// <see cref="Timestamps.NoTimestamp"/>.
+    /// </summary>
+    public static Timestamp EventTime(long timestamp) => timestamp >= 0 ? new Timestamp(timestamp, TimestampType.CreateTime) : Timestamp.Default;
 
     /// <summary>Records the user encodes as <see cref="ProducerRecord{TKey, TValue}"/>; their topic and partition are shared per partition.</summary>
     private sealed class EncodingWriter<TIn, TKey, TValue>(Func<TIn, int, ProducerRecord<TKey, TValue>> encode, Func<TIn, int> count)
@@ -73,7 +95,7 @@ internal static class RecordWriters
     /// copies key and value into librdkafka during <c>Produce</c> and keeps no reference to the message), with an
     /// empty header collection the writer owns (Confluent makes a new one per record for a message without).
     /// </summary>
-    private sealed class KeyValueWriter<T>(string topic, Func<T, (byte[]? Key, byte[] Value)> encode) : RecordWriter<IReadOnlyList<T>, byte[], byte[]>
+    private sealed class KeyValueWriter<T>(string topic, Func<T, (byte[]? Key, byte[] Value)> encode) : RecordWriter<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>
     {
         private readonly TopicPartition _target = new(topic, Partition.Any);
         private readonly Message<byte[], byte[]> _message = new() { Headers = new Headers() };
@@ -82,13 +104,14 @@ internal static class RecordWriters
 
         public override Partition Partition => Partition.Any;
 
-        public override int Count(IReadOnlyList<T> element) => element.Count;
+        public override int Count(IReadOnlyList<TimestampedValue<T>> element) => element.Count;
 
-        public override void Prepare(IReadOnlyList<T> element, int index)
+        public override void Prepare(IReadOnlyList<TimestampedValue<T>> element, int index)
         {
-            var (key, value) = encode(element[index]);
+            var (key, value) = encode(element[index].Value);
             _message.Key = key!;
             _message.Value = value;
+            _message.Timestamp = EventTime(element[index].Timestamp);
         }
 
         public override void Produce(IProducer<byte[], byte[]> producer, Action<DeliveryReport<byte[], byte[]>> onReport)

@@ -37,7 +37,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
                 switch (e.Kind)
                 {
                     case EmittedKind.Sink when e.Output == sink:
-                        buffer.Add(target.Encode(e.Value));
+                        buffer.Add(target.Encode(e.Value, e.Timestamp));
                         break;
                     case EmittedKind.Barrier:
                         _handoff.Provide((long)e.Value!, buffer);

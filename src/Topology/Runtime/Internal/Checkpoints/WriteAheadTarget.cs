@@ -5,7 +5,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// <summary>INTERNAL API. A type-erased <see cref="ICheckpointedSink{T}"/>.</summary>
 internal interface IWriteAheadTarget
 {
-    byte[] Encode(object? value);
+    byte[] Encode(object? value, long timestamp);
 
     Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken);
 
@@ -15,7 +15,7 @@ internal interface IWriteAheadTarget
 /// <summary>INTERNAL API. Adapts a typed checkpointed sink.</summary>
 internal sealed class WriteAheadTarget<T>(ICheckpointedSink<T> sink) : IWriteAheadTarget
 {
-    public byte[] Encode(object? value) => sink.Encode((T)value!);
+    public byte[] Encode(object? value, long timestamp) => sink.Encode((T)value!, timestamp);
 
     public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
         sink.PublishAsync(epoch, records, cancellationToken);

@@ -170,13 +170,13 @@ internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyLi
         Flow.Create<IReadOnlyList<Emitted>>().SelectMany(batch => Of<T>(batch, sink));
 
     /// <summary>
-    /// The records addressed to sink <paramref name="sink"/> a job batch at a time (for an
+    /// The records addressed to sink <paramref name="sink"/> a job batch at a time, with their event timestamps (for an
     /// <see cref="IBatchSinkConnector{T}"/>): one list per batch that has any, in order.
     /// </summary>
-    public static Flow<IReadOnlyList<Emitted>, IReadOnlyList<T>, NotUsed> Batches<T>(int sink) =>
+    public static Flow<IReadOnlyList<Emitted>, IReadOnlyList<TimestampedValue<T>>, NotUsed> Batches<T>(int sink) =>
         Flow.Create<IReadOnlyList<Emitted>>().Select(batch => ArrayOf<T>(batch, sink)).Where(values => values.Count > 0);
 
-    private static IReadOnlyList<T> ArrayOf<T>(IReadOnlyList<Emitted> batch, int sink)
+    private static IReadOnlyList<TimestampedValue<T>> ArrayOf<T>(IReadOnlyList<Emitted> batch, int sink)
     {
         var count = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -193,14 +193,14 @@ internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyLi
             return [];
         }
 
-        var values = new T[count];
+        var values = new TimestampedValue<T>[count];
         var next = 0;
         for (var i = 0; i < batch.Count && next < count; i++)
         {
             var e = batch[i];
             if (e.Kind == EmittedKind.Sink && e.Output == sink)
             {
-                values[next++] = (T)e.Value!;
+                values[next++] = new TimestampedValue<T>((T)e.Value!, e.Timestamp);
             }
         }
 
