@@ -40,7 +40,7 @@ public sealed class RunningJob
         _log = log;
         _started = options.Clock.GetTimestamp();
         Watch(first);
-        _ = system.WhenTerminated.ContinueWith(_ => _stopped.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = system.WhenTerminated.ContinueWith(_ => OnNodeTerminated(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Completion = SuperviseAsync();
     }
 
@@ -121,6 +121,20 @@ public sealed class RunningJob
             {
                 await _current.Control.ShutdownAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// The node terminated (a crash, or a shutdown that did not stop the job): the run dies with it. Its checkpoint
+    /// coordinator closes now: a checkpoint still in flight is aborted instead of failing a checkpoint timeout later and
+    /// recording that failure through the store the node released, and one asked for fails at once.
+    /// </summary>
+    private void OnNodeTerminated()
+    {
+        _stopped.Cancel();
+        if (_current.Dispatcher.Checkpoints is { } checkpoints)
+        {
+            _ = checkpoints.CloseAsync(new InvalidOperationException($"the node ({_system.Name}) terminated"));
         }
     }
 
