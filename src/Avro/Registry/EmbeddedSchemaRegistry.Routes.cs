@@ -2,15 +2,18 @@ using System.Text.Json.Nodes;
 using ActorFlow.Avro.Compatibility;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace ActorFlow.Avro.Registry;
 
 /// <summary>The REST routes, as Confluent Schema Registry names them.</summary>
 public sealed partial class EmbeddedSchemaRegistry
 {
-    private static void Map(IEndpointRouteBuilder app, SchemaRegistryCore core)
+    private static void Map(WebApplication app, SchemaRegistryCore core)
     {
+        app.Use(DecodeSubject);
         app.MapGet("/", () => Json(new JsonObject()));
         app.MapGet("/schemas/types", () => Json(new JsonArray("AVRO")));
         app.MapGet("/schemas/ids/{id:int}", (int id, CancellationToken ct) => Handle(async () =>
@@ -106,6 +109,27 @@ public sealed partial class EmbeddedSchemaRegistry
 
         // Anything else gets Confluent's shape of a 404, so clients show a registry error rather than an HTML page.
         app.MapFallback(() => Json(new JsonObject { ["error_code"] = 404, ["message"] = "HTTP 404 Not Found" }, 404));
+    }
+
+    // Kestrel decodes the path except %2F, which stays as those three characters so that segments keep their meaning:
+    // a subject "a/b" (sent as a%2Fb) would arrive as "a%2Fb", the same as a subject "a%2Fb" (sent as a%252Fb).
+    // Confluent's registry (JAX-RS path parameters) decodes the segment fully, so the subject is taken from the raw
+    // request target instead. Runs after routing, before the endpoint binds its parameters.
+    private static Task DecodeSubject(HttpContext context, Func<Task> next)
+    {
+        if (context.GetEndpoint() is RouteEndpoint endpoint && context.Request.RouteValues.ContainsKey("subject") &&
+            context.Features.Get<IHttpRequestFeature>()?.RawTarget is { } target)
+        {
+            var segment = endpoint.RoutePattern.PathSegments.ToList().FindIndex(s => s.Parts is [RoutePatternParameterPart { Name: "subject" }]);
+            var query = target.IndexOf('?', StringComparison.Ordinal);
+            var raw = (query < 0 ? target : target[..query]).TrimStart('/').Split('/');
+            if (segment >= 0 && segment < raw.Length)
+            {
+                context.Request.RouteValues["subject"] = Uri.UnescapeDataString(raw[segment]);
+            }
+        }
+
+        return next();
     }
 
     private static async Task<JsonNode?> SetConfigAsync(SchemaRegistryCore core, string? subject, HttpRequest request, CancellationToken ct)

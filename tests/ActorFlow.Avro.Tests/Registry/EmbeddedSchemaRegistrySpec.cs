@@ -173,6 +173,27 @@ public abstract class EmbeddedSchemaRegistrySpec : IAsyncLifetime
         Assert.Equal(id, (await client.LookupSchemaAsync("c-value", new Schema(V1, SchemaType.Avro), true, false)).Id);
     }
 
+    /// <summary>
+    /// Verify that a subject is the fully decoded path segment, as Confluent's registry reads it: "a/b" sent as
+    /// <c>a%2Fb</c> is the subject "a/b", distinct from "a%2Fb" sent as <c>a%252Fb</c> (Kestrel leaves %2F encoded, and
+    /// both were stored as "a%2Fb"; found by @kafkajs/confluent-schema-registry, which escapes subjects with encodeURIComponent).
+    /// </summary>
+    [Fact]
+    public async Task A_subject_with_an_encoded_slash_must_be_decoded()
+    {
+        var slash = (await Send(HttpMethod.Post, "/subjects/a%2Fb/versions", Body(V1)))["id"]!.GetValue<int>();
+        var literal = (await Send(HttpMethod.Post, "/subjects/a%252Fb/versions", Body(V2)))["id"]!.GetValue<int>();
+        await Send(HttpMethod.Put, "/config/a%2Fb", """{"compatibility":"NONE"}""");
+
+        var subjects = (await Send(HttpMethod.Get, "/subjects")).AsArray().Select(s => s!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(["a%2Fb", "a/b"], subjects);
+        var latest = await Send(HttpMethod.Get, "/subjects/a%2Fb/versions/latest");
+        Assert.Equal(("a/b", slash), (latest["subject"]!.GetValue<string>(), latest["id"]!.GetValue<int>()));
+        Assert.Equal(literal, (await Send(HttpMethod.Get, "/subjects/a%252Fb/versions/1"))["id"]!.GetValue<int>());
+        Assert.Equal("NONE", (await Send(HttpMethod.Get, "/config/a%2Fb"))["compatibilityLevel"]!.GetValue<string>());
+        Assert.Equal("""[{"subject":"a/b","version":1}]""", (await Send(HttpMethod.Get, $"/schemas/ids/{slash}/versions")).ToJsonString());
+    }
+
     private static string Body(string schema) => JsonSerializer.Serialize(new { schema });
 
     private async Task<JsonNode> Send(HttpMethod method, string path, string? body = null)
