@@ -31,7 +31,7 @@ public static class AvroSerde
             options ?? AvroSerdeOptions.Default,
             schema,
             _ => schema,
-            (writer, reader) => FastSpecificReader.TryCreate<T>(writer, reader) ?? new SpecificDatumReader<T>(writer, reader),
+            SpecificReaders.Create<T>,
             new SpecificDatumWriter<T>(schema));
     }
 

@@ -26,7 +26,7 @@ public static class AvroSerializers
             where T : ISpecificRecord, new()
         {
             var schema = ExactLogicalTypes.Own(new T().Schema);
-            return new AvroTypeSerializer<T>(schema, new SpecificDatumWriter<T>(schema), (w, r) => FastSpecificReader.TryCreate<T>(w, r) ?? new SpecificDatumReader<T>(w, r));
+            return new AvroTypeSerializer<T>(schema, new SpecificDatumWriter<T>(schema), SpecificReaders.Create<T>);
         }
 
         /// <summary>
