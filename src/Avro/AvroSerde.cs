@@ -25,13 +25,13 @@ public static class AvroSerde
         where T : ISpecificRecord, new()
     {
         ArgumentNullException.ThrowIfNull(registry);
-        var schema = new T().Schema;
+        var schema = ExactLogicalTypes.Own(new T().Schema);
         return new AvroSerde<T>(
             registry,
             options ?? AvroSerdeOptions.Default,
             schema,
             _ => schema,
-            (writer, reader) => FastSpecificReader.TryCreate<T>(writer, reader) ?? new SpecificDatumReader<T>(writer, reader),
+            SpecificReaders.Create<T>,
             new SpecificDatumWriter<T>(schema));
     }
 
@@ -50,7 +50,7 @@ public static class AvroSerde
         return new AvroSerde<GenericRecord>(
             registry,
             options ?? AvroSerdeOptions.Default,
-            readerSchema,
+            readerSchema is null ? null : ExactLogicalTypes.Own(readerSchema),
             record => record.Schema,
             (writer, reader) => new GenericDatumReader<GenericRecord>(writer, reader),
             null);

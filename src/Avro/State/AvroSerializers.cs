@@ -25,8 +25,8 @@ public static class AvroSerializers
         public static ITypeSerializer<T> Avro<T>()
             where T : ISpecificRecord, new()
         {
-            var schema = new T().Schema;
-            return new AvroTypeSerializer<T>(schema, new SpecificDatumWriter<T>(schema), (w, r) => FastSpecificReader.TryCreate<T>(w, r) ?? new SpecificDatumReader<T>(w, r));
+            var schema = ExactLogicalTypes.Own(new T().Schema);
+            return new AvroTypeSerializer<T>(schema, new SpecificDatumWriter<T>(schema), SpecificReaders.Create<T>);
         }
 
         /// <summary>
@@ -38,6 +38,7 @@ public static class AvroSerializers
         public static ITypeSerializer<GenericRecord> AvroGeneric(AvroSchema schema)
         {
             ArgumentNullException.ThrowIfNull(schema);
+            schema = ExactLogicalTypes.Own(schema);
             return new AvroTypeSerializer<GenericRecord>(schema, new GenericDatumWriter<GenericRecord>(schema), (w, r) => new GenericDatumReader<GenericRecord>(w, r));
         }
     }

@@ -1,0 +1,111 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using Avro;
+using Avro.Util;
+using AvroSchema = Avro.Schema;
+
+namespace ActorFlow.Avro.Internal;
+
+/// <summary>
+/// INTERNAL API. The timestamp logical types as this library reads and writes them, in place of Apache.Avro's:
+/// <list type="bullet">
+/// <item><c>local-timestamp-millis</c>/<c>-micros</c> are a wall-clock time in no zone (the spec: "regardless of what
+/// specific time zone is considered local"; Java reads a <c>LocalDateTime</c>). Read: a <see cref="DateTime"/> of
+/// <see cref="DateTimeKind.Unspecified"/> whose clock reading is the encoded value. Written: the value's clock reading
+/// (its ticks) whatever its <see cref="DateTime.Kind"/>. Apache.Avro reads them shifted into the host's zone and
+/// writes them through <see cref="DateTime.ToUniversalTime"/>, so its bytes depend on the host.</item>
+/// <item><c>timestamp-millis</c>/<c>-micros</c> are an instant: read as <see cref="DateTimeKind.Utc"/>, written after
+/// <see cref="DateTime.ToUniversalTime"/> (a Local or Unspecified value is taken as the host's local time, as
+/// Apache.Avro and .NET do) in integer arithmetic. Apache.Avro writes millis through a double, which is 1 ms low
+/// for some values more than ~456 years from 1970.</item>
+/// </list>
+/// Sub-unit ticks are dropped towards the past (floor), as Java's <c>Instant.toEpochMilli</c> does.
+/// </summary>
+/// <remarks>
+/// Apache.Avro binds a logical type to a <see cref="LogicalSchema"/> when the schema is parsed, from
+/// <see cref="LogicalTypeFactory"/>. <see cref="Register"/> replaces the factory's entries when this assembly is
+/// loaded; a schema parsed before that (a generated record's static schema, say) keeps Apache.Avro's, and
+/// <see cref="Own"/> re-parses such a schema.
+/// </remarks>
+internal static class ExactLogicalTypes
+{
+    private static readonly long EpochTicks = DateTime.UnixEpoch.Ticks;
+
+    /// <summary>Puts this library's timestamp logical types into Apache.Avro's factory, for every schema parsed from now on.</summary>
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries", Justification = "Apache.Avro binds logical types when a schema is parsed: they must be registered before any schema of ours is.")]
+    internal static void Register()
+    {
+        LogicalTypeFactory.Instance.Register(new LocalMillis());
+        LogicalTypeFactory.Instance.Register(new LocalMicros());
+        LogicalTypeFactory.Instance.Register(new InstantMillis());
+        LogicalTypeFactory.Instance.Register(new InstantMicros());
+    }
+
+    /// <summary><paramref name="schema"/> itself when every logical type in it is ours, else the same schema parsed again (binding ours).</summary>
+    /// <param name="schema">The schema.</param>
+    /// <returns>A schema equal to <paramref name="schema"/> with this library's logical types.</returns>
+    public static AvroSchema Own(AvroSchema schema)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return HasForeign(schema, new HashSet<AvroSchema>(ReferenceEqualityComparer.Instance)) ? AvroSchema.Parse(schema.ToString()) : schema;
+    }
+
+    private static bool HasForeign(AvroSchema schema, HashSet<AvroSchema> seen) => schema switch
+    {
+        _ when !seen.Add(schema) => false,
+        LogicalSchema logical => logical.LogicalType is LocalTimestampMillisecond or LocalTimestampMicrosecond or TimestampMillisecond or TimestampMicrosecond &&
+            logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros),
+        RecordSchema record => record.Fields.Any(f => HasForeign(f.Schema, seen)),
+        UnionSchema union => union.Schemas.Any(s => HasForeign(s, seen)),
+        ArraySchema array => HasForeign(array.ItemSchema, seen),
+        MapSchema map => HasForeign(map.ValueSchema, seen),
+        _ => false,
+    };
+
+    /// <summary>The ticks of <paramref name="value"/> since the epoch divided by <paramref name="unit"/>, rounded towards the past.</summary>
+    private static long Since(DateTime value, long unit) => Math.DivRem(value.Ticks - EpochTicks, unit) is var (q, r) && r < 0 ? q - 1 : q;
+
+    private static DateTime At(long value, long unit, DateTimeKind kind, string name)
+    {
+        var max = (DateTime.MaxValue.Ticks - EpochTicks) / unit;
+        var min = -(EpochTicks / unit);
+        return value < min || value > max
+            ? throw new AvroException($"{name} {value} is outside the range of a DateTime (years 1 to 9999)")
+            : new DateTime(EpochTicks + (value * unit), kind);
+    }
+
+    private sealed class LocalMillis : LocalTimestampMillisecond
+    {
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => Since((DateTime)logicalValue, TimeSpan.TicksPerMillisecond);
+
+        public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
+            At((long)baseValue, TimeSpan.TicksPerMillisecond, DateTimeKind.Unspecified, LogicalTypeName);
+    }
+
+    private sealed class LocalMicros : LocalTimestampMicrosecond
+    {
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => Since((DateTime)logicalValue, TimeSpan.TicksPerMicrosecond);
+
+        public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
+            At((long)baseValue, TimeSpan.TicksPerMicrosecond, DateTimeKind.Unspecified, LogicalTypeName);
+    }
+
+    private sealed class InstantMillis : TimestampMillisecond
+    {
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
+            Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMillisecond);
+
+        public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
+            At((long)baseValue, TimeSpan.TicksPerMillisecond, DateTimeKind.Utc, LogicalTypeName);
+    }
+
+    private sealed class InstantMicros : TimestampMicrosecond
+    {
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
+            Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMicrosecond);
+
+        public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
+            At((long)baseValue, TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc, LogicalTypeName);
+    }
+}
