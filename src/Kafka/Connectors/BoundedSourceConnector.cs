@@ -5,6 +5,7 @@ using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 
 namespace ActorFlow.Kafka.Connectors;
 
@@ -35,7 +36,7 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
         var ends = reading.ToDictionary(p => p.Partition, p => p.End);
         var left = reading.Count;
         IControl? control = null;
-        var records = KafkaConsumer.PlainPartitionedChunkSource(settings, new ManualAssignment([.. reading.Select(p => new TopicPartitionOffset(p.Partition, p.Start))]))
+        var records = KafkaConsumer.PlainPartitionedChunkSource(settings, new ManualAssignment([.. reading.Select(p => new TopicPartitionOffset(p.Partition, p.Start))]) { Ends = ends })
             .Select(p =>
             {
                 var origin = SourcePartitionIds.Format(p.Partition.Topic, p.Partition.Partition.Value);
@@ -102,7 +103,7 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
             {
                 if (_ends is null)
                 {
-                    _ends = requested.ToDictionary(r => r.TopicPartition, r => consumer.QueryWatermarkOffsets(r.TopicPartition, timeout).High.Value);
+                    _ends = EndOffsets(consumer, requested, config, timeout);
                 }
             }
 
@@ -132,10 +133,10 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
 
             return plan;
         }
-        catch (KafkaException e)
+        catch (Exception e) when (e is KafkaException or TimeoutException)
         {
             throw new InvalidOperationException(
-                $"The bounded Kafka source could not look up the partitions and end offsets of {Describe()} at bootstrap.servers '{settings.BootstrapServers}' within {timeout}: {e.Error.Reason}", e);
+                $"The bounded Kafka source could not look up the partitions and end offsets of {Describe()} at bootstrap.servers '{settings.BootstrapServers}' within {timeout}: {(e is KafkaException k ? k.Error.Reason : "no answer")}", e);
         }
     }
 
@@ -162,6 +163,24 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
         }
 
         return partitions;
+    }
+
+    /// <summary>
+    /// The end offset of every partition, as Flink's <c>OffsetsInitializer.latest()</c> finds it: ListOffsets with the
+    /// consumer's isolation level, i.e. the last stable offset under <c>read_committed</c> (librdkafka's default; a
+    /// transaction still open at the start is not waited for) and the high watermark under <c>read_uncommitted</c>.
+    /// </summary>
+    private static Dictionary<TopicPartition, long> EndOffsets(IConsumer<byte[], byte[]> consumer, List<TopicPartitionOffset> requested, ConsumerConfig config, TimeSpan timeout)
+    {
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        var options = new ListOffsetsOptions
+        {
+            IsolationLevel = config.IsolationLevel == IsolationLevel.ReadUncommitted ? IsolationLevel.ReadUncommitted : IsolationLevel.ReadCommitted,
+            RequestTimeout = timeout,
+        };
+        var specs = requested.Select(r => new TopicPartitionOffsetSpec { TopicPartition = r.TopicPartition, OffsetSpec = OffsetSpec.Latest() }).ToList();
+        var listed = admin.ListOffsetsAsync(specs, options).WaitAsync(timeout).GetAwaiter().GetResult();
+        return listed.ResultInfos.ToDictionary(r => r.TopicPartitionOffsetError.TopicPartition, r => r.TopicPartitionOffsetError.Offset.Value);
     }
 
     /// <summary>The consumer group's committed offsets (none without a configured group.id).</summary>

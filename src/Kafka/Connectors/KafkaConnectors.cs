@@ -41,8 +41,11 @@ public static class KafkaConnectors
     /// </summary>
     /// <remarks>
     /// The partitions and end offsets are looked up when the job starts (metadata and ListOffsets), within the
-    /// settings' connection timeout. Topics with transactional writes whose last offsets are transaction markers are
-    /// not supported (the end would never be reached): read them with <see cref="Source{T}"/>.
+    /// settings' connection timeout. A partition ends when the consumer's position reaches its end offset, so topics
+    /// written by transactional producers (whose last offsets are commit or abort markers, or, under
+    /// <c>read_committed</c>, records of aborted transactions, none of which a consumer returns) end too, as with
+    /// Flink's bounded KafkaSource. The end offset is the high watermark: a transaction still open at the start is
+    /// waited for (read_committed reads nothing past it until it commits or aborts).
     /// </remarks>
     public static ISourceConnector<T> BoundedSource<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
     {

@@ -23,7 +23,15 @@ public sealed record TopicSubscription(
 /// one the consumer gets a generated group of its own, so <see cref="Offset.Stored"/> starts at <c>auto.offset.reset</c>.
 /// </summary>
 /// <param name="Partitions">Partitions and their start offsets (<see cref="Offset.Stored"/> = the group's committed offset).</param>
-public sealed record ManualAssignment(IReadOnlyList<TopicPartitionOffset> Partitions) : ISubscription;
+public sealed record ManualAssignment(IReadOnlyList<TopicPartitionOffset> Partitions) : ISubscription
+{
+    /// <summary>
+    /// INTERNAL API. End offsets of bounded partitions (the bounded source's): a partition ends once the consumer's
+    /// position reaches its end and its records are taken, also when the offsets before the end hold no record a
+    /// consumer returns (transaction markers, aborted or compacted records).
+    /// </summary>
+    internal IReadOnlyDictionary<TopicPartition, long>? Ends { get; init; }
+}
 
 /// <summary>Factories for <see cref="ISubscription"/>.</summary>
 public static class Subscriptions

@@ -43,6 +43,36 @@ public sealed class BoundedSourceSpec(ITestOutputHelper output) : KafkaSpecBase(
         Assert.Empty(restored[SourcePartitionIds.Format(Topic, 1)]);
     }
 
+    /// <summary>
+    /// Verify that the bounded source completes a partition written by a transactional producer (Flink's or Kafka
+    /// Streams' exactly-once output): its last offset is the commit marker, which no consumer returns, so the end is
+    /// reached by the consumer's position, not by a record (as Flink's bounded KafkaSource does).
+    /// </summary>
+    [Fact]
+    public async Task A_bounded_Kafka_source_must_complete_a_partition_that_ends_with_a_transaction_marker()
+    {
+        using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers, TransactionalId = "bounded-tx-" + Topic }).Build())
+        {
+            producer.InitTransactions(TimeSpan.FromSeconds(30));
+            foreach (var (partition, first, count) in new[] { (0, 0, 5), (1, 100, 3), (1, 103, 2) })
+            {
+                producer.BeginTransaction();
+                for (var i = first; i < first + count; i++)
+                {
+                    producer.Produce(new TopicPartition(Topic, partition), new Message<byte[], byte[]> { Value = Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)) });
+                }
+
+                producer.CommitTransaction(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        var read = await ReadAllAsync(KafkaConnectors.BoundedSource(Settings("bounded-tx"), Subscriptions.Topics(Topic), r => Text(r.Message.Value)).Partitions(new Dictionary<string, long>()));
+
+        Assert.Equal(["0", "1", "2", "3", "4"], read[SourcePartitionIds.Format(Topic, 0)]);
+        Assert.Equal(["100", "101", "102", "103", "104"], read[SourcePartitionIds.Format(Topic, 1)]);
+        Assert.Empty(read[SourcePartitionIds.Format(Topic, 2)]);
+    }
+
     /// <summary>Verify that a bounded source over a topic the broker does not have fails the start with the topic and the reason.</summary>
     [Fact]
     public void A_bounded_Kafka_source_must_name_a_missing_topic()

@@ -7,12 +7,14 @@ namespace ActorFlow.Kafka.Consumer.Internal;
 internal sealed partial class ConsumerHub<TKey, TValue>
 {
     private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EndCheckInterval = TimeSpan.FromMilliseconds(200);
     private readonly List<ConsumeResult<TKey, TValue>> _polled = new();
     private readonly HashSet<PartitionBuffer<TKey, TValue>> _touched = new();
     private IAdminClient? _probe;
     private long _unhealthySince = -1;
     private long _lastProbe;
     private Error? _lastError;
+    private long _lastEndCheck;
 
     private void PollLoop()
     {
@@ -44,7 +46,8 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                 }
 
                 RunCommits();
-                PollOnce(consumer);
+                var idle = !PollOnce(consumer);
+                CheckEnds(consumer, idle);
                 CheckHealth(consumer);
             }
         }
@@ -58,12 +61,13 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         }
     }
 
-    internal void PollOnce(IConsumer<TKey, TValue> consumer)
+    /// <summary>Polls one burst into the partitions' buffers; false when the consumer had nothing.</summary>
+    internal bool PollOnce(IConsumer<TKey, TValue> consumer)
     {
         var first = Consume(consumer, _settings.PollTimeout);
         if (first is null)
         {
-            return;
+            return false;
         }
 
         _unhealthySince = -1;
@@ -112,6 +116,56 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         }
 
         Notify(waiters);
+        return true;
+    }
+
+    /// <summary>
+    /// Bounded partitions (<see cref="ManualAssignment.Ends"/>) whose position reached their end are marked ended, so that
+    /// their sub-sources complete once their records are taken. The position, not the last record, decides: offsets
+    /// before the end may hold nothing a consumer returns (a transaction's commit or abort marker, records of an aborted
+    /// transaction under read_committed), as in Flink's bounded KafkaSource. Checked when the consumer is idle, and at
+    /// most every 200 ms while it is busy with other partitions.
+    /// </summary>
+    private void CheckEnds(IConsumer<TKey, TValue> consumer, bool idle)
+    {
+        if (_subscription is not ManualAssignment { Ends: { Count: > 0 } ends } || (!idle && Stopwatch.GetElapsedTime(_lastEndCheck) < EndCheckInterval))
+        {
+            return;
+        }
+
+        _lastEndCheck = Stopwatch.GetTimestamp();
+        List<Action>? waiters = null;
+        foreach (var (partition, end) in ends)
+        {
+            PartitionBuffer<TKey, TValue>? buffer;
+            lock (_lock)
+            {
+                if (!_buffers.TryGetValue(partition, out buffer) || buffer.Ended)
+                {
+                    continue;
+                }
+            }
+
+            if (consumer.Position(partition).Value < end)
+            {
+                continue;
+            }
+
+            lock (_lock)
+            {
+                buffer.Ended = true;
+                if (buffer.Waiter is { } waiter)
+                {
+                    (waiters ??= []).Add(waiter);
+                    buffer.Waiter = null;
+                }
+            }
+        }
+
+        if (waiters is not null)
+        {
+            Notify(waiters);
+        }
     }
 
     private ConsumeResult<TKey, TValue>? Consume(IConsumer<TKey, TValue> consumer, TimeSpan timeout)

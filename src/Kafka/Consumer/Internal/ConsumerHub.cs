@@ -108,6 +108,11 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
                     return TakeStatus.Data;
                 }
 
+                if (buffer.Ended)
+                {
+                    return TakeStatus.Completed;
+                }
+
                 buffer.Waiter = waiter;
                 return TakeStatus.Empty;
             }

@@ -17,6 +17,9 @@ internal sealed class PartitionBuffer<TKey, TValue>(TopicPartition partition, in
     /// <summary>True once a resume command is queued for the poll thread.</summary>
     public bool ResumeQueued { get; set; }
 
+    /// <summary>A bounded partition whose position reached its end: once its records are taken, it is complete.</summary>
+    public bool Ended { get; set; }
+
     /// <summary>A sub-source waiting for records of this partition.</summary>
     public Action? Waiter { get; set; }
 }
