@@ -52,7 +52,7 @@ public static class InputWriter
 
         var transactions = AvroSerde.For<Transaction>(registry, serde);
         var rules = AvroSerde.For<RuleChange>(registry, serde);
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = servers, EnableIdempotence = true, LingerMs = 5 }).Build();
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = servers, EnableIdempotence = true, LingerMs = 5, Partitioner = Partitioner.Murmur2Random }).Build();
         var failures = new List<string>();
         long written = 0, bad = 0;
         InjectedFraud? injected = null;

@@ -7,6 +7,7 @@ using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators;
+using ActorFlow.Persistence.Partitioning;
 using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
@@ -74,8 +75,8 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             Error? failure = null;
             for (var i = 0; i < records.Count; i++)
             {
-                var (key, value, timestamp) = Decode(records[i]);
-                var partition = key is null ? i % published.Length : JavaPartitioner.PartitionFor(key, published.Length);
+                var (key, value, timestamp, current) = Decode(records[i]);
+                var partition = current ? PartitionOf(key, i, published.Length) : PartitionBefore20261205(key, i, published.Length);
                 var last = published[partition];
                 if (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i))
                 {
@@ -158,14 +159,26 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         }
     }
 
-    private static (byte[]? Key, byte[] Value, long Timestamp) Decode(byte[] record)
+    /// <summary>Where a record goes: the Java producer's partition of its key (murmur2), round robin by index without one.</summary>
+    private static int PartitionOf(byte[]? key, int index, int partitions) => key is null ? index % partitions : JavaPartitioner.PartitionFor(key, partitions);
+
+    /// <summary>
+    /// Where builds before 2026-12-05 put a record (murmur3 of a non-empty key, else round robin), kept for the records
+    /// they stored (the old layout): a checkpoint they took is published again on the first start of this build, and
+    /// the skip of what is already there compares each partition's last index, so those records must go where the old
+    /// build put them (else records are written twice, or skipped and lost).
+    /// </summary>
+    private static int PartitionBefore20261205(byte[]? key, int index, int partitions) =>
+        key is { Length: > 0 } ? (int)(KeyGroups.Hash(key) % (uint)partitions) : index % partitions;
+
+    private static (byte[]? Key, byte[] Value, long Timestamp, bool Current) Decode(byte[] record)
     {
         var timestamped = BinaryPrimitives.ReadInt32LittleEndian(record) == TimestampedLayout;
         var timestamp = timestamped ? BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(4)) : Timestamps.NoTimestamp;
         var start = timestamped ? 12 : 0;
         var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(start));
         var key = keyLength < 0 ? null : record.AsSpan(start + 4, keyLength).ToArray();
-        return (key, record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray(), timestamp);
+        return (key, record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray(), timestamp, timestamped);
     }
 
     private (long Epoch, long Index)[] ReadTails(IProducer<byte[], byte[]> producer)

@@ -23,7 +23,7 @@ public sealed class TestTopics : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(bootstrapServers);
         BootstrapServers = bootstrapServers;
         Timeout = timeout ?? TimeSpan.FromSeconds(30);
-        _producer = new(() => new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5 }).Build());
+        _producer = new(() => new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig { BootstrapServers = bootstrapServers, LingerMs = 5, Partitioner = Partitioner.Murmur2Random }).Build());
     }
 
     /// <summary>Gets the cluster's bootstrap servers.</summary>

@@ -1,5 +1,6 @@
 using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Topology.Runtime.Internal;
+using Akka;
 using Akka.Actor;
 using Akka.Event;
 
@@ -40,6 +41,13 @@ public sealed class RunningJob
         _log = log;
         _started = options.Clock.GetTimestamp();
         Watch(first);
+        // Closed in the node's coordinated shutdown (ActorSystem.Terminate runs it too), before the actor system ends and
+        // the node releases its checkpoint store; WhenTerminated covers a system that ended without it.
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "actorflow-job-" + name, () =>
+        {
+            OnNodeTerminated();
+            return Task.FromResult(Done.Instance);
+        });
         _ = system.WhenTerminated.ContinueWith(_ => OnNodeTerminated(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Completion = SuperviseAsync();
     }
@@ -125,14 +133,20 @@ public sealed class RunningJob
     }
 
     /// <summary>
-    /// The node terminated (a crash, or a shutdown that did not stop the job): the run dies with it. Its checkpoint
+    /// The node is terminating (a crash, or a shutdown that did not stop the job): the run dies with it. Its checkpoint
     /// coordinator closes now: a checkpoint still in flight is aborted instead of failing a checkpoint timeout later and
-    /// recording that failure through the store the node released, and one asked for fails at once.
+    /// recording that failure through the store the node released, and one asked for fails at once. A run that a
+    /// failover starts meanwhile is closed when it becomes the current one.
     /// </summary>
     private void OnNodeTerminated()
     {
         _stopped.Cancel();
-        if (_current.Dispatcher.Checkpoints is { } checkpoints)
+        CloseCheckpoints(_current);
+    }
+
+    private void CloseCheckpoints(JobRun run)
+    {
+        if (run.Dispatcher.Checkpoints is { } checkpoints)
         {
             _ = checkpoints.CloseAsync(new InvalidOperationException($"the node ({_system.Name}) terminated"));
         }
@@ -181,6 +195,11 @@ public sealed class RunningJob
                 Restarts++;
                 Watch(next);
                 _current = next;
+                if (Terminating)
+                {
+                    CloseCheckpoints(next); // the node went down while this run started
+                }
+
                 _log.Info("Job {0}: restarted from its last complete checkpoint (restart {1})", Name, Restarts);
                 if (_stopping)
                 {

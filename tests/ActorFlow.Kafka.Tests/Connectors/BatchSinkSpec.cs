@@ -108,7 +108,8 @@ public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
 
     /// <summary>
     /// Verify that each record goes out with its event timestamp as Kafka timestamp (as Flink's KafkaSink), that a record
-    /// without one gets the producer's clock, and that a timestamp the encoder set on the message itself is kept.
+    /// without one, or with one Kafka cannot hold (the end of time, before the epoch), gets the producer's clock, and that a
+    /// timestamp the encoder set on the message itself is kept.
     /// </summary>
     [Fact]
     public async Task A_Kafka_batch_sink_must_write_event_timestamps_as_Kafka_timestamps()
@@ -125,13 +126,16 @@ public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
             return record;
         })).BatchSink();
 
-        await Source.Single<IReadOnlyList<TimestampedValue<int>>>([new(0, Base), new(1, Timestamps.NoTimestamp), new(2, Base + 2)]).RunWith(sink, _materializer).WaitAsync(TimeSpan.FromSeconds(30));
+        await Source.Single<IReadOnlyList<TimestampedValue<int>>>([new(0, Base), new(1, Timestamps.NoTimestamp), new(2, Base + 2), new(3, long.MaxValue), new(4, -5)]).RunWith(sink, _materializer).WaitAsync(TimeSpan.FromSeconds(30));
 
         var read = ReadAll(_kafka.BootstrapServers, "t", 2).OrderBy(r => r.Offset.Value).Select(r => r.Message.Timestamp).ToList();
-        Assert.Equal(3, read.Count);
+        var after = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(5, read.Count);
         Assert.Equal(Base, read[0].UnixTimestampMs);
-        Assert.InRange(read[1].UnixTimestampMs, before, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+        Assert.InRange(read[1].UnixTimestampMs, before, after);
         Assert.Equal(42, read[2].UnixTimestampMs);
+        Assert.InRange(read[3].UnixTimestampMs, before, after); // a global window's end of time: the producer's clock
+        Assert.InRange(read[4].UnixTimestampMs, before, after);
         Assert.All(read, t => Assert.Equal(TimestampType.CreateTime, t.Type));
     }
 

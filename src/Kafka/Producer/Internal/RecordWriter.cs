@@ -33,6 +33,9 @@ internal abstract class RecordWriter<TIn, TKey, TValue>
 /// <summary>INTERNAL API. The writers of the producer sink stages.</summary>
 internal static class RecordWriters
 {
+    /// <summary>9999-12-31T23:59:59.999Z in epoch milliseconds: the last time a <see cref="DateTime"/> holds.</summary>
+    private const long MaxEventTime = 253_402_300_799_999;
+
     /// <summary>One <see cref="ProducerRecord{TKey, TValue}"/> per element (<c>KafkaProducer.PlainSink</c>).</summary>
     public static Func<RecordWriter<ProducerRecord<TKey, TValue>, TKey, TValue>> Records<TKey, TValue>() =>
         () => new EncodingWriter<ProducerRecord<TKey, TValue>, TKey, TValue>(static (record, _) => record, static _ => 1);
@@ -64,10 +67,13 @@ internal static class RecordWriters
 
     /// <summary>
     /// The Kafka timestamp of a record with event timestamp <paramref name="timestamp"/>: that time as the record's
-    /// <c>CreateTime</c>, as Flink's KafkaSink writes it; none (the producer's clock) for a negative one or
-    /// <see cref="Timestamps.NoTimestamp"/>.
+    /// <c>CreateTime</c>, as Flink's KafkaSink writes it; none (the producer's clock) for a time Kafka cannot hold or
+    /// that is no time at all: <see cref="Timestamps.NoTimestamp"/>, the epoch or before (Kafka refuses negative
+    /// timestamps; librdkafka takes 0 for "now"), and past the year 9999, <see cref="long.MaxValue"/> among them (a global
+    /// window's results, timers at the end of time), which a broker bounding timestamps would refuse and a job reading
+    /// the topic would take for the end of time.
     /// </summary>
-    public static Timestamp EventTime(long timestamp) => timestamp >= 0 ? new Timestamp(timestamp, TimestampType.CreateTime) : Timestamp.Default;
+    public static Timestamp EventTime(long timestamp) => timestamp is > 0 and <= MaxEventTime ? new Timestamp(timestamp, TimestampType.CreateTime) : Timestamp.Default;
 
     /// <summary>Records the user encodes as <see cref="ProducerRecord{TKey, TValue}"/>; their topic and partition are shared per partition.</summary>
     private sealed class EncodingWriter<TIn, TKey, TValue>(Func<TIn, int, ProducerRecord<TKey, TValue>> encode, Func<TIn, int> count)
