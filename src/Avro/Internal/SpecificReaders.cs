@@ -22,24 +22,33 @@ internal static class SpecificReaders
     public static DatumReader<T> Create<T>(AvroSchema writer, AvroSchema reader) =>
         FastSpecificReader.TryCreate<T>(writer, reader) ?? (Misread(reader, reader.Name, new HashSet<AvroSchema>(ReferenceEqualityComparer.Instance)) is { } where
             ? throw new AvroException(
-                $"{typeof(T).Name} cannot be read with Apache.Avro's specific reader: {where} is a union of an enum and more than null, and that reader " +
-                "gives such an enum as its ordinal (an int, which a write then encodes as the union's int branch). Read it with AvroSerde.Generic, " +
-                "or make the union [\"null\", enum].")
+                $"{typeof(T).Name} cannot be read with Apache.Avro's specific reader: {where.Path} is {where.Shape}, and that reader " +
+                "gives such an enum as its ordinal (an int), " + where.Consequence + ". Read it with AvroSerde.Generic, " + where.Advice)
             : new SpecificDatumReader<T>(writer, reader));
 
     /// <summary>
-    /// The path of the first union in <paramref name="schema"/> that holds an enum beside branches other than null:
-    /// its generated member is an <see cref="object"/>, and <see cref="SpecificDatumReader{T}"/> puts the enum's ordinal
-    /// there (its <c>CreateEnum</c> returns the int), so the record holds an int. Null when there is none.
+    /// The first place in <paramref name="schema"/> Apache.Avro's specific reader reads wrong, or null when there is none.
+    /// Its <c>CreateEnum</c> returns the enum's ordinal (an int) and relies on the generated <c>Put</c> to cast it. In a
+    /// union of an enum and more than null the generated member is an <see cref="object"/>, so the record holds an int; in
+    /// an array or map of <c>["null", enum]</c> the int goes straight into the generated <c>List&lt;E?&gt;</c> or
+    /// <c>Dictionary&lt;string, E?&gt;</c>, which refuses it (a boxed int unboxes to <c>E</c>, not to <c>E?</c>).
     /// </summary>
-    private static string? Misread(AvroSchema schema, string path, HashSet<AvroSchema> seen) => schema switch
+    private static Misplaced? Misread(AvroSchema schema, string path, HashSet<AvroSchema> seen) => schema switch
     {
         _ when !seen.Add(schema) => null,
         RecordSchema record => record.Fields.Select(f => Misread(f.Schema, $"{path}.{f.Name}", seen)).FirstOrDefault(p => p is not null),
+        ArraySchema { ItemSchema: UnionSchema items } when items.Schemas.Any(s => s is EnumSchema) => InCollection(path + "[]"),
+        MapSchema { ValueSchema: UnionSchema values } when values.Schemas.Any(s => s is EnumSchema) => InCollection(path + "{}"),
         ArraySchema array => Misread(array.ItemSchema, path + "[]", seen),
         MapSchema map => Misread(map.ValueSchema, path + "{}", seen),
-        UnionSchema union when union.Schemas.Any(s => s is EnumSchema) && union.Schemas.Count(s => s.Tag != AvroSchema.Type.Null) > 1 => path,
+        UnionSchema union when union.Schemas.Any(s => s is EnumSchema) && union.Schemas.Count(s => s.Tag != AvroSchema.Type.Null) > 1 =>
+            new Misplaced(path, "a union of an enum and more than null", "which a write then encodes as the union's int branch", "or make the union [\"null\", enum]."),
         UnionSchema union => union.Schemas.Select((s, i) => Misread(s, $"{path}<{i}>", seen)).FirstOrDefault(p => p is not null),
         _ => null,
     };
+
+    private static Misplaced InCollection(string path) =>
+        new(path, "a nullable enum in an array or map", "which the generated collection of nullable enums refuses", "or make the items or values the enum alone.");
+
+    private sealed record Misplaced(string Path, string Shape, string Consequence, string Advice);
 }

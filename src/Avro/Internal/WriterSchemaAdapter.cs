@@ -9,9 +9,15 @@ namespace ActorFlow.Avro.Internal;
 /// reader accepts for the resolution rules it lacks: a writer field read through a reader field's alias is renamed to the
 /// reader field, a writer record, enum or fixed read through a reader's alias gets the reader's name, and a writer
 /// <c>string</c> read as <c>bytes</c> (or the reverse) becomes the reader's type, since both are encoded as a length and bytes.
+/// A writer union holding both <c>string</c> and <c>bytes</c> then has two branches of the reader's type, which Apache.Avro's
+/// parser refuses ("Duplicate type in union") but its readers take (each writer branch index keeps its own branch reader), so
+/// the second one is parsed as a stand-in and put in place after parsing: the adapted schema is only ever given to a reader.
 /// </summary>
 internal static class WriterSchemaAdapter
 {
+    // The namespace of the stand-ins for a union's second branch of one type; a name there never reaches a reader.
+    private const string StandIn = "actorflow.internal.adapter";
+
     public static Schema Adapt(Schema writer, Schema reader)
     {
         using var stream = new MemoryStream();
@@ -20,7 +26,9 @@ internal static class WriterSchemaAdapter
             Emit(json, writer, reader, []);
         }
 
-        return Schema.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+        var adapted = Schema.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+        PutStandInsInPlace(adapted, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
+        return adapted;
     }
 
     private static void Emit(Utf8JsonWriter json, Schema w, Schema? r, HashSet<string> defined)
@@ -31,11 +39,8 @@ internal static class WriterSchemaAdapter
             case LogicalSchema:
                 json.WriteRawValue(w.ToString());
                 break;
-            case PrimitiveSchema when w.Tag == Schema.Type.String && Base(r)?.Tag == Schema.Type.Bytes:
-                json.WriteStringValue("bytes");
-                break;
-            case PrimitiveSchema when w.Tag == Schema.Type.Bytes && Base(r)?.Tag == Schema.Type.String:
-                json.WriteStringValue("string");
+            case PrimitiveSchema when Promoted(w, r) is { } promoted:
+                json.WriteStringValue(promoted);
                 break;
             case PrimitiveSchema:
                 json.WriteRawValue(w.ToString());
@@ -92,16 +97,78 @@ internal static class WriterSchemaAdapter
                 json.WriteEndObject();
                 break;
             case UnionSchema u:
+                var branches = u.Schemas.Select(b => (Writer: b, Reader: r is UnionSchema ru2 ? Branch(ru2, b) : r)).ToList();
+                var types = branches.Where(b => Promoted(b.Writer, b.Reader) is null).Select(b => b.Writer.Fullname).ToHashSet();
                 json.WriteStartArray();
-                foreach (var branch in u.Schemas)
+                foreach (var (branch, readerBranch) in branches)
                 {
-                    Emit(json, branch, r is UnionSchema ru2 ? Branch(ru2, branch) : r, defined);
+                    if (Promoted(branch, readerBranch) is { } promoted && !types.Add(promoted))
+                    {
+                        var standIn = $"{StandIn}.{promoted}{defined.Count}";
+                        defined.Add(standIn);
+                        json.WriteStartObject();
+                        json.WriteString("type", "fixed");
+                        json.WriteString("name", standIn);
+                        json.WriteNumber("size", 1);
+                        json.WriteEndObject();
+                        continue;
+                    }
+
+                    Emit(json, branch, readerBranch, defined);
                 }
 
                 json.WriteEndArray();
                 break;
             default:
                 json.WriteRawValue(w.ToString());
+                break;
+        }
+    }
+
+    // The reader's type a writer string or bytes is read as when it is the other one of the two, else null.
+    private static string? Promoted(Schema w, Schema? r) => (w, Base(r)?.Tag) switch
+    {
+        (PrimitiveSchema { Tag: Schema.Type.String }, Schema.Type.Bytes) => "bytes",
+        (PrimitiveSchema { Tag: Schema.Type.Bytes }, Schema.Type.String) => "string",
+        _ => null,
+    };
+
+    // Replaces each stand-in union branch with the primitive it stands for. UnionSchema.Schemas is the parser's list.
+    private static void PutStandInsInPlace(Schema schema, HashSet<Schema> seen)
+    {
+        if (!seen.Add(schema))
+        {
+            return;
+        }
+
+        switch (schema)
+        {
+            case RecordSchema record:
+                foreach (var field in record.Fields)
+                {
+                    PutStandInsInPlace(field.Schema, seen);
+                }
+
+                break;
+            case ArraySchema array:
+                PutStandInsInPlace(array.ItemSchema, seen);
+                break;
+            case MapSchema map:
+                PutStandInsInPlace(map.ValueSchema, seen);
+                break;
+            case UnionSchema union:
+                for (var i = 0; i < union.Count; i++)
+                {
+                    if (union[i] is FixedSchema { Namespace: StandIn } standIn)
+                    {
+                        union.Schemas[i] = PrimitiveSchema.Create(standIn.Name.StartsWith("string", StringComparison.Ordinal) ? Schema.Type.String : Schema.Type.Bytes);
+                    }
+                    else
+                    {
+                        PutStandInsInPlace(union[i], seen);
+                    }
+                }
+
                 break;
         }
     }

@@ -31,12 +31,12 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     public async Task<(int Id, int Version)> RegisterAsync(string subject, string schemaText, CancellationToken ct)
     {
         var schema = Parse(schemaText);
-        var canonical = schema.ToString();
+        var identity = SchemaIdentity.Of(schemaText, schema);
         await _writes.WaitAsync(ct);
         try
         {
             var versions = await store.GetVersionsAsync(subject, ct);
-            var knownId = await store.FindSchemaIdAsync(canonical, ct);
+            var knownId = await FindIdAsync(schema, identity, ct);
             if (knownId is { } id && versions.FirstOrDefault(v => v.SchemaId == id && !v.Deleted) is { } same)
             {
                 return (id, same.Version);
@@ -50,7 +50,7 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
                     $"Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{string.Join(", ", problems)}]");
             }
 
-            var newId = await store.GetOrAddSchemaAsync(schemaText, canonical, ct);
+            var newId = knownId ?? await store.GetOrAddSchemaAsync(schemaText, identity, ct);
             var version = versions.Count == 0 ? 1 : versions.Max(v => v.Version) + 1;
             await store.AddVersionAsync(subject, version, newId, ct);
             return (newId, version);
@@ -64,8 +64,26 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     public async Task<SubjectVersion> LookupAsync(string subject, string schemaText, bool includeDeleted, CancellationToken ct)
     {
         var versions = await LiveVersionsAsync(subject, includeDeleted, ct);
-        var id = await store.FindSchemaIdAsync(Parse(schemaText).ToString(), ct);
+        var schema = Parse(schemaText);
+        var id = await FindIdAsync(schema, SchemaIdentity.Of(schemaText, schema), ct);
         return versions.LastOrDefault(v => v.SchemaId == id) ?? throw RegistryError.SchemaNotFound("Schema not found");
+    }
+
+    // The id of the schema with this identity. A schema with a non-ascending field order may have been stored before the
+    // order counted, under Apache.Avro's text (which drops it): that row is this schema's when its own text has the same
+    // identity, so such a schema keeps its id. Limit: a stored row whose text has a non-ascending order is still found by
+    // the schema without it (its key is that schema's identity, and the store has no way to re-key a row).
+    private async Task<int?> FindIdAsync(Schema schema, string identity, CancellationToken ct)
+    {
+        if (await store.FindSchemaIdAsync(identity, ct) is { } id)
+        {
+            return id;
+        }
+
+        var legacy = schema.ToString();
+        return legacy != identity && await store.FindSchemaIdAsync(legacy, ct) is { } old && await SchemaAsync(old, ct) is var stored && SchemaIdentity.Of(stored, Parse(stored)) == identity
+            ? old
+            : null;
     }
 
     public async Task<IReadOnlyList<SubjectVersion>> LiveVersionsAsync(string subject, bool includeDeleted, CancellationToken ct)

@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Avro;
+
+namespace ActorFlow.Avro.Registry;
+
+/// <summary>
+/// INTERNAL API. The text that identifies a schema in the registry: two schemas get the same id exactly when their
+/// identity texts are equal. Confluent's registry identifies a schema by the MD5 of its canonical string (Apache Avro
+/// Java's <c>Schema.toString()</c>: every attribute, whitespace dropped, a field's <c>order</c> kept unless it is
+/// <c>ascending</c>, the default). Apache.Avro's <see cref="Schema.ToString()"/> keeps the same attributes except
+/// <c>order</c>, and its parser cannot tell an absent order from <c>ignore</c> (both give <see cref="Field.SortOrder.ignore"/>),
+/// so the orders are taken from the text as registered and put back into Apache.Avro's text. A schema without a
+/// <c>descending</c> or <c>ignore</c> field keeps exactly <see cref="Schema.ToString()"/>, the key rows written before
+/// <c>order</c> counted were stored under.
+/// </summary>
+internal static class SchemaIdentity
+{
+    /// <summary>The identity of <paramref name="schema"/>, parsed from <paramref name="text"/>.</summary>
+    /// <param name="text">The schema as registered.</param>
+    /// <param name="schema">The parsed schema.</param>
+    /// <returns>The identity text.</returns>
+    public static string Of(string text, Schema schema)
+    {
+        var plain = schema.ToString();
+        JsonNode? registered;
+        try
+        {
+            registered = JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return plain; // Apache.Avro took it (a bare name such as string); it has no field
+        }
+
+        var identity = JsonNode.Parse(plain);
+        return PutOrders(registered, identity) ? identity!.ToJsonString() : plain;
+    }
+
+    // Walks the registered JSON beside Apache.Avro's: both define each named type where it is first used and name it
+    // after, so their records, fields, items, values and branches line up. Returns whether an order was put.
+    private static bool PutOrders(JsonNode? registered, JsonNode? identity)
+    {
+        var put = false;
+        switch (registered, identity)
+        {
+            case (JsonArray branches, JsonArray ours):
+                for (var i = 0; i < branches.Count && i < ours.Count; i++)
+                {
+                    put |= PutOrders(branches[i], ours[i]);
+                }
+
+                break;
+            case (JsonObject r, JsonObject o) when r["fields"] is JsonArray fields && o["fields"] is JsonArray ourFields:
+                for (var i = 0; i < fields.Count && i < ourFields.Count; i++)
+                {
+                    if (fields[i] is not JsonObject field || ourFields[i] is not JsonObject ourField)
+                    {
+                        continue;
+                    }
+
+                    if (field["order"] is JsonValue order && order.TryGetValue<string>(out var value) && value is "descending" or "ignore")
+                    {
+                        ourField["order"] = value;
+                        put = true;
+                    }
+
+                    put |= PutOrders(field["type"], ourField["type"]);
+                }
+
+                break;
+            case (JsonObject r, JsonObject o):
+                put |= PutOrders(r["items"], o["items"]) | PutOrders(r["values"], o["values"]);
+                break;
+        }
+
+        return put;
+    }
+}
