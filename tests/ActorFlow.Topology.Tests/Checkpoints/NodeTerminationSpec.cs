@@ -34,7 +34,7 @@ public sealed class NodeTerminationSpec : IDisposable
     /// already failed, and one asked after the termination fails at once.
     /// </summary>
     [Fact]
-    public async Task A_job_of_a_terminated_node_must_fail_a_checkpoint_at_once_and_write_nothing_to_the_store()
+    public async Task A_terminating_node_must_close_its_jobs_checkpoints_before_it_releases_its_store()
     {
         var topics = new ClickTopics(_kafka, partitions: 1);
         topics.Produce(Enumerable.Range(0, 20).Select(i => new Click("user-" + (i % 3).ToString(CultureInfo.InvariantCulture), ClickTopics.Base + (i * 100))));
