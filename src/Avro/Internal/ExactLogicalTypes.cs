@@ -48,20 +48,12 @@ internal static class ExactLogicalTypes
     public static AvroSchema Own(AvroSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        return HasForeign(schema, new HashSet<AvroSchema>(ReferenceEqualityComparer.Instance)) ? AvroSchema.Parse(schema.ToString()) : schema;
+        return SchemaNodes.Of(schema).Any(n => IsForeign(n.Node)) ? AvroSchema.Parse(schema.ToString()) : schema;
     }
 
-    private static bool HasForeign(AvroSchema schema, HashSet<AvroSchema> seen) => schema switch
-    {
-        _ when !seen.Add(schema) => false,
-        LogicalSchema logical => logical.LogicalType is LocalTimestampMillisecond or LocalTimestampMicrosecond or TimestampMillisecond or TimestampMicrosecond &&
-            logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros),
-        RecordSchema record => record.Fields.Any(f => HasForeign(f.Schema, seen)),
-        UnionSchema union => union.Schemas.Any(s => HasForeign(s, seen)),
-        ArraySchema array => HasForeign(array.ItemSchema, seen),
-        MapSchema map => HasForeign(map.ValueSchema, seen),
-        _ => false,
-    };
+    private static bool IsForeign(AvroSchema schema) =>
+        schema is LogicalSchema { LogicalType: LocalTimestampMillisecond or LocalTimestampMicrosecond or TimestampMillisecond or TimestampMicrosecond } logical &&
+        logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros);
 
     /// <summary>The ticks of <paramref name="value"/> since the epoch divided by <paramref name="unit"/>, rounded towards the past.</summary>
     private static long Since(DateTime value, long unit) => Math.DivRem(value.Ticks - EpochTicks, unit) is var (q, r) && r < 0 ? q - 1 : q;

@@ -20,30 +20,25 @@ internal static class SpecificReaders
     /// <returns>The reader.</returns>
     /// <exception cref="AvroException">The reader schema has a shape Apache.Avro's reader gets wrong.</exception>
     public static DatumReader<T> Create<T>(AvroSchema writer, AvroSchema reader) =>
-        FastSpecificReader.TryCreate<T>(writer, reader) ?? (Misread(reader, reader.Name, new HashSet<AvroSchema>(ReferenceEqualityComparer.Instance)) is { } where
+        FastSpecificReader.TryCreate<T>(writer, reader) ?? (SchemaNodes.Of(reader, reader.Name).Select(n => Misread(n.Node, n.Path)).FirstOrDefault(m => m is not null) is { } where
             ? throw new AvroException(
                 $"{typeof(T).Name} cannot be read with Apache.Avro's specific reader: {where.Path} is {where.Shape}, and that reader " +
                 "gives such an enum as its ordinal (an int), " + where.Consequence + ". Read it with AvroSerde.Generic, " + where.Advice)
             : new SpecificDatumReader<T>(writer, reader));
 
     /// <summary>
-    /// The first place in <paramref name="schema"/> Apache.Avro's specific reader reads wrong, or null when there is none.
+    /// Whether Apache.Avro's specific reader reads <paramref name="schema"/> (at <paramref name="path"/>) wrong, and how.
     /// Its <c>CreateEnum</c> returns the enum's ordinal (an int) and relies on the generated <c>Put</c> to cast it. In a
     /// union of an enum and more than null the generated member is an <see cref="object"/>, so the record holds an int; in
     /// an array or map of <c>["null", enum]</c> the int goes straight into the generated <c>List&lt;E?&gt;</c> or
     /// <c>Dictionary&lt;string, E?&gt;</c>, which refuses it (a boxed int unboxes to <c>E</c>, not to <c>E?</c>).
     /// </summary>
-    private static Misplaced? Misread(AvroSchema schema, string path, HashSet<AvroSchema> seen) => schema switch
+    private static Misplaced? Misread(AvroSchema schema, string path) => schema switch
     {
-        _ when !seen.Add(schema) => null,
-        RecordSchema record => record.Fields.Select(f => Misread(f.Schema, $"{path}.{f.Name}", seen)).FirstOrDefault(p => p is not null),
         ArraySchema { ItemSchema: UnionSchema items } when items.Schemas.Any(s => s is EnumSchema) => InCollection(path + "[]"),
         MapSchema { ValueSchema: UnionSchema values } when values.Schemas.Any(s => s is EnumSchema) => InCollection(path + "{}"),
-        ArraySchema array => Misread(array.ItemSchema, path + "[]", seen),
-        MapSchema map => Misread(map.ValueSchema, path + "{}", seen),
         UnionSchema union when union.Schemas.Any(s => s is EnumSchema) && union.Schemas.Count(s => s.Tag != AvroSchema.Type.Null) > 1 =>
             new Misplaced(path, "a union of an enum and more than null", "which a write then encodes as the union's int branch", "or make the union [\"null\", enum]."),
-        UnionSchema union => union.Schemas.Select((s, i) => Misread(s, $"{path}<{i}>", seen)).FirstOrDefault(p => p is not null),
         _ => null,
     };
 

@@ -27,7 +27,7 @@ internal static class WriterSchemaAdapter
         }
 
         var adapted = Schema.Parse(Encoding.UTF8.GetString(stream.ToArray()));
-        PutStandInsInPlace(adapted, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
+        PutStandInsInPlace(adapted);
         return adapted;
     }
 
@@ -134,42 +134,17 @@ internal static class WriterSchemaAdapter
     };
 
     // Replaces each stand-in union branch with the primitive it stands for. UnionSchema.Schemas is the parser's list.
-    private static void PutStandInsInPlace(Schema schema, HashSet<Schema> seen)
+    private static void PutStandInsInPlace(Schema schema)
     {
-        if (!seen.Add(schema))
+        foreach (var union in SchemaNodes.Of(schema).Select(n => n.Node).OfType<UnionSchema>().ToList())
         {
-            return;
-        }
-
-        switch (schema)
-        {
-            case RecordSchema record:
-                foreach (var field in record.Fields)
+            for (var i = 0; i < union.Count; i++)
+            {
+                if (union[i] is FixedSchema { Namespace: StandIn } standIn)
                 {
-                    PutStandInsInPlace(field.Schema, seen);
+                    union.Schemas[i] = PrimitiveSchema.Create(standIn.Name.StartsWith("string", StringComparison.Ordinal) ? Schema.Type.String : Schema.Type.Bytes);
                 }
-
-                break;
-            case ArraySchema array:
-                PutStandInsInPlace(array.ItemSchema, seen);
-                break;
-            case MapSchema map:
-                PutStandInsInPlace(map.ValueSchema, seen);
-                break;
-            case UnionSchema union:
-                for (var i = 0; i < union.Count; i++)
-                {
-                    if (union[i] is FixedSchema { Namespace: StandIn } standIn)
-                    {
-                        union.Schemas[i] = PrimitiveSchema.Create(standIn.Name.StartsWith("string", StringComparison.Ordinal) ? Schema.Type.String : Schema.Type.Bytes);
-                    }
-                    else
-                    {
-                        PutStandInsInPlace(union[i], seen);
-                    }
-                }
-
-                break;
+            }
         }
     }
 
