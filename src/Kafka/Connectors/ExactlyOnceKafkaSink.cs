@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using ActorFlow.Kafka.Dsl;
 using ActorFlow.Kafka.Internal;
-using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators;
@@ -36,6 +34,8 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IProducer<byte[], byte[]>? _producer;
     private (long Epoch, long Index)[]? _published;
+
+    private IBatchSinkConnector<T> Plain => (IBatchSinkConnector<T>)KafkaConnectors.Sink(settings, topic, encode);
     private int _openProducers;
 
     /// <summary>Producers this sink has built and not yet disposed (0 or 1; for tests).</summary>
@@ -55,15 +55,11 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         return result;
     }
 
-    public Sink<T, Task<Done>> Sink() =>
-        Flow.Create<T>()
-            .Select(v => encode(v))
-            .Select(kv => new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = kv.Key!, Value = kv.Value }))
-            .ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
+    /// <summary>Outside checkpoints (a stateless job) the records go out through the plain key-and-value sink.</summary>
+    public Sink<T, Task<Done>> Sink() => Plain.Sink();
 
-    /// <summary>In a stateless job (nothing to publish with checkpoints) the records go out as from the plain sink, with their timestamps.</summary>
-    public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
-        Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode)));
+    /// <summary>In a stateless job the records go out as from the plain sink, with their timestamps.</summary>
+    public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() => Plain.BatchSink();
 
     public async Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
     {
