@@ -41,15 +41,10 @@ public sealed class RunningJob
         _log = log;
         _started = options.Clock.GetTimestamp();
         Watch(first);
-        // Closed in the node's coordinated shutdown (ActorSystem.Terminate runs it too), before the actor system ends and
-        // the node releases its checkpoint store; WhenTerminated covers a system that ended without it.
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "actorflow-job-" + name, () =>
-        {
-            OnNodeTerminated();
-            return Task.FromResult(Done.Instance);
-        });
-        _ = system.WhenTerminated.ContinueWith(_ => OnNodeTerminated(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Completion = SuperviseAsync();
+        // Closed in the node's coordinated shutdown (ActorSystem.Terminate runs it too), before the actor system ends and
+        // the node releases its checkpoint store, while the job runs (LiveJobs).
+        LiveJobs.Get(system).Add(this, Completion);
     }
 
     /// <summary>The job's name.</summary>
@@ -138,7 +133,7 @@ public sealed class RunningJob
     /// recording that failure through the store the node released, and one asked for fails at once. A run that a
     /// failover starts meanwhile is closed when it becomes the current one.
     /// </summary>
-    private void OnNodeTerminated()
+    internal void OnNodeTerminated()
     {
         _stopped.Cancel();
         CloseCheckpoints(_current);
