@@ -6,7 +6,8 @@ using BenchmarkDotNet.Running;
 namespace ActorFlow.Benchmarks;
 
 /// <summary>
-/// Entry point, on System.CommandLine: <c>kafka</c>, <c>runtime</c> and <c>checkpoints</c> run the harnesses (each
+/// Entry point, on System.CommandLine: <c>kafka</c>, <c>runtime</c>, <c>bounded</c>, <c>parquet</c>, <c>fraud</c> and
+/// <c>checkpoints</c> run the harnesses (each
 /// group's options are checked here, then handed to the harness as given); <c>micro</c>, or arguments that name no
 /// group (<c>--filter '*Operator*' --job short</c>), go to BenchmarkDotNet. Exit code 2 for a command line that does not
 /// parse, as the <c>actorflow</c> tool.

@@ -33,7 +33,7 @@ public static class KafkaConnectors
     /// <summary>
     /// A bounded source (<see cref="Boundedness.Bounded"/>, as Flink's <c>KafkaSource</c> with
     /// <c>setBounded(OffsetsInitializer.latest())</c>): reads every partition of <paramref name="subscription"/> from
-    /// its start up to the end offset (high watermark) it had when the connector first started, then completes, so a
+    /// its start up to the end offset it had when the connector first started, then completes, so a
     /// job whose sources are all bounded ends by itself. Each partition starts at the restored checkpoint's offset;
     /// without one at the consumer group's committed offset, else at <c>auto.offset.reset</c> (earliest by default).
     /// The end offsets are fixed once per connector: a failover or a restart from a checkpoint in the same process
@@ -44,8 +44,10 @@ public static class KafkaConnectors
     /// settings' connection timeout. A partition ends when the consumer's position reaches its end offset, so topics
     /// written by transactional producers (whose last offsets are commit or abort markers, or, under
     /// <c>read_committed</c>, records of aborted transactions, none of which a consumer returns) end too, as with
-    /// Flink's bounded KafkaSource. The end offset is the high watermark: a transaction still open at the start is
-    /// waited for (read_committed reads nothing past it until it commits or aborts).
+    /// Flink's bounded KafkaSource. The end offset is ListOffsets with the consumer's isolation level, as Flink's
+    /// <c>OffsetsInitializer.latest()</c>: the last stable offset under <c>read_committed</c> (a transaction still open
+    /// at the start is not waited for; its records are read by a later run), the high watermark under
+    /// <c>read_uncommitted</c>.
     /// </remarks>
     public static ISourceConnector<T> BoundedSource<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, Func<ConsumeResult<byte[], byte[]>, T> decode)
     {
