@@ -85,11 +85,15 @@ public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func
     public Task CloseAsync() => inner.CloseAsync();
 }
 
-/// <summary>A sink that counts the records it passes on (at least once, like the sink it wraps).</summary>
+/// <summary>
+/// A sink that counts the records it passes on (at least once, like the sink it wraps). It takes the job's batches
+/// with their event timestamps (<see cref="IBatchSinkConnector{T}"/>) and hands them on as they are, so a Kafka sink
+/// under it still writes each record's event time as its Kafka timestamp.
+/// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 /// <param name="inner">The sink.</param>
 /// <param name="counts">The counts (class 0).</param>
-public sealed class CountingSink<T>(ISinkConnector<T> inner, Counts counts) : ISinkConnector<T>
+public sealed class CountingSink<T>(ISinkConnector<T> inner, Counts counts) : IBatchSinkConnector<T>
 {
     /// <inheritdoc />
     public Sink<T, Task<Done>> Sink() => Flow.Create<T>().Select(v =>
@@ -97,4 +101,17 @@ public sealed class CountingSink<T>(ISinkConnector<T> inner, Counts counts) : IS
         counts.Add(0);
         return v;
     }).ToMaterialized(inner.Sink(), Keep.Right);
+
+    /// <inheritdoc />
+    public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink()
+    {
+        var counted = Flow.Create<IReadOnlyList<TimestampedValue<T>>>().Select(batch =>
+        {
+            counts.Add(0, batch.Count);
+            return batch;
+        });
+        return inner is IBatchSinkConnector<T> batched
+            ? counted.ToMaterialized(batched.BatchSink(), Keep.Right)
+            : counted.SelectMany(batch => batch.Select(r => r.Value)).ToMaterialized(inner.Sink(), Keep.Right);
+    }
 }
