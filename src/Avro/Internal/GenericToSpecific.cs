@@ -256,10 +256,15 @@ internal static class GenericToSpecific
             };
             _records[(record, target)] = convert;
             fields = record.Fields
-                .Select(f => Build(f.Schema, target.GetProperty(f.Name, BindingFlags.Public | BindingFlags.Instance)?.PropertyType ?? Natural(f.Schema), $"{path}.{f.Name}"))
+                .Select(f => Build(f.Schema, PropertyOf(target, f.Name)?.PropertyType ?? Natural(f.Schema), $"{path}.{f.Name}"))
                 .ToArray();
             return convert;
         }
+
+        // The property of a field: the generator names it as the field; a class written by hand may change the case.
+        private static PropertyInfo? PropertyOf(Type target, string field) =>
+            target.GetProperty(field, BindingFlags.Public | BindingFlags.Instance)
+            ?? (target.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase)).ToList() is [var only] ? only : null);
 
         private static Func<object?, object?> Enum(EnumSchema schema, Type target, string path)
         {
