@@ -32,7 +32,7 @@ public static class AvroSerde
             schema,
             _ => schema,
             SpecificReaders.Create<T>,
-            new SpecificDatumWriter<T>(schema));
+            new SpecificRecordWriter<T>(schema));
     }
 
     /// <summary>

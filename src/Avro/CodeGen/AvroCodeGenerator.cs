@@ -5,8 +5,8 @@ namespace ActorFlow.Avro.CodeGen;
 /// <summary>
 /// Generates C# specific-record classes (<c>ISpecificRecord</c>) from .avsc files with the generator inside
 /// Apache.Avro (<c>Avro.CodeGen</c>, the one behind <c>avrogen</c>). Run it from a build step or a small tool, and commit
-/// or compile the files it writes. The C# namespace of a class is its Avro namespace: Apache.Avro finds the class of a
-/// record by the record's full name when it reads.
+/// or compile the files it writes. The C# namespace of a class is its Avro namespace: a record, enum or fixed held in an
+/// <see cref="object"/> member (a union of several types) is read into the class of its full name.
 /// </summary>
 public static partial class AvroCodeGenerator
 {

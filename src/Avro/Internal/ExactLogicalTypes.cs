@@ -20,6 +20,10 @@ namespace ActorFlow.Avro.Internal;
 /// for some values more than ~456 years from 1970.</item>
 /// </list>
 /// Sub-unit ticks are dropped towards the past (floor), as Java's <c>Instant.toEpochMilli</c> does.
+/// <para>
+/// <c>decimal</c> over <c>fixed</c> refuses a value whose unscaled two's complement does not fit the fixed's size, as
+/// Java's <c>Conversions.DecimalConversion</c> does; Apache.Avro keeps the low bytes and writes another number.
+/// </para>
 /// </summary>
 /// <remarks>
 /// Apache.Avro binds a logical type to a <see cref="LogicalSchema"/> when the schema is parsed, from
@@ -40,6 +44,7 @@ internal static class ExactLogicalTypes
         LogicalTypeFactory.Instance.Register(new LocalMicros());
         LogicalTypeFactory.Instance.Register(new InstantMillis());
         LogicalTypeFactory.Instance.Register(new InstantMicros());
+        LogicalTypeFactory.Instance.Register(new FixedSizeDecimal());
     }
 
     /// <summary><paramref name="schema"/> itself when every logical type in it is ours, else the same schema parsed again (binding ours).</summary>
@@ -52,8 +57,8 @@ internal static class ExactLogicalTypes
     }
 
     private static bool IsForeign(AvroSchema schema) =>
-        schema is LogicalSchema { LogicalType: LocalTimestampMillisecond or LocalTimestampMicrosecond or TimestampMillisecond or TimestampMicrosecond } logical &&
-        logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros);
+        schema is LogicalSchema { LogicalType: LocalTimestampMillisecond or LocalTimestampMicrosecond or TimestampMillisecond or TimestampMicrosecond or global::Avro.Util.Decimal } logical &&
+        logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros or FixedSizeDecimal);
 
     /// <summary>The ticks of <paramref name="value"/> since the epoch divided by <paramref name="unit"/>, rounded towards the past.</summary>
     private static long Since(DateTime value, long unit) => Math.DivRem(value.Ticks - EpochTicks, unit) is var (q, r) && r < 0 ? q - 1 : q;
@@ -99,5 +104,13 @@ internal static class ExactLogicalTypes
 
         public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
             At((long)baseValue, TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc, LogicalTypeName);
+    }
+
+    private sealed class FixedSizeDecimal : global::Avro.Util.Decimal
+    {
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
+            schema.BaseSchema is FixedSchema { Size: var size } && logicalValue is AvroDecimal value && value.UnscaledValue.GetByteCount() > size
+                ? throw new AvroTypeException($"The decimal {value} needs {value.UnscaledValue.GetByteCount()} bytes, more than the {size} of the fixed {schema.BaseSchema.Fullname}.")
+                : base.ConvertToBaseValue(logicalValue, schema);
     }
 }

@@ -17,7 +17,7 @@ namespace ActorFlow.Avro.Internal;
 /// typed call and sets the generated property directly. Supported: the primitive types, nested records, unions of
 /// <c>null</c> and one other supported type, and logical types (timestamp-millis inline, the others through
 /// Apache.Avro's own conversion). Any other schema (enums, arrays, maps, fixed, wider unions) or pair that needs
-/// resolution gets Apache.Avro's reader: <see cref="TryCreate{T}"/> returns null.
+/// resolution gets the reader <see cref="SpecificReaders"/> builds on Apache.Avro's generic reader: <see cref="TryCreate{T}"/> returns null.
 /// </summary>
 internal static class FastSpecificReader
 {
@@ -158,7 +158,7 @@ internal static class FastSpecificReader
         var baseType = PrimitiveRead(reader.BaseSchema.Tag).Type;
         if (baseType is null || Read(writer.BaseSchema, reader.BaseSchema, baseType, decoder) is not { } baseValue)
         {
-            return null; // fixed-based logical types (decimal on fixed, duration) stay with Apache.Avro's reader
+            return null; // fixed-based logical types (decimal on fixed, duration) are left to the generic reader
         }
 
         // Apache.Avro's own conversion, as its reader applies it: the same value, one box per logical field.

@@ -36,6 +36,9 @@ internal static class WriterSchemaAdapter
         r = r is UnionSchema ru && w is not UnionSchema ? Branch(ru, w) : r;
         switch (w)
         {
+            case LogicalSchema { BaseSchema: FixedSchema f } logical:
+                EmitFixed(json, f, Base(r), defined, logical);
+                break;
             case LogicalSchema:
                 json.WriteRawValue(w.ToString());
                 break;
@@ -69,18 +72,7 @@ internal static class WriterSchemaAdapter
                 json.WriteEndObject();
                 break;
             case FixedSchema f:
-                var fixedName = NameFor(f, r);
-                if (!defined.Add(fixedName))
-                {
-                    json.WriteStringValue(fixedName);
-                    break;
-                }
-
-                json.WriteStartObject();
-                json.WriteString("type", "fixed");
-                json.WriteString("name", fixedName);
-                json.WriteNumber("size", f.Size);
-                json.WriteEndObject();
+                EmitFixed(json, f, r, defined, null);
                 break;
             case ArraySchema a:
                 json.WriteStartObject();
@@ -123,6 +115,34 @@ internal static class WriterSchemaAdapter
                 json.WriteRawValue(w.ToString());
                 break;
         }
+    }
+
+    // A fixed, defined once (later uses name it). A logical type over it (a decimal, a duration) goes into the definition
+    // with its attributes ("logicalType", "precision", "scale"), as the specification writes it: Apache.Avro's own text of
+    // such a schema nests the fixed's definition inside the logical one, which the names seen here would not track.
+    private static void EmitFixed(Utf8JsonWriter json, FixedSchema f, Schema? r, HashSet<string> defined, LogicalSchema? logical)
+    {
+        var name = NameFor(f, r);
+        if (!defined.Add(name))
+        {
+            json.WriteStringValue(name);
+            return;
+        }
+
+        json.WriteStartObject();
+        json.WriteString("type", "fixed");
+        json.WriteString("name", name);
+        json.WriteNumber("size", f.Size);
+        if (logical is not null)
+        {
+            using var doc = JsonDocument.Parse(logical.ToString());
+            foreach (var attribute in doc.RootElement.EnumerateObject().Where(p => p.Name != "type"))
+            {
+                attribute.WriteTo(json);
+            }
+        }
+
+        json.WriteEndObject();
     }
 
     // The reader's type a writer string or bytes is read as when it is the other one of the two, else null.

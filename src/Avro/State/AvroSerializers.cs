@@ -26,7 +26,7 @@ public static class AvroSerializers
             where T : ISpecificRecord, new()
         {
             var schema = ExactLogicalTypes.Own(new T().Schema);
-            return new AvroTypeSerializer<T>(schema, new SpecificDatumWriter<T>(schema), SpecificReaders.Create<T>);
+            return new AvroTypeSerializer<T>(schema, new SpecificRecordWriter<T>(schema), SpecificReaders.Create<T>);
         }
 
         /// <summary>

@@ -13,11 +13,11 @@ public sealed class AvroCodeGeneratorSpec
     {
         using var output = new TempDirectory("actorflow-codegen");
         var files = AvroCodeGenerator.Generate(
-            new[] { "transaction.avsc", "all_types.avsc", "account_v2.avsc", "fast_types.avsc", "wall_clock.avsc", "signal.avsc", "tagged.avsc" }.Select(f => Path.Combine(SchemaDirectory, f)),
+            new[] { "transaction.avsc", "all_types.avsc", "account_v2.avsc", "fast_types.avsc", "wall_clock.avsc", "signal.avsc", "tagged.avsc", "shapes.avsc" }.Select(f => Path.Combine(SchemaDirectory, f)),
             output.Path);
         var committed = Path.Combine(ProjectDirectory(), "Records");
 
-        Assert.Equal(["Account.cs", "Address.cs", "AllTypes.cs", "Color.cs", "Digest.cs", "FastTypes.cs", "Level.cs", "Md5.cs", "Place.cs", "Signal.cs", "Tagged.cs", "Tone.cs", "Transaction.cs", "WallClock.cs"], files);
+        Assert.Equal(["Account.cs", "Address.cs", "AllTypes.cs", "Amount.cs", "Color.cs", "Digest.cs", "FastTypes.cs", "Hash.cs", "Item.cs", "Level.cs", "Md5.cs", "Mood.cs", "Place.cs", "Shapes.cs", "Signal.cs", "Tagged.cs", "Tone.cs", "Transaction.cs", "WallClock.cs"], files);
         Assert.Equal(files, Directory.GetFiles(committed, "*.cs").Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var file in files)
         {

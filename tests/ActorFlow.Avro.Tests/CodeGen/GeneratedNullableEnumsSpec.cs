@@ -7,9 +7,9 @@ namespace ActorFlow.Avro.Tests.CodeGen;
 /// <summary>
 /// A generated record with nullable enums in a map and an array, a map of arrays of enums, a nullable enum and a
 /// nullable fixed (<see cref="Tagged"/>, from Schemas/tagged.avsc): its generated code compiles (it is part of this
-/// project, and <see cref="AvroCodeGeneratorSpec"/> checks it is the generator's output), it writes, and reading it into
-/// the generated class is refused up front with the place and the way out, since Apache.Avro's specific reader puts
-/// enum ordinals into the generated collections of nullable enums.
+/// project, and <see cref="AvroCodeGeneratorSpec"/> checks it is the generator's output), it writes, and it reads back
+/// into the generated class (Apache.Avro's specific reader put enum ordinals into the generated collections of nullable
+/// enums, which refused them, so such records were refused).
 /// </summary>
 public sealed class GeneratedNullableEnumsSpec : IAsyncLifetime
 {
@@ -36,17 +36,15 @@ public sealed class GeneratedNullableEnumsSpec : IAsyncLifetime
         Assert.Equal([1, 2, 3, 4], ((GenericFixed)back["digest"]).Value);
     }
 
-    /// <summary>Verify that reading into the generated class is refused with the field and the advice, not failed record by record.</summary>
+    /// <summary>Verify that the generated record reads back into the generated class field by field.</summary>
     [Fact]
-    public void Reading_into_the_generated_class_must_name_the_collection()
+    public void Reading_into_the_generated_class_must_give_what_was_written()
     {
         var serde = AvroSerde.For<Tagged>(_registry.Client);
 
-        var e = Assert.Throws<AvroSerdeException>(() => serde.Deserialize(serde.Serialize(Sample(), "tagged"), "tagged", 0, 0));
+        var read = serde.Deserialize(serde.Serialize(Sample(), "tagged"), "tagged", 0, 0);
 
-        Assert.Equal(AvroFailure.UnresolvableSchema, e.Failure);
-        Assert.Contains("Tagged.byKey{} is a nullable enum in an array or map", e.Message, StringComparison.Ordinal);
-        Assert.Contains("AvroSerde.Generic", e.Message, StringComparison.Ordinal);
+        SpecificAssert.Same(Sample(), read, "Tagged");
     }
 
     private static Tagged Sample() => new()
