@@ -1,3 +1,4 @@
+using ActorFlow.Shared;
 using Avro;
 using Avro.Generic;
 using Avro.IO;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using ActorFlow.Shared;
 using Avro;
 using Avro.Generic;
 using Avro.IO;
@@ -656,7 +657,10 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
 }
 
 /// <summary>INTERNAL API. Rows as specific Avro records: read as generic records of <typeparamref name="T"/>'s schema, then
-/// decoded to <typeparamref name="T"/> by Avro itself (its binary form), so that every field has the type the generated class expects.</summary>
+/// through their binary form read by Apache.Avro's generic reader (so every value has the type that reader gives) and
+/// converted into <typeparamref name="T"/> (<see cref="GenericToSpecific"/>, as ActorFlow.Avro's serdes read generated
+/// records): Apache.Avro's specific reader failed on maps inside arrays or maps, decimals over fixed and nullable enums
+/// in collections, and gave an enum in a wide union as an int.</summary>
 internal sealed class SpecificAvroRows<T> : RowGroupRows<T>
     where T : class, ISpecificRecord, new()
 {
@@ -676,14 +680,15 @@ internal sealed class SpecificAvroRows<T> : RowGroupRows<T>
     public override ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
         var writer = new GenericDatumWriter<GenericRecord>(_schema);
-        var reader = new SpecificDatumReader<T>(_schema, _schema);
+        var reader = new GenericDatumReader<object>(_schema, _schema);
+        var convert = GenericToSpecific.For(_schema, typeof(T));
         var buffer = new MemoryStream();
         return _generic.ReadAsync(stream, part, start, (record, row) =>
         {
             buffer.SetLength(0);
             writer.Write(record, new BinaryEncoder(buffer));
             buffer.Position = 0;
-            add(reader.Read(null!, new BinaryDecoder(buffer)), row);
+            add((T)convert(reader.Read(null!, new BinaryDecoder(buffer)))!, row);
         }, cancellationToken);
     }
 }

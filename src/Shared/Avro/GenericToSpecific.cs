@@ -9,7 +9,7 @@ using Avro.Specific;
 using Avro.Util;
 using AvroSchema = Avro.Schema;
 
-namespace ActorFlow.Avro.Internal;
+namespace ActorFlow.Shared;
 
 /// <summary>
 /// INTERNAL API. Turns a value read by Apache.Avro's <see cref="GenericDatumReader{T}"/> (a <see cref="GenericRecord"/>,
