@@ -18,8 +18,7 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapGet("/schemas/types", () => Json(new JsonArray("AVRO")));
         app.MapGet("/schemas/ids/{id:int}", (int id, CancellationToken ct) => Handle(async () =>
             new JsonObject { ["schema"] = await core.SchemaAsync(id, ct) }));
-        app.MapGet("/schemas/ids/{id:int}/schema", (int id, CancellationToken ct) => Handle(async () =>
-            JsonNode.Parse(await core.SchemaAsync(id, ct))));
+        app.MapGet("/schemas/ids/{id:int}/schema", (int id, CancellationToken ct) => HandleText(() => core.SchemaAsync(id, ct)));
         app.MapGet("/schemas/ids/{id:int}/versions", (int id, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             await core.SchemaAsync(id, ct);
@@ -41,7 +40,7 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapPost("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var found = await core.LookupAsync(subject, schema, Flag(request, "deleted"), ct);
+            var found = await core.LookupAsync(subject, schema, Flag(request, "normalize"), Flag(request, "deleted"), ct);
             return VersionBody(found, await core.SchemaAsync(found.SchemaId, ct));
         }));
         app.MapDelete("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
@@ -51,7 +50,7 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapPost("/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var (id, version) = await core.RegisterAsync(subject, schema, ct);
+            var (id, version) = await core.RegisterAsync(subject, schema, Flag(request, "normalize"), ct);
             return new JsonObject { ["id"] = id, ["version"] = version };
         }));
         app.MapGet("/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
@@ -59,8 +58,8 @@ public sealed partial class EmbeddedSchemaRegistry
             var found = await core.VersionAsync(subject, version, Flag(request, "deleted"), ct);
             return VersionBody(found, await core.SchemaAsync(found.SchemaId, ct));
         }));
-        app.MapGet("/subjects/{subject}/versions/{version}/schema", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
-            JsonNode.Parse(await core.SchemaAsync((await core.VersionAsync(subject, version, Flag(request, "deleted"), ct)).SchemaId, ct))));
+        app.MapGet("/subjects/{subject}/versions/{version}/schema", (string subject, string version, HttpRequest request, CancellationToken ct) => HandleText(async () =>
+            await core.SchemaAsync((await core.VersionAsync(subject, version, Flag(request, "deleted"), ct)).SchemaId, ct)));
         app.MapGet("/subjects/{subject}/versions/{version}/referencedby", (string subject, string version, CancellationToken ct) => Handle(async () =>
         {
             await core.VersionAsync(subject, version, false, ct);
@@ -72,14 +71,14 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapPost("/compatibility/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var candidate = SchemaRegistryCore.Parse(schema);
+            var candidate = SchemaRegistryCore.Prepare(schema, Flag(request, "normalize")).Schema;
             var against = await core.VersionAsync(subject, version, false, ct);
             return CompatibilityBody(request, await core.CheckAsync(subject, candidate, [against], ct));
         }));
         app.MapPost("/compatibility/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var candidate = SchemaRegistryCore.Parse(schema);
+            var candidate = SchemaRegistryCore.Prepare(schema, Flag(request, "normalize")).Schema;
             var live = (await core.Store.GetVersionsAsync(subject, ct)).Where(v => !v.Deleted).ToList();
             return CompatibilityBody(request, await core.CheckAsync(subject, candidate, live, ct));
         }));
