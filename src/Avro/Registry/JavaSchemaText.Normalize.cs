@@ -22,12 +22,12 @@ internal static partial class JavaSchemaText
     /// <param name="text">A schema's JSON text.</param>
     /// <returns>The canonical text of the normalized schema.</returns>
     /// <exception cref="FormatException">The text is not a schema Avro Java would parse.</exception>
-    public static string Normalized(string text)
+    public static string Normalized(string text) => Canonical(Guard(() =>
     {
         var o = new StringBuilder(text.Length);
         Build([], Parse(text), o);
-        return Canonical(o.ToString());
-    }
+        return o.ToString();
+    }));
 
     // AvroSchemaUtils.build (Confluent 7.9).
     private static void Build(Dictionary<string, string> env, Schema s, StringBuilder o)

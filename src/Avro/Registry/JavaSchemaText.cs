@@ -31,27 +31,27 @@ internal static partial class JavaSchemaText
     /// <param name="text">A schema's JSON text.</param>
     /// <returns>The canonical text.</returns>
     /// <exception cref="FormatException">The text is not a schema Avro Java would parse.</exception>
-    public static string Canonical(string text)
+    public static string Canonical(string text) => Guard(() =>
     {
         var o = new StringBuilder(text.Length);
         Write(o, Parse(text), new Scope());
         return o.ToString();
-    }
+    });
 
-    private static Schema Parse(string text)
+    // Any failure to follow the text (malformed JSON, a repeated key, a value of the wrong kind) is a FormatException.
+    private static string Guard(Func<string> write)
     {
-        JsonNode? json;
         try
         {
-            json = JsonNode.Parse(text, null, JsonOptions);
+            return write();
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or OverflowException)
         {
             throw new FormatException(e.Message, e);
         }
-
-        return Parse(json, new Scope());
     }
+
+    private static Schema Parse(string text) => Parse(JsonNode.Parse(text, null, JsonOptions), new Scope());
 
     // Java's Schema.parse(JsonNode, Names).
     private static Schema Parse(JsonNode? json, Scope names)

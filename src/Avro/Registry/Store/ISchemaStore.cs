@@ -19,7 +19,7 @@ public interface ISchemaStore : IAsyncDisposable
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Returns the id of the schema whose canonical text is <paramref name="canonical"/>, adding it when new.</summary>
-    /// <param name="schema">The schema text as registered.</param>
+    /// <param name="schema">The schema text to keep (the registry passes the canonical text; rows written by earlier versions hold the text as registered).</param>
     /// <param name="canonical">The text identifying the schema (the same schema under another subject gets the same id).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The schema id.</returns>
