@@ -106,6 +106,8 @@ public sealed partial class EmbeddedSchemaRegistry
             return new JsonObject { ["compatibilityLevel"] = level };
         }));
 
+        MapListing(app, core);
+
         // Anything else gets Confluent's shape of a 404, so clients show a registry error rather than an HTML page.
         app.MapFallback(() => Json(new JsonObject { ["error_code"] = 404, ["message"] = "HTTP 404 Not Found" }, 404));
     }
