@@ -23,18 +23,16 @@ internal static class SchemaIdentity
     public static string Of(string text, Schema schema)
     {
         var plain = schema.ToString();
-        JsonNode? registered;
         try
         {
-            registered = JsonNode.Parse(text);
+            var identity = JsonNode.Parse(plain);
+            return PutOrders(JsonNode.Parse(text), identity) ? identity!.ToJsonString() : plain;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException)
         {
-            return plain; // Apache.Avro took it (a bare name such as string); it has no field
+            // Apache.Avro took a text System.Text.Json does not (a bare name such as string, a repeated key): no order is read from it.
+            return plain;
         }
-
-        var identity = JsonNode.Parse(plain);
-        return PutOrders(registered, identity) ? identity!.ToJsonString() : plain;
     }
 
     // Walks the registered JSON beside Apache.Avro's: both define each named type where it is first used and name it
