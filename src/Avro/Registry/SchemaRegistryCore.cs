@@ -16,6 +16,9 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
 
     public ISchemaStore Store => store;
 
+    /// <summary>Gets the level of a scope that sets none (Confluent's server-wide <c>schema.compatibility.level</c>).</summary>
+    public string DefaultLevelName => LevelName(defaultLevel);
+
     public static Schema Parse(string schema)
     {
         try
@@ -207,6 +210,7 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
                 }
 
                 await store.SetCompatibilityAsync(subject, null, ct);
+                await store.SetNormalizeAsync(subject, null, ct);
                 return versions.Select(v => v.Version).ToList();
             }
 
@@ -257,11 +261,26 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
     }
 
-    public async Task<CompatibilityLevel> LevelAsync(string? subject, CancellationToken ct)
+    /// <summary>The settings of one scope (a subject, or null: the global one), each null when not set.</summary>
+    public async Task<(string? Level, bool? Normalize)> ConfigAsync(string? subject, CancellationToken ct) =>
+        (await store.GetCompatibilityAsync(subject, ct), await store.GetNormalizeAsync(subject, ct));
+
+    /// <summary>
+    /// Confluent's <c>getConfigInScope</c>: the subject's config when it has one (either setting), else the global
+    /// one; a level left unset there is the registry's default (not the global level), normalize unset is false.
+    /// </summary>
+    public async Task<(CompatibilityLevel Level, bool Normalize)> ConfigInScopeAsync(string? subject, CancellationToken ct)
     {
-        var level = (subject is null ? null : await store.GetCompatibilityAsync(subject, ct)) ?? await store.GetCompatibilityAsync(null, ct);
-        return level is null ? defaultLevel : ParseLevel(level);
+        var config = subject is null ? (null, null) : await ConfigAsync(subject, ct);
+        if (config is (null, null))
+        {
+            config = await ConfigAsync(null, ct);
+        }
+
+        return (config.Level is null ? defaultLevel : ParseLevel(config.Level), config.Normalize ?? false);
     }
+
+    public async Task<CompatibilityLevel> LevelAsync(string? subject, CancellationToken ct) => (await ConfigInScopeAsync(subject, ct)).Level;
 
     public async Task<IReadOnlyList<string>> CheckAsync(string subject, Schema candidate, IReadOnlyList<SubjectVersion> live, CancellationToken ct)
     {
