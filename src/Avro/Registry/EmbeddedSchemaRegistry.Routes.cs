@@ -18,8 +18,7 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapGet("/schemas/types", () => Json(new JsonArray("AVRO")));
         app.MapGet("/schemas/ids/{id:int}", (int id, CancellationToken ct) => Handle(async () =>
             new JsonObject { ["schema"] = await core.SchemaAsync(id, ct) }));
-        app.MapGet("/schemas/ids/{id:int}/schema", (int id, CancellationToken ct) => Handle(async () =>
-            JsonNode.Parse(await core.SchemaAsync(id, ct))));
+        app.MapGet("/schemas/ids/{id:int}/schema", (int id, CancellationToken ct) => HandleText(() => core.SchemaAsync(id, ct)));
         app.MapGet("/schemas/ids/{id:int}/versions", (int id, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             await core.SchemaAsync(id, ct);
@@ -41,7 +40,7 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapPost("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var found = await core.LookupAsync(subject, schema, Flag(request, "deleted"), ct);
+            var found = await core.LookupAsync(subject, schema, await NormalizeAsync(core, subject, request, ct), Flag(request, "deleted"), ct);
             return VersionBody(found, await core.SchemaAsync(found.SchemaId, ct));
         }));
         app.MapDelete("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
@@ -51,7 +50,7 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapPost("/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var (id, version) = await core.RegisterAsync(subject, schema, ct);
+            var (id, version) = await core.RegisterAsync(subject, schema, await NormalizeAsync(core, subject, request, ct), ct);
             return new JsonObject { ["id"] = id, ["version"] = version };
         }));
         app.MapGet("/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
@@ -59,8 +58,8 @@ public sealed partial class EmbeddedSchemaRegistry
             var found = await core.VersionAsync(subject, version, Flag(request, "deleted"), ct);
             return VersionBody(found, await core.SchemaAsync(found.SchemaId, ct));
         }));
-        app.MapGet("/subjects/{subject}/versions/{version}/schema", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
-            JsonNode.Parse(await core.SchemaAsync((await core.VersionAsync(subject, version, Flag(request, "deleted"), ct)).SchemaId, ct))));
+        app.MapGet("/subjects/{subject}/versions/{version}/schema", (string subject, string version, HttpRequest request, CancellationToken ct) => HandleText(async () =>
+            await core.SchemaAsync((await core.VersionAsync(subject, version, Flag(request, "deleted"), ct)).SchemaId, ct)));
         app.MapGet("/subjects/{subject}/versions/{version}/referencedby", (string subject, string version, CancellationToken ct) => Handle(async () =>
         {
             await core.VersionAsync(subject, version, false, ct);
@@ -72,40 +71,51 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapPost("/compatibility/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var candidate = SchemaRegistryCore.Parse(schema);
+            var candidate = SchemaRegistryCore.Prepare(schema, await NormalizeAsync(core, subject, request, ct)).Schema;
             var against = await core.VersionAsync(subject, version, false, ct);
             return CompatibilityBody(request, await core.CheckAsync(subject, candidate, [against], ct));
         }));
         app.MapPost("/compatibility/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var candidate = SchemaRegistryCore.Parse(schema);
+            var candidate = SchemaRegistryCore.Prepare(schema, await NormalizeAsync(core, subject, request, ct)).Schema;
             var live = (await core.Store.GetVersionsAsync(subject, ct)).Where(v => !v.Deleted).ToList();
             return CompatibilityBody(request, await core.CheckAsync(subject, candidate, live, ct));
         }));
 
         app.MapGet("/config", (CancellationToken ct) => Handle(async () =>
-            new JsonObject { ["compatibilityLevel"] = SchemaRegistryCore.LevelName(await core.LevelAsync(null, ct)) }));
+        {
+            var (level, normalize) = await core.ConfigAsync(null, ct);
+            return ConfigBody("compatibilityLevel", level ?? core.DefaultLevelName, normalize);
+        }));
         app.MapPut("/config", (HttpRequest request, CancellationToken ct) => Handle(async () =>
             await SetConfigAsync(core, null, request, ct)));
         app.MapGet("/config/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
-            var level = await core.Store.GetCompatibilityAsync(subject, ct);
-            if (level is null && !Flag(request, "defaultToGlobal"))
+            var (level, normalize) = await core.ConfigAsync(subject, ct);
+            if (level is null && normalize is null)
             {
-                throw RegistryError.SubjectConfigNotFound(subject);
+                (level, normalize) = Flag(request, "defaultToGlobal") ? await core.ConfigAsync(null, ct) : throw RegistryError.SubjectConfigNotFound(subject);
             }
 
-            return new JsonObject { ["compatibilityLevel"] = level ?? SchemaRegistryCore.LevelName(await core.LevelAsync(null, ct)) };
+            return ConfigBody("compatibilityLevel", level ?? core.DefaultLevelName, normalize);
         }));
         app.MapPut("/config/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
             await SetConfigAsync(core, subject, request, ct)));
         app.MapDelete("/config/{subject}", (string subject, CancellationToken ct) => Handle(async () =>
         {
-            var level = await core.Store.GetCompatibilityAsync(subject, ct) ?? throw RegistryError.SubjectConfigNotFound(subject);
+            var (level, normalize) = await core.ConfigAsync(subject, ct);
+            if (level is null && normalize is null)
+            {
+                throw RegistryError.SubjectConfigNotFound(subject);
+            }
+
             await core.Store.SetCompatibilityAsync(subject, null, ct);
-            return new JsonObject { ["compatibilityLevel"] = level };
+            await core.Store.SetNormalizeAsync(subject, null, ct);
+            return ConfigBody("compatibilityLevel", level ?? core.DefaultLevelName, normalize);
         }));
+
+        MapListing(app, core);
 
         // Anything else gets Confluent's shape of a 404, so clients show a registry error rather than an HTML page.
         app.MapFallback(() => Json(new JsonObject { ["error_code"] = 404, ["message"] = "HTTP 404 Not Found" }, 404));
@@ -132,14 +142,51 @@ public sealed partial class EmbeddedSchemaRegistry
         return next();
     }
 
+    // Confluent's ConfigValue.update: the settings given replace those stored, the others stay; the answer is the
+    // scope's config after it, without the settings it does not have.
     private static async Task<JsonNode?> SetConfigAsync(SchemaRegistryCore core, string? subject, HttpRequest request, CancellationToken ct)
     {
         var body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject ?? throw new System.Text.Json.JsonException("a JSON object is expected");
-        var requested = body["compatibility"]?.GetValue<string>() ?? body["compatibilityLevel"]?.GetValue<string>() ?? throw RegistryError.InvalidCompatibility("");
-        var level = SchemaRegistryCore.LevelName(SchemaRegistryCore.ParseLevel(requested));
-        await core.Store.SetCompatibilityAsync(subject, level, ct);
-        return new JsonObject { ["compatibility"] = level };
+        var requested = body["compatibility"]?.GetValue<string>() ?? body["compatibilityLevel"]?.GetValue<string>();
+        var normalize = body["normalize"]?.GetValue<bool>();
+        if (requested is null && normalize is null)
+        {
+            throw RegistryError.InvalidCompatibility("");
+        }
+
+        if (requested is not null)
+        {
+            await core.Store.SetCompatibilityAsync(subject, SchemaRegistryCore.LevelName(SchemaRegistryCore.ParseLevel(requested)), ct);
+        }
+
+        if (normalize is not null)
+        {
+            await core.Store.SetNormalizeAsync(subject, normalize, ct);
+        }
+
+        var (level, normalized) = await core.ConfigAsync(subject, ct);
+        return ConfigBody("compatibility", level, normalized);
     }
+
+    private static JsonObject ConfigBody(string levelName, string? level, bool? normalize)
+    {
+        var body = new JsonObject();
+        if (level is not null)
+        {
+            body[levelName] = level;
+        }
+
+        if (normalize is not null)
+        {
+            body["normalize"] = normalize;
+        }
+
+        return body;
+    }
+
+    // The query's normalize=true, else the normalize of the subject's config in scope, as Confluent's routes take it.
+    private static async Task<bool> NormalizeAsync(SchemaRegistryCore core, string subject, HttpRequest request, CancellationToken ct) =>
+        Flag(request, "normalize") || (await core.ConfigInScopeAsync(subject, ct)).Normalize;
 
     private static JsonObject CompatibilityBody(HttpRequest request, IReadOnlyList<string> problems)
     {

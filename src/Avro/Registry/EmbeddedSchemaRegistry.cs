@@ -107,6 +107,23 @@ public sealed partial class EmbeddedSchemaRegistry : IAsyncDisposable
         }
     }
 
+    // The raw /schema routes: the canonical text itself is the body, as Confluent sends it.
+    private static async Task<IResult> HandleText(Func<Task<string>> action)
+    {
+        try
+        {
+            return Results.Text(await action(), ContentType, null, 200);
+        }
+        catch (RegistryError e)
+        {
+            return Json(new JsonObject { ["error_code"] = e.ErrorCode, ["message"] = e.Message }, e.Status);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Json(new JsonObject { ["error_code"] = 50001, ["message"] = $"Error in the backend data store: {e.Message}" }, 500);
+        }
+    }
+
     private static async Task<(string Schema, JsonObject Body)> ReadSchemaRequest(HttpRequest request)
     {
         var body = await JsonNode.ParseAsync(request.Body) as JsonObject ?? throw new JsonException("a JSON object is expected");

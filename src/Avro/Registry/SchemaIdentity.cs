@@ -4,8 +4,9 @@ using Avro;
 namespace ActorFlow.Avro.Registry;
 
 /// <summary>
-/// INTERNAL API. The text that identifies a schema in the registry: two schemas get the same id exactly when their
-/// identity texts are equal. Confluent's registry identifies a schema by the MD5 of its canonical string (Apache Avro
+/// INTERNAL API. The key rows were stored under before the registry kept canonical texts (<see cref="JavaSchemaText"/>,
+/// which now identifies a schema): the registry still looks rows up by it, so those rows keep their ids. Under it,
+/// two schemas got the same id exactly when their identity texts were equal. Confluent's registry identifies a schema by the MD5 of its canonical string (Apache Avro
 /// Java's <c>Schema.toString()</c>: every attribute, whitespace dropped, a field's <c>order</c> kept unless it is
 /// <c>ascending</c>, the default). Apache.Avro's <see cref="Schema.ToString()"/> keeps the same attributes except
 /// <c>order</c>, and its parser cannot tell an absent order from <c>ignore</c> (both give <see cref="Field.SortOrder.ignore"/>),
@@ -22,18 +23,16 @@ internal static class SchemaIdentity
     public static string Of(string text, Schema schema)
     {
         var plain = schema.ToString();
-        JsonNode? registered;
         try
         {
-            registered = JsonNode.Parse(text);
+            var identity = JsonNode.Parse(plain);
+            return PutOrders(JsonNode.Parse(text), identity) ? identity!.ToJsonString() : plain;
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or ArgumentException)
         {
-            return plain; // Apache.Avro took it (a bare name such as string); it has no field
+            // Apache.Avro took a text System.Text.Json does not (a bare name such as string, a repeated key): no order is read from it.
+            return plain;
         }
-
-        var identity = JsonNode.Parse(plain);
-        return PutOrders(registered, identity) ? identity!.ToJsonString() : plain;
     }
 
     // Walks the registered JSON beside Apache.Avro's: both define each named type where it is first used and name it

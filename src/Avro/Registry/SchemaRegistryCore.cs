@@ -12,8 +12,12 @@ namespace ActorFlow.Avro.Registry;
 internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel defaultLevel)
 {
     private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _texts = new();
 
     public ISchemaStore Store => store;
+
+    /// <summary>Gets the level of a scope that sets none (Confluent's server-wide <c>schema.compatibility.level</c>).</summary>
+    public string DefaultLevelName => LevelName(defaultLevel);
 
     public static Schema Parse(string schema)
     {
@@ -28,21 +32,47 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
     }
 
-    public async Task<(int Id, int Version)> RegisterAsync(string subject, string schemaText, CancellationToken ct)
+    /// <summary>
+    /// The schema as the registry keeps it: Apache Avro Java's text of it (<see cref="JavaSchemaText"/>), or of its
+    /// normalized form when <paramref name="normalize"/> is set, as Confluent's <c>canonicalizeSchema</c> makes it.
+    /// </summary>
+    /// <param name="text">The schema as sent.</param>
+    /// <param name="normalize">Whether to normalize it (Confluent's <c>normalize=true</c>).</param>
+    /// <returns>The parsed schema and its canonical text.</returns>
+    public static (Schema Schema, string Canonical) Prepare(string text, bool normalize)
     {
-        var schema = Parse(schemaText);
-        var identity = SchemaIdentity.Of(schemaText, schema);
+        var schema = Parse(text);
+        try
+        {
+            var canonical = normalize ? JavaSchemaText.Normalized(text) : JavaSchemaText.Canonical(text);
+            return (normalize ? Parse(canonical) : schema, canonical);
+        }
+        catch (FormatException)
+        {
+            // Apache.Avro took a text Java's parser would not (e.g. a bare name without quotes): its own text stands in.
+            return (schema, schema.ToString());
+        }
+    }
+
+    public async Task<(int Id, int Version)> RegisterAsync(string subject, string schemaText, bool normalize, CancellationToken ct)
+    {
+        var (schema, canonical) = Prepare(schemaText, normalize);
         await _writes.WaitAsync(ct);
         try
         {
             var versions = await store.GetVersionsAsync(subject, ct);
-            var knownId = await FindIdAsync(schema, identity, ct);
-            if (knownId is { } id && versions.FirstOrDefault(v => v.SchemaId == id && !v.Deleted) is { } same)
+            var live = versions.Where(v => !v.Deleted).ToList();
+            var knownId = await FindIdAsync(normalize ? canonical : schemaText, canonical, ct);
+            if (knownId is { } id && live.FirstOrDefault(v => v.SchemaId == id) is { } same)
             {
                 return (id, same.Version);
             }
 
-            var live = versions.Where(v => !v.Deleted).ToList();
+            if (knownId is null && await EquivalentAsync(live, canonical, ct) is { } equivalent)
+            {
+                return (equivalent.SchemaId, equivalent.Version);
+            }
+
             var problems = await CheckAsync(subject, schema, live, ct);
             if (problems.Count > 0)
             {
@@ -50,7 +80,7 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
                     $"Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{string.Join(", ", problems)}]");
             }
 
-            var newId = knownId ?? await store.GetOrAddSchemaAsync(schemaText, identity, ct);
+            var newId = knownId ?? await store.GetOrAddSchemaAsync(canonical, canonical, ct);
             var version = versions.Count == 0 ? 1 : versions.Max(v => v.Version) + 1;
             await store.AddVersionAsync(subject, version, newId, ct);
             return (newId, version);
@@ -61,29 +91,51 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
     }
 
-    public async Task<SubjectVersion> LookupAsync(string subject, string schemaText, bool includeDeleted, CancellationToken ct)
+    public async Task<SubjectVersion> LookupAsync(string subject, string schemaText, bool normalize, bool includeDeleted, CancellationToken ct)
     {
         var versions = await LiveVersionsAsync(subject, includeDeleted, ct);
-        var schema = Parse(schemaText);
-        var id = await FindIdAsync(schema, SchemaIdentity.Of(schemaText, schema), ct);
-        return versions.LastOrDefault(v => v.SchemaId == id) ?? throw RegistryError.SchemaNotFound("Schema not found");
+        var (_, canonical) = Prepare(schemaText, normalize);
+        var id = await FindIdAsync(normalize ? canonical : schemaText, canonical, ct);
+        return versions.LastOrDefault(v => v.SchemaId == id)
+            ?? await EquivalentAsync(versions, canonical, ct)
+            ?? throw RegistryError.SchemaNotFound("Schema not found");
     }
 
-    // The id of the schema with this identity. A schema with a non-ascending field order may have been stored before the
-    // order counted, under Apache.Avro's text (which drops it): that row is this schema's when its own text has the same
-    // identity, so such a schema keeps its id. Limit: a stored row whose text has a non-ascending order is still found by
-    // the schema without it (its key is that schema's identity, and the store has no way to re-key a row).
-    private async Task<int?> FindIdAsync(Schema schema, string identity, CancellationToken ct)
+    // The id of the schema with this canonical text. Rows stored before the registry kept canonical texts are keyed by
+    // SchemaIdentity's text (or, before field orders counted, Apache.Avro's) of the text as sent: such a row is this
+    // schema's when its stored text has the same canonical text, so the schema keeps its id.
+    private async Task<int?> FindIdAsync(string sent, string canonical, CancellationToken ct)
     {
-        if (await store.FindSchemaIdAsync(identity, ct) is { } id)
+        if (await store.FindSchemaIdAsync(canonical, ct) is { } id)
         {
             return id;
         }
 
-        var legacy = schema.ToString();
-        return legacy != identity && await store.FindSchemaIdAsync(legacy, ct) is { } old && await SchemaAsync(old, ct) is var stored && SchemaIdentity.Of(stored, Parse(stored)) == identity
-            ? old
-            : null;
+        var schema = Parse(sent);
+        foreach (var key in new[] { SchemaIdentity.Of(sent, schema), schema.ToString() }.Distinct().Where(k => k != canonical))
+        {
+            if (await store.FindSchemaIdAsync(key, ct) is { } old && await SchemaAsync(old, ct) == canonical)
+            {
+                return old;
+            }
+        }
+
+        return null;
+    }
+
+    // Confluent's second look (canLookup): the latest of these versions whose schema equals this one but for the order
+    // of properties and aliases (Java's Schema.equals and AvroSchema.metaEqual).
+    private async Task<SubjectVersion?> EquivalentAsync(IReadOnlyList<SubjectVersion> versions, string canonical, CancellationToken ct)
+    {
+        for (var i = versions.Count - 1; i >= 0; i--)
+        {
+            if (JavaSchemaText.Equivalent(await SchemaAsync(versions[i].SchemaId, ct), canonical))
+            {
+                return versions[i];
+            }
+        }
+
+        return null;
     }
 
     public async Task<IReadOnlyList<SubjectVersion>> LiveVersionsAsync(string subject, bool includeDeleted, CancellationToken ct)
@@ -108,8 +160,31 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         return versions.FirstOrDefault(v => v.Version == number) ?? throw RegistryError.VersionNotFound(subject, number);
     }
 
-    public async Task<string> SchemaAsync(int id, CancellationToken ct) =>
-        await store.GetSchemaAsync(id, ct) ?? throw RegistryError.SchemaNotFound($"Schema {id} not found");
+    /// <summary>
+    /// The canonical text of schema <paramref name="id"/>. Rows are canonicalized as they are read, so a row stored as
+    /// sent by an earlier version reads as the same canonical text as a new one; an id's text never changes, so it is
+    /// kept once read.
+    /// </summary>
+    public async Task<string> SchemaAsync(int id, CancellationToken ct)
+    {
+        if (_texts.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
+        var stored = await store.GetSchemaAsync(id, ct) ?? throw RegistryError.SchemaNotFound($"Schema {id} not found");
+        string canonical;
+        try
+        {
+            canonical = JavaSchemaText.Canonical(stored);
+        }
+        catch (FormatException)
+        {
+            canonical = stored;
+        }
+
+        return _texts[id] = canonical;
+    }
 
     public async Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent, CancellationToken ct)
     {
@@ -135,6 +210,7 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
                 }
 
                 await store.SetCompatibilityAsync(subject, null, ct);
+                await store.SetNormalizeAsync(subject, null, ct);
                 return versions.Select(v => v.Version).ToList();
             }
 
@@ -185,11 +261,26 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
     }
 
-    public async Task<CompatibilityLevel> LevelAsync(string? subject, CancellationToken ct)
+    /// <summary>The settings of one scope (a subject, or null: the global one), each null when not set.</summary>
+    public async Task<(string? Level, bool? Normalize)> ConfigAsync(string? subject, CancellationToken ct) =>
+        (await store.GetCompatibilityAsync(subject, ct), await store.GetNormalizeAsync(subject, ct));
+
+    /// <summary>
+    /// Confluent's <c>getConfigInScope</c>: the subject's config when it has one (either setting), else the global
+    /// one; a level left unset there is the registry's default (not the global level), normalize unset is false.
+    /// </summary>
+    public async Task<(CompatibilityLevel Level, bool Normalize)> ConfigInScopeAsync(string? subject, CancellationToken ct)
     {
-        var level = (subject is null ? null : await store.GetCompatibilityAsync(subject, ct)) ?? await store.GetCompatibilityAsync(null, ct);
-        return level is null ? defaultLevel : ParseLevel(level);
+        var config = subject is null ? (null, null) : await ConfigAsync(subject, ct);
+        if (config is (null, null))
+        {
+            config = await ConfigAsync(null, ct);
+        }
+
+        return (config.Level is null ? defaultLevel : ParseLevel(config.Level), config.Normalize ?? false);
     }
+
+    public async Task<CompatibilityLevel> LevelAsync(string? subject, CancellationToken ct) => (await ConfigInScopeAsync(subject, ct)).Level;
 
     public async Task<IReadOnlyList<string>> CheckAsync(string subject, Schema candidate, IReadOnlyList<SubjectVersion> live, CancellationToken ct)
     {

@@ -19,7 +19,7 @@ public interface ISchemaStore : IAsyncDisposable
     Task InitializeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Returns the id of the schema whose canonical text is <paramref name="canonical"/>, adding it when new.</summary>
-    /// <param name="schema">The schema text as registered.</param>
+    /// <param name="schema">The schema text to keep (the registry passes the canonical text; rows written by earlier versions hold the text as registered).</param>
     /// <param name="canonical">The text identifying the schema (the same schema under another subject gets the same id).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The schema id.</returns>
@@ -84,4 +84,17 @@ public interface ISchemaStore : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task completing when stored.</returns>
     Task SetCompatibilityAsync(string? subject, string? level, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets the <c>normalize</c> setting of <paramref name="subject"/> (null: the global one).</summary>
+    /// <param name="subject">The subject, or null for the global setting.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The setting, or null when none is set.</returns>
+    Task<bool?> GetNormalizeAsync(string? subject, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or with null removes) the <c>normalize</c> setting of <paramref name="subject"/> (null: the global one).</summary>
+    /// <param name="subject">The subject, or null for the global setting.</param>
+    /// <param name="normalize">The setting, or null to remove it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task completing when stored.</returns>
+    Task SetNormalizeAsync(string? subject, bool? normalize, CancellationToken cancellationToken = default);
 }

@@ -6,8 +6,9 @@ namespace ActorFlow.Avro.Registry.Store;
 
 /// <summary>
 /// An <see cref="ISchemaStore"/> in a SQL database through ADO.NET: SQLite (Microsoft.Data.Sqlite) or PostgreSQL
-/// (Npgsql). Tables <c>actorflow_registry_schemas</c>, <c>actorflow_registry_versions</c> and
-/// <c>actorflow_registry_config</c> are created on <see cref="InitializeAsync"/>. The SQL is the same for both.
+/// (Npgsql). Tables <c>actorflow_registry_schemas</c>, <c>actorflow_registry_versions</c>,
+/// <c>actorflow_registry_config</c> and <c>actorflow_registry_normalize</c> are created on <see cref="InitializeAsync"/>
+/// (those missing from a database made by an earlier version too). The SQL is the same for both.
 /// </summary>
 public sealed class SqlSchemaStore : ISchemaStore
 {
@@ -42,6 +43,7 @@ public sealed class SqlSchemaStore : ISchemaStore
             CREATE TABLE IF NOT EXISTS actorflow_registry_schemas (id INTEGER PRIMARY KEY, schema_text TEXT NOT NULL, canonical TEXT NOT NULL UNIQUE);
             CREATE TABLE IF NOT EXISTS actorflow_registry_versions (subject TEXT NOT NULL, version INTEGER NOT NULL, schema_id INTEGER NOT NULL, deleted INTEGER NOT NULL, PRIMARY KEY (subject, version));
             CREATE TABLE IF NOT EXISTS actorflow_registry_config (subject TEXT PRIMARY KEY, compatibility TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS actorflow_registry_normalize (subject TEXT PRIMARY KEY, normalize INTEGER NOT NULL);
             """,
             [],
             cancellationToken);
@@ -115,6 +117,22 @@ public sealed class SqlSchemaStore : ISchemaStore
         if (level is not null)
         {
             await ExecuteAsync("INSERT INTO actorflow_registry_config (subject, compatibility) VALUES (@p0, @p1)", [subject ?? GlobalKey, level], cancellationToken);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool?> GetNormalizeAsync(string? subject, CancellationToken cancellationToken = default) =>
+        await ScalarAsync("SELECT normalize FROM actorflow_registry_normalize WHERE subject = @p0", [subject ?? GlobalKey], cancellationToken) is { } found
+            ? Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture) != 0
+            : null;
+
+    /// <inheritdoc/>
+    public async Task SetNormalizeAsync(string? subject, bool? normalize, CancellationToken cancellationToken = default)
+    {
+        await ExecuteAsync("DELETE FROM actorflow_registry_normalize WHERE subject = @p0", [subject ?? GlobalKey], cancellationToken);
+        if (normalize is { } value)
+        {
+            await ExecuteAsync("INSERT INTO actorflow_registry_normalize (subject, normalize) VALUES (@p0, @p1)", [subject ?? GlobalKey, value ? 1 : 0], cancellationToken);
         }
     }
 

@@ -1,0 +1,60 @@
+using ActorFlow.Avro.Tests.Support;
+
+namespace ActorFlow.Avro.Tests.Registry;
+
+/// <summary>
+/// The <c>normalize</c> setting of <c>/config</c> (global or per subject), as Confluent 7.x keeps it: registration,
+/// lookup and compatibility checks normalize when the query or the config in scope says so; the config in scope is
+/// the subject's when it has one (either setting), else the global one.
+/// </summary>
+public sealed class ConfigNormalizeSpec : IAsyncLifetime
+{
+    private const string Spelled = """{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":0}]}""";
+    // Spelled normalized (the default converted to the field's type), as Java writes it.
+    private const string Respelled = """{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":0.0}]}""";
+    private RegistryFixture _fixture = null!;
+    private RegistryRest _rest = null!;
+
+    public async Task InitializeAsync()
+    {
+        _fixture = await RegistryFixture.StartAsync();
+        _rest = new RegistryRest(_fixture.Registry.Url);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _rest.Dispose();
+        await _fixture.DisposeAsync();
+    }
+
+    /// <summary>Verify that a global normalize=true is read back and makes registrations normalize without the query parameter.</summary>
+    [Fact]
+    public async Task A_global_normalize_must_apply_to_every_subject()
+    {
+        Assert.Equal("""{"normalize":true}""", await _rest.Text(HttpMethod.Put, "/config", """{"normalize":true}"""));
+        Assert.Equal("""{"compatibilityLevel":"BACKWARD","normalize":true}""", await _rest.Text(HttpMethod.Get, "/config"));
+
+        Assert.Equal(await _rest.Register("a-value", Spelled), await _rest.Register("b-value", Respelled));
+        Assert.Equal("""{"compatibility":"FULL","normalize":true}""", await _rest.Text(HttpMethod.Put, "/config", """{"compatibility":"FULL"}"""));
+    }
+
+    /// <summary>
+    /// Verify that a subject's normalize applies to that subject only, is read back with the registry's default level
+    /// filled in, and is removed by DELETE /config/{subject}.
+    /// </summary>
+    [Fact]
+    public async Task A_subject_normalize_must_apply_to_its_subject()
+    {
+        await _rest.Text(HttpMethod.Put, "/config", """{"compatibility":"NONE"}""");
+        Assert.Equal("""{"normalize":true}""", await _rest.Text(HttpMethod.Put, "/config/a-value", """{"normalize":true}"""));
+        Assert.Equal("""{"compatibilityLevel":"BACKWARD","normalize":true}""", await _rest.Text(HttpMethod.Get, "/config/a-value"));
+
+        var id = await _rest.Register("a-value", Spelled);
+        Assert.Equal(Respelled, await _rest.SchemaOf(id));
+        Assert.NotEqual(id, await _rest.Register("b-value", Spelled));
+        Assert.Equal(id, (await _rest.Send(HttpMethod.Post, "/subjects/a-value", RegistryRest.Body(Spelled)))["id"]!.GetValue<int>());
+
+        Assert.Equal("""{"compatibilityLevel":"BACKWARD","normalize":true}""", await _rest.Text(HttpMethod.Delete, "/config/a-value"));
+        Assert.Equal("""{"compatibilityLevel":"NONE"}""", await _rest.Text(HttpMethod.Get, "/config/a-value?defaultToGlobal=true"));
+    }
+}
