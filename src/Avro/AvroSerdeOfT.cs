@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using ActorFlow.Avro.Internal;
+using ActorFlow.Shared;
 using Avro;
 using Avro.Generic;
 using Confluent.Kafka;
@@ -232,7 +233,7 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     // The first write of a schema instance to a topic: structural lookups, the registry; later writes hit _fastWriters.
     private (int Id, DatumWriter<T> Writer) Prepare(string topic, bool isKey, AvroSchema schema)
     {
-        var (text, writer) = _writers.GetOrAdd(schema, s => (s.ToString(), _writer ?? (DatumWriter<T>)(object)new GenericDatumWriter<GenericRecord>(ExactLogicalTypes.Own(s))));
+        var (text, writer) = _writers.GetOrAdd(schema, s => (AvroSchemaJson.Of(s), _writer ?? (DatumWriter<T>)(object)new GenericDatumWriter<GenericRecord>(ExactLogicalTypes.Own(s))));
         try
         {
             var id = _registry.IdFor(Subject(topic, isKey, schema), schema, text, _options.AutoRegisterSchemas);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorFlow.Shared;
 using Avro;
 using Avro.Generic;
 using Avro.Specific;
@@ -38,7 +39,7 @@ internal sealed class AvroFileSchema : FileSchema
         _schema = new ParquetSchema(fields);
         _fields = [.. converters];
         _names = [.. schema.Fields.Select(f => f.Name)];
-        _metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["avro.schema"] = schema.ToString() };
+        _metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["avro.schema"] = AvroSchemaJson.Of(schema) };
     }
 
     /// <summary>The file schema of records of <paramref name="schema"/>; fails naming the field that has no Parquet form.</summary>

@@ -35,6 +35,25 @@ public sealed class SpecificShapesReadSpec : Akka.TestKit.Xunit2.TestKit, IDispo
         Assert.Equal(2, read[0].Price.Scale);
     }
 
+    /// <summary>
+    /// Verify that the writer schema kept in a file's metadata (<c>avro.schema</c>) is written as the Avro specification
+    /// writes it: the decimal's attributes inside its fixed, not around it as Apache.Avro writes them, which Java's
+    /// parser (parquet-avro's) refuses.
+    /// </summary>
+    [Fact]
+    public async Task The_files_writer_schema_must_be_in_the_specifications_form()
+    {
+        await SinkFiles.LandAsync(ParquetSink.For<Basket>(_lake.Path), [new Basket { Id = 1, Price = new AvroDecimal(1.25m) }]);
+
+        var file = Assert.Single(Directory.GetFiles(_lake.Path, "*.parquet", SearchOption.AllDirectories));
+        await using var stream = File.OpenRead(file);
+        await using var reader = await global::Parquet.ParquetReader.CreateAsync(stream);
+        var text = reader.CustomMetadata["avro.schema"];
+
+        Assert.Contains("""{"type":"fixed","name":"Price8","namespace":"ActorFlow.Parquet.Tests.Source","size":8,"logicalType":"decimal","precision":18,"scale":2}""", text, StringComparison.Ordinal);
+        Assert.Equal(Basket.AvroSchema, Schema.Parse(text));
+    }
+
     public new void Dispose()
     {
         _lake.Dispose();
