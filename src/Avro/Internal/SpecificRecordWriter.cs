@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Avro;
 using Avro.Generic;
 using Avro.Specific;
@@ -33,8 +36,9 @@ internal sealed class SpecificRecordWriter<T>(AvroSchema schema) : SpecificDatum
     /// <inheritdoc/>
     protected override WriteItem ResolveEnum(EnumSchema es)
     {
-        // The schema's ordinal of each CLR member, by the member's position among the type's values (built at the first value).
-        (Type Type, Dictionary<long, int> Ordinals)? table = null;
+        // The schema's ordinal of each CLR member by its numeric value, per CLR enum type (several can reach one
+        // enum of an object-typed member); built once per type, shared by every thread writing with this writer.
+        var tables = new ConcurrentDictionary<Type, Dictionary<long, int>>();
         return (value, encoder) =>
         {
             if (value is not Enum member)
@@ -43,20 +47,44 @@ internal sealed class SpecificRecordWriter<T>(AvroSchema schema) : SpecificDatum
             }
 
             var type = member.GetType();
-            if (table is not { } known || known.Type != type)
+            var ordinals = tables.GetOrAdd(type, t =>
             {
-                var ordinals = new Dictionary<long, int>();
-                foreach (var name in Enum.GetNames(type).Where(es.Contains))
+                var table = new Dictionary<long, int>();
+                foreach (var name in Enum.GetNames(t).Where(es.Contains))
                 {
-                    ordinals.TryAdd(Convert.ToInt64(Enum.Parse(type, name), System.Globalization.CultureInfo.InvariantCulture), es.Ordinal(name));
+                    table.TryAdd(Convert.ToInt64(Enum.Parse(t, name), CultureInfo.InvariantCulture), es.Ordinal(name));
                 }
 
-                table = known = (type, ordinals);
-            }
-
-            encoder.WriteEnum(known.Ordinals.TryGetValue(Convert.ToInt64(member, System.Globalization.CultureInfo.InvariantCulture), out var ordinal)
+                return table;
+            });
+            encoder.WriteEnum(ordinals.TryGetValue(Convert.ToInt64(member, CultureInfo.InvariantCulture), out var ordinal)
                 ? ordinal
                 : throw new AvroTypeException($"The value {member} of {type.Name} is not a symbol of the enum {es.Fullname} ({string.Join(", ", es.Symbols)})."));
         };
     }
+
+    /// <summary>
+    /// Whether <paramref name="obj"/> goes to the union branch <paramref name="sc"/>. Apache.Avro's writer takes a CLR
+    /// enum value for the first enum branch that has a symbol of its name, whatever the enum, so in a union of two enums
+    /// sharing a symbol a value of the second was written as the first. Here a CLR enum goes to the branch of its own
+    /// name (a generated enum's full name is its schema's); by symbol only when no CLR type has the branch's name.
+    /// </summary>
+    protected override bool UnionBranchMatches(AvroSchema sc, object obj) =>
+        sc is EnumSchema es && obj is Enum member
+            ? member.GetType().FullName == es.Fullname || (GeneratedType(es) is null && es.Contains(member.ToString()))
+            : base.UnionBranchMatches(sc, obj);
+
+    private static readonly ConditionalWeakTable<EnumSchema, StrongBox<Type?>> EnumTypes = new();
+
+    private static Type? GeneratedType(EnumSchema es) => EnumTypes.GetValue(es, s =>
+    {
+        try
+        {
+            return new StrongBox<Type?>(ObjectCreator.Instance.GetType(s));
+        }
+        catch (AvroException)
+        {
+            return new StrongBox<Type?>(null);
+        }
+    }).Value;
 }

@@ -96,9 +96,10 @@ public sealed partial class EmbeddedSchemaRegistry
             if (level is null && normalize is null)
             {
                 (level, normalize) = Flag(request, "defaultToGlobal") ? await core.ConfigAsync(null, ct) : throw RegistryError.SubjectConfigNotFound(subject);
+                level ??= core.DefaultLevelName;
             }
 
-            return ConfigBody("compatibilityLevel", level ?? core.DefaultLevelName, normalize);
+            return ConfigBody("compatibilityLevel", level, normalize);
         }));
         app.MapPut("/config/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
             await SetConfigAsync(core, subject, request, ct)));
@@ -112,7 +113,7 @@ public sealed partial class EmbeddedSchemaRegistry
 
             await core.Store.SetCompatibilityAsync(subject, null, ct);
             await core.Store.SetNormalizeAsync(subject, null, ct);
-            return ConfigBody("compatibilityLevel", level ?? core.DefaultLevelName, normalize);
+            return ConfigBody("compatibilityLevel", level, normalize);
         }));
 
         MapListing(app, core);
@@ -147,8 +148,13 @@ public sealed partial class EmbeddedSchemaRegistry
     private static async Task<JsonNode?> SetConfigAsync(SchemaRegistryCore core, string? subject, HttpRequest request, CancellationToken ct)
     {
         var body = await JsonNode.ParseAsync(request.Body, cancellationToken: ct) as JsonObject ?? throw new System.Text.Json.JsonException("a JSON object is expected");
-        var requested = body["compatibility"]?.GetValue<string>() ?? body["compatibilityLevel"]?.GetValue<string>();
-        var normalize = body["normalize"]?.GetValue<bool>();
+        var requested = Scalar(body, "compatibility") ?? Scalar(body, "compatibilityLevel");
+        var normalize = Scalar(body, "normalize") switch
+        {
+            null => (bool?)null,
+            var text when bool.TryParse(text, out var flag) => flag,
+            var text => throw new System.Text.Json.JsonException($"\"normalize\" must be true or false, not {text}"),
+        };
         if (requested is null && normalize is null)
         {
             throw RegistryError.InvalidCompatibility("");

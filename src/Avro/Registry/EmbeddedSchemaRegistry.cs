@@ -127,7 +127,7 @@ public sealed partial class EmbeddedSchemaRegistry : IAsyncDisposable
     private static async Task<(string Schema, JsonObject Body)> ReadSchemaRequest(HttpRequest request)
     {
         var body = await JsonNode.ParseAsync(request.Body) as JsonObject ?? throw new JsonException("a JSON object is expected");
-        var type = body["schemaType"]?.GetValue<string>();
+        var type = Scalar(body, "schemaType");
         if (type is not null && !string.Equals(type, "AVRO", StringComparison.OrdinalIgnoreCase))
         {
             throw RegistryError.InvalidSchema($"Invalid schema: schema type {type} is not supported by this registry (AVRO only)");
@@ -138,9 +138,25 @@ public sealed partial class EmbeddedSchemaRegistry : IAsyncDisposable
             throw RegistryError.InvalidSchema("Invalid schema: schema references are not supported by this registry");
         }
 
-        var schema = body["schema"]?.GetValue<string>() ?? throw RegistryError.InvalidSchema("Invalid schema: the request has no \"schema\"");
+        var schema = (body["schema"] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null)
+            ?? throw RegistryError.InvalidSchema(body["schema"] is null
+                ? "Invalid schema: the request has no \"schema\""
+                : $"Invalid schema: \"schema\" must be the schema's text as a JSON string, not {body["schema"]!.GetValueKind()}");
         return (schema, body);
     }
+
+    /// <summary>
+    /// A scalar member of a request body as text, as Jackson binds it to a <c>String</c> or <c>Boolean</c> field of
+    /// Confluent's request classes (a number or boolean becomes its text); null when absent or null; an object or array
+    /// is a malformed request (400).
+    /// </summary>
+    private static string? Scalar(JsonObject body, string name) => body[name] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        JsonValue v when v.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+        var other => throw new JsonException($"\"{name}\" must be a string, not {other.GetValueKind()}"),
+    };
 
     private static bool Flag(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var v) && string.Equals(v.ToString(), "true", StringComparison.OrdinalIgnoreCase);

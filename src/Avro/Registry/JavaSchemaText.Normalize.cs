@@ -186,6 +186,13 @@ internal static partial class JavaSchemaText
     private static (string Name, int Precision, int Scale)? LogicalType(Schema s)
     {
         var name = s.Props.FirstOrDefault(p => p.Key == "logicalType").Value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        // LogicalType.validate: a Java class property beside a logical type makes it invalid (ignored).
+        if (s.Props.Any(p => p.Key is "avro.java.string" or "java-class" or "java-key-class" or "java-element-class" &&
+            p.Value is JsonValue j && j.GetValueKind() == JsonValueKind.String))
+        {
+            return null;
+        }
+
         var baseType = s switch { Primitive p => p.Type, Named n => n.Type, _ => "" };
         switch (name)
         {

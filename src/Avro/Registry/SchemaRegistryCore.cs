@@ -1,5 +1,6 @@
 using ActorFlow.Avro.Compatibility;
 using ActorFlow.Avro.Registry.Store;
+using ActorFlow.Shared;
 using Avro;
 
 namespace ActorFlow.Avro.Registry;
@@ -49,8 +50,19 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
         catch (FormatException)
         {
-            // Apache.Avro took a text Java's parser would not (e.g. a bare name without quotes): its own text stands in.
-            return (schema, schema.ToString());
+            // Apache.Avro took a text Java's parser would not: its own text of the schema, in the specification's form
+            // (Apache.Avro's nested logical-over-fixed, as Confluent's .NET serializer sends it, with the logical type
+            // inside the fixed), made canonical when Java's rules can follow that, else as it stands.
+            var spec = AvroSchemaJson.Of(schema);
+            try
+            {
+                var canonical = normalize ? JavaSchemaText.Normalized(spec) : JavaSchemaText.Canonical(spec);
+                return (normalize ? Parse(canonical) : schema, canonical);
+            }
+            catch (FormatException)
+            {
+                return (schema, spec);
+            }
         }
     }
 
@@ -275,6 +287,12 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         if (config is (null, null))
         {
             config = await ConfigAsync(null, ct);
+        }
+        else if (config.Level is null)
+        {
+            // A subject config of normalize alone: Confluent 7.9 has no level for it (its checker fails on null); the
+            // global level applies here, so that a subject's normalize setting does not loosen or tighten its checks.
+            config = ((await ConfigAsync(null, ct)).Level, config.Normalize);
         }
 
         return (config.Level is null ? defaultLevel : ParseLevel(config.Level), config.Normalize ?? false);

@@ -57,6 +57,18 @@ public sealed class NormalizeSpec : IAsyncLifetime
             await _rest.SchemaOf(first));
     }
 
+    /// <summary>
+    /// Verify that a logical type beside a Java class property is no logical type to normalization (Java's
+    /// <c>LogicalType.validate</c> refuses it), so its properties are all sorted, <c>logicalType</c> among them.
+    /// </summary>
+    [Fact]
+    public async Task A_logical_type_beside_a_java_class_property_must_normalize_as_plain_properties()
+    {
+        var id = await _rest.Register("u-value", """{"type":"record","name":"U","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid","avro.java.string":"String"}}]}""", "?normalize=true");
+
+        Assert.Contains("""{"name":"id","type":{"type":"string","avro.java.string":"String","logicalType":"uuid"}}""", await _rest.SchemaOf(id), StringComparison.Ordinal);
+    }
+
     /// <summary>Verify that a lookup with normalize=true finds the normalized schema from the other spelling, and one without does not.</summary>
     [Fact]
     public async Task A_normalized_lookup_must_find_the_normalized_schema()

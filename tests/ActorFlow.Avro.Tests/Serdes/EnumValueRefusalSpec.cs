@@ -5,7 +5,7 @@ namespace ActorFlow.Avro.Tests.Serdes;
 
 /// <summary>
 /// A CLR enum value with no symbol in the schema (a cast number such as <c>(Mood)7</c>) is refused as an invalid value
-/// naming the enum and its symbols (in a union: that no branch takes it); Apache.Avro's specific writer failed with an
+/// naming the enum and its symbols, in a field, a collection and a union; Apache.Avro's specific writer failed with an
 /// index out of range, which the serde did not report as a bad value.
 /// </summary>
 public sealed class EnumValueRefusalSpec : IAsyncLifetime
@@ -26,7 +26,7 @@ public sealed class EnumValueRefusalSpec : IAsyncLifetime
         {
             ("a field", s => s.mood = (Mood)7, NoSymbol),
             ("an array", s => s.moods = [Mood.CALM, (Mood)9], NoSymbol),
-            ("a nullable field", s => s.maybeMood = (Mood)(-1), "Cannot find a match for ActorFlow.Avro.Tests.Records.Mood"),   // no union branch takes it
+            ("a nullable field", s => s.maybeMood = (Mood)(-1), NoSymbol),
         })
         {
             var value = ShapesSamples.Specific();

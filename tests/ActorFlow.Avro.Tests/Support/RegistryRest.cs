@@ -30,6 +30,17 @@ public sealed class RegistryRest(string url) : IDisposable
         return text;
     }
 
+    /// <summary>Sends a request that must fail and returns its HTTP status and Confluent error body.</summary>
+    public async Task<(int Status, int ErrorCode, string Message)> Fail(HttpMethod method, string path, string body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, "application/vnd.schemaregistry.v1+json") };
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.False(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        var error = JsonNode.Parse(text)!;
+        return ((int)response.StatusCode, error["error_code"]!.GetValue<int>(), error["message"]!.GetValue<string>());
+    }
+
     /// <summary>Registers <paramref name="schema"/> under <paramref name="subject"/> and returns its id.</summary>
     public async Task<int> Register(string subject, string schema, string query = "") =>
         (await Send(HttpMethod.Post, $"/subjects/{subject}/versions{query}", Body(schema)))["id"]!.GetValue<int>();

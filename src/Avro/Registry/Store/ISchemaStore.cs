@@ -89,12 +89,14 @@ public interface ISchemaStore : IAsyncDisposable
     /// <param name="subject">The subject, or null for the global setting.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The setting, or null when none is set.</returns>
-    Task<bool?> GetNormalizeAsync(string? subject, CancellationToken cancellationToken = default);
+    Task<bool?> GetNormalizeAsync(string? subject, CancellationToken cancellationToken = default) => Task.FromResult<bool?>(null);
 
     /// <summary>Sets (or with null removes) the <c>normalize</c> setting of <paramref name="subject"/> (null: the global one).</summary>
     /// <param name="subject">The subject, or null for the global setting.</param>
     /// <param name="normalize">The setting, or null to remove it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task completing when stored.</returns>
-    Task SetNormalizeAsync(string? subject, bool? normalize, CancellationToken cancellationToken = default);
+    /// <exception cref="NotSupportedException">The store keeps no normalize setting (the default of stores written before it).</exception>
+    Task SetNormalizeAsync(string? subject, bool? normalize, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} keeps no normalize setting.");
 }
