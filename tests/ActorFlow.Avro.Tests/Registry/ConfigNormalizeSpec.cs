@@ -7,35 +7,20 @@ namespace ActorFlow.Avro.Tests.Registry;
 /// lookup and compatibility checks normalize when the query or the config in scope says so; the config in scope is
 /// the subject's when it has one (either setting), else the global one.
 /// </summary>
-public sealed class ConfigNormalizeSpec : IAsyncLifetime
+public sealed class ConfigNormalizeSpec : RegistryRestSpec
 {
     private const string Spelled = """{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":0}]}""";
     // Spelled normalized (the default converted to the field's type), as Java writes it.
     private const string Respelled = """{"type":"record","name":"R","fields":[{"name":"a","type":"double","default":0.0}]}""";
-    private RegistryFixture _fixture = null!;
-    private RegistryRest _rest = null!;
-
-    public async Task InitializeAsync()
-    {
-        _fixture = await RegistryFixture.StartAsync();
-        _rest = new RegistryRest(_fixture.Registry.Url);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _rest.Dispose();
-        await _fixture.DisposeAsync();
-    }
-
     /// <summary>Verify that a global normalize=true is read back and makes registrations normalize without the query parameter.</summary>
     [Fact]
     public async Task A_global_normalize_must_apply_to_every_subject()
     {
-        Assert.Equal("""{"normalize":true}""", await _rest.Text(HttpMethod.Put, "/config", """{"normalize":true}"""));
-        Assert.Equal("""{"compatibilityLevel":"BACKWARD","normalize":true}""", await _rest.Text(HttpMethod.Get, "/config"));
+        Assert.Equal("""{"normalize":true}""", await Rest.Text(HttpMethod.Put, "/config", """{"normalize":true}"""));
+        Assert.Equal("""{"compatibilityLevel":"BACKWARD","normalize":true}""", await Rest.Text(HttpMethod.Get, "/config"));
 
-        Assert.Equal(await _rest.Register("a-value", Spelled), await _rest.Register("b-value", Respelled));
-        Assert.Equal("""{"compatibility":"FULL","normalize":true}""", await _rest.Text(HttpMethod.Put, "/config", """{"compatibility":"FULL"}"""));
+        Assert.Equal(await Rest.Register("a-value", Spelled), await Rest.Register("b-value", Respelled));
+        Assert.Equal("""{"compatibility":"FULL","normalize":true}""", await Rest.Text(HttpMethod.Put, "/config", """{"compatibility":"FULL"}"""));
     }
 
     /// <summary>
@@ -45,17 +30,17 @@ public sealed class ConfigNormalizeSpec : IAsyncLifetime
     [Fact]
     public async Task A_subject_normalize_must_apply_to_its_subject()
     {
-        await _rest.Text(HttpMethod.Put, "/config", """{"compatibility":"NONE"}""");
-        Assert.Equal("""{"normalize":true}""", await _rest.Text(HttpMethod.Put, "/config/a-value", """{"normalize":true}"""));
-        Assert.Equal("""{"normalize":true}""", await _rest.Text(HttpMethod.Get, "/config/a-value"));
+        await Rest.Text(HttpMethod.Put, "/config", """{"compatibility":"NONE"}""");
+        Assert.Equal("""{"normalize":true}""", await Rest.Text(HttpMethod.Put, "/config/a-value", """{"normalize":true}"""));
+        Assert.Equal("""{"normalize":true}""", await Rest.Text(HttpMethod.Get, "/config/a-value"));
 
-        var id = await _rest.Register("a-value", Spelled);
-        Assert.Equal(Respelled, await _rest.SchemaOf(id));
-        Assert.NotEqual(id, await _rest.Register("b-value", Spelled));
-        Assert.Equal(id, (await _rest.Send(HttpMethod.Post, "/subjects/a-value", RegistryRest.Body(Spelled)))["id"]!.GetValue<int>());
+        var id = await Rest.Register("a-value", Spelled);
+        Assert.Equal(Respelled, await Rest.SchemaOf(id));
+        Assert.NotEqual(id, await Rest.Register("b-value", Spelled));
+        Assert.Equal(id, (await Rest.Send(HttpMethod.Post, "/subjects/a-value", RegistryRest.Body(Spelled)))["id"]!.GetValue<int>());
 
-        Assert.Equal("""{"normalize":true}""", await _rest.Text(HttpMethod.Delete, "/config/a-value"));
-        Assert.Equal("""{"compatibilityLevel":"NONE"}""", await _rest.Text(HttpMethod.Get, "/config/a-value?defaultToGlobal=true"));
+        Assert.Equal("""{"normalize":true}""", await Rest.Text(HttpMethod.Delete, "/config/a-value"));
+        Assert.Equal("""{"compatibilityLevel":"NONE"}""", await Rest.Text(HttpMethod.Get, "/config/a-value?defaultToGlobal=true"));
     }
 
     /// <summary>
@@ -65,11 +50,11 @@ public sealed class ConfigNormalizeSpec : IAsyncLifetime
     [Fact]
     public async Task A_subject_normalize_alone_must_keep_the_global_level()
     {
-        await _rest.Text(HttpMethod.Put, "/config", """{"compatibility":"NONE"}""");
-        await _rest.Text(HttpMethod.Put, "/config/a-value", """{"normalize":true}""");
+        await Rest.Text(HttpMethod.Put, "/config", """{"compatibility":"NONE"}""");
+        await Rest.Text(HttpMethod.Put, "/config/a-value", """{"normalize":true}""");
 
-        var first = await _rest.Register("a-value", Spelled);
-        var incompatible = await _rest.Register("a-value", """{"type":"record","name":"R","fields":[{"name":"b","type":"string"}]}""");
+        var first = await Rest.Register("a-value", Spelled);
+        var incompatible = await Rest.Register("a-value", """{"type":"record","name":"R","fields":[{"name":"b","type":"string"}]}""");
 
         Assert.NotEqual(first, incompatible);
     }

@@ -7,31 +7,16 @@ namespace ActorFlow.Avro.Tests.Registry;
 /// what Confluent's .NET serializer registers), which Java's parser refuses, is kept as Java's canonical text of the
 /// same schema, the logical type inside the fixed, so that Java clients fetching it by id can parse it.
 /// </summary>
-public sealed class NestedLogicalTypeSpec : IAsyncLifetime
+public sealed class NestedLogicalTypeSpec : RegistryRestSpec
 {
-    private RegistryFixture _fixture = null!;
-    private RegistryRest _rest = null!;
-
-    public async Task InitializeAsync()
-    {
-        _fixture = await RegistryFixture.StartAsync();
-        _rest = new RegistryRest(_fixture.Registry.Url);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _rest.Dispose();
-        await _fixture.DisposeAsync();
-    }
-
     /// <summary>Verify the text kept, and that the specification's spelling of the schema finds the same id.</summary>
     [Fact]
     public async Task A_nested_logical_type_must_be_kept_in_javas_form()
     {
-        var id = await _rest.Register("r-value", """{"type":"record","name":"R","fields":[{"name":"d","type":{"type":{"type":"fixed","name":"D","size":8},"logicalType":"decimal","precision":10,"scale":2}}]}""");
+        var id = await Rest.Register("r-value", """{"type":"record","name":"R","fields":[{"name":"d","type":{"type":{"type":"fixed","name":"D","size":8},"logicalType":"decimal","precision":10,"scale":2}}]}""");
 
         const string Java = """{"type":"record","name":"R","fields":[{"name":"d","type":{"type":"fixed","name":"D","size":8,"logicalType":"decimal","precision":10,"scale":2}}]}""";
-        Assert.Equal(Java, await _rest.SchemaOf(id));
-        Assert.Equal(id, await _rest.Register("r-value", Java));
+        Assert.Equal(Java, await Rest.SchemaOf(id));
+        Assert.Equal(id, await Rest.Register("r-value", Java));
     }
 }
