@@ -67,11 +67,13 @@ internal sealed class SpecificRecordWriter<T>(AvroSchema schema) : SpecificDatum
     /// Whether <paramref name="obj"/> goes to the union branch <paramref name="sc"/>. Apache.Avro's writer takes a CLR
     /// enum value for the first enum branch that has a symbol of its name, whatever the enum, so in a union of two enums
     /// sharing a symbol a value of the second was written as the first. Here a CLR enum goes to the branch of its own
-    /// name (a generated enum's full name is its schema's); by symbol only when no CLR type has the branch's name.
+    /// name (a generated enum's full name is its schema's); by symbol when its type has the branch's name in another
+    /// namespace (a copy generated with a mapped namespace) or when no CLR type has the branch's full name.
     /// </summary>
     protected override bool UnionBranchMatches(AvroSchema sc, object obj) =>
         sc is EnumSchema es && obj is Enum member
-            ? member.GetType().FullName == es.Fullname || (GeneratedType(es) is null && es.Contains(member.ToString()))
+            ? member.GetType().FullName == es.Fullname ||
+              ((member.GetType().Name == es.Name || GeneratedType(es) is null) && es.Contains(member.ToString()))
             : base.UnionBranchMatches(sc, obj);
 
     private static readonly ConditionalWeakTable<EnumSchema, StrongBox<Type?>> EnumTypes = new();

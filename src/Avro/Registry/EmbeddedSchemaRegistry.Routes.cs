@@ -153,6 +153,7 @@ public sealed partial class EmbeddedSchemaRegistry
         {
             null => (bool?)null,
             var text when bool.TryParse(text, out var flag) => flag,
+            var text when long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number) => number != 0,   // Jackson binds 0 and 1 to a Boolean
             var text => throw new System.Text.Json.JsonException($"\"normalize\" must be true or false, not {text}"),
         };
         if (requested is null && normalize is null)

@@ -192,7 +192,17 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
         catch (FormatException)
         {
-            canonical = stored;
+            // A row stored in a form Java's parser refuses (Apache.Avro's nested logical-over-fixed, as earlier builds
+            // and Confluent's .NET serializer sent it): the same text registration keeps for it now, so the old row
+            // is found and keeps its id.
+            try
+            {
+                canonical = Prepare(stored, normalize: false).Canonical;
+            }
+            catch (RegistryError)
+            {
+                canonical = stored;
+            }
         }
 
         return _texts[id] = canonical;

@@ -19,9 +19,12 @@ internal static class AvroSchemaJson
     {
         var text = schema.ToString();
         return text.Contains("\"type\":{\"type\":", StringComparison.Ordinal)
-            ? Flatten(JsonNode.Parse(text))!.ToJsonString()
+            ? Flatten(JsonNode.Parse(text))!.ToJsonString(Relaxed)
             : text;
     }
+
+    // Docs keep their characters (System.Text.Json's default escapes <, &, ' and non-ASCII as \uXXXX).
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static JsonNode? Flatten(JsonNode? node)
     {
@@ -48,7 +51,11 @@ internal static class AvroSchemaJson
                     }
                 }
 
-                if (obj["type"] is JsonObject inner && obj.ContainsKey("logicalType"))
+                // Only over a named type: Apache.Avro writes a logical type over an array or map the same way, but
+                // reads it back only so (inside, it would drop the logical type).
+                if (obj["type"] is JsonObject inner && obj.ContainsKey("logicalType") &&
+                    inner["type"] is JsonValue kind && kind.GetValueKind() == System.Text.Json.JsonValueKind.String &&
+                    kind.GetValue<string>() is "fixed" or "record" or "enum")
                 {
                     var merged = (JsonObject)inner.DeepClone();
                     // The logical type's attributes after the named type's own, in the order Java writes them

@@ -61,6 +61,7 @@ public static class ActorFlowCluster
         var store = CheckpointStore.Create(state);
         Stores.Add(system, store);
         system.RegisterOnTermination(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        LiveJobs.Get(system); // its shutdown task in place before any shutdown can begin
         var cluster = Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());

@@ -136,14 +136,21 @@ public sealed class RunningJob
     internal void OnNodeTerminated()
     {
         _stopped.Cancel();
-        CloseCheckpoints(_current);
+        CloseCheckpoints(_current, $"the node ({_system.Name}) terminated");
     }
 
-    private void CloseCheckpoints(JobRun run)
+    /// <summary>
+    /// The job completed (stopped, ended, or failed for good): its last run's checkpoint coordinator closes, so that a
+    /// checkpoint still in flight (a stop does not wait for one) is aborted rather than recorded later, perhaps through
+    /// a store the node has released, and one asked for now fails at once.
+    /// </summary>
+    internal void OnCompleted() => CloseCheckpoints(_current, $"job {Name} has completed");
+
+    private void CloseCheckpoints(JobRun run, string why = "")
     {
         if (run.Dispatcher.Checkpoints is { } checkpoints)
         {
-            _ = checkpoints.CloseAsync(new InvalidOperationException($"the node ({_system.Name}) terminated"));
+            _ = checkpoints.CloseAsync(new InvalidOperationException(why.Length > 0 ? why : $"the node ({_system.Name}) terminated"));
         }
     }
 

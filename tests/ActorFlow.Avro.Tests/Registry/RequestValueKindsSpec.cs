@@ -15,6 +15,7 @@ public sealed class RequestValueKindsSpec : RegistryRestSpec
     public async Task Config_members_of_other_kinds_must_get_confluents_answers()
     {
         Assert.Equal("""{"normalize":true}""", await Rest.Text(HttpMethod.Put, "/config/s", """{"normalize":"true"}"""));
+        Assert.Equal("""{"normalize":false}""", await Rest.Text(HttpMethod.Put, "/config/s", """{"normalize":0}"""));
         Assert.Equal((422, 42203), Code(await Rest.Fail(HttpMethod.Put, "/config", """{"compatibility":5}""")));
         Assert.Equal((400, 400), Code(await Rest.Fail(HttpMethod.Put, "/config", """{"normalize":[true]}""")));
         Assert.Equal((400, 400), Code(await Rest.Fail(HttpMethod.Put, "/config", """{"normalize":"maybe"}""")));

@@ -46,6 +46,29 @@ public sealed class EndedJobReleaseSpec : IDisposable
         }
     }
 
+    /// <summary>
+    /// Verify that a job's checkpoint coordinator closes when the job completes: a checkpoint asked of it afterwards
+    /// fails at once (it waited for ever for a stream that is gone, once the node no longer closed ended jobs at its
+    /// termination), and so would one still in flight, instead of being recorded later through a released store.
+    /// </summary>
+    [Fact]
+    public async Task A_completed_jobs_checkpoints_must_be_closed()
+    {
+        var system = await ActorFlowCluster.StartNodeAsync("ended-job-checkpoints", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var running = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("ended-job-checkpoints", new BoundedListSource<Click>([.. BoundedJobs.Clicks(200, 2)]), new ListCheckpointedSink()), new JobRunnerOptions());
+            await running.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+
+            var failure = await Assert.ThrowsAsync<CheckpointFailedException>(() => running.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Contains("has completed", failure.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     /// <summary>Runs a small bounded job to its end; returns a weak reference to its <see cref="RunningJob"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static async Task<WeakReference> RunToEndAsync(Akka.Actor.ActorSystem system, string name)

@@ -96,7 +96,8 @@ public interface ISchemaStore : IAsyncDisposable
     /// <param name="normalize">The setting, or null to remove it.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task completing when stored.</returns>
-    /// <exception cref="NotSupportedException">The store keeps no normalize setting (the default of stores written before it).</exception>
+    /// <exception cref="NotSupportedException">A setting given to a store that keeps none (the default of stores written
+    /// before it; removing one, with null, does nothing there).</exception>
     Task SetNormalizeAsync(string? subject, bool? normalize, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} keeps no normalize setting.");
+        normalize is null ? Task.CompletedTask : throw new NotSupportedException($"{GetType().Name} keeps no normalize setting.");
 }

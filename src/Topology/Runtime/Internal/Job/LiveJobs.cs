@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorFlow.Topology.Runtime.Internal;
 
@@ -8,16 +9,20 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// INTERNAL API. The jobs running on one actor system, closed together when the node terminates: one task in the
 /// node's coordinated shutdown (before the actor system ends and the node releases its checkpoint store) and one
 /// continuation of <see cref="ActorSystem.WhenTerminated"/> for a system that ended without it. A job leaves when its
-/// <see cref="RunningJob.Completion"/> completes, so a node that starts and stops many jobs holds only the live ones
-/// (each job adding its own shutdown task and continuation kept every job it ever started until the node ended).
+/// <see cref="RunningJob.Completion"/> completes, closing its last run's checkpoint coordinator then, so a node that
+/// starts and stops many jobs holds only the live ones (each job adding its own shutdown task and continuation kept
+/// every job it ever started until the node ended). The node creates it when it starts (<c>ActorFlowCluster</c>), so
+/// that its shutdown task is in place before any shutdown begins.
 /// </summary>
 internal sealed class LiveJobs : IExtension
 {
     private readonly ConcurrentDictionary<RunningJob, byte> _jobs = new(ReferenceEqualityComparer.Instance);
+    private readonly ActorSystem _system;
     private volatile bool _terminated;
 
     private LiveJobs(ActorSystem system)
     {
+        _system = system;
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "actorflow-close-jobs", () =>
         {
             CloseAll();
@@ -38,8 +43,17 @@ internal sealed class LiveJobs : IExtension
     public void Add(RunningJob job, Task completion)
     {
         _jobs.TryAdd(job, 0);
-        _ = completion.ContinueWith(_ => _jobs.TryRemove(job, out byte _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        if (_terminated)
+        _ = completion.ContinueWith(
+            _ =>
+            {
+                job.OnCompleted();
+                _jobs.TryRemove(job, out byte _);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        // A shutdown already past this extension's task (begun before the extension existed) closes nothing here.
+        if (_terminated || CoordinatedShutdown.Get(_system).ShutdownReason is not null)
         {
             job.OnNodeTerminated();
         }
@@ -50,7 +64,15 @@ internal sealed class LiveJobs : IExtension
         _terminated = true;
         foreach (var job in _jobs.Keys)
         {
-            job.OnNodeTerminated();
+            try
+            {
+                job.OnNodeTerminated();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One job's failure to close (a callback of its stop token) must not leave the others open.
+                _system.Log.Error(e, "Closing job {0} at the node's termination failed", job.Name);
+            }
         }
     }
 
