@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using ActorFlow.Shared;
 using Avro;
 using Avro.Util;
 using AvroSchema = Avro.Schema;
@@ -60,9 +61,6 @@ internal static class ExactLogicalTypes
         schema is LogicalSchema { LogicalType: LocalTimestampMillisecond or LocalTimestampMicrosecond or TimestampMillisecond or TimestampMicrosecond or global::Avro.Util.Decimal } logical &&
         logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros or FixedSizeDecimal);
 
-    /// <summary>The ticks of <paramref name="value"/> since the epoch divided by <paramref name="unit"/>, rounded towards the past.</summary>
-    private static long Since(DateTime value, long unit) => Math.DivRem(value.Ticks - EpochTicks, unit) is var (q, r) && r < 0 ? q - 1 : q;
-
     private static DateTime At(long value, long unit, DateTimeKind kind, string name)
     {
         var max = (DateTime.MaxValue.Ticks - EpochTicks) / unit;
@@ -74,7 +72,7 @@ internal static class ExactLogicalTypes
 
     private sealed class LocalMillis : LocalTimestampMillisecond
     {
-        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => Since((DateTime)logicalValue, TimeSpan.TicksPerMillisecond);
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => EpochTime.Since((DateTime)logicalValue, TimeSpan.TicksPerMillisecond);
 
         public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
             At((long)baseValue, TimeSpan.TicksPerMillisecond, DateTimeKind.Unspecified, LogicalTypeName);
@@ -82,7 +80,7 @@ internal static class ExactLogicalTypes
 
     private sealed class LocalMicros : LocalTimestampMicrosecond
     {
-        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => Since((DateTime)logicalValue, TimeSpan.TicksPerMicrosecond);
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => EpochTime.Since((DateTime)logicalValue, TimeSpan.TicksPerMicrosecond);
 
         public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
             At((long)baseValue, TimeSpan.TicksPerMicrosecond, DateTimeKind.Unspecified, LogicalTypeName);
@@ -91,7 +89,7 @@ internal static class ExactLogicalTypes
     private sealed class InstantMillis : TimestampMillisecond
     {
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
-            Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMillisecond);
+            EpochTime.Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMillisecond);
 
         public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
             At((long)baseValue, TimeSpan.TicksPerMillisecond, DateTimeKind.Utc, LogicalTypeName);
@@ -100,7 +98,7 @@ internal static class ExactLogicalTypes
     private sealed class InstantMicros : TimestampMicrosecond
     {
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
-            Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMicrosecond);
+            EpochTime.Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMicrosecond);
 
         public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
             At((long)baseValue, TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc, LogicalTypeName);

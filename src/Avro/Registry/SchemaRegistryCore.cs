@@ -45,8 +45,7 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         var schema = Parse(text);
         try
         {
-            var canonical = normalize ? JavaSchemaText.Normalized(text) : JavaSchemaText.Canonical(text);
-            return (normalize ? Parse(canonical) : schema, canonical);
+            return Follow(text);
         }
         catch (FormatException)
         {
@@ -56,13 +55,19 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
             var spec = AvroSchemaJson.Of(schema);
             try
             {
-                var canonical = normalize ? JavaSchemaText.Normalized(spec) : JavaSchemaText.Canonical(spec);
-                return (normalize ? Parse(canonical) : schema, canonical);
+                return Follow(spec);
             }
             catch (FormatException)
             {
                 return (schema, spec);
             }
+        }
+
+        // Java's text of json (normalized when asked), with the schema it stands for.
+        (Schema Schema, string Canonical) Follow(string json)
+        {
+            var canonical = normalize ? JavaSchemaText.Normalized(json) : JavaSchemaText.Canonical(json);
+            return (normalize ? Parse(canonical) : schema, canonical);
         }
     }
 

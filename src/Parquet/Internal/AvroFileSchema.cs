@@ -222,8 +222,8 @@ internal sealed class AvroFileSchema : FileSchema
             // zone (Apache.Avro's own conversion calls ToUniversalTime, so its bytes would depend on the host).
             return (schema.LogicalTypeName, value) switch
             {
-                ("local-timestamp-millis", DateTime t) => Since(t, TimeSpan.TicksPerMillisecond),
-                ("local-timestamp-micros", DateTime t) => Since(t, TimeSpan.TicksPerMicrosecond),
+                ("local-timestamp-millis", DateTime t) => EpochTime.Since(t, TimeSpan.TicksPerMillisecond),
+                ("local-timestamp-micros", DateTime t) => EpochTime.Since(t, TimeSpan.TicksPerMicrosecond),
                 _ => schema.LogicalType.ConvertToBaseValue(value, schema),
             };
         }
@@ -232,9 +232,6 @@ internal sealed class AvroFileSchema : FileSchema
             throw new RecordDoesNotFitException($"field '{path}' is {schema.LogicalTypeName} but holds a {value.GetType().Name} ({e.Message})", e);
         }
     }
-
-    /// <summary>The ticks of <paramref name="clock"/> since the epoch in <paramref name="unit"/>s, rounded towards the past.</summary>
-    private static long Since(DateTime clock, long unit) => (long)Math.Floor((clock.Ticks - DateTime.UnixEpoch.Ticks) / (decimal)unit);
 
     /// <summary>A timestamp-millis or timestamp-micros field's raw value (Avro's long: milliseconds or microseconds since the epoch, UTC).</summary>
     private static DateTime FromUnix(long raw, DateTimeTimeUnit unit, string path)

@@ -136,7 +136,7 @@ public sealed class RunningJob
     internal void OnNodeTerminated()
     {
         _stopped.Cancel();
-        CloseCheckpoints(_current, $"the node ({_system.Name}) terminated");
+        CloseCheckpoints(_current, NodeTerminated);
     }
 
     /// <summary>
@@ -146,11 +146,13 @@ public sealed class RunningJob
     /// </summary>
     internal void OnCompleted() => CloseCheckpoints(_current, $"job {Name} has completed");
 
-    private void CloseCheckpoints(JobRun run, string why = "")
+    private string NodeTerminated => $"the node ({_system.Name}) terminated";
+
+    private static void CloseCheckpoints(JobRun run, string why)
     {
         if (run.Dispatcher.Checkpoints is { } checkpoints)
         {
-            _ = checkpoints.CloseAsync(new InvalidOperationException(why.Length > 0 ? why : $"the node ({_system.Name}) terminated"));
+            _ = checkpoints.CloseAsync(new InvalidOperationException(why));
         }
     }
 
@@ -199,7 +201,7 @@ public sealed class RunningJob
                 _current = next;
                 if (Terminating)
                 {
-                    CloseCheckpoints(next); // the node went down while this run started
+                    CloseCheckpoints(next, NodeTerminated); // the node went down while this run started
                 }
 
                 _log.Info("Job {0}: restarted from its last complete checkpoint (restart {1})", Name, Restarts);
