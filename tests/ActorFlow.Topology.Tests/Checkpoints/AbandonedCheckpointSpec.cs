@@ -22,6 +22,7 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-abandoned-checkpoint");
     private readonly ICheckpointStore _store;
     private readonly JobRunnerOptions _options = new() { CheckpointInterval = null };
+    private readonly List<CheckpointCoordinator> _coordinators = [];
 
     public AbandonedCheckpointSpec()
     {
@@ -32,6 +33,12 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
 
     public async Task DisposeAsync()
     {
+        // Closing waits for what a coordinator still writes to the store (a failed checkpoint's failure record).
+        foreach (var coordinator in _coordinators)
+        {
+            await coordinator.CloseAsync().WaitAsync(Prompt);
+        }
+
         await _store.DisposeAsync();
         _data.Dispose();
     }
@@ -57,8 +64,14 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
         Assert.Equal(0, coordinator.LastCompletedId);
         // Not held in flight: the next checkpoint starts (and, with the stream gone, fails at once as well).
         var next = coordinator.RequestAsync();
-        Assert.True(await StartCheckpointAsync(coordinator) > id);
+        var nextId = await StartCheckpointAsync(coordinator);
+        Assert.True(nextId > id);
         await Assert.ThrowsAsync<CheckpointFailedException>(() => next.WaitAsync(Prompt));
+
+        // The latest failure is on record for `actorflow status` once the run is closed (closing waits for the records).
+        await coordinator.CloseAsync().WaitAsync(Prompt);
+        var recorded = Assert.Single(await _store.ListFailuresAsync(Job), f => f.Kind == JobFailureKind.Checkpoint);
+        Assert.Equal(nextId, recorded.CheckpointId);
     }
 
     /// <summary>
@@ -114,6 +127,7 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
     {
         var keyGroups = Sys.ActorOf(Props.Create(() => new AcknowledgingKeyGroups()));
         var coordinator = new CheckpointCoordinator(Job, keyGroups, _store, new NoSource(), _options, Sys.Log, _ => { }, 0);
+        _coordinators.Add(coordinator);
         var writeAhead = new WriteAheadSink(new Target(), _options.CheckpointTimeout);
         WriteAheadSink.Attach(coordinator, [writeAhead]);
         var atSink = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

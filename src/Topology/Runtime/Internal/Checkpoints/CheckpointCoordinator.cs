@@ -37,6 +37,10 @@ internal sealed class CheckpointCoordinator(
     // Why the run was closed (the failure the job fails over from), for the checkpoints it aborts.
     private Exception? _closeCause;
     private Task _committing = Task.CompletedTask;
+
+    // Failure records of checkpoints that failed while the run was open, written in order: closing waits for them, so
+    // the store is not disposed (or its directory deleted) under a write still under way.
+    private Task _recordingFailures = Task.CompletedTask;
     private readonly Stopwatch _sinceIdsRead = Stopwatch.StartNew();
     private int _inFlight;
     private long _lastId = lastCompleted;
@@ -80,11 +84,13 @@ internal sealed class CheckpointCoordinator(
     public async Task CloseAsync(Exception? cause = null)
     {
         Task committing;
+        Task recording;
         lock (_gate)
         {
             _closeCause ??= cause; // a retried failover keeps the failure it started from
             _closed = true;
             committing = _committing;
+            recording = _recordingFailures;
         }
 
         // A checkpoint waiting for its key groups or its epoch is aborted now, not after the checkpoint timeout (its
@@ -101,6 +107,8 @@ internal sealed class CheckpointCoordinator(
         {
             // Its failure is counted and logged where it happened.
         }
+
+        await recording.ConfigureAwait(false); // RecordAsync logs its own failures and never throws
     }
 
     /// <summary>Asks for a checkpoint at the next batch boundary; completes with its record or fails.</summary>
@@ -335,10 +343,17 @@ internal sealed class CheckpointCoordinator(
             log.Warning("Job {0}: checkpoint {1} failed and was aborted; checkpoint {2} stays the recovery point: {3}", jobName, id, LastCompletedId, e.Message);
             requested?.TrySetException(new CheckpointFailedException(jobName, id, e));
             final?.TrySetException(new CheckpointFailedException(jobName, id, e));
-            if (!Volatile.Read(ref _closed))
+            lock (_gate)
             {
-                // For `actorflow status`; a failover's aborted checkpoint is not one (the job's failure is recorded).
-                _ = JobFailures.RecordAsync(store, new JobFailure(jobName, JobFailureKind.Checkpoint, options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), id, JobFailures.Describe(e)), log);
+                if (!_closed)
+                {
+                    // For `actorflow status`; a failover's aborted checkpoint is not one (the job's failure is recorded).
+                    var failure = new JobFailure(jobName, JobFailureKind.Checkpoint, options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), id, JobFailures.Describe(e));
+                    // One after the other, so the store keeps the latest; started off the gate.
+                    _recordingFailures = _recordingFailures
+                        .ContinueWith(_ => JobFailures.RecordAsync(store, failure, log), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)
+                        .Unwrap();
+                }
             }
         }
         finally
