@@ -48,6 +48,9 @@ public static class BoundedHarness
         _batchModeParallelism = Option(args, "--batch-parallelism", _batchModeParallelism);
         // --window-seconds N: the Parquet job's tumbling window (1 s: 1,000,000 windows over the 10M rows; 10 s: 100,000).
         _windowSeconds = Option(args, "--window-seconds", _windowSeconds);
+        // --batch-on-entities: batch mode applies the first hop's batches on the key-group entities, as streaming mode
+        // does (JobRunnerOptions.BatchKeyGroupsInPlace = false), instead of in place on the job's node.
+        _batchInPlace = !args.Contains("--batch-on-entities");
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
         if (input == "parquet")
         {
@@ -210,6 +213,11 @@ public static class BoundedHarness
             }
         }
 
+        if (args.Contains("--batch-on-entities"))
+        {
+            passed.Add("--batch-on-entities");
+        }
+
         var gc = string.Join(", ", Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_gc", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}"));
         var report = new List<string>
         {
@@ -293,7 +301,7 @@ public static class BoundedHarness
     /// </summary>
     private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery, bool jobOnly, string? inputDirectory = null)
     {
-        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
+        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, batch key groups {(_batchInPlace ? "in place" : "on their entities")}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
         using var temporary = inputDirectory is null ? new TempDirectory("actorflow-bench-bounded-parquet") : null;
         var directory = inputDirectory ?? temporary!.Path;
         var written = Stopwatch.StartNew();
@@ -452,7 +460,7 @@ public static class BoundedHarness
             var sink = new SummingSink(records);
             var job = build(system, sink);
             var started = Stopwatch.GetTimestamp();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchKeyGroupsInPlace = _batchInPlace, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (sink.Total != (sinkTotal ?? records) || summary.RecordsRead != records || !summary.EndOfInput)
@@ -491,6 +499,7 @@ public static class BoundedHarness
     private static readonly int StreamingBatchSize = new JobRunnerOptions().BatchSize;
 
     private static int _batchSourceParallelism = new JobRunnerOptions().BatchSourceParallelism;
+    private static bool _batchInPlace = true;
 
     private static int _batchModeBatchSize = StreamingBatchSize;
 

@@ -94,6 +94,30 @@ internal abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
     }
 
     /// <summary>
+    /// Stores <paramref name="state"/> as key group <paramref name="keyGroup"/>'s snapshot of
+    /// <paramref name="checkpointId"/> under <paramref name="persistenceId"/>, as its actor's
+    /// <see cref="SaveCheckpointSnapshot"/> would, from outside the actor: for state kept by whoever ran the key group
+    /// in its place (a batch-mode run on the job's node). A later incarnation restores it as any other snapshot.
+    /// Completes with its sequence number once it is durable; fails with the snapshot store's cause.
+    /// </summary>
+    public static async Task<long> SaveSnapshotForAsync(ActorSystem system, string persistenceId, int keyGroup, long checkpointId, byte[] state, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(state);
+        _ = ActorFlowPersistence.Get(system); // registers the snapshot serializer
+        var sequenceNr = SnapshotSequenceNrOf(checkpointId);
+        var metadata = new SnapshotMetadata(persistenceId, sequenceNr, TimeProvider.System.GetUtcNow().UtcDateTime);
+        var store = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
+        var answer = await store.Ask<object>(new SaveSnapshot(metadata, new KeyGroupSnapshot(checkpointId, keyGroup, state)), timeout).ConfigureAwait(false);
+        return answer switch
+        {
+            SaveSnapshotSuccess => sequenceNr,
+            SaveSnapshotFailure failure => throw new InvalidOperationException($"key group {keyGroup}'s snapshot of checkpoint {checkpointId} could not be saved: {failure.Cause.Message}", failure.Cause),
+            _ => throw new InvalidOperationException($"key group {keyGroup}'s snapshot of checkpoint {checkpointId}: the snapshot store answered {answer.GetType().Name}"),
+        };
+    }
+
+    /// <summary>
     /// Takes this key group's snapshot for <paramref name="checkpointId"/>: hands <paramref name="state"/> to the
     /// snapshot store at <see cref="SnapshotSequenceNrOf"/> and returns without waiting; the outcome arrives in
     /// <see cref="OnCheckpointSnapshotSaved"/> or <see cref="OnCheckpointSnapshotFailed"/>. Call it when the

@@ -122,7 +122,12 @@ public static partial class JobRunner
         var graph = job.Plan;
         var portHops = graph.Ports.Select(p => p.Stage.Hop).ToArray();
         var runId = Guid.NewGuid().ToString("N");
-        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + runId, options, restoreFrom, portHops, graph.MaxParallelism);
+        // Batch mode from no checkpoint: no state to restore and no periodic checkpoint, so the first hop's key groups
+        // run in place on this node (LocalKeyGroups) unless the options keep them on their entities.
+        var local = region is not null && restoreFrom is null && options.ExecutionMode == ExecutionMode.Batch && options.BatchKeyGroupsInPlace
+            ? new LocalKeyGroups(system, job.Name, graph.CreateHost, options.CheckpointTimeout)
+            : null;
+        var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + runId, options, restoreFrom, portHops, graph.MaxParallelism, local);
         var control = new SourceControlHolder();
         var hops = new List<HopDispatcher>();
         if (graph.IsCheckpointed)
@@ -210,16 +215,10 @@ public static partial class JobRunner
             : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 
         var sources = graph.BuildSources(options);
-        if (options.ExecutionMode == ExecutionMode.Batch)
+        if (options.ExecutionMode == ExecutionMode.Batch && graph.Broadcasts.Count > 0)
         {
-            // Event time stands still until the end of the input (the dispatcher keeps its watermark): the periodic
-            // ticks would only carry watermark-only messages to every key group.
-            sources = sources.Where(chunk => !chunk.IsTick || chunk.IsEndOfInput);
-            if (graph.Broadcasts.Count > 0)
-            {
-                // Broadcast input first, as in Flink's batch mode: the first hop's keyed records wait for the end of the input.
-                sources = sources.Via(BroadcastFirst.Flow(portHops));
-            }
+            // Broadcast input first, as in Flink's batch mode: the first hop's keyed records wait for the end of the input.
+            sources = sources.Via(BroadcastFirst.Flow(portHops));
         }
 
         // actorflow.records.in is counted where the sources are read (JobCounters.AddRead), once per record: a chunk

@@ -116,6 +116,17 @@ public sealed record JobRunnerOptions
     public ExecutionMode ExecutionMode { get; init; } = ExecutionMode.Streaming;
 
     /// <summary>
+    /// In batch mode, whether a run that starts from no checkpoint runs the first hop's key groups in place: on the
+    /// node that runs the job, in the thread that reads the input, without sending each key group's batches to its
+    /// sharded entity and waiting for the reply (as Flink's batch mode runs a keyed operator in the task that reads
+    /// it). Same results; the final checkpoint stores each key group's snapshot as its entity would, so a later run
+    /// restores it on any node. The keyed work of the first hop then runs on this node only: set false to spread it
+    /// over the cluster's nodes as streaming mode does. A run that restores a checkpoint always uses the entities.
+    /// Default true.
+    /// </summary>
+    public bool BatchKeyGroupsInPlace { get; init; } = true;
+
+    /// <summary>
     /// In batch mode, most partitions of a source whose partitions can wait
     /// (<see cref="Connectors.ISourceConnector{T}.PartitionsCanWait"/>: a Parquet file source's row groups) read at
     /// once; the next starts when one ends. Bounds the memory of the records read ahead (streaming mode reads every

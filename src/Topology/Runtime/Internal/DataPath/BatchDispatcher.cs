@@ -12,11 +12,12 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// This is the first hop of a job graph: records for a sink (key group -1) leave as <see cref="EmittedKind.Sink"/>,
 /// records for a stage of a later hop (<paramref name="portHops"/>) as <see cref="EmittedKind.Forward"/>; with later
 /// hops, each batch's output ends with a <see cref="EmittedKind.Watermark"/> marker (before its barrier, if any).
-/// In batch mode (<see cref="ExecutionMode.Batch"/>) the watermark stays at its start until the end-of-input tick.
+/// In batch mode (<see cref="ExecutionMode.Batch"/>) the watermark stays at its start until the end-of-input tick, and
+/// with <paramref name="local"/> the batches are applied in place, in this call, instead of sent (<see cref="LocalKeyGroups"/>).
 /// </summary>
 internal sealed class BatchDispatcher(
     IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
-    int[]? portHops = null, int keyGroups = int.MaxValue)
+    int[]? portHops = null, int keyGroups = int.MaxValue, LocalKeyGroups? local = null)
 {
     private static readonly Task<KeyGroupReply[]> NoReplies = Task.FromResult(Array.Empty<KeyGroupReply>());
 
@@ -62,7 +63,11 @@ internal sealed class BatchDispatcher(
         set
         {
             field = value;
-            if (value is not null && region is not null)
+            if (value is not null && local is not null)
+            {
+                value.Barriers = local.TriggerAsync;
+            }
+            else if (value is not null && region is not null)
             {
                 value.Barriers = trigger => Replies.TriggerAsync(trigger);
             }
@@ -98,6 +103,11 @@ internal sealed class BatchDispatcher(
 
     public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Keyed>> batch)
     {
+        if (local is not null)
+        {
+            return DispatchInPlace(batch, local);
+        }
+
         // Two passes over the batch: the first counts the records of each key group, so that the second writes each
         // record once, stamped, into an array of its key group's exact size (no list growth, no `with` copies).
         var counts = _counts;
@@ -164,7 +174,9 @@ internal sealed class BatchDispatcher(
             watermark = _batch ? (chunk.IsEndOfInput ? chunk.Watermark : watermark) : Math.Max(watermark, chunk.Watermark);
             if (chunk.IsTick)
             {
-                tick = true;
+                // Batch mode's periodic ticks move no watermark, so they send the key groups nothing; they still make a
+                // batch boundary, where a checkpoint asked for while the input stalls can start.
+                tick |= !_batch || chunk.IsEndOfInput;
                 end |= chunk.IsEndOfInput;
                 continue;
             }
@@ -245,6 +257,15 @@ internal sealed class BatchDispatcher(
 
         // Sent here, on the stream's thread and before any barrier below: every key group sees its batches in order.
         var asks = batches.Count == 0 ? NoReplies : Replies.SendAsync([.. batches]);
+        return Finish(emitted, asks, tick, end, watermark);
+    }
+
+    /// <summary>
+    /// The batch's end, in both paths: its watermark marker for the later hops, and the barrier behind it when a
+    /// checkpoint starts here (the final one at the end of the input).
+    /// </summary>
+    private Task<List<Emitted>> Finish(List<Emitted> emitted, Task<KeyGroupReply[]> asks, bool tick, bool end, long watermark)
+    {
 
         var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
         if (end && !_ended)
@@ -272,6 +293,101 @@ internal sealed class BatchDispatcher(
 
     private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, Task<KeyGroupReply[]> asks, Task<long> final, Emitted? watermark) =>
         await Collect(emitted, asks, await final.ConfigureAwait(false), watermark).ConfigureAwait(false);
+
+    /// <summary>
+    /// Batch mode in place (<see cref="LocalKeyGroups"/>): each record applied to its key group as it is read, in this
+    /// call, where <see cref="DispatchAsync"/> groups them into one message per key group; the output is the same per key
+    /// group (the watermark stands still until the end of the input, so no record's watermark differs).
+    /// </summary>
+    private Task<List<Emitted>> DispatchInPlace(IReadOnlyList<Chunk<Keyed>> batch, LocalKeyGroups groups)
+    {
+        var emitted = new List<Emitted>();
+        groups.Begin(options.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var end = false;
+        var watermark = Watermark;
+        foreach (var chunk in batch)
+        {
+            var inForce = watermark;
+            if (chunk.IsTick)
+            {
+                // Periodic ticks move nothing in batch mode: only the end of the input does.
+                end |= chunk.IsEndOfInput;
+                watermark = chunk.IsEndOfInput ? chunk.Watermark : watermark;
+                continue;
+            }
+
+            if (chunk.NextOffset >= 0)
+            {
+                _nextOffsets[chunk.Origin!] = chunk.NextOffset;
+            }
+
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                ref readonly var element = ref chunk.Items[i];
+                var record = element.Value;
+                if (record.KeyGroup < 0 && record.KeyGroup != Routed.EveryKeyGroup)
+                {
+                    emitted.Add(new Emitted(EmittedKind.Sink, null, record.Value, element.Timestamp, record.Target));
+                    continue;
+                }
+
+                var routed = new Routed(record.KeyGroup, record.Key, record.Value, element.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
+                if (portHops is not null && portHops[record.Target] > 1)
+                {
+                    emitted.Add(new Emitted(EmittedKind.Forward, null, routed, element.Timestamp, record.Target));
+                    continue;
+                }
+
+                if (record.KeyGroup == Routed.EveryKeyGroup)
+                {
+                    // Each key group reads it as its own (stamped with its key group).
+                    for (var group = 0; group < keyGroups; group++)
+                    {
+                        Seen(group);
+                        groups.Element(routed with { KeyGroup = group }, emitted);
+                    }
+
+                    continue;
+                }
+
+                Seen(record.KeyGroup);
+                groups.Element(routed, emitted);
+            }
+
+            if (chunk.Dead is { } dead)
+            {
+                foreach (var letter in dead)
+                {
+                    emitted.Add(new Emitted(EmittedKind.Dead, null, letter, chunk.Watermark));
+                }
+            }
+        }
+
+        Volatile.Write(ref _watermark, watermark);
+        if (end)
+        {
+            // The end-of-input watermark to every key group that has seen data, in key-group order: every window and
+            // event-time timer fires.
+            foreach (var group in _sequences.Keys.Order())
+            {
+                groups.AdvanceWatermark(group, watermark, emitted);
+            }
+        }
+
+        groups.AdvanceProcessingTime(emitted);
+        return Finish(emitted, NoReplies, end, end, watermark);
+    }
+
+    /// <summary>A key group has records in this run (it takes part in its checkpoints). Stream thread only.</summary>
+    private void Seen(int group)
+    {
+        var counts = Grow(group);
+        if (counts[group] == 0)
+        {
+            counts[group] = 1;
+            _sequences.TryAdd(group, 0);
+        }
+    }
 
     /// <summary>The per-key-group counters, long enough for <paramref name="group"/> (stream thread only).</summary>
     private int[] Grow(int group)

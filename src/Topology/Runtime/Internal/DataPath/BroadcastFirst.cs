@@ -9,8 +9,8 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// key groups are held until the end of the input; everything else (broadcast records, records for sinks and later
 /// hops, dead letters) goes on at once, in read order. At the end the held records follow in read order, then every
 /// partition's position (withheld until then, so that a checkpoint taken during the run names no position whose
-/// records were not applied yet), then the end-of-input tick. The held records stay in memory until the end. It runs
-/// after batch mode's tick filter: the only tick it sees is the end of the input.
+/// records were not applied yet), then the end-of-input tick. The held records stay in memory until the end. Periodic
+/// ticks go on at once (batch boundaries where a checkpoint asked for can start).
 /// </summary>
 internal sealed class BroadcastFirst(int[] portHops)
 {
@@ -31,6 +31,11 @@ internal sealed class BroadcastFirst(int[] portHops)
             _held.Clear();
             _positions.Clear();
             return end;
+        }
+
+        if (chunk.IsTick)
+        {
+            return [chunk];
         }
 
         if (chunk.NextOffset >= 0)

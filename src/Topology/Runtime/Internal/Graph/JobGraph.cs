@@ -96,7 +96,7 @@ internal sealed class JobGraph
     public int FirstEntityOf(int hop) => (hop - 1) * MaxParallelism;
 
     /// <summary>The operators of entity <paramref name="entity"/>: the stages of its hop for its key group.</summary>
-    public IKeyGroupHost CreateHost(int entity)
+    public StageGroupHost CreateHost(int entity)
     {
         var hop = (entity / MaxParallelism) + 1;
         return new StageGroupHost(Stages.Where(s => s.Hop == hop), entity % MaxParallelism, MaxParallelism);

@@ -106,6 +106,37 @@ internal sealed class StageGroupHost : IKeyGroupHost
         AdvanceProcessingTime(nowMs, output);
     }
 
+    /// <summary>
+    /// Applies one record as <see cref="Process"/> applies each of its records (its watermark first), for a key group run
+    /// in place (<see cref="LocalKeyGroups"/>); processing time is the last one given to <see cref="SetProcessingTime"/>.
+    /// </summary>
+    public void Element(in Routed record, List<Emitted> output)
+    {
+        if (record.Watermark > _watermark)
+        {
+            Advance(record.Watermark, output);
+        }
+
+        if (!_ports.TryGetValue(record.Target, out var stage))
+        {
+            throw new InvalidDataException($"A record arrived for stage input {record.Target}, which no stage of this hop has.");
+        }
+
+        stage.Element(record, output);
+    }
+
+    /// <summary>Moves every stage to <paramref name="watermark"/> if it is later (windows and event-time timers fire).</summary>
+    public void AdvanceWatermark(long watermark, List<Emitted> output)
+    {
+        if (watermark > _watermark)
+        {
+            Advance(watermark, output);
+        }
+    }
+
+    /// <summary>The processing time the operators read (their clock) until the next call, without firing timers.</summary>
+    public void SetProcessingTime(long nowMs) => _clock.NowMs = nowMs;
+
     public void AdvanceProcessingTime(long nowMs, List<Emitted> output)
     {
         _clock.NowMs = nowMs;
