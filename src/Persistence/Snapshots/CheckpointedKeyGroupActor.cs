@@ -118,6 +118,23 @@ internal abstract class CheckpointedKeyGroupActor : ReceivePersistentActor
     }
 
     /// <summary>
+    /// Deletes the snapshots stored under <paramref name="persistenceId"/> below <paramref name="sequenceNr"/>, as its
+    /// actor's <see cref="DeleteSnapshotsBefore(long)"/> would, from outside the actor (fire and forget: a failure is
+    /// logged by the snapshot store, and the snapshots go at a later prune).
+    /// </summary>
+    public static void DeleteSnapshotsBefore(ActorSystem system, string persistenceId, long sequenceNr)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        if (sequenceNr <= 1)
+        {
+            return;
+        }
+
+        Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null)
+            .Tell(new DeleteSnapshots(persistenceId, new SnapshotSelectionCriteria(sequenceNr - 1)), ActorRefs.NoSender);
+    }
+
+    /// <summary>
     /// Takes this key group's snapshot for <paramref name="checkpointId"/>: hands <paramref name="state"/> to the
     /// snapshot store at <see cref="SnapshotSequenceNrOf"/> and returns without waiting; the outcome arrives in
     /// <see cref="OnCheckpointSnapshotSaved"/> or <see cref="OnCheckpointSnapshotFailed"/>. Call it when the

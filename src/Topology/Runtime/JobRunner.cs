@@ -81,6 +81,19 @@ public static partial class JobRunner
                     // Its failure is what triggered this failover (reported there), or it did not end in time.
                 }
 
+                if (failed.Dispatcher.InPlace is { } inPlace)
+                {
+                    try
+                    {
+                        // Its key groups' snapshot saves still in flight are answered before the next run saves its own.
+                        await inPlace.SettleAsync().WaitAsync(again.CheckpointTimeout).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        log.Warning("Job {0}: snapshot saves of the failed run were not answered within {1}", job.Name, again.CheckpointTimeout);
+                    }
+                }
+
                 await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
             },
             () => StartRunAsync(system, job, again, store, log, awaitSources: false));

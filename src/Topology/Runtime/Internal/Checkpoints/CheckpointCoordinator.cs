@@ -72,6 +72,12 @@ internal sealed class CheckpointCoordinator(
     /// </summary>
     public Func<TriggerCheckpoint, Task<KeyGroupCheckpointed>>? Barriers { get; set; }
 
+    /// <summary>
+    /// Deletes an entity's snapshots below a sequence number (key groups run in place have no entity to tell); null:
+    /// a <see cref="Internal.PruneSnapshots"/> message to the entity through the region.
+    /// </summary>
+    public Action<int, long>? PruneSnapshots { get; set; }
+
     /// <summary>Raised once per completed checkpoint (after its record is durable).</summary>
     public event Action<CheckpointRecord>? CheckpointCompleted;
 
@@ -433,7 +439,14 @@ internal sealed class CheckpointCoordinator(
             // Savepoints (and a checkpoint that restores a savepoint's state) name older snapshots: keep every one still named.
             foreach (var kg in Savepoints.OldestSnapshotsKept(await store.ListAsync(jobName).ConfigureAwait(false)))
             {
-                region.Tell(new PruneSnapshots(jobName, kg.KeyGroup, kg.SnapshotSequenceNr));
+                if (PruneSnapshots is { } prune)
+                {
+                    prune(kg.KeyGroup, kg.SnapshotSequenceNr);
+                }
+                else
+                {
+                    region.Tell(new Internal.PruneSnapshots(jobName, kg.KeyGroup, kg.SnapshotSequenceNr));
+                }
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -66,6 +66,18 @@ internal sealed class BatchDispatcher(
             if (value is not null && local is not null)
             {
                 value.Barriers = local.TriggerAsync;
+                // Their entities were never started: their snapshots are pruned in the store, not by starting them.
+                value.PruneSnapshots = (group, before) =>
+                {
+                    if (group < keyGroups)
+                    {
+                        local.PruneSnapshots(group, before);
+                    }
+                    else
+                    {
+                        region!.Tell(new PruneSnapshots(jobName, group, before));
+                    }
+                };
             }
             else if (value is not null && region is not null)
             {
@@ -94,6 +106,9 @@ internal sealed class BatchDispatcher(
             return made;
         }
     }
+
+    /// <summary>The first hop's key groups when they run in place (batch mode), else null.</summary>
+    public LocalKeyGroups? InPlace => local;
 
     /// <summary>Every key group this run has sent to or restored (stream thread only; read it once the stream has stopped).</summary>
     public IReadOnlyCollection<int> KeyGroups => _sequences.Keys;

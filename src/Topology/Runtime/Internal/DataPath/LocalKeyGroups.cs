@@ -24,6 +24,7 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
 {
     // Indexed by key group, made at a key group's first record (stream thread; a checkpoint reads them behind it).
     private StageGroupHost?[] _hosts = new StageGroupHost?[128];
+    private readonly List<Task<KeyGroupCheckpointed>> _saves = [];
     private long _nowMs;
 
     /// <summary>The processing time of the batch being dispatched: what the operators read, and what fires their timers.</summary>
@@ -94,8 +95,32 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
             return Task.FromResult(new KeyGroupCheckpointed(jobName, trigger.KeyGroup, trigger.CheckpointId, -1, 0, $"snapshot failed: {e.GetType().Name}: {e.Message}"));
         }
 
-        return Task.Run(() => SaveAsync(trigger, state)); // the snapshot store is asked off the stream's thread
+        var saving = Task.Run(() => SaveAsync(trigger, state)); // the snapshot store is asked off the stream's thread
+        lock (_saves)
+        {
+            _saves.RemoveAll(t => t.IsCompleted);
+            _saves.Add(saving);
+        }
+
+        return saving;
     }
+
+    /// <summary>
+    /// Completes when every snapshot save this run started has been answered: a failover waits for it before the next
+    /// run, whose checkpoints may take the ids of this run's aborted ones, so that a late save of this run cannot
+    /// replace a snapshot of the next (an entity waits for its saves before its next incarnation the same way).
+    /// </summary>
+    public Task SettleAsync()
+    {
+        lock (_saves)
+        {
+            return Task.WhenAll(_saves);
+        }
+    }
+
+    /// <summary>Deletes <paramref name="keyGroup"/>'s snapshots below <paramref name="sequenceNr"/> in the snapshot store.</summary>
+    public void PruneSnapshots(int keyGroup, long sequenceNr) =>
+        CheckpointedKeyGroupActor.DeleteSnapshotsBefore(system, PersistenceIds.KeyGroup(jobName, keyGroup), sequenceNr);
 
     private async Task<KeyGroupCheckpointed> SaveAsync(TriggerCheckpoint trigger, byte[] state)
     {

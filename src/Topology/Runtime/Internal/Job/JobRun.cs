@@ -9,6 +9,9 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// </summary>
 internal sealed record JobRun(ISourceControl Control, Task Completion, BatchDispatcher Dispatcher, IActorRef? Region, IReadOnlyList<HopDispatcher> Hops)
 {
-    /// <summary>Every key-group entity this run has sent to or restored, of every hop (read once the stream has stopped).</summary>
-    public IEnumerable<int> KeyGroups => Dispatcher.KeyGroups.Concat(Hops.SelectMany(h => h.KeyGroups));
+    /// <summary>
+    /// Every key-group entity this run has sent to or restored, of every hop (read once the stream has stopped); not the
+    /// first hop's when it ran them in place (batch mode: no entity of theirs was started).
+    /// </summary>
+    public IEnumerable<int> KeyGroups => (Dispatcher.InPlace is null ? Dispatcher.KeyGroups : []).Concat(Hops.SelectMany(h => h.KeyGroups));
 }
