@@ -119,10 +119,11 @@ public sealed record JobRunnerOptions
     /// In batch mode, whether a run that starts from no checkpoint runs the first hop's key groups in place: on the
     /// node that runs the job, in the thread that reads the input, without sending each key group's batches to its
     /// sharded entity and waiting for the reply (as Flink's batch mode runs a keyed operator in the task that reads
-    /// it). Same results; the final checkpoint stores each key group's snapshot as its entity would, so a later run
-    /// restores it on any node. The keyed work of the first hop then runs on this node only: set false to spread it
-    /// over the cluster's nodes as streaming mode does. A run that restores a checkpoint always uses the entities.
-    /// Default true.
+    /// it). The same results, except that a window or timer firing whose user code throws becomes a dead letter at once
+    /// (an entity first restarts and retries it); the final checkpoint stores each key group's snapshot as its entity
+    /// would, so a later run restores it on any node. The keyed work and state of the first hop then stay on this node:
+    /// set false to spread them over the cluster's nodes as streaming mode does. A run that restores a checkpoint, and
+    /// every later hop, always uses the entities. Default true.
     /// </summary>
     public bool BatchKeyGroupsInPlace { get; init; } = true;
 
