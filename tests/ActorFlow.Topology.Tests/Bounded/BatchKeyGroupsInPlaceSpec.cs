@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using ActorFlow.Operators;
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.State;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
@@ -89,6 +92,51 @@ public sealed class BatchKeyGroupsInPlaceSpec : IDisposable
         Assert.Contains("window function bug", letter.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that a processing-time timer of a key group run in place fires while the input stalls (no batch comes:
+    /// the periodic ticks drive it, as an idle entity's own timer would wake it), and the run ends once the input goes on.
+    /// </summary>
+    [Fact]
+    public async Task A_processing_time_timer_in_place_must_fire_while_the_input_stalls()
+    {
+        var input = BoundedJobs.Clicks(200, 1);
+        var source = new BoundedListSource<Click>([.. input]) { GateAt = 100, Gated = [0] };
+        var output = new ConcurrentQueue<string>();
+        var system = await ActorFlowCluster.StartNodeAsync("in-place-timer", StateStoreSettings.Sqlite(Path.Combine(_data.Path, "timer")));
+        try
+        {
+            var job = StreamJobBuilder.Create("in-place-timer")
+                .FromSource("clicks", source, BoundedJobs.Watermarks)
+                .KeyBy(c => c.User)
+                .Process("remind", () => KeyedProcessOperators.Create(new Reminder()))
+                .To(new QueueSink<string>(output))
+                .Build();
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+
+            // The first 100 clicks are in (20 users); the rest wait behind the gate: every user's reminder fires anyway.
+            using (var stalled = new CancellationTokenSource(Prompt))
+            {
+                while (output.Count < 20)
+                {
+                    await Task.Delay(20, stalled.Token);
+                }
+            }
+
+            Assert.False(running.Completion.IsCompleted);
+            source.Gate.SetResult();
+            var summary = await running.Completion.WaitAsync(Prompt);
+            Assert.True(summary.EndOfInput);
+            var state = await ClusterSharding.Get(system).ShardRegion("actorflow-in-place-timer").Ask<CurrentShardRegionState>(GetShardRegionState.Instance, Prompt);
+            Assert.Empty(state.Shards.SelectMany(s => s.EntityIds));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(Prompt);
+        }
+
+        Assert.Equal(20, output.Distinct().Count());
+    }
+
     private async Task<(List<string> Windows, int Entities)> RunAsync(string name, List<List<(Click Value, long Time)>> input, JobRunnerOptions options)
     {
         var output = new ConcurrentQueue<string>();
@@ -105,5 +153,24 @@ public sealed class BatchKeyGroupsInPlaceSpec : IDisposable
         {
             await system.Terminate().WaitAsync(Prompt);
         }
+    }
+
+    /// <summary>Once per user: a processing-time timer 50 ms after its first click, which emits the user.</summary>
+    private sealed class Reminder : KeyedProcessFunction<string, Click, string>
+    {
+        private IValueState<bool>? _armed;
+
+        public override void Open(IKeyedStateStore state) => _armed = state.GetState(new ValueStateDescriptor<bool>("armed"));
+
+        public override void ProcessElement(Click value, Context context, ICollector<string> output)
+        {
+            if (!_armed!.HasValue)
+            {
+                _armed.Update(true);
+                context.TimerService.RegisterProcessingTimeTimer(context.TimerService.CurrentProcessingTime + 50);
+            }
+        }
+
+        public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output) => output.Collect(context.CurrentKey);
     }
 }

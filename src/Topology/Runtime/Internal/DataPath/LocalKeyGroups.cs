@@ -80,8 +80,10 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
     }
 
     /// <summary>
-    /// A checkpoint's barrier for <paramref name="trigger"/>'s key group: its snapshot taken now (behind every batch
-    /// dispatched before; call it on the dispatching thread), stored as its entity's, and acknowledged once durable.
+    /// A checkpoint's barrier for <paramref name="trigger"/>'s key group: its snapshot taken now, stored as its entity's,
+    /// and acknowledged once durable. The snapshot must hold exactly the records dispatched before the barrier: a
+    /// checkpoint asked for starts on the dispatching thread between two batches; the final one may start on another
+    /// thread, later, but only after the end-of-input batch, behind which nothing is dispatched any more.
     /// </summary>
     public Task<KeyGroupCheckpointed> TriggerAsync(TriggerCheckpoint trigger)
     {
@@ -149,8 +151,17 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
         var host = _hosts[keyGroup];
         if (host is null)
         {
-            host = _hosts[keyGroup] = create(keyGroup);
+            try
+            {
+                host = create(keyGroup);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw Failed(keyGroup, e);
+            }
+
             host.IsolateFailures = true;
+            _hosts[keyGroup] = host;
         }
 
         host.SetProcessingTime(_nowMs);
