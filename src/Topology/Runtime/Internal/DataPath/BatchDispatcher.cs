@@ -13,7 +13,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// records for a stage of a later hop (<paramref name="portHops"/>) as <see cref="EmittedKind.Forward"/>; with later
 /// hops, each batch's output ends with a <see cref="EmittedKind.Watermark"/> marker (before its barrier, if any).
 /// In batch mode (<see cref="ExecutionMode.Batch"/>) the watermark stays at its start until the end-of-input tick, and
-/// with <paramref name="local"/> the batches are applied in place, in this call, instead of sent (<see cref="LocalKeyGroups"/>).
+/// with <paramref name="local"/> the records are applied in place, in this call, instead of sent (<see cref="LocalKeyGroups"/>).
 /// </summary>
 internal sealed class BatchDispatcher(
     IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
@@ -281,7 +281,6 @@ internal sealed class BatchDispatcher(
     /// </summary>
     private Task<List<Emitted>> Finish(List<Emitted> emitted, Task<KeyGroupReply[]> asks, bool tick, bool end, long watermark)
     {
-
         var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
         if (end && !_ended)
         {
