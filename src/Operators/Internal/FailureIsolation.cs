@@ -30,17 +30,25 @@ internal static class FailureIsolation
 /// </summary>
 internal sealed class IsolatedOutput<TOut> : IOperatorOutput<TOut>
 {
-    private readonly List<Action<IOperatorOutput<TOut>>> _pending = [];
+    // In emission order: a main-output record (Side null), or a side output as the call that emits it (rare).
+    private readonly List<(TOut Value, long Timestamp, Action<IOperatorOutput<TOut>>? Side)> _pending = [];
 
-    public void Collect(TOut value, long timestamp) => _pending.Add(o => o.Collect(value, timestamp));
+    public void Collect(TOut value, long timestamp) => _pending.Add((value, timestamp, null));
 
-    public void CollectSide<T>(OutputTag<T> tag, T value, long timestamp) => _pending.Add(o => o.CollectSide(tag, value, timestamp));
+    public void CollectSide<T>(OutputTag<T> tag, T value, long timestamp) => _pending.Add((default!, timestamp, o => o.CollectSide(tag, value, timestamp)));
 
     public void FlushTo(IOperatorOutput<TOut> target)
     {
-        foreach (var emit in _pending)
+        foreach (var (value, timestamp, side) in _pending)
         {
-            emit(target);
+            if (side is null)
+            {
+                target.Collect(value, timestamp);
+            }
+            else
+            {
+                side(target);
+            }
         }
 
         _pending.Clear();

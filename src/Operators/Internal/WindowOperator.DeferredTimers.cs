@@ -13,11 +13,11 @@ namespace ActorFlow.Operators.Internal;
 internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
 {
     private readonly bool _defersTimers;
-    private readonly List<StateKey<TKey>> _deferred = [];
+    private readonly SegmentedList<StateKey<TKey>> _deferred = new();
     private long _deferredLatest = long.MinValue;
 
     // During a firing of every deferred window from the table (TableInRegistrationOrder): their entries, by registration.
-    private WindowEntry<TState>[]? _firing;
+    private SegmentedList<WindowEntry<TState>>? _firing;
 
     /// <summary>Gets the number of window timers not registered in the timer queue yet (for tests).</summary>
     internal int DeferredTimerCount => _deferred.Count;
@@ -108,41 +108,16 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
                 Register(_deferred[order[i]]);
             }
 
-            _deferred.Clear();
+            _deferred.Clear(release: count > 4_096); // a large firing (the end of a bounded input) gives its memory back
             _deferredLatest = long.MinValue;
-            if (count > 4_096)
-            {
-                _deferred.TrimExcess(); // a large firing (the end of a bounded input) gives its memory back
-            }
         }
     }
 
     /// <summary>
-    /// The table's entries in storage order when they are the deferred windows in registration order (a dictionary that
-    /// only grew keeps its insertion order, and a new window is inserted as its timer is deferred), else null.
+    /// The table's entries in registration order when they are exactly the deferred windows (a table that only grew
+    /// keeps its insertion order, and a new window is inserted as its timer is deferred), else null.
     /// </summary>
-    private WindowEntry<TState>[]? TableInRegistrationOrder()
-    {
-        if (_windows.Count != _deferred.Count)
-        {
-            return null;
-        }
-
-        var entries = new WindowEntry<TState>[_deferred.Count];
-        var i = 0;
-        foreach (var (key, entry) in _windows)
-        {
-            var deferred = _deferred[i];
-            if (!StateKeyComparer<TKey>.Instance.Equals(deferred, key))
-            {
-                return null;
-            }
-
-            entries[i++] = entry;
-        }
-
-        return entries;
-    }
+    private SegmentedList<WindowEntry<TState>>? TableInRegistrationOrder() => _windows.EntriesInOrder(_deferred);
 
     /// <summary>
     /// <see cref="FireTimer"/> for a deferred window's timer, with at most one table operation where it takes two: the
@@ -171,7 +146,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             }
             catch (Exception)
             {
-                _windows[stateKey] = entry; // the window stays, with what the emit left in it, as FireTimer leaves it
+                _windows.Set(stateKey, entry); // the window stays, with what the emit left in it, as FireTimer leaves it
                 throw;
             }
         }

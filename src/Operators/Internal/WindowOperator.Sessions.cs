@@ -27,7 +27,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
                 bool isNew;
                 if (added == AddedNot)
                 {
-                    ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, stateKey, out _);
+                    ref var entry = ref _windows.GetOrAdd(stateKey);
                     isNew = !entry.HasContents;
                     _contents.Add(ref entry.State, isNew, value, timestamp);
                     entry.HasContents = true;
@@ -131,7 +131,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         _contents.Add(ref combined.State, isNew, value, timestamp);
         combined.HasContents = true;
         var mergedKey = new StateKey<TKey>(key, merged);
-        _windows[mergedKey] = combined;
+        _windows.Set(mergedKey, combined);
         if (!_cleanupIsTriggerTimer)
         {
             RegisterCleanupTimer(key, merged); // otherwise OnMerge below registers the very same timer

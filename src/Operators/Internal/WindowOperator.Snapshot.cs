@@ -19,7 +19,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         _eventTimers.Snapshot(w, _keySerializer);
         _processingTimers.Snapshot(w, _keySerializer);
         w.WriteInt32(_windows.Count);
-        foreach (var (key, entry) in _windows)
+        foreach (var (key, entry) in _windows.Entries())
         {
             _keySerializer.Write(w, key.Key);
             w.WriteInt64(key.Namespace.Start);

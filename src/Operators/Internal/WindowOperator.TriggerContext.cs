@@ -31,7 +31,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
 
         public bool TryGetState(out long value)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(op._windows, _current);
+            ref var entry = ref op._windows.Find(_current);
             if (Unsafe.IsNullRef(ref entry) || !entry.HasTriggerState)
             {
                 value = 0;
@@ -44,14 +44,14 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
 
         public void SetState(long value)
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(op._windows, _current, out _);
+            ref var entry = ref op._windows.GetOrAdd(_current);
             entry.HasTriggerState = true;
             entry.TriggerState = value;
         }
 
         public void ClearState()
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(op._windows, _current);
+            ref var entry = ref op._windows.Find(_current);
             if (Unsafe.IsNullRef(ref entry))
             {
                 return;

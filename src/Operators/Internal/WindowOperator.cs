@@ -26,7 +26,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly bool _isEventTime;
     private readonly bool _eventTimeTrigger;
     private readonly bool _cleanupIsTriggerTimer;
-    private readonly Dictionary<StateKey<TKey>, WindowEntry<TState>> _windows = new(StateKeyComparer<TKey>.Instance);
+    private readonly WindowTable<TKey, TState> _windows = new();
     private readonly TimerQueue<TKey> _eventTimers = new();
     private readonly TimerQueue<TKey> _processingTimers = new();
     private readonly KeyedStateBackend<TKey> _state;
@@ -181,7 +181,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
             accepted = true;
             var stateKey = new StateKey<TKey>(key, window);
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_windows, stateKey, out _);
+            ref var entry = ref _windows.GetOrAdd(stateKey);
             var isNew = !entry.HasContents;
             _contents.Add(ref entry.State, isNew, value, timestamp);
             entry.HasContents = true;
@@ -299,7 +299,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
     private void Handle(StateKey<TKey> stateKey, TriggerResult result)
     {
-        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_windows, stateKey);
+        ref var entry = ref _windows.Find(stateKey);
         if (Unsafe.IsNullRef(ref entry) || !entry.HasContents)
         {
             return;

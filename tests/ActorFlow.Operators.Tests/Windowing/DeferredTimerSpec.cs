@@ -75,6 +75,34 @@ public sealed class DeferredTimerSpec
     }
 
     [Fact]
+    public void Thousands_of_windows_over_many_times_must_fire_as_from_the_queue()
+    {
+        // 9,000 windows over 30 times: the deferred list and the firing's entries span several segments, the table
+        // several shards; the order must still be the queue's (time, then registration).
+        var random = new Random(7);
+        var keys = Enumerable.Range(0, 300).Select(k => "k" + k).OrderBy(_ => random.Next()).ToList();
+        var deferred = Harness();
+        var queued = Harness();
+        foreach (var second in Enumerable.Range(0, 30).OrderBy(_ => random.Next()))
+        {
+            foreach (var key in keys)
+            {
+                deferred.ProcessElement(key, 1, (second * 1_000) + 10);
+                queued.ProcessElement(key, 1, (second * 1_000) + 10);
+            }
+        }
+
+        queued.ProcessWatermark(-1);
+        Assert.Equal(9_000, Deferred(deferred));
+        deferred.ProcessWatermark(Watermark.EndOfInput);
+        queued.ProcessWatermark(Watermark.EndOfInput);
+
+        Assert.Equal(9_000, queued.OutputValues().Count);
+        Assert.Equal(queued.OutputValues(), deferred.OutputValues());
+        Assert.Equal(0, Deferred(deferred));
+    }
+
+    [Fact]
     public void A_watermark_that_passes_some_deferred_timers_must_fire_only_those()
     {
         var harness = Harness();
