@@ -180,10 +180,10 @@ public static class BoundedHarness
         for (var position = 0; position < order.Length; position++)
         {
             var mode = order[position];
-            var (seconds, summary, peak, paused, cpu) = await RunAsync(mode, records, build(mode), sinkTotal);
+            var (seconds, summary, peak, paused, cpu, jit) = await RunAsync(mode, records, build(mode), sinkTotal);
             results.Add((mode, position, seconds));
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set during the run {peak / (1024 * 1024):N0} MB, GC paused {paused:P0} of it, process CPU {cpu:F1} s ({cpu / seconds:F2} cores); load {Uptime()}");
+                $"round {round}, {mode}: {seconds:F1} s, {records / seconds:N0} records/s; {summary.RecordsEmitted:N0} windows, {summary.Checkpoints} checkpoints, peak working set during the run {peak / (1024 * 1024):N0} MB, GC paused {paused:P0} of it, process CPU {cpu:F1} s ({cpu / seconds:F2} cores), JIT during the run {jit.Methods:N0} methods in {jit.Seconds:F2} s; load {Uptime()}");
             Console.WriteLine(line);
             report.Add(line);
             if (windows is { } w && w != summary.RecordsEmitted)
@@ -364,7 +364,7 @@ public static class BoundedHarness
             foreach (var mode in only is { } one ? [one] : new[] { ExecutionMode.Streaming, ExecutionMode.Batch })
             {
                 long seen = 0;
-                var (sourceSeconds, _, sourcePeak, sourcePaused, sourceCpu) = await RunAsync(mode, records, (_, sink) => Events("bench-bounded-source", directory)
+                var (sourceSeconds, _, sourcePeak, sourcePaused, sourceCpu, _) = await RunAsync(mode, records, (_, sink) => Events("bench-bounded-source", directory)
                     .Where(_ => Interlocked.Increment(ref seen) < 0)
                     .Select(_ => 1L)
                     .To(sink)
@@ -388,7 +388,7 @@ public static class BoundedHarness
             var readAs = only ?? ExecutionMode.Batch;
             var counts = new Dictionary<(string Key, long Window), long>();
             var windowMillis = _windowSeconds * 1000L;
-            var (handSeconds, _, handPeak, handPaused, handCpu) = await RunAsync(readAs, records, (_, sink) => Thinned(Events("bench-bounded-by-hand", directory), keepEvery)
+            var (handSeconds, _, handPeak, handPaused, handCpu, _) = await RunAsync(readAs, records, (_, sink) => Thinned(Events("bench-bounded-by-hand", directory), keepEvery)
                 .Where(CountsNothing)
                 .Select(_ => 1L)
                 .To(sink)
@@ -444,7 +444,7 @@ public static class BoundedHarness
             .Build();
     }
 
-    private static async Task<(double Seconds, JobSummary Summary, long PeakWorkingSet, double GcPaused, double CpuSeconds)> RunAsync(ExecutionMode mode, long records, Func<Akka.Actor.ActorSystem, SummingSink, StreamJob> build, long? sinkTotal = null)
+    private static async Task<(double Seconds, JobSummary Summary, long PeakWorkingSet, double GcPaused, double CpuSeconds, JitDuring Jit)> RunAsync(ExecutionMode mode, long records, Func<Akka.Actor.ActorSystem, SummingSink, StreamJob> build, long? sinkTotal = null)
     {
         // The process's own peak (PeakWorkingSet64) covers every earlier run: this run's is sampled while it runs.
         GC.Collect();
@@ -459,23 +459,29 @@ public static class BoundedHarness
         {
             var sink = new SummingSink(records);
             var job = build(system, sink);
+            var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var jitTime = System.Runtime.JitInfo.GetCompilationTime();
             var started = Stopwatch.GetTimestamp();
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchKeyGroupsInPlace = _batchInPlace, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var jit = new JitDuring(System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds);
             if (sink.Total != (sinkTotal ?? records) || summary.RecordsRead != records || !summary.EndOfInput)
             {
                 throw new InvalidOperationException($"{mode}: {summary.RecordsRead:N0} read, the counts add up to {sink.Total:N0}, not {sinkTotal ?? records:N0} (end of input: {summary.EndOfInput}).");
             }
 
             var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds / seconds;
-            return (seconds, summary, Interlocked.Read(ref peak), paused, (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds);
+            return (seconds, summary, Interlocked.Read(ref peak), paused, (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds, jit);
         }
         finally
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(60));
         }
     }
+
+    /// <summary>What the JIT compiled while a run ran (tiering up code of the node's start counts too), from <see cref="System.Runtime.JitInfo"/>.</summary>
+    private readonly record struct JitDuring(long Methods, double Seconds);
 
     private static void InterlockedMax(ref long target, long value)
     {
