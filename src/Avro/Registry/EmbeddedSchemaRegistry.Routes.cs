@@ -108,7 +108,8 @@ public sealed partial class EmbeddedSchemaRegistry
             var (level, normalize) = await core.ConfigAsync(subject, ct);
             if (level is null && normalize is null)
             {
-                throw RegistryError.SubjectConfigNotFound(subject);
+                // Confluent's DELETE answers "subject not found" (40401) for a subject without a config of its own; its GET, 40408.
+                throw RegistryError.SubjectNotFound(subject);
             }
 
             await core.Store.SetCompatibilityAsync(subject, null, ct);

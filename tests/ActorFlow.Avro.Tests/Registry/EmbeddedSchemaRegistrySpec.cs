@@ -90,6 +90,7 @@ public abstract class EmbeddedSchemaRegistrySpec : IAsyncLifetime
         Assert.Equal("NONE", (await Send(HttpMethod.Get, "/config/s"))["compatibilityLevel"]!.GetValue<string>());
         Assert.Equal("NONE", (await Send(HttpMethod.Delete, "/config/s"))["compatibilityLevel"]!.GetValue<string>());
         await AssertError(HttpMethod.Get, "/config/s", null, 404, 40408);
+        await AssertError(HttpMethod.Delete, "/config/s", null, 404, 40401); // nothing left to delete: Confluent's "subject not found"
     }
 
     /// <summary>Verify that an incompatible registration is refused with 409 naming the field and the rule, and /compatibility says why.</summary>
