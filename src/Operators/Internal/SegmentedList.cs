@@ -1,8 +1,9 @@
 namespace ActorFlow.Operators.Internal;
 
 /// <summary>
-/// INTERNAL API. A list kept in fixed segments of <see cref="SegmentLength"/> items, each small enough for the
-/// small-object heap, for lists that grow to many items and are dropped whole (a window operator's deferred timers
+/// INTERNAL API. A list kept in fixed segments of <see cref="SegmentLength"/> items, each a small object for items of
+/// up to ~40 bytes (a state key, a window entry of a primitive accumulator), for lists that grow to many items and are
+/// dropped whole (a window operator's deferred timers
 /// and the entries of a firing, which a bounded input's end holds for every window at once). A <see cref="List{T}"/>
 /// of them doubles one array past the large-object heap threshold, leaving each smaller array behind; large-object
 /// allocation is what starts the runtime's background full collections.

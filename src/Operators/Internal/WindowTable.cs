@@ -99,9 +99,10 @@ internal sealed class WindowTable<TKey, TState>
     }
 
     /// <summary>
-    /// The entries of <paramref name="keys"/>, in that order, when the table holds exactly those keys and they were
-    /// inserted in that order with nothing removed since (each shard then enumerates them in that order): one pass
-    /// over the shards' storage instead of a hashed lookup per key. Null when the table holds anything else.
+    /// The entries of <paramref name="keys"/>, in that order, when the table holds exactly those keys and each shard
+    /// enumerates its own in that order (as it does when they were inserted in that order): one pass over the shards'
+    /// storage instead of a hashed lookup per key, each entry checked against its key. Null otherwise (other keys, or an
+    /// order a removal and a later insertion changed).
     /// </summary>
     public SegmentedList<WindowEntry<TState>>? EntriesInOrder(SegmentedList<StateKey<TKey>> keys)
     {

@@ -310,14 +310,18 @@ internal sealed class FlatRowReader<T>
 
     private sealed class StringColumn(DataField field, Action<T, string?> set) : Column(field)
     {
-        public override ColumnValues Rent(int rows) => new Values(set, rows);
+        // Equal values share one string across the row groups this reader reads (a source's reader reads all of them).
+        private readonly SharedStrings _shared = new();
+
+        public override ColumnValues Rent(int rows) => new Values(set, rows, _shared);
 
         /// <summary>
         /// Reads the column's characters as Parquet.Net decodes them and makes each value a string once per distinct
-        /// value of the row group (up to <see cref="DistinctStrings.Limit"/> kept): a key column repeats a few values, and a
-        /// string per row is what reading it allocated most (and what a window or buffer held per entry).
+        /// value of the column across the row groups read (up to <see cref="SharedStrings.Limit"/> kept): a key column
+        /// repeats a few values, and a string per row is what reading it allocated most (and what a window or buffer held
+        /// per entry; a key that is the same string in every row group is compared by reference).
         /// </summary>
-        private sealed class Values(Action<T, string?> set, int rows) : ColumnValues<string?>(set, rows)
+        private sealed class Values(Action<T, string?> set, int rows, SharedStrings shared) : ColumnValues<string?>(set, rows)
         {
             public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
             {
@@ -327,7 +331,7 @@ internal sealed class FlatRowReader<T>
                 try
                 {
                     await group.ReadRawAsync(field, chars.AsMemory(0, rows), levels?.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
-                    Fill(chars, levels, field.MaxDefinitionLevel, Memory.Span);
+                    Fill(chars, levels, field.MaxDefinitionLevel, Memory.Span, shared);
                 }
                 finally
                 {
@@ -339,10 +343,10 @@ internal sealed class FlatRowReader<T>
                 }
             }
 
-            private static void Fill(ReadOnlyMemory<char>[] chars, int[]? levels, int maxLevel, Span<string?> values)
+            private static void Fill(ReadOnlyMemory<char>[] chars, int[]? levels, int maxLevel, Span<string?> values, SharedStrings shared)
             {
                 // The raw read packs the non-null values; a definition level below the maximum is a null row.
-                var strings = new DistinctStrings();
+                var strings = new DistinctStrings(shared);
                 var next = 0;
                 for (var i = 0; i < values.Length; i++)
                 {
