@@ -42,8 +42,15 @@ public sealed class LocalPostgres : IDisposable
             Username = "postgres",
             Database = "postgres",
             Pooling = false,
+            Timeout = ConnectSeconds,
         }.ToString();
     }
+
+    /// <summary>
+    /// Seconds a connection may take to open (Npgsql's default is 15): on a loaded 2-core CI machine the first connection
+    /// to a database just created once took longer (CheckpointStoreSpecBase.InitializeAsync timed out in RawOpen).
+    /// </summary>
+    public const int ConnectSeconds = 60;
 
     /// <summary>The temp directory holding the cluster's data and log.</summary>
     public string RootDirectory { get; }
@@ -74,6 +81,7 @@ public sealed class LocalPostgres : IDisposable
             Port = Port,
             Username = "postgres",
             Database = name,
+            Timeout = ConnectSeconds,
         }.ToString();
     }
 
