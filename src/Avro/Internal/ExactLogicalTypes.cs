@@ -22,8 +22,10 @@ namespace ActorFlow.Avro.Internal;
 /// </list>
 /// Sub-unit ticks are dropped towards the past (floor), as Java's <c>Instant.toEpochMilli</c> does.
 /// <para>
-/// <c>decimal</c> over <c>fixed</c> refuses a value whose unscaled two's complement does not fit the fixed's size, as
-/// Java's <c>Conversions.DecimalConversion</c> does; Apache.Avro keeps the low bytes and writes another number.
+/// <c>decimal</c> is written as Java's <c>Conversions.DecimalConversion</c> writes it: another scale rescaled when no
+/// digit is lost, more digits than the precision refused, and over <c>fixed</c> a value whose unscaled two's complement
+/// does not fit the fixed's size refused (Apache.Avro refuses any other scale, writes any precision, and keeps the
+/// fixed's low bytes: another number).
 /// </para>
 /// </summary>
 /// <remarks>
@@ -104,11 +106,55 @@ internal static class ExactLogicalTypes
             At((long)baseValue, TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc, LogicalTypeName);
     }
 
+    /// <summary>
+    /// <c>decimal</c> written as Java's <c>Conversions.DecimalConversion</c> writes it: a value of another scale is rescaled
+    /// when no digit is lost (1.5 into scale 2 is 1.50; 1.555 into scale 2 is refused), a value of more digits than the
+    /// schema's precision is refused, and over <c>fixed</c> a value whose unscaled two's complement does not fit the fixed.
+    /// Apache.Avro refused every other scale, wrote any precision, and kept a fixed's low bytes.
+    /// </summary>
     private sealed class FixedSizeDecimal : global::Avro.Util.Decimal
     {
-        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
-            schema.BaseSchema is FixedSchema { Size: var size } && logicalValue is AvroDecimal value && value.UnscaledValue.GetByteCount() > size
-                ? throw new AvroTypeException($"The decimal {value} needs {value.UnscaledValue.GetByteCount()} bytes, more than the {size} of the fixed {schema.BaseSchema.Fullname}.")
-                : base.ConvertToBaseValue(logicalValue, schema);
+        public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema)
+        {
+            if (logicalValue is not AvroDecimal value)
+            {
+                return base.ConvertToBaseValue(logicalValue, schema);
+            }
+
+            var scale = Attribute(schema, "scale") ?? 0;
+            var unscaled = value.UnscaledValue;
+            if (value.Scale < scale)
+            {
+                unscaled *= System.Numerics.BigInteger.Pow(10, scale - value.Scale);
+            }
+            else if (value.Scale > scale)
+            {
+                var divisor = System.Numerics.BigInteger.Pow(10, value.Scale - scale);
+                unscaled = System.Numerics.BigInteger.DivRem(unscaled, divisor, out var rest);
+                if (!rest.IsZero)
+                {
+                    throw new AvroTypeException($"Cannot encode decimal {value} with scale {value.Scale} as scale {scale} without rounding.");
+                }
+            }
+
+            if (Attribute(schema, "precision") is { } precision && Digits(unscaled) > precision)
+            {
+                throw new AvroTypeException($"Cannot encode decimal {value} with precision {Digits(unscaled)} as max precision {precision}.");
+            }
+
+            if (schema.BaseSchema is FixedSchema { Size: var size } && unscaled.GetByteCount() > size)
+            {
+                throw new AvroTypeException($"The decimal {value} needs {unscaled.GetByteCount()} bytes, more than the {size} of the fixed {schema.BaseSchema.Fullname}.");
+            }
+
+            return base.ConvertToBaseValue(value.Scale == scale ? value : new AvroDecimal(unscaled, scale), schema);
+        }
+
+        private static int? Attribute(LogicalSchema schema, string name) =>
+            schema.GetProperty(name) is { } text && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+
+        // The number of decimal digits of the unscaled value, as Java's BigDecimal.precision() counts them (0 has 1).
+        private static int Digits(System.Numerics.BigInteger unscaled) =>
+            unscaled.IsZero ? 1 : System.Numerics.BigInteger.Abs(unscaled).ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
     }
 }
