@@ -47,7 +47,7 @@ internal static class ExactLogicalTypes
         LogicalTypeFactory.Instance.Register(new LocalMicros());
         LogicalTypeFactory.Instance.Register(new InstantMillis());
         LogicalTypeFactory.Instance.Register(new InstantMicros());
-        LogicalTypeFactory.Instance.Register(new FixedSizeDecimal());
+        LogicalTypeFactory.Instance.Register(new JavaDecimal());
     }
 
     /// <summary><paramref name="schema"/> itself when every logical type in it is ours, else the same schema parsed again (binding ours).</summary>
@@ -61,7 +61,7 @@ internal static class ExactLogicalTypes
 
     private static bool IsForeign(AvroSchema schema) =>
         schema is LogicalSchema { LogicalType: LocalTimestampMillisecond or LocalTimestampMicrosecond or TimestampMillisecond or TimestampMicrosecond or global::Avro.Util.Decimal } logical &&
-        logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros or FixedSizeDecimal);
+        logical.LogicalType is not (LocalMillis or LocalMicros or InstantMillis or InstantMicros or JavaDecimal);
 
     private static DateTime At(long value, long unit, DateTimeKind kind, string name)
     {
@@ -112,8 +112,10 @@ internal static class ExactLogicalTypes
     /// schema's precision is refused, and over <c>fixed</c> a value whose unscaled two's complement does not fit the fixed.
     /// Apache.Avro refused every other scale, wrote any precision, and kept a fixed's low bytes.
     /// </summary>
-    private sealed class FixedSizeDecimal : global::Avro.Util.Decimal
+    private sealed class JavaDecimal : global::Avro.Util.Decimal
     {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, System.Numerics.BigInteger> PowersOfTen = new();
+
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema)
         {
             if (logicalValue is not AvroDecimal value)
@@ -125,11 +127,11 @@ internal static class ExactLogicalTypes
             var unscaled = value.UnscaledValue;
             if (value.Scale < scale)
             {
-                unscaled *= System.Numerics.BigInteger.Pow(10, scale - value.Scale);
+                unscaled *= TenTo(scale - value.Scale);
             }
             else if (value.Scale > scale)
             {
-                var divisor = System.Numerics.BigInteger.Pow(10, value.Scale - scale);
+                var divisor = TenTo(value.Scale - scale);
                 unscaled = System.Numerics.BigInteger.DivRem(unscaled, divisor, out var rest);
                 if (!rest.IsZero)
                 {
@@ -137,7 +139,8 @@ internal static class ExactLogicalTypes
                 }
             }
 
-            if (Attribute(schema, "precision") is { } precision && Digits(unscaled) > precision)
+            // More digits than the precision: |unscaled| at least 10^precision (no digit string made per value written).
+            if (Attribute(schema, "precision") is { } precision && (precision < 1 || System.Numerics.BigInteger.Abs(unscaled) >= TenTo(precision)))
             {
                 throw new AvroTypeException($"Cannot encode decimal {value} with precision {Digits(unscaled)} as max precision {precision}.");
             }
@@ -153,7 +156,9 @@ internal static class ExactLogicalTypes
         private static int? Attribute(LogicalSchema schema, string name) =>
             schema.GetProperty(name) is { } text && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
 
-        // The number of decimal digits of the unscaled value, as Java's BigDecimal.precision() counts them (0 has 1).
+        private static System.Numerics.BigInteger TenTo(int exponent) => PowersOfTen.GetOrAdd(exponent, e => System.Numerics.BigInteger.Pow(10, e));
+
+        // The number of decimal digits of the unscaled value, as Java's BigDecimal.precision() counts them (0 has 1): for the message.
         private static int Digits(System.Numerics.BigInteger unscaled) =>
             unscaled.IsZero ? 1 : System.Numerics.BigInteger.Abs(unscaled).ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
     }

@@ -124,8 +124,9 @@ internal sealed class WindowTable<TKey, TState>
         for (var i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
-            ref var cursor = ref cursors[ShardOf(key)];
-            if (_shards[ShardOf(key)] is null || !cursor.MoveNext() || !StateKeyComparer<TKey>.Instance.Equals(cursor.Current.Key, key))
+            var shard = ShardOf(key);
+            ref var cursor = ref cursors[shard];
+            if (_shards[shard] is null || !cursor.MoveNext() || !StateKeyComparer<TKey>.Instance.Equals(cursor.Current.Key, key))
             {
                 return null;
             }

@@ -9,7 +9,7 @@ namespace ActorFlow.Parquet.Internal;
 /// source's <see cref="SharedStrings"/>, the values are shared across the row groups of every file the source reads
 /// (so a key read in one row group is the same string in the next: a table holding it compares it by reference).
 /// </summary>
-internal sealed class DistinctStrings(SharedStrings? shared = null)
+internal sealed class DistinctStrings
 {
     /// <summary>
     /// Distinct values kept per read without a shared table: the table's arrays stay below the large-object heap (its
@@ -17,11 +17,22 @@ internal sealed class DistinctStrings(SharedStrings? shared = null)
     /// </summary>
     public const int Limit = 1_900;
 
-    private readonly Dictionary<string, string>? _strings = shared is null ? new(StringComparer.Ordinal) : null;
-    private Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly SharedStrings? _shared;
+    private readonly Dictionary<string, string>? _strings;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private int _hits;
     private int _newPastLimit;
     private bool _off;
+
+    public DistinctStrings(SharedStrings? shared = null)
+    {
+        _shared = shared;
+        if (shared is null)
+        {
+            _strings = new Dictionary<string, string>(StringComparer.Ordinal);
+            _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+    }
 
     public string Get(ReadOnlySpan<char> chars)
     {
@@ -30,14 +41,9 @@ internal sealed class DistinctStrings(SharedStrings? shared = null)
             return new string(chars);
         }
 
-        if (shared is not null)
+        if (_shared is not null)
         {
-            return Shared(shared, chars);
-        }
-
-        if (_lookup.Dictionary is null)
-        {
-            _lookup = _strings!.GetAlternateLookup<ReadOnlySpan<char>>();
+            return Shared(_shared, chars);
         }
 
         if (_lookup.TryGetValue(chars, out var known))
