@@ -51,6 +51,8 @@ internal sealed class AvroFileSchema : FileSchema
     public ParquetSchema Schema => _schema;
 
     private IReadOnlySet<string>? _uuidColumns;
+    private IReadOnlySet<string>? _finerTimestampColumns;
+    private IReadOnlySet<string>? _stringColumns;
 
     public override object ToRow(object record)
     {
@@ -72,6 +74,10 @@ internal sealed class AvroFileSchema : FileSchema
     }
 
     public override IReadOnlySet<string> UuidColumns => _uuidColumns ??= UuidColumnsOf(_schema);
+
+    public override IReadOnlySet<string> StringColumns => _stringColumns ??= StringColumnsOf(_schema);
+
+    public override IReadOnlySet<string> FinerTimestampColumns => _finerTimestampColumns ??= FinerTimestampColumnsOf(_schema);
 
     public override Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken) =>
         ParquetSerializer.SerializeUntypedAsync([.. rows.Cast<IDictionary<string, object?>>()], _schema, file, options, _metadata, cancellationToken);

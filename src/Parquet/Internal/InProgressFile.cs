@@ -1,3 +1,4 @@
+using System.Buffers;
 using global::Parquet;
 
 namespace ActorFlow.Parquet.Internal;
@@ -54,7 +55,7 @@ internal sealed class InProgressFile(string directory, string relativePath, File
 
             options.Append = _rowGroups > 0;
             await schema.WriteRowGroupAsync(_buffer, _stream, options, cancellationToken).ConfigureAwait(false);
-            UuidStatistics.MendLastRowGroup(_stream, schema.UuidColumns);
+            StatisticsMends.MendLastRowGroup(_stream, await MendsAsync(_stream, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -62,8 +63,8 @@ internal sealed class InProgressFile(string directory, string relativePath, File
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException)
         {
-            // The metadata Parquet.Net wrote could not be walked to mend its UUID statistics (UuidStatistics).
-            throw new InvalidDataException($"Parquet sink cannot mend the UUID statistics of '{path}': {e.Message}", e);
+            // The metadata Parquet.Net wrote could not be walked to mend its statistics (StatisticsMends).
+            throw new InvalidDataException($"Parquet sink cannot mend the statistics of '{path}': {e.Message}", e);
         }
         finally
         {
@@ -73,6 +74,86 @@ internal sealed class InProgressFile(string directory, string relativePath, File
         _rowGroups++;
         _buffer.Clear();
         Bytes = _stream!.Length;
+    }
+
+    /// <summary>
+    /// What <see cref="StatisticsMends"/> puts right in the row group just written: the UUID columns' byte order, the
+    /// string columns' bounds where Parquet.Net's order may differ from the format's, and the exact bounds of the
+    /// TIMESTAMP columns in micro- or nanoseconds, read back from the row group.
+    /// </summary>
+    private async Task<Dictionary<string, StatisticMend>> MendsAsync(FileStream file, CancellationToken cancellationToken)
+    {
+        var mends = new Dictionary<string, StatisticMend>(StringComparer.Ordinal);
+        foreach (var column in schema.UuidColumns)
+        {
+            mends[column] = StatisticsMends.Uuid;
+        }
+
+        foreach (var column in schema.StringColumns)
+        {
+            mends[column] = StatisticsMends.Utf8;
+        }
+
+        if (schema.FinerTimestampColumns.Count == 0)
+        {
+            return mends;
+        }
+
+        file.Position = 0;
+        await using var reader = await ParquetReader.CreateAsync(file, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var group = reader.OpenRowGroupReader(reader.RowGroupCount - 1);
+        foreach (var field in reader.Schema.GetDataFields())
+        {
+            var column = FileSchema.PathOf(field.Path.ToList());
+            if (schema.FinerTimestampColumns.Contains(column) && group.GetMetadata(field)?.MetaData is { } chunk
+                && await BoundsAsync(group, field, checked((int)chunk.NumValues), cancellationToken).ConfigureAwait(false) is var (min, max))
+            {
+                mends[column] = StatisticsMends.Int64(min, max);
+            }
+        }
+
+        return mends;
+    }
+
+    /// <summary>The least and greatest raw INT64 of a column chunk of <paramref name="entries"/> level entries; null when every value is null.</summary>
+    private static async Task<(long Min, long Max)?> BoundsAsync(ParquetRowGroupReader group, global::Parquet.Schema.DataField field, int entries, CancellationToken cancellationToken)
+    {
+        var values = ArrayPool<long>.Shared.Rent(entries);
+        var definitions = field.MaxDefinitionLevel > 0 ? ArrayPool<int>.Shared.Rent(entries) : null;
+        var repetitions = field.MaxRepetitionLevel > 0 ? ArrayPool<int>.Shared.Rent(entries) : null;
+        try
+        {
+            await group.ReadRawAsync(
+                PhysicalColumns.As(field, typeof(long)), values.AsMemory(0, entries), definitions?.AsMemory(0, entries), repetitions?.AsMemory(0, entries), cancellationToken).ConfigureAwait(false);
+            var defined = definitions is null ? entries : definitions.AsSpan(0, entries).Count(field.MaxDefinitionLevel);
+            if (defined == 0)
+            {
+                return null;
+            }
+
+            var span = values.AsSpan(0, defined);
+            long min = long.MaxValue, max = long.MinValue;
+            foreach (var value in span)
+            {
+                min = Math.Min(min, value);
+                max = Math.Max(max, value);
+            }
+
+            return (min, max);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(values);
+            if (definitions is not null)
+            {
+                ArrayPool<int>.Shared.Return(definitions);
+            }
+
+            if (repetitions is not null)
+            {
+                ArrayPool<int>.Shared.Return(repetitions);
+            }
+        }
     }
 
     /// <summary>Writes what is buffered, makes the file durable and closes it.</summary>

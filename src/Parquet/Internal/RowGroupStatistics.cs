@@ -9,17 +9,19 @@ namespace ActorFlow.Parquet.Internal;
 internal static class RowGroupStatistics
 {
     /// <summary>
-    /// Whether the statistics prove that no row of the group lies in one of <paramref name="ranges"/>. A column
-    /// without statistics (or absent from the file) never excludes.
+    /// Whether the statistics prove that no row of the group lies in one of <paramref name="ranges"/>. A range names a
+    /// top-level column (a struct member of the same name does not count); a column without statistics (or absent from
+    /// the file, or not a plain value column), statistics that cannot be decoded, and a NaN minimum or maximum
+    /// (parquet.thrift: such a bound "should be ignored") never exclude.
     /// </summary>
     public static bool Excludes(ParquetSchema schema, ParquetRowGroupReader group, IReadOnlyList<ColumnRange> ranges)
     {
         foreach (var range in ranges)
         {
-            var field = schema.GetDataFields().FirstOrDefault(f => f.Name == range.Column)
-                ?? schema.GetDataFields().FirstOrDefault(f => string.Equals(f.Name, range.Column, StringComparison.OrdinalIgnoreCase));
-            if (field is null || group.GetStatistics(field) is not { MinValue: { } minValue, MaxValue: { } maxValue }
-                || Comparable(field, minValue) is not { } min || Comparable(field, maxValue) is not { } max)
+            var columns = schema.Fields.OfType<DataField>().Where(f => !f.IsArray && f.MaxRepetitionLevel == 0).ToList();
+            var field = columns.FirstOrDefault(f => f.Name == range.Column)
+                ?? columns.FirstOrDefault(f => string.Equals(f.Name, range.Column, StringComparison.OrdinalIgnoreCase));
+            if (field is null || Bounds(group, field) is not var (min, max))
             {
                 continue;
             }
@@ -34,6 +36,40 @@ internal static class RowGroupStatistics
 
         return false;
     }
+
+    /// <summary>The row group's minimum and maximum of <paramref name="field"/> as comparable values, or null when they prune nothing.</summary>
+    private static (IComparable Min, IComparable Max)? Bounds(ParquetRowGroupReader group, DataField field)
+    {
+        try
+        {
+            if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+            {
+                // A string's statistics compare as their raw bytes (the format's order for strings is unsigned bytes): what
+                // Parquet.Net decodes them to is a string, with replacement characters where a writer cut a value short
+                // or widened a bound to bytes that are no UTF-8 (as this sink does, see StatisticsMends.Utf8).
+                return group.GetMetadata(field)?.MetaData?.Statistics is { MinValue: { } minBytes, MaxValue: { } maxBytes }
+                    ? (new Utf8Bytes(minBytes), new Utf8Bytes(maxBytes))
+                    : null;
+            }
+
+            if (group.GetStatistics(field) is not { MinValue: { } minValue, MaxValue: { } maxValue }
+                || Comparable(field, minValue) is not { } min || Comparable(field, maxValue) is not { } max
+                || IsNaN(min) || IsNaN(max))
+            {
+                return null;
+            }
+
+            return (min, max);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Parquet.Net cannot decode every writer's statistics (a DECIMAL stored as BYTE_ARRAY, as parquet-avro and
+            // HVR write it, throws): without them the row group is read, as without statistics.
+            return null;
+        }
+    }
+
+    private static bool IsNaN(IComparable value) => value is double d ? double.IsNaN(d) : value is float f && float.IsNaN(f);
 
     /// <summary>
     /// A statistic as a value of the column: a DECIMAL stored as INT32 or INT64 (DuckDB's, Spark's and pyarrow's for
@@ -87,6 +123,18 @@ internal static class RowGroupStatistics
             }
         }
 
+        // The format orders an unsigned integer column (UINT_32, UINT_64) unsigned, but Parquet.Net decodes its statistics
+        // as the signed physical INT32/INT64: 3,000,000,000 as -1,294,967,296.
+        if (field.ClrType == typeof(uint) && value is int signed32)
+        {
+            return unchecked((uint)signed32);
+        }
+
+        if (field.ClrType == typeof(ulong) && value is long signed64)
+        {
+            return unchecked((ulong)signed64);
+        }
+
         return value as IComparable;
     }
 
@@ -108,6 +156,11 @@ internal static class RowGroupStatistics
     /// </summary>
     private static object? As(IComparable value, object like)
     {
+        if (like is Utf8Bytes)
+        {
+            return value is string text ? new Utf8Bytes(System.Text.Encoding.UTF8.GetBytes(text)) : null;
+        }
+
         if (value.GetType() == like.GetType())
         {
             return value;
@@ -139,5 +192,16 @@ internal static class RowGroupStatistics
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// A string statistic or bound as UTF-8 bytes, ordered as the Parquet format orders strings: unsigned bytes, which is
+    /// the order of Unicode code points (B &lt; Z &lt; a &lt; é), not a culture's.
+    /// </summary>
+    private sealed class Utf8Bytes(byte[] bytes) : IComparable
+    {
+        public byte[] Bytes => bytes;
+
+        public int CompareTo(object? obj) => bytes.AsSpan().SequenceCompareTo(((Utf8Bytes)obj!).Bytes);
     }
 }

@@ -38,6 +38,12 @@ public sealed class AvroTimestampValueSpec : IDisposable
         Assert.Equal([0, 1_795_000_000_123_456L, 1_795_000_000_123L], rows[0]);
         Assert.Equal([1, 1_500L, 2L], rows[1]);
 
+        // The row group's statistics are in the column's unit: an engine that prunes by them finds the rows.
+        var stats = DuckDb.Query($"SELECT path_in_schema, stats_min_value, stats_max_value FROM parquet_metadata('{_lake.Path}/**/*.parquet') ORDER BY path_in_schema");
+        var micros = stats.Single(r => (string)r[0]! == "micros");
+        Assert.Equal(["micros", "1970-01-01 00:00:00.0015+00", "2026-11-18 11:06:40.123456+00"], micros);
+        Assert.Equal(1L, DuckDb.Scalar($"SELECT count(*) FROM {from} WHERE micros >= TIMESTAMPTZ '2026-01-01 00:00:00+00'"));
+
         var reason = sink.Refuse(Tick(schema, 2, long.MaxValue, 0));
         Assert.NotNull(reason);
         Assert.Contains("field 'micros'", reason, StringComparison.Ordinal);

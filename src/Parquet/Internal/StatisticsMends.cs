@@ -1,26 +1,77 @@
+using System.Buffers.Binary;
+
 namespace ActorFlow.Parquet.Internal;
 
 /// <summary>
-/// INTERNAL API. Puts the min/max statistics of UUID columns in the byte order the Parquet format defines. Parquet.Net
-/// 6.1 writes a UUID's values big-endian (RFC 4122, as every reader expects) but its statistics with
-/// <see cref="Guid.ToByteArray()"/>, .NET's mixed-endian order: a landed <c>00000002-0000-…</c> got a minimum of
-/// <c>02000000-0000-…</c>, so an engine that prunes row groups by a UUID column's statistics (the format orders UUIDs
-/// as unsigned bytes) could skip rows that match. Parquet.Net picks the min and max with <see cref="Guid.CompareTo(Guid)"/>,
-/// which is that unsigned order, so reordering the bytes of each value is all it takes; the statistics keep their
-/// length, so they are rewritten in place: in the footer's column chunk metadata and in each data page header.
+/// INTERNAL API. A change to the min/max statistics of one column (a value of the statistic, and whether it is the
+/// maximum): <see cref="StatisticsMends"/> applies it in place, so it must keep the value's length.
 /// </summary>
-internal static class UuidStatistics
+internal delegate void StatisticMend(Span<byte> value, bool isMax);
+
+/// <summary>
+/// INTERNAL API. Puts right the min/max statistics Parquet.Net 6.1 writes wrong, in place after each row group:
+/// <list type="bullet">
+/// <item>UUID columns (<see cref="Uuid"/>): Parquet.Net writes a UUID's values big-endian (RFC 4122, as every reader
+/// expects) but its statistics with <see cref="Guid.ToByteArray()"/>, .NET's mixed-endian order: a landed
+/// <c>00000002-0000-…</c> got a minimum of <c>02000000-0000-…</c>, so an engine that prunes row groups by a UUID
+/// column's statistics (the format orders UUIDs as unsigned bytes) could skip rows that match. Parquet.Net picks the min
+/// and max with <see cref="Guid.CompareTo(Guid)"/>, which is that unsigned order, so reordering each value's bytes is
+/// all it takes.</item>
+/// <item>String columns (<see cref="Utf8"/>): Parquet.Net picks a string column's min and max in UTF-16 order, the
+/// format orders strings as unsigned UTF-8 bytes (code points). The two differ only between a character from U+E000 to
+/// U+FFFF (full-width forms, private use) and one above U+FFFF (emoji): a row group of <c>Ａ</c> and <c>😀</c> got the
+/// maximum <c>Ａ</c>, and DuckDB found no row equal to <c>😀</c>. A maximum holding such a character is widened to
+/// bytes 0xFF (above every UTF-8 string of its length and below none that it must hold) and a minimum holding a
+/// character above U+FFFF to bytes 0x00: the bounds still hold every value, only less tightly, and only then.</item>
+/// <item>TIMESTAMP columns in microseconds or nanoseconds (<see cref="Int64"/>): Parquet.Net writes their values in the
+/// column's unit but their statistics in milliseconds (<c>ParquetPlainEncoder.TryEncode(DateTime)</c>), so a row group
+/// of 2026 read as 1970 to DuckDB, Spark or this source and was skipped by any lower bound. The exact minimum and
+/// maximum, read back from the row group just written, replace them.</item>
+/// </list>
+/// The statistics keep their length, so they are rewritten in place: in the footer's column chunk metadata and in each
+/// data page header (a page gets its column chunk's bounds, which hold every value of the page).
+/// </summary>
+internal static class StatisticsMends
 {
     private const byte Stop = 0, True = 1, False = 2, Byte = 3, I16 = 4, I32 = 5, I64 = 6, Double = 7, Binary = 8, List = 9, Set = 10, Map = 11, Struct = 12;
 
-    /// <summary>
-    /// Mends the UUID columns' statistics of the last row group of the Parquet file in <paramref name="file"/> (the row
-    /// group just appended: those before it were mended when they were written, and Parquet.Net's append keeps their
-    /// metadata as it reads it). <paramref name="uuidColumns"/> are the paths of the file's UUID columns (<see cref="FileSchema.PathOf"/>).
-    /// </summary>
-    public static void MendLastRowGroup(Stream file, IReadOnlySet<string> uuidColumns)
+    /// <summary>A UUID statistic's .NET bytes reordered big-endian.</summary>
+    public static readonly StatisticMend Uuid = (value, isMax) =>
     {
-        if (uuidColumns.Count == 0)
+        if (value.Length == 16)
+        {
+            new Guid(value).TryWriteBytes(value, bigEndian: true, out _);
+        }
+    };
+
+    /// <summary>A string bound widened where Parquet.Net's UTF-16 order may have picked the wrong value (see the class).</summary>
+    public static readonly StatisticMend Utf8 = (value, isMax) =>
+    {
+        // A maximum is wrong only if it holds a character from U+E000 (UTF-8 lead byte 0xEE or 0xEF) where a value with
+        // a character above U+FFFF sorts higher; a minimum only if it holds a character above U+FFFF (lead 0xF0-0xF4).
+        if (isMax ? value.IndexOfAnyInRange((byte)0xEE, (byte)0xEF) >= 0 : value.IndexOfAnyInRange((byte)0xF0, (byte)0xF4) >= 0)
+        {
+            value.Fill(isMax ? (byte)0xFF : (byte)0x00);
+        }
+    };
+
+    /// <summary>An INT64 statistic replaced by <paramref name="min"/> or <paramref name="max"/> (little-endian, as the format stores them).</summary>
+    public static StatisticMend Int64(long min, long max) => (value, isMax) =>
+    {
+        if (value.Length == 8)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(value, isMax ? max : min);
+        }
+    };
+
+    /// <summary>
+    /// Mends the statistics of the columns in <paramref name="columns"/> (by <see cref="FileSchema.PathOf"/>) in the last
+    /// row group of the Parquet file in <paramref name="file"/> (the row group just appended: those before it were
+    /// mended when they were written, and Parquet.Net's append keeps their metadata as it reads it).
+    /// </summary>
+    public static void MendLastRowGroup(Stream file, IReadOnlyDictionary<string, StatisticMend> columns)
+    {
+        if (columns.Count == 0)
         {
             return;
         }
@@ -34,27 +85,24 @@ internal static class UuidStatistics
         file.Position = footerStart;
         file.ReadExactly(footer);
 
-        var pages = new List<(long Start, long Length)>();
+        var pages = new List<(long Start, long Length, StatisticMend Mend)>();
         var reader = new Cursor(footer);
-        if (MendFooter(ref reader, uuidColumns, pages))
+        if (MendFooter(ref reader, columns, pages))
         {
             file.Position = footerStart;
             file.Write(footer);
         }
 
-        foreach (var (start, length) in pages)
+        foreach (var (start, length, mend) in pages)
         {
-            MendPageHeaders(file, start, length);
+            MendPageHeaders(file, start, length, mend);
         }
 
         file.Position = file.Length;
     }
 
-    /// <summary>The big-endian bytes of the UUID whose .NET bytes are <paramref name="value"/>.</summary>
-    private static void Reorder(Span<byte> value) => new Guid(value).TryWriteBytes(value, bigEndian: true, out _);
-
     // FileMetaData: 4 row_groups list<RowGroup>; RowGroup: 1 columns list<ColumnChunk>; ColumnChunk: 3 meta_data.
-    private static bool MendFooter(ref Cursor footer, IReadOnlySet<string> uuidColumns, List<(long, long)> pages)
+    private static bool MendFooter(ref Cursor footer, IReadOnlyDictionary<string, StatisticMend> mends, List<(long, long, StatisticMend)> pages)
     {
         var mended = false;
         short last = 0;
@@ -92,7 +140,7 @@ internal static class UuidStatistics
                         {
                             if (chunkId == 3 && chunkType == Struct)
                             {
-                                mended |= MendColumnMetaData(ref footer, uuidColumns, pages);
+                                mended |= MendColumnMetaData(ref footer, mends, pages);
                             }
                             else
                             {
@@ -109,11 +157,11 @@ internal static class UuidStatistics
 
     // ColumnMetaData: 3 path_in_schema list<string>, 7 total_compressed_size, 9 data_page_offset,
     // 11 dictionary_page_offset, 12 statistics.
-    private static bool MendColumnMetaData(ref Cursor footer, IReadOnlySet<string> uuidColumns, List<(long, long)> pages)
+    private static bool MendColumnMetaData(ref Cursor footer, IReadOnlyDictionary<string, StatisticMend> columns, List<(long, long, StatisticMend)> pages)
     {
         string? path = null;
         long compressed = 0, dataPage = -1, dictionaryPage = -1;
-        var statistics = new List<int>();
+        var statistics = new List<(int Offset, int Length, bool IsMax)>();
         short last = 0;
         while (footer.Field(ref last) is var (id, type) && type != Stop)
         {
@@ -147,27 +195,27 @@ internal static class UuidStatistics
             }
         }
 
-        if (path is null || !uuidColumns.Contains(path))
+        if (path is null || !columns.TryGetValue(path, out var mend))
         {
             return false;
         }
 
-        foreach (var at in statistics)
+        foreach (var (at, length, isMax) in statistics)
         {
-            Reorder(footer.Bytes.AsSpan(at, 16));
+            mend(footer.Bytes.AsSpan(at, length), isMax);
         }
 
         var first = dictionaryPage > 0 ? Math.Min(dictionaryPage, dataPage) : dataPage;
         if (first >= 0 && compressed > 0)
         {
-            pages.Add((first, compressed));
+            pages.Add((first, compressed, mend));
         }
 
         return statistics.Count > 0;
     }
 
     // PageHeader: 3 compressed_page_size; 5 data_page_header (5 statistics); 8 data_page_header_v2 (8 statistics).
-    private static void MendPageHeaders(Stream file, long start, long length)
+    private static void MendPageHeaders(Stream file, long start, long length, StatisticMend mend)
     {
         var position = start;
         var buffer = new byte[4096];
@@ -176,7 +224,7 @@ internal static class UuidStatistics
             file.Position = position;
             var read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, start + length - position));
             var header = new Cursor(buffer.AsSpan(0, read).ToArray());
-            var statistics = new List<int>();
+            var statistics = new List<(int Offset, int Length, bool IsMax)>();
             var pageSize = 0;
             short last = 0;
             while (header.Field(ref last) is var (id, type) && type != Stop)
@@ -209,9 +257,9 @@ internal static class UuidStatistics
 
             if (statistics.Count > 0)
             {
-                foreach (var at in statistics)
+                foreach (var (at, valueLength, isMax) in statistics)
                 {
-                    Reorder(header.Bytes.AsSpan(at, 16));
+                    mend(header.Bytes.AsSpan(at, valueLength), isMax);
                 }
 
                 file.Position = position;
@@ -263,8 +311,11 @@ internal static class UuidStatistics
             return text;
         }
 
-        /// <summary>Reads a Statistics struct; adds the offsets of its 16-byte min/max values (fields 1, 2, 5, 6).</summary>
-        public void Statistics(List<int> offsets)
+        /// <summary>
+        /// Reads a Statistics struct; adds the offset and length of each of its min/max values and whether it is a maximum
+        /// (fields 1 max and 2 min, the deprecated ones, 5 max_value and 6 min_value).
+        /// </summary>
+        public void Statistics(List<(int Offset, int Length, bool IsMax)> values)
         {
             short last = 0;
             while (Field(ref last) is var (id, type) && type != Stop)
@@ -272,11 +323,12 @@ internal static class UuidStatistics
                 if (type == Binary && id is 1 or 2 or 5 or 6)
                 {
                     var length = (int)Varint();
-                    if (length == 16)
+                    if (Position + length > Bytes.Length)
                     {
-                        offsets.Add(Position);
+                        throw new InvalidDataException("Parquet metadata ends inside a statistic");
                     }
 
+                    values.Add((Position, length, id is 1 or 5));
                     Position += length;
                 }
                 else
