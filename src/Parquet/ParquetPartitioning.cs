@@ -9,14 +9,30 @@ public static class ParquetPartitioning
     /// <summary>The value Hive writes for a null partition value.</summary>
     public const string NullValue = "__HIVE_DEFAULT_PARTITION__";
 
-    /// <summary><c>name=value</c> from a field of the record; the value is escaped as Hive does (<c>/</c> → <c>%2F</c>).</summary>
+    /// <summary>
+    /// <c>name=value</c> from a field of the record, the value written as Hive and Spark write partition values (a
+    /// date <c>2026-11-25</c>, a timestamp <c>2026-11-25 13:05:00</c> in UTC, a boolean <c>true</c>, numbers in the
+    /// invariant culture), so that DuckDB and Spark infer the column's type from it, and escaped as Hive escapes a path
+    /// segment (<c>/</c> → <c>%2F</c>, <c>:</c> → <c>%3A</c>). A null or empty value is <see cref="NullValue"/>.
+    /// </summary>
     public static Func<T, string> ByField<T>(string name, Func<T, object?> value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(value);
         var prefix = Escape(name) + "=";
-        return record => prefix + (value(record) is { } v ? Escape(Convert.ToString(v, CultureInfo.InvariantCulture) ?? "") : NullValue);
+        return record => prefix + (value(record) is { } v ? Escape(Format(v)) : NullValue);
     }
+
+    /// <summary>A partition value as Hive and Spark write it (their casts to string).</summary>
+    private static string Format(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t => (t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        DateTimeOffset o => o.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        TimeOnly t => t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
+    };
 
     /// <summary>
     /// <c>dt=yyyy-MM-dd/hour=HH</c> (UTC) from the record's event time in epoch milliseconds (or <c>dt=yyyy-MM-dd</c>
