@@ -179,6 +179,31 @@ internal sealed class AvroFileSchema : FileSchema
                     long raw => FromUnix(raw, unit, path),
                     _ => throw Mismatch(path, schema.LogicalTypeName, value),
                 });
+            case "local-timestamp-millis":
+            case "local-timestamp-micros":
+                // A wall-clock time (parquet-avro: TIMESTAMP with isAdjustedToUTC = false): its clock reading whatever its
+                // Kind, never moved through the host's zone.
+                var localUnit = schema.LogicalTypeName == "local-timestamp-millis" ? DateTimeTimeUnit.Millis : DateTimeTimeUnit.Micros;
+                return (new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: localUnit, isNullable: nullable), value => value switch
+                {
+                    null => Null(path, nullable),
+                    DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc),
+                    long raw => FromUnix(raw, localUnit, path),
+                    _ => throw Mismatch(path, schema.LogicalTypeName, value),
+                });
+            case "time-millis":
+            case "time-micros":
+                // parquet-avro: TIME(MILLIS) on INT32, TIME(MICROS) on INT64, isAdjustedToUTC = true.
+                var micros = schema.LogicalTypeName == "time-micros";
+                return (new TimeDataField(name, micros ? TimeUnitPrecision.Micros : TimeUnitPrecision.Millis, isNullable: nullable), value => value switch
+                {
+                    null => Null(path, nullable),
+                    TimeSpan t => Time(t, micros, path),
+                    TimeOnly t => Time(t.ToTimeSpan(), micros, path),
+                    int raw when !micros => Time(TimeSpan.FromMilliseconds(raw), micros, path),
+                    long raw when micros => Time(TimeSpan.FromTicks(raw > TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMicrosecond ? -1 : raw * TimeSpan.TicksPerMicrosecond), micros, path),
+                    _ => throw Mismatch(path, schema.LogicalTypeName, value),
+                });
             case "date":
                 return (new DateTimeDataField(name, DateTimeFormat.Date, isNullable: nullable), value => value switch
                 {
@@ -237,6 +262,20 @@ internal sealed class AvroFileSchema : FileSchema
         {
             throw new RecordDoesNotFitException($"field '{path}' is {schema.LogicalTypeName} but holds a {value.GetType().Name} ({e.Message})", e);
         }
+    }
+
+    /// <summary>
+    /// A time of day as the raw value of a TIME column (Parquet.Net 6.1 takes TIME(MILLIS) as an int of milliseconds,
+    /// TIME(MICROS) as a long of microseconds); refused unless within a day.
+    /// </summary>
+    private static object Time(TimeSpan time, bool micros, string path)
+    {
+        if (time < TimeSpan.Zero || time >= TimeSpan.FromDays(1))
+        {
+            throw new RecordDoesNotFitException($"field '{path}': {time} is not a time of day");
+        }
+
+        return micros ? time.Ticks / TimeSpan.TicksPerMicrosecond : (object)(int)(time.Ticks / TimeSpan.TicksPerMillisecond);
     }
 
     /// <summary>A timestamp-millis or timestamp-micros field's raw value (Avro's long: milliseconds or microseconds since the epoch, UTC).</summary>
