@@ -200,9 +200,10 @@ internal static class StatisticsMends
             return false;
         }
 
+        var changed = false;
         foreach (var (at, length, isMax) in statistics)
         {
-            mend(footer.Bytes.AsSpan(at, length), isMax);
+            changed |= Apply(mend, footer.Bytes.AsSpan(at, length), isMax);
         }
 
         var first = dictionaryPage > 0 ? Math.Min(dictionaryPage, dataPage) : dataPage;
@@ -211,7 +212,15 @@ internal static class StatisticsMends
             pages.Add((first, compressed, mend));
         }
 
-        return statistics.Count > 0;
+        return changed;
+    }
+
+    /// <summary>Applies <paramref name="mend"/> to a statistic; whether it changed a byte (a file is written only where one did).</summary>
+    private static bool Apply(StatisticMend mend, Span<byte> value, bool isMax)
+    {
+        var before = value.ToArray();
+        mend(value, isMax);
+        return !value.SequenceEqual(before);
     }
 
     // PageHeader: 3 compressed_page_size; 5 data_page_header (5 statistics); 8 data_page_header_v2 (8 statistics).
@@ -255,13 +264,14 @@ internal static class StatisticsMends
                 }
             }
 
-            if (statistics.Count > 0)
+            var changed = false;
+            foreach (var (at, valueLength, isMax) in statistics)
             {
-                foreach (var (at, valueLength, isMax) in statistics)
-                {
-                    mend(header.Bytes.AsSpan(at, valueLength), isMax);
-                }
+                changed |= Apply(mend, header.Bytes.AsSpan(at, valueLength), isMax);
+            }
 
+            if (changed)
+            {
                 file.Position = position;
                 file.Write(header.Bytes, 0, header.Position);
             }
