@@ -58,6 +58,8 @@ internal sealed class BufferContents<TKey, TIn, TOut> : WindowContents<TKey, TIn
         _view.Items = null!;
     }
 
+    public override bool IsEmpty(List<TimestampedValue<TIn>> state) => state.Count == 0;
+
     public override void OnClear(WindowProcessContext<TKey, TOut> context) => _function.OnClear(context);
 
     private sealed class EvictionBuffer<T> : IEvictionBuffer

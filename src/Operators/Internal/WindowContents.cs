@@ -29,6 +29,13 @@ internal abstract class WindowContents<TKey, TIn, TState, TOut>
 
     public abstract void Emit(TKey key, ref TState state, WindowProcessContext<TKey, TOut> context);
 
+    /// <summary>
+    /// Tells whether <paramref name="state"/> holds nothing after an emission: an evictor removed every record of the
+    /// buffer. The window then has no contents, as in Flink's <c>EvictingWindowOperator</c>, which rewrites the window's
+    /// list state with the records the evictor kept (none: the state is gone). Accumulators never empty.
+    /// </summary>
+    public virtual bool IsEmpty(TState state) => false;
+
     public virtual void OnClear(WindowProcessContext<TKey, TOut> context)
     {
     }

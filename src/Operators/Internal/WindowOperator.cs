@@ -305,12 +305,17 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
             return;
         }
 
+        var purge = (result & TriggerResult.Purge) != 0;
         if ((result & TriggerResult.Fire) != 0)
         {
             Emit(stateKey, ref entry.State);
+
+            // An evictor that removed every record leaves the window without contents (Flink: the list state is gone), so
+            // a later firing without a new record does not call the function.
+            purge |= _contents.IsEmpty(entry.State);
         }
 
-        if ((result & TriggerResult.Purge) != 0)
+        if (purge)
         {
             entry.State = default!;
             entry.HasContents = false;
