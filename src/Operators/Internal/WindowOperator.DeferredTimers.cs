@@ -157,7 +157,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         }
         catch (Exception)
         {
-            _windows.Remove(stateKey); // FireTimer removes the window before the clear callbacks run
+            _windows.Remove(stateKey); // FireTimer removes the window whatever its clear callbacks do
             throw;
         }
     }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.Operators.Windowing.Triggers;
 
 namespace ActorFlow.Operators.Internal;
 
@@ -8,7 +9,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
 {
     private readonly Dictionary<TKey, List<TimeWindow>>? _sessions;
     private readonly List<TimeWindow> _mergeScratch = [];
-    private readonly List<(bool Has, long Value)> _mergedTriggerStates = [];
+    private readonly List<MergedCell> _mergedTriggerStates = [];
     private readonly Stack<List<TimeWindow>> _listPool = new();
 
     private const int AddedNot = 0;
@@ -119,11 +120,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
                     combined.HasContents = true;
                 }
 
-                _mergedTriggerStates.Add((entry.HasTriggerState, entry.TriggerState));
+                _mergedTriggerStates.Add(new MergedCell(entry.HasTriggerState, entry.TriggerState));
             }
             else
             {
-                _mergedTriggerStates.Add((false, 0));
+                _mergedTriggerStates.Add(default);
             }
         }
 
@@ -141,11 +142,10 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         _triggerContext.MergedStates = _mergedTriggerStates;
         _trigger.OnMerge(merged, _triggerContext);
         _triggerContext.MergedStates = null;
-        foreach (var old in _mergeScratch)
+        for (var i = 0; i < _mergeScratch.Count; i++)
         {
-            var oldKey = new StateKey<TKey>(key, old);
-            _triggerContext.Bind(oldKey);
-            _trigger.Clear(old, _triggerContext);
+            var old = _mergeScratch[i];
+            ClearMergedAway(new StateKey<TKey>(key, old), _mergedTriggerStates[i]);
             DeleteCleanupTimer(key, old);
         }
 
@@ -155,6 +155,35 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
         }
 
         return isNew;
+    }
+
+    /// <summary>
+    /// The trigger's <see cref="Trigger.Clear"/> of a window merged away, after <see cref="Trigger.OnMerge"/> as in Flink's
+    /// merge function. A cell that OnMerge read (<see cref="IOnMergeContext.TryGetMergedState"/>, where Flink's triggers
+    /// call <c>mergePartitionedState</c>, which moves the merged windows' state into the merged window) is the merged
+    /// window's now, and Clear does not see it (its timers stay and fire into a window that no longer exists, as in Flink);
+    /// a cell OnMerge left alone is still the old window's, and Clear sees it, e.g. to delete the timers it names.
+    /// </summary>
+    private void ClearMergedAway(StateKey<TKey> oldKey, MergedCell cell)
+    {
+        var kept = cell.Has && !cell.Taken;
+        if (kept)
+        {
+            _windows.Set(oldKey, new WindowEntry<TState> { HasTriggerState = true, TriggerState = cell.Value });
+        }
+
+        _triggerContext.Bind(oldKey);
+        try
+        {
+            _trigger.Clear(oldKey.Namespace, _triggerContext);
+        }
+        finally
+        {
+            if (kept)
+            {
+                _windows.Remove(oldKey);
+            }
+        }
     }
 
     private bool SessionExists(StateKey<TKey> stateKey) =>
@@ -173,5 +202,13 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
             _sessions.Remove(stateKey.Key);
             _listPool.Push(sessions);
         }
+    }
+
+    /// <summary>The trigger cell of a window merged away, while the merge runs; <see cref="Taken"/> once OnMerge read it.</summary>
+    private struct MergedCell(bool has, long value)
+    {
+        public readonly bool Has = has;
+        public readonly long Value = value;
+        public bool Taken;
     }
 }

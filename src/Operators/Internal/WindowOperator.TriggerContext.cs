@@ -11,7 +11,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
     {
         private StateKey<TKey> _current;
 
-        public List<(bool Has, long Value)>? MergedStates { get; set; }
+        /// <summary>Gets or sets the cells of the windows merged into the current one, during <see cref="Trigger.OnMerge"/>.</summary>
+        public List<MergedCell>? MergedStates { get; set; }
 
         public long CurrentWatermark => op.CurrentWatermark;
 
@@ -67,9 +68,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut>
 
         public bool TryGetMergedState(int index, out long value)
         {
-            var (has, v) = MergedStates![index];
-            value = v;
-            return has;
+            // Reading a cell takes it over for the merged window (Flink's mergePartitionedState): the old window's Clear no longer sees it.
+            ref var cell = ref CollectionsMarshal.AsSpan(MergedStates!)[index];
+            cell.Taken = true;
+            value = cell.Value;
+            return cell.Has;
         }
     }
 }

@@ -346,17 +346,43 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         RetireSession(stateKey);
     }
 
+    /// <summary>
+    /// Cleans a window up, as Flink's <c>clearAllState</c>: the trigger's <see cref="Trigger.Clear"/> runs while the window's
+    /// entry, which holds the trigger's cell, still exists (so a trigger reads what it keeps there, e.g. a continuous
+    /// trigger's pending firing, and deletes its timer); then the entry goes, whatever the trigger did, and the window
+    /// state and the session follow.
+    /// </summary>
     private void ClearAllState(StateKey<TKey> stateKey)
     {
-        _windows.Remove(stateKey);
-        ClearRemoved(stateKey);
+        try
+        {
+            ClearTrigger(stateKey);
+        }
+        finally
+        {
+            _windows.Remove(stateKey);
+        }
+
+        ClearWindowState(stateKey);
     }
 
-    /// <summary>The rest of <see cref="ClearAllState"/> once the window's entry is gone: trigger, window state, session.</summary>
+    /// <summary><see cref="ClearAllState"/> for a window whose entry is already gone: a deferred window's, whose trigger
+    /// (the event-time trigger) keeps nothing in its cell.</summary>
     private void ClearRemoved(StateKey<TKey> stateKey)
+    {
+        ClearTrigger(stateKey);
+        ClearWindowState(stateKey);
+    }
+
+    private void ClearTrigger(StateKey<TKey> stateKey)
     {
         _triggerContext.Bind(stateKey);
         _trigger.Clear(stateKey.Namespace, _triggerContext);
+    }
+
+    /// <summary>The rest of a window's cleanup once its entry is gone: window state (after the function's clear), session.</summary>
+    private void ClearWindowState(StateKey<TKey> stateKey)
+    {
         if (_contents.UsesWindowState)
         {
             _emitContext.CurrentWindow = stateKey.Namespace;

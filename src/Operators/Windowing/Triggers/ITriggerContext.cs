@@ -47,7 +47,10 @@ public interface IOnMergeContext : ITriggerContext
     /// <summary>Gets the number of windows merged into the current one.</summary>
     int MergedWindowCount { get; }
 
-    /// <summary>Reads the state cell of one merged window.</summary>
+    /// <summary>
+    /// Reads the state cell of one merged window, which the merged window thereby takes over (as Flink's
+    /// <c>mergePartitionedState</c> moves it): <see cref="Trigger.Clear"/> of that merged window no longer sees it.
+    /// </summary>
     /// <param name="index">0 to <see cref="MergedWindowCount"/> − 1.</param>
     /// <param name="value">The value, when set.</param>
     /// <returns><c>true</c> when that cell was set.</returns>

@@ -39,7 +39,12 @@ public abstract class Trigger
     public virtual void OnMerge(TimeWindow window, IOnMergeContext context) =>
         throw new NotSupportedException($"{GetType().Name} does not support merging windows.");
 
-    /// <summary>Called when a window is removed: delete its timers and state.</summary>
+    /// <summary>
+    /// Called when a window is removed: delete its timers and state. At the window's cleanup it runs while the window's
+    /// state cell still holds what the trigger kept there; for a window merged into another, it runs after
+    /// <see cref="OnMerge"/> and sees the window's cell unless <see cref="OnMerge"/> read it
+    /// (<see cref="IOnMergeContext.TryGetMergedState"/>), as in Flink.
+    /// </summary>
     /// <param name="window">The window.</param>
     /// <param name="context">The context.</param>
     public abstract void Clear(TimeWindow window, ITriggerContext context);
