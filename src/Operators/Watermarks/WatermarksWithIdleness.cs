@@ -3,7 +3,10 @@ namespace ActorFlow.Operators.Watermarks;
 /// <summary>
 /// Wraps a generator so that an input without records for the idle timeout (measured on the injected
 /// <see cref="TimeProvider"/>, checked on each periodic emit) is marked idle, and is marked active again by
-/// its next record.
+/// its next record. As Flink's <c>WatermarksWithIdleness.IdlenessTimer</c>: a periodic emit that sees records since the
+/// previous one stops the countdown; the first one that sees none starts it; the input becomes idle at the first periodic
+/// emit after strictly more than the timeout has passed since then. So an input goes idle no earlier than the timeout after
+/// its last record, and up to the timeout plus three periodic intervals after it.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 public sealed class WatermarksWithIdleness<T> : IWatermarkGenerator<T>
@@ -12,8 +15,8 @@ public sealed class WatermarksWithIdleness<T> : IWatermarkGenerator<T>
     private readonly TimeProvider _timeProvider;
     private readonly long _timeoutMillis;
     private long _counter;
-    private long _lastCounter = -1;
-    private long _startOfInactivity;
+    private long _lastCounter;
+    private long? _startOfInactivity; // set from the first periodic emit without records since the previous one
     private bool _idle;
 
     /// <summary>Creates the wrapper.</summary>
@@ -53,13 +56,7 @@ public sealed class WatermarksWithIdleness<T> : IWatermarkGenerator<T>
     public void OnPeriodicEmit(IWatermarkOutput output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        if (_counter != _lastCounter)
-        {
-            _lastCounter = _counter;
-            _startOfInactivity = now;
-        }
-        else if (now - _startOfInactivity >= _timeoutMillis)
+        if (IsIdleNow())
         {
             if (!_idle)
             {
@@ -71,5 +68,26 @@ public sealed class WatermarksWithIdleness<T> : IWatermarkGenerator<T>
         }
 
         _inner.OnPeriodicEmit(output);
+    }
+
+    /// <summary>Flink's <c>IdlenessTimer.checkIfIdle</c>: records since the last check stop the countdown, the first check
+    /// without any starts it, and the input is idle once strictly more than the timeout has passed since.</summary>
+    private bool IsIdleNow()
+    {
+        if (_counter != _lastCounter)
+        {
+            _lastCounter = _counter;
+            _startOfInactivity = null;
+            return false;
+        }
+
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_startOfInactivity is not { } start)
+        {
+            _startOfInactivity = now;
+            return false;
+        }
+
+        return now - start > _timeoutMillis;
     }
 }

@@ -43,7 +43,8 @@ public sealed class WatermarkAssignerSpec
         Assert.Equal(long.MinValue, tick.Watermark);
     }
 
-    /// <summary>Verify that a partition idle for the idle timeout (fake clock) stops holding the combined watermark back.</summary>
+    /// <summary>Verify that a partition idle for the idle timeout (fake clock) stops holding the combined watermark back:
+    /// its countdown starts at the first tick without its records, and it is idle once more than the timeout has passed.</summary>
     [Fact]
     public void A_WatermarkAssigner_must_not_let_an_idle_partition_hold_the_watermark_back()
     {
@@ -52,8 +53,13 @@ public sealed class WatermarkAssignerSpec
         assigner.OnIncoming(Data(P1, Record(P1, 0, 2_000)));
         Assert.Equal(999, assigner.OnIncoming(Tick()).Watermark);
 
-        _time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(1));
         assigner.OnIncoming(Data(P0, Record(P0, 1, 20_000)));
+        Assert.Equal(999, assigner.OnIncoming(Tick()).Watermark); // p1's countdown starts
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(999, assigner.OnIncoming(Tick()).Watermark); // exactly the timeout: not idle yet
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         var tick = assigner.OnIncoming(Tick());
 
         Assert.Equal(18_999, tick.Watermark);
@@ -67,7 +73,9 @@ public sealed class WatermarkAssignerSpec
         assigner.OnIncoming(Data(P0, Record(P0, 0, 10_000)));
         assigner.OnIncoming(Data(P1, Record(P1, 0, 2_000)));
         assigner.OnIncoming(Tick());
-        _time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        assigner.OnIncoming(Tick()); // p1's countdown starts
+        _time.Advance(TimeSpan.FromSeconds(6));
         assigner.OnIncoming(Data(P0, Record(P0, 1, 20_000)));
         Assert.Equal(18_999, assigner.OnIncoming(Tick()).Watermark);
 
