@@ -62,7 +62,11 @@ public abstract class KeyedCoProcessFunction<TKey, TIn1, TIn2, TOut>
     /// <summary>What a function sees while it processes a record of either input.</summary>
     public abstract class Context
     {
-        /// <summary>Gets the record's (or the firing timer's) timestamp, or <c>null</c> when it has none.</summary>
+        /// <summary>
+        /// Gets the record's timestamp, or <c>null</c> when it has no valid one (<see cref="Timestamps.NoTimestamp"/> or
+        /// <see cref="long.MaxValue"/>, see <see cref="Timestamps.IsValid"/>); in <c>OnTimer</c>, the firing timer's time,
+        /// whatever it is (a timer at <see cref="long.MaxValue"/> that the end of input fires sees that), as in Flink.
+        /// </summary>
         public abstract long? Timestamp { get; }
 
         /// <summary>Gets the current key.</summary>

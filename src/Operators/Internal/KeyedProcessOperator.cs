@@ -55,7 +55,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         }
 
         _state.CurrentKey = key;
-        _context.Bind(key, timestamp, output, TimeDomain.EventTime);
+        _context.Bind(key, timestamp, output, TimeDomain.EventTime, firingTimer: false);
         _function.ProcessElement(value, _context, _context);
     }
 
@@ -115,14 +115,14 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         _state.CurrentKey = timer.Key;
         if (!IsolateFailures)
         {
-            _context.Bind(timer.Key, timer.Timestamp, output, domain);
+            _context.Bind(timer.Key, timer.Timestamp, output, domain, firingTimer: true);
             _function.OnTimer(timer.Timestamp, _context, _context);
             return;
         }
 
         // What the timer emits is held back until it has succeeded; a failure emits only the failure.
         var held = _isolated ??= new IsolatedOutput<TOut>();
-        _context.Bind(timer.Key, timer.Timestamp, held, domain);
+        _context.Bind(timer.Key, timer.Timestamp, held, domain, firingTimer: true);
         try
         {
             _function.OnTimer(timer.Timestamp, _context, _context);
@@ -143,8 +143,11 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         private long _outputTimestamp;
         private IOperatorOutput<TOut> _output = null!;
         private TimeDomain _domain;
+        private bool _firingTimer;
 
-        public override long? Timestamp => Timestamps.IsValid(_timestamp) ? _timestamp : null;
+        // As Flink's OnTimerContext: a firing timer's time, whatever it is (long.MaxValue for the end-of-input flush idiom).
+        // A record's timestamp only when it is a valid event time (null for Timestamps.NoTimestamp and long.MaxValue).
+        public override long? Timestamp => _firingTimer || Timestamps.IsValid(_timestamp) ? _timestamp : null;
 
         public override TKey CurrentKey => _key;
 
@@ -158,10 +161,11 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
 
         public long CurrentWatermark => op.CurrentWatermark;
 
-        public void Bind(TKey key, long timestamp, IOperatorOutput<TOut> output, TimeDomain domain)
+        public void Bind(TKey key, long timestamp, IOperatorOutput<TOut> output, TimeDomain domain, bool firingTimer)
         {
             _key = key;
             _timestamp = timestamp;
+            _firingTimer = firingTimer;
 
             // As Flink's KeyedProcessOperator: a processing-time timer's main output has no timestamp (its side outputs
             // and ctx.Timestamp carry the timer's time); an event-time timer's carries the timer's time, a record's its own.
