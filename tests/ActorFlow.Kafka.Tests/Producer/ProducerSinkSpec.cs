@@ -85,4 +85,22 @@ public sealed class ProducerSinkSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal("boom", failure.Message);
     }
+
+    /// <summary>
+    /// Verify that records the sink handed to the client before upstream failed are delivered, not purged with the
+    /// client (a job's run that fails over ends its sink this way, and a checkpoint may already cover those records): with
+    /// a 10 s linger they sat in the client's queue and were lost.
+    /// </summary>
+    [Fact]
+    public async Task A_PlainSink_must_deliver_what_it_took_when_upstream_fails()
+    {
+        using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["t"] = 1 } });
+        var taken = Source.From(Enumerable.Range(0, 20)).Select(i => new ProducerRecord<string, string>("t", "k" + i, "v" + i));
+        var failing = taken.Concat(Source.Failed<ProducerRecord<string, string>>(new InvalidOperationException("boom")));
+
+        var settings = SettingsFor(kafka.BootstrapServers).WithProperty("linger.ms", "10000").WithFlushTimeout(TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.RunWith(KafkaProducer.PlainSink(settings), _materializer));
+
+        await AwaitConditionAsync(() => Task.FromResult(ReadAll(kafka.BootstrapServers, "t", 1).Count == 20), TimeSpan.FromSeconds(20));
+    }
 }

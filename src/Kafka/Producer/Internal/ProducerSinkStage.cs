@@ -72,6 +72,7 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
         private long _produced;
         private long _credit;
         private bool _finished;
+        private Exception? _upstreamFailure;
 
         public Logic(ProducerSinkStage<TIn, TKey, TValue> stage)
             : base(stage.Shape)
@@ -120,6 +121,7 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
 
         public void OnUpstreamFailure(Exception e)
         {
+            _upstreamFailure = e;
             _reports.Record(e);
             Progress();
         }
@@ -149,10 +151,13 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
             {
                 // Disposing waits for the client's poll thread to stop (up to cancellation.delay.max.ms, 100 ms by
                 // default): do it off the stage's thread, after the task has completed. A finished stage has every
-                // record acknowledged, so its flush returns at once.
+                // record acknowledged, so its flush returns at once. A stage whose upstream failed or that was stopped
+                // (a job's run failing over) still flushes what it handed to the client: a checkpoint may cover those
+                // records, and disposing the client would purge them. Only a failure of the client itself skips it.
                 var flushTimeout = _stage._settings.FlushTimeout;
                 var log = Log;
-                _ = Task.Run(() => Close(producer, failure is null ? flushTimeout : null, log));
+                var clientFailed = failure is not null && !ReferenceEquals(failure, _upstreamFailure);
+                _ = Task.Run(() => Close(producer, clientFailed ? null : flushTimeout, log));
             }
 
             base.PostStop();
