@@ -88,13 +88,18 @@ public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func
 /// <summary>
 /// A sink that counts the records it passes on (at least once, like the sink it wraps). It takes the job's batches
 /// with their event timestamps (<see cref="IBatchSinkConnector{T}"/>) and hands them on as they are, so a Kafka sink
-/// under it still writes each record's event time as its Kafka timestamp.
+/// under it still writes each record's event time as its Kafka timestamp, and it flushes the sink it wraps at each
+/// checkpoint when that one can be flushed (<see cref="IFlushingSinkConnector{T}"/>: the Kafka sinks).
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 /// <param name="inner">The sink.</param>
 /// <param name="counts">The counts (class 0).</param>
-public sealed class CountingSink<T>(ISinkConnector<T> inner, Counts counts) : IBatchSinkConnector<T>
+public sealed class CountingSink<T>(ISinkConnector<T> inner, Counts counts) : IFlushingSinkConnector<T>
 {
+    /// <inheritdoc />
+    public Task FlushAsync(CancellationToken cancellationToken) =>
+        inner is IFlushingSinkConnector<T> flushing ? flushing.FlushAsync(cancellationToken) : Task.CompletedTask;
+
     /// <inheritdoc />
     public Sink<T, Task<Done>> Sink() => Flow.Create<T>().Select(v =>
     {

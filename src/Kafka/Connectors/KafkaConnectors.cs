@@ -209,19 +209,38 @@ public static class KafkaConnectors
             }).ToList());
     }
 
-    /// <summary>A job gives it a batch's records as one element (<see cref="IBatchSinkConnector{T}"/>), each encoded and produced in order.</summary>
-    private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode) : IBatchSinkConnector<T>
+    /// <summary>
+    /// A job gives it a batch's records as one element (<see cref="IBatchSinkConnector{T}"/>), each encoded and produced in
+    /// order, and flushes it at each checkpoint's barrier (<see cref="IFlushingSinkConnector{T}"/>: at least once).
+    /// </summary>
+    private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode) : IFlushingSinkConnector<T>
     {
+        private readonly ProducerHandle<byte[], byte[]> _handle = new();
+
         public Sink<T, Task<Done>> Sink() =>
             Flow.Create<T>().Select(encode).ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
 
         public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
-            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.Batches(encode)));
+            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.Batches(encode), _handle));
+
+        public Task FlushAsync(CancellationToken cancellationToken)
+        {
+            _handle.Flush(settings.FlushTimeout);
+            return Task.CompletedTask;
+        }
     }
 
     /// <summary>As <see cref="SinkConnector{T}"/> for a key and value to one topic, without a record object per value.</summary>
-    private sealed class KeyValueSinkConnector<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode) : IBatchSinkConnector<T>
+    private sealed class KeyValueSinkConnector<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode) : IFlushingSinkConnector<T>
     {
+        private readonly ProducerHandle<byte[], byte[]> _handle = new();
+
+        public Task FlushAsync(CancellationToken cancellationToken)
+        {
+            _handle.Flush(settings.FlushTimeout);
+            return Task.CompletedTask;
+        }
+
         public Sink<T, Task<Done>> Sink() =>
             Flow.Create<T>()
                 .Select(value =>
@@ -232,6 +251,6 @@ public static class KafkaConnectors
                 .ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
 
         public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
-            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode)));
+            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode), _handle));
     }
 }

@@ -195,6 +195,14 @@ public static partial class JobRunner
                 twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.TwoPhase!, options.CheckpointTimeout, sink.Id, TwoPhaseCommitSink.KeyOf(twoPhases.Count));
             }
 
+            // At-least-once sinks flushed at each barrier (nothing to commit; keyed apart, so the keys of the two-phase
+            // sinks above stay those older checkpoints were written with).
+            var flushed = 0;
+            foreach (var sink in graph.Sinks.Where(s => s.Flushing is not null))
+            {
+                twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.Flushing!, options.CheckpointTimeout, sink.Id, "actorflow.flush." + flushed++.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             TwoPhaseCommitSink.Attach(dispatcher.Checkpoints, [.. twoPhases.Values]);
             try
             {

@@ -25,12 +25,15 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
     private readonly ProducerSettings<TKey, TValue> _settings;
     private readonly IProducer<TKey, TValue>? _sharedProducer;
     private readonly Func<RecordWriter<TIn, TKey, TValue>> _writer;
+    private readonly ProducerHandle<TKey, TValue>? _handle;
 
-    public ProducerSinkStage(ProducerSettings<TKey, TValue> settings, IProducer<TKey, TValue>? sharedProducer, Func<RecordWriter<TIn, TKey, TValue>> writer)
+    public ProducerSinkStage(
+        ProducerSettings<TKey, TValue> settings, IProducer<TKey, TValue>? sharedProducer, Func<RecordWriter<TIn, TKey, TValue>> writer, ProducerHandle<TKey, TValue>? handle = null)
     {
         _settings = settings;
         _sharedProducer = sharedProducer;
         _writer = writer;
+        _handle = handle;
         Shape = new SinkShape<TIn>(In);
     }
 
@@ -94,6 +97,8 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
         {
             _wakeUp = GetAsyncCallback(Progress);
             _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError, log: KafkaClientLog.For(Log));
+            var reports = _reports;
+            _stage._handle?.Attach(_producer, () => reports.Failure);
 
             // A sink has no outlet: without keep-going the stage would stop as soon as upstream finishes.
             SetKeepGoing(true);

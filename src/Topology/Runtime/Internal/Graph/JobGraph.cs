@@ -70,7 +70,8 @@ internal sealed class JobGraph
             : () => SinkNode.Values<T>(id).ToMaterialized(sink.Sink(), Keep.Right);
         Sinks.Add(new SinkNode(id, description, build,
             sink is ICheckpointedSink<T> checkpointed ? new WriteAheadTarget<T>(checkpointed) : null,
-            sink is ITwoPhaseCommitSink<T> twoPhase ? new TwoPhaseCommitTarget<T>(twoPhase) : null));
+            sink is ITwoPhaseCommitSink<T> twoPhase ? new TwoPhaseCommitTarget<T>(twoPhase) : null,
+            sink is IFlushingSinkConnector<T> flushing and not ICheckpointedSink<T> and not ITwoPhaseCommitSink<T> ? new FlushingTarget<T>(flushing) : null));
         return id;
     }
 
@@ -151,7 +152,8 @@ internal sealed class JobGraph
 }
 
 /// <summary>INTERNAL API. A sink of the job graph.</summary>
-internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyList<Emitted>, Task<Done>>> build, IWriteAheadTarget? writeAhead, ITwoPhaseCommitTarget? twoPhase = null)
+internal sealed class SinkNode(
+    int id, string description, Func<Sink<IReadOnlyList<Emitted>, Task<Done>>> build, IWriteAheadTarget? writeAhead, ITwoPhaseCommitTarget? twoPhase = null, ITwoPhaseCommitTarget? flushing = null)
 {
     public int Id => id;
 
@@ -165,6 +167,12 @@ internal sealed class SinkNode(int id, string description, Func<Sink<IReadOnlyLi
 
     /// <summary>The sink as a two-phase-commit target when it is an <see cref="ITwoPhaseCommitSink{T}"/>.</summary>
     public ITwoPhaseCommitTarget? TwoPhase => twoPhase;
+
+    /// <summary>
+    /// The sink as a flushed-at-each-barrier target (run through the two-phase-commit path, nothing to commit) when it is
+    /// an <see cref="IFlushingSinkConnector{T}"/>; unlike <see cref="TwoPhase"/> it does not make a job take checkpoints.
+    /// </summary>
+    public ITwoPhaseCommitTarget? Flushing => flushing;
 
     public static Flow<IReadOnlyList<Emitted>, T, NotUsed> Values<T>(int sink) =>
         Flow.Create<IReadOnlyList<Emitted>>().SelectMany(batch => Of<T>(batch, sink));
