@@ -45,6 +45,12 @@ public static partial class AvroCodeGenerator
             generator.AddSchema(schema);
         }
 
+        // A known logical type Java ignores (a date on a long) is generated as its underlying type.
+        foreach (var schema in generator.Schemas)
+        {
+            Internal.IgnoredLogicalTypes.Ignore(schema);
+        }
+
         generator.GenerateCode();
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var (fullName, code) in generator.GetTypes())

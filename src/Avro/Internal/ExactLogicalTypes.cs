@@ -27,6 +27,11 @@ namespace ActorFlow.Avro.Internal;
 /// does not fit the fixed's size refused (Apache.Avro refuses any other scale, writes any precision, and keeps the
 /// fixed's low bytes: another number).
 /// </para>
+/// <para>
+/// Every logical type Apache.Avro knows lets a schema Java ignores it on parse (<see cref="IgnoredLogicalTypes"/>: a
+/// <c>date</c> on a <c>long</c>, a <c>decimal</c> with a scale above its precision), where Apache.Avro refused the schema;
+/// <see cref="Own"/> then makes such a logical type the underlying type.
+/// </para>
 /// </summary>
 /// <remarks>
 /// Apache.Avro binds a logical type to a <see cref="LogicalSchema"/> when the schema is parsed, from
@@ -38,7 +43,7 @@ internal static class ExactLogicalTypes
 {
     private static readonly long EpochTicks = DateTime.UnixEpoch.Ticks;
 
-    /// <summary>Puts this library's timestamp logical types into Apache.Avro's factory, for every schema parsed from now on.</summary>
+    /// <summary>Puts this library's logical types into Apache.Avro's factory, for every schema parsed from now on.</summary>
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries", Justification = "Apache.Avro binds logical types when a schema is parsed: they must be registered before any schema of ours is.")]
     internal static void Register()
@@ -48,15 +53,33 @@ internal static class ExactLogicalTypes
         LogicalTypeFactory.Instance.Register(new InstantMillis());
         LogicalTypeFactory.Instance.Register(new InstantMicros());
         LogicalTypeFactory.Instance.Register(new JavaDecimal());
+        LogicalTypeFactory.Instance.Register(new LenientDate());
+        LogicalTypeFactory.Instance.Register(new LenientTimeMillis());
+        LogicalTypeFactory.Instance.Register(new LenientTimeMicros());
+        LogicalTypeFactory.Instance.Register(new LenientUuid());
     }
 
-    /// <summary><paramref name="schema"/> itself when every logical type in it is ours, else the same schema parsed again (binding ours).</summary>
+    /// <summary>
+    /// <paramref name="schema"/> itself when every logical type in it is ours and none is one Java ignores, else the same
+    /// schema parsed again (binding ours, an ignored one being its underlying type: <see cref="IgnoredLogicalTypes"/>).
+    /// </summary>
     /// <param name="schema">The schema.</param>
     /// <returns>A schema equal to <paramref name="schema"/> with this library's logical types.</returns>
     public static AvroSchema Own(AvroSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        return SchemaNodes.Of(schema).Any(n => IsForeign(n.Node)) ? AvroSchema.Parse(schema.ToString()) : schema;
+        return SchemaNodes.Of(schema).Any(n => IsForeign(n.Node)) || IgnoredLogicalTypes.NeedsIgnoring(schema)
+            ? IgnoredLogicalTypes.Parse(schema.ToString())
+            : schema;
+    }
+
+    // Apache.Avro's check of the schema, unless Java ignores the logical type there (the schema is then its underlying type).
+    private static void Validate(LogicalSchema schema, Action<LogicalSchema> validate)
+    {
+        if (!IgnoredLogicalTypes.IsIgnored(schema))
+        {
+            validate(schema);
+        }
     }
 
     private static bool IsForeign(AvroSchema schema) =>
@@ -74,6 +97,8 @@ internal static class ExactLogicalTypes
 
     private sealed class LocalMillis : LocalTimestampMillisecond
     {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
+
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => EpochTime.Since((DateTime)logicalValue, TimeSpan.TicksPerMillisecond);
 
         public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
@@ -82,6 +107,8 @@ internal static class ExactLogicalTypes
 
     private sealed class LocalMicros : LocalTimestampMicrosecond
     {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
+
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) => EpochTime.Since((DateTime)logicalValue, TimeSpan.TicksPerMicrosecond);
 
         public override object ConvertToLogicalValue(object baseValue, LogicalSchema schema) =>
@@ -90,6 +117,8 @@ internal static class ExactLogicalTypes
 
     private sealed class InstantMillis : TimestampMillisecond
     {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
+
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
             EpochTime.Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMillisecond);
 
@@ -99,6 +128,8 @@ internal static class ExactLogicalTypes
 
     private sealed class InstantMicros : TimestampMicrosecond
     {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
+
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema) =>
             EpochTime.Since(((DateTime)logicalValue).ToUniversalTime(), TimeSpan.TicksPerMicrosecond);
 
@@ -115,6 +146,8 @@ internal static class ExactLogicalTypes
     private sealed class JavaDecimal : global::Avro.Util.Decimal
     {
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, System.Numerics.BigInteger> PowersOfTen = new();
+
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
 
         public override object ConvertToBaseValue(object logicalValue, LogicalSchema schema)
         {
@@ -161,5 +194,25 @@ internal static class ExactLogicalTypes
         // The number of decimal digits of the unscaled value, as Java's BigDecimal.precision() counts them (0 has 1): for the message.
         private static int Digits(System.Numerics.BigInteger unscaled) =>
             unscaled.IsZero ? 1 : System.Numerics.BigInteger.Abs(unscaled).ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
+    }
+
+    private sealed class LenientDate : Date
+    {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
+    }
+
+    private sealed class LenientTimeMillis : TimeMillisecond
+    {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
+    }
+
+    private sealed class LenientTimeMicros : TimeMicrosecond
+    {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
+    }
+
+    private sealed class LenientUuid : Uuid
+    {
+        public override void ValidateSchema(LogicalSchema schema) => Validate(schema, base.ValidateSchema);
     }
 }

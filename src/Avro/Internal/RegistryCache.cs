@@ -41,7 +41,7 @@ internal sealed class RegistryCache(ISchemaRegistryClient client, AvroSerdeOptio
 
         try
         {
-            schema = AvroSchema.Parse(registered.SchemaString) ?? throw new SchemaParseException("unknown type");
+            schema = IgnoredLogicalTypes.Parse(registered.SchemaString);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -62,7 +62,7 @@ internal sealed class RegistryCache(ISchemaRegistryClient client, AvroSerdeOptio
         id = register
             ? Call(() => client.RegisterSchemaAsync(subject, new Confluent.SchemaRegistry.Schema(schemaText, SchemaType.Avro), false), $"registering under subject {subject}")
             : Call(() => client.GetSchemaIdAsync(subject, new Confluent.SchemaRegistry.Schema(schemaText, SchemaType.Avro), false), $"looking up under subject {subject}");
-        _byId.TryAdd(id, schema);
+        _byId.TryAdd(id, ExactLogicalTypes.Own(schema));
         return _ids.GetOrAdd((subject, schemaText), id);
     }
 

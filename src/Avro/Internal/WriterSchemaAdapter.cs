@@ -26,7 +26,7 @@ internal static class WriterSchemaAdapter
             Emit(json, writer, reader, []);
         }
 
-        var adapted = Schema.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+        var adapted = IgnoredLogicalTypes.Parse(Encoding.UTF8.GetString(stream.ToArray()));
         PutStandInsInPlace(adapted);
         return adapted;
     }

@@ -24,8 +24,8 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     {
         try
         {
-            // Apache.Avro returns null for some unknown types instead of throwing.
-            return Schema.Parse(schema) ?? throw new SchemaParseException("the schema has an unknown type");
+            // A known logical type Java ignores (a date on a long) is its underlying type, as Java's parser takes it.
+            return Internal.IgnoredLogicalTypes.Parse(schema);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -62,7 +62,7 @@ internal sealed class AvroTypeSerializer<T> : ITypeSerializer<T>
         var json = reader.ReadRaw(reader.ReadInt32());
         if (!_readers.TryGetValue(fingerprint, out var datumReader))
         {
-            var writerSchema = Schema.Parse(Encoding.UTF8.GetString(json));
+            var writerSchema = IgnoredLogicalTypes.Parse(Encoding.UTF8.GetString(json));
             try
             {
                 datumReader = _readers.GetOrAdd(fingerprint, _readerFactory(WriterSchemaAdapter.Adapt(writerSchema, _schema), _schema));
