@@ -12,6 +12,9 @@ namespace ActorFlow.Avro.Internal;
 /// A writer union holding both <c>string</c> and <c>bytes</c> then has two branches of the reader's type, which Apache.Avro's
 /// parser refuses ("Duplicate type in union") but its readers take (each writer branch index keeps its own branch reader), so
 /// the second one is parsed as a stand-in and put in place after parsing: the adapted schema is only ever given to a reader.
+/// A logical annotation on one side only (a <c>long</c> read as a <c>timestamp-millis</c>, a <c>uuid</c> read as a
+/// <c>string</c>) is made the reader's: Apache.Avro resolves a logical type only against a logical type, where Java
+/// resolves the underlying types and converts with the reader's logical type, if any.
 /// </summary>
 internal static class WriterSchemaAdapter
 {
@@ -36,6 +39,14 @@ internal static class WriterSchemaAdapter
         r = r is UnionSchema ru && w is not UnionSchema ? Branch(ru, w) : r;
         switch (w)
         {
+            // A logical annotation on one side only: the writer as its underlying type when the reader has none, or
+            // annotated as the reader is when only the reader has one (then the reader's logical type converts the value).
+            case LogicalSchema logical when r is not null and not LogicalSchema:
+                Emit(json, logical.BaseSchema, r, defined);
+                break;
+            case FixedSchema or PrimitiveSchema when r is LogicalSchema readerLogical:
+                EmitAnnotated(json, w, readerLogical, defined);
+                break;
             case LogicalSchema { BaseSchema: FixedSchema f } logical:
                 EmitFixed(json, f, Base(r), defined, logical);
                 break;
@@ -135,14 +146,38 @@ internal static class WriterSchemaAdapter
         json.WriteNumber("size", f.Size);
         if (logical is not null)
         {
-            using var doc = JsonDocument.Parse(logical.ToString());
-            foreach (var attribute in doc.RootElement.EnumerateObject().Where(p => p.Name != "type"))
-            {
-                attribute.WriteTo(json);
-            }
+            WriteLogicalAttributes(json, logical);
         }
 
         json.WriteEndObject();
+    }
+
+    // A writer fixed or primitive with the reader's logical type and its attributes: Apache.Avro resolves a logical type
+    // only against a logical type (on the underlying types, then the reader's converts the value). On another underlying
+    // type (an int read as a timestamp-millis long) the writer's annotation does not fit: it is ignored, as any the
+    // writer's schema itself would hold.
+    private static void EmitAnnotated(Utf8JsonWriter json, Schema w, LogicalSchema reader, HashSet<string> defined)
+    {
+        if (w is FixedSchema f)
+        {
+            EmitFixed(json, f, reader.BaseSchema, defined, reader);
+            return;
+        }
+
+        json.WriteStartObject();
+        json.WriteString("type", Promoted(w, reader) ?? w.Name);
+        WriteLogicalAttributes(json, reader);
+        json.WriteEndObject();
+    }
+
+    // "logicalType" and the logical type's other attributes ("precision", "scale"), as Apache.Avro writes them.
+    private static void WriteLogicalAttributes(Utf8JsonWriter json, LogicalSchema logical)
+    {
+        using var doc = JsonDocument.Parse(logical.ToString());
+        foreach (var attribute in doc.RootElement.EnumerateObject().Where(p => p.Name != "type"))
+        {
+            attribute.WriteTo(json);
+        }
     }
 
     // The reader's type a writer string or bytes is read as when it is the other one of the two, else null.
