@@ -52,7 +52,7 @@ public static class AvroSerde
             options ?? AvroSerdeOptions.Default,
             readerSchema is null ? null : ExactLogicalTypes.Own(readerSchema),
             record => record.Schema,
-            (writer, reader) => new GenericDatumReader<GenericRecord>(writer, reader),
+            JavaDefaults.Reader<GenericRecord>,
             null);
     }
 }

@@ -221,13 +221,27 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         {
             resolved = new Resolved(_readerFactory(ReaderSchema is null ? writer : WriterSchemaAdapter.Adapt(writer, ReaderSchema), ReaderSchema ?? writer), null);
         }
-        catch (AvroException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var reasons = ReaderSchema is null ? [] : Compatibility.SchemaCompatibility.Check(ReaderSchema, writer);
-            resolved = new Resolved(null, reasons.Count > 0 ? string.Join("; ", reasons) : e.Message);
+            // Whatever building the reader throws (Apache.Avro's AvroException on a pair it cannot resolve, or another
+            // exception on a schema it mishandles) is this id's UnresolvableSchema, never a raw exception of Deserialize.
+            resolved = new Resolved(null, Reasons(writer) is { Count: > 0 } reasons ? string.Join("; ", reasons) : e.Message);
         }
 
         return _readers.GetOrAdd(id, resolved);
+    }
+
+    // The checker's reasons why the reader schema cannot read the writer's; none when it finds none (or fails itself).
+    private IReadOnlyList<Compatibility.SchemaIncompatibility> Reasons(AvroSchema writer)
+    {
+        try
+        {
+            return ReaderSchema is null ? [] : Compatibility.SchemaCompatibility.Check(ReaderSchema, writer);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return [];
+        }
     }
 
     // The first write of a schema instance to a topic: structural lookups, the registry; later writes hit _fastWriters.

@@ -10,7 +10,7 @@ namespace ActorFlow.Avro.Internal;
 /// <summary>
 /// INTERNAL API. The reader of a generated record type for a (writer, reader) schema pair: the compiled
 /// <see cref="FastSpecificReader"/> when it takes the pair, else Apache.Avro's <see cref="GenericDatumReader{T}"/>
-/// (which resolves every pair the Avro specification resolves) followed by <see cref="GenericToSpecific"/>, which puts
+/// (which resolves every pair the Avro specification resolves; defaults as Java reads them: <see cref="JavaDefaults"/>) followed by <see cref="GenericToSpecific"/>, which puts
 /// the generic value into the generated classes.
 /// </summary>
 /// <remarks>
@@ -28,7 +28,7 @@ internal static class SpecificReaders
     /// <returns>The reader.</returns>
     /// <exception cref="AvroException">The writer schema does not resolve to the reader schema, or a part of the reader schema has no generated type that can hold it.</exception>
     public static DatumReader<T> Create<T>(AvroSchema writer, AvroSchema reader) =>
-        FastSpecificReader.TryCreate<T>(writer, reader) ?? new Converting<T>(new GenericDatumReader<object>(writer, reader), GenericToSpecific.For(reader, typeof(T)));
+        FastSpecificReader.TryCreate<T>(writer, reader) ?? new Converting<T>(JavaDefaults.Reader<object>(writer, reader), GenericToSpecific.For(reader, typeof(T)));
 
     private sealed class Converting<T>(GenericDatumReader<object> generic, Func<object?, object?> convert) : DatumReader<T>
     {

@@ -164,7 +164,11 @@ internal static partial class JavaSchemaText
         return field;
     }
 
-    private static double JavaDoubleValueOf(string text) => text.Trim() switch
+    /// <summary>Java's <c>Double.valueOf</c> of a string (how Java's parser reads a string default of a float or double field).</summary>
+    /// <param name="text">The string.</param>
+    /// <returns>The number.</returns>
+    /// <exception cref="FormatException">The string is not a number to Java.</exception>
+    internal static double JavaDoubleValueOf(string text) => text.Trim() switch
     {
         "NaN" => double.NaN,
         "Infinity" or "+Infinity" => double.PositiveInfinity,

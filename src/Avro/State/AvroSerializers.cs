@@ -39,7 +39,7 @@ public static class AvroSerializers
         {
             ArgumentNullException.ThrowIfNull(schema);
             schema = ExactLogicalTypes.Own(schema);
-            return new AvroTypeSerializer<GenericRecord>(schema, new GenericDatumWriter<GenericRecord>(schema), (w, r) => new GenericDatumReader<GenericRecord>(w, r));
+            return new AvroTypeSerializer<GenericRecord>(schema, new GenericDatumWriter<GenericRecord>(schema), JavaDefaults.Reader<GenericRecord>);
         }
     }
 

@@ -67,7 +67,7 @@ internal sealed class AvroTypeSerializer<T> : ITypeSerializer<T>
             {
                 datumReader = _readers.GetOrAdd(fingerprint, _readerFactory(WriterSchemaAdapter.Adapt(writerSchema, _schema), _schema));
             }
-            catch (AvroException e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 var reasons = Compatibility.SchemaCompatibility.Check(_schema, writerSchema);
                 throw new InvalidDataException(
