@@ -62,23 +62,31 @@ public sealed partial class EmbeddedSchemaRegistry
             await core.SchemaAsync((await core.VersionAsync(subject, version, Flag(request, "deleted"), ct)).SchemaId, ct)));
         app.MapGet("/subjects/{subject}/versions/{version}/referencedby", (string subject, string version, CancellationToken ct) => Handle(async () =>
         {
-            await core.VersionAsync(subject, version, false, ct);
+            await core.VersionAsync(subject, version, true, ct); // Confluent looks soft-deleted versions up here
             return new JsonArray();
         }));
         app.MapDelete("/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
             (JsonNode)await core.DeleteVersionAsync(subject, version, Flag(request, "permanent"), ct)));
 
+        // Confluent's testCompatibilityBySubjectName: a numbered version the subject has not live is 40402 (also for an
+        // unknown subject); "latest" of a subject without a live version checks against nothing: compatible.
         app.MapPost("/compatibility/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var candidate = SchemaRegistryCore.Prepare(schema, await NormalizeAsync(core, subject, request, ct)).Schema;
-            var against = await core.VersionAsync(subject, version, false, ct);
-            return CompatibilityBody(request, await core.CheckAsync(subject, candidate, [against], ct));
+            var number = SchemaRegistryCore.ParseVersion(version);
+            var against = await core.LiveVersionAsync(subject, number, ct);
+            if (against is null && number != -1)
+            {
+                throw RegistryError.VersionNotFound(subject, number);
+            }
+
+            var candidate = await CandidateAsync(core, subject, schema, request, ct);
+            return CompatibilityBody(request, await core.CheckAsync(subject, candidate, against is null ? [] : [against], ct));
         }));
         app.MapPost("/compatibility/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
-            var candidate = SchemaRegistryCore.Prepare(schema, await NormalizeAsync(core, subject, request, ct)).Schema;
+            var candidate = await CandidateAsync(core, subject, schema, request, ct);
             var live = (await core.Store.GetVersionsAsync(subject, ct)).Where(v => !v.Deleted).ToList();
             return CompatibilityBody(request, await core.CheckAsync(subject, candidate, live, ct));
         }));
@@ -191,6 +199,10 @@ public sealed partial class EmbeddedSchemaRegistry
 
         return body;
     }
+
+    // The schema of a compatibility request.
+    private static async Task<global::Avro.Schema> CandidateAsync(SchemaRegistryCore core, string subject, string schema, HttpRequest request, CancellationToken ct) =>
+        SchemaRegistryCore.Prepare(schema, await NormalizeAsync(core, subject, request, ct)).Schema;
 
     // The query's normalize=true, else the normalize of the subject's config in scope, as Confluent's routes take it.
     private static async Task<bool> NormalizeAsync(SchemaRegistryCore core, string subject, HttpRequest request, CancellationToken ct) =>

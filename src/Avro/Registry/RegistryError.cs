@@ -16,6 +16,9 @@ internal sealed class RegistryError(int status, int errorCode, string message) :
     public static RegistryError SubjectNotSoftDeleted(string subject) =>
         new(404, 40405, $"Subject '{subject}' was not deleted first before being permanently deleted");
 
+    public static RegistryError VersionSoftDeleted(string subject, string version) =>
+        new(404, 40406, $"Subject '{subject}' Version {version} was soft deleted.Set permanent=true to delete permanently");
+
     public static RegistryError VersionNotSoftDeleted(string subject, int version) =>
         new(404, 40407, $"Subject '{subject}' Version {version} was not deleted first before being permanently deleted");
 

@@ -71,9 +71,15 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
     }
 
+    /// <summary>
+    /// Confluent's <c>register</c>: the version of the schema when the subject has it live, else a new version after
+    /// a compatibility check. A soft-deleted version of the same schema id before the new one is removed for good
+    /// ("tombstone previous version with the same id"), so the id is listed once under the subject.
+    /// </summary>
     public async Task<(int Id, int Version)> RegisterAsync(string subject, string schemaText, bool normalize, CancellationToken ct)
     {
         var (schema, canonical) = Prepare(schemaText, normalize);
+
         await _writes.WaitAsync(ct);
         try
         {
@@ -99,6 +105,11 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
 
             var newId = knownId ?? await store.GetOrAddSchemaAsync(canonical, canonical, ct);
             var version = versions.Count == 0 ? 1 : versions.Max(v => v.Version) + 1;
+            foreach (var tombstoned in versions.Where(v => v.Deleted && v.SchemaId == newId))
+            {
+                await store.RemoveVersionAsync(subject, tombstoned.Version, ct);
+            }
+
             await store.AddVersionAsync(subject, version, newId, ct);
             return (newId, version);
         }
@@ -161,21 +172,70 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         return versions.Count == 0 ? throw RegistryError.SubjectNotFound(subject) : versions;
     }
 
+    /// <summary>
+    /// Confluent's <c>get(subject, version, lookupDeleted)</c> behind the version routes: <paramref name="version"/> as
+    /// <see cref="ParseVersion"/> reads it, "latest" (-1) being the latest version that is not soft-deleted, with or
+    /// without <paramref name="includeDeleted"/>. 40401 when the subject has no version (none live, without
+    /// <paramref name="includeDeleted"/>), 40402 when it has not that one.
+    /// </summary>
     public async Task<SubjectVersion> VersionAsync(string subject, string version, bool includeDeleted, CancellationToken ct)
     {
+        var number = ParseVersion(version);
         var versions = await LiveVersionsAsync(subject, includeDeleted, ct);
-        if (version is "latest" or "-1")
-        {
-            return versions[^1];
-        }
-
-        if (!int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
-        {
-            throw RegistryError.InvalidVersion(version);
-        }
-
-        return versions.FirstOrDefault(v => v.Version == number) ?? throw RegistryError.VersionNotFound(subject, number);
+        return Find(versions, number) ?? throw RegistryError.VersionNotFound(subject, number);
     }
+
+    /// <summary>The live version <paramref name="number"/> of <paramref name="subject"/>, the latest for -1, or null (Confluent's compatibility route).</summary>
+    public async Task<SubjectVersion?> LiveVersionAsync(string subject, int number, CancellationToken ct) =>
+        Find((await store.GetVersionsAsync(subject, ct)).Where(v => !v.Deleted).ToList(), number);
+
+    /// <summary>
+    /// Confluent's <c>VersionId</c>: "latest" in any case, or -1, is -1 (the latest version); otherwise Java's
+    /// <c>Integer.parseInt</c> of the text (a sign, decimal digits of any script), 1 and up. Both after Java's
+    /// <c>trim()</c> (every character up to U+0020 off either end).
+    /// </summary>
+    /// <exception cref="RegistryError">42202: not a version id (the message names the text, or the number out of range).</exception>
+    public static int ParseVersion(string version)
+    {
+        var trimmed = version.Trim(JavaWhitespace);
+        if (trimmed.ToLowerInvariant() == "latest")
+        {
+            return -1;
+        }
+
+        var number = ParseJavaInt(trimmed) ?? throw RegistryError.InvalidVersion(version);
+        return number > 0 || number == -1 ? number : throw RegistryError.InvalidVersion(number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    // The characters Java's String.trim() removes.
+    private static readonly char[] JavaWhitespace = [.. Enumerable.Range(0, 0x21).Select(c => (char)c)];
+
+    // Java's Integer.parseInt(s, 10): an optional sign, then at least one digit (Character.digit: any Unicode decimal digit), within int's range.
+    private static int? ParseJavaInt(string text)
+    {
+        var start = text.Length > 0 && text[0] is '+' or '-' ? 1 : 0;
+        if (text.Length == start)
+        {
+            return null;
+        }
+
+        long value = 0;
+        foreach (var c in text.AsSpan(start))
+        {
+            var digit = char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.DecimalDigitNumber ? System.Globalization.CharUnicodeInfo.GetDecimalDigitValue(c) : -1;
+            if (digit < 0 || (value = (value * 10) + digit) > 1L + int.MaxValue)
+            {
+                return null;
+            }
+        }
+
+        value = text[0] == '-' ? -value : value;
+        return value is >= int.MinValue and <= int.MaxValue ? (int)value : null;
+    }
+
+    // The version of that number, or for -1 the latest one not soft-deleted.
+    private static SubjectVersion? Find(IReadOnlyList<SubjectVersion> versions, int number) =>
+        number == -1 ? versions.LastOrDefault(v => !v.Deleted) : versions.FirstOrDefault(v => v.Version == number);
 
     /// <summary>
     /// The canonical text of schema <paramref name="id"/>. Rows are canonicalized as they are read, so a row stored as
@@ -260,12 +320,30 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
     }
 
+    /// <summary>
+    /// Confluent's <c>deleteSchemaVersion</c>: a soft delete of a version soft-deleted already answers 40406; a permanent
+    /// one of a live version 40407 ("latest" is the latest live version, so its permanent delete is always that, or
+    /// 40402 when none is live); the permanent delete of the subject's last version also removes its config (Confluent
+    /// 7.9.3 and later; earlier 7.x removed it when the last live version was soft-deleted).
+    /// </summary>
     public async Task<int> DeleteVersionAsync(string subject, string version, bool permanent, CancellationToken ct)
     {
+        var number = ParseVersion(version);
         await _writes.WaitAsync(ct);
         try
         {
-            var found = await VersionAsync(subject, version, permanent, ct);
+            var versions = await store.GetVersionsAsync(subject, ct);
+            var found = Find(versions, number);
+            if (found is { Deleted: true } && !permanent)
+            {
+                throw RegistryError.VersionSoftDeleted(subject, version);
+            }
+
+            if (found is null)
+            {
+                throw versions.Count == 0 ? RegistryError.SubjectNotFound(subject) : RegistryError.VersionNotFound(subject, number);
+            }
+
             if (permanent)
             {
                 if (!found.Deleted)
@@ -274,6 +352,11 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
                 }
 
                 await store.RemoveVersionAsync(subject, found.Version, ct);
+                if (versions.Count == 1)
+                {
+                    await store.SetCompatibilityAsync(subject, null, ct);
+                    await store.SetNormalizeAsync(subject, null, ct);
+                }
             }
             else
             {
