@@ -98,6 +98,16 @@ public sealed partial class EmbeddedSchemaRegistry
         }));
         app.MapPut("/config", (HttpRequest request, CancellationToken ct) => Handle(async () =>
             await SetConfigAsync(core, null, request, ct)));
+
+        // Confluent 7.3+'s deleteTopLevelConfig: the global config back to the registry's default; the answer is the
+        // config as GET /config gave it before.
+        app.MapDelete("/config", (CancellationToken ct) => Handle(async () =>
+        {
+            var (level, normalize) = await core.ConfigAsync(null, ct);
+            await core.Store.SetCompatibilityAsync(null, null, ct);
+            await core.Store.SetNormalizeAsync(null, null, ct);
+            return ConfigBody("compatibilityLevel", level ?? core.DefaultLevelName, normalize);
+        }));
         app.MapGet("/config/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (level, normalize) = await core.ConfigAsync(subject, ct);
@@ -200,9 +210,18 @@ public sealed partial class EmbeddedSchemaRegistry
         return body;
     }
 
-    // The schema of a compatibility request.
-    private static async Task<global::Avro.Schema> CandidateAsync(SchemaRegistryCore core, string subject, string schema, HttpRequest request, CancellationToken ct) =>
-        SchemaRegistryCore.Prepare(schema, await NormalizeAsync(core, subject, request, ct)).Schema;
+    // The schema of a compatibility request, as Confluent's isCompatible parses a new one (defaults validated with normalize).
+    private static async Task<global::Avro.Schema> CandidateAsync(SchemaRegistryCore core, string subject, string schema, HttpRequest request, CancellationToken ct)
+    {
+        var normalize = await NormalizeAsync(core, subject, request, ct);
+        var candidate = SchemaRegistryCore.Prepare(schema, normalize).Schema;
+        if (normalize)
+        {
+            SchemaRegistryCore.ValidateDefaults(schema);
+        }
+
+        return candidate;
+    }
 
     // The query's normalize=true, else the normalize of the subject's config in scope, as Confluent's routes take it.
     private static async Task<bool> NormalizeAsync(SchemaRegistryCore core, string subject, HttpRequest request, CancellationToken ct) =>

@@ -79,6 +79,10 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     public async Task<(int Id, int Version)> RegisterAsync(string subject, string schemaText, bool normalize, CancellationToken ct)
     {
         var (schema, canonical) = Prepare(schemaText, normalize);
+        if (normalize)
+        {
+            ValidateDefaults(schemaText);
+        }
 
         await _writes.WaitAsync(ct);
         try
@@ -236,6 +240,20 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     // The version of that number, or for -1 the latest one not soft-deleted.
     private static SubjectVersion? Find(IReadOnlyList<SubjectVersion> versions, int number) =>
         number == -1 ? versions.LastOrDefault(v => !v.Deleted) : versions.FirstOrDefault(v => v.Version == number);
+
+    /// <summary>
+    /// Java's parser with <c>validateDefaults</c>, as Confluent parses a new schema with <c>normalize=true</c>
+    /// (<c>AvroSchemaProvider</c>: <c>(validateDefaults || normalize) &amp;&amp; isNew</c>, on registration and the
+    /// compatibility routes, not on lookup).
+    /// </summary>
+    /// <exception cref="RegistryError">42201: a field's default is not a value of its type.</exception>
+    public static void ValidateDefaults(string schemaText)
+    {
+        if (JavaSchemaText.InvalidDefault(schemaText) is { } message)
+        {
+            throw RegistryError.InvalidSchema($"Invalid schema: {message}");
+        }
+    }
 
     /// <summary>
     /// The canonical text of schema <paramref name="id"/>. Rows are canonicalized as they are read, so a row stored as
