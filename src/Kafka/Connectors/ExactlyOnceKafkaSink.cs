@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Internal;
@@ -31,6 +32,17 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     // A record's durable form: this marker, the event timestamp (int64), then key length (int32, -1 for none), key and
     // value. Records stored by builds before timestamps were kept start with the key length (never below -1).
     private const int TimestampedLayout = -2;
+
+    /// <summary>librdkafka's producer-only properties (scope P in its CONFIGURATION.md, 2.16), kept from the tail consumer.</summary>
+    private static readonly FrozenSet<string> ProducerOnly = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "transactional.id", "transaction.timeout.ms", "enable.idempotence", "enable.gapless.guarantee", "queue.buffering.max.messages",
+        "queue.buffering.max.kbytes", "queue.buffering.max.ms", "linger.ms", "message.send.max.retries", "retries",
+        "queue.buffering.backpressure.threshold", "compression.codec", "compression.type", "compression.level", "batch.num.messages",
+        "batch.size", "delivery.report.only.error", "dr_cb", "dr_msg_cb", "sticky.partitioning.linger.ms", "request.required.acks", "acks",
+        "request.timeout.ms", "message.timeout.ms", "delivery.timeout.ms", "queuing.strategy", "produce.offset.report", "partitioner",
+        "partitioner_cb", "msg_order_cmp");
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IProducer<byte[], byte[]>? _producer;
     private (long Epoch, long Index)[]? _published;
@@ -177,6 +189,26 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         return (key, record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray(), timestamp, timestamped);
     }
 
+    /// <summary>
+    /// The configuration of the consumer that reads the partitions' last records: the sink's client properties
+    /// (<c>bootstrap.servers</c>, <c>security.protocol</c>, <c>sasl.*</c>, <c>ssl.*</c>, <c>client.id</c>, socket and
+    /// broker settings: everything the producer connects with) without the producer-only ones, which a consumer ignores
+    /// with a warning (librdkafka) or refuses (Confluent.Kafka's <c>dotnet.producer.*</c>); a group of its own, never
+    /// committed.
+    /// </summary>
+    internal ConsumerConfig TailConsumerConfig()
+    {
+        KafkaClientProperties.RequireBootstrapServers(settings.Properties, "The exactly-once sink's producer settings");
+        var config = new ConsumerConfig(settings.Properties
+            .Where(p => !ProducerOnly.Contains(p.Key) && !p.Key.StartsWith("dotnet.producer.", StringComparison.Ordinal))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))
+        {
+            GroupId = "actorflow-tail-" + Guid.NewGuid().ToString("N"),
+            EnableAutoCommit = false,
+        };
+        return config;
+    }
+
     private (long Epoch, long Index)[] ReadTails(IProducer<byte[], byte[]> producer)
     {
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
@@ -187,13 +219,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         }
 
         var tails = new (long, long)[metadata.Partitions.Count];
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = settings.BootstrapServers,
-            GroupId = "actorflow-tail-" + Guid.NewGuid().ToString("N"),
-            EnableAutoCommit = false,
-        };
-        using var consumer = new ConsumerBuilder<Ignore, Ignore>(config)
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(TailConsumerConfig())
             .SetLogHandler(KafkaClientLog.For(null).OnLog)
             .SetErrorHandler(KafkaClientLog.For(null).OnError)
             .Build();

@@ -1,0 +1,95 @@
+using System.Text;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Kafka.Tests.Consumer;
+using ActorFlow.Topology.Connectors;
+using Confluent.Kafka;
+using Xunit.Abstractions;
+
+namespace ActorFlow.Kafka.Tests.Connectors;
+
+/// <summary>The exactly-once sink's publish: the clients it builds, what it writes, what it skips.</summary>
+public sealed class ExactlyOnceSinkSpec(ITestOutputHelper output) : KafkaSpecBase(output, partitions: Partitions)
+{
+    private const int Partitions = 3;
+
+    /// <summary>
+    /// Verify that the consumer reading the partitions' last records connects as the producer does (on a SASL or SSL
+    /// cluster a consumer built from bootstrap.servers alone cannot read them, and every checkpoint fails), without the
+    /// producer-only properties.
+    /// </summary>
+    [Fact]
+    public void The_tail_consumer_must_connect_with_the_sinks_client_settings()
+    {
+        var settings = ProducerSettings<byte[], byte[]>.Create(Sys, null, null)
+            .WithBootstrapServers("broker-1:9093")
+            .WithProperties(new Dictionary<string, string>
+            {
+                ["security.protocol"] = "SASL_SSL",
+                ["sasl.mechanism"] = "SCRAM-SHA-512",
+                ["sasl.username"] = "jobs",
+                ["sasl.password"] = "secret",
+                ["ssl.ca.location"] = "/etc/kafka/ca.pem",
+                ["ssl.endpoint.identification.algorithm"] = "https",
+                ["client.id"] = "clicks-job",
+                ["socket.keepalive.enable"] = "true",
+                ["acks"] = "all",
+                ["compression.type"] = "zstd",
+                ["transactional.id"] = "t-1",
+                ["dotnet.producer.enable.delivery.reports"] = "true",
+            });
+        using var sink = new ExactlyOnceKafkaSink<string>(settings, Topic, s => (null, Encoding.UTF8.GetBytes(s)));
+
+        var config = sink.TailConsumerConfig().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+        Assert.Equal("broker-1:9093", config["bootstrap.servers"]);
+        Assert.Equal("SASL_SSL", config["security.protocol"]);
+        Assert.Equal("SCRAM-SHA-512", config["sasl.mechanism"]);
+        Assert.Equal("jobs", config["sasl.username"]);
+        Assert.Equal("secret", config["sasl.password"]);
+        Assert.Equal("/etc/kafka/ca.pem", config["ssl.ca.location"]);
+        Assert.Equal("https", config["ssl.endpoint.identification.algorithm"]);
+        Assert.Equal("clicks-job", config["client.id"]);
+        Assert.Equal("true", config["socket.keepalive.enable"]);
+        Assert.Equal("false", config["enable.auto.commit"], ignoreCase: true);
+        Assert.StartsWith("actorflow-tail-", config["group.id"], StringComparison.Ordinal);
+        foreach (var producerOnly in new[] { "acks", "compression.type", "transactional.id", "linger.ms", "batch.num.messages", "partitioner", "dotnet.producer.enable.delivery.reports" })
+        {
+            Assert.DoesNotContain(producerOnly, config.Keys);
+        }
+    }
+
+    /// <summary>
+    /// Verify that a sink whose settings carry client properties and producer-only ones (the module's defaults
+    /// linger.ms, batch.num.messages, partitioner; a Confluent.Kafka producer option a consumer refuses) still reads
+    /// the tails and publishes.
+    /// </summary>
+    [Fact]
+    public async Task A_sink_with_client_and_producer_properties_must_publish()
+    {
+        var settings = ProducerSettings<byte[], byte[]>.Create(Sys, null, null)
+            .WithBootstrapServers(Kafka.BootstrapServers)
+            .WithProperty("security.protocol", "plaintext")
+            .WithProperty("client.id", "eos-spec")
+            .WithProperty("dotnet.producer.enable.background.poll", "true");
+        using var sink = new ExactlyOnceKafkaSink<string>(settings, Topic, s => (null, Encoding.UTF8.GetBytes(s)));
+
+        await sink.PublishAsync(1, [.. new[] { "a", "b", "c" }.Select(v => sink.Encode(v))], CancellationToken.None);
+
+        Assert.Equal(["a", "b", "c"], ReadAll().Select(r => Text(r.Message.Value)).Order(StringComparer.Ordinal));
+    }
+
+    private List<ConsumeResult<byte[], byte[]>> ReadAll()
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "read-" + Guid.NewGuid().ToString("N") }).Build();
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
+        var read = new List<ConsumeResult<byte[], byte[]>>();
+        var high = Enumerable.Range(0, Partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        while (read.Count < high && consumer.Consume(TimeSpan.FromSeconds(10)) is { } r)
+        {
+            read.Add(r);
+        }
+
+        return read;
+    }
+}
