@@ -21,7 +21,8 @@ namespace ActorFlow.Kafka.Connectors;
 /// every Java, Kafka Streams and Flink producer puts them; without a key, the index), so that every partition receives an
 /// epoch's records in index order. Before its first publish, the sink reads the last record of every partition and skips
 /// what is already there. The topic must be written by this sink only. Each record's event timestamp is its Kafka
-/// timestamp (as Flink's KafkaSink), kept with it in the checkpoint record.
+/// timestamp (as Flink's KafkaSink), kept with it in the checkpoint record. A null value is written as a tombstone, as
+/// the plain sink writes it.
 /// </summary>
 internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
     : ICheckpointedSink<T>, IBatchSinkConnector<T>, IDisposable
@@ -32,6 +33,13 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     // A record's durable form: this marker, the event timestamp (int64), then key length (int32, -1 for none), key and
     // value. Records stored by builds before timestamps were kept start with the key length (never below -1).
     private const int TimestampedLayout = -2;
+
+    // The same for a null value (a tombstone): nothing follows the key.
+    private const int TombstoneLayout = -3;
+
+    // How long a publish that filled the producer's queue (queue.buffering.max.messages or .kbytes) polls for delivery
+    // reports, which make room, before it produces again (as the producer stages do on Local_QueueFull).
+    private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(10);
 
     /// <summary>librdkafka's producer-only properties (scope P in its CONFIGURATION.md, 2.16), kept from the tail consumer.</summary>
     private static readonly FrozenSet<string> ProducerOnly = FrozenSet.Create(
@@ -58,12 +66,12 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     public byte[] Encode(T value, long timestamp)
     {
         var (key, bytes) = encode(value);
-        var result = new byte[16 + (key?.Length ?? 0) + bytes.Length];
-        BinaryPrimitives.WriteInt32LittleEndian(result, TimestampedLayout);
+        var result = new byte[16 + (key?.Length ?? 0) + (bytes?.Length ?? 0)];
+        BinaryPrimitives.WriteInt32LittleEndian(result, bytes is null ? TombstoneLayout : TimestampedLayout);
         BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(4), timestamp);
         BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(12), key?.Length ?? -1);
         key?.CopyTo(result, 16);
-        bytes.CopyTo(result, 16 + (key?.Length ?? 0));
+        bytes?.CopyTo(result, 16 + (key?.Length ?? 0));
         return result;
     }
 
@@ -81,35 +89,20 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             var producer = _producer ??= BuildProducer();
             var published = _published ??= await Task.Run(() => ReadTails(producer), cancellationToken).ConfigureAwait(false);
             Error? failure = null;
-            for (var i = 0; i < records.Count; i++)
+            try
             {
-                var (key, value, timestamp, current) = Decode(records[i]);
-                var partition = current ? PartitionOf(key, i, published.Length) : PartitionBefore20261205(key, i, published.Length);
-                var last = published[partition];
-                if (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i))
-                {
-                    continue; // already there from an interrupted attempt
-                }
-
-                var message = new Message<byte[], byte[]>
-                {
-                    Key = key!,
-                    Value = value,
-                    Timestamp = RecordWriters.EventTime(timestamp),
-                    Headers = new Headers
-                    {
-                        { EpochHeader, Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture)) },
-                        { IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)) },
-                    },
-                };
-                producer.Produce(new TopicPartition(topic, partition), message, r =>
+                Produce(producer, epoch, records, published, r =>
                 {
                     if (r.Error.IsError)
                     {
                         failure ??= r.Error;
                     }
-                });
-                published[partition] = (epoch, i);
+                }, () => failure is not null, cancellationToken);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _published = null; // unknown what arrived: read the tails again next time
+                throw;
             }
 
             if (producer.Flush(settings.FlushTimeout) > 0 || failure is not null)
@@ -143,6 +136,60 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     {
         DisposeProducer();
         _gate.Dispose();
+    }
+
+    /// <summary>
+    /// Hands epoch <paramref name="epoch"/>'s records that <paramref name="published"/> does not show as already written
+    /// to the producer, in index order, and moves <paramref name="published"/> on. A full producer queue is waited out
+    /// (polling for delivery reports) unless a delivery has already failed (<paramref name="failed"/>): the publish
+    /// fails then anyway.
+    /// </summary>
+    private void Produce(
+        IProducer<byte[], byte[]> producer,
+        long epoch,
+        IReadOnlyList<byte[]> records,
+        (long Epoch, long Index)[] published,
+        Action<DeliveryReport<byte[], byte[]>> onReport,
+        Func<bool> failed,
+        CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < records.Count; i++)
+        {
+            var (key, value, timestamp, current) = Decode(records[i]);
+            var partition = current ? PartitionOf(key, i, published.Length) : PartitionBefore20261205(key, i, published.Length);
+            var last = published[partition];
+            if (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i))
+            {
+                continue; // already there from an interrupted attempt
+            }
+
+            var message = new Message<byte[], byte[]>
+            {
+                Key = key!,
+                Value = value!, // null: a tombstone, as the plain sink writes it
+                Timestamp = RecordWriters.EventTime(timestamp),
+                Headers = new Headers
+                {
+                    { EpochHeader, Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture)) },
+                    { IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)) },
+                },
+            };
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(new TopicPartition(topic, partition), message, onReport);
+                    break;
+                }
+                catch (ProduceException<byte[], byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull && !failed())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    producer.Poll(QueueFullRetry);
+                }
+            }
+
+            published[partition] = (epoch, i);
+        }
     }
 
     private IProducer<byte[], byte[]> BuildProducer()
@@ -179,14 +226,16 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private static int PartitionBefore20261205(byte[]? key, int index, int partitions) =>
         key is { Length: > 0 } ? (int)(KeyGroups.Hash(key) % (uint)partitions) : index % partitions;
 
-    private static (byte[]? Key, byte[] Value, long Timestamp, bool Current) Decode(byte[] record)
+    private static (byte[]? Key, byte[]? Value, long Timestamp, bool Current) Decode(byte[] record)
     {
-        var timestamped = BinaryPrimitives.ReadInt32LittleEndian(record) == TimestampedLayout;
+        var layout = BinaryPrimitives.ReadInt32LittleEndian(record);
+        var timestamped = layout is TimestampedLayout or TombstoneLayout;
         var timestamp = timestamped ? BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(4)) : Timestamps.NoTimestamp;
         var start = timestamped ? 12 : 0;
         var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(start));
         var key = keyLength < 0 ? null : record.AsSpan(start + 4, keyLength).ToArray();
-        return (key, record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray(), timestamp, timestamped);
+        var value = layout == TombstoneLayout ? null : record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray();
+        return (key, value, timestamp, timestamped);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Settings;
@@ -77,6 +78,54 @@ public sealed class ExactlyOnceSinkSpec(ITestOutputHelper output) : KafkaSpecBas
         await sink.PublishAsync(1, [.. new[] { "a", "b", "c" }.Select(v => sink.Encode(v))], CancellationToken.None);
 
         Assert.Equal(["a", "b", "c"], ReadAll().Select(r => Text(r.Message.Value)).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>
+    /// Verify that a null value is published as a tombstone (as the plain sink writes it) with its key and headers, and
+    /// that publishing the epoch again (recovery, a new sink) skips it like any record already there.
+    /// </summary>
+    [Fact]
+    public async Task A_null_value_must_be_published_as_a_tombstone_once()
+    {
+        var values = Enumerable.Range(0, 12).Select(i => i % 3 == 0 ? null : "v" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var keys = values.Select((_, i) => "k" + i.ToString(CultureInfo.InvariantCulture)).ToList();
+        var settings = ProducerSettings<byte[], byte[]>.Create(Sys, null, null).WithBootstrapServers(Kafka.BootstrapServers);
+        Func<int, (byte[]? Key, byte[] Value)> encode = i => (Encoding.UTF8.GetBytes(keys[i]), values[i] is { } v ? Encoding.UTF8.GetBytes(v) : null!);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var sink = new ExactlyOnceKafkaSink<int>(settings, Topic, encode);
+            await sink.PublishAsync(1, [.. Enumerable.Range(0, values.Count).Select(i => sink.Encode(i, 1_000 + i))], CancellationToken.None);
+        }
+
+        var read = ReadAll();
+        Assert.Equal(values.Count, read.Count);
+        foreach (var r in read)
+        {
+            var i = keys.IndexOf(Text(r.Message.Key));
+            Assert.Equal(values[i], r.Message.Value is null ? null : Text(r.Message.Value));
+            Assert.Equal(1_000 + i, r.Message.Timestamp.UnixTimestampMs);
+            Assert.True(r.Message.Headers.TryGetLastBytes("actorflow.epoch", out var epoch));
+            Assert.Equal("1", Encoding.ASCII.GetString(epoch));
+        }
+    }
+
+    /// <summary>
+    /// Verify that an epoch larger than the producer's queue (queue.buffering.max.messages) is published whole: the
+    /// publish waits for room instead of failing with Local_QueueFull (a checkpoint failing, and failing again, for
+    /// every epoch of more than 100 000 records with the default queue).
+    /// </summary>
+    [Fact]
+    public async Task An_epoch_larger_than_the_producer_queue_must_be_published_whole()
+    {
+        var settings = ProducerSettings<byte[], byte[]>.Create(Sys, null, null)
+            .WithBootstrapServers(Kafka.BootstrapServers)
+            .WithProperty("queue.buffering.max.messages", "10")
+            .WithProperty("batch.num.messages", "5");
+        using var sink = new ExactlyOnceKafkaSink<int>(settings, Topic, i => (null, Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture))));
+
+        await sink.PublishAsync(1, [.. Enumerable.Range(0, 500).Select(i => sink.Encode(i))], CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 500), ReadAll().Select(r => int.Parse(Text(r.Message.Value), CultureInfo.InvariantCulture)).Order());
     }
 
     private List<ConsumeResult<byte[], byte[]>> ReadAll()
