@@ -20,7 +20,10 @@ namespace ActorFlow.Kafka.Connectors;
 /// idempotent producer to partitions this sink computes itself (the Java producer's murmur2 of the key, so keys land where
 /// every Java, Kafka Streams and Flink producer puts them; without a key, the index), so that every partition receives an
 /// epoch's records in index order. Before its first publish, the sink reads the last record of every partition and skips
-/// what is already there. The topic must be written by this sink only. Each record's event timestamp is its Kafka
+/// what is already there, when the same writer (header <c>actorflow.writer</c>, the runtime's id of a lineage of
+/// checkpoints) wrote it: epochs are checkpoint ids, which start again at 1 for a new job name or an empty checkpoint
+/// store. A last record without the header (written before writer ids were kept) counts as before. The topic must be
+/// written by this sink only. Each record's event timestamp is its Kafka
 /// timestamp (as Flink's KafkaSink), kept with it in the checkpoint record. A null value is written as a tombstone, as
 /// the plain sink writes it.
 /// </summary>
@@ -29,6 +32,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 {
     private const string EpochHeader = "actorflow.epoch";
     private const string IndexHeader = "actorflow.index";
+    private const string WriterHeader = "actorflow.writer";
 
     // A record's durable form: this marker, the event timestamp (int64), then key length (int32, -1 for none), key and
     // value. Records stored by builds before timestamps were kept start with the key length (never below -1).
@@ -53,7 +57,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IProducer<byte[], byte[]>? _producer;
-    private (long Epoch, long Index)[]? _published;
+    private Tail[]? _published;
 
     private IBatchSinkConnector<T> Plain => (IBatchSinkConnector<T>)KafkaConnectors.Sink(settings, topic, encode);
     private int _openProducers;
@@ -81,7 +85,14 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     /// <summary>In a stateless job the records go out as from the plain sink, with their timestamps.</summary>
     public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() => Plain.BatchSink();
 
-    public async Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
+    /// <summary>Publishes for no particular writer: whatever the partitions' last records show counts (as before writer ids).</summary>
+    public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
+        PublishForAsync(epoch, records, null, cancellationToken);
+
+    public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, string writer, CancellationToken cancellationToken) =>
+        PublishForAsync(epoch, records, writer, cancellationToken);
+
+    private async Task PublishForAsync(long epoch, IReadOnlyList<byte[]> records, string? writer, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -91,7 +102,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             Error? failure = null;
             try
             {
-                Produce(producer, epoch, records, published, r =>
+                Produce(producer, epoch, writer, records, published, r =>
                 {
                     if (r.Error.IsError)
                     {
@@ -139,16 +150,17 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     }
 
     /// <summary>
-    /// Hands epoch <paramref name="epoch"/>'s records that <paramref name="published"/> does not show as already written
-    /// to the producer, in index order, and moves <paramref name="published"/> on. A full producer queue is waited out
+    /// Hands epoch <paramref name="epoch"/>'s records that <paramref name="published"/> does not show as already written by
+    /// <paramref name="writer"/> to the producer, in index order, and moves <paramref name="published"/> on. A full producer queue is waited out
     /// (polling for delivery reports) unless a delivery has already failed (<paramref name="failed"/>): the publish
     /// fails then anyway.
     /// </summary>
     private void Produce(
         IProducer<byte[], byte[]> producer,
         long epoch,
+        string? writer,
         IReadOnlyList<byte[]> records,
-        (long Epoch, long Index)[] published,
+        Tail[] published,
         Action<DeliveryReport<byte[], byte[]>> onReport,
         Func<bool> failed,
         CancellationToken cancellationToken)
@@ -158,9 +170,19 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             var (key, value, timestamp, current) = Decode(records[i]);
             var partition = current ? PartitionOf(key, i, published.Length) : PartitionBefore20261205(key, i, published.Length);
             var last = published[partition];
-            if (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i))
+            if (last.SameWriter(writer) && (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i)))
             {
                 continue; // already there from an interrupted attempt
+            }
+
+            var headers = new Headers
+            {
+                { EpochHeader, Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture)) },
+                { IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)) },
+            };
+            if (writer is not null)
+            {
+                headers.Add(WriterHeader, Encoding.UTF8.GetBytes(writer));
             }
 
             var message = new Message<byte[], byte[]>
@@ -168,11 +190,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
                 Key = key!,
                 Value = value!, // null: a tombstone, as the plain sink writes it
                 Timestamp = RecordWriters.EventTime(timestamp),
-                Headers = new Headers
-                {
-                    { EpochHeader, Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture)) },
-                    { IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)) },
-                },
+                Headers = headers,
             };
             while (true)
             {
@@ -188,7 +206,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
                 }
             }
 
-            published[partition] = (epoch, i);
+            published[partition] = new Tail(epoch, i, writer);
         }
     }
 
@@ -258,7 +276,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         return config;
     }
 
-    private (long Epoch, long Index)[] ReadTails(IProducer<byte[], byte[]> producer)
+    private Tail[] ReadTails(IProducer<byte[], byte[]> producer)
     {
         using var admin = new DependentAdminClientBuilder(producer.Handle).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(30)).Topics.Single();
@@ -267,14 +285,14 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             throw new KafkaException(new Error(metadata.Error.Code, $"exactly-once sink: topic '{topic}' is not available: {metadata.Error.Reason}"));
         }
 
-        var tails = new (long, long)[metadata.Partitions.Count];
+        var tails = new Tail[metadata.Partitions.Count];
         using var consumer = new ConsumerBuilder<Ignore, Ignore>(TailConsumerConfig())
             .SetLogHandler(KafkaClientLog.For(null).OnLog)
             .SetErrorHandler(KafkaClientLog.For(null).OnError)
             .Build();
         for (var p = 0; p < tails.Length; p++)
         {
-            tails[p] = (-1, -1);
+            tails[p] = Tail.None;
             var tp = new TopicPartition(topic, p);
             var high = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(30)).High.Value;
             if (high <= 0)
@@ -286,10 +304,25 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             var last = consumer.Consume(TimeSpan.FromSeconds(30));
             if (last?.Message?.Headers is { } headers && headers.TryGetLastBytes(EpochHeader, out var e) && headers.TryGetLastBytes(IndexHeader, out var i))
             {
-                tails[p] = (long.Parse(Encoding.ASCII.GetString(e), CultureInfo.InvariantCulture), long.Parse(Encoding.ASCII.GetString(i), CultureInfo.InvariantCulture));
+                tails[p] = new Tail(
+                    long.Parse(Encoding.ASCII.GetString(e), CultureInfo.InvariantCulture),
+                    long.Parse(Encoding.ASCII.GetString(i), CultureInfo.InvariantCulture),
+                    headers.TryGetLastBytes(WriterHeader, out var w) ? Encoding.UTF8.GetString(w) : null);
             }
         }
 
         return tails;
+    }
+
+    /// <summary>
+    /// What a partition's last record shows: its epoch and index (-1 and -1 for none, or one this sink did not write),
+    /// and its writer (null: written without one, before writer ids were kept, or by a publish for no writer).
+    /// </summary>
+    private readonly record struct Tail(long Epoch, long Index, string? Writer)
+    {
+        public static readonly Tail None = new(-1, -1, null);
+
+        /// <summary>Whether the epoch and index count for <paramref name="writer"/>: the same one, or either unknown.</summary>
+        public bool SameWriter(string? writer) => Writer is null || writer is null || string.Equals(Writer, writer, StringComparison.Ordinal);
     }
 }

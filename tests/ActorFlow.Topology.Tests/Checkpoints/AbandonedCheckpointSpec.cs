@@ -177,7 +177,7 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
     {
         public byte[] Encode(object? value, long timestamp) => System.Text.Encoding.UTF8.GetBytes((string)value!);
 
-        public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, string writer, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task CloseAsync() => Task.CompletedTask;
     }

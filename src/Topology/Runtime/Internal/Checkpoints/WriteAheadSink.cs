@@ -1,4 +1,5 @@
 using ActorFlow.Persistence.Checkpoints;
+using ActorFlow.Topology.Connectors;
 using Akka;
 using Akka.Streams.Dsl;
 
@@ -12,6 +13,10 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// One instance serves one run; <see cref="CloseAsync"/> ends it and releases the target's clients. A job with several
 /// exactly-once sinks has one per sink, each keeping its epoch under its own key of the checkpoint record
 /// (<see cref="EpochKey"/> for the job's first, as before job graphs; <c>actorflow.epoch.N</c> for the N-th sink).
+/// Beside it, under the same key with <c>.writer</c> appended, the sink's writer id (see
+/// <see cref="ICheckpointedSink{T}.PublishAsync(long, IReadOnlyList{byte[]}, string, CancellationToken)"/>): chosen new by a
+/// run that restores nothing (or a record without one, taken by an older build), taken over from the restored record
+/// otherwise, so epochs of one lineage of checkpoints are published under one id.
 /// </summary>
 internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout, int sink = 0, string epochKey = WriteAheadSink.EpochKey)
 {
@@ -19,7 +24,9 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
     private readonly EpochHandoff _handoff = new();
     private readonly object _lock = new();
     private readonly Dictionary<long, IReadOnlyList<byte[]>> _taken = [];
+    private readonly string _writerKey = epochKey + ".writer";
     private (long Epoch, IReadOnlyList<byte[]> Records)? _unpublished;
+    private string _writer = Guid.NewGuid().ToString("N");
     private Task _publishing = Task.CompletedTask;
     private bool _closed;
 
@@ -52,11 +59,24 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
         });
     }
 
-    /// <summary>Publishes the epoch stored in <paramref name="record"/> (recovery: it may be partly published).</summary>
-    public Task RecoverAsync(CheckpointRecord record) =>
-        record.SinkTransactionIds.TryGetValue(epochKey, out var packed)
+    /// <summary>This run's writer id (see the class summary).</summary>
+    public string Writer => Volatile.Read(ref _writer);
+
+    /// <summary>
+    /// Continues the writer of <paramref name="record"/> (when it names one) and publishes the epoch stored in it
+    /// (recovery: it may be partly published). Called before the run's first checkpoint.
+    /// </summary>
+    public Task RecoverAsync(CheckpointRecord record)
+    {
+        if (record.SinkTransactionIds.TryGetValue(_writerKey, out var writer) && !string.IsNullOrEmpty(writer))
+        {
+            Volatile.Write(ref _writer, writer);
+        }
+
+        return record.SinkTransactionIds.TryGetValue(epochKey, out var packed)
             ? PublishAsync(record.CheckpointId, EpochHandoff.Unpack(packed))
             : Task.CompletedTask;
+    }
 
     /// <summary>
     /// The run is over: no epoch is published by it any more (a checkpoint not yet stored is aborted; one stored
@@ -144,7 +164,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
             _taken[checkpointId] = records;
         }
 
-        return new Dictionary<string, string> { [epochKey] = EpochHandoff.Pack(records) };
+        return new Dictionary<string, string> { [epochKey] = EpochHandoff.Pack(records), [_writerKey] = Writer };
     }
 
     private async Task CommitAsync(CheckpointRecord record)
@@ -175,7 +195,7 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
         lock (_lock)
         {
             ThrowIfClosed();
-            return _publishing = target.PublishAsync(epoch, records, CancellationToken.None);
+            return _publishing = target.PublishAsync(epoch, records, Writer, CancellationToken.None);
         }
     }
 

@@ -7,7 +7,7 @@ internal interface IWriteAheadTarget
 {
     byte[] Encode(object? value, long timestamp);
 
-    Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken);
+    Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, string writer, CancellationToken cancellationToken);
 
     Task CloseAsync();
 }
@@ -17,8 +17,8 @@ internal sealed class WriteAheadTarget<T>(ICheckpointedSink<T> sink) : IWriteAhe
 {
     public byte[] Encode(object? value, long timestamp) => sink.Encode((T)value!, timestamp);
 
-    public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
-        sink.PublishAsync(epoch, records, cancellationToken);
+    public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, string writer, CancellationToken cancellationToken) =>
+        sink.PublishAsync(epoch, records, writer, cancellationToken);
 
     public Task CloseAsync() => sink.CloseAsync();
 }
