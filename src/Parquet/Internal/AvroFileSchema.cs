@@ -201,7 +201,7 @@ internal sealed class AvroFileSchema : FileSchema
                     TimeSpan t => Time(t, micros, path),
                     TimeOnly t => Time(t.ToTimeSpan(), micros, path),
                     int raw when !micros => Time(TimeSpan.FromMilliseconds(raw), micros, path),
-                    long raw when micros => Time(TimeSpan.FromTicks(raw > TimeSpan.MaxValue.Ticks / TimeSpan.TicksPerMicrosecond ? -1 : raw * TimeSpan.TicksPerMicrosecond), micros, path),
+                    long raw when micros => Time(raw is < 0 or >= 86_400_000_000L ? TimeSpan.MinValue : TimeSpan.FromTicks(raw * TimeSpan.TicksPerMicrosecond), micros, path),
                     _ => throw Mismatch(path, schema.LogicalTypeName, value),
                 });
             case "date":

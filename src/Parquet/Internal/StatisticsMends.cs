@@ -227,40 +227,29 @@ internal static class StatisticsMends
     private static void MendPageHeaders(Stream file, long start, long length, StatisticMend mend)
     {
         var position = start;
-        var buffer = new byte[4096];
-        while (position < start + length)
+        var end = start + length;
+        var size = 4096;
+        while (position < end)
         {
-            file.Position = position;
-            var read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, start + length - position));
-            var header = new Cursor(buffer.AsSpan(0, read).ToArray());
-            var statistics = new List<(int Offset, int Length, bool IsMax)>();
-            var pageSize = 0;
-            short last = 0;
-            while (header.Field(ref last) is var (id, type) && type != Stop)
+            // A header holds its statistics whole (Parquet.Net writes a string page's min and max twice each, uncut): one
+            // longer than the buffer is read again with a larger one, up to the rest of the column chunk.
+            Cursor header;
+            List<(int Offset, int Length, bool IsMax)> statistics;
+            int pageSize;
+            while (true)
             {
-                if (id == 3 && type == I32)
+                var available = (int)Math.Min(size, end - position);
+                var bytes = new byte[available];
+                file.Position = position;
+                file.ReadExactly(bytes);
+                try
                 {
-                    pageSize = header.Int();
+                    (header, statistics, pageSize) = ReadPageHeader(bytes);
+                    break;
                 }
-                else if ((id == 5 || id == 8) && type == Struct)
+                catch (InvalidDataException) when (available < end - position)
                 {
-                    var statisticsField = id;
-                    short inPage = 0;
-                    while (header.Field(ref inPage) is var (pageId, pageType) && pageType != Stop)
-                    {
-                        if (pageId == statisticsField && pageType == Struct)
-                        {
-                            header.Statistics(statistics);
-                        }
-                        else
-                        {
-                            header.Skip(pageType);
-                        }
-                    }
-                }
-                else
-                {
-                    header.Skip(type);
+                    size = (int)Math.Min((long)size * 4, end - position);
                 }
             }
 
@@ -278,6 +267,49 @@ internal static class StatisticsMends
 
             position += header.Position + pageSize;
         }
+    }
+
+    /// <summary>A page header at the start of <paramref name="bytes"/>: its statistics and the page's size; throws when <paramref name="bytes"/> end inside it.</summary>
+    private static (Cursor Header, List<(int Offset, int Length, bool IsMax)> Statistics, int PageSize) ReadPageHeader(byte[] bytes)
+    {
+        var header = new Cursor(bytes);
+        var statistics = new List<(int Offset, int Length, bool IsMax)>();
+        var pageSize = 0;
+        short last = 0;
+        while (header.Field(ref last) is var (id, type) && type != Stop)
+        {
+            if (id == 3 && type == I32)
+            {
+                pageSize = header.Int();
+            }
+            else if ((id == 5 || id == 8) && type == Struct)
+            {
+                var statisticsField = id;
+                short inPage = 0;
+                while (header.Field(ref inPage) is var (pageId, pageType) && pageType != Stop)
+                {
+                    if (pageId == statisticsField && pageType == Struct)
+                    {
+                        header.Statistics(statistics);
+                    }
+                    else
+                    {
+                        header.Skip(pageType);
+                    }
+                }
+            }
+            else
+            {
+                header.Skip(type);
+            }
+        }
+
+        if (header.Position > bytes.Length)
+        {
+            throw new InvalidDataException("Parquet page header ends past the bytes read");
+        }
+
+        return (header, statistics, pageSize);
     }
 
     /// <summary>A Thrift compact-protocol reader over a buffer (only what Parquet's metadata uses).</summary>

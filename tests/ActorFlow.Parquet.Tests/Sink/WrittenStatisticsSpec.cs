@@ -35,6 +35,25 @@ public sealed class WrittenStatisticsSpec : Akka.TestKit.Xunit2.TestKit, IDispos
         Assert.Equal(1, source.Metrics.RowGroupsSkipped); // the plain letters: B to c
     }
 
+    /// <summary>
+    /// Verify that a row group of long strings lands (its page header, with the min and max written twice each, is longer
+    /// than the 4 KB the statistics were first looked for in: the write failed with "cannot mend the statistics") and
+    /// that DuckDB reads its rows and bounds.
+    /// </summary>
+    [Fact]
+    public async Task Long_strings_must_land_with_their_bounds()
+    {
+        var low = "a" + new string('x', 3000);
+        var high = "b" + new string('y', 3000);
+        await SinkFiles.LandAsync(ParquetSink.For(_lake.Path, new ParquetSinkOptions<Named> { RowGroupSize = 10 }), [
+            new Named { Id = 1, Name = high }, new Named { Id = 2, Name = low }]);
+
+        var from = DuckDb.Files(_lake.Path);
+        Assert.Equal(2L, DuckDb.Scalar($"SELECT count(*) FROM {from} WHERE Name >= '{low}'"));
+        var bounds = DuckDb.Query($"SELECT stats_min_value, stats_max_value FROM parquet_metadata('{_lake.Path}/**/*.parquet') WHERE path_in_schema = 'Name'");
+        Assert.Equal([low, high], bounds.Single());
+    }
+
     void IDisposable.Dispose()
     {
         _lake.Dispose();
