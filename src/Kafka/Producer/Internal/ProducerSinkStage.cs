@@ -76,6 +76,7 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
         private long _credit;
         private bool _finished;
         private Exception? _upstreamFailure;
+        private IDisposable? _attachment;
 
         public Logic(ProducerSinkStage<TIn, TKey, TValue> stage)
             : base(stage.Shape)
@@ -98,7 +99,7 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
             _wakeUp = GetAsyncCallback(Progress);
             _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError, log: KafkaClientLog.For(Log));
             var reports = _reports;
-            _stage._handle?.Attach(_producer, () => reports.Failure);
+            _attachment = _stage._handle?.Attach(_producer, () => reports.Failure);
 
             // A sink has no outlet: without keep-going the stage would stop as soon as upstream finishes.
             SetKeepGoing(true);
@@ -142,6 +143,7 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
 
         public override void PostStop()
         {
+            _attachment?.Dispose(); // a checkpoint's flush no longer waits for this stage's client
             var failure = _reports.Failure;
             if (_finished)
             {

@@ -72,6 +72,12 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
         {
             Volatile.Write(ref _writer, writer);
         }
+        else if (record.SinkTransactionIds.ContainsKey(epochKey))
+        {
+            // A record of an older build names no writer: every run that restores it takes the same one, so a second
+            // recovery after an interrupted one recognizes what the first published (a new id per run wrote it again).
+            Volatile.Write(ref _writer, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{epochKey}@{record.CheckpointId}"));
+        }
 
         return record.SinkTransactionIds.TryGetValue(epochKey, out var packed)
             ? PublishAsync(record.CheckpointId, EpochHandoff.Unpack(packed))
