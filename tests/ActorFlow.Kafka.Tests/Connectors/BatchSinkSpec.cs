@@ -146,6 +146,40 @@ public sealed class BatchSinkSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>Consecutive numbers from 0, cut into lists of the given sizes, each number with event timestamp <see cref="Base"/> + it.</summary>
+    /// <summary>
+    /// Verify that a checkpoint's flush of a sink connector covers every running stage it backs: one connector instance
+    /// behind two sinks (of one job, or two) had only its last started stage flushed, so the other's records, lingering in
+    /// their client, were not at the broker when the flush returned.
+    /// </summary>
+    [Fact]
+    public async Task A_Kafka_sink_flush_must_cover_every_running_stage_of_its_connector()
+    {
+        var settings = Settings().WithProperty("linger.ms", "30000").WithProperty("message.timeout.ms", "120000");
+        var connector = (IFlushingSinkConnector<int>)KafkaConnectors.Sink<int>(settings, "t", i => (null, Encoding.UTF8.GetBytes("v" + i)));
+        var passed = new int[2];
+        for (var stage = 0; stage < 2; stage++)
+        {
+            var index = stage;
+
+            // Two batches and a source that stays open: the second batch passes the counter only once the stage took the first.
+            List<IReadOnlyList<TimestampedValue<int>>> batches = [.. Batches(3, 1).Select(b => Stamped([.. b.Select(v => v.Value + (10 * index))]))];
+            _ = Source.From(batches)
+                .Concat(Source.Maybe<IReadOnlyList<TimestampedValue<int>>>().MapMaterializedValue(_ => NotUsed.Instance))
+                .Select(batch =>
+                {
+                    Interlocked.Increment(ref passed[index]);
+                    return batch;
+                })
+                .RunWith(connector.BatchSink(), _materializer);
+        }
+
+        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref passed[0]) == 2 && Volatile.Read(ref passed[1]) == 2), TimeSpan.FromSeconds(20));
+        await connector.FlushAsync(CancellationToken.None);
+
+        var values = ReadAll(_kafka.BootstrapServers, "t", 2).Select(r => r.Message.Value).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string>(["v0", "v1", "v2", "v10", "v11", "v12"], StringComparer.Ordinal), values);
+    }
+
     private static List<IReadOnlyList<TimestampedValue<int>>> Batches(params int[] sizes)
     {
         var batches = new List<IReadOnlyList<TimestampedValue<int>>>();
