@@ -165,6 +165,9 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         Func<bool> failed,
         CancellationToken cancellationToken)
     {
+        // The same for every record of the epoch (the client copies a header's bytes when it takes the record).
+        var epochBytes = Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture));
+        var writerBytes = writer is null ? null : Encoding.UTF8.GetBytes(writer);
         for (var i = 0; i < records.Count; i++)
         {
             var (key, value, timestamp, current) = Decode(records[i]);
@@ -177,12 +180,12 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
             var headers = new Headers
             {
-                { EpochHeader, Encoding.ASCII.GetBytes(epoch.ToString(CultureInfo.InvariantCulture)) },
+                { EpochHeader, epochBytes },
                 { IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)) },
             };
-            if (writer is not null)
+            if (writerBytes is not null)
             {
-                headers.Add(WriterHeader, Encoding.UTF8.GetBytes(writer));
+                headers.Add(WriterHeader, writerBytes);
             }
 
             var message = new Message<byte[], byte[]>

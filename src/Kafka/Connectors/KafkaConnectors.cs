@@ -211,17 +211,21 @@ public static class KafkaConnectors
 
     /// <summary>
     /// A job gives it a batch's records as one element (<see cref="IBatchSinkConnector{T}"/>), each encoded and produced in
-    /// order, and flushes it at each checkpoint's barrier (<see cref="IFlushingSinkConnector{T}"/>: at least once).
+    /// order by <paramref name="writer"/>, and flushes it at each checkpoint's barrier (<see cref="IFlushingSinkConnector{T}"/>:
+    /// at least once).
     /// </summary>
-    private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode) : IFlushingSinkConnector<T>
+    private abstract class BatchingSinkConnector<T>(
+        ProducerSettings<byte[], byte[]> settings, Func<RecordWriter<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>> writer) : IFlushingSinkConnector<T>
     {
         private readonly ProducerHandle<byte[], byte[]> _handle = new();
 
-        public Sink<T, Task<Done>> Sink() =>
-            Flow.Create<T>().Select(encode).ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
+        /// <summary>Gets the producer settings.</summary>
+        protected ProducerSettings<byte[], byte[]> Settings => settings;
+
+        public abstract Sink<T, Task<Done>> Sink();
 
         public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
-            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.Batches(encode), _handle));
+            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, writer, _handle));
 
         public Task FlushAsync(CancellationToken cancellationToken)
         {
@@ -230,27 +234,25 @@ public static class KafkaConnectors
         }
     }
 
-    /// <summary>As <see cref="SinkConnector{T}"/> for a key and value to one topic, without a record object per value.</summary>
-    private sealed class KeyValueSinkConnector<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode) : IFlushingSinkConnector<T>
+    /// <summary>Each record encoded to a producer record.</summary>
+    private sealed class SinkConnector<T>(ProducerSettings<byte[], byte[]> settings, Func<T, ProducerRecord<byte[], byte[]>> encode)
+        : BatchingSinkConnector<T>(settings, RecordWriters.Batches(encode))
     {
-        private readonly ProducerHandle<byte[], byte[]> _handle = new();
+        public override Sink<T, Task<Done>> Sink() =>
+            Flow.Create<T>().Select(encode).ToMaterialized(KafkaProducer.PlainSink(Settings), Keep.Right);
+    }
 
-        public Task FlushAsync(CancellationToken cancellationToken)
-        {
-            _handle.Flush(settings.FlushTimeout);
-            return Task.CompletedTask;
-        }
-
-        public Sink<T, Task<Done>> Sink() =>
+    /// <summary>As <see cref="SinkConnector{T}"/> for a key and value to one topic, without a record object per value.</summary>
+    private sealed class KeyValueSinkConnector<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
+        : BatchingSinkConnector<T>(settings, RecordWriters.KeyValueBatches(topic, encode))
+    {
+        public override Sink<T, Task<Done>> Sink() =>
             Flow.Create<T>()
                 .Select(value =>
                 {
                     var (key, bytes) = encode(value);
                     return new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = key!, Value = bytes });
                 })
-                .ToMaterialized(KafkaProducer.PlainSink(settings), Keep.Right);
-
-        public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() =>
-            Akka.Streams.Dsl.Sink.FromGraph(new ProducerSinkStage<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>(settings, null, RecordWriters.KeyValueBatches(topic, encode), _handle));
+                .ToMaterialized(KafkaProducer.PlainSink(Settings), Keep.Right);
     }
 }

@@ -48,11 +48,7 @@ internal sealed class AvroFileSchema : FileSchema
             ? new AvroFileSchema(record)
             : throw new RecordDoesNotFitException($"an Avro {schema.Tag} cannot be landed as a Parquet row: the writer schema must be a record");
 
-    public ParquetSchema Schema => _schema;
-
-    private IReadOnlySet<string>? _uuidColumns;
-    private IReadOnlySet<string>? _finerTimestampColumns;
-    private IReadOnlySet<string>? _stringColumns;
+    public override ParquetSchema Schema => _schema;
 
     public override object ToRow(object record)
     {
@@ -72,12 +68,6 @@ internal sealed class AvroFileSchema : FileSchema
 
         return row;
     }
-
-    public override IReadOnlySet<string> UuidColumns => _uuidColumns ??= UuidColumnsOf(_schema);
-
-    public override IReadOnlySet<string> StringColumns => _stringColumns ??= StringColumnsOf(_schema);
-
-    public override IReadOnlySet<string> FinerTimestampColumns => _finerTimestampColumns ??= FinerTimestampColumnsOf(_schema);
 
     public override Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken) =>
         ParquetSerializer.SerializeUntypedAsync([.. rows.Cast<IDictionary<string, object?>>()], _schema, file, options, _metadata, cancellationToken);

@@ -25,17 +25,11 @@ internal sealed class ClrFileSchema<T> : FileSchema
         return record;
     }
 
-    private IReadOnlySet<string>? _uuidColumns;
-    private IReadOnlySet<string>? _finerTimestampColumns;
-    private IReadOnlySet<string>? _stringColumns;
+    private global::Parquet.Schema.ParquetSchema? _schema;
 
     // Made at the first write: the constructor first refuses a type Parquet.Net cannot map (with the reason). The schema
     // the serializer writes with (every readable member, a get-only one too), not the one it reads with (settable ones).
-    public override IReadOnlySet<string> UuidColumns => _uuidColumns ??= UuidColumnsOf(typeof(T).GetParquetSchema(false));
-
-    public override IReadOnlySet<string> StringColumns => _stringColumns ??= StringColumnsOf(typeof(T).GetParquetSchema(false));
-
-    public override IReadOnlySet<string> FinerTimestampColumns => _finerTimestampColumns ??= FinerTimestampColumnsOf(typeof(T).GetParquetSchema(false));
+    public override global::Parquet.Schema.ParquetSchema Schema => _schema ??= typeof(T).GetParquetSchema(false);
 
     public override Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken) =>
         ParquetSerializer.SerializeAsync(rows.Cast<T>(), file, options, cancellationToken: cancellationToken);

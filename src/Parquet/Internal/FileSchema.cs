@@ -8,6 +8,10 @@ namespace ActorFlow.Parquet.Internal;
 /// </summary>
 internal abstract class FileSchema(string key)
 {
+    private IReadOnlySet<string>? _uuidColumns;
+    private IReadOnlySet<string>? _finerTimestampColumns;
+    private IReadOnlySet<string>? _stringColumns;
+
     /// <summary>Tells file schemas apart (e.g. the Avro schema's fingerprint); part of the file's bucket.</summary>
     public string Key => key;
 
@@ -17,32 +21,23 @@ internal abstract class FileSchema(string key)
     /// <summary>Writes <paramref name="rows"/> as one row group (appending to <paramref name="file"/> when it holds some).</summary>
     public abstract Task WriteRowGroupAsync(List<object> rows, Stream file, ParquetOptions options, CancellationToken cancellationToken);
 
+    /// <summary>The Parquet schema the rows are written with.</summary>
+    public abstract global::Parquet.Schema.ParquetSchema Schema { get; }
+
     /// <summary>The UUID columns' paths (<see cref="PathOf"/>), whose statistics <see cref="StatisticsMends"/> reorders.</summary>
-    public abstract IReadOnlySet<string> UuidColumns { get; }
+    public IReadOnlySet<string> UuidColumns => _uuidColumns ??= PathsOf(f => f.ClrType == typeof(Guid));
 
     /// <summary>
     /// The paths of the TIMESTAMP columns in micro- or nanoseconds, whose statistics Parquet.Net writes in milliseconds:
     /// <see cref="StatisticsMends"/> replaces them with the exact bounds.
     /// </summary>
-    public abstract IReadOnlySet<string> FinerTimestampColumns { get; }
+    public IReadOnlySet<string> FinerTimestampColumns => _finerTimestampColumns ??= PathsOf(IsFinerTimestamp);
 
     /// <summary>The string columns' paths, whose statistics <see cref="StatisticsMends.Utf8"/> widens where Parquet.Net's order may be wrong.</summary>
-    public abstract IReadOnlySet<string> StringColumns { get; }
+    public IReadOnlySet<string> StringColumns => _stringColumns ??= PathsOf(f => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>));
 
     /// <summary>A column's path as <see cref="StatisticsMends"/> compares it: its names joined by a unit separator.</summary>
     public static string PathOf(IEnumerable<string> names) => string.Join('\u001f', names);
-
-    /// <summary>The paths of the UUID columns of <paramref name="schema"/>.</summary>
-    protected static IReadOnlySet<string> UuidColumnsOf(global::Parquet.Schema.ParquetSchema schema) =>
-        schema.GetDataFields().Where(f => f.ClrType == typeof(Guid)).Select(f => PathOf(f.Path.ToList())).ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>The paths of the string columns of <paramref name="schema"/>.</summary>
-    protected static IReadOnlySet<string> StringColumnsOf(global::Parquet.Schema.ParquetSchema schema) =>
-        schema.GetDataFields().Where(f => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>)).Select(f => PathOf(f.Path.ToList())).ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>The paths of the TIMESTAMP columns of <paramref name="schema"/> whose unit is finer than milliseconds.</summary>
-    protected static IReadOnlySet<string> FinerTimestampColumnsOf(global::Parquet.Schema.ParquetSchema schema) =>
-        schema.GetDataFields().Where(IsFinerTimestamp).Select(f => PathOf(f.Path.ToList())).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether <paramref name="field"/> is a TIMESTAMP column in micro- or nanoseconds.</summary>
     public static bool IsFinerTimestamp(global::Parquet.Schema.DataField field) => field is global::Parquet.Schema.DateTimeDataField
@@ -53,6 +48,10 @@ internal abstract class FileSchema(string key)
         DateTimeFormat: global::Parquet.Schema.DateTimeFormat.Timestamp,
         Unit: not global::Parquet.Schema.DateTimeTimeUnit.Millis,
     };
+
+    /// <summary>The paths of the columns of <see cref="Schema"/> that <paramref name="which"/> picks.</summary>
+    private HashSet<string> PathsOf(Func<global::Parquet.Schema.DataField, bool> which) =>
+        Schema.GetDataFields().Where(which).Select(f => PathOf(f.Path.ToList())).ToHashSet(StringComparer.Ordinal);
 }
 
 /// <summary>INTERNAL API. A record does not fit the file schema.</summary>

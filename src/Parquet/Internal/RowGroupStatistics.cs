@@ -16,9 +16,9 @@ internal static class RowGroupStatistics
     /// </summary>
     public static bool Excludes(ParquetSchema schema, ParquetRowGroupReader group, IReadOnlyList<ColumnRange> ranges)
     {
+        var columns = schema.Fields.OfType<DataField>().Where(f => !f.IsArray && f.MaxRepetitionLevel == 0).ToList();
         foreach (var range in ranges)
         {
-            var columns = schema.Fields.OfType<DataField>().Where(f => !f.IsArray && f.MaxRepetitionLevel == 0).ToList();
             var field = columns.FirstOrDefault(f => f.Name == range.Column)
                 ?? columns.FirstOrDefault(f => string.Equals(f.Name, range.Column, StringComparison.OrdinalIgnoreCase));
             if (field is null || Bounds(group, field) is not var (min, max))
