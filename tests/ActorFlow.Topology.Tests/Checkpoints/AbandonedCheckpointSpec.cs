@@ -125,8 +125,8 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
 
     private (CheckpointCoordinator Coordinator, WriteAheadSink WriteAhead, Task AtSink) Start()
     {
-        var keyGroups = Sys.ActorOf(Props.Create(() => new AcknowledgingKeyGroups()));
-        var coordinator = new CheckpointCoordinator(Job, keyGroups, _store, new NoSource(), _options, Sys.Log, _ => { }, 0);
+        var keyGroups = Sys.ActorOf(Props.Create(() => new CoordinatorFixtures.AcknowledgingKeyGroups()));
+        var coordinator = new CheckpointCoordinator(Job, keyGroups, _store, new CoordinatorFixtures.NoSource(), _options, Sys.Log, _ => { }, 0);
         _coordinators.Add(coordinator);
         var writeAhead = new WriteAheadSink(new Target(), _options.CheckpointTimeout);
         WriteAheadSink.Attach(coordinator, [writeAhead]);
@@ -147,31 +147,7 @@ public sealed class AbandonedCheckpointSpec : Akka.TestKit.Xunit2.TestKit, IAsyn
             .Run(Sys.Materializer());
 
     /// <summary>Starts the requested checkpoint at the next "batch boundary" (once the stored ids are read); its id.</summary>
-    private static async Task<long> StartCheckpointAsync(CheckpointCoordinator coordinator)
-    {
-        var offsets = new Dictionary<string, long>(StringComparer.Ordinal) { ["clicks/0"] = 10 };
-        int[] keyGroups = [0, 1, 2];
-        using var timeout = new CancellationTokenSource(Prompt);
-        long id;
-        while ((id = coordinator.MaybeStart(offsets, keyGroups, 0)) == 0)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-
-        return id;
-    }
-
-    /// <summary>Key groups that snapshot and acknowledge every barrier at once.</summary>
-    private sealed class AcknowledgingKeyGroups : ReceiveActor
-    {
-        public AcknowledgingKeyGroups() =>
-            Receive<TriggerCheckpoint>(t => Sender.Tell(new KeyGroupCheckpointed(t.JobName, t.KeyGroup, t.CheckpointId, t.CheckpointId, 1, null)));
-    }
-
-    private sealed class NoSource : ISourceControlHolder
-    {
-        public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.CompletedTask;
-    }
+    private static Task<long> StartCheckpointAsync(CheckpointCoordinator coordinator) => CoordinatorFixtures.StartCheckpointAsync(coordinator, Prompt);
 
     private sealed class Target : IWriteAheadTarget
     {

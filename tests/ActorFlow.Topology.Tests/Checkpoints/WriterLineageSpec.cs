@@ -51,7 +51,7 @@ public sealed class WriterLineageSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
     public async Task A_restored_run_must_publish_under_the_writer_of_the_checkpoint_it_restores()
     {
         var target = new Target();
-        var coordinator = new CheckpointCoordinator(Job, Sys.ActorOf(Props.Create(() => new AcknowledgingKeyGroups())), _store, new NoSource(), _options, Sys.Log, _ => { }, 0);
+        var coordinator = new CheckpointCoordinator(Job, Sys.ActorOf(Props.Create(() => new CoordinatorFixtures.AcknowledgingKeyGroups())), _store, new CoordinatorFixtures.NoSource(), _options, Sys.Log, _ => { }, 0);
         _coordinators.Add(coordinator);
         var first = new WriteAheadSink(target, _options.CheckpointTimeout);
         WriteAheadSink.Attach(coordinator, [first]);
@@ -99,31 +99,7 @@ public sealed class WriterLineageSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         Assert.Equal([(4L, restored.Writer, "b"), (4L, restored.Writer, "b")], target.Published.ToList());
     }
 
-    private static async Task<long> StartCheckpointAsync(CheckpointCoordinator coordinator)
-    {
-        var offsets = new Dictionary<string, long>(StringComparer.Ordinal) { ["clicks/0"] = 10 };
-        int[] keyGroups = [0, 1, 2];
-        using var timeout = new CancellationTokenSource(Prompt);
-        long id;
-        while ((id = coordinator.MaybeStart(offsets, keyGroups, 0)) == 0)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-
-        return id;
-    }
-
-    /// <summary>Key groups that snapshot and acknowledge every barrier at once.</summary>
-    private sealed class AcknowledgingKeyGroups : ReceiveActor
-    {
-        public AcknowledgingKeyGroups() =>
-            Receive<TriggerCheckpoint>(t => Sender.Tell(new KeyGroupCheckpointed(t.JobName, t.KeyGroup, t.CheckpointId, t.CheckpointId, 1, null)));
-    }
-
-    private sealed class NoSource : ISourceControlHolder
-    {
-        public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.CompletedTask;
-    }
+    private static Task<long> StartCheckpointAsync(CheckpointCoordinator coordinator) => CoordinatorFixtures.StartCheckpointAsync(coordinator, Prompt);
 
     /// <summary>Records every record it is asked to publish, with its epoch and writer.</summary>
     private sealed class Target : IWriteAheadTarget
