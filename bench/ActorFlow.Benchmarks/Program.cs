@@ -67,6 +67,7 @@ public static class Program
                 Only("streaming", "batch"),
                 Int("--keep-every", "With --input parquet: only every Nth row goes on to the keyed stage (1)."),
                 Int("--batch-source-parallelism", "Batch mode: row groups read at once (JobRunnerOptions.BatchSourceParallelism)."),
+                Int("--batch-lanes", "Batch mode in place: threads applying the key groups (JobRunnerOptions.BatchKeyGroupParallelism)."),
                 Int("--batch-size", "Batch mode: most records per key-group batch (JobRunnerOptions.BatchSize; streaming keeps 1000)."),
                 Int("--batch-parallelism", "Batch mode: key-group batches in flight (JobRunnerOptions.Parallelism; streaming keeps 4)."),
                 Int("--window-seconds", "With --input parquet: the tumbling window in seconds (1: 1,000,000 windows over 10M rows)."),

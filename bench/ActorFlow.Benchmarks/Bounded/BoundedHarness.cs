@@ -42,6 +42,8 @@ public static class BoundedHarness
         // --only streaming|batch: one mode (to profile it).
         // --batch-source-parallelism N: row groups a batch-mode run reads at once (JobRunnerOptions.BatchSourceParallelism).
         _batchSourceParallelism = Option(args, "--batch-source-parallelism", _batchSourceParallelism);
+        // --batch-lanes N: threads applying the key groups in place (JobRunnerOptions.BatchKeyGroupParallelism).
+        _batchLanes = Option(args, "--batch-lanes", _batchLanes);
         // --batch-size N: most records per key-group batch in batch-mode runs (JobRunnerOptions.BatchSize; streaming keeps 1,000).
         _batchModeBatchSize = Option(args, "--batch-size", _batchModeBatchSize);
         // --batch-parallelism N: key-group batches in flight in batch-mode runs (JobRunnerOptions.Parallelism; streaming keeps 4).
@@ -205,7 +207,7 @@ public static class BoundedHarness
         // --warm-up N: runs of the same mode in the child before the measured one (1).
         var warmUps = Option(args, "--warm-up", 1);
         var passed = new List<string>();
-        foreach (var name in new[] { "--keep-every", "--batch-source-parallelism", "--batch-size", "--batch-parallelism", "--window-seconds" })
+        foreach (var name in new[] { "--keep-every", "--batch-source-parallelism", "--batch-lanes", "--batch-size", "--batch-parallelism", "--window-seconds" })
         {
             if (Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length)
             {
@@ -301,7 +303,7 @@ public static class BoundedHarness
     /// </summary>
     private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery, bool jobOnly, string? inputDirectory = null)
     {
-        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, batch key groups {(_batchInPlace ? "in place" : "on their entities")}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
+        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, batch key groups {(_batchInPlace ? $"in place ({_batchLanes} lanes)" : "on their entities")}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
         using var temporary = inputDirectory is null ? new TempDirectory("actorflow-bench-bounded-parquet") : null;
         var directory = inputDirectory ?? temporary!.Path;
         var written = Stopwatch.StartNew();
@@ -462,7 +464,7 @@ public static class BoundedHarness
             var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
             var jitTime = System.Runtime.JitInfo.GetCompilationTime();
             var started = Stopwatch.GetTimestamp();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchKeyGroupsInPlace = _batchInPlace, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchKeyGroupsInPlace = _batchInPlace, BatchKeyGroupParallelism = _batchLanes, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var jit = new JitDuring(System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds);
@@ -506,6 +508,8 @@ public static class BoundedHarness
 
     private static int _batchSourceParallelism = new JobRunnerOptions().BatchSourceParallelism;
     private static bool _batchInPlace = true;
+
+    private static int _batchLanes = new JobRunnerOptions().BatchKeyGroupParallelism;
 
     private static int _batchModeBatchSize = StreamingBatchSize;
 

@@ -138,7 +138,7 @@ public static partial class JobRunner
         // Batch mode from no checkpoint: no state to restore and no periodic checkpoint, so the first hop's key groups
         // run in place on this node (LocalKeyGroups) unless the options keep them on their entities.
         var local = region is not null && restoreFrom is null && options.ExecutionMode == ExecutionMode.Batch && options.BatchKeyGroupsInPlace
-            ? new LocalKeyGroups(system, job.Name, graph.CreateHost, options.CheckpointTimeout)
+            ? new LocalKeyGroups(system, job.Name, graph.CreateHost, options.CheckpointTimeout, graph.MaxParallelism, options.BatchKeyGroupParallelism)
             : null;
         var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + runId, options, restoreFrom, portHops, graph.MaxParallelism, local);
         var control = new SourceControlHolder();

@@ -128,6 +128,15 @@ public sealed record JobRunnerOptions
     public bool BatchKeyGroupsInPlace { get; init; } = true;
 
     /// <summary>
+    /// In batch mode with the key groups in place (<see cref="BatchKeyGroupsInPlace"/>), how many threads of the thread
+    /// pool apply the first hop's records to their key groups, each key group always on the same one (key group modulo
+    /// this), while the stream's thread reads and routes the next records. Key groups run side by side as they do on
+    /// their entities in streaming mode, so operators see no more concurrency than there. Default
+    /// <see cref="Environment.ProcessorCount"/>.
+    /// </summary>
+    public int BatchKeyGroupParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
     /// In batch mode, most partitions of a source whose partitions can wait
     /// (<see cref="Connectors.ISourceConnector{T}.PartitionsCanWait"/>: a Parquet file source's row groups) read at
     /// once; the next starts when one ends. Bounds the memory of the records read ahead (streaming mode reads every
@@ -156,7 +165,7 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || BatchSourceParallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
+        if (BatchSize < 1 || Parallelism < 1 || BatchSourceParallelism < 1 || BatchKeyGroupParallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
             CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
             WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {

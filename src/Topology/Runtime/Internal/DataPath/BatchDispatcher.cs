@@ -21,6 +21,8 @@ internal sealed class BatchDispatcher(
 {
     private static readonly Task<KeyGroupReply[]> NoReplies = Task.FromResult(Array.Empty<KeyGroupReply>());
 
+    private static readonly Task<IReadOnlyList<Emitted>[]> NoOutputs = Task.FromResult(Array.Empty<IReadOnlyList<Emitted>>());
+
     private readonly bool _laterHops = portHops is not null && portHops.Any(h => h > 1);
 
     private readonly bool _batch = options.ExecutionMode == ExecutionMode.Batch;
@@ -279,7 +281,13 @@ internal sealed class BatchDispatcher(
     /// The batch's end, in both paths: its watermark marker for the later hops, and the barrier behind it when a
     /// checkpoint starts here (the final one at the end of the input).
     /// </summary>
-    private Task<List<Emitted>> Finish(List<Emitted> emitted, Task<KeyGroupReply[]> asks, bool tick, bool end, long watermark)
+    private Task<List<Emitted>> Finish(List<Emitted> emitted, Task<KeyGroupReply[]> asks, bool tick, bool end, long watermark) =>
+        Finish(emitted, asks.IsCompletedSuccessfully && asks.Result.Length == 0 ? NoOutputs : Outputs(asks), tick, end, watermark);
+
+    private static async Task<IReadOnlyList<Emitted>[]> Outputs(Task<KeyGroupReply[]> asks) =>
+        [.. (await asks.ConfigureAwait(false)).Select(r => r.Emitted)];
+
+    private Task<List<Emitted>> Finish(List<Emitted> emitted, Task<IReadOnlyList<Emitted>[]> asks, bool tick, bool end, long watermark)
     {
         var marker = _laterHops ? new Emitted(EmittedKind.Watermark, tick ? Emitted.TickTag : null, null, watermark) : (Emitted?)null;
         if (end && !_ended)
@@ -305,20 +313,22 @@ internal sealed class BatchDispatcher(
         return Collect(emitted, asks, started, marker);
     }
 
-    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, Task<KeyGroupReply[]> asks, Task<long> final, Emitted? watermark) =>
+    private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, Task<IReadOnlyList<Emitted>[]> asks, Task<long> final, Emitted? watermark) =>
         await Collect(emitted, asks, await final.ConfigureAwait(false), watermark).ConfigureAwait(false);
 
     /// <summary>
-    /// Batch mode in place (<see cref="LocalKeyGroups"/>): each record applied to its key group as it is read, in this
-    /// call, where <see cref="DispatchAsync"/> groups them into one message per key group; the output is the same per key
-    /// group (the watermark stands still until the end of the input, so no record's watermark differs).
+    /// Batch mode in place (<see cref="LocalKeyGroups"/>): the batch's keyed records handed to the key groups' lanes as
+    /// they are, where <see cref="DispatchAsync"/> groups them into one message per key group; the output is the same per
+    /// key group (the watermark stands still until the end of the input, so no record's watermark differs). Records for a
+    /// sink or a later hop and dead letters leave here, ahead of what the key groups emit, as in the entities' path.
     /// </summary>
     private Task<List<Emitted>> DispatchInPlace(IReadOnlyList<Chunk<Keyed>> batch, LocalKeyGroups groups)
     {
         var emitted = new List<Emitted>();
-        groups.Begin(options.Clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var nowMs = options.Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var end = false;
-        var watermark = Watermark;
+        var before = Watermark;
+        var watermark = before;
         foreach (var chunk in batch)
         {
             var inForce = watermark;
@@ -345,27 +355,24 @@ internal sealed class BatchDispatcher(
                     continue;
                 }
 
-                var routed = new Routed(record.KeyGroup, record.Key, record.Value, element.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
                 if (portHops is not null && portHops[record.Target] > 1)
                 {
+                    var routed = new Routed(record.KeyGroup, record.Key, record.Value, element.Timestamp, inForce, chunk.Origin, element.Offset, element.RawKey, element.RawValue, record.Target);
                     emitted.Add(new Emitted(EmittedKind.Forward, null, routed, element.Timestamp, record.Target));
                     continue;
                 }
 
                 if (record.KeyGroup == Routed.EveryKeyGroup)
                 {
-                    // Each key group reads it as its own (stamped with its key group).
                     for (var group = 0; group < keyGroups; group++)
                     {
                         Seen(group);
-                        groups.Element(routed with { KeyGroup = group }, emitted);
                     }
 
                     continue;
                 }
 
                 Seen(record.KeyGroup);
-                groups.Element(routed, emitted);
             }
 
             if (chunk.Dead is { } dead)
@@ -378,18 +385,11 @@ internal sealed class BatchDispatcher(
         }
 
         Volatile.Write(ref _watermark, watermark);
-        if (end)
-        {
-            // The end-of-input watermark to every key group that has seen data, in key-group order: every window and
-            // event-time timer fires.
-            foreach (var group in _sequences.Keys.Order())
-            {
-                groups.AdvanceWatermark(group, watermark, emitted);
-            }
-        }
-
-        groups.AdvanceProcessingTime(emitted);
-        return Finish(emitted, NoReplies, end, end, watermark);
+        // At the end: the end-of-input watermark to every key group that has seen data, in key-group order per lane.
+        var ended = end ? _sequences.Keys.Order().ToArray() : null;
+        var chunks = batch as Chunk<Keyed>[] ?? [.. batch];
+        var applied = groups.ApplyAsync(chunks, before, nowMs, portHops, ended, watermark);
+        return Finish(emitted, applied, end, end, watermark);
     }
 
     /// <summary>A key group has records in this run (it takes part in its checkpoints). Stream thread only.</summary>
@@ -414,19 +414,19 @@ internal sealed class BatchDispatcher(
         return _counts;
     }
 
-    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, Task<KeyGroupReply[]> asks, long checkpoint, Emitted? watermark)
+    private static async Task<List<Emitted>> Collect(List<Emitted> emitted, Task<IReadOnlyList<Emitted>[]> asks, long checkpoint, Emitted? watermark)
     {
         var replies = await asks.ConfigureAwait(false);
         var total = emitted.Count + 1;
         foreach (var reply in replies)
         {
-            total += reply.Emitted.Count;
+            total += reply.Count;
         }
 
         emitted.Capacity = Math.Max(emitted.Capacity, total + 1);
         foreach (var reply in replies)
         {
-            emitted.AddRange(reply.Emitted);
+            emitted.AddRange(reply);
         }
 
         if (watermark is { } marker)

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using ActorFlow.Operators;
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.State;
+using ActorFlow.Persistence.Config;
+using ActorFlow.Topology.Dsl;
+using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Tests.Checkpoints;
+using ActorFlow.Topology.Tests.EndToEnd;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+
+namespace ActorFlow.Topology.Tests.Bounded;
+
+/// <summary>
+/// Batch mode's key groups in place run in lanes (<see cref="JobRunnerOptions.BatchKeyGroupParallelism"/>): each key
+/// group on one lane, in the order its records were read, whatever the number of lanes.
+/// </summary>
+public sealed class BatchKeyGroupLanesSpec : IDisposable
+{
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(60);
+    private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-batch-lanes");
+
+    public void Dispose() => _data.Dispose();
+
+    /// <summary>
+    /// Verify that a keyed process function run in place on three lanes and on one emits, per key, a running count of
+    /// that key's records in the order they were read (one partition: one read order), with its keyed state whole, and
+    /// that no key-group entity started.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Each_key_must_see_its_records_in_read_order_on_any_number_of_lanes(int lanes)
+    {
+        var input = BoundedJobs.Clicks(3_000, 1);
+        var expected = input[0]
+            .Select(c => c.Value)
+            .GroupBy(c => c.User)
+            .ToDictionary(g => g.Key, g => g.Select((c, i) => $"{i + 1}@{c.Time}").ToList());
+
+        var output = new ConcurrentQueue<string>();
+        var name = $"lanes-{lanes}";
+        var system = await ActorFlowCluster.StartNodeAsync(name, StateStoreSettings.Sqlite(Path.Combine(_data.Path, name)));
+        try
+        {
+            var job = StreamJobBuilder.Create(name)
+                .FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks)
+                .KeyBy(c => c.User)
+                .Process("running", () => KeyedProcessOperators.Create(new RunningCount()))
+                .To(new QueueSink<string>(output))
+                .Build();
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = lanes, BatchSize = 97 });
+            var summary = await running.Completion.WaitAsync(Prompt);
+
+            Assert.True(summary.EndOfInput);
+            var state = await ClusterSharding.Get(system).ShardRegion("actorflow-" + name).Ask<CurrentShardRegionState>(GetShardRegionState.Instance, Prompt);
+            Assert.Empty(state.Shards.SelectMany(s => s.EntityIds));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(Prompt);
+        }
+
+        var actual = output
+            .Select(line => line.Split('|'))
+            .GroupBy(parts => parts[0])
+            .ToDictionary(g => g.Key, g => g.Select(parts => parts[1]).ToList());
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (user, sequence) in expected)
+        {
+            Assert.Equal(sequence, actual[user]);
+        }
+    }
+
+    /// <summary>Per record: "user|n@time", n the number of the user's records so far (keyed state).</summary>
+    private sealed class RunningCount : KeyedProcessFunction<string, Click, string>
+    {
+        private IValueState<long>? _count;
+
+        public override void Open(IKeyedStateStore state) => _count = state.GetState(new ValueStateDescriptor<long>("count"));
+
+        public override void ProcessElement(Click value, Context context, ICollector<string> output)
+        {
+            var n = (_count!.HasValue ? _count.Value : 0) + 1;
+            _count.Update(n);
+            output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|{n}@{value.Time}"));
+        }
+    }
+}
