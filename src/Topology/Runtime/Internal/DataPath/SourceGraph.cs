@@ -11,12 +11,12 @@ internal static class SourceGraph
     public const int MaxPartitions = 1024;
 
     /// <summary>
-    /// The source's chunks. A bounded source (<see cref="Boundedness.Bounded"/>) also marks the end of each
+    /// The source's chunks, each made by <paramref name="step"/> from what the source read and the stage's assigner. A bounded source (<see cref="Boundedness.Bounded"/>) also marks the end of each
     /// partition and, once its partition set and every partition completed without a stop, ends with a tick at
     /// <see cref="Operators.Watermark.EndOfInput"/>: the end of its input (<see cref="Chunk{T}.IsEndOfInput"/>).
     /// </summary>
-    public static Source<Chunk<T>, ISourceControl> Build<T>(
-        ISourceConnector<T> connector, WatermarkStrategy<T> strategy, TimeProvider clock, JobRunnerOptions options)
+    public static Source<Chunk<TOut>, ISourceControl> Build<T, TOut>(
+        ISourceConnector<T> connector, WatermarkStrategy<T> strategy, TimeProvider clock, JobRunnerOptions options, Func<WatermarkAssigner<T>, Incoming<T>, Chunk<TOut>> step)
     {
         var bounded = connector.Boundedness == Boundedness.Bounded;
         var stop = new StopAwareControl();
@@ -44,7 +44,7 @@ internal static class SourceGraph
         return connector.Partitions(options.StartOffsets)
             .MapMaterializedValue(control => stop.Wrap(control))
             .Via(merged.Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
-            .StatefulSelectMany<Incoming<T>, Chunk<T>, ISourceControl>(() =>
+            .StatefulSelectMany<Incoming<T>, Chunk<TOut>, ISourceControl>(() =>
             {
                 var assigner = new WatermarkAssigner<T>(strategy, clock);
                 return incoming =>
@@ -54,7 +54,7 @@ internal static class SourceGraph
                         return []; // a stop, not the end of the input: watermarks stay where they are
                     }
 
-                    return [assigner.OnIncoming(incoming)];
+                    return [step(assigner, incoming)];
                 };
             });
     }

@@ -45,11 +45,19 @@ internal sealed class WatermarkAssigner<T>
         }
     }
 
-    public Chunk<T> OnIncoming(Incoming<T> incoming)
+    public Chunk<T> OnIncoming(Incoming<T> incoming) => OnIncoming(incoming, IdentityRoute.Instance);
+
+    /// <summary>
+    /// The chunk of <paramref name="incoming"/>, each record passed through <paramref name="route"/> as it is stamped (the
+    /// source's only consumer, fused: no chunk of the bare records is made). A record the route throws on becomes a dead
+    /// letter of <see cref="IRecordRoute{T, TOut}.Step"/> with its position and bytes, and the others go on.
+    /// </summary>
+    public Chunk<TOut> OnIncoming<TOut>(Incoming<T> incoming, IRecordRoute<T, TOut> route)
     {
         if (incoming.End)
         {
-            return OnEnd(incoming.Partition);
+            OnEnd(incoming.Partition);
+            return Chunk<TOut>.Tick(_combined);
         }
 
         if (incoming.IsTick)
@@ -65,7 +73,7 @@ internal sealed class WatermarkAssigner<T>
             }
 
             Recombine();
-            return Chunk<T>.Tick(_combined, Idle);
+            return Chunk<TOut>.Tick(_combined, Idle);
         }
 
         var partition = incoming.Partition!;
@@ -77,7 +85,7 @@ internal sealed class WatermarkAssigner<T>
             _partitions[partition] = clock;
         }
 
-        var items = new Element<T>[records.Count];
+        var items = new Element<TOut>[records.Count];
         var count = 0;
         List<DeadLetterRecord>? dead = null;
         var next = -1L;
@@ -104,23 +112,35 @@ internal sealed class WatermarkAssigner<T>
 
             clock.Idle = false;
             clock.Generator.OnEvent(record.Value!, timestamp, clock);
-            items[count++] = new Element<T>(record.Value!, timestamp, record.Offset, record.RawKey, record.RawValue);
+            TOut routed;
+            try
+            {
+                routed = route.Route(record.Value!);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // As the step would have dead-lettered it from the chunk (Chunk.Failed): the event time still counts.
+                (dead ??= []).Add(new DeadLetterRecord($"{e.GetType().Name}: {e.Message}", partition, record.Offset, record.RawKey, record.RawValue, route.Step));
+                continue;
+            }
+
+            items[count++] = new Element<TOut>(routed, timestamp, record.Offset, record.RawKey, record.RawValue);
         }
 
         Recombine();
-        return new Chunk<T>(partition, next, _combined, items, count, dead);
+        return new Chunk<TOut>(partition, next, _combined, items, count, dead);
     }
 
     /// <summary>
     /// The end of a bounded partition's input: it no longer holds the combined watermark back. With a null partition,
     /// the end of the source's input: the combined watermark moves to <see cref="Operators.Watermark.EndOfInput"/>.
     /// </summary>
-    private Chunk<T> OnEnd(string? partition)
+    private void OnEnd(string? partition)
     {
         if (partition is null)
         {
             _combined = Operators.Watermark.EndOfInput;
-            return Chunk<T>.Tick(_combined);
+            return;
         }
 
         if (!_partitions.TryGetValue(partition, out var clock))
@@ -131,7 +151,6 @@ internal sealed class WatermarkAssigner<T>
 
         clock.EndInput();
         Recombine();
-        return Chunk<T>.Tick(_combined);
     }
 
     private void Recombine()
@@ -151,6 +170,16 @@ internal sealed class WatermarkAssigner<T>
         {
             _combined = min;
         }
+    }
+
+    /// <summary>The records as they are (no consumer fused in).</summary>
+    private sealed class IdentityRoute : IRecordRoute<T, T>
+    {
+        public static readonly IdentityRoute Instance = new();
+
+        public string Step => "";
+
+        public T Route(T value) => value;
     }
 
     private sealed class PartitionClock(IWatermarkGenerator<T> generator) : IWatermarkOutput

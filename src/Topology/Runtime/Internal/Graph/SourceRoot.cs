@@ -33,15 +33,24 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
     {
         var terminals = Terminals.ToArray();
         var counters = options.Counters;
-        return SourceGraph.Build(connector, watermarks, clock, options).Select(chunk =>
+        // One consumer that routes each record alone (a key-by, a plain sink): routed as the records are stamped.
+        if (terminals.Length == 1 && terminals[0].Fused is { } route)
         {
-            if (!chunk.IsTick)
-            {
-                counters.AddRead(chunk.Count + (chunk.Dead?.Count ?? 0));
-            }
+            return SourceGraph.Build(connector, watermarks, clock, options, (assigner, incoming) => Counted(assigner.OnIncoming(incoming, route), counters));
+        }
 
-            return Route(chunk, terminals);
-        });
+        return SourceGraph.Build(connector, watermarks, clock, options, (assigner, incoming) => Route(Counted(assigner.OnIncoming(incoming), counters), terminals));
+    }
+
+    /// <summary>Counts the records a chunk read (those that became dead letters too).</summary>
+    private static Chunk<TChunk> Counted<TChunk>(Chunk<TChunk> chunk, JobCounters counters)
+    {
+        if (!chunk.IsTick)
+        {
+            counters.AddRead(chunk.Count + (chunk.Dead?.Count ?? 0));
+        }
+
+        return chunk;
     }
 
     private static Chunk<Keyed> Route(Chunk<T> chunk, Terminal<T>[] terminals)

@@ -16,6 +16,12 @@ internal abstract class Terminal<T>
     /// <summary>Routes the records of a source chunk; the chunk's position, watermark and dead letters stay.</summary>
     public abstract Chunk<Keyed> OnChunk(Chunk<T> chunk);
 
+    /// <summary>
+    /// This consumer as a route of single records, when it routes each record alone and is its source's only consumer
+    /// (applied as the source stamps its records: no chunk of the bare records is made); null when it needs the chunk.
+    /// </summary>
+    public virtual IRecordRoute<T, Keyed>? Fused => null;
+
     /// <summary>Routes one record a keyed stage emitted, appending what it becomes to <paramref name="output"/>.</summary>
     public abstract void OnRecord(T value, long timestamp, List<Emitted> output);
 
@@ -29,8 +35,14 @@ internal abstract class Terminal<T>
 /// is asked about each one first: a refused record becomes a dead letter naming the sink, with its position and bytes
 /// when it comes from a source chunk, and the others go on.
 /// </summary>
-internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) : Terminal<T>
+internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) : Terminal<T>, IRecordRoute<T, Keyed>
 {
+    public override IRecordRoute<T, Keyed>? Fused => check is null ? this : null;
+
+    public string Step => check?.Name ?? "";
+
+    public Keyed Route(T value) => new(-1, NoKey.Instance, value, sink);
+
     public override Chunk<Keyed> OnChunk(Chunk<T> chunk)
     {
         var items = chunk.Count == 0 ? [] : new Element<Keyed>[chunk.Count];
@@ -97,15 +109,20 @@ internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) 
 /// INTERNAL API. Key-by into the stage input <paramref name="port"/>: each record gets its key and key group (murmur3
 /// of the encoded key, modulo the job's max parallelism). A selector that throws or returns null makes a dead letter.
 /// </summary>
-internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<TKey> codec, JobGraph graph, int port, string step) : Terminal<T>
+internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<TKey> codec, JobGraph graph, int port, string step) : Terminal<T>, IRecordRoute<T, Keyed>
     where TKey : notnull
 {
-    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) =>
-        chunk.Select(e =>
-        {
-            var key = selector(e.Value) ?? throw new InvalidOperationException("the key selector returned null");
-            return new Keyed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, e.Value, port);
-        }, step);
+    public override IRecordRoute<T, Keyed>? Fused => this;
+
+    public string Step => step;
+
+    public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => chunk.Select(e => Route(e.Value), step);
+
+    public Keyed Route(T value)
+    {
+        var key = selector(value) ?? throw new InvalidOperationException("the key selector returned null");
+        return new Keyed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, value, port);
+    }
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
