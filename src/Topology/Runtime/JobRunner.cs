@@ -433,6 +433,12 @@ public static partial class JobRunner
         }
         finally
         {
+            if (dispatcher.InPlace is { } inPlace)
+            {
+                // Nothing of this run's keyed work runs after its end (a failed stream leaves batches queued in the lanes).
+                await inPlace.CloseAsync().ConfigureAwait(false);
+            }
+
             await CloseAllAsync(writeAheads).ConfigureAwait(false);
         }
     }

@@ -74,6 +74,60 @@ public sealed class BatchKeyGroupLanesSpec : IDisposable
         }
     }
 
+    /// <summary>
+    /// Verify that a key group failing in its lane (its operator cannot be made) fails the run with the key group named,
+    /// promptly: the batches behind it in that lane and the final checkpoint do not run, and nothing hangs.
+    /// </summary>
+    [Fact]
+    public async Task A_key_group_failing_in_its_lane_must_fail_the_run()
+    {
+        var input = BoundedJobs.Clicks(3_000, 1);
+        var made = 0;
+        var system = await ActorFlowCluster.StartNodeAsync("lanes-failing", StateStoreSettings.Sqlite(Path.Combine(_data.Path, "failing")));
+        try
+        {
+            var job = StreamJobBuilder.Create("lanes-failing")
+                .FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks)
+                .KeyBy(c => c.User)
+                .Process("running", () => Interlocked.Increment(ref made) == 3
+                    ? throw new InvalidOperationException("operator factory bug")
+                    : KeyedProcessOperators.Create(new RunningCount()))
+                .To(new QueueSink<string>(new ConcurrentQueue<string>()))
+                .Build();
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions
+            {
+                ExecutionMode = ExecutionMode.Batch,
+                BatchKeyGroupParallelism = 3,
+                BatchSize = 97,
+                RestartStrategy = RestartStrategy.None,
+            });
+
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => running.Completion.WaitAsync(Prompt));
+            var messages = string.Join(" | ", Chain(error).Select(e => e.Message));
+            Assert.Contains("(run in place in batch mode): its operator failed", messages, StringComparison.Ordinal);
+            Assert.Contains("operator factory bug", messages, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(Prompt);
+        }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            yield return e;
+            if (e is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
     /// <summary>Per record: "user|n@time", n the number of the user's records so far (keyed state).</summary>
     private sealed class RunningCount : KeyedProcessFunction<string, Click, string>
     {

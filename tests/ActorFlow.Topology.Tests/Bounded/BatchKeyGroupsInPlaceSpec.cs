@@ -71,7 +71,7 @@ public sealed class BatchKeyGroupsInPlaceSpec : IDisposable
                 .To(new QueueSink<string>(output))
                 .WithDeadLetters(new QueueSink<DeadLetterRecord>(dead))
                 .Build();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = 3 });
             var summary = await running.Completion.WaitAsync(Prompt);
 
             Assert.True(summary.EndOfInput);
@@ -111,7 +111,7 @@ public sealed class BatchKeyGroupsInPlaceSpec : IDisposable
                 .Process("remind", () => KeyedProcessOperators.Create(new Reminder()))
                 .To(new QueueSink<string>(output))
                 .Build();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = 3 });
 
             // The first 100 clicks are in (20 users); the rest wait behind the gate: every user's reminder fires anyway.
             using (var stalled = new CancellationTokenSource(Prompt))

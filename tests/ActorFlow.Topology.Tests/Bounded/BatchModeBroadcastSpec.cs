@@ -41,7 +41,7 @@ public sealed class BatchModeBroadcastSpec : IDisposable
 
             var batched = new ConcurrentQueue<string>();
             var batch = await JobRunner.StartAsync(system, Job("broadcast-batch", new BoundedListSource<Ev>([input], chunk: 1), new QueueSink<string>(batched)),
-                new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+                new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = 3 });
             var summary = await batch.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(["b|80|50"], streamed.Order(StringComparer.Ordinal));

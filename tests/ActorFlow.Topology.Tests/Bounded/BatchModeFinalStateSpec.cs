@@ -29,7 +29,7 @@ public sealed class BatchModeFinalStateSpec : IDisposable
         try
         {
             var batch = await JobRunner.StartAsync(system, Job(new BoundedListSource<string>([all[..40]], chunk: 7), new QueueSink<string>(batched)),
-                new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+                new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = 3 });
             var summary = await batch.Completion.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(summary.EndOfInput);
             Assert.Equal(1, summary.Checkpoints);

@@ -38,7 +38,7 @@ public sealed class BatchModeLatenessSpec : IDisposable
 
             var batched = new ConcurrentQueue<string>();
             var batch = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("late-batch", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(batched), PerRecordWatermarks),
-                new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+                new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = 3 });
             var batchSummary = await batch.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
             // The input is late when streamed: the streaming run drops a's records at 1 s and 10.5 s (behind 19 s).

@@ -121,7 +121,7 @@ public sealed class BoundedStreamingEqualitySpec : IDisposable
 
             var batched = new ConcurrentQueue<string>();
             var batchJob = build("batch", KafkaConnectors.BoundedSource(consumer, subscription, Decode), new QueueSink<string>(batched)).Build();
-            var batchSummary = await (await JobRunner.StartAsync(system, batchJob, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch })).Completion.WaitAsync(TimeSpan.FromSeconds(60));
+            var batchSummary = await (await JobRunner.StartAsync(system, batchJob, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = 3 })).Completion.WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(batchSummary.EndOfInput);
             Assert.Equal(0, batchSummary.LateRecords);
 

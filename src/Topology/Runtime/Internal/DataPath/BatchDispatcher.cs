@@ -13,7 +13,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// records for a stage of a later hop (<paramref name="portHops"/>) as <see cref="EmittedKind.Forward"/>; with later
 /// hops, each batch's output ends with a <see cref="EmittedKind.Watermark"/> marker (before its barrier, if any).
 /// In batch mode (<see cref="ExecutionMode.Batch"/>) the watermark stays at its start until the end-of-input tick, and
-/// with <paramref name="local"/> the records are applied in place, in this call, instead of sent (<see cref="LocalKeyGroups"/>).
+/// with <paramref name="local"/> the records are handed to the key groups' lanes on this node instead of sent (<see cref="LocalKeyGroups"/>).
 /// </summary>
 internal sealed class BatchDispatcher(
     IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
@@ -301,9 +301,14 @@ internal sealed class BatchDispatcher(
 
         if (end && Checkpoints is { } checkpoints)
         {
-            // The end of a bounded input: every key group got the end-of-input watermark above; the final checkpoint's
-            // barrier follows it (through every hop), so the exactly-once sinks publish their last epoch.
-            var final = checkpoints.StartFinalAsync(new Dictionary<string, long>(_nextOffsets, StringComparer.Ordinal), [.. _sequences.Keys], watermark);
+            // The end of a bounded input: every key group got the end-of-input watermark above (sent to its entity, or
+            // queued in its lane); the final checkpoint's barrier follows it (through every hop), so the exactly-once
+            // sinks publish their last epoch. In place, it starts once the lanes applied the end: not after a failure.
+            var offsets = new Dictionary<string, long>(_nextOffsets, StringComparer.Ordinal);
+            int[] groups = [.. _sequences.Keys];
+            var final = local is null
+                ? checkpoints.StartFinalAsync(offsets, groups, watermark)
+                : StartFinalAfterAsync(asks, checkpoints, offsets, groups, watermark);
             return CollectFinal(emitted, asks, final, marker);
         }
 
@@ -311,6 +316,12 @@ internal sealed class BatchDispatcher(
         var started = _ended ? 0 : Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
 
         return Collect(emitted, asks, started, marker);
+    }
+
+    private static async Task<long> StartFinalAfterAsync(Task applied, CheckpointCoordinator checkpoints, Dictionary<string, long> offsets, int[] groups, long watermark)
+    {
+        await applied.ConfigureAwait(false);
+        return await checkpoints.StartFinalAsync(offsets, groups, watermark).ConfigureAwait(false);
     }
 
     private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, Task<IReadOnlyList<Emitted>[]> asks, Task<long> final, Emitted? watermark) =>

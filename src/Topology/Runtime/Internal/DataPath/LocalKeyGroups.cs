@@ -30,15 +30,16 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
     private readonly Lane[] _lanes = [.. Enumerable.Range(0, Math.Max(1, lanes)).Select(_ => new Lane())];
     private readonly List<Task<KeyGroupCheckpointed>> _saves = [];
 
-    /// <summary>How many lanes apply the key groups: each key group stays on one, in order.</summary>
-    public int Lanes => _lanes.Length;
+    // Set when the run ended (completed, failed or stopped): work still queued in a lane is skipped, so no operator
+    // code of this run runs after it (a failover's next run may already apply the same key groups).
+    private volatile bool _closed;
 
     /// <summary>
     /// Applies a batch's keyed records to their key groups, each lane its own key groups in the batch's order, on the
     /// thread pool (the stream's thread goes on reading meanwhile); then, with <paramref name="ended"/>, moves those key
     /// groups to <paramref name="endWatermark"/> in key-group order (every window and event-time timer fires), and fires
-    /// the due processing-time timers of every key group. Completes with each lane's output; faults with the first
-    /// failure of a lane (a lane that failed fails every later batch: its key groups' state is no longer whole).
+    /// the due processing-time timers of every key group. Completes with each lane's output; faults when a lane failed
+    /// (the lowest lane's failure; a lane that failed fails every later batch: its key groups' state is no longer whole).
     /// </summary>
     /// <param name="chunks">The batch: records for a sink or a later hop (<paramref name="portHops"/>) are skipped here.</param>
     /// <param name="watermark">The watermark in force before the batch (it moves only at the end-of-input tick).</param>
@@ -73,6 +74,11 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
     {
         var saving = _lanes[trigger.KeyGroup % _lanes.Length].Run(() =>
         {
+            if (_closed)
+            {
+                return Task.FromResult(new KeyGroupCheckpointed(jobName, trigger.KeyGroup, trigger.CheckpointId, -1, 0, "the run ended"));
+            }
+
             byte[] state;
             try
             {
@@ -96,6 +102,15 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
         }
 
         return saving;
+    }
+
+    /// <summary>
+    /// The run ended: work still queued in the lanes is skipped. Completes when what a lane was running has finished.
+    /// </summary>
+    public Task CloseAsync()
+    {
+        _closed = true;
+        return Task.WhenAll(_lanes.Select(l => l.Idle));
     }
 
     /// <summary>
@@ -138,6 +153,11 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
     private List<Emitted> Apply(int lane, Chunk<Keyed>[] chunks, long watermark, long nowMs, int[]? portHops, IReadOnlyList<int>? ended, long endWatermark)
     {
         var output = new List<Emitted>();
+        if (_closed)
+        {
+            return output;
+        }
+
         var lanes = _lanes.Length;
         foreach (var chunk in chunks)
         {
