@@ -28,6 +28,9 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
     // array never grows, so the lanes touch only their own slots.
     private readonly StageGroupHost?[] _hosts = new StageGroupHost?[keyGroups];
     private readonly Lane[] _lanes = [.. Enumerable.Range(0, Math.Max(1, lanes)).Select(_ => new Lane())];
+
+    // Per key group, its lane (key group modulo lanes), read per record by every lane: a lookup, not a division.
+    private readonly int[] _laneOf = [.. Enumerable.Range(0, keyGroups).Select(g => g % Math.Max(1, lanes))];
     private readonly List<Task<KeyGroupCheckpointed>> _saves = [];
 
     // Set when the run ended (completed, failed or stopped): work still queued in a lane is skipped, so no operator
@@ -190,7 +193,8 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
                     continue;
                 }
 
-                if (record.KeyGroup < 0 || record.KeyGroup % lanes != lane || (portHops is not null && portHops[record.Target] > 1))
+                // (A key group past the job's count goes to lane 0, whose Host reports it.)
+                if (record.KeyGroup < 0 || (record.KeyGroup < keyGroups ? _laneOf[record.KeyGroup] : 0) != lane || (portHops is not null && portHops[record.Target] > 1))
                 {
                     continue; // a sink's, a later hop's (the dispatcher emits those), or another lane's
                 }

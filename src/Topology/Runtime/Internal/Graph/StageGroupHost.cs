@@ -16,7 +16,8 @@ internal sealed class StageGroupHost : IKeyGroupHost
     private const int Magic = 0x47534641; // "AFSG" little-endian
     private const int Version = 1;
     private readonly IStageHost[] _stages;
-    private readonly Dictionary<int, IStageHost> _ports = [];
+    // Indexed by stage input (the job's port ids are small, dense integers): looked up per record.
+    private readonly IStageHost?[] _ports;
     private readonly DrivenClock _clock = new();
     private long _watermark = long.MinValue;
 
@@ -29,6 +30,7 @@ internal sealed class StageGroupHost : IKeyGroupHost
             _stages = [.. stages.OrderBy(s => s.Index).Select(s => s.CreateHost(keyGroup, maxParallelism))];
         }
 
+        var ports = new Dictionary<int, IStageHost>();
         foreach (var host in _stages)
         {
             if (host.Stage.ChainedTo is { } before)
@@ -38,8 +40,14 @@ internal sealed class StageGroupHost : IKeyGroupHost
 
             foreach (var (port, _, _) in host.Stage.PortCodecs)
             {
-                _ports[port] = host;
+                ports[port] = host;
             }
+        }
+
+        _ports = new IStageHost?[ports.Count == 0 ? 0 : ports.Keys.Max() + 1];
+        foreach (var (port, host) in ports)
+        {
+            _ports[port] = host;
         }
     }
 
@@ -90,12 +98,7 @@ internal sealed class StageGroupHost : IKeyGroupHost
                 Advance(r.Watermark, output);
             }
 
-            if (!_ports.TryGetValue(r.Target, out var stage))
-            {
-                throw new InvalidDataException($"A record arrived for stage input {r.Target}, which no stage of this hop has.");
-            }
-
-            stage.Element(r, output);
+            Port(r.Target).Element(r, output);
         }
 
         if (watermark > _watermark)
@@ -117,13 +120,13 @@ internal sealed class StageGroupHost : IKeyGroupHost
             Advance(record.Watermark, output);
         }
 
-        if (!_ports.TryGetValue(record.Target, out var stage))
-        {
-            throw new InvalidDataException($"A record arrived for stage input {record.Target}, which no stage of this hop has.");
-        }
-
-        stage.Element(record, output);
+        Port(record.Target).Element(record, output);
     }
+
+    private IStageHost Port(int target) =>
+        (uint)target < (uint)_ports.Length && _ports[target] is { } stage
+            ? stage
+            : throw new InvalidDataException($"A record arrived for stage input {target}, which no stage of this hop has.");
 
     /// <summary>Moves every stage to <paramref name="watermark"/> if it is later (windows and event-time timers fire).</summary>
     public void AdvanceWatermark(long watermark, List<Emitted> output)
