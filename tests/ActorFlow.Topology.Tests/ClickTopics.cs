@@ -42,18 +42,19 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// The job the checkpoint fault specs run: a tumbling 1 s count per user over the input topic's partitions (bounded
     /// out-of-orderness 1 s), labelled by <paramref name="label"/> (default <see cref="Label"/>), written to
     /// <paramref name="output"/> through the exactly-once sink (or through <paramref name="sink"/>); the consumer settings
-    /// changed by <paramref name="consumerSettings"/> when given; without a <paramref name="group"/> the consumer has no group.id.
+    /// changed by <paramref name="consumerSettings"/> when given; without a <paramref name="group"/> the consumer has no group.id;
+    /// dead letters to the topic <paramref name="deadLetters"/> or to <paramref name="deadLetterSink"/> when given.
     /// </summary>
-    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string? group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null, string? deadLetters = null)
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string? group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null, string? deadLetters = null, ISinkConnector<DeadLetterRecord>? deadLetterSink = null)
     {
         var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
         consumer = group is null ? consumer : consumer.WithGroupId(group);
         consumer = consumerSettings?.Invoke(consumer) ?? consumer;
         var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
         var builder = StreamJobBuilder.Create(jobName);
-        if (deadLetters is not null)
+        if (deadLetterSink is not null || deadLetters is not null)
         {
-            builder = builder.WithDeadLetters(KafkaConnectors.DeadLetters(producer, deadLetters));
+            builder = builder.WithDeadLetters(deadLetterSink ?? KafkaConnectors.DeadLetters(producer, deadLetters!));
         }
 
         return builder

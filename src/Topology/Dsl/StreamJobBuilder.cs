@@ -51,7 +51,11 @@ public sealed class StreamJobBuilder
         return new DataStream<T>(this, new SourceOrigin<T>(root));
     }
 
-    /// <summary>Sends records that fail (decoding, timestamps, user code) to <paramref name="sink"/>. Default: logged and counted.</summary>
+    /// <summary>
+    /// Sends records that fail (decoding, timestamps, user code) to <paramref name="sink"/>. Default: logged and counted.
+    /// A sink that implements <see cref="IFlushingSinkConnector{T}"/> (the Kafka one) is flushed at every checkpoint's
+    /// barrier as the job's other flushing sinks are, and its failure fails the run over.
+    /// </summary>
     public StreamJobBuilder WithDeadLetters(ISinkConnector<DeadLetterRecord> sink)
     {
         DeadLetters = sink ?? throw new ArgumentNullException(nameof(sink));

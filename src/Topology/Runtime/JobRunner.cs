@@ -203,6 +203,14 @@ public static partial class JobRunner
                 twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.Flushing!, options.CheckpointTimeout, sink.Id, "actorflow.flush." + flushed++.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
+            // The dead-letter sink too, when it can flush (a Kafka one): a bad record a completed checkpoint covers is
+            // never read again, so its dead letter must be at its destination by then.
+            if (job.DeadLetters is IFlushingSinkConnector<DeadLetterRecord> deadLetters)
+            {
+                twoPhases[FlushingTarget<DeadLetterRecord>.DeadLetters] = new TwoPhaseCommitSink(
+                    new FlushingTarget<DeadLetterRecord>(deadLetters), options.CheckpointTimeout, FlushingTarget<DeadLetterRecord>.DeadLetters, "actorflow.flush.dead-letters");
+            }
+
             TwoPhaseCommitSink.Attach(dispatcher.Checkpoints, [.. twoPhases.Values]);
             try
             {
@@ -231,7 +239,9 @@ public static partial class JobRunner
             sink.MapMaterializedValue(t => { lock (sinks) { sinks.Add(t); } return NotUsed.Instance; });
 
         // Dead letters are rare: only batches holding any are flattened for their sink.
-        var dead = job.DeadLetters is { } deadSink
+        var dead = twoPhases.TryGetValue(FlushingTarget<DeadLetterRecord>.DeadLetters, out var flushedDead)
+            ? flushedDead.Sink()
+            : job.DeadLetters is { } deadSink
             ? OfKind(EmittedKind.Dead).Select(e => (DeadLetterRecord)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
             : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 

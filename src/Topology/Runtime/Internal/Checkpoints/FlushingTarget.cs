@@ -15,6 +15,9 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// </summary>
 internal sealed class FlushingTarget<T>(IFlushingSinkConnector<T> sink) : ITwoPhaseCommitTarget
 {
+    /// <summary>The sink id that takes the job's dead letters (<see cref="EmittedKind.Dead"/>) instead of a graph sink's records.</summary>
+    public const int DeadLetters = -2;
+
     public Sink<IReadOnlyList<Emitted>, Task<Done>> Sink(int id, Action<long, List<byte[]>> prepared, Action<long, Exception> failed) =>
         Flow.Create<IReadOnlyList<Emitted>>()
             .SelectMany(batch => Segments(batch, id))
@@ -44,14 +47,14 @@ internal sealed class FlushingTarget<T>(IFlushingSinkConnector<T> sink) : ITwoPh
 
     public Task RecoverAsync(IReadOnlyList<string> committables, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>The records of <paramref name="batch"/> addressed to sink <paramref name="id"/>, split at each barrier.</summary>
+    /// <summary>The records of <paramref name="batch"/> addressed to sink <paramref name="id"/> (or its dead letters), split at each barrier.</summary>
     private static List<Segment> Segments(IReadOnlyList<Emitted> batch, int id)
     {
         var segments = new List<Segment>(1);
         List<TimestampedValue<T>>? values = null;
         foreach (var e in batch)
         {
-            if (e.Kind == EmittedKind.Sink && e.Output == id)
+            if (id == DeadLetters ? e.Kind == EmittedKind.Dead : e.Kind == EmittedKind.Sink && e.Output == id)
             {
                 (values ??= []).Add(new TimestampedValue<T>((T)e.Value!, e.Timestamp));
             }
