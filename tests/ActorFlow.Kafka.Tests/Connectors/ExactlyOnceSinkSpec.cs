@@ -61,6 +61,27 @@ public sealed class ExactlyOnceSinkSpec(ITestOutputHelper output) : KafkaSpecBas
     }
 
     /// <summary>
+    /// Verify that the sink's producer stops with a fatal error rather than leave a gap in a partition (librdkafka's
+    /// gapless guarantee, with idempotence and acks=all), whatever the settings say: recovery takes a partition's tail as
+    /// the unbroken prefix of the epoch, so a failed batch followed by a delivered one would lose the failed records.
+    /// </summary>
+    [Fact]
+    public void The_producer_must_stop_rather_than_leave_a_gap()
+    {
+        var settings = ProducerSettings<byte[], byte[]>.Create(Sys, null, null)
+            .WithBootstrapServers(Kafka.BootstrapServers)
+            .WithProperty("enable.gapless.guarantee", "false")
+            .WithProperty("acks", "1");
+        using var sink = new ExactlyOnceKafkaSink<string>(settings, Topic, s => (null, Encoding.UTF8.GetBytes(s)));
+
+        var config = sink.ProducerConfig().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+        Assert.Equal("true", config["enable.gapless.guarantee"], ignoreCase: true);
+        Assert.Equal("true", config["enable.idempotence"], ignoreCase: true);
+        Assert.Equal("all", config["acks"], ignoreCase: true);
+    }
+
+    /// <summary>
     /// Verify that a sink whose settings carry client properties and producer-only ones (the module's defaults
     /// linger.ms, batch.num.messages, partitioner; a Confluent.Kafka producer option a consumer refuses) still reads
     /// the tails and publishes.
