@@ -131,10 +131,11 @@ public sealed record JobRunnerOptions
     /// In batch mode with the key groups in place (<see cref="BatchKeyGroupsInPlace"/>), how many threads of the thread
     /// pool apply the first hop's records to their key groups, each key group always on the same one (key group modulo
     /// this), while the stream's thread reads and routes the next records. Key groups run side by side as they do on
-    /// their entities in streaming mode, so operators see no more concurrency than there. Default
-    /// <see cref="Environment.ProcessorCount"/>.
+    /// their entities in streaming mode, so operators see no more concurrency than there. Every lane reads through each
+    /// batch for its own records, and one stream thread feeds them all, so lanes beyond a few add little. Default the
+    /// processor count, at most 8.
     /// </summary>
-    public int BatchKeyGroupParallelism { get; init; } = Environment.ProcessorCount;
+    public int BatchKeyGroupParallelism { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
     /// <summary>
     /// In batch mode, most partitions of a source whose partitions can wait
