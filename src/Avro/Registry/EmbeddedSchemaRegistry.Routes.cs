@@ -81,14 +81,21 @@ public sealed partial class EmbeddedSchemaRegistry
             }
 
             var candidate = await CandidateAsync(core, subject, schema, request, ct);
-            return CompatibilityBody(request, await core.CheckAsync(subject, candidate, against is null ? [] : [against], ct));
+            return candidate.Invalid is { } invalid
+                ? CompatibilityBody(request, [invalid])
+                : CompatibilityBody(request, await core.CheckAsync(subject, candidate.Schema!, against is null ? [] : [against], ct));
         }));
         app.MapPost("/compatibility/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
             var candidate = await CandidateAsync(core, subject, schema, request, ct);
+            if (candidate.Invalid is { } invalid)
+            {
+                return CompatibilityBody(request, [invalid]);
+            }
+
             var live = (await core.Store.GetVersionsAsync(subject, ct)).Where(v => !v.Deleted).ToList();
-            return CompatibilityBody(request, await core.CheckAsync(subject, candidate, live, ct));
+            return CompatibilityBody(request, await core.CheckAsync(subject, candidate.Schema!, live, ct));
         }));
 
         app.MapGet("/config", (CancellationToken ct) => Handle(async () =>
@@ -211,16 +218,25 @@ public sealed partial class EmbeddedSchemaRegistry
     }
 
     // The schema of a compatibility request, as Confluent's isCompatible parses a new one (defaults validated with normalize).
-    private static async Task<global::Avro.Schema> CandidateAsync(SchemaRegistryCore core, string subject, string schema, HttpRequest request, CancellationToken ct)
+    // An invalid one is 42201, except with verbose=true, where Confluent answers is_compatible false with the parse error
+    // as the message (CompatibilityResource: InvalidSchemaException caught when verbose): then Invalid holds it.
+    private static async Task<(global::Avro.Schema? Schema, string? Invalid)> CandidateAsync(SchemaRegistryCore core, string subject, string schema, HttpRequest request, CancellationToken ct)
     {
         var normalize = await NormalizeAsync(core, subject, request, ct);
-        var candidate = SchemaRegistryCore.Prepare(schema, normalize).Schema;
-        if (normalize)
+        try
         {
-            SchemaRegistryCore.ValidateDefaults(schema);
-        }
+            var candidate = SchemaRegistryCore.Prepare(schema, normalize).Schema;
+            if (normalize)
+            {
+                SchemaRegistryCore.ValidateDefaults(schema);
+            }
 
-        return candidate;
+            return (candidate, null);
+        }
+        catch (RegistryError e) when (e.ErrorCode == 42201 && Flag(request, "verbose"))
+        {
+            return (null, e.Message);
+        }
     }
 
     // The query's normalize=true, else the normalize of the subject's config in scope, as Confluent's routes take it.
