@@ -57,6 +57,9 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IProducer<byte[], byte[]>? _producer;
+
+    // Set by the producer's error handler when librdkafka raised a fatal error: the client must be rebuilt.
+    private bool _fatal;
     private Tail[]? _published;
 
     private IBatchSinkConnector<T> Plain => (IBatchSinkConnector<T>)KafkaConnectors.Sink(settings, topic, encode);
@@ -113,12 +116,14 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 _published = null; // unknown what arrived: read the tails again next time
+                DisposeIfFatal();
                 throw;
             }
 
             if (producer.Flush(settings.FlushTimeout) > 0 || failure is not null)
             {
                 _published = null; // unknown what arrived: read the tails again next time
+                DisposeIfFatal();
                 throw new KafkaException(failure ?? new Error(ErrorCode.Local_TimedOut, $"publishing epoch {epoch} to '{topic}' did not complete within {settings.FlushTimeout}"));
             }
         }
@@ -228,12 +233,34 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     private IProducer<byte[], byte[]> BuildProducer()
     {
+        var log = KafkaClientLog.For(null);
+        Volatile.Write(ref _fatal, false);
         var producer = new ProducerBuilder<byte[], byte[]>(ProducerConfig())
-            .SetLogHandler(KafkaClientLog.For(null).OnLog)
-            .SetErrorHandler(KafkaClientLog.For(null).OnError)
+            .SetLogHandler(log.OnLog)
+            .SetErrorHandler((client, error) =>
+            {
+                if (error.IsFatal)
+                {
+                    Volatile.Write(ref _fatal, true);
+                }
+
+                log.OnError(client, error);
+            })
             .Build();
         Interlocked.Increment(ref _openProducers);
         return producer;
+    }
+
+    /// <summary>
+    /// After a failed publish: a producer that raised a fatal error (the gapless guarantee's, or a fenced idempotent
+    /// producer) refuses everything from then on, so it goes and the retry builds a new one; any other stays.
+    /// </summary>
+    private void DisposeIfFatal()
+    {
+        if (Volatile.Read(ref _fatal))
+        {
+            DisposeProducer();
+        }
     }
 
     private void DisposeProducer()

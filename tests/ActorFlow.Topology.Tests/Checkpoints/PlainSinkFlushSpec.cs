@@ -58,7 +58,7 @@ public sealed class PlainSinkFlushSpec : IDisposable
     /// <summary>
     /// Verify that once a checkpoint taken after three undecodable records has completed, their dead letters are in the
     /// dead-letter topic although its producer lingers 30 s (the checkpoint completed with them still in the client's
-    /// queue, where a crash lost them for good: the restored run reads on after them).
+    /// queue, where a crash lost them for good: the restored run reads on after them), stamped when written.
     /// </summary>
     [Fact]
     public async Task A_completed_checkpoint_must_have_the_dead_letters_before_its_barrier_in_their_topic()
@@ -75,23 +75,38 @@ public sealed class PlainSinkFlushSpec : IDisposable
                 sink: KafkaConnectors.Sink<string>(plain, "counts", s => (null, Encoding.UTF8.GetBytes(s))),
                 deadLetterSink: KafkaConnectors.DeadLetters(lingering, "dead")), new JobRunnerOptions { CheckpointInterval = null });
             topics.Produce(clicks);
+            topics.ProduceEnd();
+            // The bad records after the end markers (the job's watermark is in 2023 by then), each followed by a later
+            // click, so that a watermark past those clicks means every bad record was read.
             using (var raw = new TestTopics(_kafka.BootstrapServers))
             {
                 var input = raw.Topic("clicks", TopicFormat.Utf8);
-                for (var p = 0; p < 3; p++)
+                var after = raw.Topic("clicks", ClickTopics.Format);
+                for (var p = 0; p < 4; p++)
                 {
-                    input.ProduceRaw(Encoding.UTF8.GetBytes("u0"), Encoding.UTF8.GetBytes("not a time"), partition: p);
+                    if (p < 3)
+                    {
+                        input.ProduceRaw(Encoding.UTF8.GetBytes("u0"), Encoding.UTF8.GetBytes("not a time"), partition: p);
+                    }
+
+                    after.ProduceTo(new Click("zz-end", ClickTopics.Base + 20_000_000), partition: p);
                 }
             }
 
-            topics.ProduceEnd();
-            await Poll.UntilAsync(() => job.CurrentWatermark >= ClickTopics.Base + 10_000, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => job.CurrentWatermark >= ClickTopics.Base + 19_000_000, TimeSpan.FromSeconds(60));
 
             await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
 
             var letters = topics.ReadWithHeaders("dead");
             Assert.Equal(3, letters.Count);
             Assert.All(letters, l => Assert.Contains("decoding failed", l.Error, StringComparison.Ordinal));
+            // Stamped when written, as the dead-letter sink's own stage writes them: not with the event time of 2023
+            // the job's watermark was at (a topic's retention would delete them at once).
+            using (var raw = new TestTopics(_kafka.BootstrapServers))
+            {
+                Assert.All(raw.Topic("dead", TopicFormat.Utf8).ReadRecordsToEnd(), r => Assert.True(
+                    r.Timestamp > TimeProvider.System.GetUtcNow().AddHours(-1).ToUnixTimeMilliseconds(), $"dead letter stamped {r.Timestamp}"));
+            }
             await job.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally

@@ -56,7 +56,9 @@ internal sealed class FlushingTarget<T>(IFlushingSinkConnector<T> sink) : ITwoPh
         {
             if (id == DeadLetters ? e.Kind == EmittedKind.Dead : e.Kind == EmittedKind.Sink && e.Output == id)
             {
-                (values ??= []).Add(new TimestampedValue<T>((T)e.Value!, e.Timestamp));
+                // A dead letter has no event time of its own (a source's carries its chunk's watermark): written as the
+                // dead-letter sink's own stage writes it, at the time it is produced, not into the past (retention).
+                (values ??= []).Add(new TimestampedValue<T>((T)e.Value!, id == DeadLetters ? Timestamps.NoTimestamp : e.Timestamp));
             }
             else if (e.Kind == EmittedKind.Barrier)
             {

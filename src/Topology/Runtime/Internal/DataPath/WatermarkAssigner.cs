@@ -88,6 +88,7 @@ internal sealed class WatermarkAssigner<T>
         var items = new Element<TOut>[records.Count];
         var count = 0;
         List<DeadLetterRecord>? dead = null;
+        List<DeadLetterRecord>? refused = null; // after the chunk's own failures, as the routing step adds its own
         var next = -1L;
         for (var i = 0; i < records.Count; i++)
         {
@@ -120,11 +121,16 @@ internal sealed class WatermarkAssigner<T>
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // As the step would have dead-lettered it from the chunk (Chunk.Failed): the event time still counts.
-                (dead ??= []).Add(new DeadLetterRecord($"{e.GetType().Name}: {e.Message}", partition, record.Offset, record.RawKey, record.RawValue, route.Step));
+                (refused ??= []).Add(new DeadLetterRecord($"{e.GetType().Name}: {e.Message}", partition, record.Offset, record.RawKey, record.RawValue, route.Step));
                 continue;
             }
 
             items[count++] = new Element<TOut>(routed, timestamp, record.Offset, record.RawKey, record.RawValue);
+        }
+
+        if (refused is not null)
+        {
+            (dead ??= []).AddRange(refused);
         }
 
         Recombine();
