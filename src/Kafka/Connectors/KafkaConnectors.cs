@@ -135,7 +135,7 @@ public static class KafkaConnectors
         : ISourceConnector<T>
     {
         public Source<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets) =>
-            KafkaConsumer.PlainPartitionedChunkSource(settings, StartingAt(subscription, startOffsets))
+            KafkaConsumer.PlainPartitionedChunkSource(settings, StartingAt(subscription, startOffsets), announceStarts: true)
                 .Select(p =>
                 {
                     var origin = SourcePartitionIds.Format(p.Partition.Topic, p.Partition.Partition.Value);
@@ -169,7 +169,10 @@ public static class KafkaConnectors
             };
         }
 
-        private SourceRecord<T>[] Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin) => Decode(chunk, origin, decode);
+        // A partition's start marker becomes the runtime's position chunk: a checkpoint names the partition from then on,
+        // before it delivered a record (so a restore does not start it from auto.offset.reset again).
+        private IReadOnlyList<SourceRecord<T>> Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin) =>
+            KafkaConsumer.IsStartMarker(chunk) ? SourcePositions.StartingAt<T>(chunk[0].Offset.Value) : Decode(chunk, origin, decode);
 
         /// <summary>A poll's records of one partition as source records; a record <paramref name="decode"/> throws on carries the error.</summary>
         internal static SourceRecord<T>[] Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin, Func<ConsumeResult<byte[], byte[]>, T> decode)

@@ -60,14 +60,29 @@ public static class KafkaConsumer
     /// INTERNAL API. As <see cref="PlainPartitionedSource{TKey,TValue}"/>, but each partition's sub-source emits
     /// chunks: the records buffered for the partition (up to max-batch) in one array. For the job runtime's connectors.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="announceStarts"/> each partition's start is resolved at assignment and its sub-source begins
+    /// with a position marker: a chunk of one <see cref="ConsumeResult{TKey, TValue}.IsPartitionEOF"/> result whose offset is
+    /// the partition's start (<see cref="IsStartMarker"/>), before any record.
+    /// </remarks>
     internal static Source<(TopicPartition Partition, Source<ConsumeResult<TKey, TValue>[], NotUsed> Records), IControl> PlainPartitionedChunkSource<TKey, TValue>(
-        ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+        ConsumerSettings<TKey, TValue> settings, ISubscription subscription, bool announceStarts = false)
     {
         Validate(settings, subscription);
         return Source.FromGraph(new PartitionedSourceStage<TKey, TValue, ConsumeResult<TKey, TValue>[]>(
             settings, subscription, "PlainPartitionedChunkSource",
-            (hub, partition, generation) => Source.FromGraph(PartitionSourceStage.Chunks(hub, partition, generation, settings.MaxBatch))));
+            (hub, partition, generation) =>
+            {
+                var chunks = Source.FromGraph(PartitionSourceStage.Chunks(hub, partition, generation, settings.MaxBatch));
+                return announceStarts && hub.StartOf(partition, generation) is { } start
+                    ? Source.Single(new[] { new ConsumeResult<TKey, TValue> { TopicPartitionOffset = new TopicPartitionOffset(partition, start), IsPartitionEOF = true } }).Concat(chunks)
+                    : chunks;
+            },
+            resolveStarts: announceStarts));
     }
+
+    /// <summary>Whether <paramref name="chunk"/> is a partition's start marker (<see cref="PlainPartitionedChunkSource"/>).</summary>
+    internal static bool IsStartMarker<TKey, TValue>(ConsumeResult<TKey, TValue>[] chunk) => chunk is [{ IsPartitionEOF: true }];
 
     private static void Validate<TKey, TValue>(ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
     {

@@ -31,8 +31,9 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                     consumer.Subscribe(topics.Topics);
                     break;
                 case ManualAssignment manual:
-                    consumer.Assign(manual.Partitions);
-                    OnAssigned(manual.Partitions.Select(p => p.TopicPartition).ToList(), manualAssign: true);
+                    var starts = ResolveStarts ? Resolve(consumer, manual.Partitions) : [.. manual.Partitions];
+                    consumer.Assign(starts);
+                    OnAssigned(starts.Select(p => p.TopicPartition).ToList(), manualAssign: true, starts);
                     break;
                 default:
                     throw new NotSupportedException($"Unknown subscription {_subscription.GetType().Name}.");
@@ -174,15 +175,34 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         return result is null || result.IsPartitionEOF ? null : result;
     }
 
-    internal List<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, bool manualAssign = false)
+    internal List<TopicPartitionOffset> OnAssigned(List<TopicPartition> partitions, bool manualAssign = false, IReadOnlyList<TopicPartitionOffset>? manualStarts = null)
     {
+        // Where each partition starts: a manual assignment's own (resolved before it was assigned), else the offsets the
+        // subscription chooses, made concrete here when asked (before the partitions are announced, so that each
+        // partition's source can tell where it starts before its first record).
+        List<TopicPartitionOffset> starts;
+        if (manualAssign)
+        {
+            starts = manualStarts is null ? [.. partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset))] : [.. manualStarts];
+        }
+        else
+        {
+            var chosen = _subscription is TopicSubscription { OffsetsOnAssign: { } offsets } ? offsets(partitions).ToDictionary(o => o.TopicPartition) : [];
+            starts = [.. partitions.Select(p => chosen.TryGetValue(p, out var o) ? o : new TopicPartitionOffset(p, Offset.Unset))];
+            if (ResolveStarts && _consumer is { } consumer)
+            {
+                starts = Resolve(consumer, starts);
+            }
+        }
+
         var generation = Interlocked.Increment(ref _generation);
         var assigned = new List<(TopicPartition, int)>(partitions.Count);
         lock (_lock)
         {
-            foreach (var tp in partitions)
+            foreach (var start in starts)
             {
-                _buffers[tp] = new PartitionBuffer<TKey, TValue>(tp, generation);
+                var tp = start.TopicPartition;
+                _buffers[tp] = new PartitionBuffer<TKey, TValue>(tp, generation) { Start = ResolveStarts && start.Offset.Value >= 0 ? start.Offset.Value : null };
                 if (!_order.Contains(tp))
                 {
                     _order.Add(tp);
@@ -200,13 +220,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         }
 
         _listener.OnAssigned(assigned);
-        if (manualAssign || _subscription is not TopicSubscription { OffsetsOnAssign: { } offsets })
-        {
-            return partitions.Select(p => new TopicPartitionOffset(p, Offset.Unset)).ToList();
-        }
-
-        var chosen = offsets(partitions).ToDictionary(o => o.TopicPartition);
-        return partitions.Select(p => chosen.TryGetValue(p, out var o) ? o : new TopicPartitionOffset(p, Offset.Unset)).ToList();
+        return starts;
     }
 
     internal void OnRevoked(List<TopicPartition> partitions)

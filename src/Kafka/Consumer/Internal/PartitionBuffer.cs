@@ -11,6 +11,9 @@ internal sealed class PartitionBuffer<TKey, TValue>(TopicPartition partition, in
 
     public Queue<ConsumeResult<TKey, TValue>> Records { get; } = new();
 
+    /// <summary>The offset the partition starts at in this assignment, when the hub resolved it (<see cref="ConsumerHub{TKey, TValue}.ResolveStarts"/>).</summary>
+    public long? Start { get; init; }
+
     /// <summary>True while the partition is paused because this buffer is full.</summary>
     public bool Paused { get; set; }
 

@@ -19,6 +19,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
     private readonly ISubscription _subscription;
     private readonly Func<ConsumerHub<TKey, TValue>, TopicPartition, int, Source<TOut, NotUsed>> _subSource;
     private readonly string _name;
+    private readonly bool _resolveStarts;
     private readonly Outlet<(TopicPartition, Source<TOut, NotUsed>)> _out;
 
     public PartitionedSourceStage(
@@ -31,13 +32,18 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
     {
     }
 
-    /// <summary>With <paramref name="subSource"/> making each partition's sub-source from the hub, partition and generation.</summary>
+    /// <summary>
+    /// With <paramref name="subSource"/> making each partition's sub-source from the hub, partition and generation; with
+    /// <paramref name="resolveStarts"/> the hub resolves each partition's start at assignment (<see cref="ConsumerHub{TKey, TValue}.ResolveStarts"/>).
+    /// </summary>
     public PartitionedSourceStage(
         ConsumerSettings<TKey, TValue> settings,
         ISubscription subscription,
         string name,
-        Func<ConsumerHub<TKey, TValue>, TopicPartition, int, Source<TOut, NotUsed>> subSource)
+        Func<ConsumerHub<TKey, TValue>, TopicPartition, int, Source<TOut, NotUsed>> subSource,
+        bool resolveStarts = false)
     {
+        _resolveStarts = resolveStarts;
         _settings = settings;
         _subscription = subscription;
         _subSource = subSource;
@@ -71,7 +77,7 @@ internal sealed class PartitionedSourceStage<TKey, TValue, TOut>
         {
             _stage = stage;
             _stopped = stopped;
-            Hub = new ConsumerHub<TKey, TValue>(stage._settings, stage._subscription, this);
+            Hub = new ConsumerHub<TKey, TValue>(stage._settings, stage._subscription, this) { ResolveStarts = stage._resolveStarts };
             SetHandler(stage._out, this);
         }
 

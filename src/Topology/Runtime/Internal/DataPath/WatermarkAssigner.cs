@@ -89,7 +89,7 @@ internal sealed class WatermarkAssigner<T>
         var count = 0;
         List<DeadLetterRecord>? dead = null;
         List<DeadLetterRecord>? refused = null; // after the chunk's own failures, as the routing step adds its own
-        var next = -1L;
+        var next = SourcePositions.NextOffsetOf(records); // a position chunk (no records) names where the partition starts
         for (var i = 0; i < records.Count; i++)
         {
             var record = records[i];
