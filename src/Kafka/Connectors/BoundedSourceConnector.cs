@@ -193,7 +193,7 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
     private static long Reset(IConsumer<byte[], byte[]> consumer, TopicPartition tp, Offset requested, ConsumerConfig config, TimeSpan timeout)
     {
         var watermarks = consumer.QueryWatermarkOffsets(tp, timeout);
-        var latest = requested == Offset.End || (requested != Offset.Beginning && config.AutoOffsetReset == AutoOffsetReset.Latest);
+        var latest = requested == Offset.End || (requested != Offset.Beginning && OffsetResets.Of(config.Get("auto.offset.reset")) == Offset.End);
         return latest ? watermarks.High.Value : watermarks.Low.Value;
     }
 

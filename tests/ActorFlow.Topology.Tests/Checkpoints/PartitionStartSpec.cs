@@ -64,6 +64,9 @@ public sealed class PartitionStartSpec : IDisposable
                     .Build()
                 : topics.ExactlyOnceCountJob(system, "partition-start", "partition-start", sink: sink, consumerSettings: c => c.WithProperty("auto.offset.reset", "latest"));
             var job = await JobRunner.StartAsync(system, definition, new JobRunnerOptions { CheckpointInterval = null });
+            // Both partitions are named once assigned, before either delivered a record: 0 at 0, 1 at its end, 5.
+            var checkpoint = await UntilAsync(job, c => c.Offsets.Any(o => o.Partition == 0 && o.Offset == 0) && c.Offsets.Any(o => o.Partition == 1 && o.Offset == 5));
+
             using (var raw = new TestTopics(_kafka.BootstrapServers))
             {
                 var clicks = raw.Topic("clicks", ClickTopics.Format);
@@ -73,17 +76,8 @@ public sealed class PartitionStartSpec : IDisposable
                 }
             }
 
-            var checkpoint = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
-            {
-                // Until a checkpoint covers partition 0's three records.
-                while (!checkpoint.Offsets.Any(o => o.Partition == 0 && o.Offset == 3))
-                {
-                    await Task.Delay(50, deadline.Token);
-                    checkpoint = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
-                }
-            }
-
+            // Until a checkpoint covers partition 0's three records, read: partition 1 stays where it started.
+            checkpoint = await UntilAsync(job, c => c.Offsets.Any(o => o.Partition == 0 && o.Offset == 3));
             var start = Assert.Single(checkpoint.Offsets, o => o.Partition == 1);
             Assert.Equal(("clicks", 5L), (start.Topic, start.Offset));
             await job.StopAsync(TimeSpan.FromSeconds(30));
@@ -91,6 +85,21 @@ public sealed class PartitionStartSpec : IDisposable
         finally
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private static async Task<Persistence.Checkpoints.CheckpointRecord> UntilAsync(RunningJob job, Func<Persistence.Checkpoints.CheckpointRecord, bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var checkpoint = await job.CheckpointAsync().WaitAsync(deadline.Token);
+            if (condition(checkpoint))
+            {
+                return checkpoint;
+            }
+
+            await Task.Delay(50, deadline.Token);
         }
     }
 

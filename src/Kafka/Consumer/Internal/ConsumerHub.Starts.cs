@@ -1,3 +1,4 @@
+using ActorFlow.Kafka.Settings;
 using Confluent.Kafka;
 
 namespace ActorFlow.Kafka.Consumer.Internal;
@@ -25,20 +26,24 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     /// <summary>
     /// <paramref name="offsets"/> with each logical offset made concrete as the consumer would make it: a stored (or
     /// unset) one the group's committed offset, else <c>auto.offset.reset</c>'s (earliest: the partition's low
-    /// watermark; latest: its high watermark; error: left as it is); beginning and end the low and high watermarks. A
-    /// partition whose start cannot be resolved (a broker error) keeps its logical offset.
+    /// watermark; latest: its high watermark, the last stable offset under read_committed; error: left as it is);
+    /// beginning and end the low and high watermarks. Runs on the poll thread (in the rebalance callback), so it has one
+    /// time budget, <see cref="ResolveBudget"/> at most: a lookup that fails or times out leaves that partition and the
+    /// rest logical, where the consumer resolves them itself when it fetches (as before this was resolved here).
     /// </summary>
     private List<TopicPartitionOffset> Resolve(IConsumer<TKey, TValue> consumer, IReadOnlyList<TopicPartitionOffset> offsets)
     {
-        var timeout = _settings.ConnectionTimeout;
-        var config = _settings.ToConsumerConfig(needsGroup: false);
-        var stored = offsets.Where(o => o.Offset.Value < 0 && (o.Offset == Offset.Stored || o.Offset == Offset.Unset)).Select(o => o.TopicPartition).ToList();
+        var budget = System.Diagnostics.Stopwatch.StartNew();
+        var limit = _settings.ConnectionTimeout < ResolveBudget ? _settings.ConnectionTimeout : ResolveBudget;
+        TimeSpan Left() => limit - budget.Elapsed > TimeSpan.FromMilliseconds(1) ? limit - budget.Elapsed : TimeSpan.FromMilliseconds(1);
+        var reset = OffsetResets.Of(_settings.Properties.GetValueOrDefault("auto.offset.reset"));
+        var stored = offsets.Where(o => o.Offset == Offset.Stored || o.Offset == Offset.Unset).Select(o => o.TopicPartition).ToList();
         Dictionary<TopicPartition, Offset> committed = [];
-        if (stored.Count > 0 && !string.IsNullOrEmpty(config.GroupId))
+        if (stored.Count > 0 && !string.IsNullOrWhiteSpace(_settings.GroupId))
         {
             try
             {
-                committed = consumer.Committed(stored, timeout).ToDictionary(o => o.TopicPartition, o => o.Offset);
+                committed = consumer.Committed(stored, Left()).ToDictionary(o => o.TopicPartition, o => o.Offset);
             }
             catch (KafkaException)
             {
@@ -47,28 +52,29 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         }
 
         var resolved = new List<TopicPartitionOffset>(offsets.Count);
+        var failed = false;
         foreach (var o in offsets)
         {
             var offset = o.Offset;
-            if (offset.Value < 0 && committed.TryGetValue(o.TopicPartition, out var c) && c.Value >= 0)
+            var logical = offset == Offset.Stored || offset == Offset.Unset;
+            if (logical && committed.TryGetValue(o.TopicPartition, out var c) && c.Value >= 0)
             {
                 offset = c;
+                logical = false;
             }
 
-            var end = offset == Offset.End
-                || ((offset == Offset.Stored || offset == Offset.Unset) && config.AutoOffsetReset == AutoOffsetReset.Latest);
-            var beginning = offset == Offset.Beginning
-                || ((offset == Offset.Stored || offset == Offset.Unset) && config.AutoOffsetReset is null or AutoOffsetReset.Earliest);
-            if (end || beginning)
+            var end = offset == Offset.End || (logical && reset == Offset.End);
+            var beginning = offset == Offset.Beginning || (logical && reset == Offset.Beginning);
+            if (!failed && (end || beginning))
             {
                 try
                 {
-                    var marks = consumer.QueryWatermarkOffsets(o.TopicPartition, timeout);
+                    var marks = consumer.QueryWatermarkOffsets(o.TopicPartition, Left());
                     offset = end ? marks.High : marks.Low;
                 }
                 catch (KafkaException)
                 {
-                    // left logical: the consumer resolves it when it fetches
+                    failed = true; // the rest stay logical too: the rebalance callback does not wait on every partition
                 }
             }
 
@@ -77,4 +83,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
 
         return resolved;
     }
+
+    /// <summary>Most time the resolution of one assignment's starts takes on the poll thread.</summary>
+    internal static readonly TimeSpan ResolveBudget = TimeSpan.FromSeconds(10);
 }
