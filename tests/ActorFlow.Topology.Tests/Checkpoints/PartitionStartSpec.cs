@@ -1,13 +1,10 @@
 using System.Text;
 using ActorFlow.Kafka.Connectors;
-using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Settings;
-using ActorFlow.Operators.Watermarks;
-using ActorFlow.Operators.Windowing;
+using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
-using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 
@@ -53,16 +50,7 @@ public sealed class PartitionStartSpec : IDisposable
         {
             var plain = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
             var sink = KafkaConnectors.Sink<string>(plain, "counts", s => (null, Encoding.UTF8.GetBytes(s)));
-            var definition = subscribed
-                ? StreamJobBuilder.Create("partition-start")
-                    .FromSource("clicks", KafkaConnectors.Source(
-                        ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId("partition-start").WithProperty("auto.offset.reset", "latest"),
-                        Subscriptions.Topics("clicks"), ClickTopics.Format.FromKafka), WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
-                    .KeyBy(c => c.User)
-                    .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label()))
-                    .To(sink)
-                    .Build()
-                : topics.ExactlyOnceCountJob(system, "partition-start", "partition-start", sink: sink, consumerSettings: c => c.WithProperty("auto.offset.reset", "latest"));
+            var definition = topics.ExactlyOnceCountJob(system, "partition-start", "partition-start", sink: sink, consumerSettings: c => c.WithProperty("auto.offset.reset", "latest"), subscribe: subscribed);
             var job = await JobRunner.StartAsync(system, definition, new JobRunnerOptions { CheckpointInterval = null });
             // Both partitions are named once assigned, before either delivered a record: 0 at 0, 1 at its end, 5.
             var checkpoint = await UntilAsync(job, c => c.Offsets.Any(o => o.Partition == 0 && o.Offset == 0) && c.Offsets.Any(o => o.Partition == 1 && o.Offset == 5));
@@ -88,19 +76,12 @@ public sealed class PartitionStartSpec : IDisposable
         }
     }
 
-    private static async Task<Persistence.Checkpoints.CheckpointRecord> UntilAsync(RunningJob job, Func<Persistence.Checkpoints.CheckpointRecord, bool> condition)
+    /// <summary>Checkpoints until one meets <paramref name="condition"/>, and returns it.</summary>
+    private static async Task<CheckpointRecord> UntilAsync(RunningJob job, Func<CheckpointRecord, bool> condition)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var checkpoint = await job.CheckpointAsync().WaitAsync(deadline.Token);
-            if (condition(checkpoint))
-            {
-                return checkpoint;
-            }
-
-            await Task.Delay(50, deadline.Token);
-        }
+        CheckpointRecord? checkpoint = null;
+        await Poll.UntilAsync(async () => condition(checkpoint = await job.CheckpointAsync()), TimeSpan.FromSeconds(60), "a checkpoint naming the partitions' positions");
+        return checkpoint!;
     }
 
     public void Dispose()

@@ -36,9 +36,7 @@ public sealed class PlainSinkFlushSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("plain-sink-flush", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers)
-                .WithProperty("linger.ms", "30000").WithProperty("message.timeout.ms", "120000").WithFlushTimeout(TimeSpan.FromSeconds(30));
-            var sink = KafkaConnectors.Sink<string>(producer, "counts", s => (null, Encoding.UTF8.GetBytes(s)));
+            var sink = KafkaConnectors.Sink<string>(Lingering(system), "counts", s => (null, Encoding.UTF8.GetBytes(s)));
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "plain-sink-flush", "plain-sink-flush", sink: sink), new JobRunnerOptions { CheckpointInterval = null });
             topics.Produce(clicks);
             topics.ProduceEnd();
@@ -68,12 +66,10 @@ public sealed class PlainSinkFlushSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("dead-letter-flush", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var lingering = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers)
-                .WithProperty("linger.ms", "30000").WithProperty("message.timeout.ms", "120000").WithFlushTimeout(TimeSpan.FromSeconds(30));
             var plain = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "dead-letter-flush", "dead-letter-flush",
                 sink: KafkaConnectors.Sink<string>(plain, "counts", s => (null, Encoding.UTF8.GetBytes(s))),
-                deadLetterSink: KafkaConnectors.DeadLetters(lingering, "dead")), new JobRunnerOptions { CheckpointInterval = null });
+                deadLetterSink: KafkaConnectors.DeadLetters(Lingering(system), "dead")), new JobRunnerOptions { CheckpointInterval = null });
             topics.Produce(clicks);
             topics.ProduceEnd();
             // The bad records after the end markers (the job's watermark is in 2023 by then), each followed by a later
@@ -114,6 +110,11 @@ public sealed class PlainSinkFlushSpec : IDisposable
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
     }
+
+    /// <summary>A producer that holds what it takes for 30 s unless flushed.</summary>
+    private ProducerSettings<byte[], byte[]> Lingering(Akka.Actor.ActorSystem system) =>
+        ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers)
+            .WithProperty("linger.ms", "30000").WithProperty("message.timeout.ms", "120000").WithFlushTimeout(TimeSpan.FromSeconds(30));
 
     public void Dispose()
     {
