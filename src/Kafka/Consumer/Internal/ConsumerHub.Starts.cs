@@ -11,8 +11,39 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     /// else the group's committed one, else <c>auto.offset.reset</c>'s end of the partition) and the consumer assigned
     /// there, so that <see cref="StartOf"/> names it before the partition delivers a record. Off: the consumer resolves
     /// a logical start itself, when it first fetches.
+    /// <para>
+    /// On, a partition revoked and assigned again in this hub's life (a consumer-group rebalance: another member joined
+    /// and left, or this one lost its partitions and rejoined) starts right after the last record its earlier
+    /// assignment handed out (<see cref="_handedOut"/>), not at the restored or committed offset: those records went
+    /// downstream once already, and a job that counted them would count them again (Flink's source keeps reading its
+    /// splits from its own state, not from the group's offsets).
+    /// </para>
     /// </summary>
     public bool ResolveStarts { get; init; }
+
+    // Per partition, the offset after the last record handed out by an assignment that was revoked since (ResolveStarts
+    // only): where the partition starts when it is assigned again. Poll thread, under _lock.
+    private readonly Dictionary<TopicPartition, long> _handedOut = [];
+
+    /// <summary>Records where each revoked buffer stopped handing out records (under <c>_lock</c>).</summary>
+    private void RememberHandedOut(PartitionBuffer<TKey, TValue> revoked)
+    {
+        if (ResolveStarts && revoked.Next is { } next)
+        {
+            _handedOut[revoked.Partition] = next;
+        }
+    }
+
+    /// <summary><paramref name="starts"/> with each partition an earlier assignment handed records out of starting after them.</summary>
+    private List<TopicPartitionOffset> AfterHandedOut(List<TopicPartitionOffset> starts)
+    {
+        lock (_lock)
+        {
+            return _handedOut.Count == 0
+                ? starts
+                : [.. starts.Select(s => _handedOut.TryGetValue(s.TopicPartition, out var next) ? new TopicPartitionOffset(s.TopicPartition, next) : s)];
+        }
+    }
 
     /// <summary>The resolved start of <paramref name="partition"/>'s assignment <paramref name="generation"/>, or null.</summary>
     public long? StartOf(TopicPartition partition, int generation)

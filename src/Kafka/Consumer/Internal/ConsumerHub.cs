@@ -236,6 +236,11 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
             n++;
         }
 
+        if (n > 0)
+        {
+            buffer.Next = into[^1].Record.Offset.Value + 1;
+        }
+
         if (buffer.Paused && !buffer.ResumeQueued && buffer.Records.Count <= _lowWater)
         {
             buffer.ResumeQueued = true;

@@ -14,6 +14,9 @@ internal sealed class PartitionBuffer<TKey, TValue>(TopicPartition partition, in
     /// <summary>The offset the partition starts at in this assignment, when the hub resolved it (<see cref="ConsumerHub{TKey, TValue}.ResolveStarts"/>).</summary>
     public long? Start { get; init; }
 
+    /// <summary>The offset after the last record handed out of this buffer (taken by the partition's source), or null.</summary>
+    public long? Next { get; set; }
+
     /// <summary>True while the partition is paused because this buffer is full.</summary>
     public bool Paused { get; set; }
 

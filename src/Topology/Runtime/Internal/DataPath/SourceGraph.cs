@@ -25,6 +25,7 @@ internal static class SourceGraph
         // partitions of a source that can wait (files) are read a few at a time, one after another: the source's memory is
         // that of BatchSourceParallelism partitions, not of every partition at once as streaming mode needs.
         var breadth = options.ExecutionMode == ExecutionMode.Batch && connector.PartitionsCanWait ? options.BatchSourceParallelism : MaxPartitions;
+        var previous = new PartitionTurns();
         var merged = Flow.Create<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, Akka.NotUsed> Records)>()
             .MergeMany(breadth, p =>
             {
@@ -33,7 +34,7 @@ internal static class SourceGraph
                 // otherwise move event time past the records the other partitions have not delivered yet).
                 var records = Source.Single(new Incoming<T>(p.Partition, []))
                     .Concat(p.Records.Select(r => new Incoming<T>(p.Partition, r)));
-                return bounded ? records.Concat(Source.Single(new Incoming<T>(p.Partition, null, End: true))) : records;
+                return previous.After(p.Partition, bounded ? records.Concat(Source.Single(new Incoming<T>(p.Partition, null, End: true))) : records);
             });
         if (bounded)
         {
@@ -57,6 +58,37 @@ internal static class SourceGraph
                     return [step(assigner, incoming)];
                 };
             });
+    }
+
+    /// <summary>
+    /// A partition assigned again while its earlier sub-source is still draining (a Kafka rebalance gave it back) starts
+    /// only once that one completed: its position chunk and records come after every record of the earlier assignment,
+    /// so the partition's position in the run never moves back to an earlier assignment's (a checkpoint would name it and
+    /// a restore read those records again).
+    /// </summary>
+    private sealed class PartitionTurns
+    {
+        private readonly Dictionary<string, Task> _last = new(StringComparer.Ordinal);
+
+        public Source<TElement, Akka.NotUsed> After<TElement>(string partition, Source<TElement, Akka.NotUsed> records)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task? before;
+            lock (_last)
+            {
+                _last.TryGetValue(partition, out before);
+                _last[partition] = done.Task;
+            }
+
+            var watched = records.WatchTermination((_, terminated) =>
+            {
+                terminated.ContinueWith(_ => done.TrySetResult(), TaskScheduler.Default);
+                return Akka.NotUsed.Instance;
+            });
+            return before is null || before.IsCompleted
+                ? watched
+                : Source.FromTask(before.ContinueWith(_ => Akka.NotUsed.Instance, TaskScheduler.Default)).ConcatMany(_ => watched);
+        }
     }
 
     /// <summary>Remembers that the source was asked to stop, so that the completions that follow are not the end of input.</summary>
