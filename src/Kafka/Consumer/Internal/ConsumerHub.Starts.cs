@@ -39,6 +39,14 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     {
         lock (_lock)
         {
+            foreach (var start in starts)
+            {
+                if (_buffers.TryGetValue(start.TopicPartition, out var replaced))
+                {
+                    RememberHandedOut(replaced); // assigned again without a revoke first (a guard): as a revoke would
+                }
+            }
+
             return _handedOut.Count == 0
                 ? starts
                 : [.. starts.Select(s => _handedOut.TryGetValue(s.TopicPartition, out var next) ? new TopicPartitionOffset(s.TopicPartition, next) : s)];

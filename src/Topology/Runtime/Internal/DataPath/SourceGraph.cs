@@ -25,7 +25,7 @@ internal static class SourceGraph
         // partitions of a source that can wait (files) are read a few at a time, one after another: the source's memory is
         // that of BatchSourceParallelism partitions, not of every partition at once as streaming mode needs.
         var breadth = options.ExecutionMode == ExecutionMode.Batch && connector.PartitionsCanWait ? options.BatchSourceParallelism : MaxPartitions;
-        var previous = new PartitionTurns();
+        var previous = new PartitionTurns(); // per Build, and a run builds its graph once (JobRunner)
         var merged = Flow.Create<(string Partition, Source<IReadOnlyList<SourceRecord<T>>, Akka.NotUsed> Records)>()
             .MergeMany(breadth, p =>
             {
@@ -82,7 +82,20 @@ internal static class SourceGraph
 
             var watched = records.WatchTermination((_, terminated) =>
             {
-                terminated.ContinueWith(_ => done.TrySetResult(), TaskScheduler.Default);
+                terminated.ContinueWith(
+                    _ =>
+                    {
+                        lock (_last)
+                        {
+                            if (_last.TryGetValue(partition, out var latest) && latest == done.Task)
+                            {
+                                _last.Remove(partition); // no later assignment waits on it
+                            }
+                        }
+
+                        done.TrySetResult();
+                    },
+                    TaskScheduler.Default);
                 return Akka.NotUsed.Instance;
             });
             return before is null || before.IsCompleted
