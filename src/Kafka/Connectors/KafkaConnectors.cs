@@ -144,6 +144,12 @@ public static class KafkaConnectors
                 .MapMaterializedValue(control => (ISourceControl)new Control(control));
 
         // The checkpoint's offsets decide where each partition starts; the consumer group's commit is only progress.
+        // A partition the checkpoint does not name, of a topic it names partitions of, is new to the job (added to the
+        // topic, or to the assignment, since) when the checkpoint names every assigned partition (a record of this
+        // build on): it starts at its beginning, as Flink's source starts newly discovered partitions at the earliest
+        // offset, not at the committed offset or auto.offset.reset's (latest would skip what was written to it before
+        // this run). A topic the checkpoint does not name starts as in a first run; so does every unnamed partition
+        // after a checkpoint of an earlier build, which left out partitions that had delivered nothing in their run.
         private static ISubscription StartingAt(ISubscription subscription, IReadOnlyDictionary<string, long> offsets)
         {
             if (offsets.Count == 0)
@@ -151,8 +157,15 @@ public static class KafkaConnectors
                 return subscription;
             }
 
+            var known = offsets is RestoredOffsets { NamesAssignedPartitions: true }
+                ? offsets.Keys.Select(id => SourcePartitionIds.Parse(id).Topic).ToHashSet(StringComparer.Ordinal)
+                : [];
+            // fallback: the subscription's own choice for a partition the checkpoint does not name; Unset and Stored
+            // (Subscriptions.Assignment's) leave the start to the job.
             TopicPartitionOffset At(TopicPartition tp, Offset fallback) =>
-                offsets.TryGetValue(SourcePartitionIds.Format(tp.Topic, tp.Partition.Value), out var next) ? new TopicPartitionOffset(tp, next) : new TopicPartitionOffset(tp, fallback);
+                offsets.TryGetValue(SourcePartitionIds.Format(tp.Topic, tp.Partition.Value), out var next)
+                    ? new TopicPartitionOffset(tp, next)
+                    : new TopicPartitionOffset(tp, (fallback == Offset.Unset || fallback == Offset.Stored) && known.Contains(tp.Topic) ? Offset.Beginning : fallback);
 
             return subscription switch
             {

@@ -44,6 +44,14 @@ public sealed record CheckpointRecord(
     /// </summary>
     public long? DurationMs { get; init; }
 
+    /// <summary>
+    /// Whether the record names every source partition the job had been assigned when it was taken (from the
+    /// partition's assignment on, at the offset it started from), so that a partition it does not name is new to the job.
+    /// <c>false</c> for records of builds that left out a partition which had delivered nothing yet in its run (format
+    /// versions 1 to 4): such a partition's records may be in the restored state all the same.
+    /// </summary>
+    public bool NamesAssignedPartitions { get; init; }
+
     /// <summary>The total state size over all key groups, in bytes.</summary>
     public long TotalStateSizeBytes => KeyGroups.IsDefault ? 0 : KeyGroups.Sum(k => k.StateSizeBytes);
 

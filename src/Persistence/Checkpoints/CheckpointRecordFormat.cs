@@ -11,14 +11,16 @@ namespace ActorFlow.Persistence.Checkpoints;
 /// Version 2 appends the state checkpoint id (a record of a job started from a savepoint); a record without one is
 /// still written as version 1. Version 3 (a record with a watermark) appends a flag and the state checkpoint id when
 /// the flag is set, then the watermark. Version 4 (a record with a duration) is version 3 followed by the duration.
-/// A reader accepts all four and rejects unknown versions rather than guess.
+/// Version 5 (a record that names every assigned partition, <see cref="CheckpointRecord.NamesAssignedPartitions"/>) is
+/// version 3 followed by a flag and the duration when the flag is set, then a byte of flags (bit 0: names every
+/// assigned partition). A reader accepts all five and rejects unknown versions rather than guess.
 /// </summary>
 internal static class CheckpointRecordFormat
 {
     /// <summary>The newest version <see cref="Write"/> writes and <see cref="Read"/> reads.</summary>
-    public const byte CurrentVersion = 4;
+    public const byte CurrentVersion = 5;
 
-    /// <summary>The format version of stored bytes (1 to 4).</summary>
+    /// <summary>The format version of stored bytes (1 to 5).</summary>
     public static byte VersionOf(byte[] bytes) => bytes[Magic.Length];
 
     private static readonly byte[] Magic = "AFCK"u8.ToArray();
@@ -32,7 +34,8 @@ internal static class CheckpointRecordFormat
             w.Write(Magic);
             // The oldest version that holds the record's fields: a record without the newer fields stays readable by
             // older builds.
-            var version = record.DurationMs is not null ? (byte)4
+            var version = record.NamesAssignedPartitions ? (byte)5
+                : record.DurationMs is not null ? (byte)4
                 : record.Watermark != long.MinValue ? (byte)3
                 : record.StateCheckpointId is null ? (byte)1 : (byte)2;
             w.Write(version);
@@ -82,9 +85,19 @@ internal static class CheckpointRecordFormat
                 w.Write(record.Watermark);
             }
 
+            if (version >= 5)
+            {
+                w.Write(record.DurationMs is not null);
+            }
+
             if (record.DurationMs is { } duration)
             {
                 w.Write(duration);
+            }
+
+            if (version >= 5)
+            {
+                w.Write((byte)(record.NamesAssignedPartitions ? 1 : 0));
             }
         }
 
@@ -166,7 +179,13 @@ internal static class CheckpointRecordFormat
             _ => r.ReadBoolean() ? r.ReadInt64() : null,
         };
         var watermark = version >= 3 ? r.ReadInt64() : long.MinValue;
-        long? duration = version >= 4 ? r.ReadInt64() : null;
+        long? duration = version switch
+        {
+            < 4 => null,
+            4 => r.ReadInt64(),
+            _ => r.ReadBoolean() ? r.ReadInt64() : null,
+        };
+        var flags = version >= 5 ? r.ReadByte() : 0;
         if (stream.Position != stream.Length)
         {
             throw new FormatException("unexpected bytes after the record.");
@@ -175,7 +194,7 @@ internal static class CheckpointRecordFormat
         return new CheckpointRecord(
             jobId, checkpointId, timestamp, offsets.MoveToImmutable(), sinks.ToImmutable(), groups.MoveToImmutable(),
             isSavepoint, hasName ? name : null, stateCheckpointId, watermark)
-        { DurationMs = duration };
+        { DurationMs = duration, NamesAssignedPartitions = (flags & 1) != 0 };
     }
 
     private static int ReadCount(BinaryReader r)

@@ -34,3 +34,13 @@ public static class SourcePartitionIds
         return new PersistedOffset(topic, partition, next);
     }
 }
+
+/// <summary>
+/// INTERNAL API. A restored checkpoint's next offsets as the runtime hands them to a job's sources, with whether the
+/// checkpoint names every partition the job had been assigned (<see cref="ActorFlow.Persistence.Checkpoints.CheckpointRecord.NamesAssignedPartitions"/>):
+/// only then is a partition it does not name new to the job.
+/// </summary>
+internal sealed class RestoredOffsets(Dictionary<string, long> offsets, bool namesAssignedPartitions) : Dictionary<string, long>(offsets, StringComparer.Ordinal)
+{
+    public bool NamesAssignedPartitions { get; } = namesAssignedPartitions;
+}

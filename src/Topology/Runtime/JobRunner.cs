@@ -120,7 +120,7 @@ public static partial class JobRunner
         {
             options = options with
             {
-                StartOffsets = SourcePartitionIds.ToNextOffsets(restoreFrom.Offsets),
+                StartOffsets = new RestoredOffsets(SourcePartitionIds.ToNextOffsets(restoreFrom.Offsets), restoreFrom.NamesAssignedPartitions),
             };
         }
 

@@ -57,4 +57,29 @@ public sealed class CheckpointRecordFormatSpec
 
         Assert.Null(CheckpointRecordFormat.Read("job", 4, CheckpointRecordFormat.Write(Plain with { Watermark = 1 })).DurationMs);
     }
+
+    /// <summary>
+    /// Verify that a record naming every assigned partition is written as version 5 and reads back the same, with and
+    /// without a duration; records of versions 1 to 4 read as not naming every partition.
+    /// </summary>
+    [Fact]
+    public void A_record_naming_every_assigned_partition_must_round_trip_as_version_5()
+    {
+        foreach (var record in new[] { Plain with { NamesAssignedPartitions = true }, Plain with { NamesAssignedPartitions = true, DurationMs = 9, Watermark = 123, StateCheckpointId = 2 } })
+        {
+            var bytes = CheckpointRecordFormat.Write(record);
+            Assert.Equal(5, CheckpointRecordFormat.VersionOf(bytes));
+            var read = CheckpointRecordFormat.Read("job", 4, bytes);
+            Assert.True(read.NamesAssignedPartitions);
+            Assert.Equal(record.DurationMs, read.DurationMs);
+            Assert.Equal(record.Watermark, read.Watermark);
+            Assert.Equal(record.StateCheckpointId, read.StateCheckpointId);
+            Assert.Equal(record.Offsets.ToArray(), read.Offsets.ToArray());
+        }
+
+        foreach (var older in new[] { Plain, Plain with { StateCheckpointId = 2 }, Plain with { Watermark = 1 }, Plain with { DurationMs = 3 } })
+        {
+            Assert.False(CheckpointRecordFormat.Read("job", 4, CheckpointRecordFormat.Write(older)).NamesAssignedPartitions);
+        }
+    }
 }

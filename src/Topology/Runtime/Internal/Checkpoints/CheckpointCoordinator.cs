@@ -324,7 +324,11 @@ internal sealed class CheckpointCoordinator(
                 sinkState,
                 [.. results.Select(r => new KeyGroupSnapshotInfo(r.KeyGroup, r.SnapshotSequenceNr, r.StateSizeBytes)).OrderBy(k => k.KeyGroup)],
                 Watermark: watermark)
-            { DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds };
+            {
+                DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                // Every partition is named from its start (SourcePositions.StartingAt) and every restored one is carried.
+                NamesAssignedPartitions = true,
+            };
             Task commit;
             lock (_gate)
             {
