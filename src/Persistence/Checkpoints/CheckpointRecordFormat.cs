@@ -186,6 +186,10 @@ internal static class CheckpointRecordFormat
             _ => r.ReadBoolean() ? r.ReadInt64() : null,
         };
         var flags = version >= 5 ? r.ReadByte() : 0;
+        if ((flags & ~1) != 0)
+        {
+            throw new FormatException($"unknown flags {flags:X2} (this build knows bit 0).");
+        }
         if (stream.Position != stream.Length)
         {
             throw new FormatException("unexpected bytes after the record.");

@@ -172,6 +172,23 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
             dispatcher.NextOffsets.ToDictionary(kv => kv.Key, kv => kv.Value));
     }
 
+    /// <summary>
+    /// Verify that a partition announced without a position (its start unresolved, nothing delivered yet) keeps a
+    /// checkpoint from claiming to name every assigned partition until it has one.
+    /// </summary>
+    [Fact]
+    public async Task A_BatchDispatcher_must_tell_whether_every_announced_partition_has_a_position()
+    {
+        var dispatcher = Dispatcher(null);
+        Assert.True(dispatcher.NamesAssignedPartitions);
+
+        await dispatcher.DispatchAsync([Data("t/0", 11, 0), Data("t/1", -1, 0), Chunk<Keyed>.Tick(0)]).WaitAsync(Done);
+        Assert.False(dispatcher.NamesAssignedPartitions);
+
+        await dispatcher.DispatchAsync([Data("t/0", -1, 0), Data("t/1", 4, 0)]).WaitAsync(Done);
+        Assert.True(dispatcher.NamesAssignedPartitions);
+    }
+
     /// <summary>Verify that the dead letters of the chunks are emitted as Dead, stamped with their chunk's watermark.</summary>
     [Fact]
     public async Task A_BatchDispatcher_must_emit_the_dead_letters_of_the_chunks()

@@ -147,9 +147,11 @@ internal sealed class CheckpointCoordinator(
     /// <summary>
     /// Called by the dispatcher on the stream thread between batches; starts a checkpoint when one is due and
     /// returns its id (0 when none started). <paramref name="watermark"/> is the job's watermark behind everything
-    /// dispatched so far; the checkpoint record keeps it for a restored run to start from.
+    /// dispatched so far; the checkpoint record keeps it for a restored run to start from. <paramref name="namesAssigned"/>:
+    /// every source partition the sources announced has a position in <paramref name="offsets"/>
+    /// (<see cref="CheckpointRecord.NamesAssignedPartitions"/>).
     /// </summary>
-    public long MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark)
+    public long MaybeStart(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark, bool namesAssigned = false)
     {
         if (Volatile.Read(ref _closed))
         {
@@ -168,7 +170,7 @@ internal sealed class CheckpointCoordinator(
             Interlocked.CompareExchange(ref _requested, null, requested);
         }
 
-        return Start(offsets, keyGroups, watermark, requested, null);
+        return Start(offsets, keyGroups, watermark, requested, null, namesAssigned);
     }
 
     /// <summary>
@@ -176,7 +178,7 @@ internal sealed class CheckpointCoordinator(
     /// starts as soon as no other checkpoint is in flight and returns its id, or 0 when the run is closing. Its barrier
     /// carries the exactly-once sinks' last epoch; <see cref="Final"/> completes once it is durable and published.
     /// </summary>
-    public async Task<long> StartFinalAsync(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark)
+    public async Task<long> StartFinalAsync(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark, bool namesAssigned = false)
     {
         var final = new TaskCompletionSource<CheckpointRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.CompareExchange(ref _final, final, null);
@@ -203,13 +205,13 @@ internal sealed class CheckpointCoordinator(
             await Task.Delay(TimeSpan.FromMilliseconds(5)).ConfigureAwait(false);
         }
 
-        return Start(offsets, keyGroups, watermark, null, final);
+        return Start(offsets, keyGroups, watermark, null, final, namesAssigned);
     }
 
     /// <summary>The final checkpoint of a bounded run, once one was started: completes when it is durable and its epoch published.</summary>
     public Task<CheckpointRecord>? Final => Volatile.Read(ref _final)?.Task;
 
-    private long Start(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark, TaskCompletionSource<CheckpointRecord>? requested, TaskCompletionSource<CheckpointRecord>? final)
+    private long Start(IReadOnlyDictionary<string, long> offsets, IReadOnlyCollection<int> keyGroups, long watermark, TaskCompletionSource<CheckpointRecord>? requested, TaskCompletionSource<CheckpointRecord>? final, bool namesAssigned)
     {
         _sinceLast.Restart();
         var id = ++_lastId;
@@ -228,7 +230,7 @@ internal sealed class CheckpointCoordinator(
             }
         }
 
-        _ = CompleteAsync(id, frozen, watermark, acks, requested, joined?.Task, final);
+        _ = CompleteAsync(id, frozen, watermark, acks, requested, joined?.Task, final, namesAssigned);
         return id;
     }
 
@@ -292,7 +294,7 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
-    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested, Task? joined, TaskCompletionSource<CheckpointRecord>? final)
+    private async Task CompleteAsync(long id, ImmutableDictionary<string, long> offsets, long watermark, List<Task<KeyGroupCheckpointed>> acks, TaskCompletionSource<CheckpointRecord>? requested, Task? joined, TaskCompletionSource<CheckpointRecord>? final, bool namesAssigned)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -326,8 +328,9 @@ internal sealed class CheckpointCoordinator(
                 Watermark: watermark)
             {
                 DurationMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-                // Every partition is named from its start (SourcePositions.StartingAt) and every restored one is carried.
-                NamesAssignedPartitions = true,
+                // Every announced partition had a position (its start, SourcePositions.StartingAt, or a record), and every
+                // restored one is carried: a partition the record does not name is new to the job.
+                NamesAssignedPartitions = namesAssigned,
             };
             Task commit;
             lock (_gate)

@@ -44,6 +44,11 @@ internal sealed class BatchDispatcher(
     // final checkpoint): the operators start event time again too (Watermark.Restored), for the new input.
     private long _watermark = Operators.Watermark.Restored(restoredFrom?.Watermark ?? long.MinValue);
 
+    // Partitions a source announced (a chunk of theirs came) that have no position yet: their start was not resolved
+    // (e.g. a failed offset lookup) and they delivered nothing. While there are any, a checkpoint does not name every
+    // assigned partition (CheckpointRecord.NamesAssignedPartitions). Stream thread only.
+    private readonly HashSet<string> _unpositioned = new(StringComparer.Ordinal);
+
     // The job's bounded input ended (the end-of-input tick went out, with the final checkpoint's barrier behind it).
     private bool _ended;
 
@@ -117,6 +122,31 @@ internal sealed class BatchDispatcher(
 
     /// <summary>Per source partition, the next offset to read after everything dispatched so far. Stream thread only.</summary>
     public IReadOnlyDictionary<string, long> NextOffsets => _nextOffsets;
+
+    /// <summary>Whether every partition the sources announced has a position in <see cref="NextOffsets"/>. Stream thread only.</summary>
+    public bool NamesAssignedPartitions => _unpositioned.Count == 0;
+
+    /// <summary>Takes a source chunk's position (the next offset after it), or notes its partition as without one.</summary>
+    private void Position(Chunk<Keyed> chunk)
+    {
+        if (chunk.IsTick)
+        {
+            return;
+        }
+
+        if (chunk.NextOffset >= 0)
+        {
+            _nextOffsets[chunk.Origin!] = chunk.NextOffset;
+            if (_unpositioned.Count > 0)
+            {
+                _unpositioned.Remove(chunk.Origin!);
+            }
+        }
+        else if (!_nextOffsets.ContainsKey(chunk.Origin!))
+        {
+            _unpositioned.Add(chunk.Origin!);
+        }
+    }
 
     public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Keyed>> batch)
     {
@@ -198,10 +228,7 @@ internal sealed class BatchDispatcher(
                 continue;
             }
 
-            if (chunk.NextOffset >= 0)
-            {
-                _nextOffsets[chunk.Origin!] = chunk.NextOffset;
-            }
+            Position(chunk);
 
             for (var i = 0; i < chunk.Count; i++)
             {
@@ -307,21 +334,21 @@ internal sealed class BatchDispatcher(
             var offsets = new Dictionary<string, long>(_nextOffsets, StringComparer.Ordinal);
             int[] groups = [.. _sequences.Keys];
             var final = local is null
-                ? checkpoints.StartFinalAsync(offsets, groups, watermark)
-                : StartFinalAfterAsync(asks, checkpoints, offsets, groups, watermark);
+                ? checkpoints.StartFinalAsync(offsets, groups, watermark, NamesAssignedPartitions)
+                : StartFinalAfterAsync(asks, checkpoints, offsets, groups, watermark, NamesAssignedPartitions);
             return CollectFinal(emitted, asks, final, marker);
         }
 
         // The barrier goes out behind this batch's messages: every key group sees it after the records before it.
-        var started = _ended ? 0 : Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark) ?? 0;
+        var started = _ended ? 0 : Checkpoints?.MaybeStart(_nextOffsets, _sequences.Keys, watermark, NamesAssignedPartitions) ?? 0;
 
         return Collect(emitted, asks, started, marker);
     }
 
-    private static async Task<long> StartFinalAfterAsync(Task applied, CheckpointCoordinator checkpoints, Dictionary<string, long> offsets, int[] groups, long watermark)
+    private static async Task<long> StartFinalAfterAsync(Task applied, CheckpointCoordinator checkpoints, Dictionary<string, long> offsets, int[] groups, long watermark, bool namesAssigned)
     {
         await applied.ConfigureAwait(false);
-        return await checkpoints.StartFinalAsync(offsets, groups, watermark).ConfigureAwait(false);
+        return await checkpoints.StartFinalAsync(offsets, groups, watermark, namesAssigned).ConfigureAwait(false);
     }
 
     private static async Task<List<Emitted>> CollectFinal(List<Emitted> emitted, Task<IReadOnlyList<Emitted>[]> asks, Task<long> final, Emitted? watermark) =>
@@ -351,10 +378,7 @@ internal sealed class BatchDispatcher(
                 continue;
             }
 
-            if (chunk.NextOffset >= 0)
-            {
-                _nextOffsets[chunk.Origin!] = chunk.NextOffset;
-            }
+            Position(chunk);
 
             for (var i = 0; i < chunk.Count; i++)
             {
