@@ -8,9 +8,11 @@ using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
+using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 using Akka.Actor;
 using Confluent.Kafka;
@@ -78,6 +80,32 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
             topic.ProduceTo(new Click("zz-end", Base + 10_000_000), partition: p);
         }
     }
+
+    /// <summary>The job's results as UTF-8 text to <paramref name="output"/> through the plain sink (flushed at every barrier).</summary>
+    public ISinkConnector<string> PlainSink(ActorSystem system, string output = "counts") =>
+        KafkaConnectors.Sink<string>(ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers), output, s => (null, Encoding.UTF8.GetBytes(s)));
+
+    /// <summary>Checkpoints of <paramref name="job"/> until one meets <paramref name="condition"/> (60 s at most), and returns it.</summary>
+    public static async Task<CheckpointRecord> CheckpointUntilAsync(RunningJob job, Func<CheckpointRecord, bool> condition, string description)
+    {
+        CheckpointRecord? checkpoint = null;
+        await Poll.UntilAsync(async () => condition(checkpoint = await job.CheckpointAsync()), TimeSpan.FromSeconds(60), description);
+        return checkpoint!;
+    }
+
+    /// <summary>
+    /// Checkpoints of <paramref name="job"/> (each publishes what its sink holds) until <paramref name="output"/>, read to
+    /// its end, meets <paramref name="condition"/> (60 s at most).
+    /// </summary>
+    public Task ReadAfterCheckpointsAsync(RunningJob job, Func<List<string>, bool> condition, string description, string output = "counts") =>
+        Poll.UntilAsync(
+            async () =>
+            {
+                await job.CheckpointAsync();
+                return condition(Read(output));
+            },
+            TimeSpan.FromSeconds(60),
+            description);
 
     /// <summary>Every record of <paramref name="topic"/> (UTF-8), from the beginning to its current end.</summary>
     public List<string> Read(string topic)

@@ -1,5 +1,3 @@
-using System.Text;
-using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Persistence.Config;
@@ -47,14 +45,14 @@ public sealed class NewPartitionStartSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("new-partition", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var plain = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
-            var sink = KafkaConnectors.Sink<string>(plain, "counts", s => (null, Encoding.UTF8.GetBytes(s)));
+            var topics = new ClickTopics(_kafka, partitions: 2);
+            var sink = topics.PlainSink(system);
             static ConsumerSettings<byte[], byte[]> Latest(ConsumerSettings<byte[], byte[]> c) => c.WithProperty("auto.offset.reset", "latest");
 
             // First run: partition 0 only (assigned), named in its checkpoint at its start.
             var first = await JobRunner.StartAsync(
                 system, new ClickTopics(_kafka, partitions: 1).ExactlyOnceCountJob(system, "new-partition", "new-partition", sink: sink, consumerSettings: Latest), new JobRunnerOptions { CheckpointInterval = null });
-            await Poll.UntilAsync(async () => (await first.CheckpointAsync()).Offsets.Any(o => o.Partition == 0), TimeSpan.FromSeconds(60), "a checkpoint naming partition 0");
+            await ClickTopics.CheckpointUntilAsync(first, c => c.Offsets.Any(o => o.Partition == 0), "a checkpoint naming partition 0");
             await first.StopAsync(TimeSpan.FromSeconds(30));
             if (!namesAssignedPartitions)
             {
@@ -66,24 +64,16 @@ public sealed class NewPartitionStartSpec : IDisposable
             }
 
             // Restored over the whole topic: partition 1 is new to the job.
-            var topics = new ClickTopics(_kafka, partitions: 2);
             var second = await JobRunner.StartAsync(
                 system, topics.ExactlyOnceCountJob(system, "new-partition", "new-partition", sink: sink, consumerSettings: Latest, subscribe: true), new JobRunnerOptions { CheckpointInterval = null });
-            await Poll.UntilAsync(async () => (await second.CheckpointAsync()).Offsets.Any(o => o.Partition == 1), TimeSpan.FromSeconds(60), "a checkpoint naming partition 1");
+            await ClickTopics.CheckpointUntilAsync(second, c => c.Offsets.Any(o => o.Partition == 1), "a checkpoint naming partition 1");
             using (var raw = new TestTopics(_kafka.BootstrapServers))
             {
                 raw.Topic("clicks", ClickTopics.Format).ProduceTo(new Click("x", ClickTopics.Base + 5), partition: 1);
             }
 
             topics.ProduceEnd();
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    await second.CheckpointAsync();
-                    return topics.Read("counts").Count > 0;
-                },
-                TimeSpan.FromSeconds(60),
-                "the window's count");
+            await topics.ReadAfterCheckpointsAsync(second, counts => counts.Count > 0, "the window's count");
             Assert.Equal([$"x|{ClickTopics.Base}|{expected}"], topics.Read("counts"));
             await second.StopAsync(TimeSpan.FromSeconds(30));
         }

@@ -1,8 +1,4 @@
-using System.Text;
-using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Embedded;
-using ActorFlow.Kafka.Settings;
-using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
@@ -48,12 +44,10 @@ public sealed class PartitionStartSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("partition-start", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var plain = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
-            var sink = KafkaConnectors.Sink<string>(plain, "counts", s => (null, Encoding.UTF8.GetBytes(s)));
-            var definition = topics.ExactlyOnceCountJob(system, "partition-start", "partition-start", sink: sink, consumerSettings: c => c.WithProperty("auto.offset.reset", "latest"), subscribe: subscribed);
+            var definition = topics.ExactlyOnceCountJob(system, "partition-start", "partition-start", sink: topics.PlainSink(system), consumerSettings: c => c.WithProperty("auto.offset.reset", "latest"), subscribe: subscribed);
             var job = await JobRunner.StartAsync(system, definition, new JobRunnerOptions { CheckpointInterval = null });
             // Both partitions are named once assigned, before either delivered a record: 0 at 0, 1 at its end, 5.
-            var checkpoint = await UntilAsync(job, c => c.Offsets.Any(o => o.Partition == 0 && o.Offset == 0) && c.Offsets.Any(o => o.Partition == 1 && o.Offset == 5));
+            var checkpoint = await ClickTopics.CheckpointUntilAsync(job, c => c.Offsets.Any(o => o.Partition == 0 && o.Offset == 0) && c.Offsets.Any(o => o.Partition == 1 && o.Offset == 5), "a checkpoint naming the partitions' positions");
 
             using (var raw = new TestTopics(_kafka.BootstrapServers))
             {
@@ -65,7 +59,7 @@ public sealed class PartitionStartSpec : IDisposable
             }
 
             // Until a checkpoint covers partition 0's three records, read: partition 1 stays where it started.
-            checkpoint = await UntilAsync(job, c => c.Offsets.Any(o => o.Partition == 0 && o.Offset == 3));
+            checkpoint = await ClickTopics.CheckpointUntilAsync(job, c => c.Offsets.Any(o => o.Partition == 0 && o.Offset == 3), "a checkpoint naming the partitions' positions");
             var start = Assert.Single(checkpoint.Offsets, o => o.Partition == 1);
             Assert.Equal(("clicks", 5L), (start.Topic, start.Offset));
             await job.StopAsync(TimeSpan.FromSeconds(30));
@@ -74,14 +68,6 @@ public sealed class PartitionStartSpec : IDisposable
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
-    }
-
-    /// <summary>Checkpoints until one meets <paramref name="condition"/>, and returns it.</summary>
-    private static async Task<CheckpointRecord> UntilAsync(RunningJob job, Func<CheckpointRecord, bool> condition)
-    {
-        CheckpointRecord? checkpoint = null;
-        await Poll.UntilAsync(async () => condition(checkpoint = await job.CheckpointAsync()), TimeSpan.FromSeconds(60), "a checkpoint naming the partitions' positions");
-        return checkpoint!;
     }
 
     public void Dispose()

@@ -66,9 +66,8 @@ public sealed class PlainSinkFlushSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("dead-letter-flush", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var plain = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, "dead-letter-flush", "dead-letter-flush",
-                sink: KafkaConnectors.Sink<string>(plain, "counts", s => (null, Encoding.UTF8.GetBytes(s))),
+                sink: topics.PlainSink(system),
                 deadLetterSink: KafkaConnectors.DeadLetters(Lingering(system), "dead")), new JobRunnerOptions { CheckpointInterval = null });
             topics.Produce(clicks);
             topics.ProduceEnd();

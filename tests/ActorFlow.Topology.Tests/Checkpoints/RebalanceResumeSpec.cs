@@ -1,7 +1,4 @@
-using System.Text;
-using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Embedded;
-using ActorFlow.Kafka.Settings;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
@@ -38,14 +35,11 @@ public sealed class RebalanceResumeSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("rebalance-resume", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var plain = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers);
-            var sink = KafkaConnectors.Sink<string>(plain, "counts", s => (null, Encoding.UTF8.GetBytes(s)));
-            var definition = topics.ExactlyOnceCountJob(system, "rebalance-resume", Group, sink: sink, consumerSettings: c => c.WithProperty("auto.offset.reset", "earliest"), subscribe: true);
+            var definition = topics.ExactlyOnceCountJob(system, "rebalance-resume", Group, sink: topics.PlainSink(system), consumerSettings: c => c.WithProperty("auto.offset.reset", "earliest"), subscribe: true);
             var job = await JobRunner.StartAsync(system, definition, new JobRunnerOptions { CheckpointInterval = null });
 
             // A checkpoint after the first records: the group's committed offsets are 2 and 2.
-            await Poll.UntilAsync(
-                async () => (await job.CheckpointAsync()).Offsets.Count(o => o.Offset == 2) == 2, TimeSpan.FromSeconds(60), "a checkpoint after both partitions' first records");
+            await ClickTopics.CheckpointUntilAsync(job, c => c.Offsets.Count(o => o.Offset == 2) == 2, "a checkpoint after both partitions' first records");
 
             // Three more per partition, in a later window, read (the watermark passed both partitions' last) and not checkpointed.
             ProduceToEach(Enumerable.Range(0, 3).Select(i => new Click("b", ClickTopics.Base + 5_000 + i)));
@@ -63,14 +57,7 @@ public sealed class RebalanceResumeSpec : IDisposable
 
             // The windows fire once both partitions are read to their far-future record.
             topics.ProduceEnd();
-            await Poll.UntilAsync(
-                async () =>
-                {
-                    await job.CheckpointAsync();
-                    return topics.Read("counts").Any(c => c.StartsWith("b|", StringComparison.Ordinal));
-                },
-                TimeSpan.FromSeconds(60),
-                "the later window's count");
+            await topics.ReadAfterCheckpointsAsync(job, counts => counts.Any(c => c.StartsWith("b|", StringComparison.Ordinal)), "the later window's count");
             Assert.Equal([$"a|{ClickTopics.Base}|4", $"b|{ClickTopics.Base + 5_000}|6"], topics.Read("counts").Order(StringComparer.Ordinal));
             await job.StopAsync(TimeSpan.FromSeconds(30));
         }
