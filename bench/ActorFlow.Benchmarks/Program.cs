@@ -71,6 +71,7 @@ public static class Program
                 Int("--batch-size", "Batch mode: most records per key-group batch (JobRunnerOptions.BatchSize; streaming keeps 1000)."),
                 Int("--batch-parallelism", "Batch mode: key-group batches in flight (JobRunnerOptions.Parallelism; streaming keeps 4)."),
                 Int("--window-seconds", "With --input parquet: the tumbling window in seconds (1: 1,000,000 windows over 10M rows)."),
+                Flag("--plain-strings", "With --input parquet: write the key column plain (Parquet.Net's default), not dictionary-encoded as ParquetSink, DuckDB and Spark write it."),
                 Flag("--batch-on-entities", "Batch mode: the first hop's key groups on their entities (JobRunnerOptions.BatchKeyGroupsInPlace = false)."),
                 Flag("--job-only", "With --input parquet: skip the raw read and the source-only ceilings."),
                 Flag("--isolated", "With --input parquet: each measured run in a process of its own, after a warm-up run of the same mode there."),

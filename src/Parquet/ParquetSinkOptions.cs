@@ -27,6 +27,14 @@ public sealed record ParquetSinkOptions<T>
     /// <summary>The compression codec. Default <see cref="ParquetCompression.Snappy"/>.</summary>
     public ParquetCompression Compression { get; init; } = ParquetCompression.Snappy;
 
+    /// <summary>
+    /// Whether string columns are dictionary-encoded, as parquet-mr, Arrow and DuckDB write them by default: a row
+    /// group's column gets a dictionary page of its distinct values and the rows become small indexes into it, when at
+    /// most 80 % of its values are distinct (judged on its first 10,000 values); otherwise, or when false, the values are
+    /// written plain. Default true.
+    /// </summary>
+    public bool DictionaryEncoding { get; init; } = true;
+
     /// <summary>The clock of <see cref="RollInterval"/>. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -53,6 +53,9 @@ public static class BoundedHarness
         // --batch-on-entities: batch mode applies the first hop's batches on the key-group entities, as streaming mode
         // does (JobRunnerOptions.BatchKeyGroupsInPlace = false), instead of in place on the job's node.
         _batchInPlace = !args.Contains("--batch-on-entities");
+        // --plain-strings: the Parquet input's key column written plain (Parquet.Net 6.1's default), not
+        // dictionary-encoded (what ParquetSink, DuckDB, Spark and Arrow write, and the default here).
+        _dictionaryKeys = !args.Contains("--plain-strings");
         var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? Enum.Parse<ExecutionMode>(args[o + 1], ignoreCase: true) : (ExecutionMode?)null;
         if (input == "parquet")
         {
@@ -224,7 +227,7 @@ public static class BoundedHarness
         var report = new List<string>
         {
             $"load average before: {Uptime()}",
-            $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {_windowSeconds} s windows; each run in a process of its own after {warmUps} warm-up run(s) of the same mode there; options {(passed.Count == 0 ? "none" : string.Join(' ', passed))}; {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC{(gc.Length == 0 ? "" : ", " + gc)}",
+            $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}, keys {(_dictionaryKeys ? "dictionary-encoded" : "plain")}), {Keys:N0} keys, {_windowSeconds} s windows; each run in a process of its own after {warmUps} warm-up run(s) of the same mode there; options {(passed.Count == 0 ? "none" : string.Join(' ', passed))}; {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC{(gc.Length == 0 ? "" : ", " + gc)}",
         };
         using var dir = new TempDirectory("actorflow-bench-bounded-parquet");
         await WriteFilesAsync(dir.Path, records, files);
@@ -289,7 +292,13 @@ public static class BoundedHarness
         for (var f = 0; f < files; f++)
         {
             await using var stream = File.Create(Path.Combine(directory, $"events-{f:D3}.parquet"));
-            await ParquetSerializer.SerializeAsync(perFile[f], stream, new ParquetOptions { RowGroupSize = RowGroup });
+            var options = new ParquetOptions { RowGroupSize = RowGroup };
+            if (_dictionaryKeys)
+            {
+                options.ColumnEncodingHints[nameof(EventRow.Key)] = EncodingHint.Dictionary;
+            }
+
+            await ParquetSerializer.SerializeAsync(perFile[f], stream, options);
             perFile[f] = [];
         }
     }
@@ -303,7 +312,7 @@ public static class BoundedHarness
     /// </summary>
     private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery, bool jobOnly, string? inputDirectory = null)
     {
-        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, batch key groups {(_batchInPlace ? $"in place ({_batchLanes} lanes)" : "on their entities")}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
+        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}{(inputDirectory is null ? $", keys {(_dictionaryKeys ? "dictionary-encoded" : "plain")}" : "")}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, batch key groups {(_batchInPlace ? $"in place ({_batchLanes} lanes)" : "on their entities")}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
         using var temporary = inputDirectory is null ? new TempDirectory("actorflow-bench-bounded-parquet") : null;
         var directory = inputDirectory ?? temporary!.Path;
         var written = Stopwatch.StartNew();
@@ -518,6 +527,7 @@ public static class BoundedHarness
     private static int _batchModeParallelism = StreamingParallelism;
 
     private static int _windowSeconds = 1;
+    private static bool _dictionaryKeys = true;
 
     private static readonly string[] KeyNames = [.. Enumerable.Range(0, Keys).Select(k => "k" + k.ToString(CultureInfo.InvariantCulture))];
 

@@ -1,4 +1,9 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using global::Parquet;
+using global::Parquet.Schema;
+using Encoding = global::Parquet.Meta.Encoding;
 
 namespace ActorFlow.Parquet.Internal;
 
@@ -17,21 +22,64 @@ internal sealed class DistinctStrings
     /// </summary>
     public const int Limit = 1_900;
 
+    /// <summary>Slots of the dictionary-entry cache (<see cref="Get(ReadOnlyMemory{char})"/>): a power of two, below the large-object heap.</summary>
+    private const int EntrySlots = 2_048;
+
     private readonly SharedStrings? _shared;
+    private readonly Entry[]? _entries;
     private readonly Dictionary<string, string>? _strings;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private int _hits;
     private int _newPastLimit;
     private bool _off;
 
-    public DistinctStrings(SharedStrings? shared = null)
+    /// <param name="shared">The source's table of the column's values across row groups, or null for one per read.</param>
+    /// <param name="dictionaryEncoded">
+    /// Whether the column chunk read has dictionary-encoded pages (<see cref="IsDictionaryEncoded"/>): Parquet.Net decodes
+    /// a dictionary page once and hands every row of an entry the same characters, so <see cref="Get(ReadOnlyMemory{char})"/>
+    /// finds an entry's string by those characters' identity instead of hashing them per row.
+    /// </param>
+    public DistinctStrings(SharedStrings? shared = null, bool dictionaryEncoded = false)
     {
         _shared = shared;
+        _entries = dictionaryEncoded ? new Entry[EntrySlots] : null;
         if (shared is null)
         {
             _strings = new Dictionary<string, string>(StringComparer.Ordinal);
             _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="group"/>'s chunk of <paramref name="column"/> has pages in a dictionary encoding
+    /// (PLAIN_DICTIONARY or RLE_DICTIONARY; a writer that falls back to plain pages mid-chunk lists both).
+    /// </summary>
+    public static bool IsDictionaryEncoded(ParquetRowGroupReader group, DataField column) =>
+        group.GetMetadata(column)?.MetaData?.Encodings is { } encodings && encodings.Exists(e => e is Encoding.PLAIN_DICTIONARY or Encoding.RLE_DICTIONARY);
+
+    /// <summary>
+    /// As <see cref="Get(ReadOnlySpan{char})"/>; for a dictionary-encoded chunk, rows holding the very same characters
+    /// (the same array, offset and length: one dictionary entry as Parquet.Net decoded it) get the string made for the
+    /// first of them without comparing the characters again. A slot holds the last entry whose array hashed to it, so a
+    /// dictionary larger than the slots only finds fewer entries this way; a plain page's value (an array of its own)
+    /// never matches another's.
+    /// </summary>
+    public string Get(ReadOnlyMemory<char> chars)
+    {
+        if (_entries is null || !MemoryMarshal.TryGetArray(chars, out var segment) || segment.Count == 0)
+        {
+            return Get(chars.Span);
+        }
+
+        ref var slot = ref _entries[RuntimeHelpers.GetHashCode(segment.Array) & (EntrySlots - 1)];
+        if (ReferenceEquals(slot.Chars, segment.Array) && slot.Offset == segment.Offset && slot.Value.Length == segment.Count)
+        {
+            return slot.Value;
+        }
+
+        var value = Get(chars.Span);
+        slot = new Entry(segment.Array!, segment.Offset, value);
+        return value;
     }
 
     public string Get(ReadOnlySpan<char> chars)
@@ -87,6 +135,9 @@ internal sealed class DistinctStrings
 
         return made;
     }
+
+    /// <summary>A dictionary entry's characters as Parquet.Net decoded them, and their string.</summary>
+    private readonly record struct Entry(char[] Chars, int Offset, string Value);
 }
 
 /// <summary>

@@ -331,7 +331,7 @@ internal sealed class FlatRowReader<T>
                 try
                 {
                     await group.ReadRawAsync(field, chars.AsMemory(0, rows), levels?.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
-                    Fill(chars, levels, field.MaxDefinitionLevel, Memory.Span, shared);
+                    Fill(chars, levels, field.MaxDefinitionLevel, Memory.Span, new DistinctStrings(shared, DistinctStrings.IsDictionaryEncoded(group, field)));
                 }
                 finally
                 {
@@ -343,14 +343,13 @@ internal sealed class FlatRowReader<T>
                 }
             }
 
-            private static void Fill(ReadOnlyMemory<char>[] chars, int[]? levels, int maxLevel, Span<string?> values, SharedStrings shared)
+            private static void Fill(ReadOnlyMemory<char>[] chars, int[]? levels, int maxLevel, Span<string?> values, DistinctStrings strings)
             {
                 // The raw read packs the non-null values; a definition level below the maximum is a null row.
-                var strings = new DistinctStrings(shared);
                 var next = 0;
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = levels is not null && levels[i] < maxLevel ? null : strings.Get(chars[next++].Span);
+                    values[i] = levels is not null && levels[i] < maxLevel ? null : strings.Get(chars[next++]);
                 }
             }
         }

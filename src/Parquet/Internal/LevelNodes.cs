@@ -118,9 +118,10 @@ internal sealed class TextCursor(int defined) : LevelCursor(defined)
 {
     private ReadOnlyMemory<char>[] _values = [];
     private DistinctStrings? _strings;
+    private bool _dictionaryEncoded;
 
     /// <summary>The current entry's value (it is defined) as a string; moves to the next entry.</summary>
-    public string TakeText() => (_strings ??= new DistinctStrings()).Get(_values[Advance()].Span);
+    public string TakeText() => (_strings ??= new DistinctStrings(dictionaryEncoded: _dictionaryEncoded)).Get(_values[Advance()]);
 
     public override void Return()
     {
@@ -134,6 +135,7 @@ internal sealed class TextCursor(int defined) : LevelCursor(defined)
     {
         _values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
         _strings = null;
+        _dictionaryEncoded = DistinctStrings.IsDictionaryEncoded(group, column);
         return group.ReadRawAsync(column, _values.AsMemory(0, count), definitions, repetitions, cancellationToken);
     }
 }

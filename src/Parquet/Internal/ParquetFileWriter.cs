@@ -25,7 +25,13 @@ internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<
             _ => CompressionMethod.Snappy,
         },
         RowGroupSize = int.MaxValue, // one row group per flush: the writer decides their size
+        DictionaryEncodingSampleSize = DictionarySample,
     };
+
+    /// <summary>The values of a string column judged for dictionary encoding before it is tried on all of them.</summary>
+    internal const int DictionarySample = 10_000;
+
+    private readonly HashSet<string> _hinted = new(StringComparer.Ordinal);
 
     private long _files;
 
@@ -47,6 +53,7 @@ internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<
             if (file is null)
             {
                 var name = string.Create(CultureInfo.InvariantCulture, $".part-{_run}-{_files++:D5}.parquet.inprogress");
+                HintDictionaries(schema);
                 file = new InProgressFile(directory, partition.Length == 0 ? name : Path.Combine(partition, name), schema, now);
                 _open[(partition, schema.Key)] = file;
             }
@@ -84,6 +91,27 @@ internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<
         }
 
         _open.Clear();
+    }
+
+    /// <summary>
+    /// Asks Parquet.Net to dictionary-encode the string columns of <paramref name="schema"/> (it does only where a hint
+    /// names the column; it then writes plain any row group whose values are too distinct). Columns are named by path,
+    /// so schemas sharing a path share the hint; every schema's string columns get it, so that is the same hint.
+    /// </summary>
+    private void HintDictionaries(FileSchema schema)
+    {
+        if (!options.DictionaryEncoding || !_hinted.Add(schema.Key))
+        {
+            return;
+        }
+
+        foreach (var field in schema.Schema.GetDataFields())
+        {
+            if ((field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>)))
+            {
+                _parquet.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;
+            }
+        }
     }
 
     private async Task CloseAsync((string, string) key, InProgressFile file, CancellationToken cancellationToken)
