@@ -25,6 +25,27 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     // only): where the partition starts when it is assigned again. Poll thread, under _lock.
     private readonly Dictionary<TopicPartition, long> _handedOut = [];
 
+    // Every partition a subscription assigned in this hub's life (ResolveStarts only), and whether it assigned any yet:
+    // a partition first assigned after the first assignment is new to the run (NewToRun). Poll thread.
+    private readonly HashSet<TopicPartition> _everAssigned = [];
+    private bool _assignedOnce;
+
+    /// <summary>
+    /// The partitions of <paramref name="assigned"/> (a subscription's assignment) that are new to this run: assigned
+    /// for the first time after the run's first assignment, so created (or matched by the subscription's pattern) after
+    /// the run started, or held by another member of the group until now. Such a partition without a committed offset
+    /// starts at its beginning, not at <c>auto.offset.reset</c>'s: as Flink's Kafka source starts the partitions it
+    /// discovers after its initial discovery at the earliest offset, since <c>latest</c> would skip what was written to
+    /// the partition before the consumer saw it (up to a metadata refresh interval).
+    /// </summary>
+    private HashSet<TopicPartition> NewToRun(IReadOnlyList<TopicPartition> assigned)
+    {
+        var fresh = _assignedOnce ? assigned.Where(p => !_everAssigned.Contains(p)).ToHashSet() : [];
+        _assignedOnce = true;
+        _everAssigned.UnionWith(assigned);
+        return fresh;
+    }
+
     /// <summary>Records where each revoked buffer stopped handing out records (under <c>_lock</c>).</summary>
     private void RememberHandedOut(PartitionBuffer<TKey, TValue> revoked)
     {
@@ -70,7 +91,10 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     /// time budget, <see cref="ResolveBudget"/> at most: a lookup that fails or times out leaves that partition and the
     /// rest logical, where the consumer resolves them itself when it fetches (as before this was resolved here).
     /// </summary>
-    private List<TopicPartitionOffset> Resolve(IConsumer<TKey, TValue> consumer, IReadOnlyList<TopicPartitionOffset> offsets)
+    /// <param name="consumer">The consumer.</param>
+    /// <param name="offsets">The partitions and their chosen starts.</param>
+    /// <param name="newToRun">Partitions new to the run (<see cref="NewToRun"/>): without a committed offset, their beginning instead of <c>auto.offset.reset</c>'s.</param>
+    private List<TopicPartitionOffset> Resolve(IConsumer<TKey, TValue> consumer, IReadOnlyList<TopicPartitionOffset> offsets, IReadOnlySet<TopicPartition>? newToRun = null)
     {
         var budget = System.Diagnostics.Stopwatch.StartNew();
         var limit = _settings.ConnectionTimeout < ResolveBudget ? _settings.ConnectionTimeout : ResolveBudget;
@@ -99,6 +123,12 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             if (logical && committed.TryGetValue(o.TopicPartition, out var c) && c.Value >= 0)
             {
                 offset = c;
+                logical = false;
+            }
+
+            if (logical && newToRun is not null && newToRun.Contains(o.TopicPartition))
+            {
+                offset = Offset.Beginning; // logical still if its lookup fails: the consumer then starts it at the beginning itself
                 logical = false;
             }
 
