@@ -191,7 +191,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             starts = [.. partitions.Select(p => chosen.TryGetValue(p, out var o) ? o : new TopicPartitionOffset(p, Offset.Unset))];
             if (ResolveStarts && _consumer is { } consumer)
             {
-                starts = Resolve(consumer, AfterHandedOut(starts), NewToRun(partitions));
+                starts = Resolve(consumer, AfterHandedOut(starts), NewToRun(consumer, partitions));
             }
         }
 

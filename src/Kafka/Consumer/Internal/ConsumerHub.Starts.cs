@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ActorFlow.Kafka.Settings;
 using Confluent.Kafka;
 
@@ -25,31 +26,77 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     // only): where the partition starts when it is assigned again. Poll thread, under _lock.
     private readonly Dictionary<TopicPartition, long> _handedOut = [];
 
-    // Every partition a subscription assigned in this hub's life (ResolveStarts only), and whether it assigned any yet:
-    // a partition first assigned after the first assignment is new to the run (NewToRun). Poll thread.
-    private readonly HashSet<TopicPartition> _everAssigned = [];
-    private bool _assignedOnce;
+    // The run's initial partitions (ResolveStarts only): the subscribed topics' partitions the cluster's metadata named
+    // at the first assignment, with every partition assigned since; null until known. Poll thread.
+    private HashSet<TopicPartition>? _initialPartitions;
 
     /// <summary>
-    /// The partitions of <paramref name="assigned"/> (a subscription's assignment) that are new to this run: assigned
-    /// for the first time after the run's first assignment, so created (or matched by the subscription's pattern) after
-    /// the run started, or held by another member of the group until now. Such a partition without a committed offset
-    /// starts at its beginning, not at <c>auto.offset.reset</c>'s: as Flink's Kafka source starts the partitions it
-    /// discovers after its initial discovery at the earliest offset, since <c>latest</c> would skip what was written to
-    /// the partition before the consumer saw it (up to a metadata refresh interval).
+    /// The partitions of <paramref name="assigned"/> (a subscription's assignment) that are new to this run: neither in
+    /// the subscribed topics when the run's first assignment came (as the cluster's metadata named them then) nor
+    /// assigned before, so created (or matched by the subscription's pattern) after the run started. Such a partition
+    /// without a committed offset starts at its beginning, not at <c>auto.offset.reset</c>'s, as Flink's Kafka source
+    /// starts the partitions it discovers after its initial discovery at the earliest offset: <c>latest</c> would skip
+    /// what was written to the partition before the consumer was given it. When the metadata cannot be read, the first
+    /// assignment that names a partition stands for the initial ones (an empty one, which a group with more members
+    /// than partitions gives, does not).
     /// </summary>
-    private HashSet<TopicPartition> NewToRun(IReadOnlyList<TopicPartition> assigned)
+    private HashSet<TopicPartition> NewToRun(IConsumer<TKey, TValue> consumer, IReadOnlyList<TopicPartition> assigned)
     {
-        var fresh = _assignedOnce ? assigned.Where(p => !_everAssigned.Contains(p)).ToHashSet() : [];
-        _assignedOnce = true;
-        _everAssigned.UnionWith(assigned);
+        if (_initialPartitions is null)
+        {
+            var existing = ExistingPartitions(consumer);
+            if (existing is null && assigned.Count == 0)
+            {
+                return [];
+            }
+
+            _initialPartitions = existing ?? [];
+            _initialPartitions.UnionWith(assigned);
+            return [];
+        }
+
+        var fresh = assigned.Where(p => !_initialPartitions.Contains(p)).ToHashSet();
+        _initialPartitions.UnionWith(assigned);
         return fresh;
     }
 
-    /// <summary>Records where each revoked buffer stopped handing out records (under <c>_lock</c>).</summary>
+    /// <summary>
+    /// The partitions of the subscribed topics (a name starting with <c>^</c> is a pattern, as librdkafka reads it) as
+    /// the cluster's metadata names them now, or null when it cannot be read in time.
+    /// </summary>
+    private HashSet<TopicPartition>? ExistingPartitions(IConsumer<TKey, TValue> consumer)
+    {
+        if (_subscription is not TopicSubscription subscription)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+            var metadata = admin.GetMetadata(_settings.ConnectionTimeout < MetadataBudget ? _settings.ConnectionTimeout : MetadataBudget);
+            var names = subscription.Topics.Where(t => !t.StartsWith('^')).ToHashSet(StringComparer.Ordinal);
+            var patterns = subscription.Topics.Where(t => t.StartsWith('^')).Select(t => new Regex(t, RegexOptions.CultureInvariant)).ToList();
+            return metadata.Topics
+                .Where(t => t.Error.Code == ErrorCode.NoError && (names.Contains(t.Topic) || patterns.Exists(p => p.IsMatch(t.Topic))))
+                .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
+                .ToHashSet();
+        }
+        catch (Exception e) when (e is KafkaException or ArgumentException)
+        {
+            return null; // no metadata, or a pattern .NET cannot parse: the first assignment stands for the initial partitions
+        }
+    }
+
+    /// <summary>Most time the initial partitions' metadata lookup takes on the poll thread.</summary>
+    internal static readonly TimeSpan MetadataBudget = TimeSpan.FromSeconds(5);
+
+    /// <summary>Records where each revoked buffer stopped handing out records, or started if it handed out none (under <c>_lock</c>).</summary>
     private void RememberHandedOut(PartitionBuffer<TKey, TValue> revoked)
     {
-        if (ResolveStarts && revoked.Next is { } next)
+        // A buffer that handed nothing out resumes where it was resolved to start (a restart at the committed offset or
+        // auto.offset.reset's would move a new partition from its beginning, or a latest start, past what it skipped).
+        if (ResolveStarts && (revoked.Next ?? revoked.Start) is { } next)
         {
             _handedOut[revoked.Partition] = next;
         }
@@ -110,7 +157,12 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             }
             catch (KafkaException)
             {
-                return [.. offsets]; // the committed offsets are not known: the consumer resolves them itself
+                // The committed offsets are not known: the consumer resolves them itself, but a partition new to the run
+                // starts at its beginning (auto.offset.reset's latest would skip what it held; one the group committed
+                // is held by another member, which a job's group should not have).
+                return [.. offsets.Select(o => newToRun is not null && newToRun.Contains(o.TopicPartition) && (o.Offset == Offset.Stored || o.Offset == Offset.Unset)
+                    ? new TopicPartitionOffset(o.TopicPartition, Offset.Beginning)
+                    : o)];
             }
         }
 
