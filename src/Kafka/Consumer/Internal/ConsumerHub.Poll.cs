@@ -191,7 +191,9 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             starts = [.. partitions.Select(p => chosen.TryGetValue(p, out var o) ? o : new TopicPartitionOffset(p, Offset.Unset))];
             if (ResolveStarts && _consumer is { } consumer)
             {
-                starts = Resolve(consumer, AfterHandedOut(starts), NewToRun(consumer, partitions));
+                var newToRun = NewToRun(consumer, partitions);
+                starts = Resolve(consumer, AfterHandedOut(starts), newToRun);
+                KeepNewUntilResolved(starts, newToRun);
             }
         }
 

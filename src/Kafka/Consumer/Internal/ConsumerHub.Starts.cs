@@ -44,7 +44,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     {
         if (_initialPartitions is null)
         {
-            var existing = ExistingPartitions(consumer);
+            var existing = (ExistingPartitionsLookup ?? ExistingPartitions)(consumer);
             if (existing is null && assigned.Count == 0)
             {
                 return [];
@@ -61,10 +61,39 @@ internal sealed partial class ConsumerHub<TKey, TValue>
     }
 
     /// <summary>
-    /// The partitions of the subscribed topics (a name starting with <c>^</c> is a pattern, as librdkafka reads it) as
-    /// the cluster's metadata names them now, or null when it cannot be read in time.
+    /// A partition <see cref="NewToRun"/> called new whose start stayed logical (its lookups failed) stays new for the
+    /// next assignment: revoked before it handed out a record, it has no resolved start to resume at, and as an initial
+    /// partition it would start at <c>auto.offset.reset</c>'s then.
     /// </summary>
-    private HashSet<TopicPartition>? ExistingPartitions(IConsumer<TKey, TValue> consumer)
+    private void KeepNewUntilResolved(List<TopicPartitionOffset> starts, HashSet<TopicPartition> newToRun)
+    {
+        if (newToRun.Count == 0 || _initialPartitions is null)
+        {
+            return;
+        }
+
+        foreach (var start in starts)
+        {
+            if (start.Offset.Value < 0 && newToRun.Contains(start.TopicPartition))
+            {
+                _initialPartitions.Remove(start.TopicPartition);
+            }
+        }
+    }
+
+    /// <summary>INTERNAL API. Replaces the metadata lookup of the run's initial partitions (tests).</summary>
+    internal Func<IConsumer<TKey, TValue>, HashSet<TopicPartition>?>? ExistingPartitionsLookup { get; init; }
+
+    /// <summary>Whether <paramref name="topic"/> is one of <paramref name="subscribed"/>: a name, or a pattern starting with <c>^</c> (as librdkafka reads a subscription).</summary>
+    internal static bool IsSubscribed(IReadOnlyCollection<string> subscribed, string topic) =>
+        subscribed.Any(t => t.StartsWith('^') ? Regex.IsMatch(topic, t, RegexOptions.CultureInvariant) : string.Equals(t, topic, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The partitions of the subscribed topics (<see cref="IsSubscribed"/>) as the cluster's metadata names them now
+    /// (a topic it reports an error for other than not existing too: naming more initial partitions only keeps their
+    /// starts as the subscription says), or null when it cannot be read in time.
+    /// </summary>
+    internal HashSet<TopicPartition>? ExistingPartitions(IConsumer<TKey, TValue> consumer)
     {
         if (_subscription is not TopicSubscription subscription)
         {
@@ -75,10 +104,8 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         {
             using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
             var metadata = admin.GetMetadata(_settings.ConnectionTimeout < MetadataBudget ? _settings.ConnectionTimeout : MetadataBudget);
-            var names = subscription.Topics.Where(t => !t.StartsWith('^')).ToHashSet(StringComparer.Ordinal);
-            var patterns = subscription.Topics.Where(t => t.StartsWith('^')).Select(t => new Regex(t, RegexOptions.CultureInvariant)).ToList();
             return metadata.Topics
-                .Where(t => t.Error.Code == ErrorCode.NoError && (names.Contains(t.Topic) || patterns.Exists(p => p.IsMatch(t.Topic))))
+                .Where(t => t.Error.Code != ErrorCode.UnknownTopicOrPart && IsSubscribed(subscription.Topics, t.Topic))
                 .SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p.PartitionId)))
                 .ToHashSet();
         }
