@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
@@ -335,7 +336,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                         }
 
                         return type == typeof(string)
-                            ? value => Guid.TryParse(((ReadOnlyMemory<char>)value).Span, out var g) ? g : throw new InvalidDataException($"field '{path}': '{value}' is not a UUID")
+                            ? value => Guid.TryParse((string)value, out var g) ? g : throw new InvalidDataException($"field '{path}': '{value}' is not a UUID")
                             : throw Refused(columnPath, path, $"uuid needs a UUID or string column, the file has {Describe(column)}");
                     default:
                         return Converter(logical.BaseSchema, column, path);
@@ -353,12 +354,12 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                 (Schema.Type.Float, TypeCode.Int64 or TypeCode.Int32 or TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32) => value => Convert.ToSingle(value, CultureInfo.InvariantCulture),
                 (Schema.Type.Double, TypeCode.Double) => value => value,
                 (Schema.Type.Double, TypeCode.Single or TypeCode.Int64 or TypeCode.Int32 or TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32) => value => Convert.ToDouble(value, CultureInfo.InvariantCulture),
-                (Schema.Type.String, TypeCode.String) => value => ((ReadOnlyMemory<char>)value).ToString(),
+                (Schema.Type.String, TypeCode.String) => value => value,
                 (Schema.Type.String, _) when type == typeof(byte[]) => value => Encoding.UTF8.GetString(((ReadOnlyMemory<byte>)value).Span),
                 (Schema.Type.String, _) when type == typeof(Guid) => value => ((Guid)value).ToString(),
                 (Schema.Type.Bytes, _) when type == typeof(byte[]) => value => ((ReadOnlyMemory<byte>)value).ToArray(),
-                (Schema.Type.Bytes, TypeCode.String) => value => Encoding.UTF8.GetBytes(((ReadOnlyMemory<char>)value).ToString()),
-                (Schema.Type.Enumeration, TypeCode.String) => value => Symbol((EnumSchema)schema, ((ReadOnlyMemory<char>)value).ToString(), path),
+                (Schema.Type.Bytes, TypeCode.String) => value => Encoding.UTF8.GetBytes((string)value),
+                (Schema.Type.Enumeration, TypeCode.String) => value => Symbol((EnumSchema)schema, (string)value, path),
                 (Schema.Type.Fixed, _) when type == typeof(byte[]) => value => Fixed((FixedSchema)schema, ((ReadOnlyMemory<byte>)value).ToArray(), path),
                 (Schema.Type.Fixed, _) when type == typeof(Guid) && ((FixedSchema)schema).Size == 16 => value => new GenericFixed((FixedSchema)schema, ((Guid)value).ToByteArray(bigEndian: true)),
                 _ => null,
@@ -486,7 +487,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
             var repetitions = Column.MaxRepetitionLevel > 0 ? new int[count] : null;
             var type = FileSchemas.Logical(Column.ClrType);
             var values = PhysicalColumns.IsWideDecimal(Column) ? ReadAsync<global::Parquet.Data.BigDecimal>(group, count, definitions, repetitions, cancellationToken)
-                : type == typeof(string) ? ReadAsync<ReadOnlyMemory<char>>(group, count, definitions, repetitions, cancellationToken)
+                : type == typeof(string) ? ReadStringsAsync(group, count, definitions, repetitions, cancellationToken)
                 : type == typeof(byte[]) ? ReadAsync<ReadOnlyMemory<byte>>(group, count, definitions, repetitions, cancellationToken)
                 : (Task<object[]>)typeof(Leaf).GetMethod(nameof(ReadAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
                     .MakeGenericMethod(Column.ClrType).Invoke(this, [group, count, definitions, repetitions, cancellationToken])!;
@@ -503,6 +504,32 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
             var present = Definition >= Defined;
             _position++;
             return present ? _values[_value++] : null;
+        }
+
+        /// <summary>
+        /// A string column's defined values as strings, equal values of the read one string (<see cref="DistinctStrings"/>:
+        /// a dictionary entry found by its decoded characters' identity), so a record's field holds no copy of its own.
+        /// </summary>
+        private async Task<object[]> ReadStringsAsync(ParquetRowGroupReader group, int count, int[]? definitions, int[]? repetitions, CancellationToken cancellationToken)
+        {
+            var values = ArrayPool<ReadOnlyMemory<char>>.Shared.Rent(count);
+            try
+            {
+                await PhysicalColumns.ReadRawAsync(group, Column, values.AsMemory(0, count), definitions is null ? (Memory<int>?)null : definitions.AsMemory(), repetitions is null ? (Memory<int>?)null : repetitions.AsMemory(), cancellationToken).ConfigureAwait(false);
+                var defined = definitions is null ? count : definitions.Count(d => d >= Defined);
+                var strings = new DistinctStrings(dictionaryEncoded: DistinctStrings.IsDictionaryEncoded(group, Column));
+                var texts = new object[defined];
+                for (var i = 0; i < defined; i++)
+                {
+                    texts[i] = strings.Get(values[i]);
+                }
+
+                return texts;
+            }
+            finally
+            {
+                ArrayPool<ReadOnlyMemory<char>>.Shared.Return(values, clearArray: true);
+            }
         }
 
         private async Task<object[]> ReadAsync<T>(ParquetRowGroupReader group, int count, int[]? definitions, int[]? repetitions, CancellationToken cancellationToken)

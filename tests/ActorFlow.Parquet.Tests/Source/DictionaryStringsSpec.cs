@@ -13,9 +13,9 @@ public sealed class DictionaryStringsSpec : Akka.TestKit.Xunit2.TestKit, IDispos
     private readonly TempDirectory _lake = new("actorflow-parquet-dictionary-strings");
 
     /// <summary>
-    /// Verify that a DuckDB file whose string columns are dictionary-encoded (checked) reads through the column reader and
-    /// the level assembler with DuckDB's values (empty, null, non-ASCII and long values among them), and that a key's
-    /// rows share one string.
+    /// Verify that a DuckDB file whose string columns are dictionary-encoded (checked) reads through the column reader, the
+    /// level assembler and as Avro records with DuckDB's values (empty, null, non-ASCII and long values among them), and
+    /// that a key's rows share one string (as Avro records, within a row group).
     /// </summary>
     [Fact]
     public async Task Dictionary_encoded_strings_must_read_with_duckdbs_values()
@@ -41,6 +41,15 @@ public sealed class DictionaryStringsSpec : Akka.TestKit.Xunit2.TestKit, IDispos
         var nested = (await SourceRun.AllAsync(Sys, ParquetSource.For<NestedRow>(file))).Select(r => r.Value!).OrderBy(r => r.Id).ToList();
         Assert.Null(FlatRowReader<NestedRow>.TryCreate());
         Assert.Equal(expected, nested.Select(r => $"{r.Id}|{r.Key ?? "<null>"}"));
+
+        var avro = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, (global::Avro.RecordSchema)global::Avro.Schema.Parse("""
+            {"type":"record","name":"Row","fields":[{"name":"Id","type":"int"},{"name":"Key","type":["null","string"]}]}
+            """)));
+        Assert.Equal(expected, avro.Select(r => r.Value!).OrderBy(r => (int)r["Id"]).Select(r => $"{r["Id"]}|{r["Key"] ?? "<null>"}"));
+        foreach (var rowGroup in avro.GroupBy(r => r.Origin))
+        {
+            AssertShared(rowGroup.Select(r => (string?)r.Value!["Key"])); // one string per entry within a row group
+        }
     }
 
     /// <summary>
