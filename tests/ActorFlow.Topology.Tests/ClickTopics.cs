@@ -46,9 +46,10 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
     /// <paramref name="output"/> through the exactly-once sink (or through <paramref name="sink"/>); the consumer settings
     /// changed by <paramref name="consumerSettings"/> when given; without a <paramref name="group"/> the consumer has no group.id;
     /// dead letters to the topic <paramref name="deadLetters"/> or to <paramref name="deadLetterSink"/> when given; with
-    /// <paramref name="subscribe"/> the input topic is subscribed through the consumer group instead of assigned.
+    /// <paramref name="subscribe"/> the input topic is subscribed through the consumer group instead of assigned; <paramref name="subscription"/>,
+    /// when given, is read instead (e.g. a pattern).
     /// </summary>
-    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string? group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null, string? deadLetters = null, ISinkConnector<DeadLetterRecord>? deadLetterSink = null, bool subscribe = false)
+    public StreamJob ExactlyOnceCountJob(ActorSystem system, string jobName, string? group, string output = "counts", ProcessWindowFunction<string, long, string>? label = null, Func<IKeyedOperator<string, Click, string>>? counter = null, ISinkConnector<string>? sink = null, Func<ConsumerSettings<byte[], byte[]>, ConsumerSettings<byte[], byte[]>>? consumerSettings = null, string? deadLetters = null, ISinkConnector<DeadLetterRecord>? deadLetterSink = null, bool subscribe = false, ISubscription? subscription = null)
     {
         var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
         consumer = group is null ? consumer : consumer.WithGroupId(group);
@@ -61,7 +62,7 @@ public sealed class ClickTopics(EmbeddedKafka kafka, string input = "clicks", in
         }
 
         return builder
-            .FromSource(input, KafkaConnectors.Source(consumer, subscribe ? Subscriptions.Topics(input) : Subscriptions.Assignment(Enumerable.Range(0, partitions).Select(p => new TopicPartition(input, p)).ToArray()), Format.FromKafka),
+            .FromSource(input, KafkaConnectors.Source(consumer, subscription ?? (subscribe ? Subscriptions.Topics(input) : Subscriptions.Assignment(Enumerable.Range(0, partitions).Select(p => new TopicPartition(input, p)).ToArray())), Format.FromKafka),
                 WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
             .KeyBy(c => c.User)
             .Process("count", counter ?? (() => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))

@@ -34,10 +34,13 @@ internal abstract class FileSchema(string key)
     public IReadOnlySet<string> FinerTimestampColumns => _finerTimestampColumns ??= PathsOf(IsFinerTimestamp);
 
     /// <summary>The string columns' paths, whose statistics <see cref="StatisticsMends.Utf8"/> widens where Parquet.Net's order may be wrong.</summary>
-    public IReadOnlySet<string> StringColumns => _stringColumns ??= PathsOf(f => f.ClrType == typeof(string) || f.ClrType == typeof(ReadOnlyMemory<char>));
+    public IReadOnlySet<string> StringColumns => _stringColumns ??= PathsOf(IsString);
 
     /// <summary>A column's path as <see cref="StatisticsMends"/> compares it: its names joined by a unit separator.</summary>
     public static string PathOf(IEnumerable<string> names) => string.Join('\u001f', names);
+
+    /// <summary>Whether <paramref name="field"/> is a string column (Parquet.Net's schema names its type either way).</summary>
+    public static bool IsString(global::Parquet.Schema.DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
     /// <summary>Whether <paramref name="field"/> is a TIMESTAMP column in micro- or nanoseconds.</summary>
     public static bool IsFinerTimestamp(global::Parquet.Schema.DataField field) => field is global::Parquet.Schema.DateTimeDataField

@@ -107,7 +107,7 @@ internal sealed class ParquetFileWriter<T>(string directory, ParquetSinkOptions<
 
         foreach (var field in schema.Schema.GetDataFields())
         {
-            if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+            if (FileSchema.IsString(field))
             {
                 _parquet.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;
             }

@@ -42,7 +42,7 @@ internal static class RowGroupStatistics
     {
         try
         {
-            if (field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>))
+            if (FileSchema.IsString(field))
             {
                 // A string's statistics compare as their raw bytes (the format's order for strings is unsigned bytes): what
                 // Parquet.Net decodes them to is a string, with replacement characters where a writer cut a value short

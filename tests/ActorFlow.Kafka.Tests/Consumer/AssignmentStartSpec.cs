@@ -108,7 +108,7 @@ public sealed class AssignmentStartSpec
             Topics = new Dictionary<string, int> { ["orders"] = 2, ["clicks-a"] = 1, ["other"] = 1 },
         });
         var settings = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId("lookup");
-        using var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics("orders", "^clicks-.*"), new Quiet()) { ResolveStarts = true };
+        using var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics("orders", "^clicks-.*"), new NoHubListener()) { ResolveStarts = true };
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "lookup" }).Build();
 
         var existing = hub.ExistingPartitions(consumer);
@@ -123,7 +123,7 @@ public sealed class AssignmentStartSpec
     {
         var settings = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null)
             .WithBootstrapServers("127.0.0.1:1").WithGroupId("orders-job").WithProperty("auto.offset.reset", "latest");
-        var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics(P0.Topic), new Quiet()) { ResolveStarts = true, ExistingPartitionsLookup = metadata };
+        var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics(P0.Topic), new NoHubListener()) { ResolveStarts = true, ExistingPartitionsLookup = metadata };
         var consumer = DispatchProxy.Create<IConsumer<byte[], byte[]>, FakeBroker>();
         broker = (FakeBroker)(object)consumer;
         typeof(ConsumerHub<byte[], byte[]>).GetField("_consumer", BindingFlags.Instance | BindingFlags.NonPublic)!.SetValue(hub, consumer);
@@ -145,24 +145,5 @@ public sealed class AssignmentStartSpec
             "get_Handle" => throw new KafkaException(ErrorCode.Local_Transport), // no metadata
             _ => throw new NotSupportedException($"The fake consumer does not implement {targetMethod?.Name}."),
         };
-    }
-
-    private sealed class Quiet : IHubListener
-    {
-        public void OnAssigned(IReadOnlyList<(TopicPartition Partition, int Generation)> partitions)
-        {
-        }
-
-        public void OnRevoked(IReadOnlyList<TopicPartition> partitions)
-        {
-        }
-
-        public void OnStopped()
-        {
-        }
-
-        public void OnFailed(Exception error)
-        {
-        }
     }
 }

@@ -21,7 +21,7 @@ public sealed class CommitDuringCloseSpec
     public async Task A_commit_asked_for_while_the_consumer_closes_must_fail_not_hang()
     {
         var settings = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers("127.0.0.1:1");
-        using var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics(Partition.Topic), new NoListener());
+        using var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics(Partition.Topic), new NoHubListener());
         hub.OnAssigned([Partition]);
         var consumer = DispatchProxy.Create<IConsumer<byte[], byte[]>, ClosingConsumer>();
         Task? commit = null;
@@ -40,7 +40,7 @@ public sealed class CommitDuringCloseSpec
     public async Task A_commit_asked_for_after_the_consumer_closed_must_fail()
     {
         var settings = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers("127.0.0.1:1");
-        using var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics(Partition.Topic), new NoListener());
+        using var hub = new ConsumerHub<byte[], byte[]>(settings, Subscriptions.Topics(Partition.Topic), new NoHubListener());
         hub.OnAssigned([Partition]);
         hub.Close(DispatchProxy.Create<IConsumer<byte[], byte[]>, ClosingConsumer>());
 
@@ -66,25 +66,6 @@ public sealed class CommitDuringCloseSpec
                 default:
                     throw new NotSupportedException($"The closing consumer does not implement {targetMethod?.Name}.");
             }
-        }
-    }
-
-    private sealed class NoListener : IHubListener
-    {
-        public void OnAssigned(IReadOnlyList<(TopicPartition Partition, int Generation)> partitions)
-        {
-        }
-
-        public void OnRevoked(IReadOnlyList<TopicPartition> partitions)
-        {
-        }
-
-        public void OnStopped()
-        {
-        }
-
-        public void OnFailed(Exception error)
-        {
         }
     }
 }

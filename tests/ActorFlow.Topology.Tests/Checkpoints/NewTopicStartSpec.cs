@@ -1,13 +1,7 @@
-using System.Text;
-using ActorFlow.Kafka.Connectors;
 using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Embedded;
-using ActorFlow.Kafka.Settings;
-using ActorFlow.Operators.Watermarks;
-using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
-using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
 
@@ -41,16 +35,13 @@ public sealed class NewTopicStartSpec : IDisposable
         try
         {
             var topics = new ClickTopics(_kafka);
-            var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(_kafka.BootstrapServers).WithGroupId("new-topic")
-                .WithProperty("auto.offset.reset", "latest")
-                .WithProperty("topic.metadata.refresh.interval.ms", "3000");
-            var job = StreamJobBuilder.Create("new-topic")
-                .FromSource("clicks", KafkaConnectors.Source(consumer, Subscriptions.Topics("^clicks-.*"), ClickTopics.Format.FromKafka),
-                    WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
-                .KeyBy(c => c.User)
-                .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label()))
-                .To(topics.PlainSink(system))
-                .Build();
+            var job = topics.ExactlyOnceCountJob(
+                system,
+                "new-topic",
+                "new-topic",
+                sink: topics.PlainSink(system),
+                consumerSettings: c => c.WithProperty("auto.offset.reset", "latest").WithProperty("topic.metadata.refresh.interval.ms", "3000"),
+                subscription: Subscriptions.Topics("^clicks-.*"));
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = null });
             await ClickTopics.CheckpointUntilAsync(running, c => c.Offsets.Any(o => o.Topic == "clicks-a"), "a checkpoint naming clicks-a");
 

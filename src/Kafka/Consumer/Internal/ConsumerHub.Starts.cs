@@ -174,7 +174,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         var limit = _settings.ConnectionTimeout < ResolveBudget ? _settings.ConnectionTimeout : ResolveBudget;
         TimeSpan Left() => limit - budget.Elapsed > TimeSpan.FromMilliseconds(1) ? limit - budget.Elapsed : TimeSpan.FromMilliseconds(1);
         var reset = OffsetResets.Of(_settings.Properties.GetValueOrDefault("auto.offset.reset"));
-        var stored = offsets.Where(o => o.Offset == Offset.Stored || o.Offset == Offset.Unset).Select(o => o.TopicPartition).ToList();
+        var stored = offsets.Where(o => LeftToGroup(o.Offset)).Select(o => o.TopicPartition).ToList();
         Dictionary<TopicPartition, Offset> committed = [];
         if (stored.Count > 0 && !string.IsNullOrWhiteSpace(_settings.GroupId))
         {
@@ -187,7 +187,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                 // The committed offsets are not known: the consumer resolves them itself, but a partition new to the run
                 // starts at its beginning (auto.offset.reset's latest would skip what it held; one the group committed
                 // is held by another member, which a job's group should not have).
-                return [.. offsets.Select(o => newToRun is not null && newToRun.Contains(o.TopicPartition) && (o.Offset == Offset.Stored || o.Offset == Offset.Unset)
+                return [.. offsets.Select(o => newToRun is not null && newToRun.Contains(o.TopicPartition) && LeftToGroup(o.Offset)
                     ? new TopicPartitionOffset(o.TopicPartition, Offset.Beginning)
                     : o)];
             }
@@ -198,7 +198,7 @@ internal sealed partial class ConsumerHub<TKey, TValue>
         foreach (var o in offsets)
         {
             var offset = o.Offset;
-            var logical = offset == Offset.Stored || offset == Offset.Unset;
+            var logical = LeftToGroup(offset);
             if (logical && committed.TryGetValue(o.TopicPartition, out var c) && c.Value >= 0)
             {
                 offset = c;
@@ -231,6 +231,9 @@ internal sealed partial class ConsumerHub<TKey, TValue>
 
         return resolved;
     }
+
+    /// <summary>Whether <paramref name="offset"/> leaves the start to the group: its committed offset, else <c>auto.offset.reset</c>.</summary>
+    private static bool LeftToGroup(Offset offset) => offset == Offset.Stored || offset == Offset.Unset;
 
     /// <summary>Most time the resolution of one assignment's starts takes on the poll thread.</summary>
     internal static readonly TimeSpan ResolveBudget = TimeSpan.FromSeconds(10);
