@@ -73,6 +73,29 @@ public sealed class UnionGraphSpec : Akka.TestKit.Xunit2.TestKit
         }, _materializer);
     }
 
+    /// <summary>
+    /// Verify that the union combines its inputs' idleness as Flink's valve (WatermarkValveSpec): when the last active
+    /// source goes idle holding the watermark, the union moves to the highest one; a source back from idle behind it
+    /// holds nothing back.
+    /// </summary>
+    [Fact]
+    public async Task A_UnionGraph_must_combine_idle_sources_as_Flinks_valve()
+    {
+        await this.AssertAllStagesStoppedAsync(async () =>
+        {
+            var (_, inputs, output) = RunWithProbes(2);
+            var watermarks = new List<long>();
+            foreach (var chunk in new[] { (0, Chunk("in-0", 9, 1)), (1, Chunk("in-1", 24, 2)), (1, Chunk<long>.Tick(24, sourceIdle: true)), (0, Chunk<long>.Tick(9, sourceIdle: true)), (0, Chunk("in-0", 15, 3)), (1, Chunk("in-1", 40, 4)) })
+            {
+                await inputs[chunk.Item1].SendNextAsync(chunk.Item2);
+                watermarks.Add((await output.RequestNextAsync()).Watermark);
+            }
+
+            Assert.Equal([long.MinValue, 9L, 9L, 24L, 24L, 40L], watermarks);
+            await CompleteAsync(inputs, output);
+        }, _materializer);
+    }
+
     /// <summary>Verify that every chunk of every input comes out once, with its origin, offsets and records unchanged and in input order.</summary>
     [Fact]
     public async Task A_UnionGraph_must_emit_every_record_of_every_input()

@@ -55,7 +55,20 @@ internal static class SourceGraph
                         return []; // a stop, not the end of the input: watermarks stay where they are
                     }
 
-                    return [step(assigner, incoming)];
+                    var chunk = step(assigner, incoming);
+                    if (assigner.ResumeAt < 0)
+                    {
+                        return [chunk];
+                    }
+
+                    // A punctuated watermark moved within the records: the rest follow in chunks of their own.
+                    var chunks = new List<Chunk<TOut>> { chunk };
+                    while (assigner.ResumeAt >= 0)
+                    {
+                        chunks.Add(step(assigner, incoming with { From = assigner.ResumeAt }));
+                    }
+
+                    return chunks;
                 };
             });
     }

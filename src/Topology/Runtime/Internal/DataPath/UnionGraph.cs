@@ -5,10 +5,14 @@ using Akka.Streams.Dsl;
 namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>
-/// INTERNAL API. Merges the chunk streams of several sources. Each chunk leaves with the minimum of the latest
-/// watermarks of the inputs that are not idle (a source whose inputs all went idle, e.g. an empty topic read with
-/// <c>WithIdleness</c>, is left out until it reports records again; with every input idle the watermark stays); an input
-/// that has not reported one yet holds the union at its minimum. The union's watermark never goes back.
+/// INTERNAL API. Merges the chunk streams of several sources and combines their watermarks as Flink's
+/// <c>StatusWatermarkValve</c> combines its input channels': each chunk leaves with the minimum of the latest watermarks
+/// of the inputs that are active and aligned. A source whose inputs all went idle (e.g. an empty topic read with
+/// <c>WithIdleness</c>) is left out until it reports records again; one that comes back behind the union's watermark
+/// counts again only once its own watermark caught up (its records are late meanwhile, and it does not hold the others
+/// back); when the last active input goes idle holding the union's watermark, the union moves to the highest watermark of
+/// all inputs (nothing active is left to wait for). An input that has not reported one yet holds the union at its
+/// minimum. The union's watermark never goes back.
 /// </summary>
 internal static class UnionGraph
 {
@@ -24,31 +28,8 @@ internal static class UnionGraph
         return merged
             .StatefulSelectMany<(int Input, Chunk<T> Chunk), Chunk<T>, ImmutableList<ISourceControl>>(() =>
             {
-                var watermarks = Enumerable.Repeat(long.MinValue, inputs.Count).ToArray();
-                var idle = new bool[inputs.Count];
-                var combined = long.MinValue;
-                return x =>
-                {
-                    watermarks[x.Input] = Math.Max(watermarks[x.Input], x.Chunk.Watermark);
-                    idle[x.Input] = x.Chunk.IsTick && x.Chunk.SourceIdle;
-                    var min = long.MaxValue;
-                    var active = false;
-                    for (var i = 0; i < watermarks.Length; i++)
-                    {
-                        if (!idle[i])
-                        {
-                            active = true;
-                            min = Math.Min(min, watermarks[i]);
-                        }
-                    }
-
-                    if (active)
-                    {
-                        combined = Math.Max(combined, min);
-                    }
-
-                    return [x.Chunk.WithWatermark(combined)];
-                };
+                var valve = new WatermarkValve(inputs.Count);
+                return x => [x.Chunk.WithWatermark(valve.OnChunk(x.Input, x.Chunk.Watermark, x.Chunk.IsTick && x.Chunk.SourceIdle))];
             })
             .MapMaterializedValue(controls => (ISourceControl)new CompositeControl(controls));
     }

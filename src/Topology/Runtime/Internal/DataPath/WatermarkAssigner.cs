@@ -28,6 +28,15 @@ internal sealed class WatermarkAssigner<T>
 
     public long Watermark => _combined;
 
+    /// <summary>
+    /// After <see cref="OnIncoming{TOut}(Incoming{T}, IRecordRoute{T, TOut})"/>: the index of the first record it left
+    /// for another chunk, or -1 when it took them all. A watermark that a generator emits for a record (punctuated, in
+    /// <c>OnEvent</c>) and that moves the combined watermark ends the chunk after that record, so the records after it
+    /// are judged against it, as in Flink, where such a watermark goes on at once; the caller passes the same incoming
+    /// again from here (<see cref="Incoming{T}.From"/>).
+    /// </summary>
+    public int ResumeAt { get; private set; } = -1;
+
     /// <summary>Gets a value indicating whether every input of the source is idle: it does not hold back a union of sources.</summary>
     public bool Idle
     {
@@ -54,6 +63,7 @@ internal sealed class WatermarkAssigner<T>
     /// </summary>
     public Chunk<TOut> OnIncoming<TOut>(Incoming<T> incoming, IRecordRoute<T, TOut> route)
     {
+        ResumeAt = -1;
         if (incoming.End)
         {
             OnEnd(incoming.Partition);
@@ -85,12 +95,13 @@ internal sealed class WatermarkAssigner<T>
             _partitions[partition] = clock;
         }
 
-        var items = new Element<TOut>[records.Count];
+        var from = incoming.From;
+        var items = new Element<TOut>[records.Count - from];
         var count = 0;
         List<DeadLetterRecord>? dead = null;
         List<DeadLetterRecord>? refused = null; // after the chunk's own failures, as the routing step adds its own
         var next = SourcePositions.NextOffsetOf(records); // a position chunk (no records) names where the partition starts
-        for (var i = 0; i < records.Count; i++)
+        for (var i = from; i < records.Count; i++)
         {
             var record = records[i];
             next = Math.Max(next, record.Offset + 1);
@@ -112,20 +123,31 @@ internal sealed class WatermarkAssigner<T>
             }
 
             clock.Idle = false;
+            clock.Raised = false;
             clock.Generator.OnEvent(record.Value!, timestamp, clock);
-            TOut routed;
             try
             {
-                routed = route.Route(record.Value!);
+                var routed = route.Route(record.Value!);
+                items[count++] = new Element<TOut>(routed, timestamp, record.Offset, record.RawKey, record.RawValue);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // As the step would have dead-lettered it from the chunk (Chunk.Failed): the event time still counts.
                 (refused ??= []).Add(new DeadLetterRecord($"{e.GetType().Name}: {e.Message}", partition, record.Offset, record.RawKey, record.RawValue, route.Step));
-                continue;
             }
 
-            items[count++] = new Element<TOut>(routed, timestamp, record.Offset, record.RawKey, record.RawValue);
+            if (clock.Raised && i + 1 < records.Count)
+            {
+                // A watermark emitted for this record: when it moves the combined one, the records after it form the
+                // next chunk (their watermark in force is this chunk's).
+                var before = _combined;
+                Recombine();
+                if (_combined > before)
+                {
+                    ResumeAt = i + 1;
+                    break;
+                }
+            }
         }
 
         if (refused is not null)
@@ -197,9 +219,17 @@ internal sealed class WatermarkAssigner<T>
         public bool Idle { get; set; }
 
         // Emitting also marks the output active (the IWatermarkOutput contract): a generator may rejoin without a record.
+        /// <summary>Gets or sets a value indicating whether an emitted watermark moved this partition's since the flag was cleared (before each record).</summary>
+        public bool Raised { get; set; }
+
         public void EmitWatermark(long watermark)
         {
-            Watermark = Math.Max(Watermark, watermark);
+            if (watermark > Watermark)
+            {
+                Watermark = watermark;
+                Raised = true;
+            }
+
             Idle = false;
         }
 
