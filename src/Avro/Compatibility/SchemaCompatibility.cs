@@ -226,8 +226,9 @@ public static class SchemaCompatibility
         // Full names, not Java's unqualified ones: Apache.Avro's resolving reader (RecordSchema.CanRead, a union's branch
         // match) compares full names, so data of a writer's ns2.R fails to decode as a reader's ns1.R although Java's
         // checker calls the pair compatible. A reader's alias bridges a namespace change (WriterSchemaAdapter renames).
+        // As Java's SchemaCompatibility.schemaNameEquals: the unqualified names, or the writer's name among the reader's aliases.
         private static bool NamesMatch(NamedSchema reader, NamedSchema writer) =>
-            reader.Fullname == writer.Fullname ||
+            reader.Name == writer.Name ||
             AliasesOf(reader).Any(a => a == writer.Fullname || a == writer.Name || a == $"{reader.Namespace}.{writer.Name}");
 
         // Apache.Avro keeps a named type's aliases private; they are read back from the schema's JSON.

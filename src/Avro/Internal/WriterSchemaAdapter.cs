@@ -7,7 +7,8 @@ namespace ActorFlow.Avro.Internal;
 /// <summary>
 /// INTERNAL API. Rewrites a writer schema into an equivalent one (the same binary encoding) that Apache.Avro's resolving
 /// reader accepts for the resolution rules it lacks: a writer field read through a reader field's alias is renamed to the
-/// reader field, a writer record, enum or fixed read through a reader's alias gets the reader's name, and a writer
+/// reader field, a writer record, enum or fixed read through a reader's alias, or of the reader's unqualified name in another namespace
+/// (as Java matches them), gets the reader's name, and a writer
 /// <c>string</c> read as <c>bytes</c> (or the reverse) becomes the reader's type, since both are encoded as a length and bytes.
 /// A writer union holding both <c>string</c> and <c>bytes</c> then has two branches of the reader's type, which Apache.Avro's
 /// parser refuses ("Duplicate type in union") but its readers take (each writer branch index keeps its own branch reader), so
@@ -240,9 +241,12 @@ internal static class WriterSchemaAdapter
         return reader.Fields.FirstOrDefault(rf => rf.Aliases?.Contains(writerName) == true);
     }
 
-    // A writer's named type keeps its name unless the reader's type of the same kind lists it as an alias.
+    // A writer's named type takes the name of the reader's type of the same kind where Java matches them: the same
+    // unqualified name (another namespace; Java's Resolver compares an enum's or fixed's unqualified name and no record
+    // name, its SchemaCompatibility the unqualified names), or the writer's name among the reader's aliases.
     private static string NameFor(NamedSchema w, Schema? r) =>
-        r is NamedSchema named && named.Tag == w.Tag && named.Fullname != w.Fullname && AliasesOf(named).Any(a => a == w.Fullname || a == w.Name || a == $"{named.Namespace}.{w.Name}")
+        r is NamedSchema named && named.Tag == w.Tag && named.Fullname != w.Fullname
+            && (named.Name == w.Name || AliasesOf(named).Any(a => a == w.Fullname || a == w.Name || a == $"{named.Namespace}.{w.Name}"))
             ? named.Fullname
             : w.Fullname;
 

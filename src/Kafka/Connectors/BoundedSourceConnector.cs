@@ -122,6 +122,11 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
                 {
                     start = r.Offset.Value;
                 }
+                else if (r.Offset == Offset.Beginning || r.Offset == Offset.End)
+                {
+                    // Asked for explicitly (as Flink's OffsetsInitializer.earliest()/latest()): the group's offset does not count.
+                    start = Reset(consumer, tp, r.Offset, config, timeout);
+                }
                 else
                 {
                     committed ??= Committed(consumer, requested, config, timeout);
@@ -189,12 +194,22 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
             ? []
             : consumer.Committed(partitions.Select(p => p.TopicPartition), timeout).ToDictionary(c => c.TopicPartition, c => c.Offset);
 
-    /// <summary>Where a partition without a committed offset starts: <c>auto.offset.reset</c> (earliest unless latest), or the given logical offset.</summary>
+    /// <summary>
+    /// Where a partition starts at a logical offset: the given <see cref="Offset.Beginning"/> or <see cref="Offset.End"/>,
+    /// else (no committed offset) <c>auto.offset.reset</c>: earliest or latest; <c>error</c> (Kafka's <c>none</c>) fails,
+    /// naming the partition, as the consumer does.
+    /// </summary>
     private static long Reset(IConsumer<byte[], byte[]> consumer, TopicPartition tp, Offset requested, ConsumerConfig config, TimeSpan timeout)
     {
+        var reset = requested == Offset.Beginning || requested == Offset.End ? requested : OffsetResets.Of(config.Get("auto.offset.reset"));
+        if (reset == Offset.Unset)
+        {
+            throw new InvalidOperationException(
+                $"The bounded Kafka source has no committed offset for {tp.Topic} [{tp.Partition.Value}] and auto.offset.reset is '{config.Get("auto.offset.reset")}': it does not pick a start. Set auto.offset.reset to earliest or latest, give the partition an offset, or commit one for the group.");
+        }
+
         var watermarks = consumer.QueryWatermarkOffsets(tp, timeout);
-        var latest = requested == Offset.End || (requested != Offset.Beginning && OffsetResets.Of(config.Get("auto.offset.reset")) == Offset.End);
-        return latest ? watermarks.High.Value : watermarks.Low.Value;
+        return reset == Offset.End ? watermarks.High.Value : watermarks.Low.Value;
     }
 
     /// <summary>The control of a source with nothing to read.</summary>

@@ -82,10 +82,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         return result;
     }
 
-    /// <summary>Outside checkpoints (a stateless job) the records go out through the plain key-and-value sink.</summary>
+    /// <summary>Outside a job's checkpoints (the sink run as a stream of its own) the records go out through the plain key-and-value sink.</summary>
     public Sink<T, Task<Done>> Sink() => Plain.Sink();
 
-    /// <summary>In a stateless job the records go out as from the plain sink, with their timestamps.</summary>
+    /// <summary>Outside a job's checkpoints the records go out as from the plain sink, with their timestamps.</summary>
     public Sink<IReadOnlyList<TimestampedValue<T>>, Task<Done>> BatchSink() => Plain.BatchSink();
 
     /// <summary>Publishes for no particular writer: whatever the partitions' last records show counts (as before writer ids).</summary>

@@ -79,14 +79,14 @@ public static class KafkaConnectors
     }
 
     /// <summary>
-    /// An exactly-once sink for keyed (checkpointed) jobs: the records emitted between two checkpoints are kept in
+    /// An exactly-once sink (every job checkpoints, with or without keyed stages): the records emitted between two checkpoints are kept in
     /// the checkpoint record and published to <paramref name="topic"/> once the checkpoint is complete, so after a
     /// crash nothing is missing and nothing is written twice, also without Kafka transactions. The topic must be
     /// written by this sink only; a keyed record goes to the partition the Apache Kafka Java producer gives its key
     /// (<c>(murmur2(key) &amp; 0x7fffffff) % partitions</c>, as the plain sinks do with this module's default
     /// <c>partitioner = murmur2_random</c>), so the topic stays co-partitioned with topics Java, Kafka Streams or Flink
-    /// producers write; records without a key go round robin. In a stateless job it behaves as the plain <c>Sink</c>,
-    /// which takes the same <paramref name="encode"/>.
+    /// producers write; records without a key go round robin. Run outside a job's checkpoints (a stream of its own) it
+    /// behaves as the plain <c>Sink</c>, which takes the same <paramref name="encode"/>.
     /// </summary>
     /// <remarks>
     /// <para>

@@ -54,11 +54,6 @@ public static partial class JobRunner
         await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
-        if (!job.Plan.IsCheckpointed)
-        {
-            return new RunningJob(system, job.Name, first, null, options, log);
-        }
-
         // A failover restores the latest complete checkpoint, whatever the first run started from.
         var again = options with { FromSavepoint = null, RestoreCheckpointId = null };
         var failover = new Failover(
@@ -143,20 +138,19 @@ public static partial class JobRunner
         var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + runId, options, restoreFrom, portHops, graph.MaxParallelism, local);
         var control = new SourceControlHolder();
         var hops = new List<HopDispatcher>();
-        if (graph.IsCheckpointed)
+        // Every job checkpoints, as a Flink job with checkpointing on: its sources' offsets (committed to Kafka once a
+        // checkpoint completes), its sinks (flushed, published or committed at the barrier) and its keyed stages' state.
+        // A job without keyed stages checkpoints the first two: else a restart would read again what it had written.
+        var checkpoints = dispatcher.Checkpoints = new CheckpointCoordinator(
+            job.Name, region ?? ActorRefs.Nobody, store, control, options, log,
+            record => JobRegistry.Get(system).Completed(job.Name, record),
+            restoreFrom?.CheckpointId ?? 0)
         {
-            // A job without keyed stages checkpoints only its sources' offsets and its two-phase-commit sinks.
-            var checkpoints = dispatcher.Checkpoints = new CheckpointCoordinator(
-                job.Name, region ?? ActorRefs.Nobody, store, control, options, log,
-                record => JobRegistry.Get(system).Completed(job.Name, record),
-                restoreFrom?.CheckpointId ?? 0)
-            {
-                LaterHops = graph.Hops - 1,
-            };
-            for (var hop = 2; hop <= graph.Hops; hop++)
-            {
-                hops.Add(new HopDispatcher(region!, job.Name, $"{job.Name}/{runId}/{hop}", options, restoreFrom, hop, graph.FirstEntityOf(hop), graph.MaxParallelism, portHops, checkpoints));
-            }
+            LaterHops = graph.Hops - 1,
+        };
+        for (var hop = 2; hop <= graph.Hops; hop++)
+        {
+            hops.Add(new HopDispatcher(region!, job.Name, $"{job.Name}/{runId}/{hop}", options, restoreFrom, hop, graph.FirstEntityOf(hop), graph.MaxParallelism, portHops, checkpoints));
         }
 
         // Exactly-once output: the epoch of the restored checkpoint may be unpublished (or partly) — publish it first.

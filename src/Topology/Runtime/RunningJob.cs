@@ -87,7 +87,7 @@ public sealed class RunningJob
     /// its record is durable; fails with <see cref="CheckpointFailedException"/> when it is aborted.
     /// </summary>
     public Task<CheckpointRecord> CheckpointAsync() =>
-        _current.Dispatcher.Checkpoints?.RequestAsync() ?? throw new InvalidOperationException($"Job '{Name}' has no keyed state to checkpoint.");
+        _current.Dispatcher.Checkpoints?.RequestAsync() ?? throw new InvalidOperationException($"Job '{Name}' has no checkpoint coordinator.");
 
     /// <summary>
     /// Takes a savepoint: a checkpoint, triggered now, stored under <paramref name="name"/> (unique per job) and kept
@@ -96,12 +96,12 @@ public sealed class RunningJob
     /// </summary>
     /// <param name="name">The savepoint name: 1 to 200 characters, no white space or control characters.</param>
     /// <returns>The savepoint's record.</returns>
-    /// <exception cref="InvalidOperationException">The job already has a savepoint of that name, or has no keyed state.</exception>
+    /// <exception cref="InvalidOperationException">The job already has a savepoint of that name.</exception>
     /// <exception cref="CheckpointFailedException">The checkpoint failed (the job keeps running).</exception>
     public Task<CheckpointRecord> SavepointAsync(string name) =>
         _current.Dispatcher.Checkpoints is { } checkpoints
             ? Savepoints.TakeAsync(checkpoints, name)
-            : throw new InvalidOperationException($"Job '{Name}' has no keyed state to take a savepoint of.");
+            : throw new InvalidOperationException($"Job '{Name}' has no checkpoint coordinator.");
 
     /// <summary>The job's current watermark (epoch ms; <see cref="long.MinValue"/> before the first).</summary>
     public long CurrentWatermark => _current.Dispatcher.Watermark;

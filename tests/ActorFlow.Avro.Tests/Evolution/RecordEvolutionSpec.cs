@@ -56,6 +56,36 @@ public sealed class RecordEvolutionSpec : IAsyncLifetime
         Assert.Equal("ada", back["fullName"]);
     }
 
+    /// <summary>
+    /// Verify that a record, a nested record and an enum moved to another namespace read by their unqualified names, as
+    /// Java reads them (its Resolver and the registry's compatibility check compare unqualified names).
+    /// </summary>
+    [Fact]
+    public void A_namespace_change_must_read_by_the_unqualified_names()
+    {
+        static Schema Payment(string ns) => Schema.Parse($$$"""
+            {"type":"record","name":"Payment","namespace":"{{{ns}}}","fields":[
+              {"name":"id","type":"string"},
+              {"name":"kind","type":{"type":"enum","name":"Kind","symbols":["CARD","CASH"]}},
+              {"name":"payer","type":{"type":"record","name":"Party","fields":[{"name":"name","type":"string"}]}}]}
+            """);
+        var writer = Payment("com.acme.v1");
+        var party = new GenericRecord((RecordSchema)((RecordSchema)writer)["payer"].Schema);
+        party.Add("name", "ada");
+
+        var back = Evolve(writer, r =>
+        {
+            r.Add("id", "p-1");
+            r.Add("kind", new GenericEnum((EnumSchema)((RecordSchema)writer)["kind"].Schema, "CASH"));
+            r.Add("payer", party);
+        }, Payment("com.acme.v2"));
+
+        Assert.Equal("com.acme.v2.Payment", back.Schema.Fullname);
+        Assert.Equal("p-1", back["id"]);
+        Assert.Equal("CASH", ((GenericEnum)back["kind"]).Value);
+        Assert.Equal("ada", ((GenericRecord)back["payer"])["name"]);
+    }
+
     /// <summary>Verify every numeric promotion: int to long, float and double; long to float and double; float to double.</summary>
     [Theory]
     [InlineData("int", "long", 7, 7L)]

@@ -61,7 +61,7 @@ public static class AvroSnippets
                     .WithTimestampAssigner((p, _) => new DateTimeOffset(p.time).ToUnixTimeMilliseconds()))
             .KeyBy(p => p.account)
             .Process("balance", () => KeyedProcessOperators.Create(new BalanceFunction()))
-            .To(KafkaConnectors.ExactlyOnceSink(producer, "balances", balances, b => BitConverter.GetBytes(b.account)))
+            .To(KafkaConnectors.ExactlyOnceSink(producer, "balances", balances, b => Confluent.Kafka.Serializers.Int64.Serialize(b.account, Confluent.Kafka.SerializationContext.Empty)))
             .Build();
         var running = await JobRunner.StartAsync(system, job);
         // end-snippet

@@ -43,9 +43,6 @@ internal sealed class JobGraph
 
     public bool IsKeyed => Stages.Count > 0;
 
-    /// <summary>Whether the job checkpoints: it has keyed stages, or a two-phase-commit sink (whose output only a checkpoint commits).</summary>
-    public bool IsCheckpointed => IsKeyed || Sinks.Any(s => s.TwoPhase is not null);
-
     /// <summary>Names the job's stages (for metrics and logs).</summary>
     public string OperatorNames => Stages.Count == 0 ? "stateless" : string.Join(",", Stages.Select(s => s.Name));
 
