@@ -18,7 +18,7 @@ public static class AvroSerde
     /// promotions, enum defaults, unions).
     /// </summary>
     /// <typeparam name="T">A class generated from an .avsc (an <see cref="ISpecificRecord"/>).</typeparam>
-    /// <param name="registry">The registry client (e.g. <see cref="Registry.SchemaRegistries.Connect(string, TimeSpan?)"/>).</param>
+    /// <param name="registry">The registry client (e.g. <see cref="Registry.SchemaRegistries.Connect(string, TimeSpan?, Settings.RegistryCredentials?)"/>).</param>
     /// <param name="options">Options; <see cref="AvroSerdeOptions.Default"/> when null.</param>
     /// <returns>The serde (thread-safe; build it once per job).</returns>
     public static AvroSerde<T> For<T>(ISchemaRegistryClient registry, AvroSerdeOptions? options = null)

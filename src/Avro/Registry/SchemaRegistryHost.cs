@@ -44,7 +44,8 @@ public sealed class SchemaRegistryHost : IAsyncDisposable
             url = embedded.Url;
         }
 
-        var client = SchemaRegistries.Connect(url, settings.RequestTimeout);
+        // Credentials go to the configured registry only, never to the embedded one.
+        var client = SchemaRegistries.Connect(url, settings.RequestTimeout, embedded is null ? settings.RegistryCredentials : null);
         try
         {
             await client.GetCompatibilityAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -57,7 +58,12 @@ public sealed class SchemaRegistryHost : IAsyncDisposable
                 await embedded.DisposeAsync().ConfigureAwait(false);
             }
 
-            throw new InvalidOperationException($"The schema registry at {url} does not answer (GET /config failed: {e.Message}); check actorflow.avro.registry.url.", e);
+            var refused = e is SchemaRegistryException { Status: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden };
+            throw new InvalidOperationException(
+                refused
+                    ? $"The schema registry at {url} refused the client (GET /config failed: {e.Message}); check actorflow.avro.registry.basic-auth-user-info{(settings.RegistryCredentials is null ? " (none is set)" : "")}."
+                    : $"The schema registry at {url} does not answer (GET /config failed: {e.Message}); check actorflow.avro.registry.url.",
+                e);
         }
 
         return new SchemaRegistryHost(client, url, embedded);

@@ -33,6 +33,12 @@ public sealed record AvroSettings
     /// <summary>Gets the timeout of one registry request. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets the HTTP basic credentials of the registry at <see cref="RegistryUrl"/> (<c>registry.basic-auth-user-info</c>,
+    /// <c>user:password</c>), or null (the default): none. Printed masked.
+    /// </summary>
+    public RegistryCredentials? RegistryCredentials { get; init; }
+
     /// <summary>Gets the embedded registry's port on 127.0.0.1. Default 0 (a free port).</summary>
     public int EmbeddedPort { get; init; }
 
@@ -76,6 +82,7 @@ public sealed record AvroSettings
         {
             RegistryUrl = c.GetString("registry.url", ""),
             RequestTimeout = c.GetTimeSpan("registry.request-timeout"),
+            RegistryCredentials = RegistryCredentials.Parse(c.GetString("registry.basic-auth-user-info", "")),
             EmbeddedPort = c.GetInt("registry.embedded.port"),
             EmbeddedProvider = c.GetString("registry.embedded.provider"),
             EmbeddedConnectionString = c.GetString("registry.embedded.connection-string"),

@@ -14,6 +14,7 @@ public sealed class AvroConfigSpec
     [
         Key("registry.url", s => s.RegistryUrl, nameof(AvroSettings.RegistryUrl)) with { Changed = "\"http://127.0.0.1:1\"", Documented = null },
         Key("registry.request-timeout", s => s.RequestTimeout, nameof(AvroSettings.RequestTimeout)),
+        Key("registry.basic-auth-user-info", s => s.RegistryCredentials?.UserInfo ?? "", nameof(AvroSettings.RegistryCredentials)) with { Changed = "\"key:se:cret\"", Documented = null },
         Key("registry.embedded.port", s => s.EmbeddedPort, nameof(AvroSettings.EmbeddedPort)),
         Key("registry.embedded.provider", s => s.EmbeddedProvider, nameof(AvroSettings.EmbeddedProvider)) with { Changed = "postgresql" },
         Key("registry.embedded.connection-string", s => s.EmbeddedConnectionString, nameof(AvroSettings.EmbeddedConnectionString)) with { Changed = "\"Data Source=other.db\"", Documented = null },
@@ -68,6 +69,8 @@ public sealed class AvroConfigSpec
     [InlineData("serde.subject-name-strategy = random", "subject-name-strategy")]
     [InlineData("registry.embedded.default-compatibility = SIDEWAYS", "default-compatibility")]
     [InlineData("serde.registry-retries = -1", "registry-retries")]
+    [InlineData("registry.basic-auth-user-info = nocolon", "basic-auth-user-info")]
+    [InlineData("registry.basic-auth-user-info = \":secret\"", "basic-auth-user-info")]
     public void Invalid_values_must_fail_naming_the_key(string hocon, string key) =>
         Assert.Contains(key, Assert.Throws<ArgumentException>(() => AvroSettings.Create(ConfigurationFactory.ParseString($"actorflow.avro.{hocon}"))).Message, StringComparison.Ordinal);
 
