@@ -32,10 +32,11 @@ internal static class IgnoredLogicalTypes
 
     /// <summary>Parses <paramref name="text"/> as Apache.Avro does, a known logical type Java ignores being its underlying type.</summary>
     /// <param name="text">The schema's JSON.</param>
+    /// <param name="names">Named types the text may use by name (a registry schema's references); the text's own are added.</param>
     /// <returns>The schema.</returns>
     /// <exception cref="SchemaParseException">The text is not a schema.</exception>
-    public static AvroSchema Parse(string text) =>
-        Ignore(AvroSchema.Parse(text) ?? throw new SchemaParseException("the schema has an unknown type"));
+    public static AvroSchema Parse(string text, SchemaNames? names = null) =>
+        Ignore((names is null ? AvroSchema.Parse(text) : AvroSchema.Parse(text, names, null)) ?? throw new SchemaParseException("the schema has an unknown type"));
 
     /// <summary>
     /// Whether Java ignores this logical type (Avro 1.11's <c>fromSchemaIgnoreInvalid</c> gives null): a logical type

@@ -39,16 +39,58 @@ internal sealed class RegistryCache(ISchemaRegistryClient client, AvroSerdeOptio
             throw new RegistryFailure(AvroFailure.InvalidSchema, $"schema id {id} is a {registered.SchemaType} schema, not Avro");
         }
 
+        // A schema with references (Confluent's schema references: a type defined under another subject, e.g. the event
+        // types of a union of several in one topic) is parsed with the referenced types first, as Confluent's
+        // deserializers do (AvroUtils.ResolveNamedSchema).
+        var names = registered.References is { Count: > 0 } references ? Referenced(references, new SchemaNames(), [], $"schema id {id}") : null;
         try
         {
-            schema = IgnoredLogicalTypes.Parse(registered.SchemaString);
+            schema = IgnoredLogicalTypes.Parse(registered.SchemaString, names);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new RegistryFailure(AvroFailure.InvalidSchema, $"schema id {id} does not parse as Avro: {e.Message}", e);
+            throw new RegistryFailure(AvroFailure.InvalidSchema, $"schema id {id} does not parse as Avro{(names is null ? "" : " with its references")}: {e.Message}", e);
         }
 
         return _byId.GetOrAdd(id, schema);
+    }
+
+    /// <summary>
+    /// The named types of <paramref name="references"/> and of theirs, depth first, added to <paramref name="names"/>;
+    /// a (subject, version) already parsed for this schema is not parsed again (two references to one type).
+    /// </summary>
+    private SchemaNames Referenced(IEnumerable<SchemaReference> references, SchemaNames names, HashSet<(string, int)> parsed, string of)
+    {
+        foreach (var reference in references)
+        {
+            if (!parsed.Add((reference.Subject, reference.Version)))
+            {
+                continue;
+            }
+
+            var what = $"reference '{reference.Name}' (subject {reference.Subject}, version {reference.Version}) of {of}";
+            var registered = Call(() => client.GetRegisteredSchemaAsync(reference.Subject, reference.Version, false), what);
+            if (registered is null || string.IsNullOrEmpty(registered.SchemaString) || registered.SchemaType != SchemaType.Avro)
+            {
+                throw new RegistryFailure(AvroFailure.InvalidSchema, $"the registry returned no Avro schema for {what}");
+            }
+
+            if (registered.References is { Count: > 0 } nested)
+            {
+                Referenced(nested, names, parsed, what);
+            }
+
+            try
+            {
+                IgnoredLogicalTypes.Parse(registered.SchemaString, names);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new RegistryFailure(AvroFailure.InvalidSchema, $"{what} does not parse as Avro: {e.Message}", e);
+            }
+        }
+
+        return names;
     }
 
     /// <summary>The id of <paramref name="schema"/> under <paramref name="subject"/>, registering it when <paramref name="register"/>.</summary>

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using ActorFlow.Avro.Registry;
 using ActorFlow.Avro.Settings;
+using ActorFlow.Avro.Tests.Support;
 using Akka.Configuration;
 
 namespace ActorFlow.Avro.Tests.Registry;
@@ -18,7 +18,7 @@ public sealed class RegistryCredentialsSpec
     [Fact]
     public async Task The_host_must_send_the_configured_credentials()
     {
-        using var registry = new FakeRegistry(HttpStatusCode.OK);
+        using var registry = new FakeHttpRegistry(("/config", HttpStatusCode.OK, """{"compatibilityLevel":"BACKWARD"}"""));
         var settings = AvroSettings.Create(ConfigurationFactory.ParseString($"actorflow.avro.registry {{ url = \"{registry.Url}\", basic-auth-user-info = \"key:se:cret\" }}"));
 
         await using (var host = await SchemaRegistryHost.StartAsync(settings))
@@ -26,8 +26,8 @@ public sealed class RegistryCredentialsSpec
             await host.Client.GetCompatibilityAsync();
         }
 
-        Assert.NotEmpty(registry.Authorizations);
-        Assert.All(registry.Authorizations, a => Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("key:se:cret")), a));
+        Assert.NotEmpty(registry.Requests);
+        Assert.All(registry.Requests, r => Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("key:se:cret")), r.Authorization));
         Assert.DoesNotContain("se:cret", settings.ToString(), StringComparison.Ordinal);
         Assert.Contains("key:***", settings.ToString(), StringComparison.Ordinal);
     }
@@ -36,67 +36,12 @@ public sealed class RegistryCredentialsSpec
     [Fact]
     public async Task A_refusing_registry_must_fail_the_start_naming_the_credentials_setting()
     {
-        using var registry = new FakeRegistry(HttpStatusCode.Unauthorized);
+        using var registry = new FakeHttpRegistry(("/", HttpStatusCode.Unauthorized, """{"error_code":401,"message":"Unauthorized"}"""));
         var settings = AvroSettings.Create(ConfigurationFactory.Empty).WithRegistryUrl(registry.Url);
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => SchemaRegistryHost.StartAsync(settings));
 
         Assert.Contains("basic-auth-user-info (none is set)", e.Message, StringComparison.Ordinal);
-        Assert.All(registry.Authorizations, a => Assert.Equal("", a));
-    }
-
-    /// <summary>An HTTP server on 127.0.0.1 that answers every request with <c>{"compatibilityLevel":"BACKWARD"}</c> and the given status, noting each request's Authorization header.</summary>
-    private sealed class FakeRegistry : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly Task _serving;
-
-        public FakeRegistry(HttpStatusCode status)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Url + "/");
-            _listener.Start();
-            _serving = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext context;
-                    try
-                    {
-                        context = await _listener.GetContextAsync();
-                    }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                    {
-                        return;
-                    }
-
-                    lock (Authorizations)
-                    {
-                        Authorizations.Add(context.Request.Headers["Authorization"] ?? "");
-                    }
-
-                    var body = Encoding.UTF8.GetBytes(status == HttpStatusCode.OK ? """{"compatibilityLevel":"BACKWARD"}""" : """{"error_code":401,"message":"Unauthorized"}""");
-                    context.Response.StatusCode = (int)status;
-                    context.Response.ContentType = "application/vnd.schemaregistry.v1+json";
-                    await context.Response.OutputStream.WriteAsync(body);
-                    context.Response.Close();
-                }
-            });
-        }
-
-        public string Url { get; }
-
-        public List<string> Authorizations { get; } = [];
-
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _serving.Wait(TimeSpan.FromSeconds(10));
-        }
+        Assert.All(registry.Requests, r => Assert.Equal("", r.Authorization));
     }
 }
