@@ -87,24 +87,9 @@ public sealed class BoundedSourceSpec(ITestOutputHelper output) : KafkaSpecBase(
     private ConsumerSettings<byte[], byte[]> Settings(string group) =>
         ConsumerSettings<byte[], byte[]>.Create(Sys, null, null).WithBootstrapServers(Kafka.BootstrapServers).WithGroupId(group);
 
-    private async Task<Dictionary<string, List<string>>> ReadAllAsync(
-        Source<(string Partition, Source<IReadOnlyList<SourceRecord<string>>, Akka.NotUsed> Records), ISourceControl> partitions)
-    {
-        var records = await partitions.MapMaterializedValue(_ => Akka.NotUsed.Instance)
-            .MergeMany(8, p => Akka.Streams.Dsl.Source.Single((p.Partition, (string?)null)).Concat(p.Records.SelectMany(chunk => chunk.Select(r => (p.Partition, (string?)r.Value)))))
-            .RunWith(Sink.Seq<(string, string?)>(), Materializer)
-            .WaitAsync(TimeSpan.FromSeconds(30)); // completes: every partition and the partition set end
-        return records.GroupBy(r => r.Item1).ToDictionary(g => g.Key, g => g.Where(r => r.Item2 is not null).Select(r => r.Item2!).ToList());
-    }
+    private Task<Dictionary<string, List<string>>> ReadAllAsync(
+        Source<(string Partition, Source<IReadOnlyList<SourceRecord<string>>, Akka.NotUsed> Records), ISourceControl> partitions) =>
+        BoundedReads.ReadAllAsync(partitions, Materializer);
 
-    private void ProduceTo(int partition, int first, int count)
-    {
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = Kafka.BootstrapServers }).Build();
-        for (var i = first; i < first + count; i++)
-        {
-            producer.Produce(new TopicPartition(Topic, partition), new Message<byte[], byte[]> { Value = Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)) });
-        }
-
-        Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
-    }
+    private void ProduceTo(int partition, int first, int count) => BoundedReads.ProduceTo(Kafka.BootstrapServers, Topic, partition, first, count);
 }

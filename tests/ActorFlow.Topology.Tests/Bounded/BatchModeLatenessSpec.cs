@@ -33,11 +33,11 @@ public sealed class BatchModeLatenessSpec : IDisposable
         try
         {
             var streamed = new ConcurrentQueue<string>();
-            var streaming = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("late-streaming", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(streamed), PerRecordWatermarks));
+            var streaming = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("late-streaming", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(streamed), BoundedJobs.PerRecordWatermarks));
             var streamingSummary = await streaming.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
             var batched = new ConcurrentQueue<string>();
-            var batch = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("late-batch", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(batched), PerRecordWatermarks),
+            var batch = await JobRunner.StartAsync(system, BoundedJobs.WindowedCount("late-batch", new BoundedListSource<Click>([input], chunk: 1), new QueueSink<string>(batched), BoundedJobs.PerRecordWatermarks),
                 new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = 3 });
             var batchSummary = await batch.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -57,22 +57,4 @@ public sealed class BatchModeLatenessSpec : IDisposable
     }
 
     public void Dispose() => _data.Dispose();
-
-    private static WatermarkStrategy<Click> PerRecordWatermarks => WatermarkStrategy<Click>.ForGenerator(() => new PerRecord()).WithTimestampAssigner((c, _) => c.Time);
-
-    /// <summary>Bounded out-of-orderness of 1 s, emitted with every record (punctuated), not on the periodic tick.</summary>
-    private sealed class PerRecord : IWatermarkGenerator<Click>
-    {
-        private long _max = long.MinValue;
-
-        public void OnEvent(Click value, long eventTimestamp, IWatermarkOutput output)
-        {
-            _max = Math.Max(_max, eventTimestamp);
-            output.EmitWatermark(_max - 1_001);
-        }
-
-        public void OnPeriodicEmit(IWatermarkOutput output)
-        {
-        }
-    }
 }

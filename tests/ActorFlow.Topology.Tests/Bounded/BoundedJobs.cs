@@ -31,6 +31,9 @@ internal static class BoundedJobs
 
     public static WatermarkStrategy<Click> Watermarks => WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time);
 
+    /// <summary>Bounded out-of-orderness of 1 s, emitted with every record (punctuated, in <c>OnEvent</c>), not on the periodic tick.</summary>
+    public static WatermarkStrategy<Click> PerRecordWatermarks => WatermarkStrategy<Click>.ForGenerator(() => new PerRecord()).WithTimestampAssigner((c, _) => c.Time);
+
     /// <summary>A keyed one-second tumbling count per user (watermarks: <see cref="Watermarks"/> unless given).</summary>
     public static StreamJob WindowedCount(string name, ISourceConnector<Click> source, ISinkConnector<string> sink, WatermarkStrategy<Click>? watermarks = null) =>
         StreamJobBuilder.Create(name)
@@ -40,4 +43,19 @@ internal static class BoundedJobs
                 .Aggregate(new CountAggregate(), new Label()))
             .To(sink)
             .Build();
+
+    private sealed class PerRecord : IWatermarkGenerator<Click>
+    {
+        private long _max = long.MinValue;
+
+        public void OnEvent(Click value, long eventTimestamp, IWatermarkOutput output)
+        {
+            _max = Math.Max(_max, eventTimestamp);
+            output.EmitWatermark(_max - 1_001);
+        }
+
+        public void OnPeriodicEmit(IWatermarkOutput output)
+        {
+        }
+    }
 }

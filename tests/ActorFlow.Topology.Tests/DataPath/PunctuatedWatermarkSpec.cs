@@ -72,7 +72,7 @@ public sealed class PunctuatedWatermarkSpec : IDisposable
             (new Click("a", b + 1_000), b + 1_000),
             (new Click("a", b + 10_500), b + 10_500),
         ];
-        var watermarks = WatermarkStrategy<Click>.ForGenerator(() => new BehindMax()).WithTimestampAssigner((c, _) => c.Time);
+        var watermarks = BoundedJobs.PerRecordWatermarks;
         var system = await ActorFlowCluster.StartNodeAsync("punctuated", StateStoreSettings.Sqlite(_data.Path));
         try
         {
@@ -100,22 +100,6 @@ public sealed class PunctuatedWatermarkSpec : IDisposable
     private sealed class AtEveryRecord : IWatermarkGenerator<string>
     {
         public void OnEvent(string value, long eventTimestamp, IWatermarkOutput output) => output.EmitWatermark(eventTimestamp);
-
-        public void OnPeriodicEmit(IWatermarkOutput output)
-        {
-        }
-    }
-
-    /// <summary>Bounded out-of-orderness of 1 s, emitted with every record (punctuated), not on the periodic tick.</summary>
-    private sealed class BehindMax : IWatermarkGenerator<Click>
-    {
-        private long _max = long.MinValue;
-
-        public void OnEvent(Click value, long eventTimestamp, IWatermarkOutput output)
-        {
-            _max = Math.Max(_max, eventTimestamp);
-            output.EmitWatermark(_max - 1_001);
-        }
 
         public void OnPeriodicEmit(IWatermarkOutput output)
         {
