@@ -223,10 +223,9 @@ public static class SchemaCompatibility
             };
         }
 
-        // Full names, not Java's unqualified ones: Apache.Avro's resolving reader (RecordSchema.CanRead, a union's branch
-        // match) compares full names, so data of a writer's ns2.R fails to decode as a reader's ns1.R although Java's
-        // checker calls the pair compatible. A reader's alias bridges a namespace change (WriterSchemaAdapter renames).
-        // As Java's SchemaCompatibility.schemaNameEquals: the unqualified names, or the writer's name among the reader's aliases.
+        // As Java's SchemaCompatibility.schemaNameEquals: the unqualified names, or the writer's name among the reader's
+        // aliases. Apache.Avro's resolving reader compares full names: WriterSchemaAdapter gives the writer's type the
+        // reader's name first, so what this calls compatible decodes.
         private static bool NamesMatch(NamedSchema reader, NamedSchema writer) =>
             reader.Name == writer.Name ||
             AliasesOf(reader).Any(a => a == writer.Fullname || a == writer.Name || a == $"{reader.Namespace}.{writer.Name}");

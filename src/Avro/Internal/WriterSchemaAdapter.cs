@@ -27,7 +27,10 @@ internal static class WriterSchemaAdapter
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
         {
-            Emit(json, writer, reader, []);
+            // The names emitted so far, with (NameFor) the writer's own named types and the renames made.
+            var defined = new HashSet<string>(StringComparer.Ordinal);
+            WriterNames(writer, defined, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
+            Emit(json, writer, reader, defined);
         }
 
         var adapted = IgnoredLogicalTypes.Parse(Encoding.UTF8.GetString(stream.ToArray()));
@@ -64,7 +67,7 @@ internal static class WriterSchemaAdapter
                 EmitRecord(json, record, r as RecordSchema, defined);
                 break;
             case EnumSchema e:
-                var enumName = NameFor(e, r);
+                var enumName = NameFor(e, r, defined);
                 if (!defined.Add(enumName))
                 {
                     json.WriteStringValue(enumName);
@@ -134,7 +137,7 @@ internal static class WriterSchemaAdapter
     // such a schema nests the fixed's definition inside the logical one, which the names seen here would not track.
     private static void EmitFixed(Utf8JsonWriter json, FixedSchema f, Schema? r, HashSet<string> defined, LogicalSchema? logical)
     {
-        var name = NameFor(f, r);
+        var name = NameFor(f, r, defined);
         if (!defined.Add(name))
         {
             json.WriteStringValue(name);
@@ -206,7 +209,7 @@ internal static class WriterSchemaAdapter
 
     private static void EmitRecord(Utf8JsonWriter json, RecordSchema w, RecordSchema? r, HashSet<string> defined)
     {
-        var name = NameFor(w, r);
+        var name = NameFor(w, r, defined);
         if (!defined.Add(name))
         {
             json.WriteStringValue(name);
@@ -243,12 +246,77 @@ internal static class WriterSchemaAdapter
 
     // A writer's named type takes the name of the reader's type of the same kind where Java matches them: the same
     // unqualified name (another namespace; Java's Resolver compares an enum's or fixed's unqualified name and no record
-    // name, its SchemaCompatibility the unqualified names), or the writer's name among the reader's aliases.
-    private static string NameFor(NamedSchema w, Schema? r) =>
-        r is NamedSchema named && named.Tag == w.Tag && named.Fullname != w.Fullname
-            && (named.Name == w.Name || AliasesOf(named).Any(a => a == w.Fullname || a == w.Name || a == $"{named.Namespace}.{w.Name}"))
-            ? named.Fullname
-            : w.Fullname;
+    // name, its SchemaCompatibility the unqualified names), or the writer's name among the reader's aliases. Unless that
+    // name belongs to another of the writer's types, or another writer type took it already (two writer types of one
+    // unqualified name read as one reader type): renamed, the second would be emitted as a reference to the first and
+    // its data read with the first one's layout; kept, Apache.Avro refuses the pair with a clear error.
+    private static string NameFor(NamedSchema w, Schema? r, HashSet<string> defined)
+    {
+        if (r is not NamedSchema named || named.Tag != w.Tag || named.Fullname == w.Fullname
+            || !(named.Name == w.Name || AliasesOf(named).Any(a => a == w.Fullname || a == w.Name || a == $"{named.Namespace}.{w.Name}")))
+        {
+            return w.Fullname;
+        }
+
+        var target = named.Fullname;
+        var mine = RenameMark(target, w.Fullname);
+        if (defined.Contains(mine))
+        {
+            return target;
+        }
+
+        if (defined.Contains(WriterMark(target)) || defined.Contains(target))
+        {
+            return w.Fullname;
+        }
+
+        defined.Add(mine);
+        return target;
+    }
+
+    private static string WriterMark(string name) => "\u0001" + name;
+
+    private static string RenameMark(string target, string from) => "\u0002" + target + "\u0002" + from;
+
+    // The full names of the writer's own named types (marked, beside the names emitted).
+    private static void WriterNames(Schema schema, HashSet<string> defined, HashSet<Schema> seen)
+    {
+        if (!seen.Add(schema))
+        {
+            return;
+        }
+
+        switch (schema)
+        {
+            case LogicalSchema logical:
+                WriterNames(logical.BaseSchema, defined, seen);
+                break;
+            case RecordSchema record:
+                defined.Add(WriterMark(record.Fullname));
+                foreach (var field in record.Fields)
+                {
+                    WriterNames(field.Schema, defined, seen);
+                }
+
+                break;
+            case NamedSchema named:
+                defined.Add(WriterMark(named.Fullname));
+                break;
+            case ArraySchema array:
+                WriterNames(array.ItemSchema, defined, seen);
+                break;
+            case MapSchema map:
+                WriterNames(map.ValueSchema, defined, seen);
+                break;
+            case UnionSchema union:
+                foreach (var branch in union.Schemas)
+                {
+                    WriterNames(branch, defined, seen);
+                }
+
+                break;
+        }
+    }
 
     private static IEnumerable<string> AliasesOf(NamedSchema schema)
     {
@@ -262,6 +330,7 @@ internal static class WriterSchemaAdapter
     {
         var w = Base(writer)!;
         return reader.Schemas.FirstOrDefault(s => Base(s)!.Tag == w.Tag && (s is not NamedSchema n || n.Fullname == ((NamedSchema)w).Fullname))
+            ?? reader.Schemas.FirstOrDefault(s => Base(s)!.Tag == w.Tag && s is NamedSchema n && n.Name == ((NamedSchema)w).Name) // another namespace
             ?? reader.Schemas.FirstOrDefault(s => Base(s)!.Tag == w.Tag)
             ?? reader.Schemas.FirstOrDefault(s => (w.Tag, Base(s)!.Tag) is (Schema.Type.String, Schema.Type.Bytes) or (Schema.Type.Bytes, Schema.Type.String));
     }

@@ -26,7 +26,7 @@ public static partial class JobRunner
     /// Starts <paramref name="job"/>. When the job has a complete checkpoint in the state store, every key group
     /// restores from that checkpoint's snapshot and every source partition starts at the offsets stored with it
     /// (never from a newer, incomplete checkpoint). The returned handle stops the job, triggers checkpoints and
-    /// reports its status. A keyed job that fails while running (a key group lost its state, a key group's node is
+    /// reports its status. A job that fails while running (a key group lost its state, a key group's node is
     /// unreachable, a sink failed) fails over: it restarts from its last complete checkpoint, when and as often as
     /// <see cref="JobRunnerOptions.RestartStrategy"/> allows (see <see cref="RunningJob.Restarts"/>).
     /// </summary>

@@ -244,7 +244,7 @@ public sealed class AvroJavaCompatibilitySpec
         Ok(Compat, "ENUM_AB_FIELD_DEFAULT_A_ENUM_DEFAULT_B_RECORD", "ENUM_ABC_FIELD_DEFAULT_B_ENUM_DEFAULT_A_RECORD"),
 
         // Java's checker compares unqualified names, so it reads a writer's ns2.InnerRecord1 as the reader's
-        // ns1.InnerRecord1 (and so do our readers: NamespaceChangeSpec).
+        // ns1.InnerRecord1 (and so do our readers: Compatible_vectors_must_decode_with_the_resolving_reader, RecordEvolutionSpec).
         Ok(Compat, "NS_RECORD1", "NS_RECORD2"),
 
         // TestSchemaCompatibilityTypeMismatch (the Java location, e.g. "/3", is the writer union's branch; ours too).

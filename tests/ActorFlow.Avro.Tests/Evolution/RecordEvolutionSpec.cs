@@ -86,6 +86,47 @@ public sealed class RecordEvolutionSpec : IAsyncLifetime
         Assert.Equal("ada", ((GenericRecord)back["payer"])["name"]);
     }
 
+    /// <summary>Verify that a union branch moved to another namespace reads as the reader's branch of its unqualified name, not as the first branch of its kind.</summary>
+    [Fact]
+    public void A_union_branch_in_another_namespace_must_read_as_the_branch_of_its_name()
+    {
+        var writer = Record("R", """{"name":"f","type":["null",{"type":"record","name":"A","namespace":"ns1","fields":[{"name":"x","type":"int"}]}]}""");
+        var a = new GenericRecord((RecordSchema)((UnionSchema)((RecordSchema)writer)["f"].Schema).Schemas[1]);
+        a.Add("x", 7);
+
+        var back = Evolve(writer, r => r.Add("f", a), Record("R", """{"name":"f","type":["null",{"type":"record","name":"B","namespace":"ns2","fields":[{"name":"z","type":"string"}]},{"type":"record","name":"A","namespace":"ns2","fields":[{"name":"x","type":"int"}]}]}"""));
+
+        Assert.Equal("ns2.A", ((GenericRecord)back["f"]).Schema.Fullname);
+        Assert.Equal(7, ((GenericRecord)back["f"])["x"]);
+    }
+
+    /// <summary>
+    /// Verify that two writer types of one unqualified name (ns1.Item, ns2.Item) read as one reader type fail with the
+    /// schema's error instead of the second being decoded with the first one's layout (its long read as the int field).
+    /// </summary>
+    [Fact]
+    public void Two_writer_types_of_one_unqualified_name_must_not_read_with_one_layout()
+    {
+        var writer = Record("Outer",
+            """{"name":"a","type":{"type":"record","name":"Item","namespace":"ns1","fields":[{"name":"x","type":"int"}]}}""",
+            """{"name":"b","type":{"type":"record","name":"Item","namespace":"ns2","fields":[{"name":"y","type":"long"}]}}""");
+        var reader = Record("Outer",
+            """{"name":"a","type":{"type":"record","name":"Item","namespace":"ns3","fields":[{"name":"x","type":"int","default":0},{"name":"y","type":"long","default":0}]}}""",
+            """{"name":"b","type":"ns3.Item"}""");
+
+        var e = Assert.Throws<AvroSerdeException>(() => Evolve(writer, r =>
+        {
+            var a = new GenericRecord((RecordSchema)((RecordSchema)writer)["a"].Schema);
+            a.Add("x", 1);
+            var b = new GenericRecord((RecordSchema)((RecordSchema)writer)["b"].Schema);
+            b.Add("y", 7L);
+            r.Add("a", a);
+            r.Add("b", b);
+        }, reader));
+
+        Assert.Equal(AvroFailure.UnresolvableSchema, e.Failure);
+    }
+
     /// <summary>Verify every numeric promotion: int to long, float and double; long to float and double; float to double.</summary>
     [Theory]
     [InlineData("int", "long", 7, 7L)]

@@ -42,6 +42,25 @@ public sealed class PunctuatedWatermarkSpec : IDisposable
         Assert.Equal(-1, assigner.ResumeAt);
     }
 
+    /// <summary>Verify that the records after a cut all come in the next chunk however many there are (it starts small and grows), and that batch mode, whose event time stands still, cuts nothing.</summary>
+    [Fact]
+    public void The_assigner_must_take_the_whole_rest_after_a_cut_and_cut_nothing_in_batch_mode()
+    {
+        SourceRecord<string>[] records = [Record(0, 100), .. Enumerable.Range(1, 20).Select(i => Record(i, 50))];
+        var assigner = new WatermarkAssigner<string>(WatermarkStrategy<string>.ForGenerator(() => new AtEveryRecord()), _time);
+        var incoming = new Incoming<string>(P0, records);
+
+        Assert.Equal(1, assigner.OnIncoming(incoming).Count);
+        var rest = assigner.OnIncoming(incoming with { From = assigner.ResumeAt });
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), rest.Items.Take(rest.Count).Select(e => e.Offset));
+        Assert.Equal(-1, assigner.ResumeAt);
+
+        var batch = new WatermarkAssigner<string>(WatermarkStrategy<string>.ForGenerator(() => new AtEveryRecord()), _time) { CutsAtWatermarks = false };
+        var whole = batch.OnIncoming(new Incoming<string>(P0, [Record(0, 15), Record(1, 5), Record(2, 20)]));
+        Assert.Equal(3, whole.Count);
+        Assert.Equal(-1, batch.ResumeAt);
+    }
+
     /// <summary>Verify that a partition's watermark that does not move the combined one (another partition is behind) ends no chunk.</summary>
     [Fact]
     public void The_assigner_must_keep_the_chunk_whole_while_another_partition_holds_the_watermark()

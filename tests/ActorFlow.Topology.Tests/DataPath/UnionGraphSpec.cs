@@ -96,6 +96,31 @@ public sealed class UnionGraphSpec : Akka.TestKit.Xunit2.TestKit
         }, _materializer);
     }
 
+    /// <summary>
+    /// Verify that a bounded source that ends while the other is idle moves the union to just before the end of the input
+    /// (every window fires, as at Flink's maximum watermark) without ending the job's input, which ends when the other
+    /// source's input ends too.
+    /// </summary>
+    [Fact]
+    public async Task A_UnionGraph_must_end_the_input_only_when_every_source_ended()
+    {
+        await this.AssertAllStagesStoppedAsync(async () =>
+        {
+            var (_, inputs, output) = RunWithProbes(2);
+            var end = ActorFlow.Operators.Watermark.EndOfInput;
+            var chunks = new List<Chunk<long>>();
+            foreach (var chunk in new[] { (0, Chunk("in-0", 9, 1)), (1, Chunk("in-1", 5, 2)), (1, Chunk<long>.Tick(5, sourceIdle: true)), (0, Chunk<long>.Tick(end)), (1, Chunk<long>.Tick(end)) })
+            {
+                await inputs[chunk.Item1].SendNextAsync(chunk.Item2);
+                chunks.Add(await output.RequestNextAsync());
+            }
+
+            Assert.Equal([long.MinValue, 5L, 9L, end - 1, end], chunks.Select(c => c.Watermark));
+            Assert.Equal([false, false, false, false, true], chunks.Select(c => c.IsEndOfInput));
+            await CompleteAsync(inputs, output);
+        }, _materializer);
+    }
+
     /// <summary>Verify that every chunk of every input comes out once, with its origin, offsets and records unchanged and in input order.</summary>
     [Fact]
     public async Task A_UnionGraph_must_emit_every_record_of_every_input()

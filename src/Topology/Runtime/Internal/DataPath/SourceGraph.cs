@@ -47,7 +47,7 @@ internal static class SourceGraph
             .Via(merged.Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
             .StatefulSelectMany<Incoming<T>, Chunk<TOut>, ISourceControl>(() =>
             {
-                var assigner = new WatermarkAssigner<T>(strategy, clock);
+                var assigner = new WatermarkAssigner<T>(strategy, clock) { CutsAtWatermarks = options.ExecutionMode != ExecutionMode.Batch };
                 return incoming =>
                 {
                     if (incoming.End && stop.Stopped)

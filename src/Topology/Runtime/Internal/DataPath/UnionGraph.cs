@@ -12,7 +12,8 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// counts again only once its own watermark caught up (its records are late meanwhile, and it does not hold the others
 /// back); when the last active input goes idle holding the union's watermark, the union moves to the highest watermark of
 /// all inputs (nothing active is left to wait for). An input that has not reported one yet holds the union at its
-/// minimum. The union's watermark never goes back.
+/// minimum. The union's watermark never goes back, and reaches <see cref="Operators.Watermark.EndOfInput"/> only when
+/// every source's input ended.
 /// </summary>
 internal static class UnionGraph
 {
@@ -29,7 +30,14 @@ internal static class UnionGraph
             .StatefulSelectMany<(int Input, Chunk<T> Chunk), Chunk<T>, ImmutableList<ISourceControl>>(() =>
             {
                 var valve = new WatermarkValve(inputs.Count);
-                return x => [x.Chunk.WithWatermark(valve.OnChunk(x.Input, x.Chunk.Watermark, x.Chunk.IsTick && x.Chunk.SourceIdle))];
+                return x =>
+                {
+                    var combined = valve.OnChunk(x.Input, x.Chunk.Watermark, x.Chunk.IsTick && x.Chunk.SourceIdle);
+                    // The end of the input is the end of every source's: one that ended while the others are idle
+                    // (left out of the minimum) moves the union to just before it, so every window fires, as Flink's
+                    // maximum watermark does, but the job's input has not ended.
+                    return [x.Chunk.WithWatermark(combined == Operators.Watermark.EndOfInput && !valve.AllAt(combined) ? combined - 1 : combined)];
+                };
             })
             .MapMaterializedValue(controls => (ISourceControl)new CompositeControl(controls));
     }

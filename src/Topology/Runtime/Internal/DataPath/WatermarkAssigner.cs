@@ -37,6 +37,13 @@ internal sealed class WatermarkAssigner<T>
     /// </summary>
     public int ResumeAt { get; private set; } = -1;
 
+    /// <summary>
+    /// Gets a value indicating whether a watermark emitted for a record ends its chunk (see <see cref="ResumeAt"/>); true
+    /// by default. Batch mode turns it off: its event time stands still until the end of the input, so a cut would only
+    /// cost.
+    /// </summary>
+    public bool CutsAtWatermarks { get; init; } = true;
+
     /// <summary>Gets a value indicating whether every input of the source is idle: it does not hold back a union of sources.</summary>
     public bool Idle
     {
@@ -96,7 +103,10 @@ internal sealed class WatermarkAssigner<T>
         }
 
         var from = incoming.From;
-        var items = new Element<TOut>[records.Count - from];
+        // After a cut the rest may be cut again soon (a watermark per record): start small and grow, so that a cut per
+        // record does not allocate the rest of the poll for every record.
+        var items = new Element<TOut>[clock.Cut ? Math.Min(8, records.Count - from) : records.Count - from];
+        clock.Cut = false;
         var count = 0;
         List<DeadLetterRecord>? dead = null;
         List<DeadLetterRecord>? refused = null; // after the chunk's own failures, as the routing step adds its own
@@ -128,6 +138,11 @@ internal sealed class WatermarkAssigner<T>
             try
             {
                 var routed = route.Route(record.Value!);
+                if (count == items.Length)
+                {
+                    Array.Resize(ref items, Math.Min(items.Length * 2, records.Count - from));
+                }
+
                 items[count++] = new Element<TOut>(routed, timestamp, record.Offset, record.RawKey, record.RawValue);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -136,7 +151,7 @@ internal sealed class WatermarkAssigner<T>
                 (refused ??= []).Add(new DeadLetterRecord($"{e.GetType().Name}: {e.Message}", partition, record.Offset, record.RawKey, record.RawValue, route.Step));
             }
 
-            if (clock.Raised && i + 1 < records.Count)
+            if (clock.Raised && CutsAtWatermarks && i + 1 < records.Count)
             {
                 // A watermark emitted for this record: when it moves the combined one, the records after it form the
                 // next chunk (their watermark in force is this chunk's).
@@ -145,6 +160,7 @@ internal sealed class WatermarkAssigner<T>
                 if (_combined > before)
                 {
                     ResumeAt = i + 1;
+                    clock.Cut = true;
                     break;
                 }
             }
@@ -221,6 +237,9 @@ internal sealed class WatermarkAssigner<T>
         // Emitting also marks the output active (the IWatermarkOutput contract): a generator may rejoin without a record.
         /// <summary>Gets or sets a value indicating whether an emitted watermark moved this partition's since the flag was cleared (before each record).</summary>
         public bool Raised { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether this partition's last chunk was cut after a record's watermark.</summary>
+        public bool Cut { get; set; }
 
         public void EmitWatermark(long watermark)
         {

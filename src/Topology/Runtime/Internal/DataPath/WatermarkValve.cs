@@ -67,6 +67,9 @@ internal sealed class WatermarkValve
         return Watermark;
     }
 
+    /// <summary>Whether every input's watermark is at or past <paramref name="watermark"/>, idle inputs included.</summary>
+    public bool AllAt(long watermark) => Array.TrueForAll(_watermarks, w => w >= watermark);
+
     private void AdvanceToAlignedMinimum()
     {
         var min = long.MaxValue;
