@@ -213,6 +213,13 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
     /// <summary>Commits next offsets for the partitions owned now, whatever assignment they were read in.</summary>
     public Task CommitCurrentAsync(IReadOnlyList<TopicPartitionOffset> nextOffsets)
     {
+        if (string.IsNullOrWhiteSpace(_settings.GroupId))
+        {
+            // No consumer group to commit to (a manual assignment without group.id): as Flink's KafkaSource, which turns
+            // its commit on checkpoint off without one. The checkpoint alone keeps the positions.
+            return Task.CompletedTask;
+        }
+
         List<PendingCommit> pending;
         lock (_lock)
         {

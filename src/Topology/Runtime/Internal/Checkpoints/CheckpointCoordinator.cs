@@ -434,6 +434,15 @@ internal sealed class CheckpointCoordinator(
         try
         {
             await source.CommitAsync(SourcePartitionIds.ToNextOffsets(record.Offsets)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Committing progress to the consumer group can wait for the next checkpoint; pruning goes on.
+            log.Warning("Job {0}: committing the source offsets of checkpoint {1}: {2}", jobName, record.CheckpointId, e.Message);
+        }
+
+        try
+        {
             await store.PruneAsync(jobName, options.RetainedCheckpoints).ConfigureAwait(false);
             // Deleting snapshots is one write per key group: do it every RetainedCheckpoints checkpoints, so a key group
             // keeps at most twice that many snapshots (plus those of savepoints).
@@ -458,7 +467,7 @@ internal sealed class CheckpointCoordinator(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The checkpoint is complete and durable; committing progress or pruning can wait for the next one.
+            // The checkpoint is complete and durable; pruning can wait for the next one.
             log.Warning("Job {0}: after checkpoint {1}: {2}", jobName, record.CheckpointId, e.Message);
         }
     }
