@@ -27,10 +27,7 @@ internal static class WriterSchemaAdapter
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream))
         {
-            // The names emitted so far, with (NameFor) the writer's own named types and the renames made.
-            var defined = new HashSet<string>(StringComparer.Ordinal);
-            WriterNames(writer, defined, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
-            Emit(json, writer, reader, defined);
+            Emit(json, writer, reader, new Names(writer));
         }
 
         var adapted = IgnoredLogicalTypes.Parse(Encoding.UTF8.GetString(stream.ToArray()));
@@ -38,7 +35,7 @@ internal static class WriterSchemaAdapter
         return adapted;
     }
 
-    private static void Emit(Utf8JsonWriter json, Schema w, Schema? r, HashSet<string> defined)
+    private static void Emit(Utf8JsonWriter json, Schema w, Schema? r, Names defined)
     {
         r = r is UnionSchema ru && w is not UnionSchema ? Branch(ru, w) : r;
         switch (w)
@@ -135,7 +132,7 @@ internal static class WriterSchemaAdapter
     // A fixed, defined once (later uses name it). A logical type over it (a decimal, a duration) goes into the definition
     // with its attributes ("logicalType", "precision", "scale"), as the specification writes it: Apache.Avro's own text of
     // such a schema nests the fixed's definition inside the logical one, which the names seen here would not track.
-    private static void EmitFixed(Utf8JsonWriter json, FixedSchema f, Schema? r, HashSet<string> defined, LogicalSchema? logical)
+    private static void EmitFixed(Utf8JsonWriter json, FixedSchema f, Schema? r, Names defined, LogicalSchema? logical)
     {
         var name = NameFor(f, r, defined);
         if (!defined.Add(name))
@@ -160,7 +157,7 @@ internal static class WriterSchemaAdapter
     // only against a logical type (on the underlying types, then the reader's converts the value). On another underlying
     // type (an int read as a timestamp-millis long) the writer's annotation does not fit: it is ignored, as any the
     // writer's schema itself would hold.
-    private static void EmitAnnotated(Utf8JsonWriter json, Schema w, LogicalSchema reader, HashSet<string> defined)
+    private static void EmitAnnotated(Utf8JsonWriter json, Schema w, LogicalSchema reader, Names defined)
     {
         if (w is FixedSchema f)
         {
@@ -207,7 +204,7 @@ internal static class WriterSchemaAdapter
         }
     }
 
-    private static void EmitRecord(Utf8JsonWriter json, RecordSchema w, RecordSchema? r, HashSet<string> defined)
+    private static void EmitRecord(Utf8JsonWriter json, RecordSchema w, RecordSchema? r, Names defined)
     {
         var name = NameFor(w, r, defined);
         if (!defined.Add(name))
@@ -250,7 +247,7 @@ internal static class WriterSchemaAdapter
     // name belongs to another of the writer's types, or another writer type took it already (two writer types of one
     // unqualified name read as one reader type): renamed, the second would be emitted as a reference to the first and
     // its data read with the first one's layout; kept, Apache.Avro refuses the pair with a clear error.
-    private static string NameFor(NamedSchema w, Schema? r, HashSet<string> defined)
+    private static string NameFor(NamedSchema w, Schema? r, Names defined)
     {
         if (r is not NamedSchema named || named.Tag != w.Tag || named.Fullname == w.Fullname
             || !(named.Name == w.Name || AliasesOf(named).Any(a => a == w.Fullname || a == w.Name || a == $"{named.Namespace}.{w.Name}")))
@@ -258,64 +255,7 @@ internal static class WriterSchemaAdapter
             return w.Fullname;
         }
 
-        var target = named.Fullname;
-        var mine = RenameMark(target, w.Fullname);
-        if (defined.Contains(mine))
-        {
-            return target;
-        }
-
-        if (defined.Contains(WriterMark(target)) || defined.Contains(target))
-        {
-            return w.Fullname;
-        }
-
-        defined.Add(mine);
-        return target;
-    }
-
-    private static string WriterMark(string name) => "\u0001" + name;
-
-    private static string RenameMark(string target, string from) => "\u0002" + target + "\u0002" + from;
-
-    // The full names of the writer's own named types (marked, beside the names emitted).
-    private static void WriterNames(Schema schema, HashSet<string> defined, HashSet<Schema> seen)
-    {
-        if (!seen.Add(schema))
-        {
-            return;
-        }
-
-        switch (schema)
-        {
-            case LogicalSchema logical:
-                WriterNames(logical.BaseSchema, defined, seen);
-                break;
-            case RecordSchema record:
-                defined.Add(WriterMark(record.Fullname));
-                foreach (var field in record.Fields)
-                {
-                    WriterNames(field.Schema, defined, seen);
-                }
-
-                break;
-            case NamedSchema named:
-                defined.Add(WriterMark(named.Fullname));
-                break;
-            case ArraySchema array:
-                WriterNames(array.ItemSchema, defined, seen);
-                break;
-            case MapSchema map:
-                WriterNames(map.ValueSchema, defined, seen);
-                break;
-            case UnionSchema union:
-                foreach (var branch in union.Schemas)
-                {
-                    WriterNames(branch, defined, seen);
-                }
-
-                break;
-        }
+        return defined.MayRename(w.Fullname, named.Fullname) ? named.Fullname : w.Fullname;
     }
 
     private static IEnumerable<string> AliasesOf(NamedSchema schema)
@@ -336,4 +276,81 @@ internal static class WriterSchemaAdapter
     }
 
     private static Schema? Base(Schema? s) => s is LogicalSchema l ? l.BaseSchema : s;
+
+    /// <summary>
+    /// The names of one adaptation: those emitted (a named type is defined once, later uses name it), the writer's own
+    /// named types, and which writer type took a reader's name.
+    /// </summary>
+    private sealed class Names
+    {
+        private readonly HashSet<string> _emitted = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _writers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _renamedFrom = new(StringComparer.Ordinal);
+
+        public Names(Schema writer) => Collect(writer, new HashSet<Schema>(ReferenceEqualityComparer.Instance));
+
+        public int Count => _emitted.Count;
+
+        /// <summary>Notes <paramref name="name"/> as emitted; false when it was already (then it is named, not defined).</summary>
+        public bool Add(string name) => _emitted.Add(name);
+
+        /// <summary>
+        /// Whether the writer's type <paramref name="from"/> may take the reader's name <paramref name="target"/>: the
+        /// same type took it before, or no other writer type has or took it.
+        /// </summary>
+        public bool MayRename(string from, string target)
+        {
+            if (_renamedFrom.TryGetValue(target, out var earlier))
+            {
+                return earlier == from;
+            }
+
+            if (_writers.Contains(target) || _emitted.Contains(target))
+            {
+                return false;
+            }
+
+            _renamedFrom[target] = from;
+            return true;
+        }
+
+        private void Collect(Schema schema, HashSet<Schema> seen)
+        {
+            if (!seen.Add(schema))
+            {
+                return;
+            }
+
+            switch (schema)
+            {
+                case LogicalSchema logical:
+                    Collect(logical.BaseSchema, seen);
+                    break;
+                case RecordSchema record:
+                    _writers.Add(record.Fullname);
+                    foreach (var field in record.Fields)
+                    {
+                        Collect(field.Schema, seen);
+                    }
+
+                    break;
+                case NamedSchema named:
+                    _writers.Add(named.Fullname);
+                    break;
+                case ArraySchema array:
+                    Collect(array.ItemSchema, seen);
+                    break;
+                case MapSchema map:
+                    Collect(map.ValueSchema, seen);
+                    break;
+                case UnionSchema union:
+                    foreach (var branch in union.Schemas)
+                    {
+                        Collect(branch, seen);
+                    }
+
+                    break;
+            }
+        }
+    }
 }

@@ -155,62 +155,19 @@ public static partial class JobRunner
 
         // Exactly-once output: the epoch of the restored checkpoint may be unpublished (or partly) — publish it first.
         var writeAheads = new Dictionary<int, WriteAheadSink>();
-        if (dispatcher.Checkpoints is not null)
+        foreach (var sink in graph.Sinks.Where(s => s.WriteAhead is not null))
         {
-            foreach (var sink in graph.Sinks.Where(s => s.WriteAhead is not null))
-            {
-                writeAheads[sink.Id] = new WriteAheadSink(sink.WriteAhead!, options.CheckpointTimeout, sink.Id, WriteAheadSink.EpochKeyOf(writeAheads.Count));
-            }
-
-            WriteAheadSink.Attach(dispatcher.Checkpoints, [.. writeAheads.Values]);
-            if (restoreFrom is not null)
-            {
-                try
-                {
-                    foreach (var writeAhead in writeAheads.Values)
-                    {
-                        await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    await CloseAllAsync(writeAheads.Values).ConfigureAwait(false); // this run never starts: release its producers
-                    throw;
-                }
-            }
+            writeAheads[sink.Id] = new WriteAheadSink(sink.WriteAhead!, options.CheckpointTimeout, sink.Id, WriteAheadSink.EpochKeyOf(writeAheads.Count));
         }
 
-        // Two-phase-commit output: commit what the restored checkpoint names, remove what no complete checkpoint covers.
-        var twoPhases = new Dictionary<int, TwoPhaseCommitSink>();
-        if (dispatcher.Checkpoints is not null)
+        WriteAheadSink.Attach(checkpoints, [.. writeAheads.Values]);
+        if (restoreFrom is not null)
         {
-            foreach (var sink in graph.Sinks.Where(s => s.TwoPhase is not null))
-            {
-                twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.TwoPhase!, options.CheckpointTimeout, sink.Id, TwoPhaseCommitSink.KeyOf(twoPhases.Count));
-            }
-
-            // At-least-once sinks flushed at each barrier (nothing to commit; keyed apart, so the keys of the two-phase
-            // sinks above stay those older checkpoints were written with).
-            var flushed = 0;
-            foreach (var sink in graph.Sinks.Where(s => s.Flushing is not null))
-            {
-                twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.Flushing!, options.CheckpointTimeout, sink.Id, "actorflow.flush." + flushed++.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            // The dead-letter sink too, when it can flush (a Kafka one): a bad record a completed checkpoint covers is
-            // never read again, so its dead letter must be at its destination by then.
-            if (job.DeadLetters is IFlushingSinkConnector<DeadLetterRecord> deadLetters)
-            {
-                twoPhases[FlushingTarget<DeadLetterRecord>.DeadLetters] = new TwoPhaseCommitSink(
-                    new FlushingTarget<DeadLetterRecord>(deadLetters), options.CheckpointTimeout, FlushingTarget<DeadLetterRecord>.DeadLetters, "actorflow.flush.dead-letters");
-            }
-
-            TwoPhaseCommitSink.Attach(dispatcher.Checkpoints, [.. twoPhases.Values]);
             try
             {
-                foreach (var twoPhase in twoPhases.Values)
+                foreach (var writeAhead in writeAheads.Values)
                 {
-                    await twoPhase.RecoverAsync(restoreFrom, CancellationToken.None).ConfigureAwait(false);
+                    await writeAhead.RecoverAsync(restoreFrom).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -218,6 +175,43 @@ public static partial class JobRunner
                 await CloseAllAsync(writeAheads.Values).ConfigureAwait(false); // this run never starts: release its producers
                 throw;
             }
+        }
+
+        // Two-phase-commit output: commit what the restored checkpoint names, remove what no complete checkpoint covers.
+        var twoPhases = new Dictionary<int, TwoPhaseCommitSink>();
+        foreach (var sink in graph.Sinks.Where(s => s.TwoPhase is not null))
+        {
+            twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.TwoPhase!, options.CheckpointTimeout, sink.Id, TwoPhaseCommitSink.KeyOf(twoPhases.Count));
+        }
+
+        // At-least-once sinks flushed at each barrier (nothing to commit; keyed apart, so the keys of the two-phase
+        // sinks above stay those older checkpoints were written with).
+        var flushed = 0;
+        foreach (var sink in graph.Sinks.Where(s => s.Flushing is not null))
+        {
+            twoPhases[sink.Id] = new TwoPhaseCommitSink(sink.Flushing!, options.CheckpointTimeout, sink.Id, "actorflow.flush." + flushed++.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // The dead-letter sink too, when it can flush (a Kafka one): a bad record a completed checkpoint covers is
+        // never read again, so its dead letter must be at its destination by then.
+        if (job.DeadLetters is IFlushingSinkConnector<DeadLetterRecord> deadLetters)
+        {
+            twoPhases[FlushingTarget<DeadLetterRecord>.DeadLetters] = new TwoPhaseCommitSink(
+                new FlushingTarget<DeadLetterRecord>(deadLetters), options.CheckpointTimeout, FlushingTarget<DeadLetterRecord>.DeadLetters, "actorflow.flush.dead-letters");
+        }
+
+        TwoPhaseCommitSink.Attach(checkpoints, [.. twoPhases.Values]);
+        try
+        {
+            foreach (var twoPhase in twoPhases.Values)
+            {
+                await twoPhase.RecoverAsync(restoreFrom, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await CloseAllAsync(writeAheads.Values).ConfigureAwait(false); // this run never starts: release its producers
+            throw;
         }
 
         if (restoreFrom is not null)

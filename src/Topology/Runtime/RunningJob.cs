@@ -16,7 +16,7 @@ namespace ActorFlow.Topology.Runtime;
 public sealed class RunningJob
 {
     private readonly ActorSystem _system;
-    private readonly Failover? _failover;
+    private readonly Failover _failover;
     private readonly JobRunnerOptions _options;
     private readonly RestartStrategy _strategy;
     private readonly RestartBackoff _backoff;
@@ -29,7 +29,7 @@ public sealed class RunningJob
     private long _waitingTicks = -1;
     private readonly long _started;
 
-    internal RunningJob(ActorSystem system, string name, JobRun first, Failover? failover, JobRunnerOptions options, ILoggingAdapter log)
+    internal RunningJob(ActorSystem system, string name, JobRun first, Failover failover, JobRunnerOptions options, ILoggingAdapter log)
     {
         _system = system;
         Name = name;
@@ -187,7 +187,7 @@ public sealed class RunningJob
 
                 return Summary(run);
             }
-            catch (Exception e) when (e is not OutOfMemoryException && _failover is not null && !_stopping && !Terminating)
+            catch (Exception e) when (e is not OutOfMemoryException && !_stopping && !Terminating)
             {
                 var next = await FailOverAsync(_failover, run, e).ConfigureAwait(false);
                 if (next is null)
