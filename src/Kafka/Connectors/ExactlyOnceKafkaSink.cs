@@ -18,8 +18,9 @@ namespace ActorFlow.Kafka.Connectors;
 /// INTERNAL API. Exactly-once Kafka output without transactions (works on the embedded broker too): each epoch is
 /// published after its checkpoint completed, with headers <c>actorflow.epoch</c> and <c>actorflow.index</c>, by an
 /// idempotent producer to partitions this sink computes itself (the Java producer's murmur2 of the key, so keys land where
-/// every Java, Kafka Streams and Flink producer puts them; without a key, the index), so that every partition receives an
-/// epoch's records in index order. Before its first publish, the sink reads the last record of every partition and skips
+/// every Java, Kafka Streams and Flink producer puts them; without a key, round robin by index from a partition that moves
+/// on with every epoch, so that small epochs spread over the partitions), so that every partition receives an epoch's
+/// records in index order. Before its first publish, the sink reads the last record of every partition and skips
 /// what is already there, when the same writer (header <c>actorflow.writer</c>, the runtime's id of a lineage of
 /// checkpoints) wrote it: epochs are checkpoint ids, which start again at 1 for a new job name or an empty checkpoint
 /// store. A last record without the header (written before writer ids were kept) counts as before. The topic must be
@@ -40,6 +41,12 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     // The same for a null value (a tombstone): nothing follows the key.
     private const int TombstoneLayout = -3;
+
+    // The two layouts above as this build stores them: a keyless record's round robin starts at the epoch's partition
+    // (epoch modulo partitions). Records stored by builds before 2026-12-06 (-2, -3) started every epoch at partition 0
+    // and are published again where those builds put them.
+    private const int EpochStartLayout = -4;
+    private const int EpochStartTombstoneLayout = -5;
 
     // How long a publish that filled the producer's queue (queue.buffering.max.messages or .kbytes) polls for delivery
     // reports, which make room, before it produces again (as the producer stages do on Local_QueueFull).
@@ -74,7 +81,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     {
         var (key, bytes) = encode(value);
         var result = new byte[16 + (key?.Length ?? 0) + (bytes?.Length ?? 0)];
-        BinaryPrimitives.WriteInt32LittleEndian(result, bytes is null ? TombstoneLayout : TimestampedLayout);
+        BinaryPrimitives.WriteInt32LittleEndian(result, bytes is null ? EpochStartTombstoneLayout : EpochStartLayout);
         BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(4), timestamp);
         BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(12), key?.Length ?? -1);
         key?.CopyTo(result, 16);
@@ -175,8 +182,13 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         var writerBytes = writer is null ? null : Encoding.UTF8.GetBytes(writer);
         for (var i = 0; i < records.Count; i++)
         {
-            var (key, value, timestamp, current) = Decode(records[i]);
-            var partition = current ? PartitionOf(key, i, published.Length) : PartitionBefore20261205(key, i, published.Length);
+            var (key, value, timestamp, placement) = Decode(records[i]);
+            var partition = placement switch
+            {
+                Placement.EpochStart => PartitionOf(key, i, epoch, published.Length),
+                Placement.FromZero => PartitionBefore20261206(key, i, published.Length),
+                _ => PartitionBefore20261205(key, i, published.Length),
+            };
             var last = published[partition];
             if (last.SameWriter(writer) && (last.Epoch > epoch || (last.Epoch == epoch && last.Index >= i)))
             {
@@ -272,8 +284,20 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         }
     }
 
-    /// <summary>Where a record goes: the Java producer's partition of its key (murmur2), round robin by index without one.</summary>
-    private static int PartitionOf(byte[]? key, int index, int partitions) => key is null ? index % partitions : JavaPartitioner.PartitionFor(key, partitions);
+    /// <summary>
+    /// Where a record goes: the Java producer's partition of its key (murmur2); without one, round robin by index from the
+    /// epoch's partition (epoch modulo partitions), so that epochs of fewer records than partitions do not all land in the
+    /// first partitions (the Java producer's sticky partitioner moves on per batch; an epoch is published as one batch).
+    /// </summary>
+    private static int PartitionOf(byte[]? key, int index, long epoch, int partitions) =>
+        key is null ? (int)(((epoch % partitions) + partitions + index) % partitions) : JavaPartitioner.PartitionFor(key, partitions);
+
+    /// <summary>
+    /// Where builds from 2026-12-05 to 2026-12-06 put a record (murmur2 of the key, else round robin from partition 0 in
+    /// every epoch), kept for the records they stored, as <see cref="PartitionBefore20261205"/> is.
+    /// </summary>
+    private static int PartitionBefore20261206(byte[]? key, int index, int partitions) =>
+        key is null ? index % partitions : JavaPartitioner.PartitionFor(key, partitions);
 
     /// <summary>
     /// Where builds before 2026-12-05 put a record (murmur3 of a non-empty key, else round robin), kept for the records
@@ -284,16 +308,27 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private static int PartitionBefore20261205(byte[]? key, int index, int partitions) =>
         key is { Length: > 0 } ? (int)(KeyGroups.Hash(key) % (uint)partitions) : index % partitions;
 
-    private static (byte[]? Key, byte[]? Value, long Timestamp, bool Current) Decode(byte[] record)
+    private static (byte[]? Key, byte[]? Value, long Timestamp, Placement Placement) Decode(byte[] record)
     {
         var layout = BinaryPrimitives.ReadInt32LittleEndian(record);
-        var timestamped = layout is TimestampedLayout or TombstoneLayout;
+        var timestamped = layout is TimestampedLayout or TombstoneLayout or EpochStartLayout or EpochStartTombstoneLayout;
         var timestamp = timestamped ? BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(4)) : Timestamps.NoTimestamp;
         var start = timestamped ? 12 : 0;
         var keyLength = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(start));
         var key = keyLength < 0 ? null : record.AsSpan(start + 4, keyLength).ToArray();
-        var value = layout == TombstoneLayout ? null : record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray();
-        return (key, value, timestamp, timestamped);
+        var value = layout is TombstoneLayout or EpochStartTombstoneLayout ? null : record.AsSpan(start + 4 + Math.Max(0, keyLength)).ToArray();
+        var placement = layout is EpochStartLayout or EpochStartTombstoneLayout ? Placement.EpochStart
+            : timestamped ? Placement.FromZero
+            : Placement.Murmur3;
+        return (key, value, timestamp, placement);
+    }
+
+    /// <summary>How the build that stored a record placed it (see <see cref="PartitionOf"/> and the two before it).</summary>
+    private enum Placement
+    {
+        Murmur3,
+        FromZero,
+        EpochStart,
     }
 
     /// <summary>
