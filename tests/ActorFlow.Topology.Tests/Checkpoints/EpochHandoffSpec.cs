@@ -61,6 +61,38 @@ public sealed class EpochHandoffSpec
     }
 
     /// <summary>
+    /// Verify that an epoch whose barrier arrives just as the coordinator gives up on it (timeout or cancellation) is
+    /// handed over once: to that checkpoint when the wait got it, else to the next epoch. The coordinator's wait used to
+    /// drop the epoch's slot after giving up, and records provided between the two went with it.
+    /// </summary>
+    [Fact]
+    public async Task An_epoch_arriving_while_its_checkpoint_gives_up_must_be_handed_over_once()
+    {
+        const int Epochs = 100_000;
+        var handoff = new EpochHandoff();
+        var delivered = new List<int>();
+        for (var id = 1; id <= Epochs; id++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var taking = handoff.TakeAsync(id, TimeSpan.FromMinutes(1), cancel.Token);
+            var epoch = id;
+            await Task.WhenAll(Task.Run(cancel.Cancel), Task.Run(() => handoff.Provide(epoch, [BitConverter.GetBytes(epoch)])));
+            try
+            {
+                delivered.AddRange((await taking).Select(r => BitConverter.ToInt32(r)));
+            }
+            catch (OperationCanceledException)
+            {
+                handoff.Return(id, null);
+            }
+        }
+
+        handoff.Provide(Epochs + 1, []);
+        delivered.AddRange((await handoff.TakeAsync(Epochs + 1, Timeout)).Select(r => BitConverter.ToInt32(r)));
+        Assert.Equal(Enumerable.Range(1, Epochs), delivered.Order());
+    }
+
+    /// <summary>
     /// Verify that once the sink side has ended (the run's stream failed) an epoch still awaited fails at once, and so
     /// does one asked for later, instead of waiting out the timeout for a barrier that cannot come.
     /// </summary>

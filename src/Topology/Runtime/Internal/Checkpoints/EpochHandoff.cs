@@ -72,11 +72,14 @@ internal sealed class EpochHandoff
 
         try
         {
-            return await slot.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
+            var records = await slot.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             _epochs.TryRemove(checkpointId, out _);
+            return records;
+        }
+        catch
+        {
+            GiveUp(checkpointId, slot);
+            throw;
         }
     }
 
@@ -161,6 +164,25 @@ internal sealed class EpochHandoff
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// The coordinator stopped waiting for epoch <paramref name="checkpointId"/> (timeout, cancellation, the sink side's
+    /// failure). Its slot goes under the lock that <see cref="Provide"/> holds, so a barrier arriving meanwhile either
+    /// finds the slot gone (and <see cref="Return"/>, which follows the failure, carries its records over) or has filled
+    /// it: those records join the next epoch here.
+    /// </summary>
+    private void GiveUp(long checkpointId, TaskCompletionSource<IReadOnlyList<byte[]>> slot)
+    {
+        lock (_carryLock)
+        {
+            if (_epochs.TryRemove(new KeyValuePair<long, TaskCompletionSource<IReadOnlyList<byte[]>>>(checkpointId, slot))
+                && slot.Task.IsCompletedSuccessfully
+                && slot.Task.Result.Count > 0)
+            {
+                _carry = [.. slot.Task.Result, .. _carry];
+            }
+        }
     }
 
     private static InvalidOperationException Ended(long checkpointId, Exception? cause) => cause is null
