@@ -162,7 +162,7 @@ public sealed class ParquetSink<T> : ITwoPhaseCommitSink<T>, IRefusingSink<T>
     {
         if (typeof(GenericRecord).IsAssignableFrom(typeof(T)) || typeof(ISpecificRecord).IsAssignableFrom(typeof(T)))
         {
-            // One file schema per writer schema: the same Schema object is the common case, its fingerprint the fallback.
+            // One file schema per writer schema: the same Schema object is the common case, its JSON the fallback.
             // Thread-safe: the runtime's check (Refuse) and the writer ask at the same time.
             var bySchema = new ConcurrentDictionary<Avro.Schema, FileSchema>(ReferenceEqualityComparer.Instance);
             var byKey = new ConcurrentDictionary<string, FileSchema>(StringComparer.Ordinal);

@@ -24,8 +24,11 @@ internal sealed class AvroFileSchema : FileSchema
     private readonly string[] _names;
     private readonly Dictionary<string, string> _metadata;
 
-    private AvroFileSchema(RecordSchema schema)
-        : base(SchemaNormalization.ParsingFingerprint64(schema).ToString("X16", CultureInfo.InvariantCulture))
+    // Keyed by the schema's whole JSON, not its Parsing Canonical Form: that form drops logical types, so a version that
+    // only turned a long into a timestamp-millis, or changed a decimal's scale, would land with the first version's
+    // converters, Parquet types and avro.schema (its records refused, or truncated, or the old ones retyped).
+    private AvroFileSchema(RecordSchema schema, string json)
+        : base(json)
     {
         var fields = new List<Field>();
         var converters = new List<Func<object?, object?>>();
@@ -39,13 +42,13 @@ internal sealed class AvroFileSchema : FileSchema
         _schema = new ParquetSchema(fields);
         _fields = [.. converters];
         _names = [.. schema.Fields.Select(f => f.Name)];
-        _metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["avro.schema"] = AvroSchemaJson.Of(schema) };
+        _metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["avro.schema"] = json };
     }
 
     /// <summary>The file schema of records of <paramref name="schema"/>; fails naming the field that has no Parquet form.</summary>
     public static AvroFileSchema For(Schema schema) =>
         schema is RecordSchema record
-            ? new AvroFileSchema(record)
+            ? new AvroFileSchema(record, AvroSchemaJson.Of(record))
             : throw new RecordDoesNotFitException($"an Avro {schema.Tag} cannot be landed as a Parquet row: the writer schema must be a record");
 
     public override ParquetSchema Schema => _schema;
