@@ -65,8 +65,6 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IProducer<byte[], byte[]>? _producer;
 
-    // Set by the producer's error handler when librdkafka raised a fatal error: the client must be rebuilt.
-    private bool _fatal;
     private Tail[]? _published;
 
     private IBatchSinkConnector<T> Plain => (IBatchSinkConnector<T>)KafkaConnectors.Sink(settings, topic, encode);
@@ -122,15 +120,13 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _published = null; // unknown what arrived: read the tails again next time
-                DisposeIfFatal();
+                Forget();
                 throw;
             }
 
             if (producer.Flush(settings.FlushTimeout) > 0 || failure is not null)
             {
-                _published = null; // unknown what arrived: read the tails again next time
-                DisposeIfFatal();
+                Forget();
                 throw new KafkaException(failure ?? new Error(ErrorCode.Local_TimedOut, $"publishing epoch {epoch} to '{topic}' did not complete within {settings.FlushTimeout}"));
             }
         }
@@ -246,33 +242,25 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private IProducer<byte[], byte[]> BuildProducer()
     {
         var log = KafkaClientLog.For(null);
-        Volatile.Write(ref _fatal, false);
         var producer = new ProducerBuilder<byte[], byte[]>(ProducerConfig())
             .SetLogHandler(log.OnLog)
-            .SetErrorHandler((client, error) =>
-            {
-                if (error.IsFatal)
-                {
-                    Volatile.Write(ref _fatal, true);
-                }
-
-                log.OnError(client, error);
-            })
+            .SetErrorHandler(log.OnError)
             .Build();
         Interlocked.Increment(ref _openProducers);
         return producer;
     }
 
     /// <summary>
-    /// After a failed publish: a producer that raised a fatal error (the gapless guarantee's, or a fenced idempotent
-    /// producer) refuses everything from then on, so it goes and the retry builds a new one; any other stays.
+    /// After a failed publish it is unknown what arrived: the retry reads the tails again, with a new producer. The old
+    /// one goes with every record it still holds: records left queued when the flush timed out (a broker away longer
+    /// than the flush timeout, <c>message.timeout.ms</c> longer still) would otherwise be delivered after the retry had
+    /// read the tails and written them again, twice in the topic. A producer that raised a fatal error (the gapless
+    /// guarantee's, or a fenced idempotent producer) refuses everything from then on anyway.
     /// </summary>
-    private void DisposeIfFatal()
+    private void Forget()
     {
-        if (Volatile.Read(ref _fatal))
-        {
-            DisposeProducer();
-        }
+        _published = null;
+        DisposeProducer();
     }
 
     private void DisposeProducer()

@@ -137,6 +137,22 @@ public sealed unsafe class EmbeddedKafka : IDisposable
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="errors"/>.Length requests of Kafka API <paramref name="apiKey"/> (0: Produce), from any
+    /// client, fail with these errors in turn (librdkafka's <c>rd_kafka_mock_push_request_errors_array</c>; for tests).
+    /// </summary>
+    internal void PushRequestErrors(short apiKey, params Confluent.Kafka.ErrorCode[] errors)
+    {
+        var codes = errors.Select(e => (int)e).ToArray();
+        lock (_gate)
+        {
+            fixed (int* first = codes)
+            {
+                _native.PushRequestErrors(Cluster(), apiKey, (nuint)codes.Length, first);
+            }
+        }
+    }
+
     /// <summary>Stops the cluster; its data is gone. Clients still connected see the brokers go away.</summary>
     public void Dispose()
     {

@@ -28,6 +28,7 @@ internal sealed unsafe class MockClusterNative
         BrokerSetDown = (delegate* unmanaged<nint, int, int>)Export(handle, path, "rd_kafka_mock_broker_set_down");
         BrokerSetUp = (delegate* unmanaged<nint, int, int>)Export(handle, path, "rd_kafka_mock_broker_set_up");
         ErrToStr = (delegate* unmanaged<int, nint>)Export(handle, path, "rd_kafka_err2str");
+        PushRequestErrors = (delegate* unmanaged<nint, short, nuint, int*, void>)Export(handle, path, "rd_kafka_mock_push_request_errors_array");
     }
 
     public string LibraryPath { get; }
@@ -57,6 +58,8 @@ internal sealed unsafe class MockClusterNative
     public delegate* unmanaged<nint, int, int> BrokerSetUp { get; }
 
     public delegate* unmanaged<int, nint> ErrToStr { get; }
+
+    public delegate* unmanaged<nint, short, nuint, int*, void> PushRequestErrors { get; }
 
     /// <summary>The bound library; throws <see cref="EmbeddedKafkaException"/> when it cannot be bound.</summary>
     public static MockClusterNative Instance => Shared.Value;
