@@ -54,14 +54,22 @@ public static partial class JobRunner
         await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
-        // A failover restores the latest complete checkpoint, whatever the first run started from.
+        // A failover restores the latest complete checkpoint of this job's lineage: the one the start was pinned to
+        // (RestoreCheckpointId, e.g. the previous checkpoint offered by a RecoveryFailedException) until a checkpoint
+        // completes after it, as Flink adds a checkpoint restored with -s to the job's completed checkpoints. The
+        // store's newest record is what the user steered away from until then (corrupt, or unwanted).
         var again = options with { FromSavepoint = null, RestoreCheckpointId = null };
+        var pinned = options.RestoreCheckpointId;
         var failover = new Failover(
             async (failed, failure) =>
             {
                 if (failed.Dispatcher.Checkpoints is { } checkpoints)
                 {
                     await checkpoints.CloseAsync(failure).ConfigureAwait(false);
+                    if (checkpoints.LastCompletedId != pinned)
+                    {
+                        pinned = null; // a checkpoint completed after the pinned one: it is the latest now
+                    }
                 }
 
                 await failed.Control.ShutdownAsync().ConfigureAwait(false);
@@ -91,7 +99,7 @@ public static partial class JobRunner
 
                 await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
             },
-            () => StartRunAsync(system, job, again, store, log, awaitSources: false));
+            () => StartRunAsync(system, job, again with { RestoreCheckpointId = pinned }, store, log, awaitSources: false));
         return new RunningJob(system, job.Name, first, failover, options, log);
     }
 
