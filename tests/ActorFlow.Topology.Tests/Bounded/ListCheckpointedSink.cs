@@ -24,6 +24,9 @@ internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
 
     public int Epochs => _epochs.Count;
 
+    /// <summary>The numbers of the epochs published, in order.</summary>
+    public IReadOnlyList<long> EpochIds => [.. _epochs.Keys.Order()];
+
     public Sink<string, Task<Done>> Sink() => Akka.Streams.Dsl.Sink.Ignore<string>();
 
     public byte[] Encode(string value) => Encoding.UTF8.GetBytes(value);

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using ActorFlow.Persistence.Checkpoints;
 
@@ -10,7 +9,13 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// never pruned. Starting from a savepoint writes a new checkpoint record (the next free id) holding the savepoint's
 /// offsets and naming its snapshots (<see cref="CheckpointRecord.StateCheckpointId"/>): from then on it is the job's
 /// latest complete checkpoint, so every key group on every node, and a restart after a crash, restores it, and new
-/// checkpoint ids never collide with older records.
+/// checkpoint ids never collide with older records. While the savepoint is the job's newest record, the start record
+/// keeps its sink state: what its checkpoint's exactly-once sinks had to publish or commit (a savepoint promoted from
+/// the newest checkpoint of a job that crashed before its commit, or whose commit failed, holds output nobody wrote yet)
+/// is published or committed by the start, idempotently, as Flink's sinks commit the committables restored from a
+/// savepoint; the sources resume after that output. Once a newer checkpoint exists, it named whatever of that output was
+/// still pending (a newer record is stored only after the older epoch was published, and uncommitted files are carried
+/// into every later record), so a start from an older savepoint (a rollback) takes none: its files may be gone since.
 /// </summary>
 internal static class Savepoints
 {
@@ -53,17 +58,32 @@ internal static class Savepoints
 
         var savepoint = await RequireAsync(store, job, name).ConfigureAwait(false);
         var ids = await store.ListIdsAsync(job).ConfigureAwait(false);
+        var state = savepoint.StateCheckpointId ?? savepoint.CheckpointId;
+        var newest = ids.Count == 0 || ids[^1] <= savepoint.CheckpointId || await StartedFromAsync(store, job, ids[^1], state).ConfigureAwait(false);
         var start = savepoint with
         {
+            SinkTransactionIds = newest ? savepoint.SinkTransactionIds : System.Collections.Immutable.ImmutableDictionary<string, string>.Empty,
             CheckpointId = ids.Count == 0 ? savepoint.CheckpointId + 1 : Math.Max(ids[^1], savepoint.CheckpointId) + 1,
             TimestampMs = options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            SinkTransactionIds = ImmutableDictionary<string, string>.Empty,
             IsSavepoint = false,
             SavepointName = null,
-            StateCheckpointId = savepoint.StateCheckpointId ?? savepoint.CheckpointId,
+            StateCheckpointId = state,
             DurationMs = null, // no checkpoint was taken for it
         };
         await store.SaveAsync(start).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether record <paramref name="id"/> is an earlier start from the same savepoint (a start that did not get to checkpoint).</summary>
+    private static async Task<bool> StartedFromAsync(ICheckpointStore store, string job, long id, long state)
+    {
+        try
+        {
+            return await store.GetAsync(job, id).ConfigureAwait(false) is { StateCheckpointId: { } restored } && restored == state;
+        }
+        catch (CorruptCheckpointException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The savepoint named <paramref name="name"/> of <paramref name="job"/>; fails listing the job's savepoints when absent.</summary>

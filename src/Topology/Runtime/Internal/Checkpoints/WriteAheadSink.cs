@@ -79,8 +79,10 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
             Volatile.Write(ref _writer, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{epochKey}@{record.CheckpointId}"));
         }
 
+        // The epoch is the checkpoint whose barrier ended it: a savepoint's start record (a new id) holds that
+        // checkpoint's epoch, published (or skipped, when its writer published it already) under that checkpoint's number.
         return record.SinkTransactionIds.TryGetValue(epochKey, out var packed)
-            ? PublishAsync(record.CheckpointId, EpochHandoff.Unpack(packed))
+            ? PublishAsync(record.StateCheckpointId ?? record.CheckpointId, EpochHandoff.Unpack(packed))
             : Task.CompletedTask;
     }
 
