@@ -29,7 +29,11 @@ public static class ActorFlowCluster
     /// <summary>Starts a cluster node and waits until it is Up.</summary>
     /// <param name="name">The actor system name (equal on every node of one cluster).</param>
     /// <param name="state">Where key-group state lives (SQLite file or PostgreSQL).</param>
-    /// <param name="seeds">Seed node addresses; none = join itself (single node).</param>
+    /// <param name="seeds">
+    /// Seed node addresses; none = those of <c>akka.cluster.seed-nodes</c> in <paramref name="overrides"/> when it names
+    /// some (each node of a deployment started with the same file, e.g. hocon/cluster-node.conf), else join itself
+    /// (single node).
+    /// </param>
     /// <param name="overrides">Extra HOCON, taking precedence over everything else.</param>
     /// <param name="port">TCP port on 127.0.0.1; 0 picks a free one.</param>
     public static async Task<ActorSystem> StartNodeAsync(string name, StateStoreSettings state, IReadOnlyList<Address>? seeds = null, Config? overrides = null, int port = 0)
@@ -69,10 +73,13 @@ public static class ActorFlowCluster
         {
             await cluster.JoinSeedNodesAsync(seeds).ConfigureAwait(false);
         }
-        else
+        else if (config.GetStringList("akka.cluster.seed-nodes") is not { Count: > 0 })
         {
             await cluster.JoinAsync(cluster.SelfAddress).ConfigureAwait(false);
         }
+
+        // Else the cluster joins the configured seed nodes by itself (Akka.Cluster does at start); joining itself here
+        // as well made every node so started a cluster of its own.
 
         await up.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return system;

@@ -62,7 +62,7 @@ public sealed class StateStoreSettingsSpec
         Assert.Throws<ArgumentException>(() => a.WithDataDirectory(" "));
     }
 
-    /// <summary>Verify that hocon/postgres.conf and hocon/single-node.conf parse into the intended settings.</summary>
+    /// <summary>Verify that hocon/postgres.conf, hocon/single-node.conf and hocon/cluster-node.conf parse into the intended settings.</summary>
     [Fact]
     public void Deployment_overrides_parse()
     {
@@ -74,5 +74,8 @@ public sealed class StateStoreSettingsSpec
         Assert.Equal(StateStoreProvider.Sqlite, StateStoreSettings.Create(single).Provider);
         Assert.Equal("data", StateStoreSettings.Create(single).DataDirectory);
         Assert.Equal("cluster", single.GetString("akka.actor.provider"));
+        var node = ConfigurationFactory.ParseString(File.ReadAllText("hocon/cluster-node.conf"));
+        Assert.Equal(2, node.GetStringList("akka.cluster.seed-nodes").Count);
+        Assert.Equal(4053, node.GetInt("akka.remote.dot-netty.tcp.port"));
     }
 }
