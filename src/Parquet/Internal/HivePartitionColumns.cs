@@ -69,7 +69,11 @@ internal sealed class HivePartitionColumns<T>
         var underlying = Nullable.GetUnderlyingType(type);
         if (text == ParquetPartitioning.NullValue)
         {
-            return underlying is not null || !type.IsValueType ? null : Activator.CreateInstance(type);
+            // Hive's, Spark's and DuckDB's null partition: a null, as a null column value; a member that cannot hold
+            // one fails the file as a null in a required member does (it read as 0, false or 0001-01-01 before).
+            return underlying is not null || !type.IsValueType
+                ? null
+                : throw new InvalidDataException($"the partition directory '{name}={text}' is a null partition, and the member '{name}' ({type.Name}) cannot hold a null: make it nullable");
         }
 
         var t = underlying ?? type;
