@@ -62,7 +62,7 @@ public static class ActorFlowCluster
             .WithFallback(WireSerializationConfig.Default)
             .WithFallback(ClusterSharding.DefaultConfig());
         var system = ActorSystem.Create(name, state.ToActorSystemSetup(config));
-        var store = CheckpointStore.Create(state);
+        var store = CheckpointStore.Create(state, CheckpointSettings.Create(config)); // actorflow.persistence.checkpoints.table-name
         Stores.Add(system, store);
         system.RegisterOnTermination(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         LiveJobs.Get(system); // its shutdown task in place before any shutdown can begin

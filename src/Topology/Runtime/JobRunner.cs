@@ -18,6 +18,8 @@ namespace ActorFlow.Topology.Runtime;
 /// </summary>
 public static partial class JobRunner
 {
+    private const string RetainedPath = "actorflow.persistence.checkpoints.retained";
+
     /// <summary>Starts <paramref name="job"/>, blocking while it finds its recovery point; see <see cref="StartAsync"/>.</summary>
     public static RunningJob Start(ActorSystem system, StreamJob job, JobRunnerOptions? options = null) =>
         StartAsync(system, job, options).GetAwaiter().GetResult();
@@ -35,6 +37,11 @@ public static partial class JobRunner
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(job);
         options ??= new JobRunnerOptions();
+        if (!options.RetainedCheckpointsSet && system.Settings.Config.HasPath(RetainedPath))
+        {
+            options = options with { RetainedCheckpoints = system.Settings.Config.GetInt(RetainedPath) };
+        }
+
         options.Validate();
         options = options with { Counters = new JobCounters(job.Name) };
         if (options.ExecutionMode == ExecutionMode.Batch)

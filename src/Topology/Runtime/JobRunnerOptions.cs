@@ -8,6 +8,7 @@ public sealed record JobRunnerOptions
 {
     private readonly RestartStrategy? _restartStrategy;
     private readonly int? _restartAttempts;
+    private readonly int? _retainedCheckpoints;
     private readonly TimeSpan? _restartDelay;
 
     /// <summary>
@@ -92,8 +93,18 @@ public sealed record JobRunnerOptions
     /// <summary>Time the key groups have to acknowledge a checkpoint before it is aborted. Default 60 s.</summary>
     public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Complete checkpoints kept (savepoints are always kept). Default 3.</summary>
-    public int RetainedCheckpoints { get; init; } = 3;
+    /// <summary>
+    /// Complete checkpoints kept (savepoints are always kept). Default: the node's
+    /// <c>actorflow.persistence.checkpoints.retained</c> (3 in reference.conf).
+    /// </summary>
+    public int RetainedCheckpoints
+    {
+        get => _retainedCheckpoints ?? 3;
+        init => _retainedCheckpoints = value;
+    }
+
+    /// <summary>Whether <see cref="RetainedCheckpoints"/> was set (else the node's HOCON gives it).</summary>
+    internal bool RetainedCheckpointsSet => _retainedCheckpoints is not null;
 
     /// <summary>
     /// The name of a savepoint of the job to start from instead of its latest checkpoint: every key group restores
