@@ -4,12 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# PostgreSQL 15 (Debian) for the PostgreSQL contract tests; tests start their own server on 127.0.0.1.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  echo "test.sh: installing PostgreSQL from apt"
+# PostgreSQL 15 (Debian) for the PostgreSQL contract tests; tests start their own server on 127.0.0.1. curl for the
+# CLI spec that registers a schema the way a shell user would.
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]} from apt"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq postgresql >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 dotnet build ActorFlow.sln -c Release -nologo -v quiet

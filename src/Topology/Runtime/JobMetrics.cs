@@ -4,7 +4,7 @@ namespace ActorFlow.Topology.Runtime;
 
 /// <summary>
 /// The runtime's instruments, on the <see cref="System.Diagnostics.Metrics.Meter"/> named <c>ActorFlow</c> so that
-/// OpenTelemetry (<c>AddMeter("ActorFlow")</c>) or dotnet-counters can export them. Every measurement is tagged with
+/// OpenTelemetry (<c>AddMeter("ActorFlow*")</c>, which also takes the checkpoint metrics on <c>ActorFlow.Checkpoints</c>) or dotnet-counters can export them. Every measurement is tagged with
 /// <c>job</c> (and <c>operator</c> where it applies).
 /// </summary>
 public static class JobMetrics
