@@ -126,6 +126,16 @@ public static partial class JobRunner
     private static async Task<JobRun> StartRunAsync(ActorSystem system, StreamJob job, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.ICheckpointStore store, ILoggingAdapter log, bool awaitSources)
     {
         var restoreFrom = await JobRecovery.FindRestorePointAsync(store, job.Name, options).ConfigureAwait(false);
+        if (restoreFrom is not null && job.Plan.IsKeyed
+            && restoreFrom.SinkTransactionIds.TryGetValue(CheckpointCoordinator.KeyGroupCountKey, out var stored)
+            && stored != job.Plan.MaxParallelism.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            // As Flink refuses to restore state with a changed max parallelism: a key's group is its hash modulo the
+            // count, so another count would give most keys a group without their state, and drop the groups above it.
+            throw new InvalidOperationException(
+                $"Job '{job.Name}' cannot restore checkpoint {restoreFrom.CheckpointId}: its state is in {stored} key groups, but the job is built with {job.Plan.MaxParallelism} (StreamJobBuilder.WithMaxParallelism). The key-group count is fixed for the life of a job's state: build the job with WithMaxParallelism({stored}).");
+        }
+
         if (restoreFrom is not null)
         {
             options = options with
@@ -162,6 +172,7 @@ public static partial class JobRunner
             restoreFrom?.CheckpointId ?? 0)
         {
             LaterHops = graph.Hops - 1,
+            KeyGroupCount = graph.IsKeyed ? graph.MaxParallelism : null,
         };
         for (var hop = 2; hop <= graph.Hops; hop++)
         {

@@ -67,6 +67,15 @@ internal sealed class CheckpointCoordinator(
     public int LaterHops { get; set; }
 
     /// <summary>
+    /// The job's key-group count (its max parallelism) when it has keyed stages: every record stores it under
+    /// <see cref="KeyGroupCountKey"/>, and a start that would restore it with another count is refused.
+    /// </summary>
+    public int? KeyGroupCount { get; init; }
+
+    /// <summary>Where a record keeps <see cref="KeyGroupCount"/> (among the sinks' entries, which are strings too).</summary>
+    public const string KeyGroupCountKey = "actorflow.key-groups";
+
+    /// <summary>
     /// Sends a barrier to a key group of the first hop on the path its batches take (the dispatcher's
     /// <see cref="KeyGroupReplies.TriggerAsync"/>); null: through the shard region.
     /// </summary>
@@ -318,6 +327,11 @@ internal sealed class CheckpointCoordinator(
             }
 
             var sinkState = SinkPreCommit is null ? ImmutableDictionary<string, string>.Empty : (await SinkPreCommit(id, _closing.Token).ConfigureAwait(false)).ToImmutableDictionary();
+            if (KeyGroupCount is { } keyGroups)
+            {
+                sinkState = sinkState.SetItem(KeyGroupCountKey, keyGroups.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
             var record = new CheckpointRecord(
                 jobName,
                 id,

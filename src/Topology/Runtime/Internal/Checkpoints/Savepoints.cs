@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using ActorFlow.Persistence.Checkpoints;
 
@@ -62,7 +63,9 @@ internal static class Savepoints
         var newest = ids.Count == 0 || ids[^1] <= savepoint.CheckpointId || await StartedFromAsync(store, job, ids[^1], state).ConfigureAwait(false);
         var start = savepoint with
         {
-            SinkTransactionIds = newest ? savepoint.SinkTransactionIds : System.Collections.Immutable.ImmutableDictionary<string, string>.Empty,
+            SinkTransactionIds = newest
+                ? savepoint.SinkTransactionIds
+                : savepoint.SinkTransactionIds.Where(e => e.Key == CheckpointCoordinator.KeyGroupCountKey).ToImmutableDictionary(),
             CheckpointId = ids.Count == 0 ? savepoint.CheckpointId + 1 : Math.Max(ids[^1], savepoint.CheckpointId) + 1,
             TimestampMs = options.Clock.GetUtcNow().ToUnixTimeMilliseconds(),
             IsSavepoint = false,
