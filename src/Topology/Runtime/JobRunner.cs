@@ -318,7 +318,8 @@ public static partial class JobRunner
         control.Control = sourceControl;
         Func<long> watermark = () => dispatcher.Watermark;
         JobMetrics.Watermarks[job.Name] = watermark;
-        var completion = CompleteAsync(main, sinks, writeAheads.Values, twoPhases.Values.Select(t => t.Completion), dispatcher);
+        // Besides a failed two-phase-commit sink, more failed checkpoints in a row than tolerated end the run at once.
+        var completion = CompleteAsync(main, sinks, writeAheads.Values, twoPhases.Values.Select(t => t.Completion).Append(checkpoints.Intolerable), dispatcher);
         _ = completion.ContinueWith(_ =>
         {
             JobMetrics.Watermarks.TryRemove(new KeyValuePair<string, Func<long>>(job.Name, watermark));

@@ -94,6 +94,14 @@ public sealed record JobRunnerOptions
     public TimeSpan CheckpointTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Checkpoints that may fail in a row before the job fails over (Flink's
+    /// <c>execution.checkpointing.tolerable-failed-checkpoints</c>): one more fails the run, which restarts from its last
+    /// complete checkpoint as its <see cref="RestartStrategy"/> allows. Default null: the job keeps running whatever fails
+    /// (Flink's default is 0). A completed checkpoint resets the count; checkpoints aborted by a failover do not count.
+    /// </summary>
+    public int? TolerableCheckpointFailures { get; init; }
+
+    /// <summary>
     /// Complete checkpoints kept (savepoints are always kept). Default: the node's
     /// <c>actorflow.persistence.checkpoints.retained</c> (3 in reference.conf).
     /// </summary>
@@ -177,7 +185,7 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || BatchSourceParallelism < 1 || BatchKeyGroupParallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
+        if (BatchSize < 1 || Parallelism < 1 || BatchSourceParallelism < 1 || BatchKeyGroupParallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || TolerableCheckpointFailures < 0 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
             CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
             WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
         {

@@ -75,6 +75,15 @@ internal sealed class CheckpointCoordinator(
     /// <summary>Where a record keeps <see cref="KeyGroupCount"/> (among the sinks' entries, which are strings too).</summary>
     public const string KeyGroupCountKey = "actorflow.key-groups";
 
+    private readonly TaskCompletionSource _intolerable = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _failedInARow;
+
+    /// <summary>
+    /// Fails when more checkpoints failed in a row than <see cref="JobRunnerOptions.TolerableCheckpointFailures"/>
+    /// allows (the run then fails over); never completes otherwise.
+    /// </summary>
+    public Task Intolerable => _intolerable.Task;
+
     /// <summary>
     /// Sends a barrier to a key group of the first hop on the path its batches take (the dispatcher's
     /// <see cref="KeyGroupReplies.TriggerAsync"/>); null: through the shard region.
@@ -374,6 +383,14 @@ internal sealed class CheckpointCoordinator(
             {
                 if (!_closed)
                 {
+                    if (options.TolerableCheckpointFailures is { } tolerable && ++_failedInARow > tolerable)
+                    {
+                        _intolerable.TrySetException(new CheckpointFailedException(
+                            jobName,
+                            id,
+                            new InvalidOperationException($"{_failedInARow} checkpoints failed in a row, more than TolerableCheckpointFailures ({tolerable}) allows: the job fails over. Last failure: {e.Message}", e)));
+                    }
+
                     // For `actorflow status`; a failover's aborted checkpoint is not one (the job's failure is recorded).
                     var failure = new JobFailure(jobName, JobFailureKind.Checkpoint, options.Clock.GetUtcNow().ToUnixTimeMilliseconds(), id, JobFailures.Describe(e));
                     // One after the other, so the store keeps the latest; started off the gate.
@@ -403,6 +420,11 @@ internal sealed class CheckpointCoordinator(
     {
         await store.SaveAsync(record).ConfigureAwait(false);
         LastCompletedId = record.CheckpointId;
+        lock (_gate)
+        {
+            _failedInARow = 0;
+        }
+
         onCompleted(record);
         CheckpointCompleted?.Invoke(record);
         CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
