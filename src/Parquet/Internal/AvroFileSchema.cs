@@ -24,11 +24,11 @@ internal sealed class AvroFileSchema : FileSchema
     private readonly string[] _names;
     private readonly Dictionary<string, string> _metadata;
 
-    // Keyed by the schema's whole JSON, not its Parsing Canonical Form: that form drops logical types, so a version that
+    // Keyed by (a hash of) the schema's whole JSON, not its Parsing Canonical Form: that form drops logical types, so a version that
     // only turned a long into a timestamp-millis, or changed a decimal's scale, would land with the first version's
     // converters, Parquet types and avro.schema (its records refused, or truncated, or the old ones retyped).
     private AvroFileSchema(RecordSchema schema, string json)
-        : base(json)
+        : base(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(json)))) // short: the writer hashes it per record
     {
         var fields = new List<Field>();
         var converters = new List<Func<object?, object?>>();

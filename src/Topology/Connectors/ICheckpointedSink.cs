@@ -30,7 +30,7 @@ public interface ICheckpointedSink<T> : ISinkConnector<T>
     /// <summary>
     /// Writes epoch <paramref name="epoch"/>'s records as <see cref="PublishAsync(long, IReadOnlyList{byte[]}, CancellationToken)"/>
     /// does, for <paramref name="writer"/>: an id the runtime chooses when a job starts without a checkpoint to restore
-    /// (or from one taken before writer ids were kept) and keeps in
+    /// (or from one taken before writer ids were kept, or from a savepoint older than the job's newest checkpoint) and keeps in
     /// every checkpoint record, so a run restored from a checkpoint publishes with the id of the run that stored it.
     /// Epochs are checkpoint ids, ordered only within one writer: a job started under another name or with an empty
     /// checkpoint store counts from 1 again. So what the destination holds counts as already published only when the same

@@ -61,8 +61,17 @@ public static class ActorFlowCluster
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
             .WithFallback(WireSerializationConfig.Default)
             .WithFallback(ClusterSharding.DefaultConfig());
+        var checkpoints = CheckpointSettings.Create(config); // actorflow.persistence.checkpoints.table-name; a bad one fails here
+        var configuredSeeds = seeds is { Count: > 0 } ? [] : config.GetStringList("akka.cluster.seed-nodes") ?? [];
+        if (configuredSeeds.Count > 0 && !configuredSeeds.Any(s => s.StartsWith($"akka.tcp://{name}@", StringComparison.Ordinal)))
+        {
+            throw new ArgumentException(
+                $"akka.cluster.seed-nodes ({string.Join(", ", configuredSeeds)}) names no node of the actor system '{name}': a node joins seed nodes of its own system name only. Start the node with the system name of the seed addresses, or change them.",
+                nameof(overrides));
+        }
+
         var system = ActorSystem.Create(name, state.ToActorSystemSetup(config));
-        var store = CheckpointStore.Create(state, CheckpointSettings.Create(config)); // actorflow.persistence.checkpoints.table-name
+        var store = CheckpointStore.Create(state, checkpoints);
         Stores.Add(system, store);
         system.RegisterOnTermination(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         LiveJobs.Get(system); // its shutdown task in place before any shutdown can begin
@@ -81,7 +90,17 @@ public static class ActorFlowCluster
         // Else the cluster joins the configured seed nodes by itself (Akka.Cluster does at start); joining itself here
         // as well made every node so started a cluster of its own.
 
-        await up.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        try
+        {
+            await up.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            await system.Terminate().ConfigureAwait(false); // nothing else holds it
+            var joining = seeds is { Count: > 0 } ? string.Join(", ", seeds) : configuredSeeds.Count > 0 ? string.Join(", ", configuredSeeds) : "itself";
+            throw new TimeoutException($"The node {cluster.SelfAddress} did not come up within 30 s joining {joining}: is a seed node up and reachable?", e);
+        }
+
         return system;
     }
 }

@@ -58,7 +58,7 @@ public static partial class JobRunner
 
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
-        await Savepoints.StartFromSavepointAsync(store, job.Name, options).ConfigureAwait(false);
+        await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.IsKeyed ? job.Plan.MaxParallelism : null).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
         // A failover restores the latest complete checkpoint of this job's lineage: the one the start was pinned to
@@ -126,18 +126,10 @@ public static partial class JobRunner
     private static async Task<JobRun> StartRunAsync(ActorSystem system, StreamJob job, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.ICheckpointStore store, ILoggingAdapter log, bool awaitSources)
     {
         var restoreFrom = await JobRecovery.FindRestorePointAsync(store, job.Name, options).ConfigureAwait(false);
-        if (restoreFrom is not null && job.Plan.IsKeyed
-            && restoreFrom.SinkTransactionIds.TryGetValue(CheckpointCoordinator.KeyGroupCountKey, out var stored)
-            && stored != job.Plan.MaxParallelism.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        {
-            // As Flink refuses to restore state with a changed max parallelism: a key's group is its hash modulo the
-            // count, so another count would give most keys a group without their state, and drop the groups above it.
-            throw new InvalidOperationException(
-                $"Job '{job.Name}' cannot restore checkpoint {restoreFrom.CheckpointId}: its state is in {stored} key groups, but the job is built with {job.Plan.MaxParallelism} (StreamJobBuilder.WithMaxParallelism). The key-group count is fixed for the life of a job's state: build the job with WithMaxParallelism({stored}).");
-        }
-
         if (restoreFrom is not null)
         {
+            // A key's group is its hash modulo the count: another count gives most keys a group without their state.
+            Savepoints.RefuseOtherKeyGroupCount(job.Name, restoreFrom, job.Plan.IsKeyed ? job.Plan.MaxParallelism : null);
             options = options with
             {
                 StartOffsets = new RestoredOffsets(SourcePartitionIds.ToNextOffsets(restoreFrom.Offsets), restoreFrom.NamesAssignedPartitions),

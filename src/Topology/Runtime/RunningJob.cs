@@ -61,10 +61,10 @@ public sealed class RunningJob
     /// <summary>Failovers so far: runs restarted from the last complete checkpoint after a failure.</summary>
     public int Restarts { get; private set; }
 
-    /// <summary>The delay a failover is waiting out now (on the job's clock), or null when none is.</summary>
     /// <summary>Records read by the job's sources so far (all runs; for tests).</summary>
     internal long RecordsRead => _options.Counters.Read;
 
+    /// <summary>The delay a failover is waiting out now (on the job's clock), or null when none is.</summary>
     internal TimeSpan? Waiting => Interlocked.Read(ref _waitingTicks) is var ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
 
     /// <summary>The failovers so far, oldest first (when each failure was handled, the delay waited, when the wait ended).</summary>

@@ -33,7 +33,7 @@ public sealed class TimedOutPublishSpec(ITestOutputHelper output) : KafkaSpecBas
         // The broker refuses the next Produce requests (a retriable error: the producer keeps the records and tries
         // again) for longer than the flush timeout, while the tails stay readable: the publish times out with the
         // epoch still queued, and the retry reads tails without it.
-        Kafka.PushRequestErrors(0, [.. Enumerable.Repeat(ErrorCode.NotEnoughReplicas, 16)]);
+        Kafka.PushRequestErrors(0, [.. Enumerable.Repeat(ErrorCode.NotEnoughReplicas, 24)]);
         await Assert.ThrowsAsync<KafkaException>(() => sink.PublishAsync(2, [.. epoch.Select(v => sink.Encode(v))], "writer", CancellationToken.None));
         await AwaitAssertAsync(
             () => sink.PublishAsync(2, [.. epoch.Select(v => sink.Encode(v))], "writer", CancellationToken.None),

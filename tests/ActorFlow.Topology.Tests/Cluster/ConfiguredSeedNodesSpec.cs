@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
 using ActorFlow.Topology.Runtime;
@@ -22,14 +19,12 @@ public sealed class ConfiguredSeedNodesSpec : IDisposable
     [Fact]
     public async Task Nodes_started_with_configured_seed_nodes_must_form_one_cluster()
     {
-        var first = FreePort();
-        var second = FreePort();
-        var seeds = string.Create(CultureInfo.InvariantCulture, $"akka.cluster.seed-nodes = [\"akka.tcp://seeded@127.0.0.1:{first}\"]");
-        var nodeA = await ActorFlowCluster.StartNodeAsync("seeded", StateStoreSettings.Sqlite(Path.Combine(_data.Path, "a")), overrides: ConfigurationFactory.ParseString(seeds), port: first);
+        var nodeA = await ActorFlowCluster.StartNodeAsync("seeded", StateStoreSettings.Sqlite(Path.Combine(_data.Path, "a")));
         ActorSystem? nodeB = null;
         try
         {
-            nodeB = await ActorFlowCluster.StartNodeAsync("seeded", StateStoreSettings.Sqlite(Path.Combine(_data.Path, "b")), overrides: ConfigurationFactory.ParseString(seeds), port: second);
+            var seeds = ConfigurationFactory.ParseString($"akka.cluster.seed-nodes = [\"{Akka.Cluster.Cluster.Get(nodeA).SelfAddress}\"]");
+            nodeB = await ActorFlowCluster.StartNodeAsync("seeded", StateStoreSettings.Sqlite(Path.Combine(_data.Path, "b")), overrides: seeds);
 
             await Poll.UntilAsync(
                 () => Up(nodeA) == 2 && Up(nodeB) == 2,
@@ -48,16 +43,22 @@ public sealed class ConfiguredSeedNodesSpec : IDisposable
         }
     }
 
+    /// <summary>Verify that seed nodes of another actor system name are refused at once, naming both (the node could never join them).</summary>
+    [Fact]
+    public async Task Seed_nodes_of_another_system_name_must_be_refused_naming_both()
+    {
+        var seeds = ConfigurationFactory.ParseString("akka.cluster.seed-nodes = [\"akka.tcp://actorflow@127.0.0.1:4053\"]");
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => ActorFlowCluster.StartNodeAsync("app", StateStoreSettings.Sqlite(Path.Combine(_data.Path, "c")), overrides: seeds));
+
+        Assert.Contains("akka.tcp://actorflow@127.0.0.1:4053", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'app'", e.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _data.Dispose();
 
     private static int Up(ActorSystem node) => Akka.Cluster.Cluster.Get(node).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
 
     private static List<Address> Members(ActorSystem node) => [.. Akka.Cluster.Cluster.Get(node).State.Members.Select(m => m.Address).Order()];
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

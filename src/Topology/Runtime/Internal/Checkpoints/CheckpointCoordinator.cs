@@ -383,7 +383,9 @@ internal sealed class CheckpointCoordinator(
             {
                 if (!_closed)
                 {
-                    if (options.TolerableCheckpointFailures is { } tolerable && ++_failedInARow > tolerable)
+                    // Periodic checkpoints only, as Flink counts: a requested one (a savepoint, CheckpointAsync) or
+                    // the final one fails its caller instead.
+                    if (requested is null && final is null && options.TolerableCheckpointFailures is { } tolerable && ++_failedInARow > tolerable)
                     {
                         _intolerable.TrySetException(new CheckpointFailedException(
                             jobName,

@@ -50,7 +50,7 @@ internal static class Savepoints
     /// When <see cref="JobRunnerOptions.FromSavepoint"/> is set, makes the savepoint the job's latest complete
     /// checkpoint (a new record with the next free id, the savepoint's offsets and snapshots).
     /// </summary>
-    public static async Task StartFromSavepointAsync(ICheckpointStore store, string job, JobRunnerOptions options)
+    public static async Task StartFromSavepointAsync(ICheckpointStore store, string job, JobRunnerOptions options, int? keyGroupCount = null)
     {
         if (options.FromSavepoint is not { } name)
         {
@@ -58,9 +58,10 @@ internal static class Savepoints
         }
 
         var savepoint = await RequireAsync(store, job, name).ConfigureAwait(false);
+        RefuseOtherKeyGroupCount(job, savepoint, keyGroupCount); // before the start record makes it the latest
         var ids = await store.ListIdsAsync(job).ConfigureAwait(false);
         var state = savepoint.StateCheckpointId ?? savepoint.CheckpointId;
-        var newest = ids.Count == 0 || ids[^1] <= savepoint.CheckpointId || await StartedFromAsync(store, job, ids[^1], state).ConfigureAwait(false);
+        var newest = ids.Count == 0 || ids[^1] <= savepoint.CheckpointId || await StartedFromAsync(store, job, ids[^1], savepoint, state).ConfigureAwait(false);
         var start = savepoint with
         {
             SinkTransactionIds = newest
@@ -76,16 +77,38 @@ internal static class Savepoints
         await store.SaveAsync(start).ConfigureAwait(false);
     }
 
-    /// <summary>Whether record <paramref name="id"/> is an earlier start from the same savepoint (a start that did not get to checkpoint).</summary>
-    private static async Task<bool> StartedFromAsync(ICheckpointStore store, string job, long id, long state)
+    /// <summary>
+    /// Whether record <paramref name="id"/> is an earlier start from the same savepoint that kept its sink state (a start
+    /// while the savepoint was the newest record, which did not get to checkpoint). An earlier rollback start from it
+    /// took none, and neither does this one.
+    /// </summary>
+    private static async Task<bool> StartedFromAsync(ICheckpointStore store, string job, long id, CheckpointRecord savepoint, long state)
     {
         try
         {
-            return await store.GetAsync(job, id).ConfigureAwait(false) is { StateCheckpointId: { } restored } && restored == state;
+            return await store.GetAsync(job, id).ConfigureAwait(false) is { StateCheckpointId: { } restored } earlier
+                && restored == state
+                && earlier.SinkTransactionIds.Count == savepoint.SinkTransactionIds.Count
+                && savepoint.SinkTransactionIds.All(e => earlier.SinkTransactionIds.TryGetValue(e.Key, out var v) && v == e.Value);
         }
         catch (CorruptCheckpointException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Fails when <paramref name="record"/> holds state in another number of key groups than the job has (as Flink
+    /// refuses a restore with a changed max parallelism: most keys would hash away from their state).
+    /// </summary>
+    public static void RefuseOtherKeyGroupCount(string job, CheckpointRecord record, int? keyGroupCount)
+    {
+        if (keyGroupCount is { } count
+            && record.SinkTransactionIds.TryGetValue(CheckpointCoordinator.KeyGroupCountKey, out var stored)
+            && stored != count.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException(
+                $"Job '{job}' cannot restore checkpoint {record.CheckpointId}: its state is in {stored} key groups, but the job is built with {count} (StreamJobBuilder.WithMaxParallelism). The key-group count is fixed for the life of a job's state: build the job with WithMaxParallelism({stored}).");
         }
     }
 
