@@ -1,4 +1,5 @@
 using ActorFlow.Operators;
+using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime.Internal;
@@ -18,8 +19,6 @@ namespace ActorFlow.Topology.Runtime;
 /// </summary>
 public static partial class JobRunner
 {
-    private const string RetainedPath = "actorflow.persistence.checkpoints.retained";
-
     /// <summary>Starts <paramref name="job"/>, blocking while it finds its recovery point; see <see cref="StartAsync"/>.</summary>
     public static RunningJob Start(ActorSystem system, StreamJob job, JobRunnerOptions? options = null) =>
         StartAsync(system, job, options).GetAwaiter().GetResult();
@@ -37,9 +36,10 @@ public static partial class JobRunner
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(job);
         options ??= new JobRunnerOptions();
-        if (!options.RetainedCheckpointsSet && system.Settings.Config.HasPath(RetainedPath))
+        if (!options.RetainedCheckpointsSet)
         {
-            options = options with { RetainedCheckpoints = system.Settings.Config.GetInt(RetainedPath) };
+            // actorflow.persistence.checkpoints.retained, over the embedded defaults (3).
+            options = options with { RetainedCheckpoints = CheckpointSettings.Create(system).Retained };
         }
 
         options.Validate();
@@ -58,7 +58,7 @@ public static partial class JobRunner
 
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
-        await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.IsKeyed ? job.Plan.MaxParallelism : null).ConfigureAwait(false);
+        await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.KeyGroupCount).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
         // A failover restores the latest complete checkpoint of this job's lineage: the one the start was pinned to
@@ -129,7 +129,7 @@ public static partial class JobRunner
         if (restoreFrom is not null)
         {
             // A key's group is its hash modulo the count: another count gives most keys a group without their state.
-            Savepoints.RefuseOtherKeyGroupCount(job.Name, restoreFrom, job.Plan.IsKeyed ? job.Plan.MaxParallelism : null);
+            Savepoints.RefuseOtherKeyGroupCount(job.Name, restoreFrom, job.Plan.KeyGroupCount);
             options = options with
             {
                 StartOffsets = new RestoredOffsets(SourcePartitionIds.ToNextOffsets(restoreFrom.Offsets), restoreFrom.NamesAssignedPartitions),
@@ -164,7 +164,7 @@ public static partial class JobRunner
             restoreFrom?.CheckpointId ?? 0)
         {
             LaterHops = graph.Hops - 1,
-            KeyGroupCount = graph.IsKeyed ? graph.MaxParallelism : null,
+            KeyGroupCount = graph.KeyGroupCount,
         };
         for (var hop = 2; hop <= graph.Hops; hop++)
         {

@@ -204,17 +204,5 @@ public sealed class ExactlyOnceSinkSpec(ITestOutputHelper output) : KafkaSpecBas
         Assert.Equal(values, ReadAll().Select(r => Text(r.Message.Value)).Order(StringComparer.Ordinal));
     }
 
-    private List<ConsumeResult<byte[], byte[]>> ReadAll()
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "read-" + Guid.NewGuid().ToString("N") }).Build();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
-        var read = new List<ConsumeResult<byte[], byte[]>>();
-        var high = Enumerable.Range(0, Partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)).High.Value);
-        while (read.Count < high && consumer.Consume(TimeSpan.FromSeconds(10)) is { } r)
-        {
-            read.Add(r);
-        }
-
-        return read;
-    }
+    private List<ConsumeResult<byte[], byte[]>> ReadAll() => ReadTopic(Partitions);
 }

@@ -100,17 +100,5 @@ public sealed class UpgradeRepublishSpec(ITestOutputHelper output) : KafkaSpecBa
         }
     }
 
-    private List<string> ReadAll()
-    {
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "read-" + Guid.NewGuid().ToString("N") }).Build();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
-        var read = new List<string>();
-        var high = Enumerable.Range(0, Partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)).High.Value);
-        while (read.Count < high && consumer.Consume(TimeSpan.FromSeconds(10)) is { } r)
-        {
-            read.Add(Text(r.Message.Value));
-        }
-
-        return read;
-    }
+    private List<string> ReadAll() => [.. ReadTopic(Partitions).Select(r => Text(r.Message.Value))];
 }

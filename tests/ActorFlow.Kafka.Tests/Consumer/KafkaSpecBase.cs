@@ -52,6 +52,21 @@ public abstract class KafkaSpecBase : Akka.TestKit.Xunit2.TestKit
 
     protected static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 
+    /// <summary>Every record of the spec's topic (<paramref name="partitions"/> partitions), from the beginning to the end offsets at the call.</summary>
+    protected List<ConsumeResult<byte[], byte[]>> ReadTopic(int partitions)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "read-" + Guid.NewGuid().ToString("N") }).Build();
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
+        var read = new List<ConsumeResult<byte[], byte[]>>();
+        var high = Enumerable.Range(0, partitions).Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)).High.Value);
+        while (read.Count < high && consumer.Consume(TimeSpan.FromSeconds(10)) is { } r)
+        {
+            read.Add(r);
+        }
+
+        return read;
+    }
+
     protected override void AfterAll()
     {
         base.AfterAll();

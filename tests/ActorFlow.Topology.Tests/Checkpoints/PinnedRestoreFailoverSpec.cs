@@ -33,7 +33,7 @@ public sealed class PinnedRestoreFailoverSpec : IDisposable
         var topics = new ClickTopics(_kafka);
         var clicks = ThrowingLabel.Clicks();
         var (previous, latest) = await TwoCheckpointsThenCrashAsync(topics, clicks);
-        await CorruptRecordAsync(latest.CheckpointId);
+        await StoredCheckpoints.CorruptRecordAsync(_data.Path, Job, latest.CheckpointId);
 
         var label = new ThrowingLabel(ThrowingLabel.Poisoned, times: 1);
         var system = await ActorFlowCluster.StartNodeAsync(Job, StateStoreSettings.Sqlite(_data.Path));
@@ -89,16 +89,5 @@ public sealed class PinnedRestoreFailoverSpec : IDisposable
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30)); // a crash
         }
-    }
-
-    private async Task CorruptRecordAsync(long checkpointId)
-    {
-        await using var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE actorflow_checkpoints SET record = X'00010203' WHERE job_id = @job AND checkpoint_id = @id";
-        command.Parameters.AddWithValue("@job", Job);
-        command.Parameters.AddWithValue("@id", checkpointId);
-        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 }

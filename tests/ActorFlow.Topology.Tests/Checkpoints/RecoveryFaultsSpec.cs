@@ -164,15 +164,7 @@ public sealed class RecoveryFaultsSpec : IDisposable
     public async Task A_corrupt_checkpoint_record_must_fail_recovery_and_offer_the_previous_checkpoint()
     {
         var (previous, latest) = await TwoCheckpointsThenCrashAsync();
-        await using (var connection = ActorFlow.Persistence.Sql.SqliteConnections.Create(StateStoreSettings.Sqlite(_data.Path).EffectiveConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE actorflow_checkpoints SET record = X'00010203' WHERE job_id = @job AND checkpoint_id = @id";
-            command.Parameters.AddWithValue("@job", Job);
-            command.Parameters.AddWithValue("@id", latest.CheckpointId);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        await StoredCheckpoints.CorruptRecordAsync(_data.Path, Job, latest.CheckpointId);
 
         var error = await FailedStartAsync();
         Assert.Equal(latest.CheckpointId, error.CheckpointId);

@@ -43,6 +43,9 @@ internal sealed class JobGraph
 
     public bool IsKeyed => Stages.Count > 0;
 
+    /// <summary>The key-group count its keyed state lives in (<see cref="MaxParallelism"/>), or null without keyed stages.</summary>
+    public int? KeyGroupCount => IsKeyed ? MaxParallelism : null;
+
     /// <summary>Names the job's stages (for metrics and logs).</summary>
     public string OperatorNames => Stages.Count == 0 ? "stateless" : string.Join(",", Stages.Select(s => s.Name));
 
