@@ -14,6 +14,7 @@ internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
 {
     private readonly ConcurrentDictionary<long, IReadOnlyList<string>> _epochs = new();
     private int _publications;
+    private int _encoded;
 
     public bool FailFirstPublication { get; init; }
 
@@ -27,9 +28,16 @@ internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
     /// <summary>The numbers of the epochs published, in order.</summary>
     public IReadOnlyList<long> EpochIds => [.. _epochs.Keys.Order()];
 
+    /// <summary>How many records reached the sink (before any checkpoint covered them).</summary>
+    public int Encoded => Volatile.Read(ref _encoded);
+
     public Sink<string, Task<Done>> Sink() => Akka.Streams.Dsl.Sink.Ignore<string>();
 
-    public byte[] Encode(string value) => Encoding.UTF8.GetBytes(value);
+    public byte[] Encode(string value)
+    {
+        Interlocked.Increment(ref _encoded);
+        return Encoding.UTF8.GetBytes(value);
+    }
 
     public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
     {

@@ -40,6 +40,7 @@ public sealed class SavepointOutputSpec : IDisposable
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, Job, Job, sink: sink), new JobRunnerOptions { CheckpointInterval = null });
             topics.Produce(clicks.Take(3000));
             await Poll.UntilAsync(() => job.RecordsRead >= 3000, TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => sink.Encoded > 0, TimeSpan.FromSeconds(60)); // windows fired: the checkpoint holds output
             var checkpoint = await job.CheckpointAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(checkpoint.Offsets.Sum(o => o.Offset) > 0); // records read before the barrier (positions lag the read count a little)
             await Poll.UntilAsync(() => sink.Failed, TimeSpan.FromSeconds(30)); // its output's publication failed
