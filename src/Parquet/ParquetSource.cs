@@ -123,7 +123,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
 
             try
             {
-                await using var reader = await ParquetReader.CreateAsync(file, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await using var reader = await LegacyLists.OpenAsync(file, cancellationToken).ConfigureAwait(false);
                 PageEncodings.ThrowIfUnreadable(reader, _rows.Check(reader.Schema, file, hivePath));
                 var fill = _rows.FillFor(hivePath, reader.Schema);
                 Metrics.FileRead();

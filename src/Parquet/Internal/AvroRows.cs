@@ -41,7 +41,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
 
     public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<GenericRecord, int> add, CancellationToken cancellationToken)
     {
-        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var reader = await LegacyLists.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
         var plan = Plan.For(_schema, reader.Schema, "", HivePartitions.Of(part.HivePath));
         using var group = reader.OpenRowGroupReader(part.RowGroup);
         var rows = (int)group.RowCount;

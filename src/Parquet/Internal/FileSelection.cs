@@ -8,7 +8,8 @@ namespace ActorFlow.Parquet.Internal;
 /// directory (every <c>*.parquet</c> file under it, recursively), one file, or a glob (<c>*</c> and <c>?</c> within a
 /// path segment, <c>[abc]</c>/<c>[a-z]</c>/<c>[!a]</c> classes, <c>**</c> for any number of directories). The files
 /// are named relative to <see cref="BaseDirectory"/> (the glob's longest leading part without a wildcard), which makes
-/// the source's partition ids. A sink's in-progress files (<c>*.inprogress</c>) are never selected; a glob that
+/// the source's partition ids. A sink's in-progress files (<c>*.inprogress</c>) are never selected, nor hidden files
+/// and directories (<c>.x</c>, <c>_x</c>: see <see cref="Hidden"/>) where a glob does not name them; a glob that
 /// matches no file is an error (as DuckDB's), an empty directory an empty input.
 /// </summary>
 internal sealed class FileSelection
@@ -17,6 +18,7 @@ internal sealed class FileSelection
     private readonly Regex? _glob;
     private readonly string? _file;
     private int _depth = int.MaxValue;
+    private string _namedHidden = "";
 
     private FileSelection(string path, string baseDirectory, Regex? glob, string? file, string givenBase)
     {
@@ -64,6 +66,7 @@ internal sealed class FileSelection
         {
             // Without ** a glob matches files exactly as deep as its segments: no deeper directory is listed.
             _depth = pattern.Contains("**") ? int.MaxValue : pattern.Length - 1,
+            _namedHidden = string.Concat(pattern.Where(p => p.Length > 0 && p[0] is '.' or '_').Select(p => p[0]).Distinct()),
         };
     }
 
@@ -84,11 +87,11 @@ internal sealed class FileSelection
                 : $"Parquet source: the directory '{BaseDirectory}' of the glob '{Path}' does not exist.");
         }
 
-        // Hidden files and directories too (a glob may name them); an unreadable directory fails the listing (nothing is skipped unseen).
+        // An unreadable directory fails the listing (nothing is skipped unseen).
         var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = _depth, AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
         var files = Directory.EnumerateFiles(BaseDirectory, _glob is null ? "*.parquet" : "*", options)
             .Select(file => (File: file, Relative: System.IO.Path.GetRelativePath(BaseDirectory, file).Replace('\\', '/')))
-            .Where(f => !f.Relative.EndsWith(InProgressSuffix, StringComparison.Ordinal) && (_glob is null || _glob.IsMatch(f.Relative)))
+            .Where(f => !f.Relative.EndsWith(InProgressSuffix, StringComparison.Ordinal) && (_glob is null || _glob.IsMatch(f.Relative)) && !Hidden(f.Relative))
             .OrderBy(f => f.Relative, StringComparer.Ordinal)
             .ToList();
         if (_glob is not null && files.Count == 0)
@@ -107,6 +110,29 @@ internal sealed class FileSelection
     /// the file's path below it. A name that repeats keeps its first value, as DuckDB's.
     /// </summary>
     public string HivePathOf(string relative) => _givenBase.Length == 0 ? relative : _givenBase + "/" + relative;
+
+    /// <summary>
+    /// Whether <paramref name="relative"/> lies in, or is, a hidden file or directory, which a listing skips as Flink's
+    /// <c>DefaultFileFilter</c> and Spark's file index do: a name starting with <c>.</c>, or with <c>_</c> and holding no
+    /// <c>=</c> (a Hive directory such as <c>_year=2026</c> is data). Such paths are other tools' bookkeeping: Spark's
+    /// and Hadoop's <c>_temporary</c> attempt files (uncommitted output), Delta Lake's <c>_delta_log</c> checkpoints,
+    /// <c>.crc</c> and editor files. A glob reads them where it names them: in its leading directories (which are not
+    /// listed), or below them where one of its segments starts with the same character (<c>_*/*.parquet</c>,
+    /// <c>.*.parquet</c>), as a shell's <c>*</c> leaves dot files to a pattern that starts with a dot.
+    /// </summary>
+    private bool Hidden(string relative)
+    {
+        foreach (var segment in relative.Split('/'))
+        {
+            var hidden = segment.StartsWith('.') || (segment.StartsWith('_') && !segment.Contains('='));
+            if (hidden && !_namedHidden.Contains(segment[0]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string Parent(string path)
     {

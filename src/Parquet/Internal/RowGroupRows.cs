@@ -86,7 +86,7 @@ internal sealed class ClassRows<T> : RowGroupRows<T>
 
     public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
-        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var reader = await LegacyLists.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
         if (_flat is not null && await _flat.TryReadAsync(reader, part.RowGroup, start, add, cancellationToken).ConfigureAwait(false) is { } read)
         {
             return read;

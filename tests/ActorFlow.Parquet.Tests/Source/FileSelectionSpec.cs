@@ -58,6 +58,39 @@ public sealed class FileSelectionSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     /// <summary>
+    /// Verify that a directory or a glob skips hidden files and directories as Flink's <c>DefaultFileFilter</c> and
+    /// Spark do (Spark's uncommitted <c>_temporary</c> attempt files, Delta Lake's <c>_delta_log</c> checkpoints, dot
+    /// files) but keeps a Hive directory that starts with <c>_</c>, and that a glob whose segment starts with <c>_</c>
+    /// or <c>.</c> reads what it names, as does a glob below a hidden directory.
+    /// </summary>
+    [Fact]
+    public async Task A_hidden_file_or_directory_must_be_skipped_unless_a_glob_names_it()
+    {
+        await WriteAsync("dt=2026-11-25/b.parquet", 2);
+        await WriteAsync("_temporary/0/_temporary/attempt_0/part-0.parquet", 11);
+        await WriteAsync("_delta_log/00010.checkpoint.parquet", 12);
+        await WriteAsync(".hidden.parquet", 13);
+        await WriteAsync("_year=2026/g.parquet", 14);
+        await WriteAsync("dt=2026-11-25/_x.parquet", 15);
+
+        foreach (var (pattern, ids) in new (string, int[])[]
+        {
+            ("", [2, 14]),                                // the directory
+            ("**/*.parquet", [2, 14]),
+            ("*/*.parquet", [2, 14]),
+            ("_*/*.parquet", [12, 14]),                   // a glob that names '_' reads '_' names
+            (".*.parquet", [13]),
+            ("_delta_log/*.parquet", [12]),               // below a hidden directory the glob names
+            ("_temporary/0/_temporary/*/*.parquet", [11]),
+        })
+        {
+            var path = pattern.Length == 0 ? _lake.Path : $"{_lake.Path}/{pattern}";
+            var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Row>(path));
+            Assert.True(ids.SequenceEqual(read.Select(r => r.Value!.Id).Order()), $"{pattern}: read {string.Join(", ", read.Select(r => r.Value!.Id).Order())}");
+        }
+    }
+
+    /// <summary>
     /// Verify that a partition filter sees the Hive partitions of a file's whole path, above the directory or glob the
     /// source was given too (as DuckDB's <c>hive_partitioning</c>), and that it still prunes before files are opened.
     /// </summary>
