@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorFlow.Topology.Connectors;
 
 namespace ActorFlow.Avro;
 
@@ -35,6 +36,9 @@ public enum AvroFailure
     /// <summary>The registry refused to register the writer schema (for example HTTP 409: incompatible with the subject's versions).</summary>
     RegistrationRefused,
 
+    /// <summary>The registry refused the client's credentials (HTTP 401) or its access (HTTP 403).</summary>
+    RegistryUnauthorized,
+
     /// <summary>The value could not be written with the schema (a field value that does not match its type).</summary>
     InvalidValue,
 
@@ -48,9 +52,10 @@ public enum AvroFailure
 /// <summary>
 /// A record that could not be read or written as Avro in the Confluent wire format, naming where it came from: topic,
 /// partition and offset (-1 when unknown, e.g. when serializing) and the schema id (-1 when the header was unreadable).
-/// Inside a job, a source built with an Avro serde turns it into a dead letter carrying the record's position.
+/// Inside a job, a source built with an Avro serde turns it into a dead letter carrying the record's position, unless the
+/// failure is not the record's (<see cref="IsRecordFault"/>): then the source fails and the job fails over.
 /// </summary>
-public sealed class AvroSerdeException : Exception
+public sealed class AvroSerdeException : Exception, IDecodingFailure
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="failure">What went wrong.</param>
@@ -88,6 +93,15 @@ public sealed class AvroSerdeException : Exception
 
     /// <summary>Gets the description of the failure without the position.</summary>
     public string Detail { get; }
+
+    /// <summary>
+    /// Gets a value indicating whether the record is at fault: false when the registry could not be reached, answered
+    /// something that is not a registry response, or refused the credentials (<see cref="AvroFailure.RegistryUnavailable"/>,
+    /// <see cref="AvroFailure.RegistryInvalidResponse"/>, <see cref="AvroFailure.RegistryUnauthorized"/>), where the same
+    /// record reads once the registry answers. An id the registry does not know is the record's fault, as for
+    /// Confluent's deserializer (a <c>SerializationException</c>).
+    /// </summary>
+    public bool IsRecordFault => Failure is not (AvroFailure.RegistryUnavailable or AvroFailure.RegistryInvalidResponse or AvroFailure.RegistryUnauthorized);
 
     private static string Format(AvroFailure failure, string? topic, int partition, long offset, int schemaId, string detail) =>
         string.Create(

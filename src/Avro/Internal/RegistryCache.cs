@@ -121,7 +121,11 @@ internal sealed class RegistryCache(ISchemaRegistryClient client, AvroSerdeOptio
             {
                 throw new RegistryFailure(AvroFailure.UnknownSchemaId, $"the registry does not know it ({what}): {e.Message} (error code {e.ErrorCode})", e);
             }
-            catch (SchemaRegistryException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity or HttpStatusCode.Forbidden)
+            catch (SchemaRegistryException e) when (e.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                throw new RegistryFailure(AvroFailure.RegistryUnauthorized, $"the registry refused the credentials ({what}): {e.Message} (error code {e.ErrorCode})", e);
+            }
+            catch (SchemaRegistryException e) when (e.Status is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
             {
                 throw new RegistryFailure(AvroFailure.RegistrationRefused, $"the registry refused ({what}): {e.Message} (error code {e.ErrorCode})", e);
             }

@@ -187,7 +187,11 @@ public static class KafkaConnectors
         private IReadOnlyList<SourceRecord<T>> Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin) =>
             KafkaConsumer.IsStartMarker(chunk) ? SourcePositions.StartingAt<T>(chunk[0].Offset.Value) : Decode(chunk, origin, decode);
 
-        /// <summary>A poll's records of one partition as source records; a record <paramref name="decode"/> throws on carries the error.</summary>
+        /// <summary>
+        /// A poll's records of one partition as source records; a record <paramref name="decode"/> throws on carries the
+        /// error (a dead letter), unless the error says the record is not at fault (<see cref="IDecodingFailure"/>: a
+        /// registry that cannot be reached), which fails the source at once: the job fails over and reads the record again.
+        /// </summary>
         internal static SourceRecord<T>[] Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin, Func<ConsumeResult<byte[], byte[]>, T> decode)
         {
             var records = new SourceRecord<T>[chunk.Length];
@@ -199,7 +203,7 @@ public static class KafkaConnectors
                     // The bytes ride along (references, no copy) so that a later step failing on the record can dead-letter them.
                     records[i] = new SourceRecord<T>(decode(r), r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, null, r.Message.Key, r.Message.Value);
                 }
-                catch (Exception e) when (e is not OutOfMemoryException)
+                catch (Exception e) when (e is not OutOfMemoryException and not IDecodingFailure { IsRecordFault: false })
                 {
                     records[i] = new SourceRecord<T>(default, r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, e, r.Message.Key, r.Message.Value);
                 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Topology.Connectors;
 
@@ -5,7 +6,8 @@ namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>
 /// INTERNAL API. Assigns timestamps and watermarks per source partition and combines them as the minimum over the
-/// active (non-idle) partitions. Records that fail to decode or to yield a timestamp become dead letters.
+/// active (non-idle) partitions. Records that fail to decode or to yield a timestamp become dead letters, except a
+/// decoding failure that is not the record's fault (<see cref="IDecodingFailure"/>), which fails the source.
 /// Runs inside one stream stage, so it needs no locks.
 /// </summary>
 internal sealed class WatermarkAssigner<T>
@@ -117,6 +119,13 @@ internal sealed class WatermarkAssigner<T>
             next = Math.Max(next, record.Offset + 1);
             if (record.Error is not null)
             {
+                if (record.Error is IDecodingFailure { IsRecordFault: false })
+                {
+                    // Not the record's fault (a registry that could not be reached): failing the source keeps the record
+                    // for the failover's replay from the checkpoint, where a dead letter would leave it behind.
+                    ExceptionDispatchInfo.Throw(record.Error);
+                }
+
                 (dead ??= []).Add(new DeadLetterRecord($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
                 continue;
             }
