@@ -335,6 +335,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         {
             GroupId = "actorflow-tail-" + Guid.NewGuid().ToString("N"),
             EnableAutoCommit = false,
+            EnablePartitionEof = true, // tells "nothing readable at the last offset" (a control record) from a fetch that did not answer
         };
         return config;
     }
@@ -364,8 +365,12 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             }
 
             consumer.Assign(new TopicPartitionOffset(tp, high - 1));
-            var last = consumer.Consume(TimeSpan.FromSeconds(30));
-            if (last?.Message?.Headers is { } headers && headers.TryGetLastBytes(EpochHeader, out var e) && headers.TryGetLastBytes(IndexHeader, out var i))
+            // A fetch that does not answer in time (a leader moving, a slow broker) is no answer: reading it as "no sink
+            // record there" would publish the epoch again over what the partition already holds. The publish fails
+            // and is retried instead.
+            var last = consumer.Consume(settings.FlushTimeout)
+                ?? throw new KafkaException(new Error(ErrorCode.Local_TimedOut, $"exactly-once sink: reading the last record of {tp} (offset {high - 1}) did not complete within {settings.FlushTimeout}"));
+            if (last.Message?.Headers is { } headers && headers.TryGetLastBytes(EpochHeader, out var e) && headers.TryGetLastBytes(IndexHeader, out var i))
             {
                 tails[p] = new Tail(
                     long.Parse(Encoding.ASCII.GetString(e), CultureInfo.InvariantCulture),

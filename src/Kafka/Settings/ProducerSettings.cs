@@ -60,7 +60,7 @@ public sealed record ProducerSettings<TKey, TValue> : KafkaClientSettings<Produc
 
     /// <summary>
     /// A message without a delivery report for this long fails the stage (HOCON <c>delivery-timeout</c>; becomes librdkafka's
-    /// <c>message.timeout.ms</c> unless that property is set). Positive; default 30 s.
+    /// <c>message.timeout.ms</c> unless that property or its alias <c>delivery.timeout.ms</c> is set). Positive; default 30 s.
     /// </summary>
     public TimeSpan DeliveryTimeout
     {
@@ -133,8 +133,9 @@ public sealed record ProducerSettings<TKey, TValue> : KafkaClientSettings<Produc
     {
         KafkaClientProperties.RequireBootstrapServers(Properties, "The producer settings");
         var config = new ProducerConfig(Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
-        if (!Properties.ContainsKey("message.timeout.ms"))
+        if (!Properties.ContainsKey("message.timeout.ms") && !Properties.ContainsKey("delivery.timeout.ms"))
         {
+            // delivery.timeout.ms (the Java client's name) is librdkafka's alias of message.timeout.ms: either one a user sets wins.
             config.MessageTimeoutMs = (int)DeliveryTimeout.TotalMilliseconds;
         }
 

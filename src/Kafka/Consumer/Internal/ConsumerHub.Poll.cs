@@ -52,8 +52,11 @@ internal sealed partial class ConsumerHub<TKey, TValue>
                 CheckHealth(consumer);
             }
         }
-        catch (Exception e) when (e is KafkaException or InvalidOperationException or NotSupportedException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Any exception: also one a user's callback threw in a rebalance (OffsetsOnAssign looking offsets up in the
+            // user's store), which Confluent rethrows from Consume. Escaping this thread would end the process; failing
+            // the consumer fails its stages, and a job fails over.
             Fail(e);
         }
         finally
