@@ -35,8 +35,22 @@ internal sealed class TimerQueue<TKey>
 
     public int Count => _live.Count;
 
+    /// <summary>
+    /// Gets or sets a value indicating whether registrations are ignored: while the end of the input fires every timer
+    /// (<see cref="Watermark.EndOfInput"/>), a timer registered by a firing one (a process function that re-arms
+    /// <c>timestamp + 60 s</c>, a continuous trigger) would fire at once again, without end. As Flink's batch-mode timer
+    /// service, which is "quiesced" then, such timers are dropped: every timer registered before the end fires once.
+    /// Not snapshotted: a restored operator starts event time again (<see cref="Watermark.Restored"/>).
+    /// </summary>
+    public bool Quiesced { get; set; }
+
     public bool Register(TKey key, TimeWindow ns, long time)
     {
+        if (Quiesced)
+        {
+            return false;
+        }
+
         var timer = new TimerKey<TKey>(key, ns, time);
         if (!_live.TryAdd(timer, _nextSequence))
         {
@@ -138,6 +152,7 @@ internal sealed class TimerQueue<TKey>
 
     public void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer)
     {
+        Quiesced = false;
         _live.Clear();
         _buckets.Clear();
         _times.Clear();

@@ -148,6 +148,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         CurrentWatermark = watermark;
         _emitContext.Sink = output;
         FireOrRegisterDeferred(watermark);
+        if (watermark == Watermark.EndOfInput)
+        {
+            _eventTimers.Quiesced = _processingTimers.Quiesced = true; // every timer fires once (TimerQueue.Quiesced)
+        }
+
         while (_eventTimers.TryDequeue(watermark, out var timer))
         {
             OnTimer(timer, TimeDomainKind.Event);
