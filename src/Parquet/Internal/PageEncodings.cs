@@ -18,6 +18,8 @@ internal static class PageEncodings
     /// <item>BOOLEAN values in the RLE encoding (what arrow-rs and parquet-mr write in data pages V2): Parquet.Net
     /// decodes them with a bit width of 0 and reads every value as false.</item>
     /// <item>LZO compression, which Parquet.Net does not implement.</item>
+    /// <item>The deprecated LZ4 codec as parquet-mr writes it (Hadoop's framing: big-endian sizes before each block),
+    /// which Parquet.Net decodes as a raw block into wrong values; early parquet-cpp's raw-framed LZ4 reads.</item>
     /// </list>
     /// </summary>
     public static void ThrowIfUnreadable(ParquetReader reader, IEnumerable<DataField> columns)
@@ -36,6 +38,12 @@ internal static class PageEncodings
                     throw new InvalidDataException($"column '{column.Path}' is compressed with LZO, which Parquet.Net 6.1 cannot read");
                 }
 
+                if (meta.Codec == CompressionCodec.LZ4 && IsParquetJava(reader.Metadata?.CreatedBy))
+                {
+                    throw new InvalidDataException(
+                        $"column '{column.Path}' is compressed with LZ4 in Hadoop's framing (parquet-mr's LZ4 codec, written by '{reader.Metadata?.CreatedBy}'), which Parquet.Net 6.1 decodes as a raw LZ4 block and reads as wrong values: the file is refused; write it with LZ4_RAW, SNAPPY or ZSTD");
+                }
+
                 if (column.ClrType == typeof(bool) && HasRleValues(meta))
                 {
                     throw new InvalidDataException(
@@ -44,6 +52,10 @@ internal static class PageEncodings
             }
         }
     }
+
+    /// <summary>Whether the file was written by parquet-mr (parquet-java, and the writers built on it: Spark, Hive, Trino's "parquet-mr-trino").</summary>
+    private static bool IsParquetJava(string? createdBy) =>
+        createdBy is not null && (createdBy.StartsWith("parquet-mr", StringComparison.OrdinalIgnoreCase) || createdBy.StartsWith("parquet-java", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// True when a column chunk's data pages are RLE-encoded: by its page encoding statistics when the writer wrote
