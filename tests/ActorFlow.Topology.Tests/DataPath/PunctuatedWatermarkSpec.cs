@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
+using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Watermarks;
+using ActorFlow.Operators.Windowing;
+using ActorFlow.TestKit;
+using ActorFlow.Topology.Dsl;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
@@ -104,6 +108,51 @@ public sealed class PunctuatedWatermarkSpec : IDisposable
                 Assert.Equal(2, summary.LateRecords);
                 Assert.Equal(["a|" + (b + 10_000) + "|1", "b|" + (b + 20_000) + "|1"], output.Order(StringComparer.Ordinal));
             }
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>
+    /// Verify that a punctuated watermark that rises in a batch without records for some key group of the first hop
+    /// reaches that key group before the next hop moves to it: user-2's count of window 0 reaches the second hop's sum
+    /// of window 0 instead of arriving late there (it used to wait for the next tick while the marker went on).
+    /// </summary>
+    [Fact]
+    public async Task A_rising_punctuated_watermark_must_fire_every_key_group_before_the_next_hop()
+    {
+        const long b = BoundedJobs.Base;
+        List<(Click Value, long Time)> input =
+        [
+            (new Click("user-1", b), b),
+            (new Click("user-2", b + 100), b + 100),
+            (new Click("user-1", b + 5_000), b + 5_000),
+        ];
+        var source = new BoundedListSource<Click>([input], chunk: 1) { GateAt = 2, Gated = [0] };
+        var output = new ConcurrentQueue<string>();
+        var job = StreamJobBuilder.Create("punctuated-hops")
+            .FromSource("clicks", source, BoundedJobs.PerRecordWatermarks)
+            .KeyBy(c => c.User)
+            .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                .Aggregate(Aggregates.Count<Click>(), (user, window, count) => $"{window.Start}|{count}"))
+            .KeyBy(r => r.Split('|')[0])
+            .Process("sum", () => WindowOperators.For<string, string>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                .Aggregate(Aggregates.Sum<string>(r => long.Parse(r.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture)), (start, window, sum) => $"{start}|{sum}"))
+            .To(new QueueSink<string>(output))
+            .Build();
+        var system = await ActorFlowCluster.StartNodeAsync("punctuated-hops", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var running = await JobRunner.StartAsync(system, job);
+            // Both first records dispatched (the watermark of user-2's record is in force), before the third is read.
+            await Poll.UntilAsync(() => running.CurrentWatermark == b + 100 - 1_001, TimeSpan.FromSeconds(30));
+            source.Gate.TrySetResult();
+            var summary = await running.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(0, summary.LateRecords);
+            Assert.Equal([$"{b}|2", $"{b + 5_000}|1"], output.Order(StringComparer.Ordinal));
         }
         finally
         {

@@ -212,6 +212,7 @@ internal sealed class BatchDispatcher(
         // The watermark in force for a chunk's records is the one before the chunk: a chunk's own watermark already
         // counts its records, and applies to the records after it.
         var watermark = Watermark;
+        var before = watermark;
         for (var c = 0; c < chunks.Length; c++)
         {
             var chunk = chunks[c];
@@ -272,6 +273,11 @@ internal sealed class BatchDispatcher(
             }
         }
 
+        // A watermark that rose within the batch (a punctuated generator's, emitted for a record) reaches every key group
+        // that has seen data, as a tick's does: the marker below takes it to the later hops, whose windows would fire
+        // before this hop's key groups without records in the batch fired theirs, and those results would come late
+        // there (Flink fires an operator's timers for every key before it forwards a watermark).
+        tick |= watermark > before;
         Volatile.Write(ref _watermark, watermark);
         var batches = new List<KeyGroupBatch>();
         // In key-group order: the groups with records, and on a tick every other group that has seen data (a

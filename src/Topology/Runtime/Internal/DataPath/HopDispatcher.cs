@@ -80,8 +80,10 @@ internal sealed class HopDispatcher
 
                         break;
                     case EmittedKind.Watermark:
+                        // A watermark that rises reaches every key group of the hop that has seen data (as a tick's),
+                        // before its marker goes on to the next hop (see BatchDispatcher).
+                        tick |= e.Tag == Emitted.TickTag || e.Timestamp > _watermark;
                         _watermark = Math.Max(_watermark, e.Timestamp);
-                        tick |= e.Tag == Emitted.TickTag;
                         break;
                     case EmittedKind.Barrier:
                         segments.Add(Flush(passed, byGroup, tick, (long)e.Value!));
