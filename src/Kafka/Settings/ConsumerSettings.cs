@@ -70,7 +70,10 @@ public sealed record ConsumerSettings<TKey, TValue> : KafkaClientSettings<Consum
         private init => field = SettingsGuard.Positive(value, "connection-timeout");
     }
 
-    /// <summary>Time allowed for a draining stop (HOCON <c>stop-timeout</c>). Positive; default 30 s.</summary>
+    /// <summary>
+    /// Time allowed for <c>IControl.StopAsync</c> to stop the stage (HOCON <c>stop-timeout</c>); <c>DrainAndShutdownAsync</c>
+    /// waits for the stream however long it takes, as Akka.Streams.Kafka's. Positive; default 30 s.
+    /// </summary>
     public TimeSpan StopTimeout
     {
         get;

@@ -60,6 +60,33 @@ public sealed class CommittableSourceSpec(ITestOutputHelper output) : KafkaSpecB
         Assert.True(control.IsShutdown.IsCompleted);
     }
 
+    /// <summary>
+    /// Verify that drain-and-shutdown waits for a stream slower than the stop timeout (the stage still holds records)
+    /// and commits everything it processed; it used to give up after stop-timeout and close the consumer under the
+    /// running stream, whose last commits failed.
+    /// </summary>
+    [Fact]
+    public async Task A_draining_shutdown_must_wait_for_a_stream_slower_than_the_stop_timeout()
+    {
+        Produce(150);
+        var processed = 0;
+        var (control, done) = KafkaConsumer.CommittableSource(ConsumerSettings("slow-drain").WithStopTimeout(TimeSpan.FromMilliseconds(500)), Subscriptions.Topics(Topic))
+            .SelectAsync(1, async m =>
+            {
+                await Task.Delay(10);
+                Interlocked.Increment(ref processed);
+                return (ICommittable)m.CommittableOffset;
+            })
+            .ToMaterialized(Committer.Sink(CommitterSettings.Create(Sys).WithMaxInterval(TimeSpan.FromMinutes(5))), Keep.Both)
+            .Run(Materializer);
+        await AwaitAssertAsync(() => Assert.True(Volatile.Read(ref processed) > 0), TimeSpan.FromSeconds(30));
+
+        await control.DrainAndShutdownAsync(done);
+
+        Assert.Equal(Volatile.Read(ref processed), Committed("slow-drain", 3).Values.Sum());
+        Assert.True(Volatile.Read(ref processed) > 50, $"{processed} processed: the drain did not outlast the stop timeout");
+    }
+
     /// <summary>Verify that a batch holds the highest offset per partition.</summary>
     [Fact]
     public async Task A_CommittableOffsetBatch_must_keep_the_highest_offset_per_partition()

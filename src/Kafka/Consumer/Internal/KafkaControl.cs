@@ -27,8 +27,11 @@ internal sealed class KafkaControl<TKey, TValue>(ConsumerHub<TKey, TValue> hub, 
         ArgumentNullException.ThrowIfNull(streamCompletion);
         try
         {
-            await StopAsync().ConfigureAwait(false);
-            return await streamCompletion.WaitAsync(stopTimeout).ConfigureAwait(false);
+            // However long the stream takes to process what the stage still holds (up to max-batch records), as
+            // Akka.Streams.Kafka's DrainAndShutdown: giving up after stop-timeout closed the consumer under the running
+            // stream, whose last commits then failed and whose records were delivered again.
+            hub.Stop();
+            return await streamCompletion.ConfigureAwait(false);
         }
         finally
         {
