@@ -51,6 +51,11 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         private int _inFlight;
         private int _wakeUpScheduled;
 
+        // A record librdkafka's queue had no room for (Local_QueueFull): produced again as delivery reports free room;
+        // nothing more is pulled meanwhile (the plain sink and FlexiFlow wait the same way; this stage used to fail).
+        private ProducerRecord<TKey, TValue>? _blocked;
+        private int _blockedFlag;
+
         public Logic(TransactionalProducerStage<TKey, TValue> stage)
             : base(stage.Shape)
         {
@@ -131,9 +136,25 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
                 Interlocked.Increment(ref _inFlight);
                 _producer!.Produce(record.TopicPartition, record.Message, _onReport);
                 _records++;
+                if (_blocked is not null)
+                {
+                    _blocked = null;
+                    Volatile.Write(ref _blockedFlag, 0);
+                }
+            }
+            catch (KafkaException e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                Interlocked.Decrement(ref _inFlight);
+                _blocked = record;
+                Volatile.Write(ref _blockedFlag, 1);
+                if (Volatile.Read(ref _inFlight) == 0 && Interlocked.Exchange(ref _wakeUpScheduled, 1) == 0)
+                {
+                    _wakeUp(); // every report came before the flag was set: nothing else would wake the stage
+                }
             }
             catch (KafkaException e)
             {
+                Interlocked.Decrement(ref _inFlight);
                 _reports.Fail(_reports.Classify(e.Error, record.Topic, record.Partition, e));
             }
         }
@@ -154,7 +175,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
                 _toEmit = null;
             }
 
-            if (_busy || _toEmit is not null)
+            if (_busy || _toEmit is not null || _blocked is not null)
             {
                 return;
             }
@@ -247,6 +268,11 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         private void OnWakeUp()
         {
             Volatile.Write(ref _wakeUpScheduled, 0);
+            if (_blocked is { } blocked && _reports.Failure is null)
+            {
+                Produce(blocked);
+            }
+
             Progress();
         }
 
@@ -256,7 +282,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
             // A failed report (not a purge by an abort) is recorded and wakes the stage; a delivered one wakes it when it
             // frees the first slot below the parallelism bound.
             var inFlight = Interlocked.Decrement(ref _inFlight);
-            if (_reports.OnReport(report) && inFlight == _stage._settings.Parallelism - 1 && Interlocked.Exchange(ref _wakeUpScheduled, 1) == 0)
+            if (_reports.OnReport(report) && (inFlight == _stage._settings.Parallelism - 1 || Volatile.Read(ref _blockedFlag) == 1) && Interlocked.Exchange(ref _wakeUpScheduled, 1) == 0)
             {
                 _wakeUp();
             }
