@@ -38,6 +38,14 @@ internal static class WriterSchemaAdapter
     private static void Emit(Utf8JsonWriter json, Schema w, Schema? r, Names defined)
     {
         r = r is UnionSchema ru && w is not UnionSchema ? Branch(ru, w) : r;
+        if (w is LogicalSchema { LogicalTypeName: "decimal" } wd && r is LogicalSchema { LogicalTypeName: "decimal" } rd && Scale(wd) != Scale(rd))
+        {
+            // The same unscaled integer read at another scale is another number (12.34 written at scale 2 read as 0.1234
+            // at scale 4), with no error: the specification matches two decimals only of equal scale and precision.
+            // A wider precision at the same scale reads the same numbers and is let through, as Java's resolver does.
+            throw new AvroException($"a decimal of scale {Scale(wd)} (writer) cannot be read as a decimal of scale {Scale(rd)} (reader): the same bytes would be another number");
+        }
+
         switch (w)
         {
             // A logical annotation on one side only: the writer as its underlying type when the reader has none, or
@@ -353,4 +361,8 @@ internal static class WriterSchemaAdapter
             }
         }
     }
+
+    // A decimal's scale: its "scale" property, 0 when absent.
+    private static int Scale(LogicalSchema decimalSchema) =>
+        decimalSchema.GetProperty("scale") is { } text && int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var scale) ? scale : 0;
 }
