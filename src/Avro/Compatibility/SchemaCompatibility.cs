@@ -156,7 +156,16 @@ public static class SchemaCompatibility
             foreach (var field in reader.Fields)
             {
                 var fieldPath = $"{path}/fields/{field.Name}";
-                var written = WriterField(writer, field);
+                var matches = WriterFields(writer, field);
+                if (matches.Count > 1)
+                {
+                    // Java's lookupWriterField throws here, and Confluent's registry answers the pair incompatible: no
+                    // reader could be built (ours would name a field twice in the schema it reads with).
+                    Add(fieldPath, ResolutionRule.AmbiguousField, $"field '{field.Name}' of the reader's record {reader.Fullname} matches several fields of the writer's record by its name and aliases: {string.Join(", ", matches.Select(m => m.Name))}");
+                    continue;
+                }
+
+                var written = matches.Count == 1 ? matches[0] : null;
                 if (written is null)
                 {
                     if (field.DefaultValue is null)
@@ -173,22 +182,23 @@ public static class SchemaCompatibility
             _inProgress.Remove((reader.Fullname, writer.Fullname));
         }
 
-        private static Field? WriterField(RecordSchema writer, Field readerField)
+        private static List<Field> WriterFields(RecordSchema writer, Field readerField)
         {
+            var matches = new List<Field>(1);
             if (writer.TryGetField(readerField.Name, out var f))
             {
-                return f;
+                matches.Add(f);
             }
 
             foreach (var alias in readerField.Aliases ?? [])
             {
-                if (writer.TryGetField(alias, out f))
+                if (writer.TryGetField(alias, out f) && !matches.Contains(f))
                 {
-                    return f;
+                    matches.Add(f);
                 }
             }
 
-            return null;
+            return matches;
         }
 
         private static Schema? FirstMatch(UnionSchema reader, Schema writer)

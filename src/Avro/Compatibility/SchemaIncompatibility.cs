@@ -29,6 +29,9 @@ public static class ResolutionRule
     /// <summary>The writer's and reader's fixed types have different sizes.</summary>
     public const string FixedSizeMismatch = "FIXED_SIZE_MISMATCH";
 
+    /// <summary>A field of the reader's record matches several fields of the writer's, by its name and its aliases (Java's checker fails on it, and Confluent's registry answers the pair incompatible).</summary>
+    public const string AmbiguousField = "AMBIGUOUS_FIELD";
+
     /// <summary>A branch of the writer's union, or the writer's type, matches no branch of the reader's union (a reader that is not a union reports each unreadable writer branch under the rule it breaks).</summary>
     public const string MissingUnionBranch = "MISSING_UNION_BRANCH";
 }

@@ -90,6 +90,23 @@ public sealed class SchemaCompatibilitySpec
         Assert.Contains(SchemaCompatibility.Check(list, wider), i => i.Rule == ResolutionRule.TypeMismatch && i.Path == "/fields/v");
     }
 
+    /// <summary>
+    /// Verify that a reader field whose name and alias match two writer fields is incompatible (Java's checker fails on
+    /// it and Confluent's registry answers 409), where taking the first match let a schema in that no reader could use.
+    /// </summary>
+    [Fact]
+    public void A_reader_field_matching_two_writer_fields_must_be_incompatible()
+    {
+        var v1 = Schema.Parse("""{"type":"record","name":"P","fields":[{"name":"id","type":"int"},{"name":"name","type":"string"},{"name":"fullName","type":"string"}]}""");
+        var v2 = Schema.Parse("""{"type":"record","name":"P","fields":[{"name":"id","type":"int"},{"name":"name","type":"string","aliases":["fullName"]}]}""");
+
+        var problem = Assert.Single(SchemaCompatibility.Check(v2, v1));
+        Assert.Equal(ResolutionRule.AmbiguousField, problem.Rule);
+        Assert.Equal("/fields/name", problem.Path);
+        Assert.Contains("name, fullName", problem.Description, StringComparison.Ordinal);
+        Assert.Contains(ResolutionRule.AmbiguousField, Assert.Single(SchemaCompatibility.CheckLevel(CompatibilityLevel.Backward, v2, [(1, v1)])), StringComparison.Ordinal);
+    }
+
     // Per rule: (old, new) field types for backward accept/violate, forward accept/violate, full accept/violate.
     private static readonly Dictionary<string, (string Old, string New)[]> Pairs = new()
     {
