@@ -491,7 +491,15 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                 : type == typeof(byte[]) ? ReadAsync<ReadOnlyMemory<byte>>(group, count, definitions, repetitions, cancellationToken)
                 : (Task<object[]>)typeof(Leaf).GetMethod(nameof(ReadAsync), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
                     .MakeGenericMethod(Column.ClrType).Invoke(this, [group, count, definitions, repetitions, cancellationToken])!;
-            _values = await values.ConfigureAwait(false);
+            try
+            {
+                _values = await values.ConfigureAwait(false);
+            }
+            catch (Exception e) when (PhysicalColumns.NamesNoColumn(e))
+            {
+                throw PhysicalColumns.Failed(Column, e);
+            }
+
             _definitions = definitions;
             _repetitions = repetitions;
             _position = 0;

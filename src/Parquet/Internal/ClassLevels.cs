@@ -39,7 +39,14 @@ internal sealed class ClassLevels<T>
             {
                 var column = columns[plan.Leaves[i].Path];
                 leaves[i] = plan.Leaves[i].Cursor(column.MaxDefinitionLevel);
-                await leaves[i].ReadAsync(group, column, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await leaves[i].ReadAsync(group, column, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (PhysicalColumns.NamesNoColumn(e))
+                {
+                    throw PhysicalColumns.Failed(column, e);
+                }
             }
 
             for (var row = 0; row < rows; row++)

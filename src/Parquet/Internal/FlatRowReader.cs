@@ -151,7 +151,14 @@ internal sealed class FlatRowReader<T>
                 if (present[c] is { } field)
                 {
                     values[c] = _columns[c].Rent(rows);
-                    await values[c]!.ReadAsync(group, field, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await values[c]!.ReadAsync(group, field, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (PhysicalColumns.NamesNoColumn(e))
+                    {
+                        throw PhysicalColumns.Failed(field, e);
+                    }
                 }
             }
 

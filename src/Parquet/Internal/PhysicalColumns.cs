@@ -26,6 +26,14 @@ internal static class PhysicalColumns
 
     private static readonly DateTime UnixEpoch = new(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
+    /// <summary>Whether reading a column failed with an exception that does not say which column (Parquet.Net's and .NET's own: a timestamp beyond year 9999, a corrupt page).</summary>
+    public static bool NamesNoColumn(Exception e) => e is not (OutOfMemoryException or OperationCanceledException or InvalidDataException);
+
+    /// <summary>The failure of reading <paramref name="column"/>, naming it (the source adds the file and the row group).</summary>
+    public static InvalidDataException Failed(DataField column, Exception e) => e is NotImplementedException
+        ? new($"column '{column.Path}' cannot be read: Parquet.Net 6.1 does not implement reading what the file holds ({e.Message}; a list or map column in data pages V2 is such a case: write it with data pages V1)", e)
+        : new($"column '{column.Path}' cannot be read: {e.GetType().Name}: {e.Message}", e);
+
     /// <summary>As <see cref="ParquetRowGroupReader.ReadRawAsync{T}"/>: the defined values packed at the start of <paramref name="values"/>.</summary>
     public static async ValueTask ReadRawAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken)
         where T : struct

@@ -33,6 +33,31 @@ public sealed class BadFileSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     /// <summary>
+    /// Verify that a value .NET cannot hold (Spark's INT96 timestamp of year 290000, parquet-testing's
+    /// int96_from_spark.parquet) fails the row group naming the file and the column on every read path, not only with
+    /// .NET's own message.
+    /// </summary>
+    [Fact]
+    public async Task A_value_dotnet_cannot_hold_must_fail_naming_the_column()
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "other-writers", "int96_from_spark.parquet");
+
+        foreach (var read in new Func<Task>[]
+        {
+            () => SourceRun.AllAsync(Sys, ParquetSource.For<Int96Row>(file)),
+            () => SourceRun.AllAsync(Sys, ParquetSource.For<Int96Record>(file)),
+            () => SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, (global::Avro.RecordSchema)global::Avro.Schema.Parse("""
+                {"type":"record","name":"R","fields":[{"name":"a","type":["null",{"type":"long","logicalType":"timestamp-micros"}]}]}
+                """))),
+        })
+        {
+            var e = await Assert.ThrowsAsync<InvalidDataException>(read);
+            Assert.Contains(file, e.Message, StringComparison.Ordinal);
+            Assert.Contains("column 'a' cannot be read", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>
     /// Verify that files of two schema versions are reconciled by name (a column a file lacks reads as its default),
     /// and that a column of another type is reported naming the file, the column and both types.
     /// </summary>
@@ -124,4 +149,20 @@ public sealed class BadFileSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
 
         public int Symbol { get; set; }
     }
+
+#pragma warning disable SA1300, IDE1006 // the file's column name
+    /// <summary>Read column by column (a flat class of settable properties).</summary>
+    public sealed class Int96Row
+    {
+        public DateTime? a { get; set; }
+    }
+
+    /// <summary>Read by levels (a positional record is refused there; a class with a list member is not flat).</summary>
+    public sealed class Int96Record
+    {
+        public DateTime? a { get; set; }
+
+        public List<int>? absent { get; set; }
+    }
+#pragma warning restore SA1300, IDE1006
 }
