@@ -124,7 +124,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             try
             {
                 await using var reader = await LegacyLists.OpenAsync(file, cancellationToken).ConfigureAwait(false);
-                PageEncodings.ThrowIfUnreadable(reader, _rows.Check(reader.Schema, file, hivePath));
+                PageEncodings.ThrowIfUnreadable(file, reader, _rows.Check(reader.Schema, file, hivePath));
                 var fill = _rows.FillFor(hivePath, reader.Schema);
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)

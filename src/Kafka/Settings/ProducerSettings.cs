@@ -51,7 +51,10 @@ public sealed record ProducerSettings<TKey, TValue> : KafkaClientSettings<Produc
         private init => field = SettingsGuard.AtLeastOne(value, "parallelism");
     }
 
-    /// <summary>Time allowed to flush outstanding messages when the stage stops (HOCON <c>flush-timeout</c>). Positive; default 30 s.</summary>
+    /// <summary>
+    /// Time allowed to flush outstanding messages when the stage stops (HOCON <c>flush-timeout</c>); it also bounds each
+    /// publish of the exactly-once sink and its read of each partition's last record. Positive; default 30 s.
+    /// </summary>
     public TimeSpan FlushTimeout
     {
         get;

@@ -69,7 +69,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         CurrentWatermark = watermark;
         if (watermark == Watermark.EndOfInput)
         {
-            _eventTimers.Quiesced = _processingTimers.Quiesced = true; // every timer fires once (TimerQueue.Quiesced)
+            _eventTimers.Quiesced = true; // every event-time timer fires once (TimerQueue.Quiesced)
         }
 
         while (_eventTimers.TryDequeue(watermark, out var timer))

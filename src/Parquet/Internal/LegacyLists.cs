@@ -15,7 +15,7 @@ namespace ActorFlow.Parquet.Internal;
 /// The file's schema elements are rewritten before Parquet.Net decodes them into its fields, into the standard shape
 /// with the same definition and repetition levels: a LIST group <c>{ repeated group "" { required group R { … } } }</c>
 /// where the repeated group <c>R</c> is itself the (required) element, and a required LIST group of required records
-/// for an unannotated repeated group. The added groups are unnamed, and Parquet.Net's paths leave out empty names, so
+/// for an unannotated repeated group of several fields. The added groups are unnamed, and Parquet.Net's paths leave out empty names, so
 /// every column keeps the path of its column chunk (<c>tags.array.a</c>). Parquet.Net's column reader finds a chunk's
 /// schema element by that path in the tree it built from the file's own elements before the rewrite.
 /// </para>
@@ -99,9 +99,11 @@ internal static class LegacyLists
             return Node(schema, ref index, Copy(repeated, FieldRepetitionType.REQUIRED), element, output, ref changed);
         }
 
-        if (element.RepetitionType == FieldRepetitionType.REPEATED && !IsList(parent) && !IsMap(parent) && !IsList(element) && !IsMap(element))
+        if (element.RepetitionType == FieldRepetitionType.REPEATED && element.NumChildren > 1 && !IsList(parent) && !IsMap(parent) && !IsList(element) && !IsMap(element))
         {
-            // A repeated group outside LIST and MAP: a required list of required records.
+            // A repeated group of several fields outside LIST and MAP: a required list of required records. (One of a
+            // single field stays as Parquet.Net and DuckDB read it, a list of that field; parquet-java and Arrow read a
+            // list of one-field records.)
             var list = Copy(element, FieldRepetitionType.REQUIRED);
             list.NumChildren = 1;
             list.ConvertedType = ConvertedType.LIST;

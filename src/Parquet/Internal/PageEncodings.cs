@@ -22,7 +22,7 @@ internal static class PageEncodings
     /// which Parquet.Net decodes as a raw block into wrong values; early parquet-cpp's raw-framed LZ4 reads.</item>
     /// </list>
     /// </summary>
-    public static void ThrowIfUnreadable(ParquetReader reader, IEnumerable<DataField> columns)
+    public static void ThrowIfUnreadable(string file, ParquetReader reader, IEnumerable<DataField> columns)
     {
         foreach (var column in columns)
         {
@@ -38,10 +38,10 @@ internal static class PageEncodings
                     throw new InvalidDataException($"column '{column.Path}' is compressed with LZO, which Parquet.Net 6.1 cannot read");
                 }
 
-                if (meta.Codec == CompressionCodec.LZ4 && IsParquetJava(reader.Metadata?.CreatedBy))
+                if (meta.Codec == CompressionCodec.LZ4 && HadoopFramed(file, meta))
                 {
                     throw new InvalidDataException(
-                        $"column '{column.Path}' is compressed with LZ4 in Hadoop's framing (parquet-mr's LZ4 codec, written by '{reader.Metadata?.CreatedBy}'), which Parquet.Net 6.1 decodes as a raw LZ4 block and reads as wrong values: the file is refused; write it with LZ4_RAW, SNAPPY or ZSTD");
+                        $"column '{column.Path}' is compressed with LZ4 in Hadoop's framing (the LZ4 codec of parquet-mr and of Arrow before LZ4_RAW, written by '{reader.Metadata?.CreatedBy}'), which Parquet.Net 6.1 decodes as a raw LZ4 block and reads as wrong values: the file is refused; write it with LZ4_RAW, SNAPPY or ZSTD");
                 }
 
                 if (column.ClrType == typeof(bool) && HasRleValues(meta))
@@ -53,9 +53,67 @@ internal static class PageEncodings
         }
     }
 
-    /// <summary>Whether the file was written by parquet-mr (parquet-java, and the writers built on it: Spark, Hive, Trino's "parquet-mr-trino").</summary>
-    private static bool IsParquetJava(string? createdBy) =>
-        createdBy is not null && (createdBy.StartsWith("parquet-mr", StringComparison.OrdinalIgnoreCase) || createdBy.StartsWith("parquet-java", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Whether an LZ4 column chunk's pages are in Hadoop's framing, told from its first compressed page as Arrow's reader
+    /// tells it: the page body is a run of blocks, each a big-endian decompressed size and compressed size and that many
+    /// bytes, which end exactly at the page's end and whose decompressed sizes add up to the page's. A raw LZ4 block
+    /// (early parquet-cpp) does not line up so. The page header is read with Parquet.Net's own thrift reader.
+    /// </summary>
+    private static bool HadoopFramed(string file, ColumnMetaData meta)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.None);
+        stream.Position = meta.DictionaryPageOffset is > 0 and var d && d < meta.DataPageOffset ? d : meta.DataPageOffset;
+        var end = stream.Position + meta.TotalCompressedSize;
+        while (stream.Position < end)
+        {
+            var header = ReadPageHeader(stream);
+            var levels = header.DataPageHeaderV2 is { } v2 ? v2.RepetitionLevelsByteLength + v2.DefinitionLevelsByteLength : 0;
+            if (header.DataPageHeaderV2 is { IsCompressed: false } || header.CompressedPageSize - levels <= 0)
+            {
+                stream.Position += header.CompressedPageSize; // nothing compressed here: the next page tells
+                continue;
+            }
+
+            var body = new byte[header.CompressedPageSize];
+            stream.ReadExactly(body);
+            return IsHadoopFramed(body.AsSpan(levels), header.UncompressedPageSize - levels);
+        }
+
+        return false;
+    }
+
+    private static bool IsHadoopFramed(ReadOnlySpan<byte> body, long decompressed)
+    {
+        var position = 0;
+        long total = 0;
+        while (body.Length - position >= 8)
+        {
+            total += System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(body[position..]);
+            var compressed = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(body[(position + 4)..]);
+            position += 8;
+            if (compressed > (uint)(body.Length - position))
+            {
+                return false;
+            }
+
+            position += (int)compressed;
+        }
+
+        return position == body.Length && total == decompressed;
+    }
+
+    private static PageHeader ReadPageHeader(Stream stream)
+    {
+        var protocol = Activator.CreateInstance(ThriftReader, stream)!;
+        return (PageHeader)PageHeaderRead.Invoke(null, [protocol])!;
+    }
+
+    // Parquet.Net 6.1 reads page headers with an internal thrift reader; the same one reads them here.
+    private static readonly System.Type ThriftReader = typeof(PageHeader).Assembly.GetType("Parquet.Meta.Proto.ThriftCompactProtocolReader")
+        ?? throw new InvalidOperationException("Parquet.Net has no ThriftCompactProtocolReader (a Parquet.Net version other than 6.1)");
+
+    private static readonly System.Reflection.MethodInfo PageHeaderRead = typeof(PageHeader).GetMethod("Read", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic, [ThriftReader])
+        ?? throw new InvalidOperationException("Parquet.Net's PageHeader has no Read(ThriftCompactProtocolReader) (a Parquet.Net version other than 6.1)");
 
     /// <summary>
     /// True when a column chunk's data pages are RLE-encoded: by its page encoding statistics when the writer wrote

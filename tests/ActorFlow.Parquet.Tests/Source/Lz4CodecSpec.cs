@@ -3,8 +3,8 @@ using System.Text;
 namespace ActorFlow.Parquet.Tests.Source;
 
 /// <summary>
-/// The deprecated LZ4 codec has two framings: parquet-mr's (Hadoop's Lz4Codec: each block behind two big-endian
-/// sizes) and early parquet-cpp's (a raw LZ4 block). Parquet.Net 6.1 decodes every LZ4 page as a raw block, so a
+/// The deprecated LZ4 codec has two framings: parquet-mr's and later Arrow's (Hadoop's Lz4Codec: each block behind two
+/// big-endian sizes) and early parquet-cpp's (a raw LZ4 block), told apart from the bytes of the first page. Parquet.Net 6.1 decodes every LZ4 page as a raw block, so a
 /// parquet-mr file read as wrong values without an error (4503599628419072 for 1593604800). Such a file is refused
 /// naming the column; a raw-framed one reads (fixtures of parquet-testing, as Arrow's tests read them).
 /// </summary>

@@ -146,7 +146,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
             {
                 Interlocked.Decrement(ref _inFlight);
                 _blocked = record;
-                Volatile.Write(ref _blockedFlag, 1);
+                Interlocked.Exchange(ref _blockedFlag, 1); // a full fence: the report thread decrements, then reads the flag
                 if (Volatile.Read(ref _inFlight) == 0 && Interlocked.Exchange(ref _wakeUpScheduled, 1) == 0)
                 {
                     _wakeUp(); // every report came before the flag was set: nothing else would wake the stage
