@@ -18,7 +18,9 @@ internal sealed class FileSelection
     private readonly Regex? _glob;
     private readonly string? _file;
     private int _depth = int.MaxValue;
-    private string _namedHidden = "";
+
+    // Before a wildcard that starts a path segment (and in each directory ** crosses): the segment is not hidden.
+    private const string NotHidden = "(?!\\.|_(?![^/]*=))";
 
     private FileSelection(string path, string baseDirectory, Regex? glob, string? file, string givenBase)
     {
@@ -66,7 +68,6 @@ internal sealed class FileSelection
         {
             // Without ** a glob matches files exactly as deep as its segments: no deeper directory is listed.
             _depth = pattern.Contains("**") ? int.MaxValue : pattern.Length - 1,
-            _namedHidden = string.Concat(pattern.Where(p => p.Length > 0 && p[0] is '.' or '_').Select(p => p[0]).Distinct()),
         };
     }
 
@@ -91,7 +92,7 @@ internal sealed class FileSelection
         var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = _depth, AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
         var files = Directory.EnumerateFiles(BaseDirectory, _glob is null ? "*.parquet" : "*", options)
             .Select(file => (File: file, Relative: System.IO.Path.GetRelativePath(BaseDirectory, file).Replace('\\', '/')))
-            .Where(f => !f.Relative.EndsWith(InProgressSuffix, StringComparison.Ordinal) && (_glob is null || _glob.IsMatch(f.Relative)) && !Hidden(f.Relative))
+            .Where(f => !f.Relative.EndsWith(InProgressSuffix, StringComparison.Ordinal) && (_glob is null ? !Hidden(f.Relative) : _glob.IsMatch(f.Relative)))
             .OrderBy(f => f.Relative, StringComparer.Ordinal)
             .ToList();
         if (_glob is not null && files.Count == 0)
@@ -112,20 +113,19 @@ internal sealed class FileSelection
     public string HivePathOf(string relative) => _givenBase.Length == 0 ? relative : _givenBase + "/" + relative;
 
     /// <summary>
-    /// Whether <paramref name="relative"/> lies in, or is, a hidden file or directory, which a listing skips as Flink's
-    /// <c>DefaultFileFilter</c> and Spark's file index do: a name starting with <c>.</c>, or with <c>_</c> and holding no
-    /// <c>=</c> (a Hive directory such as <c>_year=2026</c> is data). Such paths are other tools' bookkeeping: Spark's
-    /// and Hadoop's <c>_temporary</c> attempt files (uncommitted output), Delta Lake's <c>_delta_log</c> checkpoints,
-    /// <c>.crc</c> and editor files. A glob reads them where it names them: in its leading directories (which are not
-    /// listed), or below them where one of its segments starts with the same character (<c>_*/*.parquet</c>,
-    /// <c>.*.parquet</c>), as a shell's <c>*</c> leaves dot files to a pattern that starts with a dot.
+    /// Whether <paramref name="relative"/> lies in, or is, a hidden file or directory, which a directory's listing skips as
+    /// Flink's <c>DefaultFileFilter</c> and Spark's file index do: a name starting with <c>.</c>, or with <c>_</c> and
+    /// holding no <c>=</c> (a Hive directory such as <c>_year=2026</c> is data). Such paths are other tools' bookkeeping:
+    /// Spark's and Hadoop's <c>_temporary</c> attempt files (uncommitted output), Delta Lake's <c>_delta_log</c>
+    /// checkpoints, <c>.crc</c> and editor files. A glob skips them as a shell does (see <see cref="ToRegex"/>): a
+    /// wildcard that starts a segment, and <c>**</c>, match no hidden name; a segment written with its <c>.</c> or
+    /// <c>_</c> (<c>_delta_log/*.parquet</c>, <c>_*/*.parquet</c>, <c>.*.parquet</c>) names them.
     /// </summary>
-    private bool Hidden(string relative)
+    private static bool Hidden(string relative)
     {
         foreach (var segment in relative.Split('/'))
         {
-            var hidden = segment.StartsWith('.') || (segment.StartsWith('_') && !segment.Contains('='));
-            if (hidden && !_namedHidden.Contains(segment[0]))
+            if (segment.StartsWith('.') || (segment.StartsWith('_') && !segment.Contains('=')))
             {
                 return true;
             }
@@ -150,14 +150,19 @@ internal sealed class FileSelection
             var last = i == segments.Length - 1;
             if (segments[i] == "**")
             {
-                // Any number of directories (none included); as the last segment, every file below.
-                regex.Append(last ? ".*" : "(?:[^/]+/)*");
+                // Any number of directories (none included); as the last segment, every file below. None hidden.
+                regex.Append(last ? $"(?:{NotHidden}[^/]+/)*{NotHidden}[^/]+" : $"(?:{NotHidden}[^/]+/)*");
                 continue;
             }
 
             if (segments[i].Length == 0)
             {
                 throw new ArgumentException($"Parquet source: the glob '{glob}' has an empty path segment.", nameof(glob));
+            }
+
+            if (segments[i][0] is '*' or '?' or '[')
+            {
+                regex.Append(NotHidden); // a wildcard at a segment's start matches no hidden name, as a shell's
             }
 
             AppendSegment(regex, segments[i], glob);

@@ -61,7 +61,7 @@ public sealed class FileSelectionSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     /// Verify that a directory or a glob skips hidden files and directories as Flink's <c>DefaultFileFilter</c> and
     /// Spark do (Spark's uncommitted <c>_temporary</c> attempt files, Delta Lake's <c>_delta_log</c> checkpoints, dot
     /// files) but keeps a Hive directory that starts with <c>_</c>, and that a glob whose segment starts with <c>_</c>
-    /// or <c>.</c> reads what it names, as does a glob below a hidden directory.
+    /// or <c>.</c> reads what that segment names (not hidden names elsewhere), as does a glob below a hidden directory.
     /// </summary>
     [Fact]
     public async Task A_hidden_file_or_directory_must_be_skipped_unless_a_glob_names_it()
@@ -72,6 +72,7 @@ public sealed class FileSelectionSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
         await WriteAsync(".hidden.parquet", 13);
         await WriteAsync("_year=2026/g.parquet", 14);
         await WriteAsync("dt=2026-11-25/_x.parquet", 15);
+        await WriteAsync("_staging/_temporary/0/p.parquet", 16);
 
         foreach (var (pattern, ids) in new (string, int[])[]
         {
@@ -79,6 +80,7 @@ public sealed class FileSelectionSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
             ("**/*.parquet", [2, 14]),
             ("*/*.parquet", [2, 14]),
             ("_*/*.parquet", [12, 14]),                   // a glob that names '_' reads '_' names
+            ("_*/**/*.parquet", [12, 14]),                // ... there only: ** crosses no hidden directory
             (".*.parquet", [13]),
             ("_delta_log/*.parquet", [12]),               // below a hidden directory the glob names
             ("_temporary/0/_temporary/*/*.parquet", [11]),
