@@ -219,7 +219,7 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
         var error = e is InvalidDataException && e.Message.Contains(file, StringComparison.Ordinal)
             ? (InvalidDataException)e
             : e is NotImplementedException
-                ? new InvalidDataException($"Parquet input '{file}' cannot be read: {where}Parquet.Net 6.1 does not implement reading what the file holds ({e.Message}; a list or map column in data pages V2 is such a case: write it with data pages V1)", e)
+                ? new InvalidDataException($"Parquet input '{file}' cannot be read: {where}{PhysicalColumns.NotImplemented(e)}", e)
                 : new InvalidDataException($"Parquet input '{file}' cannot be read: {where}{e.Message}", e);
         if (_options.OnBadFileAction == BadFileAction.Fail)
         {

@@ -18,8 +18,9 @@ internal static class PageEncodings
     /// <item>BOOLEAN values in the RLE encoding (what arrow-rs and parquet-mr write in data pages V2): Parquet.Net
     /// decodes them with a bit width of 0 and reads every value as false.</item>
     /// <item>LZO compression, which Parquet.Net does not implement.</item>
-    /// <item>The deprecated LZ4 codec as parquet-mr writes it (Hadoop's framing: big-endian sizes before each block),
-    /// which Parquet.Net decodes as a raw block into wrong values; early parquet-cpp's raw-framed LZ4 reads.</item>
+    /// <item>The deprecated LZ4 codec in Hadoop's framing (big-endian sizes before each block: parquet-mr's, and Arrow's
+    /// before LZ4_RAW), which Parquet.Net decodes as a raw block into wrong values; early parquet-cpp's raw-framed LZ4
+    /// reads.</item>
     /// </list>
     /// </summary>
     public static void ThrowIfUnreadable(string file, ParquetReader reader, IEnumerable<DataField> columns)

@@ -31,8 +31,12 @@ internal static class PhysicalColumns
 
     /// <summary>The failure of reading <paramref name="column"/>, naming it (the source adds the file and the row group).</summary>
     public static InvalidDataException Failed(DataField column, Exception e) => e is NotImplementedException
-        ? new($"column '{column.Path}' cannot be read: Parquet.Net 6.1 does not implement reading what the file holds ({e.Message}; a list or map column in data pages V2 is such a case: write it with data pages V1)", e)
+        ? new($"column '{column.Path}' cannot be read: {NotImplemented(e)}", e)
         : new($"column '{column.Path}' cannot be read: {e.GetType().Name}: {e.Message}", e);
+
+    /// <summary>What a <see cref="NotImplementedException"/> of Parquet.Net 6.1 means for a file.</summary>
+    public static string NotImplemented(Exception e) =>
+        $"Parquet.Net 6.1 does not implement reading what the file holds ({e.Message}; a list or map column in data pages V2 is such a case: write it with data pages V1)";
 
     /// <summary>As <see cref="ParquetRowGroupReader.ReadRawAsync{T}"/>: the defined values packed at the start of <paramref name="values"/>.</summary>
     public static async ValueTask ReadRawAsync<T>(ParquetRowGroupReader group, DataField field, Memory<T> values, Memory<int>? definitions, Memory<int>? repetitions, CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ public sealed class BadFileSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
     [Fact]
     public async Task A_value_dotnet_cannot_hold_must_fail_naming_the_column()
     {
-        var file = Path.Combine(AppContext.BaseDirectory, "Fixtures", "other-writers", "int96_from_spark.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "int96_from_spark.parquet");
 
         foreach (var read in new Func<Task>[]
         {

@@ -21,7 +21,6 @@ namespace ActorFlow.Parquet.Tests.Source;
 /// </summary>
 public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
-    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "other-writers");
     private readonly TempDirectory _lake = new("actorflow-parquet-legacy-lists");
 
     /// <summary>
@@ -43,7 +42,7 @@ public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         var expected = DuckDb.Query($"""
             SELECT id, list_transform(tags, t -> t.a), list_transform(tags, t -> coalesce(CAST(t.b AS VARCHAR), '<null>')), ones
             FROM read_parquet('{file}') ORDER BY id
-            """).Select(Text).ToList();
+            """).Select(OtherWriters.Text).ToList();
         Assert.Equal(["1 | [x, y] | [1, <null>] | [7]", "2 | <null> | <null> | []", "3 | [] | [] | [8, 9]"], expected);
 
         var classes = await SourceRun.AllAsync(Sys, ParquetSource.For<Written>(file));
@@ -55,9 +54,9 @@ public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
               {"name":"ones","type":{"type":"array","items":{"type":"record","name":"One","fields":[{"name":"x","type":"int"}]}}}]}
             """)));
 
-        Assert.Equal(expected, classes.Select(r => r.Value!).OrderBy(w => w.id).Select(w => Text([
+        Assert.Equal(expected, classes.Select(r => r.Value!).OrderBy(w => w.id).Select(w => OtherWriters.Text([
             w.id, w.tags?.Select(t => t.a), w.tags?.Select(t => t.b), w.ones.Select(o => o.x)])));
-        Assert.Equal(expected, records.Select(r => r.Value!).OrderBy(w => (int)w["id"]).Select(w => Text([
+        Assert.Equal(expected, records.Select(r => r.Value!).OrderBy(w => (int)w["id"]).Select(w => OtherWriters.Text([
             w["id"], Items(w["tags"])?.Select(t => t["a"]), Items(w["tags"])?.Select(t => t["b"]), Items(w["ones"])!.Select(o => o["x"])])));
     }
 
@@ -65,8 +64,8 @@ public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
     [Fact]
     public async Task A_two_level_list_of_lists_must_read_with_duckdbs_values()
     {
-        var file = Path.Combine(Fixtures, "old_list_structure.parquet");
-        var expected = DuckDb.Query($"SELECT a FROM read_parquet('{file}')").Select(Text).ToList();
+        var file = Path.Combine(OtherWriters.Fixtures, "old_list_structure.parquet");
+        var expected = DuckDb.Query($"SELECT a FROM read_parquet('{file}')").Select(OtherWriters.Text).ToList();
         Assert.Equal(["[[1, 2], [3, 4]]"], expected);
 
         var classes = await SourceRun.AllAsync(Sys, ParquetSource.For<ListOfLists>(file));
@@ -74,8 +73,8 @@ public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
             {"type":"record","name":"my_record","fields":[{"name":"a","type":{"type":"array","items":{"type":"array","items":"int"}}}]}
             """)));
 
-        Assert.Equal(expected, classes.Select(r => Text([r.Value!.a])));
-        Assert.Equal(expected, records.Select(r => Text([r.Value!["a"]])));
+        Assert.Equal(expected, classes.Select(r => OtherWriters.Text([r.Value!.a])));
+        Assert.Equal(expected, records.Select(r => OtherWriters.Text([r.Value!["a"]])));
     }
 
     /// <summary>
@@ -86,11 +85,11 @@ public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
     [Fact]
     public async Task A_repeated_group_without_annotation_must_read_as_a_list_of_records()
     {
-        var file = Path.Combine(Fixtures, "repeated_no_annotation.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "repeated_no_annotation.parquet");
         var expected = DuckDb.Query($"""
             SELECT id, phoneNumbers IS NULL, list_transform(phoneNumbers.phone, p -> p.number), list_transform(phoneNumbers.phone, p -> p.kind)
             FROM read_parquet('{file}') ORDER BY id
-            """).Select(Text).ToList();
+            """).Select(OtherWriters.Text).ToList();
         Assert.Equal(6, expected.Count);
         Assert.Equal(6, expected.Count);
         Assert.Equal("6 | false | [1111111111, 2222222222, 3333333333] | [home, <null>, mobile]", expected[5]);
@@ -104,9 +103,9 @@ public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
                   {"name":"number","type":"long"},{"name":"kind","type":["null","string"]}]}}}]}]}]}
             """)));
 
-        Assert.Equal(expected, classes.Select(r => r.Value!).OrderBy(u => u.id).Select(u => Text([
+        Assert.Equal(expected, classes.Select(r => r.Value!).OrderBy(u => u.id).Select(u => OtherWriters.Text([
             u.id, u.phoneNumbers is null, u.phoneNumbers?.phone.Select(p => p.number), u.phoneNumbers?.phone.Select(p => p.kind)])));
-        Assert.Equal(expected, records.Select(r => r.Value!).OrderBy(u => (int)u["id"]).Select(u => u["phoneNumbers"] as GenericRecord is var numbers ? Text([
+        Assert.Equal(expected, records.Select(r => r.Value!).OrderBy(u => (int)u["id"]).Select(u => u["phoneNumbers"] as GenericRecord is var numbers ? OtherWriters.Text([
             u["id"], numbers is null, Items(numbers?["phone"])?.Select(p => p["number"]), Items(numbers?["phone"])?.Select(p => p["kind"])]) : null));
     }
 
@@ -171,18 +170,6 @@ public sealed class LegacyListShapeSpec : Akka.TestKit.Xunit2.TestKit, IDisposab
         output.Write("PAR1"u8);
         await File.WriteAllBytesAsync(path, output.ToArray());
     }
-
-    /// <summary>A row as text: lists element by element.</summary>
-    private static string Text(object?[] row) => string.Join(" | ", row.Select(Value));
-
-    private static string Value(object? value) => value switch
-    {
-        null or DBNull => "<null>",
-        string s => s,
-        bool b => b ? "true" : "false",
-        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Value)) + "]",
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
-    };
 
 #pragma warning disable SA1300, IDE1006 // the files' column names
     public sealed class Written

@@ -10,13 +10,11 @@ namespace ActorFlow.Parquet.Tests.Source;
 /// </summary>
 public sealed class Lz4CodecSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "other-writers");
-
     /// <summary>Verify that parquet-mr's Hadoop-framed LZ4 file is refused naming the file, the column and the codec, on both read paths.</summary>
     [Fact]
     public async Task A_hadoop_framed_lz4_file_must_be_refused_naming_the_column()
     {
-        var file = Path.Combine(Fixtures, "hadoop_lz4_compressed.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "hadoop_lz4_compressed.parquet");
 
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Timestamps>(file)));
         Assert.Contains(file, e.Message, StringComparison.Ordinal);
@@ -31,7 +29,7 @@ public sealed class Lz4CodecSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_raw_framed_lz4_file_must_read_its_values()
     {
-        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Row>(Path.Combine(Fixtures, "non_hadoop_lz4_compressed.parquet")));
+        var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Row>(Path.Combine(OtherWriters.Fixtures, "non_hadoop_lz4_compressed.parquet")));
 
         Assert.Equal(
             ["1593604800 abc 42", "1593604800 def 7.7", "1593604801 abc 42.125", "1593604801 def 7.7"],

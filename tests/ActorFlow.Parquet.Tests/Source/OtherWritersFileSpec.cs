@@ -12,19 +12,17 @@ namespace ActorFlow.Parquet.Tests.Source;
 /// </summary>
 public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly string Fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures", "other-writers");
-
     /// <summary>Verify that parquet-avro's required 2-level list (<c>repeated int32 array</c>) reads as DuckDB reads it.</summary>
     [Fact]
     public async Task A_parquet_avro_two_level_list_must_read_with_duckdbs_values()
     {
-        var file = Path.Combine(Fixtures, "legacy-list.parquet");
-        var expected = DuckDb.Query($"SELECT segment_id, adt, volumes FROM read_parquet('{file}')").Select(Text).ToList();
+        var file = Path.Combine(OtherWriters.Fixtures, "legacy-list.parquet");
+        var expected = DuckDb.Query($"SELECT segment_id, adt, volumes FROM read_parquet('{file}')").Select(OtherWriters.Text).ToList();
 
         var read = await SourceRun.AllAsync(Sys, ParquetSource.For<LegacyList>(file));
 
         Assert.NotEmpty(expected);
-        Assert.Equal(expected, read.Select(r => r.Value!).Select(r => Text([r.segment_id, r.adt, r.volumes])));
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(r => OtherWriters.Text([r.segment_id, r.adt, r.volumes])));
     }
 
     /// <summary>Verify that Spark's optional 2-level lists, one inside an optional struct, read as DuckDB reads them, as
@@ -32,12 +30,12 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Spark_two_level_lists_in_a_struct_must_read_with_duckdbs_values()
     {
-        var file = Path.Combine(Fixtures, "legacy-list-onearray.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "legacy-list-onearray.parquet");
         var expected = DuckDb.Query($"""
             SELECT id, prediction, impurity, impurityStats, gain, leftChild, rightChild,
                    split.featureIndex, split.leftCategoriesOrThreshold, split.numCategories, split IS NULL
             FROM read_parquet('{file}')
-            """).Select(Text).ToList();
+            """).Select(OtherWriters.Text).ToList();
 
         var classes = await SourceRun.AllAsync(Sys, ParquetSource.For<Node>(file));
         var schema = (RecordSchema)Schema.Parse("""
@@ -53,10 +51,10 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, schema));
 
         Assert.Equal(7, expected.Count);
-        Assert.Equal(expected, classes.Select(r => r.Value!).Select(n => Text([
+        Assert.Equal(expected, classes.Select(r => r.Value!).Select(n => OtherWriters.Text([
             n.id, n.prediction, n.impurity, n.impurityStats, n.gain, n.leftChild, n.rightChild,
             n.split?.featureIndex, n.split?.leftCategoriesOrThreshold, n.split?.numCategories, n.split is null])));
-        Assert.Equal(expected, records.Select(r => r.Value!).Select(n => n["split"] as GenericRecord is var split ? Text([
+        Assert.Equal(expected, records.Select(r => r.Value!).Select(n => n["split"] as GenericRecord is var split ? OtherWriters.Text([
             n["id"], n["prediction"], n["impurity"], n["impurityStats"], n["gain"], n["leftChild"], n["rightChild"],
             split?["featureIndex"], split?["leftCategoriesOrThreshold"], split?["numCategories"], split is null]) : null));
     }
@@ -65,28 +63,28 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Spark_maps_and_lists_of_every_nullability_must_read_with_duckdbs_values()
     {
-        var file = Path.Combine(Fixtures, "map_array.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "map_array.parquet");
         var expected = DuckDb.Query($"SELECT map_op_op, map_op_req, map_req_op, map_req_req, arr_op_op, arr_op_req, arr_req_op, arr_req_req FROM read_parquet('{file}')")
-            .Select(Text).ToList();
+            .Select(OtherWriters.Text).ToList();
 
         var read = await SourceRun.AllAsync(Sys, ParquetSource.For<MapArray>(file));
 
         Assert.Equal(125, expected.Count);
-        Assert.Equal(expected, read.Select(r => r.Value!).Select(m => Text([m.map_op_op, m.map_op_req, m.map_req_op, m.map_req_req, m.arr_op_op, m.arr_op_req, m.arr_req_op, m.arr_req_req])));
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(m => OtherWriters.Text([m.map_op_op, m.map_op_req, m.map_req_op, m.map_req_req, m.arr_op_op, m.arr_op_req, m.arr_req_op, m.arr_req_req])));
     }
 
     /// <summary>Verify that Spark 2.1's INT96 timestamps and unannotated binary strings read as DuckDB reads them.</summary>
     [Fact]
     public async Task Spark_int96_timestamps_and_binary_strings_must_read_with_duckdbs_values()
     {
-        var file = Path.Combine(Fixtures, "alltypes_dictionary.plain-spark21.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "alltypes_dictionary.plain-spark21.parquet");
         var expected = DuckDb.Query($"SELECT id, bool_col, tinyint_col, smallint_col, int_col, bigint_col, float_col, double_col, hex(date_string_col), hex(string_col), timestamp_col FROM read_parquet('{file}')")
-            .Select(Text).ToList();
+            .Select(OtherWriters.Text).ToList();
 
         var read = await SourceRun.AllAsync(Sys, ParquetSource.For<AllTypes>(file));
 
         Assert.NotEmpty(expected);
-        Assert.Equal(expected, read.Select(r => r.Value!).Select(a => Text([
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(a => OtherWriters.Text([
             a.id, a.bool_col, a.tinyint_col, a.smallint_col, a.int_col, a.bigint_col, a.float_col, a.double_col, a.date_string_col, a.string_col, a.timestamp_col])));
     }
 
@@ -95,7 +93,7 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task An_unannotated_binary_column_into_a_string_member_must_be_refused_saying_what_to_do()
     {
-        var file = Path.Combine(Fixtures, "alltypes_dictionary.plain-spark21.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "alltypes_dictionary.plain-spark21.parquet");
 
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<StringTypes>(file)));
 
@@ -108,8 +106,8 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Pyarrow_times_of_every_unit_must_read_by_their_unit()
     {
-        var file = Path.Combine(Fixtures, "logical_time_all_precisions.parquet");
-        var expected = DuckDb.Query($"SELECT time_ms::VARCHAR, time_us::VARCHAR, time_ns::TIME::VARCHAR FROM read_parquet('{file}')").Select(Text).ToList();
+        var file = Path.Combine(OtherWriters.Fixtures, "logical_time_all_precisions.parquet");
+        var expected = DuckDb.Query($"SELECT time_ms::VARCHAR, time_us::VARCHAR, time_ns::TIME::VARCHAR FROM read_parquet('{file}')").Select(OtherWriters.Text).ToList();
         var schema = (RecordSchema)Schema.Parse("""
             {"type":"record","name":"Times","fields":[
               {"name":"time_ms","type":["null",{"type":"int","logicalType":"time-millis"}]},
@@ -121,8 +119,8 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, schema));
 
         Assert.Equal(["10:30:00 | 10:30:00 | 10:30:00"], expected);
-        Assert.Equal(expected, classes.Select(r => r.Value!).Select(t => Text([Clock(t.time_ms), Clock(t.time_us), Clock(t.time_ns)])));
-        Assert.Equal(expected, records.Select(r => r.Value!).Select(t => Text([Clock(t["time_ms"]), Clock(t["time_us"]), Clock(t["time_ns"])])));
+        Assert.Equal(expected, classes.Select(r => r.Value!).Select(t => OtherWriters.Text([Clock(t.time_ms), Clock(t.time_us), Clock(t.time_ns)])));
+        Assert.Equal(expected, records.Select(r => r.Value!).Select(t => OtherWriters.Text([Clock(t["time_ms"]), Clock(t["time_us"]), Clock(t["time_ns"])])));
     }
 
     /// <summary>Verify that pyarrow's null-type column (a pandas column of only None) reads as nulls from data pages V1 and
@@ -133,8 +131,8 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [InlineData("emptycolumn.v2.parquet")]
     public async Task A_pyarrow_null_type_column_must_read_as_nulls(string name)
     {
-        var file = Path.Combine(Fixtures, name);
-        var expected = DuckDb.Query($"SELECT \"Value\", __index_level_0__ FROM read_parquet('{file}')").Select(Text).Order(StringComparer.Ordinal).ToList();
+        var file = Path.Combine(OtherWriters.Fixtures, name);
+        var expected = DuckDb.Query($"SELECT \"Value\", __index_level_0__ FROM read_parquet('{file}')").Select(OtherWriters.Text).Order(StringComparer.Ordinal).ToList();
         var schema = (RecordSchema)Schema.Parse("""
             {"type":"record","name":"Empty","fields":[{"name":"Value","type":["null","int"]},{"name":"__index_level_0__","type":["null","long"]}]}
             """);
@@ -143,8 +141,8 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         var records = await SourceRun.AllAsync(Sys, ParquetSource.ForAvro(file, schema));
 
         Assert.Equal(10, expected.Count);
-        Assert.Equal(expected, classes.Select(r => Text([r.Value!.Value, r.Value.__index_level_0__])).Order(StringComparer.Ordinal));
-        Assert.Equal(expected, records.Select(r => Text([r.Value!["Value"], r.Value["__index_level_0__"]])).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, classes.Select(r => OtherWriters.Text([r.Value!.Value, r.Value.__index_level_0__])).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, records.Select(r => OtherWriters.Text([r.Value!["Value"], r.Value["__index_level_0__"]])).Order(StringComparer.Ordinal));
     }
 
     /// <summary>Verify that DECIMAL(38, 2) values beyond .NET decimal's range read exactly as Avro decimals, and that a class's
@@ -152,8 +150,8 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Decimals_beyond_dotnet_decimal_must_read_as_avro_decimals_and_be_refused_for_decimal_members()
     {
-        var file = Path.Combine(Fixtures, "bigdecimal.parquet");
-        var expected = DuckDb.Query($"SELECT Name, Balance::VARCHAR FROM read_parquet('{file}')").Select(Text).Order(StringComparer.Ordinal).ToList();
+        var file = Path.Combine(OtherWriters.Fixtures, "bigdecimal.parquet");
+        var expected = DuckDb.Query($"SELECT Name, Balance::VARCHAR FROM read_parquet('{file}')").Select(OtherWriters.Text).Order(StringComparer.Ordinal).ToList();
         var schema = (RecordSchema)Schema.Parse("""
             {"type":"record","name":"Account","fields":[{"name":"Name","type":["null","string"]},
               {"name":"Balance","type":["null",{"type":"bytes","logicalType":"decimal","precision":38,"scale":2}]}]}
@@ -163,7 +161,7 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         var e = await Assert.ThrowsAsync<InvalidDataException>(() => SourceRun.AllAsync(Sys, ParquetSource.For<Account>(file)));
 
         Assert.Equal(["Jane | 123456789012345678901234567890123456.33", "John | 123456789012345678901234567890123456.33"], expected);
-        Assert.Equal(expected, records.Select(r => Text([r.Value!["Name"], ((AvroDecimal)r.Value["Balance"]).ToString()])).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, records.Select(r => OtherWriters.Text([r.Value!["Name"], ((AvroDecimal)r.Value["Balance"]).ToString()])).Order(StringComparer.Ordinal));
         Assert.Contains("column 'Balance' holds a DECIMAL(38, 2) value, 123456789012345678901234567890123456.33, that a .NET decimal cannot hold exactly", e.Message, StringComparison.Ordinal);
     }
 
@@ -172,14 +170,14 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Repeated_primitive_columns_and_a_converted_type_time_must_read_with_duckdbs_values()
     {
-        var file = Path.Combine(Fixtures, "legacy_primitives_collection_arrays.parquet");
+        var file = Path.Combine(OtherWriters.Fixtures, "legacy_primitives_collection_arrays.parquet");
         var expected = DuckDb.Query($"SELECT Booleans, Shorts, UShorts, Integers, UIntegers, Longs, ULongs, Floats, Doubles, Decimals, DateTimes, TimeSpans, Strings FROM read_parquet('{file}')")
-            .Select(Text).ToList();
+            .Select(OtherWriters.Text).ToList();
 
         var read = await SourceRun.AllAsync(Sys, ParquetSource.For<Primitives>(file));
 
         Assert.NotEmpty(expected);
-        Assert.Equal(expected, read.Select(r => r.Value!).Select(p => Text([
+        Assert.Equal(expected, read.Select(r => r.Value!).Select(p => OtherWriters.Text([
             p.Booleans, p.Shorts, p.UShorts, p.Integers, p.UIntegers, p.Longs, p.ULongs, p.Floats, p.Doubles, p.Decimals, p.DateTimes, p.TimeSpans, p.Strings])));
     }
 
@@ -187,16 +185,16 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Binary_decimals_must_read_with_duckdbs_values()
     {
-        var bytes = Path.Combine(Fixtures, "byte_array_decimal.parquet");
-        var fixedLength = Path.Combine(Fixtures, "decimallegacy.parquet");
+        var bytes = Path.Combine(OtherWriters.Fixtures, "byte_array_decimal.parquet");
+        var fixedLength = Path.Combine(OtherWriters.Fixtures, "decimallegacy.parquet");
 
         var values = await SourceRun.AllAsync(Sys, ParquetSource.For<ByteArrayDecimal>(bytes));
         var legacy = await SourceRun.AllAsync(Sys, ParquetSource.For<LegacyDecimal>(fixedLength));
 
-        Assert.Equal(DuckDb.Query($"SELECT value FROM read_parquet('{bytes}')").Select(Text), values.Select(r => Text([r.Value!.value])));
+        Assert.Equal(DuckDb.Query($"SELECT value FROM read_parquet('{bytes}')").Select(OtherWriters.Text), values.Select(r => OtherWriters.Text([r.Value!.value])));
         Assert.Equal(
-            DuckDb.Query($"SELECT id, validDecimal, nullDecimal, negDecimal FROM read_parquet('{fixedLength}')").Select(Text),
-            legacy.Select(r => r.Value!).Select(d => Text([d.id, d.validDecimal, d.nullDecimal, d.negDecimal])));
+            DuckDb.Query($"SELECT id, validDecimal, nullDecimal, negDecimal FROM read_parquet('{fixedLength}')").Select(OtherWriters.Text),
+            legacy.Select(r => r.Value!).Select(d => OtherWriters.Text([d.id, d.validDecimal, d.nullDecimal, d.negDecimal])));
     }
 
     private static string? Clock(object? time) => time switch
@@ -204,26 +202,6 @@ public sealed class OtherWritersFileSpec : Akka.TestKit.Xunit2.TestKit
         TimeOnly t => t.ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         TimeSpan t => TimeOnly.FromTimeSpan(t).ToString("HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         _ => null,
-    };
-
-    /// <summary>A row as text: lists and maps element by element, floating point round-trippable, decimals normalized, bytes as hex (DuckDB's <c>hex()</c>).</summary>
-    private static string Text(object?[] row) => string.Join(" | ", row.Select(Value));
-
-    private static string Value(object? value) => value switch
-    {
-        null or DBNull => "<null>",
-        string s => s,
-        byte[] b => Convert.ToHexString(b),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
-        AvroDecimal a => Value(a.ToType<decimal>()),
-        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
-        TimeOnly t => t.ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
-        TimeSpan t => TimeOnly.FromTimeSpan(t).ToString("HH:mm:ss.fffffff", CultureInfo.InvariantCulture),
-        IDictionary map => "{" + string.Join(", ", map.Keys.Cast<object>().Select(k => $"{Value(k)}={Value(map[k])}")) + "}",
-        IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Value)) + "]",
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "",
     };
 
 #pragma warning disable SA1300, IDE1006 // the files' column names
