@@ -1,4 +1,5 @@
 using ActorFlow.Avro.Internal;
+using Avro;
 using Avro.Generic;
 using Avro.Specific;
 using Confluent.SchemaRegistry;
@@ -32,7 +33,7 @@ public static class AvroSerde
             schema,
             _ => schema,
             SpecificReaders.Create<T>,
-            new SpecificRecordWriter<T>(schema));
+            _ => new SpecificRecordWriter<T>(schema));
     }
 
     /// <summary>
@@ -52,7 +53,90 @@ public static class AvroSerde
             options ?? AvroSerdeOptions.Default,
             readerSchema is null ? null : ExactLogicalTypes.Own(readerSchema),
             record => record.Schema,
-            JavaDefaults.Reader<GenericRecord>,
-            null);
+            RecordReader,
+            schema => new GenericDatumWriter<GenericRecord>(ExactLogicalTypes.Own(schema)));
     }
+
+    /// <summary>
+    /// A serde for a value of a primitive Avro schema, as Confluent's serializers write keys and single values (the
+    /// subject's schema is <c>"string"</c>, <c>"long"</c>, ...): <see cref="string"/> (<c>string</c>), <see cref="int"/>
+    /// (<c>int</c>), <see cref="long"/> (<c>long</c>), <see cref="float"/> (<c>float</c>), <see cref="double"/>
+    /// (<c>double</c>), <see cref="bool"/> (<c>boolean</c>) and <see cref="T:byte[]"/> (<c>bytes</c>). Reading resolves
+    /// the writer schema to that type as Avro's rules do: <c>int</c> reads as <c>long</c>, <c>float</c> or
+    /// <c>double</c>, <c>long</c> as <c>float</c> or <c>double</c>, <c>float</c> as <c>double</c>, <c>string</c> and
+    /// <c>bytes</c> as each other, and a union's branch that resolves; any other writer schema is
+    /// <see cref="AvroFailure.UnresolvableSchema"/>.
+    /// </summary>
+    /// <typeparam name="T">One of the types above.</typeparam>
+    /// <param name="registry">The registry client.</param>
+    /// <param name="options">Options; <see cref="AvroSerdeOptions.Default"/> when null.</param>
+    /// <returns>The serde (thread-safe).</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not one of the types above.</exception>
+    public static AvroSerde<T> Primitive<T>(ISchemaRegistryClient registry, AvroSerdeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var schema = PrimitiveSchemaOf(typeof(T))
+            ?? throw new ArgumentException($"{typeof(T)} has no primitive Avro schema; use string, int, long, float, double, bool or byte[] (or For/Generic for records)", nameof(T));
+        return new AvroSerde<T>(
+            registry,
+            options ?? AvroSerdeOptions.Default,
+            schema,
+            _ => schema,
+            JavaDefaults.Reader<T>,
+            _ => new GenericDatumWriter<T>(schema));
+    }
+
+    /// <summary>
+    /// A serde for values of any Avro schema, as Confluent's Java <c>KafkaAvroDeserializer</c> reads them: each value
+    /// is read with its writer schema into Apache.Avro's generic form (a <see cref="GenericRecord"/>, a
+    /// <see cref="GenericEnum"/>, a <see cref="GenericFixed"/>, an <c>object[]</c> for an array, a
+    /// <c>Dictionary&lt;string, object&gt;</c> for a map, or a primitive: <see cref="string"/>, <see cref="int"/>,
+    /// <see cref="long"/>, <see cref="float"/>, <see cref="double"/>, <see cref="bool"/>, <see cref="T:byte[]"/>).
+    /// Writing takes the schema from the value as Java's <c>KafkaAvroSerializer</c> does: a record's, enum's or fixed
+    /// value's own schema, or the primitive schema of a primitive; any other value is
+    /// <see cref="AvroFailure.InvalidValue"/>.
+    /// </summary>
+    /// <param name="registry">The registry client.</param>
+    /// <param name="options">Options; <see cref="AvroSerdeOptions.Default"/> when null.</param>
+    /// <returns>The serde (thread-safe).</returns>
+    public static AvroSerde<object> Any(ISchemaRegistryClient registry, AvroSerdeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return new AvroSerde<object>(
+            registry,
+            options ?? AvroSerdeOptions.Default,
+            null,
+            SchemaOfValue,
+            JavaDefaults.Reader<object>,
+            schema => new GenericDatumWriter<object>(ExactLogicalTypes.Own(schema)));
+    }
+
+    // A writer schema with no record in it (Confluent's "string" keys, a single enum) would read as a value that is not
+    // a GenericRecord and fail every record as malformed: it is the schema id's UnresolvableSchema, naming the serdes
+    // that read it.
+    private static DatumReader<GenericRecord> RecordReader(AvroSchema writer, AvroSchema reader) =>
+        reader is RecordSchema || (reader is UnionSchema union && union.Schemas.Any(s => s is RecordSchema))
+            ? JavaDefaults.Reader<GenericRecord>(writer, reader)
+            : throw new AvroException($"the writer schema {reader} is not a record: read it with AvroSerde.Any or AvroSerde.Primitive");
+
+    private static AvroSchema? PrimitiveSchemaOf(Type type) => type switch
+    {
+        _ when type == typeof(string) => PrimitiveSchema.Create(AvroSchema.Type.String),
+        _ when type == typeof(int) => PrimitiveSchema.Create(AvroSchema.Type.Int),
+        _ when type == typeof(long) => PrimitiveSchema.Create(AvroSchema.Type.Long),
+        _ when type == typeof(float) => PrimitiveSchema.Create(AvroSchema.Type.Float),
+        _ when type == typeof(double) => PrimitiveSchema.Create(AvroSchema.Type.Double),
+        _ when type == typeof(bool) => PrimitiveSchema.Create(AvroSchema.Type.Boolean),
+        _ when type == typeof(byte[]) => PrimitiveSchema.Create(AvroSchema.Type.Bytes),
+        _ => null,
+    };
+
+    private static AvroSchema SchemaOfValue(object value) => value switch
+    {
+        GenericRecord record => record.Schema,
+        GenericEnum @enum => @enum.Schema,
+        GenericFixed @fixed => @fixed.Schema,
+        _ => PrimitiveSchemaOf(value.GetType())
+            ?? throw new ArgumentException($"a value of {value.GetType()} has no Avro schema of its own; give a GenericRecord, GenericEnum, GenericFixed or a primitive (string, int, long, float, double, bool, byte[])"),
+    };
 }

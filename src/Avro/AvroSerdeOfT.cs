@@ -14,7 +14,8 @@ namespace ActorFlow.Avro;
 /// Reads and writes values of <typeparamref name="T"/> as Avro in the Confluent wire format: byte 0 (the magic byte),
 /// the writer schema's registry id (4 bytes, big-endian), then the Avro binary encoding. Writer schemas are fetched
 /// by id once and kept; a failure is an <see cref="AvroSerdeException"/> naming topic, partition, offset and schema id.
-/// Made by <see cref="AvroSerde.For{T}"/> or <see cref="AvroSerde.Generic"/>. Thread-safe.
+/// Made by <see cref="AvroSerde.For{T}"/>, <see cref="AvroSerde.Generic"/>, <see cref="AvroSerde.Primitive{T}"/> or
+/// <see cref="AvroSerde.Any"/>. Thread-safe.
 /// </summary>
 /// <remarks>
 /// Registry calls happen only the first time a schema id (reading) or a subject (writing) is seen, and block the
@@ -36,7 +37,7 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     private readonly AvroSerdeOptions _options;
     private readonly Func<T, AvroSchema> _schemaOf;
     private readonly Func<AvroSchema, AvroSchema, DatumReader<T>> _readerFactory;
-    private readonly DatumWriter<T>? _writer;
+    private readonly Func<AvroSchema, DatumWriter<T>> _writerFor;
     private readonly ConcurrentDictionary<int, Resolved> _readers = new();
     private readonly ConcurrentDictionary<AvroSchema, (string Text, DatumWriter<T> Writer)> _writers = new();
     private readonly ConcurrentDictionary<WriteKey, (int Id, DatumWriter<T> Writer)> _fastWriters = new();
@@ -47,14 +48,14 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         AvroSchema? readerSchema,
         Func<T, AvroSchema> schemaOf,
         Func<AvroSchema, AvroSchema, DatumReader<T>> readerFactory,
-        DatumWriter<T>? writer)
+        Func<AvroSchema, DatumWriter<T>> writerFor)
     {
         _registry = new RegistryCache(registry, options);
         _options = options;
         ReaderSchema = readerSchema;
         _schemaOf = schemaOf;
         _readerFactory = readerFactory;
-        _writer = writer;
+        _writerFor = writerFor;
     }
 
     /// <summary>Gets the schema values are read as; null when each value is read with its writer schema.</summary>
@@ -83,7 +84,16 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
             return null!;
         }
 
-        var schema = _schemaOf(value);
+        AvroSchema schema;
+        try
+        {
+            schema = _schemaOf(value);
+        }
+        catch (ArgumentException e)
+        {
+            throw new AvroSerdeException(AvroFailure.InvalidValue, topic, -1, -1, -1, e.Message, e);
+        }
+
         var (id, writer) = _fastWriters.TryGetValue(new WriteKey(topic, isKey, schema), out var known) ? known : Prepare(topic, isKey, schema);
 
         var encoder = _encoder ??= new BufferEncoder();
@@ -247,7 +257,7 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     // The first write of a schema instance to a topic: structural lookups, the registry; later writes hit _fastWriters.
     private (int Id, DatumWriter<T> Writer) Prepare(string topic, bool isKey, AvroSchema schema)
     {
-        var (text, writer) = _writers.GetOrAdd(schema, s => (AvroSchemaJson.Of(s), _writer ?? (DatumWriter<T>)(object)new GenericDatumWriter<GenericRecord>(ExactLogicalTypes.Own(s))));
+        var (text, writer) = _writers.GetOrAdd(schema, s => (AvroSchemaJson.Of(s), _writerFor(s)));
         try
         {
             var id = _registry.IdFor(Subject(topic, isKey, schema), schema, text, _options.AutoRegisterSchemas);

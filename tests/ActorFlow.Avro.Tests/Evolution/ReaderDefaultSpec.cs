@@ -79,7 +79,7 @@ public sealed class ReaderDefaultSpec : IAsyncLifetime
         var record = new GenericRecord((RecordSchema)schema);
         record.Add("a", 1);
         var bytes = AvroSerde.Generic(_registry.Client).Serialize(record, "failing");
-        var serde = new AvroSerde<GenericRecord>(_registry.Client, AvroSerdeOptions.Default, schema, r => r.Schema, (_, _) => throw new OverflowException("Value was either too large or too small for an Int32."), null);
+        var serde = new AvroSerde<GenericRecord>(_registry.Client, AvroSerdeOptions.Default, schema, r => r.Schema, (_, _) => throw new OverflowException("Value was either too large or too small for an Int32."), _ => throw new InvalidOperationException("reads only"));
 
         var e = Assert.Throws<AvroSerdeException>(() => serde.Deserialize(bytes, "failing", 0, 3));
 
