@@ -96,8 +96,16 @@ internal static class JavaDefaults
                 e.WriteMapEnd();
                 break;
             case UnionSchema union:
-                e.WriteUnionIndex(0);
-                Encode(e, union.Schemas[0], n, apache);
+                // Apache.Avro: the first branch. Java (1.12, the specification's "first schema that matches"): the first
+                // branch whose type the JSON value can be (ResolvingGrammarGenerator.isCompatible).
+                var branch = apache ? 0 : union.Schemas.ToList().FindIndex(b => Compatible(b, n));
+                if (branch < 0)
+                {
+                    throw new AvroException($"Not compatible default value for union: {n}");
+                }
+
+                e.WriteUnionIndex(branch);
+                Encode(e, union.Schemas[branch], n, apache);
                 break;
             case FixedSchema @fixed:
                 var bytes = Encoding.Latin1.GetBytes(Text(n) ?? throw new AvroException($"Non-string default value for fixed: {n}"));
@@ -164,6 +172,16 @@ internal static class JavaDefaults
                 throw new AvroException($"Unsupported schema type {tag}");
         }
     }
+
+    // Java's ResolvingGrammarGenerator.isCompatible: whether a union branch of this type can take the JSON value.
+    private static bool Compatible(AvroSchema branch, JToken? n) => (branch is LogicalSchema l ? l.BaseSchema : branch).Tag switch
+    {
+        AvroSchema.Type.Fixed or AvroSchema.Type.String or AvroSchema.Type.Bytes => n?.Type == JTokenType.String,
+        AvroSchema.Type.Int or AvroSchema.Type.Long or AvroSchema.Type.Float or AvroSchema.Type.Double => n?.Type is JTokenType.Integer or JTokenType.Float,
+        AvroSchema.Type.Boolean => n?.Type == JTokenType.Boolean,
+        AvroSchema.Type.Null => n is null || n.Type == JTokenType.Null,
+        _ => true,
+    };
 
     private static string? Text(JToken? n) => n?.Type == JTokenType.String ? (string?)n : null;
 

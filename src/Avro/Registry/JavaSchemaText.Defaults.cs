@@ -62,7 +62,7 @@ internal static partial class JavaSchemaText
         }
     }
 
-    // Java's Schema.isValidDefault (Avro 1.11), a JSON null being C#'s null; Jackson's node kinds: an integral number
+    // Java's Schema.isValidDefault (Avro 1.12), a JSON null being C#'s null; Jackson's node kinds: an integral number
     // is a literal without fraction or exponent, within int's or long's range for those types.
     private static bool IsValidDefault(Schema schema, JsonNode? value)
     {
@@ -90,8 +90,9 @@ internal static partial class JavaSchemaText
                 return value is JsonArray items && items.All(item => IsValidDefault(array.Element, item));
             case Container map:
                 return value is JsonObject entries && entries.All(entry => IsValidDefault(map.Element, entry.Value));
-            case Union { Branches: [var first, ..] }:
-                return IsValidDefault(first, value);
+            case Union union:
+                // Avro 1.12 (Confluent's registry since its 1.12.1 upgrade): any branch; Avro 1.11 took the first only.
+                return union.Branches.Any(b => IsValidDefault(b, value));
             default:
                 return false;
         }

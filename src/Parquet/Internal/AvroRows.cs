@@ -396,17 +396,31 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
         bytes.Length == schema.Size ? new GenericFixed(schema, bytes)
         : throw new InvalidDataException($"field '{path}' holds {bytes.Length} bytes but {schema.Fullname} is fixed({schema.Size})");
 
-    /// <summary>A field's JSON default as a generic value (Avro's rules: a union's default is of its first branch).</summary>
+    /// <summary>
+    /// A field's JSON default as a generic value (Avro 1.12's rule, as Java's <c>GenericData.getDefaultValue</c> reads
+    /// it: a union's default is of its first branch whose type the JSON value can be).
+    /// </summary>
+    // Java's ResolvingGrammarGenerator.isCompatible: whether a union branch of this type can take the JSON value.
+    private static bool Takes(Schema branch, JToken value) => (branch is LogicalSchema l ? l.BaseSchema : branch).Tag switch
+    {
+        Schema.Type.Fixed or Schema.Type.String or Schema.Type.Bytes => value.Type == JTokenType.String,
+        Schema.Type.Int or Schema.Type.Long or Schema.Type.Float or Schema.Type.Double => value.Type is JTokenType.Integer or JTokenType.Float,
+        Schema.Type.Boolean => value.Type == JTokenType.Boolean,
+        Schema.Type.Null => value.Type == JTokenType.Null,
+        _ => true,
+    };
+
     private static object? DefaultOf(Schema schema, JToken value, string path)
     {
         if (schema is UnionSchema union)
         {
-            schema = union.Schemas[0];
+            schema = union.Schemas.FirstOrDefault(b => Takes(b, value))
+                ?? throw new InvalidDataException($"field '{path}': its default {value.ToString(Newtonsoft.Json.Formatting.None)} is of no branch of {union}");
         }
 
         if (schema.Tag == Schema.Type.Null)
         {
-            return value.Type == JTokenType.Null ? null : throw new InvalidDataException($"field '{path}': its default must be null (the union's first branch)");
+            return value.Type == JTokenType.Null ? null : throw new InvalidDataException($"field '{path}': its default must be null");
         }
 
         try

@@ -34,6 +34,10 @@ public sealed class ReaderDefaultSpec : IAsyncLifetime
         { "float", "0.1", 0.1f },
         { "long", "10000000000", 10_000_000_000L },
         { "int", "-7", -7 },
+        { "[\"string\",\"null\"]", "null", null! },
+        { "[\"int\",\"string\"]", "\"x\"", "x" },
+        { "[\"null\",\"long\"]", "5", 5L },
+        { "[\"string\",\"double\"]", "5", 5.0 },
     };
 
     /// <summary>Verify that each added field reads as Java reads its default.</summary>
@@ -46,7 +50,7 @@ public sealed class ReaderDefaultSpec : IAsyncLifetime
     {
         var back = Evolve(
             Record("""{"name":"a","type":"int"}"""),
-            Record("""{"name":"a","type":"int"}""", $$"""{"name":"b","type":"{{type}}","default":{{json}}}"""));
+            Record("""{"name":"a","type":"int"}""", $$"""{"name":"b","type":{{(type.StartsWith('[') ? type : $"\"{type}\"")}},"default":{{json}}}"""));
 
         Assert.Equal(1, back["a"]);
         Assert.Equal(expected, back["b"]);
