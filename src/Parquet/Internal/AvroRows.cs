@@ -348,6 +348,14 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                 (Schema.Type.Boolean, TypeCode.Boolean) => value => value,
                 (Schema.Type.Int, TypeCode.Int32) => value => value,
                 (Schema.Type.Int, TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16) => value => Convert.ToInt32(value, CultureInfo.InvariantCulture),
+
+                // An unsigned column into a signed field of its width (parquet-avro's mapping of UINT_32 and UINT_64): the
+                // values the field can hold read; a larger one fails its row group naming the field (parquet-avro would
+                // read it as a negative number).
+                (Schema.Type.Int, TypeCode.UInt32) => value => (uint)value <= int.MaxValue ? (int)(uint)value : throw Beyond(path, value, "int"),
+                (Schema.Type.Long, TypeCode.UInt64) => value => (ulong)value <= long.MaxValue ? (long)(ulong)value : throw Beyond(path, value, "long"),
+                (Schema.Type.Float, TypeCode.UInt64) => value => (float)(ulong)value,
+                (Schema.Type.Double, TypeCode.UInt64) => value => (double)(ulong)value,
                 (Schema.Type.Long, TypeCode.Int64) => value => value,
                 (Schema.Type.Long, TypeCode.Int32 or TypeCode.Int16 or TypeCode.SByte or TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32) => value => Convert.ToInt64(value, CultureInfo.InvariantCulture),
                 (Schema.Type.Float, TypeCode.Single) => value => value,
@@ -366,6 +374,9 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
             };
             return convert ?? throw Refused(columnPath, path, $"{schema.Fullname} cannot be read from {Describe(column)}");
         }
+
+        private static InvalidDataException Beyond(string path, object value, string avro) =>
+            new($"field '{path}': {value} in the file's unsigned column is beyond Avro {avro}'s range (read the column into a wider field)");
 
         private static string Describe(Field column) => column switch
         {
