@@ -80,7 +80,10 @@ public sealed record ConsumerSettings<TKey, TValue> : KafkaClientSettings<Consum
         private init => field = SettingsGuard.Positive(value, "stop-timeout");
     }
 
-    /// <summary>Time allowed for one commit (HOCON <c>commit-timeout</c>). Positive; default 15 s.</summary>
+    /// <summary>
+    /// Time a commit's caller waits for the group coordinator's answer (HOCON <c>commit-timeout</c>); a commit not
+    /// answered by then fails with a <see cref="TimeoutException"/> (it may still land later). Positive; default 15 s.
+    /// </summary>
     public TimeSpan CommitTimeout
     {
         get;

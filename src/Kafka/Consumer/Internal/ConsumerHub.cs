@@ -189,7 +189,23 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
             AbandonCommits();
         }
 
-        return done.Task;
+        return WithinCommitTimeout(done.Task, offsets.Count);
+    }
+
+    // The commit runs on the poll thread and waits for the group coordinator as long as it takes (Confluent's Commit has
+    // no limit): its caller learns of a commit not answered within commit-timeout, as Akka.Streams.Kafka's
+    // CommitTimeoutException tells it; the commit itself may still land later.
+    private async Task WithinCommitTimeout(Task commit, int count)
+    {
+        try
+        {
+            await commit.WaitAsync(_settings.CommitTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException e) when (!commit.IsCompleted)
+        {
+            throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The Kafka commit of {count} offset(s) was not answered within commit-timeout ({_settings.CommitTimeout.TotalSeconds:0.###} s); it may still land later"), e);
+        }
     }
 
     /// <summary>Fails every commit still queued: the consumer is closed (called after <see cref="IsShutdown"/> completed).</summary>
