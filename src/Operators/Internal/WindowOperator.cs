@@ -196,9 +196,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         return accepted;
     }
 
-    /// <summary>Runs the trigger for a record added to a window. The cleanup timer is registered when the
-    /// window gets contents (it stays until it fires or the window merges away, so registering it again for
-    /// every record, as Flink does, would only cost a deduplication lookup).</summary>
+    /// <summary>Runs the trigger for a record added to a window, then registers the window's cleanup timer as Flink
+    /// does for every record. It is one timer per (key, window, time): a trigger that deletes its own timer at the
+    /// cleanup time (an inactivity trigger capped at the window's end) deletes the cleanup timer too, and the next
+    /// record puts it back. Only <see cref="EventTimeTrigger"/>, which deletes no timer, registers it once, when the
+    /// window gets contents.</summary>
     private void OnElementTrigger(StateKey<TKey> stateKey, long timestamp, bool windowIsNew)
     {
         if (windowIsNew && _defersTimers)
@@ -227,7 +229,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
             Handle(stateKey, result);
         }
 
-        if (windowIsNew)
+        if (windowIsNew || !_eventTimeTrigger)
         {
             RegisterCleanupTimer(stateKey.Key, stateKey.Namespace);
         }

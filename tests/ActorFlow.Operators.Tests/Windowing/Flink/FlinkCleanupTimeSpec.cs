@@ -1,4 +1,6 @@
+using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Windowing;
+using ActorFlow.Operators.Windowing.Triggers;
 using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.Windowing.Flink;
@@ -55,5 +57,67 @@ public sealed class FlinkCleanupTimeSpec
         h.ProcessWatermark(14600);
         Assert.Equal(["key2-1:1000-4000@3999"], h.Sorted());
         Assert.Empty(h.EventTimeTimers("key2"));
+    }
+
+    /// <summary>
+    /// Verify that the cleanup timer is registered again for every record, as Flink's processElement does: a trigger that
+    /// deletes its pending timer at the window's max timestamp (the cleanup time without lateness) deleted the cleanup
+    /// timer with it, and the window, never cleaned up, kept its state and never saw its Clear.
+    /// </summary>
+    [Fact]
+    public void A_cleanup_timer_deleted_by_the_trigger_must_be_registered_again_by_the_next_record()
+    {
+        var clears = new List<string>();
+        var h = OperatorHarness.For(WindowOperators.For<string, long>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(10)))
+            .WithTrigger(new InactivityTrigger()).Process(new ClearLogging(clears)));
+        h.ProcessElement("a", 1, 9500); // the trigger's timer at 9999, the cleanup time
+        h.ProcessElement("a", 2, 1000); // deletes it, registers 2000
+
+        h.ProcessWatermark(2000);
+        Assert.Equal(["a@[0,10000)=1,2"], h.Output.Select(e => e.Value));
+        Assert.Equal([9999L], h.EventTimeTimers("a"));
+        h.ProcessWatermark(10_000);
+
+        Assert.Equal(["clear [0,10000)"], clears);
+        Assert.Empty(h.EventTimeTimers("a"));
+    }
+
+    // Fires 1 s after the latest record, at most at the window's max timestamp, deleting the previous pending timer.
+    private sealed class InactivityTrigger : Trigger
+    {
+        public override TriggerResult OnElement(long timestamp, TimeWindow window, ITriggerContext context)
+        {
+            if (context.TryGetState(out var pending))
+            {
+                context.DeleteEventTimeTimer(pending);
+            }
+
+            var next = Math.Min(timestamp + 1000, window.MaxTimestamp);
+            context.SetState(next);
+            context.RegisterEventTimeTimer(next);
+            return TriggerResult.Continue;
+        }
+
+        public override TriggerResult OnEventTime(long time, TimeWindow window, ITriggerContext context) =>
+            context.TryGetState(out var pending) && pending == time ? TriggerResult.Fire : TriggerResult.Continue;
+
+        public override TriggerResult OnProcessingTime(long time, TimeWindow window, ITriggerContext context) => TriggerResult.Continue;
+
+        public override void Clear(TimeWindow window, ITriggerContext context)
+        {
+            if (context.TryGetState(out var pending))
+            {
+                context.DeleteEventTimeTimer(pending);
+                context.ClearState();
+            }
+        }
+    }
+
+    private sealed class ClearLogging(List<string> clears) : ProcessWindowFunction<string, long, string>
+    {
+        public override void Process(string key, ProcessWindowContext context, IReadOnlyList<long> elements, ICollector<string> output) =>
+            output.Collect($"{key}@[{context.Window.Start},{context.Window.End})={string.Join(",", elements)}");
+
+        public override void Clear(ProcessWindowContext context) => clears.Add($"clear [{context.Window.Start},{context.Window.End})");
     }
 }
