@@ -124,13 +124,14 @@ public sealed class ParquetSource<T> : ISourceConnector<T>
             try
             {
                 await using var reader = await LegacyLists.OpenAsync(file, cancellationToken).ConfigureAwait(false);
-                PageEncodings.ThrowIfUnreadable(file, reader, _rows.Check(reader.Schema, file, hivePath));
-                var fill = _rows.FillFor(hivePath, reader.Schema);
+                var schema = Float16Columns.SchemaOf(reader);
+                PageEncodings.ThrowIfUnreadable(file, reader, _rows.Check(schema, file, hivePath));
+                var fill = _rows.FillFor(hivePath, schema);
                 Metrics.FileRead();
                 for (var g = 0; g < reader.RowGroupCount; g++)
                 {
                     using var group = reader.OpenRowGroupReader(g);
-                    if (RowGroupStatistics.Excludes(reader.Schema, group, _options.RowGroupFilters))
+                    if (RowGroupStatistics.Excludes(schema, group, _options.RowGroupFilters))
                     {
                         Metrics.RowGroupSkipped();
                         continue;

@@ -42,7 +42,7 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
     public override async ValueTask<int> ReadAsync(Stream stream, RowGroupPart part, int start, Action<GenericRecord, int> add, CancellationToken cancellationToken)
     {
         await using var reader = await LegacyLists.OpenAsync(stream, cancellationToken).ConfigureAwait(false);
-        var plan = Plan.For(_schema, reader.Schema, "", HivePartitions.Of(part.HivePath));
+        var plan = Plan.For(_schema, Float16Columns.SchemaOf(reader), "", HivePartitions.Of(part.HivePath));
         using var group = reader.OpenRowGroupReader(part.RowGroup);
         var rows = (int)group.RowCount;
         foreach (var leaf in plan.Leaves)
@@ -340,6 +340,22 @@ internal sealed class AvroRows : RowGroupRows<GenericRecord>
                             : throw Refused(columnPath, path, $"uuid needs a UUID or string column, the file has {Describe(column)}");
                     default:
                         return Converter(logical.BaseSchema, column, path);
+                }
+            }
+
+            if (Float16Columns.Is(column))
+            {
+                // A FLOAT16 column (its raw two bytes) into a float or a double, as DuckDB reads it; bytes or fixed(2) keep the bytes.
+                switch (schema.Tag)
+                {
+                    case Schema.Type.Float:
+                        return value => Float16Columns.ToSingle((ReadOnlyMemory<byte>)value);
+                    case Schema.Type.Double:
+                        return value => (double)Float16Columns.ToSingle((ReadOnlyMemory<byte>)value);
+                    case Schema.Type.Bytes or Schema.Type.Fixed:
+                        break;
+                    default:
+                        throw Refused(columnPath, path, $"{schema.Fullname} cannot be read from a FLOAT16 column (read it into a float or double)");
                 }
             }
 

@@ -28,10 +28,11 @@ internal sealed class ClassLevels<T>
     /// <summary>Reads rows <paramref name="start"/> to the end of a row group and returns the row group's row count.</summary>
     public async ValueTask<int> ReadAsync(ParquetReader reader, int rowGroup, int start, Action<T, int> add, CancellationToken cancellationToken)
     {
-        var plan = PlanFor(reader.Schema, "");
+        var schema = Float16Columns.SchemaOf(reader);
+        var plan = PlanFor(schema, "");
         using var group = reader.OpenRowGroupReader(rowGroup);
         var rows = checked((int)group.RowCount);
-        var columns = reader.Schema.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
+        var columns = schema.GetDataFields().ToDictionary(f => f.Path.ToString(), StringComparer.Ordinal);
         var leaves = new LevelCursor[plan.Leaves.Length];
         try
         {
@@ -106,7 +107,7 @@ internal sealed class ClassLevels<T>
                     key.Append(CultureInfo.InvariantCulture, $":time:{t.Precision}");
                     break;
                 case DataField d:
-                    key.Append(CultureInfo.InvariantCulture, $":{d.ClrType.FullName}:{d.IsArray}");
+                    key.Append(CultureInfo.InvariantCulture, $":{d.ClrType.FullName}:{d.IsArray}:{(Float16Columns.Is(d) ? "float16" : "")}");
                     break;
                 case StructField s:
                     key.Append('(');
@@ -225,7 +226,7 @@ internal sealed class ClassLevels<T>
             }
 
             var convert = ValueConverters.For(raw, column, shape.Type)
-                ?? throw Refused(column, $"is {ClassShape.NameOf(FileSchemas.Logical(column.ClrType))} in the file but {typeof(T).Name} reads it as {ClassShape.NameOf(shape.Type)} (member '{shape.Path}')");
+                ?? throw Refused(column, $"is {(Float16Columns.Is(column) ? "FLOAT16" : ClassShape.NameOf(FileSchemas.Logical(column.ClrType)))} in the file but {typeof(T).Name} reads it as {ClassShape.NameOf(shape.Type)} (member '{shape.Path}')");
             var leaf = AddLeaf(column);
             return (LevelNode)Activator.CreateInstance(typeof(ValueLevelNode<,>).MakeGenericType(raw, shape.Type), leaf, column.MaxDefinitionLevel, convert)!;
         }

@@ -22,14 +22,16 @@ internal static class FileSchemas
 
         foreach (var wanted in projection)
         {
-            if ((columns.TryGetValue(wanted.Path.ToString(), out var found) || ignoringCase.TryGetValue(wanted.Path.ToString(), out found)) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted) && !(TimeColumns.UnitOf(found) is not null && wanted is TimeDataField))
+            if ((columns.TryGetValue(wanted.Path.ToString(), out var found) || ignoringCase.TryGetValue(wanted.Path.ToString(), out found)) && Logical(found.ClrType) != Logical(wanted.ClrType) && !IsDate(found, wanted) && !(TimeColumns.UnitOf(found) is not null && wanted is TimeDataField)
+                && !(Float16Columns.Is(found) && wanted.ClrType == typeof(float)))
             {
                 // Older Spark, Impala and Hive write strings as binary without the STRING annotation; DuckDB reads them as BLOB too.
                 var hint = Logical(found.ClrType) == typeof(byte[]) && Logical(wanted.ClrType) == typeof(string)
                     ? " (a BYTE_ARRAY column without the STRING annotation, as older Spark, Impala and Hive write strings: read it into a byte[] member and decode it, e.g. with Encoding.UTF8)"
                     : "";
+                var kind = Float16Columns.Is(found) ? "FLOAT16 (read it into a float member)" : Logical(found.ClrType).Name;
                 throw new InvalidDataException(
-                    $"Parquet input '{path}': column '{wanted.Path}' is {Logical(found.ClrType).Name} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}{hint}.");
+                    $"Parquet input '{path}': column '{wanted.Path}' is {kind} in the file but {typeName} reads it as {Logical(wanted.ClrType).Name}{hint}.");
             }
 
             if (found is not null)

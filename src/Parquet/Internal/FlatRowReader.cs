@@ -121,7 +121,7 @@ internal sealed class FlatRowReader<T>
         // By name, exactly or else ignoring case (as DuckDB and Spark match columns: a file's "id" is a class's "Id").
         var fileFields = new Dictionary<string, Field>(StringComparer.Ordinal);
         var ignoringCase = new Dictionary<string, Field>(StringComparer.OrdinalIgnoreCase);
-        foreach (var field in file.Schema.Fields)
+        foreach (var field in Float16Columns.SchemaOf(file).Fields)
         {
             fileFields[field.Name] = field;
             ignoringCase.TryAdd(field.Name, field);
@@ -502,7 +502,8 @@ internal sealed class FlatRowReader<T>
         /// <summary>Also an optional column into a member that cannot hold null (every column of DuckDB, pyarrow or
         /// Spark is optional): it reads while the column holds no null, as Spark reads it.</summary>
         public override bool Fits(DataField file) =>
-            base.Fits(file) || (file.IsNullable && !Field.IsNullable && file.ClrType == Field.ClrType && !file.IsArray && file.MaxRepetitionLevel == 0);
+            base.Fits(file) || (file.IsNullable && !Field.IsNullable && file.ClrType == Field.ClrType && !file.IsArray && file.MaxRepetitionLevel == 0)
+            || HalfFloats.Fit(file, typeof(TValue));
 
         public override ColumnValues Rent(int rows) => new Values(Field, set, rows);
 
@@ -510,6 +511,12 @@ internal sealed class FlatRowReader<T>
         {
             public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
             {
+                if (Float16Columns.Is(field))
+                {
+                    await HalfFloats.ReadAsync(group, field, Memory, (value, row) => value is { } v ? (TValue)(object)v : throw NullInRequired(field, member, typeof(TValue), row), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 if (!field.IsNullable)
                 {
                     await PhysicalColumns.ReadAsync(group, field, Memory, cancellationToken).ConfigureAwait(false);
@@ -543,7 +550,7 @@ internal sealed class FlatRowReader<T>
     {
         /// <summary>Also a required column (what the sink writes for a member that cannot hold null).</summary>
         public override bool Fits(DataField file) =>
-            file.ClrType == Field.ClrType && !file.IsArray && file.MaxRepetitionLevel == 0;
+            (file.ClrType == Field.ClrType && !file.IsArray && file.MaxRepetitionLevel == 0) || HalfFloats.Fit(file, typeof(TValue));
 
         public override ColumnValues Rent(int rows) => new Values(set, rows);
 
@@ -551,8 +558,39 @@ internal sealed class FlatRowReader<T>
         {
             public override async ValueTask ReadAsync(ParquetRowGroupReader group, DataField field, CancellationToken cancellationToken)
             {
+                if (Float16Columns.Is(field))
+                {
+                    await HalfFloats.ReadAsync(group, field, Memory, (value, _) => value is { } v ? (TValue)(object)v : null, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 await PhysicalColumns.ReadAsync(group, field, Memory, cancellationToken).ConfigureAwait(false); // of either nullability
                 Timestamps.Specify(Memory.Span, field);
+            }
+        }
+    }
+
+    /// <summary>A FLOAT16 column (its raw two bytes, see <see cref="Float16Columns"/>) into a <c>float</c> member.</summary>
+    private static class HalfFloats
+    {
+        public static bool Fit(DataField file, Type member) =>
+            member == typeof(float) && Float16Columns.Is(file) && !file.IsArray && file.MaxRepetitionLevel == 0;
+
+        public static async ValueTask ReadAsync<TValue>(ParquetRowGroupReader group, DataField field, Memory<TValue> into, Func<float?, int, TValue> make, CancellationToken cancellationToken)
+        {
+            var rows = into.Length;
+            var raw = ArrayPool<byte[]?>.Shared.Rent(rows);
+            try
+            {
+                await group.ReadAsync(field, raw.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < rows; i++)
+                {
+                    into.Span[i] = make(raw[i] is { } bytes ? Float16Columns.ToSingle(bytes) : null, i);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte[]?>.Shared.Return(raw, clearArray: true);
             }
         }
     }

@@ -38,13 +38,15 @@ internal static class LegacyLists
         return reader;
     }
 
-    /// <summary>Rewrites the reader's schema elements in place, before anything asks for its <c>Schema</c>.</summary>
+    /// <summary>Rewrites the reader's schema elements in place, before anything asks for its <c>Schema</c> (and takes FLOAT16 annotations off, see <see cref="Float16Columns"/>).</summary>
     public static void Normalize(ParquetReader reader)
     {
         if (reader.Metadata is { Schema.Count: > 0 } meta && Rewrite(meta.Schema) is { } rewritten)
         {
             meta.Schema = rewritten;
         }
+
+        Float16Columns.Demote(reader);
     }
 
     /// <summary>

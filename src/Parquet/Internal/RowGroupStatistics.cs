@@ -52,6 +52,17 @@ internal static class RowGroupStatistics
                     : null;
             }
 
+            if (Float16Columns.Is(field))
+            {
+                // Parquet.Net decodes a FLOAT16's statistics by the file's own element, as a Half it cannot make: the raw
+                // min_value and max_value (two bytes each, little-endian), as floats.
+                return group.GetMetadata(field)?.MetaData?.Statistics is { MinValue: { Length: 2 } low, MaxValue: { Length: 2 } high }
+                    && Float16Columns.ToSingle(low) is var lowest && Float16Columns.ToSingle(high) is var highest
+                    && !float.IsNaN(lowest) && !float.IsNaN(highest)
+                    ? (lowest, highest)
+                    : null;
+            }
+
             if (group.GetStatistics(field) is not { MinValue: { } minValue, MaxValue: { } maxValue }
                 || Comparable(field, minValue) is not { } min || Comparable(field, maxValue) is not { } max
                 || IsNaN(min) || IsNaN(max))
@@ -79,6 +90,7 @@ internal static class RowGroupStatistics
     /// </summary>
     private static IComparable? Comparable(DataField field, object value)
     {
+
         if (field is DecimalDataField d)
         {
             try

@@ -9,7 +9,7 @@ namespace ActorFlow.Parquet.Internal;
 /// INTERNAL API. How a value column's decoded value becomes a member's: compiled <c>Func&lt;TRaw, TValue&gt;</c>s, made
 /// once per pair of types (a string column into a string member is <see cref="TextLevelNode"/>'s, not here). A column
 /// converts into a member of its own type (nullable or not), a byte array from its memory, an enum from its underlying integer (as Parquet.Net maps enums), a <see cref="DateOnly"/> from a
-/// DATE, a <see cref="TimeOnly"/> from a TIME by its unit (milli-, micro- or nanoseconds), and a
+/// DATE, a <see cref="float"/> from a FLOAT16, a <see cref="TimeOnly"/> from a TIME by its unit (milli-, micro- or nanoseconds), and a
 /// <see cref="DateTime"/> with the kind its TIMESTAMP says: <see cref="DateTimeKind.Utc"/> when adjusted to UTC,
 /// <see cref="DateTimeKind.Unspecified"/> when not (a wall-clock time; Parquet.Net 6.1 decodes it as
 /// <see cref="DateTimeKind.Local"/> without moving it, or as Unspecified, depending on the file). Nothing else
@@ -31,6 +31,7 @@ internal static class ValueConverters
         TimeMillis,
         TimeMicros,
         TimeNanos,
+        Float16,
     }
 
     /// <summary>A <c>Func&lt;<paramref name="raw"/>, <paramref name="target"/>&gt;</c>, or null when the column's values cannot be the member's.</summary>
@@ -40,6 +41,12 @@ internal static class ValueConverters
     private static Conversion? KindOf(DataField column, Type member)
     {
         var type = FileSchemas.Logical(column.ClrType);
+        if (Float16Columns.Is(column))
+        {
+            // A FLOAT16 column's raw two bytes: a float member reads the value (as DuckDB does), a byte[] member the bytes.
+            return member == typeof(float) ? Conversion.Float16 : member == typeof(byte[]) ? Conversion.Bytes : null;
+        }
+
         if (member == typeof(string) || type == typeof(string))
         {
             return null; // a string column reads only into a string member, through a TextCursor
@@ -102,6 +109,8 @@ internal static class ValueConverters
     }
 
     private static byte[] Bytes(ReadOnlyMemory<byte> raw) => raw.ToArray();
+
+    private static float Float16(ReadOnlyMemory<byte> raw) => Float16Columns.ToSingle(raw);
 
     /// <summary>A DATE, INT96 or legacy TIMESTAMP_MILLIS/MICROS value as Parquet.Net decodes it (Local never: it has no zone).</summary>
     private static DateTime Timestamp(DateTime raw) => raw.Kind == DateTimeKind.Local ? DateTime.SpecifyKind(raw, DateTimeKind.Unspecified) : raw;
