@@ -24,7 +24,18 @@ internal sealed class KeyedStateBackend<TKey>
         WindowScope = new KeyedStateStore<TKey>(this, windowScoped: true);
     }
 
-    public TKey CurrentKey { get; set; } = default!;
+    public TKey CurrentKey
+    {
+        get;
+        set
+        {
+            field = value;
+            HasKey = true;
+        }
+    } = default!;
+
+    /// <summary>Gets a value indicating whether a key was set (keyed state read or written before any is refused).</summary>
+    public bool HasKey { get; private set; }
 
     public TimeWindow CurrentWindow { get; set; } = StateNamespace.None;
 

@@ -15,8 +15,10 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
         _windowScoped = windowScoped;
     }
 
-    public StateKey<TKey> CurrentStateKey =>
-        new(_backend.CurrentKey, _windowScoped ? _backend.CurrentWindow : StateNamespace.None);
+    public StateKey<TKey> CurrentStateKey => _backend.HasKey
+        ? new(_backend.CurrentKey, _windowScoped ? _backend.CurrentWindow : StateNamespace.None)
+        : throw new InvalidOperationException(
+            "No key set: keyed state is read or written outside a keyed context (in Open, or on a broadcast input before any keyed record), as Flink refuses it; keep such values in fields or in broadcast state");
 
     public IValueState<T> GetState<T>(ValueStateDescriptor<T> descriptor)
     {

@@ -9,7 +9,18 @@ internal sealed class ValueStateImpl<TKey, T>(KeyedStateStore<TKey> store, State
 
     public T? Value => table.TryGet(store.CurrentStateKey, out var v) ? v : default;
 
-    public void Update(T value) => table.Set(store.CurrentStateKey, value);
+    // Flink's HeapValueState.update: null clears the value (it was stored, and a serializer written for non-null values
+    // then failed the checkpoint).
+    public void Update(T value)
+    {
+        if (value is null)
+        {
+            Clear();
+            return;
+        }
+
+        table.Set(store.CurrentStateKey, value);
+    }
 
     public void Clear() => table.Remove(store.CurrentStateKey);
 }
@@ -18,8 +29,15 @@ internal sealed class ListStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateT
 {
     public IReadOnlyList<T> Get() => table.TryGet(store.CurrentStateKey, out var list) ? list : [];
 
+    // As Flink's HeapListState: a null element is refused at the call (not at the checkpoint), adding no element touches
+    // nothing, and an empty list is no state.
     public void Add(T value)
     {
+        if (value is null)
+        {
+            throw new ArgumentNullException(nameof(value), "You cannot add null to a ListState.");
+        }
+
         var key = store.CurrentStateKey;
         if (!table.TryGet(key, out var list))
         {
@@ -32,21 +50,50 @@ internal sealed class ListStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateT
 
     public void AddAll(IEnumerable<T> values)
     {
-        ArgumentNullException.ThrowIfNull(values);
+        var added = Elements(values);
+        if (added.Count == 0)
+        {
+            return;
+        }
+
         var key = store.CurrentStateKey;
         if (!table.TryGet(key, out var list))
         {
             list = [];
         }
 
-        list.AddRange(values);
+        list.AddRange(added);
         table.Set(key, list);
     }
 
     public void Update(IEnumerable<T> values)
     {
+        var list = Elements(values);
+        if (list.Count == 0)
+        {
+            Clear();
+            return;
+        }
+
+        table.Set(store.CurrentStateKey, list);
+    }
+
+    private static List<T> Elements(IEnumerable<T> values)
+    {
         ArgumentNullException.ThrowIfNull(values);
-        table.Set(store.CurrentStateKey, [.. values]);
+        List<T> list = [.. values];
+        if (!typeof(T).IsValueType || Nullable.GetUnderlyingType(typeof(T)) is not null)
+        {
+            foreach (var value in list)
+            {
+                if (value is null)
+                {
+                    throw new ArgumentNullException(nameof(values), "You cannot add null to a ListState.");
+                }
+            }
+        }
+
+        return list;
     }
 
     public void Clear() => table.Remove(store.CurrentStateKey);
@@ -140,8 +187,15 @@ internal sealed class ReducingStateImpl<TKey, T>(KeyedStateStore<TKey> store, St
 
     public T? Get() => table.TryGet(store.CurrentStateKey, out var v) ? v : default;
 
+    // Flink's HeapReducingState.add: null clears the state (the reduce function never sees a null).
     public void Add(T value)
     {
+        if (value is null)
+        {
+            Clear();
+            return;
+        }
+
         var key = store.CurrentStateKey;
         table.Set(key, table.TryGet(key, out var current) ? reduce(current, value) : value);
     }
@@ -156,8 +210,15 @@ internal sealed class AggregatingStateImpl<TKey, TIn, TAcc, TOut>(
 
     public TOut Get() => aggregate.GetResult(table.TryGet(store.CurrentStateKey, out var acc) ? acc : aggregate.CreateAccumulator());
 
+    // Flink's HeapAggregatingState.add: null clears the state.
     public void Add(TIn value)
     {
+        if (value is null)
+        {
+            Clear();
+            return;
+        }
+
         var key = store.CurrentStateKey;
         var acc = table.TryGet(key, out var current) ? current : aggregate.CreateAccumulator();
         table.Set(key, aggregate.Add(value, acc));

@@ -129,15 +129,20 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     public override void Snapshot(StateWriter writer, ITypeSerializer<TKey> keySerializer)
     {
         var now = _ttl > 0 ? Now() : 0;
-        var live = 0;
-        foreach (var (_, entry) in _entries)
+        if (_ttl > 0)
         {
-            if (_ttl == 0 || now - entry.LastAccess < _ttl)
+            // Expired entries leave memory here, not only when their key is read again (a key never seen again kept its
+            // state for good): as Flink's full-snapshot cleanup. Removing while enumerating is safe for Dictionary.
+            foreach (var (key, entry) in _entries)
             {
-                live++;
+                if (now - entry.LastAccess >= _ttl)
+                {
+                    _entries.Remove(key);
+                }
             }
         }
 
+        var live = _entries.Count;
         writer.WriteInt32(live);
         if (live == 0)
         {
@@ -148,11 +153,6 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         var valueWriter = new StateWriter(buffer);
         foreach (var (key, entry) in _entries)
         {
-            if (_ttl > 0 && now - entry.LastAccess >= _ttl)
-            {
-                continue;
-            }
-
             keySerializer.Write(writer, key.Key);
             writer.WriteInt64(key.Namespace.Start);
             writer.WriteInt64(key.Namespace.End);

@@ -12,7 +12,7 @@ public interface IAggregatingState<in TIn, out TOut>
     /// <returns>The result.</returns>
     TOut Get();
 
-    /// <summary>Adds a value.</summary>
+    /// <summary>Adds a value; null clears the state, as Flink's <c>add(null)</c>.</summary>
     /// <param name="value">The value.</param>
     void Add(TIn value);
 

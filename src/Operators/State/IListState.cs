@@ -10,14 +10,17 @@ public interface IListState<T>
 
     /// <summary>Appends one element.</summary>
     /// <param name="value">The element.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null (as Flink's, a list state holds no null).</exception>
     void Add(T value);
 
-    /// <summary>Appends elements.</summary>
+    /// <summary>Appends elements (none: the state is left as it was).</summary>
     /// <param name="values">The elements.</param>
+    /// <exception cref="ArgumentNullException">An element is null.</exception>
     void AddAll(IEnumerable<T> values);
 
-    /// <summary>Replaces all elements.</summary>
+    /// <summary>Replaces all elements; none clears the state, as Flink's <c>update</c> of an empty list.</summary>
     /// <param name="values">The elements.</param>
+    /// <exception cref="ArgumentNullException">An element is null.</exception>
     void Update(IEnumerable<T> values);
 
     /// <summary>Removes all elements for the current key.</summary>

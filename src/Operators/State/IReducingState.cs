@@ -11,7 +11,7 @@ public interface IReducingState<T>
     /// <returns>The value.</returns>
     T? Get();
 
-    /// <summary>Folds a value in.</summary>
+    /// <summary>Folds a value in; null clears the state, as Flink's <c>add(null)</c>.</summary>
     /// <param name="value">The value.</param>
     void Add(T value);
 

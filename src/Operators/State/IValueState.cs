@@ -10,7 +10,7 @@ public interface IValueState<T>
     /// <summary>Gets the value for the current key, or <c>default</c> when none is set.</summary>
     T? Value { get; }
 
-    /// <summary>Sets the value for the current key.</summary>
+    /// <summary>Sets the value for the current key; null clears it, as Flink's <c>update(null)</c>.</summary>
     /// <param name="value">The value.</param>
     void Update(T value);
 
