@@ -32,7 +32,17 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
         return Cached(descriptor.Name, () =>
         {
             var element = descriptor.Serializer ?? _backend.Serializers.Get<T>();
-            return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", Serialization.Serializers.List(element), (a, b) =>
+            if (descriptor.Ttl is { } ttl)
+            {
+                // Each element expires on its own, as Flink's TtlListState.
+                return (IListState<T>)new TtlListStateImpl<TKey, T>(this, Table(descriptor, "list", TimedSerializers.List(element, _backend.Clock), (a, b) =>
+                {
+                    a.AddRange(b);
+                    return a;
+                }), ttl, _backend.Clock);
+            }
+
+            return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", TimedSerializers.PlainList(element), (a, b) =>
             {
                 a.AddRange(b);
                 return a;
@@ -48,6 +58,12 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
         {
             var keys = descriptor.KeySerializer ?? _backend.Serializers.Get<TMapKey>();
             var values = descriptor.ValueSerializer ?? _backend.Serializers.Get<TValue>();
+            if (descriptor.Ttl is { } ttl)
+            {
+                // Each entry expires on its own, as Flink's TtlMapState.
+                return (IMapState<TMapKey, TValue>)new TtlMapStateImpl<TKey, TMapKey, TValue>(this, Table(descriptor, "map", TimedSerializers.Map(keys, values, _backend.Clock)), ttl, _backend.Clock);
+            }
+
             return new MapStateImpl<TKey, TMapKey, TValue>(this, Table(descriptor, "map", MapStateImpl<TKey, TMapKey, TValue>.Serializer(keys, values)));
         });
     }

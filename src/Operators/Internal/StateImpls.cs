@@ -78,7 +78,7 @@ internal sealed class ListStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateT
         table.Set(store.CurrentStateKey, list);
     }
 
-    private static List<T> Elements(IEnumerable<T> values)
+    internal static List<T> Elements(IEnumerable<T> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         List<T> list = [.. values];
@@ -119,11 +119,19 @@ internal sealed class MapStateImpl<TKey, TMapKey, TValue>(KeyedStateStore<TKey> 
             },
             (ref Serialization.StateReader r) =>
             {
+                // -2: written with TTL (each value with its time, TimedSerializers), read without it.
                 var count = r.ReadInt32();
+                var timed = count == -2;
+                count = timed ? r.ReadInt32() : count;
                 var map = new Dictionary<TMapKey, TValue>(count);
                 for (var i = 0; i < count; i++)
                 {
                     var k = keys.Read(ref r);
+                    if (timed)
+                    {
+                        r.ReadInt64();
+                    }
+
                     map[k] = values.Read(ref r);
                 }
 

@@ -11,8 +11,9 @@ public enum StateTtlUpdateType
 }
 
 /// <summary>
-/// Time-to-live of state entries, in processing time (the operator's <see cref="TimeProvider"/>). Expired
-/// entries are never returned, and are dropped lazily on access and from snapshots.
+/// Time-to-live of state entries, in processing time (the operator's <see cref="TimeProvider"/>): of a value, reducing
+/// or aggregating state's value, of each element of a list state and of each entry of a map state (as Flink's TTL
+/// states). Expired entries are never returned, and are dropped on access and at each snapshot.
 /// </summary>
 /// <param name="Ttl">How long an entry lives after its last update (positive; whole milliseconds of processing time, a sub-millisecond part is truncated).</param>
 /// <param name="UpdateType">What restarts the clock.</param>
