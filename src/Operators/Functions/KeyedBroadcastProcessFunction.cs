@@ -110,6 +110,33 @@ public abstract class KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut>
         /// <summary>Gets the current watermark of the operator.</summary>
         public abstract long CurrentWatermark { get; }
 
+        /// <summary>Gets the operator's current processing time (milliseconds since the epoch).</summary>
+        public abstract long CurrentProcessingTime { get; }
+
+        /// <summary>
+        /// Runs <paramref name="function"/> for every key that holds the keyed value state <paramref name="descriptor"/>,
+        /// with that key's state (to read, update or clear), as Flink's <c>applyToKeyedState</c>: e.g. to drop per-key
+        /// state when a rule is removed. Expired entries are skipped.
+        /// </summary>
+        /// <typeparam name="T">The state's value type.</typeparam>
+        /// <param name="descriptor">The state, as the keyed side registers it.</param>
+        /// <param name="function">Called with each key and its state.</param>
+        public abstract void ApplyToKeyedState<T>(ValueStateDescriptor<T> descriptor, Action<TKey, IValueState<T>> function);
+
+        /// <summary>Runs <paramref name="function"/> for every key that holds the keyed list state <paramref name="descriptor"/> (see the value state's overload).</summary>
+        /// <typeparam name="T">The element type.</typeparam>
+        /// <param name="descriptor">The state, as the keyed side registers it.</param>
+        /// <param name="function">Called with each key and its state.</param>
+        public abstract void ApplyToKeyedState<T>(ListStateDescriptor<T> descriptor, Action<TKey, IListState<T>> function);
+
+        /// <summary>Runs <paramref name="function"/> for every key that holds the keyed map state <paramref name="descriptor"/> (see the value state's overload).</summary>
+        /// <typeparam name="TMapKey">The map's key type.</typeparam>
+        /// <typeparam name="TValue">The map's value type.</typeparam>
+        /// <param name="descriptor">The state, as the keyed side registers it.</param>
+        /// <param name="function">Called with each key and its state.</param>
+        public abstract void ApplyToKeyedState<TMapKey, TValue>(MapStateDescriptor<TMapKey, TValue> descriptor, Action<TKey, IMapState<TMapKey, TValue>> function)
+            where TMapKey : notnull;
+
         /// <summary>Gets the broadcast state named by <paramref name="descriptor"/>, to update.</summary>
         /// <typeparam name="TMapKey">The map's key type.</typeparam>
         /// <typeparam name="TValue">The map's value type.</typeparam>

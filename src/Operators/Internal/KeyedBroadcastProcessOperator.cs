@@ -195,6 +195,17 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
 
         public override long CurrentWatermark => op.CurrentWatermark;
 
+        public override long CurrentProcessingTime => op._inner.CurrentProcessingTime;
+
+        public override void ApplyToKeyedState<T>(ValueStateDescriptor<T> descriptor, Action<TKey, IValueState<T>> function) =>
+            Apply(descriptor, function, op._inner.KeyedState.GetState(descriptor));
+
+        public override void ApplyToKeyedState<T>(ListStateDescriptor<T> descriptor, Action<TKey, IListState<T>> function) =>
+            Apply(descriptor, function, op._inner.KeyedState.GetListState(descriptor));
+
+        public override void ApplyToKeyedState<TMapKey, TValue>(MapStateDescriptor<TMapKey, TValue> descriptor, Action<TKey, IMapState<TMapKey, TValue>> function) =>
+            Apply(descriptor, function, op._inner.KeyedState.GetMapState(descriptor));
+
         public void Bind(long timestamp, IOperatorOutput<TOut> output)
         {
             _timestamp = timestamp;
@@ -210,5 +221,11 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
         }
 
         public void Collect(TOut value) => _output.Collect(value, _timestamp);
+
+        private void Apply<TState>(StateDescriptor descriptor, Action<TKey, TState> function, TState state)
+        {
+            ArgumentNullException.ThrowIfNull(function);
+            op._inner.ForEachKeyWith(descriptor.Name, key => function(key, state));
+        }
     }
 }

@@ -33,6 +33,19 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
 
     public long CurrentProcessingTime => Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastProcessingTime);
 
+    /// <summary>The keyed state, for a broadcast input's <c>ApplyToKeyedState</c>.</summary>
+    internal IKeyedStateStore KeyedState => _state.KeyScope;
+
+    /// <summary>Runs <paramref name="visit"/> with each key that has state <paramref name="stateName"/> (registered through <see cref="KeyedState"/> before) as the current key.</summary>
+    internal void ForEachKeyWith(string stateName, Action<TKey> visit)
+    {
+        foreach (var key in _state.KeysOf(stateName))
+        {
+            _state.CurrentKey = key;
+            visit(key);
+        }
+    }
+
     /// <summary>When the function says so and its clock is driven by the host (so a replay reads the same times).</summary>
     public bool ReplaysDeterministically => _clock is DrivenClock && _function.ReplaysDeterministically;
 

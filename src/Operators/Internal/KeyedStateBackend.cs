@@ -72,6 +72,9 @@ internal sealed class KeyedStateBackend<TKey>
         return table;
     }
 
+    /// <summary>The keys with a live entry of the registered state <paramref name="name"/> (none when it is not registered).</summary>
+    public List<TKey> KeysOf(string name) => _tables.TryGetValue(name, out var table) ? table.LiveKeys() : [];
+
     public void ClearNamespace(TKey key, TimeWindow ns)
     {
         foreach (var (_, table) in _tables)

@@ -30,6 +30,9 @@ internal abstract class StateTableBase<TKey>
 
     public abstract void Remove(TKey key, TimeWindow ns);
 
+    /// <summary>The keys with a live entry outside any window, each once.</summary>
+    public abstract List<TKey> LiveKeys();
+
     /// <summary>Moves the entries of <paramref name="sources"/> into <paramref name="target"/> (sessions merging):
     /// merged when the state kind can merge (list, reducing, aggregating), dropped otherwise (value, map).</summary>
     public abstract void MergeNamespaces(TKey key, TimeWindow target, List<TimeWindow> sources);
@@ -99,6 +102,21 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     public bool Remove(in StateKey<TKey> key) => _entries.Remove(key);
 
     public override void Remove(TKey key, TimeWindow ns) => _entries.Remove(new StateKey<TKey>(key, ns));
+
+    public override List<TKey> LiveKeys()
+    {
+        var now = _ttl > 0 ? Now() : 0;
+        var keys = new List<TKey>();
+        foreach (var (key, entry) in _entries)
+        {
+            if (key.Namespace == StateNamespace.None && (_ttl == 0 || now - entry.LastAccess < _ttl))
+            {
+                keys.Add(key.Key);
+            }
+        }
+
+        return keys;
+    }
 
     public override void MergeNamespaces(TKey key, TimeWindow target, List<TimeWindow> sources)
     {
