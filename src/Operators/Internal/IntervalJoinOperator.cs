@@ -1,4 +1,5 @@
 using System.Buffers;
+using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.Windowing;
 
@@ -17,7 +18,8 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
 
     private readonly long _lower;
     private readonly long _upper;
-    private readonly Func<TIn1, TIn2, TOut> _join;
+    private readonly ProcessJoinFunction<TIn1, TIn2, TOut> _join;
+    private readonly PairContext _pair = new();
     private readonly ITypeSerializer<TKey> _keySerializer;
     private readonly ITypeSerializer<List<TimestampedValue<TIn1>>> _leftSerializer;
     private readonly ITypeSerializer<List<TimestampedValue<TIn2>>> _rightSerializer;
@@ -25,7 +27,7 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
     private readonly Dictionary<TKey, List<TimestampedValue<TIn2>>> _right = new();
     private readonly TimerQueue<TKey> _timers = new();
 
-    public IntervalJoinOperator(long lower, long upper, Func<TIn1, TIn2, TOut> join, SerializerRegistry serializers)
+    public IntervalJoinOperator(long lower, long upper, ProcessJoinFunction<TIn1, TIn2, TOut> join, SerializerRegistry serializers)
     {
         _lower = lower;
         _upper = upper;
@@ -79,7 +81,7 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
             {
                 if (right.Timestamp >= Plus(timestamp, _lower) && right.Timestamp <= Plus(timestamp, _upper))
                 {
-                    output.Collect(_join(value, right.Value), Math.Max(timestamp, right.Timestamp));
+                    Join(value, timestamp, right.Value, right.Timestamp, output);
                 }
             }
         }
@@ -101,12 +103,25 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
             {
                 if (timestamp >= Plus(left.Timestamp, _lower) && timestamp <= Plus(left.Timestamp, _upper))
                 {
-                    output.Collect(_join(left.Value, value), Math.Max(timestamp, left.Timestamp));
+                    Join(left.Value, left.Timestamp, value, timestamp, output);
                 }
             }
         }
 
         _timers.Register(key, RightSide, _lower < 0 ? Plus(timestamp, -_lower) : timestamp);
+    }
+
+    private void Join(TIn1 left, long leftTimestamp, TIn2 right, long rightTimestamp, IOperatorOutput<TOut> output)
+    {
+        _pair.Bind(leftTimestamp, rightTimestamp, output);
+        try
+        {
+            _join.ProcessElement(left, right, _pair, _pair);
+        }
+        finally
+        {
+            _pair.Bind(0, 0, null);
+        }
     }
 
     public void ProcessWatermark(long watermark, IOperatorOutput<TOut> output)
@@ -232,5 +247,39 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
             var key = _keySerializer.Read(ref r);
             buffers.Add(key, serializer.Read(ref r));
         }
+    }
+
+    /// <summary>A pair's context and collector: results and side outputs at the larger timestamp.</summary>
+    private sealed class PairContext : ProcessJoinFunction<TIn1, TIn2, TOut>.Context, ICollector<TOut>
+    {
+        private IOperatorOutput<TOut>? _output;
+
+        public override long LeftTimestamp => _left;
+
+        public override long RightTimestamp => _right;
+
+        public override long Timestamp => Math.Max(_left, _right);
+
+        private long _left;
+
+        private long _right;
+
+        public void Bind(long left, long right, IOperatorOutput<TOut>? output)
+        {
+            _left = left;
+            _right = right;
+            _output = output;
+        }
+
+        public void Collect(TOut value) => Output().Collect(value, Timestamp);
+
+        public override void Output<T>(OutputTag<T> tag, T value)
+        {
+            ArgumentNullException.ThrowIfNull(tag);
+            Output().CollectSide(tag, value, Timestamp);
+        }
+
+        private IOperatorOutput<TOut> Output() =>
+            _output ?? throw new InvalidOperationException("An interval join's collector is used outside ProcessElement.");
     }
 }

@@ -1,3 +1,4 @@
+using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Internal;
 using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.Windowing;
@@ -64,6 +65,36 @@ public static class JoinOperators
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(join);
+        return IntervalProcess<TKey, TIn1, TIn2, TOut>(lowerBound, upperBound, new PairFunction<TIn1, TIn2, TOut>(join), lowerBoundExclusive, upperBoundExclusive, serializers);
+    }
+
+    /// <summary>
+    /// An interval join whose pairs go to <paramref name="function"/> (Flink's <c>ProcessJoinFunction</c>): any number of
+    /// results per pair, side outputs, both timestamps. Otherwise as the overload taking a <c>Func</c>.
+    /// </summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <typeparam name="TIn1">The first input's record type.</typeparam>
+    /// <typeparam name="TIn2">The second input's record type.</typeparam>
+    /// <typeparam name="TOut">The result type.</typeparam>
+    /// <param name="lowerBound">The lower bound (may be negative).</param>
+    /// <param name="upperBound">The upper bound (not below the lower bound).</param>
+    /// <param name="function">Processes each pair.</param>
+    /// <param name="lowerBoundExclusive">Exclude the lower bound.</param>
+    /// <param name="upperBoundExclusive">Exclude the upper bound.</param>
+    /// <param name="serializers">Serializers for key and records; built-ins when <c>null</c>.</param>
+    /// <returns>The operator.</returns>
+    /// <exception cref="ArgumentException">The bounds are inverted or have a sub-millisecond part, or a serializer is missing.</exception>
+    public static ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut> IntervalProcess<TKey, TIn1, TIn2, TOut>(
+        TimeSpan lowerBound,
+        TimeSpan upperBound,
+        ProcessJoinFunction<TIn1, TIn2, TOut> function,
+        bool lowerBoundExclusive = false,
+        bool upperBoundExclusive = false,
+        SerializerRegistry? serializers = null)
+        where TKey : notnull
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var join = function;
         var lower = Timestamps.ToWholeMillis(lowerBound, nameof(lowerBound));
         var upper = Timestamps.ToWholeMillis(upperBound, nameof(upperBound));
         if (lower > upper)
@@ -74,5 +105,11 @@ public static class JoinOperators
         // As Flink: the bounds are checked as given, then an exclusive bound moves inwards by 1 ms (equal exclusive bounds join nothing).
         return new IntervalJoinOperator<TKey, TIn1, TIn2, TOut>(
             lowerBoundExclusive ? lower + 1 : lower, upperBoundExclusive ? upper - 1 : upper, join, serializers ?? new SerializerRegistry());
+    }
+
+    // One result per pair: the Func overloads as a ProcessJoinFunction.
+    private sealed class PairFunction<TIn1, TIn2, TOut>(Func<TIn1, TIn2, TOut> join) : ProcessJoinFunction<TIn1, TIn2, TOut>
+    {
+        public override void ProcessElement(TIn1 left, TIn2 right, Context context, ICollector<TOut> output) => output.Collect(join(left, right));
     }
 }

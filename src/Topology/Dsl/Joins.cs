@@ -1,4 +1,5 @@
 using ActorFlow.Operators;
+using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Joins;
 using ActorFlow.Operators.Windowing;
 
@@ -48,6 +49,25 @@ public sealed class IntervalJoin<TKey, T1, T2>
     public KeyedResult<TKey, T1, TOut> Process<TOut>(string name, Func<T1, T2, TOut> join)
     {
         ArgumentNullException.ThrowIfNull(join);
+        return Process(name, () => new PairFunction<TOut>(join), nameof(join));
+    }
+
+    /// <summary>
+    /// Processes each pair with a <see cref="ProcessJoinFunction{TIn1, TIn2, TOut}"/> (Flink's): any number of results
+    /// per pair (none drops it), side outputs, both records' timestamps; results carry the larger of the two.
+    /// </summary>
+    /// <param name="name">The stage's name.</param>
+    /// <param name="function">Makes the function, once per key group (so its fields are never shared between threads).</param>
+    /// <exception cref="InvalidOperationException"><see cref="Between"/> was not called.</exception>
+    /// <exception cref="ArgumentException">The bounds are inverted or have a sub-millisecond part.</exception>
+    public KeyedResult<TKey, T1, TOut> Process<TOut>(string name, Func<ProcessJoinFunction<T1, T2, TOut>> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        return Process(name, function, nameof(function));
+    }
+
+    private KeyedResult<TKey, T1, TOut> Process<TOut>(string name, Func<ProcessJoinFunction<T1, T2, TOut>> function, string parameter)
+    {
         if (_lower is not { } lower || _upper is not { } upper)
         {
             throw new InvalidOperationException($"Interval join '{name}': set its bounds with Between(lower, upper) first.");
@@ -55,12 +75,17 @@ public sealed class IntervalJoin<TKey, T1, T2>
 
         var (lowerExclusive, upperExclusive) = (_lowerExclusive, _upperExclusive);
         var job = _first.Stream.Job;
-        ITwoInputKeyedOperator<TKey, T1, T2, TOut> Create() => JoinOperators.Interval<TKey, T1, T2, TOut>(lower, upper, join, lowerExclusive, upperExclusive, job.Serializers);
+        ITwoInputKeyedOperator<TKey, T1, T2, TOut> Create() => JoinOperators.IntervalProcess<TKey, T1, T2, TOut>(lower, upper, function(), lowerExclusive, upperExclusive, job.Serializers);
         // Bad bounds fail here; a missing serializer of the joined records when the job is built (WithSerializers may come later).
         _ = Timestamps.ToWholeMillis(lower, "lower") <= Timestamps.ToWholeMillis(upper, "upper") ? 0
-            : throw new ArgumentException($"The interval join's lower bound ({lower}) must not be above its upper bound ({upper}).", nameof(join));
+            : throw new ArgumentException($"The interval join's lower bound ({lower}) must not be above its upper bound ({upper}).", parameter);
         job.Graph.Validations.Add(("interval join '" + name + "'", () => Create()));
         return _first.Connect(_second).Process(name, Create);
+    }
+
+    private sealed class PairFunction<TOut>(Func<T1, T2, TOut> join) : ProcessJoinFunction<T1, T2, TOut>
+    {
+        public override void ProcessElement(T1 left, T2 right, Context context, ICollector<TOut> output) => output.Collect(join(left, right));
     }
 }
 
