@@ -26,7 +26,11 @@ internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : I
 
     public long LateRecordCount => _inner.LateRecordCount;
 
-    public long RejectedRecordCount => _inner.RejectedRecordCount;
+    public long RejectedRecordCount => _inner.RejectedRecordCount + _rejected;
+
+    // Null-keyed records, refused here so that each input's go to its own Rejected tag (the inner operator's would be of
+    // the internal CoInput type, which no OutputTags.Rejected<T> a user can write names).
+    private long _rejected;
 
     public bool ReplaysDeterministically => _inner.ReplaysDeterministically;
 
@@ -36,11 +40,33 @@ internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : I
         set => _inner.IsolateFailures = value;
     }
 
-    public void ProcessElement1(TKey key, TIn1 value, long timestamp, IOperatorOutput<TOut> output) =>
-        _inner.ProcessElement(key, new CoInput<TIn1, TIn2>(false, value, default!), timestamp, output);
+    public void ProcessElement1(TKey key, TIn1 value, long timestamp, IOperatorOutput<TOut> output)
+    {
+        if (key is null)
+        {
+            Reject(value, timestamp, output);
+            return;
+        }
 
-    public void ProcessElement2(TKey key, TIn2 value, long timestamp, IOperatorOutput<TOut> output) =>
+        _inner.ProcessElement(key, new CoInput<TIn1, TIn2>(false, value, default!), timestamp, output);
+    }
+
+    public void ProcessElement2(TKey key, TIn2 value, long timestamp, IOperatorOutput<TOut> output)
+    {
+        if (key is null)
+        {
+            Reject(value, timestamp, output);
+            return;
+        }
+
         _inner.ProcessElement(key, new CoInput<TIn1, TIn2>(true, default!, value), timestamp, output);
+    }
+
+    private void Reject<T>(T value, long timestamp, IOperatorOutput<TOut> output)
+    {
+        _rejected++;
+        output.CollectSide(OutputTags.Rejected<T>(), new RejectedRecord<T>("null", value, timestamp, "The record has a null key."), timestamp);
+    }
 
     public void ProcessWatermark(long watermark, IOperatorOutput<TOut> output) => _inner.ProcessWatermark(watermark, output);
 

@@ -19,6 +19,21 @@ public sealed class JoinRejectionSpec
         Assert.Equal(2, h.Operator.RejectedRecordCount);
     }
 
+    /// <summary>Verify that a co-process function's null-keyed records go to the Rejected tag of their own input's type.</summary>
+    [Fact]
+    public void A_co_process_must_reject_null_keys_per_input()
+    {
+        var h = TwoInputOperatorHarness.For(ActorFlow.Operators.Functions.KeyedProcessOperators.CreateCo(new Both()));
+        h.ProcessElement1(null!, 1, 1);
+        h.ProcessElement2(null!, "x", 2);
+        h.ProcessElement2("k", "y", 3);
+
+        Assert.Equal(1L, Assert.Single(h.SideOutput(OutputTags.Rejected<long>())).Value.Value);
+        Assert.Equal("x", Assert.Single(h.SideOutput(OutputTags.Rejected<string>())).Value.Value);
+        Assert.Equal(2, h.Operator.RejectedRecordCount);
+        Assert.Equal(["y"], h.OutputValues());
+    }
+
     /// <summary>Verify that a window join's state survives a snapshot.</summary>
     [Fact]
     public void A_WindowJoin_must_restore_from_a_snapshot()
@@ -32,5 +47,12 @@ public sealed class JoinRejectionSpec
         restored.ProcessElement2("k", 2, 200);
         restored.ProcessWatermark(999);
         Assert.Equal([12L], restored.OutputValues());
+    }
+
+    private sealed class Both : ActorFlow.Operators.Functions.KeyedCoProcessFunction<string, long, string, string>
+    {
+        public override void ProcessElement1(long value, Context context, ICollector<string> output) => output.Collect(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        public override void ProcessElement2(string value, Context context, ICollector<string> output) => output.Collect(value);
     }
 }
