@@ -13,6 +13,15 @@ namespace ActorFlow.Avro;
 /// </summary>
 public static class AvroSerde
 {
+    // One instance per type: the serde's writers are cached by schema instance (a new one per value grew the cache per record).
+    private static readonly AvroSchema StringSchema = PrimitiveSchema.Create(AvroSchema.Type.String);
+    private static readonly AvroSchema IntSchema = PrimitiveSchema.Create(AvroSchema.Type.Int);
+    private static readonly AvroSchema LongSchema = PrimitiveSchema.Create(AvroSchema.Type.Long);
+    private static readonly AvroSchema FloatSchema = PrimitiveSchema.Create(AvroSchema.Type.Float);
+    private static readonly AvroSchema DoubleSchema = PrimitiveSchema.Create(AvroSchema.Type.Double);
+    private static readonly AvroSchema BooleanSchema = PrimitiveSchema.Create(AvroSchema.Type.Boolean);
+    private static readonly AvroSchema BytesSchema = PrimitiveSchema.Create(AvroSchema.Type.Bytes);
+
     /// <summary>
     /// A serde for the generated specific record <typeparamref name="T"/>: it writes with <typeparamref name="T"/>'s
     /// schema and reads any writer schema that resolves to it (added fields with defaults, removed fields, aliases,
@@ -121,13 +130,13 @@ public static class AvroSerde
 
     private static AvroSchema? PrimitiveSchemaOf(Type type) => type switch
     {
-        _ when type == typeof(string) => PrimitiveSchema.Create(AvroSchema.Type.String),
-        _ when type == typeof(int) => PrimitiveSchema.Create(AvroSchema.Type.Int),
-        _ when type == typeof(long) => PrimitiveSchema.Create(AvroSchema.Type.Long),
-        _ when type == typeof(float) => PrimitiveSchema.Create(AvroSchema.Type.Float),
-        _ when type == typeof(double) => PrimitiveSchema.Create(AvroSchema.Type.Double),
-        _ when type == typeof(bool) => PrimitiveSchema.Create(AvroSchema.Type.Boolean),
-        _ when type == typeof(byte[]) => PrimitiveSchema.Create(AvroSchema.Type.Bytes),
+        _ when type == typeof(string) => StringSchema,
+        _ when type == typeof(int) => IntSchema,
+        _ when type == typeof(long) => LongSchema,
+        _ when type == typeof(float) => FloatSchema,
+        _ when type == typeof(double) => DoubleSchema,
+        _ when type == typeof(bool) => BooleanSchema,
+        _ when type == typeof(byte[]) => BytesSchema,
         _ => null,
     };
 

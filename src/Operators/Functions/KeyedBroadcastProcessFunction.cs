@@ -116,7 +116,8 @@ public abstract class KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut>
         /// <summary>
         /// Runs <paramref name="function"/> for every key that holds the keyed value state <paramref name="descriptor"/>,
         /// with that key's state (to read, update or clear), as Flink's <c>applyToKeyedState</c>: e.g. to drop per-key
-        /// state when a rule is removed. Expired entries are skipped.
+        /// state when a rule is removed. A key whose state expired as a whole is skipped (one whose TTL'd list or map
+        /// elements all expired may be visited with an empty state).
         /// </summary>
         /// <typeparam name="T">The state's value type.</typeparam>
         /// <param name="descriptor">The state, as the keyed side registers it.</param>

@@ -39,10 +39,18 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
     /// <summary>Runs <paramref name="visit"/> with each key that has state <paramref name="stateName"/> (registered through <see cref="KeyedState"/> before) as the current key.</summary>
     internal void ForEachKeyWith(string stateName, Action<TKey> visit)
     {
-        foreach (var key in _state.KeysOf(stateName))
+        var (hadKey, previous) = (_state.HasKey, _state.CurrentKey);
+        try
         {
-            _state.CurrentKey = key;
-            visit(key);
+            foreach (var key in _state.KeysOf(stateName))
+            {
+                _state.CurrentKey = key;
+                visit(key);
+            }
+        }
+        finally
+        {
+            _state.RestoreKey(hadKey, previous);
         }
     }
 

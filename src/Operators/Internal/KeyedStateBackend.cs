@@ -37,6 +37,13 @@ internal sealed class KeyedStateBackend<TKey>
     /// <summary>Gets a value indicating whether a key was set (keyed state read or written before any is refused).</summary>
     public bool HasKey { get; private set; }
 
+    /// <summary>Puts back the key context as it was (after visiting other keys).</summary>
+    public void RestoreKey(bool hadKey, TKey key)
+    {
+        CurrentKey = key;
+        HasKey = hadKey;
+    }
+
     public TimeWindow CurrentWindow { get; set; } = StateNamespace.None;
 
     public SerializerRegistry Serializers { get; }

@@ -39,7 +39,7 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
                 {
                     a.AddRange(b);
                     return a;
-                }), ttl, _backend.Clock);
+                }, TtlListStateImpl<TKey, T>.Prune), ttl, _backend.Clock);
             }
 
             return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", TimedSerializers.PlainList(element), (a, b) =>
@@ -61,7 +61,7 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
             if (descriptor.Ttl is { } ttl)
             {
                 // Each entry expires on its own, as Flink's TtlMapState.
-                return (IMapState<TMapKey, TValue>)new TtlMapStateImpl<TKey, TMapKey, TValue>(this, Table(descriptor, "map", TimedSerializers.Map(keys, values, _backend.Clock)), ttl, _backend.Clock);
+                return (IMapState<TMapKey, TValue>)new TtlMapStateImpl<TKey, TMapKey, TValue>(this, Table(descriptor, "map", TimedSerializers.Map(keys, values, _backend.Clock), pruneExpired: TtlMapStateImpl<TKey, TMapKey, TValue>.Prune), ttl, _backend.Clock);
             }
 
             return new MapStateImpl<TKey, TMapKey, TValue>(this, Table(descriptor, "map", MapStateImpl<TKey, TMapKey, TValue>.Serializer(keys, values)));
@@ -82,10 +82,10 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
     }
 
     private StateTable<TKey, TValue> Table<TValue>(
-        StateDescriptor descriptor, string kind, Serialization.ITypeSerializer<TValue>? serializer, Func<TValue, TValue, TValue>? merge = null)
+        StateDescriptor descriptor, string kind, Serialization.ITypeSerializer<TValue>? serializer, Func<TValue, TValue, TValue>? merge = null, Func<TValue, long, bool>? pruneExpired = null)
     {
         var resolved = serializer ?? _backend.Serializers.Get<TValue>();
-        return _backend.GetOrCreateTable(descriptor.Name, kind, () => new StateTable<TKey, TValue>(descriptor.Name, kind, resolved, descriptor.Ttl, _backend.Clock, merge));
+        return _backend.GetOrCreateTable(descriptor.Name, kind, () => new StateTable<TKey, TValue>(descriptor.Name, kind, resolved, descriptor.Ttl, _backend.Clock, merge, pruneExpired));
     }
 
     private TState Cached<TState>(string name, Func<TState> create)

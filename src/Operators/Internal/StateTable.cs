@@ -47,11 +47,15 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     private readonly long _ttl;
     private readonly bool _touchOnRead;
     private readonly Func<TValue, TValue, TValue>? _merge;
+    private readonly Func<TValue, long, bool>? _pruneExpired;
 
-    public StateTable(string name, string kind, ITypeSerializer<TValue> serializer, StateTtlConfig? ttl, TimeProvider clock, Func<TValue, TValue, TValue>? merge = null)
+    // pruneExpired: for values whose parts expire on their own (a TTL'd list's elements, a map's entries), drops the
+    // parts written up to the given time in place and tells whether none is left; run at each snapshot.
+    public StateTable(string name, string kind, ITypeSerializer<TValue> serializer, StateTtlConfig? ttl, TimeProvider clock, Func<TValue, TValue, TValue>? merge = null, Func<TValue, long, bool>? pruneExpired = null)
         : base(name, kind)
     {
         _merge = merge;
+        _pruneExpired = pruneExpired;
         _serializer = serializer;
         _clock = clock;
         _ttl = ttl?.TtlMillis ?? 0;
@@ -153,7 +157,7 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
             // state for good): as Flink's full-snapshot cleanup. Removing while enumerating is safe for Dictionary.
             foreach (var (key, entry) in _entries)
             {
-                if (now - entry.LastAccess >= _ttl)
+                if (now - entry.LastAccess >= _ttl || (_pruneExpired is not null && _pruneExpired(entry.Value, now - _ttl)))
                 {
                     _entries.Remove(key);
                 }

@@ -123,14 +123,30 @@ internal sealed class TtlListStateImpl<TKey, T>(KeyedStateStore<TKey> store, Sta
     private readonly long _ttl = ttl.TtlMillis;
     private readonly bool _touchOnRead = ttl.UpdateType == StateTtlUpdateType.OnReadAndWrite;
 
+    /// <summary>Drops a list's expired elements in place; true when none is left (for the table's snapshot).</summary>
+    public static bool Prune(List<Timed<T>> list, long expiredBefore)
+    {
+        list.RemoveAll(e => e.Time <= expiredBefore);
+        return list.Count == 0;
+    }
+
+    // Reading prunes (a read is no write: in place, the entry's own time untouched); appending does not (Flink's add
+    // appends too): expired elements of a list only appended to leave at the next read or snapshot.
     public IReadOnlyList<T> Get()
     {
-        if (Live(store.CurrentStateKey) is not { } list)
+        var key = store.CurrentStateKey;
+        if (!table.TryGet(key, out var list))
         {
             return [];
         }
 
         var now = Now();
+        if (Prune(list, now - _ttl))
+        {
+            table.Remove(key);
+            return [];
+        }
+
         var values = new T[list.Count];
         for (var i = 0; i < list.Count; i++)
         {
@@ -152,7 +168,7 @@ internal sealed class TtlListStateImpl<TKey, T>(KeyedStateStore<TKey> store, Sta
         }
 
         var key = store.CurrentStateKey;
-        var list = Live(key) ?? [];
+        var list = table.TryGet(key, out var held) ? held : [];
         list.Add(new Timed<T>(value, Now()));
         table.Set(key, list);
     }
@@ -166,7 +182,7 @@ internal sealed class TtlListStateImpl<TKey, T>(KeyedStateStore<TKey> store, Sta
         }
 
         var key = store.CurrentStateKey;
-        var list = Live(key) ?? [];
+        var list = table.TryGet(key, out var held) ? held : [];
         var now = Now();
         foreach (var value in added)
         {
@@ -191,25 +207,6 @@ internal sealed class TtlListStateImpl<TKey, T>(KeyedStateStore<TKey> store, Sta
 
     public void Clear() => table.Remove(store.CurrentStateKey);
 
-    // The key's list without its expired elements (removed in place: a read is no write), or null when none is left.
-    private List<Timed<T>>? Live(in StateKey<TKey> key)
-    {
-        if (!table.TryGet(key, out var list))
-        {
-            return null;
-        }
-
-        var expiredBefore = Now() - _ttl;
-        list.RemoveAll(e => e.Time <= expiredBefore);
-        if (list.Count == 0)
-        {
-            table.Remove(key);
-            return null;
-        }
-
-        return list;
-    }
-
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();
 }
 
@@ -224,19 +221,65 @@ internal sealed class TtlMapStateImpl<TKey, TMapKey, TValue>(KeyedStateStore<TKe
     private readonly long _ttl = ttl.TtlMillis;
     private readonly bool _touchOnRead = ttl.UpdateType == StateTtlUpdateType.OnReadAndWrite;
 
-    public bool IsEmpty => Live(store.CurrentStateKey) is null;
+    /// <summary>Drops a map's expired entries in place; true when none is left (for the table's snapshot).</summary>
+    public static bool Prune(Dictionary<TMapKey, Timed<TValue>> map, long expiredBefore)
+    {
+        foreach (var (k, v) in map)
+        {
+            if (v.Time <= expiredBefore)
+            {
+                map.Remove(k); // safe while enumerating a Dictionary
+            }
+        }
+
+        return map.Count == 0;
+    }
+
+    // Point reads and writes look at their own entry only (as Flink's TtlMapState); iterating prunes.
+    public bool IsEmpty
+    {
+        get
+        {
+            var stateKey = store.CurrentStateKey;
+            if (!table.TryGet(stateKey, out var map))
+            {
+                return true;
+            }
+
+            var expiredBefore = Now() - _ttl;
+            foreach (var (k, v) in map)
+            {
+                if (v.Time > expiredBefore)
+                {
+                    return false;
+                }
+
+                map.Remove(k);
+            }
+
+            table.Remove(stateKey);
+            return true;
+        }
+    }
 
     public bool TryGetValue(TMapKey key, out TValue value)
     {
-        if (Live(store.CurrentStateKey) is { } map && map.TryGetValue(key, out var timed))
+        var stateKey = store.CurrentStateKey;
+        if (table.TryGet(stateKey, out var map) && map.TryGetValue(key, out var timed))
         {
-            if (_touchOnRead)
+            var now = Now();
+            if (timed.Time > now - _ttl)
             {
-                map[key] = new Timed<TValue>(timed.Value, Now());
+                if (_touchOnRead)
+                {
+                    map[key] = new Timed<TValue>(timed.Value, now);
+                }
+
+                value = timed.Value;
+                return true;
             }
 
-            value = timed.Value;
-            return true;
+            Drop(stateKey, map, key);
         }
 
         value = default!;
@@ -248,7 +291,7 @@ internal sealed class TtlMapStateImpl<TKey, TMapKey, TValue>(KeyedStateStore<TKe
     public void Put(TMapKey key, TValue value)
     {
         var stateKey = store.CurrentStateKey;
-        var map = Live(stateKey) ?? [];
+        var map = table.TryGet(stateKey, out var held) ? held : [];
         map[key] = new Timed<TValue>(value, Now());
         table.Set(stateKey, map);
     }
@@ -256,31 +299,30 @@ internal sealed class TtlMapStateImpl<TKey, TMapKey, TValue>(KeyedStateStore<TKe
     public bool Remove(TMapKey key)
     {
         var stateKey = store.CurrentStateKey;
-        if (Live(stateKey) is not { } map || !map.Remove(key))
+        if (!table.TryGet(stateKey, out var map) || !map.TryGetValue(key, out var timed))
         {
             return false;
         }
 
-        if (map.Count == 0)
-        {
-            table.Remove(stateKey);
-        }
-        else
-        {
-            table.Set(stateKey, map);
-        }
-
-        return true;
+        Drop(stateKey, map, key);
+        return timed.Time > Now() - _ttl; // an expired entry did not exist any more
     }
 
     public IReadOnlyList<KeyValuePair<TMapKey, TValue>> Entries()
     {
-        if (Live(store.CurrentStateKey) is not { } map)
+        var stateKey = store.CurrentStateKey;
+        if (!table.TryGet(stateKey, out var map))
         {
             return [];
         }
 
         var now = Now();
+        if (Prune(map, now - _ttl))
+        {
+            table.Remove(stateKey);
+            return [];
+        }
+
         var entries = new List<KeyValuePair<TMapKey, TValue>>(map.Count);
         foreach (var (k, v) in map)
         {
@@ -300,30 +342,14 @@ internal sealed class TtlMapStateImpl<TKey, TMapKey, TValue>(KeyedStateStore<TKe
 
     public void Clear() => table.Remove(store.CurrentStateKey);
 
-    // The key's map without its expired entries (removed in place: a read is no write), or null when none is left.
-    private Dictionary<TMapKey, Timed<TValue>>? Live(in StateKey<TKey> stateKey)
+    // Removes one entry in place (a removal is no write of the others: the entry's own time untouched); the last one takes the map.
+    private void Drop(in StateKey<TKey> stateKey, Dictionary<TMapKey, Timed<TValue>> map, TMapKey key)
     {
-        if (!table.TryGet(stateKey, out var map))
-        {
-            return null;
-        }
-
-        var expiredBefore = Now() - _ttl;
-        foreach (var (k, v) in map)
-        {
-            if (v.Time <= expiredBefore)
-            {
-                map.Remove(k);
-            }
-        }
-
+        map.Remove(key);
         if (map.Count == 0)
         {
             table.Remove(stateKey);
-            return null;
         }
-
-        return map;
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();

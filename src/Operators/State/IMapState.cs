@@ -36,4 +36,23 @@ public interface IMapState<TMapKey, TValue>
 
     /// <summary>Removes the whole map of the current key.</summary>
     void Clear();
+
+    /// <summary>Gets the keys of the current key's map (a copy), as Flink's <c>keys()</c>.</summary>
+    /// <returns>The keys.</returns>
+    IReadOnlyList<TMapKey> Keys() => [.. Entries().Select(e => e.Key)];
+
+    /// <summary>Gets the values of the current key's map (a copy), as Flink's <c>values()</c>.</summary>
+    /// <returns>The values.</returns>
+    IReadOnlyList<TValue> Values() => [.. Entries().Select(e => e.Value)];
+
+    /// <summary>Adds or replaces every entry of <paramref name="entries"/>, as Flink's <c>putAll</c>.</summary>
+    /// <param name="entries">The entries.</param>
+    void PutAll(IEnumerable<KeyValuePair<TMapKey, TValue>> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var (key, value) in entries)
+        {
+            Put(key, value);
+        }
+    }
 }

@@ -91,7 +91,7 @@ internal static class Float16Columns
                     Name = element.Name,
                     FieldId = element.FieldId,
                 };
-                paths.Add(string.Join('.', names));
+                paths.Add(string.Join('/', names)); // Parquet.Net's FieldPath.ToString()
             }
 
             if (named)

@@ -90,7 +90,6 @@ internal static class RowGroupStatistics
     /// </summary>
     private static IComparable? Comparable(DataField field, object value)
     {
-
         if (field is DecimalDataField d)
         {
             try

@@ -99,6 +99,14 @@ public sealed class PrimitiveValueSpec : IAsyncLifetime
         Assert.Equal(5L, await new AvroDeserializer<long>(_registry.Client).DeserializeAsync(any.Serialize(5L, "mixed"), false, context));
         Assert.Equal("\"long\"", (await _registry.Client.GetLatestSchemaAsync("mixed-value")).SchemaString);
         Assert.Equal(AvroFailure.InvalidValue, Assert.Throws<AvroSerdeException>(() => any.Serialize(DateTime.UnixEpoch, "mixed")).Failure);
+        for (var i = 0; i < 3; i++)
+        {
+            any.Serialize((long)i, "mixed");
+        }
+
+        // One prepared writer per (topic, schema): a primitive's schema is one instance, not a new one per value.
+        var prepared = (System.Collections.IEnumerable)typeof(AvroSerde<object>).GetField("_fastWriters", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(any)!;
+        Assert.Single(prepared);
     }
 
     /// <summary>Verify that the record serde refuses a non-record writer schema as unresolvable, naming the other serdes.</summary>

@@ -79,6 +79,21 @@ public sealed class HeapStateSemanticsSpec
         Assert.False(joined.HasValue);
     }
 
+    /// <summary>Verify Flink's map state conveniences: keys, values and putAll.</summary>
+    [Fact]
+    public void A_map_state_must_give_its_keys_and_values_and_put_all()
+    {
+        var backend = Backend();
+        backend.CurrentKey = "k";
+        var map = backend.KeyScope.GetMapState(new MapStateDescriptor<string, long>("m"));
+
+        map.PutAll([new("a", 1), new("b", 2)]);
+        map.Put("a", 3);
+
+        Assert.Equal(["a", "b"], map.Keys().Order(StringComparer.Ordinal));
+        Assert.Equal([2L, 3L], map.Values().Order());
+    }
+
     /// <summary>Verify that keyed state used before any key is set (in Open) is refused, as Flink's "No key set".</summary>
     [Fact]
     public void Keyed_state_without_a_key_must_be_refused()

@@ -2,6 +2,7 @@ using System.Buffers;
 using ActorFlow.Operators.Internal;
 using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.State;
+using ActorFlow.Operators.Windowing;
 using ActorFlow.TestKit;
 
 namespace ActorFlow.Operators.Tests.State;
@@ -83,6 +84,42 @@ public sealed class TtlElementSpec
 
         Assert.Equal(["y"], restored.KeyScope.GetListState(new ListStateDescriptor<string>("l") { Ttl = TenSeconds }).Get());
         Assert.Equal(["x", "y"], plain.KeyScope.GetListState(new ListStateDescriptor<string>("l")).Get());
+    }
+
+    /// <summary>Verify that a snapshot drops a live list's expired elements from memory, not only its whole expired entries.</summary>
+    [Fact]
+    public void A_snapshot_must_drop_expired_elements_of_a_live_list()
+    {
+        var (backend, clock) = Backend();
+        var list = backend.KeyScope.GetListState(new ListStateDescriptor<string>("l") { Ttl = TenSeconds });
+        list.Add("x");
+        clock.SetUtcNow(6_000);
+        list.Add("y");
+        clock.SetUtcNow(11_000);
+
+        Snapshot(backend);
+
+        var table = backend.GetOrCreateTable<List<Timed<string>>>("l", "list", () => throw new InvalidOperationException("registered"));
+        Assert.True(table.TryGet(new StateKey<string>("k", StateNamespace.None), out var held));
+        Assert.Equal(["y"], held.Select(e => e.Value));
+    }
+
+    /// <summary>Verify that list and map state restore across TTL being put on or taken off their descriptors.</summary>
+    [Fact]
+    public void State_must_restore_when_TTL_is_put_on_or_taken_off()
+    {
+        var (plain, _) = Backend();
+        plain.KeyScope.GetListState(new ListStateDescriptor<string>("l")).Add("x");
+        var (timed, _) = Backend();
+        timed.KeyScope.GetMapState(new MapStateDescriptor<string, long>("m") { Ttl = TenSeconds }).Put("a", 1);
+
+        var (withTtl, _) = Backend(1_000);
+        Restore(withTtl, Snapshot(plain));
+        var (withoutTtl, _) = Backend(1_000);
+        Restore(withoutTtl, Snapshot(timed));
+
+        Assert.Equal(["x"], withTtl.KeyScope.GetListState(new ListStateDescriptor<string>("l") { Ttl = TenSeconds }).Get());
+        Assert.Equal([new KeyValuePair<string, long>("a", 1)], withoutTtl.KeyScope.GetMapState(new MapStateDescriptor<string, long>("m")).Entries());
     }
 
     private static (KeyedStateBackend<string> Backend, ManualTimeProvider Clock) Backend(long now = 0)

@@ -54,6 +54,30 @@ public sealed class Float16ColumnSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("column 'x' is FLOAT16", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that a FLOAT16 column inside a struct is marked by its path as Parquet.Net writes paths (a/b), not only a
+    /// top-level one (the schema elements of a DuckDB file are made FLOAT16 in memory: no writer here makes one nested).
+    /// </summary>
+    [Fact]
+    public async Task A_nested_float16_column_must_be_marked()
+    {
+        using var lake = new ActorFlow.Tests.Shared.TempDirectory("actorflow-parquet-float16");
+        var file = Path.Combine(lake.Path, "nested.parquet");
+        DuckDb.Query($"COPY (SELECT 1::INTEGER AS x, {{'h': 2::INTEGER}} AS s) TO '{file}' (FORMAT PARQUET)");
+        await using var reader = await global::Parquet.ParquetReader.CreateAsync(file);
+        foreach (var element in reader.Metadata!.Schema.Where(e => e.Name is "x" or "h"))
+        {
+            element.Type = global::Parquet.Meta.Type.FIXED_LEN_BYTE_ARRAY;
+            element.TypeLength = 2;
+            element.LogicalType = new global::Parquet.Meta.LogicalType { FLOAT16 = new global::Parquet.Meta.Float16Type() };
+        }
+
+        ActorFlow.Parquet.Internal.Float16Columns.Demote(reader);
+        var fields = ActorFlow.Parquet.Internal.Float16Columns.SchemaOf(reader).GetDataFields();
+
+        Assert.Equal(["x True", "s/h True"], fields.Select(f => $"{f.Path} {ActorFlow.Parquet.Internal.Float16Columns.Is(f)}"));
+    }
+
     private static string Text(float? value) => value switch
     {
         null => "NULL",

@@ -197,15 +197,18 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
     // CommitTimeoutException tells it; the commit itself may still land later.
     private async Task WithinCommitTimeout(Task commit, int count)
     {
-        try
+        using var timer = new CancellationTokenSource();
+        if (await Task.WhenAny(commit, Task.Delay(_settings.CommitTimeout, timer.Token)).ConfigureAwait(false) == commit)
         {
-            await commit.WaitAsync(_settings.CommitTimeout).ConfigureAwait(false);
+            await timer.CancelAsync().ConfigureAwait(false);
+            await commit.ConfigureAwait(false); // its own outcome, however close to the limit it came
+            return;
         }
-        catch (TimeoutException e) when (!commit.IsCompleted)
-        {
-            throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"The Kafka commit of {count} offset(s) was not answered within commit-timeout ({_settings.CommitTimeout.TotalSeconds:0.###} s); it may still land later"), e);
-        }
+
+        // Nobody awaits the commit any more: observe its failure, should one come.
+        _ = commit.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        throw new TimeoutException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"The Kafka commit of {count} offset(s) was not answered within commit-timeout ({_settings.CommitTimeout.TotalSeconds:0.###} s); it may still land later"));
     }
 
     /// <summary>Fails every commit still queued: the consumer is closed (called after <see cref="IsShutdown"/> completed).</summary>
