@@ -70,7 +70,8 @@ public static class AvroSerde
     /// A serde for a value of a primitive Avro schema, as Confluent's serializers write keys and single values (the
     /// subject's schema is <c>"string"</c>, <c>"long"</c>, ...): <see cref="string"/> (<c>string</c>), <see cref="int"/>
     /// (<c>int</c>), <see cref="long"/> (<c>long</c>), <see cref="float"/> (<c>float</c>), <see cref="double"/>
-    /// (<c>double</c>), <see cref="bool"/> (<c>boolean</c>) and <see cref="T:byte[]"/> (<c>bytes</c>). Reading resolves
+    /// (<c>double</c>), <see cref="bool"/> (<c>boolean</c>) and <see cref="T:byte[]"/> (<c>bytes</c>); a string or byte
+    /// array also reads a writer's null (a <c>["null","string"]</c> value) as null. Reading resolves
     /// the writer schema to that type as Avro's rules do: <c>int</c> reads as <c>long</c>, <c>float</c> or
     /// <c>double</c>, <c>long</c> as <c>float</c> or <c>double</c>, <c>float</c> as <c>double</c>, <c>string</c> and
     /// <c>bytes</c> as each other, and a union's branch that resolves; any other writer schema is
@@ -86,10 +87,14 @@ public static class AvroSerde
         ArgumentNullException.ThrowIfNull(registry);
         var schema = PrimitiveSchemaOf(typeof(T))
             ?? throw new ArgumentException($"{typeof(T)} has no primitive Avro schema; use string, int, long, float, double, bool or byte[] (or For/Generic for records)", nameof(T));
+
+        // A string or byte[] reads a null (a ["null","string"] writer's null branch) as null, as Java's deserializer
+        // gives it; a number or boolean cannot hold one, and such a value is malformed.
+        var reader = typeof(T).IsValueType ? schema : AvroSchema.Parse($"[\"null\",{schema}]");
         return new AvroSerde<T>(
             registry,
             options ?? AvroSerdeOptions.Default,
-            schema,
+            reader,
             _ => schema,
             JavaDefaults.Reader<T>,
             _ => new GenericDatumWriter<T>(schema));
