@@ -38,10 +38,6 @@ internal sealed class TimerQueue<TKey>
     // The latest pending time of each (key, namespace) when the end of the input began (see Quiesce), or null before.
     private Dictionary<(TKey Key, long Start, long End), long>? _horizon;
 
-    // The time of the last timer dequeued since the end began: a timer registered at or before it (a function that
-    // registers the time it fires at) would fire again at once without end.
-    private long _firing = long.MinValue;
-
     /// <summary>
     /// Called on the event-time queue when the end of the input (<see cref="Watermark.EndOfInput"/>) starts firing every
     /// timer. A timer a firing one registers then fires too when it is no later than the latest timer its key and
@@ -49,8 +45,8 @@ internal sealed class TimerQueue<TKey>
     /// to its window's end: the same results as a watermark passing the window in a stream); a later one is dropped, as
     /// Flink's batch-mode timer service is "quiesced" then: a process function that re-arms <c>timestamp + 60 s</c> would
     /// otherwise fire again without end. Processing-time timers cannot loop there (the end fires none): one registered
-    /// then stays, for the final snapshot. A timer at or before the time firing is dropped too (it would fire again at
-    /// once). Not snapshotted: a restored operator starts event time again (<see cref="Watermark.Restored"/>).
+    /// then stays, for the final snapshot. Not snapshotted: a restored operator starts event time again
+    /// (<see cref="Watermark.Restored"/>).
     /// </summary>
     public void Quiesce()
     {
@@ -69,7 +65,7 @@ internal sealed class TimerQueue<TKey>
 
     public bool Register(TKey key, TimeWindow ns, long time)
     {
-        if (_horizon is not null && (time <= _firing || !_horizon.TryGetValue((key, ns.Start, ns.End), out var latest) || time > latest))
+        if (_horizon is not null && (!_horizon.TryGetValue((key, ns.Start, ns.End), out var latest) || time > latest))
         {
             return false;
         }
@@ -144,7 +140,6 @@ internal sealed class TimerQueue<TKey>
                     if (seq == sequence)
                     {
                         timer = head;
-                        _firing = _horizon is null ? _firing : t;
                         return true;
                     }
 
@@ -177,7 +172,6 @@ internal sealed class TimerQueue<TKey>
     public void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer)
     {
         _horizon = null;
-        _firing = long.MinValue;
         _live.Clear();
         _buckets.Clear();
         _times.Clear();

@@ -46,20 +46,6 @@ public sealed class EndOfInputTimerSpec
     }
 
     /// <summary>
-    /// Verify that a timer registered at the time firing at the end of the input is dropped (it would fire again at once,
-    /// without end), even while its key has later timers pending.
-    /// </summary>
-    [Fact]
-    public void A_timer_registered_at_the_firing_time_at_the_end_of_input_must_not_fire_again()
-    {
-        var h = OperatorHarness.For(KeyedProcessOperators.Create(new SameTime()));
-        h.ProcessElement("a", 1, 1_000);
-        h.ProcessElement("a", 2, 500_000);
-        h.ProcessWatermark(Watermark.EndOfInput);
-        Assert.Equal(["a fired at 61000", "a fired at 560000"], h.OutputValues());
-    }
-
-    /// <summary>
     /// Verify that a continuous event-time trigger fires up to its window's end at the end of the input as it does when a
     /// watermark passes the window in a stream (and as Flink's streaming mode fires it): a 10 s window with a 3 s trigger
     /// gives results at 3, 6 and 9 s and at its end, both ways (it gave two at the end of the input: the first firing and
@@ -136,22 +122,5 @@ public sealed class EndOfInputTimerSpec
 
         public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output) =>
             output.Collect($"{context.CurrentKey} ts={context.Timestamp?.ToString() ?? "null"}");
-    }
-
-    private sealed class SameTime : KeyedProcessFunction<string, long, string>
-    {
-        private int _firings;
-
-        public override void ProcessElement(long value, Context context, ICollector<string> output) =>
-            context.TimerService.RegisterEventTimeTimer(context.Timestamp!.Value + 60_000);
-
-        public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output)
-        {
-            output.Collect($"{context.CurrentKey} fired at {timestamp}");
-            if (++_firings < 1_000)
-            {
-                context.TimerService.RegisterEventTimeTimer(timestamp);
-            }
-        }
     }
 }
