@@ -90,7 +90,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         CurrentWatermark = watermark;
         if (watermark == Watermark.EndOfInput)
         {
-            _eventTimers.Quiesce(); // timers registered from now on fire only up to the key's pending ones (TimerQueue.Quiesce)
+            _eventTimers.Quiesced = true; // every event-time timer fires once (TimerQueue.Quiesced)
         }
 
         while (_eventTimers.TryDequeue(watermark, out var timer))

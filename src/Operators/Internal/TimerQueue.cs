@@ -35,37 +35,20 @@ internal sealed class TimerQueue<TKey>
 
     public int Count => _live.Count;
 
-    // The latest pending time of each (key, namespace) when the end of the input began (see Quiesce), or null before.
-    private Dictionary<(TKey Key, long Start, long End), long>? _horizon;
-
     /// <summary>
-    /// Called on the event-time queue when the end of the input (<see cref="Watermark.EndOfInput"/>) starts firing every
-    /// timer. A timer a firing one registers then fires too when it is no later than the latest timer its key and
-    /// namespace had pending at that moment, as Flink's streaming mode fires it (a continuous trigger's early firings up
-    /// to its window's end: the same results as a watermark passing the window in a stream); a later one is dropped, as
-    /// Flink's batch-mode timer service is "quiesced" then: a process function that re-arms <c>timestamp + 60 s</c> would
-    /// otherwise fire again without end. Processing-time timers cannot loop there (the end fires none): one registered
-    /// then stays, for the final snapshot. Not snapshotted: a restored operator starts event time again
+    /// Gets or sets a value indicating whether registrations are ignored (set on the event-time queue only): while the end
+    /// of the input fires every event-time timer (<see cref="Watermark.EndOfInput"/>), one registered by a firing one (a
+    /// process function that re-arms <c>timestamp + 60 s</c>, a continuous trigger) would fire at once again, without
+    /// end. As Flink's batch-mode timer service, which is "quiesced" then, such timers are dropped: every timer registered
+    /// before the end fires once. Processing-time timers cannot loop there (the end fires none): one registered then
+    /// stays, for the final snapshot. Not snapshotted: a restored operator starts event time again
     /// (<see cref="Watermark.Restored"/>).
     /// </summary>
-    public void Quiesce()
-    {
-        var horizon = new Dictionary<(TKey Key, long Start, long End), long>();
-        foreach (var timer in _live.Keys)
-        {
-            var of = (timer.Key, timer.Namespace.Start, timer.Namespace.End);
-            if (!horizon.TryGetValue(of, out var latest) || timer.Timestamp > latest)
-            {
-                horizon[of] = timer.Timestamp;
-            }
-        }
-
-        _horizon = horizon;
-    }
+    public bool Quiesced { get; set; }
 
     public bool Register(TKey key, TimeWindow ns, long time)
     {
-        if (_horizon is not null && (!_horizon.TryGetValue((key, ns.Start, ns.End), out var latest) || time > latest))
+        if (Quiesced)
         {
             return false;
         }
@@ -171,7 +154,7 @@ internal sealed class TimerQueue<TKey>
 
     public void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer)
     {
-        _horizon = null;
+        Quiesced = false;
         _live.Clear();
         _buckets.Clear();
         _times.Clear();

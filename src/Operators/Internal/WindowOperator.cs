@@ -150,7 +150,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         FireOrRegisterDeferred(watermark);
         if (watermark == Watermark.EndOfInput)
         {
-            _eventTimers.Quiesce(); // timers registered from now on fire only up to their window's pending ones (TimerQueue.Quiesce)
+            _eventTimers.Quiesced = true; // every event-time timer fires once (TimerQueue.Quiesced)
         }
 
         while (_eventTimers.TryDequeue(watermark, out var timer))
