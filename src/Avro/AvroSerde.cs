@@ -71,7 +71,7 @@ public static class AvroSerde
     /// subject's schema is <c>"string"</c>, <c>"long"</c>, ...): <see cref="string"/> (<c>string</c>), <see cref="int"/>
     /// (<c>int</c>), <see cref="long"/> (<c>long</c>), <see cref="float"/> (<c>float</c>), <see cref="double"/>
     /// (<c>double</c>), <see cref="bool"/> (<c>boolean</c>) and <see cref="T:byte[]"/> (<c>bytes</c>); a string or byte
-    /// array also reads a writer's null (a <c>["null","string"]</c> value) as null. Reading resolves
+    /// array also reads a writer's null (a <c>["null","string"]</c> value, or a <c>"null"</c> writer schema) as null. Reading resolves
     /// the writer schema to that type as Avro's rules do: <c>int</c> reads as <c>long</c>, <c>float</c> or
     /// <c>double</c>, <c>long</c> as <c>float</c> or <c>double</c>, <c>float</c> as <c>double</c>, <c>string</c> and
     /// <c>bytes</c> as each other, and a union's branch that resolves; any other writer schema is
