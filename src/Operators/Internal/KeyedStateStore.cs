@@ -35,18 +35,10 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
             if (descriptor.Ttl is { } ttl)
             {
                 // Each element expires on its own, as Flink's TtlListState.
-                return (IListState<T>)new TtlListStateImpl<TKey, T>(this, Table(descriptor, "list", TimedSerializers.List(element, _backend.Clock), (a, b) =>
-                {
-                    a.AddRange(b);
-                    return a;
-                }, TtlListStateImpl<TKey, T>.Prune), ttl, _backend.Clock);
+                return (IListState<T>)new TtlListStateImpl<TKey, T>(this, Table(descriptor, "list", TimedSerializers.List(element, _backend.Clock), Concat, TtlListStateImpl<TKey, T>.Prune), ttl, _backend.Clock);
             }
 
-            return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", TimedSerializers.PlainList(element), (a, b) =>
-            {
-                a.AddRange(b);
-                return a;
-            }));
+            return new ListStateImpl<TKey, T>(this, Table(descriptor, "list", TimedSerializers.PlainList(element), Concat));
         });
     }
 
@@ -79,6 +71,13 @@ internal sealed class KeyedStateStore<TKey> : IKeyedStateStore
         ArgumentNullException.ThrowIfNull(descriptor);
         return Cached(descriptor.Name, () =>
             new AggregatingStateImpl<TKey, TIn, TAcc, TOut>(this, Table(descriptor, "aggregating", descriptor.AccumulatorSerializer, descriptor.Aggregate.Merge), descriptor.Aggregate));
+    }
+
+    // Session windows merging: a list state's elements, one list after the other.
+    private static List<TElement> Concat<TElement>(List<TElement> into, List<TElement> more)
+    {
+        into.AddRange(more);
+        return into;
     }
 
     private StateTable<TKey, TValue> Table<TValue>(

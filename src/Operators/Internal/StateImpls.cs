@@ -33,11 +33,7 @@ internal sealed class ListStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateT
     // nothing, and an empty list is no state.
     public void Add(T value)
     {
-        if (value is null)
-        {
-            throw new ArgumentNullException(nameof(value), "You cannot add null to a ListState.");
-        }
-
+        NotNull(value);
         var key = store.CurrentStateKey;
         if (!table.TryGet(key, out var list))
         {
@@ -86,14 +82,19 @@ internal sealed class ListStateImpl<TKey, T>(KeyedStateStore<TKey> store, StateT
         {
             foreach (var value in list)
             {
-                if (value is null)
-                {
-                    throw new ArgumentNullException(nameof(values), "You cannot add null to a ListState.");
-                }
+                NotNull(value);
             }
         }
 
         return list;
+    }
+
+    internal static void NotNull(T value)
+    {
+        if (value is null)
+        {
+            throw new ArgumentNullException(nameof(value), "You cannot add null to a ListState.");
+        }
     }
 
     public void Clear() => table.Remove(store.CurrentStateKey);
@@ -119,9 +120,9 @@ internal sealed class MapStateImpl<TKey, TMapKey, TValue>(KeyedStateStore<TKey> 
             },
             (ref Serialization.StateReader r) =>
             {
-                // -2: written with TTL (each value with its time, TimedSerializers), read without it.
+                // Written with TTL (each value with its time, TimedSerializers), read without it.
                 var count = r.ReadInt32();
-                var timed = count == -2;
+                var timed = count == TimedSerializers.Marker;
                 count = timed ? r.ReadInt32() : count;
                 var map = new Dictionary<TMapKey, TValue>(count);
                 for (var i = 0; i < count; i++)

@@ -24,7 +24,8 @@ internal struct Timed<T>
 /// </summary>
 internal static class TimedSerializers
 {
-    private const int Marker = -2;
+    /// <summary>Starts the timed form (a plain list or map starts with its count, or -1).</summary>
+    internal const int Marker = -2;
 
     public static ITypeSerializer<List<Timed<T>>> List<T>(ITypeSerializer<T> element, TimeProvider clock) =>
         Serializers.Create<List<Timed<T>>>(
@@ -162,11 +163,7 @@ internal sealed class TtlListStateImpl<TKey, T>(KeyedStateStore<TKey> store, Sta
 
     public void Add(T value)
     {
-        if (value is null)
-        {
-            throw new ArgumentNullException(nameof(value), "You cannot add null to a ListState.");
-        }
-
+        ListStateImpl<TKey, T>.NotNull(value);
         var key = store.CurrentStateKey;
         var list = table.TryGet(key, out var held) ? held : [];
         list.Add(new Timed<T>(value, Now()));

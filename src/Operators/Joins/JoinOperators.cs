@@ -65,7 +65,7 @@ public static class JoinOperators
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(join);
-        return IntervalProcess<TKey, TIn1, TIn2, TOut>(lowerBound, upperBound, new PairFunction<TIn1, TIn2, TOut>(join), lowerBoundExclusive, upperBoundExclusive, serializers);
+        return IntervalProcess<TKey, TIn1, TIn2, TOut>(lowerBound, upperBound, new PairJoinFunction<TIn1, TIn2, TOut>(join), lowerBoundExclusive, upperBoundExclusive, serializers);
     }
 
     /// <summary>
@@ -105,11 +105,5 @@ public static class JoinOperators
         // As Flink: the bounds are checked as given, then an exclusive bound moves inwards by 1 ms (equal exclusive bounds join nothing).
         return new IntervalJoinOperator<TKey, TIn1, TIn2, TOut>(
             lowerBoundExclusive ? lower + 1 : lower, upperBoundExclusive ? upper - 1 : upper, join, serializers ?? new SerializerRegistry());
-    }
-
-    // One result per pair: the Func overloads as a ProcessJoinFunction.
-    private sealed class PairFunction<TIn1, TIn2, TOut>(Func<TIn1, TIn2, TOut> join) : ProcessJoinFunction<TIn1, TIn2, TOut>
-    {
-        public override void ProcessElement(TIn1 left, TIn2 right, Context context, ICollector<TOut> output) => output.Collect(join(left, right));
     }
 }

@@ -49,7 +49,7 @@ public sealed class IntervalJoin<TKey, T1, T2>
     public KeyedResult<TKey, T1, TOut> Process<TOut>(string name, Func<T1, T2, TOut> join)
     {
         ArgumentNullException.ThrowIfNull(join);
-        return Process(name, () => new PairFunction<TOut>(join), nameof(join));
+        return Process(name, () => new ActorFlow.Operators.Internal.PairJoinFunction<T1, T2, TOut>(join), nameof(join));
     }
 
     /// <summary>
@@ -81,11 +81,6 @@ public sealed class IntervalJoin<TKey, T1, T2>
             : throw new ArgumentException($"The interval join's lower bound ({lower}) must not be above its upper bound ({upper}).", parameter);
         job.Graph.Validations.Add(("interval join '" + name + "'", () => Create()));
         return _first.Connect(_second).Process(name, Create);
-    }
-
-    private sealed class PairFunction<TOut>(Func<T1, T2, TOut> join) : ProcessJoinFunction<T1, T2, TOut>
-    {
-        public override void ProcessElement(T1 left, T2 right, Context context, ICollector<TOut> output) => output.Collect(join(left, right));
     }
 }
 
