@@ -61,12 +61,15 @@ public sealed class WriterLineageSpec : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         var id = await StartCheckpointAsync(coordinator);
         await output.OfferAsync([new Emitted(EmittedKind.Sink, null, "a", 0, 0), new Emitted(EmittedKind.Barrier, null, id, 0)]);
         var record = await request.WaitAsync(Prompt);
+
+        // The request completes once the record is stored; the epoch is published right after (a close before that leaves
+        // it to the next run's recovery, which the second half of this test shows).
+        await AwaitAssertAsync(() => Assert.Equal((id, first.Writer, "a"), Assert.Single(target.Published)), Prompt);
         output.Complete();
         await first.CloseAsync().WaitAsync(Prompt);
 
         Assert.Matches("^[0-9a-f]{32}$", first.Writer);
         Assert.Equal(first.Writer, record.SinkTransactionIds[WriteAheadSink.EpochKey + ".writer"]);
-        Assert.Equal((id, first.Writer, "a"), Assert.Single(target.Published));
 
         var restored = new WriteAheadSink(target, _options.CheckpointTimeout);
         await restored.RecoverAsync(record).WaitAsync(Prompt);
