@@ -30,6 +30,18 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     /// <summary>The length of the header before the Avro body: the magic byte and the 4-byte schema id.</summary>
     public const int HeaderLength = 5;
 
+    /// <summary>The first byte of a schema-id header holding a schema GUID (Confluent's <c>MAGIC_BYTE_V1</c>).</summary>
+    public const byte GuidMagicByte = 1;
+
+    /// <summary>The length of a schema-id header holding a GUID: the magic byte and the 16-byte GUID (big-endian).</summary>
+    public const int GuidHeaderLength = 17;
+
+    /// <summary>The record header Confluent's serializers may carry a value's schema id in (Confluent's <c>VALUE_SCHEMA_ID_HEADER</c>).</summary>
+    public const string ValueSchemaIdHeader = "__value_schema_id";
+
+    /// <summary>The record header Confluent's serializers may carry a key's schema id in (Confluent's <c>KEY_SCHEMA_ID_HEADER</c>).</summary>
+    public const string KeySchemaIdHeader = "__key_schema_id";
+
     [ThreadStatic]
     private static BufferEncoder? _encoder;
 
@@ -39,6 +51,7 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     private readonly Func<AvroSchema, AvroSchema, DatumReader<T>> _readerFactory;
     private readonly Func<AvroSchema, DatumWriter<T>> _writerFor;
     private readonly ConcurrentDictionary<int, Resolved> _readers = new();
+    private readonly ConcurrentDictionary<Guid, Resolved> _readersByGuid = new();
     private readonly ConcurrentDictionary<AvroSchema, (string Text, DatumWriter<T> Writer)> _writers = new();
     private readonly ConcurrentDictionary<WriteKey, (int Id, DatumWriter<T> Writer)> _fastWriters = new();
 
@@ -112,14 +125,17 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         return encoder.Written.ToArray();
     }
 
-    /// <summary>Reads the value of a consumed Kafka record, naming its topic, partition and offset in any error.</summary>
+    /// <summary>
+    /// Reads the value of a consumed Kafka record, naming its topic, partition and offset in any error; the schema id
+    /// is read from the record's <see cref="ValueSchemaIdHeader"/> header when it has one, else from the payload.
+    /// </summary>
     /// <param name="record">The record.</param>
     /// <returns>The value (default for a null payload).</returns>
     /// <exception cref="AvroSerdeException">The payload is not a readable Avro record (see <see cref="AvroFailure"/>).</exception>
     public T Deserialize(ConsumeResult<byte[], byte[]> record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return Deserialize(record.Message.Value, record.Topic, record.Partition.Value, record.Offset.Value);
+        return DeserializeWithHeaders(record.Message.Value, record.Message.Headers, false, record.Topic, record.Partition.Value, record.Offset.Value);
     }
 
     /// <summary>Reads one payload; <paramref name="topic"/>, <paramref name="partition"/> and <paramref name="offset"/> only name it in errors.</summary>
@@ -147,13 +163,67 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         }
 
         var id = BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(1));
-        var resolved = _readers.TryGetValue(id, out var r) ? r : Resolve(id, topic, partition, offset);
-        if (resolved.Error is { } error)
+        return Read(payload, HeaderLength, ById(id, topic, partition, offset), id, null, topic, partition, offset);
+    }
+
+    /// <summary>
+    /// Reads one payload with its record's headers, as Confluent's deserializers do (their <c>DualSchemaIdDeserializer</c>,
+    /// the default): when the record has a <see cref="ValueSchemaIdHeader"/> (or, for a key, <see cref="KeySchemaIdHeader"/>)
+    /// header, the schema is the one that header names, by GUID (Confluent 8's <c>HeaderSchemaIdSerializer</c>, .NET's
+    /// <c>SchemaIdSerializerStrategy.Header</c>) or by id, and the whole payload is the Avro body; otherwise the payload
+    /// is in the Confluent wire format, as <see cref="Deserialize(byte[], string, int, long)"/> reads it.
+    /// </summary>
+    /// <param name="payload">The payload (null gives default).</param>
+    /// <param name="headers">The record's headers, or null.</param>
+    /// <param name="isKey">Whether the payload is the record's key (its header is <see cref="KeySchemaIdHeader"/>).</param>
+    /// <param name="topic">The topic it came from, or null.</param>
+    /// <param name="partition">Its partition, -1 when unknown.</param>
+    /// <param name="offset">Its offset, -1 when unknown.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="AvroSerdeException">The payload is not a readable Avro record (see <see cref="AvroFailure"/>).</exception>
+    public T DeserializeWithHeaders(byte[]? payload, Headers? headers, bool isKey, string? topic, int partition, long offset)
+    {
+        if (payload is null || !TryReadSchemaIdHeader(headers, isKey, out var header))
         {
-            throw new AvroSerdeException(AvroFailure.UnresolvableSchema, topic, partition, offset, id, error);
+            return Deserialize(payload, topic, partition, offset);
         }
 
-        var decoder = SpanDecoder.Rent(payload, HeaderLength, payload.Length - HeaderLength);
+        var name = isKey ? KeySchemaIdHeader : ValueSchemaIdHeader;
+        const int Empty = -1;
+        switch (header.Length > 0 ? header[0] : Empty)
+        {
+            case MagicByte when header.Length >= HeaderLength:
+                var id = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1));
+                return Read(payload, 0, ById(id, topic, partition, offset), id, null, topic, partition, offset);
+            case GuidMagicByte when header.Length >= GuidHeaderLength:
+                var guid = new Guid(header.AsSpan(1, 16), bigEndian: true);
+                return Read(payload, 0, ByGuid(guid, topic, partition, offset), -1, guid, topic, partition, offset);
+            case MagicByte or GuidMagicByte or Empty:
+                throw new AvroSerdeException(AvroFailure.TooShort, topic, partition, offset, -1, $"header {name} has {header.Length} bytes, too few for a schema id");
+            default:
+                throw new AvroSerdeException(AvroFailure.WrongMagicByte, topic, partition, offset, -1, $"header {name} starts with {header[0]}, not {MagicByte} (an id) or {GuidMagicByte} (a GUID)");
+        }
+    }
+
+    /// <summary>Gets the value of the last <see cref="ValueSchemaIdHeader"/> (or <see cref="KeySchemaIdHeader"/>) header of <paramref name="headers"/>.</summary>
+    /// <param name="headers">A record's headers, or null.</param>
+    /// <param name="isKey">Whether the key's header is wanted.</param>
+    /// <param name="value">The header's value.</param>
+    /// <returns>True when the header is there.</returns>
+    public static bool TryReadSchemaIdHeader(Headers? headers, bool isKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? value)
+    {
+        value = null;
+        return headers is not null && headers.TryGetLastBytes(isKey ? KeySchemaIdHeader : ValueSchemaIdHeader, out value) && value is not null;
+    }
+
+    private T Read(byte[] payload, int start, Resolved resolved, int id, Guid? guid, string? topic, int partition, long offset)
+    {
+        if (resolved.Error is { } error)
+        {
+            throw new AvroSerdeException(AvroFailure.UnresolvableSchema, topic, partition, offset, id, Named(guid, error));
+        }
+
+        var decoder = SpanDecoder.Rent(payload, start, payload.Length - start);
         T value;
         int left;
         try
@@ -163,13 +233,13 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         }
         catch (TruncatedAvroException e)
         {
-            throw new AvroSerdeException(AvroFailure.Truncated, topic, partition, offset, id, e.Message, e);
+            throw new AvroSerdeException(AvroFailure.Truncated, topic, partition, offset, id, Named(guid, e.Message), e);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever Apache.Avro's reader throws on bytes that are not a record of the writer schema (AvroException,
             // InvalidCast, IndexOutOfRange, ...): the payload is malformed, never the job's problem.
-            throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, e.Message, e);
+            throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, Named(guid, e.Message), e);
         }
         finally
         {
@@ -178,11 +248,14 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
 
         if (left != 0)
         {
-            throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, $"{left} bytes left after the record");
+            throw new AvroSerdeException(AvroFailure.Malformed, topic, partition, offset, id, Named(guid, $"{left} bytes left after the record"));
         }
 
         return value;
     }
+
+    // A failure of a record whose schema a GUID names: the id is unknown (-1), so the detail names the GUID.
+    private static string Named(Guid? guid, string detail) => guid is { } g ? $"schema guid {g}: {detail}" : detail;
 
     /// <summary>Reads the schema id of a payload in the Confluent wire format, or returns false when it is not in that format.</summary>
     /// <param name="payload">The payload.</param>
@@ -213,12 +286,18 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
         }
     }
 
-    private Resolved Resolve(int id, string? topic, int partition, long offset)
+    private Resolved ById(int id, string? topic, int partition, long offset) =>
+        _readers.TryGetValue(id, out var known) ? known : _readers.GetOrAdd(id, Resolve(() => _registry.WriterSchema(id), id, topic, partition, offset));
+
+    private Resolved ByGuid(Guid guid, string? topic, int partition, long offset) =>
+        _readersByGuid.TryGetValue(guid, out var known) ? known : _readersByGuid.GetOrAdd(guid, Resolve(() => _registry.WriterSchema(guid), -1, topic, partition, offset));
+
+    private Resolved Resolve(Func<AvroSchema> writerSchema, int id, string? topic, int partition, long offset)
     {
         AvroSchema writer;
         try
         {
-            writer = _registry.WriterSchema(id);
+            writer = writerSchema();
         }
         catch (RegistryFailure e)
         {
@@ -226,19 +305,16 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
             throw new AvroSerdeException(e.Failure, topic, partition, offset, id, e.Message, e.InnerException);
         }
 
-        Resolved resolved;
         try
         {
-            resolved = new Resolved(_readerFactory(ReaderSchema is null ? writer : WriterSchemaAdapter.Adapt(writer, ReaderSchema), ReaderSchema ?? writer), null);
+            return new Resolved(_readerFactory(ReaderSchema is null ? writer : WriterSchemaAdapter.Adapt(writer, ReaderSchema), ReaderSchema ?? writer), null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever building the reader throws (Apache.Avro's AvroException on a pair it cannot resolve, or another
-            // exception on a schema it mishandles) is this id's UnresolvableSchema, never a raw exception of Deserialize.
-            resolved = new Resolved(null, Reasons(writer) is { Count: > 0 } reasons ? string.Join("; ", reasons) : e.Message);
+            // exception on a schema it mishandles) is this schema's UnresolvableSchema, never a raw exception of Deserialize.
+            return new Resolved(null, Reasons(writer) is { Count: > 0 } reasons ? string.Join("; ", reasons) : e.Message);
         }
-
-        return _readers.GetOrAdd(id, resolved);
     }
 
     // The checker's reasons why the reader schema cannot read the writer's; none when it finds none (or fails itself).

@@ -16,6 +16,7 @@ namespace ActorFlow.Avro.Internal;
 internal sealed class RegistryCache(ISchemaRegistryClient client, AvroSerdeOptions options)
 {
     private readonly ConcurrentDictionary<int, AvroSchema> _byId = new();
+    private readonly ConcurrentDictionary<Guid, AvroSchema> _byGuid = new();
     private readonly ConcurrentDictionary<(string Subject, string Schema), int> _ids = new();
 
     public ISchemaRegistryClient Client => client;
@@ -28,31 +29,49 @@ internal sealed class RegistryCache(ISchemaRegistryClient client, AvroSerdeOptio
             return schema;
         }
 
-        var registered = Call(() => client.GetSchemaAsync(id, null), $"schema id {id}");
+        var what = $"schema id {id}";
+        return _byId.GetOrAdd(id, Parsed(Call(() => client.GetSchemaAsync(id, null), what), what));
+    }
+
+    /// <summary>
+    /// The writer schema whose GUID is <paramref name="guid"/> (Confluent 8's schema GUIDs, which its serializers put in a
+    /// record header instead of the id); throws <see cref="RegistryFailure"/> when it cannot be had.
+    /// </summary>
+    public AvroSchema WriterSchema(Guid guid)
+    {
+        if (_byGuid.TryGetValue(guid, out var schema))
+        {
+            return schema;
+        }
+
+        var what = $"schema guid {guid}";
+        return _byGuid.GetOrAdd(guid, Parsed(Call(() => client.GetSchemaByGuidAsync(guid.ToString(), null), what), what));
+    }
+
+    // A registry's answer parsed as Avro. A schema with references (Confluent's schema references: a type defined under
+    // another subject, e.g. the event types of a union of several in one topic) is parsed with the referenced types
+    // first, as Confluent's deserializers do (AvroUtils.ResolveNamedSchema).
+    private AvroSchema Parsed(Confluent.SchemaRegistry.Schema? registered, string what)
+    {
         if (registered is null || string.IsNullOrEmpty(registered.SchemaString))
         {
-            throw new RegistryFailure(AvroFailure.RegistryInvalidResponse, $"the registry returned no schema for id {id}");
+            throw new RegistryFailure(AvroFailure.RegistryInvalidResponse, $"the registry returned no schema for {what}");
         }
 
         if (registered.SchemaType != SchemaType.Avro)
         {
-            throw new RegistryFailure(AvroFailure.InvalidSchema, $"schema id {id} is a {registered.SchemaType} schema, not Avro");
+            throw new RegistryFailure(AvroFailure.InvalidSchema, $"{what} is a {registered.SchemaType} schema, not Avro");
         }
 
-        // A schema with references (Confluent's schema references: a type defined under another subject, e.g. the event
-        // types of a union of several in one topic) is parsed with the referenced types first, as Confluent's
-        // deserializers do (AvroUtils.ResolveNamedSchema).
-        var names = registered.References is { Count: > 0 } references ? Referenced(references, new SchemaNames(), [], $"schema id {id}") : null;
+        var names = registered.References is { Count: > 0 } references ? Referenced(references, new SchemaNames(), [], what) : null;
         try
         {
-            schema = IgnoredLogicalTypes.Parse(registered.SchemaString, names);
+            return IgnoredLogicalTypes.Parse(registered.SchemaString, names);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new RegistryFailure(AvroFailure.InvalidSchema, $"schema id {id} does not parse as Avro{(names is null ? "" : " with its references")}: {e.Message}", e);
+            throw new RegistryFailure(AvroFailure.InvalidSchema, $"{what} does not parse as Avro{(names is null ? "" : " with its references")}: {e.Message}", e);
         }
-
-        return _byId.GetOrAdd(id, schema);
     }
 
     /// <summary>

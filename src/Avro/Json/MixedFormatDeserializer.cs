@@ -113,6 +113,38 @@ public sealed class MixedFormatDeserializer<T> : IRecordDeserializer<T>
         }
     }
 
+    /// <summary>
+    /// Reads one payload with its record's headers: a record with a schema-id header (Confluent's
+    /// <c>__value_schema_id</c>, or <c>__key_schema_id</c> for a key) is Avro whose schema the header names (see
+    /// <see cref="AvroSerde{T}.DeserializeWithHeaders"/>); any other is read as <see cref="Deserialize"/> reads it.
+    /// </summary>
+    /// <param name="payload">The payload (null gives default).</param>
+    /// <param name="headers">The record's headers, or null.</param>
+    /// <param name="isKey">Whether the payload is the record's key.</param>
+    /// <param name="topic">The topic it came from, or null.</param>
+    /// <param name="partition">Its partition, -1 when unknown.</param>
+    /// <param name="offset">Its offset, -1 when unknown.</param>
+    /// <returns>The value.</returns>
+    public T DeserializeWithHeaders(byte[]? payload, Confluent.Kafka.Headers? headers, bool isKey, string? topic, int partition, long offset)
+    {
+        if (payload is null || !AvroSerde<T>.TryReadSchemaIdHeader(headers, isKey, out _))
+        {
+            return Deserialize(payload, topic, partition, offset);
+        }
+
+        try
+        {
+            var value = _avro.DeserializeWithHeaders(payload, headers, isKey, topic, partition, offset);
+            Record(RecordFormat.Avro, topic);
+            return value;
+        }
+        catch (AvroSerdeException)
+        {
+            Record(RecordFormat.Unknown, topic);
+            throw;
+        }
+    }
+
     private void Record(RecordFormat format, string? topic)
     {
         switch (format)

@@ -34,7 +34,7 @@ public static class AvroKafkaConnectors
     {
         /// <summary>
         /// A source reading <paramref name="subscription"/> whose record values are Avro in the Confluent wire format,
-        /// read by <paramref name="serde"/> (writer schema by id, resolved to the serde's reader schema). A value that
+        /// read by <paramref name="serde"/> (writer schema by id, or by the id or GUID of a <c>__value_schema_id</c> header, resolved to the serde's reader schema). A value that
         /// cannot be read becomes a dead letter with its topic, partition, offset, raw bytes and the
         /// <see cref="AvroSerdeException"/>'s message (failure kind and schema id); the job keeps running.
         /// </summary>
@@ -46,7 +46,7 @@ public static class AvroKafkaConnectors
         public static ISourceConnector<T> Source<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, IRecordDeserializer<T> serde)
         {
             ArgumentNullException.ThrowIfNull(serde);
-            return KafkaConnectors.Source(settings, subscription, r => serde.Deserialize(r.Message.Value, r.Topic, r.Partition.Value, r.Offset.Value));
+            return KafkaConnectors.Source(settings, subscription, r => serde.DeserializeWithHeaders(r.Message.Value, r.Message.Headers, false, r.Topic, r.Partition.Value, r.Offset.Value));
         }
 
         /// <summary>
@@ -62,7 +62,7 @@ public static class AvroKafkaConnectors
         public static ISourceConnector<T> BoundedSource<T>(ConsumerSettings<byte[], byte[]> settings, ISubscription subscription, IRecordDeserializer<T> serde)
         {
             ArgumentNullException.ThrowIfNull(serde);
-            return KafkaConnectors.BoundedSource(settings, subscription, r => serde.Deserialize(r.Message.Value, r.Topic, r.Partition.Value, r.Offset.Value));
+            return KafkaConnectors.BoundedSource(settings, subscription, r => serde.DeserializeWithHeaders(r.Message.Value, r.Message.Headers, false, r.Topic, r.Partition.Value, r.Offset.Value));
         }
 
         /// <summary>A sink writing each value to <paramref name="topic"/> as Avro through <paramref name="serde"/> (schema registered under the topic's subject).</summary>

@@ -17,7 +17,20 @@ public sealed partial class EmbeddedSchemaRegistry
         app.MapGet("/", () => Json(new JsonObject()));
         app.MapGet("/schemas/types", () => Json(new JsonArray("AVRO")));
         app.MapGet("/schemas/ids/{id:int}", (int id, CancellationToken ct) => Handle(async () =>
-            new JsonObject { ["schema"] = await core.SchemaAsync(id, ct) }));
+        {
+            var schema = await core.SchemaAsync(id, ct);
+            return new JsonObject { ["schema"] = schema, ["guid"] = SchemaRegistryCore.GuidOf(schema) };
+        }));
+        app.MapGet("/schemas/guids/{guid}", (string guid, CancellationToken ct) => Handle(async () =>
+        {
+            var (_, schema) = await core.SchemaByGuidAsync(guid, ct);
+            return new JsonObject { ["schema"] = schema, ["guid"] = SchemaRegistryCore.GuidOf(schema) };
+        }));
+        app.MapGet("/schemas/guids/{guid}/ids", (string guid, CancellationToken ct) => Handle(async () =>
+        {
+            var (id, _) = await core.SchemaByGuidAsync(guid, ct);
+            return new JsonArray(new JsonObject { ["context"] = ".", ["id"] = id });
+        }));
         app.MapGet("/schemas/ids/{id:int}/schema", (int id, CancellationToken ct) => HandleText(() => core.SchemaAsync(id, ct)));
         app.MapGet("/schemas/ids/{id:int}/versions", (int id, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
@@ -51,7 +64,7 @@ public sealed partial class EmbeddedSchemaRegistry
         {
             var (schema, _) = await ReadSchemaRequest(request);
             var (id, version) = await core.RegisterAsync(subject, schema, await NormalizeAsync(core, subject, request, ct), ct);
-            return new JsonObject { ["id"] = id, ["version"] = version };
+            return new JsonObject { ["id"] = id, ["version"] = version, ["guid"] = SchemaRegistryCore.GuidOf(await core.SchemaAsync(id, ct)) };
         }));
         app.MapGet("/subjects/{subject}/versions/{version}", (string subject, string version, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {

@@ -162,5 +162,5 @@ public sealed partial class EmbeddedSchemaRegistry : IAsyncDisposable
         request.Query.TryGetValue(name, out var v) && string.Equals(v.ToString(), "true", StringComparison.OrdinalIgnoreCase);
 
     private static JsonObject VersionBody(SubjectVersion v, string schema) =>
-        new() { ["subject"] = v.Subject, ["version"] = v.Version, ["id"] = v.SchemaId, ["schema"] = schema };
+        new() { ["subject"] = v.Subject, ["version"] = v.Version, ["id"] = v.SchemaId, ["guid"] = SchemaRegistryCore.GuidOf(schema), ["schema"] = schema };
 }

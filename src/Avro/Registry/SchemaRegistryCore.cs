@@ -14,6 +14,7 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
 {
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _texts = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _byGuid = new(StringComparer.Ordinal);
 
     public ISchemaStore Store => store;
 
@@ -289,6 +290,42 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
         }
 
         return _texts[id] = canonical;
+    }
+
+    /// <summary>
+    /// Confluent 8's GUID of a schema (<c>Schema.getGuid</c>): the MD5 of its text as a UUID. A schema with references,
+    /// metadata or a rule set hashes those too; this registry keeps none.
+    /// </summary>
+    public static string GuidOf(string canonical) =>
+        new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)), bigEndian: true).ToString();
+
+    /// <summary>
+    /// The id and text of the schema whose GUID is <paramref name="guid"/> (Confluent's <c>getByGuid</c>), among the
+    /// schemas of every subject version, soft-deleted ones too. GUIDs are kept once computed; one not known yet has the
+    /// schemas looked through again (it may have been registered since).
+    /// </summary>
+    public async Task<(int Id, string Schema)> SchemaByGuidAsync(string guid, CancellationToken ct)
+    {
+        if (!Guid.TryParse(guid, out var parsed))
+        {
+            throw RegistryError.SchemaNotFound($"Schema {guid} not found");
+        }
+
+        var key = parsed.ToString();
+        if (!_byGuid.TryGetValue(key, out var id))
+        {
+            foreach (var schemaId in (await store.GetVersionsAsync(null, ct)).Select(v => v.SchemaId).Distinct())
+            {
+                _byGuid.TryAdd(GuidOf(await SchemaAsync(schemaId, ct)), schemaId);
+            }
+
+            if (!_byGuid.TryGetValue(key, out id))
+            {
+                throw RegistryError.SchemaNotFound($"Schema {guid} not found");
+            }
+        }
+
+        return (id, await SchemaAsync(id, ct));
     }
 
     public async Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent, CancellationToken ct)

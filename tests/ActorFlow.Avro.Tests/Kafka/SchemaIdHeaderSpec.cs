@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using ActorFlow.Avro.Kafka;
+using ActorFlow.Avro.Tests.Records;
+using ActorFlow.Avro.Tests.Support;
+using ActorFlow.Kafka.Connectors;
+using ActorFlow.Kafka.Consumer;
+using ActorFlow.Kafka.Embedded;
+using ActorFlow.Kafka.Settings;
+using ActorFlow.Operators.Watermarks;
+using ActorFlow.Persistence.Config;
+using ActorFlow.Tests.Shared;
+using ActorFlow.Topology.Dsl;
+using ActorFlow.Topology.Runtime;
+using Confluent.Kafka;
+using Confluent.Kafka.SyncOverAsync;
+using Confluent.SchemaRegistry;
+using Confluent.SchemaRegistry.Serdes;
+
+namespace ActorFlow.Avro.Tests.Kafka;
+
+/// <summary>
+/// Records whose schema id is in a header, not before the payload: Confluent's serializers write them so when told to
+/// (Confluent 8's <c>HeaderSchemaIdSerializer</c>, .NET's <c>SchemaIdSerializerStrategy.Header</c>): a
+/// <c>__value_schema_id</c> (or <c>__key_schema_id</c>) header of the magic byte 1 and the schema's GUID (the MD5 of
+/// its text), and the bare Avro body as the payload. Confluent's deserializers read both forms.
+/// </summary>
+public sealed class SchemaIdHeaderSpec : IAsyncLifetime
+{
+    private RegistryFixture _registry = null!;
+
+    public async Task InitializeAsync() => _registry = await RegistryFixture.StartAsync();
+
+    public async Task DisposeAsync() => await _registry.DisposeAsync();
+
+    /// <summary>
+    /// Verify that the registry gives each schema Confluent's GUID (the MD5 of its text) when registering it and looks it
+    /// up by that GUID, and that a value Confluent's serializer wrote with its GUID in the header reads back.
+    /// </summary>
+    [Fact]
+    public async Task A_value_with_its_schema_guid_in_a_header_must_read()
+    {
+        var context = new SerializationContext(MessageComponentType.Value, "tx", []);
+        var payload = await HeaderSerializer<Transaction>().SerializeAsync(Samples.Transaction(3), context);
+
+        var header = Assert.Single(context.Headers, h => h.Key == AvroSerde<Transaction>.ValueSchemaIdHeader).GetValueBytes();
+        Assert.Equal(AvroSerde<Transaction>.GuidHeaderLength, header.Length);
+        Assert.Equal(AvroSerde<Transaction>.GuidMagicByte, header[0]);
+        var registered = await _registry.Client.GetLatestSchemaAsync("tx-value");
+        var guid = new Guid(MD5.HashData(Encoding.UTF8.GetBytes(registered.SchemaString)), bigEndian: true);
+        Assert.Equal(guid, new Guid(header.AsSpan(1), bigEndian: true));
+        Assert.Equal(registered.SchemaString, (await _registry.Client.GetSchemaByGuidAsync(guid.ToString(), null)).SchemaString);
+
+        var serde = AvroSerde.For<Transaction>(_registry.Client);
+        SpecificAssert.Same(Samples.Transaction(3), serde.DeserializeWithHeaders(payload, context.Headers, false, "tx", 0, 7));
+        Assert.Equal(AvroFailure.WrongMagicByte, Assert.Throws<AvroSerdeException>(() => serde.Deserialize(payload, "tx", 0, 7)).Failure); // no prefix
+    }
+
+    /// <summary>Verify that a key reads its schema from <c>__key_schema_id</c>, not from the value's header.</summary>
+    [Fact]
+    public async Task A_key_must_read_its_own_header()
+    {
+        var headers = new Headers();
+        var key = await HeaderSerializer<string>().SerializeAsync("customer-7", new SerializationContext(MessageComponentType.Key, "orders", headers));
+        var value = await HeaderSerializer<long>().SerializeAsync(41L, new SerializationContext(MessageComponentType.Value, "orders", headers));
+
+        Assert.Equal("customer-7", AvroSerde.Primitive<string>(_registry.Client).DeserializeWithHeaders(key, headers, true, "orders", 0, 0));
+        Assert.Equal(41L, AvroSerde.Primitive<long>(_registry.Client).DeserializeWithHeaders(value, headers, false, "orders", 0, 0));
+    }
+
+    /// <summary>Verify that a header holding a schema id (magic byte 0) reads by id, and a record without the header reads its prefix.</summary>
+    [Fact]
+    public async Task A_header_with_a_schema_id_must_read_and_no_header_must_read_the_prefix()
+    {
+        var serde = AvroSerde.For<Transaction>(_registry.Client);
+        var prefixed = serde.Serialize(Samples.Transaction(5), "tx");
+        var id = BinaryPrimitives.ReadInt32BigEndian(prefixed.AsSpan(1));
+        var headers = new Headers { { AvroSerde<Transaction>.ValueSchemaIdHeader, prefixed[..AvroSerde<Transaction>.HeaderLength] } };
+
+        SpecificAssert.Same(Samples.Transaction(5), serde.DeserializeWithHeaders(prefixed[AvroSerde<Transaction>.HeaderLength..], headers, false, "tx", 0, 0));
+        SpecificAssert.Same(Samples.Transaction(5), serde.DeserializeWithHeaders(prefixed, [], false, "tx", 0, 0));
+        SpecificAssert.Same(Samples.Transaction(5), serde.DeserializeWithHeaders(prefixed, null, false, "tx", 0, 0));
+        Assert.Equal(id, Assert.Throws<AvroSerdeException>(() => serde.DeserializeWithHeaders(prefixed, headers, false, "tx", 0, 0)).SchemaId); // the prefix is not the body
+    }
+
+    /// <summary>Verify that a header naming no schema the registry has, or in no known form, fails its record with the reason.</summary>
+    [Fact]
+    public async Task A_header_naming_no_known_schema_must_fail_its_record()
+    {
+        var serde = AvroSerde.For<Transaction>(_registry.Client);
+        var body = (await HeaderSerializer<Transaction>().SerializeAsync(Samples.Transaction(1), new SerializationContext(MessageComponentType.Value, "tx", [])));
+        byte[] unknown = [1, .. Guid.NewGuid().ToByteArray(bigEndian: true)];
+
+        var e = Assert.Throws<AvroSerdeException>(() => serde.DeserializeWithHeaders(body, Header(unknown), false, "tx", 2, 9));
+        Assert.Equal(AvroFailure.UnknownSchemaId, e.Failure);
+        Assert.Equal(9, e.Offset);
+        Assert.Equal(AvroFailure.WrongMagicByte, Assert.Throws<AvroSerdeException>(() => serde.DeserializeWithHeaders(body, Header([7, 0, 0, 0, 1]), false, "tx", 0, 0)).Failure);
+        Assert.Equal(AvroFailure.TooShort, Assert.Throws<AvroSerdeException>(() => serde.DeserializeWithHeaders(body, Header(unknown[..9]), false, "tx", 0, 0)).Failure);
+        Assert.Equal(AvroFailure.TooShort, Assert.Throws<AvroSerdeException>(() => serde.DeserializeWithHeaders(body, Header([]), false, "tx", 0, 0)).Failure);
+
+        static Headers Header(byte[] value) => new() { { AvroSerde<Transaction>.ValueSchemaIdHeader, value } };
+    }
+
+    /// <summary>Verify that a job's Avro source reads records a Confluent producer wrote with header schema ids, beside prefixed ones.</summary>
+    [Fact]
+    public async Task A_job_must_read_records_with_header_schema_ids()
+    {
+        using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["tx"] = 1, ["out"] = 1 } });
+        using var data = new TempDirectory("actorflow-avro-header-ids");
+        var serde = AvroSerde.For<Transaction>(_registry.Client);
+        using (var producer = new ProducerBuilder<Null, Transaction>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers })
+            .SetValueSerializer(HeaderSerializer<Transaction>().AsSyncOverAsync()).Build())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                producer.Produce("tx", new Message<Null, Transaction> { Value = Samples.Transaction(i) });
+            }
+
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        Topics.Produce(kafka, "tx", Enumerable.Range(20, 5).Select(i => serde.Serialize(Samples.Transaction(i), "tx")));
+
+        var system = await ActorFlowCluster.StartNodeAsync("avro-header-ids", StateStoreSettings.Sqlite(data.Path));
+        try
+        {
+            var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId("avro-header-ids");
+            var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
+            var job = StreamJobBuilder.Create("avro-header-ids")
+                .FromSource("tx", KafkaConnectors.Source(consumer, Subscriptions.Topics("tx"), serde), WatermarkStrategy<Transaction>.NoWatermarks())
+                .To(KafkaConnectors.Sink(producer, "out", serde))
+                .Build();
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = null });
+            await Topics.AwaitAsync(() => Topics.Read(kafka, "out").Count >= 25, TimeSpan.FromSeconds(60), () => $"{Topics.Read(kafka, "out").Count}/25");
+            await running.StopAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => $"tx-{i}"), Topics.Read(kafka, "out").Select(r => serde.Deserialize(r.Value).id));
+    }
+
+    private AvroSerializer<T> HeaderSerializer<T>() =>
+        new(_registry.Client, new AvroSerializerConfig { SchemaIdStrategy = SchemaIdSerializerStrategy.Header });
+}
