@@ -77,13 +77,34 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <param name="key">The key.</param>
     /// <returns>The timer times; empty when none is pending.</returns>
     /// <exception cref="NotSupportedException">The operator does not show its timers (only keyed process functions and window operators do).</exception>
-    public IReadOnlyList<long> EventTimeTimers(TKey key) => Timers.EventTimeTimersOf(key);
+    public IReadOnlyList<long> EventTimeTimers(TKey key) => Inspection.EventTimeTimersOf(key);
 
     /// <summary>Gets the times (epoch ms, ascending) of the processing-time timers pending for <paramref name="key"/>.</summary>
     /// <param name="key">The key.</param>
     /// <returns>The timer times; empty when none is pending.</returns>
     /// <exception cref="NotSupportedException">The operator does not show its timers (only keyed process functions and window operators do).</exception>
-    public IReadOnlyList<long> ProcessingTimeTimers(TKey key) => Timers.ProcessingTimeTimersOf(key);
+    public IReadOnlyList<long> ProcessingTimeTimers(TKey key) => Inspection.ProcessingTimeTimersOf(key);
+
+    /// <summary>
+    /// Gets the number of event-time timers pending for every key (Flink's <c>numEventTimeTimers()</c>): those the
+    /// functions registered, or for a window operator its windows' firing and cleanup times.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The operator does not show its timers.</exception>
+    public int EventTimeTimerCount => Inspection.EventTimeTimerCount;
+
+    /// <summary>Gets the number of processing-time timers pending for every key (Flink's <c>numProcessingTimeTimers()</c>).</summary>
+    /// <exception cref="NotSupportedException">The operator does not show its timers.</exception>
+    public int ProcessingTimeTimerCount => Inspection.ProcessingTimeTimerCount;
+
+    /// <summary>
+    /// Gets the number of keyed state entries (Flink's <c>numKeyedStateEntries()</c>): one per key and namespace (a
+    /// window, or none) of each state the functions use, restored ones not read yet included, and of the operator's own
+    /// (a window's contents, a key's session windows, a join's buffers). Entries past their TTL count until they are
+    /// read or a snapshot drops them. Zero once every key's state is cleared: the usual check that a job's state does
+    /// not grow for ever.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The operator does not show its state.</exception>
+    public int KeyedStateEntryCount => Inspection.KeyedStateEntryCount;
 
     /// <summary>Takes a snapshot of the operator.</summary>
     /// <returns>The snapshot bytes.</returns>
@@ -93,6 +114,6 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <param name="snapshot">The bytes.</param>
     public void Restore(byte[] snapshot) => Operator.Restore(snapshot);
 
-    private Operators.Internal.ITimerInspection<TKey> Timers => Operator as Operators.Internal.ITimerInspection<TKey>
-        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers: only keyed process functions and window operators do.");
+    private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
+        ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only keyed process functions and window operators do.");
 }

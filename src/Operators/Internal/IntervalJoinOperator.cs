@@ -10,7 +10,7 @@ namespace ActorFlow.Operators.Internal;
 /// with timestamp in [t + lower, t + upper]; results carry the larger timestamp. Records are buffered until
 /// the watermark passes the last time they can still join; records behind the watermark are late.
 /// </summary>
-internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>
+internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>
     where TKey : notnull
 {
     private static readonly TimeWindow LeftSide = new(0, 0);
@@ -42,6 +42,17 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
     public long? NextProcessingTimeTimer => null;
 
     public long LateRecordCount { get; private set; }
+
+    public int EventTimeTimerCount => _timers.Count;
+
+    public int ProcessingTimeTimerCount => 0;
+
+    /// <summary>Gets one entry per key and side with records buffered (Flink's two buffer map states).</summary>
+    public int KeyedStateEntryCount => _left.Count + _right.Count;
+
+    public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _timers.TimesOf(key);
+
+    public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => [];
 
     public long RejectedRecordCount { get; private set; }
 

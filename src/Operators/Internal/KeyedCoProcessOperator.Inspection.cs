@@ -1,8 +1,14 @@
 namespace ActorFlow.Operators.Internal;
 
 /// <summary>The timers of a key, for the TestKit's operator harness.</summary>
-internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : ITimerInspection<TKey>
+internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : IOperatorInspection<TKey>
 {
+    public int EventTimeTimerCount => _inner.EventTimeTimerCount;
+
+    public int ProcessingTimeTimerCount => _inner.ProcessingTimeTimerCount;
+
+    public int KeyedStateEntryCount => _inner.KeyedStateEntryCount;
+
     public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _inner.EventTimeTimersOf(key);
 
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _inner.ProcessingTimeTimersOf(key);

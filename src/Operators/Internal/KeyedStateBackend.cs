@@ -56,6 +56,26 @@ internal sealed class KeyedStateBackend<TKey>
 
     public bool IsEmpty => _tables.Count == 0;
 
+    /// <summary>Gets the number of entries of every state, registered or restored and not registered yet.</summary>
+    public int EntryCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var (_, table) in _tables)
+            {
+                count += table.Count;
+            }
+
+            foreach (var (_, pending) in _pending)
+            {
+                count += pending.Count;
+            }
+
+            return count;
+        }
+    }
+
     public StateTable<TKey, TValue> GetOrCreateTable<TValue>(string name, string kind, Func<StateTable<TKey, TValue>> create)
     {
         if (_tables.TryGetValue(name, out var existing))

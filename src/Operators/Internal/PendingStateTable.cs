@@ -70,6 +70,9 @@ internal sealed class PendingStateTable<TKey>
         return table;
     }
 
+    /// <summary>Gets the number of entries (a version 1 section starts with its count).</summary>
+    public int Count => _legacy is null ? _entries.Count : new StateReader(_legacy).ReadInt32();
+
     /// <summary>Drops the entry of one (key, namespace), as <see cref="StateTableBase{TKey}.Remove"/>.</summary>
     /// <param name="key">The key.</param>
     /// <param name="ns">The namespace.</param>

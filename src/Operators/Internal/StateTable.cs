@@ -20,6 +20,9 @@ internal abstract class StateTableBase<TKey>
 
     public string Kind { get; }
 
+    /// <summary>Gets the number of entries (expired ones not dropped yet included).</summary>
+    public abstract int Count { get; }
+
     public abstract void Snapshot(StateWriter writer, ITypeSerializer<TKey> keySerializer);
 
     /// <summary>Replaces all entries with a snapshot section (<see cref="StateTableFormat"/>).</summary>
@@ -62,7 +65,7 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         _touchOnRead = ttl?.UpdateType == StateTtlUpdateType.OnReadAndWrite;
     }
 
-    public int Count => _entries.Count;
+    public override int Count => _entries.Count;
 
     public bool TryGet(in StateKey<TKey> key, out TValue value)
     {

@@ -9,7 +9,7 @@ namespace ActorFlow.Operators.Internal;
 /// max timestamp), every pair of a first-input and a second-input record of that key and window is joined.
 /// Records whose windows have all fired go to the late-data side outputs of their input.
 /// </summary>
-internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>
+internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>
     where TKey : notnull
 {
     private readonly WindowAssigner _assigner;
@@ -38,6 +38,17 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
     public long? NextProcessingTimeTimer => !_assigner.IsEventTime && _timers.TryPeekTime(out var t) ? t : null;
 
     public long LateRecordCount { get; private set; }
+
+    public int EventTimeTimerCount => _assigner.IsEventTime ? _timers.Count : 0;
+
+    public int ProcessingTimeTimerCount => _assigner.IsEventTime ? 0 : _timers.Count;
+
+    /// <summary>Gets one entry per key and window with records buffered (Flink's coGroup window state).</summary>
+    public int KeyedStateEntryCount => _windows.Count;
+
+    public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _assigner.IsEventTime ? _timers.TimesOf(key) : [];
+
+    public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _assigner.IsEventTime ? [] : _timers.TimesOf(key);
 
     public long RejectedRecordCount { get; private set; }
 

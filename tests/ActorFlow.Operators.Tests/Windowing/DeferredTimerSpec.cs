@@ -135,7 +135,7 @@ public sealed class DeferredTimerSpec
         var harness = Harness();
         Feed(harness);
 
-        Assert.Equal([999L, 1_999L], ((ITimerInspection<string>)harness.Operator).EventTimeTimersOf("a"));
+        Assert.Equal([999L, 1_999L], ((IOperatorInspection<string>)harness.Operator).EventTimeTimersOf("a"));
         Assert.Equal(0, Deferred(harness));
     }
 
@@ -150,7 +150,7 @@ public sealed class DeferredTimerSpec
 
         // a@0 fired, c@0 threw (its timer is gone, as a dequeued one), b@1000 and a@1000 wait in the queue.
         Assert.Equal(["a@0:2"], harness.OutputValues());
-        var timers = (ITimerInspection<string>)harness.Operator;
+        var timers = (IOperatorInspection<string>)harness.Operator;
         Assert.Equal([1_999L], timers.EventTimeTimersOf("a"));
         Assert.Equal([1_999L], timers.EventTimeTimersOf("b"));
         Assert.Empty(timers.EventTimeTimersOf("c"));
@@ -242,7 +242,7 @@ public sealed class DeferredTimerSpec
             error = e.Message;
         }
 
-        var timers = (ITimerInspection<string>)harness.Operator;
+        var timers = (IOperatorInspection<string>)harness.Operator;
         return string.Join(" | ", string.Join(",", harness.OutputValues()), string.Join(",", harness.SideOutput(FailsForC.Cleared).Select(r => r.Value)),
             string.Join(",", harness.SideOutput(FailureIsolation.Failed).Select(r => r.Value.Key)), error,
             Internal(harness, "WindowCount"),
