@@ -97,7 +97,11 @@ public static class AvroSerde
             reader,
             _ => schema,
             JavaDefaults.Reader<T>,
-            _ => new GenericDatumWriter<T>(schema));
+            _ => new GenericDatumWriter<T>(schema))
+        {
+            // A writer this cannot read is reported against the type the user asked for, not the union made for nulls.
+            ReportedReaderSchema = schema,
+        };
     }
 
     /// <summary>

@@ -74,6 +74,9 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     /// <summary>Gets the schema values are read as; null when each value is read with its writer schema.</summary>
     public AvroSchema? ReaderSchema { get; }
 
+    /// <summary>Gets the schema an unresolvable writer schema is checked against for its reasons; <see cref="ReaderSchema"/> when null.</summary>
+    internal AvroSchema? ReportedReaderSchema { get; init; }
+
     /// <summary>Gets the options.</summary>
     public AvroSerdeOptions Options => _options;
 
@@ -322,7 +325,7 @@ public sealed class AvroSerde<T> : IRecordDeserializer<T>, IRecordSerializer<T>
     {
         try
         {
-            return ReaderSchema is null ? [] : Compatibility.SchemaCompatibility.Check(ReaderSchema, writer);
+            return ReaderSchema is null ? [] : Compatibility.SchemaCompatibility.Check(ReportedReaderSchema ?? ReaderSchema, writer);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

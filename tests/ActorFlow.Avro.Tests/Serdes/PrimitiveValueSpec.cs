@@ -59,6 +59,14 @@ public sealed class PrimitiveValueSpec : IAsyncLifetime
 
         Assert.Equal(AvroFailure.UnresolvableSchema, e.Failure);
         Assert.Equal(12, e.Offset);
+
+        // A string reader reads a nullable writer's null too, but the reason names the types the user has: no union.
+        var aLong = await new AvroSerializer<long>(_registry.Client).SerializeAsync(7L, new SerializationContext(MessageComponentType.Value, "counts"));
+        var text = Assert.Throws<AvroSerdeException>(() => AvroSerde.Primitive<string>(_registry.Client).Deserialize(aLong, "counts", 0, 1));
+        Assert.Equal(AvroFailure.UnresolvableSchema, text.Failure);
+        Assert.Contains("long", text.Detail, StringComparison.Ordinal);
+        Assert.Contains("string", text.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("null", text.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>
