@@ -46,6 +46,13 @@ public sealed partial class EmbeddedSchemaRegistry
         }));
     }
 
+    // Confluent's offset and limit of a listing without a bound of its own (subjects, a subject's versions).
+    private static IEnumerable<T> Page<T>(IEnumerable<T> listed, HttpRequest request)
+    {
+        var page = listed.Skip(Math.Max(0, Number(request, "offset") ?? 0));
+        return Number(request, "limit") is { } limit and > 0 ? page.Take(limit) : page;
+    }
+
     private static int? Number(HttpRequest request, string name) =>
         int.TryParse(request.Query[name].ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
 }

@@ -45,10 +45,18 @@ public sealed partial class EmbeddedSchemaRegistry
             return new JsonArray(versions.Select(v => v.Subject).Distinct().Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
         }));
 
+        // Confluent's listSubjects: a subject is deleted when every version of it is; deletedOnly lists those alone (also
+        // with deleted), deleted lists all; sorted, then offset and limit (one of 0 or less means no limit).
         app.MapGet("/subjects", (HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
-            var versions = (await core.Store.GetVersionsAsync(null, ct)).Where(v => Flag(request, "deleted") || !v.Deleted);
-            return new JsonArray(versions.Select(v => v.Subject).Distinct().Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
+            var prefix = request.Query["subjectPrefix"].ToString();
+            var subjects = (await core.Store.GetVersionsAsync(null, ct))
+                .Where(v => v.Subject.StartsWith(prefix, StringComparison.Ordinal))
+                .GroupBy(v => v.Subject)
+                .Where(g => g.All(v => v.Deleted) ? Flag(request, "deleted") || Flag(request, "deletedOnly") : !Flag(request, "deletedOnly"))
+                .Select(g => g.Key)
+                .Order(StringComparer.Ordinal);
+            return new JsonArray(Page(subjects, request).Select(s => (JsonNode)JsonValue.Create(s)).ToArray());
         }));
         app.MapPost("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
@@ -58,8 +66,16 @@ public sealed partial class EmbeddedSchemaRegistry
         }));
         app.MapDelete("/subjects/{subject}", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
             new JsonArray((await core.DeleteSubjectAsync(subject, Flag(request, "permanent"), ct)).Select(v => (JsonNode)v).ToArray())));
+        // Confluent's listVersions: 40401 for a subject without a version listed by deleted/deletedOnly; deletedAsNegative
+        // lists every version, the soft-deleted ones negated; deletedOnly the soft-deleted ones; then offset and limit.
         app.MapGet("/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
-            new JsonArray((await core.LiveVersionsAsync(subject, Flag(request, "deleted"), ct)).Select(v => (JsonNode)v.Version).ToArray())));
+        {
+            var versions = await core.LiveVersionsAsync(subject, Flag(request, "deleted") || Flag(request, "deletedOnly"), ct);
+            var listed = Flag(request, "deletedAsNegative")
+                ? (await core.Store.GetVersionsAsync(subject, ct)).Select(v => v.Deleted ? -v.Version : v.Version)
+                : versions.Where(v => !Flag(request, "deletedOnly") || v.Deleted).Select(v => v.Version);
+            return new JsonArray(Page(listed, request).Select(v => (JsonNode)v).ToArray());
+        }));
         app.MapPost("/subjects/{subject}/versions", (string subject, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var (schema, _) = await ReadSchemaRequest(request);
