@@ -26,11 +26,9 @@ public sealed partial class EmbeddedSchemaRegistry
             var (_, schema) = await core.SchemaByGuidAsync(guid, ct);
             return new JsonObject { ["schema"] = schema, ["guid"] = SchemaRegistryCore.GuidOf(schema) };
         }));
+        // Confluent's getIdsByGuid answers an empty list for a GUID it does not know (no 404).
         app.MapGet("/schemas/guids/{guid}/ids", (string guid, CancellationToken ct) => Handle(async () =>
-        {
-            var (id, _) = await core.SchemaByGuidAsync(guid, ct);
-            return new JsonArray(new JsonObject { ["context"] = ".", ["id"] = id });
-        }));
+            await core.IdOfGuidAsync(guid, ct) is { } id ? new JsonArray(new JsonObject { ["context"] = ".", ["id"] = id }) : new JsonArray()));
         app.MapGet("/schemas/ids/{id:int}/schema", (int id, CancellationToken ct) => HandleText(() => core.SchemaAsync(id, ct)));
         app.MapGet("/schemas/ids/{id:int}/versions", (int id, HttpRequest request, CancellationToken ct) => Handle(async () =>
         {

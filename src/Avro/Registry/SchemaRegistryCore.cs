@@ -15,6 +15,7 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     private readonly SemaphoreSlim _writes = new(1, 1);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _texts = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _byGuid = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _hashed = new();
 
     public ISchemaStore Store => store;
 
@@ -304,28 +305,33 @@ internal sealed class SchemaRegistryCore(ISchemaStore store, CompatibilityLevel 
     /// schemas of every subject version, soft-deleted ones too. GUIDs are kept once computed; one not known yet has the
     /// schemas looked through again (it may have been registered since).
     /// </summary>
-    public async Task<(int Id, string Schema)> SchemaByGuidAsync(string guid, CancellationToken ct)
+    public async Task<(int Id, string Schema)> SchemaByGuidAsync(string guid, CancellationToken ct) =>
+        await IdOfGuidAsync(guid, ct) is { } id ? (id, await SchemaAsync(id, ct)) : throw RegistryError.SchemaNotFound($"Schema {guid} not found");
+
+    /// <summary>The id of the schema whose GUID is <paramref name="guid"/>, or null; only schemas not hashed yet are hashed.</summary>
+    public async Task<int?> IdOfGuidAsync(string guid, CancellationToken ct)
     {
         if (!Guid.TryParse(guid, out var parsed))
         {
-            throw RegistryError.SchemaNotFound($"Schema {guid} not found");
+            return null;
         }
 
         var key = parsed.ToString();
-        if (!_byGuid.TryGetValue(key, out var id))
+        if (_byGuid.TryGetValue(key, out var id))
         {
-            foreach (var schemaId in (await store.GetVersionsAsync(null, ct)).Select(v => v.SchemaId).Distinct())
+            return id;
+        }
+
+        foreach (var schemaId in (await store.GetVersionsAsync(null, ct)).Select(v => v.SchemaId).Distinct())
+        {
+            if (!_hashed.ContainsKey(schemaId))
             {
                 _byGuid.TryAdd(GuidOf(await SchemaAsync(schemaId, ct)), schemaId);
-            }
-
-            if (!_byGuid.TryGetValue(key, out id))
-            {
-                throw RegistryError.SchemaNotFound($"Schema {guid} not found");
+                _hashed.TryAdd(schemaId, 0);
             }
         }
 
-        return (id, await SchemaAsync(id, ct));
+        return _byGuid.TryGetValue(key, out id) ? id : null;
     }
 
     public async Task<IReadOnlyList<int>> DeleteSubjectAsync(string subject, bool permanent, CancellationToken ct)

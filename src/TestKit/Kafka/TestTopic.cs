@@ -77,7 +77,7 @@ public sealed class TestTopic<T>
             T value;
             try
             {
-                value = Format.Decode(r.Message.Key, r.Message.Value ?? []);
+                value = Format.FromKafka(r!);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

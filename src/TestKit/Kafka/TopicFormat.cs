@@ -35,13 +35,16 @@ public sealed class TopicFormat<T>
     /// <summary>Gets the event time of a record (epoch ms), or null when records carry the time they were produced.</summary>
     public Func<T, long>? Timestamp { get; }
 
-    /// <summary>Decodes a consumed record; it fits <c>KafkaConnectors.Source(settings, subscription, format.FromKafka)</c>.</summary>
+    /// <summary>Gets the decoder of a whole consumed record (a serde's, which reads a schema id from the headers), or null: <see cref="Decode"/>.</summary>
+    internal Func<ConsumeResult<byte[], byte[]>, T>? DecodeRecord { get; init; }
+
+    /// <summary>Decodes a consumed record (with its headers for a serde's format); it fits <c>KafkaConnectors.Source(settings, subscription, format.FromKafka)</c>.</summary>
     /// <param name="record">The consumed record.</param>
     /// <returns>The record's value.</returns>
     public T FromKafka(ConsumeResult<byte[], byte[]> record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return Decode(record.Message.Key, record.Message.Value ?? []);
+        return DecodeRecord is { } decode ? decode(record) : Decode(record.Message.Key, record.Message.Value ?? []);
     }
 }
 
@@ -102,6 +105,10 @@ public static class TopicFormat
         return new TopicFormat<T>(
             value => (key?.Invoke(value) is { } k ? Encoding.UTF8.GetBytes(k) : null, serializer.Serialize(value, topic)),
             (_, bytes) => deserializer.Deserialize(bytes, topic),
-            timestamp);
+            timestamp)
+        {
+            // A consumed record is read with its headers: Confluent's serializers may carry the schema id in one.
+            DecodeRecord = r => deserializer.DeserializeWithHeaders(r.Message.Value ?? [], r.Message.Headers, false, r.Topic, r.Partition.Value, r.Offset.Value),
+        };
     }
 }

@@ -51,6 +51,12 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
         var guid = new Guid(MD5.HashData(Encoding.UTF8.GetBytes(registered.SchemaString)), bigEndian: true);
         Assert.Equal(guid, new Guid(header.AsSpan(1), bigEndian: true));
         Assert.Equal(registered.SchemaString, (await _registry.Client.GetSchemaByGuidAsync(guid.ToString(), null)).SchemaString);
+        using (var rest = new RegistryRest(_registry.Registry.Url))
+        {
+            Assert.Equal($$"""[{"context":".","id":{{registered.Id}}}]""", (await rest.Send(HttpMethod.Get, $"/schemas/guids/{guid}/ids")).ToJsonString());
+            Assert.Equal("[]", (await rest.Send(HttpMethod.Get, $"/schemas/guids/{Guid.NewGuid()}/ids")).ToJsonString()); // as Confluent: no 404
+            Assert.Equal(40403, (await rest.Fail(HttpMethod.Get, $"/schemas/guids/{Guid.NewGuid()}", "")).ErrorCode);
+        }
 
         var serde = AvroSerde.For<Transaction>(_registry.Client);
         SpecificAssert.Same(Samples.Transaction(3), serde.DeserializeWithHeaders(payload, context.Headers, false, "tx", 0, 7));

@@ -36,6 +36,32 @@ public sealed class AvroTopicFormatSpec : IAsyncLifetime
         Assert.All(raw, bytes => Assert.Equal(AvroSerde<GenericRecord>.MagicByte, bytes[0])); // the Confluent wire format
     }
 
+    /// <summary>
+    /// Verify that an Avro topic reads records whose schema id is in a <c>__value_schema_id</c> header (Confluent's header
+    /// mode: the payload is the bare Avro body): <c>ReadToEnd</c> decodes with <c>FromKafka</c>, which passes the headers.
+    /// </summary>
+    [Fact]
+    public void An_avro_topic_must_read_records_with_their_schema_id_in_a_header()
+    {
+        using var client = SchemaRegistries.Connect(_registry.Url);
+        var serde = AvroSerde.Generic(client, Schema);
+        var prefixed = serde.Serialize(Payment("cy", 42), "payments");
+        using (var producer = new Confluent.Kafka.ProducerBuilder<byte[], byte[]>(new Confluent.Kafka.ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build())
+        {
+            producer.Produce(new Confluent.Kafka.TopicPartition("payments", 0), new Confluent.Kafka.Message<byte[], byte[]>
+            {
+                Value = prefixed[AvroSerde<GenericRecord>.HeaderLength..],
+                Headers = new Confluent.Kafka.Headers { { AvroSerde<GenericRecord>.ValueSchemaIdHeader, prefixed[..AvroSerde<GenericRecord>.HeaderLength] } },
+            });
+            Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
+        }
+
+        using var topics = new TestTopics(_kafka.BootstrapServers);
+        var payment = Assert.Single(topics.Topic("payments", TopicFormat.Avro(serde, "payments")).ReadToEnd());
+
+        Assert.Equal(("cy", 42L), ((string)payment["account"], (long)payment["cents"]));
+    }
+
     public async Task DisposeAsync()
     {
         await _registry.DisposeAsync();
