@@ -33,8 +33,10 @@ public sealed class AvroCommandsSpec
             var fetched = await Curl("-s", $"{url}/schemas/ids/1");
             var missing = await Curl("-s", "-w", " %{http_code}", $"{url}/subjects/nope/versions");
 
-            Assert.Equal("""{"id":1,"version":1}""", registered);
-            Assert.Equal("""{"schema":"{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}"}""", fetched);
+            // Confluent 8's schema GUID: the MD5 of the schema's text as a UUID.
+            var guid = new Guid(System.Security.Cryptography.MD5.HashData("""{"type":"record","name":"P","fields":[{"name":"x","type":"int"}]}"""u8), bigEndian: true);
+            Assert.Equal($$"""{"id":1,"version":1,"guid":"{{guid}}"}""", registered);
+            Assert.Equal($$"""{"schema":"{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}","guid":"{{guid}}"}""", fetched);
             Assert.Equal("""{"error_code":40401,"message":"Subject 'p-value' not found."} 404""".Replace("p-value", "nope", StringComparison.Ordinal), missing);
             Assert.Contains($"url={url}", output.ToString(), StringComparison.Ordinal);
         }

@@ -25,7 +25,10 @@ public static class AvroKafkaConnectors
           {"name":"offset","type":"long"},
           {"name":"operator","type":["null","string"],"default":null},
           {"name":"key","type":["null","bytes"],"default":null},
-          {"name":"value","type":["null","bytes"],"default":null}
+          {"name":"value","type":["null","bytes"],"default":null},
+          {"name":"headers","type":["null",{"type":"array","items":{"type":"record","name":"Header","fields":[
+            {"name":"key","type":"string"},{"name":"value","type":["null","bytes"],"default":null}]}}],
+           "default":null,"doc":"The original record's headers, in order, when kept (a record that could not be decoded)."}
         ]}
         """);
 
@@ -95,9 +98,11 @@ public static class AvroKafkaConnectors
 
         /// <summary>
         /// A dead-letter sink writing each dead letter as an Avro record <c>actorflow.DeadLetter</c> (reason, origin,
-        /// offset, operator, and the raw key and value bytes) through <paramref name="serde"/>, so that Avro consumers
-        /// can read the dead-letter topic; the headers are those of <see cref="KafkaConnectors.DeadLetters"/>, and the
-        /// record key is the original key.
+        /// offset, operator, the raw key and value bytes, and the original headers when kept: those of a record that
+        /// could not be decoded, where a header may name its schema) through <paramref name="serde"/>, so that Avro consumers
+        /// can read the dead-letter topic; its Kafka headers are the <c>actorflow.*</c> ones of
+        /// <see cref="KafkaConnectors.DeadLetters"/> (the original headers stay in the record: a schema-id header among
+        /// them would name the wrong schema for the dead letter's own value), and the record key is the original key.
         /// </summary>
         /// <param name="settings">The producer settings.</param>
         /// <param name="topic">The dead-letter topic.</param>
@@ -107,33 +112,46 @@ public static class AvroKafkaConnectors
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(topic);
             ArgumentNullException.ThrowIfNull(serde);
-            return KafkaConnectors.Sink<DeadLetterRecord>(settings, d =>
-            {
-                var record = new GenericRecord((global::Avro.RecordSchema)DeadLetterSchema);
-                record.Add("reason", d.Reason);
-                record.Add("origin", d.Origin);
-                record.Add("offset", d.Offset);
-                record.Add("operator", d.Operator);
-                record.Add("key", d.Key);
-                record.Add("value", d.Value);
-                var headers = new Headers
-                {
-                    { "actorflow.error", Encoding.UTF8.GetBytes(d.Reason) },
-                    { "actorflow.origin", Encoding.UTF8.GetBytes(d.Origin) },
-                    { "actorflow.offset", Encoding.UTF8.GetBytes(d.Offset.ToString(CultureInfo.InvariantCulture)) },
-                };
-                if (d.Operator is not null)
-                {
-                    headers.Add("actorflow.operator", Encoding.UTF8.GetBytes(d.Operator));
-                }
-
-                return new ProducerRecord<byte[], byte[]>(topic, new Message<byte[], byte[]> { Key = d.Key!, Value = serde.Serialize(record, topic), Headers = headers });
-            });
+            return KafkaConnectors.Sink<DeadLetterRecord>(settings, d => new ProducerRecord<byte[], byte[]>(topic, DeadLetterMessage(d, topic, serde)));
         }
     }
 
+    private static readonly global::Avro.RecordSchema HeaderSchema =
+        (global::Avro.RecordSchema)((global::Avro.ArraySchema)((global::Avro.UnionSchema)((global::Avro.RecordSchema)DeadLetterSchema)["headers"].Schema).Schemas[1]).ItemSchema;
+
     /// <summary>Gets the schema of the records <c>DeadLetters(settings, topic, serde)</c> writes (<c>actorflow.DeadLetter</c>).</summary>
     public static AvroSchema DeadLetterRecordSchema => DeadLetterSchema;
+
+    /// <summary>The Kafka message of a dead letter as <c>DeadLetters(settings, topic, serde)</c> writes it.</summary>
+    internal static Message<byte[], byte[]> DeadLetterMessage(DeadLetterRecord d, string topic, AvroSerde<GenericRecord> serde)
+    {
+        var record = new GenericRecord((global::Avro.RecordSchema)DeadLetterSchema);
+        record.Add("reason", d.Reason);
+        record.Add("origin", d.Origin);
+        record.Add("offset", d.Offset);
+        record.Add("operator", d.Operator);
+        record.Add("key", d.Key);
+        record.Add("value", d.Value);
+        record.Add("headers", d.Headers is null ? null : d.Headers.Select(h =>
+        {
+            var header = new GenericRecord(HeaderSchema);
+            header.Add("key", h.Key);
+            header.Add("value", h.Value);
+            return (object)header;
+        }).ToArray());
+        var headers = new Headers
+            {
+                { "actorflow.error", Encoding.UTF8.GetBytes(d.Reason) },
+                { "actorflow.origin", Encoding.UTF8.GetBytes(d.Origin) },
+                { "actorflow.offset", Encoding.UTF8.GetBytes(d.Offset.ToString(CultureInfo.InvariantCulture)) },
+            };
+        if (d.Operator is not null)
+        {
+            headers.Add("actorflow.operator", Encoding.UTF8.GetBytes(d.Operator));
+        }
+
+        return new Message<byte[], byte[]> { Key = d.Key!, Value = serde.Serialize(record, topic), Headers = headers };
+    }
 
     private static Func<T, (byte[]? Key, byte[] Value)> Encoder<T>(string topic, IRecordSerializer<T> serde, Func<T, byte[]?>? key)
     {

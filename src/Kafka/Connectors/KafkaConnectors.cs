@@ -109,19 +109,24 @@ public static class KafkaConnectors
 
     /// <summary>
     /// A dead-letter sink: the raw key and value go to <paramref name="topic"/> with headers <c>actorflow.error</c>,
-    /// <c>actorflow.origin</c> (topic/partition), <c>actorflow.offset</c> and <c>actorflow.operator</c>.
+    /// <c>actorflow.origin</c> (topic/partition), <c>actorflow.offset</c> and <c>actorflow.operator</c>, after the
+    /// original record's headers when the dead letter has them (a record that could not be decoded), as Kafka Connect's
+    /// dead-letter queue keeps them: a header naming the value's schema still goes with its bytes.
     /// </summary>
     public static ISinkConnector<DeadLetterRecord> DeadLetters(ProducerSettings<byte[], byte[]> settings, string topic)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         return Sink<DeadLetterRecord>(settings, d =>
         {
-            var headers = new Headers
+            var headers = new Headers();
+            foreach (var (name, value) in d.Headers ?? [])
             {
-                { "actorflow.error", Encoding.UTF8.GetBytes(d.Reason) },
-                { "actorflow.origin", Encoding.UTF8.GetBytes(d.Origin) },
-                { "actorflow.offset", Encoding.UTF8.GetBytes(d.Offset.ToString(CultureInfo.InvariantCulture)) },
-            };
+                headers.Add(name, value);
+            }
+
+            headers.Add("actorflow.error", Encoding.UTF8.GetBytes(d.Reason));
+            headers.Add("actorflow.origin", Encoding.UTF8.GetBytes(d.Origin));
+            headers.Add("actorflow.offset", Encoding.UTF8.GetBytes(d.Offset.ToString(CultureInfo.InvariantCulture)));
             if (d.Operator is not null)
             {
                 headers.Add("actorflow.operator", Encoding.UTF8.GetBytes(d.Operator));
@@ -187,6 +192,9 @@ public static class KafkaConnectors
         private IReadOnlyList<SourceRecord<T>> Decode(ConsumeResult<byte[], byte[]>[] chunk, string origin) =>
             KafkaConsumer.IsStartMarker(chunk) ? SourcePositions.StartingAt<T>(chunk[0].Offset.Value) : Decode(chunk, origin, decode);
 
+        private static List<KeyValuePair<string, byte[]?>>? HeadersOf(Headers? headers) =>
+            headers is { Count: > 0 } ? [.. headers.Select(h => new KeyValuePair<string, byte[]?>(h.Key, h.GetValueBytes()))] : null;
+
         /// <summary>
         /// A poll's records of one partition as source records; a record <paramref name="decode"/> throws on carries the
         /// error (a dead letter), unless the error says the record is not at fault (<see cref="IDecodingFailure"/>: a
@@ -205,7 +213,10 @@ public static class KafkaConnectors
                 }
                 catch (Exception e) when (e is not OutOfMemoryException and not IDecodingFailure { IsRecordFault: false })
                 {
-                    records[i] = new SourceRecord<T>(default, r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, e, r.Message.Key, r.Message.Value);
+                    records[i] = new SourceRecord<T>(default, r.Message.Timestamp.UnixTimestampMs, origin, r.Offset.Value, e, r.Message.Key, r.Message.Value)
+                    {
+                        Headers = HeadersOf(r.Message.Headers),
+                    };
                 }
             }
 

@@ -46,7 +46,7 @@ public sealed class TestTopics : IDisposable
 
     /// <summary>The dead letters in <paramref name="topic"/> (as <c>KafkaConnectors.DeadLetters</c> writes them), read to its end.</summary>
     /// <param name="topic">The dead-letter topic.</param>
-    /// <returns>Every dead letter, partition by partition in offset order, with reason, origin, offset, operator and raw bytes.</returns>
+    /// <returns>Every dead letter, partition by partition in offset order, with reason, origin, offset, operator, raw bytes and the original headers (those not named <c>actorflow.*</c>).</returns>
     public IReadOnlyList<DeadLetterRecord> ReadDeadLetters(string topic)
     {
         var records = new List<DeadLetterRecord>();
@@ -54,7 +54,12 @@ public sealed class TestTopics : IDisposable
         {
             string? Header(string name) => r.Message.Headers?.TryGetLastBytes(name, out var bytes) == true ? Encoding.UTF8.GetString(bytes) : null;
             var offset = Header("actorflow.offset") is { } text ? long.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture) : -1;
-            records.Add(new DeadLetterRecord(Header("actorflow.error") ?? "", Header("actorflow.origin") ?? "", offset, r.Message.Key, r.Message.Value, Header("actorflow.operator")));
+            var original = (r.Message.Headers ?? []).Where(h => !h.Key.StartsWith("actorflow.", StringComparison.Ordinal))
+                .Select(h => new KeyValuePair<string, byte[]?>(h.Key, h.GetValueBytes())).ToList();
+            records.Add(new DeadLetterRecord(Header("actorflow.error") ?? "", Header("actorflow.origin") ?? "", offset, r.Message.Key, r.Message.Value, Header("actorflow.operator"))
+            {
+                Headers = original.Count > 0 ? original : null,
+            });
         });
         return records;
     }

@@ -10,4 +10,11 @@ namespace ActorFlow.Topology.Connectors;
 /// <param name="Key">The raw key bytes, when known.</param>
 /// <param name="Value">The raw value bytes, when known.</param>
 /// <param name="Operator">The stage that failed (<c>Where</c>, <c>Select</c>, <c>SelectMany</c>, <c>KeyBy</c>, or the keyed operator's name), or null for a decoding failure.</param>
-public sealed record DeadLetterRecord(string Reason, string Origin, long Offset, byte[]? Key, byte[]? Value, string? Operator = null);
+public sealed record DeadLetterRecord(string Reason, string Origin, long Offset, byte[]? Key, byte[]? Value, string? Operator = null)
+{
+    /// <summary>
+    /// Gets the original record's headers (name and value, in order) when the source kept them: those of a record that
+    /// could not be decoded (a header may name its schema, as Confluent's header-mode serializers write it); null otherwise.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]?>>? Headers { get; init; }
+}

@@ -13,4 +13,11 @@ namespace ActorFlow.Topology.Connectors;
 /// that any later step of the job fails on, is dead-lettered with them); null when the source has none.</param>
 /// <param name="RawValue">The value bytes the record was read as, kept for dead letters like <paramref name="RawKey"/>.</param>
 public readonly record struct SourceRecord<T>(
-    T? Value, long Timestamp, string Origin, long Offset, Exception? Error = null, byte[]? RawKey = null, byte[]? RawValue = null);
+    T? Value, long Timestamp, string Origin, long Offset, Exception? Error = null, byte[]? RawKey = null, byte[]? RawValue = null)
+{
+    /// <summary>
+    /// Gets the record's headers (name and value, in order), kept for the dead letter of a record that could not be
+    /// decoded (a header may name its schema); null when the source keeps none.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]?>>? Headers { get; init; }
+}

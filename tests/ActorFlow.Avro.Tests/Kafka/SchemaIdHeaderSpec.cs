@@ -108,11 +108,15 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
         static Headers Header(byte[] value) => new() { { AvroSerde<Transaction>.ValueSchemaIdHeader, value } };
     }
 
-    /// <summary>Verify that a job's Avro source reads records a Confluent producer wrote with header schema ids, beside prefixed ones.</summary>
+    /// <summary>
+    /// Verify that a job's Avro source reads records a Confluent producer wrote with header schema ids, beside prefixed
+    /// ones, and that a record whose header names no known schema is dead-lettered with its headers, so that it can be
+    /// read again once its schema is found.
+    /// </summary>
     [Fact]
     public async Task A_job_must_read_records_with_header_schema_ids()
     {
-        using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["tx"] = 1, ["out"] = 1 } });
+        using var kafka = EmbeddedKafka.Start(new EmbeddedKafkaOptions { Topics = new Dictionary<string, int> { ["tx"] = 1, ["out"] = 1, ["dead"] = 1 } });
         using var data = new TempDirectory("actorflow-avro-header-ids");
         var serde = AvroSerde.For<Transaction>(_registry.Client);
         using (var producer = new ProducerBuilder<Null, Transaction>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers })
@@ -126,6 +130,14 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
             Assert.Equal(0, producer.Flush(TimeSpan.FromSeconds(30)));
         }
 
+        byte[] unknown = [AvroSerde<Transaction>.GuidMagicByte, .. Guid.NewGuid().ToByteArray(bigEndian: true)];
+        var orphan = serde.Serialize(Samples.Transaction(99), "tx")[AvroSerde<Transaction>.HeaderLength..];
+        using (var raw = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
+        {
+            raw.Produce("tx", new Message<byte[], byte[]> { Value = orphan, Headers = new Headers { { "trace", [7] }, { AvroSerde<Transaction>.ValueSchemaIdHeader, unknown } } });
+            Assert.Equal(0, raw.Flush(TimeSpan.FromSeconds(30)));
+        }
+
         Topics.Produce(kafka, "tx", Enumerable.Range(20, 5).Select(i => serde.Serialize(Samples.Transaction(i), "tx")));
 
         var system = await ActorFlowCluster.StartNodeAsync("avro-header-ids", StateStoreSettings.Sqlite(data.Path));
@@ -134,11 +146,12 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId("avro-header-ids");
             var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(kafka.BootstrapServers);
             var job = StreamJobBuilder.Create("avro-header-ids")
+                .WithDeadLetters(KafkaConnectors.DeadLetters(producer, "dead"))
                 .FromSource("tx", KafkaConnectors.Source(consumer, Subscriptions.Topics("tx"), serde), WatermarkStrategy<Transaction>.NoWatermarks())
                 .To(KafkaConnectors.Sink(producer, "out", serde))
                 .Build();
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { CheckpointInterval = null });
-            await Topics.AwaitAsync(() => Topics.Read(kafka, "out").Count >= 25, TimeSpan.FromSeconds(60), () => $"{Topics.Read(kafka, "out").Count}/25");
+            await Topics.AwaitAsync(() => Topics.Read(kafka, "out").Count >= 25 && Topics.Read(kafka, "dead").Count >= 1, TimeSpan.FromSeconds(60), () => $"{Topics.Read(kafka, "out").Count}/25");
             await running.StopAsync(TimeSpan.FromSeconds(30));
         }
         finally
@@ -147,6 +160,48 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
         }
 
         Assert.Equal(Enumerable.Range(0, 25).Select(i => $"tx-{i}"), Topics.Read(kafka, "out").Select(r => serde.Deserialize(r.Value).id));
+        var dead = Assert.Single(Topics.Read(kafka, "dead"));
+        Assert.Equal(orphan, dead.Value);
+        Assert.Contains("UnknownSchemaId", dead.Headers["actorflow.error"], StringComparison.Ordinal);
+        using var reader = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = kafka.BootstrapServers, GroupId = "dead-reader" }).Build();
+        reader.Assign(new TopicPartitionOffset("dead", 0, Offset.Beginning));
+        var letter = reader.Consume(TimeSpan.FromSeconds(10))!;
+        Assert.True(letter.Message.Headers.TryGetLastBytes(AvroSerde<Transaction>.ValueSchemaIdHeader, out var kept));
+        Assert.Equal(unknown, kept);
+        Assert.Equal(["trace", AvroSerde<Transaction>.ValueSchemaIdHeader], letter.Message.Headers.Take(2).Select(h => h.Key));
+    }
+
+    /// <summary>
+    /// Verify that the Avro dead-letter sink keeps a dead letter's original headers in its record (a schema-id header as
+    /// a Kafka header would name the wrong schema for the dead letter's own value), and that its schema still reads
+    /// dead letters written before it had them.
+    /// </summary>
+    [Fact]
+    public void An_avro_dead_letter_must_keep_the_original_headers_in_its_record()
+    {
+        var serde = AvroSerde.Generic(_registry.Client);
+        byte[] id = [AvroSerde<Transaction>.GuidMagicByte, .. Guid.NewGuid().ToByteArray(bigEndian: true)];
+        var letter = new ActorFlow.Topology.Connectors.DeadLetterRecord("decoding failed", "tx/0", 4, null, [1, 2])
+        {
+            Headers = [new(AvroSerde<Transaction>.ValueSchemaIdHeader, id), new("empty", null)],
+        };
+
+        var message = AvroKafkaConnectors.DeadLetterMessage(letter, "dead", serde);
+
+        Assert.False(message.Headers.TryGetLastBytes(AvroSerde<Transaction>.ValueSchemaIdHeader, out _));
+        var record = serde.Deserialize(message.Value);
+        var headers = ((object[])record["headers"]).Cast<global::Avro.Generic.GenericRecord>().Select(h => ((string)h["key"], (byte[]?)h["value"])).ToList();
+        Assert.Equal([AvroSerde<Transaction>.ValueSchemaIdHeader, "empty"], headers.Select(h => h.Item1));
+        Assert.Equal(id, headers[0].Item2);
+        Assert.Null(headers[1].Item2);
+        Assert.Null(serde.Deserialize(AvroKafkaConnectors.DeadLetterMessage(letter with { Headers = null }, "dead", serde).Value)["headers"]);
+
+        // The dead-letter subject evolves both ways: the schema before the headers field reads the new records, and the
+        // new schema reads the old ones.
+        var before = global::Avro.Schema.Parse(
+            """{"type":"record","name":"DeadLetter","namespace":"actorflow","fields":[{"name":"reason","type":"string"},{"name":"origin","type":"string"},{"name":"offset","type":"long"},{"name":"operator","type":["null","string"],"default":null},{"name":"key","type":["null","bytes"],"default":null},{"name":"value","type":["null","bytes"],"default":null}]}""");
+        Assert.Empty(ActorFlow.Avro.Compatibility.SchemaCompatibility.Check(AvroKafkaConnectors.DeadLetterRecordSchema, before));
+        Assert.Empty(ActorFlow.Avro.Compatibility.SchemaCompatibility.Check(before, AvroKafkaConnectors.DeadLetterRecordSchema));
     }
 
     private AvroSerializer<T> HeaderSerializer<T>() =>

@@ -126,7 +126,10 @@ internal sealed class WatermarkAssigner<T>
                     ExceptionDispatchInfo.Throw(record.Error);
                 }
 
-                (dead ??= []).Add(new DeadLetterRecord($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue));
+                (dead ??= []).Add(new DeadLetterRecord($"decoding failed: {record.Error.GetType().Name}: {record.Error.Message}", record.Origin, record.Offset, record.RawKey, record.RawValue)
+                {
+                    Headers = record.Headers,
+                });
                 continue;
             }
 
