@@ -32,6 +32,20 @@ public static class AvroKafkaConnectors
         ]}
         """);
 
+    // The schema before the headers field: a dead letter without headers is still written with it, so a dead-letter
+    // subject registered before (and a registry with auto-registration off) takes them as it did.
+    private static readonly AvroSchema HeaderlessDeadLetterSchema = AvroSchema.Parse(
+        """
+        {"type":"record","name":"DeadLetter","namespace":"actorflow","doc":"A record a job could not process, with where it came from.","fields":[
+          {"name":"reason","type":"string"},
+          {"name":"origin","type":"string","doc":"topic/partition"},
+          {"name":"offset","type":"long"},
+          {"name":"operator","type":["null","string"],"default":null},
+          {"name":"key","type":["null","bytes"],"default":null},
+          {"name":"value","type":["null","bytes"],"default":null}
+        ]}
+        """);
+
     /// <summary>Avro sources and sinks as members of <see cref="KafkaConnectors"/>.</summary>
     extension(KafkaConnectors)
     {
@@ -119,26 +133,32 @@ public static class AvroKafkaConnectors
     private static readonly global::Avro.RecordSchema HeaderSchema =
         (global::Avro.RecordSchema)((global::Avro.ArraySchema)((global::Avro.UnionSchema)((global::Avro.RecordSchema)DeadLetterSchema)["headers"].Schema).Schemas[1]).ItemSchema;
 
-    /// <summary>Gets the schema of the records <c>DeadLetters(settings, topic, serde)</c> writes (<c>actorflow.DeadLetter</c>).</summary>
+    /// <summary>
+    /// Gets the schema of the records <c>DeadLetters(settings, topic, serde)</c> writes (<c>actorflow.DeadLetter</c>);
+    /// a dead letter without original headers is written with this schema less its <c>headers</c> field.
+    /// </summary>
     public static AvroSchema DeadLetterRecordSchema => DeadLetterSchema;
 
     /// <summary>The Kafka message of a dead letter as <c>DeadLetters(settings, topic, serde)</c> writes it.</summary>
     internal static Message<byte[], byte[]> DeadLetterMessage(DeadLetterRecord d, string topic, AvroSerde<GenericRecord> serde)
     {
-        var record = new GenericRecord((global::Avro.RecordSchema)DeadLetterSchema);
+        var record = new GenericRecord((global::Avro.RecordSchema)(d.Headers is null ? HeaderlessDeadLetterSchema : DeadLetterSchema));
         record.Add("reason", d.Reason);
         record.Add("origin", d.Origin);
         record.Add("offset", d.Offset);
         record.Add("operator", d.Operator);
         record.Add("key", d.Key);
         record.Add("value", d.Value);
-        record.Add("headers", d.Headers is null ? null : d.Headers.Select(h =>
+        if (d.Headers is not null)
         {
-            var header = new GenericRecord(HeaderSchema);
-            header.Add("key", h.Key);
-            header.Add("value", h.Value);
-            return (object)header;
-        }).ToArray());
+            record.Add("headers", d.Headers.Select(h =>
+            {
+                var header = new GenericRecord(HeaderSchema);
+                header.Add("key", h.Key);
+                header.Add("value", h.Value);
+                return (object)header;
+            }).ToArray());
+        }
         var headers = new Headers
             {
                 { "actorflow.error", Encoding.UTF8.GetBytes(d.Reason) },

@@ -110,8 +110,9 @@ public static class KafkaConnectors
     /// <summary>
     /// A dead-letter sink: the raw key and value go to <paramref name="topic"/> with headers <c>actorflow.error</c>,
     /// <c>actorflow.origin</c> (topic/partition), <c>actorflow.offset</c> and <c>actorflow.operator</c>, after the
-    /// original record's headers when the dead letter has them (a record that could not be decoded), as Kafka Connect's
-    /// dead-letter queue keeps them: a header naming the value's schema still goes with its bytes.
+    /// original record's headers when the dead letter has them (a record that could not be decoded; those named
+    /// <c>actorflow.*</c> left out), as Kafka Connect's dead-letter queue keeps them: a header naming the value's schema
+    /// still goes with its bytes.
     /// </summary>
     public static ISinkConnector<DeadLetterRecord> DeadLetters(ProducerSettings<byte[], byte[]> settings, string topic)
     {
@@ -121,7 +122,11 @@ public static class KafkaConnectors
             var headers = new Headers();
             foreach (var (name, value) in d.Headers ?? [])
             {
-                headers.Add(name, value);
+                // Those of a dead letter read again would pass for this one's (a replayed dead letter's stage).
+                if (!name.StartsWith("actorflow.", StringComparison.Ordinal))
+                {
+                    headers.Add(name, value);
+                }
             }
 
             headers.Add("actorflow.error", Encoding.UTF8.GetBytes(d.Reason));

@@ -134,7 +134,7 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
         var orphan = serde.Serialize(Samples.Transaction(99), "tx")[AvroSerde<Transaction>.HeaderLength..];
         using (var raw = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build())
         {
-            raw.Produce("tx", new Message<byte[], byte[]> { Value = orphan, Headers = new Headers { { "trace", [7] }, { AvroSerde<Transaction>.ValueSchemaIdHeader, unknown } } });
+            raw.Produce("tx", new Message<byte[], byte[]> { Value = orphan, Headers = new Headers { { "trace", [7] }, { AvroSerde<Transaction>.ValueSchemaIdHeader, unknown }, { "actorflow.operator", "Where"u8.ToArray() } } });
             Assert.Equal(0, raw.Flush(TimeSpan.FromSeconds(30)));
         }
 
@@ -168,7 +168,7 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
         var letter = reader.Consume(TimeSpan.FromSeconds(10))!;
         Assert.True(letter.Message.Headers.TryGetLastBytes(AvroSerde<Transaction>.ValueSchemaIdHeader, out var kept));
         Assert.Equal(unknown, kept);
-        Assert.Equal(["trace", AvroSerde<Transaction>.ValueSchemaIdHeader], letter.Message.Headers.Take(2).Select(h => h.Key));
+        Assert.Equal(["trace", AvroSerde<Transaction>.ValueSchemaIdHeader, "actorflow.error", "actorflow.origin", "actorflow.offset"], letter.Message.Headers.Select(h => h.Key)); // not the replayed stage's
     }
 
     /// <summary>
@@ -194,7 +194,9 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
         Assert.Equal([AvroSerde<Transaction>.ValueSchemaIdHeader, "empty"], headers.Select(h => h.Item1));
         Assert.Equal(id, headers[0].Item2);
         Assert.Null(headers[1].Item2);
-        Assert.Null(serde.Deserialize(AvroKafkaConnectors.DeadLetterMessage(letter with { Headers = null }, "dead", serde).Value)["headers"]);
+        // Without headers a dead letter is written with the schema before the field, as a registry without
+        // auto-registration knows it.
+        Assert.False(serde.Deserialize(AvroKafkaConnectors.DeadLetterMessage(letter with { Headers = null }, "dead", serde).Value).TryGetValue("headers", out _));
 
         // The dead-letter subject evolves both ways: the schema before the headers field reads the new records, and the
         // new schema reads the old ones.
