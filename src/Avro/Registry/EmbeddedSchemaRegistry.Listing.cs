@@ -23,6 +23,10 @@ public sealed partial class EmbeddedSchemaRegistry
             Task.FromResult<JsonNode?>(Flag(request, "defaultToGlobal")
                 ? new JsonObject { ["mode"] = "READWRITE" }
                 : throw new RegistryError(404, 40409, $"Subject '{subject}' does not have subject-level mode configured"))));
+        // Confluent's listContexts: this registry has the default context only.
+        app.MapGet("/contexts", (HttpRequest request) => Json(new JsonArray(
+            Page(new[] { "." }.Where(c => c.StartsWith(request.Query["contextPrefix"].ToString(), StringComparison.Ordinal)), request)
+                .Select(c => (JsonNode)JsonValue.Create(c)).ToArray())));
         app.MapGet("/schemas", (HttpRequest request, CancellationToken ct) => Handle(async () =>
         {
             var prefix = request.Query["subjectPrefix"].ToString();

@@ -65,5 +65,14 @@ public sealed class SubjectListingSpec : IAsyncLifetime
         Assert.Equal(40401, (await _rest.Fail(HttpMethod.Get, "/subjects/gone-value/versions?deletedAsNegative=true", "")).ErrorCode);
     }
 
+    /// <summary>Verify that the contexts are Confluent's default one, the only one this registry has.</summary>
+    [Fact]
+    public async Task The_contexts_must_be_the_default_one()
+    {
+        Assert.Equal("""["."]""", await List("/contexts"));
+        Assert.Equal("[]", await List("/contexts?contextPrefix=.prod"));
+        Assert.Equal("[]", await List("/contexts?offset=1"));
+    }
+
     private async Task<string> List(string path) => (await _rest.Send(HttpMethod.Get, path)).ToJsonString();
 }
