@@ -17,34 +17,29 @@ namespace ActorFlow.Avro.Kafka;
 /// </summary>
 public static class AvroKafkaConnectors
 {
-    private static readonly AvroSchema DeadLetterSchema = AvroSchema.Parse(
+    // The fields of actorflow.DeadLetter before it had a headers field: the schema a dead letter without headers is
+    // still written with, so a dead-letter subject registered before (and a registry with auto-registration off) takes
+    // them as it did.
+    private const string DeadLetterFields =
         """
-        {"type":"record","name":"DeadLetter","namespace":"actorflow","doc":"A record a job could not process, with where it came from.","fields":[
-          {"name":"reason","type":"string"},
-          {"name":"origin","type":"string","doc":"topic/partition"},
-          {"name":"offset","type":"long"},
-          {"name":"operator","type":["null","string"],"default":null},
-          {"name":"key","type":["null","bytes"],"default":null},
-          {"name":"value","type":["null","bytes"],"default":null},
-          {"name":"headers","type":["null",{"type":"array","items":{"type":"record","name":"Header","fields":[
-            {"name":"key","type":"string"},{"name":"value","type":["null","bytes"],"default":null}]}}],
-           "default":null,"doc":"The original record's headers, in order, when kept (a record that could not be decoded)."}
-        ]}
-        """);
-
-    // The schema before the headers field: a dead letter without headers is still written with it, so a dead-letter
-    // subject registered before (and a registry with auto-registration off) takes them as it did.
-    private static readonly AvroSchema HeaderlessDeadLetterSchema = AvroSchema.Parse(
-        """
-        {"type":"record","name":"DeadLetter","namespace":"actorflow","doc":"A record a job could not process, with where it came from.","fields":[
-          {"name":"reason","type":"string"},
+        {"name":"reason","type":"string"},
           {"name":"origin","type":"string","doc":"topic/partition"},
           {"name":"offset","type":"long"},
           {"name":"operator","type":["null","string"],"default":null},
           {"name":"key","type":["null","bytes"],"default":null},
           {"name":"value","type":["null","bytes"],"default":null}
-        ]}
-        """);
+        """;
+
+    private const string HeadersField =
+        """
+        {"name":"headers","type":["null",{"type":"array","items":{"type":"record","name":"Header","fields":[
+            {"name":"key","type":"string"},{"name":"value","type":["null","bytes"],"default":null}]}}],
+           "default":null,"doc":"The original record's headers, in order, when kept (a record that could not be decoded)."}
+        """;
+
+    private static readonly AvroSchema DeadLetterSchema = DeadLetterSchemaOf(DeadLetterFields + "," + HeadersField);
+
+    private static readonly AvroSchema HeaderlessDeadLetterSchema = DeadLetterSchemaOf(DeadLetterFields);
 
     /// <summary>Avro sources and sinks as members of <see cref="KafkaConnectors"/>.</summary>
     extension(KafkaConnectors)
@@ -138,6 +133,10 @@ public static class AvroKafkaConnectors
     /// a dead letter without original headers is written with this schema less its <c>headers</c> field.
     /// </summary>
     public static AvroSchema DeadLetterRecordSchema => DeadLetterSchema;
+
+    private static AvroSchema DeadLetterSchemaOf(string fields) => AvroSchema.Parse(
+        """{"type":"record","name":"DeadLetter","namespace":"actorflow","doc":"A record a job could not process, with where it came from.","fields":["""
+        + fields + "]}");
 
     /// <summary>The Kafka message of a dead letter as <c>DeadLetters(settings, topic, serde)</c> writes it.</summary>
     internal static Message<byte[], byte[]> DeadLetterMessage(DeadLetterRecord d, string topic, AvroSerde<GenericRecord> serde)

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using ActorFlow.Avro.Kafka;
 using ActorFlow.Avro.Tests.Records;
 using ActorFlow.Avro.Tests.Support;
@@ -48,7 +46,7 @@ public sealed class SchemaIdHeaderSpec : IAsyncLifetime
         Assert.Equal(AvroSerde<Transaction>.GuidHeaderLength, header.Length);
         Assert.Equal(AvroSerde<Transaction>.GuidMagicByte, header[0]);
         var registered = await _registry.Client.GetLatestSchemaAsync("tx-value");
-        var guid = new Guid(MD5.HashData(Encoding.UTF8.GetBytes(registered.SchemaString)), bigEndian: true);
+        var guid = RegistryRest.GuidOf(registered.SchemaString);
         Assert.Equal(guid, new Guid(header.AsSpan(1), bigEndian: true));
         Assert.Equal(registered.SchemaString, (await _registry.Client.GetSchemaByGuidAsync(guid.ToString(), null)).SchemaString);
         using (var rest = new RegistryRest(_registry.Registry.Url))

@@ -12,6 +12,10 @@ public sealed class RegistryRest(string url) : IDisposable
     /// <summary>The request body registering or looking up <paramref name="schema"/>.</summary>
     public static string Body(string schema) => JsonSerializer.Serialize(new { schema });
 
+    /// <summary>Confluent 8's GUID of a schema text (<c>Schema.getGuid</c>): the MD5 of its UTF-8 bytes as a UUID, worked out here independently of the registry.</summary>
+    public static Guid GuidOf(string schema) =>
+        new(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(schema)), bigEndian: true);
+
     /// <summary>Sends a request that must succeed and returns its JSON body.</summary>
     public async Task<JsonNode> Send(HttpMethod method, string path, string? body = null) => JsonNode.Parse(await Text(method, path, body))!;
 
