@@ -22,7 +22,7 @@ public static class KeyedProcessOperators
     {
         ArgumentNullException.ThrowIfNull(function);
         function.Claim();
-        return new KeyedProcessOperator<TKey, TIn, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
+        return new KeyedProcessOperator<TKey, TIn, TOut>(function, SerializerRegistry.Resolve(serializers), clock ?? DrivenClock.Default);
     }
 
     /// <summary>
@@ -45,7 +45,7 @@ public static class KeyedProcessOperators
     {
         ArgumentNullException.ThrowIfNull(function);
         function.Claim();
-        return new KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
+        return new KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut>(function, SerializerRegistry.Resolve(serializers), clock ?? DrivenClock.Default);
     }
 
     /// <summary>
@@ -68,6 +68,6 @@ public static class KeyedProcessOperators
     {
         ArgumentNullException.ThrowIfNull(function);
         function.Claim();
-        return new KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut>(function, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
+        return new KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut>(function, SerializerRegistry.Resolve(serializers), clock ?? DrivenClock.Default);
     }
 }

@@ -35,7 +35,7 @@ public static class JoinOperators
             throw new ArgumentException($"A window join needs a non-merging window assigner; {assigner.GetType().Name} merges.", nameof(assigner));
         }
 
-        return new WindowJoinOperator<TKey, TIn1, TIn2, TOut>(assigner, join, serializers ?? new SerializerRegistry(), clock ?? DrivenClock.Default);
+        return new WindowJoinOperator<TKey, TIn1, TIn2, TOut>(assigner, join, SerializerRegistry.Resolve(serializers), clock ?? DrivenClock.Default);
     }
 
     /// <summary>
@@ -104,6 +104,6 @@ public static class JoinOperators
 
         // As Flink: the bounds are checked as given, then an exclusive bound moves inwards by 1 ms (equal exclusive bounds join nothing).
         return new IntervalJoinOperator<TKey, TIn1, TIn2, TOut>(
-            lowerBoundExclusive ? lower + 1 : lower, upperBoundExclusive ? upper - 1 : upper, join, serializers ?? new SerializerRegistry());
+            lowerBoundExclusive ? lower + 1 : lower, upperBoundExclusive ? upper - 1 : upper, join, SerializerRegistry.Resolve(serializers));
     }
 }

@@ -8,10 +8,20 @@ namespace ActorFlow.Operators.Serialization;
 /// <see cref="float"/>, <see cref="double"/>, <see cref="decimal"/>, <see cref="char"/>, <see cref="string"/>,
 /// <see cref="byte"/>[], <see cref="Guid"/>, <see cref="TimeWindow"/>) and pairs <c>(T1, T2)</c> of registered types;
 /// register a serializer for every other key, value, accumulator or state type an operator keeps.
-/// Operator builders resolve every serializer when they build, so a missing one fails at build time.
+/// Operator builders resolve every serializer when they build, so a missing one fails at build time. An operator that
+/// a job runs also finds the serializers of the job's registry (<c>StreamJobBuilder.WithSerializers</c>): one given to the
+/// operator is asked first, then the job's; an operator given none uses the job's.
 /// </summary>
 public sealed class SerializerRegistry
 {
+    // The registry of the job whose operator is being made on this thread (set by the runtime around its factories).
+    [ThreadStatic]
+    private static SerializerRegistry? _job;
+
+    // A view that asks _primary (the operator's registry) first, then _fallback (the job's); null for a plain registry.
+    private readonly SerializerRegistry? _primary;
+    private readonly SerializerRegistry? _fallback;
+
     private readonly Dictionary<Type, object> _serializers = new()
     {
         [typeof(bool)] = Serializers.Boolean,
@@ -29,6 +39,17 @@ public sealed class SerializerRegistry
         [typeof(TimeWindow)] = Serializers.TimeWindow,
     };
 
+    /// <summary>Creates a registry that knows the built-ins.</summary>
+    public SerializerRegistry()
+    {
+    }
+
+    private SerializerRegistry(SerializerRegistry primary, SerializerRegistry fallback)
+    {
+        _primary = primary;
+        _fallback = fallback;
+    }
+
     /// <summary>Registers (or replaces) the serializer for <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The type serialised.</typeparam>
     /// <param name="serializer">The serializer.</param>
@@ -36,6 +57,12 @@ public sealed class SerializerRegistry
     public SerializerRegistry Register<T>(ITypeSerializer<T> serializer)
     {
         ArgumentNullException.ThrowIfNull(serializer);
+        if (_primary is not null)
+        {
+            _primary.Register(serializer);
+            return this;
+        }
+
         lock (_serializers)
         {
             _serializers[typeof(T)] = serializer;
@@ -50,6 +77,11 @@ public sealed class SerializerRegistry
     /// <returns><c>true</c> when a serializer is known.</returns>
     public bool TryGet<T>(out ITypeSerializer<T> serializer)
     {
+        if (_primary is not null)
+        {
+            return _primary.TryGet(out serializer) || _fallback!.TryGet(out serializer);
+        }
+
         lock (_serializers)
         {
             if (_serializers.TryGetValue(typeof(T), out var found))
@@ -87,9 +119,38 @@ public sealed class SerializerRegistry
 
         throw new ArgumentException(
             $"No serializer is registered for type '{type.FullName}'. Register one with SerializerRegistry.Register<{type.Name}>(...) " +
-            "so that operator state holding it can be snapshotted.",
+            "(the operator's registry, or the job's: StreamJobBuilder.WithSerializers) so that operator state holding it can be snapshotted.",
             nameof(T));
     }
 
+    /// <summary>
+    /// INTERNAL API. The registry an operator made now keeps: <paramref name="given"/> backed by the registry of the job
+    /// whose operator this thread is making (see <see cref="ForJob"/>), or the job's when none is given, or a new one.
+    /// </summary>
+    internal static SerializerRegistry Resolve(SerializerRegistry? given) =>
+        (given, _job) switch
+        {
+            (null, null) => new SerializerRegistry(),
+            (null, { } job) => job,
+            ({ } own, null) => own,
+            ({ } own, { } job) => ReferenceEquals(own, job) || own.Backs(job) ? own : new SerializerRegistry(own, job),
+        };
+
+    /// <summary>INTERNAL API. Makes <paramref name="job"/> the job registry of operators made on this thread until the scope is disposed.</summary>
+    internal static JobScope ForJob(SerializerRegistry? job)
+    {
+        var previous = _job;
+        _job = job;
+        return new JobScope(previous);
+    }
+
+    private bool Backs(SerializerRegistry job) => _primary is not null && ReferenceEquals(_fallback, job);
+
     private ITypeSerializer<(T1, T2)> CreateTuple<T1, T2>() => Serializers.Tuple(Get<T1>(), Get<T2>());
+
+    /// <summary>INTERNAL API. Restores the thread's previous job registry.</summary>
+    internal readonly struct JobScope(SerializerRegistry? previous) : IDisposable
+    {
+        public void Dispose() => _job = previous;
+    }
 }

@@ -22,7 +22,7 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
     private long _allowedLateness;
     private OutputTag<TIn>? _lateTag = OutputTags.LateData<TIn>();
     private OutputTag<LateRecord<TKey, TIn>>? _keyedLateTag;
-    private SerializerRegistry _serializers = new();
+    private SerializerRegistry? _serializers;
     private TimeProvider _clock = DrivenClock.Default;
 
     internal WindowOperatorBuilder(WindowAssigner assigner)
@@ -90,7 +90,10 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
         return this;
     }
 
-    /// <summary>Uses <paramref name="serializers"/> for keys, accumulators, buffered records and state.</summary>
+    /// <summary>
+    /// Uses <paramref name="serializers"/> for keys, accumulators, buffered records and state; in a job, the job's
+    /// registry (<c>StreamJobBuilder.WithSerializers</c>) serves the types it lacks. Without it, the job's registry alone.
+    /// </summary>
     /// <param name="serializers">The registry.</param>
     /// <returns>This builder.</returns>
     public WindowOperatorBuilder<TKey, TIn> WithSerializers(SerializerRegistry serializers)
@@ -118,8 +121,8 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
         ArgumentNullException.ThrowIfNull(reduce);
         Validate();
         return _evictor is null
-            ? Build(new ReduceContents<TKey, TIn>(reduce, _serializers.Get<TIn>()))
-            : Build(new BufferContents<TKey, TIn, TIn>(_evictor, new ReduceBufferFunction<TKey, TIn, TIn>(reduce, null), _serializers.Get<TIn>()));
+            ? Build(new ReduceContents<TKey, TIn>(reduce, Registry.Get<TIn>()))
+            : Build(new BufferContents<TKey, TIn, TIn>(_evictor, new ReduceBufferFunction<TKey, TIn, TIn>(reduce, null), Registry.Get<TIn>()));
     }
 
     /// <summary>Builds an operator that reduces each window and passes the result to a process-window function.</summary>
@@ -133,8 +136,8 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
         ArgumentNullException.ThrowIfNull(function);
         Validate();
         return _evictor is null
-            ? Build(new ReduceProcessContents<TKey, TIn, TOut>(reduce, function, _serializers.Get<TIn>()))
-            : Build(new BufferContents<TKey, TIn, TOut>(_evictor, new ReduceBufferFunction<TKey, TIn, TOut>(reduce, function), _serializers.Get<TIn>()));
+            ? Build(new ReduceProcessContents<TKey, TIn, TOut>(reduce, function, Registry.Get<TIn>()))
+            : Build(new BufferContents<TKey, TIn, TOut>(_evictor, new ReduceBufferFunction<TKey, TIn, TOut>(reduce, function), Registry.Get<TIn>()));
     }
 
     /// <summary>Builds an operator that aggregates each window incrementally (merge is used when sessions merge).</summary>
@@ -147,8 +150,8 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
         ArgumentNullException.ThrowIfNull(aggregate);
         Validate();
         return _evictor is null
-            ? Build(new AggregateContents<TKey, TIn, TAcc, TOut>(aggregate, _serializers.Get<TAcc>()))
-            : Build(new BufferContents<TKey, TIn, TOut>(_evictor, new AggregateBufferFunction<TKey, TIn, TAcc, TOut, TOut>(aggregate, null), _serializers.Get<TIn>()));
+            ? Build(new AggregateContents<TKey, TIn, TAcc, TOut>(aggregate, Registry.Get<TAcc>()))
+            : Build(new BufferContents<TKey, TIn, TOut>(_evictor, new AggregateBufferFunction<TKey, TIn, TAcc, TOut, TOut>(aggregate, null), Registry.Get<TIn>()));
     }
 
     /// <summary>Builds an operator that aggregates each window incrementally and passes the result to a process-window function.</summary>
@@ -164,8 +167,8 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
         ArgumentNullException.ThrowIfNull(function);
         Validate();
         return _evictor is null
-            ? Build(new AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(aggregate, function, _serializers.Get<TAcc>()))
-            : Build(new BufferContents<TKey, TIn, TOut>(_evictor, new AggregateBufferFunction<TKey, TIn, TAcc, TMid, TOut>(aggregate, function), _serializers.Get<TIn>()));
+            ? Build(new AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(aggregate, function, Registry.Get<TAcc>()))
+            : Build(new BufferContents<TKey, TIn, TOut>(_evictor, new AggregateBufferFunction<TKey, TIn, TAcc, TMid, TOut>(aggregate, function), Registry.Get<TIn>()));
     }
 
     /// <summary>Builds an operator that aggregates each window incrementally and maps the result, with the key and
@@ -190,8 +193,11 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
     {
         ArgumentNullException.ThrowIfNull(function);
         Validate();
-        return Build(new BufferContents<TKey, TIn, TOut>(_evictor, new ProcessBufferFunction<TKey, TIn, TOut>(function), _serializers.Get<TIn>()));
+        return Build(new BufferContents<TKey, TIn, TOut>(_evictor, new ProcessBufferFunction<TKey, TIn, TOut>(function), Registry.Get<TIn>()));
     }
+
+    // The registry given, backed by the job's when a job makes the operator (the job's alone when none was given).
+    private SerializerRegistry Registry => SerializerRegistry.Resolve(_serializers);
 
     private void Validate()
     {
@@ -205,5 +211,5 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
     }
 
     private WindowOperator<TKey, TIn, TState, TOut> Build<TState, TOut>(WindowContents<TKey, TIn, TState, TOut> contents) =>
-        new(_assigner, _trigger ?? _assigner.DefaultTrigger, _allowedLateness, contents, _serializers.Get<TKey>(), _serializers, _clock, _lateTag, _keyedLateTag);
+        new(_assigner, _trigger ?? _assigner.DefaultTrigger, _allowedLateness, contents, Registry.Get<TKey>(), Registry, _clock, _lateTag, _keyedLateTag);
 }

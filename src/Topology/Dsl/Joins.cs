@@ -79,8 +79,9 @@ public sealed class IntervalJoin<TKey, T1, T2>
         // Bad bounds fail here; a missing serializer of the joined records when the job is built (WithSerializers may come later).
         _ = Timestamps.ToWholeMillis(lower, "lower") <= Timestamps.ToWholeMillis(upper, "upper") ? 0
             : throw new ArgumentException($"The interval join's lower bound ({lower}) must not be above its upper bound ({upper}).", parameter);
-        job.Graph.Validations.Add(("interval join '" + name + "'", () => Create()));
-        return _first.Connect(_second).Process(name, Create);
+        var result = _first.Connect(_second).Process(name, Create);
+        result.Stage.Title = "interval join '" + name + "'";
+        return result;
     }
 }
 
@@ -160,7 +161,8 @@ public sealed class WindowedJoin<T1, T2, TKey>
         var assigner = _assigner ?? throw new InvalidOperationException($"Window join '{name}': choose its windows with Window(assigner) first.");
         var job = _first.Stream.Job;
         ITwoInputKeyedOperator<TKey, T1, T2, TOut> Create() => JoinOperators.Window<TKey, T1, T2, TOut>(assigner, join, job.Serializers);
-        job.Graph.Validations.Add(("window join '" + name + "'", () => Create()));
-        return _first.Connect(_second).Process(name, Create);
+        var result = _first.Connect(_second).Process(name, Create);
+        result.Stage.Title = "window join '" + name + "'";
+        return result;
     }
 }

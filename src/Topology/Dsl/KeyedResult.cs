@@ -21,6 +21,9 @@ public sealed class KeyedResult<TKey, T, TOut> : DataStream<TOut>
         _codec = codec;
     }
 
+    /// <summary>The stage that runs the operator.</summary>
+    internal StageNode Stage => _stage;
+
     /// <summary>The operator's name.</summary>
     public string Name => _stage.Name;
 

@@ -26,7 +26,7 @@ public sealed class StreamJobBuilder
     internal ISinkConnector<DeadLetterRecord>? DeadLetters { get; private set; }
 
     /// <summary>Serializers of the job's key, record, result and side-output types (built-ins only by default).</summary>
-    internal SerializerRegistry Serializers { get; private set; } = new();
+    internal SerializerRegistry Serializers => Graph.Serializers;
 
     /// <summary>Starts a job named <paramref name="name"/> (letters, digits, '-', '_').</summary>
     public static StreamJobBuilder Create(string name)
@@ -79,7 +79,7 @@ public sealed class StreamJobBuilder
     /// </summary>
     public StreamJobBuilder WithSerializers(SerializerRegistry serializers)
     {
-        Serializers = serializers ?? throw new ArgumentNullException(nameof(serializers));
+        Graph.Serializers = serializers ?? throw new ArgumentNullException(nameof(serializers));
         return this;
     }
 
@@ -111,15 +111,17 @@ public sealed class StreamJobBuilder
             throw new InvalidOperationException($"Job '{Name}': {unread} is not consumed; send it to a sink (To), process it further, or remove it.");
         }
 
-        foreach (var (what, check) in Graph.Validations)
+        foreach (var stage in Graph.Stages)
         {
             try
             {
-                check();
+                // Each operator made once, as its key groups will make it, so that a missing serializer (or a factory
+                // that throws) fails here, naming the operator, and not in every key group of the running job.
+                stage.Validate();
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw new InvalidOperationException($"Job '{Name}': {what} cannot be built: {e.Message}", e);
+                throw new InvalidOperationException($"Job '{Name}': {stage.Title} cannot be built: {e.Message}", e);
             }
         }
 

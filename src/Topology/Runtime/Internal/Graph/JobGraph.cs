@@ -30,8 +30,8 @@ internal sealed class JobGraph
 
     public List<SinkNode> Sinks { get; } = [];
 
-    /// <summary>Checks run when the job is built: an operator built once, so that a missing serializer fails <c>Build()</c>, not a key group.</summary>
-    public List<(string What, Action Check)> Validations { get; } = [];
+    /// <summary>The job's serializers (<c>StreamJobBuilder.WithSerializers</c>); its operators find the types their own registries lack here.</summary>
+    public SerializerRegistry Serializers { get; set; } = new();
 
     /// <summary>The broadcast streams made: whether connected, and what they broadcast.</summary>
     public List<(Func<bool> Connected, string Description)> Broadcasts { get; } = [];

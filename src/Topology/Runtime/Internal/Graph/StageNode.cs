@@ -19,6 +19,7 @@ internal abstract class StageNode
         Hop = hop;
         Sources = [.. sources.Distinct(StringComparer.Ordinal)];
         ChainedTo = chainedTo;
+        Title = $"operator '{name}'";
         Index = graph.Stages.Count;
         graph.Stages.Add(this);
         chainedTo?.Chained.Add(this);
@@ -29,6 +30,9 @@ internal abstract class StageNode
     public int Index { get; }
 
     public string Name { get; }
+
+    /// <summary>What errors call it: <c>operator 'name'</c>, or what kind of operator it is (<c>window join 'name'</c>).</summary>
+    public string Title { get; set; }
 
     /// <summary>The hop whose key groups run it (1 for a stage fed by sources only).</summary>
     public int Hop { get; }
@@ -70,6 +74,9 @@ internal abstract class StageNode
 
     /// <summary>Builds this stage's operator for one key group (on the node hosting it).</summary>
     public abstract IStageHost CreateHost(int keyGroup, int maxParallelism);
+
+    /// <summary>Makes the operator once, as a key group makes it, and drops it: what it throws fails the job's build.</summary>
+    public abstract void Validate();
 
     /// <summary>The serializers of the types this stage's records cross nodes as: per input port the key and the record.</summary>
     public abstract IEnumerable<(int Port, Func<SerializerRegistry, ValueCodec> Key, Func<SerializerRegistry, ValueCodec> Value)> PortCodecs { get; }
@@ -123,7 +130,16 @@ internal sealed class OneInputStage<TKey, TIn, TOut> : StageNode
         Port < 0 ? [] : [(Port, ValueCodec.For<TKey>, ValueCodec.For<TIn>)];
 
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
-        new OneInputStageHost<TKey, TIn, TOut>(this, _factory(), keyGroup, maxParallelism, _chainKey, _codec);
+        new OneInputStageHost<TKey, TIn, TOut>(this, Create(), keyGroup, maxParallelism, _chainKey, _codec);
+
+    public override void Validate() => _ = Create();
+
+    // The operator, made with the job's serializers serving the types its own registry lacks.
+    private IKeyedOperator<TKey, TIn, TOut> Create()
+    {
+        using var scope = SerializerRegistry.ForJob(Graph.Serializers);
+        return _factory();
+    }
 }
 
 /// <summary>
@@ -156,5 +172,13 @@ internal sealed class TwoInputStage<TKey, T1, T2, TOut> : StageNode
         [(Port1, ValueCodec.For<TKey>, ValueCodec.For<T1>), (Port2, _broadcast ? ValueCodec.For<string> : ValueCodec.For<TKey>, ValueCodec.For<T2>)];
 
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
-        new TwoInputStageHost<TKey, T1, T2, TOut>(this, _factory(), _broadcast);
+        new TwoInputStageHost<TKey, T1, T2, TOut>(this, Create(), _broadcast);
+
+    public override void Validate() => _ = Create();
+
+    private ITwoInputKeyedOperator<TKey, T1, T2, TOut> Create()
+    {
+        using var scope = SerializerRegistry.ForJob(Graph.Serializers);
+        return _factory();
+    }
 }

@@ -51,8 +51,21 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     {
         _jobName = jobName;
         _newHost = host;
-        _host = host();
         _clock = clock;
+        try
+        {
+            _host = host();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The job's build made the operator once, so this is a factory that throws now and then: the key group
+            // refuses its batches with the reason (the job fails over, as its restart strategy says), instead of
+            // failing to start and leaving them unanswered until they time out.
+            Log.Error(e, "Job {0}, key group {1}: its operator could not be made", jobName, keyGroup);
+            _host = BrokenHost.Instance;
+            _broken = $"its operator could not be made ({e.GetType().Name}: {e.Message})";
+        }
+
         _restartLog = new RestartLog(restartLog, _host.ReplaysDeterministically);
         _poisoned = poisoned;
         // The previous incarnation failed over because its operator threw while firing: isolate firings from the start.
@@ -71,7 +84,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 
     protected override void OnRestored(KeyGroupSnapshot? snapshot)
     {
-        if (snapshot is not null)
+        if (snapshot is not null && _broken is null)
         {
             _host.Restore(snapshot.State);
             _restartLog.Restored(snapshot.State);
@@ -300,6 +313,30 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             var delay = TimeSpan.FromMilliseconds(Math.Max(0, at - _clock.GetUtcNow().ToUnixTimeMilliseconds()));
             Timers.StartSingleTimer("wake", Wake.Instance, delay);
         }
+    }
+
+    /// <summary>Stands for an operator that could not be made: never asked to work, since the key group is broken.</summary>
+    private sealed class BrokenHost : IKeyGroupHost
+    {
+        public static readonly BrokenHost Instance = new();
+
+        public long? NextProcessingTimeTimer => null;
+
+        public long Watermark => long.MinValue;
+
+        public bool ReplaysDeterministically => false;
+
+        public bool IsolateFailures { get; set; }
+
+        public void Process(IReadOnlyList<Routed> records, long watermark, long nowMs, List<Emitted> output) => throw Unmade();
+
+        public void AdvanceProcessingTime(long nowMs, List<Emitted> output) => throw Unmade();
+
+        public byte[] Snapshot() => throw Unmade();
+
+        public void Restore(byte[] state) => throw Unmade();
+
+        private static InvalidOperationException Unmade() => new("The key group's operator could not be made.");
     }
 
     private sealed class Wake
