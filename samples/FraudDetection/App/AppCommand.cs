@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Runtime.InteropServices;
 using FraudDetection.Rules;
 
 namespace FraudDetection.App;
@@ -18,9 +19,9 @@ public static class AppCommand
         var count = new Option<int?>("--count") { Description = $"transactions to generate (default {AppOptions.DefaultCount:N0}); with --input, the first N lines" };
         count.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1)
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < 1)
             {
-                r.AddError("--count must be at least 1");
+                r.AddError("--count must be at least 1"); // a value that is no int is reported by the parser itself
             }
         });
         var seed = new Option<int>("--seed") { Description = "the generator's seed (the same seed, the same transactions)", DefaultValueFactory = _ => 42 };
@@ -41,6 +42,20 @@ public static class AppCommand
             DefaultValueFactory = _ => TimeSpan.FromSeconds(2),
             CustomParser = ParseDuration,
         };
+        checkpoint.Validators.Add(r =>
+        {
+            try
+            {
+                if (r.GetValueOrDefault<TimeSpan>() < TimeSpan.FromMilliseconds(1))
+                {
+                    r.AddError("--checkpoint-interval must be at least 1ms");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // a value that is no duration is reported by its parser
+            }
+        });
         var lake = new Option<DirectoryInfo?>("--lake") { Description = "land the transactions here as Parquet, partitioned dt=YYYY-MM-DD/hour=HH by event time (default: lake in --data-dir)" };
         var fromLake = new Option<DirectoryInfo>("--from-lake") { Description = "run the job over the transactions landed in DIR (by --lake) instead of Kafka input: a backfill in batch mode, same rules, nothing landed" };
         fromLake.AcceptExistingOnly();
@@ -87,7 +102,44 @@ public static class AppCommand
                 r.AddError("--postgres is for --store postgres");
             }
         });
-        root.SetAction((result, cancellation) => run(
+        root.SetAction(async (result, cancellation) =>
+        {
+            // Ctrl+C and SIGTERM stop the job gracefully (a last checkpoint, the output committed), which takes longer
+            // than System.CommandLine's own handling waits (2 s) before it returns and lets the process end under the
+            // job: so the app handles both signals itself (InvokeAsync turns System.CommandLine's off). A second
+            // Ctrl+C ends the process at once.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            var signal = 0;
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                if (Interlocked.CompareExchange(ref signal, FraudApp.Interrupted, 0) == 0)
+                {
+                    e.Cancel = true;
+                    stop.Cancel();
+                }
+            };
+            Console.CancelKeyPress += onCancel;
+            using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                if (Interlocked.CompareExchange(ref signal, FraudApp.Terminated, 0) == 0)
+                {
+                    context.Cancel = true;
+                    stop.Cancel();
+                }
+            });
+            try
+            {
+                var code = await Run(result, stop.Token).ConfigureAwait(false);
+                return code == FraudApp.Interrupted && Volatile.Read(ref signal) == FraudApp.Terminated ? FraudApp.Terminated : code;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+        });
+        return root;
+
+        Task<int> Run(ParseResult result, CancellationToken cancellation) => run(
             new AppOptions
             {
                 Input = result.GetValue(input)?.FullName,
@@ -105,8 +157,7 @@ public static class AppCommand
                 CheckpointInterval = result.GetValue(checkpoint),
                 Plain = result.GetValue(plain),
             },
-            cancellation));
-        return root;
+            cancellation);
     }
 
     /// <summary>
@@ -120,6 +171,7 @@ public static class AppCommand
     public static async Task<int> InvokeAsync(string[] args, Func<AppOptions, CancellationToken, Task<int>> run, InvocationConfiguration? configuration = null)
     {
         configuration ??= new InvocationConfiguration();
+        configuration.ProcessTerminationTimeout = null; // the action handles Ctrl+C and SIGTERM itself (Create)
         var result = Create(run).Parse(args);
         if (result.Errors.Count > 0)
         {

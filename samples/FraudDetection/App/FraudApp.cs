@@ -9,6 +9,7 @@ using ActorFlow.Kafka.Consumer;
 using ActorFlow.Kafka.Embedded;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Parquet;
+using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime;
@@ -57,12 +58,15 @@ public static class FraudApp
     /// <summary>Exit code of a run stopped by Ctrl+C.</summary>
     public const int Interrupted = 130;
 
+    /// <summary>The exit code when SIGTERM stopped it (128 + 15, as a shell reports it).</summary>
+    public const int Terminated = 143;
+
     /// <summary>Runs the app.</summary>
     /// <param name="options">The options.</param>
     /// <param name="output">Where progress and the summary go.</param>
     /// <param name="error">Where problems go (one line each).</param>
     /// <param name="cancellation">Cancelled by Ctrl+C.</param>
-    /// <returns>The exit code: 0 done, 1 failed, 130 stopped.</returns>
+    /// <returns>The exit code: 0 done, 1 failed, 130 stopped (the caller reports SIGTERM as 143).</returns>
     public static async Task<int> RunAsync(AppOptions options, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -92,10 +96,13 @@ public static class FraudApp
             var servers = kafka?.BootstrapServers ?? options.BootstrapServers!;
             // The job host: a one-node cluster; its schema registry (the configured one, or an embedded one whose schemas
             // live in the state store) starts with it.
+            var settings = options.Store == StoreKind.Postgres ? StateStoreSettings.PostgreSql(options.Postgres!) : StateStoreSettings.Sqlite(dataDir);
             system = await ActorFlowCluster.StartNodeAsync(
                 "fraud-detection",
-                options.Store == StoreKind.Postgres ? StateStoreSettings.PostgreSql(options.Postgres!) : StateStoreSettings.Sqlite(dataDir),
-                overrides: ConfigurationFactory.ParseString($"actorflow.avro.registry.url = \"{options.SchemaRegistry ?? string.Empty}\"")).ConfigureAwait(false);
+                settings,
+                // The app stops the job itself on Ctrl+C and SIGTERM (a last checkpoint first): Akka's own hook would shut
+                // the node down under the stopping job.
+                overrides: ConfigurationFactory.ParseString($"actorflow.avro.registry.url = \"{options.SchemaRegistry ?? string.Empty}\"\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off")).ConfigureAwait(false);
             var registry = SchemaRegistryExtension.Get(system);
             var serde = registry.Settings.ToSerdeOptions();
             await output.WriteLineAsync($"Kafka: {(kafka is null ? "external" : "embedded")} at {servers}; schema registry: {registry.Url}; state: {(options.Store == StoreKind.Postgres ? "PostgreSQL" : dataDir)}").ConfigureAwait(false);
@@ -113,14 +120,25 @@ public static class FraudApp
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(FraudJob.Name);
             var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
 
+            // The checkpoint the job will restore: its alerts were found by an earlier run that stopped before publishing
+            // them; this run publishes them first and counts them apart from its own.
+            long restored;
+            await using (var checkpoints = CheckpointStore.Create(settings))
+            {
+                restored = (await checkpoints.LoadLatestAsync(FraudJob.Name).ConfigureAwait(false))?.CheckpointId ?? 0;
+            }
+
             var alerts = new Counts(RuleNames.All);
+            var earlierAlerts = new Counts(RuleNames.All);
             var late = new Counts(["late"]);
             var alertSinks = new List<ISinkConnector<Alert>>
             {
                 new CountingCheckpointedSink<Alert>(
                     (ICheckpointedSink<Alert>)KafkaConnectors.ExactlyOnceSink(producer, options.FromLake is null ? Topics.Alerts : Topics.BackfillAlerts, AvroSerde.For<Alert>(registry.Client, serde), a => Encoding.UTF8.GetBytes(a.accountId)),
                     a => alerts.IndexOf(a.rule),
-                    alerts),
+                    alerts,
+                    earlierAlerts,
+                    restored),
             };
             if (options.Output is { } file)
             {
@@ -162,17 +180,17 @@ public static class FraudApp
             {
                 await running.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                 var resume = temporary ? "the data directory was temporary: use --data-dir to be able to resume" : $"run again with --data-dir {dataDir} to resume from checkpoint #{running.LastCompletedCheckpoint}";
-                await error.WriteLineAsync($"fraud-detection: stopped by Ctrl+C; {resume}").ConfigureAwait(false);
+                await error.WriteLineAsync($"fraud-detection: stopped by Ctrl+C or SIGTERM; {resume}").ConfigureAwait(false);
                 return Interrupted;
             }
 
             var summary = await running.Completion.ConfigureAwait(false);
-            Summary.Write(output, progress.Snapshot(), summary, input, options with { Lake = lake }, running);
+            Summary.Write(output, progress.Snapshot(), summary, input, options with { Lake = lake }, running, earlierAlerts.Total);
             return 0;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            await error.WriteLineAsync("fraud-detection: stopped by Ctrl+C before the job started").ConfigureAwait(false);
+            await error.WriteLineAsync("fraud-detection: stopped by Ctrl+C or SIGTERM before the job started").ConfigureAwait(false);
             return Interrupted;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -15,7 +15,8 @@ public static class Summary
     /// <param name="input">What the input held.</param>
     /// <param name="options">The options.</param>
     /// <param name="running">The completed job.</param>
-    public static void Write(TextWriter output, ProgressSnapshot last, JobSummary summary, InputReport input, AppOptions options, RunningJob running)
+    /// <param name="earlierAlerts">Alerts an earlier run found and this run published (the restored checkpoint's).</param>
+    public static void Write(TextWriter output, ProgressSnapshot last, JobSummary summary, InputReport input, AppOptions options, RunningJob running, long earlierAlerts = 0)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var elapsed = summary.Duration;
@@ -41,6 +42,11 @@ public static class Summary
             rows.Add(($"alerts: {rule}", N(last.Alerts.GetValueOrDefault(rule)) + (injected is { } n ? $" ({N(n)} injected)" : string.Empty)));
         }
 
+        if (earlierAlerts > 0)
+        {
+            rows.Add(("alerts of the run before", N(earlierAlerts) + " (found before its stop, published now)"));
+        }
+
         rows.Add(("late transactions", N(last.Late) + (input.Injected is { } j ? $" ({N(j.Late)} sent late)" : string.Empty)));
         rows.Add(("dead letters", N(summary.DeadLetters + input.BadLines)));
         rows.Add(("checkpoints", string.Create(CultureInfo.InvariantCulture, $"{summary.Checkpoints} (last #{running.LastCompletedCheckpoint}), {summary.FailedCheckpoints} failed, {summary.Restarts} failovers")));
@@ -49,7 +55,7 @@ public static class Summary
             rows.Add(("alerts file", file));
         }
 
-        if (options.Lake is { } lake)
+        if (options.Lake is { } lake && Directory.Exists(lake) && Directory.EnumerateFiles(lake, "*.parquet", SearchOption.AllDirectories).Any())
         {
             rows.Add(("transactions landed in", lake));
             rows.Add(("query them", $"duckdb -c \"SELECT dt, hour, count(*) FROM read_parquet('{lake}/**/*.parquet', hive_partitioning = true) GROUP BY ALL ORDER BY ALL\""));

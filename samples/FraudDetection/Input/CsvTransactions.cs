@@ -17,7 +17,7 @@ public sealed record CsvLine(int Line, string Text, Transaction? Transaction, st
 /// are ignored. A timestamp is epoch milliseconds or ISO-8601 (without an offset: UTC). Fields may be quoted
 /// (RFC 4180). Blank lines are skipped; a bad line is returned with its reason, and reading goes on.
 /// </summary>
-public static class CsvTransactions
+public static partial class CsvTransactions
 {
     /// <summary>Reads a file.</summary>
     /// <param name="path">The file.</param>
@@ -126,7 +126,9 @@ public static class CsvTransactions
             return true;
         }
 
-        if (text.Contains('T', StringComparison.Ordinal) || text.Contains('-', StringComparison.Ordinal))
+        // ISO-8601's extended form only (a date, then optionally a time with seconds and fractions, then Z or an
+        // offset), not whatever .NET's lenient parser accepts, such as 2026/01/01T00:05:02.
+        if (IsoTime().IsMatch(text))
         {
             if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             {
@@ -138,6 +140,9 @@ public static class CsvTransactions
         millis = 0;
         return false;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,7})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex IsoTime();
 
     private static List<string> Split(string line)
     {

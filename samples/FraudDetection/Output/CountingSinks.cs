@@ -46,13 +46,17 @@ public sealed class Counts(IReadOnlyList<string> classes)
 
 /// <summary>
 /// An exactly-once sink that counts what it publishes, by class: the class index rides as the first byte of each
-/// encoded record, so the counts are of records written (after their checkpoint), each once.
+/// encoded record, so the counts are of records written (after their checkpoint), each once. The epochs of the
+/// checkpoint the run restored (up to <paramref name="restoredEpoch"/>: found by an earlier run, which stopped before
+/// publishing them) count in <paramref name="earlier"/>, so <paramref name="counts"/> holds what this run found.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 /// <param name="inner">The sink.</param>
 /// <param name="classify">The class index of a record.</param>
-/// <param name="counts">The counts.</param>
-public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func<T, int> classify, Counts counts) : ICheckpointedSink<T>
+/// <param name="counts">The counts of this run's epochs.</param>
+/// <param name="earlier">The counts of the restored checkpoint's epochs, published by this run.</param>
+/// <param name="restoredEpoch">The id of the checkpoint the run restored (0 for none).</param>
+public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func<T, int> classify, Counts counts, Counts earlier, long restoredEpoch) : ICheckpointedSink<T>
 {
     /// <inheritdoc />
     public byte[] Encode(T value) => Encode(value, Timestamps.NoTimestamp);
@@ -75,9 +79,10 @@ public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func
     {
         ArgumentNullException.ThrowIfNull(records);
         await inner.PublishAsync(epoch, records.Select(r => r[1..]).ToList(), cancellationToken).ConfigureAwait(false);
+        var target = epoch <= restoredEpoch ? earlier : counts;
         foreach (var record in records)
         {
-            counts.Add(record[0]);
+            target.Add(record[0]);
         }
     }
 

@@ -102,11 +102,17 @@ public sealed class FraudAppSpec : IDisposable
         var resumed = await RunAsync([.. common, "--output", Path.Combine(_dir.Path, "b.jsonl"), "--data-dir", state]);
 
         Assert.Equal(FraudApp.Interrupted, stopped.Code);
-        Assert.Contains("stopped by Ctrl+C; run again with --data-dir", stopped.Error, StringComparison.Ordinal);
+        Assert.Contains("stopped by Ctrl+C or SIGTERM; run again with --data-dir", stopped.Error, StringComparison.Ordinal);
         Assert.Equal(0, resumed.Code);
         var union = Alerts(Path.Combine(_dir.Path, "a.jsonl")).Concat(Alerts(Path.Combine(_dir.Path, "b.jsonl"))).ToList();
         Assert.Equal(union.Count, union.Distinct(StringComparer.Ordinal).Count());
         Assert.Equal(expected.Order(StringComparer.Ordinal), union.Order(StringComparer.Ordinal));
+
+        // The resumed run's summary counts the alerts it found (those its file holds); the stopped run's last
+        // checkpoint's, which it publishes first, on a line of their own.
+        var found = System.Text.RegularExpressions.Regex.Matches(resumed.Output, @"alerts: \S+\s+([\d,]+)")
+            .Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Alerts(Path.Combine(_dir.Path, "b.jsonl")).Count, found);
     }
 
     public void Dispose()

@@ -37,7 +37,7 @@ public sealed class CsvTransactionsSpec
     [Fact]
     public void Bad_lines_must_be_reported_with_their_line_number()
     {
-        var csv = "accountId,timestamp,amount\nacct-1,1000,abc\nacct-1,yesterday,5\n,1000,5\nacct-1,1000\nacct-1,\"1000,5\nacct-1,2000,7.5\n";
+        var csv = "accountId,timestamp,amount\nacct-1,1000,abc\nacct-1,yesterday,5\n,1000,5\nacct-1,1000\nacct-1,\"1000,5\nacct-1,2026/01/01T00:05:02,5\nacct-1,2000,7.5\n";
         var lines = CsvTransactions.Read(new StringReader(csv)).ToList();
         Assert.Equal(
             [
@@ -46,9 +46,10 @@ public sealed class CsvTransactionsSpec
                 (4, "accountId is empty"),
                 (5, "2 fields, the header has 3"),
                 (6, "a quoted field is not closed"),
+                (7, "timestamp '2026/01/01T00:05:02' is neither epoch milliseconds nor ISO-8601"),
             ],
             lines.Where(l => l.Error is not null).Select(l => (l.Line, l.Error!)));
-        Assert.Equal("line-7 acct-1 2000 7.50", lines.Single(l => l.Transaction is not null).Transaction!.ToString());
+        Assert.Equal("line-8 acct-1 2000 7.50", lines.Single(l => l.Transaction is not null).Transaction!.ToString());
     }
 
     /// <summary>Verify that a header without a required column fails naming it.</summary>
