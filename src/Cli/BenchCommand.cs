@@ -97,7 +97,7 @@ internal static class BenchCommand
 
     private static async Task<Result> MeasureAsync(Run run, string bootstrap, bool create, bool keepTopic, CancellationToken stop)
     {
-        var admin = new AdminClientBuilder(new AdminClientConfig(new Dictionary<string, string>(run.ClientProps, StringComparer.Ordinal)) { BootstrapServers = bootstrap }).Build();
+        var admin = new AdminClientBuilder(new AdminClientConfig(new Dictionary<string, string>(run.ClientProps, StringComparer.Ordinal)) { BootstrapServers = bootstrap }).SetLogHandler(Quiet).Build();
         try
         {
             if (create)
@@ -152,6 +152,12 @@ internal static class BenchCommand
         }
     }
 
+    // librdkafka's log lines stay out of standard error, which holds the command's one line on failure: a broker that
+    // cannot be reached logged a line per connection attempt (about a thousand before the command gave up).
+    private static void Quiet<TClient>(TClient client, LogMessage message)
+    {
+    }
+
     private static int ExistingPartitions(IAdminClient admin, string topic, string bootstrap) =>
         admin.GetMetadata(TimeSpan.FromSeconds(30)).Topics.SingleOrDefault(t => t.Topic == topic && !t.Error.IsError) is { } found
             ? found.Partitions.Count
@@ -164,7 +170,7 @@ internal static class BenchCommand
         {
             BootstrapServers = bootstrap,
             GroupId = "actorflow-bench-" + Guid.NewGuid().ToString("N"),
-        }).Build();
+        }).SetLogHandler(Quiet).Build();
         return [.. Enumerable.Range(0, run.Partitions).Select(p => new TopicPartitionOffset(run.Topic, p, consumer.QueryWatermarkOffsets(new TopicPartition(run.Topic, p), TimeSpan.FromSeconds(30)).High))];
     }
 
@@ -172,7 +178,7 @@ internal static class BenchCommand
     {
         var settings = ProducerSettings<Null, byte[]>.Create(KafkaDefaults.Config, Serializers.Null, Serializers.ByteArray);
         var config = new ProducerConfig(Merge(settings.Properties, run.ClientProps, run.ProducerProps)) { BootstrapServers = bootstrap };
-        using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
+        using var producer = new ProducerBuilder<Null, byte[]>(config).SetLogHandler(Quiet).Build();
         var value = new byte[run.ValueBytes];
         Random.Shared.NextBytes(value);
         var message = new Message<Null, byte[]> { Value = value };
@@ -228,7 +234,7 @@ internal static class BenchCommand
             GroupId = settings.GroupId ?? "actorflow-bench-" + Guid.NewGuid().ToString("N"), // librdkafka wants one even for Assign; nothing is committed
             EnableAutoCommit = false,
         };
-        using var consumer = new ConsumerBuilder<Null, byte[]>(config).Build();
+        using var consumer = new ConsumerBuilder<Null, byte[]>(config).SetLogHandler(Quiet).Build();
         var watch = Stopwatch.StartNew();
         consumer.Assign(start);
         var count = 0;

@@ -49,6 +49,11 @@ internal static class SavepointCommand
     private static async Task<int> ListAsync(ICheckpointStore store, string job, TextWriter output, CancellationToken stop)
     {
         var records = await store.ListAsync(job, stop).ConfigureAwait(false);
+        if (records.Count == 0 && (await store.ListFailuresAsync(job, stop).ConfigureAwait(false)).Count == 0)
+        {
+            throw await StatusCommands.UnknownJobAsync(store, job, stop).ConfigureAwait(false);
+        }
+
         var savepoints = records.Where(r => r.IsSavepoint).ToList();
         if (savepoints.Count == 0)
         {

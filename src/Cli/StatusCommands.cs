@@ -83,10 +83,7 @@ internal static class StatusCommands
             var summary = new JobSummary(name, await ReadAsync(opened, name, stop).ConfigureAwait(false), await opened.ListFailuresAsync(name, stop).ConfigureAwait(false));
             if (summary.Records.Count == 0 && summary.Failures.Count == 0)
             {
-                var jobs = await opened.ListJobsAsync(stop).ConfigureAwait(false);
-                throw new CommandFailedException(jobs.Count == 0
-                    ? $"job '{name}' has nothing in this state store; the store has no jobs"
-                    : $"job '{name}' has nothing in this state store; its jobs: {string.Join(", ", jobs)}");
+                throw await UnknownJobAsync(opened, name, stop).ConfigureAwait(false);
             }
 
             if (parsed.GetValue(json))
@@ -100,6 +97,18 @@ internal static class StatusCommands
         });
         return command;
     }
+
+    /// <summary>The error of a command naming a job the store knows nothing of (exit 1), listing the jobs it has.</summary>
+    internal static async Task<CommandFailedException> UnknownJobAsync(ICheckpointStore store, string name, CancellationToken stop)
+    {
+        var jobs = await store.ListJobsAsync(stop).ConfigureAwait(false);
+        return new CommandFailedException(jobs.Count == 0
+            ? $"job '{name}' has nothing in this state store; the store has no jobs"
+            : $"job '{name}' has nothing in this state store; its jobs: {string.Join(", ", jobs)}");
+    }
+
+    // A checkpoint's watermark: a time, or the end of a bounded input (Long.MaxValue), which is no time.
+    private static string Watermark(long watermark) => watermark == long.MaxValue ? "end of input" : TextTable.Time(watermark);
 
     private static Option<bool> JsonOption() => new("--json") { Description = "Write JSON (for scripts) instead of a table." };
 
@@ -139,7 +148,7 @@ internal static class StatusCommands
             await offsets.WriteAsync(output).ConfigureAwait(false);
             await output.WriteLineAsync(latest.Watermark == long.MinValue
                 ? "watermark: none recorded"
-                : $"watermark: {TextTable.Time(latest.Watermark)}").ConfigureAwait(false);
+                : $"watermark: {Watermark(latest.Watermark)}").ConfigureAwait(false);
         }
 
         await output.WriteLineAsync().ConfigureAwait(false);
@@ -230,7 +239,7 @@ internal static class StatusCommands
                 ["stateSizeBytes"] = r.TotalStateSizeBytes,
                 ["keyGroups"] = r.KeyGroups.Length,
                 ["savepoint"] = r.SavepointName,
-                ["watermark"] = r.Watermark == long.MinValue ? null : TextTable.Time(r.Watermark),
+                ["watermark"] = r.Watermark == long.MinValue ? null : Watermark(r.Watermark),
             };
             if (withOffsets)
             {

@@ -66,6 +66,21 @@ public sealed class AvroCommandsSpec
     }
 
     /// <summary>Verify that bad options give exit code 2 and a message naming the problem.</summary>
+    /// <summary>Verify that a schema file that does not parse fails the command (exit 1) naming the file and the problem.</summary>
+    [Fact]
+    public async Task Avro_gen_must_name_the_file_that_does_not_parse()
+    {
+        using var dir = new TempDirectory("actorflow-cli-gen-bad");
+        var good = Path.Combine(dir.Path, "good.avsc");
+        var bad = Path.Combine(dir.Path, "bad.avsc");
+        await File.WriteAllTextAsync(good, "{\"type\":\"record\",\"name\":\"A\",\"fields\":[]}");
+        await File.WriteAllTextAsync(bad, "{\"type\":\"record\",\"name\":\"X\",\"fields\":[{\"name\":\"a\",\"type\":\"nope\"}]}");
+        var error = new StringWriter();
+
+        Assert.Equal(1, await CommandLine.RunAsync(["avro", "gen", "--out", Path.Combine(dir.Path, "gen"), good, bad], TextWriter.Null, error, CancellationToken.None));
+        Assert.Contains(bad + ": Undefined name: nope", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("registry --port x", "--port")]
     [InlineData("registry --compatibility SIDEWAYS", "SIDEWAYS")]

@@ -89,7 +89,7 @@ public sealed class SavepointCommandSpec : IAsyncLifetime
         Assert.Contains("job 'clicks' has no savepoints", output, StringComparison.Ordinal);
     }
 
-    /// <summary>Verify that a job without checkpoints has nothing to promote, and a missing store is reported.</summary>
+    /// <summary>Verify that a job without checkpoints has nothing to promote, and a missing store and an unknown job are reported.</summary>
     [Fact]
     public async Task Create_without_a_checkpoint_or_store_must_fail_clearly()
     {
@@ -100,6 +100,11 @@ public sealed class SavepointCommandSpec : IAsyncLifetime
         (code, _, error) = await RunAsync("savepoint", "list", Job, "--sqlite", Path.Combine(_dir, "missing"));
         Assert.Equal(1, code);
         Assert.Contains("no state store at", error, StringComparison.Ordinal);
+
+        // A job the store knows nothing of is an error, as for status (a typo is not a job without savepoints).
+        (code, _, error) = await RunAsync("savepoint", "list", "nojob", "--sqlite", _dir);
+        Assert.Equal(1, code);
+        Assert.Contains("job 'nojob' has nothing in this state store; its jobs:", error, StringComparison.Ordinal);
     }
 
     /// <summary>Verify that bad savepoint usage gives exit code 2 and a message saying what is wrong.</summary>

@@ -106,6 +106,22 @@ public sealed class StatusCommandSpec : IAsyncLifetime
         Assert.Equal("actorflow: job 'nope' has nothing in this state store; its jobs: clicks, other\n", error.ReplaceLineEndings("\n"));
     }
 
+    /// <summary>Verify that the watermark of a job whose bounded input ended reads as the end of input, not as a number of milliseconds.</summary>
+    [Fact]
+    public async Task The_end_of_input_watermark_must_read_as_such()
+    {
+        await _store.SaveAsync(Record(1, offsets: 10) with { JobId = "ended", Watermark = long.MaxValue });
+
+        var (code, output, _) = await RunAsync("status", "ended", "--sqlite", _dir.Path);
+        Assert.Equal(0, code);
+        Assert.Contains("watermark: end of input\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        (code, output, _) = await RunAsync("status", "ended", "--sqlite", _dir.Path, "--json");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal("end of input", json.RootElement.GetProperty("history")[0].GetProperty("watermark").GetString());
+    }
+
     private static CheckpointRecord Record(long id, long offsets) => new(
         Job,
         id,

@@ -23,7 +23,7 @@ public static partial class AvroCodeGenerator
     {
         ArgumentNullException.ThrowIfNull(schemaFiles);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDirectory);
-        var generated = GenerateSources(schemaFiles.Select(File.ReadAllText));
+        var generated = Generate(schemaFiles.Select(f => (f, File.ReadAllText(f))));
         Directory.CreateDirectory(outputDirectory);
         foreach (var (name, code) in generated)
         {
@@ -39,10 +39,23 @@ public static partial class AvroCodeGenerator
     public static IReadOnlyDictionary<string, string> GenerateSources(IEnumerable<string> schemas)
     {
         ArgumentNullException.ThrowIfNull(schemas);
+        return Generate(schemas.Select((text, i) => ($"schema {i + 1}", text)));
+    }
+
+    // The schemas' classes; a schema that does not parse fails naming its source (a file, or its place in the list).
+    private static SortedDictionary<string, string> Generate(IEnumerable<(string Source, string Text)> schemas)
+    {
         var generator = new global::Avro.CodeGen();
-        foreach (var schema in schemas)
+        foreach (var (source, text) in schemas)
         {
-            generator.AddSchema(schema);
+            try
+            {
+                generator.AddSchema(text);
+            }
+            catch (Exception e) when (e is global::Avro.AvroException or Newtonsoft.Json.JsonException)
+            {
+                throw new global::Avro.SchemaParseException($"{source}: {e.Message}", e);
+            }
         }
 
         // A known logical type Java ignores (a date on a long) is generated as its underlying type.
