@@ -15,6 +15,13 @@ public static class AppCommand
     {
         var input = new Option<FileInfo>("--input") { Description = "CSV of transactions (header accountId,timestamp,amount[,…]; timestamp epoch ms or ISO-8601) to process instead of generated ones; the run ends when they are done" };
         input.AcceptExistingOnly();
+        input.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && Directory.Exists(r.Tokens[0].Value))
+            {
+                r.AddError($"--input: '{r.Tokens[0].Value}' is a directory, not a CSV file");
+            }
+        });
         var output = new Option<FileInfo?>("--output") { Description = "write alerts to FILE as JSON lines" };
         var count = new Option<int?>("--count") { Description = $"transactions to generate (default {AppOptions.DefaultCount:N0}); with --input, the first N lines" };
         count.Validators.Add(r =>

@@ -35,8 +35,17 @@ internal sealed partial class KafkaClientLog
         log is null ? StandardError : new KafkaClientLog(log, TimeProvider.System);
 
     /// <summary>For <c>SetLogHandler</c>.</summary>
-    public void OnLog(IClient client, LogMessage message) =>
+    public void OnLog(IClient client, LogMessage message)
+    {
+        // The exactly-once sink sets enable.gapless.guarantee on purpose (a failed batch must stop its producer), and
+        // librdkafka warns at every such producer's start that the property is experimental: not a problem to report.
+        if (message.Facility == "CONFWARN" && message.Message.Contains("enable.gapless.guarantee is experimental", StringComparison.Ordinal))
+        {
+            return;
+        }
+
         Write(Level(message.Level), $"{message.Name} {message.Facility}: {message.Message}");
+    }
 
     /// <summary>For <c>SetErrorHandler</c>: a non-fatal error is a warning (the client retries), a fatal one an error.</summary>
     public void OnError(IClient client, Error error) =>

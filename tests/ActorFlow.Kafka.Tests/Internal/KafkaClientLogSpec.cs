@@ -39,6 +39,19 @@ public sealed class KafkaClientLogSpec : Akka.TestKit.Xunit2.TestKit
             _warnings.ExpectMsg<Warning>().Message.ToString());
     }
 
+    /// <summary>Verify that librdkafka's warning about the gapless guarantee the exactly-once sink sets on purpose is not written, other configuration warnings are.</summary>
+    [Fact]
+    public void A_KafkaClientLog_must_leave_out_the_warning_about_the_gapless_guarantee()
+    {
+        _log.OnLog(null!, new Confluent.Kafka.LogMessage("rdkafka#producer-1", Confluent.Kafka.SyslogLevel.Warning, "CONFWARN", "[thrd:app]: Configuration property enable.gapless.guarantee is experimental: When set to `true`, ..."));
+        _log.OnLog(null!, new Confluent.Kafka.LogMessage("rdkafka#producer-1", Confluent.Kafka.SyslogLevel.Warning, "CONFWARN", "[thrd:app]: Configuration property fetch.wait.max.ms is a consumer property and will be ignored"));
+
+        Assert.Equal(
+            "librdkafka: rdkafka#producer-1 CONFWARN: [thrd:app]: Configuration property fetch.wait.max.ms is a consumer property and will be ignored",
+            _warnings.ExpectMsg<Warning>().Message.ToString());
+        _warnings.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
     private sealed class FakeClock : TimeProvider
     {
         private long _ticks = 1;

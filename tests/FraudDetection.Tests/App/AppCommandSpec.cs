@@ -57,6 +57,7 @@ public sealed class AppCommandSpec
     [InlineData("--checkpoint-interval 0", "--checkpoint-interval must be at least 1ms")]
     [InlineData("--store postgres", "--store postgres needs --postgres CONNECTION")]
     [InlineData("--input /no/such/file.csv", "/no/such/file.csv")]
+    [InlineData("--input /", "--input: '/' is a directory, not a CSV file")]
     [InlineData("--store mysql", "mysql")]
     [InlineData("--frobnicate", "--frobnicate")]
     [InlineData("--from-lake /no/such/lake", "/no/such/lake")]
