@@ -54,6 +54,38 @@ public sealed class KeyedStream<TKey, T>
     }
 
     /// <summary>
+    /// Cuts the stream into windows of <paramref name="assigner"/> (tumbling, sliding, session or global, in event or
+    /// processing time), as Flink's <c>window(assigner)</c>; end with a window function (<c>Aggregate</c>,
+    /// <c>Reduce</c>, <c>Process</c>), which names the operator.
+    /// </summary>
+    /// <param name="assigner">The window assigner.</param>
+    /// <returns>The windowed stream.</returns>
+    public WindowedStream<TKey, T> Window(Operators.Windowing.WindowAssigner assigner) => new(this, assigner);
+
+    /// <summary>
+    /// Windows of <paramref name="size"/> records per key, each fired and cleared when full, as Flink's
+    /// <c>countWindow(size)</c>: a global window with <c>PurgingTrigger.Of(CountTrigger.Of(size))</c>.
+    /// </summary>
+    /// <param name="size">Records per window, at least 1.</param>
+    /// <returns>The windowed stream.</returns>
+    public WindowedStream<TKey, T> CountWindow(long size) =>
+        new WindowedStream<TKey, T>(this, Operators.Windowing.GlobalWindows.Create())
+            .Trigger(Operators.Windowing.Triggers.PurgingTrigger.Of(Operators.Windowing.Triggers.CountTrigger.Of(size)));
+
+    /// <summary>
+    /// Sliding windows of the last <paramref name="size"/> records per key, fired every <paramref name="slide"/>
+    /// records, as Flink's <c>countWindow(size, slide)</c>: a global window with <c>CountEvictor.Of(size)</c> and
+    /// <c>CountTrigger.Of(slide)</c> (the window buffers its records).
+    /// </summary>
+    /// <param name="size">Records per window, at least 1.</param>
+    /// <param name="slide">Records between firings, at least 1.</param>
+    /// <returns>The windowed stream.</returns>
+    public WindowedStream<TKey, T> CountWindow(long size, long slide) =>
+        new WindowedStream<TKey, T>(this, Operators.Windowing.GlobalWindows.Create())
+            .Evictor(Operators.Windowing.Evictors.CountEvictor.Of(size))
+            .Trigger(Operators.Windowing.Triggers.CountTrigger.Of(slide));
+
+    /// <summary>
     /// Connects this keyed stream with <paramref name="other"/>, keyed by the same key type and encoding, for a
     /// two-input operator (<see cref="ConnectedStreams{TKey,T1,T2}.Process{TOut}(string, Func{Operators.Functions.KeyedCoProcessFunction{TKey,T1,T2,TOut}})"/>).
     /// </summary>

@@ -77,6 +77,27 @@ public static class JobGraphSnippets
         return Job(clicks);
     }
 
+    /// <summary>Windows written as Flink writes them: a windowed stream, and count windows.</summary>
+    public static StreamJob Windows(DataStream<Click> clicks, ISinkConnector<UserCount> counts, ISinkConnector<Click> late, ISinkConnector<string> lines)
+    {
+        // begin-snippet: graph-windowed-stream
+        var tag = new OutputTag<Click>("late-clicks");
+        var perSecond = clicks.KeyBy(c => c.User)
+            .Window(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+            .AllowedLateness(TimeSpan.FromSeconds(5))          // late records fire their window again
+            .SideOutputLateData(tag)                           // later ones go here
+            .Aggregate("count", Aggregates.Count<Click>(), (user, window, count) => new UserCount(user, window.Start, count));
+        perSecond.To(counts);
+        perSecond.SideOutput(tag).To(late);
+        clicks.KeyBy(c => c.User)
+            .CountWindow(100)                                  // every 100 clicks of a user
+            .Reduce("latest", (a, b) => a.Time >= b.Time ? a : b)
+            .Select(c => $"{c.User} {c.Time}")
+            .To(lines);
+        // end-snippet
+        return Job(clicks);
+    }
+
     private static StreamJob Job(DataStream<Click> clicks) => throw new NotSupportedException("compiled, not run: " + clicks);
 
     /// <summary>A window's count for one user.</summary>
