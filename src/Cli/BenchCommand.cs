@@ -17,6 +17,8 @@ namespace ActorFlow.Cli;
 /// </summary>
 internal static class BenchCommand
 {
+    private static readonly HashSet<string> ErrorsWritten = new(StringComparer.Ordinal);
+
     private static readonly TimeSpan Stall = TimeSpan.FromSeconds(30);
     private const long EmbeddedPartitionBytes = 9 * 1024 * 1024 / 2; // 4.5 MiB of the mock cluster's ~5 MiB
 
@@ -153,9 +155,24 @@ internal static class BenchCommand
     }
 
     // librdkafka's log lines stay out of standard error, which holds the command's one line on failure: a broker that
-    // cannot be reached logged a line per connection attempt (about a thousand before the command gave up).
+    // cannot be reached logged a line per connection attempt (about a thousand before the command gave up). Errors
+    // (e.g. a TLS or SASL failure's reason) are written, each text once.
     private static void Quiet<TClient>(TClient client, LogMessage message)
     {
+        if (message.Level > SyslogLevel.Error)
+        {
+            return;
+        }
+
+        lock (ErrorsWritten)
+        {
+            if (!ErrorsWritten.Add(System.Text.RegularExpressions.Regex.Replace(message.Message, @"\d+", "#"))) // "after 0ms", "after 1ms": one text
+            {
+                return;
+            }
+        }
+
+        Console.Error.WriteLine($"librdkafka: {message.Name} {message.Facility}: {message.Message}");
     }
 
     private static int ExistingPartitions(IAdminClient admin, string topic, string bootstrap) =>

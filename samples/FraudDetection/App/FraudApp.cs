@@ -120,12 +120,18 @@ public static class FraudApp
             var consumer = ConsumerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers).WithGroupId(FraudJob.Name);
             var producer = ProducerSettings<byte[], byte[]>.Create(system, null, null).WithBootstrapServers(servers);
 
-            // The checkpoint the job will restore: its alerts were found by an earlier run that stopped before publishing
-            // them; this run publishes them first and counts them apart from its own.
-            long restored;
-            await using (var checkpoints = CheckpointStore.Create(settings))
+            // The checkpoint the job will restore: its alerts were found by an earlier run, which has normally published
+            // them already; this run sends them again (skipped where the topic holds them; an embedded broker is new each
+            // run) and counts them apart from its own. A checkpoint that cannot be read is the job's start to report.
+            long restored = 0;
+            try
             {
-                restored = (await checkpoints.LoadLatestAsync(FraudJob.Name).ConfigureAwait(false))?.CheckpointId ?? 0;
+                await using var checkpoints = CheckpointStore.Create(settings);
+                restored = (await checkpoints.LoadLatestAsync(options.FromLake is null ? FraudJob.Name : FraudJob.BackfillName).ConfigureAwait(false))?.CheckpointId ?? 0;
+            }
+            catch (Exception e) when (e is CorruptCheckpointException or InvalidDataException)
+            {
+                // JobRunner.StartAsync fails on it with the earlier checkpoints to choose from.
             }
 
             var alerts = new Counts(RuleNames.All);

@@ -15,7 +15,7 @@ public static class Summary
     /// <param name="input">What the input held.</param>
     /// <param name="options">The options.</param>
     /// <param name="running">The completed job.</param>
-    /// <param name="earlierAlerts">Alerts an earlier run found and this run published (the restored checkpoint's).</param>
+    /// <param name="earlierAlerts">Alerts of the restored checkpoint, found by an earlier run and sent again by this one.</param>
     public static void Write(TextWriter output, ProgressSnapshot last, JobSummary summary, InputReport input, AppOptions options, RunningJob running, long earlierAlerts = 0)
     {
         ArgumentNullException.ThrowIfNull(summary);
@@ -44,7 +44,7 @@ public static class Summary
 
         if (earlierAlerts > 0)
         {
-            rows.Add(("alerts of the run before", N(earlierAlerts) + " (found before its stop, published now)"));
+            rows.Add(("alerts sent again", N(earlierAlerts) + " (the restored checkpoint's, found by the run before)"));
         }
 
         rows.Add(("late transactions", N(last.Late) + (input.Injected is { } j ? $" ({N(j.Late)} sent late)" : string.Empty)));

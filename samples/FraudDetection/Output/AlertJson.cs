@@ -13,7 +13,9 @@ public static class AlertJson
     {
         ArgumentNullException.ThrowIfNull(alert);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Readable text: the details' '<' and '>' as they are, not as \u003C and \u003E (the default encoder escapes
+        // them for HTML pages; a JSON-lines file is not one, and every JSON reader reads them either way).
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("accountId", alert.accountId);

@@ -47,8 +47,9 @@ public sealed class Counts(IReadOnlyList<string> classes)
 /// <summary>
 /// An exactly-once sink that counts what it publishes, by class: the class index rides as the first byte of each
 /// encoded record, so the counts are of records written (after their checkpoint), each once. The epochs of the
-/// checkpoint the run restored (up to <paramref name="restoredEpoch"/>: found by an earlier run, which stopped before
-/// publishing them) count in <paramref name="earlier"/>, so <paramref name="counts"/> holds what this run found.
+/// checkpoint the run restored (up to <paramref name="restoredEpoch"/>: found by an earlier run, which normally
+/// published them already; the sink skips what the topic holds) count in <paramref name="earlier"/>, so
+/// <paramref name="counts"/> holds what this run found.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 /// <param name="inner">The sink.</param>
@@ -75,10 +76,16 @@ public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func
     public Sink<T, Task<Done>> Sink() => inner.Sink();
 
     /// <inheritdoc />
-    public async Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken)
+    public Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, CancellationToken cancellationToken) =>
+        PublishAsync(epoch, records, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task PublishAsync(long epoch, IReadOnlyList<byte[]> records, string? writer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
-        await inner.PublishAsync(epoch, records.Select(r => r[1..]).ToList(), cancellationToken).ConfigureAwait(false);
+        var unwrapped = records.Select(r => r[1..]).ToList();
+        // The writer goes on (the Kafka sink tells its own epochs from another writer's by it).
+        await (writer is null ? inner.PublishAsync(epoch, unwrapped, cancellationToken) : inner.PublishAsync(epoch, unwrapped, writer, cancellationToken)).ConfigureAwait(false);
         var target = epoch <= restoredEpoch ? earlier : counts;
         foreach (var record in records)
         {

@@ -18,7 +18,9 @@ public sealed class SerializerRegistry
     [ThreadStatic]
     private static SerializerRegistry? _job;
 
-    // A view that asks _primary (the operator's registry) first, then _fallback (the job's); null for a plain registry.
+    // A view that asks _primary (the operator's registry, or a new one: the built-ins) first, then the pairs it made
+    // itself (kept here, so a registry shared by jobs never caches a pair of one job's serializers), then _fallback
+    // (the job's); null for a plain registry.
     private readonly SerializerRegistry? _primary;
     private readonly SerializerRegistry? _fallback;
 
@@ -57,12 +59,6 @@ public sealed class SerializerRegistry
     public SerializerRegistry Register<T>(ITypeSerializer<T> serializer)
     {
         ArgumentNullException.ThrowIfNull(serializer);
-        if (_primary is not null)
-        {
-            _primary.Register(serializer);
-            return this;
-        }
-
         lock (_serializers)
         {
             _serializers[typeof(T)] = serializer;
@@ -77,9 +73,9 @@ public sealed class SerializerRegistry
     /// <returns><c>true</c> when a serializer is known.</returns>
     public bool TryGet<T>(out ITypeSerializer<T> serializer)
     {
-        if (_primary is not null)
+        if (_primary is not null && _primary.TryGet(out serializer))
         {
-            return _primary.TryGet(out serializer) || _fallback!.TryGet(out serializer);
+            return true;
         }
 
         lock (_serializers)
@@ -89,6 +85,11 @@ public sealed class SerializerRegistry
                 serializer = (ITypeSerializer<T>)found;
                 return true;
             }
+        }
+
+        if (_fallback is not null)
+        {
+            return _fallback.TryGet(out serializer);
         }
 
         serializer = null!;
@@ -124,14 +125,15 @@ public sealed class SerializerRegistry
     }
 
     /// <summary>
-    /// INTERNAL API. The registry an operator made now keeps: <paramref name="given"/> backed by the registry of the job
-    /// whose operator this thread is making (see <see cref="ForJob"/>), or the job's when none is given, or a new one.
+    /// INTERNAL API. The registry an operator made now keeps: <paramref name="given"/> (or, when none is given, a new one:
+    /// the built-ins) backed by the registry of the job whose operator this thread is making (see <see cref="ForJob"/>),
+    /// or <paramref name="given"/> (or a new one) alone outside a job.
     /// </summary>
     internal static SerializerRegistry Resolve(SerializerRegistry? given) =>
         (given, _job) switch
         {
             (null, null) => new SerializerRegistry(),
-            (null, { } job) => job,
+            (null, { } job) => new SerializerRegistry(new SerializerRegistry(), job), // the built-ins stay the operator's own
             ({ } own, null) => own,
             ({ } own, { } job) => ReferenceEquals(own, job) || own.Backs(job) ? own : new SerializerRegistry(own, job),
         };

@@ -31,7 +31,9 @@ public sealed class ConnectedStreams<TKey, T1, T2>
 
     /// <summary>
     /// Runs a two-input keyed operator (e.g. from <c>JoinOperators.Window(...)</c> or <c>JoinOperators.Interval(...)</c>);
-    /// <paramref name="factory"/> is called once per key group, on the node that hosts it.
+    /// <paramref name="factory"/> is called once per key group, on the node that hosts it, and twice by
+    /// <c>Build()</c> on the building process (so a missing serializer or a shared function fails the build): return a
+    /// new operator each time and keep side effects out of it.
     /// </summary>
     public KeyedResult<TKey, T1, TOut> Process<TOut>(string name, Func<ITwoInputKeyedOperator<TKey, T1, T2, TOut>> factory) =>
         TwoInput.Stage(_first, _second.Stream, name, factory, (stage, graph) =>

@@ -26,9 +26,10 @@ public sealed class KeyedStream<TKey, T>
 
     /// <summary>
     /// Runs a keyed operator (from <c>WindowOperators.For(...)</c> or <c>KeyedProcessOperators.Create(...)</c>).
-    /// <paramref name="factory"/> is called once per key group, on the node that hosts it, and again when a key
-    /// group restarts its operator alone (see <c>JobRunnerOptions.KeyGroupRestartLog</c>): return a new operator each
-    /// time (function objects captured by it are shared between those operators). Several operators may read the
+    /// <paramref name="factory"/> is called once per key group, on the node that hosts it, again when a key group
+    /// restarts its operator alone (see <c>JobRunnerOptions.KeyGroupRestartLog</c>), and twice by <c>Build()</c> on
+    /// the building process (so a missing serializer, a shared keyed process function or one operator returned twice
+    /// fails the build): return a new operator each time and keep side effects out of it. Several operators may read the
     /// same keyed stream: they run side by side in the same key groups.
     /// </summary>
     /// <returns>The operator's output: a stream (with its side outputs) to process further or send to sinks.</returns>

@@ -18,7 +18,8 @@ public sealed class JobSerializerFallbackSpec
     public void An_operators_registry_must_come_first_and_the_jobs_serve_the_rest()
     {
         var own = new SerializerRegistry().Register(OwnUri);
-        var job = new SerializerRegistry().Register(JobUri).Register(JobVersion);
+        var customString = Serializers.Create<string>((w, v) => w.WriteString(v), (ref StateReader r) => r.ReadString()!);
+        var job = new SerializerRegistry().Register(JobUri).Register(JobVersion).Register(customString);
 
         SerializerRegistry resolved, unnamed;
         using (SerializerRegistry.ForJob(job))
@@ -29,7 +30,14 @@ public sealed class JobSerializerFallbackSpec
 
         Assert.Same(OwnUri, resolved.Get<Uri>());
         Assert.Same(JobVersion, resolved.Get<Version>());
-        Assert.Same(job, unnamed);
+        Assert.Same(JobVersion, unnamed.Get<Version>());
+        // The built-ins stay the operator's own, given a registry or not (a job's string serializer would change the
+        // format of its keys in existing checkpoints).
+        Assert.Same(new SerializerRegistry().Get<string>(), unnamed.Get<string>());
+        Assert.Same(new SerializerRegistry().Get<string>(), resolved.Get<string>());
+        // A pair made of the job's serializers is kept by the view, not in the operator's registry another job may share.
+        Assert.NotNull(resolved.Get<(string, Version)>());
+        Assert.False(own.TryGet<(string, Version)>(out _));
         Assert.Same(own, SerializerRegistry.Resolve(own)); // the scope ended
         Assert.Throws<ArgumentException>(() => own.Get<Version>()); // the job's serializers were not copied into the operator's registry
     }

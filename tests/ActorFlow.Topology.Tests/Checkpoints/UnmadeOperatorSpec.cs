@@ -31,7 +31,7 @@ public sealed class UnmadeOperatorSpec : IDisposable
     {
         var calls = 0;
         IKeyedOperator<string, Click, string> Counter() =>
-            Interlocked.Increment(ref calls) == 2 // the build's check is call 1; the first key group's start call 2
+            Interlocked.Increment(ref calls) == 3 // the build makes two (calls 1 and 2); the first key group to start makes call 3
                 ? throw new InvalidOperationException("operator factory bug")
                 : WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).Aggregate(new CountAggregate(), new Label());
 

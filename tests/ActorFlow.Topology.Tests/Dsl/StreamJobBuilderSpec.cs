@@ -31,6 +31,27 @@ public sealed class StreamJobBuilderSpec
         Assert.Contains("already has an operator named 'x'", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that a factory sharing one function object between its operators, or returning one operator twice, fails
+    /// the build (each key group makes its own operator; the build makes two, as two key groups would).
+    /// </summary>
+    [Fact]
+    public void A_factory_must_make_a_new_operator_and_function_on_every_call()
+    {
+        var shared = new Echo();
+        var builder = StreamJobBuilder.Create("j");
+        builder.FromSource("x", Ints, WatermarkStrategy<int>.NoWatermarks()).KeyBy(i => i)
+            .Process("echo", () => KeyedProcessOperators.Create<int, int, int>(shared)).To(Out);
+        var e = Assert.Throws<InvalidOperationException>(builder.Build);
+        Assert.Contains("operator 'echo' cannot be built: This Echo is already used by another operator", e.Message, StringComparison.Ordinal);
+
+        var op = KeyedProcessOperators.Create<int, int, int>(new Echo());
+        builder = StreamJobBuilder.Create("j");
+        builder.FromSource("x", Ints, WatermarkStrategy<int>.NoWatermarks()).KeyBy(i => i).Process("echo", () => op).To(Out);
+        e = Assert.Throws<InvalidOperationException>(builder.Build);
+        Assert.Contains("operator 'echo' cannot be built: its factory returned the same operator twice", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Verify that a key type without a stable encoding is refused at build time.</summary>
     [Fact]
     public void A_key_without_a_stable_encoding_must_be_refused()

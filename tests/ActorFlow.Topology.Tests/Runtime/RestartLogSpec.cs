@@ -25,6 +25,11 @@ public sealed class RestartLogSpec
         var why = normal.Rebuild(() => new FiringThrowsUnlessIsolated(), out var none, out _);
         Assert.Null(none);
         Assert.Contains("replaying its 2 inputs since its last snapshot threw", why, StringComparison.Ordinal);
+
+        // An operator factory that throws is a reason too (thrown, it left the key group's batch unanswered).
+        why = normal.Rebuild(() => throw new InvalidOperationException("factory bug"), out none, out _);
+        Assert.Null(none);
+        Assert.Equal("its operator could not be made again (InvalidOperationException: factory bug)", why);
     }
 
     /// <summary>

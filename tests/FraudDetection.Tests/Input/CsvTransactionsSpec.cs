@@ -15,12 +15,13 @@ public sealed class CsvTransactionsSpec
 
             600.00,acct-1,2026-11-25T13:00:30Z,"say ""hi""",y
             12.5,acct-2,2026-11-25T13:00:31.250,,z
+            1,acct-3,2026-11-25t13:00:32.123456789z,,
             """";
         var lines = CsvTransactions.Read(new StringReader(csv)).ToList();
         Assert.All(lines, l => Assert.Null(l.Error));
-        Assert.Equal([2, 4, 5], lines.Select(l => l.Line));
+        Assert.Equal([2, 4, 5, 6], lines.Select(l => l.Line));
         var t = lines.Select(l => l.Transaction!).ToList();
-        Assert.Equal(["line-2 acct-1 1795611600000 0.50", "line-4 acct-1 1795611630000 600.00", "line-5 acct-2 1795611631250 12.50"], t.Select(x => x.ToString()));
+        Assert.Equal(["line-2 acct-1 1795611600000 0.50", "line-4 acct-1 1795611630000 600.00", "line-5 acct-2 1795611631250 12.50", "line-6 acct-3 1795611632123 1.00"], t.Select(x => x.ToString()));
         Assert.Equal("Shop, Inc.", t[0].merchant);
         Assert.Equal("say \"hi\"", t[1].merchant);
     }

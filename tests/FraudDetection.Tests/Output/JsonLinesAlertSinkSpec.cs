@@ -10,7 +10,7 @@ public sealed class JsonLinesAlertSinkSpec : IDisposable
 {
     private readonly TempDirectory _dir = new("fraud-json-sink");
 
-    /// <summary>Verify the JSON of an alert: account, rule, time in epoch milliseconds, the transactions.</summary>
+    /// <summary>Verify the JSON of an alert: account, rule, time in epoch milliseconds, the transactions, the detail's text unescaped.</summary>
     [Fact]
     public void An_alert_must_be_one_json_line()
     {
@@ -19,10 +19,12 @@ public sealed class JsonLinesAlertSinkSpec : IDisposable
             accountId = "acct-1",
             rule = "small-then-large",
             time = EventTime.Utc(2_000),
-            detail = "d",
+            detail = "amount 600.00 > 10 × average 5.00 <x>",
             transactions = [Transaction.Create("a", "acct-1", 1_000, 0.5), Transaction.Create("b", "acct-1", 2_000, 600)],
         };
-        using var json = JsonDocument.Parse(AlertJson.ToUtf8(alert));
+        var bytes = AlertJson.ToUtf8(alert);
+        Assert.Contains("\"detail\":\"amount 600.00 > 10 × average 5.00 <x>\"", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal); // written as it reads
+        using var json = JsonDocument.Parse(bytes);
         Assert.Equal("acct-1", json.RootElement.GetProperty("accountId").GetString());
         Assert.Equal("small-then-large", json.RootElement.GetProperty("rule").GetString());
         Assert.Equal(2_000, json.RootElement.GetProperty("time").GetInt64());

@@ -75,8 +75,21 @@ internal abstract class StageNode
     /// <summary>Builds this stage's operator for one key group (on the node hosting it).</summary>
     public abstract IStageHost CreateHost(int keyGroup, int maxParallelism);
 
-    /// <summary>Makes the operator once, as a key group makes it, and drops it: what it throws fails the job's build.</summary>
+    /// <summary>
+    /// Makes the operator twice, as two key groups make it, and drops both: what the factory throws fails the job's
+    /// build (a missing serializer; a function object shared by the operators, which its second operator refuses), and
+    /// so does one operator returned twice.
+    /// </summary>
     public abstract void Validate();
+
+    /// <summary>Fails when a factory gave the same operator twice (every key group must have its own).</summary>
+    protected static void Distinct(object first, object second)
+    {
+        if (ReferenceEquals(first, second))
+        {
+            throw new InvalidOperationException("its factory returned the same operator twice: return a new operator on every call (each key group makes its own).");
+        }
+    }
 
     /// <summary>The serializers of the types this stage's records cross nodes as: per input port the key and the record.</summary>
     public abstract IEnumerable<(int Port, Func<SerializerRegistry, ValueCodec> Key, Func<SerializerRegistry, ValueCodec> Value)> PortCodecs { get; }
@@ -132,7 +145,7 @@ internal sealed class OneInputStage<TKey, TIn, TOut> : StageNode
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
         new OneInputStageHost<TKey, TIn, TOut>(this, Create(), keyGroup, maxParallelism, _chainKey, _codec);
 
-    public override void Validate() => _ = Create();
+    public override void Validate() => Distinct(Create(), Create());
 
     // The operator, made with the job's serializers serving the types its own registry lacks.
     private IKeyedOperator<TKey, TIn, TOut> Create()
@@ -174,7 +187,7 @@ internal sealed class TwoInputStage<TKey, T1, T2, TOut> : StageNode
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
         new TwoInputStageHost<TKey, T1, T2, TOut>(this, Create(), _broadcast);
 
-    public override void Validate() => _ = Create();
+    public override void Validate() => Distinct(Create(), Create());
 
     private ITwoInputKeyedOperator<TKey, T1, T2, TOut> Create()
     {

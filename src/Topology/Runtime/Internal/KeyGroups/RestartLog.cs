@@ -101,7 +101,17 @@ internal sealed class RestartLog
             return _off ?? $"more than {_limit} records (or inputs) were applied since its last snapshot (KeyGroupRestartLog)";
         }
 
-        var fresh = newHost();
+        IKeyGroupHost fresh;
+        try
+        {
+            fresh = newHost();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Reported as a reason like the others: thrown, it left the key group's batch in flight unanswered.
+            return $"its operator could not be made again ({e.GetType().Name}: {e.Message})";
+        }
+
         var discarded = new List<Emitted>();
         try
         {
