@@ -14,6 +14,7 @@ namespace ActorFlow.TestKit;
 public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
 {
     private readonly TimeProvider _clock;
+    private bool _used;
 
     /// <summary>Creates the harness.</summary>
     /// <param name="op">The operator under test.</param>
@@ -22,7 +23,7 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     {
         ArgumentNullException.ThrowIfNull(op);
         Operator = op;
-        _clock = clock ?? TimeProvider.System;
+        _clock = HarnessClock.Of(clock, (op as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock);
     }
 
     /// <summary>Gets the operator under test.</summary>
@@ -32,23 +33,37 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <param name="key">The key.</param>
     /// <param name="value">The record.</param>
     /// <param name="timestamp">Its event timestamp.</param>
-    public void ProcessElement(TKey key, TIn value, long timestamp) => Operator.ProcessElement(key, value, timestamp, this);
+    public void ProcessElement(TKey key, TIn value, long timestamp)
+    {
+        _used = true;
+        Operator.ProcessElement(key, value, timestamp, this);
+    }
 
     /// <summary>Advances the watermark.</summary>
     /// <param name="watermark">Epoch ms.</param>
-    public void ProcessWatermark(long watermark) => Operator.ProcessWatermark(watermark, this);
+    public void ProcessWatermark(long watermark)
+    {
+        _used = true;
+        Operator.ProcessWatermark(watermark, this);
+    }
 
     /// <summary>Sets processing time: moves a <see cref="ManualTimeProvider"/> clock to <paramref name="nowMs"/>
     /// and fires due processing-time timers.</summary>
     /// <param name="nowMs">Epoch ms.</param>
     public void SetProcessingTime(long nowMs)
     {
-        (_clock as ManualTimeProvider)?.SetUtcNow(nowMs);
+        HarnessClock.Set(_clock, OperatorClock, nowMs);
+        _used = true;
         Operator.AdvanceProcessingTime(nowMs, this);
     }
 
     /// <summary>Fires processing-time timers due at the clock's current time (after advancing e.g. a FakeTimeProvider).</summary>
-    public void FireProcessingTimers() => Operator.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), this);
+    public void FireProcessingTimers()
+    {
+        HarnessClock.CheckShared(_clock, OperatorClock);
+        _used = true;
+        Operator.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), this);
+    }
 
     /// <summary>
     /// Moves the <see cref="ManualTimeProvider"/> clock forward by <paramref name="delta"/> and fires the
@@ -60,6 +75,8 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     {
         var clock = _clock as ManualTimeProvider
             ?? throw new InvalidOperationException($"The harness's clock is a {_clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
+        HarnessClock.CheckShared(_clock, OperatorClock);
+        _used = true;
         clock.Advance(delta);
         Operator.AdvanceProcessingTime(clock.NowMs, this);
     }
@@ -110,9 +127,23 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <returns>The snapshot bytes.</returns>
     public byte[] Snapshot() => Operator.SnapshotToArray();
 
-    /// <summary>Restores the operator from a snapshot (call on a fresh operator).</summary>
+    /// <summary>
+    /// Restores the operator from a snapshot, as Flink's <c>initializeState</c>: into a fresh operator and harness,
+    /// before any input.
+    /// </summary>
     /// <param name="snapshot">The bytes.</param>
-    public void Restore(byte[] snapshot) => Operator.Restore(snapshot);
+    /// <exception cref="InvalidOperationException">The harness has already processed input (restore into a new one).</exception>
+    public void Restore(byte[] snapshot)
+    {
+        if (_used)
+        {
+            throw new InvalidOperationException("Restore into a new operator and harness: this one has processed input already (its state would be replaced, its watermark set back).");
+        }
+
+        Operator.Restore(snapshot);
+    }
+
+    private TimeProvider? OperatorClock => (Operator as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock;
 
     private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
         ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only keyed process functions and window operators do.");

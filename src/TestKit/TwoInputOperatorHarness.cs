@@ -10,6 +10,7 @@ namespace ActorFlow.TestKit;
 public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOutput<TOut>
 {
     private readonly TimeProvider _clock;
+    private bool _used;
 
     /// <summary>Creates the harness.</summary>
     /// <param name="op">The operator under test.</param>
@@ -18,7 +19,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     {
         ArgumentNullException.ThrowIfNull(op);
         Operator = op;
-        _clock = clock ?? TimeProvider.System;
+        _clock = HarnessClock.Of(clock, (op as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock);
     }
 
     /// <summary>Gets the operator under test.</summary>
@@ -28,23 +29,36 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="key">The key.</param>
     /// <param name="value">The record.</param>
     /// <param name="timestamp">Its event timestamp.</param>
-    public void ProcessElement1(TKey key, TIn1 value, long timestamp) => Operator.ProcessElement1(key, value, timestamp, this);
+    public void ProcessElement1(TKey key, TIn1 value, long timestamp)
+    {
+        _used = true;
+        Operator.ProcessElement1(key, value, timestamp, this);
+    }
 
     /// <summary>Pushes a record to the second input.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The record.</param>
     /// <param name="timestamp">Its event timestamp.</param>
-    public void ProcessElement2(TKey key, TIn2 value, long timestamp) => Operator.ProcessElement2(key, value, timestamp, this);
+    public void ProcessElement2(TKey key, TIn2 value, long timestamp)
+    {
+        _used = true;
+        Operator.ProcessElement2(key, value, timestamp, this);
+    }
 
     /// <summary>Advances the watermark.</summary>
     /// <param name="watermark">Epoch ms.</param>
-    public void ProcessWatermark(long watermark) => Operator.ProcessWatermark(watermark, this);
+    public void ProcessWatermark(long watermark)
+    {
+        _used = true;
+        Operator.ProcessWatermark(watermark, this);
+    }
 
     /// <summary>Sets processing time (see <see cref="OperatorHarness{TKey,TIn,TOut}.SetProcessingTime"/>).</summary>
     /// <param name="nowMs">Epoch ms.</param>
     public void SetProcessingTime(long nowMs)
     {
-        (_clock as ManualTimeProvider)?.SetUtcNow(nowMs);
+        HarnessClock.Set(_clock, OperatorClock, nowMs);
+        _used = true;
         Operator.AdvanceProcessingTime(nowMs, this);
     }
 
@@ -58,6 +72,8 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     {
         var clock = _clock as ManualTimeProvider
             ?? throw new InvalidOperationException($"The harness's clock is a {_clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
+        HarnessClock.CheckShared(_clock, OperatorClock);
+        _used = true;
         clock.Advance(delta);
         Operator.AdvanceProcessingTime(clock.NowMs, this);
     }
@@ -105,9 +121,23 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <returns>The snapshot bytes.</returns>
     public byte[] Snapshot() => Operator.SnapshotToArray();
 
-    /// <summary>Restores the operator from a snapshot.</summary>
+    /// <summary>
+    /// Restores the operator from a snapshot, as Flink's <c>initializeState</c>: into a fresh operator and harness,
+    /// before any input.
+    /// </summary>
     /// <param name="snapshot">The bytes.</param>
-    public void Restore(byte[] snapshot) => Operator.Restore(snapshot);
+    /// <exception cref="InvalidOperationException">The harness has already processed input (restore into a new one).</exception>
+    public void Restore(byte[] snapshot)
+    {
+        if (_used)
+        {
+            throw new InvalidOperationException("Restore into a new operator and harness: this one has processed input already (its state would be replaced, its watermark set back).");
+        }
+
+        Operator.Restore(snapshot);
+    }
+
+    private TimeProvider? OperatorClock => (Operator as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock;
 
     private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
         ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only co-process and broadcast process functions and joins do.");

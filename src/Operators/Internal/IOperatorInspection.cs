@@ -25,4 +25,7 @@ internal interface IOperatorInspection<in TKey>
 
     /// <summary>The times (epoch ms) of the pending processing-time timers of <paramref name="key"/>, ascending.</summary>
     IReadOnlyList<long> ProcessingTimeTimersOf(TKey key);
+
+    /// <summary>Gets the clock the operator reads processing time from (null when it reads none).</summary>
+    TimeProvider? ProcessingClock { get; }
 }

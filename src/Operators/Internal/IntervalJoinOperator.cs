@@ -50,6 +50,8 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
     /// <summary>Gets one entry per key and side with records buffered (Flink's two buffer map states).</summary>
     public int KeyedStateEntryCount => _left.Count + _right.Count;
 
+    public TimeProvider? ProcessingClock => null;
+
     public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _timers.TimesOf(key);
 
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => [];

@@ -12,4 +12,6 @@ internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : I
     public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _inner.EventTimeTimersOf(key);
 
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _inner.ProcessingTimeTimersOf(key);
+
+    public TimeProvider? ProcessingClock => _inner.ProcessingClock;
 }

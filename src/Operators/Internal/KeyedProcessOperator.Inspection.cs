@@ -12,4 +12,6 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IOperatorI
     public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _eventTimers.TimesOf(key);
 
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _processingTimers.TimesOf(key);
+
+    public TimeProvider? ProcessingClock => _clock;
 }

@@ -46,6 +46,8 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
     /// <summary>Gets one entry per key and window with records buffered (Flink's coGroup window state).</summary>
     public int KeyedStateEntryCount => _windows.Count;
 
+    public TimeProvider? ProcessingClock => _clock;
+
     public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _assigner.IsEventTime ? _timers.TimesOf(key) : [];
 
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _assigner.IsEventTime ? [] : _timers.TimesOf(key);
