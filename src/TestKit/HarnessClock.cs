@@ -25,12 +25,17 @@ internal static class HarnessClock
             return;
         }
 
+        if (operatorClock is null)
+        {
+            return; // the operator reads no clock (an interval join, an operator of the user's): the time given is all it sees
+        }
+
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (now != nowMs)
         {
             throw new InvalidOperationException(
                 $"The harness's clock is a {clock.GetType().Name} at {now}, which it cannot set to {nowMs}: build the operator with a ManualTimeProvider " +
-                "(KeyedProcessOperators.Create(..., clock: c), WindowOperators.For(..).WithTimeProvider(c); the harness then uses it), or move your clock and call FireProcessingTimers.");
+                "(KeyedProcessOperators.Create(..., clock: c), WindowOperators.For(..).WithTimeProvider(c); the harness then uses it), or move your clock and call FireProcessingTimers().");
         }
     }
 

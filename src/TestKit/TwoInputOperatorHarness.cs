@@ -62,6 +62,14 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
         Operator.AdvanceProcessingTime(nowMs, this);
     }
 
+    /// <summary>Fires processing-time timers due at the clock's current time (after advancing e.g. a FakeTimeProvider).</summary>
+    public void FireProcessingTimers()
+    {
+        HarnessClock.CheckShared(_clock, OperatorClock);
+        _used = true;
+        Operator.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), this);
+    }
+
     /// <summary>
     /// Moves the <see cref="ManualTimeProvider"/> clock forward by <paramref name="delta"/> and fires the
     /// processing-time timers and windows that are then due.

@@ -56,6 +56,25 @@ public sealed class HarnessClockSpec
         Assert.Contains("The harness's clock is a FixedClock at 5000, which it cannot set to 20000", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that an operator that reads no clock (an interval join) takes the processing time given, whatever the
+    /// harness's clock, and that the two-input harness fires the timers due at an unsettable clock's time.
+    /// </summary>
+    [Fact]
+    public void An_operator_reading_no_clock_must_take_the_time_given()
+    {
+        var join = TwoInputOperatorHarness.For(ActorFlow.Operators.Joins.JoinOperators.Interval<string, long, long, long>(TimeSpan.Zero, TimeSpan.FromSeconds(1), (a, b) => a + b));
+        join.SetProcessingTime(1_000);
+        join.FireProcessingTimers();
+
+        var coProcess = TwoInputOperatorHarness.For(KeyedProcessOperators.CreateCo(new CoTimerIn10(), clock: new FixedClock(5_000)));
+        coProcess.ProcessElement1("a", 1, 1);
+        Assert.Empty(coProcess.Output);
+        coProcess.FireProcessingTimers(); // the clock stands at 5,000; the timer is due at 5,010
+        Assert.Empty(coProcess.Output);
+        Assert.Equal([5_010L], coProcess.ProcessingTimeTimers("a"));
+    }
+
     /// <summary>Verify that restoring into a harness that processed input fails, as Flink's initializeState after open.</summary>
     [Fact]
     public void Restoring_into_a_used_harness_must_fail()
@@ -89,6 +108,17 @@ public sealed class HarnessClockSpec
         }
 
         public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output) => output.Collect($"fired at {timestamp}");
+    }
+
+    /// <summary>Registers a processing-time timer 10 ms after each first-input record.</summary>
+    private sealed class CoTimerIn10 : KeyedCoProcessFunction<string, int, int, string>
+    {
+        public override void ProcessElement1(int value, Context context, ICollector<string> output) =>
+            context.TimerService.RegisterProcessingTimeTimer(context.TimerService.CurrentProcessingTime + 10);
+
+        public override void ProcessElement2(int value, Context context, ICollector<string> output)
+        {
+        }
     }
 
     /// <summary>A clock the harness cannot move.</summary>

@@ -35,7 +35,18 @@ public sealed class WindowedStream<TKey, T>
     /// <summary>Fires the windows by <paramref name="trigger"/> instead of the assigner's default trigger.</summary>
     /// <param name="trigger">The trigger.</param>
     /// <returns>This windowed stream.</returns>
-    public WindowedStream<TKey, T> Trigger(Trigger trigger) => With(b => b.WithTrigger(trigger));
+    /// <exception cref="ArgumentException">The assigner merges windows (sessions) and the trigger cannot merge.</exception>
+    public WindowedStream<TKey, T> Trigger(Trigger trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        if (_assigner.IsMerging && !trigger.CanMerge)
+        {
+            // As Flink's WindowedStream.trigger; the window builder checks it when it builds the operator.
+            throw new ArgumentException($"The trigger {trigger.GetType().Name} cannot merge, so it cannot be used with the merging assigner {_assigner.GetType().Name}.", nameof(trigger));
+        }
+
+        return With(b => b.WithTrigger(trigger));
+    }
 
     /// <summary>Removes records from a window before or after its function runs (the window then buffers its records).</summary>
     /// <param name="evictor">The evictor.</param>

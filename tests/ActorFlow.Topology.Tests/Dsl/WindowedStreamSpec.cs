@@ -84,6 +84,8 @@ public sealed class WindowedStreamSpec : IDisposable
             .FromSource("clicks", new BoundedListSource<Click>([]), BoundedJobs.Watermarks)
             .KeyBy(c => c.User);
         Assert.Throws<ArgumentException>(() => keyed.Window(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1))).AllowedLateness(TimeSpan.FromSeconds(-1)));
+        var e = Assert.Throws<ArgumentException>(() => keyed.Window(EventTimeSessionWindows.WithGap(TimeSpan.FromSeconds(1))).Trigger(new NotMerging()));
+        Assert.Contains("cannot merge", e.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _data.Dispose();
@@ -115,6 +117,23 @@ public sealed class WindowedStreamSpec : IDisposable
         }
 
         return [.. output.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>A trigger of the user's that cannot merge (the default): refused for sessions.</summary>
+    private sealed class NotMerging : ActorFlow.Operators.Windowing.Triggers.Trigger
+    {
+        public override ActorFlow.Operators.Windowing.Triggers.TriggerResult OnElement(long timestamp, TimeWindow window, ActorFlow.Operators.Windowing.Triggers.ITriggerContext context) =>
+            ActorFlow.Operators.Windowing.Triggers.TriggerResult.Continue;
+
+        public override ActorFlow.Operators.Windowing.Triggers.TriggerResult OnEventTime(long time, TimeWindow window, ActorFlow.Operators.Windowing.Triggers.ITriggerContext context) =>
+            ActorFlow.Operators.Windowing.Triggers.TriggerResult.Continue;
+
+        public override ActorFlow.Operators.Windowing.Triggers.TriggerResult OnProcessingTime(long time, TimeWindow window, ActorFlow.Operators.Windowing.Triggers.ITriggerContext context) =>
+            ActorFlow.Operators.Windowing.Triggers.TriggerResult.Continue;
+
+        public override void Clear(TimeWindow window, ActorFlow.Operators.Windowing.Triggers.ITriggerContext context)
+        {
+        }
     }
 
     /// <summary>The key and the window's records' times, in arrival order.</summary>
