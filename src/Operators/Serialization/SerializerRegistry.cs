@@ -10,7 +10,7 @@ namespace ActorFlow.Operators.Serialization;
 /// register a serializer for every other key, value, accumulator or state type an operator keeps.
 /// Operator builders resolve every serializer when they build, so a missing one fails at build time. An operator that
 /// a job runs also finds the serializers of the job's registry (<c>StreamJobBuilder.WithSerializers</c>): one given to the
-/// operator is asked first, then the job's; an operator given none uses the job's.
+/// operator is asked first, then the job's; an operator given none has the built-ins, then the job's.
 /// </summary>
 public sealed class SerializerRegistry
 {

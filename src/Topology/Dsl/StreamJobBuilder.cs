@@ -115,8 +115,8 @@ public sealed class StreamJobBuilder
         {
             try
             {
-                // Each operator made once, as its key groups will make it, so that a missing serializer (or a factory
-                // that throws) fails here, naming the operator, and not in every key group of the running job.
+                // Each operator made twice, as two of its key groups will make it, so that a missing serializer, a shared
+                // function or a factory that throws fails here, naming the operator, not in the running job's key groups.
                 stage.Validate();
             }
             catch (Exception e) when (e is not OutOfMemoryException)

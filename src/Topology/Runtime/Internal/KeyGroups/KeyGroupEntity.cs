@@ -58,11 +58,11 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The job's build made the operator once, so this is a factory that throws now and then: the key group
+            // The job's build made the operator already, so this is a factory that throws now and then: the key group
             // refuses its batches with the reason (the job fails over, as its restart strategy says), instead of
             // failing to start and leaving them unanswered until they time out.
             Log.Error(e, "Job {0}, key group {1}: its operator could not be made", jobName, keyGroup);
-            _host = BrokenHost.Instance;
+            _host = new BrokenHost();
             _broken = $"its operator could not be made ({e.GetType().Name}: {e.Message})";
         }
 
@@ -318,8 +318,6 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     /// <summary>Stands for an operator that could not be made: never asked to work, since the key group is broken.</summary>
     private sealed class BrokenHost : IKeyGroupHost
     {
-        public static readonly BrokenHost Instance = new();
-
         public long? NextProcessingTimeTimer => null;
 
         public long Watermark => long.MinValue;
