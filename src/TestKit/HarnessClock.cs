@@ -1,51 +1,91 @@
 namespace ActorFlow.TestKit;
 
 /// <summary>
-/// The processing-time clock of an operator harness: the one given to the harness, else the operator's own (so a
-/// clock passed once, to the operator, serves both), else the system clock; moved only when the operator reads it
-/// (setting another clock's time would move the timers but not what the operator reads: state TTL, processing-time
-/// windows, <c>CurrentProcessingTime</c>).
+/// The processing time of an operator harness, shared by the one- and two-input harnesses: its clock is the one given
+/// to the harness, else the operator's own (so a clock passed once, to the operator, serves both), else the system
+/// clock; it is moved only when the operator reads it (setting another clock's time would move the timers but not
+/// what the operator reads: state TTL, processing-time windows, <c>CurrentProcessingTime</c>). It also remembers
+/// whether the harness has had input or moved time, after which a restore is refused.
 /// </summary>
-internal static class HarnessClock
+internal sealed class HarnessClock
 {
-    /// <summary>The harness's clock.</summary>
-    public static TimeProvider Of(TimeProvider? given, TimeProvider? operatorClock) =>
-        given ?? (operatorClock is null or Operators.DrivenClock || ReferenceEquals(operatorClock, TimeProvider.System) ? TimeProvider.System : operatorClock);
+    private readonly TimeProvider? _operatorClock;
+
+    /// <summary>Creates the harness's clock from the one given (or none) and the one the operator reads (null for none).</summary>
+    public HarnessClock(TimeProvider? given, TimeProvider? operatorClock)
+    {
+        _operatorClock = operatorClock;
+        Clock = given ?? (operatorClock is null or Operators.DrivenClock || ReferenceEquals(operatorClock, TimeProvider.System) ? TimeProvider.System : operatorClock);
+    }
+
+    /// <summary>Gets the harness's clock.</summary>
+    public TimeProvider Clock { get; }
+
+    /// <summary>Notes that the harness had input (a record or a watermark).</summary>
+    public void Input() => Used = true;
 
     /// <summary>
-    /// Sets <paramref name="clock"/> to <paramref name="nowMs"/> before a harness fires processing time; fails when
-    /// the operator reads another clock, or the clock cannot be set and shows another time.
+    /// Sets the clock to <paramref name="nowMs"/> before the harness fires processing time; fails when the operator
+    /// reads another clock, or the clock cannot be set and shows another time.
     /// </summary>
-    public static void Set(TimeProvider clock, TimeProvider? operatorClock, long nowMs)
+    /// <returns><paramref name="nowMs"/>.</returns>
+    public long Set(long nowMs)
     {
-        CheckShared(clock, operatorClock);
-        if (clock is ManualTimeProvider manual)
+        CheckShared();
+        if (Clock is ManualTimeProvider manual)
         {
             manual.SetUtcNow(nowMs);
-            return;
         }
-
-        if (operatorClock is null)
+        else if (_operatorClock is not null && Clock.GetUtcNow().ToUnixTimeMilliseconds() is var now && now != nowMs)
         {
-            return; // the operator reads no clock (an interval join, an operator of the user's): the time given is all it sees
-        }
-
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        if (now != nowMs)
-        {
+            // (an operator that reads no clock, an interval join or the user's own, sees the time given and nothing else)
             throw new InvalidOperationException(
-                $"The harness's clock is a {clock.GetType().Name} at {now}, which it cannot set to {nowMs}: build the operator with a ManualTimeProvider " +
+                $"The harness's clock is a {Clock.GetType().Name} at {now}, which it cannot set to {nowMs}: build the operator with a ManualTimeProvider " +
                 "(KeyedProcessOperators.Create(..., clock: c), WindowOperators.For(..).WithTimeProvider(c); the harness then uses it), or move your clock and call FireProcessingTimers().");
+        }
+
+        Used = true;
+        return nowMs;
+    }
+
+    /// <summary>The clock's time, for firing the timers then due; fails when the operator reads another clock.</summary>
+    public long Now()
+    {
+        CheckShared();
+        Used = true;
+        return Clock.GetUtcNow().ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>Moves the clock, a <see cref="ManualTimeProvider"/>, forward by <paramref name="delta"/>.</summary>
+    /// <returns>The time it then shows.</returns>
+    public long Advance(TimeSpan delta)
+    {
+        var manual = Clock as ManualTimeProvider
+            ?? throw new InvalidOperationException($"The harness's clock is a {Clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
+        CheckShared();
+        Used = true;
+        manual.Advance(delta);
+        return manual.NowMs;
+    }
+
+    /// <summary>Fails when the harness has had input or moved time (a restore goes into a fresh operator and harness).</summary>
+    public void CheckFresh()
+    {
+        if (Used)
+        {
+            throw new InvalidOperationException("Restore into a new operator and harness: this one has processed input already (its state would be replaced, its watermark set back).");
         }
     }
 
-    /// <summary>Fails when the operator reads processing time from another clock than the harness moves.</summary>
-    public static void CheckShared(TimeProvider clock, TimeProvider? operatorClock)
+    private bool Used { get; set; }
+
+    // Fails when the operator reads processing time from another clock than the harness moves.
+    private void CheckShared()
     {
-        if (operatorClock is not null and not Operators.DrivenClock && !ReferenceEquals(operatorClock, clock))
+        if (_operatorClock is not null and not Operators.DrivenClock && !ReferenceEquals(_operatorClock, Clock))
         {
             throw new InvalidOperationException(
-                $"The operator reads processing time from {Name(operatorClock)} and the harness moves {Name(clock)}: build the operator with the harness's clock " +
+                $"The operator reads processing time from {Name(_operatorClock)} and the harness moves {Name(Clock)}: build the operator with the harness's clock " +
                 "(KeyedProcessOperators.Create(..., clock: c), WindowOperators.For(..).WithTimeProvider(c)), or give the harness no clock: it then uses the operator's.");
         }
     }

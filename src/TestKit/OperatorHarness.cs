@@ -13,8 +13,7 @@ namespace ActorFlow.TestKit;
 /// <typeparam name="TOut">The output type.</typeparam>
 public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
 {
-    private readonly TimeProvider _clock;
-    private bool _used;
+    private readonly HarnessClock _time;
 
     /// <summary>Creates the harness.</summary>
     /// <param name="op">The operator under test.</param>
@@ -23,7 +22,7 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     {
         ArgumentNullException.ThrowIfNull(op);
         Operator = op;
-        _clock = HarnessClock.Of(clock, (op as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock);
+        _time = new HarnessClock(clock, (op as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock);
     }
 
     /// <summary>Gets the operator under test.</summary>
@@ -35,7 +34,7 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <param name="timestamp">Its event timestamp.</param>
     public void ProcessElement(TKey key, TIn value, long timestamp)
     {
-        _used = true;
+        _time.Input();
         Operator.ProcessElement(key, value, timestamp, this);
     }
 
@@ -43,27 +42,17 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <param name="watermark">Epoch ms.</param>
     public void ProcessWatermark(long watermark)
     {
-        _used = true;
+        _time.Input();
         Operator.ProcessWatermark(watermark, this);
     }
 
     /// <summary>Sets processing time: moves a <see cref="ManualTimeProvider"/> clock to <paramref name="nowMs"/>
     /// and fires due processing-time timers.</summary>
     /// <param name="nowMs">Epoch ms.</param>
-    public void SetProcessingTime(long nowMs)
-    {
-        HarnessClock.Set(_clock, OperatorClock, nowMs);
-        _used = true;
-        Operator.AdvanceProcessingTime(nowMs, this);
-    }
+    public void SetProcessingTime(long nowMs) => Operator.AdvanceProcessingTime(_time.Set(nowMs), this);
 
     /// <summary>Fires processing-time timers due at the clock's current time (after advancing e.g. a FakeTimeProvider).</summary>
-    public void FireProcessingTimers()
-    {
-        HarnessClock.CheckShared(_clock, OperatorClock);
-        _used = true;
-        Operator.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), this);
-    }
+    public void FireProcessingTimers() => Operator.AdvanceProcessingTime(_time.Now(), this);
 
     /// <summary>
     /// Moves the <see cref="ManualTimeProvider"/> clock forward by <paramref name="delta"/> and fires the
@@ -71,15 +60,7 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// </summary>
     /// <param name="delta">How far.</param>
     /// <exception cref="InvalidOperationException">The harness's clock is not a <see cref="ManualTimeProvider"/> (advance your clock and call <c>SetProcessingTime</c>).</exception>
-    public void AdvanceProcessingTime(TimeSpan delta)
-    {
-        var clock = _clock as ManualTimeProvider
-            ?? throw new InvalidOperationException($"The harness's clock is a {_clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
-        HarnessClock.CheckShared(_clock, OperatorClock);
-        _used = true;
-        clock.Advance(delta);
-        Operator.AdvanceProcessingTime(clock.NowMs, this);
-    }
+    public void AdvanceProcessingTime(TimeSpan delta) => Operator.AdvanceProcessingTime(_time.Advance(delta), this);
 
     /// <summary>Gets the operator's current watermark (<see cref="long.MinValue"/> before the first).</summary>
     public long CurrentWatermark => Operator.CurrentWatermark;
@@ -135,15 +116,9 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <exception cref="InvalidOperationException">The harness has already processed input (restore into a new one).</exception>
     public void Restore(byte[] snapshot)
     {
-        if (_used)
-        {
-            throw new InvalidOperationException("Restore into a new operator and harness: this one has processed input already (its state would be replaced, its watermark set back).");
-        }
-
+        _time.CheckFresh();
         Operator.Restore(snapshot);
     }
-
-    private TimeProvider? OperatorClock => (Operator as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock;
 
     private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
         ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only keyed process functions and window operators do.");

@@ -9,8 +9,7 @@ namespace ActorFlow.TestKit;
 /// <typeparam name="TOut">The output type.</typeparam>
 public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOutput<TOut>
 {
-    private readonly TimeProvider _clock;
-    private bool _used;
+    private readonly HarnessClock _time;
 
     /// <summary>Creates the harness.</summary>
     /// <param name="op">The operator under test.</param>
@@ -19,7 +18,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     {
         ArgumentNullException.ThrowIfNull(op);
         Operator = op;
-        _clock = HarnessClock.Of(clock, (op as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock);
+        _time = new HarnessClock(clock, (op as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock);
     }
 
     /// <summary>Gets the operator under test.</summary>
@@ -31,7 +30,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="timestamp">Its event timestamp.</param>
     public void ProcessElement1(TKey key, TIn1 value, long timestamp)
     {
-        _used = true;
+        _time.Input();
         Operator.ProcessElement1(key, value, timestamp, this);
     }
 
@@ -41,7 +40,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="timestamp">Its event timestamp.</param>
     public void ProcessElement2(TKey key, TIn2 value, long timestamp)
     {
-        _used = true;
+        _time.Input();
         Operator.ProcessElement2(key, value, timestamp, this);
     }
 
@@ -49,26 +48,16 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="watermark">Epoch ms.</param>
     public void ProcessWatermark(long watermark)
     {
-        _used = true;
+        _time.Input();
         Operator.ProcessWatermark(watermark, this);
     }
 
     /// <summary>Sets processing time (see <see cref="OperatorHarness{TKey,TIn,TOut}.SetProcessingTime"/>).</summary>
     /// <param name="nowMs">Epoch ms.</param>
-    public void SetProcessingTime(long nowMs)
-    {
-        HarnessClock.Set(_clock, OperatorClock, nowMs);
-        _used = true;
-        Operator.AdvanceProcessingTime(nowMs, this);
-    }
+    public void SetProcessingTime(long nowMs) => Operator.AdvanceProcessingTime(_time.Set(nowMs), this);
 
     /// <summary>Fires processing-time timers due at the clock's current time (after advancing e.g. a FakeTimeProvider).</summary>
-    public void FireProcessingTimers()
-    {
-        HarnessClock.CheckShared(_clock, OperatorClock);
-        _used = true;
-        Operator.AdvanceProcessingTime(_clock.GetUtcNow().ToUnixTimeMilliseconds(), this);
-    }
+    public void FireProcessingTimers() => Operator.AdvanceProcessingTime(_time.Now(), this);
 
     /// <summary>
     /// Moves the <see cref="ManualTimeProvider"/> clock forward by <paramref name="delta"/> and fires the
@@ -76,15 +65,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// </summary>
     /// <param name="delta">How far.</param>
     /// <exception cref="InvalidOperationException">The harness's clock is not a <see cref="ManualTimeProvider"/> (advance your clock and call <c>SetProcessingTime</c>).</exception>
-    public void AdvanceProcessingTime(TimeSpan delta)
-    {
-        var clock = _clock as ManualTimeProvider
-            ?? throw new InvalidOperationException($"The harness's clock is a {_clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
-        HarnessClock.CheckShared(_clock, OperatorClock);
-        _used = true;
-        clock.Advance(delta);
-        Operator.AdvanceProcessingTime(clock.NowMs, this);
-    }
+    public void AdvanceProcessingTime(TimeSpan delta) => Operator.AdvanceProcessingTime(_time.Advance(delta), this);
 
     /// <summary>Gets the operator's current watermark (<see cref="long.MinValue"/> before the first).</summary>
     public long CurrentWatermark => Operator.CurrentWatermark;
@@ -137,15 +118,9 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <exception cref="InvalidOperationException">The harness has already processed input (restore into a new one).</exception>
     public void Restore(byte[] snapshot)
     {
-        if (_used)
-        {
-            throw new InvalidOperationException("Restore into a new operator and harness: this one has processed input already (its state would be replaced, its watermark set back).");
-        }
-
+        _time.CheckFresh();
         Operator.Restore(snapshot);
     }
-
-    private TimeProvider? OperatorClock => (Operator as Operators.Internal.IOperatorInspection<TKey>)?.ProcessingClock;
 
     private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
         ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only co-process and broadcast process functions and joins do.");

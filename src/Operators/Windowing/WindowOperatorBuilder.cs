@@ -196,19 +196,10 @@ public sealed class WindowOperatorBuilder<TKey, TIn>
         return Build(new BufferContents<TKey, TIn, TOut>(_evictor, new ProcessBufferFunction<TKey, TIn, TOut>(function), Registry.Get<TIn>()));
     }
 
-    // The registry given, backed by the job's when a job makes the operator (the job's alone when none was given).
+    // The registry given (or a new one), backed by the job's when a job makes the operator.
     private SerializerRegistry Registry => SerializerRegistry.Resolve(_serializers);
 
-    private void Validate()
-    {
-        var trigger = _trigger ?? _assigner.DefaultTrigger;
-        if (_assigner.IsMerging && !trigger.CanMerge)
-        {
-            throw new ArgumentException(
-                $"The trigger {trigger.GetType().Name} cannot merge, so it cannot be used with the merging assigner {_assigner.GetType().Name}.",
-                "trigger");
-        }
-    }
+    private void Validate() => WindowOperators.CheckMerging(_assigner, _trigger ?? _assigner.DefaultTrigger);
 
     private WindowOperator<TKey, TIn, TState, TOut> Build<TState, TOut>(WindowContents<TKey, TIn, TState, TOut> contents) =>
         new(_assigner, _trigger ?? _assigner.DefaultTrigger, _allowedLateness, contents, Registry.Get<TKey>(), Registry, _clock, _lateTag, _keyedLateTag);

@@ -39,12 +39,7 @@ public sealed class WindowedStream<TKey, T>
     public WindowedStream<TKey, T> Trigger(Trigger trigger)
     {
         ArgumentNullException.ThrowIfNull(trigger);
-        if (_assigner.IsMerging && !trigger.CanMerge)
-        {
-            // As Flink's WindowedStream.trigger; the window builder checks it when it builds the operator.
-            throw new ArgumentException($"The trigger {trigger.GetType().Name} cannot merge, so it cannot be used with the merging assigner {_assigner.GetType().Name}.", nameof(trigger));
-        }
-
+        WindowOperators.CheckMerging(_assigner, trigger); // at the call, as Flink's WindowedStream.trigger; the builder checks when it builds
         return With(b => b.WithTrigger(trigger));
     }
 

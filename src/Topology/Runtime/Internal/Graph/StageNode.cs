@@ -80,15 +80,22 @@ internal abstract class StageNode
     /// build (a missing serializer; a function object shared by the operators, which its second operator refuses), and
     /// so does one operator returned twice.
     /// </summary>
-    public abstract void Validate();
-
-    /// <summary>Fails when a factory gave the same operator twice (every key group must have its own).</summary>
-    protected static void Distinct(object first, object second)
+    public void Validate()
     {
-        if (ReferenceEquals(first, second))
+        if (ReferenceEquals(NewOperator(), NewOperator()))
         {
             throw new InvalidOperationException("its factory returned the same operator twice: return a new operator on every call (each key group makes its own).");
         }
+    }
+
+    /// <summary>The stage's operator, made by its factory as a key group makes it (see <see cref="InJob{T}"/>).</summary>
+    protected abstract object NewOperator();
+
+    /// <summary>Runs an operator factory with the job's serializers serving the types its own registry lacks.</summary>
+    protected T InJob<T>(Func<T> factory)
+    {
+        using var scope = SerializerRegistry.ForJob(Graph.Serializers);
+        return factory();
     }
 
     /// <summary>The serializers of the types this stage's records cross nodes as: per input port the key and the record.</summary>
@@ -143,16 +150,9 @@ internal sealed class OneInputStage<TKey, TIn, TOut> : StageNode
         Port < 0 ? [] : [(Port, ValueCodec.For<TKey>, ValueCodec.For<TIn>)];
 
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
-        new OneInputStageHost<TKey, TIn, TOut>(this, Create(), keyGroup, maxParallelism, _chainKey, _codec);
+        new OneInputStageHost<TKey, TIn, TOut>(this, InJob(_factory), keyGroup, maxParallelism, _chainKey, _codec);
 
-    public override void Validate() => Distinct(Create(), Create());
-
-    // The operator, made with the job's serializers serving the types its own registry lacks.
-    private IKeyedOperator<TKey, TIn, TOut> Create()
-    {
-        using var scope = SerializerRegistry.ForJob(Graph.Serializers);
-        return _factory();
-    }
+    protected override object NewOperator() => InJob(_factory);
 }
 
 /// <summary>
@@ -185,13 +185,7 @@ internal sealed class TwoInputStage<TKey, T1, T2, TOut> : StageNode
         [(Port1, ValueCodec.For<TKey>, ValueCodec.For<T1>), (Port2, _broadcast ? ValueCodec.For<string> : ValueCodec.For<TKey>, ValueCodec.For<T2>)];
 
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
-        new TwoInputStageHost<TKey, T1, T2, TOut>(this, Create(), _broadcast);
+        new TwoInputStageHost<TKey, T1, T2, TOut>(this, InJob(_factory), _broadcast);
 
-    public override void Validate() => Distinct(Create(), Create());
-
-    private ITwoInputKeyedOperator<TKey, T1, T2, TOut> Create()
-    {
-        using var scope = SerializerRegistry.ForJob(Graph.Serializers);
-        return _factory();
-    }
+    protected override object NewOperator() => InJob(_factory);
 }
