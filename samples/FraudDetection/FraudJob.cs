@@ -59,7 +59,7 @@ public static class FraudJob
         var changes = builder.FromSource("rules", io.RuleChanges,
                 WatermarkStrategy<RuleChange>.ForMonotonousTimestamps().WithTimestampAssigner((r, _) => r.EffectiveFrom).WithIdleness(TimeSpan.FromSeconds(2)))
             .Select(RuleChanges.Validate)               // a bad change fails here, once, as a dead letter
-            .Broadcast();
+            .Broadcast(RuleChanges.State);              // the rules' broadcast state
 
         var accounts = transactions.KeyBy(t => t.accountId);
         var smallThenLarge = accounts.Connect(changes)

@@ -23,7 +23,7 @@ public abstract class EventTimeRule<TParameters> : KeyedBroadcastProcessFunction
     public static readonly OutputTag<Transaction> LateTransactions = new("late-transactions");
 
     /// <summary>The broadcast state holding the rule changes seen, by "rule@effectiveFrom".</summary>
-    public static readonly MapStateDescriptor<string, RuleChange> Changes = new("rule-changes", Serializers.String, Serializers.Avro<RuleChange>());
+    public static readonly MapStateDescriptor<string, RuleChange> Changes = RuleChanges.State;
 
     private readonly ListStateDescriptor<Transaction> _pendingDescriptor = new("pending", Serializers.Avro<Transaction>());
     private readonly bool _reportLate;

@@ -1,4 +1,7 @@
 using System.Globalization;
+using ActorFlow.Avro;
+using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.State;
 using FraudDetection.Records;
 
 namespace FraudDetection.Rules;
@@ -84,6 +87,9 @@ public sealed record RuleDefaults(SmallThenLargeParameters SmallThenLarge, Veloc
 /// <summary>Checks rule changes before they are broadcast: a bad one fails here, once, and becomes a dead letter.</summary>
 public static class RuleChanges
 {
+    /// <summary>The broadcast state holding the rule changes seen, by "rule@effectiveFrom" (declared with the broadcast stream).</summary>
+    public static readonly MapStateDescriptor<string, RuleChange> State = new("rule-changes", Serializers.String, Serializers.Avro<RuleChange>());
+
     /// <summary>Returns the change when its values make sense for its rule.</summary>
     /// <param name="change">The change.</param>
     /// <returns>The change.</returns>

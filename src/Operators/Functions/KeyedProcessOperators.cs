@@ -1,5 +1,6 @@
 using ActorFlow.Operators.Internal;
 using ActorFlow.Operators.Serialization;
+using ActorFlow.Operators.State;
 
 namespace ActorFlow.Operators.Functions;
 
@@ -59,15 +60,56 @@ public static class KeyedProcessOperators
     /// <param name="function">The function (one instance per operator).</param>
     /// <param name="serializers">Serializers for the key, keyed state and broadcast state; built-ins when <c>null</c>.</param>
     /// <param name="clock">The processing-time clock; the host's when <c>null</c>.</param>
+    /// <param name="broadcastStates">
+    /// The broadcast states the function may use (<see cref="MapStateDescriptor{TMapKey,TValue}"/>s, as given to Flink's
+    /// <c>broadcast(descriptors)</c>): getting any other one fails naming it. <c>null</c> or empty: any name is a state.
+    /// </param>
     /// <returns>The operator.</returns>
-    /// <exception cref="ArgumentException">A key or state serializer is missing.</exception>
+    /// <exception cref="ArgumentException">A key or state serializer is missing, or a broadcast state is not a map state or is declared twice.</exception>
     /// <exception cref="InvalidOperationException">The function object is used by another operator already (make one per operator).</exception>
     public static ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut> CreateBroadcast<TKey, TIn, TBroadcast, TOut>(
-        KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut> function, SerializerRegistry? serializers = null, TimeProvider? clock = null)
+        KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut> function, SerializerRegistry? serializers = null, TimeProvider? clock = null,
+        IEnumerable<StateDescriptor>? broadcastStates = null)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(function);
+        var declared = DeclaredBroadcastStates(broadcastStates);
         function.Claim();
-        return new KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut>(function, SerializerRegistry.Resolve(serializers), clock ?? DrivenClock.Default);
+        return new KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut>(function, SerializerRegistry.Resolve(serializers), clock ?? DrivenClock.Default, declared);
+    }
+
+    /// <summary>Checks broadcast state descriptors: map states with distinct names; <c>null</c> when none are given.</summary>
+    /// <param name="descriptors">The descriptors, or <c>null</c>.</param>
+    /// <returns>The descriptors by name, or <c>null</c>.</returns>
+    /// <exception cref="ArgumentException">One is <c>null</c>, not a map state, or named twice.</exception>
+    internal static IReadOnlyDictionary<string, StateDescriptor>? DeclaredBroadcastStates(IEnumerable<StateDescriptor>? descriptors)
+    {
+        if (descriptors is null)
+        {
+            return null;
+        }
+
+        var declared = new Dictionary<string, StateDescriptor>(StringComparer.Ordinal);
+        foreach (var descriptor in descriptors)
+        {
+            if (descriptor is null)
+            {
+                throw new ArgumentException("A broadcast state descriptor is null.", nameof(descriptors));
+            }
+
+            var type = descriptor.GetType();
+            if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(MapStateDescriptor<,>))
+            {
+                throw new ArgumentException(
+                    $"Broadcast state '{descriptor.Name}' is described by a {type.Name}: broadcast state is map state (MapStateDescriptor), as in Flink.", nameof(descriptors));
+            }
+
+            if (!declared.TryAdd(descriptor.Name, descriptor))
+            {
+                throw new ArgumentException($"Broadcast state '{descriptor.Name}' is declared twice.", nameof(descriptors));
+            }
+        }
+
+        return declared.Count == 0 ? null : declared;
     }
 }

@@ -18,10 +18,11 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
     private readonly BroadcastStates _states;
     private readonly BroadcastContext _broadcast;
 
-    public KeyedBroadcastProcessOperator(KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut> function, SerializerRegistry serializers, TimeProvider clock)
+    public KeyedBroadcastProcessOperator(
+        KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut> function, SerializerRegistry serializers, TimeProvider clock, IReadOnlyDictionary<string, StateDescriptor>? declared = null)
     {
         _function = function;
-        _states = new BroadcastStates(serializers);
+        _states = new BroadcastStates(serializers, declared);
         _broadcast = new BroadcastContext(this);
         _inner = new KeyedProcessOperator<TKey, TIn, TOut>(new Adapter(function, _states), serializers, clock);
     }
@@ -71,8 +72,11 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
         _states.Restore(ref r);
     }
 
-    /// <summary>The broadcast state: maps by descriptor name; restored bytes are read when a descriptor first names them.</summary>
-    private sealed class BroadcastStates(SerializerRegistry serializers)
+    /// <summary>
+    /// The broadcast state: maps by descriptor name; restored bytes are read when a descriptor first names them. With
+    /// <paramref name="declared"/> descriptors (Flink's <c>broadcast(descriptors)</c>), only those names are states.
+    /// </summary>
+    private sealed class BroadcastStates(SerializerRegistry serializers, IReadOnlyDictionary<string, StateDescriptor>? declared)
     {
         private readonly Dictionary<string, (object Map, Action<StateWriter> Write)> _maps = new(StringComparer.Ordinal);
         private readonly Dictionary<string, byte[]> _restored = new(StringComparer.Ordinal);
@@ -81,6 +85,22 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
             where TMapKey : notnull
         {
             ArgumentNullException.ThrowIfNull(descriptor);
+            if (declared is not null)
+            {
+                if (!declared.TryGetValue(descriptor.Name, out var given))
+                {
+                    throw new ArgumentException(
+                        $"The requested broadcast state '{descriptor.Name}' does not exist (declared: {string.Join(", ", declared.Keys.Select(n => $"'{n}'"))}). "
+                        + "Check for typos in the state descriptor, or declare it in the stream's Broadcast(...) call.", nameof(descriptor));
+                }
+
+                if (given.GetType() != descriptor.GetType())
+                {
+                    throw new ArgumentException(
+                        $"Broadcast state '{descriptor.Name}' was declared as a map of {Describe(given.GetType())}, not of {Describe(descriptor.GetType())}.", nameof(descriptor));
+                }
+            }
+
             if (_maps.TryGetValue(descriptor.Name, out var known))
             {
                 return known.Map as Dictionary<TMapKey, TValue> ?? throw new InvalidOperationException(
@@ -112,6 +132,9 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
             );
             return map;
         }
+
+        private static string Describe(Type descriptorType) =>
+            string.Join(" to ", descriptorType.GetGenericArguments().Select(t => t.Name));
 
         public void Snapshot(StateWriter w)
         {

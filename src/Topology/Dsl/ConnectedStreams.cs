@@ -1,5 +1,6 @@
 using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.State;
 using ActorFlow.Topology.Runtime.Internal;
 
 namespace ActorFlow.Topology.Dsl;
@@ -43,9 +44,16 @@ public sealed class ConnectedStreams<TKey, T1, T2>
 /// <summary>A stream whose records reach every key group of the keyed operator it is connected to (rules, configuration).</summary>
 public sealed class BroadcastStream<T>
 {
-    internal BroadcastStream(DataStream<T> stream) => Stream = stream;
+    internal BroadcastStream(DataStream<T> stream, IReadOnlyList<StateDescriptor>? descriptors)
+    {
+        Stream = stream;
+        Descriptors = descriptors;
+    }
 
     internal DataStream<T> Stream { get; }
+
+    /// <summary>Gets the declared broadcast states, or <c>null</c> when any name is a state.</summary>
+    internal IReadOnlyList<StateDescriptor>? Descriptors { get; }
 }
 
 /// <summary>
@@ -73,7 +81,7 @@ public sealed class BroadcastConnectedStream<TKey, T, TBroadcast>
     {
         ArgumentNullException.ThrowIfNull(function);
         var job = _keyed.Stream.Job;
-        return TwoInput.Stage<TKey, T, TBroadcast, TOut>(_keyed, _broadcast.Stream, name, () => KeyedProcessOperators.CreateBroadcast(function(), job.Serializers), (stage, _) =>
+        return TwoInput.Stage<TKey, T, TBroadcast, TOut>(_keyed, _broadcast.Stream, name, () => KeyedProcessOperators.CreateBroadcast(function(), job.Serializers, broadcastStates: _broadcast.Descriptors), (stage, _) =>
             _broadcast.Stream.Origin.Connect(new BroadcastTerminal<TBroadcast>(stage.Port2)), broadcast: true);
     }
 }

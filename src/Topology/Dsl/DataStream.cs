@@ -1,3 +1,5 @@
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.State;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Runtime.Internal;
 
@@ -104,7 +106,25 @@ public class DataStream<T>
     {
         var origin = Origin;
         Job.Graph.Broadcasts.Add((() => origin.Consumed, origin.Description));
-        return new(this);
+        return new(this, null);
+    }
+
+    /// <summary>
+    /// Makes this stream a broadcast stream whose functions keep the broadcast states <paramref name="descriptors"/>
+    /// (Flink's <c>broadcast(descriptors)</c>): <c>GetBroadcastState</c> of any other descriptor fails naming it, so a
+    /// typo is an error instead of a new, empty state. Connected to a keyed stream (<c>keyed.Connect(broadcast)</c>), each
+    /// of its records reaches every key group of that operator (keep it low-volume).
+    /// </summary>
+    /// <param name="descriptors">The broadcast states: <see cref="MapStateDescriptor{TMapKey,TValue}"/>s with distinct names.</param>
+    /// <exception cref="ArgumentException">None is given, or one is not a map state or is named twice.</exception>
+    public BroadcastStream<T> Broadcast(params StateDescriptor[] descriptors)
+    {
+        ArgumentNullException.ThrowIfNull(descriptors);
+        var declared = KeyedProcessOperators.DeclaredBroadcastStates(descriptors)
+            ?? throw new ArgumentException("Give the broadcast states, or call Broadcast() for any.", nameof(descriptors));
+        var origin = Origin;
+        Job.Graph.Broadcasts.Add((() => origin.Consumed, origin.Description));
+        return new(this, [.. declared.Values]);
     }
 
     /// <summary>A window join with <paramref name="other"/>: <c>.Where(key).EqualTo(key).Window(assigner).Apply(name, join)</c>.</summary>

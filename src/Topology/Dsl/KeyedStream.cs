@@ -98,7 +98,7 @@ public sealed class KeyedStream<TKey, T>
         return new ConnectedStreams<TKey, T, T2>(this, other);
     }
 
-    /// <summary>Connects this keyed stream with a broadcast stream (see <see cref="DataStream{T}.Broadcast"/>).</summary>
+    /// <summary>Connects this keyed stream with a broadcast stream (see <see cref="DataStream{T}.Broadcast()"/>).</summary>
     public BroadcastConnectedStream<TKey, T, TBroadcast> Connect<TBroadcast>(BroadcastStream<TBroadcast> broadcast)
     {
         ArgumentNullException.ThrowIfNull(broadcast);

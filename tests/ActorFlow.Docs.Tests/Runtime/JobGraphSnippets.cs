@@ -68,7 +68,7 @@ public static class JobGraphSnippets
     public static StreamJob Broadcast(DataStream<Click> clicks, DataStream<long> limits, ISinkConnector<string> sink)
     {
         // begin-snippet: graph-broadcast
-        var rules = limits.Broadcast();                        // every record reaches every key group
+        var rules = limits.Broadcast(OverLimit.Limits);        // every record reaches every key group
         clicks.KeyBy(c => c.User)
             .Connect(rules)
             .Process("over-limit", () => new OverLimit())
@@ -158,7 +158,9 @@ public static class JobGraphSnippets
     /// <summary>Alerts on a user's click count above the limit in force.</summary>
     public sealed class OverLimit : KeyedBroadcastProcessFunction<string, Click, long, string>
     {
-        private static readonly MapStateDescriptor<string, long> Limits = new("limits");
+        /// <summary>The broadcast state: the limit in force.</summary>
+        public static readonly MapStateDescriptor<string, long> Limits = new("limits");
+
         private IValueState<long> _clicks = null!;
 
         public override void Open(IKeyedStateStore state) => _clicks = state.GetState(new ValueStateDescriptor<long>("clicks"));
