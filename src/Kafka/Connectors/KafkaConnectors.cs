@@ -153,6 +153,24 @@ public static class KafkaConnectors
                 })
                 .MapMaterializedValue(control => (ISourceControl)new Control(control));
 
+        // The restored partitions of the subscribed topics (a pattern, ^..., as librdkafka matches it) or of the assignment:
+        // the group may assign them late (a crashed run's member keeps them until its session times out), and until then
+        // they must hold the job's watermark as Flink's restored splits do.
+        public IEnumerable<string> RestoredPartitions(IReadOnlyDictionary<string, long> startOffsets)
+        {
+            Func<string, int, bool> reads = subscription switch
+            {
+                TopicSubscription topics => (topic, _) => topics.Topics.Any(t => t == topic || (t.StartsWith('^') && System.Text.RegularExpressions.Regex.IsMatch(topic, t))),
+                ManualAssignment manual => (topic, partition) => manual.Partitions.Any(p => p.Topic == topic && p.Partition.Value == partition),
+                _ => (_, _) => false,
+            };
+            return startOffsets.Keys.Where(id =>
+            {
+                var (topic, partition) = SourcePartitionIds.Parse(id);
+                return reads(topic, partition);
+            }).ToList();
+        }
+
         // The checkpoint's offsets decide where each partition starts; the consumer group's commit is only progress.
         // A partition the checkpoint does not name, of a topic it names partitions of, is new to the job (added to the
         // topic, or to the assignment, since) when the checkpoint names every assigned partition (a record of this

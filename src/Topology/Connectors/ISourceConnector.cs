@@ -49,4 +49,16 @@ public interface ISourceConnector<T>
     /// partitions of one Kafka consumer are fetched together and cannot wait.
     /// </summary>
     bool PartitionsCanWait => false;
+
+    /// <summary>
+    /// The partitions of <paramref name="startOffsets"/> (a restored checkpoint's) that this source reads. Each holds the
+    /// source's combined watermark from the start of the run, as an assigned partition without records does, until its
+    /// first record (or until it goes idle, with <c>WithIdleness</c>), also before it is assigned: a consumer group may give a
+    /// restarted job its partitions one at a time (a crashed member's only after its session timeout), and the partitions
+    /// assigned first must not move event time past the records the others have not delivered yet (Flink's source owns
+    /// every restored split from the start). Default: none (each partition holds from its assignment on).
+    /// </summary>
+    /// <param name="startOffsets">The offsets the run starts from, by partition id, of every source of the job.</param>
+    /// <returns>This source's partitions among them.</returns>
+    IEnumerable<string> RestoredPartitions(IReadOnlyDictionary<string, long> startOffsets) => [];
 }

@@ -224,8 +224,34 @@ internal sealed partial class ConsumerHub<TKey, TValue>
             _connected.TrySetResult();
         }
 
+        // librdkafka keeps a partition's pause (the hub pauses a partition whose buffer is full) across a revoke and a
+        // new assignment: a partition paused when a rebalance took it away would come back paused to a fresh buffer
+        // that never resumes it, and deliver nothing more. Resume them once the assignment is in place (after this
+        // callback, on the next turn of the poll loop), unless the hub paused the new buffer by then.
+        Enqueue(() => ResumeAssigned(assigned));
         _listener.OnAssigned(assigned);
         return starts;
+    }
+
+    private void ResumeAssigned(List<(TopicPartition Partition, int Generation)> assigned)
+    {
+        if (_stopped || _consumer is not { } consumer)
+        {
+            return;
+        }
+
+        List<TopicPartition> resume;
+        lock (_lock)
+        {
+            resume = [.. assigned
+                .Where(a => _buffers.TryGetValue(a.Partition, out var buffer) && buffer.Generation == a.Generation && !buffer.Paused)
+                .Select(a => a.Partition)];
+        }
+
+        if (resume.Count > 0)
+        {
+            consumer.Resume(resume);
+        }
     }
 
     internal void OnRevoked(List<TopicPartition> partitions)

@@ -42,12 +42,14 @@ internal static class SourceGraph
             merged = merged.Concat(Source.Single(new Incoming<T>(null, null, End: true)));
         }
 
+        var restored = connector.RestoredPartitions(options.StartOffsets).ToArray();
         return connector.Partitions(options.StartOffsets)
             .MapMaterializedValue(control => stop.Wrap(control))
             .Via(merged.Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
             .StatefulSelectMany<Incoming<T>, Chunk<TOut>, ISourceControl>(() =>
             {
                 var assigner = new WatermarkAssigner<T>(strategy, clock) { CutsAtWatermarks = options.ExecutionMode != ExecutionMode.Batch };
+                assigner.Expect(restored);
                 return incoming =>
                 {
                     if (incoming.End && stop.Stopped)

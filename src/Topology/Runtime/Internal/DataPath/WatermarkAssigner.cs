@@ -66,6 +66,22 @@ internal sealed class WatermarkAssigner<T>
     public Chunk<T> OnIncoming(Incoming<T> incoming) => OnIncoming(incoming, IdentityRoute.Instance);
 
     /// <summary>
+    /// Inputs the source will deliver (a restored checkpoint's partitions, <see cref="ISourceConnector{T}.RestoredPartitions"/>):
+    /// each holds the combined watermark from now on as an announced partition without records does, before it arrives.
+    /// </summary>
+    public void Expect(IEnumerable<string> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (!_partitions.ContainsKey(partition))
+            {
+                _partitions.Remove(NoPartitionYet);
+                _partitions[partition] = new PartitionClock(_strategy.CreateWatermarkGenerator(_timeProvider));
+            }
+        }
+    }
+
+    /// <summary>
     /// The chunk of <paramref name="incoming"/>, each record passed through <paramref name="route"/> as it is stamped (the
     /// source's only consumer, fused: no chunk of the bare records is made). A record the route throws on becomes a dead
     /// letter of <see cref="IRecordRoute{T, TOut}.Step"/> with its position and bytes, and the others go on.
