@@ -432,7 +432,7 @@ internal sealed class CheckpointCoordinator(
         CheckpointMetrics.Completed(jobName, Stopwatch.GetElapsedTime(started), record.TotalStateSizeBytes);
         requested?.TrySetResult(record);
         var published = await PublishAsync(record).ConfigureAwait(false);
-        await AfterCompletionAsync(record).ConfigureAwait(false);
+        await AfterCompletionAsync(record, commitOffsets: published is null).ConfigureAwait(false);
         if (final is not null)
         {
             // A bounded run ends only with its output published; otherwise it fails, and the next run publishes this epoch.
@@ -467,11 +467,19 @@ internal sealed class CheckpointCoordinator(
         }
     }
 
-    private async Task AfterCompletionAsync(CheckpointRecord record)
+    /// <summary>
+    /// Commits the checkpoint's offsets to the consumer group (progress for lag monitoring) unless its output could not be
+    /// published (<paramref name="commitOffsets"/> false: the group's lag then shows the records whose output is not out
+    /// yet, as it does while checkpoints fail), and prunes old checkpoints and snapshots.
+    /// </summary>
+    private async Task AfterCompletionAsync(CheckpointRecord record, bool commitOffsets)
     {
         try
         {
-            await source.CommitAsync(SourcePartitionIds.ToNextOffsets(record.Offsets)).ConfigureAwait(false);
+            if (commitOffsets)
+            {
+                await source.CommitAsync(SourcePartitionIds.ToNextOffsets(record.Offsets)).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
