@@ -92,7 +92,9 @@ public static class KafkaProducer
     /// <item>A signal with no open transaction emits its event with a count of 0 and makes no Kafka call.</item>
     /// <item>While InitTransactions, CommitTransaction or AbortTransaction runs (on the thread pool, bounded by
     /// <see cref="ProducerSettings{TKey, TValue}.TransactionTimeout"/>) the stage back-pressures.</item>
-    /// <item>A transaction still open when upstream completes is aborted (not committed). A fenced producer, a fatal
+    /// <item>A transaction still open when upstream completes is aborted (not committed); so is one open when upstream
+    /// fails, downstream cancels or the stage fails (as Alpakka's stage), after a transaction call still running ends,
+    /// off the stream's thread: the failure reaches the stream at once. A fenced producer, a fatal
     /// client error, a failed delivery or a failed commit fails the stage with a <see cref="KafkaException"/> naming
     /// the transactional.id; the records of the failed transaction are never visible, so the job recovers from its
     /// last complete checkpoint.</item>

@@ -34,6 +34,22 @@ public sealed class ProducerSinkSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(Enumerable.Range(0, 5000).Select(i => "v" + i).Order(), values);
     }
 
+    /// <summary>
+    /// Verify that a sink whose client cannot be made (a property librdkafka does not know) fails its task with the
+    /// client's reason, not with an abrupt termination that names none (the reason was only in the log).
+    /// </summary>
+    [Fact]
+    public async Task A_PlainSink_must_fail_with_the_reason_its_client_cannot_be_made()
+    {
+        var settings = SettingsFor("127.0.0.1:1").WithProperty("no.such.property", "1");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() =>
+            Source.Single(new ProducerRecord<string, string>("t", "k", "v")).RunWith(KafkaProducer.PlainSink(settings), _materializer).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.IsNotType<AbruptStageTerminationException>(error);
+        Assert.Contains("no.such.property", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Verify that the sink takes no more than its parallelism while reports are missing, and finishes once the broker is back.</summary>
     [Fact]
     public async Task A_PlainSink_must_keep_at_most_parallelism_records_in_flight()

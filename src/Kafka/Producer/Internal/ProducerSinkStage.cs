@@ -97,7 +97,19 @@ internal sealed class ProducerSinkStage<TIn, TKey, TValue> : GraphStageWithMater
         public override void PreStart()
         {
             _wakeUp = GetAsyncCallback(Progress);
-            _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError, log: KafkaClientLog.For(Log));
+            try
+            {
+                _producer = _stage._sharedProducer ?? ProducerFactory.Create(_stage._settings, onError: _reports.OnClientError, log: KafkaClientLog.For(Log));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Settings the client refuses (no bootstrap.servers, an unknown property): the stage's task fails with
+                // the reason, not with the AbruptStageTerminationException a throwing PreStart leaves it.
+                _reports.Record(e);
+                FailStage(e);
+                return;
+            }
+
             var reports = _reports;
             _attachment = _stage._handle?.Attach(_producer, () => reports.Failure);
 

@@ -44,6 +44,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         private Action _wakeUp = () => { };
         private Action<TransactionCall> _onCallDone = _ => { };
         private IProducer<TKey, TValue>? _producer;
+        private Task<TransactionCall> _call = Task.FromResult(TransactionCall.Init());
         private TransactionEvent? _toEmit;
         private bool _busy = true;
         private bool _open;
@@ -109,18 +110,62 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
 
         public override void PostStop()
         {
-            try
+            if (_producer is { } producer)
             {
-                // An open transaction is not part of a complete checkpoint: disposing leaves it to the broker,
-                // and the next InitTransactions with this transactional.id aborts it.
-                _producer?.Dispose();
-            }
-            catch (Exception e)
-            {
-                Log.Warning(e, "Closing the transactional Kafka producer '{0}' failed.", _id);
+                // Off the stage's thread, so a failure or cancellation reaches the stream at once: a transaction call still
+                // running (InitTransactions against a broker that is down waits up to the transaction timeout) is waited
+                // for, then a transaction left open (upstream failed, downstream cancelled, the client failed) is aborted,
+                // as Alpakka's stage does on failure: left to the broker, it would hold read_committed readers of its
+                // partitions at the last stable offset until transaction.timeout.ms, or until this transactional.id
+                // starts again. Only then is the client disposed (disposing waits for a running call anyway).
+                // A call still running (busy) has an outcome the stage never heard: it decides whether the transaction is open.
+                var (open, records, call, timeout, id, log) = (_open, _records, _busy ? _call : null, _stage._settings.TransactionTimeout, _id, Log);
+                _ = Task.Run(() => CloseAsync(producer, call, open, records, timeout, id, log));
             }
 
             base.PostStop();
+        }
+
+        private static async Task CloseAsync(IProducer<TKey, TValue> producer, Task<TransactionCall>? running, bool open, long records, TimeSpan timeout, string id, ILoggingAdapter log)
+        {
+            // A commit or abort that was running and succeeded closed the transaction.
+            var closed = false;
+            if (running is not null)
+            {
+                try
+                {
+                    var last = await running.ConfigureAwait(false);
+                    closed = last.Error is null && last.Kind is TransactionCallKind.Commit or TransactionCallKind.Abort or TransactionCallKind.FinalAbort;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Its report to the stopped stage failed; the call itself ran: try the abort, which fails if nothing is open.
+                }
+            }
+
+            if (open && !closed)
+            {
+                try
+                {
+                    producer.AbortTransaction(timeout);
+                    log.Info("Transactional producer '{0}': the stream stopped with an open transaction of {1} record(s); aborted it.", id, records);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A fenced or failed client cannot abort: the broker aborts it at transaction.timeout.ms, or the next
+                    // InitTransactions with this transactional.id does.
+                    log.Warning("Transactional producer '{0}': the stream stopped with an open transaction that could not be aborted ({1}); the broker aborts it after transaction.timeout.ms or when '{0}' starts again.", id, e.Message);
+                }
+            }
+
+            try
+            {
+                producer.Dispose();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log.Warning(e, "Closing the transactional Kafka producer '{0}' failed.", id);
+            }
         }
 
         private void Produce(ProducerRecord<TKey, TValue> record)
@@ -201,7 +246,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
         {
             _busy = true;
             var producer = _producer!;
-            _ = Task.Run(() =>
+            _call = Task.Run(() =>
             {
                 try
                 {
@@ -213,6 +258,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
                 }
 
                 _onCallDone(call);
+                return call;
             });
         }
 
