@@ -111,7 +111,7 @@ public static partial class JobRunner
     }
 
     /// <summary>Failover: every key group the failed run knew drops its state; its next incarnation restores the last complete checkpoint.</summary>
-    private static async Task ResetKeyGroupsAsync(JobRun failed, string jobName, JobRunnerOptions options)
+    internal static async Task ResetKeyGroupsAsync(JobRun failed, string jobName, JobRunnerOptions options)
     {
         if (failed.Region is not { } region)
         {

@@ -127,6 +127,30 @@ public sealed class RunningJob
             {
                 await _current.Control.ShutdownAsync().ConfigureAwait(false);
             }
+
+            await ReleaseKeyGroupsAsync(_current).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The stopped run's key groups stop (once their snapshot saves are answered), so that the job started again on this
+    /// node restores its last complete checkpoint in fresh ones: alive, they held the stopped run's state, and the next
+    /// start waited a checkpoint timeout for restores they never reported, then failed over to replace them.
+    /// </summary>
+    private async Task ReleaseKeyGroupsAsync(JobRun run)
+    {
+        if (Terminating)
+        {
+            return; // the node's key groups stop with it
+        }
+
+        try
+        {
+            await JobRunner.ResetKeyGroupsAsync(run, Name, _options).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Warning("Job {0}: its key groups did not all stop after the stop ({1}); a start on this node replaces them by a failover", Name, e.Message);
         }
     }
 
