@@ -16,7 +16,9 @@ public static partial class JobRunner
     /// are spread over all nodes from the first record. Records, results and side outputs then cross nodes in
     /// ActorFlow's binary format, so every type of the job needs a serializer
     /// (<see cref="StreamJobBuilder.WithSerializers"/>); a job missing one fails here, naming the type. Key groups
-    /// stay hosted until the actor system terminates.
+    /// stay hosted until the actor system terminates. Give every node the same <paramref name="options"/>: with
+    /// <see cref="JobRunnerOptions.RestoreCheckpointId"/> the key groups here restore that checkpoint, as the start
+    /// node's do (until a newer one completes).
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is stateless (nothing to host) or a type has no serializer.</exception>
     public static async Task HostAsync(ActorSystem system, StreamJob job, JobRunnerOptions? options = null)
@@ -38,8 +40,11 @@ public static partial class JobRunner
         var store = ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
         await Savepoints.RequireAsync(store, job.Name, options.FromSavepoint).ConfigureAwait(false);
-        var restoreFrom = await store.LoadLatestAsync(job.Name).ConfigureAwait(false);
+        // The checkpoint the start node restores: the latest, or the one RestoreCheckpointId names (give every node the
+        // same options), whose key groups on this node must restore it too (a corrupt latest one fails here as there).
+        var restoreFrom = await JobRecovery.FindRestorePointAsync(store, job.Name, options).ConfigureAwait(false);
         JobRegistry.Get(system).Register(job.Name, job.Plan, options, restoreFrom);
+        RecoveryMonitor.Get(system).Pin(job.Name, options.RestoreCheckpointId is null ? null : await RecoveryMonitor.RestorePin.CreateAsync(store, job.Name, restoreFrom).ConfigureAwait(false));
         StartRegion(system, job, options);
     }
 

@@ -137,7 +137,7 @@ public static partial class JobRunner
         }
 
         JobRegistry.Get(system).Register(job.Name, job.Plan, options, restoreFrom);
-        RecoveryMonitor.Get(system).Pin(job.Name, options.RestoreCheckpointId is not null);
+        RecoveryMonitor.Get(system).Pin(job.Name, options.RestoreCheckpointId is null ? null : await RecoveryMonitor.RestorePin.CreateAsync(store, job.Name, restoreFrom).ConfigureAwait(false));
         var region = job.Plan.IsKeyed ? StartRegion(system, job, options) : null;
         if (region is not null && restoreFrom is not null)
         {
@@ -480,7 +480,9 @@ public static partial class JobRunner
                 var keyGroup = int.Parse(entityId, System.Globalization.CultureInfo.InvariantCulture);
                 // The latest complete checkpoint in the shared store, so that a key group starting on a node that only
                 // hosts (or started late) does not restore an older one; this node's last known record otherwise.
-                var latest = (RecoveryMonitor.Get(system).IsPinned(name) ? entry.RestoreFrom : LatestCheckpoint(system, name)) ?? entry.RestoreFrom;
+                var latest = RecoveryMonitor.Get(system).PinOf(name) is { } pin
+                    ? pin.Choose(() => LatestCheckpoint(system, name))
+                    : LatestCheckpoint(system, name) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
                 Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup);
                 // A producer, not Props.Create(() => new ...): the expression form compiles its lambda for every entity

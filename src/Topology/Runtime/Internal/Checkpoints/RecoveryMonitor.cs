@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Persistence.Snapshots;
 using Akka.Actor;
 
@@ -12,14 +13,17 @@ namespace ActorFlow.Topology.Runtime.Internal;
 internal sealed class RecoveryMonitor : IExtension
 {
     private readonly ConcurrentDictionary<string, Watcher> _watches = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _pinned = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RestorePin?> _pins = new(StringComparer.Ordinal);
 
     public static RecoveryMonitor Get(ActorSystem system) => system.WithExtension<RecoveryMonitor, Provider>();
 
-    /// <summary>Whether key groups of <paramref name="job"/> restore the job's registered checkpoint rather than the store's latest.</summary>
-    public bool IsPinned(string job) => _pinned.TryGetValue(job, out var pinned) && pinned;
+    /// <summary>
+    /// The checkpoint key groups of <paramref name="job"/> starting on this node restore instead of the store's latest, or
+    /// <c>null</c>: see <see cref="RestorePin"/>.
+    /// </summary>
+    public RestorePin? PinOf(string job) => _pins.TryGetValue(job, out var pin) ? pin : null;
 
-    public void Pin(string job, bool pinned) => _pinned[job] = pinned;
+    public void Pin(string job, RestorePin? pin) => _pins[job] = pin;
 
     public Watcher Watch(string job, IEnumerable<int> keyGroups) => _watches[job] = new Watcher(keyGroups);
 
@@ -38,6 +42,35 @@ internal sealed class RecoveryMonitor : IExtension
         if (_watches.TryGetValue(job, out var watch))
         {
             watch.Failed(error);
+        }
+    }
+
+    /// <summary>
+    /// A start from a chosen checkpoint (<see cref="JobRunnerOptions.RestoreCheckpointId"/>) on this node, the start node
+    /// or a hosting one: its key groups restore <see cref="Record"/>, not the store's newest record (corrupt, or what the
+    /// user steered away from), until a checkpoint newer than every id the store held at the pin (<see cref="Ceiling"/>)
+    /// completes, as Flink adds a checkpoint restored with -s to the job's completed checkpoints.
+    /// </summary>
+    internal sealed record RestorePin(CheckpointRecord? Record, long Ceiling)
+    {
+        /// <summary>The pin for a start from <paramref name="record"/>, with the store's ids as they are now.</summary>
+        public static async Task<RestorePin> CreateAsync(ICheckpointStore store, string job, CheckpointRecord? record)
+        {
+            var ids = await store.ListIdsAsync(job).ConfigureAwait(false);
+            return new RestorePin(record, ids.Count == 0 ? 0 : ids.Max());
+        }
+
+        /// <summary>The checkpoint a key group starting now restores: the store's newest when newer than the pin, else the pinned one.</summary>
+        public CheckpointRecord? Choose(Func<CheckpointRecord?> newest)
+        {
+            try
+            {
+                return newest() is { } latest && latest.CheckpointId > Ceiling ? latest : Record;
+            }
+            catch (CorruptCheckpointException)
+            {
+                return Record; // the newest record is the corrupt one the start steered away from
+            }
         }
     }
 
