@@ -26,7 +26,7 @@ public static class KafkaConsumer
     public static Source<CommittableMessage<TKey, TValue>, IControl> CommittableSource<TKey, TValue>(
         ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
     {
-        Validate(settings, subscription);
+        Validate(settings, subscription, committable: true);
         return Source.FromGraph(new KafkaSourceStage<TKey, TValue, CommittableMessage<TKey, TValue>>(
             settings, subscription,
             static (record, target, generation) => new CommittableMessage<TKey, TValue>(record, new CommittableOffset(target, record.TopicPartitionOffset, generation)),
@@ -49,7 +49,7 @@ public static class KafkaConsumer
     public static Source<(TopicPartition Partition, Source<CommittableMessage<TKey, TValue>, NotUsed> Records), IControl> CommittablePartitionedSource<TKey, TValue>(
         ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
     {
-        Validate(settings, subscription);
+        Validate(settings, subscription, committable: true);
         return Source.FromGraph(new PartitionedSourceStage<TKey, TValue, CommittableMessage<TKey, TValue>>(
             settings, subscription,
             static (record, target, generation) => new CommittableMessage<TKey, TValue>(record, new CommittableOffset(target, record.TopicPartitionOffset, generation)),
@@ -84,10 +84,15 @@ public static class KafkaConsumer
     /// <summary>Whether <paramref name="chunk"/> is a partition's start marker (<see cref="PlainPartitionedChunkSource"/>).</summary>
     internal static bool IsStartMarker<TKey, TValue>(ConsumeResult<TKey, TValue>[] chunk) => chunk is [{ IsPartitionEOF: true }];
 
-    private static void Validate<TKey, TValue>(ConsumerSettings<TKey, TValue> settings, ISubscription subscription)
+    /// <summary>
+    /// Fails at build time, not on the first pull: settings without bootstrap servers, or without a group.id where one is
+    /// needed: a subscription, and committable offsets (without one a commit went to a group made up for the consumer,
+    /// "succeeded", and a restart read from auto.offset.reset again; the Java client throws InvalidGroupIdException).
+    /// </summary>
+    private static void Validate<TKey, TValue>(ConsumerSettings<TKey, TValue> settings, ISubscription subscription, bool committable = false)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(subscription);
-        _ = settings.ToConsumerConfig(needsGroup: subscription is TopicSubscription); // fail at build time, not on first pull
+        _ = settings.ToConsumerConfig(needsGroup: committable || subscription is TopicSubscription);
     }
 }

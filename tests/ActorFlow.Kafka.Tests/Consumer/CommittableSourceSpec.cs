@@ -11,6 +11,21 @@ public sealed class CommittableSourceSpec(ITestOutputHelper output) : KafkaSpecB
 {
     private CommitterSettings Committing => CommitterSettings.Create(Sys).WithMaxInterval(TimeSpan.FromMilliseconds(100));
 
+    /// <summary>
+    /// Verify that a committable source without a group.id fails when it is built, naming the setting, also on a manual
+    /// assignment (its commits went to a group made up for the consumer and "succeeded"; Java throws InvalidGroupIdException).
+    /// </summary>
+    [Fact]
+    public void A_CommittableSource_must_need_a_group_id()
+    {
+        var noGroup = ConsumerSettings<string, string>.Create(Sys, null, null).WithBootstrapServers(Kafka.BootstrapServers);
+        var assignment = Subscriptions.Assignment(new Confluent.Kafka.TopicPartition(Topic, 0));
+
+        Assert.Contains("group.id", Assert.Throws<InvalidOperationException>(() => KafkaConsumer.CommittableSource(noGroup, assignment)).Message, StringComparison.Ordinal);
+        Assert.Contains("group.id", Assert.Throws<InvalidOperationException>(() => KafkaConsumer.CommittablePartitionedSource(noGroup, assignment)).Message, StringComparison.Ordinal);
+        _ = KafkaConsumer.PlainSource(noGroup, assignment); // reading an assignment needs none
+    }
+
     /// <summary>Verify that a drained, shut-down consumer resumes from its committed offsets: every record once, none lost.</summary>
     [Fact]
     public async Task A_CommittableSource_must_resume_from_committed_offsets_after_restart()
