@@ -35,10 +35,21 @@ public static class ActorFlowCluster
     /// (single node).
     /// </param>
     /// <param name="overrides">Extra HOCON, taking precedence over everything else.</param>
-    /// <param name="port">TCP port on 127.0.0.1; 0 picks a free one.</param>
+    /// <param name="port">
+    /// TCP port on 127.0.0.1; 0 picks a free one unless <paramref name="overrides"/> set
+    /// <c>akka.remote.dot-netty.tcp.port</c> (another port in both is refused).
+    /// </param>
     public static async Task<ActorSystem> StartNodeAsync(string name, StateStoreSettings state, IReadOnlyList<Address>? seeds = null, Config? overrides = null, int port = 0)
     {
         ArgumentNullException.ThrowIfNull(state);
+        if (port != 0 && overrides is not null && overrides.HasPath("akka.remote.dot-netty.tcp.port") && overrides.GetInt("akka.remote.dot-netty.tcp.port") is var configured && configured != port)
+        {
+            // The overrides take precedence: the node would bind their port, not the one asked for here.
+            throw new ArgumentException(
+                $"The node is asked for port {port}, but its overrides set akka.remote.dot-netty.tcp.port = {configured}: give one of them (0 here lets the overrides decide).",
+                nameof(port));
+        }
+
         state.PrepareDatabase();
         var config = (overrides ?? Config.Empty)
             .WithFallback(ConfigurationFactory.ParseString($$"""

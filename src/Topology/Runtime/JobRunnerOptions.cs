@@ -185,11 +185,46 @@ public sealed record JobRunnerOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1 || Parallelism < 1 || BatchSourceParallelism < 1 || BatchKeyGroupParallelism < 1 || AskAttempts < 1 || Shards < 1 || RetainedCheckpoints < 1 || TolerableCheckpointFailures < 0 || _restartAttempts < 0 || KeyGroupRestartLog < 0 || _restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay ||
-            CheckpointInterval <= TimeSpan.Zero || CheckpointTimeout <= TimeSpan.Zero ||
-            WatermarkInterval <= TimeSpan.Zero || AskTimeout <= TimeSpan.Zero)
+        // Each setting out of range, named with its value (the whole record named none of them).
+        var invalid = new List<string>();
+        void AtLeast(string name, long? value, long min)
         {
-            throw new ArgumentException($"Invalid job runner options: sizes and counts must be >= 1 and times positive ({this}).");
+            if (value < min)
+            {
+                invalid.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} = {value} (must be >= {min})"));
+            }
+        }
+
+        void Positive(string name, TimeSpan? value)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                invalid.Add($"{name} = {value} (must be positive)");
+            }
+        }
+
+        AtLeast(nameof(BatchSize), BatchSize, 1);
+        AtLeast(nameof(Parallelism), Parallelism, 1);
+        AtLeast(nameof(BatchSourceParallelism), BatchSourceParallelism, 1);
+        AtLeast(nameof(BatchKeyGroupParallelism), BatchKeyGroupParallelism, 1);
+        AtLeast(nameof(AskAttempts), AskAttempts, 1);
+        AtLeast(nameof(Shards), Shards, 1);
+        AtLeast(nameof(RetainedCheckpoints), RetainedCheckpoints, 1);
+        AtLeast(nameof(TolerableCheckpointFailures), TolerableCheckpointFailures, 0);
+        AtLeast("RestartAttempts", _restartAttempts, 0);
+        AtLeast(nameof(KeyGroupRestartLog), KeyGroupRestartLog, 0);
+        if (_restartDelay < TimeSpan.Zero || _restartDelay > RestartStrategy.MaxDelay)
+        {
+            invalid.Add($"RestartDelay = {_restartDelay} (must be 0 to {RestartStrategy.MaxDelay})");
+        }
+
+        Positive(nameof(CheckpointInterval), CheckpointInterval);
+        Positive(nameof(CheckpointTimeout), CheckpointTimeout);
+        Positive(nameof(WatermarkInterval), WatermarkInterval);
+        Positive(nameof(AskTimeout), AskTimeout);
+        if (invalid.Count > 0)
+        {
+            throw new ArgumentException($"Invalid job runner options: {string.Join("; ", invalid)}.");
         }
 
         if (!Enum.IsDefined(ExecutionMode))
