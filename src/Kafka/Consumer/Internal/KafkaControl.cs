@@ -13,7 +13,17 @@ internal sealed class KafkaControl<TKey, TValue>(ConsumerHub<TKey, TValue> hub, 
     public async Task StopAsync()
     {
         hub.Stop();
-        await stageStopped.WaitAsync(stopTimeout).ConfigureAwait(false);
+        try
+        {
+            await stageStopped.WaitAsync(stopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            // The stage hands out what it took before the stop (up to max-batch records) first, at the stream's pace.
+            throw new TimeoutException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The Kafka source did not stop within stop-timeout ({stopTimeout.TotalSeconds:0.###} s): it still hands the stream the records it took before the stop (up to max-batch); the stream goes on, and DrainAndShutdownAsync waits for it however long it takes."),
+                e);
+        }
     }
 
     public async Task ShutdownAsync()
