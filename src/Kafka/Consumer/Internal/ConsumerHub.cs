@@ -60,6 +60,24 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
     /// <summary>Builds the consumer (validating the settings on the caller's thread) and starts polling; librdkafka logs to <paramref name="log"/>.</summary>
     public void Start(string name, KafkaClientLog log)
     {
+        try
+        {
+            Build(log);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Settings librdkafka refuses (an unknown or invalid property): the source is never connected, so a job's
+            // start fails with the reason instead of starting and then failing over without end.
+            _connected.TrySetException(e);
+            throw;
+        }
+
+        _thread = new Thread(PollLoop) { IsBackground = true, Name = "actorflow-kafka-" + name };
+        _thread.Start();
+    }
+
+    private void Build(KafkaClientLog log)
+    {
         var config = _settings.ToConsumerConfig(needsGroup: _subscription is TopicSubscription);
         _consumer = new ConsumerBuilder<TKey, TValue>(config)
             .SetKeyDeserializer(_settings.KeyDeserializer)
@@ -74,8 +92,6 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
             .SetPartitionsRevokedHandler((_, tps) => OnRevoked(tps.Select(t => t.TopicPartition).ToList()))
             .SetPartitionsLostHandler((_, tps) => OnRevoked(tps.Select(t => t.TopicPartition).ToList()))
             .Build();
-        _thread = new Thread(PollLoop) { IsBackground = true, Name = "actorflow-kafka-" + name };
-        _thread.Start();
     }
 
     /// <summary>
