@@ -153,22 +153,58 @@ public static class KafkaConnectors
                 })
                 .MapMaterializedValue(control => (ISourceControl)new Control(control));
 
-        // The restored partitions of the subscribed topics (a pattern, ^..., as librdkafka matches it) or of the assignment:
-        // the group may assign them late (a crashed run's member keeps them until its session times out), and until then
-        // they must hold the job's watermark as Flink's restored splits do.
+        // The restored partitions of the subscribed topics (a pattern, ^..., as librdkafka matches it) that the cluster
+        // still has: the group may assign them late (a crashed run's member keeps them until its session times out), and
+        // until then they must hold the job's watermark as Flink's restored splits do. A partition the cluster no longer
+        // has (a deleted topic, a pattern's old topic) would never be assigned and would hold it for good: left out, as
+        // is everything when the metadata cannot be read. A manual assignment announces all its partitions at once.
         public IEnumerable<string> RestoredPartitions(IReadOnlyDictionary<string, long> startOffsets)
         {
-            Func<string, int, bool> reads = subscription switch
+            if (subscription is not TopicSubscription topics)
             {
-                TopicSubscription topics => (topic, _) => topics.Topics.Any(t => t == topic || (t.StartsWith('^') && System.Text.RegularExpressions.Regex.IsMatch(topic, t))),
-                ManualAssignment manual => (topic, partition) => manual.Partitions.Any(p => p.Topic == topic && p.Partition.Value == partition),
-                _ => (_, _) => false,
-            };
-            return startOffsets.Keys.Where(id =>
+                return [];
+            }
+
+            var restored = startOffsets.Keys.Where(id => Subscribed(topics, SourcePartitionIds.Parse(id).Topic)).ToList();
+            if (restored.Count == 0 || ExistingPartitions(settings) is not { } existing)
             {
-                var (topic, partition) = SourcePartitionIds.Parse(id);
-                return reads(topic, partition);
-            }).ToList();
+                return [];
+            }
+
+            return restored.Where(existing.Contains).ToList();
+        }
+
+        private static bool Subscribed(TopicSubscription topics, string topic)
+        {
+            try
+            {
+                return ConsumerHub<byte[], byte[]>.IsSubscribed(topics.Topics, topic);
+            }
+            catch (ArgumentException)
+            {
+                return false; // a pattern .NET cannot parse (the consumer tolerates it too)
+            }
+        }
+
+        /// <summary>The partition ids the cluster's metadata names now, or null when it cannot be read in time.</summary>
+        private static HashSet<string>? ExistingPartitions(ConsumerSettings<byte[], byte[]> settings)
+        {
+            try
+            {
+                using var admin = new AdminClientBuilder(settings.ToConsumerConfig(needsGroup: false))
+                    .SetLogHandler((_, _) => { }) // consumer properties an admin client ignores, each with a warning
+                    .SetErrorHandler((_, _) => { })
+                    .Build();
+                var budget = settings.ConnectionTimeout < ConsumerHub<byte[], byte[]>.MetadataBudget ? settings.ConnectionTimeout : ConsumerHub<byte[], byte[]>.MetadataBudget;
+                return admin.GetMetadata(budget).Topics
+                    .Where(t => t.Error.Code == ErrorCode.NoError)
+                    .SelectMany(t => t.Partitions.Select(p => SourcePartitionIds.Format(t.Topic, p.PartitionId)))
+                    .ToHashSet(StringComparer.Ordinal);
+            }
+            catch (Exception e) when (e is KafkaException or InvalidOperationException or ArgumentException)
+            {
+                return null;
+            }
         }
 
         // The checkpoint's offsets decide where each partition starts; the consumer group's commit is only progress.

@@ -128,12 +128,16 @@ public sealed class RunningJob
                 await _current.Control.ShutdownAsync().ConfigureAwait(false);
             }
 
-            await ReleaseKeyGroupsAsync(_current).ConfigureAwait(false);
+            if (Completion.IsCompleted)
+            {
+                await ReleaseKeyGroupsAsync(_current).ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>
-    /// The stopped run's key groups stop (once their snapshot saves are answered), so that the job started again on this
+    /// The stopped run's key groups stop (once their snapshot saves are answered; only after the job completed, so no
+    /// batch or failover is still under way), so that the job started again on this
     /// node restores its last complete checkpoint in fresh ones: alive, they held the stopped run's state, and the next
     /// start waited a checkpoint timeout for restores they never reported, then failed over to replace them.
     /// </summary>

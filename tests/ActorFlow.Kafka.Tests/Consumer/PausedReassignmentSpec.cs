@@ -19,7 +19,7 @@ public sealed class PausedReassignmentSpec(ITestOutputHelper output) : KafkaSpec
     public async Task A_paused_partition_given_back_must_be_consumed_again()
     {
         const string group = "paused-reassigned";
-        Produce(6000); // 3,000 per partition: more than the hub buffers at a max batch of 250 (it pauses both)
+        Produce(6000); // 3,000 per partition: more than a partition's buffer holds at a max batch of 250 (1,000), so both pause
         var seen = new ConcurrentDictionary<int, string>();
         var gate = new TaskCompletionSource();
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,7 +42,7 @@ public sealed class PausedReassignmentSpec(ITestOutputHelper output) : KafkaSpec
                 .Run(Materializer);
 
         var a = Run("a", gated: true); // reads both partitions into its buffers, pauses them, delivers nothing yet
-        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30)); // its first poll filed 3,000 records per partition
+        await waiting.Task.WaitAsync(TimeSpan.FromSeconds(30)); // it polls on, 250 records at a time, until both buffers are full
         var b = Run("b", gated: false); // takes one partition from a
         await AwaitAssertAsync(() => Assert.Contains("b", seen.Values), TimeSpan.FromSeconds(30));
         await b.Control.DrainAndShutdownAsync(b.Done); // gives it back to a

@@ -139,7 +139,7 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // Its report to the stopped stage failed; the call itself ran: try the abort, which fails if nothing is open.
+                    // Not expected (the call task reports its error in its result): try the abort, which fails if nothing is open.
                 }
             }
 
@@ -150,9 +150,14 @@ internal sealed class TransactionalProducerStage<TKey, TValue> : GraphStage<Flow
                     producer.AbortTransaction(timeout);
                     log.Info("Transactional producer '{0}': the stream stopped with an open transaction of {1} record(s); aborted it.", id, records);
                 }
+                catch (KafkaException e) when (e.Error.Code == ErrorCode.ProducerFenced || e.Error.Code == ErrorCode.InvalidProducerEpoch)
+                {
+                    // A newer producer with this transactional.id (the job's next run) started: its InitTransactions aborted it.
+                    log.Info("Transactional producer '{0}': the stream stopped with an open transaction that a newer producer with this transactional.id has aborted.", id);
+                }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // A fenced or failed client cannot abort: the broker aborts it at transaction.timeout.ms, or the next
+                    // A failed client cannot abort: the broker aborts it at transaction.timeout.ms, or the next
                     // InitTransactions with this transactional.id does.
                     log.Warning("Transactional producer '{0}': the stream stopped with an open transaction that could not be aborted ({1}); the broker aborts it after transaction.timeout.ms or when '{0}' starts again.", id, e.Message);
                 }

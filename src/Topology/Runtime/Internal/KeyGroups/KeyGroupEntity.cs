@@ -212,9 +212,20 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             return $"batches 1 to {batch.Sequence - 1} of this run were applied to state this incarnation does not have (it restarted or moved)";
         }
 
-        return batch.BaseSnapshot == _baseSnapshot
-            ? null
-            : $"the run started from snapshot {batch.BaseSnapshot} but this incarnation restored {_baseSnapshot}";
+        if (batch.BaseSnapshot == _baseSnapshot)
+        {
+            return null;
+        }
+
+        if (batch.BaseSnapshot > _baseSnapshot)
+        {
+            // The run restored a newer checkpoint than this node's key groups restore: a pin of this node to an earlier
+            // one (RestoreCheckpointId given to HostAsync) is stale; after the failover this answer starts, its key
+            // groups restore the newest checkpoint, as the run's do.
+            RecoveryMonitor.Get(Context.System).Pin(_jobName, null);
+        }
+
+        return $"the run started from snapshot {batch.BaseSnapshot} but this incarnation restored {_baseSnapshot}";
     }
 
     private void OnReset()
