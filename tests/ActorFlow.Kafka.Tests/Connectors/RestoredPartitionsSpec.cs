@@ -21,7 +21,12 @@ public sealed class RestoredPartitionsSpec
         var settings = ConsumerSettings<byte[], byte[]>.Create(KafkaDefaults.Config, null, null).WithBootstrapServers(kafka.BootstrapServers).WithGroupId("g");
         var restored = new Dictionary<string, long>(StringComparer.Ordinal)
         {
-            ["clicks/0"] = 5, ["clicks/1"] = 7, ["clicks/5"] = 1, ["dated-2025/0"] = 3, ["dated-2026/0"] = 2, ["other/0"] = 9,
+            ["clicks/0"] = 5,
+            ["clicks/1"] = 7,
+            ["clicks/5"] = 1,
+            ["dated-2025/0"] = 3,
+            ["dated-2026/0"] = 2,
+            ["other/0"] = 9,
         };
 
         var subscribed = KafkaConnectors.Source(settings, Subscriptions.Topics("clicks", "^dated-.*", "^("), r => r.Offset.Value);
