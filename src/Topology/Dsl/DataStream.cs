@@ -102,12 +102,7 @@ public class DataStream<T>
     /// Makes this stream a broadcast stream: connected to a keyed stream (<c>keyed.Connect(broadcast)</c>), each of its
     /// records reaches every key group of that operator (Flink's broadcast state pattern; keep it low-volume).
     /// </summary>
-    public BroadcastStream<T> Broadcast()
-    {
-        var origin = Origin;
-        Job.Graph.Broadcasts.Add((() => origin.Consumed, origin.Description));
-        return new(this, null);
-    }
+    public BroadcastStream<T> Broadcast() => AsBroadcast(null);
 
     /// <summary>
     /// Makes this stream a broadcast stream whose functions keep the broadcast states <paramref name="descriptors"/>
@@ -122,9 +117,15 @@ public class DataStream<T>
         ArgumentNullException.ThrowIfNull(descriptors);
         var declared = KeyedProcessOperators.DeclaredBroadcastStates(descriptors)
             ?? throw new ArgumentException("Give the broadcast states, or call Broadcast() for any.", nameof(descriptors));
+        return AsBroadcast([.. declared.Values]);
+    }
+
+    /// <summary>The broadcast stream of this one, with its declared states (<c>null</c>: any); <c>Build()</c> checks it is connected.</summary>
+    private BroadcastStream<T> AsBroadcast(IReadOnlyList<StateDescriptor>? declared)
+    {
         var origin = Origin;
         Job.Graph.Broadcasts.Add((() => origin.Consumed, origin.Description));
-        return new(this, [.. declared.Values]);
+        return new(this, declared);
     }
 
     /// <summary>A window join with <paramref name="other"/>: <c>.Where(key).EqualTo(key).Window(assigner).Apply(name, join)</c>.</summary>

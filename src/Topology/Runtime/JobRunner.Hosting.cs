@@ -43,7 +43,8 @@ public static partial class JobRunner
         await Savepoints.RequireAsync(store, job.Name, options.FromSavepoint).ConfigureAwait(false);
         // The checkpoint the start node restores: the latest, or the one RestoreCheckpointId names (give every node the
         // same options), whose key groups on this node must restore it too (a corrupt latest one fails here as there).
-        if (options.RestoreCheckpointId is { } pinned && !(await store.ListIdsAsync(job.Name).ConfigureAwait(false)).Contains(pinned))
+        var storedIds = options.RestoreCheckpointId is null ? null : await store.ListIdsAsync(job.Name).ConfigureAwait(false);
+        if (options.RestoreCheckpointId is { } pinned && !storedIds!.Contains(pinned))
         {
             // Pruned since the start from it (newer checkpoints completed): the job restores the latest one now.
             Logging.GetLogger(system, "ActorFlow.JobRunner").Warning("Job {0}: checkpoint {1} (RestoreCheckpointId) is no longer stored; this node's key groups restore the latest one", job.Name, pinned);
@@ -52,7 +53,7 @@ public static partial class JobRunner
 
         var restoreFrom = await JobRecovery.FindRestorePointAsync(store, job.Name, options).ConfigureAwait(false);
         JobRegistry.Get(system).Register(job.Name, job.Plan, options, restoreFrom);
-        RecoveryMonitor.Get(system).Pin(job.Name, options.RestoreCheckpointId is null ? null : await RecoveryMonitor.RestorePin.CreateAsync(store, job.Name, restoreFrom).ConfigureAwait(false));
+        await RecoveryMonitor.Get(system).PinAsync(store, job.Name, options, restoreFrom, storedIds).ConfigureAwait(false);
         StartRegion(system, job, options);
     }
 

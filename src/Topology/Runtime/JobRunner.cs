@@ -137,7 +137,7 @@ public static partial class JobRunner
         }
 
         JobRegistry.Get(system).Register(job.Name, job.Plan, options, restoreFrom);
-        RecoveryMonitor.Get(system).Pin(job.Name, options.RestoreCheckpointId is null ? null : await RecoveryMonitor.RestorePin.CreateAsync(store, job.Name, restoreFrom).ConfigureAwait(false));
+        await RecoveryMonitor.Get(system).PinAsync(store, job.Name, options, restoreFrom).ConfigureAwait(false);
         var region = job.Plan.IsKeyed ? StartRegion(system, job, options) : null;
         if (region is not null && restoreFrom is not null)
         {

@@ -25,6 +25,20 @@ internal sealed class RecoveryMonitor : IExtension
 
     public void Pin(string job, RestorePin? pin) => _pins[job] = pin;
 
+    /// <summary>
+    /// Pins this node's key groups of <paramref name="job"/> to <paramref name="restoreFrom"/> when the start chose it
+    /// (<paramref name="options"/>' <see cref="JobRunnerOptions.RestoreCheckpointId"/>), else unpins them.
+    /// </summary>
+    /// <param name="store">The job's checkpoint store.</param>
+    /// <param name="job">The job.</param>
+    /// <param name="options">The start's options.</param>
+    /// <param name="restoreFrom">The checkpoint the start restores.</param>
+    /// <param name="storedIds">The store's checkpoint ids now, when the caller has read them already.</param>
+    public async Task PinAsync(ICheckpointStore store, string job, JobRunnerOptions options, CheckpointRecord? restoreFrom, IReadOnlyList<long>? storedIds = null) =>
+        Pin(job, options.RestoreCheckpointId is null
+            ? null
+            : RestorePin.Create(restoreFrom, storedIds ?? await store.ListIdsAsync(job).ConfigureAwait(false)));
+
     public Watcher Watch(string job, IEnumerable<int> keyGroups) => _watches[job] = new Watcher(keyGroups);
 
     public void Unwatch(string job, Watcher watch) => _watches.TryRemove(new KeyValuePair<string, Watcher>(job, watch));
@@ -53,12 +67,9 @@ internal sealed class RecoveryMonitor : IExtension
     /// </summary>
     internal sealed record RestorePin(CheckpointRecord? Record, long Ceiling)
     {
-        /// <summary>The pin for a start from <paramref name="record"/>, with the store's ids as they are now.</summary>
-        public static async Task<RestorePin> CreateAsync(ICheckpointStore store, string job, CheckpointRecord? record)
-        {
-            var ids = await store.ListIdsAsync(job).ConfigureAwait(false);
-            return new RestorePin(record, ids.Count == 0 ? 0 : ids.Max());
-        }
+        /// <summary>The pin for a start from <paramref name="record"/>, above <paramref name="storedIds"/>, the store's ids now.</summary>
+        public static RestorePin Create(CheckpointRecord? record, IReadOnlyList<long> storedIds) =>
+            new(record, storedIds.Count == 0 ? 0 : storedIds.Max());
 
         /// <summary>The checkpoint a key group starting now restores: the store's newest when newer than the pin, else the pinned one.</summary>
         public CheckpointRecord? Choose(Func<CheckpointRecord?> newest)
