@@ -82,6 +82,16 @@ public sealed class KeyGroupMessageSerializerSpec : IDisposable
         Assert.Equal(done, RoundTrip(done));
     }
 
+    /// <summary>Verify that the start's question to a key group on another node, and its answer, cross nodes.</summary>
+    [Fact]
+    public void The_restore_report_must_round_trip()
+    {
+        var ask = new AwaitRestore(Job, 31);
+        var answer = new KeyGroupRestored(Job, 31);
+        Assert.Equal(ask, RoundTrip(ask));
+        Assert.Equal(answer, RoundTrip(answer));
+    }
+
     /// <summary>
     /// Verify that a reply keeps main results and side outputs some stream reads (typed value, with the output they
     /// feed), side outputs nobody reads (tag only: still counted) and dead letters with all their fields.

@@ -37,9 +37,10 @@ internal static class JobRecovery
     }
 
     /// <summary>
-    /// Starts every key group of <paramref name="restoreFrom"/> and waits until each has restored (or, on a
-    /// cluster of several nodes, where only key groups on this node report, at most one ask timeout); fails fast
-    /// with <see cref="RecoveryFailedException"/> when one cannot restore, after stopping the job's shard region.
+    /// Starts every key group of <paramref name="restoreFrom"/> and waits until each has restored, on any node (at most
+    /// the checkpoint timeout, or one ask timeout on a cluster of several nodes, where a key group on another node that
+    /// cannot restore is not reported here); fails fast with <see cref="RecoveryFailedException"/> when one on this
+    /// node cannot restore, after stopping the job's shard region.
     /// </summary>
     public static async Task AwaitKeyGroupsAsync(ActorSystem system, IActorRef region, string job, CheckpointRecord restoreFrom, ICheckpointStore store, JobRunnerOptions options)
     {
@@ -53,13 +54,26 @@ internal static class JobRecovery
         var watch = monitor.Watch(job, keyGroups);
         try
         {
-            foreach (var kg in keyGroups)
-            {
-                region.Tell(new PruneSnapshots(job, kg, 0)); // a no-op that starts the entity (and so its recovery)
-            }
-
             var single = Cluster.Get(system).State.Members.Count(m => m.Status == MemberStatus.Up) <= 1;
             var bound = single ? options.CheckpointTimeout : options.AskTimeout;
+            foreach (var kg in keyGroups)
+            {
+                // Starts the entity (and so its recovery) on whichever node it lands; it answers once restored. A key
+                // group that cannot restore stops unanswered: this node's report it through the monitor at once.
+                _ = region.Ask<KeyGroupRestored>(new AwaitRestore(job, kg), bound).ContinueWith(
+                    (answer, state) =>
+                    {
+                        if (answer.IsCompletedSuccessfully)
+                        {
+                            ((RecoveryMonitor.Watcher)state!).Restored(answer.Result.KeyGroup);
+                        }
+                    },
+                    watch,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+
             var first = await Task.WhenAny(watch.AllRestored, watch.FirstFailure, Task.Delay(bound)).ConfigureAwait(false);
             if (first == watch.FirstFailure)
             {
@@ -85,7 +99,7 @@ internal static class JobRecovery
             if (first != watch.AllRestored)
             {
                 Logging.GetLogger(system, "ActorFlow.JobRunner").Warning(
-                    "Job {0}: {1} key groups did not report their restore within {2} (hosted on other nodes, or slow); starting anyway", job, watch.Pending, bound);
+                    "Job {0}: {1} key groups did not report their restore within {2} (slow, or failed on another node); starting anyway", job, watch.Pending, bound);
             }
         }
         finally

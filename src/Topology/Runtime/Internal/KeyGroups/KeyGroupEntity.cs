@@ -76,6 +76,7 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         Command<ResetKeyGroup>(_ => OnReset());
         Command<TriggerCheckpoint>(OnCheckpoint);
         Command<PruneSnapshots>(m => DeleteSnapshotsBefore(m.BeforeSequenceNr));
+        Command<AwaitRestore>(_ => Sender.Tell(new KeyGroupRestored(_jobName, KeyGroup)));
         Command<Wake>(_ => OnWake());
         Command<StopWhenSettled>(_ => StopWhenSnapshotsSettled());
     }

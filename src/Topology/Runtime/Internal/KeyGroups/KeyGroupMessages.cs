@@ -92,3 +92,14 @@ internal sealed record KeyGroupCheckpointed(string JobName, int KeyGroup, long C
 /// below <see cref="BeforeSequenceNr"/> (and journal markers of earlier versions). Fire and forget.
 /// </summary>
 internal sealed record PruneSnapshots(string JobName, int KeyGroup, long BeforeSequenceNr) : IKeyGroupMessage;
+
+/// <summary>
+/// INTERNAL API. Asked of every key group of a job starting from a checkpoint: the entity answers
+/// <see cref="KeyGroupRestored"/> once it has restored its snapshot (a persistent actor handles commands only after
+/// its recovery), on whichever node it runs. One that cannot restore stops without answering (and reports the error
+/// on its own node).
+/// </summary>
+internal sealed record AwaitRestore(string JobName, int KeyGroup) : IKeyGroupMessage;
+
+/// <summary>INTERNAL API. The answer to <see cref="AwaitRestore"/>: the key group restored its snapshot.</summary>
+internal sealed record KeyGroupRestored(string JobName, int KeyGroup);

@@ -31,6 +31,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// <item><c>KPS1</c> <see cref="PruneSnapshots"/>: job, key group, sequence nr below which snapshots may go.</item>
 /// <item><c>KSL1</c> <see cref="KeyGroupStateLost"/>: job, key group, sequence, reason.</item>
 /// <item><c>KRS1</c> <see cref="ResetKeyGroup"/> and <c>KRD1</c> <see cref="KeyGroupReset"/>: job, key group.</item>
+/// <item><c>KAR1</c> <see cref="AwaitRestore"/> and <c>KRR1</c> <see cref="KeyGroupRestored"/>: job, key group.</item>
 /// </list>
 /// </summary>
 internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
@@ -50,6 +51,8 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
     private const string LostManifest = "KSL1";
     private const string ResetManifest = "KRS1";
     private const string ResetDoneManifest = "KRD1";
+    private const string AwaitRestoreManifest = "KAR1";
+    private const string RestoredManifest = "KRR1";
 
     // What the first record of a batch is compared with: its watermark and origin are written unless the minimum and null.
     private static readonly Routed FirstPrevious = new(-1, string.Empty, null, 0);
@@ -77,6 +80,8 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
         KeyGroupStateLost => LostManifest,
         ResetKeyGroup => ResetManifest,
         KeyGroupReset => ResetDoneManifest,
+        AwaitRestore => AwaitRestoreManifest,
+        KeyGroupRestored => RestoredManifest,
         _ => throw Unknown(o),
     };
 
@@ -149,6 +154,14 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
                 writer.WriteString(r.JobName);
                 writer.WriteInt32(r.KeyGroup);
                 break;
+            case AwaitRestore a:
+                writer.WriteString(a.JobName);
+                writer.WriteInt32(a.KeyGroup);
+                break;
+            case KeyGroupRestored r:
+                writer.WriteString(r.JobName);
+                writer.WriteInt32(r.KeyGroup);
+                break;
             default:
                 throw Unknown(obj);
         }
@@ -184,6 +197,8 @@ internal sealed class KeyGroupMessageSerializer : SerializerWithStringManifest
                 LostManifest => new KeyGroupStateLost(ReadJob(ref reader), reader.ReadInt32(), reader.ReadInt64(), reader.ReadString() ?? ""),
                 ResetManifest => new ResetKeyGroup(ReadJob(ref reader), reader.ReadInt32()),
                 ResetDoneManifest => new KeyGroupReset(ReadJob(ref reader), reader.ReadInt32()),
+                AwaitRestoreManifest => new AwaitRestore(ReadJob(ref reader), reader.ReadInt32()),
+                RestoredManifest => new KeyGroupRestored(ReadJob(ref reader), reader.ReadInt32()),
                 _ => throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(KeyGroupMessageSerializer)}."),
             };
             return reader.Remaining == 0

@@ -31,6 +31,7 @@ internal static class WireSerializationConfig
             "{{Name<PruneSnapshots>()}}" = actorflow-topology
             "{{Name<KeyGroupStateLost>()}}" = actorflow-topology
             "{{Name<KeyGroupReset>()}}" = actorflow-topology
+            "{{Name<KeyGroupRestored>()}}" = actorflow-topology
           }
           serialization-identifiers {
             "{{Name<KeyGroupMessageSerializer>()}}" = {{KeyGroupMessageSerializer.SerializerId}}
