@@ -46,7 +46,12 @@ public abstract class KeyedBroadcastProcessFunction<TKey, TIn, TBroadcast, TOut>
     /// <param name="output">The main output (results carry the record's timestamp).</param>
     public abstract void ProcessElement(TIn value, ReadOnlyContext context, ICollector<TOut> output);
 
-    /// <summary>Processes one broadcast record (in every key group): update the broadcast state here.</summary>
+    /// <summary>
+    /// Processes one broadcast record (in every key group, each with its copy of the broadcast state and its own keys):
+    /// update the broadcast state here. What it emits (main or side output) comes out once per broadcast record, from
+    /// the first key group, as from a Flink job of parallelism 1; what it emits inside <c>ApplyToKeyedState</c> for a key
+    /// comes out once per key, from the key group that holds it.
+    /// </summary>
     /// <param name="value">The broadcast record.</param>
     /// <param name="context">Its context (no key).</param>
     /// <param name="output">The main output (results carry the broadcast record's timestamp).</param>

@@ -10,7 +10,7 @@ namespace ActorFlow.Operators.Internal;
 /// <see cref="KeyedProcessOperator{TKey,TIn,TOut}"/> (keyed state, timers, failure isolation), broadcast records
 /// straight to the function, and the broadcast state (maps by name) in the snapshot next to the keyed operator's.
 /// </summary>
-internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut> : ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut>, IIsolatesFailures
+internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut> : ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut>, IIsolatesFailures, IEmitsBroadcastOutputOnce
     where TKey : notnull
 {
     private readonly KeyedProcessOperator<TKey, TIn, TOut> _inner;
@@ -42,6 +42,8 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
         get => _inner.IsolateFailures;
         set => _inner.IsolateFailures = value;
     }
+
+    public bool EmitsBroadcastOutput { get; set; } = true;
 
     public void ProcessElement1(TKey key, TIn value, long timestamp, IOperatorOutput<TOut> output) => _inner.ProcessElement(key, value, timestamp, output);
 
@@ -213,6 +215,7 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
     {
         private long _timestamp;
         private IOperatorOutput<TOut> _output = null!;
+        private int _inKeys; // > 0 while ApplyToKeyedState visits this key group's keys: their output always comes out
 
         public override long? Timestamp => Timestamps.IsValid(_timestamp) ? _timestamp : null;
 
@@ -240,15 +243,46 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
         public override void Output<T>(OutputTag<T> tag, T value)
         {
             ArgumentNullException.ThrowIfNull(tag);
-            _output.CollectSide(tag, value, _timestamp);
+            if (Emits)
+            {
+                _output.CollectSide(tag, value, _timestamp);
+            }
         }
 
-        public void Collect(TOut value) => _output.Collect(value, _timestamp);
+        public void Collect(TOut value)
+        {
+            if (Emits)
+            {
+                _output.Collect(value, _timestamp);
+            }
+        }
+
+        // Outside ApplyToKeyedState, only the key group that emits the broadcast record's output does (see IEmitsBroadcastOutputOnce).
+        private bool Emits => _inKeys > 0 || op.EmitsBroadcastOutput;
 
         private void Apply<TState>(StateDescriptor descriptor, Action<TKey, TState> function, TState state)
         {
             ArgumentNullException.ThrowIfNull(function);
-            op._inner.ForEachKeyWith(descriptor.Name, key => function(key, state));
+            _inKeys++;
+            try
+            {
+                op._inner.ForEachKeyWith(descriptor.Name, key => function(key, state));
+            }
+            finally
+            {
+                _inKeys--;
+            }
         }
     }
+}
+
+/// <summary>
+/// INTERNAL API. An operator whose broadcast input every key group of its stage applies: what its function emits for a
+/// broadcast record outside the key group's own keys (Flink's <c>applyToKeyedState</c>) must come out once per record,
+/// not once per key group. The runtime sets <see cref="EmitsBroadcastOutput"/> before each broadcast record: true in
+/// one key group only. True by default (an operator alone, as in the operator harness).
+/// </summary>
+internal interface IEmitsBroadcastOutputOnce
+{
+    bool EmitsBroadcastOutput { get; set; }
 }

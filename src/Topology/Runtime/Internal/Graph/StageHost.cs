@@ -224,6 +224,7 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
     private readonly ITwoInputKeyedOperator<TKey, T1, T2, TOut> _op;
     private readonly StageOutput<TOut> _output;
     private readonly IIsolatesFailures? _isolating;
+    private readonly IEmitsBroadcastOutputOnce? _broadcastOnce;
     private readonly int _port1;
     private readonly bool _broadcast;
 
@@ -232,6 +233,7 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
         Stage = stage;
         _op = op;
         _isolating = op as IIsolatesFailures;
+        _broadcastOnce = op as IEmitsBroadcastOutputOnce;
         _port1 = stage.Port1;
         _broadcast = broadcast;
         _output = new StageOutput<TOut>(stage, op, Downstream);
@@ -269,9 +271,20 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
             {
                 _op.ProcessElement1((TKey)record.Key, (T1)record.Value!, record.Timestamp, _output);
             }
+            else if (!_broadcast)
+            {
+                _op.ProcessElement2((TKey)record.Key, (T2)record.Value!, record.Timestamp, _output);
+            }
             else
             {
-                _op.ProcessElement2(_broadcast ? default! : (TKey)record.Key, (T2)record.Value!, record.Timestamp, _output);
+                if (_broadcastOnce is not null)
+                {
+                    // Every key group applies a broadcast record; what the function emits for it outside its keys comes
+                    // out once, from the first key group.
+                    _broadcastOnce.EmitsBroadcastOutput = record.KeyGroup <= 0;
+                }
+
+                _op.ProcessElement2(default!, (T2)record.Value!, record.Timestamp, _output);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException)
