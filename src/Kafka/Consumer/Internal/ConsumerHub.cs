@@ -150,6 +150,15 @@ internal sealed partial class ConsumerHub<TKey, TValue> : ICommitTarget, IDispos
         }
     }
 
+    /// <summary>Whether <paramref name="partition"/> is assigned in <paramref name="generation"/> still (not revoked, not assigned again since).</summary>
+    public bool IsCurrent(TopicPartition partition, int generation)
+    {
+        lock (_lock)
+        {
+            return _buffers.TryGetValue(partition, out var buffer) && buffer.Generation == generation;
+        }
+    }
+
     /// <summary>Stops handing out records (takes answer Completed); the consumer stays open for commits.</summary>
     public void Stop()
     {

@@ -43,6 +43,18 @@ internal sealed class KafkaSourceStage<TKey, TValue, TOut> : GraphStageWithMater
         return new LogicAndMaterializedValue<IControl>(logic, new KafkaControl<TKey, TValue>(logic.Hub, stopped.Task, _settings.StopTimeout));
     }
 
+    /// <summary>
+    /// Drops from <paramref name="local"/> the records taken but not emitted whose assignment is gone: the partition's next
+    /// owner reads them again. By generation, not by partition: when a partition came back before the revoke reached the
+    /// stage, the records of its new generation taken since are this consumer's to emit (nobody reads them again).
+    /// </summary>
+    internal static void DropRevoked(Queue<Polled<TKey, TValue>> local, Func<TopicPartition, int, bool> isCurrent)
+    {
+        var keep = local.Where(r => isCurrent(r.Record.TopicPartition, r.Generation)).ToList();
+        local.Clear();
+        keep.ForEach(local.Enqueue);
+    }
+
     private sealed class Logic : OutGraphStageLogic, IHubListener
     {
         private readonly KafkaSourceStage<TKey, TValue, TOut> _stage;
@@ -101,11 +113,7 @@ internal sealed class KafkaSourceStage<TKey, TValue, TOut> : GraphStageWithMater
                 return;
             }
 
-            // Records of revoked partitions not yet emitted are read again by the new owner.
-            var revoked = partitions.ToHashSet();
-            var keep = _local.Where(r => !revoked.Contains(r.Record.TopicPartition)).ToList();
-            _local.Clear();
-            keep.ForEach(_local.Enqueue);
+            DropRevoked(_local, Hub.IsCurrent);
         }
 
         private void TryPush()
