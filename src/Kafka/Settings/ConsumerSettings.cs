@@ -122,11 +122,11 @@ public sealed record ConsumerSettings<TKey, TValue> : KafkaClientSettings<Consum
             keyDeserializer ?? DefaultSerdes.Deserializer<TKey>(),
             valueDeserializer ?? DefaultSerdes.Deserializer<TValue>(),
             KafkaClientProperties.From(section),
-            section.GetTimeSpan("poll-timeout"),
-            section.GetInt("max-batch"),
-            section.GetTimeSpan("connection-timeout"),
-            section.GetTimeSpan("stop-timeout"),
-            section.GetTimeSpan("commit-timeout"));
+            SettingsGuard.Hocon(section, "poll-timeout", static (c, k) => c.GetTimeSpan(k)),
+            SettingsGuard.Hocon(section, "max-batch", static (c, k) => c.GetInt(k)),
+            SettingsGuard.Hocon(section, "connection-timeout", static (c, k) => c.GetTimeSpan(k)),
+            SettingsGuard.Hocon(section, "stop-timeout", static (c, k) => c.GetTimeSpan(k)),
+            SettingsGuard.Hocon(section, "commit-timeout", static (c, k) => c.GetTimeSpan(k)));
     }
 
     /// <summary>Sets <c>group.id</c>, the consumer group that subscriptions join and commits go to; not empty.</summary>

@@ -107,10 +107,10 @@ public sealed record ProducerSettings<TKey, TValue> : KafkaClientSettings<Produc
             keySerializer ?? DefaultSerdes.Serializer<TKey>(),
             valueSerializer ?? DefaultSerdes.Serializer<TValue>(),
             KafkaClientProperties.From(section),
-            section.GetInt("parallelism"),
-            section.GetTimeSpan("flush-timeout"),
-            section.GetTimeSpan("delivery-timeout"),
-            section.GetTimeSpan("transaction-timeout"));
+            SettingsGuard.Hocon(section, "parallelism", static (c, k) => c.GetInt(k)),
+            SettingsGuard.Hocon(section, "flush-timeout", static (c, k) => c.GetTimeSpan(k)),
+            SettingsGuard.Hocon(section, "delivery-timeout", static (c, k) => c.GetTimeSpan(k)),
+            SettingsGuard.Hocon(section, "transaction-timeout", static (c, k) => c.GetTimeSpan(k)));
     }
 
     /// <summary>Sets the key serializer; not null.</summary>

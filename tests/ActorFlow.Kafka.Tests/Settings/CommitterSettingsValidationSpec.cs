@@ -28,12 +28,15 @@ public sealed class CommitterSettingsValidationSpec
         Assert.Contains(value, e.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Verify that a bad value in HOCON fails Create just as the With* method would.</summary>
-    [Fact]
-    public void A_CommitterSettings_must_reject_a_bad_value_from_hocon()
+    /// <summary>Verify that a bad value in HOCON, or one HOCON cannot read as its type, fails Create naming the setting.</summary>
+    [Theory]
+    [InlineData("max-interval = 0s", "max-interval")]
+    [InlineData("max-interval = banana", "max-interval")]
+    [InlineData("max-batch = 1e99", "max-batch")]
+    public void A_CommitterSettings_must_reject_a_bad_value_from_hocon(string hocon, string setting)
     {
-        var config = ConfigurationFactory.ParseString($"{KafkaDefaults.CommitterPath} {{ max-interval = 0s }}");
+        var config = ConfigurationFactory.ParseString($"{KafkaDefaults.CommitterPath} {{ {hocon} }}");
 
-        Assert.Equal("max-interval", Assert.ThrowsAny<ArgumentException>(() => CommitterSettings.Create(config)).ParamName);
+        Assert.Equal(setting, Assert.ThrowsAny<ArgumentException>(() => CommitterSettings.Create(config)).ParamName);
     }
 }

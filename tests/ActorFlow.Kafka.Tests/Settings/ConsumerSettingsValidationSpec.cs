@@ -42,6 +42,9 @@ public sealed class ConsumerSettingsValidationSpec
     [InlineData("poll-timeout = 0s", "poll-timeout")]
     [InlineData("max-batch = -1", "max-batch")]
     [InlineData("commit-timeout = 0ms", "commit-timeout")]
+    [InlineData("poll-timeout = banana", "poll-timeout")]
+    [InlineData("max-batch = lots", "max-batch")]
+    [InlineData("stop-timeout = \"30 seconds please\"", "stop-timeout")]
     public void A_ConsumerSettings_must_reject_a_bad_value_from_hocon(string hocon, string setting)
     {
         var config = ConfigurationFactory.ParseString($"{KafkaDefaults.ConsumerPath} {{ {hocon} }}");
@@ -49,6 +52,7 @@ public sealed class ConsumerSettingsValidationSpec
         var e = Assert.ThrowsAny<ArgumentException>(() => ConsumerSettings<string, string>.Create(config, null, null));
 
         Assert.Equal(setting, e.ParamName);
+        Assert.Contains(setting, e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Verify that a rejected change leaves the original alone, and an accepted one returns a changed copy.</summary>

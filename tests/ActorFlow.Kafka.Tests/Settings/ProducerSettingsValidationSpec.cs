@@ -38,6 +38,8 @@ public sealed class ProducerSettingsValidationSpec
     [Theory]
     [InlineData("parallelism = 0", "parallelism")]
     [InlineData("delivery-timeout = 0s", "delivery-timeout")]
+    [InlineData("flush-timeout = soon", "flush-timeout")]
+    [InlineData("parallelism = many", "parallelism")]
     public void A_ProducerSettings_must_reject_a_bad_value_from_hocon(string hocon, string setting)
     {
         var config = ConfigurationFactory.ParseString($"{KafkaDefaults.ProducerPath} {{ {hocon} }}");
