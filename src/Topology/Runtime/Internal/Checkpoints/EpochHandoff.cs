@@ -186,8 +186,8 @@ internal sealed class EpochHandoff
     }
 
     private static InvalidOperationException Ended(long checkpointId, Exception? cause) => cause is null
-        ? new($"the run ended before the barrier of checkpoint {checkpointId} reached its exactly-once sink")
-        : new($"the exactly-once sink failed before the barrier of checkpoint {checkpointId} reached it: {cause.Message}", cause);
+        ? new($"the run ended before the barrier of checkpoint {checkpointId} reached the sink")
+        : new($"the sink failed before the barrier of checkpoint {checkpointId} reached it: {cause.Message}", cause);
 
     private TaskCompletionSource<IReadOnlyList<byte[]>> Slot(long id) =>
         _epochs.GetOrAdd(id, _ => new TaskCompletionSource<IReadOnlyList<byte[]>>(TaskCreationOptions.RunContinuationsAsynchronously));
