@@ -10,7 +10,7 @@ namespace ActorFlow.Operators.Internal;
 /// <see cref="KeyedProcessOperator{TKey,TIn,TOut}"/> (keyed state, timers, failure isolation), broadcast records
 /// straight to the function, and the broadcast state (maps by name) in the snapshot next to the keyed operator's.
 /// </summary>
-internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut> : ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut>, IIsolatesFailures, IEmitsBroadcastOutputOnce
+internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcast, TOut> : ITwoInputKeyedOperator<TKey, TIn, TBroadcast, TOut>, IIsolatesFailures, IEmitsBroadcastOutputOnce, IEndsProcessingTime<TOut>
     where TKey : notnull
 {
     private readonly KeyedProcessOperator<TKey, TIn, TOut> _inner;
@@ -57,6 +57,8 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
     public void ProcessWatermark(long watermark, IOperatorOutput<TOut> output) => _inner.ProcessWatermark(watermark, output);
 
     public void AdvanceProcessingTime(long nowMs, IOperatorOutput<TOut> output) => _inner.AdvanceProcessingTime(nowMs, output);
+
+    public void EndProcessingTime(IOperatorOutput<TOut> output) => _inner.EndProcessingTime(output);
 
     public void Snapshot(IBufferWriter<byte> writer)
     {

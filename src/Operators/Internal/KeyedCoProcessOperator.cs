@@ -12,7 +12,7 @@ internal readonly record struct CoInput<TIn1, TIn2>(bool IsSecond, TIn1 First, T
 /// Hosts a <see cref="KeyedCoProcessFunction{TKey,TIn1,TIn2,TOut}"/>: a <see cref="KeyedProcessOperator{TKey,TIn,TOut}"/>
 /// over the records of both inputs (keyed state, timers, snapshots and failure isolation are that operator's).
 /// </summary>
-internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IIsolatesFailures
+internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IIsolatesFailures, IEndsProcessingTime<TOut>
     where TKey : notnull
 {
     private readonly KeyedProcessOperator<TKey, CoInput<TIn1, TIn2>, TOut> _inner;
@@ -71,6 +71,8 @@ internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : I
     public void ProcessWatermark(long watermark, IOperatorOutput<TOut> output) => _inner.ProcessWatermark(watermark, output);
 
     public void AdvanceProcessingTime(long nowMs, IOperatorOutput<TOut> output) => _inner.AdvanceProcessingTime(nowMs, output);
+
+    public void EndProcessingTime(IOperatorOutput<TOut> output) => _inner.EndProcessingTime(output);
 
     public void Snapshot(IBufferWriter<byte> writer) => _inner.Snapshot(writer);
 

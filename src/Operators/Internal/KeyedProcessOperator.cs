@@ -6,7 +6,7 @@ using ActorFlow.Operators.State;
 namespace ActorFlow.Operators.Internal;
 
 /// <summary>Hosts a <see cref="KeyedProcessFunction{TKey,TIn,TOut}"/> for all keys of a key group.</summary>
-internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures
+internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures, IEndsProcessingTime<TOut>
     where TKey : notnull
 {
     private readonly KeyedProcessFunction<TKey, TIn, TOut> _function;
@@ -107,6 +107,15 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         }
 
         while (_processingTimers.TryDequeue(nowMs, out var timer))
+        {
+            Fire(timer, TimeDomain.ProcessingTime, output);
+        }
+    }
+
+    public void EndProcessingTime(IOperatorOutput<TOut> output)
+    {
+        _processingTimers.Quiesced = true;
+        while (_processingTimers.TryDequeue(long.MaxValue, out var timer))
         {
             Fire(timer, TimeDomain.ProcessingTime, output);
         }

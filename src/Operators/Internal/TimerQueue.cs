@@ -36,13 +36,13 @@ internal sealed class TimerQueue<TKey>
     public int Count => _live.Count;
 
     /// <summary>
-    /// Gets or sets a value indicating whether registrations are ignored (set on the event-time queue only): while the end
-    /// of the input fires every event-time timer (<see cref="Watermark.EndOfInput"/>), one registered by a firing one (a
-    /// process function that re-arms <c>timestamp + 60 s</c>, a continuous trigger) would fire at once again, without
-    /// end. As Flink's batch-mode timer service, which is "quiesced" then, such timers are dropped: every timer registered
-    /// before the end fires once. Processing-time timers cannot loop there (the end fires none): one registered then
-    /// stays, for the final snapshot. Not snapshotted: a restored operator starts event time again
-    /// (<see cref="Watermark.Restored"/>).
+    /// Gets or sets a value indicating whether registrations are ignored: while the end of the input fires every
+    /// event-time timer (<see cref="Watermark.EndOfInput"/>), one registered by a firing one (a process function that
+    /// re-arms <c>timestamp + 60 s</c>, a continuous trigger) would fire at once again, without end. As Flink's batch-mode
+    /// timer service, which is "quiesced" then, such timers are dropped: every timer registered before the end fires
+    /// once. The processing-time queue is quiesced only when batch mode fires every processing-time timer at the end
+    /// (<see cref="IEndsProcessingTime{TOut}"/>); in streaming mode the end fires none, and one registered then stays, for
+    /// the final snapshot. Not snapshotted: a restored operator starts event time again (<see cref="Watermark.Restored"/>).
     /// </summary>
     public bool Quiesced { get; set; }
 

@@ -12,7 +12,7 @@ namespace ActorFlow.Operators.Internal;
 /// queues, cleans a window up at max timestamp + allowed lateness, and sends records of windows already
 /// cleaned up to the late-data side output.
 /// </summary>
-internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures
+internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures, IEndsProcessingTime<TOut>
     where TKey : notnull
 {
     private readonly WindowAssigner _assigner;
@@ -168,6 +168,16 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
         _emitContext.Sink = output;
         while (_processingTimers.TryDequeue(nowMs, out var timer))
+        {
+            OnTimer(timer, TimeDomainKind.Processing);
+        }
+    }
+
+    public void EndProcessingTime(IOperatorOutput<TOut> output)
+    {
+        _processingTimers.Quiesced = true;
+        _emitContext.Sink = output;
+        while (_processingTimers.TryDequeue(long.MaxValue, out var timer))
         {
             OnTimer(timer, TimeDomainKind.Processing);
         }

@@ -150,7 +150,7 @@ public static partial class JobRunner
         // Batch mode from no checkpoint: no state to restore and no periodic checkpoint, so the first hop's key groups
         // run in place on this node (LocalKeyGroups) unless the options keep them on their entities.
         var local = region is not null && restoreFrom is null && options.ExecutionMode == ExecutionMode.Batch && options.BatchKeyGroupsInPlace
-            ? new LocalKeyGroups(system, job.Name, graph.CreateHost, options.CheckpointTimeout, graph.MaxParallelism, options.BatchKeyGroupParallelism)
+            ? new LocalKeyGroups(system, job.Name, entity => graph.CreateHost(entity, endsProcessingTime: true), options.CheckpointTimeout, graph.MaxParallelism, options.BatchKeyGroupParallelism)
             : null;
         var dispatcher = new BatchDispatcher(region, job.Name, job.Name + "/" + runId, options, restoreFrom, portHops, graph.MaxParallelism, local);
         var control = new SourceControlHolder();
@@ -484,7 +484,7 @@ public static partial class JobRunner
                     ? pin.Choose(() => LatestCheckpoint(system, name))
                     : LatestCheckpoint(system, name) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
-                Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup);
+                Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup, entry.EndsProcessingTime);
                 // A producer, not Props.Create(() => new ...): the expression form compiles its lambda for every entity
                 // (a dynamic method each; at a job's start, 128 compiles and their finalizers ran beside the first batches).
                 return Props.CreateBy(new KeyGroupEntityProducer(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog, entry.Poisoned)));

@@ -96,11 +96,14 @@ internal sealed class JobGraph
     /// <summary>The first entity id of hop <paramref name="hop"/> (1-based).</summary>
     public int FirstEntityOf(int hop) => (hop - 1) * MaxParallelism;
 
-    /// <summary>The operators of entity <paramref name="entity"/>: the stages of its hop for its key group.</summary>
-    public StageGroupHost CreateHost(int entity)
+    /// <summary>
+    /// The operators of entity <paramref name="entity"/>: the stages of its hop for its key group; in batch mode
+    /// (<paramref name="endsProcessingTime"/>) the end of the input fires their pending processing-time timers too.
+    /// </summary>
+    public StageGroupHost CreateHost(int entity, bool endsProcessingTime)
     {
         var hop = (entity / MaxParallelism) + 1;
-        return new StageGroupHost(Stages.Where(s => s.Hop == hop), entity % MaxParallelism, MaxParallelism);
+        return new StageGroupHost(Stages.Where(s => s.Hop == hop), entity % MaxParallelism, MaxParallelism, endsProcessingTime);
     }
 
     /// <summary>The first hop's input: every source's chunks routed to their consumers, merged (the minimum of their watermarks).</summary>

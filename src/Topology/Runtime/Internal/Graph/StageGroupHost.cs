@@ -19,10 +19,19 @@ internal sealed class StageGroupHost : IKeyGroupHost
     // Indexed by stage input (the job's port ids are small, dense integers): looked up per record.
     private readonly IStageHost?[] _ports;
     private readonly DrivenClock _clock = new();
+    private readonly bool _endsProcessingTime;
     private long _watermark = long.MinValue;
 
-    public StageGroupHost(IEnumerable<StageNode> stages, int keyGroup, int maxParallelism)
+    /// <param name="stages">The stages of the key group's hop.</param>
+    /// <param name="keyGroup">The key group.</param>
+    /// <param name="maxParallelism">The job's number of key groups.</param>
+    /// <param name="endsProcessingTime">
+    /// Batch mode: the end-of-input watermark also fires every pending processing-time timer, stage by stage (each right
+    /// after its event-time ones, so what it emits reaches the stages chained after it before their end of input).
+    /// </param>
+    public StageGroupHost(IEnumerable<StageNode> stages, int keyGroup, int maxParallelism, bool endsProcessingTime = false)
     {
+        _endsProcessingTime = endsProcessingTime;
         // Operators built without a clock of their own read this one, which is set to each input's processing time: a
         // local restart's replay then reads the same times.
         using (DrivenClock.Building(_clock))
@@ -214,9 +223,14 @@ internal sealed class StageGroupHost : IKeyGroupHost
     private void Advance(long watermark, List<Emitted> output)
     {
         _watermark = watermark;
+        var end = _endsProcessingTime && watermark == Operators.Watermark.EndOfInput;
         foreach (var stage in _stages)
         {
             stage.AdvanceWatermark(watermark, output);
+            if (end)
+            {
+                stage.EndProcessingTime(output);
+            }
         }
     }
 }

@@ -31,6 +31,9 @@ internal interface IStageHost
 
     void AdvanceProcessingTime(long nowMs, List<Emitted> output);
 
+    /// <summary>Batch mode's end of input: fires every pending processing-time timer (see <see cref="IEndsProcessingTime{TOut}"/>).</summary>
+    void EndProcessingTime(List<Emitted> output);
+
     byte[] Snapshot();
 
     void Restore(byte[] state);
@@ -140,6 +143,15 @@ internal sealed class OneInputStageHost<TKey, TIn, TOut> : IStageHost
     {
         _output.Target = output;
         _op.AdvanceProcessingTime(nowMs, _output);
+    }
+
+    public void EndProcessingTime(List<Emitted> output)
+    {
+        if (_op is IEndsProcessingTime<TOut> ends)
+        {
+            _output.Target = output;
+            ends.EndProcessingTime(_output);
+        }
     }
 
     public byte[] Snapshot() => _op.SnapshotToArray();
@@ -315,6 +327,15 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
     {
         _output.Target = output;
         _op.AdvanceProcessingTime(nowMs, _output);
+    }
+
+    public void EndProcessingTime(List<Emitted> output)
+    {
+        if (_op is IEndsProcessingTime<TOut> ends)
+        {
+            _output.Target = output;
+            ends.EndProcessingTime(_output);
+        }
     }
 
     public byte[] Snapshot() => _op.SnapshotToArray();

@@ -20,8 +20,8 @@ internal sealed class JobRegistry : IExtension
         // Each run registers again; the key groups marked by the run that failed over stay marked for the next one.
         _jobs.AddOrUpdate(
             job,
-            _ => new Entry(plan, options.Clock, options.KeyGroupRestartLog, new PoisonedKeyGroups()) { RestoreFrom = restoreFrom },
-            (_, previous) => new Entry(plan, options.Clock, options.KeyGroupRestartLog, previous.Poisoned) { RestoreFrom = restoreFrom });
+            _ => new Entry(plan, options.Clock, options.KeyGroupRestartLog, new PoisonedKeyGroups()) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch },
+            (_, previous) => new Entry(plan, options.Clock, options.KeyGroupRestartLog, previous.Poisoned) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch });
 
     public Entry Resolve(string job) =>
         _jobs.TryGetValue(job, out var entry) ? entry : throw new InvalidOperationException($"Job '{job}' is not registered on this node.");
@@ -45,6 +45,9 @@ internal sealed class JobRegistry : IExtension
         public int RestartLog { get; } = restartLog;
 
         public CheckpointRecord? RestoreFrom { get; set; }
+
+        /// <summary>Batch mode: the end of the input fires the key groups' pending processing-time timers too.</summary>
+        public bool EndsProcessingTime { get; init; }
 
         /// <summary>Key groups whose next incarnation isolates failed firings (see <see cref="PoisonedKeyGroups"/>).</summary>
         public PoisonedKeyGroups Poisoned { get; } = poisoned;
