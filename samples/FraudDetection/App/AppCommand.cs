@@ -111,7 +111,7 @@ public static class AppCommand
         });
         root.SetAction(async (result, cancellation) =>
         {
-            // Ctrl+C and SIGTERM stop the job gracefully (a last checkpoint, the output committed), which takes longer
+            // Ctrl+C and SIGTERM stop the job gracefully (reading stops, the batches in flight reach the sinks), which takes longer
             // than System.CommandLine's own handling waits (2 s) before it returns and lets the process end under the
             // job: so the app handles both signals itself (InvokeAsync turns System.CommandLine's off). A second
             // Ctrl+C ends the process at once.

@@ -100,8 +100,8 @@ public static class FraudApp
             system = await ActorFlowCluster.StartNodeAsync(
                 "fraud-detection",
                 settings,
-                // The app stops the job itself on Ctrl+C and SIGTERM (a last checkpoint first): Akka's own hook would shut
-                // the node down under the stopping job.
+                // The app stops the job itself on Ctrl+C and SIGTERM (no new checkpoint: a next run resumes from the last
+                // complete one): Akka's own hook would shut the node down under the stopping job.
                 overrides: ConfigurationFactory.ParseString($"actorflow.avro.registry.url = \"{options.SchemaRegistry ?? string.Empty}\"\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off")).ConfigureAwait(false);
             var registry = SchemaRegistryExtension.Get(system);
             var serde = registry.Settings.ToSerdeOptions();

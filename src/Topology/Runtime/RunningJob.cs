@@ -241,6 +241,14 @@ public sealed class RunningJob
                     await next.Control.StopAsync().ConfigureAwait(false);
                 }
             }
+            catch (Exception e) when (e is not OutOfMemoryException && _stopping && !Terminating)
+            {
+                // Asked to stop, and the run failed on its way down (e.g. its database or broker is away): the job is
+                // stopped all the same, and its last complete checkpoint stands for the next start, as after any stop.
+                _log.Warning("Job {0}: failed while stopping ({1}: {2}); stopped, a start resumes from checkpoint {3}",
+                    Name, e.GetType().Name, e.Message, run.Dispatcher.Checkpoints?.LastCompletedId ?? 0);
+                return Summary(run);
+            }
         }
     }
 
