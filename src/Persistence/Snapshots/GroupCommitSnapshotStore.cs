@@ -116,6 +116,24 @@ internal sealed class GroupCommitSnapshotStore : SqlSnapshotStore
         return pending.Done.Task;
     }
 
+    /// <summary>
+    /// Akka deletes a snapshot whose save failed, and logs an error with its stack when that fails too: with the database
+    /// away, one per key group per failed checkpoint (128 a checkpoint), burying the checkpoint's own failure line. The
+    /// save's failure is reported (the checkpoint fails, naming it); this delete's failure is logged at debug level.
+    /// (ActorFlow deletes snapshots by criteria only, so no other single-snapshot delete passes here.)
+    /// </summary>
+    protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await base.DeleteAsync(metadata, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Debug("Deleting snapshot {0} of {1} failed: {2}", metadata.SequenceNr, metadata.PersistenceId, e.Message);
+        }
+    }
+
     /// <inheritdoc />
     protected override void PostStop()
     {

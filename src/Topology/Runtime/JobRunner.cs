@@ -481,8 +481,8 @@ public static partial class JobRunner
                 // The latest complete checkpoint in the shared store, so that a key group starting on a node that only
                 // hosts (or started late) does not restore an older one; this node's last known record otherwise.
                 var latest = RecoveryMonitor.Get(system).PinOf(name) is { } pin
-                    ? pin.Choose(() => LatestCheckpoint(system, name))
-                    : LatestCheckpoint(system, name) ?? entry.RestoreFrom;
+                    ? pin.Choose(() => LatestCheckpoint(system, entry, name))
+                    : LatestCheckpoint(system, entry, name) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
                 Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup, entry.EndsProcessingTime);
                 // A producer, not Props.Create(() => new ...): the expression form compiles its lambda for every entity
@@ -493,7 +493,7 @@ public static partial class JobRunner
             new KeyGroupExtractor(options.Shards));
     }
 
-    private static ActorFlow.Persistence.Checkpoints.CheckpointRecord? LatestCheckpoint(ActorSystem system, string job)
+    private static ActorFlow.Persistence.Checkpoints.CheckpointRecord? LatestCheckpoint(ActorSystem system, JobRegistry.Entry entry, string job)
     {
         try
         {
@@ -504,7 +504,13 @@ public static partial class JobRunner
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.Data.Common.DbException)
         {
-            Logging.GetLogger(system, "ActorFlow.JobRunner").Warning("Job {0}: could not read the latest checkpoint ({1}); using the last one this node knows", job, e.Message);
+            if (entry.WarnStoreUnreadable(out var quiet))
+            {
+                Logging.GetLogger(system, "ActorFlow.JobRunner").Warning(
+                    "Job {0}: a key group starting could not read the latest checkpoint ({1}); using the last one this node knows{2}",
+                    job, e.Message, quiet > 0 ? $" (so did {quiet} key groups since the last such warning)" : "");
+            }
+
             return null;
         }
     }

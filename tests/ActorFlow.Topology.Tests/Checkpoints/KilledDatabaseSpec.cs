@@ -64,6 +64,8 @@ public sealed class KilledDatabaseSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("killed-db", state);
         try
         {
+            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new LogCollector(log))), typeof(Akka.Event.LogEvent));
             var job = await JobRunner.StartAsync(system, BuildJob(system, "counts"), options);
             topics.Produce(clicks.Take(2000));
             await Poll.UntilAsync(() => job.LastCompletedCheckpoint >= 2 && topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60));
@@ -102,6 +104,13 @@ public sealed class KilledDatabaseSpec : IDisposable
             await job.StopAsync(TimeSpan.FromSeconds(30));
             Assert.False(job.Completion.IsFaulted);
             _output.WriteLine($"{clock.ElapsedMilliseconds} ms: all windows out (failed checkpoints {job.FailedCheckpoints}, restarts {job.Restarts})");
+
+            // The outage is logged once per failed checkpoint and failover, not once per key group (128 errors with
+            // their stacks per checkpoint, and 128 warnings per failover, buried the lines that say what happened).
+            _output.WriteLine($"{log.Count} warnings and errors logged");
+            Assert.DoesNotContain(log, l => l.Contains("DeleteAsync operation after SaveSnapshot failure", StringComparison.Ordinal));
+            Assert.DoesNotContain(log, l => l.Contains("Key group", StringComparison.Ordinal) && l.Contains("snapshot for checkpoint", StringComparison.Ordinal));
+            Assert.True(log.Count(l => l.Contains("could not read the latest checkpoint", StringComparison.Ordinal)) <= job.Restarts + 1, string.Join("\n", log));
         }
         finally
         {
@@ -134,6 +143,18 @@ public sealed class KilledDatabaseSpec : IDisposable
     {
         _kafka.Dispose();
         _postgres.Dispose();
+    }
+
+    private sealed class LogCollector : ReceiveActor
+    {
+        public LogCollector(System.Collections.Concurrent.ConcurrentQueue<string> log) =>
+            Receive<Akka.Event.LogEvent>(e =>
+            {
+                if (e.LogLevel() >= Akka.Event.LogLevel.WarningLevel)
+                {
+                    log.Enqueue($"{e.LogLevel()} {e.Message}");
+                }
+            });
     }
 
     /// <summary>Every window once ("user|start|count" records), each with the reference count.</summary>

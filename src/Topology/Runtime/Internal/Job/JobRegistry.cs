@@ -37,6 +37,10 @@ internal sealed class JobRegistry : IExtension
 
     internal sealed class Entry(JobGraph plan, TimeProvider clock, int restartLog, PoisonedKeyGroups poisoned)
     {
+        private readonly object _warnGate = new();
+        private long _lastStoreWarning;
+        private int _quietStoreWarnings;
+
         public JobGraph Plan { get; } = plan;
 
         public TimeProvider Clock { get; } = clock;
@@ -53,6 +57,30 @@ internal sealed class JobRegistry : IExtension
         public PoisonedKeyGroups Poisoned { get; } = poisoned;
 
         public SnapshotRestorePoint? RestorePointFor(int keyGroup) => RestoreFrom?.RestorePointFor(keyGroup);
+
+        /// <summary>
+        /// Whether a key group starting now should warn that the store could not be read: the first time, then at most
+        /// every 30 s (128 key groups start at each failover, and the store is as unreachable for each); else counts it in
+        /// <paramref name="quiet"/>, the key groups since the last warning, which the next warning names.
+        /// </summary>
+        public bool WarnStoreUnreadable(out int quiet)
+        {
+            lock (_warnGate)
+            {
+                var now = Environment.TickCount64;
+                if (_lastStoreWarning != 0 && now - _lastStoreWarning < 30_000)
+                {
+                    _quietStoreWarnings++;
+                    quiet = 0;
+                    return false;
+                }
+
+                _lastStoreWarning = now;
+                quiet = _quietStoreWarnings;
+                _quietStoreWarnings = 0;
+                return true;
+            }
+        }
     }
 
     public sealed class Provider : ExtensionIdProvider<JobRegistry>
