@@ -49,7 +49,8 @@ public sealed class Counts(IReadOnlyList<string> classes)
 /// encoded record, so the counts are of records written (after their checkpoint), each once. The epochs of the
 /// checkpoint the run restored (up to <paramref name="restoredEpoch"/>: found by an earlier run, which normally
 /// published them already; the sink skips what the topic holds) count in <paramref name="earlier"/>, so
-/// <paramref name="counts"/> holds what this run found.
+/// <paramref name="counts"/> holds what this run found. An epoch published again after a failover within the run
+/// (the job restored a checkpoint from before it) counts once.
 /// </summary>
 /// <typeparam name="T">The record type.</typeparam>
 /// <param name="inner">The sink.</param>
@@ -59,6 +60,8 @@ public sealed class Counts(IReadOnlyList<string> classes)
 /// <param name="restoredEpoch">The id of the checkpoint the run restored (0 for none).</param>
 public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func<T, int> classify, Counts counts, Counts earlier, long restoredEpoch) : ICheckpointedSink<T>
 {
+    private readonly HashSet<long> _counted = [];
+
     /// <inheritdoc />
     public byte[] Encode(T value) => Encode(value, Timestamps.NoTimestamp);
 
@@ -86,6 +89,14 @@ public sealed class CountingCheckpointedSink<T>(ICheckpointedSink<T> inner, Func
         var unwrapped = records.Select(r => r[1..]).ToList();
         // The writer goes on (the Kafka sink tells its own epochs from another writer's by it).
         await (writer is null ? inner.PublishAsync(epoch, unwrapped, cancellationToken) : inner.PublishAsync(epoch, unwrapped, writer, cancellationToken)).ConfigureAwait(false);
+        lock (_counted)
+        {
+            if (!_counted.Add(epoch))
+            {
+                return; // published again after a failover in this run (it restored a checkpoint from before it): counted already
+            }
+        }
+
         var target = epoch <= restoredEpoch ? earlier : counts;
         foreach (var record in records)
         {
