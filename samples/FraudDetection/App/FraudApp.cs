@@ -94,6 +94,11 @@ public static class FraudApp
                 })
                 : null;
             var servers = kafka?.BootstrapServers ?? options.BootstrapServers!;
+            if (kafka is null)
+            {
+                KafkaClients.EnsureReachable(servers, TimeSpan.FromSeconds(10));
+            }
+
             // The job host: a one-node cluster; its schema registry (the configured one, or an embedded one whose schemas
             // live in the state store) starts with it.
             var settings = options.Store == StoreKind.Postgres ? StateStoreSettings.PostgreSql(options.Postgres!) : StateStoreSettings.Sqlite(dataDir);

@@ -52,7 +52,7 @@ public static class InputWriter
 
         var transactions = AvroSerde.For<Transaction>(registry, serde);
         var rules = AvroSerde.For<RuleChange>(registry, serde);
-        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = servers, EnableIdempotence = true, LingerMs = 5, Partitioner = Partitioner.Murmur2Random }).Build();
+        using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig { BootstrapServers = servers, EnableIdempotence = true, LingerMs = 5, Partitioner = Partitioner.Murmur2Random }).SetLogHandler(KafkaClients.Log).Build();
         var failures = new List<string>();
         long written = 0, bad = 0;
         InjectedFraud? injected = null;
@@ -166,14 +166,14 @@ public static class InputWriter
     /// <returns>The sums.</returns>
     public static (long Low, long High) Offsets(string servers, string topic)
     {
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).SetLogHandler(KafkaClients.Log).Build();
         var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault();
         if (metadata is null || metadata.Error.IsError)
         {
             return (0, 0);
         }
 
-        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = servers, GroupId = "fraud-detection-probe" }).Build();
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = servers, GroupId = "fraud-detection-probe" }).SetLogHandler(KafkaClients.Log).Build();
         long low = 0, high = 0;
         foreach (var p in metadata.Partitions)
         {

@@ -17,8 +17,8 @@ public sealed class LagProbe : IDisposable
     /// <param name="group">The job's consumer group.</param>
     public LagProbe(string servers, string topic, string group)
     {
-        _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = servers, GroupId = group, EnableAutoCommit = false }).Build();
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).Build();
+        _consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = servers, GroupId = group, EnableAutoCommit = false }).SetLogHandler(KafkaClients.Log).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).SetLogHandler(KafkaClients.Log).Build();
         _partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
     }
 
