@@ -21,9 +21,10 @@ public sealed class ActorFlowPersistence : IExtension
         ArgumentNullException.ThrowIfNull(system);
         system.Settings.InjectTopLevelFallback(DefaultConfiguration);
         var config = system.Settings.Config;
+        KnownSettings.Check(config, DefaultConfiguration, "actorflow.persistence");
         StateStore = StateStoreSettings.Create(config);
         Checkpoints = CheckpointSettings.Create(config);
-        MaxParallelism = config.GetInt("actorflow.persistence.key-groups.max-parallelism");
+        MaxParallelism = KnownSettings.Read(config.GetConfig("actorflow.persistence"), "actorflow.persistence", "key-groups.max-parallelism", static (c, k) => c.GetInt(k));
         KeyGroups.ValidateMaxParallelism(MaxParallelism);
         RegisterSerializer(system);
     }

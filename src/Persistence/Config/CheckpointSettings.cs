@@ -40,7 +40,7 @@ public sealed record CheckpointSettings
     {
         ArgumentNullException.ThrowIfNull(config);
         var c = ActorFlowPersistence.WithDefaults(config).GetConfig(ConfigPath);
-        return new CheckpointSettings(c.GetString("table-name"), c.GetInt("retained")).Validate();
+        return new CheckpointSettings(c.GetString("table-name"), KnownSettings.Read(c, ConfigPath, "retained", static (s, k) => s.GetInt(k))).Validate();
     }
 
     /// <summary>Returns a copy with another table name.</summary>

@@ -104,9 +104,11 @@ public sealed partial record StateStoreSettings
     /// <param name="config">A config holding <c>actorflow.persistence.state-store</c> (may be partial).</param>
     /// <returns>The settings.</returns>
     /// <exception cref="ArgumentException">An unknown provider.</exception>
+    /// <exception cref="Akka.Configuration.ConfigurationException">A setting it does not know under the section (a typo).</exception>
     public static StateStoreSettings Create(AkkaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        KnownSettings.Check(config, ActorFlowPersistence.DefaultConfiguration, ConfigPath);
         var c = ActorFlowPersistence.WithDefaults(config).GetConfig(ConfigPath);
         return new StateStoreSettings(
             ParseProvider(c.GetString("provider")),
