@@ -27,6 +27,8 @@ public static class JobMetrics
 
     internal static Counter<long> KeyGroupRestarts { get; } = Meter.CreateCounter<long>("actorflow.keygroup.restarts", "restarts", "Operators of a key group restarted alone from their last state after throwing (no job failover).");
 
+    internal static Counter<long> JobRestarts { get; } = Meter.CreateCounter<long>("actorflow.job.restarts", "restarts", "Job failovers: runs restarted from the last complete checkpoint after a failure.");
+
     private static readonly ObservableGauge<long> WatermarkGauge = Meter.CreateObservableGauge(
         "actorflow.watermark",
         () => Watermarks.Select(w => new Measurement<long>(w.Value(), new KeyValuePair<string, object?>("job", w.Key))),

@@ -228,6 +228,7 @@ public sealed class RunningJob
 
                 Interlocked.Add(ref _failedBefore, run.Dispatcher.Checkpoints?.Failed ?? 0);
                 Restarts++;
+                JobMetrics.JobRestarts.Add(1, new KeyValuePair<string, object?>("job", Name));
                 Watch(next);
                 _current = next;
                 if (Terminating)
