@@ -299,8 +299,8 @@ public sealed class RunningJob
                 throw new JobRestartsExhaustedException(Name, _strategy, Restarts, decision.GiveUpReason!, failure);
             }
 
-            _log.Warning("Job {0} failed ({1}: {2}); restarting from its last complete checkpoint ({3}) in {4} (restart strategy {5})",
-                Name, failure.GetType().Name, failure.Message, failed.Dispatcher.Checkpoints?.LastCompletedId ?? 0, Durations.Format(decision.Delay), _strategy);
+            _log.Warning("Job {0} failed ({1}); restarting from its last complete checkpoint ({2}) in {3} (restart strategy {4})",
+                Name, JobFailures.Describe(failure), failed.Dispatcher.Checkpoints?.LastCompletedId ?? 0, Durations.Format(decision.Delay), _strategy);
             try
             {
                 await failover.AbandonAsync(failed, failure).ConfigureAwait(false);

@@ -20,7 +20,12 @@ internal static class JobFailures
             e = single.InnerExceptions[0];
         }
 
-        return $"{e.GetType().Name}: {e.Message}";
+        // A library's wrapper (Parquet.Net's "failed to serialise data column") hides the cause an operator acts on
+        // ("No space left on device"): the innermost exception is named too when its message is not in the outer one.
+        var cause = e.GetBaseException();
+        return ReferenceEquals(cause, e) || e.Message.Contains(cause.Message, StringComparison.Ordinal)
+            ? $"{e.GetType().Name}: {e.Message}"
+            : $"{e.GetType().Name}: {e.Message} (caused by {cause.GetType().Name}: {cause.Message})";
     }
 
     /// <summary>Stores <paramref name="failure"/>; never throws.</summary>
