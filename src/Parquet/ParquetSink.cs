@@ -127,7 +127,15 @@ public sealed class ParquetSink<T> : ITwoPhaseCommitSink<T>, IRefusingSink<T>
     public async Task RecoverAsync(IReadOnlyList<string> committables, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(committables);
-        System.IO.Directory.CreateDirectory(_directory);
+        try
+        {
+            System.IO.Directory.CreateDirectory(_directory);
+        }
+        catch (IOException e) when (File.Exists(_directory))
+        {
+            throw new IOException($"Parquet sink: the landing directory '{_directory}' is a file, not a directory.", e);
+        }
+
         await CommitAsync(committables, cancellationToken).ConfigureAwait(false);
         foreach (var orphan in System.IO.Directory.EnumerateFiles(_directory, "*" + InProgressSuffix, SearchOption.AllDirectories))
         {

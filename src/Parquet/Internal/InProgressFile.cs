@@ -61,6 +61,11 @@ internal sealed class InProgressFile(string directory, string relativePath, File
         {
             throw new IOException($"Parquet sink cannot write '{path}': {e.Message}", e);
         }
+        catch (ApplicationException e) when (e.GetBaseException() is IOException or UnauthorizedAccessException)
+        {
+            // Parquet.Net wraps a failed write ("failed to serialise data column 'x'"); the cause is what an operator acts on.
+            throw new IOException($"Parquet sink cannot write '{path}': {e.GetBaseException().Message} ({e.Message})", e);
+        }
         catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException)
         {
             // The metadata Parquet.Net wrote could not be walked to mend its statistics (StatisticsMends).
