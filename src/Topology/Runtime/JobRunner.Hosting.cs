@@ -12,14 +12,15 @@ public static partial class JobRunner
     /// <summary>
     /// Makes this node host key groups of <paramref name="job"/> without running its source: registers the job and
     /// starts its shard region, so sharding may place key groups here. Call it on every node of the cluster except
-    /// the one that calls <see cref="StartAsync"/> (which hosts key groups too), with the same job (same code and
+    /// the one that calls <see cref="StartAsync"/> (which hosts key groups too; calling it there as well does no harm), with the same job (same code and
     /// serializers) and the same <see cref="JobRunnerOptions.Shards"/>, before starting the job, so that key groups
     /// are spread over all nodes from the first record. Records, results and side outputs then cross nodes in
     /// ActorFlow's binary format, so every type of the job needs a serializer
     /// (<see cref="StreamJobBuilder.WithSerializers"/>); a job missing one fails here, naming the type. Key groups
     /// stay hosted until the actor system terminates. Give every node the same <paramref name="options"/>: with
     /// <see cref="JobRunnerOptions.RestoreCheckpointId"/> the key groups here restore that checkpoint, as the start
-    /// node's do (until a newer one completes).
+    /// node's do (until a newer one completes), and with <see cref="ExecutionMode.Batch"/> they fire their pending
+    /// processing-time timers at the end of the input, as the start node's do.
     /// </summary>
     /// <exception cref="InvalidOperationException">The job is stateless (nothing to host) or a type has no serializer.</exception>
     public static async Task HostAsync(ActorSystem system, StreamJob job, JobRunnerOptions? options = null)
