@@ -91,7 +91,7 @@ public static class AvroKafkaConnectors
         }
 
         /// <summary>
-        /// The exactly-once sink (see <see cref="KafkaConnectors.ExactlyOnceSink{T}"/>) writing values as Avro through <paramref name="serde"/>.
+        /// The exactly-once sink (see <see cref="KafkaConnectors.ExactlyOnceSink{T}(ProducerSettings{byte[], byte[]}, string, Func{T, ValueTuple{byte[], byte[]}})"/>) writing values as Avro through <paramref name="serde"/>.
         /// </summary>
         /// <typeparam name="T">The record type.</typeparam>
         /// <param name="settings">The producer settings.</param>

@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using ActorFlow.Kafka.Internal;
+using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators;
@@ -28,7 +30,7 @@ namespace ActorFlow.Kafka.Connectors;
 /// timestamp (as Flink's KafkaSink), kept with it in the checkpoint record. A null value is written as a tombstone, as
 /// the plain sink writes it.
 /// </summary>
-internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
+internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode, Func<T, Message<byte[], byte[]>>? encodeMessage = null)
     : ICheckpointedSink<T>, IBatchSinkConnector<T>, IDisposable
 {
     private const string EpochHeader = "actorflow.epoch";
@@ -47,6 +49,11 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     // and are published again where those builds put them.
     private const int EpochStartLayout = -4;
     private const int EpochStartTombstoneLayout = -5;
+
+    // A record with headers of its own (from a message encoder): as EpochStartLayout, with the value's length (-1 for a
+    // tombstone) after the key, then the headers (count, then name length and UTF-8 name, value length (-1 for null)
+    // and value, each).
+    private const int HeadersLayout = -6;
 
     // How long a publish that filled the producer's queue (queue.buffering.max.messages or .kbytes) polls for delivery
     // reports, which make room, before it produces again (as the producer stages do on Local_QueueFull).
@@ -67,7 +74,9 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     private Tail[]? _published;
 
-    private IBatchSinkConnector<T> Plain => (IBatchSinkConnector<T>)KafkaConnectors.Sink(settings, topic, encode);
+    private IBatchSinkConnector<T> Plain => (IBatchSinkConnector<T>)(encodeMessage is null
+        ? KafkaConnectors.Sink(settings, topic, encode)
+        : KafkaConnectors.Sink<T>(settings, value => new ProducerRecord<byte[], byte[]>(topic, encodeMessage(value))));
     private int _openProducers;
 
     /// <summary>Producers this sink has built and not yet disposed (0 or 1; for tests).</summary>
@@ -77,7 +86,23 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     public byte[] Encode(T value, long timestamp)
     {
+        if (encodeMessage is not null)
+        {
+            var message = encodeMessage(value) ?? throw new InvalidOperationException($"The exactly-once sink's encoder for '{topic}' returned no message.");
+            if (message.Headers is { Count: > 0 } headers)
+            {
+                return EncodeWithHeaders(message.Key, message.Value, headers, timestamp);
+            }
+
+            return EncodeKeyValue(message.Key, message.Value, timestamp);
+        }
+
         var (key, bytes) = encode(value);
+        return EncodeKeyValue(key, bytes, timestamp);
+    }
+
+    private static byte[] EncodeKeyValue(byte[]? key, byte[]? bytes, long timestamp)
+    {
         var result = new byte[16 + (key?.Length ?? 0) + (bytes?.Length ?? 0)];
         BinaryPrimitives.WriteInt32LittleEndian(result, bytes is null ? EpochStartTombstoneLayout : EpochStartLayout);
         BinaryPrimitives.WriteInt64LittleEndian(result.AsSpan(4), timestamp);
@@ -191,11 +216,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
                 continue; // already there from an interrupted attempt
             }
 
-            var headers = new Headers
-            {
-                { EpochHeader, epochBytes },
-                { IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)) },
-            };
+            // The record's own headers first, then the sink's (a reader of the tail takes the last of each name).
+            var headers = BinaryPrimitives.ReadInt32LittleEndian(records[i]) == HeadersLayout ? DecodeWithHeaders(records[i]).Headers! : [];
+            headers.Add(EpochHeader, epochBytes);
+            headers.Add(IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)));
             if (writerBytes is not null)
             {
                 headers.Add(WriterHeader, writerBytes);
@@ -296,9 +320,80 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private static int PartitionBefore20261205(byte[]? key, int index, int partitions) =>
         key is { Length: > 0 } ? (int)(KeyGroups.Hash(key) % (uint)partitions) : index % partitions;
 
+    private static byte[] EncodeWithHeaders(byte[]? key, byte[]? value, Headers headers, long timestamp)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + (key?.Length ?? 0) + (value?.Length ?? 0));
+        Int32(buffer, HeadersLayout);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), timestamp);
+        buffer.Advance(8);
+        Bytes(buffer, key);
+        Bytes(buffer, value);
+        Int32(buffer, headers.Count);
+        foreach (var header in headers)
+        {
+            Bytes(buffer, Encoding.UTF8.GetBytes(header.Key));
+            Bytes(buffer, header.GetValueBytes());
+        }
+
+        return buffer.WrittenSpan.ToArray();
+
+        static void Int32(ArrayBufferWriter<byte> to, int v)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(to.GetSpan(4), v);
+            to.Advance(4);
+        }
+
+        static void Bytes(ArrayBufferWriter<byte> to, byte[]? bytes)
+        {
+            Int32(to, bytes?.Length ?? -1);
+            if (bytes is { Length: > 0 })
+            {
+                to.Write(bytes);
+            }
+        }
+    }
+
+    private static (byte[]? Key, byte[]? Value, long Timestamp, Headers? Headers) DecodeWithHeaders(byte[] record)
+    {
+        var at = 12;
+        var timestamp = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(4));
+        var key = Bytes(record, ref at);
+        var value = Bytes(record, ref at);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(at));
+        at += 4;
+        var headers = new Headers();
+        for (var i = 0; i < count; i++)
+        {
+            var name = Encoding.UTF8.GetString(Bytes(record, ref at) ?? []);
+            headers.Add(name, Bytes(record, ref at));
+        }
+
+        return (key, value, timestamp, headers);
+
+        static byte[]? Bytes(byte[] from, ref int at)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(from.AsSpan(at));
+            at += 4;
+            if (length < 0)
+            {
+                return null;
+            }
+
+            var bytes = from.AsSpan(at, length).ToArray();
+            at += length;
+            return bytes;
+        }
+    }
+
     private static (byte[]? Key, byte[]? Value, long Timestamp, Placement Placement) Decode(byte[] record)
     {
         var layout = BinaryPrimitives.ReadInt32LittleEndian(record);
+        if (layout == HeadersLayout)
+        {
+            var (k, v, t, _) = DecodeWithHeaders(record);
+            return (k, v, t, Placement.EpochStart);
+        }
+
         var timestamped = layout is TimestampedLayout or TombstoneLayout or EpochStartLayout or EpochStartTombstoneLayout;
         var timestamp = timestamped ? BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(4)) : Timestamps.NoTimestamp;
         var start = timestamped ? 12 : 0;

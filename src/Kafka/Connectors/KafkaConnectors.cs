@@ -68,7 +68,7 @@ public static class KafkaConnectors
     /// <summary>
     /// A sink writing each value to <paramref name="topic"/> with the key and value <paramref name="encode"/> makes (a
     /// null key: the producer's partitioner spreads records). The same encoder fits
-    /// <see cref="ExactlyOnceSink{T}"/>, so a job switches between the two by name alone.
+    /// <see cref="ExactlyOnceSink{T}(ProducerSettings{byte[], byte[]}, string, Func{T, ValueTuple{byte[], byte[]}})"/>, so a job switches between the two by name alone.
     /// </summary>
     public static ISinkConnector<T> Sink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode)
     {
@@ -105,6 +105,25 @@ public static class KafkaConnectors
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(encode);
         return new ExactlyOnceKafkaSink<T>(settings, topic, encode);
+    }
+
+    /// <summary>
+    /// The exactly-once sink (see <see cref="ExactlyOnceSink{T}(ProducerSettings{byte[], byte[]}, string, Func{T, ValueTuple{byte[], byte[]}})"/>)
+    /// writing each value to <paramref name="topic"/> as the message <paramref name="encode"/> makes: its key, value and
+    /// headers (e.g. a trace id, or a header naming the value's schema), kept in the checkpoint record with the value.
+    /// The message's timestamp is not used: a record's Kafka timestamp is its event time, as in the other sinks. The sink
+    /// adds its own headers (<c>actorflow.epoch</c>, <c>actorflow.index</c>, <c>actorflow.writer</c>) after the message's.
+    /// </summary>
+    public static ISinkConnector<T> ExactlyOnceSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, Message<byte[], byte[]>> encode)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(encode);
+        return new ExactlyOnceKafkaSink<T>(
+            settings,
+            topic,
+            value => encode(value) is { } message ? (message.Key, message.Value) : throw new InvalidOperationException($"The exactly-once sink's encoder for '{topic}' returned no message."),
+            encode);
     }
 
     /// <summary>
