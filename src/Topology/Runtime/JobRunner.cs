@@ -138,10 +138,11 @@ public static partial class JobRunner
 
         JobRegistry.Get(system).Register(job.Name, job.Plan, options, restoreFrom);
         await RecoveryMonitor.Get(system).PinAsync(store, job.Name, options, restoreFrom).ConfigureAwait(false);
+        var restoring = restoreFrom is null ? [] : Savepoints.KeyGroupsToRestore(job.Name, restoreFrom, job.Plan, options.AllowNonRestoredState);
         var region = job.Plan.IsKeyed ? StartRegion(system, job, options) : null;
         if (region is not null && restoreFrom is not null)
         {
-            await JobRecovery.AwaitKeyGroupsAsync(system, region, job.Name, restoreFrom, store, options).ConfigureAwait(false);
+            await JobRecovery.AwaitKeyGroupsAsync(system, region, job.Name, restoreFrom, restoring, store, options).ConfigureAwait(false);
         }
 
         var graph = job.Plan;
@@ -484,7 +485,7 @@ public static partial class JobRunner
                     ? pin.Choose(() => LatestCheckpoint(system, entry, name))
                     : LatestCheckpoint(system, entry, name) ?? entry.RestoreFrom;
                 var restorePoint = latest?.RestorePointFor(keyGroup);
-                Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup, entry.EndsProcessingTime);
+                Func<IKeyGroupHost> host = () => entry.Plan.CreateHost(keyGroup, entry.EndsProcessingTime, entry.AllowNonRestoredState);
                 // A producer, not Props.Create(() => new ...): the expression form compiles its lambda for every entity
                 // (a dynamic method each; at a job's start, 128 compiles and their finalizers ran beside the first batches).
                 return Props.CreateBy(new KeyGroupEntityProducer(() => new KeyGroupEntity(name, keyGroup, host, entry.Clock, restorePoint, entry.RestartLog, entry.Poisoned)));

@@ -84,6 +84,14 @@ public sealed record JobRunnerOptions
         init => _restartDelay = value;
     }
 
+    /// <summary>
+    /// Whether a restore drops state the job no longer has a place for, as Flink's <c>allowNonRestoredState</c>: the state
+    /// of an operator removed or renamed (operators are matched by name within their hop), and the key groups of a hop
+    /// the job no longer has. Off by default: such a restore fails at the start, naming the operator or hop, so that an
+    /// upgrade never loses state silently. Give every node the same value.
+    /// </summary>
+    public bool AllowNonRestoredState { get; init; }
+
     /// <summary>Number of shards the key groups are spread over. Default 32.</summary>
     public int Shards { get; init; } = 32;
 

@@ -61,6 +61,9 @@ public sealed class RunningJob
     /// <summary>Failovers so far: runs restarted from the last complete checkpoint after a failure.</summary>
     public int Restarts { get; private set; }
 
+    /// <summary>The key-group entities the current run sent batches to (none when batch mode runs them in place; for tests).</summary>
+    internal int EntitiesUsed => _current.KeyGroups.Count();
+
     /// <summary>Records read by the job's sources so far (all runs; for tests).</summary>
     internal long RecordsRead => _options.Counters.Read;
 
@@ -214,6 +217,10 @@ public sealed class RunningJob
                 {
                     _log.Info("Job {0}: its bounded input ended; every window and timer fired and its sinks are done", Name);
                     await run.Control.ShutdownAsync().ConfigureAwait(false); // releases the sources' clients
+
+                    // As after a stop: the job started again on this node (a run over new input, a new version of it)
+                    // restores its final checkpoint in fresh key groups, not in these, which hold this run's operators.
+                    await ReleaseKeyGroupsAsync(run).ConfigureAwait(false);
                 }
 
                 return Summary(run);

@@ -37,14 +37,13 @@ internal static class JobRecovery
     }
 
     /// <summary>
-    /// Starts every key group of <paramref name="restoreFrom"/> and waits until each has restored, on any node (at most
+    /// Starts <paramref name="keyGroups"/> of <paramref name="restoreFrom"/> and waits until each has restored, on any node (at most
     /// the checkpoint timeout, or one ask timeout on a cluster of several nodes, where a key group on another node that
     /// cannot restore is not reported here); fails fast with <see cref="RecoveryFailedException"/> when one on this
     /// node cannot restore, after stopping the job's shard region.
     /// </summary>
-    public static async Task AwaitKeyGroupsAsync(ActorSystem system, IActorRef region, string job, CheckpointRecord restoreFrom, ICheckpointStore store, JobRunnerOptions options)
+    public static async Task AwaitKeyGroupsAsync(ActorSystem system, IActorRef region, string job, CheckpointRecord restoreFrom, IReadOnlyList<int> keyGroups, ICheckpointStore store, JobRunnerOptions options)
     {
-        var keyGroups = restoreFrom.KeyGroups.IsDefault ? [] : restoreFrom.KeyGroups.Select(k => k.KeyGroup).ToList();
         if (keyGroups.Count == 0)
         {
             return;

@@ -112,6 +112,30 @@ internal static class Savepoints
         }
     }
 
+    /// <summary>
+    /// The key groups of <paramref name="record"/> that belong to a hop the job no longer has (its key groups are the
+    /// entities <c>0 .. hops × count - 1</c>): refused naming the hops unless <paramref name="allowNonRestoredState"/>
+    /// (Flink's allowNonRestoredState), when they are left out of the restore.
+    /// </summary>
+    /// <returns>The key groups to restore.</returns>
+    public static IReadOnlyList<int> KeyGroupsToRestore(string job, CheckpointRecord record, JobGraph plan, bool allowNonRestoredState)
+    {
+        var all = record.KeyGroups.IsDefault ? [] : record.KeyGroups.Select(k => k.KeyGroup).ToList();
+        var entities = plan.IsKeyed ? plan.Hops * plan.MaxParallelism : 0;
+        var orphans = all.Where(kg => kg >= entities).ToList();
+        if (orphans.Count == 0 || allowNonRestoredState)
+        {
+            return orphans.Count == 0 ? all : [.. all.Where(kg => kg < entities)];
+        }
+
+        var count = plan.MaxParallelism > 0 ? plan.MaxParallelism : 1;
+        var hops = orphans.Select(kg => (kg / count) + 1).Distinct().Order().ToList();
+        throw new InvalidOperationException(
+            $"Job '{job}' cannot restore checkpoint {record.CheckpointId}: it holds keyed state of hop{(hops.Count == 1 ? "" : "s")} {string.Join(", ", hops)}, "
+            + $"but the job has {(plan.IsKeyed ? plan.Hops.ToString(CultureInfo.InvariantCulture) : "no")} keyed hop{(plan.Hops == 1 ? "" : "s")} "
+            + $"(keyed operators removed, or moved to earlier hops). Drop that state with JobRunnerOptions.AllowNonRestoredState, or keep the operators.");
+    }
+
     /// <summary>The savepoint named <paramref name="name"/> of <paramref name="job"/>; fails listing the job's savepoints when absent.</summary>
     public static async Task<CheckpointRecord> RequireAsync(ICheckpointStore store, string job, string? name)
     {

@@ -100,10 +100,10 @@ internal sealed class JobGraph
     /// The operators of entity <paramref name="entity"/>: the stages of its hop for its key group; in batch mode
     /// (<paramref name="endsProcessingTime"/>) the end of the input fires their pending processing-time timers too.
     /// </summary>
-    public StageGroupHost CreateHost(int entity, bool endsProcessingTime)
+    public StageGroupHost CreateHost(int entity, bool endsProcessingTime, bool allowNonRestoredState = false)
     {
         var hop = (entity / MaxParallelism) + 1;
-        return new StageGroupHost(Stages.Where(s => s.Hop == hop), entity % MaxParallelism, MaxParallelism, endsProcessingTime);
+        return new StageGroupHost(Stages.Where(s => s.Hop == hop), entity % MaxParallelism, MaxParallelism, endsProcessingTime, allowNonRestoredState);
     }
 
     /// <summary>The first hop's input: every source's chunks routed to their consumers, merged (the minimum of their watermarks).</summary>

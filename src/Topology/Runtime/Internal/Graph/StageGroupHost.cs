@@ -20,6 +20,7 @@ internal sealed class StageGroupHost : IKeyGroupHost
     private readonly IStageHost?[] _ports;
     private readonly DrivenClock _clock = new();
     private readonly bool _endsProcessingTime;
+    private readonly bool _allowNonRestoredState;
     private long _watermark = long.MinValue;
 
     /// <param name="stages">The stages of the key group's hop.</param>
@@ -29,9 +30,11 @@ internal sealed class StageGroupHost : IKeyGroupHost
     /// Batch mode: the end-of-input watermark also fires every pending processing-time timer, stage by stage (each right
     /// after its event-time ones, so what it emits reaches the stages chained after it before their end of input).
     /// </param>
-    public StageGroupHost(IEnumerable<StageNode> stages, int keyGroup, int maxParallelism, bool endsProcessingTime = false)
+    /// <param name="allowNonRestoredState">A snapshot's state of an operator this hop lacks is dropped instead of refused.</param>
+    public StageGroupHost(IEnumerable<StageNode> stages, int keyGroup, int maxParallelism, bool endsProcessingTime = false, bool allowNonRestoredState = false)
     {
         _endsProcessingTime = endsProcessingTime;
+        _allowNonRestoredState = allowNonRestoredState;
         // Operators built without a clock of their own read this one, which is set to each input's processing time: a
         // local restart's replay then reads the same times.
         using (DrivenClock.Building(_clock))
@@ -160,11 +163,8 @@ internal sealed class StageGroupHost : IKeyGroupHost
 
     public byte[] Snapshot()
     {
-        if (_stages.Length == 1)
-        {
-            return _stages[0].Snapshot();
-        }
-
+        // Every operator's state under its name, also alone in its hop: a later version of the job that adds an operator
+        // to the hop, or puts another one where it was, restores each by name (as Flink matches state by uid).
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new StateWriter(buffer);
         writer.WriteInt32(Magic);
@@ -183,13 +183,15 @@ internal sealed class StageGroupHost : IKeyGroupHost
     {
         if (state.Length < 4 || BitConverter.ToInt32(state, 0) != Magic)
         {
+            // Written by a build that did not name a hop's only operator.
             if (_stages.Length != 1)
             {
                 throw new InvalidDataException(
-                    $"The snapshot holds the state of one operator, but this hop runs {_stages.Length} ({string.Join(", ", _stages.Select(s => "'" + s.Stage.Name + "'"))}).");
+                    $"The snapshot holds the state of one unnamed operator (written before operator names were kept), but this hop runs {_stages.Length} "
+                    + $"({string.Join(", ", _stages.Select(s => "'" + s.Stage.Name + "'"))}): take a savepoint of the unchanged job with this build first, then upgrade the job from it.");
             }
 
-            _stages[0].Restore(state);
+            RestoreStage(_stages[0], state);
             _watermark = _stages[0].CurrentWatermark;
             return;
         }
@@ -210,14 +212,33 @@ internal sealed class StageGroupHost : IKeyGroupHost
             var bytes = reader.ReadBytes() ?? [];
             if (!byName.TryGetValue(name, out var stage))
             {
-                throw new InvalidDataException($"The snapshot holds the state of operator '{name}', which this job does not have (its operators here: {string.Join(", ", byName.Keys)}).");
+                if (_allowNonRestoredState)
+                {
+                    continue; // dropped, as the options allow (Flink's allowNonRestoredState)
+                }
+
+                throw new InvalidDataException(
+                    $"The snapshot holds the state of operator '{name}', which this hop of the job does not have (its operators here: {(byName.Count == 0 ? "none" : string.Join(", ", byName.Keys.Select(n => "'" + n + "'")))}): "
+                    + "an operator removed, renamed or moved to another hop. Keep its name, or drop its state with JobRunnerOptions.AllowNonRestoredState.");
             }
 
             // A stage the snapshot does not name is new in this version of the job: it starts empty.
-            stage.Restore(bytes);
+            RestoreStage(stage, bytes);
         }
 
         _watermark = Watermark;
+    }
+
+    private static void RestoreStage(IStageHost stage, byte[] bytes)
+    {
+        try
+        {
+            stage.Restore(bytes);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"operator '{stage.Stage.Name}' cannot read its state ({e.GetType().Name}: {e.Message}); a changed state or key type needs a serializer that reads the old bytes (docs/runtime.md, \"State schema versioning\")", e);
+        }
     }
 
     private void Advance(long watermark, List<Emitted> output)

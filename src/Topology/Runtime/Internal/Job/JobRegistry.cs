@@ -20,8 +20,8 @@ internal sealed class JobRegistry : IExtension
         // Each run registers again; the key groups marked by the run that failed over stay marked for the next one.
         _jobs.AddOrUpdate(
             job,
-            _ => new Entry(plan, options.Clock, options.KeyGroupRestartLog, new PoisonedKeyGroups()) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch },
-            (_, previous) => new Entry(plan, options.Clock, options.KeyGroupRestartLog, previous.Poisoned) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch });
+            _ => new Entry(plan, options.Clock, options.KeyGroupRestartLog, new PoisonedKeyGroups()) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch, AllowNonRestoredState = options.AllowNonRestoredState },
+            (_, previous) => new Entry(plan, options.Clock, options.KeyGroupRestartLog, previous.Poisoned) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch, AllowNonRestoredState = options.AllowNonRestoredState });
 
     public Entry Resolve(string job) =>
         _jobs.TryGetValue(job, out var entry) ? entry : throw new InvalidOperationException($"Job '{job}' is not registered on this node.");
@@ -52,6 +52,9 @@ internal sealed class JobRegistry : IExtension
 
         /// <summary>Batch mode: the end of the input fires the key groups' pending processing-time timers too.</summary>
         public bool EndsProcessingTime { get; init; }
+
+        /// <summary><see cref="JobRunnerOptions.AllowNonRestoredState"/>.</summary>
+        public bool AllowNonRestoredState { get; init; }
 
         /// <summary>Key groups whose next incarnation isolates failed firings (see <see cref="PoisonedKeyGroups"/>).</summary>
         public PoisonedKeyGroups Poisoned { get; } = poisoned;

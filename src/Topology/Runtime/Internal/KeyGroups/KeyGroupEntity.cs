@@ -87,7 +87,22 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     {
         if (snapshot is not null && _broken is null)
         {
-            _host.Restore(snapshot.State);
+            try
+            {
+                _host.Restore(snapshot.State);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The job's operators cannot read this state (an upgrade that changed an operator, its state or key type,
+                // or removed it): stop, reported to the start, which fails naming the cause. Thrown, the actor restarted
+                // into the same failure without end, logging it each time.
+                var error = new SnapshotRestoreException(KeyGroup, snapshot.CheckpointId, $"the job's operators cannot restore its state: {e.Message}", e);
+                Log.Error("{0}", error.Message);
+                RecoveryMonitor.Get(Context.System).Failed(_jobName, error);
+                Context.Stop(Self);
+                return;
+            }
+
             _restartLog.Restored(snapshot.State);
             ScheduleWake();
         }
