@@ -21,6 +21,16 @@ internal static class SnapshotFormat
     public const byte IntervalJoinOperator = 4;
     public const byte KeyedBroadcastProcessOperator = 5;
 
+    private static string KindName(int kind) => kind switch
+    {
+        WindowOperator => "window operator",
+        KeyedProcessOperator => "keyed process function",
+        WindowJoinOperator => "window join",
+        IntervalJoinOperator => "interval join",
+        KeyedBroadcastProcessOperator => "keyed broadcast process function",
+        _ => $"operator of kind {kind}",
+    };
+
     public static void WriteHeader(StateWriter writer, byte kind)
     {
         writer.WriteInt32(Magic);
@@ -45,7 +55,7 @@ internal static class SnapshotFormat
         var kind = reader.ReadByte();
         if (kind != expectedKind)
         {
-            throw new InvalidDataException($"The snapshot is of operator kind {kind} but this operator is of kind {expectedKind}.");
+            throw new InvalidDataException($"The snapshot is of a {KindName(kind)} but this operator is a {KindName(expectedKind)}.");
         }
 
         return version;
