@@ -71,32 +71,13 @@ public sealed class IdleSourceSpec : IDisposable
     {
         public Source<(string Partition, Source<IReadOnlyList<SourceRecord<Click>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
         {
-            var control = new Control();
+            var control = new StoppableControl();
             var partitions = records.Count == 0
-                ? UntilStopped<(string, Source<IReadOnlyList<SourceRecord<Click>>, NotUsed>)>(control)
+                ? control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<Click>>, NotUsed>)>()
                 : Source.Single(("open/0", Source.From(records.Select((c, i) => new SourceRecord<Click>(c, c.Time, "open/0", i)).Chunk(500).Select(IReadOnlyList<SourceRecord<Click>> (x) => x))
-                    .Concat(UntilStopped<IReadOnlyList<SourceRecord<Click>>>(control))))
-                    .Concat(UntilStopped<(string, Source<IReadOnlyList<SourceRecord<Click>>, NotUsed>)>(control));
+                    .Concat(control.UntilStopped<IReadOnlyList<SourceRecord<Click>>>())))
+                    .Concat(control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<Click>>, NotUsed>)>());
             return partitions.MapMaterializedValue(ISourceControl (_) => control);
-        }
-
-        /// <summary>Nothing, until the source is stopped: then it completes.</summary>
-        private static Source<TElement, NotUsed> UntilStopped<TElement>(Control control) =>
-            Source.FromTask(control.Stopped.Task).SelectMany(_ => Array.Empty<TElement>());
-
-        private sealed class Control : ISourceControl
-        {
-            public TaskCompletionSource<bool> Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-            public Task StopAsync()
-            {
-                Stopped.TrySetResult(true);
-                return Task.CompletedTask;
-            }
-
-            public Task ShutdownAsync() => StopAsync();
-
-            public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.CompletedTask;
         }
     }
 }

@@ -60,27 +60,12 @@ public sealed class FailureWhileStoppingSpec : IDisposable
     {
         public Source<(string Partition, Source<IReadOnlyList<SourceRecord<long>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
         {
-            var control = new Control();
+            var control = new StoppableControl();
             var records = Source.Single<IReadOnlyList<SourceRecord<long>>>([.. Enumerable.Range(1, count).Select(i => new SourceRecord<long>(i, i, "numbers/0", i - 1))])
-                .Concat(Source.FromTask(control.Stopped.Task).SelectMany(_ => Array.Empty<IReadOnlyList<SourceRecord<long>>>()));
+                .Concat(control.UntilStopped<IReadOnlyList<SourceRecord<long>>>());
             return Source.Single(("numbers/0", records))
-                .Concat(Source.FromTask(control.Stopped.Task).SelectMany(_ => Array.Empty<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>()))
+                .Concat(control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>())
                 .MapMaterializedValue(ISourceControl (_) => control);
-        }
-
-        private sealed class Control : ISourceControl
-        {
-            public TaskCompletionSource<bool> Stopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-            public Task StopAsync()
-            {
-                Stopped.TrySetResult(true);
-                return Task.CompletedTask;
-            }
-
-            public Task ShutdownAsync() => StopAsync();
-
-            public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) => Task.CompletedTask;
         }
     }
 }
