@@ -328,9 +328,11 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         buffer.Advance(8);
         Bytes(buffer, key);
         Bytes(buffer, value);
-        Int32(buffer, headers.Count);
-        foreach (var header in headers)
+        Int32(buffer, headers.Count(h => h.Key is not (EpochHeader or IndexHeader or WriterHeader)));
+        foreach (var header in headers.Where(h => h.Key is not (EpochHeader or IndexHeader or WriterHeader)))
         {
+            // The sink's own headers are its to write: one of the message's under their names would be read as the
+            // partition's tail by a later publish (which takes the last of each name).
             Bytes(buffer, Encoding.UTF8.GetBytes(header.Key));
             Bytes(buffer, header.GetValueBytes());
         }

@@ -281,8 +281,8 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
 /// <summary>
 /// INTERNAL API. An operator whose broadcast input every key group of its stage applies: what its function emits for a
 /// broadcast record outside the key group's own keys (Flink's <c>applyToKeyedState</c>) must come out once per record,
-/// not once per key group. The runtime sets <see cref="EmitsBroadcastOutput"/> before each broadcast record: true in
-/// one key group only. True by default (an operator alone, as in the operator harness).
+/// not once per key group. The runtime sets <see cref="EmitsBroadcastOutput"/> when it hosts the operator: true in the
+/// hop's first key group only. True by default (an operator alone, as in the operator harness).
 /// </summary>
 internal interface IEmitsBroadcastOutputOnce
 {

@@ -58,7 +58,7 @@ public static partial class JobRunner
 
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
-        await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.KeyGroupCount).ConfigureAwait(false);
+        await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.KeyGroupCount, job.Plan).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
         // A failover restores the latest complete checkpoint of this job's lineage: the one the start was pinned to

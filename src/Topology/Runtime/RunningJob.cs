@@ -24,6 +24,7 @@ public sealed class RunningJob
     private readonly CancellationTokenSource _stopped = new();
     private volatile JobRun _current;
     private volatile bool _stopping;
+    private int _released;
     private readonly List<FailoverRecord> _failovers = [];
     private long _failedBefore;
     private long _waitingTicks = -1;
@@ -146,9 +147,9 @@ public sealed class RunningJob
     /// </summary>
     private async Task ReleaseKeyGroupsAsync(JobRun run)
     {
-        if (Terminating)
+        if (Terminating || Interlocked.Exchange(ref _released, 1) == 1)
         {
-            return; // the node's key groups stop with it
+            return; // the node's key groups stop with it; or released already (a stop after the end of the input)
         }
 
         try

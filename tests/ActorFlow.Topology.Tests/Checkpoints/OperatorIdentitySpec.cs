@@ -30,26 +30,23 @@ public sealed class OperatorIdentitySpec : IDisposable
     public async Task An_operator_added_to_a_hop_must_start_empty_beside_the_restored_one()
     {
         var input = BoundedJobs.Clicks(400, 2);
-        var system = await ActorFlowCluster.StartNodeAsync("operator-identity", StateStoreSettings.Sqlite(_data.Path));
-        try
+        await OnNodeAsync(async system =>
         {
-            var first = new ConcurrentQueue<string>();
-            var v1 = await JobRunner.StartAsync(system, Job("identity-add", First(input, 100), first, "count"));
+            var v1 = await JobRunner.StartAsync(system, Job("identity-add", First(input, 100), new ConcurrentQueue<string>(), "count"));
             await v1.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        });
 
-            var second = new ConcurrentQueue<string>();
+        var second = new ConcurrentQueue<string>();
+        await OnNodeAsync(async system =>
+        {
             var v2 = await JobRunner.StartAsync(system, Job("identity-add", [.. input], second, "count", "total"));
             await v2.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        });
 
-            var perUser = input.SelectMany(p => p).GroupBy(c => c.Value.User).ToDictionary(g => g.Key, g => (long)g.Count());
-            var v1PerUser = First(input, 100).SelectMany(p => p).GroupBy(c => c.Value.User).ToDictionary(g => g.Key, g => (long)g.Count());
-            Assert.Equal(perUser.Keys.Order(StringComparer.Ordinal).Select(u => $"count|{u}|{perUser[u]}"), Last(second, "count"));
-            Assert.Equal(perUser.Keys.Order(StringComparer.Ordinal).Select(u => $"total|{u}|{perUser[u] - v1PerUser[u]}"), Last(second, "total"));
-        }
-        finally
-        {
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        }
+        var perUser = input.SelectMany(p => p).GroupBy(c => c.Value.User).ToDictionary(g => g.Key, g => (long)g.Count());
+        var v1PerUser = First(input, 100).SelectMany(p => p).GroupBy(c => c.Value.User).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(perUser.Keys.Order(StringComparer.Ordinal).Select(u => $"count|{u}|{perUser[u]}"), Last(second, "count"));
+        Assert.Equal(perUser.Keys.Order(StringComparer.Ordinal).Select(u => $"total|{u}|{perUser[u] - v1PerUser[u]}"), Last(second, "total"));
     }
 
     /// <summary>
@@ -60,26 +57,28 @@ public sealed class OperatorIdentitySpec : IDisposable
     public async Task State_of_an_operator_the_job_lacks_must_be_refused_unless_dropped()
     {
         var input = BoundedJobs.Clicks(400, 2);
-        var system = await ActorFlowCluster.StartNodeAsync("operator-identity", StateStoreSettings.Sqlite(_data.Path));
-        try
+        await OnNodeAsync(async system =>
         {
             var v1 = await JobRunner.StartAsync(system, Job("identity-rename", First(input, 100), new ConcurrentQueue<string>(), "count"));
             await v1.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        });
 
+        await OnNodeAsync(async system =>
+        {
             var refused = await Assert.ThrowsAsync<RecoveryFailedException>(() =>
                 JobRunner.StartAsync(system, Job("identity-rename", [.. input], new ConcurrentQueue<string>(), "tally"), new JobRunnerOptions { CheckpointTimeout = TimeSpan.FromSeconds(30) }).WaitAsync(TimeSpan.FromSeconds(20)));
             Assert.Contains("operator 'count'", refused.Message, StringComparison.Ordinal);
             Assert.Contains("AllowNonRestoredState", refused.Message, StringComparison.Ordinal);
+        });
 
-            var output = new ConcurrentQueue<string>();
+        var output = new ConcurrentQueue<string>();
+        await OnNodeAsync(async system =>
+        {
             var v2 = await JobRunner.StartAsync(system, Job("identity-rename", [.. input], output, "tally"), new JobRunnerOptions { AllowNonRestoredState = true });
             await v2.Completion.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.Equal(200, Last(output, "tally").Sum(l => long.Parse(l[(l.LastIndexOf('|') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
-        }
-        finally
-        {
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        }
+        });
+
+        Assert.Equal(200, Last(output, "tally").Sum(l => long.Parse(l[(l.LastIndexOf('|') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Verify that the keyed state of a hop the new version lacks fails the start naming the hop, unless dropped.</summary>
@@ -87,8 +86,7 @@ public sealed class OperatorIdentitySpec : IDisposable
     public async Task State_of_a_hop_the_job_lacks_must_be_refused_unless_dropped()
     {
         var input = BoundedJobs.Clicks(400, 2);
-        var system = await ActorFlowCluster.StartNodeAsync("operator-identity", StateStoreSettings.Sqlite(_data.Path));
-        try
+        await OnNodeAsync(async system =>
         {
             var builder = StreamJobBuilder.Create("identity-hop");
             builder.FromSource("clicks", new BoundedListSource<Click>(First(input, 100)), BoundedJobs.Watermarks)
@@ -97,24 +95,41 @@ public sealed class OperatorIdentitySpec : IDisposable
                 .To(new QueueSink<string>(new ConcurrentQueue<string>()));
             var v1 = await JobRunner.StartAsync(system, builder.Build());
             await v1.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        });
 
+        await OnNodeAsync(async system =>
+        {
             var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => JobRunner.StartAsync(system, Job("identity-hop", [.. input], new ConcurrentQueue<string>(), "count")));
             Assert.Contains("hop 2", refused.Message, StringComparison.Ordinal);
             Assert.Contains("AllowNonRestoredState", refused.Message, StringComparison.Ordinal);
+        });
 
-            var output = new ConcurrentQueue<string>();
+        var output = new ConcurrentQueue<string>();
+        await OnNodeAsync(async system =>
+        {
             var v2 = await JobRunner.StartAsync(system, Job("identity-hop", [.. input], output, "count"), new JobRunnerOptions { AllowNonRestoredState = true });
             await v2.Completion.WaitAsync(TimeSpan.FromSeconds(60));
-            var perUser = input.SelectMany(p => p).GroupBy(c => c.Value.User).ToDictionary(g => g.Key, g => (long)g.Count());
-            Assert.Equal(perUser.Keys.Order(StringComparer.Ordinal).Select(u => $"count|{u}|{perUser[u]}"), Last(output, "count"));
+        });
+
+        var perUser = input.SelectMany(p => p).GroupBy(c => c.Value.User).ToDictionary(g => g.Key, g => (long)g.Count());
+        Assert.Equal(perUser.Keys.Order(StringComparer.Ordinal).Select(u => $"count|{u}|{perUser[u]}"), Last(output, "count"));
+    }
+
+    public void Dispose() => _data.Dispose();
+
+    /// <summary>Runs <paramref name="body"/> on a node of its own over the test's state: each version of the job is deployed anew, as an upgrade is.</summary>
+    private async Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body)
+    {
+        var system = await ActorFlowCluster.StartNodeAsync("operator-identity", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            await body(system);
         }
         finally
         {
             await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
     }
-
-    public void Dispose() => _data.Dispose();
 
     /// <summary>The first <paramref name="perPartition"/> clicks of each partition: v1's input (v2 reads on from there).</summary>
     private static List<List<(Click Value, long Time)>> First(List<List<(Click Value, long Time)>> input, int perPartition) =>

@@ -50,7 +50,7 @@ internal static class Savepoints
     /// When <see cref="JobRunnerOptions.FromSavepoint"/> is set, makes the savepoint the job's latest complete
     /// checkpoint (a new record with the next free id, the savepoint's offsets and snapshots).
     /// </summary>
-    public static async Task StartFromSavepointAsync(ICheckpointStore store, string job, JobRunnerOptions options, int? keyGroupCount = null)
+    public static async Task StartFromSavepointAsync(ICheckpointStore store, string job, JobRunnerOptions options, int? keyGroupCount = null, JobGraph? plan = null)
     {
         if (options.FromSavepoint is not { } name)
         {
@@ -59,6 +59,11 @@ internal static class Savepoints
 
         var savepoint = await RequireAsync(store, job, name).ConfigureAwait(false);
         RefuseOtherKeyGroupCount(job, savepoint, keyGroupCount); // before the start record makes it the latest
+        if (plan is not null)
+        {
+            _ = KeyGroupsToRestore(job, savepoint, plan, options.AllowNonRestoredState); // likewise: a refused upgrade leaves the store as it was
+        }
+
         var ids = await store.ListIdsAsync(job).ConfigureAwait(false);
         var state = savepoint.StateCheckpointId ?? savepoint.CheckpointId;
         var newest = ids.Count == 0 || ids[^1] <= savepoint.CheckpointId || await StartedFromAsync(store, job, ids[^1], savepoint, state).ConfigureAwait(false);

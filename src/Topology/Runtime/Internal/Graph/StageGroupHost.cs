@@ -8,8 +8,9 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// INTERNAL API. The operators of every stage of one hop in one key group, as its entity runs them: a record goes to
 /// the stage its port names, a chained stage gets what the stage before it emits in place, and time moves for all of
 /// them in stage order (a stage fires before the stages chained to it see the watermark). One snapshot holds them
-/// all: a hop of one stage writes that operator's snapshot as it is (the layout of jobs before job graphs); several
-/// write <c>AFSG</c>, a count, and each stage's name and snapshot.
+/// all: <c>AFSG</c>, a count, and each stage's name and snapshot, restored by name (also a hop of one stage since
+/// 2026-12-07; the lone operator's snapshot as it is, which earlier builds wrote, still restores into a hop of one
+/// stage, and earlier builds cannot read the named layout).
 /// </summary>
 internal sealed class StageGroupHost : IKeyGroupHost
 {

@@ -236,16 +236,28 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
     private readonly ITwoInputKeyedOperator<TKey, T1, T2, TOut> _op;
     private readonly StageOutput<TOut> _output;
     private readonly IIsolatesFailures? _isolating;
-    private readonly IEmitsBroadcastOutputOnce? _broadcastOnce;
+    private readonly bool _firstKeyGroup;
     private readonly int _port1;
     private readonly bool _broadcast;
 
-    public TwoInputStageHost(TwoInputStage<TKey, T1, T2, TOut> stage, ITwoInputKeyedOperator<TKey, T1, T2, TOut> op, bool broadcast)
+    /// <param name="stage">The stage.</param>
+    /// <param name="op">Its operator for this key group.</param>
+    /// <param name="broadcast">Whether the second input is a broadcast stream.</param>
+    /// <param name="keyGroup">The key group (0-based within the hop): the first emits what a broadcast record makes.</param>
+    public TwoInputStageHost(TwoInputStage<TKey, T1, T2, TOut> stage, ITwoInputKeyedOperator<TKey, T1, T2, TOut> op, bool broadcast, int keyGroup)
     {
+        _firstKeyGroup = keyGroup == 0;
         Stage = stage;
         _op = op;
         _isolating = op as IIsolatesFailures;
-        _broadcastOnce = op as IEmitsBroadcastOutputOnce;
+        if (broadcast && op is IEmitsBroadcastOutputOnce once)
+        {
+            // Every key group applies a broadcast record; what the function emits for it outside its keys comes out
+            // once, from the hop's first key group (by the host's own key group: a record's stamp differs between the
+            // local and the remote delivery of a later hop's batches).
+            once.EmitsBroadcastOutput = _firstKeyGroup;
+        }
+
         _port1 = stage.Port1;
         _broadcast = broadcast;
         _output = new StageOutput<TOut>(stage, op, Downstream);
@@ -289,13 +301,6 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
             }
             else
             {
-                if (_broadcastOnce is not null)
-                {
-                    // Every key group applies a broadcast record; what the function emits for it outside its keys comes
-                    // out once, from the first key group.
-                    _broadcastOnce.EmitsBroadcastOutput = record.KeyGroup <= 0;
-                }
-
                 _op.ProcessElement2(default!, (T2)record.Value!, record.Timestamp, _output);
             }
         }

@@ -185,7 +185,7 @@ internal sealed class TwoInputStage<TKey, T1, T2, TOut> : StageNode
         [(Port1, ValueCodec.For<TKey>, ValueCodec.For<T1>), (Port2, _broadcast ? ValueCodec.For<string> : ValueCodec.For<TKey>, ValueCodec.For<T2>)];
 
     public override IStageHost CreateHost(int keyGroup, int maxParallelism) =>
-        new TwoInputStageHost<TKey, T1, T2, TOut>(this, InJob(_factory), _broadcast);
+        new TwoInputStageHost<TKey, T1, T2, TOut>(this, InJob(_factory), _broadcast, keyGroup);
 
     protected override object NewOperator() => InJob(_factory);
 }
