@@ -55,7 +55,7 @@ internal static class SnapshotFormat
         var kind = reader.ReadByte();
         if (kind != expectedKind)
         {
-            throw new InvalidDataException($"The snapshot is of a {KindName(kind)} but this operator is a {KindName(expectedKind)}.");
+            throw new InvalidDataException($"The snapshot is of another kind of operator: a {KindName(kind)}, but this operator is a {KindName(expectedKind)}.");
         }
 
         return version;

@@ -42,7 +42,7 @@ public sealed class WindowSnapshotSpec
         var process = new OperatorHarness<string, long, long>(ActorFlow.Operators.Functions.KeyedProcessOperators.Create(new Noop()));
         var window = new OperatorHarness<string, long, long>(WindowOperators.For<string, long>(GlobalWindows.Create()).WithTrigger(CountTrigger.Of(2)).Aggregate(new SumAggregate()));
         var ex = Assert.Throws<InvalidDataException>(() => window.Restore(process.Snapshot()));
-        Assert.Contains("kind", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("another kind of operator: a keyed process function, but this operator is a window operator", ex.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidDataException>(() => window.Restore([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
     }
 
