@@ -8,6 +8,7 @@ using ActorFlow.Kafka.Producer;
 using ActorFlow.Kafka.Producer.Internal;
 using ActorFlow.Kafka.Settings;
 using ActorFlow.Operators;
+using ActorFlow.Operators.Serialization;
 using ActorFlow.Persistence.Partitioning;
 using ActorFlow.Topology.Connectors;
 using Akka;
@@ -217,7 +218,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             }
 
             // The record's own headers first, then the sink's (a reader of the tail takes the last of each name).
-            var headers = BinaryPrimitives.ReadInt32LittleEndian(records[i]) == HeadersLayout ? DecodeWithHeaders(records[i]).Headers! : [];
+            var headers = BinaryPrimitives.ReadInt32LittleEndian(records[i]) == HeadersLayout ? DecodeWithHeaders(records[i]).Headers : [];
             headers.Add(EpochHeader, epochBytes);
             headers.Add(IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)));
             if (writerBytes is not null)
@@ -322,69 +323,39 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     private static byte[] EncodeWithHeaders(byte[]? key, byte[]? value, Headers headers, long timestamp)
     {
+        // The sink's own headers are its to write: one of the message's under their names would be read as the
+        // partition's tail by a later publish (which takes the last of each name).
+        var own = headers.Where(h => h.Key is not (EpochHeader or IndexHeader or WriterHeader)).ToList();
         var buffer = new ArrayBufferWriter<byte>(64 + (key?.Length ?? 0) + (value?.Length ?? 0));
-        Int32(buffer, HeadersLayout);
-        BinaryPrimitives.WriteInt64LittleEndian(buffer.GetSpan(8), timestamp);
-        buffer.Advance(8);
-        Bytes(buffer, key);
-        Bytes(buffer, value);
-        Int32(buffer, headers.Count(h => h.Key is not (EpochHeader or IndexHeader or WriterHeader)));
-        foreach (var header in headers.Where(h => h.Key is not (EpochHeader or IndexHeader or WriterHeader)))
+        var writer = new StateWriter(buffer);
+        writer.WriteInt32(HeadersLayout);
+        writer.WriteInt64(timestamp);
+        writer.WriteBytes(key);
+        writer.WriteBytes(value);
+        writer.WriteInt32(own.Count);
+        foreach (var header in own)
         {
-            // The sink's own headers are its to write: one of the message's under their names would be read as the
-            // partition's tail by a later publish (which takes the last of each name).
-            Bytes(buffer, Encoding.UTF8.GetBytes(header.Key));
-            Bytes(buffer, header.GetValueBytes());
+            writer.WriteString(header.Key);
+            writer.WriteBytes(header.GetValueBytes());
         }
 
         return buffer.WrittenSpan.ToArray();
-
-        static void Int32(ArrayBufferWriter<byte> to, int v)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(to.GetSpan(4), v);
-            to.Advance(4);
-        }
-
-        static void Bytes(ArrayBufferWriter<byte> to, byte[]? bytes)
-        {
-            Int32(to, bytes?.Length ?? -1);
-            if (bytes is { Length: > 0 })
-            {
-                to.Write(bytes);
-            }
-        }
     }
 
-    private static (byte[]? Key, byte[]? Value, long Timestamp, Headers? Headers) DecodeWithHeaders(byte[] record)
+    private static (byte[]? Key, byte[]? Value, long Timestamp, Headers Headers) DecodeWithHeaders(byte[] record)
     {
-        var at = 12;
-        var timestamp = BinaryPrimitives.ReadInt64LittleEndian(record.AsSpan(4));
-        var key = Bytes(record, ref at);
-        var value = Bytes(record, ref at);
-        var count = BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(at));
-        at += 4;
+        var reader = new StateReader(record);
+        reader.ReadInt32(); // the layout
+        var timestamp = reader.ReadInt64();
+        var key = reader.ReadBytes();
+        var value = reader.ReadBytes();
         var headers = new Headers();
-        for (var i = 0; i < count; i++)
+        for (var count = reader.ReadInt32(); count > 0; count--)
         {
-            var name = Encoding.UTF8.GetString(Bytes(record, ref at) ?? []);
-            headers.Add(name, Bytes(record, ref at));
+            headers.Add(reader.ReadString() ?? "", reader.ReadBytes());
         }
 
         return (key, value, timestamp, headers);
-
-        static byte[]? Bytes(byte[] from, ref int at)
-        {
-            var length = BinaryPrimitives.ReadInt32LittleEndian(from.AsSpan(at));
-            at += 4;
-            if (length < 0)
-            {
-                return null;
-            }
-
-            var bytes = from.AsSpan(at, length).ToArray();
-            at += length;
-            return bytes;
-        }
     }
 
     private static (byte[]? Key, byte[]? Value, long Timestamp, Placement Placement) Decode(byte[] record)
