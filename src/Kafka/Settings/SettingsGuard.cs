@@ -1,3 +1,4 @@
+using ActorFlow.Shared;
 using Akka.Configuration;
 
 namespace ActorFlow.Kafka.Settings;
@@ -27,28 +28,8 @@ internal static class SettingsGuard
     /// cannot read as that type (<c>poll-timeout = banana</c>) throws an <see cref="ArgumentException"/> naming the key
     /// and the value, where HOCON's own error names neither.
     /// </summary>
-    public static T Hocon<T>(Config section, string key, Func<Config, string, T> read)
-    {
-        try
-        {
-            return read(section, key);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ConfigurationException or InvalidCastException)
-        {
-            string? raw;
-            try
-            {
-                raw = section.GetString(key);
-            }
-            catch (Exception)
-            {
-                raw = null;
-            }
-
-            var kind = typeof(T) == typeof(TimeSpan) ? "a duration (e.g. 500ms, 30s)" : typeof(T) == typeof(int) ? "a whole number" : $"a {typeof(T).Name}";
-            throw new ArgumentException($"{key} must be {kind}, got {(raw is null ? "a value HOCON cannot read" : $"'{raw}'")} ({e.Message}).", key, e);
-        }
-    }
+    public static T Hocon<T>(Config section, string key, Func<Config, string, T> read) =>
+        HoconValues.Read(section, key, read, (problem, e) => new ArgumentException($"{key} {problem}.", key, e));
 
     /// <summary><paramref name="value"/> if it is not null.</summary>
     public static T NotNull<T>(T? value, string setting)

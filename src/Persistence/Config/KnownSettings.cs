@@ -1,3 +1,4 @@
+using ActorFlow.Shared;
 using Akka.Configuration;
 using Akka.Configuration.Hocon;
 using AkkaConfig = Akka.Configuration.Config;
@@ -41,28 +42,8 @@ internal static class KnownSettings
     /// <paramref name="key"/> of <paramref name="section"/> (at <paramref name="path"/>) read by <paramref name="read"/>;
     /// a value HOCON cannot read as that type (<c>retained = three</c>) throws naming the setting and the value.
     /// </summary>
-    public static T Read<T>(AkkaConfig section, string path, string key, Func<AkkaConfig, string, T> read)
-    {
-        try
-        {
-            return read(section, key);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
-        {
-            string? raw;
-            try
-            {
-                raw = section.GetString(key);
-            }
-            catch (Exception)
-            {
-                raw = null;
-            }
-
-            var kind = typeof(T) == typeof(int) ? "a whole number" : typeof(T) == typeof(bool) ? "on or off" : $"a {typeof(T).Name}";
-            throw new ConfigurationException($"{path}.{key} must be {kind}, got {(raw is null ? "a value HOCON cannot read" : $"'{raw}'")} ({e.Message})", e);
-        }
-    }
+    public static T Read<T>(AkkaConfig section, string path, string key, Func<AkkaConfig, string, T> read) =>
+        HoconValues.Read(section, key, read, (problem, e) => new ConfigurationException($"{path}.{key} {problem}", e));
 
     // A key HOCON made of two words and a line break shows as such, on one line.
     private static string Show(string path) => path.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
