@@ -16,12 +16,18 @@ internal sealed class JobRegistry : IExtension
 
     public static JobRegistry Get(ActorSystem system) => system.WithExtension<JobRegistry, Provider>();
 
-    public void Register(string job, JobGraph plan, JobRunnerOptions options, CheckpointRecord? restoreFrom) =>
+    public void Register(string job, JobGraph plan, JobRunnerOptions options, CheckpointRecord? restoreFrom)
+    {
         // Each run registers again; the key groups marked by the run that failed over stay marked for the next one.
-        _jobs.AddOrUpdate(
-            job,
-            _ => new Entry(plan, options.Clock, options.KeyGroupRestartLog, new PoisonedKeyGroups()) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch, AllowNonRestoredState = options.AllowNonRestoredState },
-            (_, previous) => new Entry(plan, options.Clock, options.KeyGroupRestartLog, previous.Poisoned) { RestoreFrom = restoreFrom, EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch, AllowNonRestoredState = options.AllowNonRestoredState });
+        _jobs.AddOrUpdate(job, _ => For(new PoisonedKeyGroups()), (_, previous) => For(previous.Poisoned));
+
+        Entry For(PoisonedKeyGroups poisoned) => new(plan, options.Clock, options.KeyGroupRestartLog, poisoned)
+        {
+            RestoreFrom = restoreFrom,
+            EndsProcessingTime = options.ExecutionMode == ExecutionMode.Batch,
+            AllowNonRestoredState = options.AllowNonRestoredState,
+        };
+    }
 
     public Entry Resolve(string job) =>
         _jobs.TryGetValue(job, out var entry) ? entry : throw new InvalidOperationException($"Job '{job}' is not registered on this node.");
