@@ -63,7 +63,7 @@ internal sealed class KafkaSourceStage<TKey, TValue, TOut> : GraphStageWithMater
         private readonly List<Polled<TKey, TValue>> _taken = new();
         private Action? _wake;
         private Action<Exception>? _fail;
-        private Action<IReadOnlyList<TopicPartition>>? _revoked;
+        private Action? _revoked;
 
         public Logic(KafkaSourceStage<TKey, TValue, TOut> stage, TaskCompletionSource stopped)
             : base(stage.Shape)
@@ -81,7 +81,8 @@ internal sealed class KafkaSourceStage<TKey, TValue, TOut> : GraphStageWithMater
             var wake = GetAsyncCallback(TryPush);
             _wake = () => wake();
             _fail = GetAsyncCallback<Exception>(FailStage);
-            _revoked = GetAsyncCallback<IReadOnlyList<TopicPartition>>(OnRevokedHere);
+            var revoked = GetAsyncCallback(OnRevokedHere);
+            _revoked = () => revoked();
             Hub.Start(_stage._name, KafkaClientLog.For(Log));
         }
 
@@ -102,11 +103,12 @@ internal sealed class KafkaSourceStage<TKey, TValue, TOut> : GraphStageWithMater
 
         void IHubListener.OnStopped() => _wake!();
 
-        void IHubListener.OnRevoked(IReadOnlyList<TopicPartition> partitions) => _revoked!(partitions);
+        // Which partitions does not matter here: the stage keeps what is still assigned in its generation (DropRevoked).
+        void IHubListener.OnRevoked(IReadOnlyList<TopicPartition> partitions) => _revoked!();
 
         void IHubListener.OnFailed(Exception error) => _fail!(error);
 
-        private void OnRevokedHere(IReadOnlyList<TopicPartition> partitions)
+        private void OnRevokedHere()
         {
             if (_local.Count == 0)
             {
