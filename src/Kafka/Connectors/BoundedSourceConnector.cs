@@ -114,6 +114,7 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
                 var tp = r.TopicPartition;
                 var end = _ends.TryGetValue(tp, out var known) ? known : 0; // a partition that appeared after the first start: nothing to read
                 long start;
+                var reset = false;
                 if (startOffsets.TryGetValue(SourcePartitionIds.Format(tp.Topic, tp.Partition.Value), out var restored))
                 {
                     start = restored;
@@ -126,11 +127,18 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
                 {
                     // Asked for explicitly (as Flink's OffsetsInitializer.earliest()/latest()): the group's offset does not count.
                     start = Reset(consumer, tp, r.Offset, config, timeout);
+                    reset = true;
                 }
                 else
                 {
                     committed ??= Committed(consumer, requested, config, timeout);
-                    start = committed.TryGetValue(tp, out var c) && c.Value >= 0 ? c.Value : Reset(consumer, tp, r.Offset, config, timeout);
+                    reset = !(committed.TryGetValue(tp, out var c) && c.Value >= 0);
+                    start = reset ? Reset(consumer, tp, r.Offset, config, timeout) : c.Value;
+                }
+
+                if (!reset && start < end)
+                {
+                    start = InRange(consumer, tp, start, config, timeout);
                 }
 
                 plan.Add((tp, start, end));
@@ -209,6 +217,31 @@ internal sealed class BoundedSourceConnector<T>(ConsumerSettings<byte[], byte[]>
         }
 
         var watermarks = consumer.QueryWatermarkOffsets(tp, timeout);
+        return reset == Offset.End ? watermarks.High.Value : watermarks.Low.Value;
+    }
+
+    /// <summary>
+    /// A start before the partition's log start (its records deleted by retention or DeleteRecords since a checkpoint or
+    /// commit named it) moves as the consumer's reset would move it, by <c>auto.offset.reset</c>: to the log start
+    /// (earliest) or the partition's end (latest); <c>error</c> fails naming both offsets, as Kafka's <c>none</c> does. The
+    /// partition's end is then judged from there: a reset the consumer made itself hands out no record when nothing is
+    /// left to read, so the partition never reached its end and the run never ended.
+    /// </summary>
+    private static long InRange(IConsumer<byte[], byte[]> consumer, TopicPartition tp, long start, ConsumerConfig config, TimeSpan timeout)
+    {
+        var watermarks = consumer.QueryWatermarkOffsets(tp, timeout);
+        if (start >= watermarks.Low.Value)
+        {
+            return start;
+        }
+
+        var reset = OffsetResets.Of(config.Get("auto.offset.reset"));
+        if (reset == Offset.Unset)
+        {
+            throw new InvalidOperationException(
+                $"The bounded Kafka source starts {tp.Topic} [{tp.Partition.Value}] at offset {start}, before the partition's log start {watermarks.Low.Value} (its records were deleted), and auto.offset.reset is '{config.Get("auto.offset.reset")}': it does not pick a start. Set auto.offset.reset to earliest or latest, or give the partition an offset.");
+        }
+
         return reset == Offset.End ? watermarks.High.Value : watermarks.Low.Value;
     }
 

@@ -138,6 +138,24 @@ public sealed unsafe class EmbeddedKafka : IDisposable
     }
 
     /// <summary>
+    /// Deletes the records of <paramref name="topic"/> [<paramref name="partition"/>] before offset <paramref name="before"/>,
+    /// as retention or Kafka's DeleteRecords does: the partition's log start moves to it (a consumer asking for an earlier
+    /// offset is out of range and resets by its <c>auto.offset.reset</c>).
+    /// </summary>
+    public void DeleteRecords(string topic, int partition, long before)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        var bytes = Encoding.UTF8.GetBytes(topic + "\0");
+        lock (_gate)
+        {
+            fixed (byte* name = bytes)
+            {
+                Check(_native.PartitionDeleteRecords(Cluster(), name, partition, before), $"delete the records of {topic} [{partition}] before offset {before}");
+            }
+        }
+    }
+
+    /// <summary>
     /// The next <paramref name="errors"/>.Length requests of Kafka API <paramref name="apiKey"/> (0: Produce), from any
     /// client, fail with these errors in turn (librdkafka's <c>rd_kafka_mock_push_request_errors_array</c>; for tests).
     /// </summary>

@@ -29,6 +29,7 @@ internal sealed unsafe class MockClusterNative
         BrokerSetUp = (delegate* unmanaged<nint, int, int>)Export(handle, path, "rd_kafka_mock_broker_set_up");
         ErrToStr = (delegate* unmanaged<int, nint>)Export(handle, path, "rd_kafka_err2str");
         PushRequestErrors = (delegate* unmanaged<nint, short, nuint, int*, void>)Export(handle, path, "rd_kafka_mock_push_request_errors_array");
+        PartitionDeleteRecords = (delegate* unmanaged<nint, byte*, int, long, int>)Export(handle, path, "rd_kafka_mock_partition_delete_records");
     }
 
     public string LibraryPath { get; }
@@ -60,6 +61,8 @@ internal sealed unsafe class MockClusterNative
     public delegate* unmanaged<int, nint> ErrToStr { get; }
 
     public delegate* unmanaged<nint, short, nuint, int*, void> PushRequestErrors { get; }
+
+    public delegate* unmanaged<nint, byte*, int, long, int> PartitionDeleteRecords { get; }
 
     /// <summary>The bound library; throws <see cref="EmbeddedKafkaException"/> when it cannot be bound.</summary>
     public static MockClusterNative Instance => Shared.Value;
