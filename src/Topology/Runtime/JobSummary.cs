@@ -6,7 +6,8 @@ namespace ActorFlow.Topology.Runtime;
 /// </summary>
 /// <param name="Job">The job's name.</param>
 /// <param name="EndOfInput">True when the job ended because all its sources are bounded and delivered everything
-/// (every window and timer fired, a final checkpoint published the exactly-once sinks' last epoch); false when it was stopped.</param>
+/// (every window and timer fired, a final checkpoint published the exactly-once sinks' last epoch), or was stopped with
+/// drain (<see cref="RunningJob.StopWithSavepointAsync"/>); false when it was stopped otherwise.</param>
 /// <param name="RecordsRead">Records read by the job's sources (dead-lettered ones included).</param>
 /// <param name="RecordsEmitted">Records that reached the job's sinks.</param>
 /// <param name="DeadLetters">Records that went to the dead-letter output (decoding, timestamps, user code).</param>

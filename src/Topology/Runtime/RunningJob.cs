@@ -110,6 +110,81 @@ public sealed class RunningJob
             ? Savepoints.TakeAsync(checkpoints, name)
             : throw new InvalidOperationException($"Job '{Name}' has no checkpoint coordinator.");
 
+    /// <summary>
+    /// Stops the job with a savepoint, as Flink's stop-with-savepoint: the sources' next batch is the last one processed,
+    /// a final checkpoint is taken behind it and stored as the savepoint <paramref name="name"/>, its exactly-once output
+    /// is published, then the job stops as <see cref="StopAsync"/> does. Nothing is processed after the savepoint (what
+    /// the sources read meanwhile is dropped unread), so a job started from it (<see cref="JobRunnerOptions.FromSavepoint"/>)
+    /// repeats no output, also into plain sinks, and no window or timer fires for the stop (event time stays where it
+    /// was: Flink's stop without <c>--drain</c>). With <paramref name="drain"/> (Flink's <c>--drain</c>, for a job that
+    /// will not be resumed), the stop ends the input instead: the watermark moves to its end, every window and timer fires
+    /// and reaches the sinks before the savepoint, and <see cref="JobSummary.EndOfInput"/> is true.
+    /// </summary>
+    /// <param name="name">The savepoint name: 1 to 200 characters, no white space or control characters, unique per job.</param>
+    /// <param name="timeout">How long the savepoint may take, and then how long the stop may take.</param>
+    /// <param name="drain">End the input first (fire every window and timer), as Flink's <c>stop --drain</c>.</param>
+    /// <returns>The savepoint's record.</returns>
+    /// <exception cref="InvalidOperationException">The job has no checkpoints, is stopping or has completed, or already has a savepoint of that name.</exception>
+    /// <exception cref="CheckpointFailedException">
+    /// The final checkpoint failed: the job fails over to its last complete checkpoint and keeps running (as Flink's job
+    /// whose stop-with-savepoint failed).
+    /// </exception>
+    /// <exception cref="TimeoutException">
+    /// The final checkpoint did not complete in time. When it had not started, the job keeps running as before; when it
+    /// had, the job reads nothing more until it completes, and fails over and reads on if it fails.
+    /// </exception>
+    public async Task<CheckpointRecord> StopWithSavepointAsync(string name, TimeSpan timeout, bool drain = false)
+    {
+        var run = _current;
+        if (run.Dispatcher.Checkpoints is not { } checkpoints)
+        {
+            throw new InvalidOperationException($"Job '{Name}' has no checkpoint coordinator.");
+        }
+
+        if (_stopping || Completion.IsCompleted || run.Dispatcher.EndOfInput)
+        {
+            var state = Completion.IsCompleted ? "completed" : _stopping ? "stopping" : "ending (its bounded input ended; it completes by itself with a final checkpoint)";
+            throw new InvalidOperationException($"Job '{Name}' is {state}: there is nothing to stop with a savepoint.");
+        }
+
+        await Savepoints.RefuseTakenAsync(checkpoints, name).ConfigureAwait(false);
+        var taken = run.Dispatcher.RequestStop(drain);
+        CheckpointRecord final;
+        try
+        {
+            final = await taken.WaitAsync(timeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (run.Dispatcher.CancelStop())
+        {
+            throw new TimeoutException($"Job '{Name}': the final checkpoint of savepoint '{name}' could not start within {Durations.Format(timeout)} (no batch boundary came); the job keeps running.");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Job '{Name}': the final checkpoint of savepoint '{name}' did not complete within {Durations.Format(timeout)}; "
+                + "the job reads nothing more until it does, and fails over to its last complete checkpoint and reads on if it fails.");
+        }
+
+        _log.Info("Job {0}: checkpoint {1} is its last before the stop; stored as savepoint '{2}'", Name, final.CheckpointId, name);
+        CheckpointRecord? savepoint = null;
+        Exception? unnamed = null;
+        try
+        {
+            savepoint = await Savepoints.PromoteFinalAsync(checkpoints, final, name).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            unnamed = e; // the job stops all the same: its final checkpoint is its latest, which a start resumes from
+        }
+
+        await StopAsync(timeout).ConfigureAwait(false);
+        if (unnamed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(unnamed);
+        }
+
+        return savepoint!;
+    }
+
     /// <summary>The job's current watermark (epoch ms; <see cref="long.MinValue"/> before the first).</summary>
     public long CurrentWatermark => _current.Dispatcher.Watermark;
 
@@ -216,7 +291,9 @@ public sealed class RunningJob
                 await run.Completion.ConfigureAwait(false);
                 if (run.Dispatcher.EndOfInput)
                 {
-                    _log.Info("Job {0}: its bounded input ended; every window and timer fired and its sinks are done", Name);
+                    _log.Info(run.Dispatcher.Drained
+                        ? "Job {0}: stopped with drain; every window and timer fired and its sinks are done"
+                        : "Job {0}: its bounded input ended; every window and timer fired and its sinks are done", Name);
                     await run.Control.ShutdownAsync().ConfigureAwait(false); // releases the sources' clients
 
                     // As after a stop: the job started again on this node (a run over new input, a new version of it)

@@ -25,14 +25,9 @@ internal static class Savepoints
     /// <summary>Triggers a checkpoint and promotes it to a savepoint named <paramref name="name"/>.</summary>
     public static async Task<CheckpointRecord> TakeAsync(CheckpointCoordinator checkpoints, string name)
     {
-        ValidateName(name);
+        await RefuseTakenAsync(checkpoints, name).ConfigureAwait(false);
         var store = checkpoints.Store;
         var job = checkpoints.JobName;
-        if (await store.GetSavepointAsync(job, name).ConfigureAwait(false) is { } existing)
-        {
-            throw Duplicate(job, name, existing);
-        }
-
         // A checkpoint may be pruned (or promoted by a concurrent call) before it is promoted here: take another.
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -45,6 +40,25 @@ internal static class Savepoints
 
         throw new InvalidOperationException($"Job '{job}': savepoint '{name}' could not be stored: three checkpoints in a row were pruned or promoted before it.");
     }
+
+    /// <summary>Fails when <paramref name="name"/> is not a savepoint name or the job has a savepoint of that name.</summary>
+    public static async Task RefuseTakenAsync(CheckpointCoordinator checkpoints, string name)
+    {
+        ValidateName(name);
+        if (await checkpoints.Store.GetSavepointAsync(checkpoints.JobName, name).ConfigureAwait(false) is { } existing)
+        {
+            throw Duplicate(checkpoints.JobName, name, existing);
+        }
+    }
+
+    /// <summary>
+    /// Promotes a stop's final checkpoint (the job's newest, so no pruning took it) to a savepoint named <paramref name="name"/>.
+    /// </summary>
+    public static async Task<CheckpointRecord> PromoteFinalAsync(CheckpointCoordinator checkpoints, CheckpointRecord final, string name) =>
+        await checkpoints.Store.PromoteToSavepointAsync(checkpoints.JobName, final.CheckpointId, name).ConfigureAwait(false)
+        ?? throw new InvalidOperationException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Job '{checkpoints.JobName}': savepoint '{name}' could not be stored (checkpoint {final.CheckpointId} was pruned or promoted meanwhile); the job stopped at checkpoint {final.CheckpointId}, its latest, which a start resumes from."));
 
     /// <summary>
     /// When <see cref="JobRunnerOptions.FromSavepoint"/> is set, makes the savepoint the job's latest complete

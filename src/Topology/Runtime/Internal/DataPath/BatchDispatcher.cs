@@ -1,3 +1,4 @@
+using ActorFlow.Persistence.Checkpoints;
 using ActorFlow.Topology.Connectors;
 using Akka.Actor;
 
@@ -16,7 +17,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// with <paramref name="local"/> the records are handed to the key groups' lanes on this node instead of sent (<see cref="LocalKeyGroups"/>).
 /// </summary>
 internal sealed class BatchDispatcher(
-    IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, ActorFlow.Persistence.Checkpoints.CheckpointRecord? restoredFrom,
+    IActorRef? region, string jobName, string sourceId, JobRunnerOptions options, CheckpointRecord? restoredFrom,
     int[]? portHops = null, int keyGroups = int.MaxValue, LocalKeyGroups? local = null)
 {
     private static readonly Task<KeyGroupReply[]> NoReplies = Task.FromResult(Array.Empty<KeyGroupReply>());
@@ -52,6 +53,14 @@ internal sealed class BatchDispatcher(
     // The job's bounded input ended (the end-of-input tick went out, with the final checkpoint's barrier behind it).
     private bool _ended;
 
+    // A stop with a savepoint (RequestStop): 0 none, 1 asked for, 2 its final checkpoint started behind the batch that
+    // saw it (from then on nothing more is dispatched). _stopTaken completes with that checkpoint's record.
+    private int _stop;
+    private TaskCompletionSource<CheckpointRecord>? _stopTaken;
+
+    // The stop drains (RequestStop): its last batch ends the input, so every window and timer fires before the checkpoint.
+    private volatile bool _drain;
+
     // Records per key group in the batch being dispatched (zero between batches; grows to the highest key group seen).
     private int[] _counts = new int[Math.Min(keyGroups, 128)];
 
@@ -60,8 +69,11 @@ internal sealed class BatchDispatcher(
 
     public long Watermark => Volatile.Read(ref _watermark);
 
-    /// <summary>Whether the job's bounded input ended: the end-of-input watermark went to every key group.</summary>
+    /// <summary>Whether the job's input ended (all its sources bounded, or a stop that drains): the end-of-input watermark went to every key group.</summary>
     public bool EndOfInput => Volatile.Read(ref _ended);
+
+    /// <summary>Whether the input ended by a stop that drains (<see cref="RequestStop"/>), not by the sources.</summary>
+    public bool Drained => _drain && Volatile.Read(ref _stop) == 2 && EndOfInput;
 
     /// <summary>Set once the coordinator exists; checkpoints start between batches, their barriers on the batches' path.</summary>
     public CheckpointCoordinator? Checkpoints
@@ -148,8 +160,50 @@ internal sealed class BatchDispatcher(
         }
     }
 
+    /// <summary>
+    /// A stop with a savepoint: the next batch is the last one dispatched, and the final checkpoint starts behind it at
+    /// the watermark of then (with <paramref name="drain"/>, behind the end of the input: the watermark moves to its end,
+    /// so every window and timer fires first, as a bounded input's end does); every batch after it is dropped unread, so
+    /// nothing the checkpoint does not cover reaches a key group or a sink (the next run reads those records again from its
+    /// offsets). Completes with the checkpoint's record once it is durable and its exactly-once output published; fails
+    /// when it fails, or when the run ends first.
+    /// </summary>
+    public Task<CheckpointRecord> RequestStop(bool drain)
+    {
+        var taken = new TaskCompletionSource<CheckpointRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _stopTaken, taken, null) is { } earlier)
+        {
+            return earlier.Task; // asked for already: the same checkpoint
+        }
+
+        _drain = drain;
+        Volatile.Write(ref _stop, 1);
+        return taken.Task;
+    }
+
+    /// <summary>Withdraws a stop whose final checkpoint has not started (it took too long); false when it has.</summary>
+    public bool CancelStop()
+    {
+        if (Interlocked.CompareExchange(ref _stop, 0, 1) != 1)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _stopTaken, null)?.TrySetCanceled();
+        return true;
+    }
+
     public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Keyed>> batch)
     {
+        switch (Volatile.Read(ref _stop))
+        {
+            case 2:
+                return AfterStop();
+            case 1 when _drain && !_ended && Checkpoints is not null:
+                batch = [.. batch, Chunk<Keyed>.Tick(Operators.Watermark.EndOfInput)]; // the stop ends the input
+                break;
+        }
+
         if (local is not null)
         {
             return DispatchInPlace(batch, local);
@@ -332,7 +386,9 @@ internal sealed class BatchDispatcher(
             end = false;
         }
 
-        if (end && Checkpoints is { } checkpoints)
+        // A stop with a savepoint takes this batch as its last: its final checkpoint starts behind it.
+        var stop = Checkpoints is not null && (end || !_ended) && Volatile.Read(ref _stop) == 1 && Interlocked.CompareExchange(ref _stop, 2, 1) == 1;
+        if ((end || stop) && Checkpoints is { } checkpoints)
         {
             // The end of a bounded input: every key group got the end-of-input watermark above (sent to its entity, or
             // queued in its lane); the final checkpoint's barrier follows it (through every hop), so the exactly-once
@@ -342,6 +398,11 @@ internal sealed class BatchDispatcher(
             var final = local is null
                 ? checkpoints.StartFinalAsync(offsets, groups, watermark, NamesAssignedPartitions)
                 : StartFinalAfterAsync(asks, checkpoints, offsets, groups, watermark, NamesAssignedPartitions);
+            if (stop && Volatile.Read(ref _stopTaken) is { } taken)
+            {
+                _ = ReportStopAsync(final, checkpoints, taken);
+            }
+
             return CollectFinal(emitted, asks, final, marker);
         }
 
@@ -350,6 +411,30 @@ internal sealed class BatchDispatcher(
 
         return Collect(emitted, asks, started, marker);
     }
+
+    private static async Task ReportStopAsync(Task<long> started, CheckpointCoordinator checkpoints, TaskCompletionSource<CheckpointRecord> taken)
+    {
+        try
+        {
+            await started.ConfigureAwait(false);
+            var final = checkpoints.Final ?? throw new InvalidOperationException("the run ended before its final checkpoint started");
+            taken.TrySetResult(await final.ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            taken.TrySetException(e);
+        }
+    }
+
+    /// <summary>
+    /// A batch after a stop's final checkpoint started: dropped (the next run reads its records again from the checkpoint's
+    /// offsets). A final checkpoint that failed fails the run here: it fails over to its last complete checkpoint and reads
+    /// on, as a Flink job whose stop-with-savepoint failed keeps running.
+    /// </summary>
+    private Task<List<Emitted>> AfterStop() =>
+        Checkpoints?.Final is { IsFaulted: true } failed
+            ? Task.FromException<List<Emitted>>(failed.Exception!.InnerException!)
+            : Task.FromResult(new List<Emitted>());
 
     private static async Task<long> StartFinalAfterAsync(Task applied, CheckpointCoordinator checkpoints, Dictionary<string, long> offsets, int[] groups, long watermark, bool namesAssigned)
     {
@@ -486,6 +571,13 @@ internal sealed class BatchDispatcher(
         return emitted;
     }
 
-    /// <summary>The run ended: the reply address goes (no more resends).</summary>
-    public void Close() => Volatile.Read(ref _replies)?.Close();
+    /// <summary>The run ended: the reply address goes (no more resends); a stop still waiting for its batch fails.</summary>
+    public void Close()
+    {
+        Volatile.Read(ref _replies)?.Close();
+        if (Interlocked.CompareExchange(ref _stop, 0, 1) == 1)
+        {
+            Volatile.Read(ref _stopTaken)?.TrySetException(new InvalidOperationException("the run ended before its final checkpoint started"));
+        }
+    }
 }
