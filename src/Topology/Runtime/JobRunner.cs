@@ -56,6 +56,22 @@ public static partial class JobRunner
             options = options with { CheckpointInterval = null };
         }
 
+        // One run of a job per node: a second would feed the same key groups and write the same checkpoints.
+        var live = LiveJobs.Get(system);
+        live.Reserve(job.Name);
+        try
+        {
+            return await StartReservedAsync(system, job, options).ConfigureAwait(false);
+        }
+        catch
+        {
+            live.Release(job.Name);
+            throw;
+        }
+    }
+
+    private static async Task<RunningJob> StartReservedAsync(ActorSystem system, StreamJob job, JobRunnerOptions options)
+    {
         var store = options.CheckpointStoreOverride ?? ActorFlowCluster.CheckpointStoreOf(system);
         await store.InitializeAsync().ConfigureAwait(false);
         await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.KeyGroupCount, job.Plan).ConfigureAwait(false);

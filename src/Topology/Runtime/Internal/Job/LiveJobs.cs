@@ -17,6 +17,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 internal sealed class LiveJobs : IExtension
 {
     private readonly ConcurrentDictionary<RunningJob, byte> _jobs = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<string, byte> _names = new(StringComparer.Ordinal);
     private readonly ActorSystem _system;
     private volatile bool _terminated;
 
@@ -37,6 +38,24 @@ internal sealed class LiveJobs : IExtension
     public int Count => _jobs.Count;
 
     /// <summary>
+    /// Reserves a job's name on this node from its start until its <see cref="RunningJob.Completion"/> completes (or the
+    /// start fails: <see cref="Release"/>): a second start of a job that is running here fails at once, where it fed the
+    /// first run's key groups a second copy of the input and wrote checkpoints under the same ids.
+    /// </summary>
+    public void Reserve(string job)
+    {
+        if (!_names.TryAdd(job, 0))
+        {
+            throw new InvalidOperationException(
+                $"Job '{job}' is running on this node: stop it (RunningJob.StopAsync, or StopWithSavepointAsync) and wait for it before starting it again. "
+                + "Two runs of one job would read the same input into the same key groups and checkpoints.");
+        }
+    }
+
+    /// <summary>The job's name is free again (its start failed).</summary>
+    public void Release(string job) => _names.TryRemove(job, out _);
+
+    /// <summary>
     /// Registers <paramref name="job"/> until <paramref name="completion"/> completes; a job registered while or after
     /// the node terminates is closed at once.
     /// </summary>
@@ -48,6 +67,7 @@ internal sealed class LiveJobs : IExtension
             {
                 job.OnCompleted();
                 _jobs.TryRemove(job, out byte _);
+                Release(job.Name);
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
