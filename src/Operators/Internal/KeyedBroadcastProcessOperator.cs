@@ -45,11 +45,14 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
 
     public bool EmitsBroadcastOutput { get; set; } = true;
 
+    public object? ApplyFailedKey { get; private set; }
+
     public void ProcessElement1(TKey key, TIn value, long timestamp, IOperatorOutput<TOut> output) => _inner.ProcessElement(key, value, timestamp, output);
 
     /// <summary>A broadcast record: the key it arrives with means nothing.</summary>
     public void ProcessElement2(TKey key, TBroadcast value, long timestamp, IOperatorOutput<TOut> output)
     {
+        ApplyFailedKey = null;
         _broadcast.Bind(timestamp, output);
         _function.ProcessBroadcastElement(value, _broadcast, _broadcast);
     }
@@ -262,13 +265,29 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
         // Outside ApplyToKeyedState, only the key group that emits the broadcast record's output does (see IEmitsBroadcastOutputOnce).
         private bool Emits => _inKeys > 0 || op.EmitsBroadcastOutput;
 
+        private bool Failed(TKey key)
+        {
+            op.ApplyFailedKey = key;
+            return false;
+        }
+
         private void Apply<TState>(StateDescriptor descriptor, Action<TKey, TState> function, TState state)
         {
             ArgumentNullException.ThrowIfNull(function);
             _inKeys++;
             try
             {
-                op._inner.ForEachKeyWith(descriptor.Name, key => function(key, state));
+                op._inner.ForEachKeyWith(descriptor.Name, key =>
+                {
+                    try
+                    {
+                        function(key, state);
+                    }
+                    catch (Exception) when (Failed(key))
+                    {
+                        throw; // never: the filter only notes the key, the exception goes on as it is
+                    }
+                });
             }
             finally
             {
@@ -287,4 +306,10 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
 internal interface IEmitsBroadcastOutputOnce
 {
     bool EmitsBroadcastOutput { get; set; }
+
+    /// <summary>
+    /// The key whose <c>ApplyToKeyedState</c> visit threw while the last broadcast record was processed (null: none did).
+    /// Such a failure is the key group's own; one outside the keys every key group meets alike.
+    /// </summary>
+    object? ApplyFailedKey { get; }
 }

@@ -63,17 +63,62 @@ public sealed class BroadcastOutputOnceSpec : IDisposable
         }
     }
 
+    /// <summary>
+    /// Verify that a broadcast record the function fails on outside its keys gives one dead letter, not one per key group,
+    /// and one it fails on for a single key inside <c>ApplyToKeyedState</c> gives one dead letter naming that key (from the
+    /// key group holding it); the other records go on.
+    /// </summary>
+    [Fact]
+    public async Task A_broadcast_record_that_fails_must_give_one_dead_letter()
+    {
+        var input = new List<(Ev Value, long Time)> { (new Ev("rule", "", 50, 1_000), 1_000) };
+        input.AddRange(Enumerable.Range(0, 40).Select(i => (new Ev("tx", "acct-" + i.ToString(CultureInfo.InvariantCulture), 80, 2_000 + i), 2_000L + i)));
+        input.Add((new Ev("rule", "", -1, 5_000), 5_000)); // fails outside the keys, in every key group
+        input.Add((new Ev("rule", "", 70, 6_000), 6_000)); // visits the keys: acct-7's visit fails
+        input.Add((new Ev("rule", "", 60, 7_000), 7_000));
+
+        var system = await ActorFlowCluster.StartNodeAsync("broadcast-once", StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var main = new ConcurrentQueue<string>();
+            var dead = new ConcurrentQueue<DeadLetterRecord>();
+            var job = await JobRunner.StartAsync(
+                system,
+                Job("broadcast-failure", new BoundedListSource<Ev>([input], chunk: 7), new QueueSink<string>(main), new QueueSink<string>(new ConcurrentQueue<string>()), dead, failingKey: "acct-7"),
+                new JobRunnerOptions());
+            await job.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(
+                ["operator 'alerts' failed on a broadcast record, applying it to key 'acct-7': InvalidOperationException: no visit for acct-7",
+                 "operator 'alerts' failed on a broadcast record: ArgumentOutOfRangeException: a threshold is not negative (Parameter 'value')"],
+                dead.Select(d => d.Reason).Order(StringComparer.Ordinal));
+            var acks = main.Where(m => m.StartsWith("ack", StringComparison.Ordinal)).ToList();
+            Assert.Contains("ack 50", acks);
+            Assert.Contains("ack 60", acks);
+            Assert.DoesNotContain("ack -1", acks);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
     public void Dispose() => _data.Dispose();
 
-    private static StreamJob Job(string name, ISourceConnector<Ev> source, ISinkConnector<string> sink, ISinkConnector<string> audit)
+    private static StreamJob Job(string name, ISourceConnector<Ev> source, ISinkConnector<string> sink, ISinkConnector<string> audit, ConcurrentQueue<DeadLetterRecord>? dead = null, string? failingKey = null)
     {
         var builder = StreamJobBuilder.Create(name);
+        if (dead is not null)
+        {
+            builder.WithDeadLetters(new QueueSink<DeadLetterRecord>(dead));
+        }
+
         var events = builder.FromSource("events", source, WatermarkStrategy<Ev>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((e, _) => e.Time));
         var rules = events.Where(e => e.Kind == "rule").Select(e => e.Number).Broadcast(Rules);
         events.Where(e => e.Kind == "tx")
             .KeyBy(e => e.Key)
             .Connect(rules)
-            .Process("alerts", () => new ThresholdAlerts())
+            .Process("alerts", () => new ThresholdAlerts(failingKey))
             .SideOutputTo(Audit, audit)
             .To(sink);
         return builder.Build();
@@ -82,7 +127,7 @@ public sealed class BroadcastOutputOnceSpec : IDisposable
     private sealed record Ev(string Kind, string Key, long Number, long Time);
 
     /// <summary>Alerts on a transaction above the threshold; acknowledges each rule on the main output and audits it on a side output.</summary>
-    private sealed class ThresholdAlerts : KeyedBroadcastProcessFunction<string, Ev, long, string>
+    private sealed class ThresholdAlerts(string? failingKey) : KeyedBroadcastProcessFunction<string, Ev, long, string>
     {
         public override void ProcessElement(Ev value, ReadOnlyContext context, ICollector<string> output)
         {
@@ -96,10 +141,15 @@ public sealed class BroadcastOutputOnceSpec : IDisposable
 
         public override void ProcessBroadcastElement(long value, Context context, ICollector<string> output)
         {
+            if (value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), "a threshold is not negative");
+            }
+
             context.GetBroadcastState(Rules)["threshold"] = value;
             if (value == 70)
             {
-                context.ApplyToKeyedState(Seen, (key, state) => output.Collect($"visit {key} {state.Value}"));
+                context.ApplyToKeyedState(Seen, (key, state) => output.Collect(key == failingKey ? throw new InvalidOperationException($"no visit for {key}") : $"visit {key} {state.Value}"));
             }
 
             output.Collect("ack " + value.ToString(CultureInfo.InvariantCulture));

@@ -306,7 +306,16 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
         }
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException)
         {
-            var what = _broadcast && record.Target != _port1 ? "a broadcast record" : $"key '{record.Key}'";
+            var broadcastRecord = _broadcast && record.Target != _port1;
+            var failedKey = broadcastRecord ? (_op as IEmitsBroadcastOutputOnce)?.ApplyFailedKey : null;
+            if (broadcastRecord && !_firstKeyGroup && failedKey is null)
+            {
+                // Every key group applies the broadcast record and fails alike outside its keys: the hop's first key group
+                // makes the one dead letter (each made one: 128 for one bad rule). A key's failure is its key group's own.
+                return;
+            }
+
+            var what = failedKey is not null ? $"a broadcast record, applying it to key '{failedKey}'" : broadcastRecord ? "a broadcast record" : $"key '{record.Key}'";
             output.Add(new Emitted(EmittedKind.Dead, null,
                 new DeadLetterRecord($"operator '{Stage.Name}' failed on {what}: {e.GetType().Name}: {e.Message}", record.Origin ?? "", record.Offset, record.RawKey, record.RawValue, Stage.Name), record.Timestamp));
         }
