@@ -13,6 +13,9 @@ public sealed class WatermarkStrategy<T>
     private readonly ITimestampAssigner<T>? _assigner;
     private readonly TimeSpan? _idleTimeout;
 
+    // NoWatermarks' generator factory (kept by the copies WithTimestampAssigner and WithIdleness make).
+    private static readonly Func<TimeProvider, IWatermarkGenerator<T>> None = _ => new NoWatermarksGenerator();
+
     private WatermarkStrategy(Func<TimeProvider, IWatermarkGenerator<T>> generatorFactory, ITimestampAssigner<T>? assigner, TimeSpan? idleTimeout)
     {
         _generatorFactory = generatorFactory;
@@ -22,6 +25,9 @@ public sealed class WatermarkStrategy<T>
 
     /// <summary>Gets the idle timeout, when <see cref="WithIdleness"/> was used.</summary>
     public TimeSpan? IdleTimeout => _idleTimeout;
+
+    /// <summary>Whether the strategy makes watermarks at all (every one but <see cref="NoWatermarks"/>).</summary>
+    internal bool EmitsWatermarks => !ReferenceEquals(_generatorFactory, None);
 
     /// <summary>Watermarks that trail the highest timestamp seen by <paramref name="maxOutOfOrderness"/>
     /// (watermark = max timestamp − out-of-orderness − 1 ms).</summary>
@@ -54,7 +60,7 @@ public sealed class WatermarkStrategy<T>
 
     /// <summary>No watermarks at all (processing-time jobs).</summary>
     /// <returns>The strategy.</returns>
-    public static WatermarkStrategy<T> NoWatermarks() => new(_ => new NoWatermarksGenerator(), null, null);
+    public static WatermarkStrategy<T> NoWatermarks() => new(None, null, null);
 
     /// <summary>Returns a copy that assigns timestamps with <paramref name="assigner"/>.</summary>
     /// <param name="assigner">The assigner.</param>

@@ -185,6 +185,12 @@ public sealed record JobRunnerOptions
     /// <summary>The store checkpoint records go to instead of the node's (tests inject faults through it). Default null.</summary>
     internal ActorFlow.Persistence.Checkpoints.ICheckpointStore? CheckpointStoreOverride { get; init; }
 
+    /// <summary>
+    /// How long records may be read while the job's watermark has not moved from its start before a warning says so
+    /// (streaming mode, sources with watermarks; once per job). Internal: tests shorten it.
+    /// </summary>
+    internal TimeSpan StalledWatermarkWarning { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The job's record counts over all its runs (for its summary); set by the runner.</summary>
     internal JobCounters Counters { get; init; } = new();
 

@@ -52,6 +52,21 @@ public sealed class RunningJob
     public string Name { get; }
 
     /// <summary>
+    /// Whether a source makes watermarks (a job whose sources all have <c>NoWatermarks</c> runs on processing time): then
+    /// records read while the watermark stays at its start are worth a warning (<see cref="WatchWatermarkAsync"/>).
+    /// </summary>
+    internal bool WatchesWatermark
+    {
+        init
+        {
+            if (value && _options.ExecutionMode == ExecutionMode.Streaming)
+            {
+                _ = WatchWatermarkAsync();
+            }
+        }
+    }
+
+    /// <summary>
     /// Completes when every sink has written everything, with the job's <see cref="JobSummary"/>: after a stop, or by
     /// itself when all the job's sources are bounded and delivered everything (<see cref="JobSummary.EndOfInput"/>:
     /// every window and timer fired at the end-of-input watermark, a final checkpoint published the exactly-once
@@ -268,6 +283,49 @@ public sealed class RunningJob
 
     /// <summary>The node is shutting down (or down): its job dies with it; a restarted node restores the checkpoint.</summary>
     private bool Terminating => _system.WhenTerminated.IsCompleted || CoordinatedShutdown.Get(_system).ShutdownReason is not null;
+
+    /// <summary>
+    /// Warns once when the job read records for <see cref="JobRunnerOptions.StalledWatermarkWarning"/> while its watermark
+    /// never moved from its start: no event-time window or timer fires then, and nothing else says why (Flink's web UI
+    /// shows "No Watermark"; the usual cause is a partition that never gets a record, held without idleness).
+    /// </summary>
+    private async Task WatchWatermarkAsync()
+    {
+        using var done = new CancellationTokenSource();
+        _ = Completion.ContinueWith(_ => done.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(done.Token, _stopped.Token);
+        var start = CurrentWatermark;
+        var readBefore = RecordsRead;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(_options.StalledWatermarkWarning, _options.Clock, watching.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (CurrentWatermark != start)
+            {
+                return; // event time moves
+            }
+
+            var read = RecordsRead;
+            if (read > readBefore)
+            {
+                _log.Warning(
+                    "Job {0}: {1} records read in the last {2} and the watermark has not moved from its start: no event-time window or timer fires until it does. "
+                    + "A source partition that has delivered no record holds it back: give the source's watermark strategy WithIdleness, or check the partitions it reads "
+                    + "(a job on processing time only can use WatermarkStrategy.NoWatermarks)",
+                    Name, read - readBefore, Durations.Format(_options.StalledWatermarkWarning));
+                return;
+            }
+
+            readBefore = read;
+        }
+    }
 
     private void Watch(JobRun run)
     {

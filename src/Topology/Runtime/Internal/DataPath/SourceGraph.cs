@@ -48,7 +48,7 @@ internal static class SourceGraph
             .Via(merged.Merge(ticks.MapMaterializedValue(_ => Akka.NotUsed.Instance), eagerComplete: true))
             .StatefulSelectMany<Incoming<T>, Chunk<TOut>, ISourceControl>(() =>
             {
-                var assigner = new WatermarkAssigner<T>(strategy, clock) { CutsAtWatermarks = options.ExecutionMode != ExecutionMode.Batch };
+                var assigner = new WatermarkAssigner<T>(strategy, clock) { CutsAtWatermarks = options.ExecutionMode != ExecutionMode.Batch, PeriodicInterval = options.WatermarkInterval };
                 assigner.Expect(restored);
                 return incoming =>
                 {

@@ -46,6 +46,22 @@ internal sealed class WatermarkAssigner<T>
     /// </summary>
     public bool CutsAtWatermarks { get; init; } = true;
 
+    /// <summary>
+    /// The interval of the periodic ticks (<see cref="JobRunnerOptions.WatermarkInterval"/>): a tick that comes less than
+    /// half of it after the last one the generators saw is not passed on to them. Ticks held up behind a busy stream (at a
+    /// job's start) arrive in a burst, and a burst of periodic emits within a millisecond made every partition's idleness
+    /// countdown start at the same instant: a partition that read its records just before went idle at the same tick as
+    /// one that never had any, so the source's watermark never took the records' time (Flink's periodic emits come on
+    /// a timer, never in a burst). Null: every tick counts (tests that drive the clock).
+    /// </summary>
+    public TimeSpan? PeriodicInterval { get; init; }
+
+    /// <summary>The clock the ticks come by (real time: the ticks are timer-driven whatever the job's clock is; tests set it).</summary>
+    public TimeProvider TickClock { get; init; } = TimeProvider.System;
+
+    // When the generators last saw a periodic emit (the clock's timestamp), or -1.
+    private long _lastPeriodic = -1;
+
     /// <summary>Gets a value indicating whether every input of the source is idle: it does not hold back a union of sources.</summary>
     public bool Idle
     {
@@ -100,6 +116,17 @@ internal sealed class WatermarkAssigner<T>
             if (_partitions.Count == 0)
             {
                 _partitions[NoPartitionYet] = new PartitionClock(_strategy.CreateWatermarkGenerator(_timeProvider));
+            }
+
+            if (PeriodicInterval is { } interval)
+            {
+                var now = TickClock.GetTimestamp();
+                if (_lastPeriodic >= 0 && TickClock.GetElapsedTime(_lastPeriodic, now) < interval / 2)
+                {
+                    return Chunk<TOut>.Tick(_combined, Idle); // a burst of held-up ticks: one periodic emit stands for it
+                }
+
+                _lastPeriodic = now;
             }
 
             foreach (var p in _partitions.Values)

@@ -14,6 +14,9 @@ internal abstract class SourceRoot
     /// <summary>Whether the source's input ends (<see cref="ISourceConnector{T}.Boundedness"/>).</summary>
     public abstract Boundedness Boundedness { get; }
 
+    /// <summary>Whether the source's watermark strategy makes watermarks (not <c>NoWatermarks</c>).</summary>
+    public abstract bool EmitsWatermarks { get; }
+
     /// <summary>The source side of the first hop: its chunks routed to every consumer (key-by into a stage input, or a sink).</summary>
     public abstract Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options);
 }
@@ -28,6 +31,8 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
     public override bool Consumed => Terminals.Count > 0;
 
     public override Boundedness Boundedness => connector.Boundedness;
+
+    public override bool EmitsWatermarks => watermarks.EmitsWatermarks;
 
     public override Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options)
     {
