@@ -170,7 +170,47 @@ public static class KafkaConnectors
                     var origin = SourcePartitionIds.Format(p.Partition.Topic, p.Partition.Partition.Value);
                     return (origin, p.Records.Select(IReadOnlyList<SourceRecord<T>> (chunk) => Decode(chunk, origin)));
                 })
-                .MapMaterializedValue(control => (ISourceControl)new Control(control));
+                .MapMaterializedValue(control => (ISourceControl)new Control(control, subscription is TopicSubscription topics ? () => RequireTopicsAsync(settings, topics) : null));
+
+        /// <summary>
+        /// Fails, naming them, when topics the subscription names (not patterns) do not exist: the job would wait for
+        /// them without a word, where Flink's Kafka source and Kafka Streams (MissingSourceTopicException) fail. Passes
+        /// when the metadata cannot be read (the connection check decides about the broker).
+        /// </summary>
+        private static Task RequireTopicsAsync(ConsumerSettings<byte[], byte[]> settings, TopicSubscription topics)
+        {
+            var named = topics.Topics.Where(t => !t.StartsWith('^')).ToList();
+            if (named.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            return Task.Run(() =>
+            {
+                HashSet<string> existing;
+                try
+                {
+                    using var admin = new AdminClientBuilder(settings.ToConsumerConfig(needsGroup: false))
+                        .SetLogHandler((_, _) => { })
+                        .SetErrorHandler((_, _) => { })
+                        .Build();
+                    var budget = settings.ConnectionTimeout < ConsumerHub<byte[], byte[]>.MetadataBudget ? settings.ConnectionTimeout : ConsumerHub<byte[], byte[]>.MetadataBudget;
+                    existing = admin.GetMetadata(budget).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+                }
+                catch (Exception e) when (e is KafkaException or InvalidOperationException or ArgumentException)
+                {
+                    return;
+                }
+
+                var missing = named.Where(t => !existing.Contains(t)).ToList();
+                if (missing.Count > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"The Kafka source reads {(missing.Count == 1 ? "topic" : "topics")} {string.Join(", ", missing.Select(t => $"'{t}'"))}, which {(missing.Count == 1 ? "does" : "do")} not exist at bootstrap.servers '{settings.BootstrapServers}': "
+                        + "create it before the job starts (a pattern subscription, ^..., also reads topics created later).");
+                }
+            });
+        }
 
         // The restored partitions of the subscribed topics (a pattern, ^..., as librdkafka matches it) that the cluster
         // still has: the group may assign them late (a crashed run's member keeps them until its session times out), and
@@ -302,13 +342,23 @@ public static class KafkaConnectors
         }
     }
 
-    internal sealed class Control(IControl control) : ISourceControl
+    /// <param name="control">The consumer's control.</param>
+    /// <param name="check">Run once the consumer reached a broker, as part of <see cref="Ready"/> (the subscribed topics exist).</param>
+    internal sealed class Control(IControl control, Func<Task>? check = null) : ISourceControl
     {
+        private Task? _ready;
+
         public Task StopAsync() => control.StopAsync();
 
         public Task ShutdownAsync() => control.ShutdownAsync();
 
-        public Task Ready => control is KafkaControl<byte[], byte[]> kafka ? kafka.Connected : Task.CompletedTask;
+        public Task Ready => _ready ??= control is KafkaControl<byte[], byte[]> kafka ? (check is null ? kafka.Connected : ThenAsync(kafka.Connected, check)) : Task.CompletedTask;
+
+        private static async Task ThenAsync(Task connected, Func<Task> check)
+        {
+            await connected.ConfigureAwait(false);
+            await check().ConfigureAwait(false);
+        }
 
         public Task CommitAsync(IReadOnlyDictionary<string, long> nextOffsets) =>
             control.CommitAsync(nextOffsets.Select(o =>
