@@ -9,7 +9,7 @@ namespace ActorFlow.Operators.Internal;
 /// max timestamp), every pair of a first-input and a second-input record of that key and window is joined.
 /// Records whose windows have all fired go to the late-data side outputs of their input.
 /// </summary>
-internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>
+internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>, IIsolatesFailures
     where TKey : notnull
 {
     private readonly WindowAssigner _assigner;
@@ -22,6 +22,7 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
     private readonly TimerQueue<TKey> _timers = new();
     private readonly List<TimeWindow> _assigned = [];
     private long _lastProcessingTime = long.MinValue;
+    private IsolatedOutput<TOut>? _isolated;
 
     public WindowJoinOperator(WindowAssigner assigner, Func<TIn1, TIn2, TOut> join, SerializerRegistry serializers, TimeProvider clock)
     {
@@ -34,6 +35,13 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
     }
 
     public long CurrentWatermark { get; private set; } = long.MinValue;
+
+    /// <summary>
+    /// Set by the runtime once the same input failed twice (<see cref="IIsolatesFailures"/>): a window whose join
+    /// function throws then goes out as a <see cref="FiringFailure"/> (a dead letter naming key and window) with none of
+    /// its pairs, and the other windows fire; before, the failure left every later window unfired and the job failing over.
+    /// </summary>
+    public bool IsolateFailures { get; set; }
 
     public long? NextProcessingTimeTimer => !_assigner.IsEventTime && _timers.TryPeekTime(out var t) ? t : null;
 
@@ -192,12 +200,34 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
                 continue;
             }
 
-            foreach (var left in buffers.Left)
+            if (!IsolateFailures)
             {
-                foreach (var right in buffers.Right)
-                {
-                    output.Collect(_join(left.Value, right.Value), timer.Namespace.MaxTimestamp);
-                }
+                Join(buffers, timer.Namespace, output);
+                continue;
+            }
+
+            // The window's pairs are held back until every one was joined; a failure emits only the failure.
+            var held = _isolated ??= new IsolatedOutput<TOut>();
+            try
+            {
+                Join(buffers, timer.Namespace, held);
+                held.FlushTo(output);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                held.Discard();
+                output.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"window [{timer.Namespace.Start}, {timer.Namespace.End})", e), timer.Timestamp);
+            }
+        }
+    }
+
+    private void Join(Buffers buffers, TimeWindow window, IOperatorOutput<TOut> output)
+    {
+        foreach (var left in buffers.Left)
+        {
+            foreach (var right in buffers.Right)
+            {
+                output.Collect(_join(left.Value, right.Value), window.MaxTimestamp);
             }
         }
     }
