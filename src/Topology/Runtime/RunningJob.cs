@@ -291,18 +291,13 @@ public sealed class RunningJob
     /// </summary>
     private async Task WatchWatermarkAsync()
     {
-        using var done = new CancellationTokenSource();
-        _ = Completion.ContinueWith(_ => done.Cancel(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(done.Token, _stopped.Token);
         var start = CurrentWatermark;
         var readBefore = RecordsRead;
         while (true)
         {
-            try
-            {
-                await Task.Delay(_options.StalledWatermarkWarning, _options.Clock, watching.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            // Until the job completes or is stopped (a cancelled delay).
+            var delay = Task.Delay(_options.StalledWatermarkWarning, _options.Clock, _stopped.Token);
+            if (await Task.WhenAny(delay, Completion).ConfigureAwait(false) != delay || !delay.IsCompletedSuccessfully)
             {
                 return;
             }
