@@ -180,9 +180,9 @@ public static class KafkaConnectors
         private static Task RequireTopicsAsync(ConsumerSettings<byte[], byte[]> settings, TopicSubscription topics)
         {
             var named = topics.Topics.Where(t => !t.StartsWith('^')).ToList();
-            if (named.Count == 0)
+            if (named.Count == 0 || string.Equals(settings.Properties.GetValueOrDefault("allow.auto.create.topics"), "true", StringComparison.OrdinalIgnoreCase))
             {
-                return Task.CompletedTask;
+                return Task.CompletedTask; // nothing named, or the consumer has the broker create it
             }
 
             return Task.Run(() =>
@@ -195,7 +195,8 @@ public static class KafkaConnectors
                         .SetErrorHandler((_, _) => { })
                         .Build();
                     var budget = settings.ConnectionTimeout < ConsumerHub<byte[], byte[]>.MetadataBudget ? settings.ConnectionTimeout : ConsumerHub<byte[], byte[]>.MetadataBudget;
-                    existing = admin.GetMetadata(budget).Topics.Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+                    // A topic just created may still report an error (no leader yet): it exists all the same.
+                    existing = admin.GetMetadata(budget).Topics.Where(t => t.Error.Code != ErrorCode.UnknownTopicOrPart).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
                 }
                 catch (Exception e) when (e is KafkaException or InvalidOperationException or ArgumentException)
                 {

@@ -45,14 +45,14 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
 
     public bool EmitsBroadcastOutput { get; set; } = true;
 
-    public object? ApplyFailedKey { get; private set; }
+    public (object Key, Exception Error)? ApplyFailure { get; private set; }
 
     public void ProcessElement1(TKey key, TIn value, long timestamp, IOperatorOutput<TOut> output) => _inner.ProcessElement(key, value, timestamp, output);
 
     /// <summary>A broadcast record: the key it arrives with means nothing.</summary>
     public void ProcessElement2(TKey key, TBroadcast value, long timestamp, IOperatorOutput<TOut> output)
     {
-        ApplyFailedKey = null;
+        ApplyFailure = null;
         _broadcast.Bind(timestamp, output);
         _function.ProcessBroadcastElement(value, _broadcast, _broadcast);
     }
@@ -265,9 +265,9 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
         // Outside ApplyToKeyedState, only the key group that emits the broadcast record's output does (see IEmitsBroadcastOutputOnce).
         private bool Emits => _inKeys > 0 || op.EmitsBroadcastOutput;
 
-        private bool Failed(TKey key)
+        private bool Failed(TKey key, Exception error)
         {
-            op.ApplyFailedKey = key;
+            op.ApplyFailure = (key, error);
             return false;
         }
 
@@ -283,7 +283,7 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
                     {
                         function(key, state);
                     }
-                    catch (Exception) when (Failed(key))
+                    catch (Exception e) when (Failed(key, e))
                     {
                         throw; // never: the filter only notes the key, the exception goes on as it is
                     }
@@ -308,8 +308,9 @@ internal interface IEmitsBroadcastOutputOnce
     bool EmitsBroadcastOutput { get; set; }
 
     /// <summary>
-    /// The key whose <c>ApplyToKeyedState</c> visit threw while the last broadcast record was processed (null: none did).
-    /// Such a failure is the key group's own; one outside the keys every key group meets alike.
+    /// The key whose <c>ApplyToKeyedState</c> visit threw while the last broadcast record was processed, with what it
+    /// threw (null: none did). Such a failure is the key group's own when that exception is the one the record failed
+    /// with (the function may have caught it); one outside the keys every key group meets alike.
     /// </summary>
-    object? ApplyFailedKey { get; }
+    (object Key, Exception Error)? ApplyFailure { get; }
 }

@@ -139,14 +139,15 @@ public sealed class RunningJob
     /// <param name="timeout">How long the savepoint may take, and then how long the stop may take.</param>
     /// <param name="drain">End the input first (fire every window and timer), as Flink's <c>stop --drain</c>.</param>
     /// <returns>The savepoint's record.</returns>
-    /// <exception cref="InvalidOperationException">The job has no checkpoints, is stopping or has completed, or already has a savepoint of that name.</exception>
+    /// <exception cref="InvalidOperationException">The job has no checkpoints, is stopping, failing over or has completed, or already has a savepoint of that name.</exception>
     /// <exception cref="CheckpointFailedException">
     /// The final checkpoint failed: the job fails over to its last complete checkpoint and keeps running (as Flink's job
     /// whose stop-with-savepoint failed).
     /// </exception>
     /// <exception cref="TimeoutException">
     /// The final checkpoint did not complete in time. When it had not started, the job keeps running as before; when it
-    /// had, the job reads nothing more until it completes, and fails over and reads on if it fails.
+    /// had, the stop goes on: the job reads nothing more, and stops once the checkpoint completes (stored as the
+    /// savepoint), or fails over and reads on if it fails.
     /// </exception>
     public async Task<CheckpointRecord> StopWithSavepointAsync(string name, TimeSpan timeout, bool drain = false)
     {
@@ -162,6 +163,11 @@ public sealed class RunningJob
             throw new InvalidOperationException($"Job '{Name}' is {state}: there is nothing to stop with a savepoint.");
         }
 
+        if (run.Completion.IsCompleted || Waiting is not null)
+        {
+            throw new InvalidOperationException($"Job '{Name}' is failing over (its run failed; restart {Restarts + 1} is under way): stop it with a savepoint once it runs again, or stop it with StopAsync.");
+        }
+
         await Savepoints.RefuseTakenAsync(checkpoints, name).ConfigureAwait(false);
         var taken = run.Dispatcher.RequestStop(drain);
         CheckpointRecord final;
@@ -175,10 +181,32 @@ public sealed class RunningJob
         }
         catch (TimeoutException)
         {
+            // The final checkpoint started: the stop goes on without the caller (else the job would read and drop records
+            // for good): it stops the job once the checkpoint completes; a checkpoint that fails fails the run over.
+            _ = CompleteStopLaterAsync(taken, checkpoints, name, timeout);
             throw new TimeoutException($"Job '{Name}': the final checkpoint of savepoint '{name}' did not complete within {Durations.Format(timeout)}; "
-                + "the job reads nothing more until it does, and fails over to its last complete checkpoint and reads on if it fails.");
+                + "the job reads nothing more and stops once it completes, or fails over to its last complete checkpoint and reads on if it fails.");
         }
 
+        return await CompleteStopAsync(checkpoints, final, name, timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>A stop whose final checkpoint outlasted the caller's timeout: the job stops when it completes.</summary>
+    private async Task CompleteStopLaterAsync(Task<CheckpointRecord> taken, CheckpointCoordinator checkpoints, string name, TimeSpan timeout)
+    {
+        try
+        {
+            await CompleteStopAsync(checkpoints, await taken.ConfigureAwait(false), name, timeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _log.Warning("Job {0}: the stop with savepoint '{1}' did not complete ({2}: {3})", Name, name, e.GetType().Name, e.Message);
+        }
+    }
+
+    /// <summary>The stop's final checkpoint is complete: it becomes the savepoint, and the job stops.</summary>
+    private async Task<CheckpointRecord> CompleteStopAsync(CheckpointCoordinator checkpoints, CheckpointRecord final, string name, TimeSpan timeout)
+    {
         _log.Info("Job {0}: checkpoint {1} is its last before the stop; stored as savepoint '{2}'", Name, final.CheckpointId, name);
         CheckpointRecord? savepoint = null;
         Exception? unnamed = null;

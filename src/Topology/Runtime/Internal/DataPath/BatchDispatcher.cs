@@ -61,6 +61,9 @@ internal sealed class BatchDispatcher(
     // The stop drains (RequestStop): its last batch ends the input, so every window and timer fires before the checkpoint.
     private volatile bool _drain;
 
+    // The batch being dispatched is the stop's last (claimed at the top of DispatchAsync; stream thread only).
+    private bool _stopsHere;
+
     // Records per key group in the batch being dispatched (zero between batches; grows to the highest key group seen).
     private int[] _counts = new int[Math.Min(keyGroups, 128)];
 
@@ -195,13 +198,17 @@ internal sealed class BatchDispatcher(
 
     public Task<List<Emitted>> DispatchAsync(IReadOnlyList<Chunk<Keyed>> batch)
     {
-        switch (Volatile.Read(ref _stop))
+        if (Volatile.Read(ref _stop) == 2)
         {
-            case 2:
-                return AfterStop();
-            case 1 when _drain && !_ended && Checkpoints is not null:
-                batch = [.. batch, Chunk<Keyed>.Tick(Operators.Watermark.EndOfInput)]; // the stop ends the input
-                break;
+            return AfterStop();
+        }
+
+        // A stop with a savepoint is claimed here, once, for this batch (Finish starts its final checkpoint): claimed
+        // later, a stop asked for meanwhile took a batch without the drain's end of the input.
+        _stopsHere = Checkpoints is not null && !_ended && Volatile.Read(ref _stop) == 1 && Interlocked.CompareExchange(ref _stop, 2, 1) == 1;
+        if (_stopsHere && _drain)
+        {
+            batch = [.. batch, Chunk<Keyed>.Tick(Operators.Watermark.EndOfInput)]; // the stop ends the input
         }
 
         if (local is not null)
@@ -387,7 +394,8 @@ internal sealed class BatchDispatcher(
         }
 
         // A stop with a savepoint takes this batch as its last: its final checkpoint starts behind it.
-        var stop = Checkpoints is not null && (end || !_ended) && Volatile.Read(ref _stop) == 1 && Interlocked.CompareExchange(ref _stop, 2, 1) == 1;
+        var stop = _stopsHere;
+        _stopsHere = false;
         if ((end || stop) && Checkpoints is { } checkpoints)
         {
             // The end of a bounded input: every key group got the end-of-input watermark above (sent to its entity, or
@@ -571,13 +579,23 @@ internal sealed class BatchDispatcher(
         return emitted;
     }
 
-    /// <summary>The run ended: the reply address goes (no more resends); a stop still waiting for its batch fails.</summary>
+    /// <summary>
+    /// The run ended: the reply address goes (no more resends). A stop still waiting for its batch gets the final checkpoint
+    /// of a bounded input that ended first, else fails.
+    /// </summary>
     public void Close()
     {
         Volatile.Read(ref _replies)?.Close();
-        if (Interlocked.CompareExchange(ref _stop, 0, 1) == 1)
+        if (Interlocked.CompareExchange(ref _stop, 0, 1) == 1 && Volatile.Read(ref _stopTaken) is { } taken)
         {
-            Volatile.Read(ref _stopTaken)?.TrySetException(new InvalidOperationException("the run ended before its final checkpoint started"));
+            if (EndOfInput && Checkpoints?.Final is { IsCompletedSuccessfully: true } final)
+            {
+                taken.TrySetResult(final.Result); // the input ended first: its final checkpoint is the last
+            }
+            else
+            {
+                taken.TrySetException(new InvalidOperationException("the run ended (it failed, or was stopped) before the stop's final checkpoint started"));
+            }
         }
     }
 }

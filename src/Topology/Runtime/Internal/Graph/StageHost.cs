@@ -307,7 +307,7 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException)
         {
             var broadcastRecord = _broadcast && record.Target != _port1;
-            var failedKey = broadcastRecord ? (_op as IEmitsBroadcastOutputOnce)?.ApplyFailedKey : null;
+            var failedKey = broadcastRecord && _op is IEmitsBroadcastOutputOnce { ApplyFailure: { } failure } && ReferenceEquals(failure.Error, e) ? failure.Key : null;
             if (broadcastRecord && !_firstKeyGroup && failedKey is null)
             {
                 // Every key group applies the broadcast record and fails alike outside its keys: the hop's first key group
