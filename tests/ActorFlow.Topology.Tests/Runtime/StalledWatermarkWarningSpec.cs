@@ -38,9 +38,9 @@ public sealed class StalledWatermarkWarningSpec : IDisposable
             await stalled.StopAsync(TimeSpan.FromSeconds(30));
 
             // The silent partition goes idle after 100 ms, and the watermark moves at the next tick (200 ms).
-            var idle = await JobRunner.StartAsync(system, Build("idle", WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n).WithIdleness(TimeSpan.FromMilliseconds(100))), options with { StalledWatermarkWarning = TimeSpan.FromSeconds(2) });
+            var idle = await JobRunner.StartAsync(system, Build("idle", WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n).WithIdleness(TimeSpan.FromMilliseconds(100))), options with { StalledWatermarkWarning = TimeSpan.FromSeconds(5) });
             await Poll.UntilAsync(() => Task.FromResult(idle.CurrentWatermark > long.MinValue), TimeSpan.FromSeconds(30));
-            await Task.Delay(TimeSpan.FromSeconds(2.5)); // past a warning period
+            await Task.Delay(TimeSpan.FromSeconds(5.5)); // past a warning period (the watermark moves within ~0.5 s; 5 s leaves room on a busy machine)
             await idle.StopAsync(TimeSpan.FromSeconds(30));
             Assert.Single(log, l => l.Contains("the watermark has not moved", StringComparison.Ordinal));
         }
