@@ -12,10 +12,13 @@ using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
+using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
 using ActorFlow.Topology.Tests.EndToEnd;
+using Akka;
 using Akka.Actor;
+using Akka.Streams.Dsl;
 
 namespace ActorFlow.Topology.Tests.Checkpoints;
 
@@ -177,6 +180,32 @@ public sealed class StopWithSavepointSpec : IDisposable
         }
     }
 
+    /// <summary>
+    /// Verify that a stop asked for while the job waits out a failover's delay is refused at once, saying the job is
+    /// failing over (it waited out the whole timeout and said no batch boundary came), and the job still stops.
+    /// </summary>
+    [Fact]
+    public async Task A_stop_while_the_job_fails_over_must_be_refused_saying_so()
+    {
+        var system = await ActorFlowCluster.StartNodeAsync(Job, StateStoreSettings.Sqlite(_data.Path));
+        try
+        {
+            var builder = StreamJobBuilder.Create("failing-over");
+            builder.FromSource("numbers", new FailingSource(), WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n))
+                .To(new QueueSink<long>(new ConcurrentQueue<long>()));
+            var job = await JobRunner.StartAsync(system, builder.Build(), new JobRunnerOptions { RestartStrategy = RestartStrategy.FixedDelay(3, TimeSpan.FromMinutes(5)) });
+            await Poll.UntilAsync(() => job.Waiting is not null, Prompt, "the failover's delay");
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => job.StopWithSavepointAsync("during-failover", Prompt)).WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Contains("is failing over", refused.Message, StringComparison.Ordinal);
+            await job.StopAsync(Prompt);
+        }
+        finally
+        {
+            await system.Terminate().WaitAsync(Prompt);
+        }
+    }
+
     public void Dispose()
     {
         _kafka.Dispose();
@@ -198,6 +227,18 @@ public sealed class StopWithSavepointSpec : IDisposable
             .Process("running", () => KeyedProcessOperators.Create(new RunningCount()))
             .To(new QueueSink<string>(output))
             .Build();
+    }
+
+    /// <summary>One partition that fails at once: every run fails.</summary>
+    private sealed class FailingSource : ISourceConnector<long>
+    {
+        public Source<(string Partition, Source<IReadOnlyList<SourceRecord<long>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
+        {
+            var control = new StoppableControl();
+            return Source.Single(("numbers/0", Source.Failed<IReadOnlyList<SourceRecord<long>>>(new IOException("the source's system is away"))))
+                .Concat(control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>())
+                .MapMaterializedValue(ISourceControl (_) => control);
+        }
     }
 
     private sealed class RunningCount : KeyedProcessFunction<string, Click, string>
