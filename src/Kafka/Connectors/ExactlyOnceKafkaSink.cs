@@ -31,7 +31,8 @@ namespace ActorFlow.Kafka.Connectors;
 /// timestamp (as Flink's KafkaSink), kept with it in the checkpoint record. A null value is written as a tombstone, as
 /// the plain sink writes it.
 /// </summary>
-internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode, Func<T, Message<byte[], byte[]>>? encodeMessage = null)
+internal sealed class ExactlyOnceKafkaSink<T>(
+    ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode, Func<T, Message<byte[], byte[]>>? encodeMessage = null, Func<T, byte[]?>? partitionKey = null)
     : ICheckpointedSink<T>, IBatchSinkConnector<T>, IDisposable
 {
     private const string EpochHeader = "actorflow.epoch";
@@ -56,6 +57,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     // and value, each).
     private const int HeadersLayout = -6;
 
+    // A record placed by a partition key of its own (ExactlyOnceSink's partitionKey): as HeadersLayout, with the murmur2
+    // hash of that key (int32) after the timestamp; it goes to the Java producer's partition of that key.
+    private const int PartitionHashLayout = -7;
+
     // How long a publish that filled the producer's queue (queue.buffering.max.messages or .kbytes) polls for delivery
     // reports, which make room, before it produces again (as the producer stages do on Local_QueueFull).
     private static readonly TimeSpan QueueFullRetry = TimeSpan.FromMilliseconds(10);
@@ -75,7 +80,9 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
 
     private Tail[]? _published;
 
-    private IBatchSinkConnector<T> Plain => (IBatchSinkConnector<T>)(encodeMessage is null
+    private IBatchSinkConnector<T> Plain => partitionKey is not null
+        ? throw new NotSupportedException($"The exactly-once sink for '{topic}' with a partition key places its records when a job publishes them; outside a job use KafkaConnectors.Sink with ProducerRecord and an explicit partition.")
+        : (IBatchSinkConnector<T>)(encodeMessage is null
         ? KafkaConnectors.Sink(settings, topic, encode)
         : KafkaConnectors.Sink<T>(settings, value => new ProducerRecord<byte[], byte[]>(topic, encodeMessage(value))));
     private int _openProducers;
@@ -90,6 +97,11 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         if (encodeMessage is not null)
         {
             var message = encodeMessage(value) ?? throw new InvalidOperationException($"The exactly-once sink's encoder for '{topic}' returned no message.");
+            if (partitionKey?.Invoke(value) is { } placedBy)
+            {
+                return EncodeWithHeaders(message.Key, message.Value, message.Headers ?? [], timestamp, JavaPartitioner.Murmur2(placedBy));
+            }
+
             if (message.Headers is { Count: > 0 } headers)
             {
                 return EncodeWithHeaders(message.Key, message.Value, headers, timestamp);
@@ -204,9 +216,10 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         var writerBytes = writer is null ? null : Encoding.UTF8.GetBytes(writer);
         for (var i = 0; i < records.Count; i++)
         {
-            var (key, value, timestamp, placement) = Decode(records[i]);
+            var (key, value, timestamp, placement, hash) = Decode(records[i]);
             var partition = placement switch
             {
+                Placement.ByHash => (hash & 0x7fffffff) % published.Length,
                 Placement.EpochStart => PartitionOf(key, i, epoch, published.Length),
                 Placement.FromZero => PartitionBefore20261206(key, i, published.Length),
                 _ => PartitionBefore20261205(key, i, published.Length),
@@ -218,7 +231,7 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             }
 
             // The record's own headers first, then the sink's (a reader of the tail takes the last of each name).
-            var headers = BinaryPrimitives.ReadInt32LittleEndian(records[i]) == HeadersLayout ? DecodeWithHeaders(records[i]).Headers : [];
+            var headers = BinaryPrimitives.ReadInt32LittleEndian(records[i]) is HeadersLayout or PartitionHashLayout ? DecodeWithHeaders(records[i]).Headers : [];
             headers.Add(EpochHeader, epochBytes);
             headers.Add(IndexHeader, Encoding.ASCII.GetBytes(i.ToString(CultureInfo.InvariantCulture)));
             if (writerBytes is not null)
@@ -321,15 +334,19 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
     private static int PartitionBefore20261205(byte[]? key, int index, int partitions) =>
         key is { Length: > 0 } ? (int)(KeyGroups.Hash(key) % (uint)partitions) : index % partitions;
 
-    private static byte[] EncodeWithHeaders(byte[]? key, byte[]? value, Headers headers, long timestamp)
+    private static byte[] EncodeWithHeaders(byte[]? key, byte[]? value, Headers headers, long timestamp, int? hash = null)
     {
         // The sink's own headers are its to write: one of the message's under their names would be read as the
         // partition's tail by a later publish (which takes the last of each name).
         var own = headers.Where(h => h.Key is not (EpochHeader or IndexHeader or WriterHeader)).ToList();
         var buffer = new ArrayBufferWriter<byte>(64 + (key?.Length ?? 0) + (value?.Length ?? 0));
         var writer = new StateWriter(buffer);
-        writer.WriteInt32(HeadersLayout);
+        writer.WriteInt32(hash is null ? HeadersLayout : PartitionHashLayout);
         writer.WriteInt64(timestamp);
+        if (hash is { } placed)
+        {
+            writer.WriteInt32(placed);
+        }
         writer.WriteBytes(key);
         writer.WriteBytes(value);
         writer.WriteInt32(own.Count);
@@ -342,11 +359,12 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static (byte[]? Key, byte[]? Value, long Timestamp, Headers Headers) DecodeWithHeaders(byte[] record)
+    private static (byte[]? Key, byte[]? Value, long Timestamp, Headers Headers, int Hash) DecodeWithHeaders(byte[] record)
     {
         var reader = new StateReader(record);
-        reader.ReadInt32(); // the layout
+        var layout = reader.ReadInt32();
         var timestamp = reader.ReadInt64();
+        var hash = layout == PartitionHashLayout ? reader.ReadInt32() : 0;
         var key = reader.ReadBytes();
         var value = reader.ReadBytes();
         var headers = new Headers();
@@ -355,16 +373,16 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
             headers.Add(reader.ReadString() ?? "", reader.ReadBytes());
         }
 
-        return (key, value, timestamp, headers);
+        return (key, value, timestamp, headers, hash);
     }
 
-    private static (byte[]? Key, byte[]? Value, long Timestamp, Placement Placement) Decode(byte[] record)
+    private static (byte[]? Key, byte[]? Value, long Timestamp, Placement Placement, int Hash) Decode(byte[] record)
     {
         var layout = BinaryPrimitives.ReadInt32LittleEndian(record);
-        if (layout == HeadersLayout)
+        if (layout is HeadersLayout or PartitionHashLayout)
         {
-            var (k, v, t, _) = DecodeWithHeaders(record);
-            return (k, v, t, Placement.EpochStart);
+            var (k, v, t, _, h) = DecodeWithHeaders(record);
+            return (k, v, t, layout == PartitionHashLayout ? Placement.ByHash : Placement.EpochStart, h);
         }
 
         var timestamped = layout is TimestampedLayout or TombstoneLayout or EpochStartLayout or EpochStartTombstoneLayout;
@@ -376,15 +394,16 @@ internal sealed class ExactlyOnceKafkaSink<T>(ProducerSettings<byte[], byte[]> s
         var placement = layout is EpochStartLayout or EpochStartTombstoneLayout ? Placement.EpochStart
             : timestamped ? Placement.FromZero
             : Placement.Murmur3;
-        return (key, value, timestamp, placement);
+        return (key, value, timestamp, placement, 0);
     }
 
-    /// <summary>How the build that stored a record placed it (see <see cref="PartitionOf"/> and the two before it).</summary>
+    /// <summary>How the build that stored a record placed it (see <see cref="PartitionOf"/> and the two before it), or by its partition key's hash.</summary>
     private enum Placement
     {
         Murmur3,
         FromZero,
         EpochStart,
+        ByHash,
     }
 
     /// <summary>

@@ -127,6 +127,28 @@ public static class KafkaConnectors
     }
 
     /// <summary>
+    /// The exactly-once sink of <see cref="ExactlyOnceSink{T}(ProducerSettings{byte[], byte[]}, string, Func{T, Message{byte[], byte[]}})"/>
+    /// placing each record by <paramref name="partitionKey"/> instead of its Kafka key: the partition the Java producer
+    /// gives those bytes (murmur2), as Flink's <c>KafkaRecordSerializationSchema.setPartitioner</c> and Kafka Streams'
+    /// <c>WindowedStreamPartitioner</c> (a windowed key placed by its base key, so every window of a key lands in one
+    /// partition) do. A null partition key places the record by its Kafka key as usual. The sink places records when a
+    /// job publishes them; it does not run outside a job.
+    /// </summary>
+    public static ISinkConnector<T> ExactlyOnceSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, Message<byte[], byte[]>> encode, Func<T, byte[]?> partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentNullException.ThrowIfNull(encode);
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        return new ExactlyOnceKafkaSink<T>(
+            settings,
+            topic,
+            value => encode(value) is { } message ? (message.Key, message.Value) : throw new InvalidOperationException($"The exactly-once sink's encoder for '{topic}' returned no message."),
+            encode,
+            partitionKey);
+    }
+
+    /// <summary>
     /// A dead-letter sink: the raw key and value go to <paramref name="topic"/> with headers <c>actorflow.error</c>,
     /// <c>actorflow.origin</c> (topic/partition), <c>actorflow.offset</c> and <c>actorflow.operator</c>, after the
     /// original record's headers when the dead letter has them (a record that could not be decoded; those named
