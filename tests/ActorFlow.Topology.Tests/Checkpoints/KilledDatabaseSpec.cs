@@ -64,8 +64,7 @@ public sealed class KilledDatabaseSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("killed-db", state);
         try
         {
-            var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new LogCollector(log))), typeof(Akka.Event.LogEvent));
+            var log = WarningLog.Collect(system);
             var job = await JobRunner.StartAsync(system, BuildJob(system, "counts"), options);
             topics.Produce(clicks.Take(2000));
             await Poll.UntilAsync(() => job.LastCompletedCheckpoint >= 2 && topics.Read("counts").Count > 0, TimeSpan.FromSeconds(60));
@@ -143,18 +142,6 @@ public sealed class KilledDatabaseSpec : IDisposable
     {
         _kafka.Dispose();
         _postgres.Dispose();
-    }
-
-    private sealed class LogCollector : ReceiveActor
-    {
-        public LogCollector(System.Collections.Concurrent.ConcurrentQueue<string> log) =>
-            Receive<Akka.Event.LogEvent>(e =>
-            {
-                if (e.LogLevel() >= Akka.Event.LogLevel.WarningLevel)
-                {
-                    log.Enqueue($"{e.LogLevel()} {e.Message}");
-                }
-            });
     }
 
     /// <summary>Every window once ("user|start|count" records), each with the reference count.</summary>

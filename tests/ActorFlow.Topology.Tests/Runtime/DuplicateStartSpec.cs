@@ -52,22 +52,8 @@ public sealed class DuplicateStartSpec : IDisposable
     private static StreamJob Build(ConcurrentQueue<long> seen)
     {
         var builder = StreamJobBuilder.Create(Job);
-        builder.FromSource("numbers", new OpenEndedSource(20), WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n))
+        builder.FromSource("numbers", new OpenEndedNumbers(20), WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n))
             .To(new QueueSink<long>(seen));
         return builder.Build();
-    }
-
-    /// <summary>One partition of <c>count</c> numbers, then nothing until the source is stopped.</summary>
-    private sealed class OpenEndedSource(int count) : ISourceConnector<long>
-    {
-        public Source<(string Partition, Source<IReadOnlyList<SourceRecord<long>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
-        {
-            var control = new StoppableControl();
-            var records = Source.Single<IReadOnlyList<SourceRecord<long>>>([.. Enumerable.Range(1, count).Select(i => new SourceRecord<long>(i, i, "numbers/0", i - 1))])
-                .Concat(control.UntilStopped<IReadOnlyList<SourceRecord<long>>>());
-            return Source.Single(("numbers/0", records))
-                .Concat(control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>())
-                .MapMaterializedValue(ISourceControl (_) => control);
-        }
     }
 }

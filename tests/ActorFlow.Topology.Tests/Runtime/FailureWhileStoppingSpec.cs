@@ -29,7 +29,7 @@ public sealed class FailureWhileStoppingSpec : IDisposable
         {
             var seen = new ConcurrentQueue<long>();
             var builder = StreamJobBuilder.Create("failure-while-stopping");
-            builder.FromSource("numbers", new OpenEndedSource(50), WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n))
+            builder.FromSource("numbers", new OpenEndedNumbers(50), WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n))
                 .To(new FailingAtEndSink(seen));
             var job = await JobRunner.StartAsync(system, builder.Build(), new JobRunnerOptions { CheckpointInterval = null });
             await Poll.UntilAsync(() => Task.FromResult(seen.Count == 50), TimeSpan.FromSeconds(30));
@@ -53,19 +53,5 @@ public sealed class FailureWhileStoppingSpec : IDisposable
     {
         public Sink<long, Task<Done>> Sink() => Akka.Streams.Dsl.Sink.ForEach<long>(seen.Enqueue)
             .MapMaterializedValue(done => done.ContinueWith(Task<Done> (_) => throw new IOException("the sink's system is away: nothing flushed"), TaskScheduler.Default).Unwrap());
-    }
-
-    /// <summary>One partition of <c>count</c> numbers, then nothing until the source is stopped.</summary>
-    private sealed class OpenEndedSource(int count) : ISourceConnector<long>
-    {
-        public Source<(string Partition, Source<IReadOnlyList<SourceRecord<long>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
-        {
-            var control = new StoppableControl();
-            var records = Source.Single<IReadOnlyList<SourceRecord<long>>>([.. Enumerable.Range(1, count).Select(i => new SourceRecord<long>(i, i, "numbers/0", i - 1))])
-                .Concat(control.UntilStopped<IReadOnlyList<SourceRecord<long>>>());
-            return Source.Single(("numbers/0", records))
-                .Concat(control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>())
-                .MapMaterializedValue(ISourceControl (_) => control);
-        }
     }
 }

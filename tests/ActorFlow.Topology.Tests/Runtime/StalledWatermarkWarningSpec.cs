@@ -27,8 +27,7 @@ public sealed class StalledWatermarkWarningSpec : IDisposable
         var system = await ActorFlowCluster.StartNodeAsync("stalled-watermark", StateStoreSettings.Sqlite(_data.Path));
         try
         {
-            var log = new ConcurrentQueue<string>();
-            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new LogCollector(log))), typeof(Akka.Event.LogEvent));
+            var log = WarningLog.Collect(system);
             var options = new JobRunnerOptions { CheckpointInterval = null, StalledWatermarkWarning = TimeSpan.FromMilliseconds(300) };
 
             var stalled = await JobRunner.StartAsync(system, Build("stalled", WatermarkStrategy<long>.ForMonotonousTimestamps().WithTimestampAssigner((n, _) => n)), options);
@@ -55,33 +54,7 @@ public sealed class StalledWatermarkWarningSpec : IDisposable
     private static StreamJob Build(string name, WatermarkStrategy<long> watermarks)
     {
         var builder = StreamJobBuilder.Create(name);
-        builder.FromSource("numbers", new OneSilentPartition(20), watermarks).To(new QueueSink<long>(new ConcurrentQueue<long>()));
+        builder.FromSource("numbers", new OpenEndedNumbers(20, silent: 1), watermarks).To(new QueueSink<long>(new ConcurrentQueue<long>()));
         return builder.Build();
-    }
-
-    /// <summary>Partition 0 delivers <c>count</c> numbers, partition 1 nothing, until the source is stopped.</summary>
-    private sealed class OneSilentPartition(int count) : ISourceConnector<long>
-    {
-        public Source<(string Partition, Source<IReadOnlyList<SourceRecord<long>>, NotUsed> Records), ISourceControl> Partitions(IReadOnlyDictionary<string, long> startOffsets)
-        {
-            var control = new StoppableControl();
-            var records = Source.Single<IReadOnlyList<SourceRecord<long>>>([.. Enumerable.Range(1, count).Select(i => new SourceRecord<long>(i, 1_000L * i, "numbers/0", i - 1))])
-                .Concat(control.UntilStopped<IReadOnlyList<SourceRecord<long>>>());
-            return Source.From<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>([("numbers/0", records), ("numbers/1", control.UntilStopped<IReadOnlyList<SourceRecord<long>>>())])
-                .Concat(control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>())
-                .MapMaterializedValue(ISourceControl (_) => control);
-        }
-    }
-
-    private sealed class LogCollector : ReceiveActor
-    {
-        public LogCollector(ConcurrentQueue<string> log) =>
-            Receive<Akka.Event.LogEvent>(e =>
-            {
-                if (e.LogLevel() >= Akka.Event.LogLevel.WarningLevel)
-                {
-                    log.Enqueue($"{e.LogLevel()} {e.Message}");
-                }
-            });
     }
 }
