@@ -24,6 +24,7 @@ public sealed class RunningJob
     private readonly CancellationTokenSource _stopped = new();
     private volatile JobRun _current;
     private volatile bool _stopping;
+    private string? _savepointStop; // the savepoint of a stop under way (StopWithSavepointAsync), or null
     private int _released;
     private readonly List<FailoverRecord> _failovers = [];
     private long _failedBefore;
@@ -132,14 +133,19 @@ public sealed class RunningJob
     /// the sources read meanwhile is dropped unread), so a job started from it (<see cref="JobRunnerOptions.FromSavepoint"/>)
     /// repeats no output, also into plain sinks, and no window or timer fires for the stop (event time stays where it
     /// was: Flink's stop without <c>--drain</c>). With <paramref name="drain"/> (Flink's <c>--drain</c>, for a job that
-    /// will not be resumed), the stop ends the input instead: the watermark moves to its end, every window and timer fires
-    /// and reaches the sinks before the savepoint, and <see cref="JobSummary.EndOfInput"/> is true.
+    /// will not be resumed), the stop ends the input instead: the watermark moves to its end, every event-time window and
+    /// timer fires and reaches the sinks before the savepoint, and <see cref="JobSummary.EndOfInput"/> is true; in streaming mode pending
+    /// processing-time timers do not fire (Flink's drain fires event time only), they stay in the savepoint. One stop at a
+    /// time: a second call while one is under way fails.
     /// </summary>
     /// <param name="name">The savepoint name: 1 to 200 characters, no white space or control characters, unique per job.</param>
     /// <param name="timeout">How long the savepoint may take, and then how long the stop may take.</param>
-    /// <param name="drain">End the input first (fire every window and timer), as Flink's <c>stop --drain</c>.</param>
+    /// <param name="drain">End the input first (fire every event-time window and timer), as Flink's <c>stop --drain</c>.</param>
     /// <returns>The savepoint's record.</returns>
-    /// <exception cref="InvalidOperationException">The job has no checkpoints, is stopping, failing over or has completed, or already has a savepoint of that name.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The job has no checkpoints, is stopping (also with a savepoint), failing over or has completed, or already has a
+    /// savepoint of that name; or <see cref="StopAsync"/> stopped it before the savepoint was taken.
+    /// </exception>
     /// <exception cref="CheckpointFailedException">
     /// The final checkpoint failed: the job fails over to its last complete checkpoint and keeps running (as Flink's job
     /// whose stop-with-savepoint failed).
@@ -168,27 +174,49 @@ public sealed class RunningJob
             throw new InvalidOperationException($"Job '{Name}' is failing over (its run failed; restart {Restarts + 1} is under way): stop it with a savepoint once it runs again, or stop it with StopAsync.");
         }
 
-        await Savepoints.RefuseTakenAsync(checkpoints, name).ConfigureAwait(false);
-        var taken = run.Dispatcher.RequestStop(drain);
-        CheckpointRecord final;
-        try
+        if (Interlocked.CompareExchange(ref _savepointStop, name, null) is { } other)
         {
-            final = await taken.WaitAsync(timeout).ConfigureAwait(false);
-        }
-        catch (TimeoutException) when (run.Dispatcher.CancelStop())
-        {
-            throw new TimeoutException($"Job '{Name}': the final checkpoint of savepoint '{name}' could not start within {Durations.Format(timeout)} (no batch boundary came); the job keeps running.");
-        }
-        catch (TimeoutException)
-        {
-            // The final checkpoint started: the stop goes on without the caller (else the job would read and drop records
-            // for good): it stops the job once the checkpoint completes; a checkpoint that fails fails the run over.
-            _ = CompleteStopLaterAsync(taken, checkpoints, name, timeout);
-            throw new TimeoutException($"Job '{Name}': the final checkpoint of savepoint '{name}' did not complete within {Durations.Format(timeout)}; "
-                + "the job reads nothing more and stops once it completes, or fails over to its last complete checkpoint and reads on if it fails.");
+            throw new InvalidOperationException($"Job '{Name}' is being stopped with savepoint '{other}' already.");
         }
 
-        return await CompleteStopAsync(checkpoints, final, name, timeout).ConfigureAwait(false);
+        var goesOn = false; // the stop continues without this call (its final checkpoint started): the job is not free again
+        try
+        {
+            await Savepoints.RefuseTakenAsync(checkpoints, name).ConfigureAwait(false);
+            var taken = run.Dispatcher.RequestStop(drain);
+            CheckpointRecord final;
+            try
+            {
+                final = await taken.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (run.Dispatcher.CancelStop())
+            {
+                throw new TimeoutException($"Job '{Name}': the final checkpoint of savepoint '{name}' could not start within {Durations.Format(timeout)} (no batch boundary came); the job keeps running.");
+            }
+            catch (TimeoutException)
+            {
+                // The final checkpoint started: the stop goes on without the caller (else the job would read and drop records
+                // for good): it stops the job once the checkpoint completes; a checkpoint that fails fails the run over.
+                goesOn = true;
+                _ = CompleteStopLaterAsync(taken, checkpoints, name, timeout);
+                throw new TimeoutException($"Job '{Name}': the final checkpoint of savepoint '{name}' did not complete within {Durations.Format(timeout)}; "
+                    + "the job reads nothing more and stops once it completes, or fails over to its last complete checkpoint and reads on if it fails.");
+            }
+            catch (InvalidOperationException e) when (_stopping)
+            {
+                throw new InvalidOperationException($"Job '{Name}': StopAsync stopped it before savepoint '{name}' was taken; it stopped at checkpoint {LastCompletedCheckpoint}, its last complete one.", e);
+            }
+
+            goesOn = true;
+            return await CompleteStopAsync(checkpoints, final, name, timeout).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!goesOn)
+            {
+                Volatile.Write(ref _savepointStop, null); // refused or failed: the job runs on, and may be stopped again
+            }
+        }
     }
 
     /// <summary>A stop whose final checkpoint outlasted the caller's timeout: the job stops when it completes.</summary>
@@ -200,6 +228,7 @@ public sealed class RunningJob
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            Volatile.Write(ref _savepointStop, null); // the job runs on (its run fails over), and may be stopped again
             _log.Warning("Job {0}: the stop with savepoint '{1}' did not complete ({2}: {3})", Name, name, e.GetType().Name, e.Message);
         }
     }

@@ -146,7 +146,8 @@ public sealed class StopWithSavepointSpec : IDisposable
     /// <summary>
     /// Verify that a stop that drains fires every window before its savepoint: the counts emitted add up to the records
     /// the savepoint covers (its offsets), where a stop without drain leaves the open windows' records uncounted, and the
-    /// job ends as at the end of its input.
+    /// job ends as at the end of its input; a second stop while it is under way is refused (it was merged into the first,
+    /// its name and drain ignored).
     /// </summary>
     [Fact]
     public async Task A_stop_that_drains_must_fire_every_window_the_savepoint_covers()
@@ -168,7 +169,10 @@ public sealed class StopWithSavepointSpec : IDisposable
                 .To(new QueueSink<long>(counts))
                 .Build(), new JobRunnerOptions { CheckpointInterval = null });
             await Poll.UntilAsync(() => job.RecordsRead >= 3000, Prompt);
-            var savepoint = await job.StopWithSavepointAsync("drained", Prompt, drain: true);
+            var stopping = job.StopWithSavepointAsync("drained", Prompt, drain: true);
+            var second = await Assert.ThrowsAsync<InvalidOperationException>(() => job.StopWithSavepointAsync("second", Prompt));
+            Assert.Contains("is being stopped with savepoint 'drained' already", second.Message, StringComparison.Ordinal);
+            var savepoint = await stopping;
             var summary = await job.Completion.WaitAsync(Prompt);
             Assert.True(summary.EndOfInput);
             Assert.Equal(3000, savepoint.Offsets.Sum(o => o.Offset));
