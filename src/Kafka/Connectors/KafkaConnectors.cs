@@ -119,11 +119,7 @@ public static class KafkaConnectors
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(encode);
-        return new ExactlyOnceKafkaSink<T>(
-            settings,
-            topic,
-            value => encode(value) is { } message ? (message.Key, message.Value) : throw new InvalidOperationException($"The exactly-once sink's encoder for '{topic}' returned no message."),
-            encode);
+        return MessageSink(settings, topic, encode, null);
     }
 
     /// <summary>
@@ -140,13 +136,17 @@ public static class KafkaConnectors
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentNullException.ThrowIfNull(encode);
         ArgumentNullException.ThrowIfNull(partitionKey);
-        return new ExactlyOnceKafkaSink<T>(
+        return MessageSink(settings, topic, encode, partitionKey);
+    }
+
+    /// <summary>The exactly-once sink of a message encoder, placed by its key or by <paramref name="partitionKey"/>.</summary>
+    private static ExactlyOnceKafkaSink<T> MessageSink<T>(ProducerSettings<byte[], byte[]> settings, string topic, Func<T, Message<byte[], byte[]>> encode, Func<T, byte[]?>? partitionKey) =>
+        new(
             settings,
             topic,
             value => encode(value) is { } message ? (message.Key, message.Value) : throw new InvalidOperationException($"The exactly-once sink's encoder for '{topic}' returned no message."),
             encode,
             partitionKey);
-    }
 
     /// <summary>
     /// A dead-letter sink: the raw key and value go to <paramref name="topic"/> with headers <c>actorflow.error</c>,
@@ -209,22 +209,13 @@ public static class KafkaConnectors
 
             return Task.Run(() =>
             {
-                HashSet<string> existing;
-                try
-                {
-                    using var admin = new AdminClientBuilder(settings.ToConsumerConfig(needsGroup: false))
-                        .SetLogHandler((_, _) => { })
-                        .SetErrorHandler((_, _) => { })
-                        .Build();
-                    var budget = settings.ConnectionTimeout < ConsumerHub<byte[], byte[]>.MetadataBudget ? settings.ConnectionTimeout : ConsumerHub<byte[], byte[]>.MetadataBudget;
-                    // A topic just created may still report an error (no leader yet): it exists all the same.
-                    existing = admin.GetMetadata(budget).Topics.Where(t => t.Error.Code != ErrorCode.UnknownTopicOrPart).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
-                }
-                catch (Exception e) when (e is KafkaException or InvalidOperationException or ArgumentException)
+                if (ClusterTopics(settings) is not { } topics)
                 {
                     return;
                 }
 
+                // A topic just created may still report an error (no leader yet): it exists all the same.
+                var existing = topics.Where(t => t.Error.Code != ErrorCode.UnknownTopicOrPart).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
                 var missing = named.Where(t => !existing.Contains(t)).ToList();
                 if (missing.Count > 0)
                 {
@@ -269,7 +260,14 @@ public static class KafkaConnectors
         }
 
         /// <summary>The partition ids the cluster's metadata names now, or null when it cannot be read in time.</summary>
-        private static HashSet<string>? ExistingPartitions(ConsumerSettings<byte[], byte[]> settings)
+        private static HashSet<string>? ExistingPartitions(ConsumerSettings<byte[], byte[]> settings) =>
+            ClusterTopics(settings)?
+                .Where(t => t.Error.Code == ErrorCode.NoError)
+                .SelectMany(t => t.Partitions.Select(p => SourcePartitionIds.Format(t.Topic, p.PartitionId)))
+                .ToHashSet(StringComparer.Ordinal);
+
+        /// <summary>The topics the cluster's metadata names now, or null when it cannot be read in time.</summary>
+        private static List<TopicMetadata>? ClusterTopics(ConsumerSettings<byte[], byte[]> settings)
         {
             try
             {
@@ -278,10 +276,7 @@ public static class KafkaConnectors
                     .SetErrorHandler((_, _) => { })
                     .Build();
                 var budget = settings.ConnectionTimeout < ConsumerHub<byte[], byte[]>.MetadataBudget ? settings.ConnectionTimeout : ConsumerHub<byte[], byte[]>.MetadataBudget;
-                return admin.GetMetadata(budget).Topics
-                    .Where(t => t.Error.Code == ErrorCode.NoError)
-                    .SelectMany(t => t.Partitions.Select(p => SourcePartitionIds.Format(t.Topic, p.PartitionId)))
-                    .ToHashSet(StringComparer.Ordinal);
+                return admin.GetMetadata(budget).Topics;
             }
             catch (Exception e) when (e is KafkaException or InvalidOperationException or ArgumentException)
             {

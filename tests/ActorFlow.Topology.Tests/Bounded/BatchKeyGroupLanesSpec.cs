@@ -48,7 +48,7 @@ public sealed class BatchKeyGroupLanesSpec : IDisposable
             var job = StreamJobBuilder.Create(name)
                 .FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks)
                 .KeyBy(c => c.User)
-                .Process("running", () => KeyedProcessOperators.Create(new RunningCount()))
+                .Process("running", () => KeyedProcessOperators.Create(new ClickRunningCount()))
                 .To(new QueueSink<string>(output))
                 .Build();
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchKeyGroupParallelism = lanes, BatchSize = 97 });
@@ -91,7 +91,7 @@ public sealed class BatchKeyGroupLanesSpec : IDisposable
                 .KeyBy(c => c.User)
                 .Process("running", () => Interlocked.Increment(ref made) == 3
                     ? throw new InvalidOperationException("operator factory bug")
-                    : KeyedProcessOperators.Create(new RunningCount()))
+                    : KeyedProcessOperators.Create(new ClickRunningCount()))
                 .To(new QueueSink<string>(new ConcurrentQueue<string>()))
                 .Build();
             var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions
@@ -125,21 +125,6 @@ public sealed class BatchKeyGroupLanesSpec : IDisposable
                     yield return inner;
                 }
             }
-        }
-    }
-
-    /// <summary>Per record: "user|n@time", n the number of the user's records so far (keyed state).</summary>
-    private sealed class RunningCount : KeyedProcessFunction<string, Click, string>
-    {
-        private IValueState<long>? _count;
-
-        public override void Open(IKeyedStateStore state) => _count = state.GetState(new ValueStateDescriptor<long>("count"));
-
-        public override void ProcessElement(Click value, Context context, ICollector<string> output)
-        {
-            var n = (_count!.HasValue ? _count.Value : 0) + 1;
-            _count.Update(n);
-            output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|{n}@{value.Time}"));
         }
     }
 }

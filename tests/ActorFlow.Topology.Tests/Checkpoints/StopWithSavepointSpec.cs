@@ -228,7 +228,7 @@ public sealed class StopWithSavepointSpec : IDisposable
                     new Click(Encoding.UTF8.GetString(r.Message.Key), long.Parse(Encoding.UTF8.GetString(r.Message.Value), CultureInfo.InvariantCulture))),
                 WatermarkStrategy<Click>.ForBoundedOutOfOrderness(TimeSpan.FromSeconds(1)).WithTimestampAssigner((c, _) => c.Time))
             .KeyBy(c => c.User)
-            .Process("running", () => KeyedProcessOperators.Create(new RunningCount()))
+            .Process("running", () => KeyedProcessOperators.Create(new ClickRunningCount()))
             .To(new QueueSink<string>(output))
             .Build();
     }
@@ -242,20 +242,6 @@ public sealed class StopWithSavepointSpec : IDisposable
             return Source.Single(("numbers/0", Source.Failed<IReadOnlyList<SourceRecord<long>>>(new IOException("the source's system is away"))))
                 .Concat(control.UntilStopped<(string, Source<IReadOnlyList<SourceRecord<long>>, NotUsed>)>())
                 .MapMaterializedValue(ISourceControl (_) => control);
-        }
-    }
-
-    private sealed class RunningCount : KeyedProcessFunction<string, Click, string>
-    {
-        private IValueState<long>? _count;
-
-        public override void Open(IKeyedStateStore state) => _count = state.GetState(new ValueStateDescriptor<long>("count"));
-
-        public override void ProcessElement(Click value, Context context, ICollector<string> output)
-        {
-            var n = (_count!.HasValue ? _count.Value : 0) + 1;
-            _count.Update(n);
-            output.Collect(string.Create(CultureInfo.InvariantCulture, $"{context.CurrentKey}|{n}@{value.Time}"));
         }
     }
 }
