@@ -123,7 +123,7 @@ public static partial class JobRunner
                 await ResetKeyGroupsAsync(failed, job.Name, again).ConfigureAwait(false);
             },
             () => StartRunAsync(system, job, again with { RestoreCheckpointId = pinned }, store, log, awaitSources: false));
-        return new RunningJob(system, job.Name, first, failover, options, log) { WatchesWatermark = job.Plan.Roots.Any(r => r.EmitsWatermarks) };
+        return new RunningJob(system, job.Name, first, failover, options, log, watchesWatermark: job.Plan.Roots.Any(r => r.EmitsWatermarks));
     }
 
     /// <summary>Failover: every key group the failed run knew drops its state; its next incarnation restores the last complete checkpoint.</summary>

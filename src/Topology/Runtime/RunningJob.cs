@@ -31,7 +31,9 @@ public sealed class RunningJob
     private long _waitingTicks = -1;
     private readonly long _started;
 
-    internal RunningJob(ActorSystem system, string name, JobRun first, Failover failover, JobRunnerOptions options, ILoggingAdapter log)
+    // watchesWatermark: whether a source makes watermarks (a job whose sources all have NoWatermarks runs on processing
+    // time); then records read while the watermark stays at its start are worth a warning (WatchWatermarkAsync).
+    internal RunningJob(ActorSystem system, string name, JobRun first, Failover failover, JobRunnerOptions options, ILoggingAdapter log, bool watchesWatermark = false)
     {
         _system = system;
         Name = name;
@@ -47,25 +49,14 @@ public sealed class RunningJob
         // Closed in the node's coordinated shutdown (ActorSystem.Terminate runs it too), before the actor system ends and
         // the node releases its checkpoint store, while the job runs (LiveJobs).
         LiveJobs.Get(system).Add(this, Completion);
+        if (watchesWatermark && options.ExecutionMode == ExecutionMode.Streaming)
+        {
+            _ = WatchWatermarkAsync();
+        }
     }
 
     /// <summary>The job's name.</summary>
     public string Name { get; }
-
-    /// <summary>
-    /// Whether a source makes watermarks (a job whose sources all have <c>NoWatermarks</c> runs on processing time): then
-    /// records read while the watermark stays at its start are worth a warning (<see cref="WatchWatermarkAsync"/>).
-    /// </summary>
-    internal bool WatchesWatermark
-    {
-        init
-        {
-            if (value && _options.ExecutionMode == ExecutionMode.Streaming)
-            {
-                _ = WatchWatermarkAsync();
-            }
-        }
-    }
 
     /// <summary>
     /// Completes when every sink has written everything, with the job's <see cref="JobSummary"/>: after a stop, or by
