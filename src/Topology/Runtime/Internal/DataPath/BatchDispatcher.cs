@@ -58,7 +58,7 @@ internal sealed class BatchDispatcher(
     private int _stop;
     private TaskCompletionSource<CheckpointRecord>? _stopTaken;
 
-    // The stop drains (RequestStop): its last batch ends the input, so every window and timer fires before the checkpoint.
+    // The stop drains (RequestStop): its last batch ends the input, so every event-time window and timer fires before the checkpoint.
     private volatile bool _drain;
 
     // The batch being dispatched is the stop's last (claimed at the top of DispatchAsync; stream thread only).
@@ -166,7 +166,7 @@ internal sealed class BatchDispatcher(
     /// <summary>
     /// A stop with a savepoint: the next batch is the last one dispatched, and the final checkpoint starts behind it at
     /// the watermark of then (with <paramref name="drain"/>, behind the end of the input: the watermark moves to its end,
-    /// so every window and timer fires first, as a bounded input's end does); every batch after it is dropped unread, so
+    /// so every event-time window and timer fires first, as a bounded input's end does); every batch after it is dropped unread, so
     /// nothing the checkpoint does not cover reaches a key group or a sink (the next run reads those records again from its
     /// offsets). Completes with the checkpoint's record once it is durable and its exactly-once output published; fails
     /// when it fails, or when the run ends first.
