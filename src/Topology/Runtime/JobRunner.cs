@@ -76,6 +76,7 @@ public static partial class JobRunner
         await store.InitializeAsync().ConfigureAwait(false);
         await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.KeyGroupCount, job.Plan).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
+        WarnUnpublishedSinks(job, options, log);
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
         // A failover restores the latest complete checkpoint of this job's lineage: the one the start was pinned to
         // (RestoreCheckpointId, e.g. the previous checkpoint offered by a RecoveryFailedException) until a checkpoint
@@ -124,6 +125,28 @@ public static partial class JobRunner
             },
             () => StartRunAsync(system, job, again with { RestoreCheckpointId = pinned }, store, log, awaitSources: false));
         return new RunningJob(system, job.Name, first, failover, options, log, watchesWatermark: job.Plan.Roots.Any(r => r.EmitsWatermarks));
+    }
+
+    /// <summary>
+    /// Warns when periodic checkpoints are off (<see cref="JobRunnerOptions.CheckpointInterval"/> null) in a streaming run
+    /// with an unbounded source and an exactly-once sink: such a sink publishes at checkpoints only, so its output would stay
+    /// unpublished until one is asked for (Flink's exactly-once sinks need checkpointing enabled as well).
+    /// </summary>
+    private static void WarnUnpublishedSinks(StreamJob job, JobRunnerOptions options, ILoggingAdapter log)
+    {
+        if (options.CheckpointInterval is not null || job.Plan.Roots.All(r => r.Boundedness == Boundedness.Bounded))
+        {
+            return;
+        }
+
+        var exactlyOnce = job.Plan.Sinks.Where(s => s.WriteAhead is not null || s.TwoPhase is not null).Select(s => s.Description).ToList();
+        if (exactlyOnce.Count > 0)
+        {
+            log.Warning(
+                "Job {0}: CheckpointInterval is null (periodic checkpoints off), so its exactly-once sinks ({1}) publish only at checkpoints asked for (RunningJob.CheckpointAsync, SavepointAsync, StopWithSavepointAsync): their output stays unpublished until then. Set CheckpointInterval to the output latency the readers need.",
+                job.Name,
+                string.Join("; ", exactlyOnce));
+        }
     }
 
     /// <summary>Failover: every key group the failed run knew drops its state; its next incarnation restores the last complete checkpoint.</summary>
