@@ -12,7 +12,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// of its key groups in the batch's order (no batch per key group is built, no message is sent) while the stream's thread
 /// reads and routes the next batch; the key groups see the
 /// same records, watermarks and processing times as entities would and emit the same records, in the same order per
-/// key group. Due processing-time timers fire at the next batch or periodic tick (an idle entity's own timer wakes it).
+/// key group. Due processing-time timers fire at the next batch or periodic tick, as an entity's do.
 /// <para>
 /// A checkpoint's barrier (the final one, or one asked for) snapshots the key group in its lane, at the batch boundary the
 /// barrier follows, and stores the snapshot as the key group's entity would store its own (the same persistence id and

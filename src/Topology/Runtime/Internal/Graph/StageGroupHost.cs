@@ -68,7 +68,7 @@ internal sealed class StageGroupHost : IKeyGroupHost
     {
         get
         {
-            // Read after every batch (the entity schedules its wake-up): a loop, not LINQ iterators per batch.
+            // Read at every batch (the entity fires due timers first): a loop, not LINQ iterators per batch.
             long? next = null;
             foreach (var stage in _stages)
             {

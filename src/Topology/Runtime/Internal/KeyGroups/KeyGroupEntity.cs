@@ -9,8 +9,11 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// INTERNAL API. The sharded persistent entity of one key group of one job: it runs the job's keyed operator for
 /// every key of its group and replies to each batch with what the operator emitted. On a checkpoint barrier it
 /// snapshots the operator (tagged with the checkpoint id) and acknowledges once the snapshot is durable. It starts
-/// from the snapshot of the job's last complete checkpoint, never from a newer one. Processing-time timers wake
-/// it up on their own; what they emit rides on the next reply.
+/// from the snapshot of the job's last complete checkpoint, never from a newer one. Processing-time timers fire when a
+/// batch arrives (every periodic tick brings one to every key group that has seen data), before its records: what they
+/// emit rides on that batch's reply. They do not fire between batches: a barrier that reached the key group then (it
+/// follows only the batches of the key groups with records) would snapshot the state with the timer gone while its
+/// output came after the barrier, in the next epoch, and a crash before that epoch's checkpoint lost it for good.
 /// <para>
 /// It applies a batch only on top of the state the batch follows: the next sequence number of a source it has
 /// already heard from in this incarnation, or a source's first batch when it holds the state that run of the job
@@ -27,7 +30,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// throws, or the input throws again, the key group answers <see cref="KeyGroupStateLost"/> and the job fails over.
 /// </para>
 /// </summary>
-internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
+internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor
 {
     private readonly string _jobName;
     private readonly Func<IKeyGroupHost> _newHost;
@@ -37,7 +40,6 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
     private readonly bool _isolateAlways;
     private readonly Dictionary<string, (long Sequence, KeyGroupReply Reply)> _lastBySource = new(StringComparer.Ordinal);
     private readonly Dictionary<long, IActorRef> _checkpointWaiters = [];
-    private readonly List<Emitted> _pending = [];
 
     private readonly long _baseSnapshot;
     private IKeyGroupHost _host;
@@ -77,11 +79,8 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         Command<TriggerCheckpoint>(OnCheckpoint);
         Command<PruneSnapshots>(m => DeleteSnapshotsBefore(m.BeforeSequenceNr));
         Command<AwaitRestore>(_ => Sender.Tell(new KeyGroupRestored(_jobName, KeyGroup)));
-        Command<Wake>(_ => OnWake());
         Command<StopWhenSettled>(_ => StopWhenSnapshotsSettled());
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void OnRestored(KeyGroupSnapshot? snapshot)
     {
@@ -104,7 +103,6 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             }
 
             _restartLog.Restored(snapshot.State);
-            ScheduleWake();
         }
 
         RecoveryMonitor.Get(Context.System).Restored(_jobName, KeyGroup);
@@ -187,18 +185,20 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             return;
         }
 
-        var output = new List<Emitted>(_pending);
-        if (!Apply(new KeyGroupInput(batch.Records, batch.Watermark, _clock.GetUtcNow().ToUnixTimeMilliseconds()), output))
+        var output = new List<Emitted>();
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        // The processing-time timers that came due since the last batch fire first, as at their time (records after them
+        // find what they did); here, in the stream, so a checkpoint's snapshot always agrees with the output before its barrier.
+        var due = _host.NextProcessingTimeTimer is { } next && next <= now;
+        if ((due && !Apply(new KeyGroupInput(null, 0, now), output)) || !Apply(new KeyGroupInput(batch.Records, batch.Watermark, now), output))
         {
             Refuse(batch, _broken!);
             return;
         }
 
-        _pending.Clear();
         var reply = new KeyGroupReply(batch.JobName, KeyGroup, batch.Sequence, output);
         _lastBySource[batch.SourceId] = (batch.Sequence, reply);
         Sender.Tell(reply);
-        ScheduleWake();
     }
 
     private void Refuse(KeyGroupBatch batch, string reason)
@@ -254,19 +254,9 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
             return;
         }
 
-        _pending.Clear();
         _resetting = true;
-        Timers.CancelAll();
         // The shard buffers this key group's messages until it has stopped, which waits for its snapshot saves in flight.
         Context.Parent.Tell(new Passivate(StopWhenSettled.Instance));
-    }
-
-    private void OnWake()
-    {
-        if (_broken is null && Apply(new KeyGroupInput(null, 0, _clock.GetUtcNow().ToUnixTimeMilliseconds()), _pending))
-        {
-            ScheduleWake();
-        }
     }
 
     /// <summary>
@@ -318,7 +308,6 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
 
         _restartLog.Discard();
         _poisoned?.Mark(KeyGroup);
-        Timers.Cancel("wake");
         return false;
     }
 
@@ -333,15 +322,6 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         _host = fresh!;
         Log.Warning("Job {0}, key group {1}: operator restarted from its last state ({2} inputs replayed)", _jobName, KeyGroup, replayed);
         return null;
-    }
-
-    private void ScheduleWake()
-    {
-        if (_host.NextProcessingTimeTimer is { } at)
-        {
-            var delay = TimeSpan.FromMilliseconds(Math.Max(0, at - _clock.GetUtcNow().ToUnixTimeMilliseconds()));
-            Timers.StartSingleTimer("wake", Wake.Instance, delay);
-        }
     }
 
     /// <summary>Stands for an operator that could not be made: never asked to work, since the key group is broken.</summary>
@@ -364,11 +344,6 @@ internal sealed class KeyGroupEntity : CheckpointedKeyGroupActor, IWithTimers
         public void Restore(byte[] state) => throw Unmade();
 
         private static InvalidOperationException Unmade() => new("The key group's operator could not be made.");
-    }
-
-    private sealed class Wake
-    {
-        public static readonly Wake Instance = new();
     }
 
     private sealed class StopWhenSettled
