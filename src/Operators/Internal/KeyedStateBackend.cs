@@ -90,12 +90,15 @@ internal sealed class KeyedStateBackend<TKey>
         }
 
         var table = create();
-        _tables.Add(name, table);
-        if (_pending.Remove(name, out var pending))
+        if (_pending.TryGetValue(name, out var pending))
         {
+            // Restored first: state the new declaration cannot read stays pending (and in the next snapshot) instead of
+            // being replaced by an empty table after the first failure.
             pending.RestoreInto(table, _keySerializer);
+            _pending.Remove(name);
         }
 
+        _tables.Add(name, table);
         return table;
     }
 

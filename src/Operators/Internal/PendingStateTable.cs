@@ -18,9 +18,14 @@ namespace ActorFlow.Operators.Internal;
 internal sealed class PendingStateTable<TKey>
 {
     private readonly byte[]? _legacy;
+    private readonly string? _kind;
     private readonly Dictionary<StateKey<TKey>, RawEntry> _entries = new();
 
-    private PendingStateTable(byte[]? legacy) => _legacy = legacy;
+    private PendingStateTable(byte[]? legacy, string? kind = null)
+    {
+        _legacy = legacy;
+        _kind = kind;
+    }
 
     /// <summary>Reads one state's snapshot section.</summary>
     /// <param name="section">The section's bytes.</param>
@@ -30,7 +35,7 @@ internal sealed class PendingStateTable<TKey>
     public static PendingStateTable<TKey> Read(ReadOnlySpan<byte> section, ITypeSerializer<TKey> keySerializer, bool legacyLayout)
     {
         var reader = new StateReader(section);
-        var count = reader.ReadInt32();
+        var count = StateTableFormat.ReadHeader(ref reader, string.Empty, null, out var kind);
         if (legacyLayout)
         {
             return new PendingStateTable<TKey>(section.ToArray());
@@ -41,7 +46,7 @@ internal sealed class PendingStateTable<TKey>
             return new PendingStateTable<TKey>(reader.ReadRaw(reader.Remaining).ToArray());
         }
 
-        var table = new PendingStateTable<TKey>(null);
+        var table = new PendingStateTable<TKey>(null, kind);
         for (var i = 0; i < count; i++)
         {
             var key = keySerializer.Read(ref reader);
@@ -123,6 +128,12 @@ internal sealed class PendingStateTable<TKey>
             writer.WriteInt32(StateTableFormat.Legacy);
             writer.WriteRaw(_legacy);
             return;
+        }
+
+        if (_kind is not null)
+        {
+            writer.WriteInt32(StateTableFormat.Kinded);
+            writer.WriteString(_kind);
         }
 
         writer.WriteInt32(_entries.Count);

@@ -168,6 +168,8 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         }
 
         var live = _entries.Count;
+        writer.WriteInt32(StateTableFormat.Kinded);
+        writer.WriteString(Kind);
         writer.WriteInt32(live);
         if (live == 0)
         {
@@ -192,19 +194,27 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     public override void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer, bool legacyLayout)
     {
         _entries.Clear();
-        var count = reader.ReadInt32();
+        var count = StateTableFormat.ReadHeader(ref reader, Name, Kind, out _);
         if (!legacyLayout && count == StateTableFormat.Legacy)
         {
             legacyLayout = true;
             count = reader.ReadInt32();
         }
 
+        // An entry written while the state had no TTL carries no time (0): with a TTL put on since, it counts from the
+        // restore, as Flink migrates state that gains a TTL. Read as written in 1970, every such entry expired at once.
+        var restoredAt = _ttl > 0 ? Now() : 0;
         for (var i = 0; i < count; i++)
         {
             var key = keySerializer.Read(ref reader);
             var start = reader.ReadInt64();
             var end = reader.ReadInt64();
             var lastAccess = reader.ReadInt64();
+            if (lastAccess == 0)
+            {
+                lastAccess = restoredAt;
+            }
+
             var stateKey = new StateKey<TKey>(key, new TimeWindow(start, end));
             if (legacyLayout)
             {
@@ -243,7 +253,15 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     private TValue ReadValue(ReadOnlySpan<byte> bytes)
     {
         var reader = new StateReader(bytes);
-        return _serializer.Read(ref reader);
+        var value = _serializer.Read(ref reader);
+        if (reader.Remaining != 0)
+        {
+            // Bytes left over: the value was written by another type (a long read as an int reads half of it).
+            throw new IncompatibleStateException(
+                $"Keyed state '{Name}' ({Kind}): a value of {bytes.Length} bytes was read using only {bytes.Length - reader.Remaining} of them: the state's type changed since the snapshot. Use a serializer that reads the old bytes (Serializers.Versioned, Avro state), or give the new state another name.");
+        }
+
+        return value;
     }
 
     private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();

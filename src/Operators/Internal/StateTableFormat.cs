@@ -1,3 +1,5 @@
+using ActorFlow.Operators.Serialization;
+
 namespace ActorFlow.Operators.Internal;
 
 /// <summary>
@@ -6,7 +8,9 @@ namespace ActorFlow.Operators.Internal;
 /// that restored state can be cleaned up and merged before its value serializer is known (see
 /// <see cref="PendingStateTable{TKey}"/>). A value written as <see cref="DeferredMerge"/> is a session merge that
 /// still waits for the state's merge function. Version 1 sections (no length prefixes) are read as
-/// <see cref="Legacy"/> sections.
+/// <see cref="Legacy"/> sections. Since 2026-12-07 a section starts with <see cref="Kinded"/> and the state's kind
+/// (value, list, map, reducing, aggregating), so that a version of the job that uses the state as another kind fails
+/// its restore, as Flink's does; sections written before carry no kind and are read as before.
 /// </summary>
 internal static class StateTableFormat
 {
@@ -15,4 +19,30 @@ internal static class StateTableFormat
 
     /// <summary>In place of a value length: <c>bool hasOwnValue</c> (+ value), then <c>int32 n</c> values to merge into it, in order.</summary>
     public const int DeferredMerge = -2;
+
+    /// <summary>Before the count: <c>string kind</c> follows, then the count (or <see cref="Legacy"/>).</summary>
+    public const int Kinded = -3;
+
+    /// <summary>
+    /// Reads the kind a section starts with (null when it was written without one) and the count after it; throws when
+    /// the kind is not <paramref name="expected"/> (null: any).
+    /// </summary>
+    public static int ReadHeader(ref StateReader reader, string name, string? expected, out string? kind)
+    {
+        var count = reader.ReadInt32();
+        kind = null;
+        if (count != Kinded)
+        {
+            return count;
+        }
+
+        kind = reader.ReadString();
+        if (expected is not null && !string.Equals(kind, expected, StringComparison.Ordinal))
+        {
+            throw new IncompatibleStateException(
+                $"Keyed state '{name}' was snapshotted as {kind} state, but this version of the job uses it as {expected} state: a state cannot change its kind (Flink refuses it too). Give the new state another name, or drop the old one with AllowNonRestoredState.");
+        }
+
+        return reader.ReadInt32();
+    }
 }

@@ -104,22 +104,35 @@ public sealed class TtlElementSpec
         Assert.Equal(["y"], held.Select(e => e.Value));
     }
 
-    /// <summary>Verify that list and map state restore across TTL being put on or taken off their descriptors.</summary>
+    /// <summary>
+    /// Verify that value, list and map state restore across TTL being put on or taken off their descriptors, on a clock of
+    /// today: state written without TTL counts from the restore (it was read as written in 1970, so all of it had expired;
+    /// a clock at 1 s hid that), and expires a TTL after it.
+    /// </summary>
     [Fact]
     public void State_must_restore_when_TTL_is_put_on_or_taken_off()
     {
-        var (plain, _) = Backend();
+        const long today = 1_796_601_600_000; // 2026-12-07
+        var (plain, _) = Backend(today);
         plain.KeyScope.GetListState(new ListStateDescriptor<string>("l")).Add("x");
-        var (timed, _) = Backend();
+        plain.KeyScope.GetState(new ValueStateDescriptor<long>("v")).Update(3);
+        var (timed, _) = Backend(today);
         timed.KeyScope.GetMapState(new MapStateDescriptor<string, long>("m") { Ttl = TenSeconds }).Put("a", 1);
 
-        var (withTtl, _) = Backend(1_000);
+        var (withTtl, clock) = Backend(today + 60_000);
         Restore(withTtl, Snapshot(plain));
-        var (withoutTtl, _) = Backend(1_000);
+        var (withoutTtl, _) = Backend(today + 60_000);
         Restore(withoutTtl, Snapshot(timed));
 
-        Assert.Equal(["x"], withTtl.KeyScope.GetListState(new ListStateDescriptor<string>("l") { Ttl = TenSeconds }).Get());
+        var list = withTtl.KeyScope.GetListState(new ListStateDescriptor<string>("l") { Ttl = TenSeconds });
+        var value = withTtl.KeyScope.GetState(new ValueStateDescriptor<long>("v") { Ttl = TenSeconds });
+        Assert.Equal(["x"], list.Get());
+        Assert.Equal(3, value.Value);
         Assert.Equal([new KeyValuePair<string, long>("a", 1)], withoutTtl.KeyScope.GetMapState(new MapStateDescriptor<string, long>("m")).Entries());
+
+        clock.SetUtcNow(today + 60_000 + 10_000);
+        Assert.Empty(list.Get());
+        Assert.False(value.HasValue);
     }
 
     private static (KeyedStateBackend<string> Backend, ManualTimeProvider Clock) Backend(long now = 0)
