@@ -117,7 +117,7 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
             var keys = descriptor.KeySerializer ?? serializers.Get<TMapKey>();
             var values = descriptor.ValueSerializer ?? serializers.Get<TValue>();
             var map = new Dictionary<TMapKey, TValue>();
-            if (_restored.Remove(descriptor.Name, out var bytes))
+            if (_restored.TryGetValue(descriptor.Name, out var bytes))
             {
                 var r = new StateReader(bytes);
                 for (var n = r.ReadInt32(); n > 0; n--)
@@ -125,6 +125,15 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
                     var key = keys.Read(ref r);
                     map[key] = values.Read(ref r);
                 }
+
+                if (r.Remaining != 0)
+                {
+                    // Kept as restored: the job's earlier version still reads it.
+                    throw new IncompatibleStateException(
+                        $"Broadcast state '{descriptor.Name}': its snapshot of {bytes.Length} bytes was read using only {bytes.Length - r.Remaining} of them: its key or value type changed since the snapshot. Use serializers that read the old bytes, or give the new state another name.");
+                }
+
+                _restored.Remove(descriptor.Name);
             }
 
             _maps[descriptor.Name] = (map, w =>
