@@ -76,12 +76,12 @@ public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
             .ToMaterialized(this.SinkProbe<TransactionEvent>(), Keep.Both)
             .Run(_materializer);
         events.Request(10);
-        await SendAsync(input, Records(0, 10));
+        await input.SendAllAsync(Records(0, 10));
         await AwaitAssertAsync(() => Assert.Equal(10, ReadAll(kafka.BootstrapServers, "t", 2).Count), TimeSpan.FromSeconds(10));
-        await SendAsync(input, [TransactionalMessage.Abort<string, string>(1)]);
+        await input.SendAllAsync([TransactionalMessage.Abort<string, string>(1)]);
         Assert.Equal(new TransactionAborted(1, 10), await events.ExpectNextAsync(TimeSpan.FromSeconds(10)));
         await input.SendCompleteAsync();
-        await events.ExpectCompleteAsync();
+        await events.ExpectCompleteWithinAsync();
 
         Assert.Equal(10, ReadAll(kafka.BootstrapServers, "t", 2, IsolationLevel.ReadUncommitted).Count);
         Assert.Equal(10, ReadAll(kafka.BootstrapServers, "t", 2, IsolationLevel.ReadCommitted).Count);
@@ -117,10 +117,7 @@ public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
             .ToMaterialized(this.SinkProbe<TransactionEvent>(), Keep.Both)
             .Run(_materializer);
         oldOut.Request(10);
-        foreach (var message in Records(0, 3).Append(TransactionalMessage.Commit<string, string>(1)))
-        {
-            await oldIn.SendNextAsync(message);
-        }
+        await oldIn.SendAllAsync(Records(0, 3).Append(TransactionalMessage.Commit<string, string>(1)));
 
         Assert.Equal(new TransactionCommitted(1, 3), await oldOut.ExpectNextAsync(TimeSpan.FromSeconds(10)));
 
@@ -129,16 +126,14 @@ public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
             .ToMaterialized(this.SinkProbe<TransactionEvent>(), Keep.Both)
             .Run(_materializer);
         newOut.Request(10);
-        await newIn.SendNextAsync(TransactionalMessage.Record(Record(100)));
-        await newIn.SendNextAsync(TransactionalMessage.Commit<string, string>(2));
+        await newIn.SendAllAsync([TransactionalMessage.Record(Record(100)), TransactionalMessage.Commit<string, string>(2)]);
         Assert.Equal(new TransactionCommitted(2, 1), await newOut.ExpectNextAsync(TimeSpan.FromSeconds(10)));
 
         // A real broker now answers the old producer's epoch with PRODUCER_FENCED; the mock needs to be told (see MockBrokerFaults).
         MockBrokerFaults.PushRequestErrors(kafka, MockBrokerFaults.AddPartitionsToTxn, ErrorCode.ProducerFenced, ErrorCode.ProducerFenced);
         MockBrokerFaults.PushRequestErrors(kafka, MockBrokerFaults.Produce, ErrorCode.ProducerFenced, ErrorCode.ProducerFenced);
-        await oldIn.SendNextAsync(TransactionalMessage.Record(Record(3)));
-        await oldIn.SendNextAsync(TransactionalMessage.Commit<string, string>(2));
-        var failure = await oldOut.ExpectErrorAsync();
+        await oldIn.SendAllAsync([TransactionalMessage.Record(Record(3)), TransactionalMessage.Commit<string, string>(2)]);
+        var failure = await oldOut.ExpectErrorWithinAsync();
         var kafkaFailure = Assert.IsType<KafkaException>(failure);
         Assert.Contains("tx-fenced", kafkaFailure.Message, StringComparison.Ordinal);
         Assert.Contains("fenced", kafkaFailure.Message.Replace("tx-fenced", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
@@ -146,15 +141,7 @@ public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
         var committed = ReadAll(kafka.BootstrapServers, "t", 2, IsolationLevel.ReadCommitted).Select(r => r.Message.Value).Order();
         Assert.Equal(new[] { "v0", "v1", "v2", "v100" }.Order(), committed);
         await newIn.SendCompleteAsync();
-        await newOut.ExpectCompleteAsync();
-    }
-
-    private static async Task SendAsync(TestPublisher.Probe<TransactionalMessage<string, string>> probe, IEnumerable<TransactionalMessage<string, string>> messages)
-    {
-        foreach (var message in messages)
-        {
-            await probe.SendNextAsync(message);
-        }
+        await newOut.ExpectCompleteWithinAsync();
     }
 
     private static IEnumerable<TransactionalMessage<string, string>> Records(int from, int count) =>

@@ -71,7 +71,7 @@ public sealed class TransactionalFlowStopSpec() : Akka.TestKit.Xunit2.TestKit("a
         input.SendError(new InvalidOperationException("upstream broke while initializing"));
 
         // Before, disposing the client on the stage's thread waited for InitTransactions: 2 minutes here.
-        var error = await output.ExpectErrorAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var error = await output.ExpectErrorWithinAsync();
         Assert.Equal("upstream broke while initializing", error.Message);
     }
 
