@@ -257,21 +257,25 @@ public sealed class BatchDispatcherSpec : Akka.TestKit.Xunit2.TestKit
         Assert.Equal([SinkRecord("a", 100, 0), SinkRecord("b", 200, 1), SinkRecord("c", 150, 0)], emitted);
     }
 
-    /// <summary>Verify that a batch whose ask timed out is sent again with the same sequence number, and the retry's reply is used.</summary>
+    /// <summary>
+    /// Verify that a batch whose ask timed out is sent again with the same sequence number, and the retry's reply is
+    /// used. Many attempts: the reply to the retry may come late (a stalled test thread), as long as some attempt is
+    /// still waiting for it (100 attempts of 300 ms: 30 s).
+    /// </summary>
     [Fact]
     public async Task A_BatchDispatcher_must_retry_a_timed_out_ask_with_the_same_sequence_number()
     {
         var region = CreateTestProbe();
-        var dispatcher = Dispatcher(region.Ref, new JobRunnerOptions { AskTimeout = TimeSpan.FromMilliseconds(300), AskAttempts = 2 });
+        var dispatcher = Dispatcher(region.Ref, new JobRunnerOptions { AskTimeout = TimeSpan.FromMilliseconds(300), AskAttempts = 100 });
 
         var dispatch = dispatcher.DispatchAsync([Data("t/0", 10, 0, R(3, "a"))]);
-        var first = await region.ExpectMsgAsync<KeyGroupBatch>();
-        var retry = await region.ExpectMsgAsync<KeyGroupBatch>(TimeSpan.FromSeconds(5));
+        var first = await region.ExpectMsgAsync<KeyGroupBatch>(TimeSpan.FromSeconds(30));
+        var retry = await region.ExpectMsgAsync<KeyGroupBatch>(TimeSpan.FromSeconds(30));
+        Assert.Equal((3, 1L), (first.KeyGroup, first.Sequence));
+        Assert.Equal(first, retry);
         region.Reply(new KeyGroupReply(Job, 3, retry.Sequence, [MainRecord("out", 1)]));
 
         Assert.Equal([MainRecord("out", 1)], await dispatch.WaitAsync(Done));
-        Assert.Equal((3, 1L), (first.KeyGroup, first.Sequence));
-        Assert.Equal(first, retry);
     }
 
     /// <summary>Verify that the dispatch fails with the ask timeout once every attempt timed out.</summary>
