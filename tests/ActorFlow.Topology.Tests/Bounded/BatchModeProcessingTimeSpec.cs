@@ -5,6 +5,7 @@ using ActorFlow.Operators.State;
 using ActorFlow.Operators.Watermarks;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
+using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -16,14 +17,22 @@ namespace ActorFlow.Topology.Tests.Bounded;
 /// Flink's batch-mode timer service does at the end of each key: a timeout armed an hour ahead and a one-hour
 /// processing-time window give their results, where they stayed pending in the final snapshot before (found by a Flink
 /// developer's review). A timer that re-arms itself then is dropped, not fired without end. Streaming mode over the
-/// same bounded input fires none of them, as Flink's streaming mode.
+/// same bounded input fires none of them, as Flink's streaming mode. The job's processing-time clock stands still in
+/// the middle of an hour: on the wall clock, a run that crossed a full hour fired the window (streaming) or split a
+/// key's records over two windows (batch).
 /// </summary>
 public sealed class BatchModeProcessingTimeSpec : IDisposable
 {
     private static readonly ValueStateDescriptor<long> Armed = new("armed");
+
+    /// <summary>Half past an hour: the one-hour window in force ends, and the timeouts are due, only half an hour or more later.</summary>
+    private static readonly long HalfPast = new DateTimeOffset(2026, 1, 1, 0, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-batch-processing-time");
 
-    /// <summary>Verify the timeouts and window counts in batch mode, on the key groups in place and on their entities, and none streaming.</summary>
+    /// <summary>
+    /// Verify the timeouts and window counts in batch mode, on the key groups in place and on their entities, and none
+    /// streaming, with processing time held at half past an hour (a clock that does not move).
+    /// </summary>
     [Theory]
     [InlineData(ExecutionMode.Batch, true)]
     [InlineData(ExecutionMode.Batch, false)]
@@ -39,7 +48,7 @@ public sealed class BatchModeProcessingTimeSpec : IDisposable
             var job = await JobRunner.StartAsync(
                 system,
                 Job($"processing-time-{mode}-{inPlace}", new BoundedListSource<Ev>([input], chunk: 2), new QueueSink<string>(timeouts), new QueueSink<string>(windows)),
-                new JobRunnerOptions { ExecutionMode = mode, BatchKeyGroupsInPlace = inPlace });
+                new JobRunnerOptions { ExecutionMode = mode, BatchKeyGroupsInPlace = inPlace, Clock = new ManualTimeProvider(HalfPast) });
             await job.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 
             if (mode == ExecutionMode.Batch)
