@@ -11,7 +11,7 @@ public interface IKeyedOperator
     long CurrentWatermark { get; }
 
     /// <summary>Gets the earliest pending processing-time timer (epoch ms), or <c>null</c> when there is none;
-    /// the host schedules a wake-up for it and then calls <c>AdvanceProcessingTime</c>.</summary>
+    /// once it is due, the host calls <c>AdvanceProcessingTime</c> (ActorFlow's key groups at their next input).</summary>
     long? NextProcessingTimeTimer { get; }
 
     /// <summary>Gets the number of records sent to a late-data side output since the operator was created

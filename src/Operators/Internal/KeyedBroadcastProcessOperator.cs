@@ -119,16 +119,25 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
             var map = new Dictionary<TMapKey, TValue>();
             if (_restored.TryGetValue(descriptor.Name, out var bytes))
             {
+                // A failure keeps it as restored: the job's earlier version still reads it.
                 var r = new StateReader(bytes);
-                for (var n = r.ReadInt32(); n > 0; n--)
+                try
                 {
-                    var key = keys.Read(ref r);
-                    map[key] = values.Read(ref r);
+                    for (var n = r.ReadInt32(); n > 0; n--)
+                    {
+                        var key = keys.Read(ref r);
+                        map[key] = values.Read(ref r);
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    throw new IncompatibleStateException(
+                        $"Broadcast state '{descriptor.Name}': its restored entries cannot be read by this version's serializers ({e.GetType().Name}: {e.Message}): its key or value type changed since the snapshot. Use serializers that read the old bytes, or give the new state another name.",
+                        e);
                 }
 
                 if (r.Remaining != 0)
                 {
-                    // Kept as restored: the job's earlier version still reads it.
                     throw new IncompatibleStateException(
                         $"Broadcast state '{descriptor.Name}': its snapshot of {bytes.Length} bytes was read using only {bytes.Length - r.Remaining} of them: its key or value type changed since the snapshot. Use serializers that read the old bytes, or give the new state another name.");
                 }

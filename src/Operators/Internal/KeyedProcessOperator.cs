@@ -166,6 +166,11 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             held.Discard();
+            if (e is IncompatibleStateException)
+            {
+                throw; // restored state this version cannot read fails the operator (a failover), not the firing
+            }
+
             output.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"{(domain == TimeDomain.EventTime ? "event-time" : "processing-time")} timer at {timer.Timestamp}", e), timer.Timestamp);
         }
     }

@@ -19,12 +19,14 @@ internal sealed class PendingStateTable<TKey>
 {
     private readonly byte[]? _legacy;
     private readonly string? _kind;
+    private readonly bool _timed;
     private readonly Dictionary<StateKey<TKey>, RawEntry> _entries = new();
 
-    private PendingStateTable(byte[]? legacy, string? kind = null)
+    private PendingStateTable(byte[]? legacy, string? kind = null, bool timed = false)
     {
         _legacy = legacy;
         _kind = kind;
+        _timed = timed;
     }
 
     /// <summary>Reads one state's snapshot section.</summary>
@@ -35,7 +37,7 @@ internal sealed class PendingStateTable<TKey>
     public static PendingStateTable<TKey> Read(ReadOnlySpan<byte> section, ITypeSerializer<TKey> keySerializer, bool legacyLayout)
     {
         var reader = new StateReader(section);
-        var count = StateTableFormat.ReadHeader(ref reader, string.Empty, null, out var kind);
+        var count = StateTableFormat.ReadHeader(ref reader, string.Empty, null, out var kind, out var timed);
         if (legacyLayout)
         {
             return new PendingStateTable<TKey>(section.ToArray());
@@ -46,7 +48,7 @@ internal sealed class PendingStateTable<TKey>
             return new PendingStateTable<TKey>(reader.ReadRaw(reader.Remaining).ToArray());
         }
 
-        var table = new PendingStateTable<TKey>(null, kind);
+        var table = new PendingStateTable<TKey>(null, kind, timed ?? false);
         for (var i = 0; i < count; i++)
         {
             var key = keySerializer.Read(ref reader);
@@ -132,8 +134,7 @@ internal sealed class PendingStateTable<TKey>
 
         if (_kind is not null)
         {
-            writer.WriteInt32(StateTableFormat.Kinded);
-            writer.WriteString(_kind);
+            StateTableFormat.WriteHeader(writer, _kind, _timed);
         }
 
         writer.WriteInt32(_entries.Count);

@@ -5,12 +5,14 @@ namespace ActorFlow.Operators.Internal;
 
 /// <summary>
 /// The versioned header of every operator snapshot: magic "AFOP", format version, operator kind. Version 2 writes each
-/// keyed-state value length-prefixed (<see cref="StateTableFormat"/>); version 1 snapshots are still read.
+/// keyed-state value length-prefixed (<see cref="StateTableFormat"/>); version 3 (2026-12-07) starts each keyed-state
+/// section with the state's kind and whether it had a TTL, so a build that reads version 2 at most refuses it instead of
+/// reading the header as an empty state; versions 1 and 2 are still read.
 /// </summary>
 internal static class SnapshotFormat
 {
     public const int Magic = 0x504F4641; // "AFOP" little-endian
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The oldest format version this build reads.</summary>
     public const int OldestReadableVersion = 1;

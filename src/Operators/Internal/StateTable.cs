@@ -44,6 +44,11 @@ internal abstract class StateTableBase<TKey>
 /// <summary>Entries of one state, with optional TTL (processing time of the backend's clock).</summary>
 internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
 {
+    // The time of an entry restored without one (written while the state had no TTL) under a TTL now: it counts from the
+    // first time the table reads the clock for it (the processing time of the input that asks for it, or a snapshot's),
+    // as Flink migrates state that gains a TTL.
+    private const long Untimed = long.MinValue;
+
     private readonly Dictionary<StateKey<TKey>, Entry> _entries = new();
     private readonly ITypeSerializer<TValue> _serializer;
     private readonly TimeProvider _clock;
@@ -79,6 +84,11 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         if (_ttl > 0)
         {
             var now = Now();
+            if (entry.LastAccess == Untimed)
+            {
+                entry.LastAccess = now;
+            }
+
             if (now - entry.LastAccess >= _ttl)
             {
                 _entries.Remove(key);
@@ -116,7 +126,7 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         var keys = new List<TKey>();
         foreach (var (key, entry) in _entries)
         {
-            if (key.Namespace == StateNamespace.None && (_ttl == 0 || now - entry.LastAccess < _ttl))
+            if (key.Namespace == StateNamespace.None && (_ttl == 0 || entry.LastAccess == Untimed || now - entry.LastAccess < _ttl))
             {
                 keys.Add(key.Key);
             }
@@ -158,8 +168,14 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         {
             // Expired entries leave memory here, not only when their key is read again (a key never seen again kept its
             // state for good): as Flink's full-snapshot cleanup. Removing while enumerating is safe for Dictionary.
-            foreach (var (key, entry) in _entries)
+            foreach (var key in _entries.Keys)
             {
+                ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(_entries, key);
+                if (entry.LastAccess == Untimed)
+                {
+                    entry.LastAccess = now; // restored without a time: it counts from here
+                }
+
                 if (now - entry.LastAccess >= _ttl || (_pruneExpired is not null && _pruneExpired(entry.Value, now - _ttl)))
                 {
                     _entries.Remove(key);
@@ -168,8 +184,7 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         }
 
         var live = _entries.Count;
-        writer.WriteInt32(StateTableFormat.Kinded);
-        writer.WriteString(Kind);
+        StateTableFormat.WriteHeader(writer, Kind, timed: _ttl > 0);
         writer.WriteInt32(live);
         if (live == 0)
         {
@@ -194,31 +209,30 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     public override void Restore(ref StateReader reader, ITypeSerializer<TKey> keySerializer, bool legacyLayout)
     {
         _entries.Clear();
-        var count = StateTableFormat.ReadHeader(ref reader, Name, Kind, out _);
+        var count = StateTableFormat.ReadHeader(ref reader, Name, Kind, out _, out var timed);
         if (!legacyLayout && count == StateTableFormat.Legacy)
         {
             legacyLayout = true;
             count = reader.ReadInt32();
         }
 
-        // An entry written while the state had no TTL carries no time (0): with a TTL put on since, it counts from the
-        // restore, as Flink migrates state that gains a TTL. Read as written in 1970, every such entry expired at once.
-        var restoredAt = _ttl > 0 ? Now() : 0;
+        // Entries written while the state had no TTL carry no time (a section that says so, or 0 in one of an earlier
+        // build): under a TTL now they count from their first use (Untimed). Read as written in 1970, all had expired.
         for (var i = 0; i < count; i++)
         {
             var key = keySerializer.Read(ref reader);
             var start = reader.ReadInt64();
             var end = reader.ReadInt64();
             var lastAccess = reader.ReadInt64();
-            if (lastAccess == 0)
+            if (_ttl > 0 && (timed == false || (timed is null && lastAccess == 0)))
             {
-                lastAccess = restoredAt;
+                lastAccess = Untimed;
             }
 
             var stateKey = new StateKey<TKey>(key, new TimeWindow(start, end));
             if (legacyLayout)
             {
-                _entries[stateKey] = new Entry { Value = _serializer.Read(ref reader), LastAccess = lastAccess };
+                _entries[stateKey] = new Entry { Value = Read(ref reader), LastAccess = lastAccess };
                 continue;
             }
 
@@ -253,7 +267,7 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
     private TValue ReadValue(ReadOnlySpan<byte> bytes)
     {
         var reader = new StateReader(bytes);
-        var value = _serializer.Read(ref reader);
+        var value = Read(ref reader);
         if (reader.Remaining != 0)
         {
             // Bytes left over: the value was written by another type (a long read as an int reads half of it).
@@ -262,6 +276,21 @@ internal sealed class StateTable<TKey, TValue> : StateTableBase<TKey>
         }
 
         return value;
+    }
+
+    /// <summary>A restored value; a serializer that cannot read it (past its end, a version it does not know) fails as incompatible state.</summary>
+    private TValue Read(ref StateReader reader)
+    {
+        try
+        {
+            return _serializer.Read(ref reader);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not IncompatibleStateException)
+        {
+            throw new IncompatibleStateException(
+                $"Keyed state '{Name}' ({Kind}): a restored value cannot be read by this version's serializer ({e.GetType().Name}: {e.Message}): the state's type changed since the snapshot. Use a serializer that reads the old bytes (Serializers.Versioned, Avro state), or give the new state another name.",
+                e);
+        }
     }
 
     private long Now() => _clock.GetUtcNow().ToUnixTimeMilliseconds();

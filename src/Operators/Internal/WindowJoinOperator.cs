@@ -216,6 +216,11 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 held.Discard();
+                if (e is IncompatibleStateException)
+                {
+                    throw; // restored state this version cannot read fails the operator (a failover), not the firing
+                }
+
                 output.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"window [{timer.Namespace.Start}, {timer.Namespace.End})", e), timer.Timestamp);
             }
         }

@@ -266,6 +266,11 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             held.Discard();
+            if (e is IncompatibleStateException)
+            {
+                throw; // restored state this version cannot read fails the operator (a failover), not the firing
+            }
+
             sink.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"window [{timer.Namespace.Start}, {timer.Namespace.End})", e), timer.Timestamp);
             // The window is done as if it had fired: its state goes at its cleanup time as it would have.
             if ((domain == TimeDomainKind.Event) == _isEventTime && timer.Timestamp == CleanupTime(timer.Namespace))

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Internal;
 using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.State;
@@ -31,6 +32,37 @@ public sealed class IncompatibleStateSpec
         var back = Backend();
         Restore(back, Snapshot(v2));
         Assert.Equal(5_000_000_000, back.KeyScope.GetState(new ValueStateDescriptor<long>("count")).Value);
+    }
+
+    /// <summary>Verify an int declared as a long fails as incompatible state (its serializer read past the value's end).</summary>
+    [Fact]
+    public void A_value_state_widened_from_int_to_long_must_fail_its_restore()
+    {
+        var v1 = Backend();
+        v1.KeyScope.GetState(new ValueStateDescriptor<int>("n")).Update(7);
+
+        var v2 = Backend();
+        Restore(v2, Snapshot(v1));
+
+        var e = Assert.Throws<IncompatibleStateException>(() => v2.KeyScope.GetState(new ValueStateDescriptor<long>("n")));
+        Assert.Contains("Keyed state 'n' (value): a restored value cannot be read by this version's serializer", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Verify a timer that reads the changed state fails the operator even while firings are isolated (a throwing firing
+    /// otherwise becomes a dead letter, and each firing would have, the state never read).
+    /// </summary>
+    [Fact]
+    public void A_firing_that_reads_incompatible_state_must_fail_the_operator_not_the_firing()
+    {
+        var v1 = OperatorHarness.For(KeyedProcessOperators.Create(new StoreThenFire<long>(5)));
+        v1.ProcessElement("a", 0, 1);
+
+        var v2 = OperatorHarness.For(KeyedProcessOperators.Create(new StoreThenFire<int>(5)));
+        ((IIsolatesFailures)v2.Operator).IsolateFailures = true;
+        v2.Restore(v1.Snapshot());
+
+        Assert.Throws<IncompatibleStateException>(() => v2.ProcessWatermark(100));
     }
 
     /// <summary>Verify a list of longs declared as a list of ints fails (each element would read as two).</summary>
@@ -83,6 +115,21 @@ public sealed class IncompatibleStateSpec
         Assert.Equal(["x"], v2.KeyScope.GetListState(new ListStateDescriptor<string>("l")).Get());
         Assert.Equal([new KeyValuePair<string, long>("a", 2)], v2.KeyScope.GetMapState(new MapStateDescriptor<string, long>("m")).Entries());
         Assert.Equal(3, v2.KeyScope.GetReducingState(new ReducingStateDescriptor<long>("r", (a, b) => a + b)).Get());
+    }
+
+    /// <summary>Stores <paramref name="write"/> in "n" on a record and sets an event-time timer at 100 that reads it.</summary>
+    private sealed class StoreThenFire<T>(T write) : KeyedProcessFunction<string, long, string>
+    {
+        private readonly ValueStateDescriptor<T> _n = new("n");
+
+        public override void ProcessElement(long value, Context context, ICollector<string> output)
+        {
+            context.State.GetState(_n).Update(write);
+            context.TimerService.RegisterEventTimeTimer(100);
+        }
+
+        public override void OnTimer(long timestamp, OnTimerContext context, ICollector<string> output) =>
+            output.Collect($"{context.State.GetState(_n).Value}");
     }
 
     private static KeyedStateBackend<string> Backend()

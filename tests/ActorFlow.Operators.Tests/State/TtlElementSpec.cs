@@ -135,6 +135,25 @@ public sealed class TtlElementSpec
         Assert.False(value.HasValue);
     }
 
+    /// <summary>
+    /// Verify a value written with a TTL at clock time 0 (a test clock's start) still expires a TTL after it once
+    /// restored: its time is kept, not taken for the "no time" of state written without a TTL.
+    /// </summary>
+    [Fact]
+    public void A_value_written_with_ttl_at_time_zero_must_expire_on_time_after_a_restore()
+    {
+        var (backend, _) = Backend();
+        backend.KeyScope.GetState(new ValueStateDescriptor<long>("v") { Ttl = TenSeconds }).Update(1);
+
+        var (restored, clock) = Backend(5_000);
+        Restore(restored, Snapshot(backend));
+        var value = restored.KeyScope.GetState(new ValueStateDescriptor<long>("v") { Ttl = TenSeconds });
+        Assert.Equal(1, value.Value);
+
+        clock.SetUtcNow(10_000);
+        Assert.False(value.HasValue);
+    }
+
     private static (KeyedStateBackend<string> Backend, ManualTimeProvider Clock) Backend(long now = 0)
     {
         var clock = new ManualTimeProvider(now);

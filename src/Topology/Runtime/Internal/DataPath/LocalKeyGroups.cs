@@ -38,10 +38,10 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
     private volatile bool _closed;
 
     /// <summary>
-    /// Applies a batch's keyed records to their key groups, each lane its own key groups in the batch's order, on the
-    /// thread pool (the stream's thread goes on reading meanwhile); then, with <paramref name="ended"/>, moves those key
-    /// groups to <paramref name="endWatermark"/> in key-group order (every window and event-time timer fires), and fires
-    /// the due processing-time timers of every key group. Completes with each lane's output; faults when a lane failed
+    /// Fires the due processing-time timers of every key group, then applies a batch's keyed records to their key groups,
+    /// each lane its own key groups in the batch's order, on the thread pool (the stream's thread goes on reading
+    /// meanwhile); then, with <paramref name="ended"/>, moves those key groups to <paramref name="endWatermark"/> in
+    /// key-group order (every window and event-time timer fires). Completes with each lane's output; faults when a lane failed
     /// (the lowest lane's failure; a lane that failed fails every later batch: its key groups' state is no longer whole).
     /// </summary>
     /// <param name="chunks">The batch: records for a sink or a later hop (<paramref name="portHops"/>) are skipped here.</param>
@@ -162,6 +162,16 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
         }
 
         var lanes = _lanes.Length;
+
+        // The due processing-time timers first, before the batch's records, as an entity fires them when a batch arrives.
+        for (var group = lane; group < _hosts.Length; group += lanes)
+        {
+            if (_hosts[group] is { NextProcessingTimeTimer: { } at } host && at <= nowMs)
+            {
+                Guarded(group, () => host.AdvanceProcessingTime(nowMs, output));
+            }
+        }
+
         foreach (var chunk in chunks)
         {
             var inForce = watermark;
@@ -216,16 +226,6 @@ internal sealed class LocalKeyGroups(ActorSystem system, string jobName, Func<in
                         host.AdvanceWatermark(endWatermark, output);
                     });
                 }
-            }
-        }
-
-        // The due processing-time timers, after the batch's records (as an entity fires them after its batch; an idle
-        // entity is woken by its own timer, a key group here at the next batch or tick).
-        for (var group = lane; group < _hosts.Length; group += lanes)
-        {
-            if (_hosts[group] is { NextProcessingTimeTimer: { } at } host && at <= nowMs)
-            {
-                Guarded(group, () => host.AdvanceProcessingTime(nowMs, output));
             }
         }
 

@@ -10,7 +10,7 @@ namespace ActorFlow.Topology.Runtime.Internal;
 /// every key of its group and replies to each batch with what the operator emitted. On a checkpoint barrier it
 /// snapshots the operator (tagged with the checkpoint id) and acknowledges once the snapshot is durable. It starts
 /// from the snapshot of the job's last complete checkpoint, never from a newer one. Processing-time timers fire when a
-/// batch arrives (every periodic tick brings one to every key group that has seen data), before its records: what they
+/// batch arrives (in streaming mode every periodic tick brings one to every key group that has seen data), before its records: what they
 /// emit rides on that batch's reply. They do not fire between batches: a barrier that reached the key group then (it
 /// follows only the batches of the key groups with records) would snapshot the state with the timer gone while its
 /// output came after the barrier, in the next epoch, and a crash before that epoch's checkpoint lost it for good.
