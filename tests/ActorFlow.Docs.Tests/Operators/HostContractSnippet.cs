@@ -13,7 +13,7 @@ public interface IOperatorOutput<in TOut> {
 }
 public interface IKeyedOperator {                                        // type-free part
     long CurrentWatermark { get; }
-    long? NextProcessingTimeTimer { get; }                               // schedule a wake-up, then AdvanceProcessingTime
+    long? NextProcessingTimeTimer { get; }                               // when due: AdvanceProcessingTime
     long LateRecordCount { get; }
     long RejectedRecordCount { get; }
     bool ReplaysDeterministically => false;                              // true: a failing key group may restart alone
