@@ -457,7 +457,7 @@ public static partial class JobRunner
             .SelectMany(batch => batch.Where(e => e.Kind == kind));
 
     /// <summary>
-    /// The run's end: every sink done (or one failed; a failed two-phase-commit sink ends it at once) and, when a
+    /// The run's end: every sink done (or one failed, which ends it at once) and, when a
     /// bounded input ended, the final checkpoint durable and published (its failure fails the run: a failover restores
     /// the last complete checkpoint and ends again); then the write-ahead sinks release their producers.
     /// </summary>
@@ -465,10 +465,18 @@ public static partial class JobRunner
     {
         try
         {
-            // A two-phase-commit sink that fails ends the run at once (a failed side sink does not stop the main
-            // stream): the run fails over to its last complete checkpoint instead of reading on without output.
+            // Any sink that fails ends the run at once (a failed side sink does not stop the main stream): the run fails
+            // over to its last complete checkpoint instead of reading on without that sink's output, which later
+            // checkpoints covered (a plain sink's records were lost, an exactly-once sink's epochs stalled every checkpoint).
+            Task<Done>[] others;
+            lock (sinks)
+            {
+                others = [.. sinks];
+            }
+
             var watched = new List<Task> { main };
             watched.AddRange(failFast);
+            watched.AddRange(others);
             while (await Task.WhenAny(watched).ConfigureAwait(false) is var done && done != main)
             {
                 watched.Remove(done);
@@ -476,12 +484,6 @@ public static partial class JobRunner
             }
 
             await main.ConfigureAwait(false);
-            Task<Done>[] others;
-            lock (sinks)
-            {
-                others = [.. sinks];
-            }
-
             await Task.WhenAll(others).ConfigureAwait(false);
             if (dispatcher.Checkpoints?.Final is { } final)
             {

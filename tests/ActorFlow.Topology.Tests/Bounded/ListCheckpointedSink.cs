@@ -8,7 +8,8 @@ namespace ActorFlow.Topology.Tests.Bounded;
 
 /// <summary>
 /// An exactly-once (write-ahead) in-memory sink of strings: published epochs are kept once each, in order. With
-/// <see cref="FailFirstPublication"/>, its first publication fails (after the checkpoint it belongs to completed).
+/// <see cref="FailFirstPublication"/>, its first publication fails (after the checkpoint it belongs to completed); with
+/// <see cref="ThrowAtEncode"/>, one record's encoding throws (the sink's stage fails).
 /// </summary>
 internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
 {
@@ -17,6 +18,9 @@ internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
     private int _encoded;
 
     public bool FailFirstPublication { get; init; }
+
+    /// <summary>The number of the record (1-based, counting every record encoded) whose encoding throws, once; 0: none.</summary>
+    public int ThrowAtEncode { get; init; }
 
     /// <summary>Whether a publication failed (only with <see cref="FailFirstPublication"/>).</summary>
     public bool Failed => FailFirstPublication && Volatile.Read(ref _publications) > 0;
@@ -35,7 +39,11 @@ internal sealed class ListCheckpointedSink : ICheckpointedSink<string>
 
     public byte[] Encode(string value)
     {
-        Interlocked.Increment(ref _encoded);
+        if (Interlocked.Increment(ref _encoded) == ThrowAtEncode)
+        {
+            throw new IOException("the sink cannot encode this record (injected, once)");
+        }
+
         return Encoding.UTF8.GetBytes(value);
     }
 

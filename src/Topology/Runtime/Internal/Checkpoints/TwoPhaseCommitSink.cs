@@ -74,12 +74,21 @@ internal sealed class TwoPhaseCommitSink(ITwoPhaseCommitTarget target, TimeSpan 
         };
         coordinator.SinkCommit = async record =>
         {
+            // The write-ahead sinks' failure to publish does not keep these from taking their committables over: not
+            // taken, they were left out of the next record and the next run's recovery removed their files.
+            List<Exception>? failures = null;
             if (commit is not null)
             {
-                await commit(record).ConfigureAwait(false);
+                try
+                {
+                    await commit(record).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    (failures ??= []).Add(e);
+                }
             }
 
-            List<Exception>? failures = null;
             foreach (var sink in sinks)
             {
                 try
@@ -94,7 +103,7 @@ internal sealed class TwoPhaseCommitSink(ITwoPhaseCommitTarget target, TimeSpan 
 
             if (failures is not null)
             {
-                throw new AggregateException(failures);
+                throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
             }
         };
         coordinator.SinkAbort = id =>

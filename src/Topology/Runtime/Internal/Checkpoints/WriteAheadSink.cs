@@ -133,9 +133,24 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
         };
         coordinator.SinkCommit = async record =>
         {
+            // Every sink takes its epoch over, also after another failed to publish its own: one that did not would
+            // leave its epoch only in this record, which the next checkpoint's replaces as the latest (lost for good).
+            List<Exception>? failures = null;
             foreach (var sink in sinks)
             {
-                await sink.CommitAsync(record).ConfigureAwait(false);
+                try
+                {
+                    await sink.CommitAsync(record).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    (failures ??= []).Add(e);
+                }
+            }
+
+            if (failures is not null)
+            {
+                throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
             }
         };
         coordinator.SinkAbort = id =>
