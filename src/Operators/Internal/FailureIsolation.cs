@@ -13,6 +13,20 @@ internal interface IIsolatesFailures
     bool IsolateFailures { get; set; }
 }
 
+/// <summary>
+/// INTERNAL API. A failure of the operator, not of the record it was given: the host neither turns it into the record's
+/// dead letter nor goes on, but restarts the operator (and fails over when that does not help).
+/// </summary>
+internal abstract class OperatorFailureException(string message, Exception? inner) : InvalidOperationException(message, inner);
+
+/// <summary>
+/// INTERNAL API. A window function that threw while a window fired for a record (a trigger that fires on elements, a
+/// late record within the allowed lateness): the record was added to its windows already, so the failure is the firing's,
+/// not the record's. The host restarts the key group and applies the record again with firings isolated, as for a
+/// timer's firing: one that throws again becomes a <see cref="FiringFailure"/> naming the window.
+/// </summary>
+internal sealed class FiringException(string message, Exception inner) : OperatorFailureException(message, inner);
+
 /// <summary>INTERNAL API. A firing whose user code threw: the key, what fired (a window, a timer) and the error.</summary>
 internal sealed record FiringFailure(object? Key, string What, Exception Error);
 

@@ -5,4 +5,4 @@ namespace ActorFlow.Operators.Internal;
 /// under the same name, or another type whose serializer leaves bytes of the old value unread): as Flink's
 /// <c>StateMigrationException</c>, it fails the operator, not the record, and the restored state stays as it was.
 /// </summary>
-internal sealed class IncompatibleStateException(string message, Exception? inner = null) : InvalidOperationException(message, inner);
+internal sealed class IncompatibleStateException(string message, Exception? inner = null) : OperatorFailureException(message, inner);

@@ -236,12 +236,59 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
         if (result != TriggerResult.Continue)
         {
-            Handle(stateKey, result);
+            HandleOnElement(stateKey, result);
         }
 
         if (windowIsNew || !_eventTimeTrigger)
         {
             RegisterCleanupTimer(stateKey.Key, stateKey.Namespace);
+        }
+    }
+
+    /// <summary>
+    /// A window firing for a record (its trigger fired on the element, or the record is late within the allowed lateness):
+    /// a failure of the window function is the firing's, isolated when asked, else thrown as a <see cref="FiringException"/>
+    /// (the host restarts the key group and retries with firings isolated), never the record's dead letter: the record was
+    /// added to its windows already (a sliding window's later windows not yet), and the firing's result was lost.
+    /// </summary>
+    private void HandleOnElement(StateKey<TKey> stateKey, TriggerResult result)
+    {
+        if (!IsolateFailures)
+        {
+            try
+            {
+                Handle(stateKey, result);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not OperatorFailureException)
+            {
+                throw new FiringException($"the window function threw while window [{stateKey.Namespace.Start}, {stateKey.Namespace.End}) of key '{stateKey.Key}' fired for a record: {e.GetType().Name}: {e.Message}", e);
+            }
+
+            return;
+        }
+
+        var sink = _emitContext.Sink;
+        var held = _isolated ??= new IsolatedOutput<TOut>();
+        _emitContext.Sink = held;
+        try
+        {
+            Handle(stateKey, result);
+            held.FlushTo(sink);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            held.Discard();
+            if (e is OperatorFailureException)
+            {
+                throw;
+            }
+
+            // The window keeps its contents (a later firing includes them), as a failed timer firing's until its cleanup time.
+            sink.CollectSide(FailureIsolation.Failed, new FiringFailure(stateKey.Key, $"window [{stateKey.Namespace.Start}, {stateKey.Namespace.End})", e), stateKey.Namespace.MaxTimestamp);
+        }
+        finally
+        {
+            _emitContext.Sink = sink;
         }
     }
 

@@ -96,7 +96,7 @@ internal sealed class OneInputStageHost<TKey, TIn, TOut> : IStageHost
             _output.SetCurrent(record);
             _op.ProcessElement((TKey)record.Key, (TIn)record.Value!, record.Timestamp, _output);
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException and not IncompatibleStateException)
+        catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException and not OperatorFailureException)
         {
             output.Add(new Emitted(EmittedKind.Dead, null,
                 new DeadLetterRecord($"operator '{Stage.Name}' failed on key '{record.Key}': {e.GetType().Name}: {e.Message}", record.Origin ?? "", record.Offset, record.RawKey, record.RawValue, Stage.Name), record.Timestamp));
@@ -123,7 +123,7 @@ internal sealed class OneInputStageHost<TKey, TIn, TOut> : IStageHost
 
             _op.ProcessElement(key, (TIn)value!, timestamp, _output);
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not IncompatibleStateException)
+        catch (Exception e) when (e is not OutOfMemoryException and not OperatorFailureException)
         {
             output.Add(new Emitted(EmittedKind.Dead, null,
                 new DeadLetterRecord($"operator '{Stage.Name}' failed on a record of operator '{Stage.ChainedTo?.Name}': {e.GetType().Name}: {e.Message}", "", -1, null, null, Stage.Name), timestamp));
@@ -304,7 +304,7 @@ internal sealed class TwoInputStageHost<TKey, T1, T2, TOut> : IStageHost
                 _op.ProcessElement2(default!, (T2)record.Value!, record.Timestamp, _output);
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException and not IncompatibleStateException)
+        catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException and not OperatorFailureException)
         {
             var broadcastRecord = _broadcast && record.Target != _port1;
             var failedKey = broadcastRecord && _op is IEmitsBroadcastOutputOnce { ApplyFailure: { } failure } && ReferenceEquals(failure.Error, e) ? failure.Key : null;
