@@ -35,7 +35,16 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     public void ProcessElement(TKey key, TIn value, long timestamp)
     {
         _time.Input();
-        Operator.ProcessElement(key, value, timestamp, this);
+        try
+        {
+            Operator.ProcessElement(key, value, timestamp, this);
+        }
+        catch (ActorFlow.Operators.Internal.FiringException e)
+        {
+            // A window function's exception while its window fired for this record, wrapped for the runtime's host (a
+            // failed firing, not a failed record): a test sees the function's own exception, as from a timer's firing.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException!);
+        }
     }
 
     /// <summary>Advances the watermark.</summary>
