@@ -1,4 +1,3 @@
-using System.Buffers;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Internal;
 using ActorFlow.Operators.Serialization;
@@ -23,14 +22,14 @@ public sealed class IncompatibleStateSpec
         v1.KeyScope.GetState(new ValueStateDescriptor<long>("count")).Update(5_000_000_000);
 
         var v2 = Backend();
-        Restore(v2, Snapshot(v1));
+        BackendSnapshots.Restore(v2, BackendSnapshots.Snapshot(v1));
         var e = Assert.Throws<IncompatibleStateException>(() => v2.KeyScope.GetState(new ValueStateDescriptor<int>("count")));
         Assert.Contains("Keyed state 'count' (value)", e.Message, StringComparison.Ordinal);
         Assert.Contains("type changed", e.Message, StringComparison.Ordinal);
         Assert.Throws<IncompatibleStateException>(() => v2.KeyScope.GetState(new ValueStateDescriptor<int>("count"))); // not emptied by the first try
 
         var back = Backend();
-        Restore(back, Snapshot(v2));
+        BackendSnapshots.Restore(back, BackendSnapshots.Snapshot(v2));
         Assert.Equal(5_000_000_000, back.KeyScope.GetState(new ValueStateDescriptor<long>("count")).Value);
     }
 
@@ -42,7 +41,7 @@ public sealed class IncompatibleStateSpec
         v1.KeyScope.GetState(new ValueStateDescriptor<int>("n")).Update(7);
 
         var v2 = Backend();
-        Restore(v2, Snapshot(v1));
+        BackendSnapshots.Restore(v2, BackendSnapshots.Snapshot(v1));
 
         var e = Assert.Throws<IncompatibleStateException>(() => v2.KeyScope.GetState(new ValueStateDescriptor<long>("n")));
         Assert.Contains("Keyed state 'n' (value): a restored value cannot be read by this version's serializer", e.Message, StringComparison.Ordinal);
@@ -73,7 +72,7 @@ public sealed class IncompatibleStateSpec
         v1.KeyScope.GetListState(new ListStateDescriptor<long>("seen")).AddAll([7, 7]);
 
         var v2 = Backend();
-        Restore(v2, Snapshot(v1));
+        BackendSnapshots.Restore(v2, BackendSnapshots.Snapshot(v1));
 
         Assert.Throws<IncompatibleStateException>(() => v2.KeyScope.GetListState(new ListStateDescriptor<int>("seen")));
     }
@@ -84,16 +83,16 @@ public sealed class IncompatibleStateSpec
     {
         var v1 = Backend();
         v1.KeyScope.GetState(new ValueStateDescriptor<long>("v")).Update(1);
-        var snapshot = Snapshot(v1);
+        var snapshot = BackendSnapshots.Snapshot(v1);
 
         var lazily = Backend();
-        Restore(lazily, snapshot);
+        BackendSnapshots.Restore(lazily, snapshot);
         var e = Assert.Throws<IncompatibleStateException>(() => lazily.KeyScope.GetListState(new ListStateDescriptor<int>("v")));
         Assert.Contains("Keyed state 'v' was snapshotted as value state, but this version of the job uses it as list state", e.Message, StringComparison.Ordinal);
 
         var eagerly = Backend();
         eagerly.KeyScope.GetListState(new ListStateDescriptor<int>("v"));
-        Assert.Throws<IncompatibleStateException>(() => Restore(eagerly, snapshot));
+        Assert.Throws<IncompatibleStateException>(() => BackendSnapshots.Restore(eagerly, snapshot));
     }
 
     /// <summary>Verify the unchanged declarations still restore (value, list, map, reducing), also from a snapshot of a restored, unread state.</summary>
@@ -107,9 +106,9 @@ public sealed class IncompatibleStateSpec
         v1.KeyScope.GetReducingState(new ReducingStateDescriptor<long>("r", (a, b) => a + b)).Add(3);
 
         var unread = Backend();
-        Restore(unread, Snapshot(v1));
+        BackendSnapshots.Restore(unread, BackendSnapshots.Snapshot(v1));
         var v2 = Backend();
-        Restore(v2, Snapshot(unread));
+        BackendSnapshots.Restore(v2, BackendSnapshots.Snapshot(unread));
 
         Assert.Equal(1, v2.KeyScope.GetState(new ValueStateDescriptor<long>("v")).Value);
         Assert.Equal(["x"], v2.KeyScope.GetListState(new ListStateDescriptor<string>("l")).Get());
@@ -136,18 +135,5 @@ public sealed class IncompatibleStateSpec
     {
         var serializers = new SerializerRegistry();
         return new KeyedStateBackend<string>(serializers.Get<string>(), serializers, new ManualTimeProvider(1_796_601_600_000)) { CurrentKey = "k" };
-    }
-
-    private static byte[] Snapshot(KeyedStateBackend<string> backend)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        backend.Snapshot(new StateWriter(buffer));
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void Restore(KeyedStateBackend<string> backend, byte[] snapshot)
-    {
-        var reader = new StateReader(snapshot);
-        backend.Restore(ref reader, legacyLayout: false);
     }
 }

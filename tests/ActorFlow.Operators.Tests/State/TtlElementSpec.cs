@@ -1,4 +1,3 @@
-using System.Buffers;
 using ActorFlow.Operators.Internal;
 using ActorFlow.Operators.Serialization;
 using ActorFlow.Operators.State;
@@ -75,12 +74,12 @@ public sealed class TtlElementSpec
         list.Add("x");
         clock.SetUtcNow(6_000);
         list.Add("y");
-        var snapshot = Snapshot(backend);
+        var snapshot = BackendSnapshots.Snapshot(backend);
 
         var (restored, _) = Backend(11_000);
-        Restore(restored, snapshot);
+        BackendSnapshots.Restore(restored, snapshot);
         var (plain, _) = Backend(11_000);
-        Restore(plain, snapshot);
+        BackendSnapshots.Restore(plain, snapshot);
 
         Assert.Equal(["y"], restored.KeyScope.GetListState(new ListStateDescriptor<string>("l") { Ttl = TenSeconds }).Get());
         Assert.Equal(["x", "y"], plain.KeyScope.GetListState(new ListStateDescriptor<string>("l")).Get());
@@ -97,7 +96,7 @@ public sealed class TtlElementSpec
         list.Add("y");
         clock.SetUtcNow(11_000);
 
-        Snapshot(backend);
+        BackendSnapshots.Snapshot(backend);
 
         var table = backend.GetOrCreateTable<List<Timed<string>>>("l", "list", () => throw new InvalidOperationException("registered"));
         Assert.True(table.TryGet(new StateKey<string>("k", StateNamespace.None), out var held));
@@ -120,9 +119,9 @@ public sealed class TtlElementSpec
         timed.KeyScope.GetMapState(new MapStateDescriptor<string, long>("m") { Ttl = TenSeconds }).Put("a", 1);
 
         var (withTtl, clock) = Backend(today + 60_000);
-        Restore(withTtl, Snapshot(plain));
+        BackendSnapshots.Restore(withTtl, BackendSnapshots.Snapshot(plain));
         var (withoutTtl, _) = Backend(today + 60_000);
-        Restore(withoutTtl, Snapshot(timed));
+        BackendSnapshots.Restore(withoutTtl, BackendSnapshots.Snapshot(timed));
 
         var list = withTtl.KeyScope.GetListState(new ListStateDescriptor<string>("l") { Ttl = TenSeconds });
         var value = withTtl.KeyScope.GetState(new ValueStateDescriptor<long>("v") { Ttl = TenSeconds });
@@ -146,7 +145,7 @@ public sealed class TtlElementSpec
         backend.KeyScope.GetState(new ValueStateDescriptor<long>("v") { Ttl = TenSeconds }).Update(1);
 
         var (restored, clock) = Backend(5_000);
-        Restore(restored, Snapshot(backend));
+        BackendSnapshots.Restore(restored, BackendSnapshots.Snapshot(backend));
         var value = restored.KeyScope.GetState(new ValueStateDescriptor<long>("v") { Ttl = TenSeconds });
         Assert.Equal(1, value.Value);
 
@@ -160,18 +159,5 @@ public sealed class TtlElementSpec
         var serializers = new SerializerRegistry();
         var backend = new KeyedStateBackend<string>(serializers.Get<string>(), serializers, clock) { CurrentKey = "k" };
         return (backend, clock);
-    }
-
-    private static byte[] Snapshot(KeyedStateBackend<string> backend)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        backend.Snapshot(new StateWriter(buffer));
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void Restore(KeyedStateBackend<string> backend, byte[] snapshot)
-    {
-        var reader = new StateReader(snapshot);
-        backend.Restore(ref reader, legacyLayout: false);
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.State;
-using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -58,18 +57,7 @@ public sealed class IncompatibleStateUpgradeSpec : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private async Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body)
-    {
-        var system = await ActorFlowCluster.StartNodeAsync("incompatible-state", StateStoreSettings.Sqlite(_data.Path));
-        try
-        {
-            await body(system);
-        }
-        finally
-        {
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-    }
+    private Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body) => SqliteNode.RunAsync("incompatible-state", _data.Path, body);
 
     private static StreamJob Job<T>(List<List<(Click Value, long Time)>> input, ConcurrentQueue<string> output, ConcurrentQueue<DeadLetterRecord> dead, Func<Count<T>> count)
     {

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.State;
-using ActorFlow.Persistence.Config;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime;
@@ -118,18 +117,7 @@ public sealed class OperatorIdentitySpec : IDisposable
     public void Dispose() => _data.Dispose();
 
     /// <summary>Runs <paramref name="body"/> on a node of its own over the test's state: each version of the job is deployed anew, as an upgrade is.</summary>
-    private async Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body)
-    {
-        var system = await ActorFlowCluster.StartNodeAsync("operator-identity", StateStoreSettings.Sqlite(_data.Path));
-        try
-        {
-            await body(system);
-        }
-        finally
-        {
-            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
-        }
-    }
+    private Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body) => SqliteNode.RunAsync("operator-identity", _data.Path, body);
 
     /// <summary>The first <paramref name="perPartition"/> clicks of each partition: v1's input (v2 reads on from there).</summary>
     private static List<List<(Click Value, long Time)>> First(List<List<(Click Value, long Time)>> input, int perPartition) =>

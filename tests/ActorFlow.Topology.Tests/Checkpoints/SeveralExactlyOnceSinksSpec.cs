@@ -1,5 +1,4 @@
 using ActorFlow.Operators.Watermarks;
-using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
@@ -75,18 +74,7 @@ public sealed class SeveralExactlyOnceSinksSpec : IDisposable
         });
     }
 
-    private async Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body)
-    {
-        var system = await ActorFlowCluster.StartNodeAsync("several-exactly-once", StateStoreSettings.Sqlite(_data.Path));
-        try
-        {
-            await body(system);
-        }
-        finally
-        {
-            await system.Terminate().WaitAsync(Prompt);
-        }
-    }
+    private Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body) => SqliteNode.RunAsync("several-exactly-once", _data.Path, body);
 
     private StreamJob Build(ISinkConnector<string>[] sinks)
     {

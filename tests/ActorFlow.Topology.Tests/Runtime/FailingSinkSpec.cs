@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using ActorFlow.Operators.Watermarks;
-using ActorFlow.Persistence.Config;
 using ActorFlow.TestKit;
 using ActorFlow.Topology.Connectors;
 using ActorFlow.Topology.Dsl;
@@ -83,18 +82,7 @@ public sealed class FailingSinkSpec : IDisposable
         }
     }
 
-    private async Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body)
-    {
-        var system = await ActorFlowCluster.StartNodeAsync("failing-sink", StateStoreSettings.Sqlite(_data.Path));
-        try
-        {
-            await body(system);
-        }
-        finally
-        {
-            await system.Terminate().WaitAsync(Prompt);
-        }
-    }
+    private Task OnNodeAsync(Func<Akka.Actor.ActorSystem, Task> body) => SqliteNode.RunAsync("failing-sink", _data.Path, body);
 
     /// <summary>A plain in-memory sink whose <paramref name="throwAt"/>-th record (counted over its runs) throws, once.</summary>
     private sealed class ThrowingOnceSink(ConcurrentQueue<string> queue, int throwAt) : ISinkConnector<string>
