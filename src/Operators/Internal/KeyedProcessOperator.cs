@@ -166,9 +166,9 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             held.Discard();
-            if (e is IncompatibleStateException)
+            if (e is OperatorFailureException)
             {
-                throw; // restored state this version cannot read fails the operator (a failover), not the firing
+                throw; // a failure of the operator (restored state it cannot read, a chained stage's failed firing): a failover, not this firing's
             }
 
             output.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"{(domain == TimeDomain.EventTime ? "event-time" : "processing-time")} timer at {timer.Timestamp}", e), timer.Timestamp);

@@ -216,9 +216,9 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 held.Discard();
-                if (e is IncompatibleStateException)
+                if (e is OperatorFailureException)
                 {
-                    throw; // restored state this version cannot read fails the operator (a failover), not the firing
+                    throw; // a failure of the operator (restored state it cannot read, a chained stage's failed firing): a failover, not this firing's
                 }
 
                 output.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"window [{timer.Namespace.Start}, {timer.Namespace.End})", e), timer.Timestamp);

@@ -267,29 +267,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
             return;
         }
 
-        var sink = _emitContext.Sink;
-        var held = _isolated ??= new IsolatedOutput<TOut>();
-        _emitContext.Sink = held;
-        try
-        {
-            Handle(stateKey, result);
-            held.FlushTo(sink);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            held.Discard();
-            if (e is OperatorFailureException)
-            {
-                throw;
-            }
-
-            // The window keeps its contents (a later firing includes them), as a failed timer firing's until its cleanup time.
-            sink.CollectSide(FailureIsolation.Failed, new FiringFailure(stateKey.Key, $"window [{stateKey.Namespace.Start}, {stateKey.Namespace.End})", e), stateKey.Namespace.MaxTimestamp);
-        }
-        finally
-        {
-            _emitContext.Sink = sink;
-        }
+        // The window keeps its contents after a failure (a later firing includes them), as a failed timer firing's until its cleanup time.
+        FireIsolated(static (op, args) => op.Handle(args.StateKey, args.Result), (StateKey: stateKey, Result: result), stateKey.Key, stateKey.Namespace, stateKey.Namespace.MaxTimestamp);
     }
 
     /// <summary>Fires a timer (<paramref name="deferred"/> ≥ 0: the deferred window of that registration, see <see cref="FireDeferred"/>), isolating a failure when asked.</summary>
@@ -301,29 +280,40 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
             return;
         }
 
-        // What the firing emits is held back until it has succeeded; a failure emits only the failure.
+        if (!FireIsolated(static (op, args) => op.Fire(args.Timer, args.Domain, args.Deferred), (Timer: timer, Domain: domain, Deferred: deferred), timer.Key, timer.Namespace, timer.Timestamp)
+            && (domain == TimeDomainKind.Event) == _isEventTime && timer.Timestamp == CleanupTime(timer.Namespace))
+        {
+            // The window is done as if it had fired: its state goes at its cleanup time as it would have.
+            ClearWithoutUserCode(new StateKey<TKey>(timer.Key, timer.Namespace));
+        }
+    }
+
+    /// <summary>
+    /// Runs one firing of <paramref name="window"/> with what it emits held back until it has succeeded; a failure emits only
+    /// a <see cref="FiringFailure"/> (at <paramref name="timestamp"/>) and returns false. A failure of the operator itself
+    /// (<see cref="OperatorFailureException"/>: restored state it cannot read) is thrown: it fails the operator, not the firing.
+    /// </summary>
+    private bool FireIsolated<TArgs>(Action<WindowOperator<TKey, TIn, TState, TOut>, TArgs> fire, TArgs args, TKey key, TimeWindow window, long timestamp)
+    {
         var sink = _emitContext.Sink;
         var held = _isolated ??= new IsolatedOutput<TOut>();
         _emitContext.Sink = held;
         try
         {
-            Fire(timer, domain, deferred);
+            fire(this, args);
             held.FlushTo(sink);
+            return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             held.Discard();
-            if (e is IncompatibleStateException)
+            if (e is OperatorFailureException)
             {
-                throw; // restored state this version cannot read fails the operator (a failover), not the firing
+                throw;
             }
 
-            sink.CollectSide(FailureIsolation.Failed, new FiringFailure(timer.Key, $"window [{timer.Namespace.Start}, {timer.Namespace.End})", e), timer.Timestamp);
-            // The window is done as if it had fired: its state goes at its cleanup time as it would have.
-            if ((domain == TimeDomainKind.Event) == _isEventTime && timer.Timestamp == CleanupTime(timer.Namespace))
-            {
-                ClearWithoutUserCode(new StateKey<TKey>(timer.Key, timer.Namespace));
-            }
+            sink.CollectSide(FailureIsolation.Failed, new FiringFailure(key, $"window [{window.Start}, {window.End})", e), timestamp);
+            return false;
         }
         finally
         {

@@ -72,40 +72,10 @@ internal sealed class TwoPhaseCommitSink(ITwoPhaseCommitTarget target, TimeSpan 
 
             return state;
         };
-        coordinator.SinkCommit = async record =>
-        {
-            // The write-ahead sinks' failure to publish does not keep these from taking their committables over: not
-            // taken, they were left out of the next record and the next run's recovery removed their files.
-            List<Exception>? failures = null;
-            if (commit is not null)
-            {
-                try
-                {
-                    await commit(record).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    (failures ??= []).Add(e);
-                }
-            }
-
-            foreach (var sink in sinks)
-            {
-                try
-                {
-                    await sink.CommitAsync(record).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    (failures ??= []).Add(e);
-                }
-            }
-
-            if (failures is not null)
-            {
-                throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
-            }
-        };
+        // The write-ahead sinks' failure to publish does not keep these from taking their committables over: not taken,
+        // they were left out of the next record and the next run's recovery removed their files.
+        coordinator.SinkCommit = record => SinkCommits.AllAsync(
+            sinks.Select(sink => (Func<Task>)(() => sink.CommitAsync(record))).Prepend(() => commit?.Invoke(record) ?? Task.CompletedTask));
         coordinator.SinkAbort = id =>
         {
             abort?.Invoke(id);

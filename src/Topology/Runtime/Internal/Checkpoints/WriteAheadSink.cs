@@ -131,28 +131,8 @@ internal sealed class WriteAheadSink(IWriteAheadTarget target, TimeSpan timeout,
 
             return state;
         };
-        coordinator.SinkCommit = async record =>
-        {
-            // Every sink takes its epoch over, also after another failed to publish its own: one that did not would
-            // leave its epoch only in this record, which the next checkpoint's replaces as the latest (lost for good).
-            List<Exception>? failures = null;
-            foreach (var sink in sinks)
-            {
-                try
-                {
-                    await sink.CommitAsync(record).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    (failures ??= []).Add(e);
-                }
-            }
-
-            if (failures is not null)
-            {
-                throw failures.Count == 1 ? failures[0] : new AggregateException(failures);
-            }
-        };
+        // Every sink takes its epoch over, also after another failed to publish its own.
+        coordinator.SinkCommit = record => SinkCommits.AllAsync(sinks.Select(sink => (Func<Task>)(() => sink.CommitAsync(record))));
         coordinator.SinkAbort = id =>
         {
             foreach (var sink in sinks)
