@@ -33,7 +33,7 @@ namespace ActorFlow.Kafka.Connectors;
 /// </summary>
 internal sealed class ExactlyOnceKafkaSink<T>(
     ProducerSettings<byte[], byte[]> settings, string topic, Func<T, (byte[]? Key, byte[] Value)> encode, Func<T, Message<byte[], byte[]>>? encodeMessage = null, Func<T, byte[]?>? partitionKey = null)
-    : ICheckpointedSink<T>, IBatchSinkConnector<T>, IDisposable
+    : ICheckpointedSink<T>, IBatchSinkConnector<T>, ICheckedSink, IDisposable
 {
     private const string EpochHeader = "actorflow.epoch";
     private const string IndexHeader = "actorflow.index";
@@ -276,6 +276,13 @@ internal sealed class ExactlyOnceKafkaSink<T>(
         .WithProperty("enable.gapless.guarantee", "true")
         .WithProperty("acks", "all")
         .ToProducerConfig();
+
+    /// <summary>Makes the producer it publishes with and the consumer it reads the partitions' tails with, and closes them.</summary>
+    public void CheckSettings()
+    {
+        ProducerFactory.Check(ProducerConfig());
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(TailConsumerConfig()).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
+    }
 
     private IProducer<byte[], byte[]> BuildProducer()
     {

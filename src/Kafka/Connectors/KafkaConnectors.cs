@@ -392,7 +392,7 @@ public static class KafkaConnectors
     /// at least once).
     /// </summary>
     private abstract class BatchingSinkConnector<T>(
-        ProducerSettings<byte[], byte[]> settings, Func<RecordWriter<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>> writer) : IFlushingSinkConnector<T>
+        ProducerSettings<byte[], byte[]> settings, Func<RecordWriter<IReadOnlyList<TimestampedValue<T>>, byte[], byte[]>> writer) : IFlushingSinkConnector<T>, ICheckedSink
     {
         private readonly ProducerHandle<byte[], byte[]> _handle = new();
 
@@ -409,6 +409,8 @@ public static class KafkaConnectors
             _handle.Flush(settings.FlushTimeout);
             return Task.CompletedTask;
         }
+
+        public void CheckSettings() => ProducerFactory.Check(settings.ToProducerConfig());
     }
 
     /// <summary>Each record encoded to a producer record.</summary>

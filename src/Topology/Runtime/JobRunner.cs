@@ -56,6 +56,8 @@ public static partial class JobRunner
             options = options with { CheckpointInterval = null };
         }
 
+        CheckSinkSettings(job);
+
         // One run of a job per node: a second would feed the same key groups and write the same checkpoints.
         var live = LiveJobs.Get(system);
         live.Reserve(job.Name);
@@ -132,6 +134,31 @@ public static partial class JobRunner
     /// with an unbounded source and an exactly-once sink: such a sink publishes at checkpoints only, so its output would stay
     /// unpublished until one is asked for (Flink's exactly-once sinks need checkpointing enabled as well).
     /// </summary>
+    /// <summary>
+    /// Sinks whose settings their client refuses fail the start, naming the sink: the run would fail as soon as the sink
+    /// made its client, and fail over without end under the default restart strategy.
+    /// </summary>
+    private static void CheckSinkSettings(StreamJob job)
+    {
+        var sinks = job.Plan.Sinks.Where(s => s.Checked is not null).Select(s => (s.Description, s.Checked!));
+        if (job.DeadLetters is ICheckedSink deadLetters)
+        {
+            sinks = sinks.Append(("the dead-letter sink", deadLetters));
+        }
+
+        foreach (var (description, sink) in sinks)
+        {
+            try
+            {
+                sink.CheckSettings();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new ArgumentException($"Job '{job.Name}' cannot start: {description} refuses its settings: {e.Message}", nameof(job), e);
+            }
+        }
+    }
+
     private static void WarnUnpublishedSinks(StreamJob job, JobRunnerOptions options, ILoggingAdapter log)
     {
         if (options.CheckpointInterval is not null || job.Plan.Roots.All(r => r.Boundedness == Boundedness.Bounded))

@@ -27,4 +27,15 @@ internal static class ProducerFactory
             })
             .Build();
     }
+
+    /// <summary>
+    /// Makes a producer of <paramref name="config"/> and closes it at once: librdkafka (and Confluent.Kafka, for its
+    /// <c>dotnet.producer.*</c> properties) check every property when a client is made, and throw naming the one they
+    /// refuse. Nothing is produced.
+    /// </summary>
+    public static void Check(ProducerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var producer = new ProducerBuilder<byte[], byte[]>(config).SetLogHandler((_, _) => { }).SetErrorHandler((_, _) => { }).Build();
+    }
 }

@@ -71,7 +71,10 @@ internal sealed class JobGraph
         Sinks.Add(new SinkNode(id, description, build,
             sink is ICheckpointedSink<T> checkpointed ? new WriteAheadTarget<T>(checkpointed) : null,
             sink is ITwoPhaseCommitSink<T> twoPhase ? new TwoPhaseCommitTarget<T>(twoPhase) : null,
-            sink is IFlushingSinkConnector<T> flushing and not ICheckpointedSink<T> and not ITwoPhaseCommitSink<T> ? new FlushingTarget<T>(flushing) : null));
+            sink is IFlushingSinkConnector<T> flushing and not ICheckpointedSink<T> and not ITwoPhaseCommitSink<T> ? new FlushingTarget<T>(flushing) : null)
+        {
+            Checked = sink as ICheckedSink,
+        });
         return id;
     }
 
@@ -176,6 +179,9 @@ internal sealed class SinkNode(
     /// an <see cref="IFlushingSinkConnector{T}"/>; unlike <see cref="TwoPhase"/> it does not make a job take checkpoints.
     /// </summary>
     public ITwoPhaseCommitTarget? Flushing => flushing;
+
+    /// <summary>The sink when it can check its settings before the job starts (<see cref="ICheckedSink"/>).</summary>
+    public ICheckedSink? Checked { get; init; }
 
     public static Flow<IReadOnlyList<Emitted>, T, NotUsed> Values<T>(int sink) =>
         Flow.Create<IReadOnlyList<Emitted>>().SelectMany(batch => Of<T>(batch, sink));
