@@ -10,7 +10,7 @@ namespace ActorFlow.Operators.Internal;
 /// with timestamp in [t + lower, t + upper]; results carry the larger timestamp. Records are buffered until
 /// the watermark passes the last time they can still join; records behind the watermark are late.
 /// </summary>
-internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>
+internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>, IUsesEventTime
     where TKey : notnull
 {
     private static readonly TimeWindow LeftSide = new(0, 0);
@@ -26,6 +26,9 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
     private readonly Dictionary<TKey, List<TimestampedValue<TIn1>>> _left = new();
     private readonly Dictionary<TKey, List<TimestampedValue<TIn2>>> _right = new();
     private readonly TimerQueue<TKey> _timers = new();
+
+    /// <inheritdoc/>
+    public string? EventTimeUse => "an interval join, which drops its buffered records when the watermark passes them (without one its state grows without end)";
 
     public IntervalJoinOperator(long lower, long upper, ProcessJoinFunction<TIn1, TIn2, TOut> join, SerializerRegistry serializers)
     {

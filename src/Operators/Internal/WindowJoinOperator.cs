@@ -9,7 +9,7 @@ namespace ActorFlow.Operators.Internal;
 /// max timestamp), every pair of a first-input and a second-input record of that key and window is joined.
 /// Records whose windows have all fired go to the late-data side outputs of their input.
 /// </summary>
-internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>, IIsolatesFailures
+internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeyedOperator<TKey, TIn1, TIn2, TOut>, IOperatorInspection<TKey>, IIsolatesFailures, IUsesEventTime
     where TKey : notnull
 {
     private readonly WindowAssigner _assigner;
@@ -23,6 +23,9 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
     private readonly List<TimeWindow> _assigned = [];
     private long _lastProcessingTime = long.MinValue;
     private IsolatedOutput<TOut>? _isolated;
+
+    /// <inheritdoc/>
+    public string? EventTimeUse => _assigner.IsEventTime ? $"a window join over event-time windows ({_assigner.GetType().Name}), which joins when the watermark passes a window's end" : null;
 
     public WindowJoinOperator(WindowAssigner assigner, Func<TIn1, TIn2, TOut> join, SerializerRegistry serializers, TimeProvider clock)
     {

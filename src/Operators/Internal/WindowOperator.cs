@@ -12,7 +12,7 @@ namespace ActorFlow.Operators.Internal;
 /// queues, cleans a window up at max timestamp + allowed lateness, and sends records of windows already
 /// cleaned up to the late-data side output.
 /// </summary>
-internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures, IEndsProcessingTime<TOut>
+internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOperator<TKey, TIn, TOut>, IOperatorClock, IIsolatesFailures, IEndsProcessingTime<TOut>, IUsesEventTime
     where TKey : notnull
 {
     private readonly WindowAssigner _assigner;
@@ -36,6 +36,9 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly WindowProcessContext<TKey, TOut> _emitContext;
     private IsolatedOutput<TOut>? _isolated;
     private long _lastProcessingTime = long.MinValue;
+
+    /// <inheritdoc/>
+    public string? EventTimeUse => _isEventTime ? $"event-time windows ({_assigner.GetType().Name}), which fire when the watermark passes their end" : null;
 
     public WindowOperator(
         WindowAssigner assigner,

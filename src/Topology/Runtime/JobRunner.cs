@@ -79,6 +79,7 @@ public static partial class JobRunner
         await Savepoints.StartFromSavepointAsync(store, job.Name, options, job.Plan.KeyGroupCount, job.Plan).ConfigureAwait(false);
         var log = Logging.GetLogger(system, "ActorFlow.JobRunner");
         WarnUnpublishedSinks(job, options, log);
+        WarnNoWatermarks(job, options, log);
         var first = await StartRunAsync(system, job, options, store, log, awaitSources: true).ConfigureAwait(false);
         // A failover restores the latest complete checkpoint of this job's lineage: the one the start was pinned to
         // (RestoreCheckpointId, e.g. the previous checkpoint offered by a RecoveryFailedException) until a checkpoint
@@ -156,6 +157,28 @@ public static partial class JobRunner
             {
                 throw new ArgumentException($"Job '{job.Name}' cannot start: {description} refuses its settings: {e.Message}", nameof(job), e);
             }
+        }
+    }
+
+    /// <summary>
+    /// A streaming job on an unbounded input whose sources all make no watermarks (<c>NoWatermarks</c>) while an operator
+    /// waits for the watermark: its windows would never fire, without a word (the stalled-watermark warning watches only
+    /// jobs whose sources make watermarks). Flink says nothing either; this is its most asked-about silence.
+    /// </summary>
+    private static void WarnNoWatermarks(StreamJob job, JobRunnerOptions options, ILoggingAdapter log)
+    {
+        if (options.ExecutionMode != ExecutionMode.Streaming || job.Plan.Roots.Any(r => r.EmitsWatermarks) || job.Plan.Roots.All(r => r.Boundedness == Boundedness.Bounded))
+        {
+            return;
+        }
+
+        foreach (var stage in job.Plan.Stages.Where(s => s.EventTimeUse is not null))
+        {
+            log.Warning(
+                "Job {0}: operator '{1}' uses {2}, but the job's sources make no watermarks (WatermarkStrategy.NoWatermarks): event time never moves on this unbounded input. Give the sources a watermark strategy (e.g. WatermarkStrategy.ForBoundedOutOfOrderness(...).WithTimestampAssigner(...)), or use processing-time windows.",
+                job.Name,
+                stage.Name,
+                stage.EventTimeUse);
         }
     }
 

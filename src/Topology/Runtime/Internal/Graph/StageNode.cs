@@ -82,11 +82,17 @@ internal abstract class StageNode
     /// </summary>
     public void Validate()
     {
-        if (ReferenceEquals(NewOperator(), NewOperator()))
+        var first = NewOperator();
+        if (ReferenceEquals(first, NewOperator()))
         {
             throw new InvalidOperationException("its factory returned the same operator twice: return a new operator on every call (each key group makes its own).");
         }
+
+        EventTimeUse = (first as ActorFlow.Operators.Internal.IUsesEventTime)?.EventTimeUse;
     }
+
+    /// <summary>What of the stage's operator waits for the watermark (known once <see cref="Validate"/> ran), or null.</summary>
+    public string? EventTimeUse { get; private set; }
 
     /// <summary>The stage's operator, made by its factory as a key group makes it (see <see cref="InJob{T}"/>).</summary>
     protected abstract object NewOperator();
