@@ -1,0 +1,43 @@
+using ActorFlow.Topology.Runtime;
+
+namespace ActorFlow.Hosting;
+
+/// <summary>How the host runs a job (<see cref="ActorFlowHostingExtensions.AddActorFlowJob"/>).</summary>
+public sealed class ActorFlowJobOptions
+{
+    /// <summary>Gets or sets the job runner's options (checkpoints, restart strategy, execution mode, start from a savepoint).</summary>
+    public JobRunnerOptions Runner { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether this node only hosts key groups of the job (<c>JobRunner.HostAsync</c>)
+    /// instead of running it: for the nodes of a cluster other than the one running the job's sources and sinks.
+    /// Default false.
+    /// </summary>
+    public bool HostKeyGroupsOnly { get; set; }
+
+    /// <summary>Gets or sets how the job stops when the host stops. Default <see cref="JobStopMode.Stop"/>.</summary>
+    public JobStopMode StopMode { get; set; } = JobStopMode.Stop;
+
+    /// <summary>
+    /// Gets or sets the savepoint's name for <see cref="JobStopMode.Savepoint"/>, from the job's name and the time of the
+    /// stop. Default <c>{job}-stop-{yyyyMMdd-HHmmss}</c> (UTC).
+    /// </summary>
+    public Func<string, DateTimeOffset, string> SavepointName { get; set; } =
+        (job, at) => $"{job}-stop-{at.UtcDateTime:yyyyMMdd-HHmmss}";
+
+    /// <summary>Gets or sets how long the stop (and its savepoint) may take. Default 60 s.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the host stops when the job ends by itself: a bounded job at the end of
+    /// its input, or a job that failed for good (its restart strategy gave up). Default true: a process that runs one
+    /// job ends with it, as a Flink application cluster does.
+    /// </summary>
+    public bool StopHostWhenJobEnds { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the process exit code (<see cref="Environment.ExitCode"/>) set when the job fails for good, unless one
+    /// is set already; null leaves it alone. Default 1, so that a supervisor (systemd, Kubernetes) sees the failure.
+    /// </summary>
+    public int? ExitCodeOnFailure { get; set; } = 1;
+}

@@ -1,0 +1,23 @@
+using ActorFlow.Persistence.Config;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorFlow.Hosting.Tests;
+
+/// <summary>Misuse of the registration fails at once, saying what to do: a job before the node, two nodes, a node without state.</summary>
+public sealed class RegistrationSpec
+{
+    /// <summary>Verify the three misuses are refused with their remedy.</summary>
+    [Fact]
+    public void Registration_mistakes_must_be_refused_naming_the_remedy()
+    {
+        var jobFirst = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddActorFlowJob((_, _) => throw new InvalidOperationException("not built")));
+        Assert.Contains("AddActorFlowNode(...) first", jobFirst.Message, StringComparison.Ordinal);
+
+        var services = new ServiceCollection().AddActorFlowNode(n => n.State = StateStoreSettings.Sqlite(Path.GetTempPath()));
+        var twice = Assert.Throws<InvalidOperationException>(() => services.AddActorFlowNode(n => n.State = StateStoreSettings.Sqlite(Path.GetTempPath())));
+        Assert.Contains("called twice", twice.Message, StringComparison.Ordinal);
+
+        var stateless = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddActorFlowNode(_ => { }));
+        Assert.Contains("State is not set", stateless.Message, StringComparison.Ordinal);
+    }
+}
