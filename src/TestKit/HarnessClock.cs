@@ -25,6 +25,35 @@ internal sealed class HarnessClock
     public void Input() => Used = true;
 
     /// <summary>
+    /// The clock's time when it is a test clock the operator reads too and <paramref name="next"/> (the operator's
+    /// earliest processing-time timer) is due by it, else null: the runtime fires due processing-time timers before a
+    /// batch's records and watermark, so a record pushed after the test moved the clock past a timer must find it fired.
+    /// </summary>
+    public long? DueNow(long? next)
+    {
+        if (next is null || _operatorClock is null or Operators.DrivenClock || !ReferenceEquals(_operatorClock, Clock) || ReferenceEquals(Clock, TimeProvider.System))
+        {
+            return null;
+        }
+
+        var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return next <= now ? now : null;
+    }
+
+    /// <summary>
+    /// Moves a <see cref="ManualTimeProvider"/> forward to a restored operator's processing time when it is behind, so
+    /// that the clock and the operator agree (the operator's processing time never goes back): a timer set 10 ms ahead
+    /// fires after <c>AdvanceProcessingTime(10 ms)</c>, as in the run the snapshot came from.
+    /// </summary>
+    public void CatchUp(long restored)
+    {
+        if (Clock is ManualTimeProvider manual && restored != long.MinValue && manual.NowMs < restored)
+        {
+            manual.SetUtcNow(restored);
+        }
+    }
+
+    /// <summary>
     /// Sets the clock to <paramref name="nowMs"/> before the harness fires processing time; fails when the operator
     /// reads another clock, or the clock cannot be set and shows another time.
     /// </summary>

@@ -34,7 +34,7 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <param name="timestamp">Its event timestamp.</param>
     public void ProcessElement(TKey key, TIn value, long timestamp)
     {
-        _time.Input();
+        Input();
         try
         {
             Operator.ProcessElement(key, value, timestamp, this);
@@ -51,7 +51,7 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     /// <param name="watermark">Epoch ms.</param>
     public void ProcessWatermark(long watermark)
     {
-        _time.Input();
+        Input();
         Operator.ProcessWatermark(watermark, this);
     }
 
@@ -127,8 +127,19 @@ public sealed class OperatorHarness<TKey, TIn, TOut> : HarnessOutput<TOut>
     {
         _time.CheckFresh();
         Operator.Restore(snapshot);
+        _time.CatchUp((Operator as Operators.Internal.IOperatorInspection<TKey>)?.LastProcessingTime ?? long.MinValue);
     }
 
     private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
         ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only keyed process functions and window operators do.");
+
+    /// <summary>Before a record or watermark: the processing-time timers the clock has passed fire first, as in the runtime.</summary>
+    private void Input()
+    {
+        _time.Input();
+        if (_time.DueNow(Operator.NextProcessingTimeTimer) is { } now)
+        {
+            Operator.AdvanceProcessingTime(now, this);
+        }
+    }
 }

@@ -30,7 +30,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="timestamp">Its event timestamp.</param>
     public void ProcessElement1(TKey key, TIn1 value, long timestamp)
     {
-        _time.Input();
+        Input();
         Operator.ProcessElement1(key, value, timestamp, this);
     }
 
@@ -40,7 +40,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="timestamp">Its event timestamp.</param>
     public void ProcessElement2(TKey key, TIn2 value, long timestamp)
     {
-        _time.Input();
+        Input();
         Operator.ProcessElement2(key, value, timestamp, this);
     }
 
@@ -48,7 +48,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="watermark">Epoch ms.</param>
     public void ProcessWatermark(long watermark)
     {
-        _time.Input();
+        Input();
         Operator.ProcessWatermark(watermark, this);
     }
 
@@ -120,8 +120,19 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     {
         _time.CheckFresh();
         Operator.Restore(snapshot);
+        _time.CatchUp((Operator as Operators.Internal.IOperatorInspection<TKey>)?.LastProcessingTime ?? long.MinValue);
     }
 
     private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
         ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only co-process and broadcast process functions and joins do.");
+
+    /// <summary>Before a record or watermark: the processing-time timers the clock has passed fire first, as in the runtime.</summary>
+    private void Input()
+    {
+        _time.Input();
+        if (_time.DueNow(Operator.NextProcessingTimeTimer) is { } now)
+        {
+            Operator.AdvanceProcessingTime(now, this);
+        }
+    }
 }

@@ -28,4 +28,7 @@ internal interface IOperatorInspection<in TKey>
 
     /// <summary>Gets the clock the operator reads processing time from (null when it reads none).</summary>
     TimeProvider? ProcessingClock { get; }
+
+    /// <summary>The latest processing time the operator was advanced to (restored from its snapshot too); <see cref="long.MinValue"/> before any.</summary>
+    long LastProcessingTime { get; }
 }

@@ -55,6 +55,9 @@ internal sealed class IntervalJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKe
 
     public TimeProvider? ProcessingClock => null;
 
+    /// <inheritdoc/>
+    public long LastProcessingTime => long.MinValue;
+
     public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _timers.TimesOf(key);
 
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => [];

@@ -14,4 +14,7 @@ internal sealed partial class KeyedBroadcastProcessOperator<TKey, TIn, TBroadcas
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _inner.ProcessingTimeTimersOf(key);
 
     public TimeProvider? ProcessingClock => _inner.ProcessingClock;
+
+    /// <inheritdoc/>
+    public long LastProcessingTime => _inner.LastProcessingTime;
 }

@@ -14,4 +14,7 @@ internal sealed partial class KeyedCoProcessOperator<TKey, TIn1, TIn2, TOut> : I
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _inner.ProcessingTimeTimersOf(key);
 
     public TimeProvider? ProcessingClock => _inner.ProcessingClock;
+
+    /// <inheritdoc/>
+    public long LastProcessingTime => _inner.LastProcessingTime;
 }

@@ -14,4 +14,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IOperatorI
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _processingTimers.TimesOf(key);
 
     public TimeProvider? ProcessingClock => _clock;
+
+    /// <inheritdoc/>
+    public long LastProcessingTime => _lastProcessingTime;
 }

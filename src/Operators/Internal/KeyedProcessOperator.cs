@@ -24,7 +24,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         _function = function;
         _clock = clock;
         _keySerializer = serializers.Get<TKey>();
-        _state = new KeyedStateBackend<TKey>(_keySerializer, serializers, clock);
+        _state = new KeyedStateBackend<TKey>(_keySerializer, serializers, new ProcessingTimeFloor(clock, () => _lastProcessingTime));
         _context = new ProcessContext(this);
         function.Open(_state.KeyScope);
     }

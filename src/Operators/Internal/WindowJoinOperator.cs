@@ -59,6 +59,9 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
 
     public TimeProvider? ProcessingClock => _clock;
 
+    /// <inheritdoc/>
+    public long LastProcessingTime => _lastProcessingTime;
+
     public IReadOnlyList<long> EventTimeTimersOf(TKey key) => _assigner.IsEventTime ? _timers.TimesOf(key) : [];
 
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _assigner.IsEventTime ? [] : _timers.TimesOf(key);

@@ -25,4 +25,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IOperato
     public IReadOnlyList<long> ProcessingTimeTimersOf(TKey key) => _processingTimers.TimesOf(key);
 
     public TimeProvider? ProcessingClock => _clock;
+
+    /// <inheritdoc/>
+    public long LastProcessingTime => _lastProcessingTime;
 }

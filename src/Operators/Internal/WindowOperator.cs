@@ -69,7 +69,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         _eventTimeTrigger = trigger is EventTimeTrigger;
         _cleanupIsTriggerTimer = _eventTimeTrigger && _isEventTime && allowedLateness == 0;
         _defersTimers = _cleanupIsTriggerTimer && !assigner.IsMerging;
-        _state = new KeyedStateBackend<TKey>(keySerializer, serializers, clock);
+        _state = new KeyedStateBackend<TKey>(keySerializer, serializers, new ProcessingTimeFloor(clock, () => _lastProcessingTime));
         _triggerContext = new TriggerContext(this);
         _emitContext = new WindowProcessContext<TKey, TOut>(this, _state);
         if (assigner.IsMerging)
