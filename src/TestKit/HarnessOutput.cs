@@ -78,7 +78,7 @@ public class HarnessOutput<TOut> : IOperatorOutput<TOut>
     public void AssertTimestampedOutput(params IEnumerable<(TOut Value, long Timestamp)> expected)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        OutputAssert.Ordered(expected.Select(e => new TimestampedValue<TOut>(e.Value, e.Timestamp)), _output);
+        OutputAssert.Ordered(expected, _output.Select(o => (o.Value, o.Timestamp)));
     }
 
     /// <summary>Asserts that the side output <paramref name="tag"/> received <paramref name="expected"/> so far, in order.</summary>

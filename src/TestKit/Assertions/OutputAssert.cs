@@ -19,7 +19,7 @@ public static class OutputAssert
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="expected">The expected records.</param>
     /// <param name="actual">The output.</param>
-    /// <param name="comparer">Record equality (default: <see cref="EqualityComparer{T}.Default"/>).</param>
+    /// <param name="comparer">Record equality (default: <see cref="object.Equals(object)"/>, collections and tuples by their contents).</param>
     /// <param name="name">What the output is (e.g. a topic), named in the failure message; default "The output".</param>
     /// <exception cref="OutputMismatchException">The two differ.</exception>
     public static void Equivalent<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer = null, string? name = null)
@@ -28,7 +28,7 @@ public static class OutputAssert
         ArgumentNullException.ThrowIfNull(actual);
         var expectedList = expected.ToList();
         var actualList = actual.ToList();
-        var counts = new Dictionary<Box<T>, int>(new BoxComparer<T>(comparer ?? EqualityComparer<T>.Default));
+        var counts = new Dictionary<Box<T>, int>(new BoxComparer<T>(comparer ?? StructuralComparer<T>.Instance));
         foreach (var e in expectedList)
         {
             counts[new Box<T>(e)] = counts.GetValueOrDefault(new Box<T>(e)) + 1;
@@ -83,14 +83,14 @@ public static class OutputAssert
     /// <typeparam name="T">The record type.</typeparam>
     /// <param name="expected">The expected records, in order.</param>
     /// <param name="actual">The output.</param>
-    /// <param name="comparer">Record equality (default: <see cref="EqualityComparer{T}.Default"/>).</param>
+    /// <param name="comparer">Record equality (default: <see cref="object.Equals(object)"/>, collections and tuples by their contents).</param>
     /// <param name="name">What the output is (e.g. a topic), named in the failure message; default "The output".</param>
     /// <exception cref="OutputMismatchException">The two differ.</exception>
     public static void Ordered<T>(IEnumerable<T> expected, IEnumerable<T> actual, IEqualityComparer<T>? comparer = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(actual);
-        comparer ??= EqualityComparer<T>.Default;
+        comparer ??= StructuralComparer<T>.Instance;
         var e = expected.ToList();
         var a = actual.ToList();
         var first = 0;
@@ -150,12 +150,7 @@ public static class OutputAssert
         return string.Join(", ", shown) + (from + 5 < items.Count ? ", …" : mark >= items.Count ? ", → (end)" : "");
     }
 
-    private static string Format<T>(T item) => item switch
-    {
-        null => "null",
-        string s => $"\"{s}\"",
-        _ => item.ToString() ?? "null",
-    };
+    private static string Format<T>(T item) => StructuralComparer<T>.Format(item);
 
     private readonly record struct Box<T>(T Value);
 

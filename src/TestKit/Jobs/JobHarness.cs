@@ -174,7 +174,11 @@ public sealed class JobHarness : IAsyncDisposable
         return await StartAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Stops the job gracefully (it drains in-flight records to the sinks) and then its node.</summary>
+    /// <summary>
+    /// Stops the job gracefully (it drains in-flight records to the sinks) and then its node. As Flink's cancel, not its
+    /// stop: what an exactly-once sink took since the last complete checkpoint is published only when the job runs
+    /// again (<see cref="RestoreAsync"/>); <see cref="StopJobWithSavepointAsync"/> publishes it.
+    /// </summary>
     /// <returns>A task that completes when both are stopped.</returns>
     public async Task StopJobAsync()
     {
@@ -189,6 +193,38 @@ public sealed class JobHarness : IAsyncDisposable
         finally
         {
             await system.Terminate().WaitAsync(_options.Timeout).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Stops the job with a savepoint (Flink's stop-with-savepoint, <see cref="RunningJob.StopWithSavepointAsync"/>): a
+    /// final checkpoint behind the last records processed, stored as savepoint <paramref name="name"/>, publishes the
+    /// exactly-once sinks' output; nothing is processed after it. Then its node stops. <see cref="RestoreAsync"/> starts the
+    /// job again from it (the newest complete checkpoint), as does <c>StartJobAsync(build, new JobRunnerOptions {
+    /// FromSavepoint = name })</c>.
+    /// </summary>
+    /// <param name="name">The savepoint's name.</param>
+    /// <param name="drain">End the input first: every event-time window and timer fires (Flink's <c>stop --drain</c>).</param>
+    /// <returns>The savepoint's record.</returns>
+    public async Task<CheckpointRecord> StopJobWithSavepointAsync(string name, bool drain = false)
+    {
+        var job = Job;
+        var system = System;
+        try
+        {
+            var savepoint = await job.StopWithSavepointAsync(name, _options.Timeout, drain).ConfigureAwait(false);
+            _job = null;
+            _system = null;
+            await system.Terminate().WaitAsync(_options.Timeout).ConfigureAwait(false);
+            return savepoint;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && job.Completion.IsCompleted)
+        {
+            // The job stopped anyway (the savepoint's checkpoint completed too late, or StopAsync came first): so does its node.
+            _job = null;
+            _system = null;
+            await system.Terminate().WaitAsync(_options.Timeout).ConfigureAwait(false);
+            throw;
         }
     }
 
