@@ -73,7 +73,6 @@ internal sealed class HarnessClock
                 "(KeyedProcessOperators.Create(..., clock: c), WindowOperators.For(..).WithTimeProvider(c); the harness then uses it), or move your clock and call FireProcessingTimers().");
         }
 
-        Used = true;
         return nowMs;
     }
 
@@ -81,7 +80,6 @@ internal sealed class HarnessClock
     public long Now()
     {
         CheckShared();
-        Used = true;
         return Clock.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
@@ -92,7 +90,6 @@ internal sealed class HarnessClock
         var manual = Clock as ManualTimeProvider
             ?? throw new InvalidOperationException($"The harness's clock is a {Clock.GetType().Name}, which it cannot move: create the harness with a ManualTimeProvider, or advance your clock and call SetProcessingTime.");
         CheckShared();
-        Used = true;
         manual.Advance(delta);
         return manual.NowMs;
     }
@@ -102,7 +99,7 @@ internal sealed class HarnessClock
     {
         if (Used)
         {
-            throw new InvalidOperationException("Restore into a new operator and harness: this one has processed input already (its state would be replaced, its watermark set back).");
+            throw new InvalidOperationException("Restore into a new operator and harness: this one has processed records or watermarks already (its state would be replaced, its watermark set back).");
         }
     }
 

@@ -47,6 +47,28 @@ public sealed class RestoredProcessingTimeSpec
         after.AssertOutput("fired 100010");
     }
 
+    /// <summary>
+    /// Verify that a harness whose time was set before the restore (Flink's harness allows it before
+    /// <c>initializeState</c>) still restores, and keeps the later of the two times; one that processed a record refuses.
+    /// </summary>
+    [Fact]
+    public void A_time_set_before_the_restore_must_not_refuse_it()
+    {
+        var before = OperatorHarness.For(KeyedProcessOperators.Create(new TenMsLater(), clock: new ManualTimeProvider()));
+        before.ProcessElement("k", 1, 1);
+        before.SetProcessingTime(100_000);
+        var clock = new ManualTimeProvider();
+        var after = OperatorHarness.For(KeyedProcessOperators.Create(new TenMsLater(), clock: clock));
+        after.SetProcessingTime(5);
+
+        after.Restore(before.Snapshot());
+
+        Assert.Equal(100_000, clock.NowMs);
+        var used = OperatorHarness.For(KeyedProcessOperators.Create(new TenMsLater(), clock: new ManualTimeProvider()));
+        used.ProcessElement("k", 1, 1);
+        Assert.Contains("processed records or watermarks", Assert.Throws<InvalidOperationException>(() => used.Restore(before.Snapshot())).Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Keeps each record with a 60 s TTL and reads it back from a timer 59 s later.</summary>
     private sealed class Remember : KeyedProcessFunction<string, long, string>
     {
