@@ -23,20 +23,31 @@ internal sealed class JobService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var system = await node.System.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var job = factory(services, system) ?? throw new InvalidOperationException("AddActorFlowJob: the job factory returned null.");
-        if (options.HostKeyGroupsOnly)
+        try
         {
-            await JobRunner.HostAsync(system, job, options.Runner).ConfigureAwait(false);
-            log.LogInformation("Job {Job}: this node hosts its key groups", job.Name);
-            return;
-        }
+            var job = factory(services, system) ?? throw new InvalidOperationException("AddActorFlowJob: the job factory returned null.");
+            if (options.HostKeyGroupsOnly)
+            {
+                await JobRunner.HostAsync(system, job, options.Runner).ConfigureAwait(false);
+                log.LogInformation("Job {Job}: this node hosts its key groups", job.Name);
+                return;
+            }
 
-        // Not cancelled by the host's token: a job started meanwhile would be left running unseen; the start's own
-        // bounds (recovery, sources' connection timeout) end it.
-        _running = await JobRunner.StartAsync(system, job, options.Runner).ConfigureAwait(false);
-        jobs.Add(_running);
-        log.LogInformation("Job {Job} started", job.Name);
-        _ = WatchAsync(_running);
+            // Not cancelled by the host's token: a job started meanwhile would be left running unseen; the start's own
+            // bounds (recovery, sources' connection timeout) end it.
+            _running = await JobRunner.StartAsync(system, job, options.Runner).ConfigureAwait(false);
+            jobs.Add(_running);
+            log.LogInformation("Job {Job} started", job.Name);
+            _ = WatchAsync(_running);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The host does not stop the services it started when a later one fails to start: the node (and any job
+            // started on it) would linger in a host that never runs. The failure ends them with it.
+            log.LogCritical(e, "An ActorFlow job could not start; the node shuts down");
+            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
+            throw;
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -74,7 +74,7 @@ public sealed class EndingJobSpec : IDisposable
         }
     }
 
-    /// <summary>Verify that a job that cannot start (its sink's settings are refused) fails the host's start with the reason.</summary>
+    /// <summary>Verify that a job that cannot start (its sink's settings are refused) fails the host's start with the reason, and ends its node.</summary>
     [Fact]
     public async Task A_job_that_cannot_start_must_fail_the_hosts_start()
     {
@@ -83,6 +83,10 @@ public sealed class EndingJobSpec : IDisposable
         {
             var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => host.StartAsync().WaitAsync(Timeout));
             Assert.Contains("no.such.producer.property", error.Message, StringComparison.Ordinal);
+
+            // The host does not stop the services it started: the failed job shuts its node down itself.
+            var system = await host.Services.GetRequiredService<ActorFlowNode>().System;
+            await system.WhenTerminated.WaitAsync(Timeout);
         }
         finally
         {
