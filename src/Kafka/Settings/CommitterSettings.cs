@@ -53,10 +53,10 @@ public sealed record CommitterSettings
     {
         ArgumentNullException.ThrowIfNull(config);
         var section = KafkaClientProperties.Load(config, KafkaDefaults.CommitterPath);
-        return new CommitterSettings(
+        return SettingsGuard.FromSection(KafkaDefaults.CommitterPath, () => new CommitterSettings(
             SettingsGuard.Hocon(section, "max-batch", static (c, k) => c.GetInt(k)),
             SettingsGuard.Hocon(section, "max-interval", static (c, k) => c.GetTimeSpan(k)),
-            SettingsGuard.Hocon(section, "parallelism", static (c, k) => c.GetInt(k)));
+            SettingsGuard.Hocon(section, "parallelism", static (c, k) => c.GetInt(k))));
     }
 
     /// <summary>Sets <see cref="MaxBatch"/>; at least 1.</summary>

@@ -118,7 +118,7 @@ public sealed record ConsumerSettings<TKey, TValue> : KafkaClientSettings<Consum
     {
         ArgumentNullException.ThrowIfNull(config);
         var section = KafkaClientProperties.Load(config, KafkaDefaults.ConsumerPath);
-        return new ConsumerSettings<TKey, TValue>(
+        return SettingsGuard.FromSection(KafkaDefaults.ConsumerPath, () => new ConsumerSettings<TKey, TValue>(
             keyDeserializer ?? DefaultSerdes.Deserializer<TKey>(),
             valueDeserializer ?? DefaultSerdes.Deserializer<TValue>(),
             KafkaClientProperties.From(section),
@@ -126,7 +126,7 @@ public sealed record ConsumerSettings<TKey, TValue> : KafkaClientSettings<Consum
             SettingsGuard.Hocon(section, "max-batch", static (c, k) => c.GetInt(k)),
             SettingsGuard.Hocon(section, "connection-timeout", static (c, k) => c.GetTimeSpan(k)),
             SettingsGuard.Hocon(section, "stop-timeout", static (c, k) => c.GetTimeSpan(k)),
-            SettingsGuard.Hocon(section, "commit-timeout", static (c, k) => c.GetTimeSpan(k)));
+            SettingsGuard.Hocon(section, "commit-timeout", static (c, k) => c.GetTimeSpan(k))));
     }
 
     /// <summary>Sets <c>group.id</c>, the consumer group that subscriptions join and commits go to; not empty.</summary>

@@ -103,14 +103,14 @@ public sealed record ProducerSettings<TKey, TValue> : KafkaClientSettings<Produc
     {
         ArgumentNullException.ThrowIfNull(config);
         var section = KafkaClientProperties.Load(config, KafkaDefaults.ProducerPath);
-        return new ProducerSettings<TKey, TValue>(
+        return SettingsGuard.FromSection(KafkaDefaults.ProducerPath, () => new ProducerSettings<TKey, TValue>(
             keySerializer ?? DefaultSerdes.Serializer<TKey>(),
             valueSerializer ?? DefaultSerdes.Serializer<TValue>(),
             KafkaClientProperties.From(section),
             SettingsGuard.Hocon(section, "parallelism", static (c, k) => c.GetInt(k)),
             SettingsGuard.Hocon(section, "flush-timeout", static (c, k) => c.GetTimeSpan(k)),
             SettingsGuard.Hocon(section, "delivery-timeout", static (c, k) => c.GetTimeSpan(k)),
-            SettingsGuard.Hocon(section, "transaction-timeout", static (c, k) => c.GetTimeSpan(k)));
+            SettingsGuard.Hocon(section, "transaction-timeout", static (c, k) => c.GetTimeSpan(k))));
     }
 
     /// <summary>Sets the key serializer; not null.</summary>

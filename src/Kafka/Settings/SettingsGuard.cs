@@ -31,6 +31,35 @@ internal static class SettingsGuard
     public static T Hocon<T>(Config section, string key, Func<Config, string, T> read) =>
         HoconValues.Read(section, key, read, (problem, e) => new ArgumentException($"{key} {problem}.", key, e));
 
+    /// <summary>
+    /// Makes settings from the HOCON section at <paramref name="path"/>: a value it refuses is named by its full path
+    /// (<c>actorflow.kafka.consumer.poll-timeout must be a positive duration</c>), so that a deployment file's author
+    /// finds it; the <c>With*</c> methods name the setting alone.
+    /// </summary>
+    public static T FromSection<T>(string path, Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName is { } key && e.Message.StartsWith(key, StringComparison.Ordinal))
+        {
+            throw new ArgumentOutOfRangeException(key, e.ActualValue, $"{path}.{Unparameterized(e)}");
+        }
+        catch (ArgumentException e) when (e.ParamName is { } key && e.Message.StartsWith(key, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{path}.{Unparameterized(e)}", key, e.InnerException);
+        }
+    }
+
+    // The message without the " (Parameter 'x')" and "Actual value was" lines the exception appends.
+    private static string Unparameterized(ArgumentException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+
     /// <summary><paramref name="value"/> if it is not null.</summary>
     public static T NotNull<T>(T? value, string setting)
         where T : class =>

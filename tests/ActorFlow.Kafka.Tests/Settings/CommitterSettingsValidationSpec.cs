@@ -37,6 +37,8 @@ public sealed class CommitterSettingsValidationSpec
     {
         var config = ConfigurationFactory.ParseString($"{KafkaDefaults.CommitterPath} {{ {hocon} }}");
 
-        Assert.Equal(setting, Assert.ThrowsAny<ArgumentException>(() => CommitterSettings.Create(config)).ParamName);
+        var e = Assert.ThrowsAny<ArgumentException>(() => CommitterSettings.Create(config));
+        Assert.Equal(setting, e.ParamName);
+        Assert.StartsWith($"{KafkaDefaults.CommitterPath}.{setting} ", e.Message, StringComparison.Ordinal);
     }
 }

@@ -52,7 +52,7 @@ public sealed class ConsumerSettingsValidationSpec
         var e = Assert.ThrowsAny<ArgumentException>(() => ConsumerSettings<string, string>.Create(config, null, null));
 
         Assert.Equal(setting, e.ParamName);
-        Assert.Contains(setting, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{KafkaDefaults.ConsumerPath}.{setting} ", e.Message, StringComparison.Ordinal); // its full path, for the deployment file's author
     }
 
     /// <summary>Verify that a rejected change leaves the original alone, and an accepted one returns a changed copy.</summary>

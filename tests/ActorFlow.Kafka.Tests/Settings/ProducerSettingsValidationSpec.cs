@@ -47,6 +47,7 @@ public sealed class ProducerSettingsValidationSpec
         var e = Assert.ThrowsAny<ArgumentException>(() => ProducerSettings<string, string>.Create(config, null, null));
 
         Assert.Equal(setting, e.ParamName);
+        Assert.StartsWith($"{KafkaDefaults.ProducerPath}.{setting} ", e.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Verify that a rejected change leaves the original alone, and an accepted one returns a changed copy.</summary>
