@@ -10,6 +10,8 @@ namespace ActorFlow.TestKit;
 public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOutput<TOut>
 {
     private readonly HarnessClock _time;
+    private long _watermark1 = long.MinValue;
+    private long _watermark2 = long.MinValue;
 
     /// <summary>Creates the harness.</summary>
     /// <param name="op">The operator under test.</param>
@@ -44,12 +46,34 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
         Operator.ProcessElement2(key, value, timestamp, this);
     }
 
-    /// <summary>Advances the watermark.</summary>
+    /// <summary>Advances the watermark of both inputs.</summary>
     /// <param name="watermark">Epoch ms.</param>
     public void ProcessWatermark(long watermark)
     {
+        _watermark1 = Math.Max(_watermark1, watermark);
+        _watermark2 = Math.Max(_watermark2, watermark);
         Input();
         Operator.ProcessWatermark(watermark, this);
+    }
+
+    /// <summary>
+    /// Advances the first input's watermark (Flink's <c>processWatermark1</c>): the operator's watermark is the lower of
+    /// the two inputs', so it moves once both have passed a time, as in a job whose inputs come from two sources (the
+    /// job's watermark is the least of its sources').
+    /// </summary>
+    /// <param name="watermark">Epoch ms.</param>
+    public void ProcessWatermark1(long watermark)
+    {
+        _watermark1 = Math.Max(_watermark1, watermark);
+        Combine();
+    }
+
+    /// <summary>Advances the second input's watermark (Flink's <c>processWatermark2</c>); see <see cref="ProcessWatermark1"/>.</summary>
+    /// <param name="watermark">Epoch ms.</param>
+    public void ProcessWatermark2(long watermark)
+    {
+        _watermark2 = Math.Max(_watermark2, watermark);
+        Combine();
     }
 
     /// <summary>Sets processing time (see <see cref="OperatorHarness{TKey,TIn,TOut}.SetProcessingTime"/>).</summary>
@@ -125,6 +149,16 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
 
     private Operators.Internal.IOperatorInspection<TKey> Inspection => Operator as Operators.Internal.IOperatorInspection<TKey>
         ?? throw new NotSupportedException($"The operator {Operator.GetType().Name} does not show its timers and state: only co-process and broadcast process functions and joins do.");
+
+    private void Combine()
+    {
+        var combined = Math.Min(_watermark1, _watermark2);
+        if (combined > Operator.CurrentWatermark)
+        {
+            Input();
+            Operator.ProcessWatermark(combined, this);
+        }
+    }
 
     /// <summary>Before a record or watermark: the processing-time timers the clock has passed fire first, as in the runtime.</summary>
     private void Input()
