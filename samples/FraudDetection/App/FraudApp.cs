@@ -74,11 +74,11 @@ public static class FraudApp
         ArgumentNullException.ThrowIfNull(error);
         var temporary = options.DataDir is null;
         var dataDir = options.DataDir ?? Path.Combine(Path.GetTempPath(), $"actorflow-fraud-detection-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dataDir);
         EmbeddedKafka? kafka = null;
         ActorSystem? system = null;
         try
         {
+            CreateDataDir(dataDir, temporary);
             kafka = options.BootstrapServers is null
                 ? EmbeddedKafka.Start(new EmbeddedKafkaOptions
                 {
@@ -243,6 +243,36 @@ public static class FraudApp
         ArgumentNullException.ThrowIfNull(options);
         long estimate = options.Input is { } file ? Math.Min(options.Count ?? long.MaxValue, new FileInfo(file).Length / 20) : options.Count ?? AppOptions.DefaultCount;
         return (int)Math.Clamp((estimate + 39_999) / 40_000, 4, 1_000);
+    }
+
+    // A --data-dir that names a file or a place no directory can be made is the run's failure, reported in one line.
+    private static void CreateDataDir(string dataDir, bool temporary)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            var what = temporary ? "the temporary data directory" : "--data-dir";
+            var file = FileOnTheWay(Path.GetFullPath(dataDir));
+            var reason = file is null ? e.Message.ReplaceLineEndings(" ") : file == Path.GetFullPath(dataDir) ? "it is a file" : $"{file} is a file";
+            throw new IOException($"{what} {dataDir}: cannot create the directory: {reason}", e);
+        }
+    }
+
+    // The path, or the nearest of its parents, that is a file (null if none).
+    private static string? FileOnTheWay(string path)
+    {
+        for (var p = path; !string.IsNullOrEmpty(p); p = Path.GetDirectoryName(p))
+        {
+            if (File.Exists(p))
+            {
+                return p;
+            }
+        }
+
+        return null;
     }
 
     private static string OneLine(Exception e)
