@@ -40,7 +40,7 @@ public static class AppCommand
         };
         var servers = new Option<string?>("--bootstrap-servers") { Description = "a Kafka cluster (host:port,…) instead of the embedded broker" };
         var registry = new Option<string?>("--schema-registry") { Description = "a schema registry URL instead of the embedded registry" };
-        var store = new Option<StoreKind>("--store") { Description = "where state lives: sqlite (files in --data-dir) or postgres (--postgres)", DefaultValueFactory = _ => StoreKind.Sqlite };
+        var store = new Option<StoreKind>("--store") { Description = "where state lives: sqlite (files in --data-dir) or postgres (--postgres; a next run resumes from the database, so it needs --data-dir or --lake to keep the landed files)", DefaultValueFactory = _ => StoreKind.Sqlite };
         var postgres = new Option<string?>("--postgres") { Description = "PostgreSQL connection string (with --store postgres)" };
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "keep state here; run again with it to resume from the last checkpoint (default: a temporary directory)" };
         var checkpoint = new Option<TimeSpan>("--checkpoint-interval")
@@ -107,6 +107,21 @@ public static class AppCommand
             else if (kind != StoreKind.Postgres && connection is not null)
             {
                 r.AddError("--postgres is for --store postgres");
+            }
+
+            // In PostgreSQL the job's state outlives the run, and a next run resumes from its last checkpoint: the files
+            // that checkpoint refers to must outlive the run too, not go with a temporary data directory.
+            if (kind == StoreKind.Postgres && r.GetResult(dataDir) is null)
+            {
+                if (r.GetResult(fromLake) is null && r.GetResult(lake) is null)
+                {
+                    r.AddError("--store postgres needs --data-dir DIR or --lake DIR: the job's state persists in the database and a next run resumes from its last checkpoint, so the Parquet files it landed must persist too (not in a temporary directory)");
+                }
+
+                if (r.GetResult(output) is not null)
+                {
+                    r.AddError("--store postgres with --output needs --data-dir DIR: the job's state persists in the database and a next run resumes from its last checkpoint, so the record of the alerts written to --output (kept in the data directory) must persist too");
+                }
             }
         });
         root.SetAction(async (result, cancellation) =>

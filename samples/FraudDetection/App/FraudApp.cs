@@ -190,7 +190,9 @@ public static class FraudApp
             if (stopped)
             {
                 await running.StopAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-                var resume = temporary ? "the data directory was temporary: use --data-dir to be able to resume" : $"run again with --data-dir {dataDir} to resume from checkpoint #{running.LastCompletedCheckpoint}";
+                var resume = options.Store == StoreKind.Postgres
+                    ? $"the state is in PostgreSQL: run again with the same --postgres{(temporary ? string.Empty : $" and --data-dir {dataDir}")} to resume from checkpoint #{running.LastCompletedCheckpoint}"
+                    : temporary ? "the data directory was temporary: use --data-dir to be able to resume" : $"run again with --data-dir {dataDir} to resume from checkpoint #{running.LastCompletedCheckpoint}";
                 await error.WriteLineAsync($"fraud-detection: stopped by Ctrl+C or SIGTERM; {resume}").ConfigureAwait(false);
                 return Interrupted;
             }
