@@ -129,15 +129,25 @@ public static class AppCommand
             // Ctrl+C and SIGTERM stop the job gracefully (reading stops, the batches in flight reach the sinks), which takes longer
             // than System.CommandLine's own handling waits (2 s) before it returns and lets the process end under the
             // job: so the app handles both signals itself (InvokeAsync turns System.CommandLine's off). A second
-            // Ctrl+C ends the process at once.
+            // Ctrl+C ends the process at once (exit 130), without waiting for the job: leaving the event uncancelled
+            // did not end the process (the graceful stop ran to its end), so the handler exits itself.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             var signal = 0;
+            var resume = result.GetValue(store) == StoreKind.Postgres
+                ? "a next run resumes from the database's last complete checkpoint, as after a crash"
+                : result.GetResult(dataDir) is null ? "its temporary data directory is left behind" : "a next run with the same --data-dir resumes from the last complete checkpoint, as after a crash";
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
+                e.Cancel = true;
                 if (Interlocked.CompareExchange(ref signal, FraudApp.Interrupted, 0) == 0)
                 {
-                    e.Cancel = true;
                     stop.Cancel();
+                }
+                else
+                {
+                    Console.Error.WriteLine($"fraud-detection: ended at once by a second Ctrl+C, without stopping the job; {resume}");
+                    Console.Error.Flush();
+                    Environment.Exit(FraudApp.Interrupted);
                 }
             };
             Console.CancelKeyPress += onCancel;
