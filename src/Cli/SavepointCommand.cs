@@ -90,13 +90,20 @@ internal static class SavepointCommand
         }
 
         // A running job may prune the chosen checkpoint between reading and promoting it: then the promotion changes
-        // nothing (it is one conditional update) and the next newest is tried.
+        // nothing (it is one conditional update) and the newest one is read again.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var newest = (await store.ListAsync(job, stop).ConfigureAwait(false)).LastOrDefault(r => !r.IsSavepoint);
+            var newest = (await store.ListAsync(job, stop).ConfigureAwait(false)).LastOrDefault();
             if (newest is null)
             {
-                await error.WriteLineAsync($"actorflow: job '{job}' has no complete checkpoint that is not already a savepoint; run the job until it completes one").ConfigureAwait(false);
+                await error.WriteLineAsync($"actorflow: job '{job}' has no complete checkpoint; run the job until it completes one").ConfigureAwait(false);
+                return 1;
+            }
+
+            if (newest.IsSavepoint)
+            {
+                // Promoting an older checkpoint instead would give a savepoint of older state than asked for, without a word.
+                await error.WriteLineAsync($"actorflow: job '{job}': its newest complete checkpoint {newest.CheckpointId} is already the savepoint '{newest.SavepointName}'; a running job completes a new checkpoint every checkpoint interval: try again after one").ConfigureAwait(false);
                 return 1;
             }
 

@@ -89,6 +89,31 @@ public sealed class SavepointCommandSpec : IAsyncLifetime
         Assert.Contains("job 'clicks' has no savepoints", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Verify that `savepoint create` refuses when the newest complete checkpoint is a savepoint already, naming it,
+    /// instead of promoting an older checkpoint (it did: with checkpoints 1, 2, 3, `create a` gave 3 and `create b` 2,
+    /// a savepoint of older state than asked for), and promotes the next checkpoint the job completes.
+    /// </summary>
+    [Fact]
+    public async Task Create_must_refuse_when_the_newest_checkpoint_is_a_savepoint_already()
+    {
+        Assert.Equal(0, (await RunAsync("savepoint", "create", Job, "a", "--sqlite", _dir)).Code);
+
+        var (code, output, error) = await RunAsync("savepoint", "create", Job, "b", "--sqlite", _dir);
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal(
+            "actorflow: job 'clicks': its newest complete checkpoint 3 is already the savepoint 'a'; a running job completes a new checkpoint every checkpoint interval: try again after one",
+            error.TrimEnd());
+        Assert.Null(await _store.GetSavepointAsync(Job, "b"));
+        Assert.False((await _store.GetAsync(Job, 2))!.IsSavepoint);
+
+        await _store.SaveAsync(Checkpoint(4));
+        (code, output, _) = await RunAsync("savepoint", "create", Job, "b", "--sqlite", _dir);
+        Assert.Equal(0, code);
+        Assert.Contains("savepoint 'b' of job 'clicks' = checkpoint 4", output, StringComparison.Ordinal);
+    }
+
     /// <summary>Verify that a job without checkpoints has nothing to promote, and a missing store and an unknown job are reported.</summary>
     [Fact]
     public async Task Create_without_a_checkpoint_or_store_must_fail_clearly()
