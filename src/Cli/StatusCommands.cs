@@ -50,7 +50,7 @@ internal static class StatusCommands
                 var latest = j.Latest;
                 table.Add(
                     j.Job,
-                    latest is null ? "-" : Id(latest.CheckpointId),
+                    (latest is null ? "-" : Id(latest.CheckpointId)) + (j.NewestUnreadable is { } bad ? $" ({Id(bad.Id)} unreadable)" : string.Empty),
                     latest is null ? "-" : TextTable.Time(latest.TimestampMs),
                     latest is null ? "-" : TextTable.Bytes(latest.TotalStateSizeBytes),
                     Id(j.Records.Count(r => r.Record is { IsSavepoint: false })),
@@ -59,6 +59,11 @@ internal static class StatusCommands
             }
 
             await table.WriteAsync(output).ConfigureAwait(false);
+            foreach (var j in jobs.Where(j => j.NewestUnreadable is not null))
+            {
+                await output.WriteLineAsync($"{j.Job}: {j.UnreadableNote()}").ConfigureAwait(false);
+            }
+
             return CommandLine.Ok;
         });
         return command;
@@ -135,10 +140,18 @@ internal static class StatusCommands
             await table.WriteAsync(output).ConfigureAwait(false);
         }
 
+        if (s.NewestUnreadable is not null)
+        {
+            await output.WriteLineAsync().ConfigureAwait(false);
+            await output.WriteLineAsync(s.UnreadableNote()).ConfigureAwait(false);
+        }
+
         if (s.Latest is { } latest)
         {
             await output.WriteLineAsync().ConfigureAwait(false);
-            await output.WriteLineAsync($"offsets of checkpoint {Id(latest.CheckpointId)}, the newest complete one (where the job resumes):").ConfigureAwait(false);
+            await output.WriteLineAsync(s.NewestUnreadable is null
+                ? $"offsets of checkpoint {Id(latest.CheckpointId)}, the newest complete one (where the job resumes):"
+                : $"offsets of checkpoint {Id(latest.CheckpointId)}, the newest readable one (where the job resumes when started with RestoreCheckpointId = {Id(latest.CheckpointId)}):").ConfigureAwait(false);
             var offsets = new TextTable("TOPIC", "PARTITION", "NEXT OFFSET");
             foreach (var o in latest.Offsets.OrderBy(o => o.Topic, StringComparer.Ordinal).ThenBy(o => o.Partition))
             {
@@ -199,8 +212,26 @@ internal static class StatusCommands
 
     private sealed record JobSummary(string Job, List<(long Id, CheckpointRecord? Record, string? Error)> Records, IReadOnlyList<JobFailure> Failures)
     {
-        /// <summary>The newest readable record: the one the job restores from (a damaged newer one is skipped, as the runtime does).</summary>
+        /// <summary>
+        /// The newest readable record: the one the job restores from, by itself when it is the newest record, else only
+        /// when started with <c>JobRunnerOptions.RestoreCheckpointId</c> (see <see cref="NewestUnreadable"/>).
+        /// </summary>
         public CheckpointRecord? Latest => Records.LastOrDefault(r => r.Record is not null).Record;
+
+        /// <summary>
+        /// The newest record when it cannot be read, else <c>null</c>. The runtime restores the newest record only (it
+        /// skips no damaged one by itself): the job's start fails naming it and offers the earlier readable checkpoints.
+        /// </summary>
+        public (long Id, string? Error)? NewestUnreadable => Records.Count > 0 && Records[^1].Record is null ? (Records[^1].Id, Records[^1].Error) : null;
+
+        /// <summary>What the job does with an unreadable newest record, in one line.</summary>
+        public string UnreadableNote()
+        {
+            var bad = NewestUnreadable!.Value;
+            return Latest is { } latest
+                ? $"the newest checkpoint record, {Id(bad.Id)}, is unreadable: the job's start fails on it; it starts only with JobRunnerOptions.RestoreCheckpointId = {Id(latest.CheckpointId)} (the newest readable checkpoint)"
+                : $"the newest checkpoint record, {Id(bad.Id)}, is unreadable and no earlier one is readable: the job's start fails on it";
+        }
 
         public JsonObject ToJson(bool detailed = false)
         {
@@ -209,6 +240,9 @@ internal static class StatusCommands
             {
                 ["job"] = Job,
                 ["latestCheckpoint"] = latest is null ? null : Checkpoint(latest, withOffsets: detailed),
+                ["newestUnreadable"] = NewestUnreadable is { } bad
+                    ? new JsonObject { ["id"] = bad.Id, ["error"] = bad.Error, ["restoreCheckpointId"] = latest?.CheckpointId }
+                    : null,
                 ["checkpoints"] = Records.Count(r => r.Record is { IsSavepoint: false }),
                 ["savepoints"] = new JsonArray([.. Records.Where(r => r.Record is { IsSavepoint: true }).Select(r => (JsonNode?)r.Record!.SavepointName)]),
                 ["failures"] = new JsonArray([.. Failures.Select(f => (JsonNode?)new JsonObject
