@@ -34,9 +34,9 @@ public static class AppCommand
         var seed = new Option<int>("--seed") { Description = "the generator's seed (the same seed, the same transactions)", DefaultValueFactory = _ => 42 };
         var ruleWindow = new Option<TimeSpan>("--rule-window")
         {
-            Description = "small-then-large: how long after the small transaction the large one may come (event time): 90s, 1m, 60000ms, or 0 for no limit",
+            Description = "small-then-large: how long after the small transaction the large one may come (event time): 90s, 1m, 60000ms, 00:01:30, or 0 for no limit",
             DefaultValueFactory = _ => TimeSpan.FromMinutes(1),
-            CustomParser = ParseDuration,
+            CustomParser = r => ParseDuration(r, "; or 0 for no limit"),
         };
         var servers = new Option<string?>("--bootstrap-servers") { Description = "a Kafka cluster (host:port,…) instead of the embedded broker" };
         var registry = new Option<string?>("--schema-registry") { Description = "a schema registry URL instead of the embedded registry" };
@@ -45,9 +45,9 @@ public static class AppCommand
         var dataDir = new Option<DirectoryInfo?>("--data-dir") { Description = "keep state here; run again with it to resume from the last checkpoint (default: a temporary directory)" };
         var checkpoint = new Option<TimeSpan>("--checkpoint-interval")
         {
-            Description = "checkpoint interval; alerts are written when their checkpoint completes (default 2s)",
+            Description = "checkpoint interval (500ms, 2s, 00:00:02, …); alerts are written when their checkpoint completes",
             DefaultValueFactory = _ => TimeSpan.FromSeconds(2),
-            CustomParser = ParseDuration,
+            CustomParser = r => ParseDuration(r, string.Empty),
         };
         checkpoint.Validators.Add(r =>
         {
@@ -220,7 +220,8 @@ public static class AppCommand
         return await result.InvokeAsync(configuration).ConfigureAwait(false);
     }
 
-    private static TimeSpan ParseDuration(ArgumentResult result)
+    // A duration option's value; its error lists the forms the option takes (0 only where it means something).
+    private static TimeSpan ParseDuration(ArgumentResult result, string alsoAccepted)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
         try
@@ -229,7 +230,7 @@ public static class AppCommand
         }
         catch (FormatException e)
         {
-            result.AddError($"{((OptionResult)result.Parent!).Option.Name}: {e.Message}");
+            result.AddError($"{((OptionResult)result.Parent!).Option.Name}: {e.Message}{alsoAccepted}");
             return default;
         }
     }

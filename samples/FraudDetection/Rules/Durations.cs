@@ -3,13 +3,16 @@ using System.Text.RegularExpressions;
 
 namespace FraudDetection.Rules;
 
-/// <summary>Durations as the command line writes them: <c>90s</c>, <c>1m</c>, <c>60000ms</c>, <c>2h</c>, or <c>0</c>.</summary>
+/// <summary>
+/// Durations as the command line writes them: <c>90s</c>, <c>1m</c>, <c>60000ms</c>, <c>2h</c>, <c>0</c>, or
+/// <c>hh:mm:ss</c> (<c>00:01:30</c>, also <c>d.hh:mm:ss.fff</c>: the form <c>--help</c> prints the defaults in).
+/// </summary>
 public static partial class Durations
 {
     /// <summary>Parses a duration.</summary>
     /// <param name="text">The text.</param>
     /// <returns>The duration.</returns>
-    /// <exception cref="FormatException">Not a number with a unit (ms, s, m, h), or negative.</exception>
+    /// <exception cref="FormatException">Not a number with a unit (ms, s, m, h), nor hh:mm:ss, or negative.</exception>
     public static TimeSpan Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -19,10 +22,15 @@ public static partial class Durations
             return TimeSpan.Zero;
         }
 
+        if (ClockPattern().IsMatch(trimmed) && TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out var clock))
+        {
+            return clock;
+        }
+
         var match = DurationPattern().Match(trimmed);
         if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
-            throw new FormatException($"'{text}' is not a duration: write a whole number with a unit, e.g. 90s, 1m, 60000ms, 2h, or 0");
+            throw new FormatException($"'{text}' is not a duration: write a whole number with a unit, e.g. 90s, 1m, 60000ms, 2h, or hh:mm:ss, e.g. 00:01:30");
         }
 
         return match.Groups[2].Value switch
@@ -48,4 +56,8 @@ public static partial class Durations
 
     [GeneratedRegex("^([0-9]+)(ms|s|m|h)$", RegexOptions.CultureInvariant)]
     private static partial Regex DurationPattern();
+
+    // TimeSpan's constant ("c") form, as TimeSpan.ToString() writes it: [d.]hh:mm:ss[.fffffff], never negative.
+    [GeneratedRegex(@"^([0-9]+\.)?[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ClockPattern();
 }
