@@ -43,7 +43,7 @@ public static class ActorFlowHostingExtensions
         services.AddSingleton(new ActorFlowNode());
         services.AddSingleton(new ActorFlowJobs());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IHostedService>(sp => new NodeService(sp.GetRequiredService<ActorFlowNode>(), options, sp.GetRequiredService<ILogger<NodeService>>()));
+        services.AddSingleton<IHostedService>(sp => new NodeService(sp.GetRequiredService<ActorFlowNode>(), options, sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<NodeService>>()));
         return services;
     }
 

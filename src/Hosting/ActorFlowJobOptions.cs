@@ -25,8 +25,12 @@ public sealed class ActorFlowJobOptions
     public Func<string, DateTimeOffset, string> SavepointName { get; set; } =
         (job, at) => $"{job}-stop-{at.UtcDateTime:yyyyMMdd-HHmmss}";
 
-    /// <summary>Gets or sets how long the stop (and its savepoint) may take. Default 60 s.</summary>
-    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Gets or sets how long the stop may take in all, its savepoint included. Default 20 s, within the host's default
+    /// shutdown timeout (<c>HostOptions.ShutdownTimeout</c>, 30 s), which bounds the stops of every job and the node's
+    /// shutdown after them: give the host more when a job's savepoint takes longer.
+    /// </summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// Gets or sets a value indicating whether the host stops when the job ends by itself: a bounded job at the end of
@@ -36,8 +40,9 @@ public sealed class ActorFlowJobOptions
     public bool StopHostWhenJobEnds { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets the process exit code (<see cref="Environment.ExitCode"/>) set when the job fails for good, unless one
-    /// is set already; null leaves it alone. Default 1, so that a supervisor (systemd, Kubernetes) sees the failure.
+    /// Gets or sets the process exit code (<see cref="Environment.ExitCode"/>) set when the job fails for good, or when the
+    /// savepoint its stop was asked for (<see cref="JobStopMode.Savepoint"/>) could not be taken, unless one is set
+    /// already; null leaves it alone. Default 1, so that a supervisor (systemd, Kubernetes) or a deployment script sees it.
     /// </summary>
     public int? ExitCodeOnFailure { get; set; } = 1;
 }

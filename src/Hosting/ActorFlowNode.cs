@@ -11,7 +11,7 @@ public sealed class ActorFlowNode
     private readonly TaskCompletionSource<ActorSystem> _system = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Gets a task completing with the node's actor system once it is Up; it fails when the node could not start.</summary>
-    public Task<ActorSystem> System => _system.Task;
+    public Task<ActorSystem> WhenUp => _system.Task;
 
     /// <summary>Gets the node's actor system.</summary>
     /// <exception cref="InvalidOperationException">The host has not started the node (yet), or it failed to start.</exception>

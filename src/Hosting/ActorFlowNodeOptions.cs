@@ -30,4 +30,11 @@ public sealed class ActorFlowNodeOptions
 
     /// <summary>Gets or sets the TCP port on 127.0.0.1; 0 picks a free one unless <see cref="Overrides"/> set one.</summary>
     public int Port { get; set; }
+
+    /// <summary>
+    /// Gets or sets the process exit code (<see cref="Environment.ExitCode"/>) set when the node's actor system ends
+    /// while the host runs (downed by the cluster's split-brain resolver, terminated by code), unless one is set
+    /// already; the host stops then. Null leaves the exit code alone. Default 1.
+    /// </summary>
+    public int? ExitCodeOnTermination { get; set; } = 1;
 }

@@ -6,7 +6,12 @@ using Microsoft.Extensions.Logging;
 
 namespace ActorFlow.Hosting;
 
-/// <summary>INTERNAL API. Runs one job (or hosts its key groups) while the host runs.</summary>
+/// <summary>
+/// INTERNAL API. Runs one job (or hosts its key groups) while the host runs. The job stops in the host's stopping
+/// phase (<see cref="IHostedLifecycleService.StoppingAsync"/>), which the host runs for every service before any
+/// service's <c>StopAsync</c>: so the node (stopped in its <c>StopAsync</c>) outlives every job, also when the host
+/// stops its services concurrently (<c>HostOptions.ServicesStopConcurrently</c>).
+/// </summary>
 internal sealed class JobService(
     ActorFlowNode node,
     ActorFlowJobs jobs,
@@ -15,14 +20,16 @@ internal sealed class JobService(
     ActorFlowJobOptions options,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
-    ILogger<JobService> log) : IHostedService
+    ILogger<JobService> log) : IHostedLifecycleService
 {
     private RunningJob? _running;
     private volatile bool _stopping;
 
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var system = await node.System.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var system = await node.WhenUp.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var job = factory(services, system) ?? throw new InvalidOperationException("AddActorFlowJob: the job factory returned null.");
@@ -50,7 +57,10 @@ internal sealed class JobService(
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Stops the job as <see cref="ActorFlowJobOptions.StopMode"/> says, within <see cref="ActorFlowJobOptions.StopTimeout"/> in all.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
         var running = _running;
@@ -59,24 +69,66 @@ internal sealed class JobService(
             return;
         }
 
-        if (options.StopMode != JobStopMode.Stop)
+        if (node.WhenUp.Result.WhenTerminated.IsCompleted)
         {
-            var name = options.SavepointName(running.Name, clock.GetUtcNow());
-            try
-            {
-                var savepoint = await running.StopWithSavepointAsync(name, options.StopTimeout, drain: options.StopMode == JobStopMode.SavepointAndDrain)
-                    .WaitAsync(cancellationToken).ConfigureAwait(false);
-                log.LogInformation("Job {Job} stopped with savepoint {Savepoint} (checkpoint {Checkpoint})", running.Name, name, savepoint.CheckpointId);
-                return;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
-            {
-                log.LogError(e, "Job {Job}: the savepoint {Savepoint} of its stop failed; it stops without one and resumes from its last complete checkpoint", running.Name, name);
-            }
+            log.LogWarning("Job {Job}: its node's actor system has terminated, so it cannot stop; its next start resumes from its last complete checkpoint", running.Name);
+            return;
         }
 
-        await running.StopAsync(options.StopTimeout).WaitAsync(cancellationToken).ConfigureAwait(false);
-        log.LogInformation("Job {Job} stopped", running.Name);
+        var deadline = clock.GetTimestamp() + (long)(options.StopTimeout.TotalSeconds * clock.TimestampFrequency);
+        try
+        {
+            if (options.StopMode != JobStopMode.Stop && await StopWithSavepointAsync(running, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // What the savepoint left of the stop's time, and at least a few seconds for the batches in flight.
+            var left = TimeSpan.FromSeconds(Math.Max(5, (deadline - clock.GetTimestamp()) / (double)clock.TimestampFrequency));
+            await running.StopAsync(left).WaitAsync(cancellationToken).ConfigureAwait(false);
+            log.LogInformation("Job {Job} stopped", running.Name);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout (HostOptions.ShutdownTimeout) ended the wait, not the stop: the node's shutdown
+            // ends the job with it; its next start resumes from its last complete checkpoint.
+            log.LogWarning(
+                "Job {Job} did not stop within the host's shutdown timeout (HostOptions.ShutdownTimeout); the node's shutdown ends it, and its next start resumes from its last complete checkpoint. Give the host a longer shutdown timeout than StopTimeout ({StopTimeout})",
+                running.Name,
+                options.StopTimeout);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // A failed stop must not fail the host's stop (the process would end on an unhandled exception): the node's
+            // shutdown ends the job, and its next start resumes from its last complete checkpoint.
+            log.LogError(e, "Job {Job} did not stop cleanly; the node's shutdown ends it, and its next start resumes from its last complete checkpoint", running.Name);
+            SetFailureExitCode();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>True when the job stopped with its savepoint; false (logged, the exit code set) when it could not be taken.</summary>
+    private async Task<bool> StopWithSavepointAsync(RunningJob running, CancellationToken cancellationToken)
+    {
+        var name = options.SavepointName(running.Name, clock.GetUtcNow());
+        try
+        {
+            var savepoint = await running.StopWithSavepointAsync(name, options.StopTimeout, drain: options.StopMode == JobStopMode.SavepointAndDrain)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            log.LogInformation("Job {Job} stopped with savepoint {Savepoint} (checkpoint {Checkpoint})", running.Name, name, savepoint.CheckpointId);
+            return true;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // Asked for and not taken: whatever was to start from it (the next version, FromSavepoint) would fail, so the
+            // process says so by its exit code too.
+            log.LogError(e, "Job {Job}: the savepoint {Savepoint} of its stop failed; it stops without one and resumes from its last complete checkpoint", running.Name, name);
+            SetFailureExitCode();
+            return false;
+        }
     }
 
     /// <summary>A job that ends by itself (end of a bounded input, or a failure its restart strategy gave up on) ends the host, by default.</summary>
@@ -95,11 +147,7 @@ internal sealed class JobService(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             log.LogCritical(e, "Job {Job} failed", running.Name);
-            if (options.ExitCodeOnFailure is { } code && Environment.ExitCode == 0)
-            {
-                Environment.ExitCode = code;
-            }
-
+            SetFailureExitCode();
             if (_stopping)
             {
                 return;
@@ -109,6 +157,14 @@ internal sealed class JobService(
         if (options.StopHostWhenJobEnds)
         {
             lifetime.StopApplication();
+        }
+    }
+
+    private void SetFailureExitCode()
+    {
+        if (options.ExitCodeOnFailure is { } code && Environment.ExitCode == 0)
+        {
+            Environment.ExitCode = code;
         }
     }
 }

@@ -64,6 +64,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="watermark">Epoch ms.</param>
     public void ProcessWatermark1(long watermark)
     {
+        Input();
         _watermark1 = Math.Max(_watermark1, watermark);
         Combine();
     }
@@ -72,6 +73,7 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
     /// <param name="watermark">Epoch ms.</param>
     public void ProcessWatermark2(long watermark)
     {
+        Input();
         _watermark2 = Math.Max(_watermark2, watermark);
         Combine();
     }
@@ -155,7 +157,6 @@ public sealed class TwoInputOperatorHarness<TKey, TIn1, TIn2, TOut> : HarnessOut
         var combined = Math.Min(_watermark1, _watermark2);
         if (combined > Operator.CurrentWatermark)
         {
-            Input();
             Operator.ProcessWatermark(combined, this);
         }
     }

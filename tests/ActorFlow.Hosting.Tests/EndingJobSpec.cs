@@ -14,7 +14,9 @@ namespace ActorFlow.Hosting.Tests;
 
 /// <summary>
 /// A hosted job that ends by itself ends its host: a bounded job at the end of its input with exit code 0, a job that
-/// failed for good with exit code 1 and an unhealthy health check; a job whose start fails fails the host's start.
+/// failed for good with exit code 1 and an unhealthy health check; a job whose start fails fails the host's start; a
+/// node whose actor system ends stops the host; a stop whose savepoint fails, or that outlasts the host's shutdown
+/// timeout, still stops the job (exit code 1 for the missing savepoint) without failing the host's stop.
 /// </summary>
 public sealed class EndingJobSpec : IDisposable
 {
@@ -85,7 +87,7 @@ public sealed class EndingJobSpec : IDisposable
             Assert.Contains("no.such.producer.property", error.Message, StringComparison.Ordinal);
 
             // The host does not stop the services it started: the failed job shuts its node down itself.
-            var system = await host.Services.GetRequiredService<ActorFlowNode>().System;
+            var system = await host.Services.GetRequiredService<ActorFlowNode>().WhenUp;
             await system.WhenTerminated.WaitAsync(Timeout);
         }
         finally
@@ -94,24 +96,90 @@ public sealed class EndingJobSpec : IDisposable
         }
     }
 
+    /// <summary>Verify that a node whose actor system ends while the host runs stops the host with exit code 1 and reads unhealthy.</summary>
+    [Fact]
+    public async Task A_node_whose_actor_system_ends_must_stop_its_host()
+    {
+        using var host = BuildHost("downed", (_, system) => Build(system, _kafka));
+        try
+        {
+            await host.StartAsync().WaitAsync(Timeout);
+            var system = await host.Services.GetRequiredService<ActorFlowNode>().WhenUp;
+
+            await system.Terminate(); // as the split-brain resolver's downing does
+            await host.WaitForShutdownAsync().WaitAsync(Timeout);
+
+            Assert.Equal(1, Environment.ExitCode);
+            var health = await ActivatorUtilities.CreateInstance<ActorFlowHealthCheck>(host.Services).CheckHealthAsync(new HealthCheckContext());
+            Assert.Equal(HealthStatus.Unhealthy, health.Status);
+        }
+        finally
+        {
+            Environment.ExitCode = 0;
+        }
+    }
+
+    /// <summary>Verify that a stop whose savepoint cannot be taken still stops the job, and sets exit code 1.</summary>
+    [Fact]
+    public async Task A_stop_whose_savepoint_fails_must_stop_the_job_and_set_exit_code_1()
+    {
+        using var host = BuildHost("no-savepoint", (_, system) => Build(system, _kafka), job =>
+        {
+            job.StopMode = JobStopMode.Savepoint;
+            job.SavepointName = (_, _) => "not a name"; // white space: refused
+        });
+        try
+        {
+            await host.StartAsync().WaitAsync(Timeout);
+            var job = host.Services.GetRequiredService<ActorFlowJobs>().Get("clicks-per-second");
+
+            await host.StopAsync().WaitAsync(Timeout);
+
+            Assert.True(job.Completion.IsCompletedSuccessfully);
+            Assert.Equal(1, Environment.ExitCode);
+        }
+        finally
+        {
+            Environment.ExitCode = 0;
+        }
+    }
+
+    /// <summary>Verify that a stop outlasting the host's shutdown timeout does not throw out of the host's stop, and the node still ends.</summary>
+    [Fact]
+    public async Task A_stop_past_the_hosts_shutdown_timeout_must_not_fail_the_hosts_stop()
+    {
+        using var host = BuildHost("hasty", (_, system) => Build(system, _kafka), shutdownTimeout: TimeSpan.FromMilliseconds(1));
+        await host.StartAsync().WaitAsync(Timeout);
+        var system = await host.Services.GetRequiredService<ActorFlowNode>().WhenUp;
+
+        await host.StopAsync().WaitAsync(Timeout);
+
+        await system.WhenTerminated.WaitAsync(Timeout); // the node's shutdown goes on and ends the job with it
+    }
+
     public void Dispose()
     {
         _kafka.Dispose();
         _data.Dispose();
     }
 
-    private IHost BuildHost(string name, Func<IServiceProvider, Akka.Actor.ActorSystem, StreamJob> job)
+    private IHost BuildHost(string name, Func<IServiceProvider, Akka.Actor.ActorSystem, StreamJob> job, Action<ActorFlowJobOptions>? configure = null, TimeSpan? shutdownTimeout = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (shutdownTimeout is { } timeout)
+        {
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = timeout);
+        }
+
         builder.Services.AddActorFlowNode(node =>
         {
             node.SystemName = "ending-" + name;
             node.State = StateStoreSettings.Sqlite(Path.Combine(_data.Path, name));
         });
-        builder.Services.AddActorFlowJob(job, options => options.Runner = new JobRunnerOptions
+        builder.Services.AddActorFlowJob(job, options =>
         {
-            CheckpointInterval = TimeSpan.FromSeconds(1),
-            RestartStrategy = RestartStrategy.None,
+            options.Runner = new JobRunnerOptions { CheckpointInterval = TimeSpan.FromSeconds(1), RestartStrategy = RestartStrategy.None };
+            configure?.Invoke(options);
         });
         return builder.Build();
     }

@@ -10,8 +10,9 @@ using static ActorFlow.Hosting.Tests.CountJob;
 namespace ActorFlow.Hosting.Tests;
 
 /// <summary>
-/// A job run by a Generic Host: it starts with the host, reports healthy, stops with a savepoint when the host stops,
-/// and a second host started from that savepoint goes on where it stopped (no count repeated, none lost).
+/// A job run by a Generic Host: it starts with the host, reports healthy, stops with a savepoint when the host stops
+/// (also when the host stops its services concurrently: the node died under the savepoint), and a second host started
+/// from that savepoint goes on where it stopped (no count repeated, none lost).
 /// </summary>
 public sealed class HostedJobSpec : IDisposable
 {
@@ -32,7 +33,9 @@ public sealed class HostedJobSpec : IDisposable
         var clicks = topics.Topic("clicks", Clicks);
         var counts = topics.Topic("counts", TopicFormat.Utf8);
 
-        using (var first = BuildHost(fromSavepoint: null))
+        // The first host stops its services concurrently (HostOptions.ServicesStopConcurrently): its job still stops, with
+        // its savepoint, before its node shuts down.
+        using (var first = BuildHost(fromSavepoint: null, stopConcurrently: true))
         {
             await first.StartAsync().WaitAsync(Timeout);
             var job = first.Services.GetRequiredService<ActorFlowJobs>().Get("clicks-per-second");
@@ -66,9 +69,10 @@ public sealed class HostedJobSpec : IDisposable
         _data.Dispose();
     }
 
-    private IHost BuildHost(string? fromSavepoint)
+    private IHost BuildHost(string? fromSavepoint, bool stopConcurrently = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.Configure<HostOptions>(o => o.ServicesStopConcurrently = stopConcurrently);
         builder.Services.AddActorFlowNode(node =>
         {
             node.SystemName = "hosted-job";

@@ -48,7 +48,7 @@ internal static class SettingsGuard
         }
         catch (ArgumentException e) when (e.ParamName is { } key && e.Message.StartsWith(key, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"{path}.{Unparameterized(e)}", key, e.InnerException);
+            throw new ArgumentException($"{path}.{Unparameterized(e)}", key, e);
         }
     }
 

@@ -4,18 +4,19 @@ using System.Runtime.CompilerServices;
 namespace ActorFlow.TestKit;
 
 /// <summary>
-/// INTERNAL API. The assertions' default record equality: <see cref="object.Equals(object)"/>, except that collections
-/// (lists, arrays: element by element in order; dictionaries: the same keys with equal values) and tuples compare by
-/// their contents, as Java's <c>List.equals</c> does in Flink's harness assertions: a function emitting a
+/// INTERNAL API. The assertions' default record equality: the type's own (<see cref="EqualityComparer{T}.Default"/>),
+/// and where it differs, collections (lists, arrays: element by element in order; sets: the same elements in any order;
+/// dictionaries: the same keys with equal values) and tuples by their contents, as Java's <c>List.equals</c> does in Flink's harness assertions: a function emitting a
 /// <c>List&lt;long&gt;</c> is checked against <c>[1L, 2L]</c> by value, not by reference.
 /// </summary>
 internal sealed class StructuralComparer<T> : IEqualityComparer<T>
 {
     public static readonly StructuralComparer<T> Instance = new();
 
-    public bool Equals(T? x, T? y) => Same(x, y);
+    public bool Equals(T? x, T? y) => EqualityComparer<T>.Default.Equals(x, y) || Same(x, y);
 
-    public int GetHashCode(T obj) => Hash(obj);
+    // The type's own hash unless contents decide equality (a type implementing IEquatable<T> alone hashes by it).
+    public int GetHashCode(T obj) => obj is IDictionary or ITuple || (obj is IEnumerable e && IsCollection(e)) ? Hash(obj) : EqualityComparer<T>.Default.GetHashCode(obj!);
 
     /// <summary>A collection or tuple shown by its contents (<c>[1, 2]</c>, <c>{a: 1}</c>), anything else by <see cref="object.ToString"/>.</summary>
     public static string Format(object? item) => item switch
@@ -77,6 +78,20 @@ internal sealed class StructuralComparer<T> : IEqualityComparer<T>
                 }
 
                 return true;
+            case (IEnumerable a, IEnumerable b) when IsSet(a) && IsSet(b):
+                var others = b.Cast<object?>().ToList();
+                foreach (var item in a)
+                {
+                    var at = others.FindIndex(o => Same(item, o));
+                    if (at < 0)
+                    {
+                        return false;
+                    }
+
+                    others.RemoveAt(at);
+                }
+
+                return others.Count == 0;
             case (IEnumerable a, IEnumerable b) when IsCollection(a) && IsCollection(b):
                 var left = a.GetEnumerator();
                 var right = b.GetEnumerator();
@@ -126,6 +141,14 @@ internal sealed class StructuralComparer<T> : IEqualityComparer<T>
                 }
 
                 return tuple.ToHashCode();
+            case IEnumerable set when IsSet(set):
+                var any = 0;
+                foreach (var item in set)
+                {
+                    any += Hash(item); // any order
+                }
+
+                return any;
             case IEnumerable e when IsCollection(e):
                 var hash = default(HashCode);
                 foreach (var item in e)
@@ -138,6 +161,9 @@ internal sealed class StructuralComparer<T> : IEqualityComparer<T>
                 return x.GetHashCode();
         }
     }
+
+    // A set compares as Java's Set.equals: the same elements in any order.
+    private static bool IsSet(IEnumerable e) => e.GetType().GetInterfaces().Any(i => i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(ISet<>) || i.GetGenericTypeDefinition() == typeof(IReadOnlySet<>)));
 
     // A string is a sequence of chars but compares as a value; so does a type that defines its own equality.
     private static bool IsCollection(IEnumerable e) => e is not string && (e is Array || e.GetType().GetMethod(nameof(Equals), [typeof(object)])?.DeclaringType == typeof(object));

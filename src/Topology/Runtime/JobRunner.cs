@@ -131,11 +131,6 @@ public static partial class JobRunner
     }
 
     /// <summary>
-    /// Warns when periodic checkpoints are off (<see cref="JobRunnerOptions.CheckpointInterval"/> null) in a streaming run
-    /// with an unbounded source and an exactly-once sink: such a sink publishes at checkpoints only, so its output would stay
-    /// unpublished until one is asked for (Flink's exactly-once sinks need checkpointing enabled as well).
-    /// </summary>
-    /// <summary>
     /// Sinks whose settings their client refuses fail the start, naming the sink: the run would fail as soon as the sink
     /// made its client, and fail over without end under the default restart strategy.
     /// </summary>
@@ -182,6 +177,11 @@ public static partial class JobRunner
         }
     }
 
+    /// <summary>
+    /// Warns when periodic checkpoints are off (<see cref="JobRunnerOptions.CheckpointInterval"/> null) in a streaming run
+    /// with an unbounded source and an exactly-once sink: such a sink publishes at checkpoints only, so its output would stay
+    /// unpublished until one is asked for (Flink's exactly-once sinks need checkpointing enabled as well).
+    /// </summary>
     private static void WarnUnpublishedSinks(StreamJob job, JobRunnerOptions options, ILoggingAdapter log)
     {
         if (options.CheckpointInterval is not null || job.Plan.Roots.All(r => r.Boundedness == Boundedness.Bounded))

@@ -37,10 +37,26 @@ public sealed class CollectionRecordsSpec
             [new Dictionary<string, List<int>> { ["b"] = [2, 3], ["a"] = [1] }]);
         OutputAssert.Ordered([("k", new List<int> { 1 })], [("k", new List<int> { 1 })]);
 
+        OutputAssert.Equivalent([new HashSet<int> { 1, 2 }], [new HashSet<int> { 2, 1 }]); // a set in any order, as Java's Set.equals
+        OutputAssert.Ordered([new Money(5)], [new Money(5)]); // a type's own equality (IEquatable<T> alone) still counts
+
         Assert.Throws<OutputMismatchException>(() => OutputAssert.Ordered([new[] { "x", "y" }], [["y", "x"]]));
+        Assert.Throws<OutputMismatchException>(() => OutputAssert.Equivalent([new HashSet<int> { 1, 2 }], [new HashSet<int> { 1, 3 }]));
         Assert.Throws<OutputMismatchException>(() => OutputAssert.Equivalent(
             [new Dictionary<string, int> { ["a"] = 1 }], [new Dictionary<string, int> { ["a"] = 2 }]));
         Assert.Throws<OutputMismatchException>(() => OutputAssert.Ordered([("k", new List<int> { 1 })], [("k", new List<int> { 1, 1 })]));
+    }
+
+    /// <summary>A value whose equality is its IEquatable implementation alone (no Equals(object) override).</summary>
+#pragma warning disable CA1067 // the point of the type: equality through IEquatable<T> only
+    private sealed class Money(int cents) : IEquatable<Money>
+#pragma warning restore CA1067
+    {
+        public bool Equals(Money? other) => other is not null && other.Cents == Cents;
+
+        public override int GetHashCode() => Cents;
+
+        private int Cents { get; } = cents;
     }
 
     /// <summary>Emits, per record, the list of the key's values so far.</summary>
