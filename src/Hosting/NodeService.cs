@@ -21,7 +21,11 @@ internal sealed class NodeService(ActorFlowNode node, ActorFlowNodeOptions optio
         {
             var state = options.State ?? throw new InvalidOperationException(
                 "AddActorFlowNode: ActorFlowNodeOptions.State is not set: give the node its state store (StateStoreSettings.Sqlite(directory) or StateStoreSettings.PostgreSql(connection)).");
-            var start = ActorFlowCluster.StartNodeAsync(options.SystemName, state, options.Seeds, options.Overrides, options.Port);
+            // The host runs the node's shutdown, after its jobs stopped: Akka's own hook on process exit (SIGTERM) would run
+            // it at once, beside the host's ordered stop, and release the checkpoint store under a job taking its savepoint.
+            var hookOff = Akka.Configuration.ConfigurationFactory.ParseString("akka.coordinated-shutdown.run-by-clr-shutdown-hook = off");
+            var overrides = options.Overrides is null ? hookOff : options.Overrides.WithFallback(hookOff);
+            var start = ActorFlowCluster.StartNodeAsync(options.SystemName, state, options.Seeds, overrides, options.Port);
             try
             {
                 _system = await start.WaitAsync(cancellationToken).ConfigureAwait(false);

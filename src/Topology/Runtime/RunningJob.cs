@@ -389,7 +389,7 @@ public sealed class RunningJob
             var run = _current;
             try
             {
-                await run.Completion.ConfigureAwait(false);
+                await EndOfRunAsync(run).ConfigureAwait(false);
                 if (run.Dispatcher.EndOfInput)
                 {
                     _log.Info(run.Dispatcher.Drained
@@ -437,6 +437,32 @@ public sealed class RunningJob
                 return Summary(run);
             }
         }
+    }
+
+    /// <summary>
+    /// The run's end; or, when the node's actor system terminated under a run that did not end with it (its stream's
+    /// stages stopped without completing their tasks), the job's: it fails naming the node's termination, or, asked to
+    /// stop, is stopped. Its completion waited for good, and so did whatever awaited it (a host that never stopped).
+    /// </summary>
+    private async Task EndOfRunAsync(JobRun run)
+    {
+        if (await Task.WhenAny(run.Completion, _system.WhenTerminated).ConfigureAwait(false) != run.Completion)
+        {
+            // The run may still end by itself right after the node (its stages' last callbacks).
+            await Task.WhenAny(run.Completion, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            if (!run.Completion.IsCompleted && !_stopping)
+            {
+                throw new InvalidOperationException(
+                    $"Job '{Name}' ended with its node: {NodeTerminated} while the job ran. A start resumes from its last complete checkpoint ({run.Dispatcher.Checkpoints?.LastCompletedId ?? 0}).");
+            }
+
+            if (!run.Completion.IsCompleted)
+            {
+                return;
+            }
+        }
+
+        await run.Completion.ConfigureAwait(false);
     }
 
     private JobSummary Summary(JobRun last)
