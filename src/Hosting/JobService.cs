@@ -102,7 +102,7 @@ internal sealed class JobService(
             // A failed stop must not fail the host's stop (the process would end on an unhandled exception): the node's
             // shutdown ends the job, and its next start resumes from its last complete checkpoint.
             log.LogError(e, "Job {Job} did not stop cleanly; the node's shutdown ends it, and its next start resumes from its last complete checkpoint", running.Name);
-            SetFailureExitCode();
+            ExitCodes.SetUnlessSet(options.ExitCodeOnFailure);
         }
     }
 
@@ -126,7 +126,7 @@ internal sealed class JobService(
             // Asked for and not taken: whatever was to start from it (the next version, FromSavepoint) would fail, so the
             // process says so by its exit code too.
             log.LogError(e, "Job {Job}: the savepoint {Savepoint} of its stop failed; it stops without one and resumes from its last complete checkpoint", running.Name, name);
-            SetFailureExitCode();
+            ExitCodes.SetUnlessSet(options.ExitCodeOnFailure);
             return false;
         }
     }
@@ -147,7 +147,7 @@ internal sealed class JobService(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             log.LogCritical(e, "Job {Job} failed", running.Name);
-            SetFailureExitCode();
+            ExitCodes.SetUnlessSet(options.ExitCodeOnFailure);
             if (_stopping)
             {
                 return;
@@ -157,14 +157,6 @@ internal sealed class JobService(
         if (options.StopHostWhenJobEnds)
         {
             lifetime.StopApplication();
-        }
-    }
-
-    private void SetFailureExitCode()
-    {
-        if (options.ExitCodeOnFailure is { } code && Environment.ExitCode == 0)
-        {
-            Environment.ExitCode = code;
         }
     }
 }

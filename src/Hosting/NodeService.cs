@@ -78,11 +78,7 @@ internal sealed class NodeService(ActorFlowNode node, ActorFlowNodeOptions optio
         }
 
         log.LogCritical("The ActorFlow node's actor system terminated while the host runs (downed by its cluster, or terminated by code): the host stops");
-        if (options.ExitCodeOnTermination is { } code && Environment.ExitCode == 0)
-        {
-            Environment.ExitCode = code;
-        }
-
+        ExitCodes.SetUnlessSet(options.ExitCodeOnTermination);
         lifetime.StopApplication();
     }
 }

@@ -12,6 +12,7 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
     private readonly KeyedProcessFunction<TKey, TIn, TOut> _function;
     private readonly ITypeSerializer<TKey> _keySerializer;
     private readonly TimeProvider _clock;
+    private readonly ProcessingTimeFloor _time;
     private readonly KeyedStateBackend<TKey> _state;
     private readonly TimerQueue<TKey> _eventTimers = new();
     private readonly TimerQueue<TKey> _processingTimers = new();
@@ -24,14 +25,15 @@ internal sealed partial class KeyedProcessOperator<TKey, TIn, TOut> : IKeyedOper
         _function = function;
         _clock = clock;
         _keySerializer = serializers.Get<TKey>();
-        _state = new KeyedStateBackend<TKey>(_keySerializer, serializers, new ProcessingTimeFloor(clock, () => _lastProcessingTime));
+        _time = new ProcessingTimeFloor(clock, () => _lastProcessingTime);
+        _state = new KeyedStateBackend<TKey>(_keySerializer, serializers, _time);
         _context = new ProcessContext(this);
         function.Open(_state.KeyScope);
     }
 
     public long CurrentWatermark { get; private set; } = long.MinValue;
 
-    public long CurrentProcessingTime => Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastProcessingTime);
+    public long CurrentProcessingTime => _time.NowMs;
 
     /// <summary>The keyed state, for a broadcast input's <c>ApplyToKeyedState</c>.</summary>
     internal IKeyedStateStore KeyedState => _state.KeyScope;

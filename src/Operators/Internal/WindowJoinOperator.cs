@@ -18,6 +18,7 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
     private readonly ITypeSerializer<List<TimestampedValue<TIn1>>> _leftSerializer;
     private readonly ITypeSerializer<List<TimestampedValue<TIn2>>> _rightSerializer;
     private readonly TimeProvider _clock;
+    private readonly ProcessingTimeFloor _time;
     private readonly Dictionary<StateKey<TKey>, Buffers> _windows = new();
     private readonly TimerQueue<TKey> _timers = new();
     private readonly List<TimeWindow> _assigned = [];
@@ -32,6 +33,7 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
         _assigner = assigner;
         _join = join;
         _clock = clock;
+        _time = new ProcessingTimeFloor(clock, () => _lastProcessingTime);
         _keySerializer = serializers.Get<TKey>();
         _leftSerializer = IntervalJoinOperator<TKey, TIn1, TIn2, TOut>.BufferSerializer(serializers.Get<TIn1>());
         _rightSerializer = IntervalJoinOperator<TKey, TIn1, TIn2, TOut>.BufferSerializer(serializers.Get<TIn2>());
@@ -68,7 +70,7 @@ internal sealed class WindowJoinOperator<TKey, TIn1, TIn2, TOut> : ITwoInputKeye
 
     public long RejectedRecordCount { get; private set; }
 
-    private long ProcessingTime => Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastProcessingTime);
+    private long ProcessingTime => _time.NowMs;
 
     public void ProcessElement1(TKey key, TIn1 value, long timestamp, IOperatorOutput<TOut> output)
     {

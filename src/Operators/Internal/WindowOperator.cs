@@ -20,6 +20,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
     private readonly long _allowedLateness;
     private readonly WindowContents<TKey, TIn, TState, TOut> _contents;
     private readonly TimeProvider _clock;
+    private readonly ProcessingTimeFloor _time;
     private readonly ITypeSerializer<TKey> _keySerializer;
     private readonly OutputTag<TIn>? _lateTag;
     private readonly OutputTag<LateRecord<TKey, TIn>>? _keyedLateTag;
@@ -69,7 +70,8 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
         _eventTimeTrigger = trigger is EventTimeTrigger;
         _cleanupIsTriggerTimer = _eventTimeTrigger && _isEventTime && allowedLateness == 0;
         _defersTimers = _cleanupIsTriggerTimer && !assigner.IsMerging;
-        _state = new KeyedStateBackend<TKey>(keySerializer, serializers, new ProcessingTimeFloor(clock, () => _lastProcessingTime));
+        _time = new ProcessingTimeFloor(clock, () => _lastProcessingTime);
+        _state = new KeyedStateBackend<TKey>(keySerializer, serializers, _time);
         _triggerContext = new TriggerContext(this);
         _emitContext = new WindowProcessContext<TKey, TOut>(this, _state);
         if (assigner.IsMerging)
@@ -80,7 +82,7 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IKeyedOp
 
     public long CurrentWatermark { get; private set; } = long.MinValue;
 
-    public long CurrentProcessingTime => Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _lastProcessingTime);
+    public long CurrentProcessingTime => _time.NowMs;
 
     public long? NextProcessingTimeTimer => _processingTimers.TryPeekTime(out var t) ? t : null;
 

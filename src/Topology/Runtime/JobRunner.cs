@@ -162,7 +162,7 @@ public static partial class JobRunner
     /// </summary>
     private static void WarnNoWatermarks(StreamJob job, JobRunnerOptions options, ILoggingAdapter log)
     {
-        if (options.ExecutionMode != ExecutionMode.Streaming || job.Plan.Roots.Any(r => r.EmitsWatermarks) || job.Plan.Roots.All(r => r.Boundedness == Boundedness.Bounded))
+        if (options.ExecutionMode != ExecutionMode.Streaming || job.Plan.Roots.Any(r => r.EmitsWatermarks) || job.Plan.IsBounded)
         {
             return;
         }
@@ -184,7 +184,7 @@ public static partial class JobRunner
     /// </summary>
     private static void WarnUnpublishedSinks(StreamJob job, JobRunnerOptions options, ILoggingAdapter log)
     {
-        if (options.CheckpointInterval is not null || job.Plan.Roots.All(r => r.Boundedness == Boundedness.Bounded))
+        if (options.CheckpointInterval is not null || job.Plan.IsBounded)
         {
             return;
         }

@@ -43,6 +43,9 @@ internal sealed class JobGraph
 
     public bool IsKeyed => Stages.Count > 0;
 
+    /// <summary>Whether every source of the job is bounded (the job ends by itself).</summary>
+    public bool IsBounded => Roots.All(r => r.Boundedness == Boundedness.Bounded);
+
     /// <summary>The key-group count its keyed state lives in (<see cref="MaxParallelism"/>), or null without keyed stages.</summary>
     public int? KeyGroupCount => IsKeyed ? MaxParallelism : null;
 
