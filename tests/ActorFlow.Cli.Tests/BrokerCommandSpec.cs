@@ -5,6 +5,12 @@ namespace ActorFlow.Cli.Tests;
 
 public sealed class BrokerCommandSpec
 {
+    /// <summary>
+    /// How long starting the embedded broker (and writing its bootstrap file), reading its metadata and stopping it may
+    /// each take: it only bounds a hang, so it is long enough for a loaded CI machine.
+    /// </summary>
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(60);
+
     /// <summary>Verify that `actorflow broker` prints a bootstrap address that a Kafka client can use, and stops on request.</summary>
     [Fact]
     public async Task The_broker_command_must_serve_kafka_until_stopped()
@@ -18,12 +24,12 @@ public sealed class BrokerCommandSpec
             await WaitForFileAsync(file);
             var servers = await File.ReadAllTextAsync(file);
             using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = servers }).Build();
-            Assert.Equal(3, admin.GetMetadata("orders", TimeSpan.FromSeconds(10)).Topics.Single().Partitions.Count);
+            Assert.Equal(3, admin.GetMetadata("orders", Step).Topics.Single().Partitions.Count);
         }
         finally
         {
             await stop.CancelAsync();
-            Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Equal(0, await run.WaitAsync(Step));
             File.Delete(file);
         }
 
@@ -46,7 +52,7 @@ public sealed class BrokerCommandSpec
 
     private static async Task WaitForFileAsync(string path)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(Step);
         while (!File.Exists(path) || new FileInfo(path).Length == 0)
         {
             await Task.Delay(20, timeout.Token);

@@ -40,16 +40,31 @@ public sealed class TimedOutPublishSpec(ITestOutputHelper output) : KafkaSpecBas
             TimeSpan.FromSeconds(60),
             TimeSpan.FromMilliseconds(100));
 
-        // What the failed attempt left queued would be delivered as soon as the errors run out: read until the topic
-        // has been quiet for 5 s.
-        Assert.Equal(["first", .. epoch], ReadUntilQuiet(TimeSpan.FromSeconds(5)));
+        // What the failed attempt left queued would be delivered as soon as the errors run out: read the expected
+        // records, then on until the topic has been quiet for 5 s.
+        List<string> expected = ["first", .. epoch];
+        Assert.Equal(expected, ReadUntilQuiet(expected.Count, TimeSpan.FromSeconds(5)));
     }
 
-    private List<string> ReadUntilQuiet(TimeSpan quiet)
+    /// <summary>
+    /// Reads the topic from the beginning until it holds <paramref name="expected"/> records (30 s at most: a fresh
+    /// consumer's bootstrap, metadata and first fetch can take longer than the quiet tail on a loaded machine), then
+    /// on until no record came for <paramref name="quiet"/> (late duplicates arrive then).
+    /// </summary>
+    private List<string> ReadUntilQuiet(int expected, TimeSpan quiet)
     {
         using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = Kafka.BootstrapServers, GroupId = "read-" + Guid.NewGuid().ToString("N") }).Build();
         consumer.Assign(new TopicPartitionOffset(Topic, 0, Offset.Beginning));
         var read = new List<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (read.Count < expected && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { } r)
+            {
+                read.Add(Encoding.UTF8.GetString(r.Message.Value));
+            }
+        }
+
         while (consumer.Consume(quiet) is { } r)
         {
             read.Add(Encoding.UTF8.GetString(r.Message.Value));

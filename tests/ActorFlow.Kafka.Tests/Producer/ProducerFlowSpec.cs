@@ -77,7 +77,8 @@ public sealed class ProducerFlowSpec : Akka.TestKit.Xunit2.TestKit
             .RunWith(this.SinkProbe<IResults<string, string, int>>(), _materializer);
 
         probe.Request(50);
-        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref pulled) == 5), TimeSpan.FromSeconds(5));
+        // 30 s: it covers the stream's materialisation and the librdkafka producer's build, slow on a loaded machine.
+        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref pulled) == 5), TimeSpan.FromSeconds(30));
         await probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         Assert.Equal(5, Volatile.Read(ref pulled));
 

@@ -65,7 +65,8 @@ public sealed class ProducerSinkSpec : Akka.TestKit.Xunit2.TestKit
             })
             .RunWith(KafkaProducer.PlainSink(SettingsFor(kafka.BootstrapServers).WithParallelism(8)), _materializer);
 
-        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref pulled) == 8), TimeSpan.FromSeconds(5));
+        // 30 s: it covers the stream's materialisation and the librdkafka producer's build, slow on a loaded machine.
+        await AwaitConditionAsync(() => Task.FromResult(Volatile.Read(ref pulled) == 8), TimeSpan.FromSeconds(30));
         await Task.WhenAny(done, Task.Delay(TimeSpan.FromMilliseconds(500)));
         Assert.False(done.IsCompleted);
         Assert.Equal(8, Volatile.Read(ref pulled));

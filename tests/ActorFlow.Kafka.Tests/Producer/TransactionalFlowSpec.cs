@@ -11,6 +11,12 @@ namespace ActorFlow.Kafka.Tests.Producer;
 
 public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
 {
+    /// <summary>
+    /// How long a transaction's setup (InitTransactions against the embedded broker) and delivery may take: it only
+    /// bounds a hang, so it is long enough for a loaded CI machine.
+    /// </summary>
+    private static readonly TimeSpan Transaction = TimeSpan.FromSeconds(60);
+
     private readonly IMaterializer _materializer;
 
     public TransactionalFlowSpec()
@@ -77,9 +83,9 @@ public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
             .Run(_materializer);
         events.Request(10);
         await input.SendAllAsync(Records(0, 10));
-        await AwaitAssertAsync(() => Assert.Equal(10, ReadAll(kafka.BootstrapServers, "t", 2).Count), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(10, ReadAll(kafka.BootstrapServers, "t", 2).Count), Transaction);
         await input.SendAllAsync([TransactionalMessage.Abort<string, string>(1)]);
-        Assert.Equal(new TransactionAborted(1, 10), await events.ExpectNextAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new TransactionAborted(1, 10), await events.ExpectNextAsync(Transaction));
         await input.SendCompleteAsync();
         await events.ExpectCompleteWithinAsync();
 
@@ -119,7 +125,7 @@ public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
         oldOut.Request(10);
         await oldIn.SendAllAsync(Records(0, 3).Append(TransactionalMessage.Commit<string, string>(1)));
 
-        Assert.Equal(new TransactionCommitted(1, 3), await oldOut.ExpectNextAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new TransactionCommitted(1, 3), await oldOut.ExpectNextAsync(Transaction));
 
         var (newIn, newOut) = this.SourceProbe<TransactionalMessage<string, string>>()
             .Via(KafkaProducer.TransactionalFlow(settings, "tx-fenced"))
@@ -127,7 +133,7 @@ public sealed class TransactionalFlowSpec : Akka.TestKit.Xunit2.TestKit
             .Run(_materializer);
         newOut.Request(10);
         await newIn.SendAllAsync([TransactionalMessage.Record(Record(100)), TransactionalMessage.Commit<string, string>(2)]);
-        Assert.Equal(new TransactionCommitted(2, 1), await newOut.ExpectNextAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new TransactionCommitted(2, 1), await newOut.ExpectNextAsync(Transaction));
 
         // A real broker now answers the old producer's epoch with PRODUCER_FENCED; the mock needs to be told (see MockBrokerFaults).
         MockBrokerFaults.PushRequestErrors(kafka, MockBrokerFaults.AddPartitionsToTxn, ErrorCode.ProducerFenced, ErrorCode.ProducerFenced);

@@ -72,12 +72,15 @@ public sealed class PinnedRestoreTwoNodeSpec(LocalPostgres postgres) : IDisposab
             await single.Terminate().WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        var options = new JobRunnerOptions { CheckpointInterval = null, RestoreCheckpointId = chosen };
-        var nodeA = await ActorFlowCluster.StartNodeAsync("pinned", state);
+        // On several nodes the start waits one AskTimeout (10 s by default) for every key group to report its restore
+        // before it warns that some did not: ~41 key groups restoring from PostgreSQL can take longer on a loaded machine.
+        // 60 s still ends in the warning when a node's key groups never report.
+        var options = new JobRunnerOptions { CheckpointInterval = null, RestoreCheckpointId = chosen, AskTimeout = TimeSpan.FromSeconds(60) };
+        var nodeA = await ActorFlowCluster.StartNodeAsync("pinned", state, overrides: TwoNodeCluster.Overrides);
         ActorSystem? nodeB = null;
         try
         {
-            nodeB = await ActorFlowCluster.StartNodeAsync("pinned", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress]);
+            nodeB = await ActorFlowCluster.StartNodeAsync("pinned", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress], TwoNodeCluster.Overrides);
             await Poll.UntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
             await JobRunner.HostAsync(nodeA, Job(nodeA), options);
             await JobRunner.HostAsync(nodeB, Job(nodeB), options);

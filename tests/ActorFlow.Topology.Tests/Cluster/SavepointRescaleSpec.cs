@@ -70,11 +70,11 @@ public sealed class SavepointRescaleSpec(LocalPostgres postgres) : IDisposable
         }
 
         var options = new JobRunnerOptions { CheckpointInterval = null, FromSavepoint = "one-node" };
-        var nodeA = await ActorFlowCluster.StartNodeAsync("rescale", state);
+        var nodeA = await ActorFlowCluster.StartNodeAsync("rescale", state, overrides: TwoNodeCluster.Overrides);
         ActorSystem? nodeB = null;
         try
         {
-            nodeB = await ActorFlowCluster.StartNodeAsync("rescale", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress]);
+            nodeB = await ActorFlowCluster.StartNodeAsync("rescale", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress], TwoNodeCluster.Overrides);
             await Poll.UntilAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2), TimeSpan.FromSeconds(20));
             await JobRunner.HostAsync(nodeA, Job(nodeA), options);
             await JobRunner.HostAsync(nodeB, Job(nodeB), options);

@@ -67,14 +67,14 @@ public sealed class TwoNodeSpec : IDisposable
             .ToHashSet();
 
         var state = StateStoreSettings.PostgreSql(_postgres.CreateDatabase("two_nodes"));
-        var nodeA = await ActorFlowCluster.StartNodeAsync("two-nodes", state);
+        var nodeA = await ActorFlowCluster.StartNodeAsync("two-nodes", state, overrides: TwoNodeCluster.Overrides);
         ActorSystem? nodeB = null;
         try
         {
             // Tables are created by the first node alone: two nodes auto-initializing one PostgreSQL database at once
             // race on CREATE TABLE (duplicate pg_type entry) and one journal restarts.
             await InitializePersistenceAsync(nodeA);
-            nodeB = await ActorFlowCluster.StartNodeAsync("two-nodes", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress]);
+            nodeB = await ActorFlowCluster.StartNodeAsync("two-nodes", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress], TwoNodeCluster.Overrides);
             await Poll.UntilAsync(() => Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2, TimeSpan.FromSeconds(20));
             _output.WriteLine($"cluster of two up after {clock.ElapsedMilliseconds} ms");
 
