@@ -69,7 +69,12 @@ public static class ActorFlowHostingExtensions
 
         var options = new ActorFlowJobOptions();
         configure?.Invoke(options);
-        if (!options.HostKeyGroupsOnly)
+        if (options.HostKeyGroupsOnly && options.Singleton is not null)
+        {
+            throw new ArgumentException("AddActorFlowJob: a job runs as a singleton (Singleton) or this node only hosts its key groups (HostKeyGroupsOnly), not both: a singleton's nodes all host key groups.", nameof(configure));
+        }
+
+        if (!options.HostKeyGroupsOnly && options.Singleton is null)
         {
             jobs.Expect();
         }

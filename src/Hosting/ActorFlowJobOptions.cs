@@ -15,6 +15,17 @@ public sealed class ActorFlowJobOptions
     /// </summary>
     public bool HostKeyGroupsOnly { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether (and how) the job runs as a cluster singleton (<c>JobRunner.StartSingletonAsync</c>): give every
+    /// node of the cluster the same job with this set; the oldest node runs it, every node hosts key groups, and when
+    /// that node leaves or dies the next oldest takes the job over from its last complete checkpoint. When the host
+    /// stops while the job runs here, it stops as <see cref="StopMode"/> says and the next node takes it over. The job
+    /// is listed in <see cref="ActorFlowJobs.Singletons"/>, not in <see cref="ActorFlowJobs.Started"/>, and
+    /// <see cref="StopHostWhenJobEnds"/> does not apply. Default null: the job runs on this node
+    /// (<c>JobRunner.StartAsync</c>).
+    /// </summary>
+    public JobSingletonOptions? Singleton { get; set; }
+
     /// <summary>Gets or sets how the job stops when the host stops. Default <see cref="JobStopMode.Stop"/>.</summary>
     public JobStopMode StopMode { get; set; } = JobStopMode.Stop;
 

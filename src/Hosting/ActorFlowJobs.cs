@@ -7,7 +7,11 @@ namespace ActorFlow.Hosting;
 public sealed class ActorFlowJobs
 {
     private readonly ConcurrentDictionary<string, RunningJob> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JobSingleton> _singletons = new(StringComparer.Ordinal);
     private int _expected;
+
+    /// <summary>Gets the jobs run as cluster singletons (<see cref="ActorFlowJobOptions.Singleton"/>), by name: each says whether it runs on this node.</summary>
+    public IReadOnlyDictionary<string, JobSingleton> Singletons => _singletons;
 
     /// <summary>Gets the jobs started so far (running, stopped or ended), by name.</summary>
     public IReadOnlyDictionary<string, RunningJob> Started => _running;
@@ -27,4 +31,6 @@ public sealed class ActorFlowJobs
     internal void Expect() => Interlocked.Increment(ref _expected);
 
     internal void Add(RunningJob job) => _running[job.Name] = job;
+
+    internal void Add(JobSingleton job) => _singletons[job.Name] = job;
 }

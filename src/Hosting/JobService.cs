@@ -23,6 +23,7 @@ internal sealed class JobService(
     ILogger<JobService> log) : IHostedLifecycleService
 {
     private RunningJob? _running;
+    private JobSingleton? _singleton;
     private volatile bool _stopping;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -37,6 +38,15 @@ internal sealed class JobService(
             {
                 await JobRunner.HostAsync(system, job, options.Runner).ConfigureAwait(false);
                 log.LogInformation("Job {Job}: this node hosts its key groups", job.Name);
+                return;
+            }
+
+            if (options.Singleton is { } singleton)
+            {
+                // Built again at each start on this node (the build above only named it).
+                _singleton = await JobRunner.StartSingletonAsync(system, () => factory(services, system), options.Runner, singleton).ConfigureAwait(false);
+                jobs.Add(_singleton);
+                log.LogInformation("Job {Job}: runs as a cluster singleton (on the oldest node{Role}); this node hosts its key groups", job.Name, singleton.Role is { } role ? " of role " + role : string.Empty);
                 return;
             }
 
@@ -63,7 +73,7 @@ internal sealed class JobService(
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
-        var running = _running;
+        var running = _running ?? _singleton?.Current; // a singleton stops here when it runs here; the next node takes it over
         if (running is null || running.Completion.IsCompleted)
         {
             return;

@@ -3,10 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ActorFlow.Hosting.Tests;
 
-/// <summary>Misuse of the registration fails at once, saying what to do: a job before the node, two nodes, a node without state.</summary>
+/// <summary>Misuse of the registration fails at once, saying what to do: a job before the node, two nodes, a node without state, a singleton that only hosts key groups.</summary>
 public sealed class RegistrationSpec
 {
-    /// <summary>Verify the three misuses are refused with their remedy.</summary>
+    /// <summary>Verify the four misuses are refused with their remedy.</summary>
     [Fact]
     public void Registration_mistakes_must_be_refused_naming_the_remedy()
     {
@@ -19,5 +19,12 @@ public sealed class RegistrationSpec
 
         var stateless = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddActorFlowNode(_ => { }));
         Assert.Contains("State is not set", stateless.Message, StringComparison.Ordinal);
+
+        var both = Assert.Throws<ArgumentException>(() => services.AddActorFlowJob((_, _) => throw new InvalidOperationException("not built"), j =>
+        {
+            j.Singleton = new ActorFlow.Topology.Runtime.JobSingletonOptions();
+            j.HostKeyGroupsOnly = true;
+        }));
+        Assert.Contains("not both", both.Message, StringComparison.Ordinal);
     }
 }

@@ -66,6 +66,9 @@ public static class ActorFlowCluster
                 # A key group that moves restores the last checkpoint and makes the job fail over (docs/runtime.md):
                 # when a node joins, move every shard it should get in one rebalance round, not 3 per 10 s.
                 akka.cluster.sharding.least-shard-allocation-strategy { rebalance-absolute-limit = 100000, rebalance-relative-limit = 1.0 }
+                # A job run as a cluster singleton stops in this phase when its node leaves, before the key groups hand off
+                # (JobSingletonOptions.StopTimeout, 30 s): the default phase timeout (5 s) would cut its stop short.
+                akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout = 30 s
                 akka.loglevel = WARNING
                 """))
             .WithFallback(state.ToAkkaConfig())

@@ -30,4 +30,19 @@ public static class SeveralNodesSnippet
         // end-snippet
         return running;
     }
+
+    /// <summary>docs/runtime.md, "A job that moves between nodes": every node runs the same code.</summary>
+    /// <param name="connection">A PostgreSQL connection string.</param>
+    /// <param name="seeds">The cluster's seed nodes.</param>
+    /// <param name="buildJob">Builds the job (with its serializers).</param>
+    /// <returns>This node's handle of the job.</returns>
+    public static async Task<JobSingleton> StartSingletonAsync(string connection, IReadOnlyList<Akka.Actor.Address> seeds, Func<StreamJob> buildJob)
+    {
+        // begin-snippet: runtime-singleton
+        var node = await ActorFlowCluster.StartNodeAsync("app", StateStoreSettings.PostgreSql(connection), seeds);
+        var job = await JobRunner.StartSingletonAsync(node, buildJob, new JobRunnerOptions { CheckpointInterval = TimeSpan.FromSeconds(10) });
+        // job.Current: the RunningJob while this node runs it (the oldest node), else null
+        // end-snippet
+        return job;
+    }
 }

@@ -58,7 +58,6 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
             var job = await JobRunner.StartAsync(system, topics.ExactlyOnceCountJob(system, jobName, jobName, label: label, counter: counter, deadLetters: deadLetters), options with
             {
                 CheckpointInterval = TimeSpan.FromMilliseconds(300),
-                AskTimeout = TimeSpan.FromSeconds(2),
             });
             topics.Produce(clicks.Take(3000));
             await Poll.UntilAsync(() => job.LastCompletedCheckpoint > 0, TimeSpan.FromSeconds(60));
@@ -91,14 +90,13 @@ internal sealed class ThrowingLabel(string poisoned, int times) : ProcessWindowF
     }
 
     /// <summary>
-    /// Local restarts off (so that a throw means a failover), checkpoints every 300 ms, asks time out after 2 s, and
+    /// Local restarts off (so that a throw means a failover), checkpoints every 300 ms, and
     /// <paramref name="strategy"/>.
     /// </summary>
     public static JobRunnerOptions FailoverOptions(RestartStrategy strategy) => new()
     {
         KeyGroupRestartLog = 0,
         CheckpointInterval = TimeSpan.FromMilliseconds(300),
-        AskTimeout = TimeSpan.FromSeconds(2),
         RestartStrategy = strategy,
     };
 

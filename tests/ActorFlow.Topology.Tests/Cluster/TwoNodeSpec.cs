@@ -136,7 +136,7 @@ public sealed class TwoNodeSpec : IDisposable
             .Build();
     }
 
-    private static async Task InitializePersistenceAsync(ActorSystem system)
+    internal static async Task InitializePersistenceAsync(ActorSystem system)
     {
         var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
         var timeout = TimeSpan.FromSeconds(20);
