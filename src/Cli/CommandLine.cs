@@ -37,6 +37,9 @@ public static class CommandLine
         return root;
     }
 
+    /// <summary>System.CommandLine's error for a command line without a required sub-command, in the current language.</summary>
+    private static readonly Lazy<string> RequiredCommandMessage = new(() => new RootCommand { Subcommands = { new Command("sub") } }.Parse([]).Errors[0].Message);
+
     /// <summary>Parses <paramref name="args"/> and runs the command they name.</summary>
     /// <param name="args">The arguments (without the program name).</param>
     /// <param name="output">Standard output (help, results).</param>
@@ -51,7 +54,10 @@ public static class CommandLine
         var parsed = Build().Parse(args);
         if (parsed.Action is ParseErrorAction && parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors)
+            // "actorflow bogus": System.CommandLine reports the sub-command it did not find as missing as well as the word
+            // it did not know; the second says it all.
+            var errors = parsed.UnmatchedTokens.Count > 0 ? parsed.Errors.Where(e => e.Message != RequiredCommandMessage.Value) : parsed.Errors;
+            foreach (var e in errors)
             {
                 await error.WriteLineAsync("actorflow: " + e.Message).ConfigureAwait(false);
             }

@@ -90,6 +90,20 @@ public sealed class HelpSpec
         Assert.Equal(hint, lines[^1]);
     }
 
+    /// <summary>
+    /// Verify that an unknown sub-command is reported once, by its word: System.CommandLine also reported the sub-command
+    /// as missing ("Required command was not provided."), which read as if none had been typed.
+    /// </summary>
+    [Fact]
+    public async Task An_unknown_command_must_be_reported_by_its_word_alone()
+    {
+        var (code, _, error) = await RunAsync(["bogus"]);
+
+        Assert.Equal(2, code);
+        var lines = error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal(["actorflow: Unrecognized command or argument 'bogus'.", "Run 'actorflow --help' for usage."], lines);
+    }
+
     /// <summary>Verify that an empty job name (a script's unset variable) is bad usage, not a failure inside the command.</summary>
     [Fact]
     public async Task An_empty_job_name_must_be_bad_usage()
