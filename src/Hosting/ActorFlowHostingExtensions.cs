@@ -74,6 +74,13 @@ public static class ActorFlowHostingExtensions
             throw new ArgumentException("AddActorFlowJob: a job runs as a singleton (Singleton) or this node only hosts its key groups (HostKeyGroupsOnly), not both: a singleton's nodes all host key groups.", nameof(configure));
         }
 
+        if (options.Singleton is not null && options.StopMode == JobStopMode.SavepointAndDrain)
+        {
+            // The next node takes a singleton over from the drained savepoint: the windows the drain fired early would be
+            // written again, with the rest of their records, when they fire there.
+            throw new ArgumentException("AddActorFlowJob: a singleton job cannot stop with SavepointAndDrain: the next node takes it over from that savepoint, and every window the drain fired early would be written twice (once partial). Use StopMode Stop or Savepoint.", nameof(configure));
+        }
+
         if (!options.HostKeyGroupsOnly && options.Singleton is null)
         {
             jobs.Expect();

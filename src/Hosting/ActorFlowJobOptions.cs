@@ -19,7 +19,8 @@ public sealed class ActorFlowJobOptions
     /// Gets or sets whether (and how) the job runs as a cluster singleton (<c>JobRunner.StartSingletonAsync</c>): give every
     /// node of the cluster the same job with this set; the oldest node runs it, every node hosts key groups, and when
     /// that node leaves or dies the next oldest takes the job over from its last complete checkpoint. When the host
-    /// stops while the job runs here, it stops as <see cref="StopMode"/> says and the next node takes it over. The job
+    /// stops while the job runs here, it stops as <see cref="StopMode"/> says (<see cref="JobStopMode.Stop"/> or
+    /// <see cref="JobStopMode.Savepoint"/>: a drain is refused, since the next node resumes from it) and the next node takes it over. The job
     /// is listed in <see cref="ActorFlowJobs.Singletons"/>, not in <see cref="ActorFlowJobs.Started"/>, and
     /// <see cref="StopHostWhenJobEnds"/> does not apply. Default null: the job runs on this node
     /// (<c>JobRunner.StartAsync</c>).
