@@ -94,7 +94,10 @@ public static class ActorFlowCluster
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         if (seeds is { Count: > 0 })
         {
-            await cluster.JoinSeedNodesAsync(seeds).ConfigureAwait(false);
+            // Not JoinSeedNodesAsync: its task completes only once the node is up, so seed nodes that never answered, or
+            // a node downed while it joined (its actor system terminated), kept the start waiting for ever, before the
+            // bound below began.
+            cluster.JoinSeedNodes(seeds);
         }
         else if (config.GetStringList("akka.cluster.seed-nodes") is not { Count: > 0 })
         {
@@ -104,15 +107,23 @@ public static class ActorFlowCluster
         // Else the cluster joins the configured seed nodes by itself (Akka.Cluster does at start); joining itself here
         // as well made every node so started a cluster of its own.
 
+        var joining = seeds is { Count: > 0 } ? string.Join(", ", seeds) : configuredSeeds.Count > 0 ? string.Join(", ", configuredSeeds) : "itself";
         try
         {
-            await up.Task.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await Task.WhenAny(up.Task, system.WhenTerminated).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
             await system.Terminate().ConfigureAwait(false); // nothing else holds it
-            var joining = seeds is { Count: > 0 } ? string.Join(", ", seeds) : configuredSeeds.Count > 0 ? string.Join(", ", configuredSeeds) : "itself";
             throw new TimeoutException($"The node {cluster.SelfAddress} did not come up within 30 s joining {joining}: is a seed node up and reachable?", e);
+        }
+
+        if (!up.Task.IsCompleted)
+        {
+            // Downed while joining (the split-brain resolver of a cluster losing members downs a joining node with the
+            // others), or it gave up joining (akka.cluster.shutdown-after-unsuccessful-join-seed-nodes).
+            throw new InvalidOperationException(
+                $"The node {cluster.SelfAddress} terminated while joining {joining} (the cluster downed it, or it gave up joining): start it again.");
         }
 
         return system;
