@@ -74,7 +74,10 @@ public static class ActorFlowCluster
             .WithFallback(state.ToAkkaConfig())
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
             .WithFallback(WireSerializationConfig.Default)
-            .WithFallback(ClusterSharding.DefaultConfig());
+            .WithFallback(ClusterSharding.DefaultConfig())
+            // The singleton's messages (JobRunner.StartSingletonAsync) may reach a node before it calls StartSingletonAsync
+            // (a restarted node): without the singleton's serializer it logged "Cannot find serializer with id [14]".
+            .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig());
         var checkpoints = CheckpointSettings.Create(config); // actorflow.persistence.checkpoints.table-name; a bad one fails here
         var configuredSeeds = seeds is { Count: > 0 } ? [] : config.GetStringList("akka.cluster.seed-nodes") ?? [];
         if (configuredSeeds.Count > 0 && !configuredSeeds.Any(s => s.StartsWith($"akka.tcp://{name}@", StringComparison.Ordinal)))

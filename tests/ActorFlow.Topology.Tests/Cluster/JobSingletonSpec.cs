@@ -81,6 +81,9 @@ public sealed class JobSingletonSpec : IDisposable
             nodeB = await ActorFlowCluster.StartNodeAsync("singleton", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress], TwoNodeCluster.Overrides);
             await Poll.UntilAsync(() => Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2, TimeSpan.FromSeconds(30));
 
+            // A node reads the singleton's messages before it calls StartSingletonAsync (a restarted node): it logged
+            // "Cannot find serializer with id [14]" when only StartSingletonAsync added the singleton's configuration.
+            Assert.True(nodeB.Settings.Config.HasPath("akka.actor.serializers.akka-singleton"));
             var onA = await JobRunner.StartSingletonAsync(nodeA, () => Job(nodeA), options);
             var onB = await JobRunner.StartSingletonAsync(nodeB, () => Job(nodeB), options);
             await Poll.UntilAsync(() => onA.Current is not null, TimeSpan.FromSeconds(30), () => $"the job did not start on the oldest node ({onA.LastStartFailure?.Message})");
