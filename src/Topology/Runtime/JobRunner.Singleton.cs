@@ -58,11 +58,16 @@ public static partial class JobRunner
             await HostAsync(system, built, options).ConfigureAwait(false);
         }
 
-        system.Settings.InjectTopLevelFallback(ClusterSingleton.DefaultConfig());
         var handle = new JobSingleton(built.Name);
         var settings = ClusterSingletonManagerSettings.Create(system).WithSingletonName("driver");
         if (singleton.Role is { } role)
         {
+            if (!Akka.Cluster.Cluster.Get(system).SelfRoles.Contains(role))
+            {
+                // Akka's singleton manager runs only on the nodes of its role: this node hosts key groups and never runs the job.
+                return handle;
+            }
+
             settings = settings.WithRole(role);
         }
 

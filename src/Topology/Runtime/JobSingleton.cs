@@ -9,6 +9,7 @@ public sealed class JobSingleton
     private volatile RunningJob? _current;
     private volatile Exception? _lastStartFailure;
     private volatile Task<JobSummary>? _lastCompletion;
+    private volatile Task<RunningJob>? _starting;
 
     internal JobSingleton(string name) => Name = name;
 
@@ -38,7 +39,22 @@ public sealed class JobSingleton
     internal async Task StopForShutdownAsync(TimeSpan timeout, bool downed)
     {
         Leaving = true;
-        if (_current is { } job)
+        var job = _current;
+        if (job is null && _starting is { } start)
+        {
+            // A start under way (the node took the job over a moment ago): it is stopped once started, here, so that the
+            // key groups do not hand off under a job that starts meanwhile.
+            try
+            {
+                job = await start.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return; // it failed, or ends with the node
+            }
+        }
+
+        if (job is not null)
         {
             if (downed)
             {
@@ -58,14 +74,21 @@ public sealed class JobSingleton
         }
     }
 
+    internal void Starting(Task<RunningJob> start) => _starting = start;
+
     internal void Started(RunningJob job)
     {
+        _starting = null;
         _lastStartFailure = null;
         _lastCompletion = job.Completion;
         _current = job;
     }
 
-    internal void StartFailed(Exception failure) => _lastStartFailure = failure;
+    internal void StartFailed(Exception failure)
+    {
+        _starting = null;
+        _lastStartFailure = failure;
+    }
 
     internal void Ended(RunningJob job)
     {

@@ -5,7 +5,8 @@ public sealed record JobSingletonOptions
 {
     /// <summary>
     /// The cluster role of the nodes that may run the job's source (null: every node). The job runs on the oldest
-    /// member with this role; every node still hosts key groups. Default null.
+    /// member with this role; every node still hosts key groups (a node without the role only hosts them: its handle's
+    /// <see cref="JobSingleton.Current"/> stays null). Default null.
     /// </summary>
     public string? Role { get; init; }
 

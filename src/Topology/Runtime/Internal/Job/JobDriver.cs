@@ -68,6 +68,7 @@ internal sealed class JobDriver : ReceiveActor, IWithTimers
             start = Task.FromException<RunningJob>(e);
         }
 
+        _handle.Starting(start);
         start.PipeTo(Self, success: job => new Started(job), failure: e => new StartFailed(e));
     }
 
