@@ -22,7 +22,6 @@ public sealed class ActorFlowHealthCheck(ActorFlowNode node, ActorFlowJobs jobs)
                 node.WhenUp.Exception?.GetBaseException()));
         }
 
-
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (name, job) in jobs.Started)
         {

@@ -33,20 +33,20 @@ internal sealed class JobService(
         var system = await node.WhenUp.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (options.Singleton is { } singleton)
+            {
+                // The singleton builds the job itself: once to check and host it, and again at each start on this node.
+                _singleton = await JobRunner.StartSingletonAsync(system, () => factory(services, system), options.Runner, singleton).ConfigureAwait(false);
+                jobs.Add(_singleton);
+                log.LogInformation("Job {Job}: runs as a cluster singleton (on the oldest node{Role}); this node hosts its key groups", _singleton.Name, singleton.Role is { } role ? " of role " + role : string.Empty);
+                return;
+            }
+
             var job = factory(services, system) ?? throw new InvalidOperationException("AddActorFlowJob: the job factory returned null.");
             if (options.HostKeyGroupsOnly)
             {
                 await JobRunner.HostAsync(system, job, options.Runner).ConfigureAwait(false);
                 log.LogInformation("Job {Job}: this node hosts its key groups", job.Name);
-                return;
-            }
-
-            if (options.Singleton is { } singleton)
-            {
-                // Built again at each start on this node (the build above only named it).
-                _singleton = await JobRunner.StartSingletonAsync(system, () => factory(services, system), options.Runner, singleton).ConfigureAwait(false);
-                jobs.Add(_singleton);
-                log.LogInformation("Job {Job}: runs as a cluster singleton (on the oldest node{Role}); this node hosts its key groups", job.Name, singleton.Role is { } role ? " of role " + role : string.Empty);
                 return;
             }
 

@@ -26,6 +26,9 @@ public static class ActorFlowCluster
             : throw new InvalidOperationException("This actor system was not started by ActorFlowCluster.StartNodeAsync, so it has no checkpoint store.");
     }
 
+    /// <summary>The members of this node's cluster that are Up (this node included once it is).</summary>
+    internal static int UpMembers(ActorSystem system) => Cluster.Get(system).State.Members.Count(m => m.Status == MemberStatus.Up);
+
     /// <summary>Starts a cluster node and waits until it is Up.</summary>
     /// <param name="name">The actor system name (equal on every node of one cluster).</param>
     /// <param name="state">Where key-group state lives (SQLite file or PostgreSQL).</param>

@@ -1,7 +1,6 @@
 using ActorFlow.Topology.Dsl;
 using ActorFlow.Topology.Runtime.Internal;
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Event;
 
 namespace ActorFlow.Topology.Runtime;
@@ -70,8 +69,7 @@ public static partial class JobRunner
             return;
         }
 
-        var members = Cluster.Get(system).State.Members.Count(m => m.Status == MemberStatus.Up);
-        if (members > 1 && job.Wire.Describe(job.Name) is { } problem)
+        if (ActorFlowCluster.UpMembers(system) > 1 && job.Wire.Describe(job.Name) is { } problem)
         {
             throw new InvalidOperationException(problem);
         }

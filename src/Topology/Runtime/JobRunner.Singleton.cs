@@ -52,8 +52,7 @@ public static partial class JobRunner
         // Every node hosts key groups, so that they spread over the cluster and outlive the node running the source. A job
         // that cannot cross nodes (a type without a serializer) is refused as HostAsync refuses it, except on a cluster
         // of one, where it runs as JobRunner.StartAsync runs it (a node that joins later refuses to host it, naming the type).
-        var members = Akka.Cluster.Cluster.Get(system).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up);
-        if (built.Plan.IsKeyed && built.Wire is not null && (members > 1 || built.Wire.Describe(built.Name) is null))
+        if (built.Plan.IsKeyed && built.Wire is not null && (ActorFlowCluster.UpMembers(system) > 1 || built.Wire.Describe(built.Name) is null))
         {
             await HostAsync(system, built, options).ConfigureAwait(false);
         }

@@ -1,6 +1,5 @@
 using ActorFlow.Persistence.Checkpoints;
 using Akka.Actor;
-using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 
@@ -53,7 +52,7 @@ internal static class JobRecovery
         var watch = monitor.Watch(job, keyGroups);
         try
         {
-            var single = Cluster.Get(system).State.Members.Count(m => m.Status == MemberStatus.Up) <= 1;
+            var single = ActorFlowCluster.UpMembers(system) <= 1;
             var bound = single ? options.CheckpointTimeout : options.AskTimeout;
             foreach (var kg in keyGroups)
             {
