@@ -73,6 +73,7 @@ public static class Program
                 Int("--window-seconds", "With --input parquet: the tumbling window in seconds (1: 1,000,000 windows over 10M rows)."),
                 Flag("--plain-strings", "With --input parquet: write the key column plain (Parquet.Net's default), not dictionary-encoded as ParquetSink, DuckDB and Spark write it."),
                 Flag("--batch-on-entities", "Batch mode: the first hop's key groups on their entities (JobRunnerOptions.BatchKeyGroupsInPlace = false)."),
+                Flag("--no-pre-aggregation", "Batch mode: every record applied to its window, none folded ahead of the key groups (JobRunnerOptions.BatchPreAggregation = false)."),
                 Flag("--job-only", "With --input parquet: skip the raw read and the source-only ceilings."),
                 Flag("--isolated", "With --input parquet: each measured run in a process of its own, after a warm-up run of the same mode there."),
                 Int("--warm-up", "With --isolated: runs of the same mode in each child process before the measured one (1)."),

@@ -53,6 +53,8 @@ public static class BoundedHarness
         // --batch-on-entities: batch mode applies the first hop's batches on the key-group entities, as streaming mode
         // does (JobRunnerOptions.BatchKeyGroupsInPlace = false), instead of in place on the job's node.
         _batchInPlace = !args.Contains("--batch-on-entities");
+        // --no-pre-aggregation: batch mode applies every record to its window (JobRunnerOptions.BatchPreAggregation = false).
+        _preAggregate = !args.Contains("--no-pre-aggregation");
         // --plain-strings: the Parquet input's key column written plain (Parquet.Net 6.1's default), not
         // dictionary-encoded (what ParquetSink, DuckDB, Spark and Arrow write, and the default here).
         _dictionaryKeys = !args.Contains("--plain-strings");
@@ -218,9 +220,12 @@ public static class BoundedHarness
             }
         }
 
-        if (args.Contains("--batch-on-entities"))
+        foreach (var flag in new[] { "--batch-on-entities", "--no-pre-aggregation" })
         {
-            passed.Add("--batch-on-entities");
+            if (args.Contains(flag))
+            {
+                passed.Add(flag);
+            }
         }
 
         var gc = string.Join(", ", Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase) || k.StartsWith("DOTNET_gc", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}"));
@@ -312,7 +317,7 @@ public static class BoundedHarness
     /// </summary>
     private static async Task<int> RunParquetAsync(int records, int files, int rounds, ExecutionMode? only, int keepEvery, bool jobOnly, string? inputDirectory = null)
     {
-        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}{(inputDirectory is null ? $", keys {(_dictionaryKeys ? "dictionary-encoded" : "plain")}" : "")}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, batch key groups {(_batchInPlace ? $"in place ({_batchLanes} lanes)" : "on their entities")}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
+        var report = new List<string> { $"load average before: {Uptime()}", $"{records:N0} rows in {files} Parquet files (row groups of {RowGroup:N0}{(inputDirectory is null ? $", keys {(_dictionaryKeys ? "dictionary-encoded" : "plain")}" : "")}), {Keys:N0} keys, {10 * _windowSeconds} rows per key per {_windowSeconds} s window, batch mode reads {_batchSourceParallelism} row groups at once, batch key groups {(_batchInPlace ? $"in place ({_batchLanes} lanes{(_preAggregate ? ", records pre-aggregated" : "")})" : "on their entities")}, {(System.Runtime.GCSettings.IsServerGC ? "Server" : "Workstation")} GC" };
         using var temporary = inputDirectory is null ? new TempDirectory("actorflow-bench-bounded-parquet") : null;
         var directory = inputDirectory ?? temporary!.Path;
         var written = Stopwatch.StartNew();
@@ -473,7 +478,7 @@ public static class BoundedHarness
             var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
             var jitTime = System.Runtime.JitInfo.GetCompilationTime();
             var started = Stopwatch.GetTimestamp();
-            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchKeyGroupsInPlace = _batchInPlace, BatchKeyGroupParallelism = _batchLanes, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
+            var running = await JobRunner.StartAsync(system, job, new JobRunnerOptions { ExecutionMode = mode, CheckpointTimeout = TimeSpan.FromMinutes(5), BatchSourceParallelism = _batchSourceParallelism, BatchKeyGroupsInPlace = _batchInPlace, BatchPreAggregation = _preAggregate, BatchKeyGroupParallelism = _batchLanes, BatchSize = mode == ExecutionMode.Batch ? _batchModeBatchSize : StreamingBatchSize, Parallelism = mode == ExecutionMode.Batch ? _batchModeParallelism : StreamingParallelism });
             var summary = await running.Completion.WaitAsync(TimeSpan.FromMinutes(20));
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             var jit = new JitDuring(System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods, (System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds);
@@ -517,6 +522,7 @@ public static class BoundedHarness
 
     private static int _batchSourceParallelism = new JobRunnerOptions().BatchSourceParallelism;
     private static bool _batchInPlace = true;
+    private static bool _preAggregate = true;
 
     private static int _batchLanes = new JobRunnerOptions().BatchKeyGroupParallelism;
 

@@ -23,6 +23,13 @@ internal abstract class WindowContents<TKey, TIn, TState, TOut>
     /// </summary>
     public virtual bool KeepsNoRecords => false;
 
+    /// <summary>
+    /// Gets a value indicating whether records may be folded into partial states ahead of the window and merged into it
+    /// (<see cref="IPreAggregating{TKey, TIn, TOut}"/>): contents that keep one accumulator or reduced value, whose merge
+    /// gives what adding the records one by one gives.
+    /// </summary>
+    public virtual bool Combines => false;
+
     public abstract void Add(ref TState state, bool isNew, TIn value, long timestamp);
 
     public abstract TState Merge(TState target, TState source);
@@ -46,6 +53,12 @@ internal sealed class AggregateContents<TKey, TIn, TAcc, TOut>(IAggregateFunctio
 {
     public override bool KeepsNoRecords => true;
 
+    // Merge is asked of an aggregate function for session windows only in Flink, so a function may refuse it (throw
+    // NotSupportedException): then its records are not pre-aggregated.
+    private bool? _combines;
+
+    public override bool Combines => _combines ??= AggregateMerge.Works(aggregate);
+
     public override void Add(ref TAcc state, bool isNew, TIn value, long timestamp)
     {
         if (isNew)
@@ -67,6 +80,12 @@ internal sealed class AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(
     : WindowContents<TKey, TIn, TAcc, TOut>(serializer)
 {
     public override bool KeepsNoRecords => true;
+
+    // Merge is asked of an aggregate function for session windows only in Flink, so a function may refuse it (throw
+    // NotSupportedException): then its records are not pre-aggregated.
+    private bool? _combines;
+
+    public override bool Combines => _combines ??= AggregateMerge.Works(aggregate);
 
     private readonly TMid[] _single = new TMid[1];
 
@@ -97,6 +116,8 @@ internal sealed class AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(
 internal sealed class ReduceContents<TKey, TIn>(Func<TIn, TIn, TIn> reduce, ITypeSerializer<TIn> serializer)
     : WindowContents<TKey, TIn, TIn, TIn>(serializer)
 {
+    public override bool Combines => true;
+
     public override void Add(ref TIn state, bool isNew, TIn value, long timestamp) =>
         state = isNew ? value : reduce(state, value);
 
@@ -112,6 +133,8 @@ internal sealed class ReduceProcessContents<TKey, TIn, TOut>(Func<TIn, TIn, TIn>
 
     public override bool UsesWindowState => true;
 
+    public override bool Combines => true;
+
     public override void Add(ref TIn state, bool isNew, TIn value, long timestamp) =>
         state = isNew ? value : reduce(state, value);
 
@@ -125,4 +148,25 @@ internal sealed class ReduceProcessContents<TKey, TIn, TOut>(Func<TIn, TIn, TIn>
     }
 
     public override void OnClear(WindowProcessContext<TKey, TOut> context) => function.Clear(context);
+}
+
+/// <summary>INTERNAL API. Whether an aggregate function merges accumulators.</summary>
+internal static class AggregateMerge
+{
+    /// <summary>
+    /// Merges two empty accumulators once: false when the function refuses (throws), as a function written for tumbling
+    /// or sliding windows only may do in Flink, where merge is asked for session windows only.
+    /// </summary>
+    public static bool Works<TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> aggregate)
+    {
+        try
+        {
+            aggregate.Merge(aggregate.CreateAccumulator(), aggregate.CreateAccumulator());
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+    }
 }

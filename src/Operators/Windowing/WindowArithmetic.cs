@@ -75,6 +75,13 @@ internal static class WindowArithmetic
         return start < long.MinValue ? long.MinValue : (long)start;
     }
 
+    /// <summary>The one tumbling window that holds <paramref name="time"/> (what <see cref="AssignTumbling"/> adds).</summary>
+    /// <param name="time">Epoch ms (event or processing time).</param>
+    /// <param name="size">The window size (ms).</param>
+    /// <param name="offset">The alignment offset (ms).</param>
+    /// <returns>The window.</returns>
+    public static TimeWindow TumblingWindow(long time, long size, long offset) => Window(UnclampedStart(time, offset, size), size);
+
     /// <summary>Adds the one tumbling window that holds <paramref name="time"/>.</summary>
     /// <param name="time">Epoch ms (event or processing time).</param>
     /// <param name="size">The window size (ms).</param>

@@ -341,7 +341,7 @@ public static partial class JobRunner
             ? OfKind(EmittedKind.Dead).Select(e => (DeadLetterRecord)e.Value!).ToMaterialized(deadSink.Sink(), Keep.Right)
             : OfKind(EmittedKind.Dead).ToMaterialized(Sink.ForEach<Emitted>(e => log.Warning("Job {0}: dead letter {1}", job.Name, e.Value)), Keep.Right);
 
-        var sources = graph.BuildSources(options);
+        var sources = graph.BuildSources(options, preAggregate: local is not null && options.BatchPreAggregation);
         if (options.ExecutionMode == ExecutionMode.Batch && graph.Broadcasts.Count > 0)
         {
             // Broadcast input first, as in Flink's batch mode: the first hop's keyed records wait for the end of the input.

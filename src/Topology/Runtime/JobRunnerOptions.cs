@@ -155,6 +155,20 @@ public sealed record JobRunnerOptions
     public bool BatchKeyGroupsInPlace { get; init; } = true;
 
     /// <summary>
+    /// In batch mode with the key groups in place (<see cref="BatchKeyGroupsInPlace"/>), whether the records that a
+    /// source's key-by sends to a window operator with an aggregate or reduce function are pre-aggregated as they are
+    /// read (Flink's local-global aggregation, Spark's map-side combine): the records of one source chunk with the same
+    /// key and window are folded into one accumulator (the function's <c>Add</c>, or its reduce), and the key group merges
+    /// that into the window (<c>Merge</c>). Done for tumbling event-time windows with the default event-time trigger
+    /// and a key-by straight after the source; an aggregate function whose <c>Merge</c> throws (written for Flink, where
+    /// it serves session windows only) is not pre-aggregated. The results are the same when <c>Merge</c> combines two
+    /// accumulators as adding their records to one would; set false when it does not. What the function throws on a
+    /// record makes that record a dead letter of the operator, as without pre-aggregation; what <c>Merge</c> throws names
+    /// the first record of the fold. Default true.
+    /// </summary>
+    public bool BatchPreAggregation { get; init; } = true;
+
+    /// <summary>
     /// In batch mode with the key groups in place (<see cref="BatchKeyGroupsInPlace"/>), how many threads of the thread
     /// pool apply the first hop's records to their key groups, each key group always on the same one (key group modulo
     /// this), while the stream's thread reads and routes the next records. Key groups run side by side as they do on

@@ -43,6 +43,12 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
     /// </summary>
     public bool SourceIdle { get; init; }
 
+    /// <summary>
+    /// Gets the records read into this chunk that are not among its items because a batch run's pre-aggregation folded
+    /// them into an earlier item (<see cref="IRecordRoute{T, TOut}.TryRoute"/>): counted as read.
+    /// </summary>
+    public int Folded { get; init; }
+
     public static Chunk<T> Tick(long watermark, bool sourceIdle = false) => new(null, -1, watermark, NoItems, 0, null) { SourceIdle = sourceIdle };
 
     /// <summary>The same position and watermark with other records.</summary>

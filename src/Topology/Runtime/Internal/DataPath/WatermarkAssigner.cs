@@ -153,9 +153,11 @@ internal sealed class WatermarkAssigner<T>
         var items = new Element<TOut>[clock.Cut ? Math.Min(8, records.Count - from) : records.Count - from];
         clock.Cut = false;
         var count = 0;
+        var folded = 0;
         List<DeadLetterRecord>? dead = null;
         List<DeadLetterRecord>? refused = null; // after the chunk's own failures, as the routing step adds its own
         var next = SourcePositions.NextOffsetOf(records); // a position chunk (no records) names where the partition starts
+        route.BeginChunk();
         for (var i = from; i < records.Count; i++)
         {
             var record = records[i];
@@ -192,13 +194,23 @@ internal sealed class WatermarkAssigner<T>
             clock.Generator.OnEvent(record.Value!, timestamp, clock);
             try
             {
-                var routed = route.Route(record.Value!);
-                if (count == items.Length)
+                if (route.TryRoute(record.Value!, timestamp, out var routed))
                 {
-                    Array.Resize(ref items, Math.Min(items.Length * 2, records.Count - from));
-                }
+                    if (count == items.Length)
+                    {
+                        Array.Resize(ref items, Math.Min(items.Length * 2, records.Count - from));
+                    }
 
-                items[count++] = new Element<TOut>(routed, timestamp, record.Offset, record.RawKey, record.RawValue);
+                    items[count++] = new Element<TOut>(routed, timestamp, record.Offset, record.RawKey, record.RawValue);
+                }
+                else
+                {
+                    folded++;
+                }
+            }
+            catch (RouteStepException e)
+            {
+                (refused ??= []).Add(new DeadLetterRecord(e.Message, partition, record.Offset, record.RawKey, record.RawValue, e.Step));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -227,7 +239,7 @@ internal sealed class WatermarkAssigner<T>
         }
 
         Recombine();
-        return new Chunk<TOut>(partition, next, _combined, items, count, dead);
+        return new Chunk<TOut>(partition, next, _combined, items, count, dead) { Folded = folded };
     }
 
     /// <summary>

@@ -112,10 +112,13 @@ internal sealed class JobGraph
         return new StageGroupHost(Stages.Where(s => s.Hop == hop), entity % MaxParallelism, MaxParallelism, endsProcessingTime, allowNonRestoredState);
     }
 
-    /// <summary>The first hop's input: every source's chunks routed to their consumers, merged (the minimum of their watermarks).</summary>
-    public Source<Chunk<Keyed>, ISourceControl> BuildSources(JobRunnerOptions options)
+    /// <summary>
+    /// The first hop's input: every source's chunks routed to their consumers, merged (the minimum of their watermarks);
+    /// with <paramref name="preAggregate"/> a key-by fused into its source folds records for a stage that pre-aggregates.
+    /// </summary>
+    public Source<Chunk<Keyed>, ISourceControl> BuildSources(JobRunnerOptions options, bool preAggregate = false)
     {
-        var sources = Roots.Select(r => r.Build(options.Clock, options)).ToList();
+        var sources = Roots.Select(r => r.Build(options.Clock, options, preAggregate)).ToList();
         return sources.Count == 1 ? sources[0] : UnionGraph.Build(sources);
     }
 

@@ -18,7 +18,10 @@ internal abstract class SourceRoot
     public abstract bool EmitsWatermarks { get; }
 
     /// <summary>The source side of the first hop: its chunks routed to every consumer (key-by into a stage input, or a sink).</summary>
-    public abstract Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options);
+    /// <param name="clock">The job's clock.</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="preAggregate">Whether a fused key-by may pre-aggregate its stage's records (a batch run in place, where nothing is late).</param>
+    public abstract Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options, bool preAggregate = false);
 }
 
 /// <summary>INTERNAL API. A typed source root.</summary>
@@ -34,25 +37,27 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
 
     public override bool EmitsWatermarks => watermarks.EmitsWatermarks;
 
-    public override Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options)
+    public override Source<Chunk<Keyed>, ISourceControl> Build(TimeProvider clock, JobRunnerOptions options, bool preAggregate = false)
     {
         var terminals = Terminals.ToArray();
         var counters = options.Counters;
-        // One consumer that routes each record alone (a key-by, a plain sink): routed as the records are stamped.
-        if (terminals.Length == 1 && terminals[0].Fused is { } route)
+        // One consumer that routes each record alone (a key-by, a plain sink): routed as the records are stamped. A run
+        // builds its sources once, so a pre-aggregating route (its partials per chunk) belongs to this run's stream only.
+        if (terminals.Length == 1 && terminals[0].Fused is { } fused)
         {
+            var route = (preAggregate ? terminals[0].PreAggregating() : null) ?? fused;
             return SourceGraph.Build(connector, watermarks, clock, options, (assigner, incoming) => Counted(assigner.OnIncoming(incoming, route), counters));
         }
 
         return SourceGraph.Build(connector, watermarks, clock, options, (assigner, incoming) => Route(Counted(assigner.OnIncoming(incoming), counters), terminals));
     }
 
-    /// <summary>Counts the records a chunk read (those that became dead letters too).</summary>
+    /// <summary>Counts the records a chunk read (those that became dead letters or were folded into others too).</summary>
     private static Chunk<TChunk> Counted<TChunk>(Chunk<TChunk> chunk, JobCounters counters)
     {
         if (!chunk.IsTick)
         {
-            counters.AddRead(chunk.Count + (chunk.Dead?.Count ?? 0));
+            counters.AddRead(chunk.Count + chunk.Folded + (chunk.Dead?.Count ?? 0));
         }
 
         return chunk;

@@ -49,6 +49,7 @@ internal sealed class OneInputStageHost<TKey, TIn, TOut> : IStageHost
     private readonly IKeyedOperator<TKey, TIn, TOut> _op;
     private readonly StageOutput<TOut> _output;
     private readonly IIsolatesFailures? _isolating;
+    private readonly IPreAggregating<TKey, TIn, TOut>? _preAggregating;
     private readonly int _keyGroup;
     private readonly int _maxParallelism;
     private readonly Func<TIn, TKey>? _chainKey;
@@ -59,6 +60,7 @@ internal sealed class OneInputStageHost<TKey, TIn, TOut> : IStageHost
         Stage = stage;
         _op = op;
         _isolating = op as IIsolatesFailures;
+        _preAggregating = op as IPreAggregating<TKey, TIn, TOut>;
         _keyGroup = keyGroup;
         _maxParallelism = maxParallelism;
         _chainKey = chainKey;
@@ -94,7 +96,14 @@ internal sealed class OneInputStageHost<TKey, TIn, TOut> : IStageHost
         try
         {
             _output.SetCurrent(record);
-            _op.ProcessElement((TKey)record.Key, (TIn)record.Value!, record.Timestamp, _output);
+            if (_preAggregating is not null && record.Value is WindowPartial partial)
+            {
+                _preAggregating.ProcessPartial((TKey)record.Key, partial, _output); // records folded ahead (a batch run)
+            }
+            else
+            {
+                _op.ProcessElement((TKey)record.Key, (TIn)record.Value!, record.Timestamp, _output);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException and not InvalidCastException and not OperatorFailureException)
         {

@@ -89,6 +89,12 @@ internal abstract class StageNode
         }
 
         EventTimeUse = (first as ActorFlow.Operators.Internal.IUsesEventTime)?.EventTimeUse;
+        Validated(first);
+    }
+
+    /// <summary>Keeps what the stage needs of an operator its factory made at the job's build (<see cref="Validate"/>).</summary>
+    protected virtual void Validated(object first)
+    {
     }
 
     /// <summary>What of the stage's operator waits for the watermark (known once <see cref="Validate"/> ran), or null.</summary>
@@ -96,6 +102,12 @@ internal abstract class StageNode
 
     /// <summary>The stage's operator, made by its factory as a key group makes it (see <see cref="InJob{T}"/>).</summary>
     protected abstract object NewOperator();
+
+    /// <summary>
+    /// A combiner of the records of this stage's input (a batch run's pre-aggregation), from the operator made when the
+    /// job was built (no factory call per run), or null when the stage's operator cannot take pre-aggregated records.
+    /// </summary>
+    public virtual ActorFlow.Operators.Internal.IWindowCombiner<TKey, TIn>? NewCombiner<TKey, TIn>() => null;
 
     /// <summary>Runs an operator factory with the job's serializers serving the types its own registry lacks.</summary>
     protected T InJob<T>(Func<T> factory)
@@ -137,6 +149,9 @@ internal sealed class OneInputStage<TKey, TIn, TOut> : StageNode
     private readonly Func<TIn, TKey>? _chainKey;
     private readonly Dsl.IKeyCodec<TKey> _codec;
 
+    // Made by the factory at the job's build, kept when it pre-aggregates: each run's combiner comes from it.
+    private ActorFlow.Operators.Internal.IPreAggregating<TKey, TIn, TOut>? _preAggregating;
+
     public OneInputStage(JobGraph graph, string name, int hop, IEnumerable<string> sources, Func<IKeyedOperator<TKey, TIn, TOut>> factory, Dsl.IKeyCodec<TKey> codec, StageNode? chainedTo, Func<TIn, TKey>? chainKey)
         : base(graph, name, hop, sources, chainedTo)
     {
@@ -159,6 +174,13 @@ internal sealed class OneInputStage<TKey, TIn, TOut> : StageNode
         new OneInputStageHost<TKey, TIn, TOut>(this, InJob(_factory), keyGroup, maxParallelism, _chainKey, _codec);
 
     protected override object NewOperator() => InJob(_factory);
+
+    public override ActorFlow.Operators.Internal.IWindowCombiner<TK, TI>? NewCombiner<TK, TI>() =>
+        (_preAggregating as ActorFlow.Operators.Internal.IPreAggregating<TK, TI, TOut>)?.CreateCombiner();
+
+
+    protected override void Validated(object first) =>
+        _preAggregating = Port >= 0 && first is ActorFlow.Operators.Internal.IPreAggregating<TKey, TIn, TOut> p && p.CreateCombiner() is not null ? p : null;
 }
 
 /// <summary>

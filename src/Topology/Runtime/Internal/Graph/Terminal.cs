@@ -22,6 +22,13 @@ internal abstract class Terminal<T>
     /// </summary>
     public virtual IRecordRoute<T, Keyed>? Fused => null;
 
+    /// <summary>
+    /// A route for one run of a batch job, when this consumer is fused and its stage can take records pre-aggregated
+    /// (<see cref="ActorFlow.Operators.Internal.IPreAggregating{TKey, TIn, TOut}"/>): it folds each chunk's records of one key
+    /// and window into one. Null otherwise.
+    /// </summary>
+    public virtual IRecordRoute<T, Keyed>? PreAggregating() => null;
+
     /// <summary>Routes one record a keyed stage emitted, appending what it becomes to <paramref name="output"/>.</summary>
     public abstract void OnRecord(T value, long timestamp, List<Emitted> output);
 
@@ -42,6 +49,16 @@ internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) 
     public string Step => check?.Name ?? "";
 
     public Keyed Route(T value) => new(-1, NoKey.Instance, value, sink);
+
+    public bool TryRoute(T value, long timestamp, out Keyed routed)
+    {
+        routed = Route(value);
+        return true;
+    }
+
+    public void BeginChunk()
+    {
+    }
 
     public override Chunk<Keyed> OnChunk(Chunk<T> chunk)
     {
@@ -120,16 +137,35 @@ internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<T
 
     public Keyed Route(T value)
     {
-        var key = selector(value) ?? throw new InvalidOperationException("the key selector returned null");
+        var key = KeyOf(value);
         return new Keyed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, value, port);
     }
+
+    public bool TryRoute(T value, long timestamp, out Keyed routed)
+    {
+        routed = Route(value);
+        return true;
+    }
+
+    public void BeginChunk()
+    {
+    }
+
+    public override IRecordRoute<T, Keyed>? PreAggregating() =>
+        graph.Ports[port].Stage.NewCombiner<TKey, T>() is { } combiner ? new PreAggregatingKeyBy<TKey, T>(this, combiner, graph.Ports[port].Stage.Name) : null;
+
+    /// <summary>The record's key: a selector that returns null throws.</summary>
+    public TKey KeyOf(T value) => selector(value) ?? throw new InvalidOperationException("the key selector returned null");
+
+    /// <summary>What goes to <paramref name="key"/>'s key group in a record's place.</summary>
+    public Keyed RouteAs(TKey key, object? value) => new(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, value, port);
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
     {
         Routed routed;
         try
         {
-            var key = selector(value) ?? throw new InvalidOperationException("the key selector returned null");
+            var key = KeyOf(value);
             routed = new Routed(KeyGroupOf.For(codec, key, graph.MaxParallelism), key, value, timestamp, Target: port);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -225,4 +261,44 @@ internal sealed class BroadcastTerminal<T>(int port) : Terminal<T>
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output) =>
         output.Add(new Emitted(EmittedKind.Forward, null, new Routed(Routed.EveryKeyGroup, "", value, timestamp, Target: port), timestamp, port));
+}
+
+/// <summary>
+/// INTERNAL API. A key-by fused into a batch run's source whose stage pre-aggregates: the records of a chunk with the
+/// same key and window are folded into one partial accumulator by the stage's combiner, routed in the place of the
+/// first of them (with its position and bytes); the others go on as nothing. The key group merges the partial into its
+/// window (<see cref="OneInputStageHost{TKey, TIn, TOut}"/>). What the aggregate function throws makes the record a
+/// dead letter of the stage, as in the key group.
+/// </summary>
+internal sealed class PreAggregatingKeyBy<TKey, T>(KeyByTerminal<TKey, T> keyBy, ActorFlow.Operators.Internal.IWindowCombiner<TKey, T> combiner, string stage) : IRecordRoute<T, Keyed>
+    where TKey : notnull
+{
+    public string Step => keyBy.Step;
+
+    public Keyed Route(T value) => keyBy.Route(value);
+
+    public bool TryRoute(T value, long timestamp, out Keyed routed)
+    {
+        var key = keyBy.KeyOf(value);
+        object? folded;
+        try
+        {
+            folded = combiner.Combine(key, value, timestamp);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new RouteStepException(stage, $"operator '{stage}' failed on key '{key}': {e.GetType().Name}: {e.Message}", e);
+        }
+
+        if (folded is null)
+        {
+            routed = default;
+            return false;
+        }
+
+        routed = keyBy.RouteAs(key, folded);
+        return true;
+    }
+
+    public void BeginChunk() => combiner.Clear();
 }

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using ActorFlow.Operators.Functions;
+using ActorFlow.Operators.Windowing;
+using ActorFlow.Persistence.Config;
+using ActorFlow.Topology.Connectors;
+using ActorFlow.Topology.Dsl;
+using ActorFlow.Topology.Runtime;
+using ActorFlow.Topology.Tests.EndToEnd;
+
+namespace ActorFlow.Topology.Tests.Bounded;
+
+/// <summary>
+/// A batch run in place pre-aggregates what a source's key-by sends to a tumbling event-time window with an aggregate
+/// (<see cref="JobRunnerOptions.BatchPreAggregation"/>): the records of a chunk with the same key and window are folded
+/// into one accumulator before their key group merges it, and the windows are those of the records one by one.
+/// </summary>
+public sealed class BatchPreAggregationSpec : IAsyncLifetime
+{
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(60);
+    private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-batch-pre-aggregation");
+    private Akka.Actor.ActorSystem? _system;
+
+    public async Task InitializeAsync() =>
+        _system = await ActorFlowCluster.StartNodeAsync("pre-aggregation", StateStoreSettings.Sqlite(_data.Path));
+
+    public async Task DisposeAsync()
+    {
+        if (_system is not null)
+        {
+            await _system.Terminate().WaitAsync(Prompt);
+        }
+
+        _data.Dispose();
+    }
+
+    /// <summary>
+    /// Verify that the windows of a batch run with pre-aggregation are the reference's and those of a run without it,
+    /// and that the key groups merged folded accumulators (the aggregate's merge ran) only in the run with it.
+    /// </summary>
+    [Fact]
+    public async Task Pre_aggregated_windows_must_equal_the_windows_of_the_records_one_by_one()
+    {
+        var input = BoundedJobs.Clicks(3_000, 3);
+        var expected = BoundedJobs.WindowCounts(input.SelectMany(p => p).Select(c => c.Value));
+
+        var on = new MergeCountingAggregate();
+        var (withFolds, deadWith) = await RunAsync("folded", input, on, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+        var off = new MergeCountingAggregate();
+        var (without, deadWithout) = await RunAsync("unfolded", input, off, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchPreAggregation = false });
+
+        Assert.Equal(expected, withFolds);
+        Assert.Equal(expected, without);
+        Assert.Empty(deadWith);
+        Assert.Empty(deadWithout);
+        Assert.True(on.Merges > 0, "the key groups merged pre-aggregated accumulators");
+        Assert.True(on.Adds == 3_000, $"every record was added once ({on.Adds})");
+        Assert.Equal(0, off.Merges);
+    }
+
+    /// <summary>
+    /// Verify that an aggregate whose merge throws (written for tumbling windows only, as Flink allows) is not
+    /// pre-aggregated: the same windows, no dead letter.
+    /// </summary>
+    [Fact]
+    public async Task An_aggregate_that_refuses_to_merge_must_get_its_records_one_by_one()
+    {
+        var input = BoundedJobs.Clicks(1_000, 2);
+        var expected = BoundedJobs.WindowCounts(input.SelectMany(p => p).Select(c => c.Value));
+
+        var (windows, dead) = await RunAsync("no-merge", input, new MergeCountingAggregate { RefuseMerge = true }, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+
+        Assert.Equal(expected, windows);
+        Assert.Empty(dead);
+    }
+
+    /// <summary>
+    /// Verify that a record the aggregate's add throws on becomes a dead letter of the operator with its own partition
+    /// and offset, as without pre-aggregation, and every other record of its window is counted.
+    /// </summary>
+    [Fact]
+    public async Task A_record_the_aggregate_throws_on_must_become_a_dead_letter_of_the_operator()
+    {
+        var input = BoundedJobs.Clicks(1_000, 2);
+        var poison = input[1][37].Value;
+        var expected = BoundedJobs.WindowCounts(input.SelectMany(p => p).Select(c => c.Value).Where(c => c != poison));
+
+        var (windows, dead) = await RunAsync("poisoned-add", input, new MergeCountingAggregate { Poison = poison }, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+
+        Assert.Equal(expected, windows);
+        var letter = Assert.Single(dead);
+        Assert.Equal("count", letter.Operator);
+        Assert.Equal(BoundedListSource<Click>.Id(1), letter.Origin);
+        Assert.Equal(37, letter.Offset);
+        Assert.Contains($"operator 'count' failed on key '{poison.User}'", letter.Reason, StringComparison.Ordinal);
+        Assert.Contains("poisoned click", letter.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Verify that a windowed reduce (the latest click per user and window) is pre-aggregated to the same results as the
+    /// records one by one give.
+    /// </summary>
+    [Fact]
+    public async Task A_pre_aggregated_reduce_must_give_the_windows_of_the_records_one_by_one()
+    {
+        var input = BoundedJobs.Clicks(2_000, 2);
+        var expected = input.SelectMany(p => p).Select(c => c.Value)
+            .GroupBy(c => (c.User, Start: c.Time - (((c.Time % 1000) + 1000) % 1000)))
+            .Select(g => g.OrderByDescending(c => c.Time).First())
+            .Select(c => $"{c.User}|{c.Time.ToString(CultureInfo.InvariantCulture)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        async Task<List<string>> LatestAsync(string name, bool preAggregate)
+        {
+            var output = new ConcurrentQueue<Click>();
+            var job = StreamJobBuilder.Create(name)
+                .WithSerializers(new ActorFlow.Operators.Serialization.SerializerRegistry().Register(Serialization.WireTestJobs.ClickSerializer))
+                .FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks)
+                .KeyBy(c => c.User)
+                .Process("latest", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                    .Reduce((a, b) => b.Time > a.Time ? b : a))
+                .To(new QueueSink<Click>(output))
+                .Build();
+            var running = await JobRunner.StartAsync(_system!, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, BatchPreAggregation = preAggregate });
+            Assert.True((await running.Completion.WaitAsync(Prompt)).EndOfInput);
+            return [.. output.Select(c => $"{c.User}|{c.Time.ToString(CultureInfo.InvariantCulture)}").Order(StringComparer.Ordinal)];
+        }
+
+        Assert.Equal(expected, await LatestAsync("latest-folded", preAggregate: true));
+        Assert.Equal(expected, await LatestAsync("latest-unfolded", preAggregate: false));
+    }
+
+    private async Task<(List<string> Windows, List<DeadLetterRecord> Dead)> RunAsync(string name, List<List<(Click Value, long Time)>> input, MergeCountingAggregate aggregate, JobRunnerOptions options)
+    {
+        var output = new ConcurrentQueue<string>();
+        var dead = new ConcurrentQueue<DeadLetterRecord>();
+        var job = StreamJobBuilder.Create(name)
+            .FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks)
+            .KeyBy(c => c.User)
+            .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                .Aggregate(aggregate, (user, window, count) => $"{user}|{window.Start.ToString(CultureInfo.InvariantCulture)}|{count.ToString(CultureInfo.InvariantCulture)}"))
+            .To(new QueueSink<string>(output))
+            .WithDeadLetters(new QueueSink<DeadLetterRecord>(dead))
+            .Build();
+        var running = await JobRunner.StartAsync(_system!, job, options);
+        var summary = await running.Completion.WaitAsync(Prompt);
+        Assert.True(summary.EndOfInput);
+        Assert.Equal(input.Sum(p => p.Count), summary.RecordsRead); // folded records are read records
+        return ([.. output.Order(StringComparer.Ordinal)], [.. dead]);
+    }
+
+    /// <summary>Counts records; counts its adds and merges (shared by the key groups' operators, so updated atomically).</summary>
+    private sealed class MergeCountingAggregate : IAggregateFunction<Click, long, long>
+    {
+        private int _adds;
+        private int _merges;
+
+        public bool RefuseMerge { get; init; }
+
+        public Click? Poison { get; init; }
+
+        public int Adds => Volatile.Read(ref _adds);
+
+        public int Merges => Volatile.Read(ref _merges);
+
+        public long CreateAccumulator() => 0;
+
+        public long Add(Click value, long accumulator)
+        {
+            if (ReferenceEquals(value, Poison))
+            {
+                throw new InvalidOperationException("poisoned click");
+            }
+
+            Interlocked.Increment(ref _adds);
+            return accumulator + 1;
+        }
+
+        public long GetResult(long accumulator) => accumulator;
+
+        public long Merge(long a, long b)
+        {
+            if (RefuseMerge)
+            {
+                throw new NotSupportedException("tumbling windows only");
+            }
+
+            if (a != 0 || b != 0)
+            {
+                Interlocked.Increment(ref _merges);
+            }
+
+            return a + b;
+        }
+    }
+}
