@@ -24,7 +24,12 @@ public interface IAggregateFunction<in TIn, TAcc, out TOut>
     /// <returns>The result.</returns>
     TOut GetResult(TAcc accumulator);
 
-    /// <summary>Merges two accumulators (used when session windows merge).</summary>
+    /// <summary>
+    /// Merges two accumulators: used when session windows merge, and by a batch run's pre-aggregation
+    /// (<c>JobRunnerOptions.BatchPreAggregation</c>), which merges accumulators of records folded ahead of the window
+    /// into it. It must give what adding both accumulators' records to one would. A function that throws here when
+    /// merging two new accumulators is never pre-aggregated.
+    /// </summary>
     /// <param name="a">One accumulator.</param>
     /// <param name="b">The other.</param>
     /// <returns>The merged accumulator.</returns>

@@ -47,6 +47,9 @@ internal abstract class WindowPartial(long timestamp)
 internal sealed class WindowPartial<TState>(long timestamp) : WindowPartial(timestamp)
 {
     public TState State = default!;
+
+    /// <summary>The records folded in.</summary>
+    public int Records;
 }
 
 /// <content>Pre-aggregation: combiners for batch runs, and partials merged into the windows.</content>
@@ -78,7 +81,22 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IPreAggr
         var stateKey = new StateKey<TKey>(key, window);
         ref var entry = ref _windows.GetOrAdd(stateKey);
         var isNew = !entry.HasContents;
-        entry.State = isNew ? typed.State : _contents.Merge(entry.State, typed.State);
+        if (isNew)
+        {
+            entry.State = typed.State; // the fold is dropped after this call: its state becomes the window's
+        }
+        else
+        {
+            try
+            {
+                entry.State = _contents.Merge(entry.State, typed.State);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidOperationException($"merging the accumulator of {typed.Records} records pre-aggregated from this one on failed ({e.GetType().Name}: {e.Message}); none of them is in window {window}", e);
+            }
+        }
+
         entry.HasContents = true;
         OnElementTrigger(stateKey, partial.Timestamp, isNew);
     }
@@ -98,11 +116,13 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IPreAggr
             if (_open.TryGetValue(stateKey, out var partial))
             {
                 contents.Add(ref partial.State, false, value, timestamp);
+                partial.Records++;
                 return null;
             }
 
             partial = new WindowPartial<TState>(timestamp);
             contents.Add(ref partial.State, true, value, timestamp);
+            partial.Records = 1;
             _open.Add(stateKey, partial);
             return partial;
         }

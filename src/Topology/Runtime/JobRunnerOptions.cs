@@ -156,15 +156,18 @@ public sealed record JobRunnerOptions
 
     /// <summary>
     /// In batch mode with the key groups in place (<see cref="BatchKeyGroupsInPlace"/>), whether the records that a
-    /// source's key-by sends to a window operator with an aggregate or reduce function are pre-aggregated as they are
-    /// read (Flink's local-global aggregation, Spark's map-side combine): the records of one source chunk with the same
-    /// key and window are folded into one accumulator (the function's <c>Add</c>, or its reduce), and the key group merges
-    /// that into the window (<c>Merge</c>). Done for tumbling event-time windows with the default event-time trigger
-    /// and a key-by straight after the source; an aggregate function whose <c>Merge</c> throws (written for Flink, where
-    /// it serves session windows only) is not pre-aggregated. The results are the same when <c>Merge</c> combines two
-    /// accumulators as adding their records to one would; set false when it does not. What the function throws on a
-    /// record makes that record a dead letter of the operator, as without pre-aggregation; what <c>Merge</c> throws names
-    /// the first record of the fold. Default true.
+    /// source's key-by sends to a window of the first hop are pre-aggregated as they are read (Flink's local-global
+    /// aggregation, Spark's map-side combine): the records of one source chunk with the same key and window are folded
+    /// into one accumulator (the aggregate function's <c>Add</c>, or the reduce function), and the key group merges that
+    /// into the window (<c>Merge</c>, or the reduce function again). Done for tumbling event-time windows with the default
+    /// event-time trigger and an aggregate or reduce function (with or without a process-window function), when the
+    /// key-by is its source's only consumer and no <c>Where</c> or <c>Select</c> stands between them. The results are
+    /// those of the records one by one when <c>Merge</c> combines two accumulators as adding their records to one would,
+    /// and when the reduce function is associative (as Flink asks of both); set false when they are not. An aggregate
+    /// function whose <c>Merge</c> throws on two new accumulators (written for Flink, which merges for session windows
+    /// only) is not pre-aggregated. A record that <c>Add</c> or the reduce function throws on becomes a dead letter of the
+    /// operator with its position, as without pre-aggregation; a <c>Merge</c> that throws makes one dead letter for the
+    /// records folded together, at the first one's position, naming how many were lost. Default true.
     /// </summary>
     public bool BatchPreAggregation { get; init; } = true;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using ActorFlow.Operators;
 using ActorFlow.Operators.Functions;
 using ActorFlow.Operators.Windowing;
 using ActorFlow.Persistence.Config;
@@ -75,6 +76,29 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
     }
 
     /// <summary>
+    /// Verify that a merge that throws on a fold makes one dead letter of the operator naming how many records the fold
+    /// held: the windows' counts and the dead letters' together account for every record.
+    /// </summary>
+    [Fact]
+    public async Task A_merge_that_throws_must_name_the_records_of_the_fold_in_its_dead_letter()
+    {
+        var input = BoundedJobs.Clicks(1_000, 2);
+
+        var (windows, dead) = await RunAsync("failing-merge", input, new MergeCountingAggregate { RefuseMergeOfRecords = true }, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+
+        Assert.NotEmpty(dead);
+        Assert.All(dead, letter => Assert.Equal("count", letter.Operator));
+        var lost = dead.Sum(letter =>
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(letter.Reason, "the accumulator of (\\d+) records pre-aggregated from this one on failed");
+            Assert.True(match.Success, letter.Reason);
+            return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        });
+        var counted = windows.Sum(w => int.Parse(w[(w.LastIndexOf('|') + 1)..], CultureInfo.InvariantCulture));
+        Assert.Equal(1_000, counted + lost);
+    }
+
+    /// <summary>
     /// Verify that a record the aggregate's add throws on becomes a dead letter of the operator with its own partition
     /// and offset, as without pre-aggregation, and every other record of its window is counted.
     /// </summary>
@@ -131,6 +155,43 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
         Assert.Equal(expected, await LatestAsync("latest-unfolded", preAggregate: false));
     }
 
+    /// <summary>
+    /// Verify that a window on the second hop, fed by a source's key-by through a union with an earlier stage's output,
+    /// gets its records one by one (its key groups run on their entities, which take records, not folds: a fold cannot
+    /// cross to another node as the stage's record type, and an entity's restart would replay it) and counts every click
+    /// of both sources once.
+    /// </summary>
+    [Fact]
+    public async Task A_window_on_a_later_hop_must_not_get_pre_aggregated_records()
+    {
+        var web = BoundedJobs.Clicks(1_000, 2, seed: 3);
+        var mobile = BoundedJobs.Clicks(1_000, 2, seed: 5);
+        var expected = BoundedJobs.WindowCounts(web.Concat(mobile).SelectMany(p => p).Select(c => c.Value));
+        var output = new ConcurrentQueue<string>();
+        var dead = new ConcurrentQueue<DeadLetterRecord>();
+        var builder = StreamJobBuilder.Create("later-hop")
+            .WithSerializers(new ActorFlow.Operators.Serialization.SerializerRegistry().Register(Serialization.WireTestJobs.ClickSerializer));
+        var passed = builder.FromSource("web", new BoundedListSource<Click>([.. web]), BoundedJobs.Watermarks)
+            .KeyBy(c => c.User)
+            .Process("pass", () => KeyedProcessOperators.Create(new PassThrough()));
+        var aggregate = new MergeCountingAggregate();
+        var job = builder.FromSource("mobile", new BoundedListSource<Click>([.. mobile]), BoundedJobs.Watermarks)
+            .Union(passed)
+            .KeyBy(c => c.User)
+            .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                .Aggregate(aggregate, (user, window, count) => $"{user}|{window.Start.ToString(CultureInfo.InvariantCulture)}|{count.ToString(CultureInfo.InvariantCulture)}"))
+            .To(new QueueSink<string>(output))
+            .WithDeadLetters(new QueueSink<DeadLetterRecord>(dead))
+            .Build();
+
+        var running = await JobRunner.StartAsync(_system!, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch, RestartStrategy = RestartStrategy.None });
+        Assert.True((await running.Completion.WaitAsync(Prompt)).EndOfInput);
+
+        Assert.Empty(dead);
+        Assert.Equal(expected, output.Order(StringComparer.Ordinal));
+        Assert.Equal(0, aggregate.Merges);
+    }
+
     private async Task<(List<string> Windows, List<DeadLetterRecord> Dead)> RunAsync(string name, List<List<(Click Value, long Time)>> input, MergeCountingAggregate aggregate, JobRunnerOptions options)
     {
         var output = new ConcurrentQueue<string>();
@@ -150,6 +211,12 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
         return ([.. output.Order(StringComparer.Ordinal)], [.. dead]);
     }
 
+    /// <summary>Emits every click as it came.</summary>
+    private sealed class PassThrough : KeyedProcessFunction<string, Click, Click>
+    {
+        public override void ProcessElement(Click value, Context context, ICollector<Click> output) => output.Collect(value);
+    }
+
     /// <summary>Counts records; counts its adds and merges (shared by the key groups' operators, so updated atomically).</summary>
     private sealed class MergeCountingAggregate : IAggregateFunction<Click, long, long>
     {
@@ -157,6 +224,9 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
         private int _merges;
 
         public bool RefuseMerge { get; init; }
+
+        /// <summary>Gets a value indicating whether merging two accumulators that both counted records throws.</summary>
+        public bool RefuseMergeOfRecords { get; init; }
 
         public Click? Poison { get; init; }
 
@@ -181,7 +251,7 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
 
         public long Merge(long a, long b)
         {
-            if (RefuseMerge)
+            if (RefuseMerge || (RefuseMergeOfRecords && a != 0 && b != 0))
             {
                 throw new NotSupportedException("tumbling windows only");
             }

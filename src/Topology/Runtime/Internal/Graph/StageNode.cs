@@ -179,8 +179,11 @@ internal sealed class OneInputStage<TKey, TIn, TOut> : StageNode
         (_preAggregating as ActorFlow.Operators.Internal.IPreAggregating<TK, TI, TOut>)?.CreateCombiner();
 
 
+    // Only the first hop's key groups run in place (a batch run's LocalKeyGroups); a later hop's entities take records:
+    // a fold would not cross nodes as the stage's record type, and an entity's restart log would replay it. Whether the
+    // operator can combine is asked per run (NewCombiner), so that no user code runs for it at the job's build.
     protected override void Validated(object first) =>
-        _preAggregating = Port >= 0 && first is ActorFlow.Operators.Internal.IPreAggregating<TKey, TIn, TOut> p && p.CreateCombiner() is not null ? p : null;
+        _preAggregating = Port >= 0 && Hop == 1 ? first as ActorFlow.Operators.Internal.IPreAggregating<TKey, TIn, TOut> : null;
 }
 
 /// <summary>
