@@ -28,7 +28,11 @@ internal sealed class PostgreSqlCheckpointStore : SqlCheckpointStore
     }
 
     /// <inheritdoc />
+    /// <remarks>In one transaction under the advisory lock every ActorFlow node takes to create tables
+    /// (<see cref="Config.PostgreSqlTableLock"/>): two stores creating them at once race otherwise.</remarks>
     protected override string CreateTableSql => $"""
+        BEGIN;
+        SELECT pg_advisory_xact_lock({Config.PostgreSqlTableLock.Key});
         CREATE TABLE IF NOT EXISTS {Table} (
           job_id TEXT NOT NULL,
           checkpoint_id BIGINT NOT NULL,
@@ -47,6 +51,7 @@ internal sealed class PostgreSqlCheckpointStore : SqlCheckpointStore
           checkpoint_id BIGINT NULL,
           message TEXT NOT NULL,
           PRIMARY KEY (job_id, kind));
+        COMMIT;
         """;
 
     /// <inheritdoc />

@@ -29,7 +29,11 @@ public static class ActorFlowCluster
     /// <summary>The members of this node's cluster that are Up (this node included once it is).</summary>
     internal static int UpMembers(ActorSystem system) => Cluster.Get(system).State.Members.Count(m => m.Status == MemberStatus.Up);
 
-    /// <summary>Starts a cluster node and waits until it is Up.</summary>
+    /// <summary>
+    /// Starts a cluster node and waits until it is Up. On PostgreSQL with auto-initialize the node first has its journal
+    /// and snapshot store create their tables, one node at a time (an advisory lock): nodes that start at once on a new
+    /// database raced on them.
+    /// </summary>
     /// <param name="name">The actor system name (equal on every node of one cluster).</param>
     /// <param name="state">Where key-group state lives (SQLite file or PostgreSQL).</param>
     /// <param name="seeds">
@@ -42,6 +46,9 @@ public static class ActorFlowCluster
     /// TCP port on 127.0.0.1; 0 picks a free one unless <paramref name="overrides"/> set
     /// <c>akka.remote.dot-netty.tcp.port</c> (another port in both is refused).
     /// </param>
+    /// <exception cref="InvalidOperationException">The PostgreSQL database of <paramref name="state"/> could not be reached
+    /// within 30 s, or the node terminated while it joined.</exception>
+    /// <exception cref="TimeoutException">The node did not come up within 30 s.</exception>
     public static async Task<ActorSystem> StartNodeAsync(string name, StateStoreSettings state, IReadOnlyList<Address>? seeds = null, Config? overrides = null, int port = 0)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -95,6 +102,11 @@ public static class ActorFlowCluster
         Stores.Add(system, store);
         system.RegisterOnTermination(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         LiveJobs.Get(system); // its shutdown task in place before any shutdown can begin
+        if (state.Provider == StateStoreProvider.PostgreSql && state.AutoInitialize)
+        {
+            await CreateTablesAsync(system, state).ConfigureAwait(false);
+        }
+
         var cluster = Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
@@ -133,5 +145,40 @@ public static class ActorFlowCluster
         }
 
         return system;
+    }
+
+    /// <summary>
+    /// Has the journal and the snapshot store create their tables (Akka.Persistence.Sql's auto-initialize, which runs at
+    /// their first request) under the advisory lock every ActorFlow node takes to create tables: nodes starting at once on
+    /// a new database create them one after the other (they raced on <c>CREATE TABLE</c>, and a journal restarted). A
+    /// database that cannot be reached fails the start, naming it.
+    /// </summary>
+    private static async Task CreateTablesAsync(ActorSystem system, StateStoreSettings state)
+    {
+        var timeout = TimeSpan.FromSeconds(30);
+        try
+        {
+            using var bound = new CancellationTokenSource(timeout);
+            await using var locked = await PostgreSqlTableLock.AcquireAsync(state.EffectiveConnectionString, bound.Token).ConfigureAwait(false);
+            var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
+            var snapshot = await persistence.SnapshotStoreFor(null).Ask<object>(
+                new Akka.Persistence.LoadSnapshot("actorflow-tables", Akka.Persistence.SnapshotSelectionCriteria.None, long.MaxValue), timeout).ConfigureAwait(false);
+            if (snapshot is Akka.Persistence.LoadSnapshotFailed failed)
+            {
+                throw failed.Cause;
+            }
+
+            var journal = await persistence.JournalFor(null).Ask<object>(
+                (IActorRef sender) => new Akka.Persistence.ReplayMessages(1, 0, 0, "actorflow-tables", sender), timeout, CancellationToken.None).ConfigureAwait(false);
+            if (journal is Akka.Persistence.ReplayMessagesFailure replay)
+            {
+                throw replay.Cause;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await system.Terminate().ConfigureAwait(false); // nothing else holds it
+            throw new InvalidOperationException($"The node could not create or reach its state store's tables in PostgreSQL ({e.GetType().Name}: {e.Message}): is the database up and reachable?", e);
+        }
     }
 }
