@@ -29,6 +29,15 @@ internal sealed class StateStoreOptions
         {
             if ((r.GetResult(_sqlite) is null) == (r.GetResult(_postgres) is null))
             {
+                // System.CommandLine leaves a missing required argument unreported when this check fails: say both.
+                foreach (var argument in r.Command.Arguments)
+                {
+                    if (argument.Arity.MinimumNumberOfValues > 0 && (r.GetResult(argument)?.Tokens.Count ?? 0) == 0)
+                    {
+                        r.AddError($"Required argument '{argument.Name}' missing for command: '{r.Command.Name}'.");
+                    }
+                }
+
                 r.AddError($"{Name(r)} needs the state store: --sqlite DIR or --postgres CONNECTION (one of them).");
             }
         });

@@ -91,6 +91,23 @@ public sealed class HelpSpec
     }
 
     /// <summary>
+    /// Verify that a command line missing both the job and the state store names both (it named only the store).
+    /// </summary>
+    [Theory]
+    [InlineData("status", "job")]
+    [InlineData("savepoint create", "job")]
+    public async Task A_command_missing_its_job_and_store_must_name_both(string line, string argument)
+    {
+        var (code, _, error) = await RunAsync(line.Split(' '));
+
+        Assert.Equal(2, code);
+        var lines = error.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        var command = line.Split(' ')[^1];
+        Assert.Contains($"actorflow: Required argument '{argument}' missing for command: '{command}'.", lines);
+        Assert.Contains($"actorflow: {line} needs the state store: --sqlite DIR or --postgres CONNECTION (one of them).", lines);
+    }
+
+    /// <summary>
     /// Verify that an unknown sub-command is reported once, by its word: System.CommandLine also reported the sub-command
     /// as missing ("Required command was not provided."), which read as if none had been typed.
     /// </summary>
