@@ -47,6 +47,12 @@ internal static class PostgreSqlTableLock
                 await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({Key})", connection);
                 await command.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+            {
+                // The session could not be asked (a connection broken since the tables were made): closing it, not
+                // pooling it, releases the lock with it.
+                NpgsqlConnection.ClearPool(connection);
+            }
             finally
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
