@@ -43,17 +43,6 @@ internal static class Failover
         Process.GetCurrentProcess().Kill();
     }
 
-    /// <summary>Creates the journal and snapshot tables from this node alone, before another node starts.</summary>
-    public static async Task InitializePersistenceAsync(ActorSystem system)
-    {
-        var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
-        var timeout = TimeSpan.FromSeconds(30);
-        await persistence.SnapshotStoreFor(null).Ask<Akka.Persistence.LoadSnapshotResult>(
-            new Akka.Persistence.LoadSnapshot("warm-up", Akka.Persistence.SnapshotSelectionCriteria.None, long.MaxValue), timeout);
-        await persistence.JournalFor(null).Ask<Akka.Persistence.RecoverySuccess>(
-            (IActorRef sender) => new Akka.Persistence.ReplayMessages(1, 0, 0, "warm-up", sender), timeout, CancellationToken.None);
-    }
-
     /// <summary>Waits until the shard region of every job knows <paramref name="count"/> regions (one per node).</summary>
     public static async Task AwaitRegionsAsync(ActorSystem system, IEnumerable<string> jobs, int count, TimeSpan timeout)
     {

@@ -70,10 +70,8 @@ if (options.Node == "host")
     return 0;
 }
 
-// The runner creates the tables alone (two nodes initialising one PostgreSQL database at once race on CREATE
-// TABLE), hosts key groups, and starts the jobs once the host's regions are up, so that key groups are spread
-// over both nodes from the first record and never rebalanced while the jobs run.
-await Failover.InitializePersistenceAsync(node);
+// The runner hosts key groups and starts the jobs once the host's regions are up, so that key groups are spread over
+// both nodes from the first record and never rebalanced while the jobs run (StartNodeAsync created the tables).
 await JobRunner.HostAsync(node, ScenarioJobs.Count(node, options.Servers), clusterOptions);
 await JobRunner.HostAsync(node, ScenarioJobs.Totals(node, options.Servers), clusterOptions);
 Console.WriteLine("hosting");

@@ -1,5 +1,5 @@
 // SingletonProbe: a manual scenario for JobRunner.StartSingletonAsync with real processes.
-//   node <bootstrap> <postgres-cs> --name N --port P --seeds P1,P2,P3 [--init] [--interval-ms 2000] [--sigterm-leave]
+//   node <bootstrap> <postgres-cs> --name N --port P --seeds P1,P2,P3 [--interval-ms 2000] [--sigterm-leave]
 //        one node of the cluster "probe": hosts the job's key groups, runs the job when it holds the singleton,
 //        prints timestamped lines "EVENT ..." (the job started/stopped here, checkpoints, restarts, cluster events)
 //   produce <bootstrap> --rate R --seconds S [--start I] [--end]
@@ -61,16 +61,6 @@ static async Task<int> NodeAsync(string[] a, string servers)
     var system = await ActorFlowCluster.StartNodeAsync("probe", state, seeds, overrides, port);
     var cluster = Cluster.Get(system);
     Log($"{name}: node up {cluster.SelfAddress} uid {cluster.SelfUniqueAddress.Uid}");
-    if (a.Contains("--init"))
-    {
-        var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
-        await persistence.SnapshotStoreFor(null).Ask<Akka.Persistence.LoadSnapshotResult>(
-            new Akka.Persistence.LoadSnapshot("warm-up", Akka.Persistence.SnapshotSelectionCriteria.None, long.MaxValue), TimeSpan.FromSeconds(30));
-        await persistence.JournalFor(null).Ask<Akka.Persistence.RecoverySuccess>(
-            (IActorRef sender) => new Akka.Persistence.ReplayMessages(1, 0, 0, "warm-up", sender), TimeSpan.FromSeconds(30), CancellationToken.None);
-        Log($"{name}: persistence initialised");
-    }
-
     system.ActorOf(Props.Create(() => new ClusterLogger(name)), "probe-cluster-logger");
     if (a.Contains("--sigterm-leave"))
     {

@@ -32,7 +32,7 @@ public sealed class ConcurrentTableCreationSpec(LocalPostgres postgres)
             var system = await ActorFlowCluster.StartNodeAsync($"tables-{i}", state);
             var listener = system.ActorOf(Props.Create(() => new ErrorListener(errors)));
             system.EventStream.Subscribe(listener, typeof(Error));
-            await Cluster.TwoNodeSpec.InitializePersistenceAsync(system);
+            await StoresAnswerAsync(system);
             return system;
         })).ToList();
         var systems = new List<ActorSystem>();
@@ -81,6 +81,19 @@ public sealed class ConcurrentTableCreationSpec(LocalPostgres postgres)
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Asks the node's snapshot store and journal a query each (what first makes them create their tables, when the node's
+    /// start did not).
+    /// </summary>
+    private static async Task StoresAnswerAsync(ActorSystem system)
+    {
+        var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
+        await persistence.SnapshotStoreFor(null).Ask<Akka.Persistence.LoadSnapshotResult>(
+            new Akka.Persistence.LoadSnapshot("warm-up", Akka.Persistence.SnapshotSelectionCriteria.None, long.MaxValue), Prompt);
+        await persistence.JournalFor(null).Ask<Akka.Persistence.RecoverySuccess>(
+            (IActorRef sender) => new Akka.Persistence.ReplayMessages(1, 0, 0, "warm-up", sender), Prompt, CancellationToken.None);
     }
 
     private sealed class ErrorListener : ReceiveActor

@@ -77,7 +77,6 @@ public sealed class JobSingletonSpec : IDisposable
         ActorSystem? nodeB = null;
         try
         {
-            await TwoNodeSpec.InitializePersistenceAsync(nodeA); // one node creates the tables
             nodeB = await ActorFlowCluster.StartNodeAsync("singleton", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress], TwoNodeCluster.Overrides);
             await Poll.UntilAsync(() => Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2, TimeSpan.FromSeconds(30));
 

@@ -71,9 +71,6 @@ public sealed class TwoNodeSpec : IDisposable
         ActorSystem? nodeB = null;
         try
         {
-            // Tables are created by the first node alone: two nodes auto-initializing one PostgreSQL database at once
-            // race on CREATE TABLE (duplicate pg_type entry) and one journal restarts.
-            await InitializePersistenceAsync(nodeA);
             nodeB = await ActorFlowCluster.StartNodeAsync("two-nodes", state, [Akka.Cluster.Cluster.Get(nodeA).SelfAddress], TwoNodeCluster.Overrides);
             await Poll.UntilAsync(() => Akka.Cluster.Cluster.Get(nodeA).State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up) == 2, TimeSpan.FromSeconds(20));
             _output.WriteLine($"cluster of two up after {clock.ElapsedMilliseconds} ms");
@@ -134,16 +131,6 @@ public sealed class TwoNodeSpec : IDisposable
                 .Aggregate(new CountAggregate(), new Label()))
             .To(KafkaConnectors.Sink<string>(producer, s => new ProducerRecord<byte[], byte[]>("counts", new Message<byte[], byte[]> { Key = [], Value = Encoding.UTF8.GetBytes(s) })))
             .Build();
-    }
-
-    internal static async Task InitializePersistenceAsync(ActorSystem system)
-    {
-        var persistence = Akka.Persistence.Persistence.Instance.Apply(system);
-        var timeout = TimeSpan.FromSeconds(20);
-        await persistence.SnapshotStoreFor(null).Ask<Akka.Persistence.LoadSnapshotResult>(
-            new Akka.Persistence.LoadSnapshot("warm-up", Akka.Persistence.SnapshotSelectionCriteria.None, long.MaxValue), timeout);
-        await persistence.JournalFor(null).Ask<Akka.Persistence.RecoverySuccess>(
-            (IActorRef sender) => new Akka.Persistence.ReplayMessages(1, 0, 0, "warm-up", sender), timeout, CancellationToken.None);
     }
 
     private static async Task<List<int>> EntitiesAsync(IActorRef region)
