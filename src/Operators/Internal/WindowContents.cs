@@ -30,6 +30,13 @@ internal abstract class WindowContents<TKey, TIn, TState, TOut>
     /// </summary>
     public virtual bool Combines => false;
 
+    /// <summary>
+    /// Tells whether merging the states of <paramref name="first"/> and <paramref name="second"/>, each added to a new
+    /// state, gives the result that adding both to one state gives, in both orders: a check on a run's own records before
+    /// any is pre-aggregated, which a merge that ignores one of its arguments fails. False when a function throws.
+    /// </summary>
+    public virtual bool MergeAgrees(TIn first, TIn second) => true;
+
     public abstract void Add(ref TState state, bool isNew, TIn value, long timestamp);
 
     public abstract TState Merge(TState target, TState source);
@@ -59,6 +66,8 @@ internal sealed class AggregateContents<TKey, TIn, TAcc, TOut>(IAggregateFunctio
 
     public override bool Combines => _combines ??= AggregateMerge.Works(aggregate);
 
+    public override bool MergeAgrees(TIn first, TIn second) => AggregateMerge.Agrees(aggregate, Serializer, first, second);
+
     public override void Add(ref TAcc state, bool isNew, TIn value, long timestamp)
     {
         if (isNew)
@@ -86,6 +95,8 @@ internal sealed class AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(
     private bool? _combines;
 
     public override bool Combines => _combines ??= AggregateMerge.Works(aggregate);
+
+    public override bool MergeAgrees(TIn first, TIn second) => AggregateMerge.Agrees(aggregate, Serializer, first, second);
 
     private readonly TMid[] _single = new TMid[1];
 
@@ -168,5 +179,49 @@ internal static class AggregateMerge
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Merges the accumulators of <paramref name="first"/> and <paramref name="second"/> and compares the result with
+    /// that of both added to one accumulator, in both orders (<see cref="WindowContents{TKey, TIn, TState, TOut}.MergeAgrees"/>).
+    /// A merge returning one of its arguments, a new or a default accumulator differs. The results are compared by their
+    /// equality (element by element for a collection), else the accumulators by the bytes their state serializer writes,
+    /// so that a result type without value equality passes when its accumulators are the same.
+    /// </summary>
+    public static bool Agrees<TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> aggregate, ITypeSerializer<TAcc> serializer, TIn first, TIn second)
+    {
+        try
+        {
+            return Agrees(first, second) && Agrees(second, first);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return false;
+        }
+
+        bool Agrees(TIn a, TIn b)
+        {
+            var merged = aggregate.Merge(aggregate.Add(a, aggregate.CreateAccumulator()), aggregate.Add(b, aggregate.CreateAccumulator()));
+            var added = aggregate.Add(b, aggregate.Add(a, aggregate.CreateAccumulator()));
+            return Same(aggregate.GetResult(merged), aggregate.GetResult(added)) || Bytes(merged).AsSpan().SequenceEqual(Bytes(added));
+        }
+
+        byte[] Bytes(TAcc accumulator)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            serializer.Write(new StateWriter(buffer), accumulator);
+            return buffer.WrittenSpan.ToArray();
+        }
+    }
+
+    private static bool Same<TOut>(TOut x, TOut y)
+    {
+        if (EqualityComparer<TOut>.Default.Equals(x, y))
+        {
+            return true;
+        }
+
+        return x is System.Collections.IEnumerable xs and not string && y is System.Collections.IEnumerable ys
+            && xs.Cast<object?>().SequenceEqual(ys.Cast<object?>());
     }
 }

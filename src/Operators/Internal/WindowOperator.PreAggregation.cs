@@ -27,7 +27,8 @@ internal interface IWindowCombiner<TKey, TIn>
     /// <summary>
     /// Adds <paramref name="value"/> to its (key, window)'s partial: null when an earlier record's partial took it, else
     /// what goes on to the key group in the record's place: a new <see cref="WindowPartial"/>, or the record itself when
-    /// it cannot be combined (no valid timestamp, a null key: the operator rejects it as it would have). What the
+    /// it cannot be combined (no valid timestamp, a null key: the operator rejects it as it would have), is one of the two
+    /// records the merge is checked on, or the check failed (<see cref="WindowContents{TKey, TIn, TState, TOut}.MergeAgrees"/>). What the
     /// aggregate function throws leaves the partial as it was.
     /// </summary>
     object? Combine(TKey key, TIn value, long timestamp);
@@ -105,11 +106,40 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IPreAggr
     {
         private readonly Dictionary<StateKey<TKey>, WindowPartial<TState>> _open = new(StateKeyComparer<TKey>.Instance);
 
+        // The run's first two records are checked against the merge (WindowContents.MergeAgrees) and go on unfolded;
+        // the records after them are folded only when it agreed.
+        private Probe _probe;
+        private TIn? _first;
+
+        private enum Probe
+        {
+            None,
+            HasFirst,
+            Agrees,
+            Differs,
+        }
+
         public object? Combine(TKey key, TIn value, long timestamp)
         {
             if (key is null || !Timestamps.IsValid(timestamp))
             {
                 return value;
+            }
+
+            switch (_probe)
+            {
+                case Probe.Agrees:
+                    break;
+                case Probe.None:
+                    _first = value;
+                    _probe = Probe.HasFirst;
+                    return value;
+                case Probe.HasFirst:
+                    _probe = contents.MergeAgrees(_first!, value) ? Probe.Agrees : Probe.Differs;
+                    _first = default;
+                    return value;
+                default:
+                    return value;
             }
 
             var stateKey = new StateKey<TKey>(key, WindowArithmetic.TumblingWindow(timestamp, size, offset));

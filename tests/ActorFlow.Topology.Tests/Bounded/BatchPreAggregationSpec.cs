@@ -18,6 +18,8 @@ namespace ActorFlow.Topology.Tests.Bounded;
 /// </summary>
 public sealed class BatchPreAggregationSpec : IAsyncLifetime
 {
+    private const int MergeCheckAdds = MergeCountingAggregate.CheckAdds;
+    private const int MergeCheckMerges = MergeCountingAggregate.CheckMerges;
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(60);
     private readonly ActorFlow.Tests.Shared.TempDirectory _data = new("actorflow-batch-pre-aggregation");
     private Akka.Actor.ActorSystem? _system;
@@ -54,8 +56,8 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
         Assert.Equal(expected, without);
         Assert.Empty(deadWith);
         Assert.Empty(deadWithout);
-        Assert.True(on.Merges > 0, "the key groups merged pre-aggregated accumulators");
-        Assert.True(on.Adds == 3_000, $"every record was added once ({on.Adds})");
+        Assert.True(on.Merges > MergeCheckMerges, "the key groups merged pre-aggregated accumulators");
+        Assert.True(on.Adds == 3_000 + MergeCheckAdds, $"every record was added once, besides the merge check ({on.Adds})");
         Assert.Equal(0, off.Merges);
     }
 
@@ -73,6 +75,25 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
 
         Assert.Equal(expected, windows);
         Assert.Empty(dead);
+    }
+
+    /// <summary>
+    /// Verify that an aggregate whose merge is wrong without throwing (it returns its first argument, a placeholder
+    /// written for Flink, which never merges tumbling windows) is not pre-aggregated: the merge check on the run's first
+    /// records finds it, and the windows are those of the records one by one.
+    /// </summary>
+    [Fact]
+    public async Task An_aggregate_whose_merge_drops_an_accumulator_must_get_its_records_one_by_one()
+    {
+        var input = BoundedJobs.Clicks(3_000, 3);
+        var expected = BoundedJobs.WindowCounts(input.SelectMany(p => p).Select(c => c.Value));
+        var aggregate = new MergeCountingAggregate { MergeKeepsFirst = true };
+
+        var (windows, dead) = await RunAsync("merge-keeps-first", input, aggregate, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+
+        Assert.Equal(expected, windows);
+        Assert.Empty(dead);
+        Assert.InRange(aggregate.Merges, 1, MergeCheckMerges); // the check's merges (it stops at the first difference), none of a fold
     }
 
     /// <summary>
@@ -220,13 +241,22 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
     /// <summary>Counts records; counts its adds and merges (shared by the key groups' operators, so updated atomically).</summary>
     private sealed class MergeCountingAggregate : IAggregateFunction<Click, long, long>
     {
+        /// <summary>What a batch run's merge check adds and merges (IAggregateFunction.Merge's documentation).</summary>
+        public const int CheckAdds = 8;
+
+        public const int CheckMerges = 2;
+
         private int _adds;
         private int _merges;
 
         public bool RefuseMerge { get; init; }
 
-        /// <summary>Gets a value indicating whether merging two accumulators that both counted records throws.</summary>
+        /// <summary>Gets a value indicating whether merging two accumulators that both counted more than one record throws
+        /// (the merge check on two single records passes).</summary>
         public bool RefuseMergeOfRecords { get; init; }
+
+        /// <summary>Gets a value indicating whether the merge returns its first argument (wrong, without throwing).</summary>
+        public bool MergeKeepsFirst { get; init; }
 
         public Click? Poison { get; init; }
 
@@ -251,7 +281,7 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
 
         public long Merge(long a, long b)
         {
-            if (RefuseMerge || (RefuseMergeOfRecords && a != 0 && b != 0))
+            if (RefuseMerge || (RefuseMergeOfRecords && a > 1 && b > 1))
             {
                 throw new NotSupportedException("tumbling windows only");
             }
@@ -261,7 +291,7 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
                 Interlocked.Increment(ref _merges);
             }
 
-            return a + b;
+            return MergeKeepsFirst ? a : a + b;
         }
     }
 }
