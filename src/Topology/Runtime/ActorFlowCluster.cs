@@ -48,7 +48,9 @@ public static class ActorFlowCluster
     /// </param>
     /// <exception cref="InvalidOperationException">The PostgreSQL database of <paramref name="state"/> could not be reached
     /// within 30 s, or the node terminated while it joined.</exception>
-    /// <exception cref="TimeoutException">The node did not come up within 30 s.</exception>
+    /// <exception cref="TimeoutException">The node did not come up within <c>actorflow.cluster.join-timeout</c> (30 s unless
+    /// <paramref name="overrides"/> set it).</exception>
+    /// <exception cref="ArgumentException"><c>actorflow.cluster.join-timeout</c> is not a positive duration.</exception>
     public static async Task<ActorSystem> StartNodeAsync(string name, StateStoreSettings state, IReadOnlyList<Address>? seeds = null, Config? overrides = null, int port = 0)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -80,6 +82,8 @@ public static class ActorFlowCluster
                 # (JobSingletonOptions.StopTimeout, 30 s): the default phase timeout (5 s) would cut its stop short.
                 akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout = 30 s
                 akka.loglevel = WARNING
+                # How long StartNodeAsync waits for the node to be Up (its seed nodes answering) before it fails.
+                actorflow.cluster.join-timeout = 30 s
                 """))
             .WithFallback(state.ToAkkaConfig())
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
@@ -89,6 +93,7 @@ public static class ActorFlowCluster
             // (a restarted node): without the singleton's serializer it logged "Cannot find serializer with id [14]".
             .WithFallback(Akka.Cluster.Tools.Singleton.ClusterSingleton.DefaultConfig());
         var checkpoints = CheckpointSettings.Create(config); // actorflow.persistence.checkpoints.table-name; a bad one fails here
+        var joinTimeout = JoinTimeout(config);
         var configuredSeeds = seeds is { Count: > 0 } ? [] : config.GetStringList("akka.cluster.seed-nodes") ?? [];
         if (configuredSeeds.Count > 0 && !configuredSeeds.Any(s => s.StartsWith($"akka.tcp://{name}@", StringComparison.Ordinal)))
         {
@@ -128,12 +133,12 @@ public static class ActorFlowCluster
         var joining = seeds is { Count: > 0 } ? string.Join(", ", seeds) : configuredSeeds.Count > 0 ? string.Join(", ", configuredSeeds) : "itself";
         try
         {
-            await Task.WhenAny(up.Task, system.WhenTerminated).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await Task.WhenAny(up.Task, system.WhenTerminated).WaitAsync(joinTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
             await system.Terminate().ConfigureAwait(false); // nothing else holds it
-            throw new TimeoutException($"The node {cluster.SelfAddress} did not come up within 30 s joining {joining}: is a seed node up and reachable?", e);
+            throw new TimeoutException($"The node {cluster.SelfAddress} did not come up within {joinTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s (actorflow.cluster.join-timeout) joining {joining}: is a seed node up and reachable?", e);
         }
 
         if (!up.Task.IsCompleted)
@@ -145,6 +150,24 @@ public static class ActorFlowCluster
         }
 
         return system;
+    }
+
+    /// <summary>The bound of a node's join (<c>actorflow.cluster.join-timeout</c>): a positive, finite duration.</summary>
+    private static TimeSpan JoinTimeout(Config config)
+    {
+        TimeSpan timeout;
+        try
+        {
+            timeout = config.GetTimeSpan("actorflow.cluster.join-timeout", null, allowInfinite: false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new ArgumentException($"actorflow.cluster.join-timeout is not a duration ({e.Message}): give one such as '30 s'.", "overrides", e);
+        }
+
+        return timeout > TimeSpan.Zero
+            ? timeout
+            : throw new ArgumentException($"actorflow.cluster.join-timeout must be positive (it is {timeout}): it bounds how long a node's start waits to join its cluster.", "overrides");
     }
 
     /// <summary>

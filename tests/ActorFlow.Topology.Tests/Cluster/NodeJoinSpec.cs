@@ -33,16 +33,36 @@ public sealed class NodeJoinSpec : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"the start ended after {clock.Elapsed}, not when the node terminated");
     }
 
-    /// <summary>Verify that a node whose seed nodes never answer ends its start within its bound, naming them.</summary>
+    /// <summary>
+    /// Verify that a node whose seed nodes never answer ends its start within its bound (actorflow.cluster.join-timeout,
+    /// here 3 s instead of the default 30 s), naming the seed nodes and the setting.
+    /// </summary>
     [Fact]
     public async Task A_node_whose_seed_nodes_never_answer_must_end_its_start_within_its_bound()
     {
         var seed = new Address("akka.tcp", "joining", "127.0.0.1", ClosedPort());
+        var clock = Stopwatch.StartNew();
 
-        var start = ActorFlowCluster.StartNodeAsync("joining", StateStoreSettings.Sqlite(_data.Path), [seed]);
+        var start = ActorFlowCluster.StartNodeAsync("joining", StateStoreSettings.Sqlite(_data.Path), [seed], ConfigurationFactory.ParseString("actorflow.cluster.join-timeout = 3 s"));
         var e = await Assert.ThrowsAsync<TimeoutException>(() => start.WaitAsync(TimeSpan.FromSeconds(90)));
 
         Assert.Contains(seed.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.Contains("within 3 s (actorflow.cluster.join-timeout)", e.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(25), $"the start ended after {clock.Elapsed}, not at the configured bound");
+    }
+
+    /// <summary>Verify that a join bound that is no positive duration is refused before a node starts, naming the setting.</summary>
+    [Theory]
+    [InlineData("0 s")]
+    [InlineData("-5 s")]
+    [InlineData("soon")]
+    public async Task A_join_timeout_that_is_no_positive_duration_must_be_refused(string value)
+    {
+        var overrides = ConfigurationFactory.ParseString($"actorflow.cluster.join-timeout = \"{value}\"");
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => ActorFlowCluster.StartNodeAsync("joining", StateStoreSettings.Sqlite(_data.Path), overrides: overrides));
+
+        Assert.Contains("actorflow.cluster.join-timeout", e.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _data.Dispose();
