@@ -78,6 +78,34 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
     }
 
     /// <summary>
+    /// Verify that a key-by behind a Where and a Select (fused into the source with it) is pre-aggregated: the windows of
+    /// the records the Where keeps, counted once each, every record read; a record either step throws on is a dead letter
+    /// of that step with its position, as without pre-aggregation.
+    /// </summary>
+    [Fact]
+    public async Task A_key_by_behind_where_and_select_must_be_pre_aggregated()
+    {
+        var input = BoundedJobs.Clicks(3_000, 3);
+        var badWhere = input[0][11].Value;
+        var badSelect = input[2][5].Value;
+        var kept = input.SelectMany(p => p).Select(c => c.Value).Where(c => !c.User.EndsWith('3') && c != badWhere && c != badSelect);
+        var expected = BoundedJobs.WindowCounts(kept);
+        var aggregate = new MergeCountingAggregate();
+
+        var (windows, dead) = await RunAsync("behind-steps", input, aggregate, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch }, clicks => clicks
+            .Where(c => c == badWhere ? throw new InvalidOperationException("bad where") : !c.User.EndsWith('3'))
+            .Select(c => c == badSelect ? throw new InvalidOperationException("bad select") : new Click(c.User, c.Time)));
+
+        Assert.Equal(expected, windows);
+        Assert.True(aggregate.Merges > MergeCheckMerges, "the key groups merged pre-aggregated accumulators");
+        Assert.Equal(2, dead.Count);
+        var where = Assert.Single(dead, d => d.Operator == "Where");
+        Assert.Equal((BoundedListSource<Click>.Id(0), 11L, "InvalidOperationException: bad where"), (where.Origin, where.Offset, where.Reason));
+        var select = Assert.Single(dead, d => d.Operator == "Select");
+        Assert.Equal((BoundedListSource<Click>.Id(2), 5L, "InvalidOperationException: bad select"), (select.Origin, select.Offset, select.Reason));
+    }
+
+    /// <summary>
     /// Verify that an aggregate whose merge is wrong without throwing (it returns its first argument, a placeholder
     /// written for Flink, which never merges tumbling windows) is not pre-aggregated: the merge check on the run's first
     /// records finds it, and the windows are those of the records one by one.
@@ -213,12 +241,13 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
         Assert.Equal(0, aggregate.Merges);
     }
 
-    private async Task<(List<string> Windows, List<DeadLetterRecord> Dead)> RunAsync(string name, List<List<(Click Value, long Time)>> input, MergeCountingAggregate aggregate, JobRunnerOptions options)
+    private async Task<(List<string> Windows, List<DeadLetterRecord> Dead)> RunAsync(
+        string name, List<List<(Click Value, long Time)>> input, MergeCountingAggregate aggregate, JobRunnerOptions options, Func<DataStream<Click>, DataStream<Click>>? steps = null)
     {
         var output = new ConcurrentQueue<string>();
         var dead = new ConcurrentQueue<DeadLetterRecord>();
-        var job = StreamJobBuilder.Create(name)
-            .FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks)
+        var clicks = StreamJobBuilder.Create(name).FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks);
+        var job = (steps?.Invoke(clicks) ?? clicks)
             .KeyBy(c => c.User)
             .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
                 .Aggregate(aggregate, (user, window, count) => $"{user}|{window.Start.ToString(CultureInfo.InvariantCulture)}|{count.ToString(CultureInfo.InvariantCulture)}"))

@@ -44,8 +44,9 @@ internal sealed class Chunk<T>(string? origin, long nextOffset, long watermark, 
     public bool SourceIdle { get; init; }
 
     /// <summary>
-    /// Gets the records read into this chunk that are not among its items because a batch run's pre-aggregation folded
-    /// them into an earlier item (<see cref="IRecordRoute{T, TOut}.TryRoute"/>): counted as read.
+    /// Gets the records read into this chunk that are not among its items because a fused <c>Where</c> dropped them or a
+    /// batch run's pre-aggregation folded them into an earlier item (<see cref="IRecordRoute{T, TOut}.TryRoute"/>):
+    /// counted as read.
     /// </summary>
     public int Folded { get; init; }
 

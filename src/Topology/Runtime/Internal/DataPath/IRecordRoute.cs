@@ -2,26 +2,22 @@ namespace ActorFlow.Topology.Runtime.Internal;
 
 /// <summary>
 /// INTERNAL API. What a source's only consumer does with each record (a key-by into a stage input, or a sink that
-/// refuses nothing), applied as the source's chunk is stamped (<see cref="WatermarkAssigner{T}"/>) instead of over a
-/// chunk of the bare records made first. <see cref="Route"/> may throw: the record becomes a dead letter of
-/// <see cref="Step"/> (or of the step a <see cref="RouteStepException"/> names).
+/// refuses nothing, with the <c>Where</c> and <c>Select</c> steps in front of it), applied as the source's chunk is
+/// stamped (<see cref="WatermarkAssigner{T}"/>) instead of over a chunk of the bare records made first.
+/// <see cref="TryRoute"/> may throw: the record becomes a dead letter of <see cref="Step"/> (or of the step a
+/// <see cref="RouteStepException"/> names).
 /// </summary>
 internal interface IRecordRoute<in T, TOut>
 {
     /// <summary>The step a failure is reported for.</summary>
     string Step { get; }
 
-    TOut Route(T value);
-
     /// <summary>
-    /// Routes a record with its event timestamp: false when the route folded it into a record of the same chunk that it
-    /// routed before (a batch run's pre-aggregation), so nothing goes on in its place.
+    /// Routes a record with its event timestamp: false when nothing goes on in its place, because a <c>Where</c> in the
+    /// route dropped it or the route folded it into a record of the same chunk that it routed before (a batch run's
+    /// pre-aggregation). Such a record was read all the same.
     /// </summary>
-    bool TryRoute(T value, long timestamp, out TOut routed)
-    {
-        routed = Route(value);
-        return true;
-    }
+    bool TryRoute(T value, long timestamp, out TOut routed);
 
     /// <summary>A chunk of one source partition starts: no record of it is folded into a record routed before.</summary>
     void BeginChunk()

@@ -290,7 +290,11 @@ internal sealed class WatermarkAssigner<T>
 
         public string Step => "";
 
-        public T Route(T value) => value;
+        public bool TryRoute(T value, long timestamp, out T routed)
+        {
+            routed = value;
+            return true;
+        }
     }
 
     private sealed class PartitionClock(IWatermarkGenerator<T> generator) : IWatermarkOutput

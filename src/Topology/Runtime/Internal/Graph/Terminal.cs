@@ -48,11 +48,9 @@ internal sealed class SinkTerminal<T>(int sink, IRefusingSink<T>? check = null) 
 
     public string Step => check?.Name ?? "";
 
-    public Keyed Route(T value) => new(-1, NoKey.Instance, value, sink);
-
     public bool TryRoute(T value, long timestamp, out Keyed routed)
     {
-        routed = Route(value);
+        routed = new(-1, NoKey.Instance, value, sink);
         return true;
     }
 
@@ -181,6 +179,10 @@ internal sealed class KeyByTerminal<TKey, T>(Func<T, TKey> selector, IKeyCodec<T
 /// <summary>INTERNAL API. <c>Where</c>: keeps the records for which the predicate holds.</summary>
 internal sealed class FilterTerminal<T>(Func<T, bool> predicate, Terminal<T> next, string step) : Terminal<T>
 {
+    public override IRecordRoute<T, Keyed>? Fused => next.Fused is { } inner ? new FilterRoute<T>(predicate, inner, step) : null;
+
+    public override IRecordRoute<T, Keyed>? PreAggregating() => next.PreAggregating() is { } inner ? new FilterRoute<T>(predicate, inner, step) : null;
+
     public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(ChunkSteps.Filter(chunk, predicate, step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
@@ -206,6 +208,10 @@ internal sealed class FilterTerminal<T>(Func<T, bool> predicate, Terminal<T> nex
 /// <summary>INTERNAL API. <c>Select</c>: maps each record.</summary>
 internal sealed class SelectTerminal<T, TOut>(Func<T, TOut> map, Terminal<TOut> next, string step) : Terminal<T>
 {
+    public override IRecordRoute<T, Keyed>? Fused => next.Fused is { } inner ? new SelectRoute<T, TOut>(map, inner, step) : null;
+
+    public override IRecordRoute<T, Keyed>? PreAggregating() => next.PreAggregating() is { } inner ? new SelectRoute<T, TOut>(map, inner, step) : null;
+
     public override Chunk<Keyed> OnChunk(Chunk<T> chunk) => next.OnChunk(chunk.Select(e => map(e.Value), step));
 
     public override void OnRecord(T value, long timestamp, List<Emitted> output)
@@ -275,8 +281,6 @@ internal sealed class PreAggregatingKeyBy<TKey, T>(KeyByTerminal<TKey, T> keyBy,
 {
     public string Step => keyBy.Step;
 
-    public Keyed Route(T value) => keyBy.Route(value);
-
     public bool TryRoute(T value, long timestamp, out Keyed routed)
     {
         var key = keyBy.KeyOf(value);
@@ -301,4 +305,62 @@ internal sealed class PreAggregatingKeyBy<TKey, T>(KeyByTerminal<TKey, T> keyBy,
     }
 
     public void BeginChunk() => combiner.Clear();
+}
+
+/// <summary>
+/// INTERNAL API. A fused <c>Where</c> in front of a route: a record the predicate rejects goes on as nothing (read, not
+/// routed), and a predicate that throws makes the record a dead letter of the step, as over a chunk (<see cref="ChunkSteps.Filter"/>).
+/// </summary>
+internal sealed class FilterRoute<T>(Func<T, bool> predicate, IRecordRoute<T, Keyed> next, string step) : IRecordRoute<T, Keyed>
+{
+    public string Step => next.Step; // what the next route throws without naming a step is the next route's
+
+    public bool TryRoute(T value, long timestamp, out Keyed routed)
+    {
+        bool keep;
+        try
+        {
+            keep = predicate(value);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new RouteStepException(step, $"{e.GetType().Name}: {e.Message}", e);
+        }
+
+        if (!keep)
+        {
+            routed = default;
+            return false;
+        }
+
+        return next.TryRoute(value, timestamp, out routed);
+    }
+
+    public void BeginChunk() => next.BeginChunk();
+}
+
+/// <summary>
+/// INTERNAL API. A fused <c>Select</c> in front of a route: a map that throws makes the record a dead letter of the step,
+/// as over a chunk (<see cref="Chunk{T}.Select{TOut}"/>).
+/// </summary>
+internal sealed class SelectRoute<T, TOut>(Func<T, TOut> map, IRecordRoute<TOut, Keyed> next, string step) : IRecordRoute<T, Keyed>
+{
+    public string Step => next.Step;
+
+    public bool TryRoute(T value, long timestamp, out Keyed routed)
+    {
+        TOut mapped;
+        try
+        {
+            mapped = map(value);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new RouteStepException(step, $"{e.GetType().Name}: {e.Message}", e);
+        }
+
+        return next.TryRoute(mapped, timestamp, out routed);
+    }
+
+    public void BeginChunk() => next.BeginChunk();
 }
