@@ -28,9 +28,12 @@ public interface IAggregateFunction<in TIn, TAcc, out TOut>
     /// Merges two accumulators: used when session windows merge, and by a batch run's pre-aggregation
     /// (<c>JobRunnerOptions.BatchPreAggregation</c>), which merges accumulators of records folded ahead of the window
     /// into it. It must give what adding both accumulators' records to one would. A function that throws here when
-    /// merging two new accumulators is never pre-aggregated; before a batch run folds, it checks the merge on the run's
-    /// first two records (each added to a new accumulator and merged, against both added to one, in both orders: eight
-    /// calls of <c>Add</c>, two of <c>Merge</c>) and does not fold when the results differ or a call throws.
+    /// merging two new accumulators is never pre-aggregated. Before a batch run folds a source's records, it checks the
+    /// merge on the first of them, which go on unfolded meanwhile (pairs of records, each added to a new accumulator and
+    /// merged, against both added to one, in both orders, compared by the state serializer's bytes; up to 32 pairs, ten
+    /// calls of <c>Add</c> and two of <c>Merge</c> each) and does not fold when a pair differs or <c>Merge</c> throws.
+    /// The check is best effort; <c>Add</c>, <c>Merge</c> and <c>CreateAccumulator</c> then run on the source's thread too,
+    /// beside the key groups.
     /// </summary>
     /// <param name="a">One accumulator.</param>
     /// <param name="b">The other.</param>

@@ -31,11 +31,11 @@ internal abstract class WindowContents<TKey, TIn, TState, TOut>
     public virtual bool Combines => false;
 
     /// <summary>
-    /// Tells whether merging the states of <paramref name="first"/> and <paramref name="second"/>, each added to a new
-    /// state, gives the result that adding both to one state gives, in both orders: a check on a run's own records before
-    /// any is pre-aggregated, which a merge that ignores one of its arguments fails. False when a function throws.
+    /// Checks, on two of a run's records, that merging their states (each added to a new state) gives the state adding
+    /// both to one gives, in both orders: a check before any record is pre-aggregated, which a merge that drops one of its
+    /// arguments fails (<see cref="AggregateMerge.Check"/>). Contents whose merge is their add (a reduce) always agree.
     /// </summary>
-    public virtual bool MergeAgrees(TIn first, TIn second) => true;
+    public virtual MergeCheck CheckMerge(TIn first, TIn second) => MergeCheck.Agrees;
 
     public abstract void Add(ref TState state, bool isNew, TIn value, long timestamp);
 
@@ -66,7 +66,7 @@ internal sealed class AggregateContents<TKey, TIn, TAcc, TOut>(IAggregateFunctio
 
     public override bool Combines => _combines ??= AggregateMerge.Works(aggregate);
 
-    public override bool MergeAgrees(TIn first, TIn second) => AggregateMerge.Agrees(aggregate, Serializer, first, second);
+    public override MergeCheck CheckMerge(TIn first, TIn second) => AggregateMerge.Check(aggregate, Serializer, first, second);
 
     public override void Add(ref TAcc state, bool isNew, TIn value, long timestamp)
     {
@@ -96,7 +96,7 @@ internal sealed class AggregateProcessContents<TKey, TIn, TAcc, TMid, TOut>(
 
     public override bool Combines => _combines ??= AggregateMerge.Works(aggregate);
 
-    public override bool MergeAgrees(TIn first, TIn second) => AggregateMerge.Agrees(aggregate, Serializer, first, second);
+    public override MergeCheck CheckMerge(TIn first, TIn second) => AggregateMerge.Check(aggregate, Serializer, first, second);
 
     private readonly TMid[] _single = new TMid[1];
 
@@ -182,28 +182,76 @@ internal static class AggregateMerge
     }
 
     /// <summary>
-    /// Merges the accumulators of <paramref name="first"/> and <paramref name="second"/> and compares the result with
-    /// that of both added to one accumulator, in both orders (<see cref="WindowContents{TKey, TIn, TState, TOut}.MergeAgrees"/>).
-    /// A merge returning one of its arguments, a new or a default accumulator differs. The results are compared by their
-    /// equality (element by element for a collection), else the accumulators by the bytes their state serializer writes,
-    /// so that a result type without value equality passes when its accumulators are the same.
+    /// Merges the accumulators of <paramref name="first"/> and <paramref name="second"/> (each added to a new one) and
+    /// compares the bytes the state serializer writes of the result with those of both added to one accumulator, in both
+    /// orders (<see cref="WindowContents{TKey, TIn, TState, TOut}.CheckMerge"/>). A merge returning one of its arguments, a
+    /// new or a default accumulator differs when the two records' accumulators differ; when they are the same (two
+    /// equal readings for a maximum) the pair tells nothing about such a merge (<see cref="MergeCheck.SameAccumulators"/>),
+    /// unless adding a record twice differs from adding it once (a count). A merge or serializer that throws, or an
+    /// accumulator that is its record (adding to it would change a record that goes on), differs.
     /// </summary>
-    public static bool Agrees<TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> aggregate, ITypeSerializer<TAcc> serializer, TIn first, TIn second)
+    public static MergeCheck Check<TIn, TAcc, TOut>(IAggregateFunction<TIn, TAcc, TOut> aggregate, ITypeSerializer<TAcc> serializer, TIn first, TIn second)
     {
+        var one = Single(first);
+        if (one.Check is { } firstCheck)
+        {
+            return firstCheck == MergeCheck.SecondUnusable ? MergeCheck.FirstUnusable : firstCheck;
+        }
+
+        var two = Single(second);
+        if (two.Check is { } secondCheck)
+        {
+            return secondCheck;
+        }
+
         try
         {
-            return Agrees(first, second) && Agrees(second, first);
+            if (!Agrees(first, second) || !Agrees(second, first))
+            {
+                return MergeCheck.Differs;
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return false;
+            return MergeCheck.Differs;
+        }
+
+        return one.Bytes.AsSpan().SequenceEqual(two.Bytes) ? MergeCheck.SameAccumulators : MergeCheck.Agrees;
+
+        // The accumulator of the record alone, as bytes; or why the pair cannot be checked with it (Add threw: another
+        // record may do; the accumulator is the record, or cannot be written: no pair can).
+        (byte[] Bytes, MergeCheck? Check) Single(TIn value)
+        {
+            TAcc accumulator;
+            try
+            {
+                accumulator = aggregate.Add(value, aggregate.CreateAccumulator());
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return ([], MergeCheck.SecondUnusable);
+            }
+
+            if (!typeof(TAcc).IsValueType && accumulator is not null && ReferenceEquals(accumulator, value))
+            {
+                return ([], MergeCheck.Differs);
+            }
+
+            try
+            {
+                return (Bytes(accumulator), null);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return ([], MergeCheck.Differs);
+            }
         }
 
         bool Agrees(TIn a, TIn b)
         {
             var merged = aggregate.Merge(aggregate.Add(a, aggregate.CreateAccumulator()), aggregate.Add(b, aggregate.CreateAccumulator()));
             var added = aggregate.Add(b, aggregate.Add(a, aggregate.CreateAccumulator()));
-            return Same(aggregate.GetResult(merged), aggregate.GetResult(added)) || Bytes(merged).AsSpan().SequenceEqual(Bytes(added));
+            return Bytes(merged).AsSpan().SequenceEqual(Bytes(added));
         }
 
         byte[] Bytes(TAcc accumulator)
@@ -213,15 +261,23 @@ internal static class AggregateMerge
             return buffer.WrittenSpan.ToArray();
         }
     }
+}
 
-    private static bool Same<TOut>(TOut x, TOut y)
-    {
-        if (EqualityComparer<TOut>.Default.Equals(x, y))
-        {
-            return true;
-        }
+/// <summary>INTERNAL API. What checking a merge on two records found (<see cref="AggregateMerge.Check"/>).</summary>
+internal enum MergeCheck
+{
+    /// <summary>The merge gives what adding gives, and the two records' accumulators differ.</summary>
+    Agrees,
 
-        return x is System.Collections.IEnumerable xs and not string && y is System.Collections.IEnumerable ys
-            && xs.Cast<object?>().SequenceEqual(ys.Cast<object?>());
-    }
+    /// <summary>The merge gives what adding gives, but the two records have the same accumulator: another pair may tell more.</summary>
+    SameAccumulators,
+
+    /// <summary>The merge gives something else, throws, or the function cannot be checked without changing a record.</summary>
+    Differs,
+
+    /// <summary>Adding the first record threw: check with another one.</summary>
+    FirstUnusable,
+
+    /// <summary>Adding the second record threw: check with another one.</summary>
+    SecondUnusable,
 }

@@ -27,8 +27,8 @@ internal interface IWindowCombiner<TKey, TIn>
     /// <summary>
     /// Adds <paramref name="value"/> to its (key, window)'s partial: null when an earlier record's partial took it, else
     /// what goes on to the key group in the record's place: a new <see cref="WindowPartial"/>, or the record itself when
-    /// it cannot be combined (no valid timestamp, a null key: the operator rejects it as it would have), is one of the two
-    /// records the merge is checked on, or the check failed (<see cref="WindowContents{TKey, TIn, TState, TOut}.MergeAgrees"/>). What the
+    /// it cannot be combined (no valid timestamp, a null key: the operator rejects it as it would have), goes on while the merge
+    /// is checked on the first records, or the check failed (<see cref="WindowContents{TKey, TIn, TState, TOut}.CheckMerge"/>). What the
     /// aggregate function throws leaves the partial as it was.
     /// </summary>
     object? Combine(TKey key, TIn value, long timestamp);
@@ -104,17 +104,23 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IPreAggr
 
     private sealed class Combiner(WindowContents<TKey, TIn, TState, TOut> contents, long size, long offset) : IWindowCombiner<TKey, TIn>
     {
+        /// <summary>Pairs checked, at most, before records are folded on pairs of equal accumulators only.</summary>
+        private const int MaxChecks = 32;
+
         private readonly Dictionary<StateKey<TKey>, WindowPartial<TState>> _open = new(StateKeyComparer<TKey>.Instance);
 
-        // The run's first two records are checked against the merge (WindowContents.MergeAgrees) and go on unfolded;
-        // the records after them are folded only when it agreed.
+        // Until the merge is checked (WindowContents.CheckMerge) the records go on unfolded: each is checked against a
+        // candidate record, until a pair whose accumulators differ agrees or any pair differs. A function whose every
+        // record has the same accumulator (a count) gives only such pairs: it is folded after MaxChecks of them.
         private Probe _probe;
-        private TIn? _first;
+        private bool _hasCandidate;
+        private TIn? _candidate;
+        private int _checks;
+        private bool _sameAccumulators;
 
         private enum Probe
         {
-            None,
-            HasFirst,
+            Checking,
             Agrees,
             Differs,
         }
@@ -126,20 +132,14 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IPreAggr
                 return value;
             }
 
-            switch (_probe)
+            if (_probe != Probe.Agrees)
             {
-                case Probe.Agrees:
-                    break;
-                case Probe.None:
-                    _first = value;
-                    _probe = Probe.HasFirst;
-                    return value;
-                case Probe.HasFirst:
-                    _probe = contents.MergeAgrees(_first!, value) ? Probe.Agrees : Probe.Differs;
-                    _first = default;
-                    return value;
-                default:
-                    return value;
+                if (_probe == Probe.Checking)
+                {
+                    Check(value);
+                }
+
+                return value;
             }
 
             var stateKey = new StateKey<TKey>(key, WindowArithmetic.TumblingWindow(timestamp, size, offset));
@@ -158,5 +158,43 @@ internal sealed partial class WindowOperator<TKey, TIn, TState, TOut> : IPreAggr
         }
 
         public void Clear() => _open.Clear();
+
+        private void Check(TIn value)
+        {
+            if (!_hasCandidate)
+            {
+                (_candidate, _hasCandidate) = (value, true);
+                return;
+            }
+
+            switch (contents.CheckMerge(_candidate!, value))
+            {
+                case MergeCheck.Agrees:
+                    Decide(Probe.Agrees);
+                    return;
+                case MergeCheck.Differs:
+                    Decide(Probe.Differs);
+                    return;
+                case MergeCheck.FirstUnusable:
+                    _candidate = value;
+                    break;
+                case MergeCheck.SameAccumulators:
+                    _sameAccumulators = true;
+                    break;
+                default:
+                    break; // the record could not be added: the candidate stays
+            }
+
+            if (++_checks >= MaxChecks)
+            {
+                Decide(_sameAccumulators ? Probe.Agrees : Probe.Differs);
+            }
+        }
+
+        private void Decide(Probe probe)
+        {
+            _probe = probe;
+            (_candidate, _hasCandidate) = (default, false);
+        }
     }
 }

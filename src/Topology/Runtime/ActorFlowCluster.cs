@@ -50,7 +50,7 @@ public static class ActorFlowCluster
     /// within 30 s, or the node terminated while it joined.</exception>
     /// <exception cref="TimeoutException">The node did not come up within <c>actorflow.cluster.join-timeout</c> (30 s unless
     /// <paramref name="overrides"/> set it).</exception>
-    /// <exception cref="ArgumentException"><c>actorflow.cluster.join-timeout</c> is not a positive duration.</exception>
+    /// <exception cref="ArgumentException"><c>actorflow.cluster.join-timeout</c> is not a duration from 1 ms to 49 days.</exception>
     public static async Task<ActorSystem> StartNodeAsync(string name, StateStoreSettings state, IReadOnlyList<Address>? seeds = null, Config? overrides = null, int port = 0)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -152,7 +152,7 @@ public static class ActorFlowCluster
         return system;
     }
 
-    /// <summary>The bound of a node's join (<c>actorflow.cluster.join-timeout</c>): a positive, finite duration.</summary>
+    /// <summary>The bound of a node's join (<c>actorflow.cluster.join-timeout</c>): from 1 ms to 49 days.</summary>
     private static TimeSpan JoinTimeout(Config config)
     {
         TimeSpan timeout;
@@ -165,9 +165,10 @@ public static class ActorFlowCluster
             throw new ArgumentException($"actorflow.cluster.join-timeout is not a duration ({e.Message}): give one such as '30 s'.", "overrides", e);
         }
 
-        return timeout > TimeSpan.Zero
+        // Task.WaitAsync takes whole milliseconds up to uint.MaxValue - 1 (~49 days).
+        return timeout >= TimeSpan.FromMilliseconds(1) && timeout <= TimeSpan.FromMilliseconds(uint.MaxValue - 1)
             ? timeout
-            : throw new ArgumentException($"actorflow.cluster.join-timeout must be positive (it is {timeout}): it bounds how long a node's start waits to join its cluster.", "overrides");
+            : throw new ArgumentException($"actorflow.cluster.join-timeout must be between 1 ms and 49 days (it is {timeout}): it bounds how long a node's start waits to join its cluster.", "overrides");
     }
 
     /// <summary>

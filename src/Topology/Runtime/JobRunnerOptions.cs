@@ -161,11 +161,12 @@ public sealed record JobRunnerOptions
     /// into one accumulator (the aggregate function's <c>Add</c>, or the reduce function), and the key group merges that
     /// into the window (<c>Merge</c>, or the reduce function again). Done for tumbling event-time windows with the default
     /// event-time trigger and an aggregate or reduce function (with or without a process-window function), when the
-    /// key-by is its source's only consumer and no <c>Where</c> or <c>Select</c> stands between them. The results are
-    /// those of the records one by one when <c>Merge</c> combines two accumulators as adding their records to one would,
-    /// and when the reduce function is associative (as Flink asks of both); set false when they are not. An aggregate
-    /// function whose <c>Merge</c> throws on two new accumulators (written for Flink, which merges for session windows
-    /// only) is not pre-aggregated. A record that <c>Add</c> or the reduce function throws on becomes a dead letter of the
+    /// key-by is its source's only consumer (with only <c>Where</c> and <c>Select</c> steps, no <c>SelectMany</c>, between
+    /// them). The results are those of the records one by one when <c>Merge</c> combines two accumulators as adding their
+    /// records to one would, and when the reduce function is associative (as Flink asks of both); set false when they are
+    /// not. An aggregate function whose <c>Merge</c> throws on two new accumulators (written for Flink, which merges for
+    /// session windows only) is not pre-aggregated, nor one whose <c>Merge</c> the run's first records show to be wrong
+    /// (a best-effort check: see <c>IAggregateFunction.Merge</c>). A record that <c>Add</c> or the reduce function throws on becomes a dead letter of the
     /// operator with its position, as without pre-aggregation; a <c>Merge</c> that throws makes one dead letter for the
     /// records folded together, at the first one's position, naming how many were lost. Default true.
     /// </summary>

@@ -125,6 +125,44 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
     }
 
     /// <summary>
+    /// Verify that a maximum whose merge drops an accumulator is not pre-aggregated although the run's first readings are
+    /// equal (the first three of every partition read 0, which cannot show such a merge): the check goes on to a pair of
+    /// different readings, and the windows are those of the records one by one.
+    /// </summary>
+    [Fact]
+    public async Task A_wrong_merge_hidden_by_equal_first_readings_must_be_found()
+    {
+        var input = BoundedJobs.Clicks(3_000, 3);
+        var zeroed = input.SelectMany(p => p.Take(3)).Select(c => c.Value).ToHashSet();
+        var maximum = new HundredsMaximum(zeroed, mergeKeepsFirst: true);
+        var expected = input.SelectMany(p => p).Select(c => c.Value)
+            .GroupBy(c => (c.User, Start: c.Time - (((c.Time % 1000) + 1000) % 1000)))
+            .Select(g => $"{g.Key.User}|{g.Key.Start.ToString(CultureInfo.InvariantCulture)}|{g.Max(maximum.Reading).ToString(CultureInfo.InvariantCulture)}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        async Task<List<string>> RunMaximumAsync(string name, HundredsMaximum aggregate)
+        {
+            var output = new ConcurrentQueue<string>();
+            var job = StreamJobBuilder.Create(name)
+                .FromSource("clicks", new BoundedListSource<Click>([.. input]), BoundedJobs.Watermarks)
+                .KeyBy(c => c.User)
+                .Process("maximum", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
+                    .Aggregate(aggregate, (user, window, max) => $"{user}|{window.Start.ToString(CultureInfo.InvariantCulture)}|{max.ToString(CultureInfo.InvariantCulture)}"))
+                .To(new QueueSink<string>(output))
+                .Build();
+            var running = await JobRunner.StartAsync(_system!, job, new JobRunnerOptions { ExecutionMode = ExecutionMode.Batch });
+            Assert.True((await running.Completion.WaitAsync(Prompt)).EndOfInput);
+            return [.. output.Order(StringComparer.Ordinal)];
+        }
+
+        Assert.Equal(expected, await RunMaximumAsync("maximum-keeps-first", maximum));
+        var correct = new HundredsMaximum(zeroed, mergeKeepsFirst: false);
+        Assert.Equal(expected, await RunMaximumAsync("maximum", correct));
+        Assert.True(correct.Merges > MergeCheckMerges, $"a correct maximum is pre-aggregated: {correct.Merges} merges, beyond the check's at most {MergeCheckMerges}");
+    }
+
+    /// <summary>
     /// Verify that a merge that throws on a fold makes one dead letter of the operator naming how many records the fold
     /// held: the windows' counts and the dead letters' together account for every record.
     /// </summary>
@@ -267,13 +305,45 @@ public sealed class BatchPreAggregationSpec : IAsyncLifetime
         public override void ProcessElement(Click value, Context context, ICollector<Click> output) => output.Collect(value);
     }
 
+    /// <summary>
+    /// The maximum of a click's hundreds of milliseconds within its second (0 for the clicks given as zeroed); counts
+    /// its merges of two accumulators that hold readings.
+    /// </summary>
+    private sealed class HundredsMaximum(HashSet<Click> zeroed, bool mergeKeepsFirst) : IAggregateFunction<Click, int, int>
+    {
+        private int _merges;
+
+        public int Merges => Volatile.Read(ref _merges);
+
+        public int Reading(Click click) => zeroed.Contains(click) ? 0 : (int)((((click.Time % 1000) + 1000) % 1000) / 100);
+
+        public int CreateAccumulator() => -1;
+
+        public int Add(Click value, int accumulator) => Math.Max(accumulator, Reading(value));
+
+        public int GetResult(int accumulator) => accumulator;
+
+        public int Merge(int a, int b)
+        {
+            if (a >= 0 && b >= 0)
+            {
+                Interlocked.Increment(ref _merges);
+            }
+
+            return mergeKeepsFirst ? a : Math.Max(a, b);
+        }
+    }
+
     /// <summary>Counts records; counts its adds and merges (shared by the key groups' operators, so updated atomically).</summary>
     private sealed class MergeCountingAggregate : IAggregateFunction<Click, long, long>
     {
-        /// <summary>What a batch run's merge check adds and merges (IAggregateFunction.Merge's documentation).</summary>
-        public const int CheckAdds = 8;
+        /// <summary>
+        /// What a batch run's merge check adds and merges for a count (IAggregateFunction.Merge's documentation): every
+        /// record has the same accumulator, so it checks 32 pairs, each with ten adds and two merges.
+        /// </summary>
+        public const int CheckAdds = 32 * 10;
 
-        public const int CheckMerges = 2;
+        public const int CheckMerges = 32 * 2;
 
         private int _adds;
         private int _merges;
