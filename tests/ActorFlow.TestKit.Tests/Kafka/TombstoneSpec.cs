@@ -1,5 +1,6 @@
 using System.Text;
 using ActorFlow.Kafka.Embedded;
+using Confluent.Kafka;
 
 namespace ActorFlow.TestKit.Tests.Kafka;
 
@@ -30,6 +31,28 @@ public sealed class TombstoneSpec : IDisposable
         Assert.Equal("a", Encoding.UTF8.GetString(records[1].Key!));
         var numbers = topics.Topic("table", TopicFormat.Int64Text());
         Assert.Throws<FormatException>(() => numbers.ReadToEnd()); // "" is no number; the tombstone alone would read
+    }
+
+    /// <summary>
+    /// Verify that a job source's decoder (<see cref="TopicFormat{T}.FromKafka"/>) reads a tombstone as null too, and refuses
+    /// one into a value type, naming it (it read the text format's "" and failed a number's parse).
+    /// </summary>
+    [Fact]
+    public void A_tombstone_must_decode_as_null_in_a_job_source()
+    {
+        static ConsumeResult<byte[], byte[]> Record(byte[]? value) => new()
+        {
+            Topic = "table",
+            Partition = 0,
+            Offset = 7,
+            Message = new Message<byte[], byte[]> { Key = "a"u8.ToArray(), Value = value! },
+        };
+
+        Assert.Null(TopicFormat.Utf8.FromKafka(Record(null)));
+        Assert.Equal("", TopicFormat.Utf8.FromKafka(Record([])));
+        var e = Assert.Throws<InvalidDataException>(() => TopicFormat.Int64Text().FromKafka(Record(null)));
+        Assert.Contains("tombstone", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Int64", e.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _kafka.Dispose();
