@@ -82,9 +82,8 @@ public static class ActorFlowCluster
                 # (JobSingletonOptions.StopTimeout, 30 s): the default phase timeout (5 s) would cut its stop short.
                 akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout = 30 s
                 akka.loglevel = WARNING
-                # How long StartNodeAsync waits for the node to be Up (its seed nodes answering) before it fails.
-                actorflow.cluster.join-timeout = 30 s
                 """))
+            .WithFallback(TopologyDefaults.Config) // actorflow.cluster
             .WithFallback(state.ToAkkaConfig())
             .WithFallback(ActorFlowPersistence.DefaultConfiguration)
             .WithFallback(WireSerializationConfig.Default)
@@ -153,7 +152,7 @@ public static class ActorFlowCluster
     }
 
     /// <summary>The bound of a node's join (<c>actorflow.cluster.join-timeout</c>): from 1 ms to 49 days.</summary>
-    private static TimeSpan JoinTimeout(Config config)
+    internal static TimeSpan JoinTimeout(Config config)
     {
         TimeSpan timeout;
         try
