@@ -40,25 +40,31 @@ public sealed class TopicFormat<T>
 
     /// <summary>
     /// Decodes a consumed record (with its headers for a serde's format); it fits
-    /// <c>KafkaConnectors.Source(settings, subscription, format.FromKafka)</c>. A tombstone (a null value) decodes as null,
-    /// not decoded, as the serdes and <see cref="TestTopic{T}"/> read it; into a value type it cannot, and throws.
+    /// <c>KafkaConnectors.Source(settings, subscription, format.FromKafka)</c>. A tombstone (a null value) goes to a serde's
+    /// format as it is (the serdes read it as the type's default, as in a job's Avro source); through a format of
+    /// functions it is not decoded and reads as null, as <see cref="TestTopic{T}"/> reads it, and into a value type it
+    /// cannot: that throws, naming the type.
     /// </summary>
     /// <param name="record">The consumed record.</param>
     /// <returns>The record's value.</returns>
-    /// <exception cref="InvalidDataException">The record is a tombstone and <typeparamref name="T"/> a value type that cannot be null.</exception>
+    /// <exception cref="InvalidDataException">A format of functions was given a tombstone for a value type that cannot be null.</exception>
     public T FromKafka(ConsumeResult<byte[], byte[]> record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (record.Message.Value is null)
+        if (DecodeRecord is { } decode)
         {
-            // It read as empty bytes: "" through a text format (a deletion a test could not tell from an empty string)
-            // and a decoding failure through a serde, where the serdes themselves read a tombstone as null.
-            return default(T) is null
-                ? default!
-                : throw new InvalidDataException($"a tombstone (a record with a null value, key {(record.Message.Key is null ? "null" : Convert.ToHexString(record.Message.Key))}) cannot be read as {typeof(T).Name}, a value type: read the topic into a reference or nullable type");
+            return decode(record);
         }
 
-        return DecodeRecord is { } decode ? decode(record) : Decode(record.Message.Key, record.Message.Value);
+        if (record.Message.Value is null)
+        {
+            // It read as empty bytes: "" through a text format, a deletion a test could not tell from an empty string.
+            return default(T) is null
+                ? default!
+                : throw new InvalidDataException($"a tombstone (a record with a null value, key {(record.Message.Key is null ? "null" : Convert.ToHexString(record.Message.Key))}) cannot be read as {typeof(T)}, a value type: read the topic into a reference or nullable type");
+        }
+
+        return Decode(record.Message.Key, record.Message.Value);
     }
 }
 

@@ -53,6 +53,18 @@ public sealed class TombstoneSpec : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => TopicFormat.Int64Text().FromKafka(Record(null)));
         Assert.Contains("tombstone", e.Message, StringComparison.Ordinal);
         Assert.Contains("Int64", e.Message, StringComparison.Ordinal);
+
+        // A serde's format hands the null payload to the serde, which decides (the serdes give the type's default).
+        var serde = new TombstoneAware();
+        Assert.Equal(-1, TopicFormat.Serde<long>(serde, serde, "table").FromKafka(Record(null)));
+    }
+
+    /// <summary>Reads a null payload as -1 and any other as its length.</summary>
+    private sealed class TombstoneAware : ActorFlow.Avro.IRecordSerializer<long>, ActorFlow.Avro.IRecordDeserializer<long>
+    {
+        public long Deserialize(byte[]? payload, string? topic = null, int partition = -1, long offset = -1) => payload?.Length ?? -1;
+
+        public byte[] Serialize(long value, string topic, bool isKey = false) => new byte[value];
     }
 
     public void Dispose() => _kafka.Dispose();
