@@ -155,6 +155,7 @@ public sealed class StopWithSavepointSpec : IDisposable
         var topics = new ClickTopics(_kafka);
         topics.Produce(Clicks(3000));
         var counts = new ConcurrentQueue<long>();
+        var dead = new ConcurrentQueue<DeadLetterRecord>();
         var system = await ActorFlowCluster.StartNodeAsync(Job, StateStoreSettings.Sqlite(_data.Path));
         try
         {
@@ -167,6 +168,7 @@ public sealed class StopWithSavepointSpec : IDisposable
                 .Process("count", () => WindowOperators.For<string, Click>(TumblingEventTimeWindows.Of(TimeSpan.FromSeconds(1)))
                     .Aggregate(Aggregates.Count<Click>(), (_, _, count) => count))
                 .To(new QueueSink<long>(counts))
+                .WithDeadLetters(new QueueSink<DeadLetterRecord>(dead))
                 .Build(), new JobRunnerOptions { CheckpointInterval = null });
             await Poll.UntilAsync(() => job.RecordsRead >= 3000, Prompt);
             var stopping = job.StopWithSavepointAsync("drained", Prompt, drain: true);
@@ -176,7 +178,12 @@ public sealed class StopWithSavepointSpec : IDisposable
             var summary = await job.Completion.WaitAsync(Prompt);
             Assert.True(summary.EndOfInput);
             Assert.Equal(3000, savepoint.Offsets.Sum(o => o.Offset));
-            Assert.Equal(3000, counts.Sum());
+            // Every record the savepoint covers is in a fired window, or was late when it was read (a dead letter): a
+            // partition whose first records come after another's moved event time past them is late in part (the four
+            // partitions' records span 15 s; the watermark is the minimum of the partitions announced so far). A CI run
+            // counted 2,744 of the 3,000 in windows when this test did not count late records; why was not recorded.
+            Assert.All(dead, d => Assert.Contains("late record", d.Reason, StringComparison.Ordinal));
+            Assert.Equal(3000, counts.Sum() + dead.Count);
         }
         finally
         {
