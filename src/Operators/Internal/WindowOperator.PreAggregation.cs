@@ -27,9 +27,10 @@ internal interface IWindowCombiner<TKey, TIn>
     /// <summary>
     /// Adds <paramref name="value"/> to its (key, window)'s partial: null when an earlier record's partial took it, else
     /// what goes on to the key group in the record's place: a new <see cref="WindowPartial"/>, or the record itself when
-    /// it cannot be combined (no valid timestamp, a null key: the operator rejects it as it would have), goes on while the merge
-    /// is checked on the first records, or the check failed (<see cref="WindowContents{TKey, TIn, TState, TOut}.CheckMerge"/>). What the
-    /// aggregate function throws leaves the partial as it was.
+    /// it cannot be combined (no valid timestamp, a null key: the operator rejects it as it would have), goes on while
+    /// the merge is checked on the first records, or the check failed
+    /// (<see cref="WindowContents{TKey, TIn, TState, TOut}.CheckMerge"/>). What the aggregate function throws leaves the
+    /// partial as it was.
     /// </summary>
     object? Combine(TKey key, TIn value, long timestamp);
 

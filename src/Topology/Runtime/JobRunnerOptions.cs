@@ -166,9 +166,10 @@ public sealed record JobRunnerOptions
     /// records to one would, and when the reduce function is associative (as Flink asks of both); set false when they are
     /// not. An aggregate function whose <c>Merge</c> throws on two new accumulators (written for Flink, which merges for
     /// session windows only) is not pre-aggregated, nor one whose <c>Merge</c> the run's first records show to be wrong
-    /// (a best-effort check: see <c>IAggregateFunction.Merge</c>). A record that <c>Add</c> or the reduce function throws on becomes a dead letter of the
-    /// operator with its position, as without pre-aggregation; a <c>Merge</c> that throws makes one dead letter for the
-    /// records folded together, at the first one's position, naming how many were lost. Default true.
+    /// (a best-effort check: see <c>IAggregateFunction.Merge</c>). A record that <c>Add</c> or the reduce function throws
+    /// on becomes a dead letter of the operator with its position, as without pre-aggregation; a <c>Merge</c> that throws
+    /// makes one dead letter for the records folded together, at the first one's position, naming how many were lost.
+    /// Default true.
     /// </summary>
     public bool BatchPreAggregation { get; init; } = true;
 

@@ -5,13 +5,7 @@ namespace ActorFlow.Topology.Runtime;
 /// <summary>INTERNAL API. The defaults of ActorFlow.Topology, shipped as the embedded <c>reference.conf</c> (<c>actorflow.cluster</c>).</summary>
 internal static class TopologyDefaults
 {
-    private static readonly Lazy<Config> Reference = new(() =>
-    {
-        using var stream = typeof(TopologyDefaults).Assembly.GetManifestResourceStream("ActorFlow.Topology.reference.conf")
-            ?? throw new InvalidOperationException("ActorFlow.Topology.reference.conf is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    });
+    private static readonly Lazy<Config> Reference = new(() => ConfigurationFactory.FromResource("ActorFlow.Topology.reference.conf", typeof(TopologyDefaults).Assembly));
 
     /// <summary>The HOCON path of a node's cluster settings.</summary>
     public const string ClusterPath = "actorflow.cluster";

@@ -29,4 +29,7 @@ internal interface IRecordRoute<in T, TOut>
 internal sealed class RouteStepException(string step, string reason, Exception inner) : Exception(reason, inner)
 {
     public string Step => step;
+
+    /// <summary>The failure of <paramref name="step"/>'s user function, with the reason a step over a chunk gives it (<see cref="Chunk{T}.Failed"/>).</summary>
+    public static RouteStepException Of(string step, Exception error) => new(step, $"{error.GetType().Name}: {error.Message}", error);
 }

@@ -42,8 +42,8 @@ internal sealed class SourceRoot<T>(string name, ISourceConnector<T> connector, 
         var terminals = Terminals.ToArray();
         var counters = options.Counters;
         // One consumer that routes each record alone (a key-by or a plain sink, after Where/Select steps only): routed as
-        // the records are stamped. A run
-        // builds its sources once, so a pre-aggregating route (its partials per chunk) belongs to this run's stream only.
+        // the records are stamped. A run builds its sources once, so a pre-aggregating route (its partials per chunk)
+        // belongs to this run's stream only.
         if (terminals.Length == 1 && terminals[0].Fused is { } fused)
         {
             var route = (preAggregate ? terminals[0].PreAggregating() : null) ?? fused;

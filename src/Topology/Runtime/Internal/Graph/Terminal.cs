@@ -324,7 +324,7 @@ internal sealed class FilterRoute<T>(Func<T, bool> predicate, IRecordRoute<T, Ke
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new RouteStepException(step, $"{e.GetType().Name}: {e.Message}", e);
+            throw RouteStepException.Of(step, e);
         }
 
         if (!keep)
@@ -356,7 +356,7 @@ internal sealed class SelectRoute<T, TOut>(Func<T, TOut> map, IRecordRoute<TOut,
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new RouteStepException(step, $"{e.GetType().Name}: {e.Message}", e);
+            throw RouteStepException.Of(step, e);
         }
 
         return next.TryRoute(mapped, timestamp, out routed);
